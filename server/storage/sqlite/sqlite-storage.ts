@@ -1,0 +1,250 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { normalizeProblem } from '../../../shared/benchmark/normalize-problem.ts';
+import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
+import type { LibraryPersona, Persona } from '../../../shared/schemas/persona.ts';
+import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../../shared/schemas/study.ts';
+import { StorageError } from '../errors.ts';
+import type { ImportBenchmarkInput, Page, Storage } from '../storage.ts';
+import { applyMigrations } from './migrate.ts';
+
+const PREVIEW_CHARS = 160;
+
+interface StudyRow {
+  id: string;
+  name: string;
+  description: string;
+  created_at: string;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function toStudy(row: StudyRow): Study {
+  return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at };
+}
+
+function preview(record: BenchmarkRecord): string {
+  const question = normalizeProblem(record).question.replace(/\s+/g, ' ').trim();
+  return question.length > PREVIEW_CHARS ? `${question.slice(0, PREVIEW_CHARS - 1)}…` : question;
+}
+
+export interface SqliteStorageOptions {
+  /** Path of the database file, or ':memory:'. */
+  file: string;
+  /** 'NORMAL' (default) loses at most the last transactions on power loss under WAL; 'FULL' fsyncs every commit. */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+/**
+ * Storage on one SQLite file (better-sqlite3, WAL). better-sqlite3 is synchronous: every method does its work in one
+ * synchronous transaction, so no transaction ever spans an `await`.
+ */
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (creating if needed) the database and applies pending migrations; throws MigrationError if one fails. */
+  static open(options: SqliteStorageOptions): SqliteStorage {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(options.file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      applyMigrations(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStorage(db);
+  }
+
+  async createStudy(input: { name: string; description?: string }): Promise<Study> {
+    const row: StudyRow = { id: randomUUID(), name: input.name, description: input.description ?? '', created_at: new Date().toISOString() };
+    try {
+      this.db.prepare('INSERT INTO studies (id, name, description, created_at) VALUES (@id, @name, @description, @created_at)').run(row);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new StorageError('conflict', `a study named "${input.name}" already exists`);
+      }
+      throw error;
+    }
+    return toStudy(row);
+  }
+
+  async getStudy(id: string): Promise<Study | null> {
+    const row = this.db.prepare('SELECT * FROM studies WHERE id = ?').get(id) as StudyRow | undefined;
+    return row ? toStudy(row) : null;
+  }
+
+  async findStudyByName(name: string): Promise<Study | null> {
+    const row = this.db.prepare('SELECT * FROM studies WHERE name = ?').get(name) as StudyRow | undefined;
+    return row ? toStudy(row) : null;
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT s.*,
+           (SELECT COUNT(*) FROM records r WHERE r.study_id = s.id) AS record_count,
+           (SELECT COUNT(DISTINCT persona_id) FROM records r WHERE r.study_id = s.id) AS persona_count,
+           (SELECT COUNT(*) FROM benchmark_files f WHERE f.study_id = s.id) AS file_count
+         FROM studies s ORDER BY s.created_at, s.name`,
+      )
+      .all() as (StudyRow & { record_count: number; persona_count: number; file_count: number })[];
+    return rows.map((r) => ({ ...toStudy(r), recordCount: r.record_count, personaCount: r.persona_count, fileCount: r.file_count }));
+  }
+
+  async importBenchmark(input: ImportBenchmarkInput): Promise<ImportOutcome> {
+    const db = this.db;
+    const outcome: ImportOutcome = {
+      studyId: '', studyCreated: false, fileSha256: input.sha256, alreadyImported: false,
+      recordsAdded: 0, recordsUnchanged: 0, personasAdded: 0, criteriaAdded: 0,
+    };
+    const findFile = db.prepare('SELECT id FROM benchmark_files WHERE study_id = ? AND sha256 = ?').pluck();
+    const insertFile = db.prepare(
+      `INSERT INTO benchmark_files (study_id, sha256, source_name, bytes, metadata_json, record_count, imported_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const findRecord = db.prepare('SELECT sha256, file_id FROM records WHERE study_id = ? AND problem_id = ?');
+    const insertPersona = db.prepare('INSERT OR IGNORE INTO personas (id, sha256, json, created_at) VALUES (?, ?, ?, ?)');
+    const insertRecord = db.prepare(
+      `INSERT INTO records (study_id, problem_id, file_id, line, task, persona_id, persona_sha256, persona_name,
+         question_preview, preference_count, criterion_count, sha256, json)
+       VALUES (@study_id, @problem_id, @file_id, @line, @task, @persona_id, @persona_sha256, @persona_name,
+         @question_preview, @preference_count, @criterion_count, @sha256, @json)`,
+    );
+    const insertCriterion = db.prepare(
+      `INSERT INTO rubric_criteria (study_id, problem_id, position, preference, weight, description, levels_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+
+    db.transaction(() => {
+      const now = new Date().toISOString();
+      let studyId = db.prepare('SELECT id FROM studies WHERE name = ?').pluck().get(input.studyName) as string | undefined;
+      if (studyId === undefined) {
+        studyId = randomUUID();
+        db.prepare('INSERT INTO studies (id, name, description, created_at) VALUES (?, ?, ?, ?)').run(studyId, input.studyName, '', now);
+        outcome.studyCreated = true;
+      }
+      outcome.studyId = studyId;
+      if (findFile.get(studyId, input.sha256) !== undefined) {
+        outcome.alreadyImported = true;
+        outcome.recordsUnchanged = input.records.length;
+        return;
+      }
+      const fileId = Number(
+        insertFile.run(studyId, input.sha256, input.sourceName, input.bytes,
+          input.metadata ? JSON.stringify(input.metadata) : null, input.records.length, now).lastInsertRowid,
+      );
+      for (const { line, task, record } of input.records) {
+        const json = JSON.stringify(record);
+        const recordSha = sha256(json);
+        const existing = findRecord.get(studyId, record.problem_id) as { sha256: string; file_id: number } | undefined;
+        if (existing) {
+          if (existing.sha256 !== recordSha) {
+            throw new StorageError('conflict',
+              `line ${line}: problem_id "${record.problem_id}" is already in this study with different content; nothing was imported`);
+          }
+          outcome.recordsUnchanged += 1;
+          continue;
+        }
+        const personaJson = JSON.stringify(record.persona);
+        const personaSha = sha256(personaJson);
+        outcome.personasAdded += insertPersona.run(record.persona.id, personaSha, personaJson, now).changes;
+        insertRecord.run({
+          study_id: studyId, problem_id: record.problem_id, file_id: fileId, line, task,
+          persona_id: record.persona.id, persona_sha256: personaSha, persona_name: record.persona.name,
+          question_preview: preview(record), preference_count: Object.keys(record.persona_preferences).length,
+          criterion_count: record.evaluation_rubric.evaluation_criteria.length, sha256: recordSha, json,
+        });
+        record.evaluation_rubric.evaluation_criteria.forEach((c, position) => {
+          insertCriterion.run(studyId, record.problem_id, position, c.preference, c.weight ?? null, c.description, JSON.stringify(c.levels));
+          outcome.criteriaAdded += 1;
+        });
+        outcome.recordsAdded += 1;
+      }
+    })();
+    return outcome;
+  }
+
+  async listRecords(studyId: string, page: { offset: number; limit: number }): Promise<Page<RecordSummary>> {
+    const total = this.db.prepare('SELECT COUNT(*) FROM records WHERE study_id = ?').pluck().get(studyId) as number;
+    const rows = this.db
+      .prepare(
+        `SELECT problem_id, persona_id, persona_name, task, question_preview, preference_count, criterion_count
+         FROM records WHERE study_id = ? ORDER BY file_id, line LIMIT ? OFFSET ?`,
+      )
+      .all(studyId, page.limit, page.offset) as {
+      problem_id: string; persona_id: string; persona_name: string; task: string; question_preview: string;
+      preference_count: number; criterion_count: number;
+    }[];
+    return {
+      total,
+      items: rows.map((r) => ({
+        problemId: r.problem_id, personaId: r.persona_id, personaName: r.persona_name, task: r.task,
+        question: r.question_preview, preferenceCount: r.preference_count, criterionCount: r.criterion_count,
+      })),
+    };
+  }
+
+  async getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null> {
+    const json = this.db.prepare('SELECT json FROM records WHERE study_id = ? AND problem_id = ?').pluck().get(studyId, problemId) as string | undefined;
+    return json === undefined ? null : (JSON.parse(json) as BenchmarkRecord);
+  }
+
+  async syncPersonaLibrary(personas: LibraryPersona[]): Promise<{ added: number; updated: number; unchanged: number }> {
+    const result = { added: 0, updated: 0, unchanged: 0 };
+    const current = this.db.prepare('SELECT sha256 FROM persona_library WHERE persona_id = ?').pluck();
+    const insertPersona = this.db.prepare('INSERT OR IGNORE INTO personas (id, sha256, json, created_at) VALUES (?, ?, ?, ?)');
+    const upsert = this.db.prepare(
+      'INSERT INTO persona_library (persona_id, sha256) VALUES (?, ?) ON CONFLICT(persona_id) DO UPDATE SET sha256 = excluded.sha256',
+    );
+    this.db.transaction(() => {
+      const now = new Date().toISOString();
+      for (const persona of personas) {
+        const json = JSON.stringify(persona);
+        const sha = sha256(json);
+        const was = current.get(persona.id) as string | undefined;
+        if (was === sha) {
+          result.unchanged += 1;
+          continue;
+        }
+        insertPersona.run(persona.id, sha, json, now);
+        upsert.run(persona.id, sha);
+        if (was === undefined) result.added += 1;
+        else result.updated += 1;
+      }
+    })();
+    return result;
+  }
+
+  async listLibraryPersonas(): Promise<LibraryPersona[]> {
+    const rows = this.db
+      .prepare('SELECT p.json FROM persona_library l JOIN personas p ON p.id = l.persona_id AND p.sha256 = l.sha256 ORDER BY l.persona_id')
+      .pluck()
+      .all() as string[];
+    return rows.map((json) => JSON.parse(json) as LibraryPersona);
+  }
+
+  async getPersona(id: string): Promise<Persona | null> {
+    const library = this.db
+      .prepare('SELECT p.json FROM persona_library l JOIN personas p ON p.id = l.persona_id AND p.sha256 = l.sha256 WHERE l.persona_id = ?')
+      .pluck()
+      .get(id) as string | undefined;
+    const json = library ?? (this.db.prepare('SELECT json FROM personas WHERE id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').pluck().get(id) as string | undefined);
+    return json === undefined ? null : (JSON.parse(json) as Persona);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

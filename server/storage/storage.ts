@@ -1,0 +1,60 @@
+import type { BenchmarkMetadata, BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
+import type { LibraryPersona, Persona } from '../../shared/schemas/persona.ts';
+import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../shared/schemas/study.ts';
+
+/** One validated record of a benchmark file, with what the importer worked out about it. */
+export interface ImportRecordInput {
+  /** 1-based line in the source file, kept for provenance and error messages. */
+  line: number;
+  /** Source task (math, aime, …, or 'unknown'). */
+  task: string;
+  /** The record exactly as parsed from the file, unknown fields included. */
+  record: BenchmarkRecord;
+}
+
+export interface ImportBenchmarkInput {
+  /** The study to import into; created in the same transaction if it does not exist. */
+  studyName: string;
+  /** File name shown to people; not used for identity. */
+  sourceName: string;
+  /** SHA-256 of the file's bytes: the identity of an import. */
+  sha256: string;
+  bytes: number;
+  metadata: BenchmarkMetadata | null;
+  records: ImportRecordInput[];
+}
+
+export interface Page<T> {
+  total: number;
+  items: T[];
+}
+
+/**
+ * Everything the app keeps, in domain terms. Implementations: SQLite now (server/storage/sqlite), PostgreSQL later;
+ * both must pass tests/contract/storage.contract.ts. Every method is atomic: it either completes or changes nothing.
+ * Failures the caller can act on are thrown as `StorageError` with a closed code.
+ */
+export interface Storage {
+  /** Creates a study; `conflict` if the name is taken. */
+  createStudy(input: { name: string; description?: string }): Promise<Study>;
+  getStudy(id: string): Promise<Study | null>;
+  findStudyByName(name: string): Promise<Study | null>;
+  listStudies(): Promise<StudySummary[]>;
+
+  /**
+   * Stores a benchmark file's records, their personas and rubrics in one transaction. Importing content that is
+   * already there changes nothing; a record whose problem_id exists with different content is a `conflict` and the
+   * whole file is rejected.
+   */
+  importBenchmark(input: ImportBenchmarkInput): Promise<ImportOutcome>;
+  listRecords(studyId: string, page: { offset: number; limit: number }): Promise<Page<RecordSummary>>;
+  getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null>;
+
+  /** Adds or updates the persona library (personas/ files), keyed by persona id; returns what changed. */
+  syncPersonaLibrary(personas: LibraryPersona[]): Promise<{ added: number; updated: number; unchanged: number }>;
+  listLibraryPersonas(): Promise<LibraryPersona[]>;
+  /** The library version of a persona if there is one, else the newest version seen in an import. */
+  getPersona(id: string): Promise<Persona | null>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+/**
+ * Every socket request is answered with an ack of this shape. Error codes are closed; raw exception text never
+ * reaches a client.
+ */
+export const ACK_ERROR_CODES = ['invalid_payload', 'not_found', 'conflict', 'forbidden', 'internal'] as const;
+export type AckErrorCode = (typeof ACK_ERROR_CODES)[number];
+
+export interface AckIssue {
+  path: string;
+  message: string;
+}
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckErrorCode; issues?: AckIssue[] };

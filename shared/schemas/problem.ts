@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/**
+ * The problem as the evaluator sees it after normalisation (prefdisco-reference.md §1.7).
+ * Legacy files may carry it as `parsed_problem`, which then takes precedence over `original_problem`.
+ */
+export const NormalizedProblemSchema = z.looseObject({
+  question: z.string(),
+  options: z.record(z.string(), z.string()),
+  answer: z.union([z.string(), z.number()]),
+  solution: z.string().nullable(),
+  image: z.string().nullable(),
+});
+export type NormalizedProblem = z.infer<typeof NormalizedProblemSchema>;
+
+/** The untouched source-dataset row. Its shape depends on the source (see shared/benchmark/normalize-problem.ts). */
+export const OriginalProblemSchema = z.record(z.string(), z.unknown());
+export type OriginalProblem = z.infer<typeof OriginalProblemSchema>;
