@@ -1,0 +1,10 @@
+import { join } from 'node:path';
+import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
+import { tempDir } from '../support/temp-files.ts';
+import { storageContract } from './storage.contract.ts';
+
+const dir = tempDir();
+let n = 0;
+
+// A real database file per test, as the app uses it (WAL journal and all).
+storageContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
