@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../server/config.ts';
+import { BIN, runCli } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-files.ts';
+
+const dir = tempDir();
+
+describe('prefdisco serve (what npm start runs)', () => {
+  it('on an empty database imports the sample, serves /api/health, and shuts down cleanly on SIGTERM', async () => {
+    const env = { ...process.env, PREFDISCO_PORT: '0', PREFDISCO_DB: join(dir, 'serve.sqlite'), PREFDISCO_LOG_LEVEL: 'info' };
+    const child = spawn(process.execPath, [BIN, 'serve'], { cwd: PROJECT_ROOT, env });
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 20_000);
+      const onData = (d: Buffer): void => {
+        output += d.toString();
+        const match = /serving at (http:\/\/[^\s"]+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
+    });
+    expect(output).toContain('imported the sample benchmark as study \\"Sample benchmark\\" (64 records)');
+    const health = await fetch(`${url}/api/health`);
+    expect(await health.json()).toMatchObject({ ok: true });
+    const studies = (await (await fetch(`${url}/api/studies`)).json()) as { studies: { recordCount: number }[] };
+    expect(studies.studies.map((s) => s.recordCount)).toEqual([64]);
+
+    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+
+  it('an invalid persona file stops start-up, naming the file and the field', async () => {
+    const personas = join(dir, 'personas');
+    cpSync(join(PROJECT_ROOT, 'personas'), personas, { recursive: true });
+    const file = join(personas, 'haugen_61c2c6e4.json');
+    const persona = JSON.parse(readFileSync(file, 'utf8')) as { personality_big5: { openness: { score: number } } };
+    persona.personality_big5.openness.score = 9;
+    writeFileSync(file, JSON.stringify(persona));
+    const r = await runCli(['serve'], { PREFDISCO_PORT: '0', PREFDISCO_DB: join(dir, 'bad.sqlite'), PREFDISCO_PERSONAS_DIR: personas });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('persona library is invalid');
+    expect(r.stderr).toContain('haugen_61c2c6e4.json: $.personality_big5.openness.score');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a bad configuration value is named', async () => {
+    const r = await runCli(['serve'], { PREFDISCO_PORT: 'eighty', PREFDISCO_DB: join(dir, 'cfg.sqlite') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('PREFDISCO_PORT');
+  });
+});
