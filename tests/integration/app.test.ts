@@ -103,7 +103,7 @@ describe('Socket.IO on a listening server', () => {
   });
 
   it('study:list acks with the studies', async () => {
-    const ack = await socket.timeout(5000).emitWithAck('study:list', {});
+    const ack: Ack<StudySummary[]> = await socket.timeout(5000).emitWithAck('study:list', {});
     expect(ack.ok).toBe(true);
     expect(ack.ok && ack.data.map((s) => s.name)).toEqual(['Sample benchmark']);
   });

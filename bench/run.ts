@@ -1,0 +1,31 @@
+// `npm run bench`: runs every benchmark, prints a table, and records the results in bench/results/<name>.json.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APP_VERSION } from '../server/version.ts';
+import { importBench } from './import.bench.ts';
+import type { BenchResult } from './support/bench-result.ts';
+
+const BENCHES: Record<string, (workDir: string) => Promise<BenchResult>> = { import: importBench };
+
+const only = process.argv.slice(2);
+const workDir = mkdtempSync(join(tmpdir(), 'prefdisco-bench-'));
+let missed = 0;
+try {
+  for (const [name, bench] of Object.entries(BENCHES)) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    const result = await bench(workDir);
+    process.stdout.write(`\n${result.name}: ${result.description}\n`);
+    for (const [metric, value] of Object.entries(result.metrics)) {
+      const target = result.targets[metric];
+      const verdict = target === undefined ? '' : value <= target ? `  (target ≤ ${target}: met)` : `  (target ≤ ${target}: MISSED)`;
+      if (target !== undefined && value > target) missed += 1;
+      process.stdout.write(`  ${metric.padEnd(28)} ${value.toFixed(value < 10 ? 2 : 0)}${verdict}\n`);
+    }
+    const record = { ...result, app_version: APP_VERSION, node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? '', date: new Date().toISOString() };
+    writeFileSync(join(import.meta.dirname, 'results', `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  }
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+process.exitCode = missed > 0 ? 1 : 0;
