@@ -8,10 +8,15 @@ import { UsageError } from './cli-io.ts';
 /** Human output lists at most this many issues per file; --json lists all. */
 const MAX_PRINTED_ISSUES = 200;
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function summaryLine(report: ValidationReport): string {
   const types = Object.entries(report.countsByType).map(([t, n]) => `${t}: ${n}`).join(', ') || 'none';
   const verdict = report.valid ? 'valid' : 'INVALID';
-  return `${report.file}: ${verdict}: ${report.recordCount} records (${types}); ${report.errorCount} errors, ${report.warningCount} warnings`;
+  return `${report.file}: ${verdict}: ${plural(report.recordCount, 'record')} (${types}); ` +
+    `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')}`;
 }
 
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {

@@ -23,7 +23,7 @@ describe('prefdisco validate', () => {
     const r = await runCli(['validate', SAMPLE, REFERENCE_EXAMPLE_FILE]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('sample-benchmark.jsonl: valid: 64 records (metadata: 1, personalized_problem: 64); 0 errors, 0 warnings');
-    expect(r.stdout).toContain('reference-example.jsonl: valid: 1 records (personalized_problem: 1)');
+    expect(r.stdout).toContain('reference-example.jsonl: valid: 1 record (personalized_problem: 1); 0 errors, 0 warnings');
     expect(r.stdout).toContain('2 files: 2 valid, 0 invalid');
   });
 
