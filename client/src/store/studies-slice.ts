@@ -1,0 +1,124 @@
+import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
+import type { RecordSummary, StudySummary } from '../../../shared/schemas/study.ts';
+import { errorMessage, fetchRecord, fetchRecordPage, fetchStudies, isAbort } from '../http/api.ts';
+import type { AppSlice } from './types.ts';
+
+export const PAGE_SIZES = [10, 25, 50, 100] as const;
+export const DEFAULT_PAGE_SIZE = 25;
+
+export interface RecordsPage {
+  offset: number;
+  limit: number;
+  total: number;
+  items: RecordSummary[];
+}
+
+/** The research "Studies" screen: which study and record are open, and what has been fetched for them. */
+export interface StudiesSlice {
+  studies: StudySummary[];
+  /** False until the first answer, so the view can tell "not loaded yet" from "no studies". */
+  studiesLoaded: boolean;
+  studiesLoading: boolean;
+  studiesError: string | null;
+  selectedStudyId: string | null;
+  records: RecordsPage;
+  recordsLoading: boolean;
+  recordsError: string | null;
+  selectedProblemId: string | null;
+  selectedRecord: BenchmarkRecord | null;
+  recordLoading: boolean;
+  recordError: string | null;
+  loadStudies: () => Promise<void>;
+  selectStudy: (studyId: string | null) => void;
+  loadRecords: (page: { offset: number; limit: number }) => Promise<void>;
+  openRecord: (problemId: string) => Promise<void>;
+  closeRecord: () => void;
+}
+
+const emptyPage = (limit: number): RecordsPage => ({ offset: 0, limit, total: 0, items: [] });
+
+export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
+  // Paging or clicking quickly starts overlapping requests; aborting the older one keeps a slow stale answer
+  // from overwriting the newer one.
+  let recordsRequest: AbortController | null = null;
+  let recordRequest: AbortController | null = null;
+
+  return {
+    studies: [],
+    studiesLoaded: false,
+    studiesLoading: false,
+    studiesError: null,
+    selectedStudyId: null,
+    records: emptyPage(DEFAULT_PAGE_SIZE),
+    recordsLoading: false,
+    recordsError: null,
+    selectedProblemId: null,
+    selectedRecord: null,
+    recordLoading: false,
+    recordError: null,
+
+    loadStudies: async () => {
+      set({ studiesLoading: true, studiesError: null });
+      try {
+        const studies = await fetchStudies();
+        set({ studies, studiesLoaded: true, studiesLoading: false });
+        const current = get().selectedStudyId;
+        // Keep the open study across refreshes; otherwise open the first so the screen is never a dead end.
+        const next = studies.some((s) => s.id === current) ? current : (studies[0]?.id ?? null);
+        if (next !== current) get().selectStudy(next);
+        else if (next !== null) void get().loadRecords(get().records);
+      } catch (err) {
+        set({ studiesLoading: false, studiesError: errorMessage(err) });
+      }
+    },
+
+    selectStudy: (studyId) => {
+      get().closeRecord();
+      recordsRequest?.abort();
+      set({ selectedStudyId: studyId, records: emptyPage(get().records.limit), recordsError: null, recordsLoading: false });
+      if (studyId !== null) void get().loadRecords({ offset: 0, limit: get().records.limit });
+    },
+
+    loadRecords: async ({ offset, limit }) => {
+      const studyId = get().selectedStudyId;
+      if (studyId === null) return;
+      recordsRequest?.abort();
+      const request = new AbortController();
+      recordsRequest = request;
+      set((s) => ({ recordsLoading: true, recordsError: null, records: { ...s.records, offset, limit } }));
+      try {
+        const page = await fetchRecordPage(studyId, { offset, limit }, request.signal);
+        // The study shrank since this page was chosen (re-import): fall back to its last page.
+        if (page.items.length === 0 && offset > 0 && page.total > 0) {
+          return get().loadRecords({ offset: Math.floor((page.total - 1) / limit) * limit, limit });
+        }
+        set({ records: { offset, limit, total: page.total, items: page.items }, recordsLoading: false });
+      } catch (err) {
+        if (isAbort(err)) return;
+        set({ recordsLoading: false, recordsError: errorMessage(err) });
+      }
+    },
+
+    openRecord: async (problemId) => {
+      const studyId = get().selectedStudyId;
+      if (studyId === null) return;
+      recordRequest?.abort();
+      const request = new AbortController();
+      recordRequest = request;
+      set({ selectedProblemId: problemId, selectedRecord: null, recordLoading: true, recordError: null });
+      try {
+        const record = await fetchRecord(studyId, problemId, request.signal);
+        set({ selectedRecord: record, recordLoading: false });
+      } catch (err) {
+        if (isAbort(err)) return;
+        set({ recordLoading: false, recordError: errorMessage(err) });
+      }
+    },
+
+    closeRecord: () => {
+      recordRequest?.abort();
+      recordRequest = null;
+      set({ selectedProblemId: null, selectedRecord: null, recordLoading: false, recordError: null });
+    },
+  };
+};

@@ -1,0 +1,41 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { PROJECT_ROOT } from '../../server/config.ts';
+import { BIN } from './run-cli.ts';
+
+export interface ServedApp {
+  url: string;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `prefdisco serve` on a free port, as `npm start` does, and resolves with its URL once it listens. */
+export async function serveProcess(env: Record<string, string>): Promise<ServedApp> {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, PREFDISCO_PORT: '0', PREFDISCO_LOG_LEVEL: 'info', ...env },
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server printed no URL:\n${output}`)), 30_000);
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      const match = /serving at (http:\/\/[^\s"]+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => reject(new Error(`the server exited (${code}):\n${output}`)));
+  });
+  return {
+    url,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
