@@ -1,9 +1,11 @@
 import { pathToFileURL } from 'node:url';
+import { formatIssue } from '../shared/benchmark/issues.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ImportRejectedError } from './services/benchmark/import-benchmark-file.ts';
-import { formatIssue } from '../shared/benchmark/issues.ts';
+import { PersonaLibraryError } from './services/persona-library.ts';
 import { prepareData } from './services/prepare-data.ts';
+import { MigrationError } from './storage/errors.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
 
 /** Composition root: config → storage → data → app → listen; closes everything on SIGINT/SIGTERM. */
@@ -44,8 +46,7 @@ export function describeStartupError(error: unknown): string {
     const lines = error.report.issues.filter((i) => i.severity === 'error').slice(0, 20).map((i) => formatIssue(error.report.file, i));
     return `the sample benchmark is invalid:\n  ${lines.join('\n  ')}`;
   }
-  if (error instanceof ConfigError) return error.message;
-  if (error instanceof Error && ['PersonaLibraryError', 'MigrationError'].includes(error.name)) return error.message;
+  if (error instanceof ConfigError || error instanceof PersonaLibraryError || error instanceof MigrationError) return error.message;
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return `${(error as Error).message}: another program is using the port; set PREFDISCO_PORT to another one`;
   }

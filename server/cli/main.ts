@@ -50,5 +50,3 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     throw error;
   }
 }
-
-
