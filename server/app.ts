@@ -21,7 +21,11 @@ export interface AppDeps {
  * Everything the app serves is registered here, in one list.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 10 * 1024 * 1024 });
+  // Per-request lines are debug detail; at the default level the log shows start-up, warnings and failures.
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 10 * 1024 * 1024, disableRequestLogging: true });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+  });
 
   app.setErrorHandler((error: { statusCode?: number; validation?: unknown }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

@@ -9,7 +9,7 @@ import { MigrationError } from './storage/errors.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
 
 /** Composition root: config → storage → data → app → listen; closes everything on SIGINT/SIGTERM. */
-export async function main(): Promise<void> {
+export async function main(): Promise<{ url: string }> {
   const config = loadConfig();
   const storage = SqliteStorage.open({ file: config.databaseFile });
   const app = await buildApp({
@@ -26,7 +26,8 @@ export async function main(): Promise<void> {
   }
 
   const address = await app.listen({ host: config.host, port: config.port });
-  app.log.info(`PrefDisco Live is serving at ${address.replace('127.0.0.1', 'localhost')} (database ${config.databaseFile})`);
+  const url = address.replace('127.0.0.1', 'localhost');
+  app.log.info(`PrefDisco Live is serving at ${url} (database ${config.databaseFile})`);
 
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -38,6 +39,7 @@ export async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  return { url };
 }
 
 /** Start-up failures a person can fix get one clear message on stderr, not a stack trace. */
