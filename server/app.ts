@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { personaRoutes } from './http/persona-routes.ts';
@@ -22,7 +22,11 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Per-request lines are debug detail; at the default level the log shows start-up, warnings and failures.
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 10 * 1024 * 1024, disableRequestLogging: true });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 10 * 1024 * 1024,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
