@@ -1,4 +1,5 @@
 export * from './benchmark.ts';
+export * from './episode.ts';
 export * from './evaluation.ts';
 export * from './persona.ts';
 export * from './preference.ts';

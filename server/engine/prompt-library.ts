@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const PROMPTS_DIR = fileURLToPath(new URL('./prompts/', import.meta.url));
+
+/** The prompt versions in use. A new wording is a new file and a new entry here (see prompts/README.md). */
+export const PROMPT_FILES = {
+  discoverySystem: 'discovery-system.v1.txt',
+  fixedQuestionsSystem: 'fixed-questions-system.v1.txt',
+  oracleSystem: 'oracle-system.v1.txt',
+  finalPrompt: 'final-prompt.v1.txt',
+  userPassive: 'user-passive.v1.txt',
+  userPassiveNostop: 'user-passive-nostop.v1.txt',
+  userCollaborative: 'user-collaborative.v1.txt',
+  rubricJudgeSystem: 'rubric-judge-system.v1.txt',
+  rubricJudgeUser: 'rubric-judge-user.v1.txt',
+  correctnessJudgeSystem: 'correctness-judge-system.v1.txt',
+  correctnessJudgeUser: 'correctness-judge-user.v1.txt',
+  disclosureLabeler: 'disclosure-labeler.v1.txt',
+} as const;
+
+export type PromptName = keyof typeof PROMPT_FILES;
+
+export interface PromptTemplate {
+  name: PromptName;
+  file: string;
+  text: string;
+  /** SHA-256 of the file's text; stored with every episode that used it. */
+  sha256: string;
+}
+
+function load(name: PromptName): PromptTemplate {
+  const file = PROMPT_FILES[name];
+  const text = readFileSync(join(PROMPTS_DIR, file), 'utf8').replace(/\n+$/, '');
+  return { name, file, text, sha256: createHash('sha256').update(text).digest('hex') };
+}
+
+export const PROMPTS: Readonly<Record<PromptName, PromptTemplate>> = Object.fromEntries(
+  (Object.keys(PROMPT_FILES) as PromptName[]).map((name) => [name, load(name)]),
+) as Record<PromptName, PromptTemplate>;
+
+/** Hashes of every prompt, keyed by file name: the provenance record for an episode. */
+export function promptHashes(): Record<string, string> {
+  return Object.fromEntries(Object.values(PROMPTS).map((p) => [p.file, p.sha256]));
+}
+
+/**
+ * Fills `{name}` placeholders. `{{` and `}}` are literal braces. A placeholder without a value is a bug and throws,
+ * so a prompt can never go out with a hole in it.
+ */
+export function renderPrompt(name: PromptName, values: Readonly<Record<string, string | number>> = {}): string {
+  const template = PROMPTS[name];
+  return template.text.replace(/\{\{|\}\}|\{([a-z_]+)\}/g, (match, key: string | undefined) => {
+    if (match === '{{') return '{';
+    if (match === '}}') return '}';
+    const value = key === undefined ? undefined : values[key];
+    if (value === undefined) throw new Error(`prompt ${template.file}: no value for {${key}}`);
+    return String(value);
+  });
+}

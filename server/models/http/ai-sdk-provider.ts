@@ -1,0 +1,205 @@
+import type { ModelConfig } from '../../../shared/schemas/models.ts';
+import { ModelCallError, type ModelProvider, type ModelRequest, type ModelResponse, type TokenUsage } from '../model-provider.ts';
+import { callModel, type CallOutput, type CallSettings } from './call-model.ts';
+import { AttemptFailure, classifyError } from './classify-error.ts';
+import { ConcurrencyLimit, type Release } from './concurrency-limit.ts';
+import { createLanguageModels, type LanguageModels } from './create-language-model.ts';
+import { appendJsonInstruction, stripJsonFences } from './json-mode.ts';
+import { ResponseCache } from './response-cache.ts';
+import { abortableSleep, withRetries, type RetryPolicy, type Sleep } from './retry.ts';
+
+export interface AiSdkProviderOptions {
+  config: ModelConfig;
+  /** Resolved by the caller from the variable `config.apiKeyEnv` names. */
+  apiKey?: string;
+  /** Injectable for tests only. */
+  now?: () => number;
+  sleep?: Sleep;
+}
+
+export interface ProviderTotals {
+  /** Calls that went to the provider (cache hits excluded), whether or not they succeeded. */
+  calls: number;
+  /** Tokens billed, including attempts whose reply was unusable (empty). */
+  inputTokens: number;
+  outputTokens: number;
+  /** Null when the model has no configured prices. */
+  costUsd: number | null;
+  /** Attempts beyond each call's first. */
+  retries: number;
+}
+
+interface PreparedCall {
+  settings: CallSettings;
+  json: boolean;
+  cacheKey: string;
+}
+
+/** A model reached over HTTP through the AI SDK, with our own retries, timeouts, concurrency limit, costs and cache. */
+export class AiSdkProvider implements ModelProvider {
+  readonly config: ModelConfig;
+  readonly isTestModel = false;
+  readonly #models: LanguageModels;
+  readonly #secrets: string[];
+  readonly #now: () => number;
+  readonly #policy: RetryPolicy;
+  readonly #limit: ConcurrencyLimit;
+  readonly #cache: ResponseCache<ModelResponse> | null;
+  readonly #totals = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, retries: 0 };
+
+  constructor(options: AiSdkProviderOptions) {
+    this.config = options.config;
+    this.#models = createLanguageModels(options.config, options.apiKey);
+    this.#secrets = options.apiKey ? [options.apiKey] : [];
+    this.#now = options.now ?? Date.now;
+    this.#policy = {
+      maxRetries: options.config.maxRetries,
+      baseDelayMs: options.config.retryBaseDelayMs,
+      sleep: options.sleep ?? abortableSleep,
+      random: Math.random,
+    };
+    this.#limit = new ConcurrencyLimit(options.config.maxConcurrency);
+    this.#cache = options.config.cache ? new ResponseCache<ModelResponse>() : null;
+  }
+
+  get totals(): ProviderTotals {
+    return { ...this.#totals, costUsd: this.config.pricePerMillion ? this.#totals.costUsd : null };
+  }
+
+  async complete(request: ModelRequest): Promise<ModelResponse> {
+    const started = this.#now();
+    if (request.signal?.aborted) throw new ModelCallError('aborted', 'cancelled before the call started', 0);
+    const call = this.#prepare(request);
+    return this.#cache ? this.#completeCached(this.#cache, call, request, started) : this.#fetch(call, request, started);
+  }
+
+  #prepare(request: ModelRequest): PreparedCall {
+    const json = request.json === true;
+    const temperature = request.temperature ?? this.config.parameters.temperature;
+    const maxOutputTokens = request.maxTokens ?? this.config.parameters.maxTokens;
+    const settings: CallSettings = {
+      messages: json ? appendJsonInstruction(request.messages) : request.messages,
+      temperature,
+      maxOutputTokens,
+      topP: this.config.parameters.topP,
+      seed: this.config.parameters.seed,
+    };
+    return { settings, json, cacheKey: ResponseCache.key([request.messages, temperature ?? null, maxOutputTokens ?? null, json]) };
+  }
+
+  async #completeCached(cache: ResponseCache<ModelResponse>, call: PreparedCall, request: ModelRequest, started: number): Promise<ModelResponse> {
+    let failed: Promise<ModelResponse> | undefined;
+    for (;;) {
+      const pending = cache.get(call.cacheKey);
+      if (!pending || pending === failed) return cache.start(call.cacheKey, () => this.#fetch(call, request, started));
+      try {
+        const original = await whileNotAborted(pending, request.signal);
+        // A caller that streams still gets the text, in one piece.
+        request.onChunk?.(original.text);
+        // Nothing was sent or billed for this call: report the original's tokens but no cost and no attempts.
+        const usage: TokenUsage = { ...original.usage, costUsd: original.usage.costUsd === null ? null : 0 };
+        return { ...original, usage, attempts: 0, cached: true, latencyMs: this.#now() - started };
+      } catch (error) {
+        // The identical call we joined was cancelled by its own caller; this caller still wants an answer.
+        const joinedWasCancelled = error instanceof ModelCallError && error.code === 'aborted' && !request.signal?.aborted;
+        if (!joinedWasCancelled) throw error;
+        failed = pending;
+      }
+    }
+  }
+
+  async #fetch(call: PreparedCall, request: ModelRequest, started: number): Promise<ModelResponse> {
+    const capReached = this.#spendCapFailure();
+    if (capReached) throw new ModelCallError('spend_cap', capReached.summary, 0);
+    this.#totals.calls++;
+    const { value, attempts } = await withRetries(this.#policy, request.signal, () => this.#attempt(call, request), {
+      onRetry: () => {
+        this.#totals.retries++;
+      },
+    });
+    return {
+      text: value.text,
+      finishReason: value.finishReason,
+      usage: this.#usage(value.inputTokens, value.outputTokens),
+      attempts,
+      cached: false,
+      latencyMs: this.#now() - started,
+    };
+  }
+
+  /** One attempt: wait for a slot, then call with this attempt's own timeout. Throws AttemptFailure only. */
+  async #attempt(call: PreparedCall, request: ModelRequest): Promise<CallOutput> {
+    let release: Release;
+    try {
+      release = await this.#limit.acquire(request.signal);
+    } catch {
+      throw new AttemptFailure('aborted', 'cancelled while waiting for a free slot', { retryable: false, beforeRequest: true });
+    }
+    try {
+      // Checked again here: calls queued behind the one that reached the cap must not go out.
+      const capReached = this.#spendCapFailure();
+      if (capReached) throw capReached;
+      const timeoutSignal = AbortSignal.timeout(this.config.timeoutMs);
+      const signal = request.signal ? AbortSignal.any([request.signal, timeoutSignal]) : timeoutSignal;
+      const model = call.json ? this.#models.json : this.#models.text;
+      let output: CallOutput;
+      try {
+        output = await callModel(model, call.settings, signal, request.onChunk);
+      } catch (error) {
+        throw classifyError(error, {
+          callerSignal: request.signal,
+          timeoutSignal,
+          timeoutMs: this.config.timeoutMs,
+          now: this.#now,
+          secrets: this.#secrets,
+        });
+      }
+      this.#account(output.inputTokens, output.outputTokens);
+      const text = call.json ? stripJsonFences(output.text) : output.text;
+      if (text.trim() === '') throw new AttemptFailure('empty_output', 'empty output', { retryable: true });
+      return { ...output, text };
+    } finally {
+      release();
+    }
+  }
+
+  #usage(inputTokens: number, outputTokens: number): TokenUsage {
+    const price = this.config.pricePerMillion;
+    const costUsd = price ? (inputTokens * price.input) / 1e6 + (outputTokens * price.output) / 1e6 : null;
+    return { inputTokens, outputTokens, costUsd };
+  }
+
+  #account(inputTokens: number, outputTokens: number): void {
+    this.#totals.inputTokens += inputTokens;
+    this.#totals.outputTokens += outputTokens;
+    this.#totals.costUsd += this.#usage(inputTokens, outputTokens).costUsd ?? 0;
+  }
+
+  /** The cap can only be enforced for a priced model; calls already in flight when it is reached still finish. */
+  #spendCapFailure(): AttemptFailure | undefined {
+    const cap = this.config.spendCapUsd;
+    if (cap === undefined || !this.config.pricePerMillion || this.#totals.costUsd < cap) return undefined;
+    const summary = `spend cap of $${cap} reached for model "${this.config.name}" ($${this.#totals.costUsd.toFixed(4)} spent)`;
+    return new AttemptFailure('spend_cap', summary, { retryable: false, beforeRequest: true });
+  }
+}
+
+/** Waits for `promise`, but gives up with 'aborted' as soon as the caller's signal fires. */
+function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new ModelCallError('aborted', 'cancelled while waiting for an identical call', 0));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { ModeSchema, UserTypeSchema } from './evaluation.ts';
+
+/**
+ * An episode is an append-only log of sequence-numbered events. Batch runs, live sessions, replay after reconnect,
+ * exports and audits all read the same log.
+ */
+
+export const SeatKindSchema = z.enum(['simulated', 'person', 'none']);
+export type SeatKind = z.infer<typeof SeatKindSchema>;
+
+export const TokenUsageSchema = z.object({
+  inputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+  costUsd: z.number().min(0).nullable(),
+});
+
+/** Everything needed to recompute a number from the database alone (architecture.md: record provenance). */
+export const ProvenanceSchema = z.object({
+  appVersion: z.string(),
+  assistantModel: z.string(),
+  judgeModel: z.string(),
+  simulatorModel: z.string().nullable(),
+  /** Model configs as used (parameters, provider kind, model id); never API keys. */
+  modelSettings: z.record(z.string(), z.unknown()),
+  promptHashes: z.record(z.string(), z.string()),
+  recordSha256: z.string(),
+  personaSha256: z.string(),
+  rubricSha256: z.string(),
+  benchmarkSha256: z.string().nullable(),
+  /** Engine options that change results: turn limit, fixed K, reference-compatibility switches. */
+  options: z.record(z.string(), z.unknown()),
+});
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+export const RevealedPreferenceSchema = z.object({ preference: z.string(), value: z.string() });
+
+const base = { seq: z.number().int().min(0), at: z.string() };
+
+export const EpisodeEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...base, type: z.literal('episode_started'),
+    problemId: z.string(), personaId: z.string(), mode: ModeSchema, userType: UserTypeSchema,
+    userSeat: SeatKindSchema, maxTurns: z.number().int(), fixedQuestions: z.number().int().nullable(), provenance: ProvenanceSchema,
+  }),
+  z.object({
+    ...base, type: z.literal('message'),
+    role: z.enum(['user', 'assistant']),
+    /** opening | question (assistant, elicitation) | reply (user) | final_prompt | final_answer | stop (automatic ###STOP###) */
+    kind: z.enum(['opening', 'question', 'reply', 'stop', 'final_prompt', 'final_answer']),
+    turn: z.number().int().min(0),
+    content: z.string(),
+    action: z.object({ final: z.boolean(), via: z.enum(['marker', 'heuristic']) }).optional(),
+    thought: z.string().optional(),
+    usage: TokenUsageSchema.optional(),
+    issue: z.string().optional(),
+  }),
+  z.object({
+    ...base, type: z.literal('disclosure_labeled'),
+    turn: z.number().int().min(0),
+    asked: z.array(z.string()),
+    revealed: z.array(RevealedPreferenceSchema),
+    issue: z.string().optional(),
+  }),
+  z.object({
+    ...base, type: z.literal('criterion_judged'),
+    preference: z.string(), score: z.number().int().min(1).max(5).nullable(), justification: z.string(), weight: z.number(),
+    attempts: z.number().int().min(1), issue: z.string().optional(),
+  }),
+  z.object({
+    ...base, type: z.literal('correctness_judged'),
+    correct: z.union([z.literal(0), z.literal(1)]).nullable(), justification: z.string(),
+    attempts: z.number().int().min(1), issue: z.string().optional(),
+  }),
+  z.object({
+    ...base, type: z.literal('episode_completed'),
+    weightedScore: z.number(), correct: z.union([z.literal(0), z.literal(1)]).nullable(), interactionTurns: z.number().int().min(0),
+  }),
+  z.object({
+    ...base, type: z.literal('episode_failed'),
+    stage: z.enum(['assistant', 'user', 'judge', 'correctness', 'internal']), code: z.string(), reason: z.string(),
+  }),
+]);
+export type EpisodeEvent = z.infer<typeof EpisodeEventSchema>;
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+/** An event before the log has numbered and timestamped it. */
+export type NewEpisodeEvent = DistributiveOmit<EpisodeEvent, 'seq' | 'at'>;
