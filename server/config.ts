@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   PREFDISCO_SAMPLE_STUDY: z.string().min(1).default('Sample benchmark'),
   PREFDISCO_SEED_SAMPLE: bool.default(true),
   PREFDISCO_CLIENT_DIR: z.string().min(1).default('dist/client'),
+  PREFDISCO_MODELS_FILE: z.string().min(1).default('config/models.json'),
   PREFDISCO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -31,6 +32,8 @@ export interface Config {
   sampleStudy: string;
   seedSample: boolean;
   clientDir: string;
+  /** Declared models (JSON, see config/models.example.json); when the file is absent only `scripted` exists. */
+  modelsFile: string;
   logLevel: z.infer<typeof EnvSchema>['PREFDISCO_LOG_LEVEL'];
 }
 
@@ -61,6 +64,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sampleStudy: e.PREFDISCO_SAMPLE_STUDY,
     seedSample: e.PREFDISCO_SEED_SAMPLE,
     clientDir: fromRoot(e.PREFDISCO_CLIENT_DIR),
+    modelsFile: fromRoot(e.PREFDISCO_MODELS_FILE),
     logLevel: e.PREFDISCO_LOG_LEVEL,
   };
+}
+
+/**
+ * A secret from the environment, by the variable name a config file gives (model API keys). Secrets are read only
+ * here and never written to files, logs or results.
+ */
+export function secretFromEnv(variable: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[variable];
+  return value === undefined || value === '' ? undefined : value;
 }

@@ -1,4 +1,6 @@
 import { importCommand } from './import-command.ts';
+import { reportCommand } from './report-command.ts';
+import { runCommand } from './run-command.ts';
 import { serveCommand } from './serve-command.ts';
 import type { CliIo } from './cli-io.ts';
 import { UsageError } from './cli-io.ts';
@@ -12,17 +14,35 @@ Commands:
   import FILE --study NAME [--skip-images] [--db PATH]
       Validate a benchmark file and store its records, personas and rubrics in a study (created if needed).
       All or nothing; importing the same file again changes nothing.
+  run BENCH.jsonl --model NAME --judge NAME --out RESULTS.jsonl [options]
+      Evaluate a model on a benchmark: baseline (no_prompt), oracle (persona_known) and discovery (infer_persona)
+      with a simulated user, judged per rubric criterion and for correctness. Resumable: a rerun skips what is done.
+      --simulator NAME        the simulated user's model (default: the judge, as in the reference)
+      --modes a,b             no_prompt, persona_known, infer_persona (default: all three)
+      --user-types a,b        passive, passive_nostop, collaborative (default: passive_nostop)
+      --max-turns N           elicitation turns before the forced final answer (default 5)
+      --fixed-questions K     the fixed-K ablation (exactly K questions; infer_persona only)
+      --max-problems N        evaluate a seeded sample of N records (--seed, default 42)
+      --shard i/n             this process's contiguous share of the records (0 ≤ i < n)
+      --concurrency N         episodes at once (default 8)
+      --reference-quirks      reproduce the reference's judge bugs (missing score = 1, correctness at temperature 0.7)
+      --db PATH | --no-db     where episodes are recorded (default: the app database)
+  report RESULTS.jsonl... [--json] [--model NAME] [--task NAME] [--resamples 1000] [--seed 42]
+      Metrics per model × task × condition with bootstrap 95% CIs. Reads reference result files too.
   serve
       Start the web app (same as npm start without the client build step).
   help
       Show this text.
 
 Environment: PREFDISCO_DB (database file, default data/prefdisco.sqlite), PREFDISCO_PORT, PREFDISCO_HOST,
-PREFDISCO_PERSONAS_DIR, PREFDISCO_LOG_LEVEL. See README.md.`;
+PREFDISCO_PERSONAS_DIR, PREFDISCO_MODELS_FILE (declared models, default config/models.json), PREFDISCO_LOG_LEVEL.
+See README.md.`;
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   validate: validateCommand,
   import: importCommand,
+  run: runCommand,
+  report: reportCommand,
   serve: serveCommand,
 };
 

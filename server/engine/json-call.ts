@@ -38,7 +38,14 @@ export async function callForJson<S extends z.ZodType>(
   let usage: TokenUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   let raw = '';
   for (let attempt = 1; attempt <= parseRetries + 1; attempt++) {
-    const response = await provider.complete({ ...request, json: true });
+    // A retry shows the model its unusable reply and what was wrong with it; that also keeps a response cache from
+    // handing back the same reply.
+    const messages = attempt === 1 ? request.messages : [
+      ...request.messages,
+      { role: 'assistant' as const, content: raw },
+      { role: 'user' as const, content: `That reply could not be used (${issues[issues.length - 1]?.replace(/^attempt \d+: /, '') ?? 'invalid'}). Reply again with only the JSON object asked for above.` },
+    ];
+    const response = await provider.complete({ ...request, messages, json: true });
     usage = addUsage(usage, response.usage);
     raw = response.text;
     const extracted = extractJson(raw);

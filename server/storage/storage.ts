@@ -1,6 +1,8 @@
 import type { BenchmarkMetadata, BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 import type { LibraryPersona, Persona } from '../../shared/schemas/persona.ts';
+import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../shared/schemas/study.ts';
+import type { EpisodeSummary, RunInput } from './episode-storage.ts';
 
 /** One validated record of a benchmark file, with what the importer worked out about it. */
 export interface ImportRecordInput {
@@ -55,6 +57,16 @@ export interface Storage {
   listLibraryPersonas(): Promise<LibraryPersona[]>;
   /** The library version of a persona if there is one, else the newest version seen in an import. */
   getPersona(id: string): Promise<Persona | null>;
+
+  /** Starts a batch run; its episodes refer to it. */
+  createRun(input: RunInput): Promise<{ id: string }>;
+  /**
+   * Stores a finished (completed, failed or aborted) episode with its whole event log in one transaction. Used by batch
+   * runs, which keep an episode in memory until it ends. Storing the same episode id twice is a `conflict`.
+   */
+  saveEpisode(summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void>;
+  getEpisode(id: string): Promise<{ summary: EpisodeSummary; events: EpisodeEvent[] } | null>;
+  listEpisodes(filter: { runId?: string; limit?: number }): Promise<EpisodeSummary[]>;
 
   close(): Promise<void>;
 }

@@ -30,7 +30,8 @@ export const EvalResultSchema = z.looseObject({
   mode: ModeSchema,
   user_type: UserTypeSchema,
   weighted_score: z.number(),
-  correct: z.union([z.literal(0), z.literal(1), z.boolean(), z.null()]),
+  /** Absent or null when correctness was never judged; a resumed run re-judges such lines (§3.6). */
+  correct: z.union([z.literal(0), z.literal(1), z.boolean(), z.null()]).optional(),
   conversation: z.array(ChatMessageSchema),
   evaluation: z.looseObject({
     correctness: z

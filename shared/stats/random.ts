@@ -21,8 +21,8 @@ const TWO_TO_32 = 4294967296;
  */
 export function createRng(seed: number): Rng {
   if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
-  // State lives in a typed array, not a closure variable: a captured `let` holding values above 2³⁰ is boxed as a heap
-  // number on every update, which made each draw about 2.5× slower.
+  // State lives in a typed array rather than a captured `let`: V8 stores a captured number outside the small-integer
+  // range as a heap object, so each update allocated; measured about 2.5× slower on 10⁸ draws.
   const state = new Uint32Array([seed >>> 0]);
   return () => {
     const s = (state[0] = ((state[0] ?? 0) + 0x6d2b79f5) >>> 0);

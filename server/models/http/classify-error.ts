@@ -48,7 +48,7 @@ export function classifyError(error: unknown, ctx: ClassifyContext): AttemptFail
   const detail = (text: string | undefined): string | undefined => redact(text, ctx.secrets);
   if (ctx.callerSignal?.aborted) return new AttemptFailure('aborted', 'cancelled', { retryable: false });
   if (ctx.timeoutSignal.aborted || isNamed(error, 'TimeoutError')) {
-    return new AttemptFailure('timeout', `timed out after ${ctx.timeoutMs} ms`, { retryable: true });
+    return new AttemptFailure('timeout', `timed out (limit ${ctx.timeoutMs} ms per attempt)`, { retryable: true });
   }
   if (APICallError.isInstance(error) && error.statusCode !== undefined && error.statusCode >= 400) {
     return classifyStatus(error.statusCode, error.responseHeaders ?? {}, detail(error.message), ctx.now);

@@ -8,6 +8,9 @@ import type { LibraryPersona, Persona } from '../../../shared/schemas/persona.ts
 import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../../shared/schemas/study.ts';
 import { StorageError } from '../errors.ts';
 import type { ImportBenchmarkInput, Page, Storage } from '../storage.ts';
+import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import type { EpisodeSummary, RunInput } from '../episode-storage.ts';
+import * as episodes from './episode-queries.ts';
 import { applyMigrations } from './migrate.ts';
 
 const PREVIEW_CHARS = 160;
@@ -242,6 +245,22 @@ export class SqliteStorage implements Storage {
       .get(id) as string | undefined;
     const json = library ?? (this.db.prepare('SELECT json FROM personas WHERE id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').pluck().get(id) as string | undefined);
     return json === undefined ? null : (JSON.parse(json) as Persona);
+  }
+
+  async createRun(input: RunInput): Promise<{ id: string }> {
+    return episodes.createRun(this.db, input);
+  }
+
+  async saveEpisode(summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void> {
+    episodes.saveEpisode(this.db, summary, events);
+  }
+
+  async getEpisode(id: string): Promise<{ summary: EpisodeSummary; events: EpisodeEvent[] } | null> {
+    return episodes.getEpisode(this.db, id);
+  }
+
+  async listEpisodes(filter: { runId?: string; limit?: number }): Promise<EpisodeSummary[]> {
+    return episodes.listEpisodes(this.db, filter);
   }
 
   async close(): Promise<void> {
