@@ -60,6 +60,8 @@ export interface FakeOpenAiServer {
   readonly maxInFlight: number;
   /** Queues replies for the next requests, in order. */
   plan(...replies: PlannedReply[]): void;
+  /** Answers requests when nothing is planned, from the request itself (e.g. by the role its prompt plays). */
+  respondWith(responder: ((body: ChatRequestBody) => PlannedReply) | null): void;
   /** Forgets planned replies, recorded requests and the in-flight maximum. */
   reset(): void;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   const queue: PlannedReply[] = [];
   const requests: RecordedRequest[] = [];
   const counters = { inFlight: 0, maxInFlight: 0 };
+  let responder: ((body: ChatRequestBody) => PlannedReply) | null = null;
 
   const server = createServer((req, res) => {
     counters.inFlight++;
@@ -84,7 +87,7 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
     const parsed = BodySchema.safeParse(parseJson(await readBody(req)));
     if (!parsed.success) return sendError(res, 400, `invalid request body: ${parsed.error.message}`);
     requests.push({ body: parsed.data, authorization: req.headers.authorization });
-    const reply = queue.shift() ?? { kind: 'text', text: DEFAULT_REPLY_TEXT };
+    const reply = queue.shift() ?? responder?.(parsed.data) ?? { kind: 'text', text: DEFAULT_REPLY_TEXT };
     await answer(parsed.data, reply, res);
   }
 
@@ -102,6 +105,9 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
       return counters.maxInFlight;
     },
     plan: (...replies) => void queue.push(...replies),
+    respondWith: (r) => {
+      responder = r;
+    },
     reset: () => {
       queue.length = 0;
       requests.length = 0;
