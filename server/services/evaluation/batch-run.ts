@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { detectSourceTask, taskForDataset } from '../../../shared/benchmark/source-task.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { Mode, UserType } from '../../../shared/schemas/evaluation.ts';
@@ -92,7 +93,11 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   const rejudged = await rejudgeMissingCorrectness(o.outFile, existing, report.records, o.models.judge, o.signal);
   const done = new Set((await readResultsFile(o.outFile)).results.map((r) => jobKey(r.problem_id, r.mode, r.user_type)));
   const planned = planJobs(records, o.modes, o.userTypes);
-  const jobs = planned.filter((j) => !done.has(jobKey(j.record.problem_id, j.mode, j.userType)));
+  // Longest first: discovery episodes take several times as many calls as the single-call modes, and starting them
+  // first keeps the last minutes of a run from waiting on a few long episodes while other slots sit idle.
+  const jobs = planned
+    .filter((j) => !done.has(jobKey(j.record.problem_id, j.mode, j.userType)))
+    .sort((a, b) => Number(b.mode === 'infer_persona') - Number(a.mode === 'infer_persona'));
   const failuresFile = companionPath(o.outFile, 'failures');
   const runId = o.storage ? (await o.storage.createRun({ benchmarkPath: o.benchmarkFile, benchmarkSha256: report.sha256, outPath: o.outFile, options })).id : null;
 
@@ -100,7 +105,19 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   const tick = (): void => o.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
   tick();
 
+  // Each running episode listens on the run's signal once, through its own controller; its calls listen on that.
+  setMaxListeners(Math.max(10, o.concurrency + 10), o.signal);
   const runJob = async (job: Job): Promise<void> => {
+    const episode = new AbortController();
+    const stop = (): void => episode.abort();
+    o.signal.addEventListener('abort', stop, { once: true });
+    try {
+      await runOneJob(job, episode.signal);
+    } finally {
+      o.signal.removeEventListener('abort', stop);
+    }
+  };
+  const runOneJob = async (job: Job, signal: AbortSignal): Promise<void> => {
     const episodeId = randomUUID();
     const startedAt = new Date().toISOString();
     const simulatorUsed = job.mode === 'infer_persona';
@@ -111,7 +128,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     const save = (status: 'completed' | 'failed' | 'aborted'): Promise<void> =>
       o.storage?.saveEpisode(episodeSummary(episodeId, runId, spec, participants, log.events, status, startedAt), log.events) ?? Promise.resolve();
     try {
-      const result = await runEpisode(spec, participants, log, o.signal);
+      const result = await runEpisode(spec, participants, log, signal);
       appendJsonLine(o.outFile, resultLine(job.record, job.mode, job.userType, result, {
         episodeId, task: taskOf(job.record), provenance, testModel: o.models.assistant.isTestModel,
       }));
