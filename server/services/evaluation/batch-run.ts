@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { detectSourceTask, taskForDataset } from '../../../shared/benchmark/source-task.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { Mode, UserType } from '../../../shared/schemas/evaluation.ts';
@@ -79,6 +81,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   const started = Date.now();
   const report = await validateBenchmarkFile(o.benchmarkFile, { collect: true, skipImages: o.skipImages });
   if (!report.valid) throw new InvalidBenchmarkError(report);
+  mkdirSync(dirname(o.outFile), { recursive: true });
   const existing = await readResultsFile(o.outFile);
   if (existing.issues.length > 0) throw new ResultsFileError(o.outFile, existing.issues);
 
