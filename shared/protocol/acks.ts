@@ -2,7 +2,10 @@
  * Every socket request is answered with an ack of this shape. Error codes are closed; raw exception text never
  * reaches a client.
  */
-export const ACK_ERROR_CODES = ['invalid_payload', 'not_found', 'conflict', 'forbidden', 'internal'] as const;
+export const ACK_ERROR_CODES = [
+  'invalid_payload', 'payload_too_large', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'not_your_turn',
+  'episode_closed', 'study_closed', 'no_work', 'unsupported_protocol', 'rate_limited', 'internal',
+] as const;
 export type AckErrorCode = (typeof ACK_ERROR_CODES)[number];
 
 export interface AckIssue {

@@ -1,3 +1,4 @@
+import type { Identity } from '../schemas/identity.ts';
 import type { StudySummary } from '../schemas/study.ts';
 import type { Ack } from './acks.ts';
 
@@ -21,4 +22,6 @@ export interface InterServerEvents {}
 
 export interface SocketData {
   protocolVersion: number;
+  /** Set at the handshake from the session cookie (server/realtime/socket-auth.ts); null for nobody. */
+  identity: Identity | null;
 }
