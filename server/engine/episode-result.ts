@@ -1,6 +1,6 @@
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import type { CorrectnessJudgment } from './correctness-judge.ts';
-import type { CriterionJudgment } from './rubric-judge.ts';
+import type { JudgedCriterion } from './episode-state.ts';
 import type { ChatTurn } from './seats.ts';
 
 export interface EpisodeResult {
@@ -9,8 +9,8 @@ export interface EpisodeResult {
   finalAnswer: string;
   /** Completed question/answer exchanges with the user; 0 for no_prompt and persona_known. */
   interactionTurns: number;
-  judgments: CriterionJudgment[];
-  correctness: CorrectnessJudgment;
+  judgments: JudgedCriterion[];
+  correctness: Pick<CorrectnessJudgment, 'correct' | 'justification' | 'attempts' | 'issue'>;
   weightedScore: number;
   events: readonly EpisodeEvent[];
 }

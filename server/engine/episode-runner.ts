@@ -10,8 +10,9 @@ import type { EpisodeLog } from './episode-log.ts';
 import { openingMessage } from './opening-message.ts';
 import { personaProfile } from './persona-profile.ts';
 import { renderPrompt } from './prompt-library.ts';
-import { judgeCriterion, weightedScore, type CriterionJudgment } from './rubric-judge.ts';
-import type { AssistantSeat, ChatTurn, Exchange, UserSeat } from './seats.ts';
+import { judgeCriterion, weightedScore } from './rubric-judge.ts';
+import type { AssistantSeat, UserSeat } from './seats.ts';
+import { addFinalPrompt, stateFromEvents, type EpisodeState, type JudgedCriterion } from './episode-state.ts';
 import { EpisodeAbortedError, EpisodeFailure } from './episode-errors.ts';
 import type { EpisodeResult } from './episode-result.ts';
 
@@ -52,62 +53,81 @@ function stageOf(error: unknown, stage: EpisodeFailure['stage']): never {
 
 /**
  * Runs one episode: the conversation for the condition, then the rubric and correctness judgments. Every step is
- * appended to `log`. Returns the result, or throws EpisodeFailure (recorded in the log as episode_failed) or
- * EpisodeAbortedError (cancelled; nothing is claimed about the episode).
+ * appended to `log`. A log that already holds events (a live episode resumed after a server restart) is continued
+ * from where those events leave off; the first model turn generated after such a resume is marked `regenerated`.
+ * Returns the result, or throws EpisodeFailure (recorded in the log as episode_failed) or EpisodeAbortedError
+ * (cancelled; nothing is claimed about the episode).
  */
 export async function runEpisode(spec: EpisodeSpec, who: EpisodeParticipants, log: EpisodeLog, signal: AbortSignal): Promise<EpisodeResult> {
   const { record, mode } = spec;
   const maxTurns = spec.maxTurns ?? DEFAULT_MAX_TURNS;
   const fixed = mode === 'infer_persona' ? (spec.fixedQuestions ?? null) : null;
   const problem = normalizeProblem(record);
-  log.append({
-    type: 'episode_started', problemId: record.problem_id, personaId: record.persona.id, mode, userType: spec.userType,
-    userSeat: mode === 'infer_persona' ? (who.user?.kind ?? 'none') : 'none', maxTurns, fixedQuestions: fixed, provenance: who.provenance,
-  });
+  const state = stateFromEvents(log.events, fixed);
+  const resumed = log.events.length > 0;
+  if (state.ended) throw new EpisodeFailure('internal', 'internal', `the episode has already ${state.ended}`);
+  if (!state.started) {
+    log.append({
+      type: 'episode_started', problemId: record.problem_id, personaId: record.persona.id, mode, userType: spec.userType,
+      userSeat: mode === 'infer_persona' ? (who.user?.kind ?? 'none') : 'none', maxTurns, fixedQuestions: fixed, provenance: who.provenance,
+    });
+  }
   try {
-    const conversation: ChatTurn[] = [{ role: 'user', content: openingMessage(problem) }];
-    log.append({ type: 'message', role: 'user', kind: 'opening', turn: 0, content: conversation[0]?.content ?? '' });
-    const ask = async (system: string | null): Promise<string> => {
+    if (state.conversation.length === 0) {
+      const opening = openingMessage(problem);
+      state.conversation.push({ role: 'user', content: opening });
+      log.append({ type: 'message', role: 'user', kind: 'opening', turn: 0, content: opening });
+    }
+    let regenerate = resumed;
+    const ask = async (system: string | null): Promise<{ text: string; regenerated: boolean }> => {
       if (signal.aborted) throw new EpisodeAbortedError();
-      const reply = await who.assistant.respond({ system, conversation, signal, ...(who.onAssistantChunk ? { onChunk: who.onAssistantChunk } : {}) })
+      const reply = await who.assistant.respond({ system, conversation: state.conversation, signal, ...(who.onAssistantChunk ? { onChunk: who.onAssistantChunk } : {}) })
         .catch((e: unknown) => stageOf(e, 'assistant'));
       if (reply.text.trim() === '') throw new EpisodeFailure('assistant', 'empty_output', 'the model under test returned an empty reply');
-      return reply.text;
+      const regenerated = regenerate;
+      regenerate = false;
+      return { text: reply.text, regenerated };
     };
 
-    let interactionTurns = 0;
-    let finalAnswer: string;
-    if (mode === 'no_prompt' || mode === 'persona_known') {
-      finalAnswer = await ask(mode === 'no_prompt' ? null : renderPrompt('oracleSystem', { persona_profile: personaProfile(record) }));
-      conversation.push({ role: 'assistant', content: finalAnswer });
-      log.append({ type: 'message', role: 'assistant', kind: 'final_answer', turn: 0, content: finalAnswer });
-    } else {
-      if (!who.user) throw new EpisodeFailure('internal', 'internal', 'infer_persona needs a user seat');
-      interactionTurns = await elicit(spec, who, log, signal, conversation, ask, maxTurns, fixed);
-      const finalPrompt = renderPrompt('finalPrompt');
-      const last = conversation[conversation.length - 1];
-      if (last?.role === 'user') last.content = `${last.content}\n\n${finalPrompt}`;
-      else conversation.push({ role: 'user', content: finalPrompt });
-      log.append({ type: 'message', role: 'user', kind: 'final_prompt', turn: interactionTurns, content: finalPrompt });
-      // The final answer is asked under the dynamic discovery prompt even in the fixed-K ablation, as the reference does.
-      finalAnswer = await ask(renderPrompt('discoverySystem'));
-      conversation.push({ role: 'assistant', content: finalAnswer });
-      log.append({ type: 'message', role: 'assistant', kind: 'final_answer', turn: interactionTurns, content: finalAnswer, action: actionOf(finalAnswer) });
+    if (state.finalAnswer === null) {
+      if (mode === 'no_prompt' || mode === 'persona_known') {
+        const { text, regenerated } = await ask(mode === 'no_prompt' ? null : renderPrompt('oracleSystem', { persona_profile: personaProfile(record) }));
+        state.conversation.push({ role: 'assistant', content: text });
+        state.finalAnswer = text;
+        log.append({ type: 'message', role: 'assistant', kind: 'final_answer', turn: 0, content: text, ...(regenerated ? { regenerated } : {}) });
+      } else {
+        if (!who.user) throw new EpisodeFailure('internal', 'internal', 'infer_persona needs a user seat');
+        await elicit(spec, who, log, signal, state, ask, maxTurns, fixed);
+        if (!state.finalPromptAdded) {
+          const finalPrompt = renderPrompt('finalPrompt');
+          addFinalPrompt(state.conversation, finalPrompt);
+          state.finalPromptAdded = true;
+          log.append({ type: 'message', role: 'user', kind: 'final_prompt', turn: state.answered, content: finalPrompt });
+        }
+        // The final answer is asked under the dynamic discovery prompt even in the fixed-K ablation, as the reference does.
+        const { text, regenerated } = await ask(renderPrompt('discoverySystem'));
+        state.conversation.push({ role: 'assistant', content: text });
+        state.finalAnswer = text;
+        log.append({ type: 'message', role: 'assistant', kind: 'final_answer', turn: state.answered, content: text, action: actionOf(text), ...(regenerated ? { regenerated } : {}) });
+      }
     }
+    const finalAnswer = state.finalAnswer;
 
-    const judgments = await judgeAll(spec, who.judge, finalAnswer, log, signal);
-    const correctness = await judgeCorrectness(who.judge, problem, finalAnswer, {
+    const judgments = await judgeAll(spec, who.judge, finalAnswer, log, signal, state);
+    const correctness = state.correctness ?? await judgeCorrectness(who.judge, problem, finalAnswer, {
       signal, ...(spec.reference?.correctnessTemperature ? { temperature: REFERENCE_CORRECTNESS_TEMPERATURE } : {}),
     }).catch((e: unknown) => stageOf(e, 'correctness'));
-    log.append({ type: 'correctness_judged', correct: correctness.correct, justification: correctness.justification, attempts: correctness.attempts, ...(correctness.issue ? { issue: correctness.issue } : {}) });
+    if (!state.correctness) {
+      log.append({ type: 'correctness_judged', correct: correctness.correct, justification: correctness.justification, attempts: correctness.attempts, ...(correctness.issue ? { issue: correctness.issue } : {}) });
+    }
 
     const missing = judgments.filter((j) => j.score === null);
     if (missing.length > 0) {
       throw new EpisodeFailure('judge', 'judge_unusable', `no usable judge score for ${missing.length} criteria: ${missing.map((j) => j.preference).join(', ')}`);
     }
     const score = weightedScore(judgments);
-    log.append({ type: 'episode_completed', weightedScore: score, correct: correctness.correct, interactionTurns });
-    return { conversation, finalAnswer, interactionTurns, judgments, correctness, weightedScore: score, events: log.events };
+    log.append({ type: 'episode_completed', weightedScore: score, correct: correctness.correct, interactionTurns: state.answered });
+    return { conversation: state.conversation, finalAnswer, interactionTurns: state.answered, judgments, correctness, weightedScore: score, events: log.events };
   } catch (error) {
     if (error instanceof EpisodeAbortedError) throw error;
     const failure = error instanceof EpisodeFailure ? error : new EpisodeFailure('internal', 'internal', error instanceof Error ? error.message : String(error));
@@ -121,22 +141,25 @@ function actionOf(text: string): { final: boolean; via: 'marker' | 'heuristic' }
   return { final: parsed.final, via: parsed.via };
 }
 
-/** The discovery loop (§3.4). Returns the number of completed question/answer exchanges with the user. */
+/** The discovery loop (§3.4), continued from `state`; updates it as it goes. */
 async function elicit(
-  spec: EpisodeSpec, who: EpisodeParticipants, log: EpisodeLog, signal: AbortSignal,
-  conversation: ChatTurn[], ask: (system: string | null) => Promise<string>, maxTurns: number, fixed: number | null,
-): Promise<number> {
+  spec: EpisodeSpec, who: EpisodeParticipants, log: EpisodeLog, signal: AbortSignal, state: EpisodeState,
+  ask: (system: string | null) => Promise<{ text: string; regenerated: boolean }>, maxTurns: number, fixed: number | null,
+): Promise<void> {
   const user = who.user as UserSeat;
-  const history: Exchange[] = [];
   const limit = fixed ?? maxTurns;
-  let terminate = false;
-  let turn = 0;
-  let answered = 0;
-  while (!terminate && turn < limit) {
-    const system = fixed === null ? renderPrompt('discoverySystem') : renderPrompt('fixedQuestionsSystem', { num_questions: fixed, turn });
-    const message = await ask(system);
+  while (!state.terminate && state.turn < limit) {
+    const turn = state.turn;
+    let message = state.pendingQuestion;
+    if (message === null) {
+      const system = fixed === null ? renderPrompt('discoverySystem') : renderPrompt('fixedQuestionsSystem', { num_questions: fixed, turn });
+      const asked = await ask(system);
+      message = asked.text;
+      state.conversation.push({ role: 'assistant', content: message });
+      log.append({ type: 'message', role: 'assistant', kind: 'question', turn, content: message, action: actionOf(message), ...(asked.regenerated ? { regenerated: true } : {}) });
+    }
+    state.pendingQuestion = message;
     const action = actionOf(message);
-    log.append({ type: 'message', role: 'assistant', kind: 'question', turn, content: message, action });
     let reply: string;
     let userTerminates: boolean;
     if (action.final) {
@@ -145,28 +168,38 @@ async function elicit(
       userTerminates = true;
       log.append({ type: 'message', role: 'user', kind: 'stop', turn, content: reply });
     } else {
-      const r = await user.reply({ turn, assistantMessage: message, history: [...history], signal }).catch((e: unknown) => stageOf(e, 'user'));
+      const r = await user.reply({ turn, assistantMessage: message, history: [...state.history], signal }).catch((e: unknown) => stageOf(e, 'user'));
       reply = r.response;
       userTerminates = r.terminate;
-      answered += 1;
-      log.append({ type: 'message', role: 'user', kind: 'reply', turn, content: reply, ...(r.thought ? { thought: r.thought } : {}), ...(r.issue ? { issue: r.issue } : {}) });
+      state.answered += 1;
+      log.append({
+        type: 'message', role: 'user', kind: 'reply', turn, content: reply, ...(r.thought ? { thought: r.thought } : {}),
+        ...(r.issue ? { issue: r.issue } : {}), ...(r.terminate ? { terminate: true } : {}), ...(r.clientMessageId ? { clientMessageId: r.clientMessageId } : {}),
+      });
       if (who.labeler) {
         const label = await labelDisclosure(who.labeler, spec.record.persona_preferences, { assistantMessage: message, userMessage: reply }, signal)
           .catch((e: unknown) => (e instanceof ModelCallError && e.code !== 'aborted' ? { asked: [], revealed: [], issue: `labeler failed: ${e.message}` } : stageOf(e, 'judge')));
         log.append({ type: 'disclosure_labeled', turn, asked: label.asked, revealed: label.revealed, ...(label.issue ? { issue: label.issue } : {}) });
       }
     }
-    conversation.push({ role: 'assistant', content: message }, { role: 'user', content: reply });
-    history.push({ assistant: message, user: reply });
-    terminate = fixed !== null ? false : userTerminates;
-    turn += 1;
+    state.conversation.push({ role: 'user', content: reply });
+    state.history.push({ assistant: message, user: reply });
+    state.pendingQuestion = null;
+    state.terminate = fixed !== null ? false : userTerminates;
+    state.turn = turn + 1;
   }
-  return answered;
 }
 
-async function judgeAll(spec: EpisodeSpec, judge: ModelProvider, finalAnswer: string, log: EpisodeLog, signal: AbortSignal): Promise<CriterionJudgment[]> {
-  const out: CriterionJudgment[] = [];
+async function judgeAll(
+  spec: EpisodeSpec, judge: ModelProvider, finalAnswer: string, log: EpisodeLog, signal: AbortSignal, state: EpisodeState,
+): Promise<JudgedCriterion[]> {
+  const out: JudgedCriterion[] = [];
   for (const criterion of spec.record.evaluation_rubric.evaluation_criteria) {
+    const done = state.judged.get(criterion.preference);
+    if (done) {
+      out.push(done);
+      continue;
+    }
     const j = await judgeCriterion(judge, spec.record, criterion, finalAnswer, { signal, missingScoreAsOne: spec.reference?.missingScoreAsOne ?? false })
       .catch((e: unknown) => stageOf(e, 'judge'));
     log.append({ type: 'criterion_judged', preference: j.preference, score: j.score, justification: j.justification, weight: j.weight, attempts: j.attempts, ...(j.issue ? { issue: j.issue } : {}) });

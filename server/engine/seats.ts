@@ -38,6 +38,8 @@ export interface UserReply {
   usage?: TokenUsage;
   /** Something went wrong but a reply was still produced (e.g. the reference's "I don't understand." fallback). */
   issue?: string;
+  /** A person's reply carries the id their browser gave it, so a resend is stored once. */
+  clientMessageId?: string;
 }
 
 export interface UserSeat {

@@ -54,6 +54,12 @@ export const EpisodeEventSchema = z.discriminatedUnion('type', [
     thought: z.string().optional(),
     usage: TokenUsageSchema.optional(),
     issue: z.string().optional(),
+    /** A user reply that ended the conversation (###STOP### from passive or collaborative users). */
+    terminate: z.boolean().optional(),
+    /** The id a person's browser gave this reply, so a retried send is recognised and stored once. */
+    clientMessageId: z.string().optional(),
+    /** The assistant turn was generated again after the server restarted mid-turn. */
+    regenerated: z.boolean().optional(),
   }),
   z.object({
     ...base, type: z.literal('disclosure_labeled'),
@@ -71,6 +77,29 @@ export const EpisodeEventSchema = z.discriminatedUnion('type', [
     ...base, type: z.literal('correctness_judged'),
     correct: z.union([z.literal(0), z.literal(1)]).nullable(), justification: z.string(),
     attempts: z.number().int().min(1), issue: z.string().optional(),
+  }),
+  z.object({
+    ...base, type: z.literal('twin_reply'),
+    /** The simulated user's answer to the same question at the same point of a live conversation; never shown to the person. */
+    turn: z.number().int().min(0),
+    response: z.string(),
+    thought: z.string().optional(),
+    asked: z.array(z.string()),
+    revealed: z.array(RevealedPreferenceSchema),
+    issue: z.string().optional(),
+  }),
+  z.object({
+    ...base, type: z.literal('question_tagged'),
+    turn: z.number().int().min(0),
+    tag: z.enum(['relevant', 'redundant', 'premature', 'off_persona']),
+  }),
+  z.object({
+    ...base, type: z.literal('actor_rated'),
+    /** The person's own rating of the final answer: criterion → 1–5, and correctness. */
+    scores: z.record(z.string(), z.number().int().min(1).max(5)),
+    correct: z.union([z.literal(0), z.literal(1)]),
+    justification: z.string().optional(),
+    secondsSpent: z.number().min(0),
   }),
   z.object({
     ...base, type: z.literal('episode_completed'),
