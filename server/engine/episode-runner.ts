@@ -129,7 +129,8 @@ export async function runEpisode(spec: EpisodeSpec, who: EpisodeParticipants, lo
     log.append({ type: 'episode_completed', weightedScore: score, correct: correctness.correct, interactionTurns: state.answered });
     return { conversation: state.conversation, finalAnswer, interactionTurns: state.answered, judgments, correctness, weightedScore: score, events: log.events };
   } catch (error) {
-    if (error instanceof EpisodeAbortedError) throw error;
+    // Whatever a cancelled call threw, a cancelled episode is aborted, not failed: it is resumed or rerun later.
+    if (error instanceof EpisodeAbortedError || signal.aborted) throw new EpisodeAbortedError();
     const failure = error instanceof EpisodeFailure ? error : new EpisodeFailure('internal', 'internal', error instanceof Error ? error.message : String(error));
     log.append({ type: 'episode_failed', stage: failure.stage, code: failure.code, reason: failure.message });
     throw failure;

@@ -24,6 +24,9 @@ export function attachSocketIo(app: FastifyInstance): RealtimeServer {
     serveClient: false,
     // A message bigger than this is a client bug or an attack; it is dropped before any handler runs.
     maxHttpBufferSize: 1_000_000,
+    // A browser that drops off for less than two minutes gets the broadcasts it missed and its rooms back;
+    // longer gaps are closed by the explicit `episode:resync`. Middlewares (auth) run again on recovery.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
   });
   app.decorate('io', io);
   app.addHook('preClose', async () => {

@@ -1,7 +1,21 @@
 import type { z } from 'zod';
 import { jsonPath } from '../../shared/benchmark/issues.ts';
-import type { Ack } from '../../shared/protocol/acks.ts';
+import { ACK_ERROR_CODES, type Ack, type AckErrorCode } from '../../shared/protocol/acks.ts';
 import { StorageError } from '../storage/errors.ts';
+
+/**
+ * A refusal a service wants the client to see: any error with an `ackCode` from the closed list is answered with that
+ * code and the error's own (written-for-people) message; everything else is 'internal', with no exception text.
+ */
+export interface AckableError {
+  readonly ackCode: AckErrorCode;
+  readonly message: string;
+}
+
+function ackCodeOf(error: unknown): AckErrorCode | null {
+  const code = (error as { ackCode?: unknown } | null)?.ackCode;
+  return typeof code === 'string' && (ACK_ERROR_CODES as readonly string[]).includes(code) ? (code as AckErrorCode) : null;
+}
 
 /**
  * Wraps a socket request handler: parses the payload with its schema, calls the handler, and always answers with an
@@ -19,7 +33,10 @@ export function guardedAck<S extends z.ZodType, T>(schema: S, handler: (payload:
     handler(parsed.data).then(
       (data) => reply({ ok: true, data }),
       (error: unknown) => {
-        if (error instanceof StorageError) {
+        const code = ackCodeOf(error);
+        if (code) {
+          reply({ ok: false, error: code, issues: [{ path: '$', message: (error as Error).message }] });
+        } else if (error instanceof StorageError) {
           reply({ ok: false, error: error.code === 'invalid' ? 'invalid_payload' : error.code });
         } else {
           reply({ ok: false, error: 'internal' });

@@ -6,14 +6,14 @@ import type { SeatKind } from '../../../shared/schemas/episode.ts';
 import { StorageError } from '../errors.ts';
 import type { EpisodeStatus, EpisodeSummary, RunInput } from '../episode-storage.ts';
 
-interface EpisodeRow {
+export interface EpisodeRow {
   id: string; run_id: string | null; problem_id: string; persona_id: string; mode: string; user_type: string; user_seat: string;
   status: string; weighted_score: number | null; correct: number | null; interaction_turns: number | null;
   assistant_model: string; judge_model: string; simulator_model: string | null; failure_stage: string | null;
   failure_reason: string | null; started_at: string; ended_at: string | null;
 }
 
-function toSummary(r: EpisodeRow): EpisodeSummary {
+export function episodeRowToSummary(r: EpisodeRow): EpisodeSummary {
   return {
     id: r.id, runId: r.run_id, problemId: r.problem_id, personaId: r.persona_id, mode: r.mode as Mode, userType: r.user_type as UserType,
     userSeat: r.user_seat as SeatKind, status: r.status as EpisodeStatus, weightedScore: r.weighted_score,
@@ -61,7 +61,7 @@ export function getEpisode(db: Database.Database, id: string): { summary: Episod
   if (!row) return null;
   const events = (db.prepare('SELECT json FROM episode_events WHERE episode_id = ? ORDER BY seq').pluck().all(id) as string[])
     .map((json) => EpisodeEventSchema.parse(JSON.parse(json)));
-  return { summary: toSummary(row), events };
+  return { summary: episodeRowToSummary(row), events };
 }
 
 export function listEpisodes(db: Database.Database, filter: { runId?: string; limit?: number }): EpisodeSummary[] {
@@ -69,5 +69,5 @@ export function listEpisodes(db: Database.Database, filter: { runId?: string; li
   const rows = (filter.runId === undefined
     ? db.prepare('SELECT * FROM episodes ORDER BY started_at, id LIMIT ?').all(limit)
     : db.prepare('SELECT * FROM episodes WHERE run_id = ? ORDER BY started_at, id LIMIT ?').all(filter.runId, limit)) as EpisodeRow[];
-  return rows.map(toSummary);
+  return rows.map(episodeRowToSummary);
 }

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { ActorEvent, PlaySnapshot, ResyncResult } from '../../../shared/protocol/live.ts';
+import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
+import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import type { Identity } from '../../../shared/schemas/identity.ts';
+import type { EpisodeSpec } from '../../engine/episode-runner.ts';
+import { batchParticipants, buildProvenance } from '../evaluation/episode-setup.ts';
+import { episodeSummary } from '../evaluation/episode-summary.ts';
+import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
+import { actorViews } from './actor-view.ts';
+import { LiveError, type LiveDeps, type LivePlaySettings } from './live-types.ts';
+import { PersonSeat } from './person-seat.ts';
+import { RunningEpisode } from './running-episode.ts';
+import { simulatedTwinEpisode, twinReply } from './twin.ts';
+
+type Actor = Extract<Identity, { kind: 'participant' }>;
+
+/**
+ * Live play: episodes whose user seat is a person. Starts and resumes them (also after a server restart), takes the
+ * person's replies (stored before they are acknowledged, idempotent by client message id), lets a reconnecting
+ * browser catch up exactly, and records the person's own rating and question tags.
+ */
+export class LiveSessions {
+  private readonly running = new Map<string, RunningEpisode>();
+  private readonly twins = new Set<Promise<void>>();
+
+  constructor(private readonly deps: LiveDeps) {}
+
+  /** The actor's current episode (resumed if one is running), or a new one from the study's queue. */
+  async startOrResume(actor: Actor, beforeStart: (episodeId: string) => Promise<void> = async () => undefined): Promise<PlaySnapshot> {
+    const current = await this.deps.storage.live.runningFor(actor.participantId);
+    if (current) {
+      await beforeStart(current);
+      return this.snapshot(actor, current);
+    }
+    const unit = await this.deps.queue.nextPlay(actor.studyId, actor.participantId);
+    if (!unit) throw new LiveError('no_work', 'there is nothing left to play in this study');
+    const record = await this.deps.storage.getRecord(unit.studyId, unit.problemId);
+    if (!record) throw new LiveError('not_found', `record ${unit.problemId} is not in the study`);
+    const settings = await this.deps.queue.settings(unit.studyId);
+    const id = randomUUID();
+    const spec = { mode: settings.mode, maxTurns: settings.maxTurns };
+    const assistant = this.deps.model(unit.model);
+    const judge = this.deps.model(settings.judgeModel);
+    const simulator = this.deps.model(settings.simulatorModel);
+    const userType = settings.mode === 'infer_persona' ? 'passive_nostop' : 'no_user_interaction';
+    const info: LiveEpisodeInfo = {
+      summary: {
+        id, runId: null, problemId: record.problem_id, personaId: record.persona.id, mode: settings.mode, userType,
+        userSeat: settings.mode === 'infer_persona' ? 'person' : 'none', status: 'running', weightedScore: null, correct: null,
+        interactionTurns: null, assistantModel: assistant.config.name, judgeModel: judge.config.name,
+        simulatorModel: simulator.config.name, failure: null, startedAt: new Date().toISOString(), endedAt: null,
+      },
+      studyId: unit.studyId, participantId: actor.participantId, assignmentId: unit.assignmentId, spec,
+    };
+    await this.deps.storage.live.begin(info);
+    // The browser joins the episode's updates before the model starts, so it sees the first turn stream.
+    await beforeStart(id);
+    this.launch(info, record, settings, []);
+    if (settings.simulatedTwin) {
+      const models = { assistant, judge, simulator };
+      this.track(simulatedTwinEpisode(this.deps.storage, id, record, spec, models, new AbortController().signal));
+    }
+    return this.snapshot(actor, id);
+  }
+
+  /** Continues every live episode a previous process left running (called at start-up, before listening). */
+  async recover(): Promise<number> {
+    const episodes = await this.deps.storage.live.running();
+    for (const info of episodes) {
+      const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
+      if (!record) {
+        await this.deps.storage.live.finish(info.summary.id, { status: 'failed', weightedScore: null, correct: null, interactionTurns: null, failure: { stage: 'internal', reason: 'record no longer in the study' } });
+        continue;
+      }
+      const settings = await this.deps.queue.settings(info.studyId);
+      const events = await this.deps.storage.live.eventsAfter(info.summary.id, -1);
+      this.launch(info, record, settings, events);
+      this.deps.log.info(`resumed live episode ${info.summary.id} after ${events.length} stored events`);
+    }
+    return episodes.length;
+  }
+
+  private launch(info: LiveEpisodeInfo, record: BenchmarkRecord, settings: LivePlaySettings, existing: readonly EpisodeEvent[]): void {
+    const id = info.summary.id;
+    const judge = this.deps.model(info.summary.judgeModel);
+    const simulator = this.deps.model(info.summary.simulatorModel ?? settings.simulatorModel);
+    let episode: RunningEpisode | null = null;
+    const seat = new PersonSeat((awaited) => {
+      if (!episode) return;
+      episode.startIdleTimer(awaited);
+      const twin = twinReply(episode, awaited, simulator, judge);
+      episode.background.add(twin);
+      void twin.finally(() => episode?.background.delete(twin));
+    });
+    episode = new RunningEpisode(info, record, settings, seat, this.deps, existing);
+    this.running.set(id, episode);
+    const models = { assistant: this.deps.model(info.summary.assistantModel), judge, simulator };
+    const provenance = buildProvenance(record, models, true, { live: true, ...info.spec }, null);
+    const participants = { ...batchParticipants(record, info.summary.mode, info.summary.userType, null, models, provenance), user: seat };
+    const spec: EpisodeSpec = { record, mode: info.summary.mode, userType: info.summary.userType, maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns) };
+    const run = episode.run(spec, participants).then(async (outcome) => {
+      if (outcome === 'aborted') return;
+      const events = (episode as RunningEpisode).log.events;
+      const s = episodeSummary(id, null, spec, participants, events, outcome, info.summary.startedAt);
+      await this.deps.storage.live.finish(id, { status: outcome, weightedScore: s.weightedScore, correct: s.correct, interactionTurns: s.interactionTurns, failure: s.failure });
+    }).catch((error: unknown) => {
+      this.deps.log.error(`live episode ${id} stopped: ${error instanceof Error ? error.message : String(error)}`);
+    }).finally(() => this.running.delete(id));
+    this.track(run);
+  }
+
+  private track(work: Promise<void>): void {
+    const p = work.catch((error: unknown) => this.deps.log.error(`background work failed: ${error instanceof Error ? error.message : String(error)}`));
+    this.twins.add(p);
+    void p.finally(() => this.twins.delete(p));
+  }
+
+  private async owned(actor: Actor, episodeId: string): Promise<LiveEpisodeInfo> {
+    const info = await this.deps.storage.live.get(episodeId);
+    // The same answer for "no such episode" and "not yours", so ids cannot be probed.
+    if (!info || info.participantId !== actor.participantId) throw new LiveError('not_found', 'no such episode');
+    return info;
+  }
+
+  /** Throws unless the actor played this episode. */
+  async snapshotAccess(actor: Actor, episodeId: string): Promise<void> {
+    await this.owned(actor, episodeId);
+  }
+
+  /** Throws unless the episode is a live one. */
+  async watchAccess(episodeId: string): Promise<void> {
+    if (!(await this.deps.storage.live.get(episodeId))) throw new LiveError('not_found', 'no such live episode');
+  }
+
+  async snapshot(actor: Actor, episodeId: string): Promise<PlaySnapshot> {
+    const info = await this.owned(actor, episodeId);
+    const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
+    if (!record) throw new LiveError('not_found', 'the record of this episode is gone');
+    const settings = await this.deps.queue.settings(info.studyId);
+    const sync = await this.resync(actor, episodeId, -1);
+    return {
+      episodeId, status: sync.status, persona: record.persona, preferences: record.persona_preferences,
+      rubric: record.evaluation_rubric.evaluation_criteria, maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns),
+      idleTimeoutSeconds: settings.idleTimeoutSeconds, instructions: settings.instructions,
+      events: sync.events, streaming: sync.streaming, awaitingTurn: sync.awaitingTurn,
+    };
+  }
+
+  /** Exactly the person-visible events after `afterSeq`, and the model turn being streamed right now. */
+  async resync(actor: Actor, episodeId: string, afterSeq: number): Promise<ResyncResult> {
+    const info = await this.owned(actor, episodeId);
+    const running = this.running.get(episodeId);
+    if (running) await running.flushed();
+    const all = await this.deps.storage.live.eventsAfter(episodeId, -1);
+    const visible = actorViews(all, -1);
+    const events: ActorEvent[] = visible.filter((e) => e.seq > afterSeq);
+    const status = running ? 'running' : info.summary.status === 'completed' ? 'completed' : info.summary.status === 'running' ? 'running' : 'failed';
+    return { events, streaming: running?.streaming ? { ...running.streaming } : null, status, awaitingTurn: running?.seat.awaitingTurn ?? null };
+  }
+
+  /** Takes the person's reply: stored, then handed to the engine; a resend with the same id returns the same seq. */
+  async reply(actor: Actor, episodeId: string, clientMessageId: string, text: string): Promise<{ seq: number; duplicate: boolean }> {
+    await this.owned(actor, episodeId);
+    const stored = await this.deps.storage.live.findClientMessage(episodeId, clientMessageId);
+    if (stored !== null) return { seq: stored, duplicate: true };
+    const episode = this.running.get(episodeId);
+    if (!episode) throw new LiveError('episode_closed', 'this episode is not running');
+    if (episode.hasPendingAck(clientMessageId)) return { seq: await episode.awaitStored(clientMessageId), duplicate: true };
+    const turn = episode.seat.awaitingTurn;
+    if (turn === null) throw new LiveError('not_your_turn', 'the model has not asked you anything yet');
+    const stored$ = episode.awaitStored(clientMessageId);
+    episode.clearIdleTimer();
+    episode.seat.deliver(turn, text, clientMessageId);
+    return { seq: await stored$, duplicate: false };
+  }
+
+  async tag(actor: Actor, episodeId: string, turn: number, tag: 'relevant' | 'redundant' | 'premature' | 'off_persona'): Promise<{ seq: number }> {
+    await this.owned(actor, episodeId);
+    const events = await this.eventsOf(episodeId);
+    if (!events.some((e) => e.type === 'message' && e.kind === 'question' && e.turn === turn)) throw new LiveError('invalid_payload', `no question at turn ${turn}`);
+    return this.appendOutsideEngine(episodeId, { type: 'question_tagged', turn, tag });
+  }
+
+  /** The person's own rating of the final answer, on every rubric criterion; completes their assignment. */
+  async rate(actor: Actor, episodeId: string, rating: { scores: Record<string, number>; correct: 0 | 1; justification?: string; secondsSpent: number }): Promise<{ seq: number; completionCode: string | null }> {
+    const info = await this.owned(actor, episodeId);
+    const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
+    const events = await this.eventsOf(episodeId);
+    if (!events.some((e) => e.type === 'message' && e.kind === 'final_answer')) throw new LiveError('not_your_turn', 'there is no final answer to rate yet');
+    if (events.some((e) => e.type === 'actor_rated')) throw new LiveError('conflict', 'this answer is already rated');
+    const criteria = (record?.evaluation_rubric.evaluation_criteria ?? []).map((c) => c.preference);
+    const given = Object.keys(rating.scores);
+    const missing = criteria.filter((c) => !given.includes(c));
+    const unknown = given.filter((g) => !criteria.includes(g));
+    if (missing.length > 0 || unknown.length > 0) {
+      throw new LiveError('invalid_payload', `scores must cover every criterion exactly: ${missing.length ? `missing ${missing.join(', ')}` : ''}${unknown.length ? ` unknown ${unknown.join(', ')}` : ''}`.trim());
+    }
+    const { seq } = await this.appendOutsideEngine(episodeId, { type: 'actor_rated', scores: rating.scores, correct: rating.correct, ...(rating.justification ? { justification: rating.justification } : {}), secondsSpent: rating.secondsSpent });
+    const completionCode = await this.deps.queue.completePlay(info.assignmentId, info.studyId, actor.participantId);
+    return { seq, completionCode };
+  }
+
+  /** Full log for a researcher watching (no blinding: researchers see everything). */
+  async watch(episodeId: string): Promise<EpisodeEvent[]> {
+    const info = await this.deps.storage.live.get(episodeId);
+    if (!info) throw new LiveError('not_found', 'no such live episode');
+    await this.running.get(episodeId)?.flushed();
+    return this.deps.storage.live.eventsAfter(episodeId, -1);
+  }
+
+  private async eventsOf(episodeId: string): Promise<readonly EpisodeEvent[]> {
+    const running = this.running.get(episodeId);
+    if (running) {
+      await running.flushed();
+      return running.log.events;
+    }
+    return this.deps.storage.live.eventsAfter(episodeId, -1);
+  }
+
+  /** Person actions after (or beside) the conversation go into the same log, through the engine's log when it runs. */
+  private async appendOutsideEngine(episodeId: string, event: Parameters<RunningEpisode['log']['append']>[0]): Promise<{ seq: number }> {
+    const running = this.running.get(episodeId);
+    if (running) {
+      const appended = running.log.append(event);
+      await running.flushed();
+      return { seq: appended.seq };
+    }
+    const last = (await this.deps.storage.live.eventsAfter(episodeId, -1)).pop();
+    const full = { ...event, seq: (last?.seq ?? -1) + 1, at: new Date().toISOString() } as EpisodeEvent;
+    await this.deps.storage.live.append(episodeId, full);
+    this.deps.broadcast.toWatchers(episodeId, full);
+    return { seq: full.seq };
+  }
+
+  /** Stops all live episodes (server shutdown); they stay 'running' in storage and resume at the next start. */
+  async close(): Promise<void> {
+    for (const episode of this.running.values()) {
+      episode.controller.abort();
+    }
+    await Promise.allSettled([...this.running.values()].map((e) => e.done));
+    await Promise.allSettled([...this.twins]);
+  }
+}

@@ -1,0 +1,65 @@
+import type { ActorEvent, ChunkMessage } from '../../../shared/protocol/live.ts';
+import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import type { Mode } from '../../../shared/schemas/evaluation.ts';
+import type { ModelProvider } from '../../models/model-provider.ts';
+import type { Storage } from '../../storage/storage.ts';
+
+/** How a study's live episodes are run (from the study's settings). */
+export interface LivePlaySettings {
+  mode: Mode;
+  judgeModel: string;
+  simulatorModel: string;
+  maxTurns: number;
+  idleTimeoutSeconds: number;
+  instructions: string;
+  /** Run the same record × model fully simulated next to each live episode. */
+  simulatedTwin: boolean;
+}
+
+/** One unit of live play handed to an actor by the study's queue. */
+export interface PlayUnit {
+  assignmentId: string | null;
+  studyId: string;
+  problemId: string;
+  model: string;
+}
+
+/** Where live play gets its work and reports it done (the study queue). */
+export interface PlayQueue {
+  nextPlay(studyId: string, participantId: string): Promise<PlayUnit | null>;
+  /** The actor finished (rated) the episode; returns the completion code to show, if the study has one. */
+  completePlay(assignmentId: string | null, studyId: string, participantId: string): Promise<string | null>;
+  settings(studyId: string): Promise<LivePlaySettings>;
+}
+
+/** How live sessions reach browsers; implemented over Socket.IO rooms in server/realtime. */
+export interface LiveBroadcast {
+  toActor(episodeId: string, event: ActorEvent): void;
+  chunk(episodeId: string, chunk: ChunkMessage): void;
+  idleWarning(episodeId: string, secondsLeft: number): void;
+  toWatchers(episodeId: string, event: EpisodeEvent): void;
+}
+
+export interface LiveDeps {
+  storage: Storage;
+  model(name: string): ModelProvider;
+  queue: PlayQueue;
+  broadcast: LiveBroadcast;
+  log: { info(message: string): void; error(message: string): void };
+}
+
+/** A refusal the transport turns into a closed ack code. */
+export class LiveError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'forbidden' | 'not_your_turn' | 'episode_closed' | 'no_work' | 'conflict' | 'invalid_payload',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LiveError';
+  }
+
+  /** The code the client gets in its ack (see server/realtime/guarded-ack.ts). */
+  get ackCode(): LiveError['code'] {
+    return this.code;
+  }
+}

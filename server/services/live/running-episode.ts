@@ -1,0 +1,160 @@
+import type { StreamingTurn } from '../../../shared/protocol/live.ts';
+import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
+import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import { EpisodeAbortedError, EpisodeFailure } from '../../engine/episode-errors.ts';
+import { EpisodeLog } from '../../engine/episode-log.ts';
+import { runEpisode, type EpisodeParticipants, type EpisodeSpec } from '../../engine/episode-runner.ts';
+import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
+import { actorView } from './actor-view.ts';
+import type { LiveDeps, LivePlaySettings } from './live-types.ts';
+import type { AwaitedReply, PersonSeat } from './person-seat.ts';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * One live episode in this process: the engine running it, the order in which its events are stored and then
+ * announced, the model turn being streamed, and the person's idle timer.
+ */
+export class RunningEpisode {
+  readonly controller = new AbortController();
+  readonly log: EpisodeLog;
+  streaming: StreamingTurn | null = null;
+  private persisted: Promise<void> = Promise.resolve();
+  private lastVisibleSeq: number;
+  private readonly acks = new Map<string, Deferred<number>>();
+  private idleTimers: NodeJS.Timeout[] = [];
+  private storeFailed = false;
+  /** Background work (twin replies) the episode waits for before it is closed. */
+  readonly background = new Set<Promise<void>>();
+  done: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly info: LiveEpisodeInfo,
+    readonly record: BenchmarkRecord,
+    readonly settings: LivePlaySettings,
+    readonly seat: PersonSeat,
+    private readonly deps: LiveDeps,
+    existing: readonly EpisodeEvent[],
+  ) {
+    this.lastVisibleSeq = -1;
+    for (const e of existing) if (actorView(e, -1)) this.lastVisibleSeq = e.seq;
+    this.log = new EpisodeLog((event) => this.store(event), () => new Date(), existing);
+  }
+
+  get id(): string {
+    return this.info.summary.id;
+  }
+
+  /**
+   * Stores each event in order, and only then announces it: the person's ack, their view, the watchers' view. A
+   * storage failure stops the episode rather than let it run on with events nobody can recover.
+   */
+  private store(event: EpisodeEvent): void {
+    this.persisted = this.persisted.then(async () => {
+      if (this.storeFailed) return;
+      try {
+        await this.deps.storage.live.append(this.id, event);
+      } catch (error) {
+        this.storeFailed = true;
+        this.deps.log.error(`episode ${this.id}: storing event ${event.seq} failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.controller.abort();
+        return;
+      }
+      if (event.type === 'message' && event.role === 'assistant') this.streaming = null;
+      const view = actorView(event, this.lastVisibleSeq);
+      if (view) {
+        this.lastVisibleSeq = view.seq;
+        this.deps.broadcast.toActor(this.id, view);
+      }
+      this.deps.broadcast.toWatchers(this.id, event);
+      if (event.type === 'message' && event.clientMessageId) {
+        this.acks.get(event.clientMessageId)?.resolve(event.seq);
+        this.acks.delete(event.clientMessageId);
+      }
+    });
+  }
+
+  /** Resolves once every event appended so far is stored. */
+  flushed(): Promise<void> {
+    return this.persisted;
+  }
+
+  /** Waits for the stored seq of the reply with this client id (delivered to the engine by the caller). */
+  awaitStored(clientMessageId: string): Promise<number> {
+    const existing = this.acks.get(clientMessageId);
+    if (existing) return existing.promise;
+    const d = deferred<number>();
+    this.acks.set(clientMessageId, d);
+    return d.promise;
+  }
+
+  hasPendingAck(clientMessageId: string): boolean {
+    return this.acks.has(clientMessageId);
+  }
+
+  onChunk(delta: string): void {
+    const turn = this.turnOfNextAssistantMessage();
+    if (!this.streaming || this.streaming.turn !== turn) this.streaming = { turn, text: '', chunks: 0 };
+    const index = this.streaming.chunks;
+    this.streaming.text += delta;
+    this.streaming.chunks += 1;
+    this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta });
+  }
+
+  /** The turn number the model is currently answering: questions asked so far (the final answer gets the next). */
+  private turnOfNextAssistantMessage(): number {
+    return this.log.events.filter((e) => e.type === 'message' && e.role === 'assistant').length;
+  }
+
+  startIdleTimer(awaited: AwaitedReply): void {
+    this.clearIdleTimer();
+    const timeout = this.settings.idleTimeoutSeconds;
+    const warnAfter = Math.max(0, timeout * 0.8);
+    this.idleTimers.push(
+      setTimeout(() => this.deps.broadcast.idleWarning(this.id, Math.round(timeout - warnAfter)), warnAfter * 1000),
+      setTimeout(() => this.seat.timeOut(timeout), timeout * 1000),
+    );
+    void awaited;
+  }
+
+  clearIdleTimer(): void {
+    for (const t of this.idleTimers) clearTimeout(t);
+    this.idleTimers = [];
+  }
+
+  /** Runs (or continues) the engine; resolves with the outcome once the episode has ended and everything is stored. */
+  run(spec: EpisodeSpec, participants: EpisodeParticipants): Promise<'completed' | 'failed' | 'aborted'> {
+    const outcome = (async (): Promise<'completed' | 'failed' | 'aborted'> => {
+      try {
+        await runEpisode(spec, { ...participants, onAssistantChunk: (d) => this.onChunk(d) }, this.log, this.controller.signal);
+        return 'completed';
+      } catch (error) {
+        if (error instanceof EpisodeAbortedError) return 'aborted';
+        if (error instanceof EpisodeFailure) return 'failed';
+        throw error;
+      } finally {
+        this.clearIdleTimer();
+        await Promise.allSettled([...this.background]);
+        await this.persisted;
+        for (const d of this.acks.values()) d.reject(new Error('episode ended'));
+        this.acks.clear();
+      }
+    })();
+    this.done = outcome.then(() => undefined, () => undefined);
+    return outcome;
+  }
+}

@@ -1,0 +1,43 @@
+import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
+import type { EpisodeStatus, EpisodeSummary } from './episode-storage.ts';
+
+/** What a live episode needs to be resumed after a restart, besides its events. */
+export interface LiveEpisodeInfo {
+  summary: EpisodeSummary;
+  studyId: string;
+  participantId: string;
+  assignmentId: string | null;
+  /** Engine settings the episode runs with (max turns, fixed K, reference switches). */
+  spec: Record<string, unknown>;
+}
+
+/**
+ * Live episodes, event by event. Each event is stored before anyone is told about it (acks, broadcasts), so an
+ * acknowledged message survives a crash; a reply's client message id makes a resend idempotent.
+ */
+export interface LiveEpisodeStorage {
+  /** Creates a running episode. */
+  begin(info: LiveEpisodeInfo): Promise<void>;
+  /**
+   * Appends one event. If it carries a `clientMessageId` already stored for this episode, nothing is written and the
+   * earlier event's seq is returned with `duplicate: true`.
+   */
+  append(episodeId: string, event: EpisodeEvent): Promise<{ seq: number; duplicate: boolean }>;
+  /** The seq of the event a browser's reply id produced, if it was stored. */
+  findClientMessage(episodeId: string, clientMessageId: string): Promise<number | null>;
+  /** Events with seq > afterSeq, in order. */
+  eventsAfter(episodeId: string, afterSeq: number): Promise<EpisodeEvent[]>;
+  finish(episodeId: string, fields: { status: EpisodeStatus; weightedScore: number | null; correct: 0 | 1 | null; interactionTurns: number | null; failure: { stage: string; reason: string } | null }): Promise<void>;
+  get(episodeId: string): Promise<LiveEpisodeInfo | null>;
+  /** Live episodes still running (to resume at start-up). */
+  running(): Promise<LiveEpisodeInfo[]>;
+  /** The participant's running live episode, if any. */
+  runningFor(participantId: string): Promise<string | null>;
+  /** Who played an episode (null for batch and simulated episodes): raters never rate their own sessions. */
+  sourceParticipantOf(episodeId: string): Promise<string | null>;
+  /** A fully simulated episode run alongside a live one (same record and model), linked to it. */
+  saveTwin(liveEpisodeId: string, summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void>;
+  /** Episodes linked to a live episode as its simulated twins. */
+  twinsOf(liveEpisodeId: string): Promise<string[]>;
+  listLive(filter: { studyId?: string; status?: EpisodeStatus }): Promise<LiveEpisodeInfo[]>;
+}

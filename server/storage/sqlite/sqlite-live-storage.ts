@@ -1,0 +1,112 @@
+import type Database from 'better-sqlite3';
+import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import { StorageError } from '../errors.ts';
+import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
+import type { LiveEpisodeInfo, LiveEpisodeStorage } from '../live-storage.ts';
+import { episodeRowToSummary, saveEpisode, type EpisodeRow } from './episode-queries.ts';
+
+interface LiveRow extends EpisodeRow {
+  study_id: string | null;
+  participant_id: string | null;
+  assignment_id: string | null;
+  spec_json: string | null;
+}
+
+function toInfo(row: LiveRow): LiveEpisodeInfo {
+  return {
+    summary: episodeRowToSummary(row),
+    studyId: row.study_id ?? '',
+    participantId: row.participant_id ?? '',
+    assignmentId: row.assignment_id,
+    spec: row.spec_json ? (JSON.parse(row.spec_json) as Record<string, unknown>) : {},
+  };
+}
+
+/** LiveEpisodeStorage on SQLite; each method is one synchronous transaction. */
+export class SqliteLiveStorage implements LiveEpisodeStorage {
+  constructor(private readonly db: Database.Database) {}
+
+  async begin(info: LiveEpisodeInfo): Promise<void> {
+    this.db.transaction(() => {
+      saveEpisode(this.db, info.summary, []);
+      this.db.prepare('UPDATE episodes SET study_id = ?, participant_id = ?, assignment_id = ?, spec_json = ? WHERE id = ?')
+        .run(info.studyId, info.participantId, info.assignmentId, JSON.stringify(info.spec), info.summary.id);
+    })();
+  }
+
+  async append(episodeId: string, event: EpisodeEvent): Promise<{ seq: number; duplicate: boolean }> {
+    const clientId = event.type === 'message' ? event.clientMessageId : undefined;
+    return this.db.transaction(() => {
+      if (clientId !== undefined) {
+        const seq = this.db.prepare('SELECT seq FROM episode_client_messages WHERE episode_id = ? AND client_message_id = ?').pluck().get(episodeId, clientId) as number | undefined;
+        if (seq !== undefined) return { seq, duplicate: true };
+      }
+      try {
+        this.db.prepare('INSERT INTO episode_events (episode_id, seq, type, json) VALUES (?, ?, ?, ?)').run(episodeId, event.seq, event.type, JSON.stringify(event));
+      } catch (error) {
+        if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+          throw new StorageError('conflict', `episode ${episodeId} already has an event ${event.seq}, or does not exist`);
+        }
+        throw error;
+      }
+      if (clientId !== undefined) {
+        this.db.prepare('INSERT INTO episode_client_messages (episode_id, client_message_id, seq) VALUES (?, ?, ?)').run(episodeId, clientId, event.seq);
+      }
+      return { seq: event.seq, duplicate: false };
+    })();
+  }
+
+  async findClientMessage(episodeId: string, clientMessageId: string): Promise<number | null> {
+    const seq = this.db.prepare('SELECT seq FROM episode_client_messages WHERE episode_id = ? AND client_message_id = ?').pluck().get(episodeId, clientMessageId) as number | undefined;
+    return seq ?? null;
+  }
+
+  async eventsAfter(episodeId: string, afterSeq: number): Promise<EpisodeEvent[]> {
+    return (this.db.prepare('SELECT json FROM episode_events WHERE episode_id = ? AND seq > ? ORDER BY seq').pluck().all(episodeId, afterSeq) as string[])
+      .map((json) => EpisodeEventSchema.parse(JSON.parse(json)));
+  }
+
+  async finish(episodeId: string, f: { status: EpisodeStatus; weightedScore: number | null; correct: 0 | 1 | null; interactionTurns: number | null; failure: { stage: string; reason: string } | null }): Promise<void> {
+    this.db.prepare(
+      `UPDATE episodes SET status = ?, weighted_score = ?, correct = ?, interaction_turns = ?, failure_stage = ?, failure_reason = ?, ended_at = ?
+       WHERE id = ?`,
+    ).run(f.status, f.weightedScore, f.correct, f.interactionTurns, f.failure?.stage ?? null, f.failure?.reason ?? null, new Date().toISOString(), episodeId);
+  }
+
+  async get(episodeId: string): Promise<LiveEpisodeInfo | null> {
+    const row = this.db.prepare('SELECT * FROM episodes WHERE id = ? AND participant_id IS NOT NULL').get(episodeId) as LiveRow | undefined;
+    return row ? toInfo(row) : null;
+  }
+
+  async running(): Promise<LiveEpisodeInfo[]> {
+    return (this.db.prepare("SELECT * FROM episodes WHERE status = 'running' AND participant_id IS NOT NULL ORDER BY started_at").all() as LiveRow[]).map(toInfo);
+  }
+
+  async runningFor(participantId: string): Promise<string | null> {
+    const id = this.db.prepare("SELECT id FROM episodes WHERE participant_id = ? AND status = 'running' ORDER BY started_at DESC LIMIT 1").pluck().get(participantId) as string | undefined;
+    return id ?? null;
+  }
+
+  async sourceParticipantOf(episodeId: string): Promise<string | null> {
+    const id = this.db.prepare('SELECT participant_id FROM episodes WHERE id = ?').pluck().get(episodeId) as string | null | undefined;
+    return id ?? null;
+  }
+
+  async saveTwin(liveEpisodeId: string, summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void> {
+    this.db.transaction(() => {
+      saveEpisode(this.db, summary, events);
+      this.db.prepare('UPDATE episodes SET twin_of = ?, study_id = (SELECT study_id FROM episodes WHERE id = ?) WHERE id = ?').run(liveEpisodeId, liveEpisodeId, summary.id);
+    })();
+  }
+
+  async twinsOf(liveEpisodeId: string): Promise<string[]> {
+    return this.db.prepare('SELECT id FROM episodes WHERE twin_of = ? ORDER BY started_at').pluck().all(liveEpisodeId) as string[];
+  }
+
+  async listLive(filter: { studyId?: string; status?: EpisodeStatus }): Promise<LiveEpisodeInfo[]> {
+    const rows = this.db.prepare(
+      `SELECT * FROM episodes WHERE participant_id IS NOT NULL AND (? IS NULL OR study_id = ?) AND (? IS NULL OR status = ?) ORDER BY started_at DESC LIMIT 1000`,
+    ).all(filter.studyId ?? null, filter.studyId ?? null, filter.status ?? null, filter.status ?? null) as LiveRow[];
+    return rows.map(toInfo);
+  }
+}

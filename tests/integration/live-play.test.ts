@@ -1,0 +1,188 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ActorEvent, ChunkMessage, PlaySnapshot } from '../../shared/protocol/live.ts';
+import type { Ack } from '../../shared/protocol/acks.ts';
+import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
+import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
+import { joinAs, openSocket, startLiveApp, until, type LiveApp, type TestSocket } from '../support/live-app.ts';
+import { simplePlayQueue } from '../support/simple-play-queue.ts';
+import { SlowStreamProvider } from '../support/slow-stream-provider.ts';
+import { tempDir } from '../support/temp-files.ts';
+
+const dir = tempDir();
+let n = 0;
+const open: { close(): Promise<void> | void }[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0).reverse()) await o.close();
+});
+
+/** What a browser keeps: events applied once by seq, and the streamed text of the current turn. */
+class ActorClient {
+  readonly events = new Map<number, ActorEvent>();
+  readonly chunks: ChunkMessage[] = [];
+  constructor(readonly socket: TestSocket) {
+    socket.on('episode:appended', ({ event }) => this.events.set(event.seq, event));
+    socket.on('episode:chunked', (c) => this.chunks.push(c));
+  }
+  messages(kind?: string): Extract<ActorEvent, { type: 'message' }>[] {
+    return [...this.events.values()].filter((e): e is Extract<ActorEvent, { type: 'message' }> => e.type === 'message' && (!kind || e.kind === kind)).sort((a, b) => a.seq - b.seq);
+  }
+  lastSeq(): number {
+    return Math.max(-1, ...this.events.keys());
+  }
+}
+
+async function ok<T>(p: Promise<Ack<T>>): Promise<T> {
+  const ack = await p;
+  if (!ack.ok) throw new Error(`ack refused: ${ack.error} ${JSON.stringify(ack.issues ?? [])}`);
+  return ack.data;
+}
+
+async function liveApp(model?: 'slow'): Promise<LiveApp> {
+  const file = join(dir, `live-${++n}.sqlite`);
+  const app = await startLiveApp(file, {
+    queue: (storage, model) => simplePlayQueue(storage, model),
+    ...(model === 'slow' ? { model: new SlowStreamProvider(new ScriptedProvider(SCRIPTED_MODEL)) } : {}),
+  });
+  open.push(app);
+  return app;
+}
+
+async function actor(app: LiveApp): Promise<ActorClient> {
+  const cookie = await joinAs(app.app, app.storage, app.studyId, 'actor', `pid-${++n}`);
+  const socket = await openSocket(app.url, cookie);
+  open.push({ close: () => void socket.close() });
+  return new ActorClient(socket);
+}
+
+describe('live play with a person in the user seat', () => {
+  it('runs a whole episode: opening, streamed questions, stored and acknowledged replies, final answer, self-rating, twins', async () => {
+    const app = await liveApp();
+    const client = await actor(app);
+    const snapshot: PlaySnapshot = await ok(client.socket.timeout(5000).emitWithAck('play:start', {}));
+    expect(snapshot.events[0]).toMatchObject({ type: 'message', kind: 'opening', role: 'user' });
+    expect(Object.keys(snapshot.preferences).length).toBeGreaterThanOrEqual(8);
+    expect(snapshot.rubric.length).toBe(Object.keys(snapshot.preferences).length);
+    for (const e of snapshot.events) client.events.set(e.seq, e);
+
+    let answered = 0;
+    while (!client.messages('final_answer').length) {
+      await until(() => client.messages('question').length > answered || client.messages('final_answer').length > 0, 5000, 'a model turn');
+      if (client.messages('final_answer').length) break;
+      const question = client.messages('question')[answered];
+      expect(question?.text).not.toContain('###ACTION###');
+      const clientMessageId = `m-${answered}`;
+      const ack = await ok(client.socket.timeout(5000).emitWithAck('episode:reply', { episodeId: snapshot.episodeId, clientMessageId, text: `My answer ${answered}` }));
+      // Stored before acknowledged: the row is there now.
+      const stored = await app.storage.live.eventsAfter(snapshot.episodeId, ack.seq - 1);
+      expect(stored[0]).toMatchObject({ type: 'message', kind: 'reply', content: `My answer ${answered}`, clientMessageId });
+      // A resend (lost ack) is recognised: same seq, nothing stored twice.
+      expect(await ok(client.socket.timeout(5000).emitWithAck('episode:reply', { episodeId: snapshot.episodeId, clientMessageId, text: `My answer ${answered}` }))).toEqual({ seq: ack.seq, duplicate: true });
+      answered += 1;
+    }
+    expect(answered).toBe(4);
+
+    // Chunks arrived in order per turn and add up to the stored model messages.
+    const log = await app.storage.live.eventsAfter(snapshot.episodeId, -1);
+    const assistantMessages = log.filter((e) => e.type === 'message' && e.role === 'assistant');
+    for (const [turn, message] of assistantMessages.entries()) {
+      const pieces = client.chunks.filter((c) => c.turn === turn);
+      expect(pieces.map((c) => c.index)).toEqual(pieces.map((_, i) => i));
+      expect(pieces.map((c) => c.delta).join('')).toBe(message.type === 'message' ? message.content : '');
+    }
+
+    await until(() => [...client.events.values()].some((e) => e.type === 'episode_completed'), 5000, 'episode_completed');
+    const scores = Object.fromEntries(snapshot.rubric.map((c) => [c.preference, 4]));
+    const rated = await ok(client.socket.timeout(5000).emitWithAck('episode:rate', { episodeId: snapshot.episodeId, scores, correct: 1, secondsSpent: 42 }));
+    expect(rated.completionCode).toBe('CODE-DONE');
+
+    const all = await app.storage.live.eventsAfter(snapshot.episodeId, -1);
+    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i));
+    expect(all.filter((e) => e.type === 'twin_reply').map((e) => (e.type === 'twin_reply' ? e.turn : -1)).sort()).toEqual([0, 1, 2, 3]);
+    expect(all.find((e) => e.type === 'actor_rated')).toMatchObject({ correct: 1, secondsSpent: 42 });
+    expect((await app.storage.live.get(snapshot.episodeId))?.summary.status).toBe('completed');
+    // The person never received the twin's replies, judge scores or provenance.
+    const sent = JSON.stringify([...client.events.values()]);
+    for (const hidden of ['twin_reply', 'criterion_judged', 'provenance', 'scripted', 'thought']) expect(sent).not.toContain(hidden);
+    // The fully simulated twin is stored and linked.
+    await until(() => false === false, 0);
+    const twins = await app.storage.live.twinsOf(snapshot.episodeId);
+    expect(twins).toHaveLength(1);
+    expect((await app.storage.getEpisode(twins[0] ?? ''))?.summary).toMatchObject({ status: 'completed', userSeat: 'simulated', mode: 'infer_persona' });
+  });
+
+  it('a browser that disconnects mid-stream resyncs with no gap and no duplicate', async () => {
+    const app = await liveApp('slow');
+    const first = await actor(app);
+    const snapshot = await ok(first.socket.timeout(5000).emitWithAck('play:start', {}));
+    await until(() => first.chunks.length >= 3, 5000, 'some chunks');
+    first.socket.disconnect();
+    const seenChunks = first.chunks.length;
+    const cookie = (first.socket.io.opts.extraHeaders as Record<string, string>).cookie ?? '';
+
+    const again = new ActorClient(await openSocket(app.url, cookie));
+    open.push({ close: () => void again.socket.close() });
+    const sync = await ok(again.socket.timeout(5000).emitWithAck('episode:resync', { episodeId: snapshot.episodeId, afterSeq: first.lastSeq() }));
+    const buffered = sync.streaming;
+    expect(buffered?.chunks ?? 0).toBeGreaterThanOrEqual(seenChunks);
+    await until(() => again.messages('question').length > 0, 5000, 'the question message');
+    const question = (await app.storage.live.eventsAfter(snapshot.episodeId, -1)).find((e) => e.type === 'message' && e.kind === 'question');
+    const later = again.chunks.filter((c) => c.turn === buffered?.turn && c.index >= (buffered?.chunks ?? 0));
+    expect(later.map((c) => c.index)).toEqual(later.map((_, i) => (buffered?.chunks ?? 0) + i));
+    expect((buffered?.text ?? '') + later.map((c) => c.delta).join('')).toBe(question?.type === 'message' ? question.content : '');
+    expect(sync.events.every((e) => e.seq > first.lastSeq())).toBe(true);
+  });
+
+  it('a server restart mid-stream resumes the episode: the interrupted turn is regenerated, nothing acknowledged is lost or repeated', async () => {
+    const file = join(dir, `restart-${++n}.sqlite`);
+    const slow = () => new SlowStreamProvider(new ScriptedProvider(SCRIPTED_MODEL));
+    const first = await startLiveApp(file, { queue: (s, model) => simplePlayQueue(s, model), model: slow() });
+    const cookie = await joinAs(first.app, first.storage, first.studyId, 'actor', 'pid-restart');
+    const a = new ActorClient(await openSocket(first.url, cookie));
+    const snapshot = await ok(a.socket.timeout(5000).emitWithAck('play:start', {}));
+    await until(() => a.messages('question').length === 1, 5000, 'first question');
+    const ack = await ok(a.socket.timeout(5000).emitWithAck('episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'r0', text: 'I keep bees.' }));
+    await until(() => a.chunks.some((c) => c.turn === 1), 5000, 'second turn streaming');
+    a.socket.close();
+    await first.close();
+
+    const second = await startLiveApp(file, { queue: (s, model) => simplePlayQueue(s, model), model: slow() });
+    open.push(second);
+    const b = new ActorClient(await openSocket(second.url, cookie));
+    open.push({ close: () => void b.socket.close() });
+    const resumed = await ok(b.socket.timeout(5000).emitWithAck('play:start', {}));
+    expect(resumed.episodeId).toBe(snapshot.episodeId);
+    for (const e of resumed.events) b.events.set(e.seq, e);
+    await until(() => b.messages('question').length === 2, 5000, 'the regenerated question');
+    const log = await second.storage.live.eventsAfter(snapshot.episodeId, -1);
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i));
+    const replies = log.filter((e) => e.type === 'message' && e.kind === 'reply');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ seq: ack.seq, clientMessageId: 'r0' });
+    const questions = log.filter((e) => e.type === 'message' && e.kind === 'question');
+    expect(questions.map((q) => (q.type === 'message' ? [q.turn, q.regenerated ?? false] : []))).toEqual([[0, false], [1, true]]);
+    expect(log.filter((e) => e.type === 'episode_started')).toHaveLength(1);
+    // The actor carries on where they were.
+    const next = await ok(b.socket.timeout(5000).emitWithAck('episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'r1', text: 'Pictures, please.' }));
+    expect(next.duplicate).toBe(false);
+  });
+
+  it('refuses what is not allowed, with codes, and stays up', async () => {
+    const app = await liveApp();
+    const client = await actor(app);
+    const snapshot = await ok(client.socket.timeout(5000).emitWithAck('play:start', {}));
+    const raw = client.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<Ack<unknown>> } };
+    const send = (event: string, payload: unknown) => raw.timeout(5000).emitWithAck(event, payload);
+    expect(await send('episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'x', text: 'y'.repeat(4001) })).toMatchObject({ ok: false, error: 'payload_too_large' });
+    expect(await send('episode:reply', { episodeId: 'nope', clientMessageId: 'x', text: 'hi' })).toMatchObject({ ok: false, error: 'not_found' });
+    expect(await send('episode:reply', { episodeId: snapshot.episodeId, text: 'hi' })).toMatchObject({ ok: false, error: 'invalid_payload' });
+    expect(await send('episode:rate', { episodeId: snapshot.episodeId, scores: {}, correct: 1, secondsSpent: 1 })).toMatchObject({ ok: false, error: 'not_your_turn' });
+    expect(await send('episode:watch', { episodeId: snapshot.episodeId })).toMatchObject({ ok: false, error: 'forbidden' });
+    const stranger = await openSocket(app.url, null);
+    open.push({ close: () => void stranger.close() });
+    expect(await (stranger as unknown as typeof raw).timeout(5000).emitWithAck('play:start', {})).toMatchObject({ ok: false, error: 'unauthenticated' });
+    const other = await actor(app);
+    expect(await (other.socket as unknown as typeof raw).timeout(5000).emitWithAck('episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 })).toMatchObject({ ok: false, error: 'not_found' });
+    expect((await ok(client.socket.timeout(5000).emitWithAck('episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 }))).status).toBe('running');
+  });
+});
