@@ -105,8 +105,11 @@ describe('live play with a person in the user seat', () => {
     const sent = JSON.stringify([...client.events.values()]);
     for (const hidden of ['twin_reply', 'criterion_judged', 'provenance', 'scripted', 'thought']) expect(sent).not.toContain(hidden);
     // The fully simulated twin is stored and linked.
-    await until(() => false === false, 0);
-    const twins = await app.storage.live.twinsOf(snapshot.episodeId);
+    let twins: string[] = [];
+    for (let i = 0; i < 100 && twins.length === 0; i++) {
+      twins = await app.storage.live.twinsOf(snapshot.episodeId);
+      if (twins.length === 0) await new Promise((r) => setTimeout(r, 20));
+    }
     expect(twins).toHaveLength(1);
     expect((await app.storage.getEpisode(twins[0] ?? ''))?.summary).toMatchObject({ status: 'completed', userSeat: 'simulated', mode: 'infer_persona' });
   });
