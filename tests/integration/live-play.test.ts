@@ -38,10 +38,10 @@ async function ok<T>(p: Promise<Ack<T>>): Promise<T> {
   return ack.data;
 }
 
-async function liveApp(model?: 'slow'): Promise<LiveApp> {
+async function liveApp(model?: 'slow', settings: Parameters<typeof simplePlayQueue>[2] = {}): Promise<LiveApp> {
   const file = join(dir, `live-${++n}.sqlite`);
   const app = await startLiveApp(file, {
-    queue: (storage, model) => simplePlayQueue(storage, model),
+    queue: (storage, name) => simplePlayQueue(storage, name, settings),
     ...(model === 'slow' ? { model: new SlowStreamProvider(new ScriptedProvider(SCRIPTED_MODEL)) } : {}),
   });
   open.push(app);
@@ -168,6 +168,21 @@ describe('live play with a person in the user seat', () => {
     // The actor carries on where they were.
     const next = await ok(b.socket.timeout(5000).emitWithAck('episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'r1', text: 'Pictures, please.' }));
     expect(next.duplicate).toBe(false);
+  });
+
+  it('an idle person is warned, then the episode ends as failed (idle_timeout) and is kept', async () => {
+    const app = await liveApp(undefined, { idleTimeoutSeconds: 0.5 });
+    const client = await actor(app);
+    const warnings: number[] = [];
+    client.socket.on('episode:warned', (w) => warnings.push(w.secondsLeft));
+    const snapshot = await ok(client.socket.timeout(5000).emitWithAck('play:start', {}));
+    await until(() => [...client.events.values()].some((e) => e.type === 'episode_failed'), 5000, 'the timeout');
+    expect(warnings).toHaveLength(1);
+    expect([...client.events.values()].find((e) => e.type === 'episode_failed')).toMatchObject({ code: 'idle_timeout' });
+    await until(() => false, 100, 'settling').catch(() => undefined);
+    const info = await app.storage.live.get(snapshot.episodeId);
+    expect(info?.summary).toMatchObject({ status: 'failed', failure: { stage: 'user', reason: expect.stringContaining('no reply from the person') } });
+    expect((await app.storage.live.eventsAfter(snapshot.episodeId, -1)).some((e) => e.type === 'message' && e.kind === 'question')).toBe(true);
   });
 
   it('refuses what is not allowed, with codes, and stays up', async () => {
