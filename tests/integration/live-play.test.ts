@@ -4,7 +4,7 @@ import type { ActorEvent, ChunkMessage, PlaySnapshot } from '../../shared/protoc
 import type { Ack } from '../../shared/protocol/acks.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
-import { joinAs, openSocket, startLiveApp, until, type LiveApp, type TestSocket } from '../support/live-app.ts';
+import { joinAs, openSocket, request, startLiveApp, until, type LiveApp, type TestSocket } from '../support/live-app.ts';
 import { simplePlayQueue } from '../support/simple-play-queue.ts';
 import { SlowStreamProvider } from '../support/slow-stream-provider.ts';
 import { tempDir } from '../support/temp-files.ts';
@@ -32,12 +32,6 @@ class ActorClient {
   }
 }
 
-async function ok<T>(p: Promise<Ack<T>>): Promise<T> {
-  const ack = await p;
-  if (!ack.ok) throw new Error(`ack refused: ${ack.error} ${JSON.stringify(ack.issues ?? [])}`);
-  return ack.data;
-}
-
 async function liveApp(model?: 'slow', settings: Parameters<typeof simplePlayQueue>[2] = {}): Promise<LiveApp> {
   const file = join(dir, `live-${++n}.sqlite`);
   const app = await startLiveApp(file, {
@@ -59,7 +53,7 @@ describe('live play with a person in the user seat', () => {
   it('runs a whole episode: opening, streamed questions, stored and acknowledged replies, final answer, self-rating, twins', async () => {
     const app = await liveApp();
     const client = await actor(app);
-    const snapshot: PlaySnapshot = await ok(client.socket.timeout(5000).emitWithAck('play:start', {}));
+    const snapshot: PlaySnapshot = await request(client.socket, 'play:start', {});
     expect(snapshot.events[0]).toMatchObject({ type: 'message', kind: 'opening', role: 'user' });
     expect(Object.keys(snapshot.preferences).length).toBeGreaterThanOrEqual(8);
     expect(snapshot.rubric.length).toBe(Object.keys(snapshot.preferences).length);
@@ -72,12 +66,12 @@ describe('live play with a person in the user seat', () => {
       const question = client.messages('question')[answered];
       expect(question?.text).not.toContain('###ACTION###');
       const clientMessageId = `m-${answered}`;
-      const ack = await ok(client.socket.timeout(5000).emitWithAck('episode:reply', { episodeId: snapshot.episodeId, clientMessageId, text: `My answer ${answered}` }));
+      const ack = await request(client.socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId, text: `My answer ${answered}` });
       // Stored before acknowledged: the row is there now.
       const stored = await app.storage.live.eventsAfter(snapshot.episodeId, ack.seq - 1);
       expect(stored[0]).toMatchObject({ type: 'message', kind: 'reply', content: `My answer ${answered}`, clientMessageId });
       // A resend (lost ack) is recognised: same seq, nothing stored twice.
-      expect(await ok(client.socket.timeout(5000).emitWithAck('episode:reply', { episodeId: snapshot.episodeId, clientMessageId, text: `My answer ${answered}` }))).toEqual({ seq: ack.seq, duplicate: true });
+      expect(await request(client.socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId, text: `My answer ${answered}` })).toEqual({ seq: ack.seq, duplicate: true });
       answered += 1;
     }
     expect(answered).toBe(4);
@@ -93,7 +87,7 @@ describe('live play with a person in the user seat', () => {
 
     await until(() => [...client.events.values()].some((e) => e.type === 'episode_completed'), 5000, 'episode_completed');
     const scores = Object.fromEntries(snapshot.rubric.map((c) => [c.preference, 4]));
-    const rated = await ok(client.socket.timeout(5000).emitWithAck('episode:rate', { episodeId: snapshot.episodeId, scores, correct: 1, secondsSpent: 42 }));
+    const rated = await request(client.socket, 'episode:rate', { episodeId: snapshot.episodeId, scores, correct: 1, secondsSpent: 42 });
     expect(rated.completionCode).toBe('CODE-DONE');
 
     const all = await app.storage.live.eventsAfter(snapshot.episodeId, -1);
@@ -117,7 +111,7 @@ describe('live play with a person in the user seat', () => {
   it('a browser that disconnects mid-stream resyncs with no gap and no duplicate', async () => {
     const app = await liveApp('slow');
     const first = await actor(app);
-    const snapshot = await ok(first.socket.timeout(5000).emitWithAck('play:start', {}));
+    const snapshot = await request(first.socket, 'play:start', {});
     await until(() => first.chunks.length >= 3, 5000, 'some chunks');
     first.socket.disconnect();
     const seenChunks = first.chunks.length;
@@ -125,7 +119,7 @@ describe('live play with a person in the user seat', () => {
 
     const again = new ActorClient(await openSocket(app.url, cookie));
     open.push({ close: () => void again.socket.close() });
-    const sync = await ok(again.socket.timeout(5000).emitWithAck('episode:resync', { episodeId: snapshot.episodeId, afterSeq: first.lastSeq() }));
+    const sync = await request(again.socket, 'episode:resync', { episodeId: snapshot.episodeId, afterSeq: first.lastSeq() });
     const buffered = sync.streaming;
     expect(buffered?.chunks ?? 0).toBeGreaterThanOrEqual(seenChunks);
     await until(() => again.messages('question').length > 0, 5000, 'the question message');
@@ -142,9 +136,9 @@ describe('live play with a person in the user seat', () => {
     const first = await startLiveApp(file, { queue: (s, model) => simplePlayQueue(s, model), model: slow() });
     const cookie = await joinAs(first.app, first.storage, first.studyId, 'actor', 'pid-restart');
     const a = new ActorClient(await openSocket(first.url, cookie));
-    const snapshot = await ok(a.socket.timeout(5000).emitWithAck('play:start', {}));
+    const snapshot = await request(a.socket, 'play:start', {});
     await until(() => a.messages('question').length === 1, 5000, 'first question');
-    const ack = await ok(a.socket.timeout(5000).emitWithAck('episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'r0', text: 'I keep bees.' }));
+    const ack = await request(a.socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'r0', text: 'I keep bees.' });
     await until(() => a.chunks.some((c) => c.turn === 1), 5000, 'second turn streaming');
     a.socket.close();
     await first.close();
@@ -153,7 +147,7 @@ describe('live play with a person in the user seat', () => {
     open.push(second);
     const b = new ActorClient(await openSocket(second.url, cookie));
     open.push({ close: () => void b.socket.close() });
-    const resumed = await ok(b.socket.timeout(5000).emitWithAck('play:start', {}));
+    const resumed = await request(b.socket, 'play:start', {});
     expect(resumed.episodeId).toBe(snapshot.episodeId);
     for (const e of resumed.events) b.events.set(e.seq, e);
     await until(() => b.messages('question').length === 2, 5000, 'the regenerated question');
@@ -166,7 +160,7 @@ describe('live play with a person in the user seat', () => {
     expect(questions.map((q) => (q.type === 'message' ? [q.turn, q.regenerated ?? false] : []))).toEqual([[0, false], [1, true]]);
     expect(log.filter((e) => e.type === 'episode_started')).toHaveLength(1);
     // The actor carries on where they were.
-    const next = await ok(b.socket.timeout(5000).emitWithAck('episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'r1', text: 'Pictures, please.' }));
+    const next = await request(b.socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'r1', text: 'Pictures, please.' });
     expect(next.duplicate).toBe(false);
   });
 
@@ -175,7 +169,7 @@ describe('live play with a person in the user seat', () => {
     const client = await actor(app);
     const warnings: number[] = [];
     client.socket.on('episode:warned', (w) => warnings.push(w.secondsLeft));
-    const snapshot = await ok(client.socket.timeout(5000).emitWithAck('play:start', {}));
+    const snapshot = await request(client.socket, 'play:start', {});
     await until(() => [...client.events.values()].some((e) => e.type === 'episode_failed'), 5000, 'the timeout');
     expect(warnings).toHaveLength(1);
     expect([...client.events.values()].find((e) => e.type === 'episode_failed')).toMatchObject({ code: 'idle_timeout' });
@@ -188,7 +182,7 @@ describe('live play with a person in the user seat', () => {
   it('refuses what is not allowed, with codes, and stays up', async () => {
     const app = await liveApp();
     const client = await actor(app);
-    const snapshot = await ok(client.socket.timeout(5000).emitWithAck('play:start', {}));
+    const snapshot = await request(client.socket, 'play:start', {});
     const raw = client.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<Ack<unknown>> } };
     const send = (event: string, payload: unknown) => raw.timeout(5000).emitWithAck(event, payload);
     expect(await send('episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'x', text: 'y'.repeat(4001) })).toMatchObject({ ok: false, error: 'payload_too_large' });
@@ -201,6 +195,6 @@ describe('live play with a person in the user seat', () => {
     expect(await (stranger as unknown as typeof raw).timeout(5000).emitWithAck('play:start', {})).toMatchObject({ ok: false, error: 'unauthenticated' });
     const other = await actor(app);
     expect(await (other.socket as unknown as typeof raw).timeout(5000).emitWithAck('episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 })).toMatchObject({ ok: false, error: 'not_found' });
-    expect((await ok(client.socket.timeout(5000).emitWithAck('episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 }))).status).toBe('running');
+    expect((await request(client.socket, 'episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 })).status).toBe('running');
   });
 });

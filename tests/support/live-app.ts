@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
+import type { Ack } from '../../shared/protocol/acks.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.ts';
 import { buildApp } from '../../server/app.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
@@ -85,4 +86,14 @@ export async function until(predicate: () => boolean, ms = 10_000, what = 'condi
     if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (result: Ack<infer T>) => void ? T : never;
+
+/** Sends a request and returns its ack's data; a refusal throws with the code, so tests read as the happy path. */
+export async function request<E extends keyof ClientToServerEvents>(socket: TestSocket, event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<AckData<E>> {
+  const raw = socket as unknown as Socket;
+  const ack = (await raw.timeout(5000).emitWithAck(event, payload)) as Ack<AckData<E>>;
+  if (!ack.ok) throw new Error(`${event} refused: ${ack.error} ${JSON.stringify(ack.issues ?? [])}`);
+  return ack.data;
 }
