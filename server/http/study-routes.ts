@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Storage } from '../storage/storage.ts';
+import { requireResearcher } from './guards.ts';
 import { parseOrReply } from './parse-request.ts';
 
 const StudyParams = z.object({ studyId: z.string().min(1).max(100) });
@@ -10,9 +11,11 @@ const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-/** Read-only study and record routes; writes go through the CLI and (later) the researcher's socket requests. */
+/** Read-only study and record routes for researchers; imports and settings have their own routes. */
 export function studyRoutes(storage: Storage) {
   return async (app: FastifyInstance): Promise<void> => {
+    // Records carry personas' hidden preferences: researchers only.
+    app.addHook('preHandler', requireResearcher);
     app.get('/api/studies', async () => ({ studies: await storage.listStudies() }));
 
     app.get('/api/studies/:studyId/records', async (request, reply) => {

@@ -8,13 +8,21 @@ import type { RecordSummary, StudySummary } from '../../shared/schemas/study.ts'
 import { APP_VERSION } from '../../server/version.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { tempDir, writeFile } from '../support/temp-files.ts';
+import { signInResearcher } from '../support/auth-helpers.ts';
 
 const dir = tempDir();
 let t: TestApp;
+let cookie: string;
 
 beforeAll(async () => {
   t = await startTestApp(dir);
+  cookie = (await signInResearcher(t)).cookie;
 });
+
+/** A GET as the signed-in researcher. */
+function get(url: string) {
+  return t.app.inject({ method: 'GET', url, headers: { cookie } });
+}
 afterAll(async () => {
   await t.close();
 });
@@ -27,39 +35,40 @@ describe('HTTP API on a freshly prepared database', () => {
   });
 
   it('the sample benchmark was imported as a study', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/studies' });
+    const res = await get('/api/studies');
     const { studies } = res.json() as { studies: StudySummary[] };
     expect(studies).toHaveLength(1);
     expect(studies[0]).toMatchObject({ name: 'Sample benchmark', recordCount: 64, personaCount: 30, fileCount: 1 });
   });
 
   it('pages through records and returns one record whole', async () => {
-    const { studies } = (await t.app.inject({ method: 'GET', url: '/api/studies' })).json() as { studies: StudySummary[] };
+    const { studies } = (await get('/api/studies')).json() as { studies: StudySummary[] };
     const studyId = studies[0]?.id ?? '';
-    const page = (await t.app.inject({ method: 'GET', url: `/api/studies/${studyId}/records?offset=60&limit=10` })).json() as { total: number; items: RecordSummary[] };
+    const page = (await get(`/api/studies/${studyId}/records?offset=60&limit=10`)).json() as { total: number; items: RecordSummary[] };
     expect(page.total).toBe(64);
     expect(page.items).toHaveLength(4);
     const problemId = page.items[0]?.problemId ?? '';
     expect(problemId).toMatch(/^problem_15_/);
-    const one = await t.app.inject({ method: 'GET', url: `/api/studies/${studyId}/records/${encodeURIComponent(problemId)}` });
+    const one = await get(`/api/studies/${studyId}/records/${encodeURIComponent(problemId)}`);
     expect(one.statusCode).toBe(200);
     expect((one.json() as { record: { problem_id: string } }).record.problem_id).toBe(problemId);
   });
 
   it('bad query parameters get a 400 naming the field; unknown ids a 404', async () => {
-    const { studies } = (await t.app.inject({ method: 'GET', url: '/api/studies' })).json() as { studies: StudySummary[] };
-    const bad = await t.app.inject({ method: 'GET', url: `/api/studies/${studies[0]?.id}/records?limit=100000` });
+    const { studies } = (await get('/api/studies')).json() as { studies: StudySummary[] };
+    const bad = await get(`/api/studies/${studies[0]?.id}/records?limit=100000`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'invalid_payload', issues: [{ path: '$.limit' }] });
-    expect((await t.app.inject({ method: 'GET', url: '/api/studies/nope/records' })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'GET', url: '/api/studies/nope/records/problem_0_x' })).statusCode).toBe(404);
+    expect((await get('/api/studies/nope/records')).statusCode).toBe(404);
+    expect((await get('/api/studies/nope/records/problem_0_x')).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/api/studies' })).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'GET', url: '/api/nothing' })).json()).toMatchObject({ error: 'not_found' });
   });
 
   it('serves the persona library', async () => {
-    const { personas } = (await t.app.inject({ method: 'GET', url: '/api/personas' })).json() as { personas: { id: string }[] };
+    const { personas } = (await get('/api/personas')).json() as { personas: { id: string }[] };
     expect(personas).toHaveLength(30);
-    const one = await t.app.inject({ method: 'GET', url: `/api/personas/${personas[0]?.id}` });
+    const one = await get(`/api/personas/${personas[0]?.id}`);
     expect((one.json() as { persona: { id: string } }).persona.id).toBe(personas[0]?.id);
   });
 
@@ -92,7 +101,7 @@ describe('Socket.IO on a listening server', () => {
   let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   beforeAll(async () => {
     const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    socket = connect(address, { transports: ['websocket'], forceNew: true });
+    socket = connect(address, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);

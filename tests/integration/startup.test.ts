@@ -10,7 +10,10 @@ const dir = tempDir();
 
 describe('prefdisco serve (what npm start runs)', () => {
   it('on an empty database imports the sample, serves /api/health, and shuts down cleanly on SIGTERM', async () => {
-    const env = { ...process.env, PREFDISCO_PORT: '0', PREFDISCO_DB: join(dir, 'serve.sqlite'), PREFDISCO_LOG_LEVEL: 'info' };
+    const env = {
+      ...process.env, PREFDISCO_PORT: '0', PREFDISCO_DB: join(dir, 'serve.sqlite'), PREFDISCO_LOG_LEVEL: 'info',
+      PREFDISCO_ADMIN_USERNAME: 'admin', PREFDISCO_ADMIN_PASSWORD: 'a long enough password',
+    };
     const child = spawn(process.execPath, [BIN, 'serve'], { cwd: PROJECT_ROOT, env });
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -30,7 +33,11 @@ describe('prefdisco serve (what npm start runs)', () => {
     expect(output).toContain('imported the sample benchmark as study \\"Sample benchmark\\" (64 records)');
     const health = await fetch(`${url}/api/health`);
     expect(await health.json()).toMatchObject({ ok: true });
-    const studies = (await (await fetch(`${url}/api/studies`)).json()) as { studies: { recordCount: number }[] };
+    expect((await fetch(`${url}/api/studies`)).status).toBe(401);
+    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'a long enough password' }) });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const studies = (await (await fetch(`${url}/api/studies`, { headers: { cookie } })).json()) as { studies: { recordCount: number }[] };
     expect(studies.studies.map((s) => s.recordCount)).toEqual([64]);
 
     const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
