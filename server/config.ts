@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { normalizeOrigin } from './services/auth/origin-policy.ts';
 
 /** The repository root; relative paths in config are resolved against it, so the app behaves the same from any cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -8,6 +9,10 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+function unsetIfEmpty<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema);
+}
 
 const EnvSchema = z.object({
   PREFDISCO_HOST: z.string().min(1).default('127.0.0.1'),
@@ -20,7 +25,15 @@ const EnvSchema = z.object({
   PREFDISCO_SEED_SAMPLE: bool.default(true),
   PREFDISCO_CLIENT_DIR: z.string().min(1).default('dist/client'),
   PREFDISCO_MODELS_FILE: z.string().min(1).default('config/models.json'),
+  PREFDISCO_RUNS_DIR: z.string().min(1).default('data/runs'),
   PREFDISCO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Security (docs/security.md). An empty value counts as unset, as env files often leave them empty.
+  PREFDISCO_COOKIE_SECRET: unsetIfEmpty(z.string().min(32, 'must have at least 32 characters').optional()),
+  PREFDISCO_SECURE_COOKIES: unsetIfEmpty(bool.default(false)),
+  PREFDISCO_TRUST_PROXY: unsetIfEmpty(bool.default(false)),
+  PREFDISCO_ALLOWED_ORIGINS: unsetIfEmpty(z.string().optional()),
+  PREFDISCO_ADMIN_USERNAME: unsetIfEmpty(z.string().optional()),
+  PREFDISCO_ADMIN_PASSWORD: unsetIfEmpty(z.string().optional()),
 });
 
 export interface Config {
@@ -34,7 +47,21 @@ export interface Config {
   clientDir: string;
   /** Declared models (JSON, see config/models.example.json); when the file is absent only `scripted` exists. */
   modelsFile: string;
+  /** Results files of batch runs started from the browser (`<runId>.jsonl`, reference format). */
+  runsDir: string;
   logLevel: z.infer<typeof EnvSchema>['PREFDISCO_LOG_LEVEL'];
+  /** Signs session cookies; when null the server generates one once and keeps it in the database. */
+  cookieSecret: string | null;
+  /** Cookies get the Secure flag (and HSTS is sent): set when the app is served over https. */
+  secureCookies: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy, so rate limits see each client's own address. */
+  trustProxy: boolean;
+  /** Other browser origins allowed to call the API and open sockets with a person's cookie (normally none). */
+  allowedOrigins: string[];
+  /** PREFDISCO_ADMIN_USERNAME; `serve` creates this researcher on a database without any. */
+  adminUsername: string | null;
+  /** PREFDISCO_ADMIN_PASSWORD: a secret, used only to create that account (also by `prefdisco admin create`). */
+  adminPassword: string | null;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +72,18 @@ export const DEFAULT_PORT = 5170;
 
 function fromRoot(path: string): string {
   return path === ':memory:' || isAbsolute(path) ? path : resolve(PROJECT_ROOT, path);
+}
+
+/** "https://a.example, https://b.example" → normalized origins; a value that is not an http(s) URL is a ConfigError. */
+function parseOrigins(list: string | undefined): string[] {
+  const values = (list ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return values.map((value) => {
+    try {
+      return normalizeOrigin(value);
+    } catch {
+      throw new ConfigError(`invalid configuration:\n  PREFDISCO_ALLOWED_ORIGINS: "${value}" is not an http(s) origin`);
+    }
+  });
 }
 
 /** Parses configuration from the environment. The only place in the server that reads process.env. */
@@ -65,7 +104,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedSample: e.PREFDISCO_SEED_SAMPLE,
     clientDir: fromRoot(e.PREFDISCO_CLIENT_DIR),
     modelsFile: fromRoot(e.PREFDISCO_MODELS_FILE),
+    runsDir: fromRoot(e.PREFDISCO_RUNS_DIR),
     logLevel: e.PREFDISCO_LOG_LEVEL,
+    cookieSecret: e.PREFDISCO_COOKIE_SECRET ?? null,
+    secureCookies: e.PREFDISCO_SECURE_COOKIES,
+    trustProxy: e.PREFDISCO_TRUST_PROXY,
+    allowedOrigins: parseOrigins(e.PREFDISCO_ALLOWED_ORIGINS),
+    adminUsername: e.PREFDISCO_ADMIN_USERNAME ?? null,
+    adminPassword: e.PREFDISCO_ADMIN_PASSWORD ?? null,
   };
 }
 

@@ -1,24 +1,40 @@
 import { pathToFileURL } from 'node:url';
 import { formatIssue } from '../shared/benchmark/issues.ts';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, secretFromEnv } from './config.ts';
+import { loadModelConfigs, ModelRegistry, ModelsConfigError } from './models/model-registry.ts';
 import { ImportRejectedError } from './services/benchmark/import-benchmark-file.ts';
 import { PersonaLibraryError } from './services/persona-library.ts';
 import { prepareData } from './services/prepare-data.ts';
+import { ensureFirstResearcher } from './services/auth/accounts.ts';
+import { AuthError } from './services/auth/auth-error.ts';
 import { MigrationError } from './storage/errors.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
 
 /** Composition root: config → storage → data → app → listen; closes everything on SIGINT/SIGTERM. */
 export async function main(): Promise<{ url: string }> {
   const config = loadConfig();
+  // Read the models file before opening anything, so a bad file stops start-up with its own message.
+  const models = new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v));
   const storage = SqliteStorage.open({ file: config.databaseFile });
   const app = await buildApp({
     config,
     storage,
+    models,
     logger: { level: config.logLevel },
   });
   try {
     await prepareData(storage, config, { info: (m) => app.log.info(m) });
+    const admin = config.adminUsername !== null && config.adminPassword !== null
+      ? await ensureFirstResearcher(storage.people, { username: config.adminUsername, password: config.adminPassword })
+      : null;
+    if (admin) app.log.info(`created the first researcher account "${admin.username}" (PREFDISCO_ADMIN_USERNAME)`);
+    else if ((await storage.people.countResearchers()) === 0) {
+      app.log.warn('no researcher account yet: open the app in a browser on this machine to create it, or run `prefdisco admin create --username NAME` (or set PREFDISCO_ADMIN_USERNAME and PREFDISCO_ADMIN_PASSWORD)');
+    }
+    // Live episodes a previous process left running continue where they stopped.
+    const resumed = await app.live.recover();
+    if (resumed > 0) app.log.info(`resumed ${resumed} live episodes`);
   } catch (error) {
     await app.close();
     await storage.close();
@@ -48,7 +64,8 @@ export function describeStartupError(error: unknown): string {
     const lines = error.report.issues.filter((i) => i.severity === 'error').slice(0, 20).map((i) => formatIssue(error.report.file, i));
     return `the sample benchmark is invalid:\n  ${lines.join('\n  ')}`;
   }
-  if (error instanceof ConfigError || error instanceof PersonaLibraryError || error instanceof MigrationError) return error.message;
+  if (error instanceof ConfigError || error instanceof PersonaLibraryError || error instanceof MigrationError || error instanceof ModelsConfigError) return error.message;
+  if (error instanceof AuthError) return `cannot create the first researcher (PREFDISCO_ADMIN_USERNAME/PASSWORD): ${error.message}`;
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return `${(error as Error).message}: another program is using the port; set PREFDISCO_PORT to another one`;
   }

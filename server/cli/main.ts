@@ -1,3 +1,4 @@
+import { adminCommand } from './admin-command.ts';
 import { importCommand } from './import-command.ts';
 import { reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
@@ -31,11 +32,16 @@ Commands:
       Metrics per model × task × condition with bootstrap 95% CIs. Reads reference result files too.
   serve
       Start the web app (same as npm start without the client build step).
+  admin create --username NAME [--db PATH]
+      Create a researcher account. The password (at least 10 characters) is read from PREFDISCO_ADMIN_PASSWORD or
+      from stdin (typed without echo on a terminal, or the first line of a pipe); never from an argument.
   help
       Show this text.
 
 Environment: PREFDISCO_DB (database file, default data/prefdisco.sqlite), PREFDISCO_PORT, PREFDISCO_HOST,
-PREFDISCO_PERSONAS_DIR, PREFDISCO_MODELS_FILE (declared models, default config/models.json), PREFDISCO_LOG_LEVEL.
+PREFDISCO_PERSONAS_DIR, PREFDISCO_MODELS_FILE (declared models, default config/models.json), PREFDISCO_LOG_LEVEL;
+security: PREFDISCO_ADMIN_USERNAME + PREFDISCO_ADMIN_PASSWORD (serve creates that first researcher), PREFDISCO_COOKIE_SECRET,
+PREFDISCO_SECURE_COOKIES, PREFDISCO_TRUST_PROXY, PREFDISCO_ALLOWED_ORIGINS (docs/security.md).
 See README.md.`;
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
@@ -44,6 +50,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   run: runCommand,
   report: reportCommand,
   serve: serveCommand,
+  admin: (args, io) => adminCommand(args, io),
 };
 
 /** Runs the CLI and returns the exit code. Usage mistakes exit 2 with the reason and the usage text. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { jsonPath } from '../../shared/benchmark/issues.ts';
-import { ACK_ERROR_CODES, type Ack, type AckErrorCode } from '../../shared/protocol/acks.ts';
+import { ACK_ERROR_CODES, type Ack, type AckErrorCode, type AckIssue } from '../../shared/protocol/acks.ts';
 import { StorageError } from '../storage/errors.ts';
 
 /**
@@ -15,6 +15,15 @@ export interface AckableError {
 function ackCodeOf(error: unknown): AckErrorCode | null {
   const code = (error as { ackCode?: unknown } | null)?.ackCode;
   return typeof code === 'string' && (ACK_ERROR_CODES as readonly string[]).includes(code) ? (code as AckErrorCode) : null;
+}
+
+/** Field-level issues an ackable error carries (e.g. which rubric criterion lacks a score), if it has any. */
+function issuesOf(error: unknown): AckIssue[] | null {
+  const issues = (error as { issues?: unknown } | null)?.issues;
+  if (!Array.isArray(issues) || issues.length === 0) return null;
+  return issues.every((i: unknown) => typeof (i as AckIssue | null)?.path === 'string' && typeof (i as AckIssue).message === 'string')
+    ? (issues as AckIssue[])
+    : null;
 }
 
 /**
@@ -35,7 +44,7 @@ export function guardedAck<S extends z.ZodType, T>(schema: S, handler: (payload:
       (error: unknown) => {
         const code = ackCodeOf(error);
         if (code) {
-          reply({ ok: false, error: code, issues: [{ path: '$', message: (error as Error).message }] });
+          reply({ ok: false, error: code, issues: issuesOf(error) ?? [{ path: '$', message: (error as Error).message }] });
         } else if (error instanceof StorageError) {
           reply({ ok: false, error: error.code === 'invalid' ? 'invalid_payload' : error.code });
         } else {

@@ -3,6 +3,10 @@ import type { LibraryPersona, Persona } from '../../shared/schemas/persona.ts';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../shared/schemas/study.ts';
 import type { EpisodeSummary, RunInput } from './episode-storage.ts';
+import type { LiveEpisodeStorage } from './live-storage.ts';
+import type { PeopleStorage } from './people-storage.ts';
+import type { ResearchStorage } from './research-storage.ts';
+import type { StudyWorkStorage } from './study-work-storage.ts';
 
 /** One validated record of a benchmark file, with what the importer worked out about it. */
 export interface ImportRecordInput {
@@ -37,6 +41,15 @@ export interface Page<T> {
  * Failures the caller can act on are thrown as `StorageError` with a closed code.
  */
 export interface Storage {
+  /** Live episodes, stored event by event (live play). */
+  readonly live: LiveEpisodeStorage;
+  /** Researchers, participants, sessions, invitation links and app secrets (server/storage/people-storage.ts). */
+  readonly people: PeopleStorage;
+  /** Live-study settings, play and rating queues, and ratings (server/storage/study-work-storage.ts). */
+  readonly work: StudyWorkStorage;
+  /** Batch runs started for a study, and a study's records and episodes for results and exports (research-storage.ts). */
+  readonly research: ResearchStorage;
+
   /** Creates a study; `conflict` if the name is taken. */
   createStudy(input: { name: string; description?: string }): Promise<Study>;
   getStudy(id: string): Promise<Study | null>;

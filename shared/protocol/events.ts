@@ -31,6 +31,15 @@ export interface ClientToServerEvents {
   'rating:submit': (payload: RatingSubmitPayload, ack: (result: Ack<RatingSubmitted>) => void) => void;
 }
 
+/** Every request event, for tests that must cover them all (the type check below fails if one is missing). */
+export const CLIENT_EVENT_NAMES = [
+  'study:list', 'play:start', 'episode:reply', 'episode:resync', 'episode:tag', 'episode:rate', 'episode:watch',
+  'rating:next', 'rating:submit',
+] as const;
+type MissingClientEvent = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENT_NAMES)[number]>;
+const allClientEventsListed: [MissingClientEvent] extends [never] ? true : MissingClientEvent = true;
+void allClientEventsListed;
+
 export interface ServerToClientEvents {
   /** To the actor: a stored event, in their view (ActorEvent). */
   'episode:appended': (payload: { episodeId: string; event: ActorEvent }) => void;

@@ -6,10 +6,12 @@ import Toolbar from '@mui/material/Toolbar';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { useEffect } from 'react';
+import { AccountMenu } from '../features/auth/account-menu.tsx';
+import { AuthGate } from '../features/auth/auth-gate.tsx';
 import { StudiesView } from '../features/research/studies-view.tsx';
 import { useAppStore } from '../store/index.ts';
 
-/** One screen for now (no router yet): the research view of imported studies. */
+/** One screen for now (no router yet): the research view of imported studies, behind the researcher's sign-in. */
 export function App() {
   const loadHealth = useAppStore((s) => s.loadHealth);
 
@@ -25,10 +27,13 @@ export function App() {
             PrefDisco Live
           </Typography>
           <ServerVersion />
+          <AccountMenu />
         </Toolbar>
       </AppBar>
       <Container component="main" maxWidth="xl" sx={{ py: 3, flexGrow: 1 }}>
-        <StudiesView />
+        <AuthGate>
+          <StudiesView />
+        </AuthGate>
       </Container>
     </Box>
   );
@@ -50,7 +55,8 @@ function ServerVersion() {
       variant="outlined"
       label={version ? `server v${version}` : 'server …'}
       aria-label={version ? `Server version ${version}` : 'Checking server version'}
-      sx={{ color: 'inherit', borderColor: 'rgba(255,255,255,0.6)' }}
+      // Phones need the room for the account; an unreachable server still shows (above).
+      sx={{ color: 'inherit', borderColor: 'rgba(255,255,255,0.6)', display: { xs: 'none', sm: 'inline-flex' } }}
     />
   );
 }

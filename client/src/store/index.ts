@@ -1,13 +1,16 @@
 import { create } from 'zustand';
+import { createAuthSlice } from './auth-slice.ts';
 import { createServerSlice } from './server-slice.ts';
 import { createStudiesSlice } from './studies-slice.ts';
 import type { AppState } from './types.ts';
 
 export type { AppState } from './types.ts';
+export type { AuthStatus, ResearcherIdentity } from './auth-slice.ts';
 export { DEFAULT_PAGE_SIZE, PAGE_SIZES, type RecordsPage } from './studies-slice.ts';
 
 /** The one client store. Components read it with selectors and change it only through its actions. */
 export const useAppStore = create<AppState>()((...args) => ({
+  ...createAuthSlice(...args),
   ...createServerSlice(...args),
   ...createStudiesSlice(...args),
 }));

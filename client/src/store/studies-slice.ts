@@ -33,34 +33,46 @@ export interface StudiesSlice {
   loadRecords: (page: { offset: number; limit: number }) => Promise<void>;
   openRecord: (problemId: string) => Promise<void>;
   closeRecord: () => void;
+  /** Forget everything fetched (on sign-out), cancelling what is still in flight. */
+  resetStudies: () => void;
 }
 
 const emptyPage = (limit: number): RecordsPage => ({ offset: 0, limit, total: 0, items: [] });
+
+type StudiesData = Omit<StudiesSlice, 'loadStudies' | 'selectStudy' | 'loadRecords' | 'openRecord' | 'closeRecord' | 'resetStudies'>;
+
+const initialData = (): StudiesData => ({
+  studies: [],
+  studiesLoaded: false,
+  studiesLoading: false,
+  studiesError: null,
+  selectedStudyId: null,
+  records: emptyPage(DEFAULT_PAGE_SIZE),
+  recordsLoading: false,
+  recordsError: null,
+  selectedProblemId: null,
+  selectedRecord: null,
+  recordLoading: false,
+  recordError: null,
+});
 
 export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
   // Paging or clicking quickly starts overlapping requests; aborting the older one keeps a slow stale answer
   // from overwriting the newer one.
   let recordsRequest: AbortController | null = null;
   let recordRequest: AbortController | null = null;
+  // Bumped by resetStudies, so a studies answer that arrives after sign-out is dropped.
+  let generation = 0;
 
   return {
-    studies: [],
-    studiesLoaded: false,
-    studiesLoading: false,
-    studiesError: null,
-    selectedStudyId: null,
-    records: emptyPage(DEFAULT_PAGE_SIZE),
-    recordsLoading: false,
-    recordsError: null,
-    selectedProblemId: null,
-    selectedRecord: null,
-    recordLoading: false,
-    recordError: null,
+    ...initialData(),
 
     loadStudies: async () => {
+      const started = generation;
       set({ studiesLoading: true, studiesError: null });
       try {
         const studies = await fetchStudies();
+        if (started !== generation) return;
         set({ studies, studiesLoaded: true, studiesLoading: false });
         const current = get().selectedStudyId;
         // Keep the open study across refreshes; otherwise open the first so the screen is never a dead end.
@@ -68,6 +80,7 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
         if (next !== current) get().selectStudy(next);
         else if (next !== null) void get().loadRecords(get().records);
       } catch (err) {
+        if (started !== generation || get().expireSessionOn(err)) return;
         set({ studiesLoading: false, studiesError: errorMessage(err) });
       }
     },
@@ -94,7 +107,7 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
         }
         set({ records: { offset, limit, total: page.total, items: page.items }, recordsLoading: false });
       } catch (err) {
-        if (isAbort(err)) return;
+        if (isAbort(err) || get().expireSessionOn(err)) return;
         set({ recordsLoading: false, recordsError: errorMessage(err) });
       }
     },
@@ -110,7 +123,7 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
         const record = await fetchRecord(studyId, problemId, request.signal);
         set({ selectedRecord: record, recordLoading: false });
       } catch (err) {
-        if (isAbort(err)) return;
+        if (isAbort(err) || get().expireSessionOn(err)) return;
         set({ recordLoading: false, recordError: errorMessage(err) });
       }
     },
@@ -119,6 +132,15 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
       recordRequest?.abort();
       recordRequest = null;
       set({ selectedProblemId: null, selectedRecord: null, recordLoading: false, recordError: null });
+    },
+
+    resetStudies: () => {
+      generation += 1;
+      recordsRequest?.abort();
+      recordsRequest = null;
+      recordRequest?.abort();
+      recordRequest = null;
+      set(initialData());
     },
   };
 };

@@ -18,8 +18,19 @@ import { appendJsonLine, companionPath, readResultsFile, type ResultLineIssue } 
 import { resultLine } from './result-line.ts';
 import { episodeSummary } from './episode-summary.ts';
 
+/** Records already validated and stored (a study's), run instead of reading a file. */
+export interface PreparedBenchmark {
+  records: BenchmarkRecord[];
+  sha256: string;
+  taskOf(record: BenchmarkRecord): string;
+}
+
 export interface BatchRunOptions {
+  /** The benchmark file to validate and run; with `prepared`, only a label recorded with the run. */
   benchmarkFile: string;
+  prepared?: PreparedBenchmark;
+  /** An existing run for the episodes to refer to (the server creates it first, to answer with its id at once). */
+  runId?: string;
   outFile: string;
   models: EvaluationModels;
   modes: Mode[];
@@ -71,6 +82,14 @@ export class ResultsFileError extends Error {
   }
 }
 
+/** Validates a benchmark file in full; an invalid file is an InvalidBenchmarkError. */
+async function readBenchmark(file: string, skipImages: boolean): Promise<PreparedBenchmark> {
+  const report = await validateBenchmarkFile(file, { collect: true, skipImages });
+  if (!report.valid || report.sha256 === null) throw new InvalidBenchmarkError(report);
+  const datasetTask = taskForDataset(report.metadata?.dataset);
+  return { records: report.records, sha256: report.sha256, taskOf: (r) => datasetTask ?? detectSourceTask(r.original_problem) };
+}
+
 /**
  * Runs the benchmark in bulk: every (record, mode, user type) not already in the results file, `concurrency` episodes
  * at a time. Each finished episode is appended to the results file (reference format) and stored with its event log;
@@ -79,21 +98,19 @@ export class ResultsFileError extends Error {
  */
 export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   const started = Date.now();
-  const report = await validateBenchmarkFile(o.benchmarkFile, { collect: true, skipImages: o.skipImages });
-  if (!report.valid) throw new InvalidBenchmarkError(report);
+  const benchmark = o.prepared ?? (await readBenchmark(o.benchmarkFile, o.skipImages));
   mkdirSync(dirname(o.outFile), { recursive: true });
   const existing = await readResultsFile(o.outFile);
   if (existing.issues.length > 0) throw new ResultsFileError(o.outFile, existing.issues);
 
-  const records = shardOf(sampleRecords(report.records, o.maxProblems, o.seed), o.shard);
-  const datasetTask = taskForDataset(report.metadata?.dataset);
-  const taskOf = (r: BenchmarkRecord): string => datasetTask ?? detectSourceTask(r.original_problem);
+  const records = shardOf(sampleRecords(benchmark.records, o.maxProblems, o.seed), o.shard);
+  const taskOf = benchmark.taskOf;
   const options = {
     maxTurns: o.maxTurns, fixedQuestions: o.fixedQuestions, modes: o.modes, userTypes: o.userTypes, seed: o.seed,
     maxProblems: o.maxProblems, shard: o.shard, reference: o.reference,
   };
 
-  const rejudged = await rejudgeMissingCorrectness(o.outFile, existing, report.records, o.models.judge, o.signal);
+  const rejudged = await rejudgeMissingCorrectness(o.outFile, existing, benchmark.records, o.models.judge, o.signal);
   const done = new Set((await readResultsFile(o.outFile)).results.map((r) => jobKey(r.problem_id, r.mode, r.user_type)));
   const planned = planJobs(records, o.modes, o.userTypes);
   // Longest first: discovery episodes take several times as many calls as the single-call modes, and starting them
@@ -102,7 +119,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     .filter((j) => !done.has(jobKey(j.record.problem_id, j.mode, j.userType)))
     .sort((a, b) => Number(b.mode === 'infer_persona') - Number(a.mode === 'infer_persona'));
   const failuresFile = companionPath(o.outFile, 'failures');
-  const runId = o.storage ? (await o.storage.createRun({ benchmarkPath: o.benchmarkFile, benchmarkSha256: report.sha256, outPath: o.outFile, options })).id : null;
+  const runId = o.runId ?? (o.storage ? (await o.storage.createRun({ benchmarkPath: o.benchmarkFile, benchmarkSha256: benchmark.sha256, outPath: o.outFile, options })).id : null);
 
   const progress: BatchProgress = { total: planned.length, done: 0, failed: 0, skipped: planned.length - jobs.length, running: 0, elapsedMs: 0 };
   const tick = (): void => o.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
@@ -124,7 +141,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     const episodeId = randomUUID();
     const startedAt = new Date().toISOString();
     const simulatorUsed = job.mode === 'infer_persona';
-    const provenance = buildProvenance(job.record, o.models, simulatorUsed, options, report.sha256);
+    const provenance = buildProvenance(job.record, o.models, simulatorUsed, options, benchmark.sha256);
     const log = new EpisodeLog();
     const spec = { record: job.record, mode: job.mode, userType: job.userType, maxTurns: o.maxTurns, fixedQuestions: o.fixedQuestions, reference: o.reference };
     const participants = batchParticipants(job.record, job.mode, job.userType, o.fixedQuestions, o.models, provenance);

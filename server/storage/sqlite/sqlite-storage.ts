@@ -11,7 +11,12 @@ import type { ImportBenchmarkInput, Page, Storage } from '../storage.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeSummary, RunInput } from '../episode-storage.ts';
 import * as episodes from './episode-queries.ts';
+import type { LiveEpisodeStorage } from '../live-storage.ts';
+import { SqliteLiveStorage } from './sqlite-live-storage.ts';
 import { applyMigrations } from './migrate.ts';
+import { SqlitePeopleStorage } from './sqlite-people-storage.ts';
+import { SqliteStudyWorkStorage } from './sqlite-study-work-storage.ts';
+import { SqliteResearchStorage } from './sqlite-research-storage.ts';
 
 const PREVIEW_CHARS = 160;
 
@@ -48,9 +53,17 @@ export interface SqliteStorageOptions {
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
+  readonly people: SqlitePeopleStorage;
+  readonly live: LiveEpisodeStorage;
+  readonly work: SqliteStudyWorkStorage;
+  readonly research: SqliteResearchStorage;
 
   private constructor(db: Database.Database) {
     this.db = db;
+    this.people = new SqlitePeopleStorage(db);
+    this.live = new SqliteLiveStorage(db);
+    this.work = new SqliteStudyWorkStorage(db);
+    this.research = new SqliteResearchStorage(db);
   }
 
   /** Opens (creating if needed) the database and applies pending migrations; throws MigrationError if one fails. */

@@ -1,0 +1,46 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Typography from '@mui/material/Typography';
+import { useAppStore } from '../../store/index.ts';
+import { AuthCard } from './auth-card.tsx';
+import { SetupForm } from './setup-form.tsx';
+
+const TITLE = 'Create the first researcher account';
+
+/** First run: no researcher account exists yet. Only a browser on the server's own machine may create one. */
+export function SetupCard() {
+  const fromThisMachine = useAppStore((s) => s.setupFromThisMachine);
+  const checkSession = useAppStore((s) => s.checkSession);
+
+  if (!fromThisMachine) {
+    return (
+      <AuthCard title={TITLE}>
+        <Typography>This server has no researcher account yet.</Typography>
+        <Alert severity="info">
+          For safety, the first account can only be created in a browser on the machine the server runs on. Create it
+          on the server instead, then reload this page and sign in:
+        </Alert>
+        <Box component="pre" sx={{ m: 0, p: 1.5, bgcolor: 'grey.100', borderRadius: 1, whiteSpace: 'pre-wrap', fontSize: '0.8125rem' }}>
+          {/* Wrap between words on narrow screens, never inside "--username". */}
+          <code>
+            npx prefdisco admin create <Box component="span" sx={{ whiteSpace: 'nowrap' }}>--username NAME</Box>
+          </code>
+        </Box>
+        <Button variant="outlined" onClick={() => void checkSession()}>
+          Check again
+        </Button>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title={TITLE}>
+      <Typography variant="body2" color="text.secondary">
+        This server has no researcher account yet. Create the first one here: this is possible only once, and only from a
+        browser on the machine the server runs on. Add further accounts later with{' '}
+        <code>npx prefdisco admin create</code>.
+      </Typography>
+      <SetupForm />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * The HTTP plumbing under api.ts and auth-api.ts: one fetch wrapper, errors turned into ApiError with the server's own
+ * message, and every answer parsed with a zod schema so a server that drifts from `shared/` fails loudly here.
+ */
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly code: string | null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+// The server answers {error, message}; request-validation failures carry {error, issues[]} instead of a message.
+const ErrorBodySchema = z.looseObject({
+  error: z.string().optional(),
+  message: z.string().optional(),
+  issues: z.array(z.looseObject({ path: z.string().optional(), message: z.string() })).optional(),
+});
+
+async function errorFrom(response: Response, what: string): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: typically the dev proxy's own page when the API server is down.
+  }
+  const parsed = ErrorBodySchema.safeParse(body);
+  if (parsed.success) {
+    const { error, message, issues } = parsed.data;
+    const detail = message ?? issues?.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    if (detail) return new ApiError(detail, response.status, error ?? null);
+  }
+  return new ApiError(`${what} failed with HTTP ${response.status} ${response.statusText}`.trim(), response.status, null);
+}
+
+interface RequestOptions {
+  method?: 'GET' | 'POST';
+  /** Sent as JSON; state-changing requests must be JSON and same-origin. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export async function requestJson<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
+  const method = options.method ?? 'GET';
+  const what = `${method} ${path.split('?')[0]}`;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    throw new ApiError(`Could not reach the PrefDisco server (${what}). Is it running?`, null, 'network');
+  }
+  if (!response.ok) throw await errorFrom(response, what);
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (err) {
+    // Aborted while the body was still arriving: a cancellation like any other, not a broken answer.
+    if (isAbort(err)) throw err;
+    throw new ApiError(`${what} did not return JSON`, response.status, 'bad_response');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new ApiError(`${what} returned an unexpected shape:\n${z.prettifyError(parsed.error)}`, response.status, 'bad_response');
+  }
+  return parsed.data;
+}
+
+export function getJson<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
+  return requestJson(path, schema, { signal });
+}
+
+export function postJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+  return requestJson(path, schema, { method: 'POST', body });
+}
+
+/** A message fit for an Alert, whatever was thrown. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** True when a request was cancelled because a newer one replaced it; such failures are not shown. */
+export function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+/** True when the server said nobody is signed in (no session, or it expired or was revoked). */
+export function isUnauthenticated(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 401;
+}

@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { createResearcher } from '../services/auth/accounts.ts';
+import { AuthError } from '../services/auth/auth-error.ts';
+import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import type { CliIo } from './cli-io.ts';
+import { UsageError } from './cli-io.ts';
+
+/** Reads one line from the terminal or a pipe (`prompt` is shown only on a terminal); null when there is none or Ctrl-C. */
+export type PasswordReader = (prompt: string) => Promise<string | null>;
+
+/**
+ * `prefdisco admin create --username NAME [--db PATH]`: creates a researcher account. The password comes from
+ * PREFDISCO_ADMIN_PASSWORD or stdin, never from an argument (arguments are visible to other users in `ps`).
+ */
+export async function adminCommand(args: string[], io: CliIo, readPassword: PasswordReader = readPasswordFromStdin): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') throw new UsageError(sub === undefined ? 'admin needs a subcommand: create' : `unknown admin subcommand "${sub}"`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { username: { type: 'string' }, db: { type: 'string' } },
+  });
+  if (positionals.length > 0) throw new UsageError('admin create takes no positional arguments');
+  if (!values.username) throw new UsageError('admin create needs --username NAME');
+
+  const config = loadConfig();
+  const password = config.adminPassword ?? (await readPassword(`Password for ${values.username}: `));
+  if (password === null) {
+    io.err('prefdisco: no password given (type it, pipe it on stdin, or set PREFDISCO_ADMIN_PASSWORD)');
+    return 1;
+  }
+  const databaseFile = values.db ?? config.databaseFile;
+  const storage = SqliteStorage.open({ file: databaseFile });
+  try {
+    const researcher = await createResearcher(storage.people, values.username, password);
+    io.out(`created researcher "${researcher.username}" (database ${databaseFile})`);
+    return 0;
+  } catch (error) {
+    if (error instanceof AuthError) {
+      io.err(`prefdisco: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await storage.close();
+  }
+}
+
+/** One line from stdin. On a terminal the typed characters are not echoed; in a pipe the first line is taken. */
+export function readPasswordFromStdin(prompt: string): Promise<string | null> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    return new Promise((resolve) => {
+      let buffered = '';
+      const onData = (chunk: Buffer): void => {
+        buffered += chunk.toString('utf8');
+        const end = buffered.search(/\r?\n/);
+        if (end >= 0) finish(buffered.slice(0, end));
+      };
+      const finish = (line: string | null): void => {
+        stdin.off('data', onData);
+        stdin.off('end', onEnd);
+        stdin.pause();
+        resolve(line);
+      };
+      const onEnd = (): void => finish(buffered === '' ? null : buffered);
+      stdin.on('data', onData);
+      stdin.once('end', onEnd);
+    });
+  }
+  return new Promise((resolve) => {
+    process.stderr.write(prompt);
+    let typed = '';
+    stdin.setRawMode(true);
+    stdin.resume();
+    const onData = (chunk: Buffer): void => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') return done(() => resolve(typed));
+        if (char === '\u0003') return done(() => resolve(null));
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        else typed += char;
+      }
+    };
+    const done = (settle: () => void): void => {
+      stdin.setRawMode(false);
+      stdin.off('data', onData);
+      stdin.pause();
+      process.stderr.write('\n');
+      settle();
+    };
+    stdin.on('data', onData);
+  });
+}

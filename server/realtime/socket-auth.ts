@@ -1,0 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { Socket } from 'socket.io';
+import { isOriginAllowed } from '../services/auth/origin-policy.ts';
+import { resolveSession, SESSION_COOKIE } from '../services/auth/sessions.ts';
+import type { PeopleStorage } from '../storage/people-storage.ts';
+import type { RealtimeServer } from '../plugins/socket-io.ts';
+
+export interface SocketAuthOptions {
+  people: PeopleStorage;
+  allowedOrigins: readonly string[];
+  /** The app's cookie parser and signer (from @fastify/cookie), so sockets and HTTP read the cookie identically. */
+  cookies: Pick<FastifyInstance, 'parseCookie' | 'unsignCookie'>;
+}
+
+/** The room every socket of one login session joins, so logging out can disconnect them all. Server-side only. */
+export function sessionRoom(tokenHash: string): string {
+  return `session:${tokenHash}`;
+}
+
+/** Disconnects every socket opened with this session (after logout): their identity is no longer valid. */
+export function disconnectSession(io: RealtimeServer, tokenHash: string): void {
+  io.in(sessionRoom(tokenHash)).disconnectSockets(true);
+}
+
+function refusal(reason: 'cross_origin' | 'internal'): Error & { data: { error: string } } {
+  // The client sees the message and data of a middleware error; both are closed codes, never exception text.
+  return Object.assign(new Error(reason === 'internal' ? 'internal' : 'forbidden'), { data: { error: reason } });
+}
+
+/**
+ * Authenticates sockets at the handshake: refuses browser pages of other origins (a WebSocket is not bound by CORS,
+ * so without this any site could open one with the visitor's cookie), then sets `socket.data.identity` from the same
+ * signed session cookie as HTTP (null for nobody: handlers decide what nobody may do).
+ */
+export function attachSocketAuth(io: RealtimeServer, options: SocketAuthOptions): void {
+  const sessionOf = new WeakMap<Socket, string>();
+
+  io.use((socket, next) => {
+    const headers = socket.handshake.headers;
+    if (!isOriginAllowed(headers.origin, headers.host, options.allowedOrigins)) return next(refusal('cross_origin'));
+    socket.data.identity = null;
+    const raw = headers.cookie === undefined ? undefined : options.cookies.parseCookie(headers.cookie)[SESSION_COOKIE];
+    const unsigned = raw === undefined ? null : options.cookies.unsignCookie(raw);
+    if (!unsigned?.valid || unsigned.value === null) return next();
+    resolveSession(options.people, unsigned.value).then(
+      (session) => {
+        if (session) {
+          socket.data.identity = session.identity;
+          sessionOf.set(socket, session.tokenHash);
+        }
+        next();
+      },
+      () => next(refusal('internal')),
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const tokenHash = sessionOf.get(socket);
+    if (tokenHash !== undefined) void socket.join(sessionRoom(tokenHash));
+  });
+
+  if (options.allowedOrigins.length > 0) {
+    // Long-polling from a listed origin needs CORS headers on engine.io's own responses (WebSocket does not).
+    io.engine.on('headers', (responseHeaders: Record<string, string>, req: IncomingMessage) => {
+      const origin = req.headers.origin;
+      if (origin !== undefined && options.allowedOrigins.includes(origin)) {
+        responseHeaders['Access-Control-Allow-Origin'] = origin;
+        responseHeaders['Access-Control-Allow-Credentials'] = 'true';
+        responseHeaders.Vary = 'Origin';
+      }
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { UsernameSchema } from '../../../shared/schemas/auth.ts';
+import type { Identity } from '../../../shared/schemas/identity.ts';
+import { StorageError } from '../../storage/errors.ts';
+import type { PeopleStorage, Researcher } from '../../storage/people-storage.ts';
+import { AuthError } from './auth-error.ts';
+import { hashPassword, passwordProblem, verifyPassword } from './password-hash.ts';
+import { issueSession, type IssuedSession } from './sessions.ts';
+
+/** Creates a researcher account after checking the username and the password policy. */
+export async function createResearcher(people: PeopleStorage, username: string, password: string): Promise<Researcher> {
+  const name = UsernameSchema.safeParse(username);
+  if (!name.success) throw new AuthError('invalid_username', `username ${name.error.issues[0]?.message ?? 'is invalid'}`);
+  const problem = passwordProblem(password);
+  if (problem) throw new AuthError('weak_password', problem);
+  try {
+    return await people.createResearcher({ username: name.data, passwordHash: await hashPassword(password) });
+  } catch (error) {
+    if (error instanceof StorageError && error.code === 'conflict') throw new AuthError('username_taken', `the username "${name.data}" is taken`);
+    throw error;
+  }
+}
+
+// Verified against when the username does not exist, so a wrong username costs the same time as a wrong password
+// and response times do not reveal which accounts exist.
+let decoyHash: Promise<string> | null = null;
+function decoy(): Promise<string> {
+  decoyHash ??= hashPassword('decoy-password-never-matches');
+  return decoyHash;
+}
+
+/** Checks a username and password and opens a researcher session. Any mismatch is the same `invalid_credentials`. */
+export async function login(
+  people: PeopleStorage, username: string, password: string, now = new Date(),
+): Promise<{ identity: Identity; session: IssuedSession }> {
+  const researcher = await people.findResearcherByUsername(username.trim());
+  const matches = await verifyPassword(password, researcher?.passwordHash ?? (await decoy()));
+  if (!researcher || !matches) throw new AuthError('invalid_credentials', 'wrong username or password');
+  const session = await issueSession(people, 'researcher', researcher.id, now);
+  return { identity: { kind: 'researcher', researcherId: researcher.id, username: researcher.username }, session };
+}
+
+/**
+ * At `serve` start-up: creates the first researcher from configuration when there is none yet, so a fresh server can
+ * be signed into. Returns the account created, or null when researchers already exist.
+ */
+export async function ensureFirstResearcher(people: PeopleStorage, account: { username: string; password: string }): Promise<Researcher | null> {
+  if ((await people.countResearchers()) > 0) return null;
+  try {
+    return await createResearcher(people, account.username, account.password);
+  } catch (error) {
+    // Another process starting on the same database created it first.
+    if (error instanceof AuthError && error.code === 'username_taken') return null;
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+import type { BlindRatingItem, LiveStudySettings, RatingSubmitPayload, RatingSubmitted } from '../../../shared/schemas/live-study.ts';
+import type { Rng } from '../../../shared/stats/random.ts';
+import type { GoldExpectation, NoWorkReason } from '../../storage/study-work-storage.ts';
+import { blindRatingItem } from './blind-rating-item.ts';
+import { scoreIssues } from './rating-candidates.ts';
+import { ServiceError } from './service-error.ts';
+import type { SettingsDeps } from './study-settings.ts';
+
+export interface RatingDeps extends SettingsDeps {
+  /** Draws whether the next item is a gold item. */
+  rng: Rng;
+}
+
+/** A rater as the transport has authenticated them. */
+export interface Rater {
+  participantId: string;
+  studyId: string;
+}
+
+export function noWork(reason: NoWorkReason): ServiceError {
+  return reason === 'study_not_open'
+    ? new ServiceError('study_closed', 'the study is not taking work now')
+    : new ServiceError('no_work', reason === 'quota_reached' ? 'you have done all the work this study asks of you' : 'there is no work left for you now');
+}
+
+/** A gold item is passed when every criterion is within the item's tolerance of the expected score. */
+export function passesAttention(gold: GoldExpectation, scores: Record<string, number>): boolean {
+  return Object.entries(gold.expectedScores).every(([criterion, expected]) => {
+    const given = scores[criterion];
+    return given !== undefined && Math.abs(given - expected) <= gold.tolerance;
+  });
+}
+
+/** Fewer than half of a rater's attention checks passed: their work is flagged and they get that completion code. */
+export function failedAttention(tally: { checked: number; passed: number }): boolean {
+  return tally.checked > 0 && tally.passed * 2 < tally.checked;
+}
+
+async function settingsOf(deps: RatingDeps, studyId: string): Promise<LiveStudySettings> {
+  const settings = await deps.storage.work.getSettings(studyId);
+  if (!settings) throw new ServiceError('study_closed', 'the study is not taking work now');
+  return settings;
+}
+
+/** The rater's item in hand, else the next from the queue, as the rater may see it. */
+export async function nextRating(deps: RatingDeps, rater: Rater): Promise<BlindRatingItem> {
+  const claim = await deps.storage.work.leaseNextRating(rater.studyId, rater.participantId, deps.now(), deps.rng);
+  if (claim.kind === 'none') throw noWork(claim.reason);
+  const { lease } = claim;
+  const [record, settings] = await Promise.all([deps.storage.getRecord(rater.studyId, lease.problemId), settingsOf(deps, rater.studyId)]);
+  if (!record) throw new ServiceError('internal', 'the record of this item is missing');
+  return blindRatingItem({ itemId: lease.itemId, record, answer: lease.answer, transcript: lease.transcript, showTranscript: settings.showTranscript });
+}
+
+/**
+ * Stores a rater's scores for an item leased to them: every rubric criterion scored 1–5 exactly once, correct 0/1.
+ * Refusals: `not_found` (not leased to this rater, or the lease lapsed and the answer went to k others), `conflict`
+ * (already rated), `invalid_payload` (scores do not match the rubric), `study_closed`.
+ */
+export async function submitRating(deps: RatingDeps, rater: Rater, payload: RatingSubmitPayload): Promise<RatingSubmitted> {
+  const settings = await settingsOf(deps, rater.studyId);
+  if (settings.status === 'closed') throw new ServiceError('study_closed', 'the study is closed');
+  const lease = await deps.storage.work.findRatingLease(rater.studyId, rater.participantId, payload.itemId);
+  if (!lease) throw new ServiceError('not_found', 'this item is not assigned to you');
+  if (lease.status === 'completed') throw new ServiceError('conflict', 'you have already rated this item');
+  const record = await deps.storage.getRecord(rater.studyId, lease.problemId);
+  if (!record) throw new ServiceError('internal', 'the record of this item is missing');
+  const issues = scoreIssues(record, payload.scores);
+  if (issues.length > 0) throw new ServiceError('invalid_payload', 'score every criterion of the rubric once', issues);
+
+  const outcome = await deps.storage.work.submitRating({
+    studyId: rater.studyId, participantId: rater.participantId, itemId: payload.itemId, scores: payload.scores,
+    correct: payload.correct, justification: payload.justification ?? '', secondsSpent: payload.secondsSpent,
+    attentionPassed: lease.gold ? passesAttention(lease.gold, payload.scores) : null, now: deps.now(),
+  });
+  if (outcome.kind === 'already_rated') throw new ServiceError('conflict', 'you have already rated this item');
+  if (outcome.kind === 'not_leased') throw new ServiceError('not_found', 'this item is no longer assigned to you');
+
+  const quota = settings.quotas.ratingsPerRater;
+  let completionCode: string | null = null;
+  if (outcome.rated >= quota) {
+    const codes = settings.completionCodes;
+    const code = failedAttention(await deps.storage.work.attentionTally(rater.studyId, rater.participantId)) ? codes.failedAttention : codes.completed;
+    completionCode = code === '' ? null : code;
+  }
+  return { rated: outcome.rated, quota, completionCode };
+}

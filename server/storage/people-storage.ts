@@ -1,0 +1,100 @@
+import type { Identity, ParticipantRole } from '../../shared/schemas/identity.ts';
+
+/** A researcher account. The password hash never leaves the server. */
+export interface Researcher {
+  id: string;
+  username: string;
+  createdAt: string;
+}
+
+export interface ResearcherWithHash extends Researcher {
+  /** Self-describing hash string (algorithm, parameters, salt, hash); see server/services/auth/password-hash.ts. */
+  passwordHash: string;
+}
+
+export type SessionKind = 'researcher' | 'participant';
+
+export interface NewAuthSession {
+  /** SHA-256 (hex) of the session token; the token itself is never stored. */
+  tokenHash: string;
+  kind: SessionKind;
+  /** The researcher id or participant id, by kind. */
+  subjectId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** A session that is not revoked, not expired, and whose subject still exists, with who it belongs to. */
+export interface ValidAuthSession extends NewAuthSession {
+  identity: Identity;
+}
+
+/** The Prolific URL parameters a participant arrived with; all absent for an anonymous participant. */
+export interface ProlificIds {
+  prolificPid?: string;
+  prolificStudyId?: string;
+  prolificSessionId?: string;
+}
+
+export interface Participant extends ProlificIds {
+  id: string;
+  studyId: string;
+  role: ParticipantRole;
+  /** The invitation link the participant first joined through, if any. */
+  inviteCode: string | null;
+  createdAt: string;
+}
+
+export interface StudyInvite {
+  /** Unguessable (128 random bits, URL-safe): knowing the code is what lets a person join. */
+  code: string;
+  studyId: string;
+  role: ParticipantRole;
+  createdAt: string;
+  revoked: boolean;
+}
+
+/**
+ * Researchers, participants, their login sessions, study invitation links and app secrets. Part of `Storage`
+ * (`storage.people`); every implementation must pass tests/contract/people-storage.contract.ts. Each method is atomic.
+ */
+export interface PeopleStorage {
+  /** Creates a researcher account; `conflict` if the username is taken (usernames compare case-insensitively). */
+  createResearcher(input: { username: string; passwordHash: string }): Promise<Researcher>;
+  /** Case-insensitive; includes the password hash, for login. */
+  findResearcherByUsername(username: string): Promise<ResearcherWithHash | null>;
+  countResearchers(): Promise<number>;
+
+  createSession(session: NewAuthSession): Promise<void>;
+  /** The session with this token hash if it is not revoked, `now` is before its expiry and its subject exists. */
+  findValidSession(tokenHash: string, now: Date): Promise<ValidAuthSession | null>;
+  /** Revokes a session (logout); revoking an unknown or already revoked session does nothing. */
+  revokeSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Finds the participant of a study with this Prolific PID, or creates it, atomically: any number of concurrent
+   * calls with the same (study, PID) yield one participant, and exactly one of them reports `created: true`.
+   * Without a PID a new anonymous participant is created every time. `not_found` if the study does not exist.
+   */
+  findOrCreateParticipant(input: {
+    studyId: string;
+    role: ParticipantRole;
+    prolific: ProlificIds;
+    inviteCode?: string;
+  }): Promise<{ participant: Participant; created: boolean }>;
+  getParticipant(id: string): Promise<Participant | null>;
+
+  /** Creates an invitation link for a role in a study with a fresh unguessable code; `not_found` if no such study. */
+  createInvite(input: { studyId: string; role: ParticipantRole }): Promise<StudyInvite>;
+  /** The invite with this code, revoked or not (callers decide what a revoked invite means). */
+  findInvite(code: string): Promise<StudyInvite | null>;
+  listInvites(studyId: string): Promise<StudyInvite[]>;
+  /** Revokes an invite; people who already joined through it keep their sessions. */
+  revokeInvite(code: string): Promise<void>;
+
+  /**
+   * The stored secret with this name; if there is none, stores `candidate` and returns it. Atomic: concurrent callers
+   * (two processes starting at once) all get the same value.
+   */
+  getOrCreateAppSecret(name: string, candidate: string): Promise<string>;
+}

@@ -1,0 +1,170 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { LiveStudySettings, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
+import type { Rng } from '../../../shared/stats/random.ts';
+import type { Claim, GoldExpectation, LeaseStatus, NewRating, NewRatingCandidate, RatingLease, SubmitOutcome } from '../study-work-storage.ts';
+import { expiresAt } from './play-queue-queries.ts';
+
+/** The rating queue on SQLite: candidates, claims and ratings. Callers wrap claims and submits in a transaction. */
+
+interface RatingLeaseRow {
+  id: string; study_id: string; participant_id: string; item_id: string; problem_id: string; answer: string;
+  transcript_json: string | null; gold_json: string | null; status: string; leased_at: string; expires_at: string;
+}
+
+const LEASE_COLUMNS = `l.id, l.study_id, l.participant_id, c.item_id, c.problem_id, c.answer, c.transcript_json, c.gold_json,
+  l.status, l.leased_at, l.expires_at`;
+
+function toLease(r: RatingLeaseRow): RatingLease {
+  return {
+    id: r.id, studyId: r.study_id, participantId: r.participant_id, itemId: r.item_id, problemId: r.problem_id, answer: r.answer,
+    transcript: r.transcript_json === null ? null : (JSON.parse(r.transcript_json) as TranscriptTurn[]),
+    gold: r.gold_json === null ? null : (JSON.parse(r.gold_json) as GoldExpectation),
+    status: r.status as LeaseStatus, leasedAt: r.leased_at, expiresAt: r.expires_at,
+  };
+}
+
+/**
+ * A per-rater shuffle that needs no stored state: FNV-1a of (rater, item). Each rater sees ties in their own order,
+ * so concurrent raters spread over different answers and nobody's queue follows source order.
+ */
+export function raterOrder(participantId: unknown, itemId: unknown): number {
+  let hash = 0x811c9dc5;
+  const text = `${String(participantId)}\u0000${String(itemId)}`;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export function registerRaterOrder(db: Database.Database): void {
+  db.function('rater_order', { deterministic: true }, raterOrder);
+}
+
+/** A fresh opaque item id: 96 random bits, nothing derived from the episode. */
+function newItemId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+export function addCandidates(db: Database.Database, studyId: string, candidates: NewRatingCandidate[], now: Date): { added: number; unchanged: number } {
+  const known = db.prepare('SELECT 1 FROM rating_candidates WHERE study_id = ? AND source_episode_id = ?').pluck();
+  const insert = db.prepare(`INSERT INTO rating_candidates (item_id, study_id, problem_id, source_episode_id, source_participant_id,
+    answer, transcript_json, is_gold, gold_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const result = { added: 0, unchanged: 0 };
+  for (const c of candidates) {
+    if (c.sourceEpisodeId !== null && known.get(studyId, c.sourceEpisodeId) !== undefined) {
+      result.unchanged += 1;
+      continue;
+    }
+    insert.run(newItemId(), studyId, c.problemId, c.sourceEpisodeId, c.sourceParticipantId, c.answer,
+      c.transcript === null ? null : JSON.stringify(c.transcript), c.gold ? 1 : 0, c.gold ? JSON.stringify(c.gold) : null, now.toISOString());
+    result.added += 1;
+  }
+  return result;
+}
+
+export function expireRatingLeases(db: Database.Database, studyId: string, now: string): void {
+  db.prepare(`UPDATE rating_leases SET status = 'expired', ended_at = expires_at
+    WHERE study_id = ? AND status = 'leased' AND expires_at <= ?`).run(studyId, now);
+}
+
+export function getRatingLease(db: Database.Database, leaseId: string): RatingLease | null {
+  const row = db.prepare(`SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id WHERE l.id = ?`)
+    .get(leaseId) as RatingLeaseRow | undefined;
+  return row ? toLease(row) : null;
+}
+
+export function findRatingLease(db: Database.Database, studyId: string, participantId: string, itemId: string): RatingLease | null {
+  const row = db.prepare(`SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    WHERE l.study_id = ? AND l.participant_id = ? AND c.item_id = ? ORDER BY l.leased_at DESC, l.rowid DESC LIMIT 1`)
+    .get(studyId, participantId, itemId) as RatingLeaseRow | undefined;
+  return row ? toLease(row) : null;
+}
+
+export function countRatings(db: Database.Database, studyId: string, participantId: string): number {
+  return db.prepare('SELECT COUNT(*) FROM ratings WHERE study_id = ? AND participant_id = ?').pluck().get(studyId, participantId) as number;
+}
+
+// Candidates this rater may be given: not from an episode they played, not already rated by them. A person has one
+// participant id per study and role, so "they played it" also matches the actor's Prolific id to the rater's: that
+// catches the actor of a study-A session who rates in study B.
+const ELIGIBLE = `c.study_id = @study AND c.is_gold = @gold
+  AND (c.source_participant_id IS NULL OR (c.source_participant_id <> @participant AND NOT EXISTS (
+    SELECT 1 FROM participants sp JOIN participants rp ON rp.id = @participant
+    WHERE sp.id = c.source_participant_id AND sp.prolific_pid IS NOT NULL AND sp.prolific_pid = rp.prolific_pid)))
+  AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.candidate_id = c.id AND r.participant_id = @participant)`;
+
+function pickRegular(db: Database.Database, studyId: string, participantId: string, k: number): number | undefined {
+  // Coverage = distinct raters who rated it or hold a live lease on it (one active lease per rater, one rating each).
+  return db.prepare(`
+    SELECT id FROM (
+      SELECT c.id, c.item_id,
+        (SELECT COUNT(*) FROM ratings r WHERE r.candidate_id = c.id)
+        + (SELECT COUNT(*) FROM rating_leases l WHERE l.candidate_id = c.id AND l.status = 'leased') AS coverage
+      FROM rating_candidates c WHERE ${ELIGIBLE}
+    ) WHERE coverage < @k
+    ORDER BY coverage, rater_order(@participant, item_id), id LIMIT 1`)
+    .pluck().get({ study: studyId, participant: participantId, gold: 0, k }) as number | undefined;
+}
+
+function pickGold(db: Database.Database, studyId: string, participantId: string): number | undefined {
+  // Gold items are outside k: any number of raters may get one, each at most once.
+  return db.prepare(`SELECT c.id FROM rating_candidates c WHERE ${ELIGIBLE} ORDER BY rater_order(@participant, c.item_id), c.id LIMIT 1`)
+    .pluck().get({ study: studyId, participant: participantId, gold: 1 }) as number | undefined;
+}
+
+/** The rater's lease in hand (after expiry), if any. */
+export function heldRating(db: Database.Database, studyId: string, participantId: string): RatingLease | null {
+  const held = db.prepare(`SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    WHERE l.study_id = ? AND l.participant_id = ? AND l.status = 'leased'`).get(studyId, participantId) as RatingLeaseRow | undefined;
+  return held ? toLease(held) : null;
+}
+
+/** A new lease. Must run inside an immediate transaction, with the study open, its leases expired and none held. */
+export function claimRating(
+  db: Database.Database, studyId: string, participantId: string, now: Date, settings: LiveStudySettings, rng: Rng,
+): Claim<RatingLease> {
+  if (countRatings(db, studyId, participantId) >= settings.quotas.ratingsPerRater) return { kind: 'none', reason: 'quota_reached' };
+
+  const goldFirst = settings.goldRate > 0 && (settings.goldRate >= 1 || rng() < settings.goldRate);
+  const gold = (): number | undefined => (settings.goldRate > 0 ? pickGold(db, studyId, participantId) : undefined);
+  const regular = (): number | undefined => pickRegular(db, studyId, participantId, settings.raterOverlap);
+  const candidate = goldFirst ? (gold() ?? regular()) : (regular() ?? gold());
+  if (candidate === undefined) return { kind: 'none', reason: 'no_work' };
+
+  const id = randomUUID();
+  db.prepare(`INSERT INTO rating_leases (id, candidate_id, study_id, participant_id, status, leased_at, expires_at)
+    VALUES (?, ?, ?, ?, 'leased', ?, ?)`).run(id, candidate, studyId, participantId, now.toISOString(), expiresAt(now, settings));
+  return { kind: 'leased', lease: getRatingLease(db, id) as RatingLease, resumed: false };
+}
+
+/** Must run inside an immediate transaction. */
+export function storeRating(db: Database.Database, r: NewRating, settings: LiveStudySettings): SubmitOutcome {
+  const candidate = db.prepare('SELECT id, is_gold FROM rating_candidates WHERE study_id = ? AND item_id = ?')
+    .get(r.studyId, r.itemId) as { id: number; is_gold: number } | undefined;
+  if (!candidate) return { kind: 'not_leased' };
+  if (db.prepare('SELECT 1 FROM ratings WHERE candidate_id = ? AND participant_id = ?').get(candidate.id, r.participantId)) {
+    return { kind: 'already_rated' };
+  }
+  const lease = db.prepare(`SELECT id, status, expires_at FROM rating_leases WHERE candidate_id = ? AND participant_id = ?
+    AND status IN ('leased', 'expired') ORDER BY leased_at DESC, rowid DESC LIMIT 1`)
+    .get(candidate.id, r.participantId) as { id: string; status: string; expires_at: string } | undefined;
+  if (!lease) return { kind: 'not_leased' };
+  const now = r.now.toISOString();
+  const lapsed = lease.status === 'expired' || lease.expires_at <= now;
+  if (lapsed && candidate.is_gold === 0) {
+    // A late rating is welcome unless the answer has meanwhile gone to k other raters: k is a ceiling.
+    const others = db.prepare(`SELECT
+        (SELECT COUNT(*) FROM ratings WHERE candidate_id = @c)
+        + (SELECT COUNT(*) FROM rating_leases WHERE candidate_id = @c AND status = 'leased' AND expires_at > @now AND participant_id <> @p)`)
+      .pluck().get({ c: candidate.id, now, p: r.participantId }) as number;
+    if (others >= settings.raterOverlap) return { kind: 'not_leased' };
+  }
+  db.prepare(`INSERT INTO ratings (candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification, seconds_spent,
+      attention_passed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(candidate.id, r.studyId, r.participantId, lease.id, JSON.stringify(r.scores), r.correct, r.justification, r.secondsSpent,
+      r.attentionPassed === null ? null : r.attentionPassed ? 1 : 0, now);
+  db.prepare(`UPDATE rating_leases SET status = 'completed', ended_at = ? WHERE id = ?`).run(now, lease.id);
+  return { kind: 'stored', rated: countRatings(db, r.studyId, r.participantId) };
+}

@@ -1,0 +1,185 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
+import { StorageError } from '../errors.ts';
+import type {
+  NewAuthSession, Participant, PeopleStorage, ProlificIds, Researcher, ResearcherWithHash, StudyInvite, ValidAuthSession,
+} from '../people-storage.ts';
+
+interface ParticipantRow {
+  id: string;
+  study_id: string;
+  role: ParticipantRole;
+  prolific_pid: string | null;
+  prolific_study_id: string | null;
+  prolific_session_id: string | null;
+  invite_code: string | null;
+  created_at: string;
+}
+
+interface InviteRow {
+  code: string;
+  study_id: string;
+  role: ParticipantRole;
+  created_at: string;
+  revoked: number;
+}
+
+interface SessionRow {
+  token_hash: string;
+  kind: 'researcher' | 'participant';
+  subject_id: string;
+  created_at: string;
+  expires_at: string;
+  username: string | null;
+  study_id: string | null;
+  role: ParticipantRole | null;
+}
+
+function toParticipant(row: ParticipantRow): Participant {
+  return {
+    id: row.id, studyId: row.study_id, role: row.role, inviteCode: row.invite_code, createdAt: row.created_at,
+    ...(row.prolific_pid === null ? {} : { prolificPid: row.prolific_pid }),
+    ...(row.prolific_study_id === null ? {} : { prolificStudyId: row.prolific_study_id }),
+    ...(row.prolific_session_id === null ? {} : { prolificSessionId: row.prolific_session_id }),
+  };
+}
+
+function toInvite(row: InviteRow): StudyInvite {
+  return { code: row.code, studyId: row.study_id, role: row.role, createdAt: row.created_at, revoked: row.revoked === 1 };
+}
+
+function toIdentity(row: SessionRow): Identity | null {
+  if (row.kind === 'researcher') {
+    return row.username === null ? null : { kind: 'researcher', researcherId: row.subject_id, username: row.username };
+  }
+  return row.study_id === null || row.role === null
+    ? null
+    : { kind: 'participant', participantId: row.subject_id, studyId: row.study_id, role: row.role };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** PeopleStorage on the app's SQLite database; each method is one synchronous statement or transaction. */
+export class SqlitePeopleStorage implements PeopleStorage {
+  constructor(private readonly db: Database.Database) {}
+
+  async createResearcher(input: { username: string; passwordHash: string }): Promise<Researcher> {
+    const researcher: Researcher = { id: randomUUID(), username: input.username, createdAt: new Date().toISOString() };
+    try {
+      this.db.prepare('INSERT INTO researchers (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)')
+        .run(researcher.id, researcher.username, input.passwordHash, researcher.createdAt);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new StorageError('conflict', `the username "${input.username}" is taken`);
+      throw error;
+    }
+    return researcher;
+  }
+
+  async findResearcherByUsername(username: string): Promise<ResearcherWithHash | null> {
+    const row = this.db.prepare('SELECT id, username, password_hash, created_at FROM researchers WHERE username = ?').get(username) as
+      | { id: string; username: string; password_hash: string; created_at: string }
+      | undefined;
+    return row ? { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at } : null;
+  }
+
+  async countResearchers(): Promise<number> {
+    return this.db.prepare('SELECT COUNT(*) FROM researchers').pluck().get() as number;
+  }
+
+  async createSession(s: NewAuthSession): Promise<void> {
+    this.db.prepare('INSERT INTO auth_sessions (token_hash, kind, subject_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(s.tokenHash, s.kind, s.subjectId, s.createdAt, s.expiresAt);
+  }
+
+  async findValidSession(tokenHash: string, now: Date): Promise<ValidAuthSession | null> {
+    // One query on every authenticated request and socket handshake: the session and its subject together.
+    const row = this.db.prepare(
+      `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
+       FROM auth_sessions s
+       LEFT JOIN researchers r ON s.kind = 'researcher' AND r.id = s.subject_id
+       LEFT JOIN participants p ON s.kind = 'participant' AND p.id = s.subject_id
+       WHERE s.token_hash = ? AND s.revoked = 0 AND s.expires_at > ?`,
+    ).get(tokenHash, now.toISOString()) as SessionRow | undefined;
+    const identity = row ? toIdentity(row) : null;
+    if (!row || !identity) return null;
+    return {
+      tokenHash: row.token_hash, kind: row.kind, subjectId: row.subject_id, createdAt: row.created_at, expiresAt: row.expires_at,
+      identity,
+    };
+  }
+
+  async revokeSession(tokenHash: string): Promise<void> {
+    this.db.prepare('UPDATE auth_sessions SET revoked = 1 WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async findOrCreateParticipant(input: {
+    studyId: string; role: ParticipantRole; prolific: ProlificIds; inviteCode?: string;
+  }): Promise<{ participant: Participant; created: boolean }> {
+    const pid = input.prolific.prolificPid ?? null;
+    const find = this.db.prepare('SELECT * FROM participants WHERE study_id = ? AND prolific_pid = ?');
+    return this.db.transaction(() => {
+      if (!this.db.prepare('SELECT 1 FROM studies WHERE id = ?').get(input.studyId)) {
+        throw new StorageError('not_found', 'no such study');
+      }
+      if (pid !== null) {
+        const existing = find.get(input.studyId, pid) as ParticipantRow | undefined;
+        if (existing) return { participant: toParticipant(existing), created: false };
+      }
+      const row: ParticipantRow = {
+        id: randomUUID(), study_id: input.studyId, role: input.role, prolific_pid: pid,
+        prolific_study_id: input.prolific.prolificStudyId ?? null, prolific_session_id: input.prolific.prolificSessionId ?? null,
+        invite_code: input.inviteCode ?? null, created_at: new Date().toISOString(),
+      };
+      // The select-then-insert runs in one write transaction, and the partial unique index backs it up for other
+      // writers (another process on the same file, or a future PostgreSQL implementation).
+      this.db.prepare(
+        `INSERT INTO participants (id, study_id, role, prolific_pid, prolific_study_id, prolific_session_id, invite_code, created_at)
+         VALUES (@id, @study_id, @role, @prolific_pid, @prolific_study_id, @prolific_session_id, @invite_code, @created_at)`,
+      ).run(row);
+      return { participant: toParticipant(row), created: true };
+    }).immediate();
+  }
+
+  async getParticipant(id: string): Promise<Participant | null> {
+    const row = this.db.prepare('SELECT * FROM participants WHERE id = ?').get(id) as ParticipantRow | undefined;
+    return row ? toParticipant(row) : null;
+  }
+
+  async createInvite(input: { studyId: string; role: ParticipantRole }): Promise<StudyInvite> {
+    const row: InviteRow = {
+      code: randomBytes(16).toString('base64url'), study_id: input.studyId, role: input.role,
+      created_at: new Date().toISOString(), revoked: 0,
+    };
+    try {
+      this.db.prepare('INSERT INTO study_invites (code, study_id, role, created_at) VALUES (?, ?, ?, ?)')
+        .run(row.code, row.study_id, row.role, row.created_at);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new StorageError('not_found', 'no such study');
+      throw error;
+    }
+    return toInvite(row);
+  }
+
+  async findInvite(code: string): Promise<StudyInvite | null> {
+    const row = this.db.prepare('SELECT * FROM study_invites WHERE code = ?').get(code) as InviteRow | undefined;
+    return row ? toInvite(row) : null;
+  }
+
+  async listInvites(studyId: string): Promise<StudyInvite[]> {
+    const rows = this.db.prepare('SELECT * FROM study_invites WHERE study_id = ? ORDER BY created_at, code').all(studyId) as InviteRow[];
+    return rows.map(toInvite);
+  }
+
+  async revokeInvite(code: string): Promise<void> {
+    this.db.prepare('UPDATE study_invites SET revoked = 1 WHERE code = ?').run(code);
+  }
+
+  async getOrCreateAppSecret(name: string, candidate: string): Promise<string> {
+    this.db.prepare('INSERT INTO app_secrets (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING').run(name, candidate);
+    return this.db.prepare('SELECT value FROM app_secrets WHERE name = ?').pluck().get(name) as string;
+  }
+}

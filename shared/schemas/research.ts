@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { ModeSchema, UserTypeSchema } from './evaluation.ts';
+import { StudyNameSchema } from './study.ts';
+
+/**
+ * The researcher API's request and response shapes (docs/researcher-api.md): imports, batch runs started from the
+ * browser, results and exports.
+ */
+
+const ModelName = z.string().trim().min(1).max(200);
+const SimulatedUserType = UserTypeSchema.exclude(['no_user_interaction']);
+
+/** `POST /api/studies/import?study=NAME[&skipImages=1][&filename=NAME.jsonl]`; the body is the JSONL file. */
+export const ImportQuerySchema = z.object({
+  study: StudyNameSchema,
+  skipImages: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
+  /** Shown as the file's name in the study; the file's identity is still its SHA-256. */
+  filename: z.string().max(200).regex(/^[\w][\w .-]*$/, 'may contain letters, digits, spaces, ".", "_" and "-"').optional(),
+});
+
+/** `POST /api/studies/:studyId/runs`. Omitted fields get the CLI's defaults (`prefdisco run`). */
+export const StartRunBodySchema = z.strictObject({
+  model: ModelName,
+  judge: ModelName,
+  /** Defaults to the judge, as in the CLI. */
+  simulator: ModelName.optional(),
+  /** Default: all three modes, or only infer_persona with fixedQuestions. */
+  modes: z.array(ModeSchema).min(1).max(3).optional(),
+  /** Simulated user types for infer_persona; default passive_nostop. */
+  userTypes: z.array(SimulatedUserType).min(1).max(3).optional(),
+  maxTurns: z.number().int().min(1).max(50).optional(),
+  fixedQuestions: z.number().int().min(1).max(50).nullable().optional(),
+  maxProblems: z.number().int().min(1).max(1_000_000).nullable().optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  /** Episodes at a time; does not change results, so it is not part of a run's identity for resuming. */
+  concurrency: z.number().int().min(1).max(256).optional(),
+});
+export type StartRunBody = z.infer<typeof StartRunBodySchema>;
+
+export const RUN_STATUSES = ['running', 'completed', 'interrupted', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A batch run's counters, as the CLI's progress line shows them. */
+export interface RunProgress {
+  total: number;
+  done: number;
+  failed: number;
+  /** Already in the results file (resumed from an earlier run). */
+  skipped: number;
+  running: number;
+  elapsedMs: number;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** USD; null while no call has had a price (e.g. the scripted model). */
+  costUsd: number | null;
+  /** Why a run failed, with a closed code; absent otherwise. */
+  error?: { code: 'results_file_invalid' | 'internal'; message: string };
+}
+
+/** The options a run was started with, after defaults: what identifies it for resuming. */
+export interface RunOptions {
+  model: string;
+  judge: string;
+  simulator: string;
+  modes: z.infer<typeof ModeSchema>[];
+  userTypes: z.infer<typeof SimulatedUserType>[];
+  maxTurns: number;
+  fixedQuestions: number | null;
+  maxProblems: number | null;
+  seed: number;
+}
+
+export interface RunInfo {
+  id: string;
+  studyId: string;
+  status: RunStatus;
+  options: RunOptions & { concurrency?: number; resumedFrom?: string | null };
+  progress: RunProgress | null;
+  createdAt: string;
+  updatedAt: string | null;
+}
+
+export const EXPORT_TABLES = ['episodes', 'messages', 'ratings', 'disclosures'] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** `GET /api/studies/:studyId/export/:file`, file = `<table>.<format>`. */
+export const ExportFileSchema = z
+  .string()
+  .regex(/^(episodes|messages|ratings|disclosures)\.(jsonl|csv)$/, 'expected episodes, messages, ratings or disclosures, then .jsonl or .csv')
+  .transform((file) => {
+    const [table, format] = file.split('.') as [ExportTable, ExportFormat];
+    return { table, format };
+  });
+
+/** Where an episode came from: a batch run, a person's live session, or the simulated twin run next to one. */
+export const EPISODE_SOURCES = ['batch', 'live', 'twin'] as const;
+export type EpisodeSource = (typeof EPISODE_SOURCES)[number];
+
+export const ResultsQuerySchema = z.object({
+  resamples: z.coerce.number().int().min(1).max(10_000).default(1000),
+  seed: z.coerce.number().int().min(0).default(42),
+});
