@@ -17,6 +17,7 @@ import { resolveCookieSecret } from './services/auth/sessions.ts';
 import { registerStudyHandlers } from './realtime/study-handlers.ts';
 import { registerRatingHandlers } from './realtime/rating-handlers.ts';
 import { studyWorkRoutes } from './http/study-work-routes.ts';
+import { inviteRoutes } from './http/invite-routes.ts';
 import { createStudyWork } from './services/studies/study-work-service.ts';
 import { registerPlayHandlers, socketBroadcast } from './realtime/play-handlers.ts';
 import { LiveSessions } from './services/live/live-sessions.ts';
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(studyRoutes(deps.storage));
   await app.register(personaRoutes(deps.storage));
   await app.register(studyWorkRoutes(work));
+  await app.register(inviteRoutes(deps.storage));
   // Researcher API (docs/researcher-api.md). Runs a crashed process left 'running' are marked interrupted; running ones
   // are stopped before close, with their progress stored, and resume when started again with the same options.
   const batchRuns = new BatchRuns({

@@ -33,7 +33,7 @@ export const WatchPayloadSchema = z.strictObject({ episodeId });
  * event they were sent, so a gap is noticed and closed with `episode:resync`.
  */
 export type ActorEvent =
-  | { seq: number; prevSeq: number; type: 'message'; role: 'user' | 'assistant'; kind: string; turn: number; text: string; regenerated?: boolean; clientMessageId?: string }
+  | { seq: number; prevSeq: number; type: 'message'; role: 'user' | 'assistant'; kind: string; turn: number; text: string; final?: boolean; regenerated?: boolean; clientMessageId?: string }
   | { seq: number; prevSeq: number; type: 'question_tagged'; turn: number; tag: (typeof QUESTION_TAGS)[number] }
   | { seq: number; prevSeq: number; type: 'actor_rated' }
   | { seq: number; prevSeq: number; type: 'episode_completed' }
@@ -60,6 +60,7 @@ export interface PlaySnapshot {
   events: ActorEvent[];
   streaming: StreamingTurn | null;
   awaitingTurn: number | null;
+  completionCode: string | null;
 }
 
 export interface ResyncResult {
@@ -67,6 +68,8 @@ export interface ResyncResult {
   streaming: StreamingTurn | null;
   status: PlaySnapshot['status'];
   awaitingTurn: number | null;
+  /** Once the episode is over for the actor: the code to show (completed after rating, or timed out). */
+  completionCode: string | null;
 }
 
 export interface ChunkMessage {

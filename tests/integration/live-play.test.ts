@@ -27,6 +27,10 @@ class ActorClient {
   messages(kind?: string): Extract<ActorEvent, { type: 'message' }>[] {
     return [...this.events.values()].filter((e): e is Extract<ActorEvent, { type: 'message' }> => e.type === 'message' && (!kind || e.kind === kind)).sort((a, b) => a.seq - b.seq);
   }
+  /** The model's questions the person must answer (not its final answers). */
+  questions(): Extract<ActorEvent, { type: 'message' }>[] {
+    return this.messages().filter((m) => m.role === 'assistant' && !m.final);
+  }
   lastSeq(): number {
     return Math.max(-1, ...this.events.keys());
   }
@@ -61,9 +65,9 @@ describe('live play with a person in the user seat', () => {
 
     let answered = 0;
     while (!client.messages('final_answer').length) {
-      await until(() => client.messages('question').length > answered || client.messages('final_answer').length > 0, 5000, 'a model turn');
-      if (client.messages('final_answer').length) break;
-      const question = client.messages('question')[answered];
+      await until(() => client.questions().length > answered || client.messages('final_answer').length > 0, 5000, 'a model turn');
+      if (client.questions().length <= answered) break;
+      const question = client.questions()[answered];
       expect(question?.text).not.toContain('###ACTION###');
       const clientMessageId = `m-${answered}`;
       const ack = await request(client.socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId, text: `My answer ${answered}` });

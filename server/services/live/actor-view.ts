@@ -7,10 +7,14 @@ export function actorView(event: EpisodeEvent, prevSeq: number): ActorEvent | nu
   const base = { seq: event.seq, prevSeq };
   switch (event.type) {
     case 'message':
+      // The automatic ###STOP### after a final answer is not something the person said.
+      if (event.kind === 'stop' || event.kind === 'final_prompt') return null;
       return {
         ...base, type: 'message', role: event.role, kind: event.kind, turn: event.turn,
         // The person reads the model's words, not the protocol lines around them.
         text: event.role === 'assistant' ? responseText(event.content) : event.content,
+        // Whether the model answered rather than asked: then the person is not expected to reply.
+        ...(event.role === 'assistant' ? { final: event.kind === 'final_answer' || event.action?.final === true } : {}),
         ...(event.regenerated ? { regenerated: true } : {}),
         ...(event.clientMessageId ? { clientMessageId: event.clientMessageId } : {}),
       };

@@ -104,6 +104,10 @@ export class LiveSessions {
       const events = (episode as RunningEpisode).log.events;
       const s = episodeSummary(id, null, spec, participants, events, outcome, info.summary.startedAt);
       await this.deps.storage.live.finish(id, { status: outcome, weightedScore: s.weightedScore, correct: s.correct, interactionTurns: s.interactionTurns, failure: s.failure });
+      // An actor who went idle leaves their unit to someone else.
+      if (outcome === 'failed' && events.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout')) {
+        await this.deps.queue.releasePlay?.(info.assignmentId, info.studyId, info.participantId);
+      }
     }).catch((error: unknown) => {
       this.deps.log.error(`live episode ${id} stopped: ${error instanceof Error ? error.message : String(error)}`);
     }).finally(() => this.running.delete(id));
@@ -143,7 +147,7 @@ export class LiveSessions {
       episodeId, status: sync.status, persona: record.persona, preferences: record.persona_preferences,
       rubric: record.evaluation_rubric.evaluation_criteria, maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns),
       idleTimeoutSeconds: settings.idleTimeoutSeconds, instructions: settings.instructions,
-      events: sync.events, streaming: sync.streaming, awaitingTurn: sync.awaitingTurn,
+      events: sync.events, streaming: sync.streaming, awaitingTurn: sync.awaitingTurn, completionCode: sync.completionCode,
     };
   }
 
@@ -156,7 +160,11 @@ export class LiveSessions {
     const visible = actorViews(all, -1);
     const events: ActorEvent[] = visible.filter((e) => e.seq > afterSeq);
     const status = running ? 'running' : info.summary.status === 'completed' ? 'completed' : info.summary.status === 'running' ? 'running' : 'failed';
-    return { events, streaming: running?.streaming ? { ...running.streaming } : null, status, awaitingTurn: running?.seat.awaitingTurn ?? null };
+    const codes = (await this.deps.queue.settings(info.studyId)).completionCodes;
+    const rated = visible.some((e) => e.type === 'actor_rated');
+    const timedOut = visible.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout');
+    const completionCode = rated ? (codes?.completed ?? null) : timedOut ? (codes?.timedOut ?? null) : null;
+    return { events, streaming: running?.streaming ? { ...running.streaming } : null, status, awaitingTurn: running?.seat.awaitingTurn ?? null, completionCode };
   }
 
   /** Takes the person's reply: stored, then handed to the engine; a resend with the same id returns the same seq. */
@@ -172,7 +180,11 @@ export class LiveSessions {
     const stored$ = episode.awaitStored(clientMessageId);
     episode.clearIdleTimer();
     episode.seat.deliver(turn, text, clientMessageId);
-    return { seq: await stored$, duplicate: false };
+    const seq = await stored$;
+    // Still playing: keep the assignment's lease alive however long the episode takes.
+    await this.deps.queue.renewPlay?.(episode.info.assignmentId, episode.info.studyId, actor.participantId)
+      .catch((e: unknown) => this.deps.log.error(`renewing lease of ${episodeId} failed: ${e instanceof Error ? e.message : String(e)}`));
+    return { seq, duplicate: false };
   }
 
   async tag(actor: Actor, episodeId: string, turn: number, tag: 'relevant' | 'redundant' | 'premature' | 'off_persona'): Promise<{ seq: number }> {

@@ -11,9 +11,13 @@ export interface LivePlaySettings {
   simulatorModel: string;
   maxTurns: number;
   idleTimeoutSeconds: number;
+  /** The idle warning comes this many seconds before the timeout (default: at 80% of it). */
+  idleWarningSeconds?: number;
   instructions: string;
   /** Run the same record × model fully simulated next to each live episode. */
   simulatedTwin: boolean;
+  /** Codes shown to the actor at the end (Prolific completion codes); null when the study has none. */
+  completionCodes?: { completed: string | null; timedOut: string | null };
 }
 
 /** One unit of live play handed to an actor by the study's queue. */
@@ -29,6 +33,10 @@ export interface PlayQueue {
   nextPlay(studyId: string, participantId: string): Promise<PlayUnit | null>;
   /** The actor finished (rated) the episode; returns the completion code to show, if the study has one. */
   completePlay(assignmentId: string | null, studyId: string, participantId: string): Promise<string | null>;
+  /** The actor is still playing (they just replied): keeps their lease from expiring mid-episode. */
+  renewPlay?(assignmentId: string | null, studyId: string, participantId: string): Promise<void>;
+  /** The episode ended without the actor (idle timeout): the unit goes back to the queue for someone else. */
+  releasePlay?(assignmentId: string | null, studyId: string, participantId: string): Promise<void>;
   settings(studyId: string): Promise<LivePlaySettings>;
 }
 

@@ -123,7 +123,7 @@ export class RunningEpisode {
   startIdleTimer(awaited: AwaitedReply): void {
     this.clearIdleTimer();
     const timeout = this.settings.idleTimeoutSeconds;
-    const warnAfter = Math.max(0, timeout * 0.8);
+    const warnAfter = Math.max(0, timeout - (this.settings.idleWarningSeconds ?? timeout * 0.2));
     this.idleTimers.push(
       setTimeout(() => this.deps.broadcast.idleWarning(this.id, Math.round(timeout - warnAfter)), warnAfter * 1000),
       setTimeout(() => this.seat.timeOut(timeout), timeout * 1000),

@@ -35,12 +35,19 @@ export function studyPlayQueue(deps: SettingsDeps): PlayQueue {
       const code = settings?.completionCodes.completed ?? '';
       return code === '' ? null : code;
     },
+    async renewPlay(assignmentId): Promise<void> {
+      if (assignmentId !== null) await deps.storage.work.renewPlayLease(assignmentId, deps.now());
+    },
+    async releasePlay(assignmentId): Promise<void> {
+      if (assignmentId !== null) await deps.storage.work.endPlayLease(assignmentId, 'released', deps.now());
+    },
     async settings(studyId): Promise<LivePlaySettings> {
       // A study without saved settings plays with the defaults, so live play works on an unconfigured study.
       const s = (await deps.storage.work.getSettings(studyId)) ?? LiveStudySettingsSchema.parse({});
       return {
         mode: s.condition, judgeModel: s.judgeModel, simulatorModel: s.simulatorModel, maxTurns: s.maxTurns,
-        idleTimeoutSeconds: s.idleTimeoutSeconds, instructions: s.instructions.actor, simulatedTwin: s.simulatedTwin,
+        idleTimeoutSeconds: s.idleTimeoutSeconds, idleWarningSeconds: s.idleWarningSeconds, instructions: s.instructions.actor, simulatedTwin: s.simulatedTwin,
+        completionCodes: { completed: s.completionCodes.completed || null, timedOut: s.completionCodes.timedOut || null },
       };
     },
   };
