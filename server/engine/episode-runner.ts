@@ -40,6 +40,8 @@ export interface EpisodeParticipants {
   labeler: ModelProvider | null;
   provenance: Provenance;
   onAssistantChunk?: (delta: string) => void;
+  /** The streamed turn starts over (a retried model call); what was streamed so far is void. */
+  onAssistantRestart?: () => void;
 }
 
 function stageOf(error: unknown, stage: EpisodeFailure['stage']): never {
@@ -81,7 +83,11 @@ export async function runEpisode(spec: EpisodeSpec, who: EpisodeParticipants, lo
     let regenerate = resumed;
     const ask = async (system: string | null): Promise<{ text: string; regenerated: boolean }> => {
       if (signal.aborted) throw new EpisodeAbortedError();
-      const reply = await who.assistant.respond({ system, conversation: state.conversation, signal, ...(who.onAssistantChunk ? { onChunk: who.onAssistantChunk } : {}) })
+      const reply = await who.assistant.respond({
+        system, conversation: state.conversation, signal,
+        ...(who.onAssistantChunk ? { onChunk: who.onAssistantChunk } : {}),
+        ...(who.onAssistantRestart ? { onRestart: who.onAssistantRestart } : {}),
+      })
         .catch((e: unknown) => stageOf(e, 'assistant'));
       if (reply.text.trim() === '') throw new EpisodeFailure('assistant', 'empty_output', 'the model under test returned an empty reply');
       const regenerated = regenerate;

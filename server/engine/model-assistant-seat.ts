@@ -9,7 +9,7 @@ export class ModelAssistantSeat implements AssistantSeat {
     private readonly hint?: ScriptHint,
   ) {}
 
-  async respond(input: { system: string | null; conversation: ChatTurn[]; signal: AbortSignal; onChunk?: (delta: string) => void }): Promise<AssistantReply> {
+  async respond(input: { system: string | null; conversation: ChatTurn[]; signal: AbortSignal; onChunk?: (delta: string) => void; onRestart?: () => void }): Promise<AssistantReply> {
     const messages: ModelMessage[] = [
       ...(input.system === null ? [] : [{ role: 'system' as const, content: input.system }]),
       ...input.conversation,
@@ -19,6 +19,7 @@ export class ModelAssistantSeat implements AssistantSeat {
       purpose: 'assistant',
       signal: input.signal,
       ...(input.onChunk ? { onChunk: input.onChunk } : {}),
+      ...(input.onRestart ? { onRestart: input.onRestart } : {}),
       ...(this.hint ? { hint: this.hint } : {}),
     });
     return { text: response.text, usage: response.usage };

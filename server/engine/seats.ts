@@ -20,7 +20,7 @@ export interface AssistantSeat {
    * The model's next message given its system prompt (null for the generic baseline) and the visible conversation.
    * `onChunk` receives streamed text as it arrives (live play shows it to the person).
    */
-  respond(input: { system: string | null; conversation: ChatTurn[]; signal: AbortSignal; onChunk?: (delta: string) => void }): Promise<AssistantReply>;
+  respond(input: { system: string | null; conversation: ChatTurn[]; signal: AbortSignal; onChunk?: (delta: string) => void; onRestart?: () => void }): Promise<AssistantReply>;
 }
 
 /** One completed question/answer exchange after the opening message. */

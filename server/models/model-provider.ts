@@ -29,6 +29,11 @@ export interface ModelRequest {
   json?: boolean;
   /** When set, the reply is streamed: each text delta is passed here as it arrives. */
   onChunk?: (delta: string) => void;
+  /**
+   * Called before a streamed call is attempted again after a failure: the deltas sent so far belong to the failed
+   * attempt and must be discarded; the new attempt's deltas start from the beginning.
+   */
+  onRestart?: () => void;
   /** Cancels the call (Ctrl-C, a closed session). A cancelled call rejects with ModelCallError code 'aborted'. */
   signal?: AbortSignal;
   hint?: ScriptHint;

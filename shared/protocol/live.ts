@@ -78,4 +78,6 @@ export interface ChunkMessage {
   /** 0, 1, 2 … within the turn: a gap means a chunk was missed. */
   index: number;
   delta: string;
+  /** The model's turn starts over (its call was retried): discard this turn's text so far; this chunk is index 0. */
+  restart?: boolean;
 }

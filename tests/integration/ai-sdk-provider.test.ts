@@ -108,6 +108,22 @@ describe('AiSdkProvider against a local OpenAI-compatible server', () => {
     expect(deltas.join('')).toBe('one two three');
   });
 
+  it('a stream cut off mid-reply is retried, and onRestart tells the listener to drop the partial text', async () => {
+    server.plan({ kind: 'destroy' }, { kind: 'text', text: 'whole reply here', chunks: 3 });
+    let shown = '';
+    let restarts = 0;
+    const response = await provider().complete(ask({
+      onChunk: (d) => (shown += d),
+      onRestart: () => {
+        restarts += 1;
+        shown = '';
+      },
+    }));
+    expect(response).toMatchObject({ text: 'whole reply here', attempts: 2 });
+    expect(restarts).toBe(1);
+    expect(shown).toBe('whole reply here');
+  });
+
   it('json mode sends response_format json_object, appends the instruction and strips fences', async () => {
     server.plan({ kind: 'text', text: '```json\n{"score": 4}\n```' });
     const response = await provider().complete(ask({ json: true }));

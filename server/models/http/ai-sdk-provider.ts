@@ -115,6 +115,8 @@ export class AiSdkProvider implements ModelProvider {
     const { value, attempts } = await withRetries(this.#policy, request.signal, () => this.#attempt(call, request), {
       onRetry: () => {
         this.#totals.retries++;
+        // A streamed attempt that failed may have sent part of its text: tell the listener to drop it.
+        if (request.onChunk) request.onRestart?.();
       },
     });
     return {

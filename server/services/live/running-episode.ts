@@ -115,6 +115,13 @@ export class RunningEpisode {
     this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta });
   }
 
+  /** A retried model call streams its turn again from the start: browsers drop what they showed (`restart: true`). */
+  onRestart(): void {
+    const turn = this.turnOfNextAssistantMessage();
+    this.streaming = { turn, text: '', chunks: 1 };
+    this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index: 0, delta: '', restart: true });
+  }
+
   /** The turn number the model is currently answering: questions asked so far (the final answer gets the next). */
   private turnOfNextAssistantMessage(): number {
     return this.log.events.filter((e) => e.type === 'message' && e.role === 'assistant').length;
@@ -140,7 +147,7 @@ export class RunningEpisode {
   run(spec: EpisodeSpec, participants: EpisodeParticipants): Promise<'completed' | 'failed' | 'aborted'> {
     const outcome = (async (): Promise<'completed' | 'failed' | 'aborted'> => {
       try {
-        await runEpisode(spec, { ...participants, onAssistantChunk: (d) => this.onChunk(d) }, this.log, this.controller.signal);
+        await runEpisode(spec, { ...participants, onAssistantChunk: (d) => this.onChunk(d), onAssistantRestart: () => this.onRestart() }, this.log, this.controller.signal);
         return 'completed';
       } catch (error) {
         if (error instanceof EpisodeAbortedError) return 'aborted';
