@@ -134,6 +134,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     storage: deps.storage, model: deps.live?.model ?? ((name) => models.get(name)), queue: deps.live?.queue ?? work.playQueue,
     broadcast: socketBroadcast(io),
     log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
+    // Live answers and their simulated twins go to the study's raters (blinded) as soon as they exist.
+    onAnswered: async (studyId, episodeId) => {
+      await work.addRatingCandidates(studyId, [episodeId]);
+    },
   });
   registerPlayHandlers(io, live);
   app.decorate('live', live);

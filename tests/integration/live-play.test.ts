@@ -110,6 +110,13 @@ describe('live play with a person in the user seat', () => {
     }
     expect(twins).toHaveLength(1);
     expect((await app.storage.getEpisode(twins[0] ?? ''))?.summary).toMatchObject({ status: 'completed', userSeat: 'simulated', mode: 'infer_persona' });
+    // Both answers, the person-played one and its simulated twin, are now waiting for raters.
+    let candidates = 0;
+    for (let i = 0; i < 100 && candidates < 2; i++) {
+      candidates = (await app.storage.work.progress(app.studyId, new Date())).candidates.length;
+      if (candidates < 2) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(candidates).toBe(2);
   });
 
   it('a browser that disconnects mid-stream resyncs with no gap and no duplicate', async () => {

@@ -59,7 +59,10 @@ export class LiveSessions {
     this.launch(info, record, settings, []);
     if (settings.simulatedTwin) {
       const models = { assistant, judge, simulator };
-      this.track(simulatedTwinEpisode(this.deps.storage, id, record, spec, models, new AbortController().signal));
+      this.track(simulatedTwinEpisode(this.deps.storage, id, record, spec, models, new AbortController().signal)
+        .then(async (twinId) => {
+          if (twinId) await this.answered(unit.studyId, twinId);
+        }));
     }
     return this.snapshot(actor, id);
   }
@@ -104,6 +107,7 @@ export class LiveSessions {
       const events = (episode as RunningEpisode).log.events;
       const s = episodeSummary(id, null, spec, participants, events, outcome, info.summary.startedAt);
       await this.deps.storage.live.finish(id, { status: outcome, weightedScore: s.weightedScore, correct: s.correct, interactionTurns: s.interactionTurns, failure: s.failure });
+      if (outcome === 'completed') await this.answered(info.studyId, id);
       // An actor who went idle leaves their unit to someone else.
       if (outcome === 'failed' && events.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout')) {
         await this.deps.queue.releasePlay?.(info.assignmentId, info.studyId, info.participantId);
@@ -112,6 +116,11 @@ export class LiveSessions {
       this.deps.log.error(`live episode ${id} stopped: ${error instanceof Error ? error.message : String(error)}`);
     }).finally(() => this.running.delete(id));
     this.track(run);
+  }
+
+  /** Hands a finished answer to the rating queue; a failure there is logged, never fatal to the episode. */
+  private async answered(studyId: string, episodeId: string): Promise<void> {
+    await this.deps.onAnswered?.(studyId, episodeId).catch((e: unknown) => this.deps.log.error(`adding ${episodeId} for rating failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   private track(work: Promise<void>): void {

@@ -54,6 +54,8 @@ export interface LiveDeps {
   queue: PlayQueue;
   broadcast: LiveBroadcast;
   log: { info(message: string): void; error(message: string): void };
+  /** A live episode (or its simulated twin) finished with a final answer: it becomes a rating candidate. */
+  onAnswered?(studyId: string, episodeId: string): Promise<void>;
 }
 
 /** A refusal the transport turns into a closed ack code. */

@@ -43,7 +43,7 @@ export async function twinReply(episode: RunningEpisode, awaited: AwaitedReply, 
  */
 export async function simulatedTwinEpisode(
   storage: Storage, liveEpisodeId: string, record: BenchmarkRecord, spec: Omit<EpisodeSpec, 'record' | 'userType'>, models: EvaluationModels, signal: AbortSignal,
-): Promise<void> {
+): Promise<string | null> {
   const full: EpisodeSpec = { ...spec, record, userType: spec.mode === 'infer_persona' ? TWIN_USER_TYPE : 'no_user_interaction' };
   const provenance = buildProvenance(record, models, spec.mode === 'infer_persona', { twinOf: liveEpisodeId, maxTurns: spec.maxTurns ?? null }, null);
   const participants = batchParticipants(record, full.mode, full.userType, null, models, provenance);
@@ -59,4 +59,5 @@ export async function simulatedTwinEpisode(
     else throw error;
   }
   await storage.live.saveTwin(liveEpisodeId, episodeSummary(id, null, full, participants, log.events, status, startedAt), log.events);
+  return status === 'completed' ? id : null;
 }
