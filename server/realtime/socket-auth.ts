@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '../../shared/protocol/events.ts';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Socket } from 'socket.io';
@@ -23,9 +24,10 @@ export function disconnectSession(io: RealtimeServer, tokenHash: string): void {
   io.in(sessionRoom(tokenHash)).disconnectSockets(true);
 }
 
-function refusal(reason: 'cross_origin' | 'internal'): Error & { data: { error: string } } {
+function refusal(reason: 'cross_origin' | 'unsupported_protocol' | 'internal'): Error & { data: { error: string } } {
   // The client sees the message and data of a middleware error; both are closed codes, never exception text.
-  return Object.assign(new Error(reason === 'internal' ? 'internal' : 'forbidden'), { data: { error: reason } });
+  const message = reason === 'internal' ? 'internal' : reason === 'unsupported_protocol' ? 'unsupported_protocol' : 'forbidden';
+  return Object.assign(new Error(message), { data: { error: reason } });
 }
 
 /**
@@ -39,6 +41,11 @@ export function attachSocketAuth(io: RealtimeServer, options: SocketAuthOptions)
   io.use((socket, next) => {
     const headers = socket.handshake.headers;
     if (!isOriginAllowed(headers.origin, headers.host, options.allowedOrigins)) return next(refusal('cross_origin'));
+    // Clients say which protocol they speak (`auth: { protocolVersion }`); an outdated tab is told to reload rather
+    // than misread events. Clients that send none (scripts, tests) are taken to speak the current one.
+    const spoken = (socket.handshake.auth as { protocolVersion?: unknown } | undefined)?.protocolVersion;
+    if (spoken !== undefined && spoken !== PROTOCOL_VERSION) return next(refusal('unsupported_protocol'));
+    socket.data.protocolVersion = PROTOCOL_VERSION;
     socket.data.identity = null;
     const raw = headers.cookie === undefined ? undefined : options.cookies.parseCookie(headers.cookie)[SESSION_COOKIE];
     const unsigned = raw === undefined ? null : options.cookies.unsignCookie(raw);

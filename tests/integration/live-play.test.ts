@@ -190,6 +190,15 @@ describe('live play with a person in the user seat', () => {
     expect((await app.storage.live.eventsAfter(snapshot.episodeId, -1)).some((e) => e.type === 'message' && e.kind === 'question')).toBe(true);
   });
 
+  it('a client speaking another protocol version is refused at the handshake with unsupported_protocol', async () => {
+    const app = await liveApp();
+    const { io: connect } = await import('socket.io-client');
+    const socket = connect(app.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { protocolVersion: 999 } });
+    const error = await new Promise<Error & { data?: { error?: string } }>((resolve) => socket.once('connect_error', resolve));
+    socket.close();
+    expect(error.data?.error).toBe('unsupported_protocol');
+  });
+
   it('refuses what is not allowed, with codes, and stays up', async () => {
     const app = await liveApp();
     const client = await actor(app);
