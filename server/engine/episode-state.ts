@@ -1,14 +1,9 @@
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
+import type { CriterionJudgment } from './rubric-judge.ts';
 import type { ChatTurn, Exchange } from './seats.ts';
 
-export interface JudgedCriterion {
-  preference: string;
-  score: number | null;
-  justification: string;
-  weight: number;
-  attempts: number;
-  issue?: string;
-}
+/** A criterion's judgment as the log keeps it (token usage is accounted elsewhere). */
+export type JudgedCriterion = Omit<CriterionJudgment, 'usage'>;
 
 /**
  * Where an episode stands, read off its event log. A new episode starts from the empty state; a live episode that

@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActorEvent, ChunkMessage } from '../../shared/protocol/live.ts';
-import { PROJECT_ROOT } from '../../server/config.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { request, until, type TestSocket } from '../support/live-app.ts';
 import { roleResponder } from '../support/role-responder.ts';
-import { BIN } from '../support/run-cli.ts';
+import { serveProcess } from '../support/serve-process.ts';
 import { tempDir, writeFile } from '../support/temp-files.ts';
 
 const dir = tempDir();
@@ -21,31 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await models.close();
 });
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: PROJECT_ROOT, env: { ...process.env, PREFDISCO_PORT: '0', ...env } });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL:\n${output}`)), 30_000);
-    const onData = (d: Buffer): void => {
-      output += d.toString();
-      const m = /serving at (http:\/\/[^\s"]+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${output}`)));
-  });
-  return { url, child };
-}
 
 async function json(res: Response): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
@@ -61,7 +34,7 @@ describe('a live episode survives a killed server process', () => {
       PREFDISCO_DB: join(dir, 'live.sqlite'), PREFDISCO_MODELS_FILE: modelsFile, PREFDISCO_LOG_LEVEL: 'info',
       PREFDISCO_ADMIN_USERNAME: 'admin', PREFDISCO_ADMIN_PASSWORD: 'a long enough password',
     };
-    let server = await startServer(env);
+    let server = await serveProcess(env);
 
     // The researcher configures and opens the sample study for live play with the HTTP model, and makes an actor link.
     const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'a long enough password' }) });
@@ -100,11 +73,10 @@ describe('a live episode survives a killed server process', () => {
     await until(() => chunks.filter((c) => c.turn === 1).length >= 3, 15_000, 'the second turn streaming');
 
     // Crash: no shutdown, no flush.
-    server.child.kill('SIGKILL');
-    await new Promise((r) => server.child.once('exit', r));
+    expect(await server.stop('SIGKILL')).toBeNull();
     socket.close();
 
-    server = await startServer(env);
+    server = await serveProcess(env);
     socket = await open(server.url);
     listen(socket);
     const resumed = await request(socket, 'play:start', {});
@@ -141,7 +113,6 @@ describe('a live episode survives a killed server process', () => {
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i));
     expect(log.filter((e) => e.type === 'episode_started')).toHaveLength(1);
     expect(log.filter((e) => e.kind === 'question' && e.regenerated)).toHaveLength(1);
-    server.child.kill('SIGTERM');
-    await new Promise((r) => server.child.once('exit', r));
+    expect(await server.stop()).toBe(0);
   }, 120_000);
 });

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/config.ts';
-import { BIN, runCli } from '../support/run-cli.ts';
+import { runCli } from '../support/run-cli.ts';
+import { serveProcess } from '../support/serve-process.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 const dir = tempDir();
@@ -11,25 +11,12 @@ const dir = tempDir();
 describe('prefdisco serve (what npm start runs)', () => {
   it('on an empty database imports the sample, serves /api/health, and shuts down cleanly on SIGTERM', async () => {
     const env = {
-      ...process.env, PREFDISCO_PORT: '0', PREFDISCO_DB: join(dir, 'serve.sqlite'), PREFDISCO_LOG_LEVEL: 'info',
+      PREFDISCO_DB: join(dir, 'serve.sqlite'), PREFDISCO_LOG_LEVEL: 'info',
       PREFDISCO_ADMIN_USERNAME: 'admin', PREFDISCO_ADMIN_PASSWORD: 'a long enough password',
     };
-    const child = spawn(process.execPath, [BIN, 'serve'], { cwd: PROJECT_ROOT, env });
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 20_000);
-      const onData = (d: Buffer): void => {
-        output += d.toString();
-        const match = /serving at (http:\/\/[^\s"]+)/.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.on('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
-    });
+    const served = await serveProcess(env);
+    const url = served.url;
+    const output = served.output();
     expect(output).toContain('imported the sample benchmark as study \\"Sample benchmark\\" (64 records)');
     const health = await fetch(`${url}/api/health`);
     expect(await health.json()).toMatchObject({ ok: true });
@@ -40,9 +27,7 @@ describe('prefdisco serve (what npm start runs)', () => {
     const studies = (await (await fetch(`${url}/api/studies`, { headers: { cookie } })).json()) as { studies: { recordCount: number }[] };
     expect(studies.studies.map((s) => s.recordCount)).toEqual([64]);
 
-    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    expect(await served.stop()).toBe(0);
   });
 
   it('an invalid persona file stops start-up, naming the file and the field', async () => {

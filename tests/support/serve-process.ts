@@ -5,7 +5,8 @@ import { BIN } from './run-cli.ts';
 export interface ServedApp {
   url: string;
   output(): string;
-  stop(): Promise<number | null>;
+  /** Sends the signal (default SIGTERM: a clean shutdown; SIGKILL: a crash) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Starts `prefdisco serve` on a free port, as `npm start` does, and resolves with its URL once it listens. */
@@ -15,7 +16,7 @@ export async function serveProcess(env: Record<string, string>): Promise<ServedA
     env: { ...process.env, PREFDISCO_PORT: '0', PREFDISCO_LOG_LEVEL: 'info', ...env },
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? null : 0))));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server printed no URL:\n${output}`)), 30_000);
     const onData = (d: Buffer): void => {
@@ -33,8 +34,8 @@ export async function serveProcess(env: Record<string, string>): Promise<ServedA
   return {
     url,
     output: () => output,
-    stop: async () => {
-      child.kill('SIGTERM');
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      child.kill(signal);
       return exited;
     },
   };
