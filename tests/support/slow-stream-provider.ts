@@ -9,7 +9,7 @@ export class SlowStreamProvider implements ModelProvider {
   constructor(
     private readonly inner: ModelProvider,
     private readonly pieceChars = 8,
-    private readonly pauseMs = 15,
+    private readonly pauseMs = 40,
   ) {}
 
   /** A name of its own, so episodes that record it as their model find it again (e.g. after a restart). */
