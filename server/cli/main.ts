@@ -3,6 +3,7 @@ import { importCommand } from './import-command.ts';
 import { reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { statsCommand } from './stats-command.ts';
 import type { CliIo } from './cli-io.ts';
 import { UsageError } from './cli-io.ts';
 import { validateCommand } from './validate-command.ts';
@@ -30,6 +31,11 @@ Commands:
       --db PATH | --no-db     where episodes are recorded (default: the app database)
   report RESULTS.jsonl... [--json] [--model NAME] [--task NAME] [--resamples 1000] [--seed 42]
       Metrics per model × task × condition with bootstrap 95% CIs. Reads reference result files too.
+  stats alpha --level nominal|ordinal|interval|ratio FILE.csv [--json]
+  stats kappa [--weights none|linear|quadratic] FILE.csv [--json]
+      Krippendorff's alpha or Cohen's kappa from a coders × units CSV (first column the coder name, empty cells
+      missing; kappa needs exactly 2 coder rows). Exit 0 with a value, 1 when it is undefined (with the reason),
+      2 on usage errors or a malformed file. Formulas: docs/agreement-statistics.md.
   serve
       Start the web app (same as npm start without the client build step).
   admin create --username NAME [--db PATH]
@@ -50,6 +56,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   run: runCommand,
   report: reportCommand,
   serve: serveCommand,
+  stats: statsCommand,
   admin: (args, io) => adminCommand(args, io),
 };
 
