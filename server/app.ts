@@ -28,6 +28,7 @@ import { PROJECT_ROOT, secretFromEnv } from './config.ts';
 import { researchRoutes } from './http/research-routes.ts';
 import { researchImportRoutes } from './http/research-import-routes.ts';
 import { researchExportRoutes } from './http/research-export-routes.ts';
+import { agreementRoutes } from './http/agreement-routes.ts';
 import { BatchRuns } from './services/research/batch-runs.ts';
 import { declaredModels } from './services/research/declared-models.ts';
 import type { ModelLookup } from './services/research/run-options.ts';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(researchImportRoutes(deps.storage));
   await app.register(researchRoutes(deps.storage, batchRuns));
   await app.register(researchExportRoutes(deps.storage));
+  await app.register(agreementRoutes(deps.storage));
 
   const indexFile = join(deps.config.clientDir, 'index.html');
   const clientBuilt = existsSync(indexFile);

@@ -1,4 +1,5 @@
 import { adminCommand } from './admin-command.ts';
+import { agreementCommand } from './agreement-command.ts';
 import { importCommand } from './import-command.ts';
 import { reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
@@ -36,6 +37,10 @@ Commands:
       Krippendorff's alpha or Cohen's kappa from a coders × units CSV (first column the coder name, empty cells
       missing; kappa needs exactly 2 coder rows). Exit 0 with a value, 1 when it is undefined (with the reason),
       2 on usage errors or a malformed file. Formulas: docs/agreement-statistics.md.
+  agreement --study NAME_OR_ID [--json] [--db PATH] [--epsilon 0.1] [--resamples 1000] [--seed 42]
+      Is the judge like a rater, and the simulated user like a person? Judge vs human ratings, self-ratings,
+      disclosure and outcome agreement of live vs simulated play, with the human–human ceiling and bootstrap 95% CIs.
+      Computed from the database alone; the same database gives the same report (reportSha256).
   serve
       Start the web app (same as npm start without the client build step).
   admin create --username NAME [--db PATH]
@@ -55,6 +60,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   import: importCommand,
   run: runCommand,
   report: reportCommand,
+  agreement: agreementCommand,
   serve: serveCommand,
   stats: statsCommand,
   admin: (args, io) => adminCommand(args, io),
