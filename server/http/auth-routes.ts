@@ -21,6 +21,8 @@ export const DEFAULT_AUTH_RATE_LIMITS: AuthRateLimits = { loginPerMinute: 10, jo
 
 export interface AuthRoutesOptions {
   people: PeopleStorage;
+  /** The consent text and role instructions a joining participant sees first (from the study's settings). */
+  participantIntro?: (studyId: string, role: 'actor' | 'rater') => Promise<{ consentText: string; instructions: string }>;
   studyGate: StudyGate;
   secureCookies: boolean;
   rateLimits: AuthRateLimits;
@@ -101,7 +103,8 @@ export function authRoutes(options: AuthRoutesOptions) {
         const session = await issueSession(people, 'participant', participant.id);
         await revokePrevious(request, people);
         setSessionCookie(reply, session, secureCookies);
-        const result: JoinResult = { participantId: participant.id, studyId: participant.studyId, role: participant.role, resumed };
+        const intro = await options.participantIntro?.(participant.studyId, participant.role);
+        const result: JoinResult = { participantId: participant.id, studyId: participant.studyId, role: participant.role, resumed, ...(intro ?? {}) };
         return result;
       } catch (error) {
         return sendAuthError(reply, error);

@@ -33,6 +33,8 @@ export interface LiveEpisodeStorage {
   running(): Promise<LiveEpisodeInfo[]>;
   /** The participant's running live episode, if any. */
   runningFor(participantId: string): Promise<string | null>;
+  /** The participant's finished live episode they have not rated yet, if any (a reload must return to it). */
+  awaitingRatingFor(participantId: string): Promise<string | null>;
   /** Who played an episode (null for batch and simulated episodes): raters never rate their own sessions. */
   sourceParticipantOf(episodeId: string): Promise<string | null>;
   /** A fully simulated episode run alongside a live one (same record and model), linked to it. */

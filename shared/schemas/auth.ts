@@ -43,6 +43,10 @@ export const JoinResultSchema = z.object({
   role: ParticipantRoleSchema,
   /** True when this person had joined before (same Prolific id, or same browser session) and continues. */
   resumed: z.boolean(),
+  /** The study's consent text, shown before anything else ('' when the study has none: the page shows a default). */
+  consentText: z.string().optional(),
+  /** The study's instructions for this person's role. */
+  instructions: z.string().optional(),
 });
 export type JoinResult = z.infer<typeof JoinResultSchema>;
 

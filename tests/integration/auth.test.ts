@@ -159,7 +159,7 @@ describe('joining a study through an invitation link', () => {
     });
 
     const again = await joinViaHttp(t.app, invite.code, { PROLIFIC_PID: params.PROLIFIC_PID });
-    expect(again.body).toEqual({ participantId, studyId: t.studyId, role: 'actor', resumed: true });
+    expect(again.body).toEqual({ participantId, studyId: t.studyId, role: 'actor', resumed: true, consentText: '', instructions: '' });
   });
 
   it('concurrent joins with the same PID yield one participant', async () => {

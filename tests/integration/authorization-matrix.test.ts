@@ -21,6 +21,9 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/auth/setup', 'POST /api/auth/setup',
 ]);
 
+/** Routes for participants (actors and raters) only. */
+const PARTICIPANT_ROUTES = new Set(['GET /api/participant/study']);
+
 const EVENT_ACCESS: Record<(typeof CLIENT_EVENT_NAMES)[number], Who[]> = {
   'study:list': RESEARCHER,
   'play:start': ['actor'],
@@ -80,7 +83,7 @@ describe('authorization matrix: every HTTP route × nobody / researcher / actor 
     for (const route of routes) {
       for (const method of route.methods.filter((m) => m !== 'HEAD' && m !== 'OPTIONS')) {
         const key = `${method} ${route.path}`;
-        const allowed = PUBLIC_ROUTES.has(key) ? PUBLIC : RESEARCHER;
+        const allowed: Who[] = PUBLIC_ROUTES.has(key) ? PUBLIC : PARTICIPANT_ROUTES.has(key) ? ['actor', 'rater'] : RESEARCHER;
         const path = route.path.replace(/:(\w+)/g, (_, name: string) => (name === 'studyId' ? studyId : 'x'));
         for (const who of ['nobody', 'researcher', 'actor', 'rater'] as Who[]) {
           // Rate-limited public routes are exercised by their own tests; here one call each is enough.

@@ -90,6 +90,9 @@ describe('live play with a person in the user seat', () => {
     }
 
     await until(() => [...client.events.values()].some((e) => e.type === 'episode_completed'), 5000, 'episode_completed');
+    // A reload between the final answer and the rating returns to this episode, not a new one.
+    const reloaded = await request(client.socket, 'play:start', {});
+    expect(reloaded).toMatchObject({ episodeId: snapshot.episodeId, status: 'completed' });
     const scores = Object.fromEntries(snapshot.rubric.map((c) => [c.preference, 4]));
     const rated = await request(client.socket, 'episode:rate', { episodeId: snapshot.episodeId, scores, correct: 1, secondsSpent: 42 });
     expect(rated.completionCode).toBe('CODE-DONE');

@@ -28,7 +28,8 @@ export class LiveSessions {
 
   /** The actor's current episode (resumed if one is running), or a new one from the study's queue. */
   async startOrResume(actor: Actor, beforeStart: (episodeId: string) => Promise<void> = async () => undefined): Promise<PlaySnapshot> {
-    const current = await this.deps.storage.live.runningFor(actor.participantId);
+    // A running episode, or a finished one still waiting for the actor's rating, is theirs to continue.
+    const current = (await this.deps.storage.live.runningFor(actor.participantId)) ?? (await this.deps.storage.live.awaitingRatingFor(actor.participantId));
     if (current) {
       await beforeStart(current);
       return this.snapshot(actor, current);

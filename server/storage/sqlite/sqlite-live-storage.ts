@@ -87,6 +87,16 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
     return id ?? null;
   }
 
+  async awaitingRatingFor(participantId: string): Promise<string | null> {
+    const id = this.db.prepare(
+      `SELECT e.id FROM episodes e
+       WHERE e.participant_id = ? AND e.status = 'completed' AND e.twin_of IS NULL
+         AND NOT EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id AND v.type = 'actor_rated')
+       ORDER BY e.started_at DESC LIMIT 1`,
+    ).pluck().get(participantId) as string | undefined;
+    return id ?? null;
+  }
+
   async sourceParticipantOf(episodeId: string): Promise<string | null> {
     const id = this.db.prepare('SELECT participant_id FROM episodes WHERE id = ?').pluck().get(episodeId) as string | null | undefined;
     return id ?? null;
