@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { APP_VERSION } from '../server/version.ts';
 import { batchBench } from './batch.bench.ts';
 import { importBench } from './import.bench.ts';
+import { liveBench } from './live.bench.ts';
 import { statsBench } from './stats.bench.ts';
 import type { BenchResult } from './support/bench-result.ts';
 
-const BENCHES: Record<string, (workDir: string) => Promise<BenchResult>> = { import: importBench, batch: batchBench, stats: statsBench };
+const BENCHES: Record<string, (workDir: string) => Promise<BenchResult>> = { import: importBench, batch: batchBench, stats: statsBench, live: liveBench };
 /** Lower limits (a value below one is a miss), for metrics where more is better. */
 const FLOORS: Record<string, Record<string, number>> = { batch: { latency_efficiency: 0.95 } };
 

@@ -1,0 +1,108 @@
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeOpenAiServer } from '../tests/support/fake-openai-server.ts';
+import { roleResponder } from '../tests/support/role-responder.ts';
+import type { BenchResult } from './support/bench-result.ts';
+import { actorsFor, forkTs, joinAll, phaseMetrics, runPhase, type PlayPattern } from './support/live-phase.ts';
+import { serveEnv, startServer } from './support/live-server-process.ts';
+import { prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
+import { verifyLiveRun } from './support/live-verify.ts';
+
+/**
+ * Live play under load (`npm run bench:live`): `prefdisco serve` with the model under test streaming at ~20 chunks/s
+ * (a fake OpenAI-compatible server in this process: 20 pieces 50 ms apart per turn, 3 questions then the answer),
+ * and N simulated persons in worker processes, each joining through the invitation link and playing whole episodes
+ * (reply to each question after 1–2 s, rate the answer). Then the same persons and pattern against a bare Socket.IO
+ * echo server, the physical reference: the figure is the app's reply-ack p99 (and CPU) over the echo server's.
+ * Afterwards the database is checked: every acked reply stored exactly once.
+ *
+ * BENCH_LIVE_SESSIONS (bench only): persons, or a list such as "50,200,500" to find the knee (default 50).
+ * BENCH_LIVE_EPISODES: episodes each person plays in a row (default 2).
+ */
+
+const CHUNKS = 20;
+const CHUNK_DELAY_MS = 50;
+const QUESTIONS = 3;
+const SAMPLE_RECORDS = 64;
+
+function sizes(): number[] {
+  const list = (process.env.BENCH_LIVE_SESSIONS ?? '50').split(',').map((s) => Number(s.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 5000)) throw new Error('BENCH_LIVE_SESSIONS: whole numbers from 1 to 5000, comma-separated');
+  return list;
+}
+
+async function runSize(workDir: string, n: number, pattern: PlayPattern): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(workDir, `live-${n}-`));
+  const model = await startFakeOpenAiServer();
+  model.respondWith(roleResponder({ questions: QUESTIONS, chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS }));
+  // Few processes, many persons each: one process per person would measure process scheduling, not the server.
+  const workers = Array.from({ length: Math.min(4, Math.max(2, Math.ceil(n / 100))) }, () => forkTs('live-client-worker.ts'));
+  // Whatever fails, no server or echo process outlives the bench.
+  const cleanup: (() => unknown)[] = [() => model.close(), ...workers.map((w) => () => w.connected && w.disconnect())];
+  try {
+    // Every person has their own address behind a trusted proxy, so the join limit (60/min per address) is per person.
+    const server = await startServer(serveEnv(dir, writeModelsFile(dir, model.baseUrl), { PREFDISCO_TRUST_PROXY: 'true' }));
+    const plays = n * pattern.episodes;
+    const study = await setUpLiveStudy(server.url, {
+      model: 'mut', judgeModel: 'judge', playsPerActor: pattern.episodes, playsPerRecord: Math.ceil(plays / SAMPLE_RECORDS),
+    });
+    cleanup.push(() => server.stop('SIGKILL'));
+    const actors = actorsFor(n, (i) => prolificId(n, i));
+    await joinAll(workers, server.url, study.inviteCode, actors);
+    process.stdout.write(`  live n=${n}: app …`);
+    const app = await runPhase(workers, server.url, server.pid, pattern);
+    if ((await server.stop('SIGTERM')) !== 0) throw new Error('the server did not shut down cleanly');
+    const check = verifyLiveRun(join(dir, 'live.sqlite'), app.reports.flatMap((r) => r.acks), app.reports.flatMap((r) => r.episodeIds));
+    for (const problem of check.problems) process.stdout.write(`\n    DB: ${problem}`);
+
+    process.stdout.write(' echo …');
+    const echo = forkTs('live-echo-server.ts', { ECHO_CHUNKS: String(CHUNKS), ECHO_CHUNK_DELAY_MS: String(CHUNK_DELAY_MS), ECHO_QUESTIONS: String(QUESTIONS) });
+    cleanup.push(() => echo.kill('SIGKILL'));
+    const [{ port }] = (await once(echo, 'message')) as [{ port: number }];
+    const echoUrl = `http://127.0.0.1:${port}`;
+    await joinAll(workers, echoUrl, 'echo', actors);
+    const reference = await runPhase(workers, echoUrl, echo.pid ?? -1, pattern);
+    echo.kill('SIGTERM');
+    process.stdout.write(' done\n');
+
+    const errors = [...app.reports, ...reference.reports].flatMap((r) => r.errors);
+    for (const e of errors.slice(0, 5)) process.stdout.write(`    client: ${e}\n`);
+    const a = phaseMetrics('app', app);
+    const e = phaseMetrics('echo', reference);
+    return {
+      sessions: plays,
+      ...a,
+      ...e,
+      p50_ratio: (a.app_reply_p50_ms ?? 0) / (e.echo_reply_p50_ms ?? 1),
+      p99_ratio: (a.app_reply_p99_ms ?? 0) / (e.echo_reply_p99_ms ?? 1),
+      cpu_ratio: (a.app_server_cpu_cores ?? 0) / (e.echo_server_cpu_cores ?? 1),
+      model_server_cpu_cores: app.benchCpuCores,
+      sessions_failed: plays - (a.app_sessions_completed ?? 0),
+      replies_acked: check.ackedReplies,
+      replies_stored: check.storedReplies,
+      replies_lost_or_duplicated: check.missing + check.duplicated + check.seqMismatch + check.unacknowledged,
+      episodes_incomplete_or_gapped: check.episodesNotCompleted + check.episodesNotRated + check.episodesWithSeqGaps,
+    };
+  } finally {
+    for (const step of cleanup.reverse()) await step();
+  }
+}
+
+export async function liveBench(workDir: string): Promise<BenchResult> {
+  const pattern: PlayPattern = { episodes: Number(process.env.BENCH_LIVE_EPISODES ?? 2), thinkMinMs: 1000, thinkMaxMs: 2000, rampMs: 3000, seed: 42 };
+  const metrics: Record<string, number> = {};
+  const targets: Record<string, number> = {};
+  const list = sizes();
+  for (const n of list) {
+    for (const [key, value] of Object.entries(await runSize(workDir, n, pattern))) metrics[`n${n}_${key}`] = value;
+    // Correctness is a hard limit at every size; latency has no fixed target, the ratio to the echo server is the figure.
+    Object.assign(targets, { [`n${n}_replies_lost_or_duplicated`]: 0, [`n${n}_episodes_incomplete_or_gapped`]: 0, [`n${n}_sessions_failed`]: 0 });
+  }
+  return {
+    name: 'live',
+    description: `live play, ${list.join(' / ')} persons × ${pattern.episodes} episodes (${QUESTIONS} questions, ${CHUNKS} chunks per turn ${CHUNK_DELAY_MS} ms apart, think ${pattern.thinkMinMs / 1000}–${pattern.thinkMaxMs / 1000} s), app vs bare Socket.IO echo server`,
+    metrics,
+    targets,
+  };
+}

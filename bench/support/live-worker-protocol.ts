@@ -1,0 +1,28 @@
+import type { AckRecord } from './live-verify.ts';
+
+/** IPC between the live bench and its client worker processes (bench/support/live-client-worker.ts). */
+
+export interface WorkerActor {
+  prolificPid: string;
+  /** Each simulated person's own address, as seen through a trusted proxy (X-Forwarded-For). */
+  forwardedFor: string;
+}
+
+export type WorkerRequest =
+  | { type: 'join'; url: string; inviteCode: string; actors: WorkerActor[] }
+  | { type: 'play'; url: string; episodes: number; thinkMinMs: number; thinkMaxMs: number; rampMs: number; seed: number };
+
+export interface WorkerReport {
+  /** Round trips of first sends of episode:reply, ms. */
+  replyMs: number[];
+  acks: AckRecord[];
+  episodeIds: string[];
+  /** Episodes that ended with the completion code. */
+  completed: number;
+  chunks: number;
+  errors: string[];
+  /** The worker's own event-loop delay, p99 in ms: if high, the clients (not the server) limited the measurement. */
+  loopDelayP99Ms: number;
+}
+
+export type WorkerResponse = { type: 'joined' } | { type: 'done'; report: WorkerReport } | { type: 'failed'; error: string };

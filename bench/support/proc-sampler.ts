@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * CPU time and resident memory of another process, from /proc (Linux only). CPU is utime + stime in clock ticks
+ * (USER_HZ, 100 on every Linux Node runs on); the sampler reads RSS every `everyMs` and keeps the peak and the mean.
+ */
+const TICKS_PER_SECOND = 100;
+
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces; fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+export function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+export interface ProcUsage {
+  /** CPU seconds used per wall second (1 = one core busy). */
+  cpuCores: number;
+  cpuSeconds: number;
+  rssPeakMb: number;
+  rssMeanMb: number;
+}
+
+export function sampleProcess(pid: number, everyMs = 250): { stop(): ProcUsage } {
+  const cpu0 = cpuSeconds(pid);
+  const t0 = Date.now();
+  const rss: number[] = [rssMb(pid)];
+  const timer = setInterval(() => rss.push(rssMb(pid)), everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      rss.push(rssMb(pid));
+      const used = cpuSeconds(pid) - cpu0;
+      const wall = (Date.now() - t0) / 1000;
+      return { cpuCores: used / wall, cpuSeconds: used, rssPeakMb: Math.max(...rss), rssMeanMb: rss.reduce((a, b) => a + b, 0) / rss.length };
+    },
+  };
+}
