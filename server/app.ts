@@ -18,6 +18,7 @@ import { registerStudyHandlers } from './realtime/study-handlers.ts';
 import { registerRatingHandlers } from './realtime/rating-handlers.ts';
 import { studyWorkRoutes } from './http/study-work-routes.ts';
 import { inviteRoutes } from './http/invite-routes.ts';
+import { participantRoutes } from './http/participant-routes.ts';
 import { createStudyWork } from './services/studies/study-work-service.ts';
 import { registerPlayHandlers, socketBroadcast } from './realtime/play-handlers.ts';
 import { LiveSessions } from './services/live/live-sessions.ts';
@@ -29,6 +30,7 @@ import { researchRoutes } from './http/research-routes.ts';
 import { researchImportRoutes } from './http/research-import-routes.ts';
 import { researchExportRoutes } from './http/research-export-routes.ts';
 import { agreementRoutes } from './http/agreement-routes.ts';
+import { modelRoutes } from './http/model-routes.ts';
 import { BatchRuns } from './services/research/batch-runs.ts';
 import { declaredModels } from './services/research/declared-models.ts';
 import type { ModelLookup } from './services/research/run-options.ts';
@@ -90,6 +92,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes({
     people: deps.storage.people,
     studyGate: deps.studyGate ?? work.gate,
+    participantIntro: async (studyId, role) => {
+      const settings = await work.getSettings(studyId);
+      return { consentText: settings?.consentText ?? '', instructions: settings?.instructions[role] ?? '' };
+    },
     secureCookies: security.secureCookies,
     rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...deps.rateLimits },
   }));
@@ -97,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(personaRoutes(deps.storage));
   await app.register(studyWorkRoutes(work));
   await app.register(inviteRoutes(deps.storage));
+  await app.register(participantRoutes(deps.storage));
   // Researcher API (docs/researcher-api.md). Runs a crashed process left 'running' are marked interrupted; running ones
   // are stopped before close, with their progress stored, and resume when started again with the same options.
   const batchRuns = new BatchRuns({
@@ -111,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(researchRoutes(deps.storage, batchRuns));
   await app.register(researchExportRoutes(deps.storage));
   await app.register(agreementRoutes(deps.storage));
+  await app.register(modelRoutes(models));
 
   const indexFile = join(deps.config.clientDir, 'index.html');
   const clientBuilt = existsSync(indexFile);

@@ -1,36 +1,42 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
 import { serveProcess, type ServedApp } from '../support/serve-process.ts';
 import { tempDir } from '../support/temp-files.ts';
+import { writeBrokenBenchmark, writeSmallBenchmark } from './support/benchmark-files.ts';
+import { openStudy, openTab, shot } from './support/console-pages.ts';
+import { playOneReply } from './support/live-actor.ts';
 import { createFirstAccount, setupCard, signIn, signInCard, type Credentials } from './support/researcher-forms.ts';
 
 const dir = tempDir();
 // Screenshots go to the temporary directory, or to E2E_SCREENSHOT_DIR to keep them for a look.
 const shots = process.env.E2E_SCREENSHOT_DIR ?? dir;
 const researcher: Credentials = { username: 'researcher', password: 'correct horse battery' };
+const PROLIFIC = '?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}';
 let served: ServedApp;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let actorLink = '';
+const errors: string[] = [];
 
 beforeAll(async () => {
-  served = await serveProcess({ PREFDISCO_DB: join(dir, 'e2e.sqlite') });
+  served = await serveProcess({ PREFDISCO_DB: join(dir, 'e2e.sqlite'), PREFDISCO_RUNS_DIR: join(dir, 'runs') });
   browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.url });
   page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
 });
 afterAll(async () => {
   await browser?.close();
   expect(await served?.stop()).toBe(0);
 });
 
-describe('a researcher opens a fresh install', () => {
+describe('a researcher’s journey on a fresh install', () => {
   it('creates the first account, browses the sample study, signs out and in again', async () => {
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-
     // First run: no researcher yet, and the browser is on the server's machine, so the setup form shows.
     await page.goto(served.url);
     await setupCard(page).waitFor();
@@ -40,45 +46,169 @@ describe('a researcher opens a fresh install', () => {
     await setupCard(page).getByText(/Use at least 10 characters/).waitFor();
     await createFirstAccount(page, researcher);
 
-    // Signed in: the sample study, its 64 records, one record with persona, preferences and rubric.
+    // Signed in: the studies, then the sample study's 64 records, one with persona, preferences and rubric.
     await page.getByText('Signed in as researcher').waitFor();
-    await page.getByText('Sample benchmark').first().waitFor();
+    await page.getByRole('link', { name: /^Sample benchmark/ }).waitFor();
+    await shot(page, shots, 'studies');
+    await openStudy(page, 'Sample benchmark');
+    await openTab(page, 'Records');
     await page.getByText(/of 64/).first().waitFor();
     const firstRow = page.locator('tbody tr').first();
     await expect(firstRow.textContent()).resolves.toContain('problem_0_');
     await firstRow.click();
     await page.getByText('Chidinma Okafor').first().waitFor();
-    await page.getByText(/regular hexagon/i).first().waitFor();
     await page.getByText('27\\sqrt{3}').first().waitFor();
     await page.screenshot({ path: join(shots, 'record.png'), animations: 'disabled' });
-    expect(await page.getByText(/Could not load/).count()).toBe(0);
     await page.getByRole('button', { name: 'Close record details' }).click();
 
     // Signing out returns to the sign-in card; the studies are gone with the session.
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await signInCard(page).waitFor();
     await signInCard(page).getByText('You have signed out.').waitFor();
     expect(await page.getByText('Sample benchmark').count()).toBe(0);
-
-    // A wrong password shows the server's message.
     await signIn(page, { username: researcher.username, password: 'not the password' });
     await signInCard(page).getByRole('alert').filter({ hasText: /wrong username or password/i }).waitFor();
     await page.screenshot({ path: join(shots, 'sign-in-card.png'), animations: 'disabled' });
-
-    // The right one opens the studies again.
     await signIn(page, researcher);
-    await page.getByText('Signed in as researcher').waitFor();
     await page.getByText(/of 64/).first().waitFor();
 
-    // A session that ends (here: the cookie is gone) sends the next research call back to the sign-in card.
+    // A session that ends (the cookie is gone) sends the next research call back to the sign-in card.
     await context.clearCookies();
+    await page.getByRole('link', { name: 'PrefDisco Live' }).click();
     await page.getByRole('button', { name: 'Refresh' }).click();
     await signInCard(page).getByText(/session has ended/i).waitFor();
-    // A reload still knows an account exists: the sign-in card, not the setup form.
     await page.reload();
     await signInCard(page).waitFor();
     expect(await setupCard(page).count()).toBe(0);
+    await signIn(page, researcher);
+    await page.getByText('Signed in as researcher').waitFor();
+  });
 
+  it('imports a benchmark file through the page, after a broken one is refused line by line', async () => {
+    await page.getByRole('button', { name: 'Import benchmark…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import a benchmark file' });
+    await dialog.getByLabel('Benchmark file').setInputFiles(writeBrokenBenchmark(dir));
+    await dialog.getByLabel(/^Study/).fill('E2E import');
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await dialog.getByText('Not imported: nothing was stored').waitFor();
+    const issues = dialog.getByRole('table', { name: 'Problems in the file, by line' });
+    await issues.getByText('line 2').first().waitFor();
+    await issues.getByText('line 3').first().waitFor();
+    await shot(page, shots, 'import-errors');
+
+    await dialog.getByLabel('Benchmark file').setInputFiles(writeSmallBenchmark(dir));
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await dialog.getByText(/Imported 2 records into “E2E import” \(new study\)/).waitFor();
+    await shot(page, shots, 'import-done');
+    await dialog.getByRole('button', { name: 'Open the study' }).click();
+    await page.getByRole('heading', { level: 1, name: 'E2E import' }).waitFor();
+    await page.getByText(/1–2 of 2/).waitFor();
+  });
+
+  it('configures and opens the sample study, and copies an invite link with the Prolific parameters', async () => {
+    await openStudy(page, 'Sample benchmark');
+    await page.getByText('draft · not configured').waitFor();
+    const models = page.getByRole('combobox', { name: 'Models under test' });
+    // A model that is not declared: the server's 400 shows at the field.
+    await models.fill('no-such-model');
+    await models.press('Enter');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Model "no-such-model" is not declared').waitFor();
+    await shot(page, shots, 'settings-error', false);
+    await models.press('Backspace');
+    await models.fill('scripted');
+    await models.press('Enter');
+    await page.getByLabel('Consent', { exact: true }).fill('I agree to take part in this study.');
+    await page.getByLabel('Instructions for persona actors', { exact: true }).fill('Play the persona; reveal preferences only when asked.');
+    await page.getByLabel('Completed', { exact: true }).fill('C0DE1234');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await page.getByRole('button', { name: 'Open study' }).click();
+    await page.getByText('The study is open. Pause it').waitFor();
+    await shot(page, shots, 'settings');
+
+    await openTab(page, 'Invites');
+    await page.getByRole('button', { name: 'New actor link' }).click();
+    const link = page.getByLabel('actor link', { exact: true });
+    actorLink = await link.inputValue();
+    expect(actorLink).toMatch(new RegExp(`^${served.url}/join/[A-Za-z0-9_-]+`));
+    expect(actorLink.endsWith(PROLIFIC)).toBe(true);
+    await page.getByRole('button', { name: 'Copy actor link' }).click();
+    await page.getByText('Link copied, with the Prolific parameters.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(actorLink);
+    await page.getByRole('button', { name: 'New rater link' }).click();
+    await page.getByLabel('rater link', { exact: true }).waitFor();
+    await shot(page, shots, 'invites');
+  });
+
+  it('starts a scripted batch run and watches it finish', async () => {
+    await openTab(page, 'Batch runs');
+    await page.getByText(/No runs yet/).waitFor();
+    await page.getByLabel('Max problems', { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const progress = page.getByRole('region', { name: /^Run / });
+    await progress.getByText('6 of 6 episodes (100%)').waitFor({ timeout: 30_000 });
+    await progress.getByText('completed', { exact: true }).waitFor();
+    await shot(page, shots, 'runs');
+    const download = page.waitForEvent('download');
+    await progress.getByRole('link', { name: 'Download results.jsonl' }).click();
+    const lines = readFileSync(await (await download).path(), 'utf8').split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(6);
+  });
+
+  it('shows the results table and downloads an export', async () => {
+    // A failing server first: the tab says what failed and offers Retry.
+    const results = /\/api\/studies\/[^/]+\/results/;
+    await page.route(results, (route) => route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"internal","message":"internal error"}' }));
+    await openTab(page, 'Results');
+    const failure = page.getByRole('alert').filter({ hasText: 'Could not load the results' });
+    await failure.getByText('internal error').waitFor();
+    await shot(page, shots, 'results-error', false);
+    await page.unroute(results);
+    await failure.getByRole('button', { name: 'Retry' }).click();
+    const table = page.getByRole('table', { name: 'Results by model, condition and user type' });
+    await table.getByText('Baseline (no_prompt)').waitFor();
+    await table.getByText('simulated (passive_nostop)').waitFor();
+    await shot(page, shots, 'results');
+
+    // Keyboard: arrow keys move along the tabs, Enter opens one, and the focus stays visible.
+    await page.getByRole('tab', { name: 'Results' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await shot(page, shots, 'tab-focus', false);
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Download episodes as CSV' }).waitFor();
+    await shot(page, shots, 'exports');
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download episodes as CSV' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('Sample-benchmark-episodes.csv');
+    const rows = readFileSync(await file.path(), 'utf8').trim().split('\r\n');
+    expect(rows[0]).toMatch(/^episode_id,source,run_id/);
+    expect(rows.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('watches a live session with the simulated twin’s replies beside the actor’s', async () => {
+    const actor = await playOneReply(actorLink, 'Short answers please, I am in a hurry.');
+    await openTab(page, 'Live monitor');
+    await page.getByRole('button', { name: `Watch episode ${actor.episodeId}` }).click();
+    const transcript = page.getByRole('region', { name: 'Watched transcript' });
+    await transcript.getByText('Short answers please, I am in a hurry.').waitFor();
+    await transcript.getByText(/^Simulated twin · same question/).first().waitFor();
+    await shot(page, shots, 'live', false);
+    actor.socket.disconnect();
+
+    await openTab(page, 'Assignments');
+    await page.getByText(/of 64 plays completed · 1 in progress/).waitFor();
+    await shot(page, shots, 'assignments');
+    await openTab(page, 'Agreement');
+    await page.getByText(/prefdisco agreement --study/).waitFor();
+    await page.getByRole('heading', { name: 'Counts' }).waitFor();
+    await shot(page, shots, 'agreement');
+
+    // On a phone the tabs scroll and the tables keep their columns (they scroll sideways, not squash).
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openTab(page, 'Live monitor');
+    await shot(page, shots, 'live-phone', false);
+    await page.setViewportSize({ width: 1400, height: 900 });
     expect(errors).toEqual([]);
   });
 });

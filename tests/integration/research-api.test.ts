@@ -364,8 +364,17 @@ describe('cancelling and resuming', () => {
   });
 });
 
+describe('declared models', () => {
+  it('lists the declared model names for the researcher\'s forms', async () => {
+    const res = await call('GET', '/api/models');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ models: [{ name: 'scripted', available: true }, { name: 'slow-scripted', available: true }] });
+  });
+});
+
 describe('who may call', () => {
   const routes = (studyId: string): [string, string][] => [
+    ['GET', '/api/models'],
     ['POST', '/api/studies/import?study=x'], ['POST', `/api/studies/${studyId}/runs`], ['GET', `/api/studies/${studyId}/runs`],
     ['GET', '/api/runs/r1'], ['POST', '/api/runs/r1/cancel'], ['GET', '/api/runs/r1/results.jsonl'],
     ['GET', `/api/studies/${studyId}/live-episodes`], ['GET', '/api/episodes/e1'], ['GET', `/api/studies/${studyId}/results`],

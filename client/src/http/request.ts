@@ -5,11 +5,21 @@ import { z } from 'zod';
  * message, and every answer parsed with a zod schema so a server that drifts from `shared/` fails loudly here.
  */
 
+/** One field the server refused: `path` is a JSON path such as `$.models[0]`. */
+export interface ApiIssue {
+  path: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
     readonly code: string | null,
+    /** The refusal's parsed JSON body, for callers that read more than the message (an import's line-numbered issues). */
+    readonly body: unknown = null,
+    /** The fields the server named (400 invalid_payload), so forms can show each at its field. */
+    readonly issues: readonly ApiIssue[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -34,16 +44,19 @@ async function errorFrom(response: Response, what: string): Promise<ApiError> {
   const parsed = ErrorBodySchema.safeParse(body);
   if (parsed.success) {
     const { error, message, issues } = parsed.data;
-    const detail = message ?? issues?.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-    if (detail) return new ApiError(detail, response.status, error ?? null);
+    const named = (issues ?? []).map((i) => ({ path: i.path ?? '', message: i.message }));
+    const detail = message ?? named.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    if (detail) return new ApiError(detail, response.status, error ?? null, body, named);
   }
-  return new ApiError(`${what} failed with HTTP ${response.status} ${response.statusText}`.trim(), response.status, null);
+  return new ApiError(`${what} failed with HTTP ${response.status} ${response.statusText}`.trim(), response.status, null, body);
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Sent as JSON; state-changing requests must be JSON and same-origin. */
   body?: unknown;
+  /** Sent as it is instead of JSON (a file upload), with this content type. */
+  file?: { data: Blob; contentType: string };
   signal?: AbortSignal;
 }
 
@@ -51,14 +64,15 @@ export async function requestJson<S extends z.ZodType>(path: string, schema: S, 
   const method = options.method ?? 'GET';
   const what = `${method} ${path.split('?')[0]}`;
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.file) headers['Content-Type'] = options.file.contentType;
+  else if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.file ? options.file.data : options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (err) {
@@ -87,6 +101,14 @@ export function getJson<S extends z.ZodType>(path: string, schema: S, signal?: A
 
 export function postJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
   return requestJson(path, schema, { method: 'POST', body });
+}
+
+export function putJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+  return requestJson(path, schema, { method: 'PUT', body });
+}
+
+export function deleteJson<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
+  return requestJson(path, schema, { method: 'DELETE' });
 }
 
 /** A message fit for an Alert, whatever was thrown. */

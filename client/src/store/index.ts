@@ -1,5 +1,10 @@
 import { create } from 'zustand';
 import { createAuthSlice } from './auth-slice.ts';
+import { createParticipantSlice } from './participant-slice.ts';
+import { createPlayReplySlice } from './play-reply-slice.ts';
+import { createPlaySlice } from './play-slice.ts';
+import { createRatingSlice } from './rating-slice.ts';
+import { createResearchSlices } from './research-slices.ts';
 import { createServerSlice } from './server-slice.ts';
 import { createStudiesSlice } from './studies-slice.ts';
 import type { AppState } from './types.ts';
@@ -13,4 +18,10 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createAuthSlice(...args),
   ...createServerSlice(...args),
   ...createStudiesSlice(...args),
+  ...createResearchSlices(...args),
+  // Participants: joining, live play (and what the actor sends), rating.
+  ...createParticipantSlice(...args),
+  ...createPlaySlice(...args),
+  ...createPlayReplySlice(...args),
+  ...createRatingSlice(...args),
 }));

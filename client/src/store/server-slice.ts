@@ -1,4 +1,4 @@
-import { errorMessage, fetchHealth, isAbort } from '../http/api.ts';
+import { errorMessage, isAbort } from '../http/request.ts';
 import type { AppSlice } from './types.ts';
 
 /** What the browser knows about the server itself (shown in the app bar). */
@@ -13,7 +13,7 @@ export const createServerSlice: AppSlice<ServerSlice> = (set) => ({
   serverError: null,
   loadHealth: async () => {
     try {
-      const health = await fetchHealth();
+      const health = await (await import('../http/api.ts')).fetchHealth();
       set({ serverVersion: health.version, serverError: null });
     } catch (err) {
       if (!isAbort(err)) set({ serverVersion: null, serverError: errorMessage(err) });

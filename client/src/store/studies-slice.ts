@@ -1,7 +1,10 @@
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { RecordSummary, StudySummary } from '../../../shared/schemas/study.ts';
-import { errorMessage, fetchRecord, fetchRecordPage, fetchStudies, isAbort } from '../http/api.ts';
+import { errorMessage, isAbort } from '../http/request.ts';
 import type { AppSlice } from './types.ts';
+
+// Loaded on first use: the benchmark schemas it parses with are the researcher's, not a participant's, download.
+const api = () => import('../http/api.ts');
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 25;
@@ -71,14 +74,12 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
       const started = generation;
       set({ studiesLoading: true, studiesError: null });
       try {
-        const studies = await fetchStudies();
+        const studies = await (await api()).fetchStudies();
         if (started !== generation) return;
         set({ studies, studiesLoaded: true, studiesLoading: false });
+        // The open study comes from the address (the console's router); a refresh re-reads its records page too.
         const current = get().selectedStudyId;
-        // Keep the open study across refreshes; otherwise open the first so the screen is never a dead end.
-        const next = studies.some((s) => s.id === current) ? current : (studies[0]?.id ?? null);
-        if (next !== current) get().selectStudy(next);
-        else if (next !== null) void get().loadRecords(get().records);
+        if (current !== null && studies.some((x) => x.id === current)) void get().loadRecords(get().records);
       } catch (err) {
         if (started !== generation || get().expireSessionOn(err)) return;
         set({ studiesLoading: false, studiesError: errorMessage(err) });
@@ -86,7 +87,10 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
     },
 
     selectStudy: (studyId) => {
+      // Called on every visit of a study's address: the same study keeps what it has loaded.
+      if (studyId === get().selectedStudyId) return;
       get().closeRecord();
+      get().leaveStudy();
       recordsRequest?.abort();
       set({ selectedStudyId: studyId, records: emptyPage(get().records.limit), recordsError: null, recordsLoading: false });
       if (studyId !== null) void get().loadRecords({ offset: 0, limit: get().records.limit });
@@ -100,7 +104,7 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
       recordsRequest = request;
       set((s) => ({ recordsLoading: true, recordsError: null, records: { ...s.records, offset, limit } }));
       try {
-        const page = await fetchRecordPage(studyId, { offset, limit }, request.signal);
+        const page = await (await api()).fetchRecordPage(studyId, { offset, limit }, request.signal);
         // The study shrank since this page was chosen (re-import): fall back to its last page.
         if (page.items.length === 0 && offset > 0 && page.total > 0) {
           return get().loadRecords({ offset: Math.floor((page.total - 1) / limit) * limit, limit });
@@ -120,7 +124,7 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
       recordRequest = request;
       set({ selectedProblemId: problemId, selectedRecord: null, recordLoading: true, recordError: null });
       try {
-        const record = await fetchRecord(studyId, problemId, request.signal);
+        const record = await (await api()).fetchRecord(studyId, problemId, request.signal);
         set({ selectedRecord: record, recordLoading: false });
       } catch (err) {
         if (isAbort(err) || get().expireSessionOn(err)) return;
@@ -141,6 +145,7 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
       recordRequest?.abort();
       recordRequest = null;
       set(initialData());
+      get().resetResearch();
     },
   };
 };

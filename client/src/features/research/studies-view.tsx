@@ -1,44 +1,36 @@
+import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
 import { useEffect } from 'react';
+import { navigate, usePathname } from '../../app/router.ts';
 import { useAppStore } from '../../store/index.ts';
-import { ErrorAlert } from '../../ui/error-alert.tsx';
-import { RefreshIcon } from '../../ui/icons.tsx';
-import { RecordDetail } from './record-detail.tsx';
-import { RecordTable } from './record-table.tsx';
-import { StudyList } from './study-list.tsx';
+import { consoleRoute } from './console-route.ts';
+import { StudiesPage } from './studies-page.tsx';
+import { StudyPage } from './study/study-page.tsx';
 
-/** The research screen: pick a study, page through its records, open one to see its hidden ground truth. */
+/** The signed-in console: picks the page from the address and keeps the store's open study in step with it. */
 export function StudiesView() {
+  const route = consoleRoute(usePathname());
   const loadStudies = useAppStore((s) => s.loadStudies);
-  const error = useAppStore((s) => s.studiesError);
-  const hasSelection = useAppStore((s) => s.selectedStudyId !== null);
+  const selectStudy = useAppStore((s) => s.selectStudy);
+  const studyId = route.page === 'study' ? route.studyId : null;
 
   useEffect(() => {
     void loadStudies();
   }, [loadStudies]);
 
+  useEffect(() => {
+    selectStudy(studyId);
+  }, [selectStudy, studyId]);
+
+  if (route.page === 'studies') return <StudiesPage />;
+  if (route.page === 'study') return <StudyPage tab={route.tab} />;
   return (
-    <Stack spacing={3}>
-      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
-        <Typography variant="h2" component="h2">
-          Studies
-        </Typography>
-        <Button
-          variant="outlined"
-          size="small"
-          startIcon={<RefreshIcon />}
-          onClick={() => void loadStudies()}
-          // Not disabled while loading: disabling the focused button would drop keyboard focus.
-        >
-          Refresh
-        </Button>
-      </Stack>
-      {error && <ErrorAlert title="Could not load studies" message={error} onRetry={() => void loadStudies()} />}
-      <StudyList />
-      {hasSelection && <RecordTable />}
-      <RecordDetail />
+    <Stack spacing={2} sx={{ maxWidth: 640 }}>
+      <Alert severity="warning">There is no page at this address.</Alert>
+      <Button variant="outlined" onClick={() => navigate('/')} sx={{ alignSelf: 'flex-start' }}>
+        Go to the studies
+      </Button>
     </Stack>
   );
 }

@@ -1,4 +1,5 @@
 import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardActionArea from '@mui/material/CardActionArea';
 import CardContent from '@mui/material/CardContent';
@@ -7,19 +8,21 @@ import Grid from '@mui/material/Grid';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import type { MouseEvent } from 'react';
 import type { StudySummary } from '../../../../shared/schemas/study.ts';
+import { navigate } from '../../app/router.ts';
 import { useAppStore } from '../../store/index.ts';
+import { studyPath } from './console-route.ts';
+import { plural } from './format.ts';
 
 const cardSize = { xs: 12, sm: 6, md: 4, lg: 3 } as const;
 
-/** The studies as selectable cards; the selected one drives the record table below. */
-export function StudyList() {
+/** The studies as cards; each opens its study's pages. */
+export function StudyList({ onImport }: { onImport: () => void }) {
   const studies = useAppStore((s) => s.studies);
   const loaded = useAppStore((s) => s.studiesLoaded);
   const loading = useAppStore((s) => s.studiesLoading);
   const failed = useAppStore((s) => s.studiesError !== null);
-  const selectedId = useAppStore((s) => s.selectedStudyId);
-  const selectStudy = useAppStore((s) => s.selectStudy);
 
   // Before the first answer, show placeholders rather than the empty state, which would otherwise flash on start.
   if (!loaded && (loading || !failed)) {
@@ -36,8 +39,8 @@ export function StudyList() {
   if (!loaded) return null;
   if (studies.length === 0) {
     return (
-      <Alert severity="info" variant="outlined">
-        No studies yet — import one with <code>prefdisco import FILE --study NAME</code>
+      <Alert severity="info" variant="outlined" action={<Button color="inherit" size="small" onClick={onImport}>Import benchmark…</Button>}>
+        No studies yet. Import a benchmark file here, or with <code>prefdisco import FILE --study NAME</code>.
       </Alert>
     );
   }
@@ -45,24 +48,25 @@ export function StudyList() {
     <Grid container spacing={2} component="ul" sx={{ listStyle: 'none', p: 0, m: 0 }} aria-label="Studies">
       {studies.map((study) => (
         <Grid key={study.id} size={cardSize} component="li">
-          <StudyCard study={study} selected={study.id === selectedId} onSelect={() => selectStudy(study.id)} />
+          <StudyCard study={study} />
         </Grid>
       ))}
     </Grid>
   );
 }
 
-interface StudyCardProps {
-  study: StudySummary;
-  selected: boolean;
-  onSelect: () => void;
-}
-
-function StudyCard({ study, selected, onSelect }: StudyCardProps) {
+function StudyCard({ study }: { study: StudySummary }) {
   const created = new Date(study.createdAt);
+  const href = studyPath(study.id);
+  // A real link (open in a new tab works); a plain click stays in this page.
+  const open = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    navigate(href);
+  };
   return (
-    <Card sx={{ height: '100%', borderColor: selected ? 'primary.main' : undefined, borderWidth: selected ? 2 : 1 }}>
-      <CardActionArea onClick={onSelect} aria-pressed={selected} sx={{ height: '100%', alignItems: 'flex-start' }}>
+    <Card sx={{ height: '100%' }}>
+      <CardActionArea component="a" href={href} onClick={open} sx={{ height: '100%', alignItems: 'flex-start' }}>
         {/* A button may only hold phrasing content, so everything inside renders as spans. */}
         <CardContent component="span" sx={{ display: 'block' }}>
           <Typography variant="h3" component="span" gutterBottom sx={{ display: 'block', overflowWrap: 'anywhere' }}>
@@ -87,8 +91,4 @@ function StudyCard({ study, selected, onSelect }: StudyCardProps) {
       </CardActionArea>
     </Card>
   );
-}
-
-function plural(n: number, noun: string): string {
-  return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,29 @@
+import { useEffect, useRef } from 'react';
+import { useAppStore } from '../../store/index.ts';
+import { awaitingTurnOf } from '../../store/play-log.ts';
+import { Composer } from './composer.tsx';
+
+/** The composer wired to the episode: the draft survives reloads, and focus returns to it when a question arrives. */
+export function LiveComposer() {
+  const draft = useAppStore((s) => s.draft);
+  const setDraft = useAppStore((s) => s.setDraft);
+  const sendReply = useAppStore((s) => s.sendReply);
+  const awaiting = useAppStore((s) => awaitingTurnOf(s.playLog.events));
+  const sending = useAppStore((s) => s.outbox.length > 0);
+  const online = useAppStore((s) => s.connection === 'connected');
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    // A new question: put the caret in the box, unless the actor is busy elsewhere on the page (tagging, reading).
+    const active = document.activeElement;
+    if (awaiting !== null && (active === document.body || active === null)) input.current?.focus();
+  }, [awaiting]);
+
+  const canSend = awaiting !== null && !sending;
+  const hint = sending
+    ? online ? 'Sending your reply…' : 'Your reply will be sent when the connection is back.'
+    : awaiting === null
+      ? 'Wait for the model’s question. You can start typing already.'
+      : 'Enter sends · Shift+Enter for a new line';
+  return <Composer value={draft} onChange={setDraft} onSend={sendReply} canSend={canSend} hint={hint} inputRef={input} />;
+}

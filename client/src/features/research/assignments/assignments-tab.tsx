@@ -1,0 +1,103 @@
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import LinearProgress from '@mui/material/LinearProgress';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useEffect, type ReactNode } from 'react';
+import type { AssignmentProgress } from '../../../../../shared/schemas/live-study.ts';
+import { useAppStore } from '../../../store/index.ts';
+import { dataFor } from '../../../store/loadable.ts';
+import { count, pct, shortId } from '../format.ts';
+import { LoadState } from '../load-state.tsx';
+import { ProgressTable, type Column } from './progress-table.tsx';
+
+type Play = AssignmentProgress['plays'][number];
+type Candidate = AssignmentProgress['candidates'][number];
+type Rater = AssignmentProgress['raters'][number];
+
+function Bar({ done, of, label }: { done: number; of: number; label: string }) {
+  const value = of > 0 ? Math.min(100, (done / of) * 100) : 0;
+  return (
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', minWidth: 140 }}>
+      <LinearProgress variant="determinate" value={value} aria-label={label} aria-valuetext={`${done} of ${of}`} sx={{ flexGrow: 1, height: 6, borderRadius: 3 }} />
+      <span>
+        {done}/{of}
+      </span>
+    </Stack>
+  );
+}
+
+const PLAY_COLUMNS: Column<Play>[] = [
+  { label: 'Record', cell: (p) => <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>{p.problemId}</Box> },
+  { label: 'Model', cell: (p) => p.model },
+  { label: 'Completed plays', cell: (p) => <Bar done={p.completed} of={p.quota} label={`Plays of ${p.problemId} with ${p.model}`} /> },
+  { label: 'In progress', align: 'right', cell: (p) => p.active },
+];
+
+function candidateColumns(k: number): Column<Candidate>[] {
+  return [
+    { label: 'Answer', cell: (c) => <Box component="span" sx={{ fontFamily: 'monospace' }} title={c.itemId}>{shortId(c.itemId)}</Box> },
+    { label: 'Record', cell: (c) => <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>{c.problemId}</Box> },
+    { label: 'Source episode', cell: (c) => (c.isGold ? <Chip size="small" color="secondary" label="gold item" /> : c.sourceEpisodeId ? shortId(c.sourceEpisodeId, 12) : '—') },
+    { label: 'Ratings', cell: (c) => (c.isGold ? count(c.rated) : <Bar done={c.rated} of={k} label={`Ratings of answer ${c.itemId}`} />) },
+    { label: 'Being rated', align: 'right', cell: (c) => c.active },
+  ];
+}
+
+const RATER_COLUMNS: Column<Rater>[] = [
+  { label: 'Participant', cell: (r) => <Box component="span" sx={{ fontFamily: 'monospace' }} title={r.participantId}>{shortId(r.participantId, 12)}</Box> },
+  { label: 'Rated', align: 'right', cell: (r) => r.rated },
+  { label: 'In hand', align: 'right', cell: (r) => r.active },
+  { label: 'Attention checks passed', align: 'right', cell: (r) => (r.attentionChecked === 0 ? '—' : `${r.attentionPassed}/${r.attentionChecked} (${pct(r.attentionPassed / r.attentionChecked, 0)})`) },
+];
+
+/** Who has played and rated what: per record (plays), per answer (ratings towards k), per rater. */
+export function AssignmentsTab() {
+  const studyId = useAppStore((s) => s.selectedStudyId);
+  const loadable = useAppStore((s) => s.assignments);
+  const load = useAppStore((s) => s.loadAssignments);
+  const poll = useAppStore((s) => s.pollAssignments);
+  const data = dataFor(loadable, studyId);
+
+  useEffect(() => {
+    if (studyId !== null) void load();
+  }, [studyId, load]);
+  useEffect(() => poll(), [poll]);
+
+  const sum = (xs: { completed?: number; rated?: number }[], key: 'completed' | 'rated') => xs.reduce((n, x) => n + (x[key] ?? 0), 0);
+  return (
+    <LoadState what="the assignments" loading={loadable.loading} error={loadable.error} loaded={data !== null} empty={false} emptyText="" onRetry={() => void load()}>
+      {data && (
+        <Stack spacing={3}>
+          <Section title="Plays per record" summary={`${count(sum(data.plays, 'completed'))} of ${count(data.plays.reduce((n, p) => n + p.quota, 0))} plays completed · ${count(data.plays.reduce((n, p) => n + p.active, 0))} in progress`}>
+            <ProgressTable label="Plays per record and model" rows={data.plays} rowKey={(p) => `${p.problemId}|${p.model}`} columns={PLAY_COLUMNS}
+              empty="No play units: open the study (with a model under test, in the discovery condition) to create them." />
+          </Section>
+          <Section title="Ratings per answer" summary={`k = ${data.raterOverlap} raters per answer · ${count(data.candidates.filter((c) => !c.isGold && c.rated >= data.raterOverlap).length)} of ${count(data.candidates.filter((c) => !c.isGold).length)} answers fully rated`}>
+            <ProgressTable label="Ratings per answer" rows={data.candidates} rowKey={(c) => c.itemId} columns={candidateColumns(data.raterOverlap)}
+              empty="No answers to rate yet. Finished live sessions add theirs automatically." />
+          </Section>
+          <Section title="Raters" summary={`${count(data.raters.length)} raters · ${count(sum(data.raters, 'rated'))} ratings`}>
+            <ProgressTable label="Raters" rows={data.raters} rowKey={(r) => r.participantId} columns={RATER_COLUMNS} empty="No rater has started yet." />
+          </Section>
+        </Stack>
+      )}
+    </LoadState>
+  );
+}
+
+function Section({ title, summary, children }: { title: string; summary: string; children: ReactNode }) {
+  return (
+    <Stack spacing={1} component="section" aria-label={title}>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'baseline', flexWrap: 'wrap' }}>
+        <Typography variant="h3" component="h2">
+          {title}
+        </Typography>
+        <Typography variant="body2" color="text.secondary">
+          {summary}
+        </Typography>
+      </Stack>
+      {children}
+    </Stack>
+  );
+}

@@ -1,0 +1,54 @@
+import type { StudyResults } from '../../../http/research-schemas.ts';
+
+type Group = StudyResults['metrics']['groups'][number];
+type Condition = Group['conditions'][number];
+type Discovery = Group['discovery'][number];
+
+export interface ResultRow {
+  key: string;
+  model: string;
+  condition: Condition['condition'];
+  /** Who filled the user seat, in words: a person, the live twin, a simulated user type, or nobody. */
+  user: string;
+  userKind: 'human' | 'simulated' | 'none';
+  metrics: Condition;
+  /** Paired comparison with baseline and oracle (discovery rows only). */
+  paired: Discovery | null;
+}
+
+function user(condition: Condition): Pick<ResultRow, 'user' | 'userKind'> {
+  if (condition.condition !== 'discovery') return { user: '—', userKind: 'none' };
+  if (condition.userType === 'human') return { user: 'human (persona actor)', userKind: 'human' };
+  if (condition.userType === 'twin') return { user: 'simulated (live twin)', userKind: 'simulated' };
+  return { user: `simulated (${condition.userType})`, userKind: 'simulated' };
+}
+
+/** The groups of one scope (a task, or '*' pooled) as table rows: model × condition × user type. */
+export function resultRows(results: StudyResults, task: string): ResultRow[] {
+  return results.metrics.groups
+    .filter((g) => g.task === task)
+    .flatMap((g) =>
+      g.conditions
+        .filter((c) => c.n > 0)
+        .map((c) => ({
+          key: `${g.model}|${c.condition}|${c.userType}`,
+          model: g.model,
+          condition: c.condition,
+          ...user(c),
+          metrics: c,
+          paired: c.condition === 'discovery' ? (g.discovery.find((d) => d.userType === c.userType) ?? null) : null,
+        })),
+    );
+}
+
+/** Tasks present in the results, for the scope picker ('*' = pooled, listed first). */
+export function resultTasks(results: StudyResults): string[] {
+  const tasks = [...new Set(results.metrics.groups.map((g) => g.task))].filter((t) => t !== '*').sort();
+  return ['*', ...tasks];
+}
+
+export const CONDITION_LABELS: Record<Condition['condition'], string> = {
+  baseline: 'Baseline (no_prompt)',
+  oracle: 'Oracle (persona_known)',
+  discovery: 'Discovery (infer_persona)',
+};

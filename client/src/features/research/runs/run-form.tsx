@@ -1,0 +1,120 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControl from '@mui/material/FormControl';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import FormGroup from '@mui/material/FormGroup';
+import FormHelperText from '@mui/material/FormHelperText';
+import FormLabel from '@mui/material/FormLabel';
+import Grid from '@mui/material/Grid';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useState, type FormEvent } from 'react';
+import { MODES, type Mode } from '../../../../../shared/schemas/evaluation.ts';
+import { StartRunBodySchema } from '../../../../../shared/schemas/research.ts';
+import { useAppStore } from '../../../store/index.ts';
+import { ModelField } from '../model-field.tsx';
+import { MODE_LABELS, USER_TYPE_LABELS, USER_TYPES, blankForm, toBody, type RunForm as Form } from './run-form-model.ts';
+
+/** Starts a batch run over the study's records, with the CLI's options and defaults. */
+export function RunForm() {
+  const start = useAppStore((s) => s.startRun);
+  const starting = useAppStore((s) => s.runStarting);
+  const startError = useAppStore((s) => s.runStartError);
+  const focusRun = useAppStore((s) => s.focusRun);
+  const firstModel = useAppStore((s) => s.declaredModels?.find((m) => m.available)?.name ?? 'scripted');
+  const [form, setForm] = useState<Form>(blankForm);
+  const [errors, setErrors] = useState<string[]>([]);
+  // Untouched model fields follow the first usable declared model, which may arrive after the form.
+  const model = form.model ?? firstModel;
+  const judge = form.judge ?? firstModel;
+  const discovery = form.modes.includes('infer_persona');
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const toggle = <T extends string>(list: T[], item: T, on: boolean): T[] => (on ? [...list, item] : list.filter((x) => x !== item));
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const parsed = StartRunBodySchema.safeParse(toBody({ ...form, model, judge }));
+    if (!parsed.success) {
+      setErrors(parsed.error.issues.map((i) => `${i.path.join('.') || 'run'}: ${i.message}`));
+      return;
+    }
+    setErrors([]);
+    await start(parsed.data);
+  };
+
+  return (
+    <Paper variant="outlined" component="form" noValidate aria-label="Start a batch run" onSubmit={(e) => void submit(e)} sx={{ p: 2 }}>
+      <Stack spacing={2}>
+        <div>
+          <Typography variant="h3" component="h2">
+            Start a batch run
+          </Typography>
+          <Typography variant="body2" color="text.secondary">
+            Every record of the study (or the first N) in each chosen condition, with a simulated user. Same as <code>prefdisco run</code>.
+          </Typography>
+        </div>
+        <Grid container spacing={2}>
+          <Grid size={{ xs: 12, md: 4 }}>
+            <ModelField label="Model under test" value={model} onChange={(v) => set('model', v)} required />
+          </Grid>
+          <Grid size={{ xs: 12, md: 4 }}>
+            <ModelField label="Judge" value={judge} onChange={(v) => set('judge', v)} required />
+          </Grid>
+          <Grid size={{ xs: 12, md: 4 }}>
+            <ModelField label="Simulated user" value={form.simulator} onChange={(v) => set('simulator', v)} helperText="Empty: the judge model" />
+          </Grid>
+        </Grid>
+        <Stack direction={{ xs: 'column', md: 'row' }} spacing={3}>
+          <FormControl component="fieldset" error={form.modes.length === 0}>
+            <FormLabel component="legend">Conditions</FormLabel>
+            <FormGroup row>
+              {MODES.map((m: Mode) => (
+                <FormControlLabel key={m} label={MODE_LABELS[m]} control={
+                  <Checkbox checked={form.modes.includes(m)} onChange={(e) => set('modes', toggle(form.modes, m, e.target.checked))} />
+                } />
+              ))}
+            </FormGroup>
+            {form.modes.length === 0 && <FormHelperText>Choose at least one</FormHelperText>}
+          </FormControl>
+          <FormControl component="fieldset" disabled={!discovery}>
+            <FormLabel component="legend">Simulated user types (discovery)</FormLabel>
+            <FormGroup row>
+              {USER_TYPES.map((u) => (
+                <FormControlLabel key={u} label={USER_TYPE_LABELS[u]} control={
+                  <Checkbox checked={form.userTypes.includes(u)} onChange={(e) => set('userTypes', toggle(form.userTypes, u, e.target.checked))} />
+                } />
+              ))}
+            </FormGroup>
+          </FormControl>
+        </Stack>
+        <Grid container spacing={2}>
+          {([
+            ['maxProblems', 'Max problems', 'Empty: all records'],
+            ['concurrency', 'Concurrency', 'Episodes at a time (1–256)'],
+            ['maxTurns', 'Max turns', 'Questions before the forced answer'],
+            ['seed', 'Seed', 'Same seed and options resume a run'],
+          ] as const).map(([key, label, help]) => (
+            <Grid key={key} size={{ xs: 6, md: 3 }}>
+              <TextField fullWidth type="number" label={label} value={form[key]} onChange={(e) => set(key, e.target.value)} helperText={help} />
+            </Grid>
+          ))}
+        </Grid>
+        {errors.length > 0 && <Alert severity="error">Not started: {errors.join('; ')}</Alert>}
+        {startError && (
+          <Alert
+            severity="error"
+            action={startError.runId ? <Button color="inherit" size="small" onClick={() => focusRun(startError.runId)}>Show that run</Button> : undefined}
+          >
+            Not started: {startError.message}
+          </Alert>
+        )}
+        <Button type="submit" variant="contained" loading={starting} sx={{ alignSelf: 'flex-start' }}>
+          Start run
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,41 @@
+import Button from '@mui/material/Button';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { useAppStore } from '../../store/index.ts';
+import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { RefreshIcon } from '../../ui/icons.tsx';
+import { ImportDialog } from './import/import-dialog.tsx';
+import { StudyList } from './study-list.tsx';
+
+/** The console's home: every study as a card, and importing a benchmark file into a new or existing study. */
+export function StudiesPage() {
+  const loadStudies = useAppStore((s) => s.loadStudies);
+  const error = useAppStore((s) => s.studiesError);
+  const [importing, setImporting] = useState(false);
+
+  return (
+    <Stack spacing={3}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }} useFlexGap>
+        <Typography variant="h2" component="h1" sx={{ flexGrow: 1 }}>
+          Studies
+        </Typography>
+        <Button variant="contained" size="small" onClick={() => setImporting(true)}>
+          Import benchmark…
+        </Button>
+        <Button
+          variant="outlined"
+          size="small"
+          startIcon={<RefreshIcon />}
+          onClick={() => void loadStudies()}
+          // Not disabled while loading: disabling the focused button would drop keyboard focus.
+        >
+          Refresh
+        </Button>
+      </Stack>
+      {error && <ErrorAlert title="Could not load studies" message={error} onRetry={() => void loadStudies()} />}
+      <StudyList onImport={() => setImporting(true)} />
+      <ImportDialog open={importing} onClose={() => setImporting(false)} />
+    </Stack>
+  );
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { RunInfo, StartRunBody } from '../../../shared/schemas/research.ts';
+import {
+  LiveEpisodeSchema,
+  ModelInfoSchema,
+  RunSchema,
+  StudyResultsSchema,
+  type EpisodeStatus,
+  type LiveEpisode,
+  type ModelInfo,
+  type StudyResults,
+} from './research-schemas.ts';
+import { ApiError, getJson, postJson } from './request.ts';
+
+/** Batch runs, the live monitor, results, exports and the declared models (docs/researcher-api.md). */
+
+const study = (studyId: string): string => `/api/studies/${encodeURIComponent(studyId)}`;
+const run = (runId: string): string => `/api/runs/${encodeURIComponent(runId)}`;
+
+const RunResponse = z.object({ run: RunSchema });
+const RunsResponse = z.object({ runs: z.array(RunSchema) });
+const StartedResponse = z.object({ runId: z.string(), resumedFrom: z.string().nullable(), run: RunSchema });
+
+export async function fetchModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+  return (await getJson('/api/models', z.object({ models: z.array(ModelInfoSchema) }), signal)).models;
+}
+
+export async function fetchRuns(studyId: string, signal?: AbortSignal): Promise<RunInfo[]> {
+  return (await getJson(`${study(studyId)}/runs`, RunsResponse, signal)).runs;
+}
+
+export async function fetchRun(runId: string, signal?: AbortSignal): Promise<RunInfo> {
+  return (await getJson(run(runId), RunResponse, signal)).run;
+}
+
+export function startRun(studyId: string, body: StartRunBody): Promise<z.infer<typeof StartedResponse>> {
+  return postJson(`${study(studyId)}/runs`, body, StartedResponse);
+}
+
+export async function cancelRun(runId: string): Promise<RunInfo> {
+  return (await postJson(`${run(runId)}/cancel`, {}, RunResponse)).run;
+}
+
+export async function fetchLiveEpisodes(studyId: string, status: EpisodeStatus | null, signal?: AbortSignal): Promise<LiveEpisode[]> {
+  const query = status ? `?status=${status}` : '';
+  return (await getJson(`${study(studyId)}/live-episodes${query}`, z.object({ episodes: z.array(LiveEpisodeSchema) }), signal)).episodes;
+}
+
+export function fetchResults(studyId: string, signal?: AbortSignal): Promise<StudyResults> {
+  return getJson(`${study(studyId)}/results`, StudyResultsSchema, signal);
+}
+
+/**
+ * The agreement report as plain JSON sections, or null when this server has no such route yet (404 without a study
+ * error). The dashboard that reads it properly comes later; for now its sections are shown as tables.
+ */
+export async function fetchAgreement(studyId: string, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+  try {
+    return await getJson(`${study(studyId)}/agreement`, z.record(z.string(), z.unknown()), signal);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && err.message.startsWith('no route')) return null;
+    throw err;
+  }
+}

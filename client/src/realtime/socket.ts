@@ -1,0 +1,64 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack } from '../../../shared/protocol/acks.ts';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol/events.ts';
+
+/**
+ * The one Socket.IO connection of a participant's tab. Created on first use (researcher pages never open it), not
+ * connected until the store says so. Store actions send requests through `request`; only socket-binding.ts listens.
+ */
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let socket: AppSocket | null = null;
+
+export function getSocket(): AppSocket {
+  socket ??= io({
+    autoConnect: false,
+    withCredentials: true,
+    // The server refuses a tab that speaks an older protocol (`unsupported_protocol`), so it is told to reload.
+    auth: { protocolVersion: PROTOCOL_VERSION },
+  });
+  return socket;
+}
+
+type Requests = ClientToServerEvents;
+export type RequestName = keyof Requests;
+export type PayloadOf<E extends RequestName> = Parameters<Requests[E]>[0];
+type AckOf<E extends RequestName> = Parameters<Parameters<Requests[E]>[1]>[0];
+/** The server's ack, or a local failure: no answer in time, or no connection to send on. */
+export type RequestResult<E extends RequestName> = AckOf<E> | { ok: false; error: 'timeout' | 'offline'; issues?: undefined };
+
+type LooseEmit = (event: string, payload: unknown, ack: (err: Error | null, result: Ack<unknown>) => void) => void;
+
+/**
+ * Sends a request and resolves with its ack. Nothing is buffered while offline: callers that must deliver (replies)
+ * keep their own outbox and send again on reconnect, which the server makes idempotent.
+ */
+export function request<E extends RequestName>(event: E, payload: PayloadOf<E>, timeoutMs = 15_000): Promise<RequestResult<E>> {
+  const s = getSocket();
+  if (!s.connected) return Promise.resolve({ ok: false, error: 'offline' });
+  return new Promise((resolve) => {
+    // Socket.IO's typed emit cannot follow a generic event name; the event map above keeps callers typed.
+    const timed = s.timeout(timeoutMs);
+    const emit = timed.emit.bind(timed) as unknown as LooseEmit;
+    emit(event, payload, (err, result) => {
+      resolve(err ? { ok: false, error: 'timeout' } : (result as RequestResult<E>));
+    });
+  });
+}
+
+/** A sentence for a failed ack: the server's own message when it sent one. */
+export function ackMessage(result: { ok: false; error: string; issues?: { message: string }[] | undefined }): string {
+  const detail = result.issues?.map((i) => i.message).filter((m) => m !== '').join('; ');
+  if (detail) return detail;
+  switch (result.error) {
+    case 'timeout':
+      return 'The server did not answer in time.';
+    case 'offline':
+      return 'There is no connection to the server right now.';
+    case 'unauthenticated':
+      return 'Your session has ended. Open your invitation link again.';
+    default:
+      return `The server refused the request (${result.error}).`;
+  }
+}

@@ -1,0 +1,194 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../server/config.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
+import { serveProcess, type ServedApp } from '../support/serve-process.ts';
+import { tempDir, writeFile } from '../support/temp-files.ts';
+import { gzipBytes, recordScripts } from './support/js-weight.ts';
+import { openLiveStudy, waitForCandidates, type OpenedStudy } from './support/live-study-setup.ts';
+import { pacedAssistant } from './support/paced-assistant.ts';
+import { acceptConsent, criterionCount, scoreWithKeyboard } from './support/participant-steps.ts';
+
+const dir = tempDir();
+const shots = process.env.E2E_SCREENSHOT_DIR ?? dir;
+const clientDir = process.env.PREFDISCO_CLIENT_DIR ?? join(PROJECT_ROOT, 'dist', 'client');
+const admin = { username: 'admin', password: 'a long enough password' };
+const FIRST_PAGE_BUDGET = 300 * 1024;
+// A distinctive name, so the blinding check below cannot miss it (or trip over a word that contains it).
+const MODEL = 'paced-mut-7f3';
+let models: FakeOpenAiServer;
+let served: ServedApp;
+let browser: Browser;
+let study: OpenedStudy;
+let serverEnv: Record<string, string>;
+
+beforeAll(async () => {
+  models = await startFakeOpenAiServer();
+  // Each model turn streams in 50 pieces, 100 ms apart (5 s): time enough to reload the page mid-turn.
+  models.respondWith(pacedAssistant({ chunks: 50, chunkDelayMs: 100 }));
+  const modelsFile = writeFile(dir, 'models.json', JSON.stringify({ models: [
+    { name: MODEL, provider: 'openai-compatible', model: MODEL, baseUrl: models.baseUrl, maxRetries: 1, retryBaseDelayMs: 10 },
+  ] }));
+  serverEnv = {
+    PREFDISCO_DB: join(dir, 'journey.sqlite'), PREFDISCO_MODELS_FILE: modelsFile,
+    PREFDISCO_ADMIN_USERNAME: admin.username, PREFDISCO_ADMIN_PASSWORD: admin.password,
+  };
+  served = await serveProcess(serverEnv);
+  study = await openLiveStudy(served.url, admin, MODEL);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  expect(await served?.stop()).toBe(0);
+  await models?.close();
+});
+
+const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(shots, name), animations: 'disabled' });
+const questions = (page: Page) => page.getByRole('article', { name: /^Question \d/ });
+const replies = (page: Page) => page.getByRole('article').filter({ hasText: /^You, as / });
+
+async function reply(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel('Your reply');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+describe('participants in the browser', () => {
+  it('an actor joins, practises, plays the whole episode (reloading mid-stream), self-rates and gets the code; a rater rates blind', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const scripts = recordScripts(page);
+
+    // The invitation link, as Prolific opens it.
+    await page.goto(`${served.url}/join/${study.actorCode}?PROLIFIC_PID=5f0c1a2b3c4d5e6f7a8b9c0d&STUDY_ID=s1&SESSION_ID=x1`);
+    await page.getByRole('heading', { name: /Information and consent/ }).waitFor();
+    // A participant's first page never loads the researcher console; its JavaScript stays small.
+    const weight = gzipBytes(clientDir, scripts());
+    console.info(`participant first page: ${(weight.total / 1024).toFixed(1)} KB of JS (gzip)`, weight.files);
+    expect(weight.files.some((f) => f.path.includes('researcher-console'))).toBe(false);
+    expect(weight.total).toBeLessThan(FIRST_PAGE_BUDGET);
+    expect(page.url()).toContain('PROLIFIC_PID=5f0c1a2b3c4d5e6f7a8b9c0d');
+    await shot(page, 'join-consent.png');
+    await acceptConsent(page);
+
+    await page.getByRole('heading', { name: 'You will play a person chatting with an AI model' }).waitFor();
+    await shot(page, 'instructions.png');
+    await page.getByRole('button', { name: 'Try a practice round' }).click();
+
+    // Practice: two canned questions answered in the browser, then on to the real task.
+    for (const text of ['Just the result, please.', 'No strong feelings about that.']) {
+      await page.getByText('Your turn').waitFor();
+      await reply(page, text);
+    }
+    await page.getByText('Practice done').waitFor();
+    await shot(page, 'practice.png');
+    await page.getByRole('button', { name: 'Start the real task' }).click();
+    await page.waitForURL(/\/play$/);
+
+    // Live play. The study's instructions sit beside the chat; the protocol lines never show.
+    await page.getByText('Play the persona as naturally as you can').waitFor();
+    await questions(page).first().waitFor({ timeout: 20_000 });
+    await reply(page, 'I know the shape from my hives, not the maths.');
+
+    // Reload while the second question streams: the conversation is intact and the turn continues.
+    const streaming = page.locator('article[aria-busy="true"]').filter({ hasText: 'picture' });
+    await streaming.waitFor({ timeout: 20_000 });
+    await shot(page, 'play-mid-stream.png');
+    await page.reload();
+    await page.getByText(/regular hexagon/i).first().waitFor();
+    // Still streaming after the reload: the server's buffer of the turn, then the chunks that follow it.
+    await streaming.waitFor();
+    await expect(replies(page).count()).resolves.toBe(1);
+    await questions(page).nth(1).waitFor({ timeout: 20_000 });
+    await expect(questions(page).nth(1).textContent()).resolves.toContain('picture described in words');
+    await expect(questions(page).count()).resolves.toBe(2);
+    expect(await page.getByText('###').count()).toBe(0);
+
+    // Tag a question with one key, then answer the rest.
+    await questions(page).nth(1).focus();
+    await page.keyboard.press('1');
+    await expect.poll(() => questions(page).nth(1).getByRole('button', { name: /Relevant/, pressed: true }).count()).toBe(1);
+    await reply(page, 'A picture first, please.');
+    await questions(page).nth(2).waitFor({ timeout: 20_000 });
+    await reply(page, 'My bees build hexagons.');
+    await page.getByRole('button', { name: 'Rate the answer' }).waitFor({ timeout: 20_000 });
+    await expect(replies(page).count()).resolves.toBe(3);
+    // The button has focus: Enter goes on to the self-rating.
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/rate$/);
+
+    // Self-rating from the keyboard.
+    const criteria = await criterionCount(page);
+    expect(criteria).toBeGreaterThan(0);
+    await scoreWithKeyboard(page, Array.from({ length: criteria }, (_, i) => 1 + (i % 4)), 'y');
+    await expect(page.locator('[data-scale="0"] input:checked').inputValue()).resolves.toBe('2');
+    await shot(page, 'self-rating.png');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/done$/);
+    await page.getByText('DONE123').waitFor();
+    await shot(page, 'completion.png');
+    // A reload keeps the code on screen.
+    await page.reload();
+    await page.getByText('DONE123').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // A rater, in a browser of their own, rates the answers blind: the live one and its simulated twin.
+    await waitForCandidates(served.url, study, 2);
+    const raterContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const rater = await raterContext.newPage();
+    rater.on('pageerror', (e) => errors.push(e.message));
+    await rater.goto(`${served.url}/join/${study.raterCode}?PROLIFIC_PID=60aa1b2c3d4e5f6a7b8c9d0e`);
+    await acceptConsent(rater);
+    await rater.getByRole('button', { name: 'Start rating' }).click();
+    await rater.waitForURL(/\/rate$/);
+    for (let item = 0; item < 2; item++) {
+      await rater.getByRole('heading', { name: /Rate this answer for the person who asked/ }).waitFor();
+      await rater.getByText(/27√3/).first().waitFor();
+      const body = (await rater.locator('body').textContent()) ?? '';
+      for (const secret of [MODEL, 'scripted', 'simulat', 'twin', 'infer_persona', '###']) expect(body).not.toContain(secret);
+      if (item === 0) await shot(rater, 'rater-item.png');
+      await scoreWithKeyboard(rater, Array.from({ length: await criterionCount(rater) }, () => 3), item === 0 ? 'y' : 'n');
+      await rater.keyboard.press('Enter');
+      await rater.getByText(item === 0 ? '1 of 20 rated' : /nothing left for you to rate/).waitFor();
+    }
+    await rater.waitForURL(/\/done$/);
+    await shot(rater, 'rater-done.png');
+    expect(errors).toEqual([]);
+    await raterContext.close();
+  }, 240_000);
+
+  it('a reply typed while the server is down is kept, and sent once it is back (phone-sized screen)', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${served.url}/join/${study.actorCode}?PROLIFIC_PID=6b1c2d3e4f5a6b7c8d9e0f1a`);
+    await acceptConsent(page);
+    await page.getByRole('button', { name: 'Try a practice round' }).click();
+    await page.getByRole('button', { name: 'Go to the real task' }).click();
+    await page.waitForURL(/\/play$/);
+    await questions(page).first().waitFor({ timeout: 20_000 });
+
+    // The server crashes; the page says so and keeps what the actor sends meanwhile.
+    const port = new URL(served.url).port;
+    expect(await served.stop('SIGKILL')).toBeNull();
+    await page.getByText(/Connection lost/).waitFor();
+    await reply(page, 'Numbers scare me a little.');
+    await page.getByText(/will be sent automatically/).waitFor();
+    await shot(page, 'play-phone-offline.png');
+
+    // Back on the same address: the reply goes out by itself, is stored once, and the model carries on.
+    served = await serveProcess({ ...serverEnv, PREFDISCO_PORT: port });
+    await page.getByText(/Connection lost/).waitFor({ state: 'detached', timeout: 20_000 });
+    await questions(page).nth(1).waitFor({ timeout: 30_000 });
+    await expect(replies(page).count()).resolves.toBe(1);
+    await expect(replies(page).first().textContent()).resolves.toContain('Numbers scare me a little.');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
