@@ -8,6 +8,7 @@ import { actorsFor, forkTs, joinAll, phaseMetrics, runPhase, type PlayPattern } 
 import { serveEnv, startServer } from './support/live-server-process.ts';
 import { prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
 import { verifyLiveRun } from './support/live-verify.ts';
+import { benchConfig } from './support/bench-config.ts';
 
 /**
  * Live play under load (`npm run bench:live`): `prefdisco serve` with the model under test streaming at ~20 chunks/s
@@ -27,7 +28,7 @@ const QUESTIONS = 3;
 const SAMPLE_RECORDS = 64;
 
 function sizes(): number[] {
-  const list = (process.env.BENCH_LIVE_SESSIONS ?? '50').split(',').map((s) => Number(s.trim()));
+  const list = benchConfig().liveSessions;
   if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 5000)) throw new Error('BENCH_LIVE_SESSIONS: whole numbers from 1 to 5000, comma-separated');
   return list;
 }
@@ -90,7 +91,7 @@ async function runSize(workDir: string, n: number, pattern: PlayPattern): Promis
 }
 
 export async function liveBench(workDir: string): Promise<BenchResult> {
-  const pattern: PlayPattern = { episodes: Number(process.env.BENCH_LIVE_EPISODES ?? 2), thinkMinMs: 1000, thinkMaxMs: 2000, rampMs: 3000, seed: 42 };
+  const pattern: PlayPattern = { episodes: benchConfig().liveEpisodes, thinkMinMs: 1000, thinkMaxMs: 2000, rampMs: 3000, seed: 42 };
   const metrics: Record<string, number> = {};
   const targets: Record<string, number> = {};
   const list = sizes();

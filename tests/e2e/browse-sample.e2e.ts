@@ -9,10 +9,11 @@ import { writeBrokenBenchmark, writeSmallBenchmark } from './support/benchmark-f
 import { openStudy, openTab, shot } from './support/console-pages.ts';
 import { playOneReply } from './support/live-actor.ts';
 import { createFirstAccount, setupCard, signIn, signInCard, type Credentials } from './support/researcher-forms.ts';
+import { e2eSettings } from '../support/test-env.ts';
 
 const dir = tempDir();
 // Screenshots go to the temporary directory, or to E2E_SCREENSHOT_DIR to keep them for a look.
-const shots = process.env.E2E_SCREENSHOT_DIR ?? dir;
+const shots = e2eSettings(dir).screenshotDir;
 const researcher: Credentials = { username: 'researcher', password: 'correct horse battery' };
 const PROLIFIC = '?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}';
 let served: ServedApp;

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../server/config.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { serveProcess, type ServedApp } from '../support/serve-process.ts';
@@ -10,10 +9,10 @@ import { gzipBytes, recordScripts } from './support/js-weight.ts';
 import { openLiveStudy, waitForCandidates, type OpenedStudy } from './support/live-study-setup.ts';
 import { pacedAssistant } from './support/paced-assistant.ts';
 import { acceptConsent, criterionCount, scoreWithKeyboard } from './support/participant-steps.ts';
+import { e2eSettings } from '../support/test-env.ts';
 
 const dir = tempDir();
-const shots = process.env.E2E_SCREENSHOT_DIR ?? dir;
-const clientDir = process.env.PREFDISCO_CLIENT_DIR ?? join(PROJECT_ROOT, 'dist', 'client');
+const { screenshotDir: shots, clientDir } = e2eSettings(dir);
 const admin = { username: 'admin', password: 'a long enough password' };
 const FIRST_PAGE_BUDGET = 300 * 1024;
 // A distinctive name, so the blinding check below cannot miss it (or trip over a word that contains it).
