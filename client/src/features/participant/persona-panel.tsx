@@ -2,11 +2,11 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
-import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useId, useMemo, useState } from 'react';
 import { personaFacts } from './persona-facts.ts';
+import { ExpertiseChips, FactList } from '../../ui/persona-facts.tsx';
 
 interface PersonaPanelProps {
   persona: Record<string, unknown>;
@@ -38,27 +38,8 @@ export function PersonaPanel({ persona, title }: PersonaPanelProps) {
             </Typography>
           </Box>
           {view.summary && <Typography variant="body2">{view.summary}</Typography>}
-          {facts.length > 0 && (
-            <Box id={moreId} component="dl" sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 1.5, rowGap: 0.5, m: 0 }}>
-              {facts.map(([label, value]) => (
-                <Box key={label} sx={{ display: 'contents' }}>
-                  <Typography component="dt" variant="body2" color="text.secondary">
-                    {label}
-                  </Typography>
-                  <Typography component="dd" variant="body2" sx={{ m: 0 }}>
-                    {value}
-                  </Typography>
-                </Box>
-              ))}
-            </Box>
-          )}
-          {view.expertise.length > 0 && (
-            <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap' }} aria-label="Expertise">
-              {view.expertise.map((e) => (
-                <Chip key={e} size="small" variant="outlined" label={e} />
-              ))}
-            </Stack>
-          )}
+          <FactList facts={facts} id={moreId} columnGap={1.5} />
+          <ExpertiseChips domains={view.expertise} label="Expertise" />
           {more && view.backstory && <Typography variant="body2">{view.backstory}</Typography>}
           {hasMore && (
             <Box>

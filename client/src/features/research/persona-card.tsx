@@ -1,7 +1,6 @@
 import Box from '@mui/material/Box';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
-import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Tooltip from '@mui/material/Tooltip';
@@ -9,6 +8,7 @@ import Typography from '@mui/material/Typography';
 import { useMemo } from 'react';
 import type { Persona } from '../../../../shared/schemas/persona.ts';
 import { personaView, type BigFiveEntry } from './persona-view.ts';
+import { ExpertiseChips, FactList } from '../../ui/persona-facts.tsx';
 
 /** Who the simulated user is: the profile the personalised answer should be fitted to. */
 export function PersonaCard({ persona }: { persona: Persona }) {
@@ -36,27 +36,8 @@ export function PersonaCard({ persona }: { persona: Persona }) {
             </Typography>
           </Box>
           {view.summary && <Typography variant="body2">{view.summary}</Typography>}
-          {present.length > 0 && (
-            <Box component="dl" sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 2, rowGap: 0.5, m: 0 }}>
-              {present.map(([label, value]) => (
-                <Box key={label} sx={{ display: 'contents' }}>
-                  <Typography component="dt" variant="body2" color="text.secondary">
-                    {label}
-                  </Typography>
-                  <Typography component="dd" variant="body2" sx={{ m: 0 }}>
-                    {value}
-                  </Typography>
-                </Box>
-              ))}
-            </Box>
-          )}
-          {view.expertise.length > 0 && (
-            <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap' }} aria-label="Domain expertise">
-              {view.expertise.map((e) => (
-                <Chip key={e} size="small" variant="outlined" label={e} />
-              ))}
-            </Stack>
-          )}
+          <FactList facts={present} />
+          <ExpertiseChips domains={view.expertise} label="Domain expertise" />
           {view.bigFive.length > 0 && <BigFive entries={view.bigFive} />}
         </Stack>
       </CardContent>

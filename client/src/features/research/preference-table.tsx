@@ -11,6 +11,7 @@ import { useMemo } from 'react';
 import type { BenchmarkRecord } from '../../../../shared/schemas/benchmark.ts';
 import { PreferenceTableRow } from './preference-table-row.tsx';
 import { preferenceRows } from './preference-rows.ts';
+import { visuallyHidden } from '../../ui/visually-hidden.ts';
 
 /** The hidden ground truth of a record: each preference next to the rubric criterion that scores it. */
 export function PreferenceTable({ record }: { record: BenchmarkRecord }) {
@@ -58,15 +59,4 @@ export function PreferenceTable({ record }: { record: BenchmarkRecord }) {
   );
 }
 
-// Screen readers still announce the header cell of the expand-button column; sighted users do not need it.
-const visuallyHidden = {
-  border: 0,
-  clip: 'rect(0 0 0 0)',
-  height: 1,
-  margin: -1,
-  overflow: 'hidden',
-  padding: 0,
-  position: 'absolute',
-  whiteSpace: 'nowrap',
-  width: 1,
-} as const;
+

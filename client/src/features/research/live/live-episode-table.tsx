@@ -11,7 +11,7 @@ import TableRow from '@mui/material/TableRow';
 import type { LiveEpisode } from '../../../http/research-schemas.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { dateTime, num, shortId } from '../format.ts';
-import { visuallyHidden } from '../visually-hidden.ts';
+import { visuallyHidden } from '../../../ui/visually-hidden.ts';
 
 /** Today's sessions need only the time; the full date is in the cell's title. */
 function timeOfDay(iso: string): string {

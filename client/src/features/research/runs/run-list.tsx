@@ -11,7 +11,7 @@ import type { RunInfo } from '../../../../../shared/schemas/research.ts';
 import { runResultsUrl } from '../../../http/download-urls.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { count, dateTime, shortId } from '../format.ts';
-import { visuallyHidden } from '../visually-hidden.ts';
+import { visuallyHidden } from '../../../ui/visually-hidden.ts';
 import { MODE_LABELS } from './run-form-model.ts';
 import { runNumbers, STATUS_COLORS } from './run-math.ts';
 
