@@ -25,7 +25,7 @@ function isPresent(v: number | null | undefined): v is number {
 }
 
 /** Most frequent value; ties broken uniformly at random among the tied values, taken in ascending order. */
-function modeOf(values: readonly number[], rng: Rng): number {
+export function modeOf(values: readonly number[], rng: Rng): number {
   const counts = new Map<number, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best = 0;

@@ -1,5 +1,7 @@
-import { createRng, randomInt, type Rng } from '../../../shared/stats/index.ts';
+import { createRng } from '../../../shared/stats/index.ts';
 import type { Kernel } from './kernels.ts';
+// The same tie-breaking as looAgreement, so resampled values match the library's point estimate.
+import { modeOf } from '../../../shared/stats/leave-one-out.ts';
 
 /**
  * Krippendorff's α as a kernel (kernels.ts): o_ck is a sum over units, so a resample's coincidence matrix is the sum
@@ -103,15 +105,6 @@ export interface LooParts {
   judgeCount: Float64Array;
 }
 
-/** Most frequent value; ties drawn from the ascending tied values only on a real tie, as looAgreement does. */
-function modeOf(values: readonly number[], rng: Rng): number {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best = 0;
-  for (const c of counts.values()) best = Math.max(best, c);
-  const tied = [...counts].filter(([, c]) => c === best).map(([v]) => v).sort((a, b) => a - b);
-  return tied.length === 1 ? (tied[0] as number) : (tied[randomInt(rng, tied.length)] as number);
-}
 
 /**
  * The per-unit terms of looAgreement and looAgainst, walking the units in the same order with the same seeded
