@@ -97,7 +97,8 @@ const CriterionScore = z.number().int().min(SCORE_MIN).max(SCORE_MAX);
  */
 export const BlindRatingItemSchema = z.strictObject({
   itemId: z.string(),
-  task: z.strictObject({ question: z.string(), options: z.record(z.string(), z.string()) }),
+  // goldAnswer: the benchmark's correct answer (an option key or text), shown beside the correctness question.
+  task: z.strictObject({ question: z.string(), options: z.record(z.string(), z.string()), goldAnswer: z.string() }),
   persona: z.record(z.string(), z.unknown()),
   preferences: z.record(z.string(), z.record(z.string(), z.unknown())),
   rubric: z.array(z.strictObject({

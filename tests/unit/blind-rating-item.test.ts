@@ -38,7 +38,7 @@ describe('blindRatingItem', () => {
     expect(Object.keys(item).sort()).toEqual(['answer', 'itemId', 'persona', 'preferences', 'rubric', 'task']);
     expect(item.persona).not.toHaveProperty('id');
     expect(item.persona).not.toHaveProperty('usage_count');
-    expect(item.task).toEqual({ question: 'How many degrees are in the sum of the interior angles of a convex hexagon?', options: {} });
+    expect(item.task).toEqual({ question: 'How many degrees are in the sum of the interior angles of a convex hexagon?', options: {}, goldAnswer: '720' });
     expect(item.answer).toBe('720');
     expect(item.rubric.map((c) => c.preference)).toEqual(base.evaluation_rubric.evaluation_criteria.map((c) => c.preference));
   });

@@ -54,7 +54,7 @@ export function blindRatingItem(input: BlindItemInput): BlindRatingItem {
   for (const [key, preference] of Object.entries(record.persona_preferences)) preferences[key] = pick(preference, PREFERENCE_FIELDS);
   const item: BlindRatingItem = {
     itemId: input.itemId,
-    task: { question: problem.question, options: { ...problem.options } },
+    task: { question: problem.question, options: { ...problem.options }, goldAnswer: String(problem.answer) },
     persona: pick(record.persona, PERSONA_FIELDS),
     preferences,
     rubric: record.evaluation_rubric.evaluation_criteria.map((c) => ({

@@ -15,13 +15,14 @@ interface RatingFormProps {
   error: string | null;
   submitLabel: string;
   onSubmit: (input: RatingInput) => void;
+  goldAnswer?: string | undefined;
 }
 
 /**
  * Scores on every rubric criterion, correctness and an optional comment — all from the keyboard: 1–5 or arrows per
  * criterion (digits move on to the next), Y/N, Enter submits from anywhere but a button (Shift+Enter: new line).
  */
-export function RatingForm({ criteria, busy, error, submitLabel, onSubmit }: RatingFormProps) {
+export function RatingForm({ criteria, busy, error, submitLabel, onSubmit, goldAnswer }: RatingFormProps) {
   const [scores, setScores] = useState<Record<string, number>>({});
   const [correct, setCorrect] = useState<0 | 1 | null>(null);
   const [justification, setJustification] = useState('');
@@ -65,7 +66,7 @@ export function RatingForm({ criteria, busy, error, submitLabel, onSubmit }: Rat
       {criteria.map((c, i) => (
         <CriterionScale key={c.preference} criterion={c} index={i} value={scores[c.preference] ?? null} invalid={tried && scores[c.preference] === undefined} onChange={onChange} onPicked={onPicked} />
       ))}
-      <CorrectnessChoice value={correct} invalid={tried && correct === null} onChange={setCorrect} />
+      <CorrectnessChoice value={correct} invalid={tried && correct === null} onChange={setCorrect} goldAnswer={goldAnswer} />
       <TextField
         label="Comment (optional)"
         multiline
