@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AckErrorCode } from '../../shared/protocol/acks.ts';
+import { MODES, ModeSchema } from '../../shared/schemas/evaluation.ts';
 import { GoldItemSchema, LiveStudySettingsBodySchema } from '../../shared/schemas/live-study.ts';
 import { ServiceError } from '../services/studies/service-error.ts';
 import type { StudyWork } from '../services/studies/study-work-service.ts';
@@ -9,7 +10,11 @@ import { requireResearcher } from './guards.ts';
 import { parseOrReply } from './parse-request.ts';
 
 const StudyParams = z.object({ studyId: z.string().min(1).max(100) });
-const CandidatesBody = z.strictObject({ episodeIds: z.array(z.string().min(1).max(200)).min(1).max(10_000) });
+// Either chosen episodes, or a whole batch run's answers in the listed conditions.
+const CandidatesBody = z.union([
+  z.strictObject({ episodeIds: z.array(z.string().min(1).max(200)).min(1).max(10_000) }),
+  z.strictObject({ runId: z.string().min(1).max(200), modes: z.array(ModeSchema).min(1).max(MODES.length) }),
+]);
 const GoldBody = z.strictObject({ items: z.array(GoldItemSchema).min(1).max(1000) });
 
 const STATUS: Partial<Record<AckErrorCode, number>> = {
@@ -62,7 +67,7 @@ export function studyWorkRoutes(work: StudyWork) {
       const params = parseOrReply(StudyParams, request.params, reply);
       const body = parseOrReply(CandidatesBody, request.body, reply);
       if (!params || !body) return reply;
-      return guarded(reply, async () => work.addRatingCandidates(params.studyId, body.episodeIds));
+      return guarded(reply, async () => ('runId' in body ? work.addRunAnswers(params.studyId, body.runId, body.modes) : work.addRatingCandidates(params.studyId, body.episodeIds)));
     });
 
     app.post('/api/studies/:studyId/gold-items', researcher, async (request, reply) => {

@@ -167,6 +167,16 @@ export interface RaterProgress {
   attentionPassed: number;
 }
 
+export interface ActorProgress {
+  participantId: string;
+  prolificPid: string | null;
+  completed: number;
+  active: number;
+  /** Assignments that ended without an episode to keep: expired or released (idle timeout, left the study). */
+  dropped: number;
+  lastActivityAt: string;
+}
+
 /** What researchers see of a study's assignments. */
 export interface AssignmentProgress {
   studyId: string;
@@ -175,4 +185,5 @@ export interface AssignmentProgress {
   plays: PlayUnitProgress[];
   candidates: CandidateProgress[];
   raters: RaterProgress[];
+  actors: ActorProgress[];
 }

@@ -68,6 +68,11 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       expect(progress.plays.map((u) => [u.problemId, u.model, u.completed, u.active])).toEqual([
         [p0, 'a', 1, 1], [p0, 'b', 0, 1], [p1, 'a', 1, 0],
       ]);
+      expect(progress.actors.map((a) => [a.participantId, a.completed, a.active, a.dropped, a.prolificPid])).toEqual([
+        ['actor-1', 2, 0, 0, null], ['actor-2', 0, 1, 0, null], ['actor-3', 0, 1, 0, null],
+      ]);
+      // A lease that lapses counts as dropped for its actor.
+      expect((await storage.work.progress(studyId, minutesAfter(T0, 24 * 60))).actors.map((a) => a.dropped)).toEqual([0, 1, 1]);
     });
 
     it('plays: a lapsed lease returns its unit to the queue; only an open study hands out work', async () => {

@@ -317,6 +317,19 @@ describe('batch runs, results and exports', () => {
     expect((await call('GET', `/api/studies/${t.sampleId}/export/ratings.xlsx`)).statusCode).toBe(400);
     expect((await call('GET', '/api/studies/nope/export/ratings.csv')).statusCode).toBe(404);
   });
+
+  it('sends a run’s answers in the chosen conditions to the raters, once', async () => {
+    const url = `/api/studies/${t.sampleId}/rating-candidates`;
+    const candidates = async () => (await call('GET', `/api/studies/${t.sampleId}/assignments`)).json<{ candidates: unknown[] }>().candidates.length;
+    const before = await candidates();
+    expect((await call('POST', url, { runId, modes: ['infer_persona'] })).json()).toEqual({ added: 4, unchanged: 0 });
+    expect((await call('POST', url, { runId, modes: ['infer_persona', 'no_prompt'] })).json()).toEqual({ added: 4, unchanged: 4 });
+    expect(await candidates()).toBe(before + 8);
+    expect((await call('POST', url, { runId: 'no-such-run', modes: ['no_prompt'] })).statusCode).toBe(404);
+    const badMode = await call('POST', url, { runId, modes: ['sideways'] });
+    expect(badMode.statusCode).toBe(400);
+    expect((await call('POST', url, { runId, modes: ['no_prompt'] }, actorCookie)).statusCode).toBe(403);
+  });
 });
 
 describe('cancelling and resuming', () => {

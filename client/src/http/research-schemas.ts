@@ -74,6 +74,9 @@ export const AssignmentProgressSchema = z.object({
   raters: z.array(z.object({
     participantId: z.string(), rated: Count, active: Count, attentionChecked: Count, attentionPassed: Count,
   })),
+  actors: z.array(z.object({
+    participantId: z.string(), prolificPid: z.string().nullable(), completed: Count, active: Count, dropped: Count, lastActivityAt: z.string(),
+  })),
 }) satisfies z.ZodType<AssignmentProgress>;
 
 const CiSchema = z.object({

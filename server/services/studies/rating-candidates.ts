@@ -1,6 +1,7 @@
 import type { AckIssue } from '../../../shared/protocol/acks.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { GoldItem, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
 import type { NewRatingCandidate } from '../../storage/study-work-storage.ts';
 import { ServiceError } from './service-error.ts';
@@ -77,6 +78,20 @@ export async function addRatingCandidates(deps: SettingsDeps, studyId: string, e
   }
   if (issues.length > 0) throw new ServiceError('invalid_payload', 'some episodes cannot be rated in this study', issues);
   return deps.storage.work.addRatingCandidates(studyId, candidates, deps.now());
+}
+
+/**
+ * Sends a batch run's answers to the raters: every completed episode of the run in the given conditions (the
+ * researcher usually picks discovery, or discovery plus the generic baseline for the worse-than-generic comparison).
+ * The run must belong to this study. Answers already queued stay as they are.
+ */
+export async function addRunAnswers(deps: SettingsDeps, studyId: string, runId: string, modes: readonly Mode[]): Promise<{ added: number; unchanged: number }> {
+  const run = await deps.storage.research.getRun(runId);
+  if (!run || run.studyId !== studyId) throw new ServiceError('not_found', 'no such run in this study');
+  const episodes = await deps.storage.listEpisodes({ runId, limit: 100_000 });
+  const ids = episodes.filter((e) => e.status === 'completed' && modes.includes(e.mode)).map((e) => e.id);
+  if (ids.length === 0) throw new ServiceError('invalid_payload', `the run has no completed episodes in ${modes.join(', ')}`);
+  return addRatingCandidates(deps, studyId, ids);
 }
 
 /** Adds attention items: answers written by the researcher with the scores a careful rater gives them. */

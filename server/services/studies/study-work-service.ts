@@ -1,13 +1,14 @@
 import type {
   AssignmentProgress, BlindRatingItem, GoldItem, LiveStudySettings, LiveStudySettingsBody, RatingSubmitPayload, RatingSubmitted,
 } from '../../../shared/schemas/live-study.ts';
+import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { PlayLease } from '../../storage/study-work-storage.ts';
 import type { StudyGate } from '../auth/join-study.ts';
 import type { PlayQueue } from '../live/live-types.ts';
 import { nextPlay, studyPlayQueue } from './play-queue.ts';
-import { addGoldItems, addRatingCandidates } from './rating-candidates.ts';
+import { addGoldItems, addRatingCandidates, addRunAnswers } from './rating-candidates.ts';
 import { nextRating, submitRating, type Rater } from './rating-queue.ts';
 import { getSettings, requireStudy, saveSettings, transition, type StudyTransition } from './study-settings.ts';
 
@@ -24,6 +25,7 @@ export interface StudyWork {
   saveSettings(studyId: string, body: LiveStudySettingsBody): Promise<LiveStudySettings>;
   transition(studyId: string, action: StudyTransition): Promise<LiveStudySettings>;
   addRatingCandidates(studyId: string, episodeIds: string[]): Promise<{ added: number; unchanged: number }>;
+  addRunAnswers(studyId: string, runId: string, modes: readonly Mode[]): Promise<{ added: number; unchanged: number }>;
   addGoldItems(studyId: string, items: GoldItem[]): Promise<{ added: number }>;
   nextPlay(actor: { studyId: string; participantId: string }): Promise<PlayLease>;
   nextRating(rater: Rater): Promise<BlindRatingItem>;
@@ -43,6 +45,7 @@ export function createStudyWork(options: StudyWorkOptions): StudyWork {
     saveSettings: (studyId, body) => saveSettings(deps, studyId, body),
     transition: (studyId, action) => transition(deps, studyId, action),
     addRatingCandidates: (studyId, episodeIds) => addRatingCandidates(deps, studyId, episodeIds),
+    addRunAnswers: (studyId, runId, modes) => addRunAnswers(deps, studyId, runId, modes),
     addGoldItems: (studyId, items) => addGoldItems(deps, studyId, items),
     nextPlay: (actor) => nextPlay(deps, actor),
     nextRating: (rater) => nextRating(deps, rater),

@@ -29,7 +29,17 @@ export function queryProgress(db: Database.Database, studyId: string, now: strin
          AND r.attention_passed = 1) AS attentionPassed
     FROM (SELECT DISTINCT participant_id FROM rating_leases WHERE study_id = @study) p ORDER BY p.participant_id`)
     .all({ study: studyId, now }) as AssignmentProgress['raters'];
-  return { studyId, plays, candidates, raters };
+  // Per actor: what they finished, hold now, and dropped (a lease that expired or was released: idle timeout, quit).
+  const actors = db.prepare(`
+    SELECT l.participant_id AS participantId, p.prolific_pid AS prolificPid,
+      SUM(l.status = 'completed') AS completed,
+      SUM(l.status = 'leased' AND l.expires_at > @now) AS active,
+      SUM(l.status IN ('expired', 'released') OR (l.status = 'leased' AND l.expires_at <= @now)) AS dropped,
+      MAX(COALESCE(l.ended_at, l.leased_at)) AS lastActivityAt
+    FROM play_leases l LEFT JOIN participants p ON p.id = l.participant_id
+    WHERE l.study_id = @study GROUP BY l.participant_id ORDER BY MIN(l.leased_at), l.participant_id`)
+    .all({ study: studyId, now }) as AssignmentProgress['actors'];
+  return { studyId, plays, candidates, raters, actors };
 }
 
 interface RatingRow {
