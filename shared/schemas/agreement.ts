@@ -94,6 +94,30 @@ export const DisagreementSchema = z.object({
   judge: z.number().nullable(), humanMedian: z.number().nullable(), humanScores: z.array(z.number()),
 });
 
+const Count = z.number().int();
+/** One heatmap: rows (criteria or preference types) × the values of one persona attribute; cells are judge–rater MAE. */
+export const HeatmapSchema = z.object({
+  attribute: z.string(),
+  rowsBy: z.enum(['criterion', 'preference_type']),
+  columns: z.array(z.string()),
+  rows: z.array(z.object({ label: z.string(), n: Count, cells: z.array(z.object({ mae: z.number().nullable(), n: Count })) })),
+  /** Rows left out to keep the plot readable (the least-rated ones). */
+  omittedRows: Count,
+});
+export type Heatmap = z.infer<typeof HeatmapSchema>;
+
+/** The data behind the dashboard's plots: counts and points, no resampling (the tables carry the intervals). */
+export const AgreementPlotsSchema = z.object({
+  /** (answer, criterion) units by the judge's score and the raters' mean score (2 decimals): a bubble scatter. */
+  judgeVsHuman: z.array(z.object({ judge: z.number(), human: z.number(), n: Count })),
+  /** One point per rated answer, weighted score: judge vs the raters' mean; at most 2,000, evenly spaced, of `total`. */
+  weighted: z.object({ total: Count, points: z.array(z.object({ judge: z.number(), human: z.number() })) }),
+  heatmaps: z.array(HeatmapSchema),
+  /** Outcome pairs (record × model): the mean and the difference (person − simulator) of PrefAlign. */
+  blandAltman: z.array(z.object({ mean: z.number(), difference: z.number(), model: z.string() })),
+});
+export type AgreementPlots = z.infer<typeof AgreementPlotsSchema>;
+
 const StatSchema = z.object({ value: z.number().nullable(), n: z.number().int(), reason: z.string().optional() });
 
 export const AgreementReportSchema = z.object({
@@ -127,6 +151,7 @@ export const AgreementReportSchema = z.object({
   behaviour: z.object({ rows: z.array(BehaviourRowSchema) }),
   slices: z.object({ rows: z.array(SliceRowSchema) }),
   disagreements: z.array(DisagreementSchema),
+  plots: AgreementPlotsSchema,
   provenance: z.object({
     itemIds: z.array(z.string()), models: z.array(z.string()), judgeModels: z.array(z.string()), simulatorModels: z.array(z.string()),
     promptHashes: z.array(z.string()), rubricHashes: z.array(z.string()), appVersions: z.array(z.string()),

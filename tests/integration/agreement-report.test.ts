@@ -198,6 +198,26 @@ describe('the agreement report of a hand-computed study', () => {
     // Unprompted disclosures per labeled reply: person 0, 1, 0, 0; twin 1, 0, 0, 1 → D = 0.25.
     expect(b.unprompted_disclosures).toMatchObject({ humanMean: 0.25, simulatorMean: 0.5, ks: { value: 0.25 } });
   });
+
+  it('the plots’ data: judge vs rater means, heatmaps by persona attribute, Bland–Altman points', () => {
+    const { plots } = report;
+    // C1 (judge, rater mean): (4, 4.5) (2, 2) (1, 2.5); C2: (2, 3) (5, 3) (3, 3.5) — one unit each.
+    expect(plots.judgeVsHuman).toEqual([
+      { judge: 1, human: 2.5, n: 1 }, { judge: 2, human: 2, n: 1 }, { judge: 2, human: 3, n: 1 },
+      { judge: 3, human: 3.5, n: 1 }, { judge: 4, human: 4.5, n: 1 }, { judge: 5, human: 3, n: 1 },
+    ]);
+    // Weighted (½ each): judge 3, 3.5, 2 vs rater means of (3.5, 4), (2.5, 2.5), (3, 3).
+    expect(plots.weighted).toEqual({ total: 3, points: [{ judge: 3, human: 3.75 }, { judge: 3.5, human: 2.5 }, { judge: 2, human: 3 }] });
+    // Ages 22, 30, 47: |judge − mean| per criterion is C1 0.5, 0, 1.5 and C2 1, 2, 0.5.
+    const ages = plots.heatmaps.find((h) => h.attribute === 'age band' && h.rowsBy === 'criterion');
+    expect(ages?.columns).toEqual(['18–25', '26–35', '46–55']);
+    expect(ages?.rows.map((r) => [r.label, r.n, r.cells.map((c) => c.mae)])).toEqual([[C1, 3, [0.5, 0, 1.5]], [C2, 3, [1, 2, 0.5]]]);
+    const types = plots.heatmaps.find((h) => h.attribute === 'age band' && h.rowsBy === 'preference_type');
+    expect(types?.rows.map((r) => r.label).sort()).toEqual(['expertise', 'personal']);
+    // Pairs (human, twin): 3/2.5, 3.5/4, 2/2 (model-a), 5/4.5 (model-b), 1.5/1 (model-c).
+    const points = plots.blandAltman.map((p) => [p.model, p.mean, p.difference]).sort((a, b) => String(a).localeCompare(String(b)));
+    expect(points).toEqual([['model-a', 2, 0], ['model-a', 2.75, 0.5], ['model-a', 3.75, -0.5], ['model-b', 4.75, 0.5], ['model-c', 1.25, 0.5]]);
+  });
 });
 
 describe('reproducibility and the interfaces', () => {

@@ -17,6 +17,8 @@ export interface RecordInfo {
   personaId: string;
   /** 18–25, 26–35, …, 66–75, or `unknown` when the persona has no age. */
   ageBand: string;
+  /** The persona's Big Five scores (1–5) by trait name, where the persona has them: columns of the plots' heatmaps. */
+  traits?: Record<string, number>;
   criteria: CriterionInfo[];
   /** Every hidden preference: the persona's true value (what a correct disclosure reveals) and its type. */
   preferences: Record<string, { value: string | number; type: string }>;

@@ -5,7 +5,8 @@ import type { AgreementData } from './agreement-data.ts';
 import { disclosureSection } from './disclosure.ts';
 import { gatherAgreementData } from './gather.ts';
 import { correctnessKappa, judgeHumanRow } from './judge-vs-humans.ts';
-import { behaviour, outcomes } from './outcomes.ts';
+import { behaviour, outcomePairs, outcomes } from './outcomes.ts';
+import { plots } from './plots.ts';
 import { LEVEL } from './resampling.ts';
 import { scoreUnits, WEIGHTED } from './score-units.ts';
 import { selfRatings } from './self-ratings.ts';
@@ -39,6 +40,7 @@ export function computeAgreementReport(study: { id: string; name: string }, data
     judgeHumanRow(WEIGHTED, weighted, settings, true),
   ];
   const criterionUnits = criteria.flatMap((c) => byCriterion.get(c) ?? []);
+  const pairs = outcomePairs(data.live, data.twins, data.baselines, records);
   const body: Omit<AgreementReport, 'generatedAt' | 'reportSha256'> = {
     studyId: study.id,
     studyName: study.name,
@@ -54,10 +56,11 @@ export function computeAgreementReport(study: { id: string; name: string }, data
     judgeVsHumans: { rows, correctnessKappa: correctnessKappa(data.items, settings) },
     selfRatings: selfRatings(data.items, settings),
     disclosure: disclosureSection(data.live, records, settings),
-    outcomes: outcomes(data.live, data.twins, data.baselines, records, settings),
+    outcomes: outcomes(pairs, settings),
     behaviour: behaviour(data.live, data.twins),
     slices: { rows: slices(rows, criterionUnits, settings) },
     disagreements: disagreements(criterionUnits, data.items),
+    plots: plots(criterionUnits, weighted, pairs, records),
     provenance: { itemIds: data.items.map((i) => i.itemId), ...data.provenance },
   };
   return { ...body, generatedAt: now.toISOString(), reportSha256: reportHash(body) };

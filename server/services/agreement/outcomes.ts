@@ -30,20 +30,34 @@ function rate(indicator: Float64Array): [StatResult, Kernel] {
   return [{ value, n: indicator.length }, ratioKernel(indicator, new Float64Array(indicator.length).fill(1))];
 }
 
+export interface OutcomePair {
+  problemId: string;
+  model: string;
+  personaId: string;
+  /** Mean PrefAlign of the person-played episodes, of their simulated twins, and of the generic baseline (or null). */
+  human: number;
+  simulator: number;
+  generic: number | null;
+}
+
+/** Record × model pairs that have both a person-played episode and a twin with a score, in key order. */
+export function outcomePairs(live: readonly LiveEpisode[], twins: readonly TwinEpisode[], baselines: readonly Baseline[], records: ReadonlyMap<string, RecordInfo>): OutcomePair[] {
+  const human = meanByKey(live, keyOf, (e) => e.weightedScore);
+  const simulated = meanByKey(twins, keyOf, (e) => e.weightedScore);
+  const generic = meanByKey(baselines, keyOf, (b) => b.weightedScore);
+  const keys = [...human.keys()].filter((k) => simulated.has(k)).sort();
+  return keys.map((k) => {
+    const [problemId, model] = JSON.parse(k) as [string, string];
+    return { problemId, model, personaId: records.get(problemId)?.personaId ?? problemId, human: human.get(k) as number, simulator: simulated.get(k) as number, generic: generic.get(k) ?? null };
+  });
+}
+
 /**
  * Outcome level (§4.10 2e): PrefAlign of the person-played episode vs its simulator-played twin for the same
  * record × model (means when a record × model was played more than once): correlation, Bland–Altman limits, the
  * model ranking each side gives, and how often each side ends worse than the generic no_prompt answer.
  */
-export function outcomes(live: readonly LiveEpisode[], twins: readonly TwinEpisode[], baselines: readonly Baseline[], records: ReadonlyMap<string, RecordInfo>, settings: ResampleSettings): Outcomes {
-  const human = meanByKey(live, keyOf, (e) => e.weightedScore);
-  const simulated = meanByKey(twins, keyOf, (e) => e.weightedScore);
-  const generic = meanByKey(baselines, keyOf, (b) => b.weightedScore);
-  const keys = [...human.keys()].filter((k) => simulated.has(k)).sort();
-  const pairs = keys.map((k) => {
-    const [problemId, model] = JSON.parse(k) as [string, string];
-    return { problemId, model, personaId: records.get(problemId)?.personaId ?? problemId, human: human.get(k) as number, simulator: simulated.get(k) as number, generic: generic.get(k) ?? null };
-  });
+export function outcomes(pairs: readonly OutcomePair[], settings: ResampleSettings): Outcomes {
   const h = pairs.map((p) => p.human);
   const s = pairs.map((p) => p.simulator);
   const [pearsonEstimate, spearmanEstimate] = estimates(planFor(pairs.map((p) => p.personaId)), [

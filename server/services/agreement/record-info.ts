@@ -11,12 +11,24 @@ export function ageBand(age: number | undefined): string {
   return `${start}–${start + 9}`;
 }
 
+/** Trait → score (1–5) from a persona's `personality_big5`, skipping traits without a numeric score. */
+export function big5Scores(big5: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (big5 === null || typeof big5 !== 'object') return out;
+  for (const [trait, entry] of Object.entries(big5)) {
+    const score = entry !== null && typeof entry === 'object' ? (entry as { score?: unknown }).score : undefined;
+    if (typeof score === 'number' && Number.isFinite(score)) out[trait] = score;
+  }
+  return out;
+}
+
 export function recordInfo(problemId: string, record: BenchmarkRecord): RecordInfo {
   const criteria = record.evaluation_rubric.evaluation_criteria;
   return {
     problemId,
     personaId: record.persona.id,
     ageBand: ageBand(record.persona.demographics?.age),
+    traits: big5Scores(record.persona.personality_big5),
     criteria: criteria.map((c) => ({
       preference: c.preference,
       weight: criterionWeight(c, criteria.length),
