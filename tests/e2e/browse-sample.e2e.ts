@@ -202,7 +202,7 @@ describe('a researcher’s journey on a fresh install', () => {
     await shot(page, shots, 'assignments');
     await openTab(page, 'Agreement');
     await page.getByText(/prefdisco agreement --study/).waitFor();
-    await page.getByRole('heading', { name: 'Counts' }).waitFor();
+    await page.getByRole('heading', { name: 'Simulated user vs persona actors' }).waitFor();
     await shot(page, shots, 'agreement');
 
     // On a phone the tabs scroll and the tables keep their columns (they scroll sideways, not squash).

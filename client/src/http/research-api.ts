@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgreementReportSchema, type AgreementReport } from '../../../shared/schemas/agreement.ts';
 import type { RunInfo, StartRunBody } from '../../../shared/schemas/research.ts';
 import {
   LiveEpisodeSchema,
@@ -10,7 +11,7 @@ import {
   type ModelInfo,
   type StudyResults,
 } from './research-schemas.ts';
-import { ApiError, getJson, postJson } from './request.ts';
+import { getJson, postJson } from './request.ts';
 
 /** Batch runs, the live monitor, results, exports and the declared models (docs/researcher-api.md). */
 
@@ -50,15 +51,7 @@ export function fetchResults(studyId: string, signal?: AbortSignal): Promise<Stu
   return getJson(`${study(studyId)}/results`, StudyResultsSchema, signal);
 }
 
-/**
- * The agreement report as plain JSON sections, or null when this server has no such route yet (404 without a study
- * error). The dashboard that reads it properly comes later; for now its sections are shown as tables.
- */
-export async function fetchAgreement(studyId: string, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
-  try {
-    return await getJson(`${study(studyId)}/agreement`, z.record(z.string(), z.unknown()), signal);
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404 && err.message.startsWith('no route')) return null;
-    throw err;
-  }
+/** The study's agreement report (docs/agreement-report.md), checked against the shared schema. */
+export function fetchAgreement(studyId: string, signal?: AbortSignal): Promise<AgreementReport> {
+  return getJson(`${study(studyId)}/agreement`, AgreementReportSchema, signal);
 }

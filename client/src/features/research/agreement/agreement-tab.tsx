@@ -1,76 +1,93 @@
-import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect } from 'react';
-import { AGREEMENT_TABLES } from '../../../../../shared/schemas/agreement.ts';
+import { AGREEMENT_TABLES, type AgreementReport } from '../../../../../shared/schemas/agreement.ts';
 import { agreementTableUrl } from '../../../http/download-urls.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { dataFor } from '../../../store/loadable.ts';
+import { dateTime } from '../format.ts';
 import { LoadState } from '../load-state.tsx';
-import type { Json } from './json-cells.ts';
-import { JsonSection } from './json-tables.tsx';
+import { TabSection } from '../tab-section.tsx';
+import { JudgeSection } from './judge-section.tsx';
+import { SimulatorSection } from './simulator-section.tsx';
+import { SlicesSection } from './slices-section.tsx';
 
-/** Top-level keys shown as a header line rather than tables. */
-const HEADER_KEYS = new Set(['studyId', 'studyName', 'generatedAt', 'reportSha256']);
+/** What the numbers were computed from: models, prompts, rubrics and versions, so a report can be matched to its data. */
+function Provenance({ report }: { report: AgreementReport }) {
+  const p = report.provenance;
+  const lines: [string, string[]][] = [
+    ['Models under test', p.models], ['Judges', p.judgeModels], ['Simulators', p.simulatorModels], ['App versions', p.appVersions],
+    ['Prompt hashes', p.promptHashes], ['Rubric hashes', p.rubricHashes],
+  ];
+  return (
+    <TabSection title="Provenance" summary={`report SHA-256 ${report.reportSha256.slice(0, 16)}…`}>
+      <Stack spacing={0.5}>
+        {lines.map(([label, values]) => (
+          <Typography key={label} variant="body2" sx={{ wordBreak: 'break-all' }}>
+            <strong>{label}:</strong> {values.length === 0 ? '—' : values.join(', ')}
+          </Typography>
+        ))}
+      </Stack>
+    </TabSection>
+  );
+}
 
 /**
- * PLACEHOLDER until the agreement dashboard (plots, ceilings, drill-down) is built: the report's JSON sections as
- * plain tables, read from GET /api/studies/:id/agreement.
+ * The agreement dashboard (docs/agreement-report.md): is the judge like a rater, and the simulated user like a
+ * person — each number with its bootstrap interval and the human–human ceiling beside it, with the plots.
  */
 export function AgreementTab() {
   const studyId = useAppStore((s) => s.selectedStudyId);
   const study = useAppStore((s) => s.studies.find((x) => x.id === s.selectedStudyId));
   const loadable = useAppStore((s) => s.agreement);
   const load = useAppStore((s) => s.loadAgreement);
-  const data = dataFor(loadable, studyId);
-  const report = data?.report ?? null;
+  const report = dataFor(loadable, studyId);
 
   useEffect(() => {
     if (studyId !== null) void load();
   }, [studyId, load]);
 
+  const empty = report !== null && report.counts.ratedItems === 0 && report.counts.liveEpisodes === 0;
   return (
-    <Stack spacing={2.5}>
-      <Alert severity="info" icon={false}>
-        <AlertTitle>
-          Agreement dashboard <Chip size="small" label="coming later" sx={{ ml: 1 }} />
-        </AlertTitle>
-        The full agreement report (judge vs human raters, simulator vs persona actors, with the human–human ceiling) is available
-        now from the command line: <code>prefdisco agreement --study “{study?.name ?? 'NAME'}”</code>. Below, the same report’s sections as
-        plain tables.
-      </Alert>
-      <LoadState
-        what="the agreement report"
-        loading={loadable.loading}
-        error={loadable.error}
-        loaded={data !== null}
-        empty={report === null}
-        emptyText="This server does not serve the agreement report over HTTP yet; use the command above."
-        onRetry={() => void load()}
-      >
-        {report && studyId && (
-          <Stack spacing={3}>
+    <LoadState
+      what="the agreement report"
+      loading={loadable.loading}
+      error={loadable.error}
+      loaded={report !== null}
+      empty={empty}
+      emptyText="Nothing to compare yet: the report needs answers rated by people (Batch runs → Send to raters, or live sessions) or live sessions with their simulated twins."
+      onRetry={() => void load()}
+    >
+      {report && studyId && (
+        <Stack spacing={4}>
+          <Stack spacing={1}>
             <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
-              <Typography variant="body2" color="text.secondary" sx={{ mr: 1 }}>
-                Generated {String(report.generatedAt ?? '')} · tables as files:
-              </Typography>
+              <Chip size="small" label={`${report.settings.resamples} resamples · seed ${report.settings.seed}`} />
+              <Chip size="small" label={`${Math.round(report.settings.level * 100)}% intervals`} />
+              <Chip size="small" label={`Alt-Test ε ${report.settings.epsilon}`} />
+              <Typography variant="body2" color="text.secondary">Computed {dateTime(report.generatedAt)}</Typography>
+              <Button size="small" onClick={() => void load()}>Recompute</Button>
+            </Stack>
+            <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
+              <Typography variant="body2" color="text.secondary" sx={{ mr: 1 }}>Tables as files:</Typography>
               {AGREEMENT_TABLES.map((t) => (
                 <Button key={t} size="small" variant="outlined" href={agreementTableUrl(studyId, t, 'csv')} download>
                   {t}.csv
                 </Button>
               ))}
             </Stack>
-            {Object.entries(report)
-              .filter(([k]) => !HEADER_KEYS.has(k))
-              .map(([k, v]) => (
-                <JsonSection key={k} name={k} value={v as Json} />
-              ))}
+            <Typography variant="body2" color="text.secondary">
+              The same report from the command line: <code>prefdisco agreement --study “{study?.name ?? report.studyName}”</code>
+            </Typography>
           </Stack>
-        )}
-      </LoadState>
-    </Stack>
+          <JudgeSection report={report} />
+          <SimulatorSection report={report} />
+          <SlicesSection report={report} />
+          <Provenance report={report} />
+        </Stack>
+      )}
+    </LoadState>
   );
 }

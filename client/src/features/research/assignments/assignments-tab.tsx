@@ -2,13 +2,13 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect } from 'react';
 import type { AssignmentProgress } from '../../../../../shared/schemas/live-study.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { dataFor } from '../../../store/loadable.ts';
 import { count, pct, shortId } from '../format.ts';
 import { LoadState } from '../load-state.tsx';
+import { TabSection } from '../tab-section.tsx';
 import { ProgressTable, type Column } from './progress-table.tsx';
 
 type Play = AssignmentProgress['plays'][number];
@@ -69,35 +69,19 @@ export function AssignmentsTab() {
     <LoadState what="the assignments" loading={loadable.loading} error={loadable.error} loaded={data !== null} empty={false} emptyText="" onRetry={() => void load()}>
       {data && (
         <Stack spacing={3}>
-          <Section title="Plays per record" summary={`${count(sum(data.plays, 'completed'))} of ${count(data.plays.reduce((n, p) => n + p.quota, 0))} plays completed · ${count(data.plays.reduce((n, p) => n + p.active, 0))} in progress`}>
+          <TabSection title="Plays per record" summary={`${count(sum(data.plays, 'completed'))} of ${count(data.plays.reduce((n, p) => n + p.quota, 0))} plays completed · ${count(data.plays.reduce((n, p) => n + p.active, 0))} in progress`}>
             <ProgressTable label="Plays per record and model" rows={data.plays} rowKey={(p) => `${p.problemId}|${p.model}`} columns={PLAY_COLUMNS}
               empty="No play units: open the study (with a model under test, in the discovery condition) to create them." />
-          </Section>
-          <Section title="Ratings per answer" summary={`k = ${data.raterOverlap} raters per answer · ${count(data.candidates.filter((c) => !c.isGold && c.rated >= data.raterOverlap).length)} of ${count(data.candidates.filter((c) => !c.isGold).length)} answers fully rated`}>
+          </TabSection>
+          <TabSection title="Ratings per answer" summary={`k = ${data.raterOverlap} raters per answer · ${count(data.candidates.filter((c) => !c.isGold && c.rated >= data.raterOverlap).length)} of ${count(data.candidates.filter((c) => !c.isGold).length)} answers fully rated`}>
             <ProgressTable label="Ratings per answer" rows={data.candidates} rowKey={(c) => c.itemId} columns={candidateColumns(data.raterOverlap)}
               empty="No answers to rate yet. Finished live sessions add theirs automatically." />
-          </Section>
-          <Section title="Raters" summary={`${count(data.raters.length)} raters · ${count(sum(data.raters, 'rated'))} ratings`}>
+          </TabSection>
+          <TabSection title="Raters" summary={`${count(data.raters.length)} raters · ${count(sum(data.raters, 'rated'))} ratings`}>
             <ProgressTable label="Raters" rows={data.raters} rowKey={(r) => r.participantId} columns={RATER_COLUMNS} empty="No rater has started yet." />
-          </Section>
+          </TabSection>
         </Stack>
       )}
     </LoadState>
-  );
-}
-
-function Section({ title, summary, children }: { title: string; summary: string; children: ReactNode }) {
-  return (
-    <Stack spacing={1} component="section" aria-label={title}>
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'baseline', flexWrap: 'wrap' }}>
-        <Typography variant="h3" component="h2">
-          {title}
-        </Typography>
-        <Typography variant="body2" color="text.secondary">
-          {summary}
-        </Typography>
-      </Stack>
-      {children}
-    </Stack>
   );
 }
