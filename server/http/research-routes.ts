@@ -24,6 +24,7 @@ export function sendResearchError(reply: FastifyReply, error: unknown): FastifyR
 export const StudyParams = z.object({ studyId: z.string().min(1).max(100) });
 const RunParams = z.object({ runId: z.string().min(1).max(100) });
 const EpisodeParams = z.object({ episodeId: z.string().min(1).max(200) });
+const PageQuery = z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 const LiveQuery = z.object({ status: z.enum(['running', 'completed', 'failed', 'aborted']).optional() });
 
 /** Researchers only, checked before the body is read. */
@@ -66,6 +67,16 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
       if (!params) return reply;
       const run = await runs.get(params.runId);
       return run ? { run } : reply.code(404).send({ error: 'not_found', message: 'no such run' });
+    });
+
+    // A run's episodes, a page at a time (the console's episode list; a 5,000-record run has 15,000).
+    app.get('/api/runs/:runId/episodes', researcherOnly, async (request, reply) => {
+      const params = parseOrReply(RunParams, request.params, reply);
+      const query = parseOrReply(PageQuery, request.query ?? {}, reply);
+      if (!params || !query) return reply;
+      if (!(await runs.get(params.runId))) return reply.code(404).send({ error: 'not_found', message: 'no such run' });
+      const all = await storage.listEpisodes({ runId: params.runId, limit: 100_000 });
+      return { total: all.length, episodes: all.slice(query.offset, query.offset + query.limit) };
     });
 
     app.post('/api/runs/:runId/cancel', researcherOnly, async (request, reply) => {

@@ -148,12 +148,22 @@ describe('a researcher’s journey on a fresh install', () => {
     await page.getByRole('button', { name: 'Start run' }).click();
     const progress = page.getByRole('region', { name: /^Run / });
     await progress.getByText('6 of 6 episodes (100%)').waitFor({ timeout: 30_000 });
-    await progress.getByText('completed', { exact: true }).waitFor();
+    // The run's status chip, first in the panel (the episode list below says completed too).
+    await progress.getByText('completed', { exact: true }).first().waitFor();
     await shot(page, shots, 'runs');
     const download = page.waitForEvent('download');
     await progress.getByRole('link', { name: 'Download results.jsonl' }).click();
     const lines = readFileSync(await (await download).path(), 'utf8').split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(6);
+
+    // The run's discovery answers go to the raters; its episodes open as transcripts.
+    await progress.getByRole('button', { name: 'Send to raters' }).click();
+    await progress.getByText('2 answers added to the rating queue.').waitFor();
+    await progress.getByRole('button', { name: /^View episode / }).first().click();
+    const dialog = page.getByRole('dialog', { name: /^Episode / });
+    await dialog.getByText(/^Judge$/).waitFor();
+    await shot(page, shots, 'run-episode', false);
+    await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
   it('shows the results table and downloads an export', async () => {
@@ -201,8 +211,8 @@ describe('a researcher’s journey on a fresh install', () => {
     await page.getByText(/of 64 plays completed · 1 in progress/).waitFor();
     await shot(page, shots, 'assignments');
     await openTab(page, 'Agreement');
-    await page.getByText(/prefdisco agreement --study/).waitFor();
-    await page.getByRole('heading', { name: 'Simulated user vs persona actors' }).waitFor();
+    // Nothing rated and no live episode finished yet: the tab says what the report needs.
+    await page.getByText(/Nothing to compare yet/).waitFor();
     await shot(page, shots, 'agreement');
 
     // On a phone the tabs scroll and the tables keep their columns (they scroll sideways, not squash).

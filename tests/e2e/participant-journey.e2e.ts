@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,8 @@ import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-op
 import { serveProcess, type ServedApp } from '../support/serve-process.ts';
 import { tempDir, writeFile } from '../support/temp-files.ts';
 import { gzipBytes, recordScripts } from './support/js-weight.ts';
-import { openLiveStudy, waitForCandidates, type OpenedStudy } from './support/live-study-setup.ts';
+import { openStudy, openTab } from './support/console-pages.ts';
+import { asProlificOpens, setUpLiveStudy, waitForCandidates, type OpenedStudy } from './support/live-study-setup.ts';
 import { pacedAssistant } from './support/paced-assistant.ts';
 import { acceptConsent, criterionCount, scoreWithKeyboard } from './support/participant-steps.ts';
 import { e2eSettings } from '../support/test-env.ts';
@@ -35,7 +37,6 @@ beforeAll(async () => {
     PREFDISCO_ADMIN_USERNAME: admin.username, PREFDISCO_ADMIN_PASSWORD: admin.password,
   };
   served = await serveProcess(serverEnv);
-  study = await openLiveStudy(served.url, admin, MODEL);
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -44,7 +45,7 @@ afterAll(async () => {
   await models?.close();
 });
 
-const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(shots, name), animations: 'disabled' });
+const shot = (page: Page, name: string, fullPage = false): Promise<Buffer> => page.screenshot({ path: join(shots, name), animations: 'disabled', fullPage });
 const questions = (page: Page) => page.getByRole('article', { name: /^Question \d/ });
 const replies = (page: Page) => page.getByRole('article').filter({ hasText: /^You, as / });
 
@@ -54,7 +55,19 @@ async function reply(page: Page, text: string): Promise<void> {
   await box.press('Enter');
 }
 
-describe('participants in the browser', () => {
+describe('a researcher sets up a live study; participants play and rate it in the browser', () => {
+  let researcher: Page;
+  const researcherErrors: string[] = [];
+
+  it('the researcher configures and opens the study and makes the invitation links', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    researcher = await context.newPage();
+    researcher.on('pageerror', (e) => researcherErrors.push(e.message));
+    study = await setUpLiveStudy(researcher, served.url, admin, MODEL);
+    expect(study.actorLink).toMatch(new RegExp(`^${served.url}/join/[A-Za-z0-9_-]+\\?PROLIFIC_PID=`));
+    await shot(researcher, 'researcher-invites.png');
+  }, 60_000);
+
   it('an actor joins, practises, plays the whole episode (reloading mid-stream), self-rates and gets the code; a rater rates blind', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
@@ -63,7 +76,7 @@ describe('participants in the browser', () => {
     const scripts = recordScripts(page);
 
     // The invitation link, as Prolific opens it.
-    await page.goto(`${served.url}/join/${study.actorCode}?PROLIFIC_PID=5f0c1a2b3c4d5e6f7a8b9c0d&STUDY_ID=s1&SESSION_ID=x1`);
+    await page.goto(asProlificOpens(study.actorLink, '5f0c1a2b3c4d5e6f7a8b9c0d'));
     await page.getByRole('heading', { name: /Information and consent/ }).waitFor();
     // A participant's first page never loads the researcher console; its JavaScript stays small.
     const weight = gzipBytes(clientDir, scripts());
@@ -141,7 +154,7 @@ describe('participants in the browser', () => {
     const raterContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const rater = await raterContext.newPage();
     rater.on('pageerror', (e) => errors.push(e.message));
-    await rater.goto(`${served.url}/join/${study.raterCode}?PROLIFIC_PID=60aa1b2c3d4e5f6a7b8c9d0e`);
+    await rater.goto(asProlificOpens(study.raterLink, '60aa1b2c3d4e5f6a7b8c9d0e'));
     await acceptConsent(rater);
     await rater.getByRole('button', { name: 'Start rating' }).click();
     await rater.waitForURL(/\/rate$/);
@@ -161,12 +174,53 @@ describe('participants in the browser', () => {
     await raterContext.close();
   }, 240_000);
 
+  it('the researcher follows the session, reads its transcript, the results and the agreement, and downloads the ratings', async () => {
+    const page = researcher;
+    await openStudy(page, 'Sample benchmark');
+    await openTab(page, 'Assignments');
+    const actors = page.getByRole('table', { name: 'Persona actors' });
+    await actors.getByText('5f0c1a2b3c4d5e6f7a8b9c0d').waitFor();
+    await page.getByText(/2 of 2 answers fully rated/).waitFor();
+    await shot(page, 'researcher-assignments.png');
+    // The rated answers' source episodes open as transcripts: the person's replies beside the twin's.
+    await page.getByRole('button', { name: /^View episode / }).first().click();
+    const dialog = page.getByRole('dialog', { name: /^Episode / });
+    // The opening carries the task; the judge's scores close the transcript.
+    await dialog.getByText(/regular hexagon/i).first().waitFor();
+    await dialog.getByText(/^Judge$/).waitFor();
+    await shot(page, 'researcher-episode.png');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await openTab(page, 'Results');
+    const table = page.getByRole('table', { name: 'Results by model, condition and user type' });
+    await table.getByText('human (persona actor)').first().waitFor();
+    await shot(page, 'researcher-results.png');
+
+    await openTab(page, 'Agreement');
+    const judge = page.getByRole('region', { name: 'Judge vs human raters' });
+    await judge.getByText(/2 rated answers · 2 ratings by 1 rater/).waitFor({ timeout: 30_000 });
+    await judge.getByRole('img', { name: /Judge score against the raters' mean score/ }).waitFor();
+    const simulator = page.getByRole('region', { name: 'Simulated user vs persona actors' });
+    await simulator.getByRole('img', { name: /Bland–Altman plot of 1 record-model pairs/ }).waitFor();
+    await page.getByRole('table', { name: /Judge–rater mean absolute difference by criterion and age band/ }).waitFor();
+    await shot(page, 'researcher-agreement.png', true);
+
+    await openTab(page, 'Exports');
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download ratings as CSV' }).click();
+    const rows = readFileSync(await (await download).path(), 'utf8').trim().split('\r\n');
+    // The header and the rater's two ratings.
+    expect(rows).toHaveLength(3);
+    expect(researcherErrors).toEqual([]);
+  }, 120_000);
+
   it('a reply typed while the server is down is kept, and sent once it is back (phone-sized screen)', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${served.url}/join/${study.actorCode}?PROLIFIC_PID=6b1c2d3e4f5a6b7c8d9e0f1a`);
+    await page.goto(asProlificOpens(study.actorLink, '6b1c2d3e4f5a6b7c8d9e0f1a'));
     await acceptConsent(page);
     await page.getByRole('button', { name: 'Try a practice round' }).click();
     await page.getByRole('button', { name: 'Go to the real task' }).click();

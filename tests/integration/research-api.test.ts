@@ -219,6 +219,16 @@ describe('batch runs, results and exports', () => {
     expect(JSON.stringify(listed)).not.toContain(t.runsDir);
   });
 
+  it('lists a run’s episodes a page at a time', async () => {
+    const page = (await call('GET', `/api/runs/${runId}/episodes?limit=5`)).json<{ total: number; episodes: { runId: string; status: string }[] }>();
+    expect(page.total).toBe(12);
+    expect(page.episodes).toHaveLength(5);
+    expect(page.episodes.every((e) => e.runId === runId && e.status === 'completed')).toBe(true);
+    expect((await call('GET', `/api/runs/${runId}/episodes?offset=10&limit=5`)).json<{ episodes: unknown[] }>().episodes).toHaveLength(2);
+    expect((await call('GET', '/api/runs/nope/episodes')).statusCode).toBe(404);
+    expect((await call('GET', `/api/runs/${runId}/episodes?limit=0`)).statusCode).toBe(400);
+  });
+
   it('serves the run results file in the reference format', async () => {
     const res = await call('GET', `/api/runs/${runId}/results.jsonl`);
     expect(res.statusCode).toBe(200);

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { AgreementReportSchema, type AgreementReport } from '../../../shared/schemas/agreement.ts';
+import { EpisodeEventSchema } from '../../../shared/schemas/episode.ts';
 import type { RunInfo, StartRunBody } from '../../../shared/schemas/research.ts';
 import {
+  EpisodeSummarySchema,
   LiveEpisodeSchema,
   ModelInfoSchema,
   RunSchema,
   StudyResultsSchema,
   type EpisodeStatus,
+  type EpisodeSummary,
   type LiveEpisode,
   type ModelInfo,
   type StudyResults,
@@ -49,6 +52,19 @@ export async function fetchLiveEpisodes(studyId: string, status: EpisodeStatus |
 
 export function fetchResults(studyId: string, signal?: AbortSignal): Promise<StudyResults> {
   return getJson(`${study(studyId)}/results`, StudyResultsSchema, signal);
+}
+
+const StoredEpisodeSchema = z.object({ summary: EpisodeSummarySchema, events: z.array(EpisodeEventSchema) });
+export type StoredEpisode = z.infer<typeof StoredEpisodeSchema>;
+
+/** Any stored episode (batch, live or twin) with its whole event log. */
+export function fetchEpisode(episodeId: string, signal?: AbortSignal): Promise<StoredEpisode> {
+  return getJson(`/api/episodes/${encodeURIComponent(episodeId)}`, StoredEpisodeSchema, signal);
+}
+
+/** One page of a batch run's episodes, and how many it has. */
+export function fetchRunEpisodes(runId: string, offset: number, limit: number, signal?: AbortSignal): Promise<{ total: number; episodes: EpisodeSummary[] }> {
+  return getJson(`${run(runId)}/episodes?offset=${offset}&limit=${limit}`, z.object({ total: z.number().int(), episodes: z.array(EpisodeSummarySchema) }), signal);
 }
 
 /** The study's agreement report (docs/agreement-report.md), checked against the shared schema. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import { LiveStudySettingsSchema, type LiveStudySettings, type LiveStudySettingsBody } from '../../../shared/schemas/live-study.ts';
-import type { AssignmentProgress } from '../../../shared/schemas/live-study.ts';
+import type { Mode } from '../../../shared/schemas/evaluation.ts';
+import type { AssignmentProgress, GoldItem } from '../../../shared/schemas/live-study.ts';
 import {
   AssignmentProgressSchema,
   ImportedSchema,
@@ -52,6 +53,18 @@ export async function revokeInvite(studyId: string, code: string): Promise<void>
 
 export function fetchAssignments(studyId: string, signal?: AbortSignal): Promise<AssignmentProgress> {
   return getJson(`${study(studyId)}/assignments`, AssignmentProgressSchema, signal);
+}
+
+const CandidatesAdded = z.object({ added: z.number().int(), unchanged: z.number().int() });
+
+/** Queues a batch run's completed answers in the given conditions for rating (docs/studies-and-ratings.md). */
+export function addRunAnswers(studyId: string, runId: string, modes: Mode[]): Promise<{ added: number; unchanged: number }> {
+  return postJson(`${study(studyId)}/rating-candidates`, { runId, modes }, CandidatesAdded);
+}
+
+/** Adds one attention item: an answer written by the researcher and the scores a careful rater gives it. */
+export async function addGoldItem(studyId: string, item: GoldItem): Promise<void> {
+  await postJson(`${study(studyId)}/gold-items`, { items: [item] }, z.object({ added: z.number().int() }));
 }
 
 export type ImportResult = ({ kind: 'imported' } & Imported) | ({ kind: 'invalid' } & ImportRefusal);

@@ -1,4 +1,5 @@
-import type { AssignmentProgress } from '../../../shared/schemas/live-study.ts';
+import type { Mode } from '../../../shared/schemas/evaluation.ts';
+import type { AssignmentProgress, GoldItem } from '../../../shared/schemas/live-study.ts';
 import { idle, loader, type Loadable } from './loadable.ts';
 import type { AppSlice } from './types.ts';
 
@@ -13,6 +14,9 @@ export interface AssignmentsSlice {
   loadAssignments: (options?: { background?: boolean }) => Promise<void>;
   pollAssignments: () => () => void;
   resetAssignments: () => void;
+  /** Sends a run's answers to the raters; resolves to what was added, rejects with the server's message. */
+  sendRunToRaters: (runId: string, modes: Mode[]) => Promise<{ added: number; unchanged: number }>;
+  addGoldItem: (item: GoldItem) => Promise<void>;
 }
 
 export const createAssignmentsSlice: AppSlice<AssignmentsSlice> = (set, get) => {
@@ -25,5 +29,18 @@ export const createAssignmentsSlice: AppSlice<AssignmentsSlice> = (set, get) => 
       return () => window.clearInterval(timer);
     },
     resetAssignments: () => set({ assignments: idle() }),
+    sendRunToRaters: async (runId, modes) => {
+      const studyId = get().selectedStudyId;
+      if (studyId === null) throw new Error('no study is open');
+      const added = await (await adminApi()).addRunAnswers(studyId, runId, modes);
+      void load({ background: true });
+      return added;
+    },
+    addGoldItem: async (item) => {
+      const studyId = get().selectedStudyId;
+      if (studyId === null) throw new Error('no study is open');
+      await (await adminApi()).addGoldItem(studyId, item);
+      void load({ background: true });
+    },
   };
 };

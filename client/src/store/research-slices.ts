@@ -1,4 +1,5 @@
 import { createAssignmentsSlice, type AssignmentsSlice } from './assignments-slice.ts';
+import { createEpisodeViewerSlice, type EpisodeViewerSlice } from './episode-viewer-slice.ts';
 import { createImportSlice, type ImportSlice } from './import-slice.ts';
 import { createInvitesSlice, type InvitesSlice } from './invites-slice.ts';
 import { createLiveMonitorSlice, type LiveMonitorSlice } from './live-monitor-slice.ts';
@@ -12,7 +13,7 @@ import type { AppSlice } from './types.ts';
  * imported on first use, so a participant's page carries only these small state containers.
  */
 export type ResearchSlices = StudySettingsSlice & InvitesSlice & RunsSlice & LiveMonitorSlice & AssignmentsSlice & ResultsSlice &
-  ImportSlice & {
+  ImportSlice & EpisodeViewerSlice & {
     /** Forget every study's fetched data (sign-out). */
     resetResearch: () => void;
     /** Another study opened: drop the last one's messages, watched transcript and focused run. */
@@ -29,6 +30,7 @@ export const createResearchSlices: AppSlice<ResearchSlices> = (...args) => {
     ...createAssignmentsSlice(...args),
     ...createResultsSlice(...args),
     ...createImportSlice(...args),
+    ...createEpisodeViewerSlice(...args),
     resetResearch: () => {
       const s = get();
       s.resetStudySettings();
@@ -38,12 +40,13 @@ export const createResearchSlices: AppSlice<ResearchSlices> = (...args) => {
       s.resetAssignments();
       s.resetResults();
       s.clearImport();
+      args[0]({ viewedEpisode: null, runEpisodes: null });
     },
     leaveStudy: () => {
       const [set] = args;
       set({
         settingsSaveError: null, transitionError: null, inviteError: null, runStartError: null, runCancelError: null,
-        focusedRunId: null, watched: null, liveStatusFilter: null,
+        focusedRunId: null, watched: null, liveStatusFilter: null, viewedEpisode: null, runEpisodes: null,
       });
     },
   };

@@ -9,6 +9,7 @@ import { navigate } from '../../app/router.ts';
 import { useAppStore } from '../../store/index.ts';
 import { AccountMenu } from '../auth/account-menu.tsx';
 import { AuthGate } from '../auth/auth-gate.tsx';
+import { EpisodeDialog } from './episodes/episode-dialog.tsx';
 import { ServerVersion } from './server-version.tsx';
 import { StudiesView } from './studies-view.tsx';
 
@@ -50,6 +51,7 @@ export function ResearcherConsole() {
       <Container component="main" id={MAIN_ID} tabIndex={-1} maxWidth="xl" sx={{ py: 3, flexGrow: 1, outline: 'none' }}>
         <AuthGate>
           <StudiesView />
+          <EpisodeDialog />
         </AuthGate>
       </Container>
     </Box>

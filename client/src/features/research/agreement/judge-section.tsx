@@ -3,6 +3,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { AgreementReport, JudgeHumanRow } from '../../../../../shared/schemas/agreement.ts';
 import { ProgressTable, type Column } from '../assignments/progress-table.tsx';
+import { plural } from '../format.ts';
 import { EstimateText } from './estimate-text.tsx';
 import { JudgeBubbles, WeightedScatter } from './plots/judge-scatter.tsx';
 import { TabSection } from '../tab-section.tsx';
@@ -40,7 +41,7 @@ export function JudgeSection({ report }: { report: AgreementReport }) {
   return (
     <TabSection
       title="Judge vs human raters"
-      summary={`${report.counts.ratedItems} rated answers · ${report.counts.ratings} ratings by ${report.counts.raters} raters`}
+      summary={`${plural(report.counts.ratedItems, 'rated answer')} · ${plural(report.counts.ratings, 'rating')} by ${plural(report.counts.raters, 'rater')}`}
       help="The judge is as good as a rater when its numbers reach the ceiling columns: raters against each other."
     >
       <ProgressTable label="Judge vs human raters by criterion" rows={judgeVsHumans.rows} rowKey={(r) => r.criterion} columns={JUDGE_COLUMNS}

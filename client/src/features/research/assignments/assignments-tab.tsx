@@ -1,19 +1,22 @@
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { AssignmentProgress } from '../../../../../shared/schemas/live-study.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { dataFor } from '../../../store/loadable.ts';
-import { count, pct, shortId } from '../format.ts';
+import { count, dateTime, pct, plural, shortId } from '../format.ts';
 import { LoadState } from '../load-state.tsx';
 import { TabSection } from '../tab-section.tsx';
+import { GoldItemDialog } from './gold-item-dialog.tsx';
 import { ProgressTable, type Column } from './progress-table.tsx';
 
 type Play = AssignmentProgress['plays'][number];
 type Candidate = AssignmentProgress['candidates'][number];
 type Rater = AssignmentProgress['raters'][number];
+type Actor = AssignmentProgress['actors'][number];
 
 function Bar({ done, of, label }: { done: number; of: number; label: string }) {
   const value = of > 0 ? Math.min(100, (done / of) * 100) : 0;
@@ -34,11 +37,19 @@ const PLAY_COLUMNS: Column<Play>[] = [
   { label: 'In progress', align: 'right', cell: (p) => p.active },
 ];
 
-function candidateColumns(k: number): Column<Candidate>[] {
+function candidateColumns(k: number, view: (episodeId: string) => void): Column<Candidate>[] {
   return [
     { label: 'Answer', cell: (c) => <Box component="span" sx={{ fontFamily: 'monospace' }} title={c.itemId}>{shortId(c.itemId)}</Box> },
     { label: 'Record', cell: (c) => <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>{c.problemId}</Box> },
-    { label: 'Source episode', cell: (c) => (c.isGold ? <Chip size="small" color="secondary" label="gold item" /> : c.sourceEpisodeId ? shortId(c.sourceEpisodeId, 12) : '—') },
+    {
+      label: 'Source episode',
+      cell: (c) => {
+        if (c.isGold) return <Chip size="small" color="secondary" label="gold item" />;
+        const id = c.sourceEpisodeId;
+        if (!id) return '—';
+        return <Button size="small" onClick={() => view(id)} aria-label={`View episode ${id}`} sx={{ fontFamily: 'monospace', textTransform: 'none' }}>{shortId(id, 12)}</Button>;
+      },
+    },
     { label: 'Ratings', cell: (c) => (c.isGold ? count(c.rated) : <Bar done={c.rated} of={k} label={`Ratings of answer ${c.itemId}`} />) },
     { label: 'Being rated', align: 'right', cell: (c) => c.active },
   ];
@@ -51,12 +62,23 @@ const RATER_COLUMNS: Column<Rater>[] = [
   { label: 'Attention checks passed', align: 'right', cell: (r) => (r.attentionChecked === 0 ? '—' : `${r.attentionPassed}/${r.attentionChecked} (${pct(r.attentionPassed / r.attentionChecked, 0)})`) },
 ];
 
+const ACTOR_COLUMNS: Column<Actor>[] = [
+  { label: 'Participant', cell: (a) => <Box component="span" sx={{ fontFamily: 'monospace' }} title={a.participantId}>{shortId(a.participantId, 12)}</Box> },
+  { label: 'Prolific id', cell: (a) => a.prolificPid ?? '—' },
+  { label: 'Plays completed', align: 'right', cell: (a) => a.completed },
+  { label: 'In progress', align: 'right', cell: (a) => a.active },
+  { label: 'Dropped (timed out or left)', align: 'right', cell: (a) => a.dropped },
+  { label: 'Last activity', cell: (a) => dateTime(a.lastActivityAt) },
+];
+
 /** Who has played and rated what: per record (plays), per answer (ratings towards k), per rater. */
 export function AssignmentsTab() {
   const studyId = useAppStore((s) => s.selectedStudyId);
   const loadable = useAppStore((s) => s.assignments);
   const load = useAppStore((s) => s.loadAssignments);
   const poll = useAppStore((s) => s.pollAssignments);
+  const view = useAppStore((s) => s.viewEpisode);
+  const [goldOpen, setGoldOpen] = useState(false);
   const data = dataFor(loadable, studyId);
 
   useEffect(() => {
@@ -74,10 +96,17 @@ export function AssignmentsTab() {
               empty="No play units: open the study (with a model under test, in the discovery condition) to create them." />
           </TabSection>
           <TabSection title="Ratings per answer" summary={`k = ${data.raterOverlap} raters per answer · ${count(data.candidates.filter((c) => !c.isGold && c.rated >= data.raterOverlap).length)} of ${count(data.candidates.filter((c) => !c.isGold).length)} answers fully rated`}>
-            <ProgressTable label="Ratings per answer" rows={data.candidates} rowKey={(c) => c.itemId} columns={candidateColumns(data.raterOverlap)}
-              empty="No answers to rate yet. Finished live sessions add theirs automatically." />
+            <ProgressTable label="Ratings per answer" rows={data.candidates} rowKey={(c) => c.itemId} columns={candidateColumns(data.raterOverlap, (id) => void view(id))}
+              empty="No answers to rate yet. Finished live sessions add theirs automatically; batch runs add theirs with “Send to raters”." />
+            <Box>
+              <Button size="small" variant="outlined" onClick={() => setGoldOpen(true)} disabled={data.status === 'closed'}>New attention item</Button>
+            </Box>
+            {studyId && <GoldItemDialog studyId={studyId} open={goldOpen} onClose={() => setGoldOpen(false)} />}
           </TabSection>
-          <TabSection title="Raters" summary={`${count(data.raters.length)} raters · ${count(sum(data.raters, 'rated'))} ratings`}>
+          <TabSection title="Persona actors" summary={`${plural(data.actors.length, 'actor')} · ${plural(sum(data.actors, 'completed'), 'play')} completed · ${count(data.actors.reduce((n, a) => n + a.dropped, 0))} dropped`}>
+            <ProgressTable label="Persona actors" rows={data.actors} rowKey={(a) => a.participantId} columns={ACTOR_COLUMNS} empty="No actor has started yet." />
+          </TabSection>
+          <TabSection title="Raters" summary={`${plural(data.raters.length, 'rater')} · ${plural(sum(data.raters, 'rated'), 'rating')}`}>
             <ProgressTable label="Raters" rows={data.raters} rowKey={(r) => r.participantId} columns={RATER_COLUMNS} empty="No rater has started yet." />
           </TabSection>
         </Stack>

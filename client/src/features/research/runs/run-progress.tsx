@@ -11,6 +11,8 @@ import { runResultsUrl } from '../../../http/download-urls.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { count, duration, shortId } from '../format.ts';
 import { runNumbers, STATUS_COLORS, usd } from './run-math.ts';
+import { RunEpisodes } from './run-episodes.tsx';
+import { SendToRaters } from './send-to-raters.tsx';
 
 /** The focused run as it goes: the bar, the counters the CLI prints, time left, tokens and cost; cancel and download. */
 export function RunProgress({ run }: { run: RunInfo }) {
@@ -82,6 +84,8 @@ export function RunProgress({ run }: { run: RunInfo }) {
         {p?.error && <Alert severity="error">The run failed: {p.error.message}</Alert>}
         {run.status === 'interrupted' && <Alert severity="info">Interrupted. Start a run with the same options to resume where it stopped.</Alert>}
         {cancelError && <Alert severity="error">{cancelError}</Alert>}
+        {run.status !== 'running' && (p?.done ?? 0) > 0 && <SendToRaters run={run} />}
+        <RunEpisodes run={run} />
       </Stack>
     </Paper>
   );
