@@ -8,9 +8,11 @@ import { verifyLiveRun } from '../../bench/support/live-verify.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { roleResponder } from '../support/role-responder.ts';
 import { tempDir } from '../support/temp-files.ts';
+import { crashSettings } from '../support/test-env.ts';
 
-const SESSIONS = 20;
-const KILLS = 3;
+const { sessions: SESSIONS, kills: KILLS } = crashSettings();
+// Bounded, but growing with the size: each kill costs a restart and every actor's reconnect.
+const TIMEOUT_MS = 40_000 + SESSIONS * 1_000 + KILLS * 5_000;
 const SEED = 20_261_126;
 const dir = tempDir('prefdisco-crash-');
 let models: FakeOpenAiServer;
@@ -91,5 +93,5 @@ describe('live play survives repeated kill -9 of the server', () => {
     expect(acks.filter((a) => a.resent).length).toBeGreaterThan(0);
     // The kills landed while the model was streaming to someone (the point of the slow stream).
     expect(kills.filter((k) => k.streaming).length, JSON.stringify(kills)).toBeGreaterThan(0);
-  }, 60_000);
+  }, TIMEOUT_MS);
 });
