@@ -1,5 +1,6 @@
 import { adminCommand } from './admin-command.ts';
 import { agreementCommand } from './agreement-command.ts';
+import { generateCommand } from './generate-command.ts';
 import { importCommand } from './import-command.ts';
 import { reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
@@ -30,6 +31,18 @@ Commands:
       --concurrency N         episodes at once (default 8)
       --reference-quirks      reproduce the reference's judge bugs (missing score = 1, correctness at temperature 0.7)
       --db PATH | --no-db     where episodes are recorded (default: the app database)
+  generate --config TASK.json --model NAME --out DIR [options]
+      Make a personalized benchmark from your own dataset (JSONL or CSV in one of the ten source shapes): personas
+      (reused, or generated into the library), preferences per (problem, persona), rubrics. Writes
+      DIR/personalized_<task>.jsonl (reference format). Resumable: a rerun continues where the last one stopped.
+      --sample-size N         problems sampled from the source (overrides the config)
+      --personas-per-problem K   personas per problem (overrides the config)
+      --seed S                seed of every random choice (same seed + scripted model = same bytes)
+      --concurrency N         model calls at once (default 4; does not change the output)
+      --max-pairs N           stop after N new records (try a config cheaply; rerun to continue)
+      --personas DIR          the persona library (default: the config's personas.dir, else PREFDISCO_PERSONAS_DIR)
+      Exit 0 done, 1 some records failed (reasons in DIR/personalized_<task>_failures.jsonl) or bad input, 2 usage,
+      3 stopped at the model's spend cap (spendCapUsd in the models file), 130 interrupted. docs/generating-benchmarks.md
   report RESULTS.jsonl... [--json] [--model NAME] [--task NAME] [--resamples 1000] [--seed 42]
       Metrics per model × task × condition with bootstrap 95% CIs. Reads reference result files too.
   stats alpha --level nominal|ordinal|interval|ratio FILE.csv [--json]
@@ -59,6 +72,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   validate: validateCommand,
   import: importCommand,
   run: runCommand,
+  generate: generateCommand,
   report: reportCommand,
   agreement: agreementCommand,
   serve: serveCommand,

@@ -1,7 +1,12 @@
 import type { ModelConfig } from '../../shared/schemas/models.ts';
 
 /** Who is calling: used for accounting, for logs, and by the scripted provider to pick its behaviour. */
-export const CALL_PURPOSES = ['assistant', 'simulated_user', 'rubric_judge', 'correctness_judge', 'disclosure_labeler'] as const;
+export const CALL_PURPOSES = [
+  'assistant', 'simulated_user', 'rubric_judge', 'correctness_judge', 'disclosure_labeler',
+  // Benchmark generation (`prefdisco generate`, server/generation/).
+  'persona_generation', 'persona_coherence_check', 'general_dimensions', 'dimension_proposal', 'dimension_dedup',
+  'preference_instantiation', 'rubric_generation',
+] as const;
 export type CallPurpose = (typeof CALL_PURPOSES)[number];
 
 export interface ModelMessage {
@@ -82,4 +87,22 @@ export interface ModelProvider {
   /** True for the scripted provider: its numbers must never be reported as research results. */
   readonly isTestModel: boolean;
   complete(request: ModelRequest): Promise<ModelResponse>;
+  /** How this model's calls have been failing in this process (HTTP providers); for the researcher's live monitor. */
+  health?(): ModelHealth;
+}
+
+/**
+ * A model's failures since the process started. A retried failure slows a session down without ending it; the
+ * researcher still needs to see it (a provider that rate-limits every third call makes every session slow).
+ */
+export interface ModelHealth {
+  /** Calls that went to the provider. */
+  calls: number;
+  /** Attempts beyond each call's first. */
+  retries: number;
+  /** Calls that failed for good, after their retries (cancellations are not counted). */
+  failedCalls: number;
+  /** Failed attempts by error code, retried or not (cancellations are not counted). */
+  failedAttempts: Partial<Record<ModelErrorCode, number>>;
+  lastFailure: { code: ModelErrorCode; message: string; at: string; final: boolean } | null;
 }

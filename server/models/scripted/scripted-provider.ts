@@ -1,6 +1,10 @@
 import type { ModelConfig } from '../../../shared/schemas/models.ts';
 import { ModelCallError, type ModelProvider, type ModelRequest, type ModelResponse } from '../model-provider.ts';
 import { scriptedAssistantReply, type AssistantHint } from './scripted-assistant.ts';
+import {
+  scriptedCoherence, scriptedDedup, scriptedDimensionProposal, scriptedGeneralDimensions, scriptedInstantiation, scriptedPersona,
+  scriptedRubricCriteria,
+} from './scripted-generation.ts';
 import { scriptedCorrectness, scriptedDisclosure, scriptedRubricScore, scriptedUserReply } from './scripted-roles.ts';
 
 type Hint = Record<string, unknown>;
@@ -46,6 +50,20 @@ export class ScriptedProvider implements ModelProvider {
         return scriptedCorrectness(hint as Parameters<typeof scriptedCorrectness>[0]);
       case 'disclosure_labeler':
         return scriptedDisclosure(hint as Parameters<typeof scriptedDisclosure>[0]);
+      case 'persona_generation':
+        return scriptedPersona(hint, request.messages);
+      case 'persona_coherence_check':
+        return scriptedCoherence(hint);
+      case 'general_dimensions':
+        return scriptedGeneralDimensions(hint);
+      case 'dimension_proposal':
+        return scriptedDimensionProposal(hint);
+      case 'dimension_dedup':
+        return scriptedDedup(hint);
+      case 'preference_instantiation':
+        return scriptedInstantiation(hint);
+      case 'rubric_generation':
+        return scriptedRubricCriteria(hint);
     }
   }
 }
