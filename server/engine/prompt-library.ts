@@ -31,10 +31,15 @@ export interface PromptTemplate {
   sha256: string;
 }
 
+/** A prompt file's text as sent (trailing newlines dropped) and its SHA-256: shared by every prompt set. */
+export function readPromptFile(dir: string, file: string): { text: string; sha256: string } {
+  const text = readFileSync(join(dir, file), 'utf8').replace(/\n+$/, '');
+  return { text, sha256: createHash('sha256').update(text).digest('hex') };
+}
+
 function load(name: PromptName): PromptTemplate {
   const file = PROMPT_FILES[name];
-  const text = readFileSync(join(PROMPTS_DIR, file), 'utf8').replace(/\n+$/, '');
-  return { name, file, text, sha256: createHash('sha256').update(text).digest('hex') };
+  return { name, file, ...readPromptFile(PROMPTS_DIR, file) };
 }
 
 export const PROMPTS: Readonly<Record<PromptName, PromptTemplate>> = Object.fromEntries(
@@ -47,16 +52,20 @@ export function promptHashes(): Record<string, string> {
 }
 
 /**
- * Fills `{name}` placeholders. `{{` and `}}` are literal braces. A placeholder without a value is a bug and throws,
- * so a prompt can never go out with a hole in it.
+ * Fills `{name}` placeholders in a template read from `file`. `{{` and `}}` are literal braces. A placeholder without
+ * a value is a bug and throws, so a prompt can never go out with a hole in it.
  */
-export function renderPrompt(name: PromptName, values: Readonly<Record<string, string | number>> = {}): string {
-  const template = PROMPTS[name];
-  return template.text.replace(/\{\{|\}\}|\{([a-z_]+)\}/g, (match, key: string | undefined) => {
+export function fillPlaceholders(text: string, file: string, values: Readonly<Record<string, string | number>>): string {
+  return text.replace(/\{\{|\}\}|\{([a-z_]+)\}/g, (match, key: string | undefined) => {
     if (match === '{{') return '{';
     if (match === '}}') return '}';
     const value = key === undefined ? undefined : values[key];
-    if (value === undefined) throw new Error(`prompt ${template.file}: no value for {${key}}`);
+    if (value === undefined) throw new Error(`prompt ${file}: no value for {${key}}`);
     return String(value);
   });
+}
+
+export function renderPrompt(name: PromptName, values: Readonly<Record<string, string | number>> = {}): string {
+  const template = PROMPTS[name];
+  return fillPlaceholders(template.text, template.file, values);
 }

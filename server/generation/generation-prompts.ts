@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fillPlaceholders, readPromptFile } from '../engine/prompt-library.ts';
 
 const PROMPTS_DIR = fileURLToPath(new URL('./prompts/', import.meta.url));
 
@@ -19,28 +17,19 @@ export const GENERATION_PROMPT_FILES = {
 
 export type GenerationPromptName = keyof typeof GENERATION_PROMPT_FILES;
 
-const TEXTS = Object.fromEntries(
-  (Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [
-    name, readFileSync(join(PROMPTS_DIR, GENERATION_PROMPT_FILES[name]), 'utf8').replace(/\n+$/, ''),
-  ]),
-) as Record<GenerationPromptName, string>;
+const FILES = Object.fromEntries(
+  (Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [name, readPromptFile(PROMPTS_DIR, GENERATION_PROMPT_FILES[name])]),
+) as Record<GenerationPromptName, { text: string; sha256: string }>;
+const TEXTS = Object.fromEntries(Object.entries(FILES).map(([name, f]) => [name, f.text])) as Record<GenerationPromptName, string>;
 
 /** SHA-256 of each prompt file's text, keyed by file name, recorded in the metadata line of a generated file. */
 export function generationPromptHashes(): Record<string, string> {
-  return Object.fromEntries((Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [
-    GENERATION_PROMPT_FILES[name], createHash('sha256').update(TEXTS[name]).digest('hex'),
-  ]));
+  return Object.fromEntries((Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [GENERATION_PROMPT_FILES[name], FILES[name].sha256]));
 }
 
-/** Fills `{name}` placeholders (`{{`/`}}` are literal braces); a missing value throws so no prompt goes out with a hole. */
+/** Fills `{name}` placeholders (the engine's rules: `{{`/`}}` literal, a missing value throws). */
 export function renderGenerationPrompt(name: GenerationPromptName, values: Readonly<Record<string, string | number>> = {}): string {
-  return TEXTS[name].replace(/\{\{|\}\}|\{([a-z_]+)\}/g, (match, key: string | undefined) => {
-    if (match === '{{') return '{';
-    if (match === '}}') return '}';
-    const value = key === undefined ? undefined : values[key];
-    if (value === undefined) throw new Error(`prompt ${GENERATION_PROMPT_FILES[name]}: no value for {${key}}`);
-    return String(value);
-  });
+  return fillPlaceholders(TEXTS[name], GENERATION_PROMPT_FILES[name], values);
 }
 
 /** Every generation call: the fixed system prompt, then one user message (as the reference's generator does). */
