@@ -41,10 +41,16 @@ function sendAuthError(reply: FastifyReply, error: unknown): FastifyReply {
   return reply.code(STATUS[error.code]).send({ error: error.code, message: error.message });
 }
 
-/** The browser's previous session is replaced by the new one: revoke it so it cannot be replayed. */
+/**
+ * The browser's previous session is replaced by the new one: revoke it so it cannot be replayed, and close the sockets
+ * opened with it, as logout does (found by the authorization audit: they kept acting as the old identity).
+ */
 async function revokePrevious(request: FastifyRequest, people: PeopleStorage): Promise<void> {
   const token = sessionTokenOf(request);
-  if (token !== null) await revokeSession(people, hashSessionToken(token));
+  if (token === null) return;
+  const tokenHash = hashSessionToken(token);
+  await revokeSession(people, tokenHash);
+  disconnectSession(request.server.io, tokenHash);
 }
 
 /** Sign-in, sign-out, who am I, and joining a study through an invitation link. */

@@ -31,10 +31,17 @@ function issuesOf(error: unknown): AckIssue[] | null {
  * Ack. A client that sends no ack callback, or garbage, cannot crash the server or get exception text back.
  */
 export function guardedAck<S extends z.ZodType, T>(schema: S, handler: (payload: z.infer<S>) => Promise<T>) {
-  return (payload: unknown, ack: unknown): void => {
+  return (...args: unknown[]): void => {
+    // Socket.IO passes the ack callback as the last argument, however many come before it. A request sent with no
+    // payload or with extra arguments must still be answered (found by fuzzing: the client waited forever).
+    const ack = args[args.length - 1];
     if (typeof ack !== 'function') return;
     const reply = ack as (result: Ack<T>) => void;
-    const parsed = schema.safeParse(payload);
+    if (args.length !== 2) {
+      reply({ ok: false, error: 'invalid_payload', issues: [{ path: '$', message: `expected one payload before the ack, got ${args.length - 1}` }] });
+      return;
+    }
+    const parsed = schema.safeParse(args[0]);
     if (!parsed.success) {
       reply({ ok: false, error: 'invalid_payload', issues: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })) });
       return;

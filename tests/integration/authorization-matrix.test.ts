@@ -2,38 +2,84 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { ACK_ERROR_CODES, type Ack } from '../../shared/protocol/acks.ts';
 import { CLIENT_EVENT_NAMES } from '../../shared/protocol/events.ts';
-import { connectSocket, joinAs, signInResearcher } from '../support/auth-helpers.ts';
+import { SESSION_COOKIE } from '../../server/services/auth/sessions.ts';
+import { connectSocket, joinAs, joinViaHttp, loginViaHttp, signInResearcher } from '../support/auth-helpers.ts';
 import { routesOf } from '../support/blind-scan.ts';
+import { studyWithRecords } from '../support/study-work-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 /**
  * Who may call what. Every route and every socket event must appear here: a new one that is not classified fails the
- * test, so nobody adds an endpoint without deciding who may use it.
+ * test, so nobody adds an endpoint without deciding who may use it. "Another study's participant" (otherActor,
+ * otherRater) is an actor and a rater who joined a second study: their role opens the same doors as in their own
+ * study, and never a door into this one (tests/integration/authorization-episodes.test.ts checks the episodes).
  */
-type Who = 'nobody' | 'researcher' | 'actor' | 'rater';
-const PUBLIC: Who[] = ['nobody', 'researcher', 'actor', 'rater'];
+type Who = 'nobody' | 'researcher' | 'actor' | 'rater' | 'otherActor' | 'otherRater';
+const EVERYONE: Who[] = ['nobody', 'researcher', 'actor', 'rater', 'otherActor', 'otherRater'];
 const RESEARCHER: Who[] = ['researcher'];
+const ACTORS: Who[] = ['actor', 'otherActor'];
+const RATERS: Who[] = ['rater', 'otherRater'];
 
-/** Routes anyone may call (each still validates its input); all other /api routes are for researchers only. */
-const PUBLIC_ROUTES = new Set([
-  'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/join/:code',
-  'GET /api/auth/setup', 'POST /api/auth/setup',
-]);
+type Policy = 'public' | 'participant' | 'researcher';
+const ALLOWED: Record<Policy, Who[]> = { public: EVERYONE, participant: [...ACTORS, ...RATERS], researcher: RESEARCHER };
 
-/** Routes for participants (actors and raters) only. */
-const PARTICIPANT_ROUTES = new Set(['GET /api/participant/study']);
+/**
+ * The declared policy of every route (METHOD path). A route the app serves without an entry here, or an entry for a
+ * route it no longer serves, fails the matrix. Public routes still validate their input.
+ */
+const ROUTE_POLICY: Record<string, Policy> = {
+  'GET /api/health': 'public',
+  'GET /api/auth/setup': 'public',
+  'POST /api/auth/setup': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/logout': 'public',
+  'GET /api/auth/me': 'public',
+  'POST /api/join/:code': 'public',
+  'GET /api/participant/study': 'participant',
+  'GET /api/studies': 'researcher',
+  'POST /api/studies/import': 'researcher',
+  'GET /api/studies/:studyId/records': 'researcher',
+  'GET /api/studies/:studyId/records/:problemId': 'researcher',
+  'GET /api/studies/:studyId/results': 'researcher',
+  'POST /api/studies/:studyId/rating-candidates': 'researcher',
+  'POST /api/studies/:studyId/runs': 'researcher',
+  'GET /api/studies/:studyId/runs': 'researcher',
+  'GET /api/studies/:studyId/settings': 'researcher',
+  'PUT /api/studies/:studyId/settings': 'researcher',
+  'POST /api/studies/:studyId/open': 'researcher',
+  'POST /api/studies/:studyId/pause': 'researcher',
+  'POST /api/studies/:studyId/close': 'researcher',
+  'POST /api/studies/:studyId/gold-items': 'researcher',
+  'GET /api/studies/:studyId/assignments': 'researcher',
+  'GET /api/studies/:studyId/agreement': 'researcher',
+  'GET /api/studies/:studyId/agreement/:file': 'researcher',
+  'GET /api/studies/:studyId/invites': 'researcher',
+  'POST /api/studies/:studyId/invites': 'researcher',
+  'DELETE /api/studies/:studyId/invites/:code': 'researcher',
+  'GET /api/studies/:studyId/live-episodes': 'researcher',
+  'GET /api/studies/:studyId/live-health': 'researcher',
+  'GET /api/studies/:studyId/export/:file': 'researcher',
+  'GET /api/personas': 'researcher',
+  'GET /api/personas/:personaId': 'researcher',
+  'GET /api/runs/:runId': 'researcher',
+  'GET /api/runs/:runId/episodes': 'researcher',
+  'POST /api/runs/:runId/cancel': 'researcher',
+  'GET /api/runs/:runId/results.jsonl': 'researcher',
+  'GET /api/episodes/:episodeId': 'researcher',
+  'GET /api/models': 'researcher',
+};
 
 const EVENT_ACCESS: Record<(typeof CLIENT_EVENT_NAMES)[number], Who[]> = {
   'study:list': RESEARCHER,
-  'play:start': ['actor'],
-  'episode:reply': ['actor'],
-  'episode:resync': ['actor'],
-  'episode:tag': ['actor'],
-  'episode:rate': ['actor'],
+  'play:start': ACTORS,
+  'episode:reply': ACTORS,
+  'episode:resync': ACTORS,
+  'episode:tag': ACTORS,
+  'episode:rate': ACTORS,
   'episode:watch': RESEARCHER,
-  'rating:next': ['rater'],
-  'rating:submit': ['rater'],
+  'rating:next': RATERS,
+  'rating:submit': RATERS,
 };
 
 /** A valid-looking payload per event, so a refusal can only come from who is asking. */
@@ -59,10 +105,14 @@ async function signInEveryone(): Promise<void> {
   cookies.researcher = (await signInResearcher(t)).cookie;
   cookies.actor = (await joinAs(t, 'actor')).cookie;
   cookies.rater = (await joinAs(t, 'rater')).cookie;
+  cookies.otherActor = (await joinAs(t, 'actor', { studyId: otherStudyId })).cookie;
+  cookies.otherRater = (await joinAs(t, 'rater', { studyId: otherStudyId })).cookie;
 }
+let otherStudyId = '';
 
 beforeAll(async () => {
   t = await startTestApp(dir);
+  otherStudyId = (await studyWithRecords(t.storage, 'Another study', 1)).studyId;
   await signInEveryone();
   url = await t.app.listen({ host: '127.0.0.1', port: 0 });
 });
@@ -74,7 +124,18 @@ function headers(who: Who): Record<string, string> {
   return who === 'nobody' ? {} : { cookie: cookies[who] ?? '' };
 }
 
-describe('authorization matrix: every HTTP route × nobody / researcher / actor / rater', () => {
+/** Every Set-Cookie line for the session cookie the matrix saw, with the route that sent it. */
+const sessionCookies: { key: string; line: string }[] = [];
+
+describe('authorization matrix: every HTTP route × nobody / researcher / actor / rater / another study\'s actor and rater', () => {
+  it('declares a policy for every route the app serves, and none for routes it does not', () => {
+    const served = routesOf(t.app.printRoutes({ commonPrefix: false }))
+      .filter((r) => r.path.startsWith('/api/'))
+      .flatMap((r) => r.methods.filter((m) => m !== 'HEAD' && m !== 'OPTIONS').map((m) => `${m} ${r.path}`));
+    expect(served.filter((key) => !ROUTE_POLICY[key]), 'routes without a declared policy').toEqual([]);
+    expect(Object.keys(ROUTE_POLICY).filter((key) => !served.includes(key)), 'policies for routes that do not exist').toEqual([]);
+  });
+
   it('refuses everyone the route is not for (401 for nobody, 403 for the wrong role) and lets the right people through', async () => {
     const routes = routesOf(t.app.printRoutes({ commonPrefix: false })).filter((r) => r.path.startsWith('/api/'));
     expect(routes.length).toBeGreaterThan(20);
@@ -83,17 +144,22 @@ describe('authorization matrix: every HTTP route × nobody / researcher / actor 
     for (const route of routes) {
       for (const method of route.methods.filter((m) => m !== 'HEAD' && m !== 'OPTIONS')) {
         const key = `${method} ${route.path}`;
-        const allowed: Who[] = PUBLIC_ROUTES.has(key) ? PUBLIC : PARTICIPANT_ROUTES.has(key) ? ['actor', 'rater'] : RESEARCHER;
+        const policy = ROUTE_POLICY[key];
+        if (!policy) continue; // reported by the test above
+        const allowed = ALLOWED[policy];
         const path = route.path.replace(/:(\w+)/g, (_, name: string) => (name === 'studyId' ? studyId : 'x'));
-        for (const who of ['nobody', 'researcher', 'actor', 'rater'] as Who[]) {
+        for (const who of EVERYONE) {
           // Rate-limited public routes are exercised by their own tests; here one call each is enough.
           const res = await t.app.inject({ method: method as 'GET', url: path, headers: { ...headers(who), 'content-type': 'application/json' }, payload: method === 'GET' ? undefined : '{}' });
           if (allowed.includes(who)) {
-            expect([401, 403].includes(res.statusCode) && !PUBLIC_ROUTES.has(key), `${key} as ${who} → ${res.statusCode}`).toBe(false);
+            expect([401, 403].includes(res.statusCode) && policy !== 'public', `${key} as ${who} → ${res.statusCode}`).toBe(false);
           } else {
             expect(res.statusCode, `${key} as ${who}`).toBe(who === 'nobody' ? 401 : 403);
           }
           expect(res.statusCode, `${key} as ${who}: no server error`).toBeLessThan(500);
+          for (const line of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
+            if (line.startsWith(`${SESSION_COOKIE}=`)) sessionCookies.push({ key, line });
+          }
           if (key === 'POST /api/auth/logout') await signInEveryone();
         }
         checked.push(key);
@@ -101,17 +167,59 @@ describe('authorization matrix: every HTTP route × nobody / researcher / actor 
     }
     expect(checked).toEqual(expect.arrayContaining(['GET /api/studies', 'GET /api/personas', 'POST /api/join/:code']));
   });
+
+  it('a participant reads only their own study\'s page, never another study\'s', async () => {
+    // Study B's settings (the matrix above closed study A, whose settings are now fixed).
+    const put = await t.app.inject({ method: 'PUT', url: `/api/studies/${otherStudyId}/settings`, headers: headers('researcher'), payload: { models: ['scripted'], consentText: 'CONSENT-OF-STUDY-B' } });
+    expect(put.statusCode).toBe(200);
+    const own = await t.app.inject({ method: 'GET', url: '/api/participant/study', headers: headers('otherActor') });
+    expect(own.json()).toMatchObject({ role: 'actor', consentText: 'CONSENT-OF-STUDY-B' });
+    for (const who of ['actor', 'rater'] as Who[]) {
+      const res = await t.app.inject({ method: 'GET', url: '/api/participant/study', headers: headers(who) });
+      expect(res.statusCode).toBe(200);
+      expect(res.body, who).not.toContain('CONSENT-OF-STUDY-B');
+    }
+  });
+
+  it('every session cookie any route sets is HttpOnly, SameSite=Lax, Path=/, and Secure exactly when configured', async () => {
+    const secure = await startTestApp(dir, { secureCookies: true });
+    try {
+      for (const [app, isSecure] of [[t, false], [secure, true]] as const) {
+        const researcher = await signInResearcher(app);
+        // Study B on the matrix's app: the matrix closed study A, which now rightly refuses joins.
+        const studyId = isSecure ? ((await app.storage.listStudies())[0]?.id ?? '') : otherStudyId;
+        if (!isSecure) expect((await app.app.inject({ method: 'POST', url: `/api/studies/${studyId}/open`, headers: headers('researcher') })).statusCode).toBe(200);
+        const code = (await app.storage.people.createInvite({ studyId, role: 'actor' })).code;
+        const lines: { key: string; line: string | null }[] = [];
+        const login = await loginViaHttp(app.app, researcher.username, researcher.password);
+        lines.push({ key: 'POST /api/auth/login', line: login.setCookie });
+        lines.push({ key: 'POST /api/join/:code', line: (await joinViaHttp(app.app, code, { PROLIFIC_PID: `cookie-${isSecure}` })).setCookie });
+        const logout = await app.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: login.cookie ?? '' } });
+        lines.push({ key: 'POST /api/auth/logout', line: ([] as string[]).concat(logout.headers['set-cookie'] ?? []).find((l) => l.startsWith(`${SESSION_COOKIE}=`)) ?? null });
+        // And whatever the matrix above saw (plain http).
+        if (!isSecure) lines.push(...sessionCookies);
+        for (const { key, line } of lines) {
+          expect(line, `${key} sets the session cookie`).not.toBeNull();
+          const attributes = (line ?? '').split(';').map((a) => a.trim().toLowerCase());
+          expect(attributes, `${key}: ${line}`).toEqual(expect.arrayContaining(['httponly', 'samesite=lax', 'path=/']));
+          expect(attributes.includes('secure'), `${key} Secure: ${line}`).toBe(isSecure);
+        }
+      }
+    } finally {
+      await secure.close();
+    }
+  });
 });
 
-describe('authorization matrix: every socket event × nobody / researcher / actor / rater', () => {
+describe('authorization matrix: every socket event × nobody / researcher / actor / rater / another study\'s actor and rater', () => {
   it('answers unauthenticated or forbidden to those an event is not for, and never crashes', async () => {
     const sockets: Partial<Record<Who, Socket>> = {};
-    for (const who of ['nobody', 'researcher', 'actor', 'rater'] as Who[]) {
+    for (const who of EVERYONE) {
       sockets[who] = (await connectSocket(url, who === 'nobody' ? {} : { cookie: cookies[who] ?? '' })) as unknown as Socket;
     }
     try {
       for (const event of CLIENT_EVENT_NAMES) {
-        for (const who of ['nobody', 'researcher', 'actor', 'rater'] as Who[]) {
+        for (const who of EVERYONE) {
           const ack = (await sockets[who]?.timeout(5000).emitWithAck(event, SAMPLE_PAYLOAD[event])) as Ack<unknown>;
           if (EVENT_ACCESS[event].includes(who)) {
             expect(ack.ok || !['unauthenticated', 'forbidden'].includes(ack.error), `${event} as ${who}: ${JSON.stringify(ack)}`).toBe(true);
@@ -127,7 +235,7 @@ describe('authorization matrix: every socket event × nobody / researcher / acto
 
   it('malformed payloads of every event get a closed error code and the server stays up', async () => {
     const garbage: unknown[] = [undefined, null, 42, 'text', [], { episodeId: { $ne: 1 } }, { itemId: 'x'.repeat(10_000) }, { a: { b: { c: { d: [1, { e: null }] } } } }, { __proto__: { admin: true } }];
-    for (const who of ['researcher', 'actor', 'rater'] as Who[]) {
+    for (const who of EVERYONE.filter((w) => w !== 'nobody')) {
       const socket = (await connectSocket(url, { cookie: cookies[who] ?? '' })) as unknown as Socket;
       try {
         for (const event of CLIENT_EVENT_NAMES) {
@@ -144,5 +252,29 @@ describe('authorization matrix: every socket event × nobody / researcher / acto
     }
     const health = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(health.statusCode).toBe(200);
+  });
+});
+
+describe('a replaced session', () => {
+  it('loses its open sockets when the browser joins or signs in again (as on logout): a revoked session acts no more', async () => {
+    // A study of its own, never configured, so it takes participants whatever the tests above did to the others.
+    const studyId = (await studyWithRecords(t.storage, 'Session study', 1)).studyId;
+    const researcher = await signInResearcher(t);
+    const replace = {
+      join: async (cookie: string) => joinViaHttp(t.app, (await t.storage.people.createInvite({ studyId, role: 'rater' })).code, {}, cookie),
+      login: async (cookie: string) => loginViaHttp(t.app, researcher.username, researcher.password, cookie),
+    };
+    for (const [how, again] of Object.entries(replace)) {
+      const first = await joinAs(t, 'actor', { studyId });
+      const socket = (await connectSocket(url, { cookie: first.cookie })) as unknown as Socket;
+      const closed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+      try {
+        expect(await socket.timeout(5000).emitWithAck('play:start', {})).toMatchObject({ ok: false, error: 'no_work' });
+        expect((await again(first.cookie)).status, how).toBe(200);
+        expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('still connected'), 2000))]), how).toBe('io server disconnect');
+      } finally {
+        socket.close();
+      }
+    }
   });
 });

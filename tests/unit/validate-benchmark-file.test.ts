@@ -48,6 +48,14 @@ describe('validateBenchmarkFile: one test per error class', () => {
     expect(codes(report.issues)).toEqual(['error:invalid_json@2']);
   });
 
+  it('a line nested deeper than 100 levels (found by fuzzing: importing one overflowed the stack)', async () => {
+    const deep = JSON.stringify({ ...exampleRecord(0), extra: 'DEEP' }).replace('"DEEP"', `${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+    const report = await validateBenchmarkFile(writeFile(dir, 'deep.jsonl', `${JSON.stringify(exampleRecord(1))}\n${deep}\n`));
+    expect(codes(report.issues)).toEqual(['error:invalid_json@2']);
+    expect(report.issues[0]?.message).toBe('nested deeper than 100 levels');
+    expect(report.issues[0]?.path).toMatch(/^\$\.extra(\[0\]){99}$/);
+  });
+
   it('a line that is JSON but not an object', async () => {
     const report = await validateBenchmarkFile(writeFile(dir, 'array.jsonl', `[1,2]\n${JSON.stringify(exampleRecord(0))}\n`));
     expect(codes(report.issues)).toEqual(['error:not_an_object@1']);

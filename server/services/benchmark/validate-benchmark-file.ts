@@ -44,6 +44,36 @@ export interface ValidationReport {
   recordLines: number[];
 }
 
+/**
+ * Deepest nesting a line may have. Records nest about six levels; JSON.parse accepts far deeper values, but storing one
+ * overflowed the stack of JSON.stringify inside the import transaction (found by fuzzing: an import that threw a
+ * RangeError instead of reporting the line). Refused here, with its line, like any other malformed input.
+ */
+const MAX_NESTING = 100;
+
+/** The path to the first value nested deeper than `max` (recursion stops there, so it cannot overflow), else null. */
+function nestedDeeperThan(value: unknown, max: number, path: (string | number)[]): (string | number)[] | null {
+  if (value === null || typeof value !== 'object') return null;
+  if (path.length >= max) return [...path];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      const hit = nestedDeeperThan(value[i], max, path);
+      path.pop();
+      if (hit) return hit;
+    }
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    path.push(key);
+    const hit = nestedDeeperThan((value as Record<string, unknown>)[key], max, path);
+    path.pop();
+    if (hit) return hit;
+  }
+  return null;
+}
+
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -155,6 +185,11 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
       }
       if (!isPlainObject(value)) {
         add({ severity: 'error', code: 'not_an_object', line, path: '$', message: 'each line must be one JSON object' });
+        continue;
+      }
+      const deep = nestedDeeperThan(value, MAX_NESTING, []);
+      if (deep) {
+        add({ severity: 'error', code: 'invalid_json', line, path: jsonPath(deep), message: `nested deeper than ${MAX_NESTING} levels` });
         continue;
       }
       const type = value.type;
