@@ -1,15 +1,18 @@
-// `npm run bench`: runs every benchmark, prints a table, and records the results in bench/results/<name>.json.
+// `npm run bench`: runs every benchmark, prints a table, and records the results in bench/results/<name>.json, with a
+// summary table over all of them in bench/results/summary.md (and .json).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_VERSION } from '../server/version.ts';
 import { batchBench } from './batch.bench.ts';
+import { fuzzBench } from './fuzz.bench.ts';
 import { importBench } from './import.bench.ts';
-import { liveBench } from './live.bench.ts';
+import { liveBench, liveFaultsBench } from './live.bench.ts';
 import { statsBench } from './stats.bench.ts';
 import type { BenchResult } from './support/bench-result.ts';
+import { writeSummary } from './support/bench-summary.ts';
 
-const BENCHES: Record<string, (workDir: string) => Promise<BenchResult>> = { import: importBench, batch: batchBench, stats: statsBench, live: liveBench };
+const BENCHES: Record<string, (workDir: string) => Promise<BenchResult>> = { import: importBench, batch: batchBench, stats: statsBench, live: liveBench, 'live-faults': liveFaultsBench, fuzz: fuzzBench };
 /** Lower limits (a value below one is a miss), for metrics where more is better. */
 const FLOORS: Record<string, Record<string, number>> = { batch: { latency_efficiency: 0.95 } };
 
@@ -30,9 +33,12 @@ try {
       if ((target !== undefined && value > target) || (floor !== undefined && value < floor)) missed += 1;
       process.stdout.write(`  ${metric.padEnd(28)} ${value.toFixed(value < 10 ? 2 : 0)}${verdict}\n`);
     }
-    const record = { ...result, app_version: APP_VERSION, node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? '', date: new Date().toISOString() };
+    const record = { ...result, floors: FLOORS[name] ?? {}, app_version: APP_VERSION, node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? '', date: new Date().toISOString() };
     writeFileSync(join(import.meta.dirname, 'results', `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   }
+  // The table over every bench's latest result, this run's and earlier ones (bench/results/summary.md and .json).
+  const summary = writeSummary(join(import.meta.dirname, 'results'), FLOORS);
+  process.stdout.write(`\nsummary: ${summary.file}\n`);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }

@@ -31,6 +31,7 @@ import { researchImportRoutes } from './http/research-import-routes.ts';
 import { researchExportRoutes } from './http/research-export-routes.ts';
 import { agreementRoutes } from './http/agreement-routes.ts';
 import { modelRoutes } from './http/model-routes.ts';
+import { liveHealthRoutes } from './http/live-health-routes.ts';
 import { BatchRuns } from './services/research/batch-runs.ts';
 import { declaredModels } from './services/research/declared-models.ts';
 import type { ModelLookup } from './services/research/run-options.ts';
@@ -140,8 +141,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   attachSocketAuth(io, { people: deps.storage.people, allowedOrigins: security.allowedOrigins, cookies: app });
   registerStudyHandlers(io, deps.storage);
   registerRatingHandlers(io, work);
+  const liveModel = deps.live?.model ?? ((name: string) => models.get(name));
+  await app.register(liveHealthRoutes(deps.storage, liveModel));
   const live = new LiveSessions({
-    storage: deps.storage, model: deps.live?.model ?? ((name) => models.get(name)), queue: deps.live?.queue ?? work.playQueue,
+    storage: deps.storage, model: liveModel, queue: deps.live?.queue ?? work.playQueue,
     broadcast: socketBroadcast(io),
     log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
     // Live answers and their simulated twins go to the study's raters (blinded) as soon as they exist.

@@ -16,7 +16,8 @@ export async function main(): Promise<{ url: string }> {
   const config = loadConfig();
   // Read the models file before opening anything, so a bad file stops start-up with its own message.
   const models = new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v));
-  const storage = SqliteStorage.open({ file: config.databaseFile });
+  // The server commits from its event loop: WAL checkpoints (copy + fsync) run on a worker thread instead.
+  const storage = SqliteStorage.open({ file: config.databaseFile, backgroundCheckpoint: true });
   const app = await buildApp({
     config,
     storage,

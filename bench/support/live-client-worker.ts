@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createRng } from '../../shared/stats/random.ts';
 import { playEpisode } from './live-actor.ts';
 import { joinStudy } from './live-study-setup.ts';
@@ -30,7 +30,7 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T, i: number) 
 
 async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<WorkerReport> {
   const rng = createRng(m.seed);
-  const report: WorkerReport = { replyMs: [], acks: [], episodeIds: [], completed: 0, chunks: 0, errors: [], loopDelayP99Ms: 0 };
+  const report: WorkerReport = { replyMs: [], acks: [], episodeIds: [], completed: 0, episodeMs: [], chunks: 0, errors: [], loopDelayP99Ms: 0 };
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const think = (): number => m.thinkMinMs + rng() * (m.thinkMaxMs - m.thinkMinMs);
@@ -39,6 +39,7 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
     await sleep(rng() * m.rampMs);
     for (let e = 0; e < m.episodes; e++) {
       try {
+        const started = performance.now();
         const outcome = await playEpisode({
           cookie, serverUrl: async () => m.url, thinkMs: think, maxConnections: 1,
           onChunk: () => void (report.chunks += 1),
@@ -48,7 +49,12 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
           },
         });
         report.episodeIds.push(outcome.episodeId);
-        if (outcome.completionCode !== null) report.completed += 1;
+        if (outcome.completionCode !== null) {
+          report.completed += 1;
+          report.episodeMs.push(performance.now() - started);
+        } else if (report.errors.length < 10) {
+          report.errors.push(`episode ${outcome.episodeId} ended without a completion code`);
+        }
       } catch (error) {
         if (report.errors.length < 10) report.errors.push(error instanceof Error ? error.message : String(error));
         return;

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
+import { CHUNK_WINDOW_MS, ChunkCoalescer } from '../../server/services/live/chunk-coalescer.ts';
 
 /**
  * The physical reference for the live bench: a bare Socket.IO server on 127.0.0.1 speaking just enough of the live
  * protocol for the same actor clients, with the same message pattern as the app (opening, streamed turns at the
  * model's pace, the reply echoed and acked at once, the final answer, the rating) and nothing else: no storage, no
- * auth, no engine, no model calls. The bench's figure is the app's latency and CPU divided by this server's.
+ * auth, no engine, no model calls. The bench's figure is the app's latency and CPU divided by this server's. The
+ * model's pieces go through the app's own ChunkCoalescer with the app's window, so both send the same frames.
  *
  * Run as a forked child (`--import tsx`); env ECHO_CHUNKS, ECHO_CHUNK_DELAY_MS, ECHO_QUESTIONS, ECHO_CRITERIA.
  * Sends {port} over IPC once listening.
@@ -37,6 +39,7 @@ const io = new Server(http, { serveClient: false });
 io.on('connection', (socket: Socket) => {
   const episodeId = randomUUID();
   let seq = -1;
+  const chunker = new ChunkCoalescer(CHUNK_WINDOW_MS, (turn, index, delta) => void socket.emit('episode:chunked', { episodeId, turn, index, delta }));
   const append = (event: Record<string, unknown>): void => {
     seq += 1;
     socket.emit('episode:appended', { episodeId, event: { seq, prevSeq: seq - 1, ...event } });
@@ -48,16 +51,19 @@ io.on('connection', (socket: Socket) => {
     const final = turn > questions;
     const text = answer ? 'The answer is 720, explained simply.' : `Question ${turn + 1}: what would help you most here?`;
     const piece = Math.ceil(text.length / chunks);
-    for (let i = 0; i < chunks; i++) {
-      setTimeout(() => {
-        if (!socket.connected) return;
-        socket.emit('episode:chunked', { episodeId, turn, index: i, delta: text.slice(i * piece, (i + 1) * piece) });
-        if (i < chunks - 1) return;
-        append({ type: 'message', role: 'assistant', kind: final ? 'final_answer' : 'question', turn, text, final: answer });
-        if (final) append({ type: 'episode_completed' });
-        else if (answer) stream(turn + 1);
-      }, i * chunkDelayMs);
-    }
+    // Each piece is scheduled after the previous one, as the fake model writes them (a sleep between writes), so the
+    // coalescer's window meets the pieces the way it meets them in the app.
+    const step = (i: number): void => void setTimeout(() => {
+      if (!socket.connected) return;
+      chunker.add(turn, text.slice(i * piece, (i + 1) * piece));
+      if (i < chunks - 1) return step(i + 1);
+      chunker.flush();
+      chunker.ended();
+      append({ type: 'message', role: 'assistant', kind: final ? 'final_answer' : 'question', turn, text, final: answer });
+      if (final) append({ type: 'episode_completed' });
+      else if (answer) stream(turn + 1);
+    }, i === 0 ? 0 : chunkDelayMs);
+    step(0);
   };
 
   socket.on('play:start', (_payload: unknown, ack: AckFn) => {
@@ -71,6 +77,7 @@ io.on('connection', (socket: Socket) => {
     ack({ ok: true, data: { seq, duplicate: false } });
     stream(turn + 1);
   });
+  socket.on('disconnect', () => chunker.discard());
   socket.on('episode:rate', (_payload: unknown, ack: AckFn) => {
     append({ type: 'actor_rated' });
     ack({ ok: true, data: { seq, completionCode: 'C0DE-OK' } });

@@ -77,7 +77,10 @@ export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, num
     [`${prefix}_reply_p99_ms`]: percentile(ms, 99),
     [`${prefix}_server_cpu_cores`]: r.server.cpuCores,
     [`${prefix}_server_rss_peak_mb`]: r.server.rssPeakMb,
+    [`${prefix}_machine_busy_cores`]: r.server.machineBusyCores,
     [`${prefix}_wall_seconds`]: r.wallSeconds,
     [`${prefix}_client_loop_p99_ms`]: Math.max(...r.reports.map((x) => x.loopDelayP99Ms)),
+    [`${prefix}_episode_p50_s`]: percentile(r.reports.flatMap((x) => x.episodeMs), 50) / 1000,
+    [`${prefix}_episode_p99_s`]: percentile(r.reports.flatMap((x) => x.episodeMs), 99) / 1000,
   };
 }

@@ -25,12 +25,29 @@ export interface LiveStudy {
   researcherCookie: string;
 }
 
+/** Retry and timeout settings of the declared models (models.json field names). */
+export interface ModelCallSettings {
+  maxRetries?: number;
+  retryBaseDelayMs?: number;
+  timeoutMs?: number;
+}
+
 /** A models.json declaring `mut` (the model under test) and `judge`, both served by one OpenAI-compatible server. */
-export function writeModelsFile(dir: string, baseUrl: string): string {
-  const common = { provider: 'openai-compatible', baseUrl, maxRetries: 1, retryBaseDelayMs: 10, maxConcurrency: 1024 };
+export function writeModelsFile(dir: string, baseUrl: string, calls: ModelCallSettings = {}): string {
+  const common = { provider: 'openai-compatible', baseUrl, maxRetries: 1, retryBaseDelayMs: 10, maxConcurrency: 1024, ...calls };
   const file = join(dir, 'models.json');
   writeFileSync(file, JSON.stringify({ models: [{ name: 'mut', model: 'mut', ...common }, { name: 'judge', model: 'judge', ...common }] }));
   return file;
+}
+
+/** The researcher's live monitor: episodes by status with failure reasons, and each model's failures. */
+export interface LiveHealth {
+  episodes: { running: number; completed: number; failed: number; aborted: number; failures: { stage: string; reason: string; count: number }[] };
+  models: { name: string; calls: number; retries: number; failedCalls: number; failedAttempts: Record<string, number>; lastFailure: { code: string; message: string; at: string; final: boolean } | null }[];
+}
+
+export async function liveHealth(url: string, study: LiveStudy): Promise<LiveHealth> {
+  return (await call(`${url}/api/studies/${study.studyId}/live-health`, 'GET', study.researcherCookie)) as unknown as LiveHealth;
 }
 
 async function call(url: string, method: string, cookie: string, body?: unknown): Promise<Record<string, unknown>> {

@@ -19,6 +19,8 @@ export interface WorkerReport {
   episodeIds: string[];
   /** Episodes that ended with the completion code. */
   completed: number;
+  /** How long each completed episode took, from play:start to the rating's ack, ms. */
+  episodeMs: number[];
   chunks: number;
   errors: string[];
   /** The worker's own event-loop delay, p99 in ms: if high, the clients (not the server) limited the measurement. */

@@ -18,16 +18,27 @@ export function rssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : 0;
 }
 
+/** CPU seconds the whole machine has been busy (all cores, all processes), from the first line of /proc/stat. */
+export function machineBusySeconds(): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  const busy = fields.reduce((a, v, i) => (i === 3 || i === 4 || i > 7 ? a : a + (v || 0)), 0);
+  return busy / TICKS_PER_SECOND;
+}
+
 export interface ProcUsage {
   /** CPU seconds used per wall second (1 = one core busy). */
   cpuCores: number;
   cpuSeconds: number;
   rssPeakMb: number;
   rssMeanMb: number;
+  /** The whole machine's busy cores over the same time: near the core count, every process (clients too) competes. */
+  machineBusyCores: number;
 }
 
 export function sampleProcess(pid: number, everyMs = 250): { stop(): ProcUsage } {
   const cpu0 = cpuSeconds(pid);
+  const machine0 = machineBusySeconds();
   const t0 = Date.now();
   const rss: number[] = [rssMb(pid)];
   const timer = setInterval(() => rss.push(rssMb(pid)), everyMs);
@@ -37,7 +48,7 @@ export function sampleProcess(pid: number, everyMs = 250): { stop(): ProcUsage }
       rss.push(rssMb(pid));
       const used = cpuSeconds(pid) - cpu0;
       const wall = (Date.now() - t0) / 1000;
-      return { cpuCores: used / wall, cpuSeconds: used, rssPeakMb: Math.max(...rss), rssMeanMb: rss.reduce((a, b) => a + b, 0) / rss.length };
+      return { cpuCores: used / wall, cpuSeconds: used, machineBusyCores: (machineBusySeconds() - machine0) / wall, rssPeakMb: Math.max(...rss), rssMeanMb: rss.reduce((a, b) => a + b, 0) / rss.length };
     },
   };
 }

@@ -31,7 +31,10 @@ export interface LiveEpisodeStorage {
   get(episodeId: string): Promise<LiveEpisodeInfo | null>;
   /** Live episodes still running (to resume at start-up). */
   running(): Promise<LiveEpisodeInfo[]>;
-  /** The participant's running live episode, if any. */
+  /**
+   * The participant's running live episode, if any. One they have rated is over for them even while it still runs
+   * (its twin reply may still be waiting for a slow model): they go on to the next one.
+   */
   runningFor(participantId: string): Promise<string | null>;
   /** The participant's finished live episode they have not rated yet, if any (a reload must return to it). */
   awaitingRatingFor(participantId: string): Promise<string | null>;

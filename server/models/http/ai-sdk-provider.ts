@@ -1,10 +1,11 @@
 import type { ModelConfig } from '../../../shared/schemas/models.ts';
-import { ModelCallError, type ModelProvider, type ModelRequest, type ModelResponse, type TokenUsage } from '../model-provider.ts';
+import { ModelCallError, type ModelErrorCode, type ModelHealth, type ModelProvider, type ModelRequest, type ModelResponse, type TokenUsage } from '../model-provider.ts';
 import { callModel, type CallOutput, type CallSettings } from './call-model.ts';
 import { AttemptFailure, classifyError } from './classify-error.ts';
 import { ConcurrencyLimit, type Release } from './concurrency-limit.ts';
 import { createLanguageModels, type LanguageModels } from './create-language-model.ts';
 import { appendJsonInstruction, stripJsonFences } from './json-mode.ts';
+import { createOpenAiCompatibleCall, type OpenAiCompatibleCall } from './openai-compatible-call.ts';
 import { ResponseCache } from './response-cache.ts';
 import { abortableSleep, withRetries, type RetryPolicy, type Sleep } from './retry.ts';
 
@@ -35,21 +36,29 @@ interface PreparedCall {
   cacheKey: string;
 }
 
-/** A model reached over HTTP through the AI SDK, with our own retries, timeouts, concurrency limit, costs and cache. */
+/**
+ * A model reached over HTTP (through the AI SDK, or directly for OpenAI-compatible servers), with our own retries,
+ * timeouts, concurrency limit, costs and cache.
+ */
 export class AiSdkProvider implements ModelProvider {
   readonly config: ModelConfig;
   readonly isTestModel = false;
   readonly #models: LanguageModels;
+  /** OpenAI-compatible servers are called directly (openai-compatible-call.ts says why); the rest through the AI SDK. */
+  readonly #direct: OpenAiCompatibleCall | null;
   readonly #secrets: string[];
   readonly #now: () => number;
   readonly #policy: RetryPolicy;
   readonly #limit: ConcurrencyLimit;
   readonly #cache: ResponseCache<ModelResponse> | null;
   readonly #totals = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, retries: 0 };
+  readonly #failures: Pick<ModelHealth, 'failedCalls' | 'failedAttempts' | 'lastFailure'> = { failedCalls: 0, failedAttempts: {}, lastFailure: null };
 
   constructor(options: AiSdkProviderOptions) {
     this.config = options.config;
     this.#models = createLanguageModels(options.config, options.apiKey);
+    const { provider, baseUrl, model } = options.config;
+    this.#direct = provider === 'openai-compatible' && baseUrl ? createOpenAiCompatibleCall(baseUrl, model, options.apiKey) : null;
     this.#secrets = options.apiKey ? [options.apiKey] : [];
     this.#now = options.now ?? Date.now;
     this.#policy = {
@@ -64,6 +73,20 @@ export class AiSdkProvider implements ModelProvider {
 
   get totals(): ProviderTotals {
     return { ...this.#totals, costUsd: this.config.pricePerMillion ? this.#totals.costUsd : null };
+  }
+
+  health(): ModelHealth {
+    const f = this.#failures;
+    return { calls: this.#totals.calls, retries: this.#totals.retries, failedCalls: f.failedCalls, failedAttempts: { ...f.failedAttempts }, lastFailure: f.lastFailure && { ...f.lastFailure } };
+  }
+
+  #noteFailure(code: ModelErrorCode, message: string, final: boolean): void {
+    // A cancellation is the caller's decision (the episode ended), not the provider failing.
+    if (code === 'aborted') return;
+    const f = this.#failures;
+    f.failedAttempts[code] = (f.failedAttempts[code] ?? 0) + 1;
+    if (final) f.failedCalls++;
+    f.lastFailure = { code, message, at: new Date(this.#now()).toISOString(), final };
   }
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
@@ -84,7 +107,9 @@ export class AiSdkProvider implements ModelProvider {
       topP: this.config.parameters.topP,
       seed: this.config.parameters.seed,
     };
-    return { settings, json, cacheKey: ResponseCache.key([request.messages, temperature ?? null, maxOutputTokens ?? null, json]) };
+    // The key serialises every message; without a cache it would be built for nothing on every call.
+    const cacheKey = this.#cache ? ResponseCache.key([request.messages, temperature ?? null, maxOutputTokens ?? null, json]) : '';
+    return { settings, json, cacheKey };
   }
 
   async #completeCached(cache: ResponseCache<ModelResponse>, call: PreparedCall, request: ModelRequest, started: number): Promise<ModelResponse> {
@@ -112,13 +137,21 @@ export class AiSdkProvider implements ModelProvider {
     const capReached = this.#spendCapFailure();
     if (capReached) throw new ModelCallError('spend_cap', capReached.summary, 0);
     this.#totals.calls++;
-    const { value, attempts } = await withRetries(this.#policy, request.signal, () => this.#attempt(call, request), {
-      onRetry: () => {
-        this.#totals.retries++;
-        // A streamed attempt that failed may have sent part of its text: tell the listener to drop it.
-        if (request.onChunk) request.onRestart?.();
-      },
-    });
+    let result: { value: CallOutput; attempts: number };
+    try {
+      result = await withRetries(this.#policy, request.signal, () => this.#attempt(call, request), {
+        onRetry: (failure) => {
+          this.#totals.retries++;
+          this.#noteFailure(failure.code, failure.options.detail ? `${failure.summary}: ${failure.options.detail}` : failure.summary, false);
+          // A streamed attempt that failed may have sent part of its text: tell the listener to drop it.
+          if (request.onChunk) request.onRestart?.();
+        },
+      });
+    } catch (error) {
+      if (error instanceof ModelCallError && !request.signal?.aborted) this.#noteFailure(error.code, error.message, true);
+      throw error;
+    }
+    const { value, attempts } = result;
     return {
       text: value.text,
       finishReason: value.finishReason,
@@ -146,7 +179,9 @@ export class AiSdkProvider implements ModelProvider {
       const model = call.json ? this.#models.json : this.#models.text;
       let output: CallOutput;
       try {
-        output = await callModel(model, call.settings, signal, request.onChunk);
+        output = this.#direct
+          ? await this.#direct(call.settings, call.json, signal, request.onChunk)
+          : await callModel(model, call.settings, signal, request.onChunk);
       } catch (error) {
         throw classifyError(error, {
           callerSignal: request.signal,

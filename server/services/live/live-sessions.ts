@@ -191,8 +191,9 @@ export class LiveSessions {
     episode.clearIdleTimer();
     episode.seat.deliver(turn, text, clientMessageId);
     const seq = await stored$;
-    // Still playing: keep the assignment's lease alive however long the episode takes.
-    await this.deps.queue.renewPlay?.(episode.info.assignmentId, episode.info.studyId, actor.participantId)
+    // Still playing: keep the assignment's lease alive however long the episode takes. Not awaited: the person waits
+    // for their reply to be stored, not for the lease's bookkeeping (a failure is logged; the next reply renews again).
+    void this.deps.queue.renewPlay?.(episode.info.assignmentId, episode.info.studyId, actor.participantId)
       .catch((e: unknown) => this.deps.log.error(`renewing lease of ${episodeId} failed: ${e instanceof Error ? e.message : String(e)}`));
     return { seq, duplicate: false };
   }

@@ -54,6 +54,8 @@ export interface LiveDeps {
   queue: PlayQueue;
   broadcast: LiveBroadcast;
   log: { info(message: string): void; error(message: string): void };
+  /** How long a streamed text delta may wait to be sent with the next ones (default CHUNK_WINDOW_MS; 0 sends each). */
+  chunkWindowMs?: number;
   /** A live episode (or its simulated twin) finished with a final answer: it becomes a rating candidate. */
   onAnswered?(studyId: string, episodeId: string): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { EpisodeLog } from '../../engine/episode-log.ts';
 import { runEpisode, type EpisodeParticipants, type EpisodeSpec } from '../../engine/episode-runner.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { actorView } from './actor-view.ts';
+import { CHUNK_WINDOW_MS, ChunkCoalescer } from './chunk-coalescer.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import type { AwaitedReply, PersonSeat } from './person-seat.ts';
 
@@ -32,7 +33,7 @@ function deferred<T>(): Deferred<T> {
 export class RunningEpisode {
   readonly controller = new AbortController();
   readonly log: EpisodeLog;
-  streaming: StreamingTurn | null = null;
+  private readonly chunks: ChunkCoalescer;
   private persisted: Promise<void> = Promise.resolve();
   private lastVisibleSeq: number;
   private readonly acks = new Map<string, Deferred<number>>();
@@ -51,6 +52,8 @@ export class RunningEpisode {
     existing: readonly EpisodeEvent[],
   ) {
     this.lastVisibleSeq = -1;
+    this.chunks = new ChunkCoalescer(deps.chunkWindowMs ?? CHUNK_WINDOW_MS, (turn, index, delta, restart) =>
+      this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta, ...(restart ? { restart } : {}) }));
     for (const e of existing) if (actorView(e, -1)) this.lastVisibleSeq = e.seq;
     this.log = new EpisodeLog((event) => this.store(event), () => new Date(), existing);
   }
@@ -59,11 +62,18 @@ export class RunningEpisode {
     return this.info.summary.id;
   }
 
+  /** The model turn being streamed: what browsers have been sent of it so far. */
+  get streaming(): StreamingTurn | null {
+    return this.chunks.streaming;
+  }
+
   /**
    * Stores each event in order, and only then announces it: the person's ack, their view, the watchers' view. A
    * storage failure stops the episode rather than let it run on with events nobody can recover.
    */
   private store(event: EpisodeEvent): void {
+    // The last pieces of a model turn go out before its whole message can be announced.
+    if (event.type === 'message' && event.role === 'assistant') this.chunks.flush();
     this.persisted = this.persisted.then(async () => {
       if (this.storeFailed) return;
       try {
@@ -74,7 +84,7 @@ export class RunningEpisode {
         this.controller.abort();
         return;
       }
-      if (event.type === 'message' && event.role === 'assistant') this.streaming = null;
+      if (event.type === 'message' && event.role === 'assistant') this.chunks.ended();
       const view = actorView(event, this.lastVisibleSeq);
       if (view) {
         this.lastVisibleSeq = view.seq;
@@ -107,19 +117,12 @@ export class RunningEpisode {
   }
 
   onChunk(delta: string): void {
-    const turn = this.turnOfNextAssistantMessage();
-    if (!this.streaming || this.streaming.turn !== turn) this.streaming = { turn, text: '', chunks: 0 };
-    const index = this.streaming.chunks;
-    this.streaming.text += delta;
-    this.streaming.chunks += 1;
-    this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta });
+    this.chunks.add(this.turnOfNextAssistantMessage(), delta);
   }
 
   /** A retried model call streams its turn again from the start: browsers drop what they showed (`restart: true`). */
   onRestart(): void {
-    const turn = this.turnOfNextAssistantMessage();
-    this.streaming = { turn, text: '', chunks: 1 };
-    this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index: 0, delta: '', restart: true });
+    this.chunks.restart(this.turnOfNextAssistantMessage());
   }
 
   /** The turn number the model is currently answering: questions asked so far (the final answer gets the next). */
@@ -154,6 +157,7 @@ export class RunningEpisode {
         if (error instanceof EpisodeFailure) return 'failed';
         throw error;
       } finally {
+        this.chunks.discard();
         this.clearIdleTimer();
         await Promise.allSettled([...this.background]);
         await this.persisted;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
 import type { Claim, LeaseStatus, PlayLease } from '../study-work-storage.ts';
+import { cachedStatement } from './statement-cache.ts';
 
 /** The play queue on SQLite: claims, renewals and ends of play leases. Callers wrap claims in a transaction. */
 
@@ -24,32 +25,32 @@ export function expiresAt(now: Date, settings: Pick<LiveStudySettings, 'leaseMin
 }
 
 export function getPlayLease(db: Database.Database, leaseId: string): PlayLease | null {
-  const row = db.prepare(`SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id WHERE l.id = ?`)
+  const row = cachedStatement(db, `SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id WHERE l.id = ?`)
     .get(leaseId) as PlayLeaseRow | undefined;
   return row ? toLease(row) : null;
 }
 
 /** Turns the study's lapsed leases into 'expired', which frees their slots. */
 export function expirePlayLeases(db: Database.Database, studyId: string, now: string): void {
-  db.prepare(`UPDATE play_leases SET status = 'expired', ended_at = expires_at
+  cachedStatement(db, `UPDATE play_leases SET status = 'expired', ended_at = expires_at
     WHERE study_id = ? AND status = 'leased' AND expires_at <= ?`).run(studyId, now);
 }
 
 /** The actor's assignment in hand (after expiry), if any. */
 export function heldPlay(db: Database.Database, studyId: string, participantId: string): PlayLease | null {
-  const held = db.prepare(`SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
+  const held = cachedStatement(db, `SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
     WHERE l.study_id = ? AND l.participant_id = ? AND l.status = 'leased'`).get(studyId, participantId) as PlayLeaseRow | undefined;
   return held ? toLease(held) : null;
 }
 
 /** A new lease. Must run inside an immediate transaction, with the study open, its leases expired and none held. */
 export function claimPlay(db: Database.Database, studyId: string, participantId: string, now: Date, settings: LiveStudySettings): Claim<PlayLease> {
-  const plays = db.prepare(`SELECT COUNT(*) FROM play_leases WHERE study_id = ? AND participant_id = ? AND status IN ('leased', 'completed')`)
+  const plays = cachedStatement(db, `SELECT COUNT(*) FROM play_leases WHERE study_id = ? AND participant_id = ? AND status IN ('leased', 'completed')`)
     .pluck().get(studyId, participantId) as number;
   if (plays >= settings.quotas.playsPerActor) return { kind: 'none', reason: 'quota_reached' };
 
   // An actor never gets a record they were already given (under any model): they would know the persona's answers.
-  const unit = db.prepare(`
+  const unit = cachedStatement(db, `
     SELECT id FROM (
       SELECT u.id, u.position, u.quota, u.problem_id,
         (SELECT COUNT(*) FROM play_leases l WHERE l.unit_id = u.id AND l.status IN ('leased', 'completed')) AS taken
@@ -61,7 +62,7 @@ export function claimPlay(db: Database.Database, studyId: string, participantId:
   if (unit === undefined) return { kind: 'none', reason: 'no_work' };
 
   const id = randomUUID();
-  db.prepare(`INSERT INTO play_leases (id, unit_id, study_id, participant_id, status, leased_at, expires_at)
+  cachedStatement(db, `INSERT INTO play_leases (id, unit_id, study_id, participant_id, status, leased_at, expires_at)
     VALUES (?, ?, ?, ?, 'leased', ?, ?)`).run(id, unit, studyId, participantId, now.toISOString(), expiresAt(now, settings));
   return { kind: 'leased', lease: getPlayLease(db, id) as PlayLease, resumed: false };
 }
@@ -72,7 +73,7 @@ export function endPlayLease(db: Database.Database, leaseId: string, status: 'co
   // A released lease stays released; an expired one may still complete, since the session did finish.
   const from = status === 'completed' ? ['leased', 'expired'] : ['leased'];
   if (from.includes(lease.status)) {
-    db.prepare('UPDATE play_leases SET status = ?, ended_at = ? WHERE id = ?').run(status, now.toISOString(), leaseId);
+    cachedStatement(db, 'UPDATE play_leases SET status = ?, ended_at = ? WHERE id = ?').run(status, now.toISOString(), leaseId);
   }
   return getPlayLease(db, leaseId);
 }

@@ -11,8 +11,8 @@ import type { ImportBenchmarkInput, Page, Storage } from '../storage.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeSummary, RunInput } from '../episode-storage.ts';
 import * as episodes from './episode-queries.ts';
-import type { LiveEpisodeStorage } from '../live-storage.ts';
 import { SqliteLiveStorage } from './sqlite-live-storage.ts';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 import { applyMigrations } from './migrate.ts';
 import { SqlitePeopleStorage } from './sqlite-people-storage.ts';
 import { SqliteStudyWorkStorage } from './sqlite-study-work-storage.ts';
@@ -45,6 +45,8 @@ export interface SqliteStorageOptions {
   file: string;
   /** 'NORMAL' (default) loses at most the last transactions on power loss under WAL; 'FULL' fsyncs every commit. */
   synchronous?: 'NORMAL' | 'FULL';
+  /** Checkpoint the WAL from a worker thread instead of on the committing thread (the server; see wal-checkpointer.ts). */
+  backgroundCheckpoint?: boolean;
 }
 
 /**
@@ -54,9 +56,11 @@ export interface SqliteStorageOptions {
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   readonly people: SqlitePeopleStorage;
-  readonly live: LiveEpisodeStorage;
+  readonly live: SqliteLiveStorage;
   readonly work: SqliteStudyWorkStorage;
   readonly research: SqliteResearchStorage;
+
+  private checkpointer: WalCheckpointer | null = null;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -80,7 +84,14 @@ export class SqliteStorage implements Storage {
       db.close();
       throw error;
     }
-    return new SqliteStorage(db);
+    const storage = new SqliteStorage(db);
+    if (options.backgroundCheckpoint && options.file !== ':memory:') {
+      db.pragma('wal_autocheckpoint = 0');
+      storage.checkpointer = startWalCheckpointer(options.file, () => {
+        if (db.open) db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
+    return storage;
   }
 
   async createStudy(input: { name: string; description?: string }): Promise<Study> {
@@ -277,6 +288,12 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    await this.checkpointer?.stop();
+    this.checkpointer = null;
+    if (this.db.open) {
+      // Events queued for the next group commit are stored, not dropped.
+      this.live.flushAppends();
+      this.db.close();
+    }
   }
 }

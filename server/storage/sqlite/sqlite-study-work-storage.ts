@@ -10,6 +10,7 @@ import {
   addCandidates, claimRating, countRatings, expireRatingLeases, findRatingLease, heldRating, registerRaterOrder, storeRating,
 } from './rating-queue-queries.ts';
 import { queryProgress, queryRatings } from './work-progress-queries.ts';
+import { cachedStatement } from './statement-cache.ts';
 
 /** Pausing stops new work, not work in hand: a paused study still returns the lease a person holds. */
 function pausedOrOpen(settings: LiveStudySettings): boolean {
@@ -77,7 +78,7 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
   }
 
   async attachPlayEpisode(leaseId: string, episodeId: string): Promise<void> {
-    const changed = this.db.prepare('UPDATE play_leases SET episode_id = ? WHERE id = ?').run(episodeId, leaseId).changes;
+    const changed = cachedStatement(this.db, 'UPDATE play_leases SET episode_id = ? WHERE id = ?').run(episodeId, leaseId).changes;
     if (changed === 0) throw new StorageError('not_found', 'no such assignment');
   }
 
@@ -86,7 +87,7 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
       const lease = getPlayLease(this.db, leaseId);
       const settings = lease ? this.readSettings(lease.studyId) : null;
       if (!lease || !settings || lease.status !== 'leased') return lease;
-      this.db.prepare('UPDATE play_leases SET expires_at = ? WHERE id = ?').run(expiresAt(now, settings), leaseId);
+      cachedStatement(this.db, 'UPDATE play_leases SET expires_at = ? WHERE id = ?').run(expiresAt(now, settings), leaseId);
       return getPlayLease(this.db, leaseId);
     }).immediate();
   }
@@ -153,7 +154,7 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
   }
 
   private readSettings(studyId: string): LiveStudySettings | null {
-    const row = this.db.prepare('SELECT status, settings_json FROM live_study_settings WHERE study_id = ?')
+    const row = cachedStatement(this.db, 'SELECT status, settings_json FROM live_study_settings WHERE study_id = ?')
       .get(studyId) as { status: string; settings_json: string } | undefined;
     if (!row) return null;
     // Parsed on the way out too: settings written by an older version get today's defaults for new fields.

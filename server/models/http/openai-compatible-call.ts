@@ -1,0 +1,215 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { APICallError, InvalidResponseDataError, JSONParseError } from 'ai';
+import type { CallOutput, CallSettings } from './call-model.ts';
+
+/**
+ * One chat-completions attempt against an OpenAI-compatible server over node:http, without the AI SDK.
+ *
+ * Why: under live load the AI SDK's streaming path (fetch → web streams → SSE parser → zod validation of every chunk →
+ * its own part stream) was the largest single cost of the server process; a streamed turn of 20 chunks went through
+ * four web-stream stages per chunk. This reads the SSE lines straight off the socket. Retries, timeouts, the
+ * concurrency limit and usage accounting stay in AiSdkProvider, which wraps this exactly as it wraps `callModel`; the
+ * errors thrown here are the AI SDK's own error classes (or node's network errors), so classify-error.ts treats both
+ * paths alike.
+ */
+
+export type OpenAiCompatibleCall = (settings: CallSettings, json: boolean, signal: AbortSignal, onChunk?: (delta: string) => void) => Promise<CallOutput>;
+
+/** A provider's error body is read for its message, but never more than this. */
+const MAX_ERROR_BODY_CHARS = 64 * 1024;
+
+export function createOpenAiCompatibleCall(baseUrl: string, model: string, apiKey: string | undefined): OpenAiCompatibleCall {
+  const url = new URL(`${baseUrl.replace(/\/+$/, '')}/chat/completions`);
+  const https = url.protocol === 'https:';
+  // Keep-alive as fetch does: a new TCP connection per call would cost more than the call's own parsing.
+  const agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const request = https ? httpsRequest : httpRequest;
+  const auth: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+
+  const post = (body: string, signal: AbortSignal): Promise<IncomingMessage> =>
+    new Promise((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST', agent, signal,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...auth },
+      }, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  return async (settings, json, signal, onChunk) => {
+    const stream = onChunk !== undefined;
+    const payload = {
+      model,
+      messages: settings.messages.map((m) => ({ role: m.role, content: m.content })),
+      temperature: settings.temperature,
+      max_tokens: settings.maxOutputTokens,
+      top_p: settings.topP,
+      seed: settings.seed,
+      ...(json ? { response_format: { type: 'json_object' } } : {}),
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    };
+    const res = await post(JSON.stringify(payload), signal);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status > 299) throw await statusError(res, url.href, payload);
+    const output = stream ? await readStream(res, url.href, onChunk) : await readJson(res, url.href);
+    // A reply cut short by the signal may simply end; the signal, not the partial text, says what happened.
+    if (signal.aborted) throw signal.reason;
+    return output;
+  };
+}
+
+async function readText(res: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<string> {
+  res.setEncoding('utf8');
+  let text = '';
+  for await (const piece of res as AsyncIterable<string>) {
+    if (text.length < limit) text += piece;
+  }
+  if (!res.complete) throw cutOff();
+  return text;
+}
+
+/** A response whose connection closed before its end: a network failure, retried like one. */
+function cutOff(): Error {
+  return Object.assign(new Error('the connection closed before the response ended'), { code: 'ECONNRESET' });
+}
+
+function headerRecord(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+
+async function statusError(res: IncomingMessage, url: string, payload: Record<string, unknown>): Promise<APICallError> {
+  const status = res.statusCode ?? 0;
+  let body = '';
+  try {
+    body = await readText(res, MAX_ERROR_BODY_CHARS);
+  } catch {
+    // The status is what matters; a body cut off does not change it.
+  }
+  return new APICallError({
+    message: errorMessage(body) ?? (res.statusMessage || `HTTP ${status}`),
+    url, requestBodyValues: payload, statusCode: status, responseHeaders: headerRecord(res.headers), responseBody: body,
+    isRetryable: status === 408 || status === 409 || status === 429 || status >= 500,
+  });
+}
+
+/** OpenAI's error shape, `{"error": {"message": …}}`, which compatible servers copy. */
+function errorMessage(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    const error = isObject(parsed) ? parsed.error : undefined;
+    const message = isObject(error) ? error.message : typeof error === 'string' ? error : undefined;
+    return typeof message === 'string' && message !== '' ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new JSONParseError({ text: text.slice(0, 1000), cause });
+  }
+}
+
+/** As the AI SDK's openai-compatible provider maps them. */
+function finishReason(raw: unknown): string {
+  switch (raw) {
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'content_filter':
+      return 'content-filter';
+    case 'function_call':
+    case 'tool_calls':
+      return 'tool-calls';
+    default:
+      return 'other';
+  }
+}
+
+function usageOf(value: unknown): Pick<CallOutput, 'inputTokens' | 'outputTokens'> | undefined {
+  if (!isObject(value)) return undefined;
+  const input = value.prompt_tokens;
+  const output = value.completion_tokens;
+  return { inputTokens: typeof input === 'number' ? input : 0, outputTokens: typeof output === 'number' ? output : 0 };
+}
+
+async function readJson(res: IncomingMessage, url: string): Promise<CallOutput> {
+  const data = parseJson(await readText(res));
+  const choice = isObject(data) && Array.isArray(data.choices) ? (data.choices[0] as unknown) : undefined;
+  const message = isObject(choice) ? choice.message : undefined;
+  if (!isObject(choice) || !isObject(message)) throw new InvalidResponseDataError({ data, message: `no choices[0].message in the response of ${url}` });
+  const content = message.content;
+  return {
+    text: typeof content === 'string' ? content : '',
+    finishReason: finishReason(choice.finish_reason),
+    ...(isObject(data) ? usageOf(data.usage) : undefined) ?? { inputTokens: 0, outputTokens: 0 },
+  };
+}
+
+/**
+ * Server-sent events: `data:` lines, an event ending at a blank line, `[DONE]` at the end. Only the text deltas,
+ * the finish reason and the usage chunk (stream_options.include_usage) are used; other fields are ignored unread.
+ */
+async function readStream(res: IncomingMessage, url: string, onChunk: (delta: string) => void): Promise<CallOutput> {
+  res.setEncoding('utf8');
+  let text = '';
+  let reason = 'other';
+  let usage: Pick<CallOutput, 'inputTokens' | 'outputTokens'> = { inputTokens: 0, outputTokens: 0 };
+  let buffer = '';
+  let data: string[] = [];
+  let done = false;
+
+  const dispatch = (payload: string): void => {
+    if (payload === '[DONE]') {
+      done = true;
+      return;
+    }
+    const chunk = parseJson(payload);
+    if (!isObject(chunk)) throw new InvalidResponseDataError({ data: chunk, message: `a streamed chunk from ${url} is not an object` });
+    if (chunk.error !== undefined) {
+      // The provider gave up mid-stream (e.g. overloaded): transient as far as we can tell, so retried.
+      throw new APICallError({ message: errorMessage(payload) ?? 'error in the stream', url, requestBodyValues: {}, isRetryable: true, responseBody: payload });
+    }
+    usage = usageOf(chunk.usage) ?? usage;
+    const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as unknown) : undefined;
+    if (!isObject(choice)) return;
+    if (choice.finish_reason !== null && choice.finish_reason !== undefined) reason = finishReason(choice.finish_reason);
+    const delta = isObject(choice.delta) ? choice.delta.content : undefined;
+    if (typeof delta === 'string' && delta !== '') {
+      text += delta;
+      onChunk(delta);
+    }
+  };
+
+  for await (const piece of res as AsyncIterable<string>) {
+    if (done) continue;
+    buffer += piece;
+    let start = 0;
+    for (let end = buffer.indexOf('\n', start); end !== -1; end = buffer.indexOf('\n', start)) {
+      const line = buffer.charCodeAt(end - 1) === 13 ? buffer.slice(start, end - 1) : buffer.slice(start, end);
+      start = end + 1;
+      if (line === '') {
+        if (data.length > 0) dispatch(data.join('\n'));
+        data = [];
+        if (done) break;
+      } else if (line.startsWith('data:')) {
+        data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+      }
+      // Comments (":"), "event:", "id:" and "retry:" lines carry nothing a chat completion uses.
+    }
+    buffer = buffer.slice(start);
+  }
+  if (!done && data.length > 0) dispatch(data.join('\n'));
+  if (!done && !res.complete) throw cutOff();
+  return { text, finishReason: reason, ...usage };
+}

@@ -1,0 +1,112 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AiSdkProvider } from '../../server/models/http/ai-sdk-provider.ts';
+import { createOpenAiCompatibleCall } from '../../server/models/http/openai-compatible-call.ts';
+import { ModelCallError } from '../../server/models/model-provider.ts';
+import { ModelConfigSchema } from '../../shared/schemas/models.ts';
+
+/**
+ * The direct OpenAI-compatible client's reading of the wire, against a raw HTTP server on 127.0.0.1 that writes its
+ * bytes exactly as planned: events split mid-line and mid-character, CRLF line ends, comments, an error mid-stream.
+ * (Retries, timeouts and status handling are covered through AiSdkProvider in ai-sdk-provider.test.ts.)
+ */
+
+type Script = (res: ServerResponse) => Promise<void>;
+let script: Script = async (res) => void res.end();
+let server: Server;
+let baseUrl = '';
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => void script(res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const event = (delta: Record<string, unknown>, finish: string | null = null): string =>
+  `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}`;
+
+/** Writes the bytes of `body` in the given pieces, with a pause between them so each is its own TCP segment. */
+function writeInPieces(body: Buffer, cuts: number[]): Script {
+  return async (res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    let from = 0;
+    for (const cut of [...cuts, body.length]) {
+      res.write(body.subarray(from, cut));
+      from = cut;
+      await sleep(15);
+    }
+    res.end();
+  };
+}
+
+const settings = { messages: [{ role: 'user' as const, content: 'hi' }] };
+
+describe('the direct OpenAI-compatible client', () => {
+  it('reads events split mid-line and mid-character, with CRLF line ends and comments, in order', async () => {
+    const text = 'Grüße, 世界! Done.';
+    const sse = [
+      ': a comment the server sends to keep the connection open',
+      event({ role: 'assistant', content: 'Grüße, ' }), '',
+      event({ content: '世界! ' }), '',
+      event({ content: 'Done.' }), '',
+      event({}, 'length'), '',
+      `data: ${JSON.stringify({ id: 'x', choices: [], usage: { prompt_tokens: 11, completion_tokens: 4 } })}`, '',
+      'data: [DONE]', '', '',
+    ].join('\r\n');
+    const body = Buffer.from(sse, 'utf8');
+    // Cut inside "ü" (2 bytes), inside "世" (3 bytes), and between "\r" and "\n".
+    const cuts = [body.indexOf('ü') + 1, body.indexOf(Buffer.from('世')) + 1, body.indexOf('\r\n', body.indexOf('Done.')) + 1];
+    script = writeInPieces(body, cuts);
+    const deltas: string[] = [];
+    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined);
+    const out = await call(settings, false, new AbortController().signal, (d) => deltas.push(d));
+    expect(deltas).toEqual(['Grüße, ', '世界! ', 'Done.']);
+    expect(out).toEqual({ text, finishReason: 'length', inputTokens: 11, outputTokens: 4 });
+  });
+
+  it('an error object in the stream fails the attempt and is retried; a stream ending cleanly without [DONE] is complete', async () => {
+    let attempt = 0;
+    script = async (res) => {
+      attempt += 1;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (attempt === 1) {
+        res.write(`${event({ content: 'Part' })}\n\n`);
+        res.end(`data: ${JSON.stringify({ error: { message: 'overloaded, try again' } })}\n\n`);
+      } else {
+        res.end(`${event({ content: 'Whole.' })}\n\n${event({}, 'stop')}\n\n`);
+      }
+    };
+    const config = ModelConfigSchema.parse({ name: 'direct', provider: 'openai-compatible', model: 'm', baseUrl, maxRetries: 1, retryBaseDelayMs: 1, timeoutMs: 2000 });
+    const provider = new AiSdkProvider({ config });
+    let shown = '';
+    const response = await provider.complete({ messages: settings.messages, purpose: 'assistant', onChunk: (d) => (shown += d), onRestart: () => (shown = '') });
+    expect(response).toMatchObject({ text: 'Whole.', finishReason: 'stop', attempts: 2 });
+    expect(shown).toBe('Whole.');
+    expect(provider.health()).toMatchObject({ calls: 1, retries: 1, failedCalls: 0, failedAttempts: { server_error: 1 } });
+    expect(provider.health().lastFailure).toMatchObject({ code: 'server_error', final: false });
+    expect(provider.health().lastFailure?.message).toContain('overloaded, try again');
+  });
+
+  it('a reply without choices is a malformed response; a call that fails for good is counted as failed', async () => {
+    script = async (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id": "x", "object": "chat.completion"}');
+    };
+    const config = ModelConfigSchema.parse({ name: 'direct', provider: 'openai-compatible', model: 'm', baseUrl, maxRetries: 1, retryBaseDelayMs: 1, timeoutMs: 2000 });
+    const provider = new AiSdkProvider({ config });
+    const error = await provider.complete({ messages: settings.messages, purpose: 'rubric_judge' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelCallError);
+    expect(error).toMatchObject({ code: 'server_error', attempts: 2 });
+    expect(provider.health()).toMatchObject({ calls: 1, retries: 1, failedCalls: 1, failedAttempts: { server_error: 2 } });
+    expect(provider.health().lastFailure).toMatchObject({ code: 'server_error', final: true });
+  });
+});
