@@ -200,6 +200,8 @@ describe('a researcher’s journey on a fresh install', () => {
   it('watches a live session with the simulated twin’s replies beside the actor’s', async () => {
     const actor = await playOneReply(actorLink, 'Short answers please, I am in a hurry.');
     await openTab(page, 'Live monitor');
+    // The health line above the list: nothing failing with the scripted model.
+    await page.getByText(/1 running · 0 completed · no model failures/).waitFor();
     await page.getByRole('button', { name: `Watch episode ${actor.episodeId}` }).click();
     const transcript = page.getByRole('region', { name: 'Watched transcript' });
     await transcript.getByText('Short answers please, I am in a hurry.').waitFor();

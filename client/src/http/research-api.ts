@@ -5,12 +5,14 @@ import type { RunInfo, StartRunBody } from '../../../shared/schemas/research.ts'
 import {
   EpisodeSummarySchema,
   LiveEpisodeSchema,
+  LiveHealthSchema,
   ModelInfoSchema,
   RunSchema,
   StudyResultsSchema,
   type EpisodeStatus,
   type EpisodeSummary,
   type LiveEpisode,
+  type LiveHealth,
   type ModelInfo,
   type StudyResults,
 } from './research-schemas.ts';
@@ -48,6 +50,10 @@ export async function cancelRun(runId: string): Promise<RunInfo> {
 export async function fetchLiveEpisodes(studyId: string, status: EpisodeStatus | null, signal?: AbortSignal): Promise<LiveEpisode[]> {
   const query = status ? `?status=${status}` : '';
   return (await getJson(`${study(studyId)}/live-episodes${query}`, z.object({ episodes: z.array(LiveEpisodeSchema) }), signal)).episodes;
+}
+
+export function fetchLiveHealth(studyId: string, signal?: AbortSignal): Promise<LiveHealth> {
+  return getJson(`${study(studyId)}/live-health`, LiveHealthSchema, signal);
 }
 
 export function fetchResults(studyId: string, signal?: AbortSignal): Promise<StudyResults> {

@@ -152,3 +152,16 @@ export const ImportRefusalSchema = z.object({
   issues: z.array(ImportIssueSchema),
 });
 export type ImportRefusal = z.infer<typeof ImportRefusalSchema>;
+
+/** `GET …/live-health`: live episodes by status with failure reasons, and each model's failures in this server process. */
+export const LiveHealthSchema = z.object({
+  episodes: z.object({
+    running: Count, completed: Count, failed: Count, aborted: Count,
+    failures: z.array(z.object({ stage: z.string(), reason: z.string(), count: Count })),
+  }),
+  models: z.array(z.object({
+    name: z.string(), calls: Count, retries: Count, failedCalls: Count, failedAttempts: z.record(z.string(), Count),
+    lastFailure: z.object({ code: z.string(), message: z.string(), at: z.string(), final: z.boolean() }).nullable(),
+  })),
+});
+export type LiveHealth = z.infer<typeof LiveHealthSchema>;

@@ -1,5 +1,5 @@
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
-import type { EpisodeStatus, LiveEpisode } from '../http/research-schemas.ts';
+import type { EpisodeStatus, LiveEpisode, LiveHealth } from '../http/research-schemas.ts';
 import { request, ackMessage } from '../realtime/socket.ts';
 import { idle, loader, type Loadable } from './loadable.ts';
 import type { AppSlice } from './types.ts';
@@ -20,6 +20,8 @@ export interface WatchedEpisode {
 
 export interface LiveMonitorSlice {
   liveEpisodes: Loadable<LiveEpisode[]>;
+  /** What is going wrong: failed episodes by reason, models' failed attempts (polled with the list). */
+  liveHealth: Loadable<LiveHealth>;
   liveStatusFilter: EpisodeStatus | null;
   watched: WatchedEpisode | null;
   loadLiveEpisodes: (options?: { background?: boolean }) => Promise<void>;
@@ -48,6 +50,7 @@ export const createLiveMonitorSlice: AppSlice<LiveMonitorSlice> = (set, get) => 
   const load = loader(set, get, 'liveEpisodes', async (studyId, signal) =>
     (await researchApi()).fetchLiveEpisodes(studyId, get().liveStatusFilter, signal),
   );
+  const loadHealth = loader(set, get, 'liveHealth', async (studyId, signal) => (await researchApi()).fetchLiveHealth(studyId, signal));
   const updateWatched = (episodeId: string, change: (w: WatchedEpisode) => WatchedEpisode): void => {
     const w = get().watched;
     if (w?.episodeId === episodeId) set({ watched: change(w) });
@@ -55,9 +58,12 @@ export const createLiveMonitorSlice: AppSlice<LiveMonitorSlice> = (set, get) => 
 
   return {
     liveEpisodes: idle(),
+    liveHealth: idle(),
     liveStatusFilter: null,
     watched: null,
-    loadLiveEpisodes: load,
+    loadLiveEpisodes: async (options) => {
+      await Promise.all([load(options), loadHealth(options)]);
+    },
 
     setLiveStatusFilter: (status) => {
       set({ liveStatusFilter: status });
@@ -65,7 +71,10 @@ export const createLiveMonitorSlice: AppSlice<LiveMonitorSlice> = (set, get) => 
     },
 
     pollLiveEpisodes: () => {
-      const timer = window.setInterval(() => void load({ background: true }), LIVE_POLL_MS);
+      const timer = window.setInterval(() => {
+        void load({ background: true });
+        void loadHealth({ background: true });
+      }, LIVE_POLL_MS);
       return () => window.clearInterval(timer);
     },
 
@@ -97,6 +106,6 @@ export const createLiveMonitorSlice: AppSlice<LiveMonitorSlice> = (set, get) => 
       if (event.type === 'episode_completed' || event.type === 'episode_failed') void load({ background: true });
     },
 
-    resetLiveMonitor: () => set({ liveEpisodes: idle(), liveStatusFilter: null, watched: null }),
+    resetLiveMonitor: () => set({ liveEpisodes: idle(), liveHealth: idle(), liveStatusFilter: null, watched: null }),
   };
 };

@@ -9,6 +9,7 @@ import { useAppStore } from '../../../store/index.ts';
 import { dataFor } from '../../../store/loadable.ts';
 import { LoadState } from '../load-state.tsx';
 import { LiveEpisodeTable } from './live-episode-table.tsx';
+import { LiveHealthPanel } from './live-health-panel.tsx';
 import { LiveTranscript } from './live-transcript.tsx';
 
 const STATUSES: EpisodeStatus[] = ['running', 'completed', 'failed', 'aborted'];
@@ -22,6 +23,7 @@ export function LiveTab() {
   const load = useAppStore((s) => s.loadLiveEpisodes);
   const poll = useAppStore((s) => s.pollLiveEpisodes);
   const episodes = dataFor(loadable, studyId);
+  const health = dataFor(useAppStore((s) => s.liveHealth), studyId);
 
   useEffect(() => {
     if (studyId !== null) void load();
@@ -52,6 +54,7 @@ export function LiveTab() {
               ))}
             </TextField>
           </Stack>
+          {health && <LiveHealthPanel health={health} />}
           <LoadState
             what="the live episodes"
             loading={loadable.loading}
