@@ -5,6 +5,7 @@ import type { Mode, UserType } from '../../../shared/schemas/evaluation.ts';
 import type { SeatKind } from '../../../shared/schemas/episode.ts';
 import { StorageError } from '../errors.ts';
 import type { EpisodeStatus, EpisodeSummary, RunInput } from '../episode-storage.ts';
+import { cachedStatement } from './statement-cache.ts';
 
 export interface EpisodeRow {
   id: string; run_id: string | null; problem_id: string; persona_id: string; mode: string; user_type: string; user_seat: string;
@@ -26,19 +27,18 @@ export function episodeRowToSummary(r: EpisodeRow): EpisodeSummary {
 
 export function createRun(db: Database.Database, input: RunInput): { id: string } {
   const id = randomUUID();
-  db.prepare('INSERT INTO runs (id, created_at, benchmark_sha256, benchmark_path, out_path, options_json) VALUES (?, ?, ?, ?, ?, ?)')
+  cachedStatement(db, 'INSERT INTO runs (id, created_at, benchmark_sha256, benchmark_path, out_path, options_json) VALUES (?, ?, ?, ?, ?, ?)')
     .run(id, new Date().toISOString(), input.benchmarkSha256, input.benchmarkPath, input.outPath, JSON.stringify(input.options));
   return { id };
 }
 
 export function saveEpisode(db: Database.Database, s: EpisodeSummary, events: readonly EpisodeEvent[]): void {
-  const insertEpisode = db.prepare(
-    `INSERT INTO episodes (id, run_id, problem_id, persona_id, mode, user_type, user_seat, status, weighted_score, correct,
+  const insertEpisode = cachedStatement(db, `INSERT INTO episodes (id, run_id, problem_id, persona_id, mode, user_type, user_seat, status, weighted_score, correct,
        interaction_turns, assistant_model, judge_model, simulator_model, failure_stage, failure_reason, started_at, ended_at)
      VALUES (@id, @run_id, @problem_id, @persona_id, @mode, @user_type, @user_seat, @status, @weighted_score, @correct,
        @interaction_turns, @assistant_model, @judge_model, @simulator_model, @failure_stage, @failure_reason, @started_at, @ended_at)`,
   );
-  const insertEvent = db.prepare('INSERT INTO episode_events (episode_id, seq, type, json) VALUES (?, ?, ?, ?)');
+  const insertEvent = cachedStatement(db, 'INSERT INTO episode_events (episode_id, seq, type, json) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     try {
       insertEpisode.run({
@@ -57,9 +57,9 @@ export function saveEpisode(db: Database.Database, s: EpisodeSummary, events: re
 }
 
 export function getEpisode(db: Database.Database, id: string): { summary: EpisodeSummary; events: EpisodeEvent[] } | null {
-  const row = db.prepare('SELECT * FROM episodes WHERE id = ?').get(id) as EpisodeRow | undefined;
+  const row = cachedStatement(db, 'SELECT * FROM episodes WHERE id = ?').get(id) as EpisodeRow | undefined;
   if (!row) return null;
-  const events = (db.prepare('SELECT json FROM episode_events WHERE episode_id = ? ORDER BY seq').pluck().all(id) as string[])
+  const events = (cachedStatement(db, 'SELECT json FROM episode_events WHERE episode_id = ? ORDER BY seq').pluck().all(id) as string[])
     .map((json) => EpisodeEventSchema.parse(JSON.parse(json)));
   return { summary: episodeRowToSummary(row), events };
 }
@@ -67,7 +67,7 @@ export function getEpisode(db: Database.Database, id: string): { summary: Episod
 export function listEpisodes(db: Database.Database, filter: { runId?: string; limit?: number }): EpisodeSummary[] {
   const limit = Math.min(filter.limit ?? 1000, 100_000);
   const rows = (filter.runId === undefined
-    ? db.prepare('SELECT * FROM episodes ORDER BY started_at, id LIMIT ?').all(limit)
-    : db.prepare('SELECT * FROM episodes WHERE run_id = ? ORDER BY started_at, id LIMIT ?').all(filter.runId, limit)) as EpisodeRow[];
+    ? cachedStatement(db, 'SELECT * FROM episodes ORDER BY started_at, id LIMIT ?').all(limit)
+    : cachedStatement(db, 'SELECT * FROM episodes WHERE run_id = ? ORDER BY started_at, id LIMIT ?').all(filter.runId, limit)) as EpisodeRow[];
   return rows.map(episodeRowToSummary);
 }

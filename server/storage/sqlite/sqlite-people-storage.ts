@@ -5,6 +5,7 @@ import { StorageError } from '../errors.ts';
 import type {
   NewAuthSession, Participant, PeopleStorage, ProlificIds, Researcher, ResearcherWithHash, StudyInvite, ValidAuthSession,
 } from '../people-storage.ts';
+import { cachedStatement } from './statement-cache.ts';
 
 interface ParticipantRow {
   id: string;
@@ -70,7 +71,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
   async createResearcher(input: { username: string; passwordHash: string }): Promise<Researcher> {
     const researcher: Researcher = { id: randomUUID(), username: input.username, createdAt: new Date().toISOString() };
     try {
-      this.db.prepare('INSERT INTO researchers (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)')
+      cachedStatement(this.db, 'INSERT INTO researchers (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)')
         .run(researcher.id, researcher.username, input.passwordHash, researcher.createdAt);
     } catch (error) {
       if (isUniqueViolation(error)) throw new StorageError('conflict', `the username "${input.username}" is taken`);
@@ -80,25 +81,24 @@ export class SqlitePeopleStorage implements PeopleStorage {
   }
 
   async findResearcherByUsername(username: string): Promise<ResearcherWithHash | null> {
-    const row = this.db.prepare('SELECT id, username, password_hash, created_at FROM researchers WHERE username = ?').get(username) as
+    const row = cachedStatement(this.db, 'SELECT id, username, password_hash, created_at FROM researchers WHERE username = ?').get(username) as
       | { id: string; username: string; password_hash: string; created_at: string }
       | undefined;
     return row ? { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at } : null;
   }
 
   async countResearchers(): Promise<number> {
-    return this.db.prepare('SELECT COUNT(*) FROM researchers').pluck().get() as number;
+    return cachedStatement(this.db, 'SELECT COUNT(*) FROM researchers').pluck().get() as number;
   }
 
   async createSession(s: NewAuthSession): Promise<void> {
-    this.db.prepare('INSERT INTO auth_sessions (token_hash, kind, subject_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+    cachedStatement(this.db, 'INSERT INTO auth_sessions (token_hash, kind, subject_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
       .run(s.tokenHash, s.kind, s.subjectId, s.createdAt, s.expiresAt);
   }
 
   async findValidSession(tokenHash: string, now: Date): Promise<ValidAuthSession | null> {
     // One query on every authenticated request and socket handshake: the session and its subject together.
-    const row = this.db.prepare(
-      `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
+    const row = cachedStatement(this.db, `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
        FROM auth_sessions s
        LEFT JOIN researchers r ON s.kind = 'researcher' AND r.id = s.subject_id
        LEFT JOIN participants p ON s.kind = 'participant' AND p.id = s.subject_id
@@ -113,16 +113,16 @@ export class SqlitePeopleStorage implements PeopleStorage {
   }
 
   async revokeSession(tokenHash: string): Promise<void> {
-    this.db.prepare('UPDATE auth_sessions SET revoked = 1 WHERE token_hash = ?').run(tokenHash);
+    cachedStatement(this.db, 'UPDATE auth_sessions SET revoked = 1 WHERE token_hash = ?').run(tokenHash);
   }
 
   async findOrCreateParticipant(input: {
     studyId: string; role: ParticipantRole; prolific: ProlificIds; inviteCode?: string;
   }): Promise<{ participant: Participant; created: boolean }> {
     const pid = input.prolific.prolificPid ?? null;
-    const find = this.db.prepare('SELECT * FROM participants WHERE study_id = ? AND prolific_pid = ?');
+    const find = cachedStatement(this.db, 'SELECT * FROM participants WHERE study_id = ? AND prolific_pid = ?');
     return this.db.transaction(() => {
-      if (!this.db.prepare('SELECT 1 FROM studies WHERE id = ?').get(input.studyId)) {
+      if (!cachedStatement(this.db, 'SELECT 1 FROM studies WHERE id = ?').get(input.studyId)) {
         throw new StorageError('not_found', 'no such study');
       }
       if (pid !== null) {
@@ -136,8 +136,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
       };
       // The select-then-insert runs in one write transaction, and the partial unique index backs it up for other
       // writers (another process on the same file, or a future PostgreSQL implementation).
-      this.db.prepare(
-        `INSERT INTO participants (id, study_id, role, prolific_pid, prolific_study_id, prolific_session_id, invite_code, created_at)
+      cachedStatement(this.db, `INSERT INTO participants (id, study_id, role, prolific_pid, prolific_study_id, prolific_session_id, invite_code, created_at)
          VALUES (@id, @study_id, @role, @prolific_pid, @prolific_study_id, @prolific_session_id, @invite_code, @created_at)`,
       ).run(row);
       return { participant: toParticipant(row), created: true };
@@ -145,7 +144,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
   }
 
   async getParticipant(id: string): Promise<Participant | null> {
-    const row = this.db.prepare('SELECT * FROM participants WHERE id = ?').get(id) as ParticipantRow | undefined;
+    const row = cachedStatement(this.db, 'SELECT * FROM participants WHERE id = ?').get(id) as ParticipantRow | undefined;
     return row ? toParticipant(row) : null;
   }
 
@@ -155,7 +154,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
       created_at: new Date().toISOString(), revoked: 0,
     };
     try {
-      this.db.prepare('INSERT INTO study_invites (code, study_id, role, created_at) VALUES (?, ?, ?, ?)')
+      cachedStatement(this.db, 'INSERT INTO study_invites (code, study_id, role, created_at) VALUES (?, ?, ?, ?)')
         .run(row.code, row.study_id, row.role, row.created_at);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new StorageError('not_found', 'no such study');
@@ -165,21 +164,21 @@ export class SqlitePeopleStorage implements PeopleStorage {
   }
 
   async findInvite(code: string): Promise<StudyInvite | null> {
-    const row = this.db.prepare('SELECT * FROM study_invites WHERE code = ?').get(code) as InviteRow | undefined;
+    const row = cachedStatement(this.db, 'SELECT * FROM study_invites WHERE code = ?').get(code) as InviteRow | undefined;
     return row ? toInvite(row) : null;
   }
 
   async listInvites(studyId: string): Promise<StudyInvite[]> {
-    const rows = this.db.prepare('SELECT * FROM study_invites WHERE study_id = ? ORDER BY created_at, code').all(studyId) as InviteRow[];
+    const rows = cachedStatement(this.db, 'SELECT * FROM study_invites WHERE study_id = ? ORDER BY created_at, code').all(studyId) as InviteRow[];
     return rows.map(toInvite);
   }
 
   async revokeInvite(code: string): Promise<void> {
-    this.db.prepare('UPDATE study_invites SET revoked = 1 WHERE code = ?').run(code);
+    cachedStatement(this.db, 'UPDATE study_invites SET revoked = 1 WHERE code = ?').run(code);
   }
 
   async getOrCreateAppSecret(name: string, candidate: string): Promise<string> {
-    this.db.prepare('INSERT INTO app_secrets (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING').run(name, candidate);
-    return this.db.prepare('SELECT value FROM app_secrets WHERE name = ?').pluck().get(name) as string;
+    cachedStatement(this.db, 'INSERT INTO app_secrets (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING').run(name, candidate);
+    return cachedStatement(this.db, 'SELECT value FROM app_secrets WHERE name = ?').pluck().get(name) as string;
   }
 }

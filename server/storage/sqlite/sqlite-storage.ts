@@ -8,6 +8,7 @@ import type { LibraryPersona, Persona } from '../../../shared/schemas/persona.ts
 import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../../shared/schemas/study.ts';
 import { StorageError } from '../errors.ts';
 import type { ImportBenchmarkInput, Page, Storage } from '../storage.ts';
+import { cachedStatement } from './statement-cache.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeSummary, RunInput } from '../episode-storage.ts';
 import * as episodes from './episode-queries.ts';
@@ -108,7 +109,7 @@ export class SqliteStorage implements Storage {
   }
 
   async getStudy(id: string): Promise<Study | null> {
-    const row = this.db.prepare('SELECT * FROM studies WHERE id = ?').get(id) as StudyRow | undefined;
+    const row = cachedStatement(this.db, 'SELECT * FROM studies WHERE id = ?').get(id) as StudyRow | undefined;
     return row ? toStudy(row) : null;
   }
 
@@ -224,7 +225,7 @@ export class SqliteStorage implements Storage {
   }
 
   async getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null> {
-    const json = this.db.prepare('SELECT json FROM records WHERE study_id = ? AND problem_id = ?').pluck().get(studyId, problemId) as string | undefined;
+    const json = cachedStatement(this.db, 'SELECT json FROM records WHERE study_id = ? AND problem_id = ?').pluck().get(studyId, problemId) as string | undefined;
     return json === undefined ? null : (JSON.parse(json) as BenchmarkRecord);
   }
 

@@ -58,7 +58,7 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
   }
 
   async listProblemIds(studyId: string): Promise<string[]> {
-    return this.db.prepare('SELECT problem_id FROM records WHERE study_id = ? ORDER BY file_id, line').pluck().all(studyId) as string[];
+    return cachedStatement(this.db, 'SELECT problem_id FROM records WHERE study_id = ? ORDER BY file_id, line').pluck().all(studyId) as string[];
   }
 
   async leaseNextPlay(studyId: string, participantId: string, now: Date): Promise<Claim<PlayLease>> {
