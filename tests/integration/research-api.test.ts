@@ -8,17 +8,15 @@ import type { EpisodeEvent, NewEpisodeEvent } from '../../shared/schemas/episode
 import type { RunInfo } from '../../shared/schemas/research.ts';
 import { LiveStudySettingsSchema } from '../../shared/schemas/live-study.ts';
 import { buildApp } from '../../server/app.ts';
-import { PROJECT_ROOT } from '../../server/config.ts';
 import { ModelCallError, type ModelProvider, type ModelRequest, type ModelResponse } from '../../server/models/model-provider.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
-import { prepareData } from '../../server/services/prepare-data.ts';
 import { importUpload } from '../../server/services/research/import-upload.ts';
 import type { ModelLookup } from '../../server/services/research/run-options.ts';
-import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import { joinAs, signInResearcher, type AppUnderTest } from '../support/auth-helpers.ts';
 import { exampleRecord } from '../support/records.ts';
 import { jsonl, tempDir } from '../support/temp-files.ts';
+import { openSampleStorage } from '../support/sample-storage.ts';
 
 const dir = tempDir('prefdisco-research-');
 
@@ -48,11 +46,7 @@ interface ResearchApp extends AppUnderTest {
 let apps = 0;
 async function startResearchApp(): Promise<ResearchApp> {
   const n = ++apps;
-  const storage = SqliteStorage.open({ file: join(dir, `research-${n}.sqlite`) });
-  await prepareData(storage, {
-    personasDir: join(PROJECT_ROOT, 'personas'), sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
-    sampleStudy: 'Sample benchmark', seedSample: true,
-  }, { info: () => undefined });
+  const storage = await openSampleStorage(join(dir, `research-${n}.sqlite`));
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const slow = new DelayedProvider(scripted, 15);
   const models: ModelLookup = { names: () => ['scripted', 'slow-scripted'], get: (name) => (name === 'slow-scripted' ? slow : scripted) };

@@ -4,14 +4,12 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack } from '../../shared/protocol/acks.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.ts';
 import { buildApp } from '../../server/app.ts';
-import { PROJECT_ROOT } from '../../server/config.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import type { ModelProvider } from '../../server/models/model-provider.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
-import { prepareData } from '../../server/services/prepare-data.ts';
 import type { PlayQueue } from '../../server/services/live/live-types.ts';
-import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import type { Storage } from '../../server/storage/storage.ts';
+import { openSampleStorage } from './sample-storage.ts';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -28,11 +26,7 @@ export interface LiveApp {
  * the assistant seat (default: the scripted model).
  */
 export async function startLiveApp(dbFile: string, options: { queue: (storage: Storage, model: string) => PlayQueue; model?: ModelProvider }): Promise<LiveApp> {
-  const storage = SqliteStorage.open({ file: dbFile });
-  await prepareData(storage, {
-    personasDir: join(PROJECT_ROOT, 'personas'), sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
-    sampleStudy: 'Sample benchmark', seedSample: true,
-  }, { info: () => undefined });
+  const storage = await openSampleStorage(dbFile);
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const models: Record<string, ModelProvider> = { scripted };
   if (options.model) models[options.model.config.name] = options.model;

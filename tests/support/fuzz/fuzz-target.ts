@@ -7,16 +7,14 @@ import type { Ack } from '../../../shared/protocol/acks.ts';
 import type { PlaySnapshot, ResyncResult } from '../../../shared/protocol/live.ts';
 import type { BlindRatingItem } from '../../../shared/schemas/live-study.ts';
 import { buildApp } from '../../../server/app.ts';
-import { PROJECT_ROOT } from '../../../server/config.ts';
 import { SCRIPTED_MODEL } from '../../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../../server/models/scripted/scripted-provider.ts';
-import { prepareData } from '../../../server/services/prepare-data.ts';
-import { SqliteStorage } from '../../../server/storage/sqlite/sqlite-storage.ts';
 import type { Storage } from '../../../server/storage/storage.ts';
 import { connectSocket, joinAs, mintSessionCookie, signInResearcher } from '../auth-helpers.ts';
 import { simplePlayQueue } from '../simple-play-queue.ts';
 import { studyWithRecords } from '../study-work-fixtures.ts';
 import { DbWatch } from './db-watch.ts';
+import { openSampleStorage } from '../sample-storage.ts';
 
 /** Who sends a fuzz case: nobody, the three roles of study A, and an actor and a rater of another study (B). */
 export const FUZZ_ROLES = ['nobody', 'researcher', 'actor', 'rater', 'otherActor', 'otherRater'] as const;
@@ -83,11 +81,7 @@ async function untilAwaiting(socket: Socket, episodeId: string, ms = 10_000): Pr
 export async function startFuzzTarget(): Promise<FuzzTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'prefdisco-fuzz-'));
   const dbFile = join(dir, 'fuzz.sqlite');
-  const storage = SqliteStorage.open({ file: dbFile });
-  await prepareData(storage, {
-    personasDir: join(PROJECT_ROOT, 'personas'), sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
-    sampleStudy: 'Sample benchmark', seedSample: true,
-  }, { info: () => undefined });
+  const storage = await openSampleStorage(dbFile);
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const app = await buildApp({
     config: { clientDir: join(dir, 'no-client'), runsDir: join(dir, 'runs') }, storage,
