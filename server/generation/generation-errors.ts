@@ -21,3 +21,8 @@ export class StepFailure extends Error {
     this.name = 'StepFailure';
   }
 }
+
+/** The run cannot start or continue as asked (personas missing from the library, an unusable persona directory). */
+export class GenerationSetupError extends Error {
+  override name = 'GenerationSetupError';
+}

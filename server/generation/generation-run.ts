@@ -1,26 +1,16 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SOURCE_TASKS } from '../../shared/benchmark/source-task.ts';
-import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 import type { GenerationConfig } from '../../shared/schemas/generation-config.ts';
-import type { LibraryPersona } from '../../shared/schemas/persona.ts';
 import { ModelCallError, type ModelProvider } from '../models/model-provider.ts';
 import type { BatchProgress } from '../services/evaluation/batch-run.ts';
-import type { Dimension } from './dimension.ts';
-import { dedupeProposals } from './dimension-library.ts';
-import { proposeDimensions } from './dimension-proposal.ts';
 import type { GenerationContext } from './generation-call.ts';
-import { StepFailure } from './generation-errors.ts';
-import { generalAsDimensions, batchSnapshot, drawPlan, pairsOf, type Pair } from './generation-plan.ts';
-import { appendRecord, readOutput, rewriteOutput } from './generation-output.ts';
+import { GenerationSetupError, StepFailure } from './generation-errors.ts';
+import { runPairs } from './generation-batches.ts';
+import { drawPlan } from './generation-plan.ts';
 import { changedSettings, GenerationStateError, readState, writeState, type GenerationState } from './generation-state.ts';
 import { generateGeneralDimensions } from './general-dimensions.ts';
 import { loadSource, type LoadedSource } from './load-source.ts';
-import { generationMetadata, generationSettings, readLibraryFile, writeLibraryFile } from './run-files.ts';
+import { filesFor, generationSettings, readLibraryFile } from './run-files.ts';
 import { generatePersona, readLibraryOrEmpty, savePersona } from './persona-generator.ts';
-import { assembleRecord } from './record-assembly.ts';
-import { asRecordPersona } from './generation-text.ts';
-import { mapLimit } from './map-limit.ts';
 import { rngFor, sampleWithoutReplacement } from './seeded.ts';
 
 export interface GenerationRunOptions {
@@ -55,22 +45,6 @@ export interface GenerationSummary extends BatchProgress {
   personasGenerated: number;
   stopped: StopReason | null;
   stopMessage: string | null;
-}
-
-export class GenerationSetupError extends Error {
-  override name = 'GenerationSetupError';
-}
-
-interface RunFiles {
-  out: string;
-  failures: string;
-  state: string;
-  skipped: string;
-}
-
-function filesFor(outDir: string, task: string): RunFiles {
-  const base = join(outDir, `personalized_${task}`);
-  return { out: `${base}.jsonl`, failures: `${base}_failures.jsonl`, state: `${base}_state.json`, skipped: `${base}_skipped_rows.jsonl` };
 }
 
 /**
@@ -202,117 +176,4 @@ export async function runGeneration(o: GenerationRunOptions): Promise<Generation
   }
   summary.elapsedMs = Date.now() - started;
   return summary;
-}
-
-interface PairRun {
-  state: GenerationState;
-  plan: NonNullable<GenerationState['plan']>;
-  general: NonNullable<GenerationState['generalDimensions']>;
-  sampled: { line: number; problem: Record<string, unknown> }[];
-  library: LibraryPersona[];
-  files: RunFiles;
-  ctx: GenerationContext;
-  summary: GenerationSummary;
-  started: number;
-  classify: (error: unknown, record: Record<string, unknown>) => void;
-  stop: (reason: StopReason, message: string) => void;
-  controller: AbortController;
-}
-
-async function runPairs(o: GenerationRunOptions, r: PairRun): Promise<void> {
-  const { config } = o;
-  const { files, summary, ctx } = r;
-  const personas = new Map(r.library.map((p) => [p.id, p]));
-  const missing = r.plan.flatMap((p) => p.personaIds).filter((id) => !personas.has(id));
-  if (missing.length > 0) throw new GenerationSetupError(`personas of this run are no longer in ${o.personasDir}: ${[...new Set(missing)].join(', ')}`);
-  const pairs = pairsOf(r.plan, config.batchSize);
-  const orderOf = new Map(pairs.map((p) => [p.problemId, p.order]));
-  const records = new Map<string, BenchmarkRecord>();
-  for (const record of readOutput(files.out).records) {
-    if (!orderOf.has(record.problem_id)) throw new GenerationStateError(`${files.out}: record ${record.problem_id} is not in this run's plan; use another --out directory`);
-    records.set(record.problem_id, record);
-  }
-  const metadata = (): Record<string, unknown> => generationMetadata(config, r.state, r.sampled.length, r.general);
-  const sortedRecords = (): BenchmarkRecord[] => [...records.values()].sort((a, b) => (orderOf.get(a.problem_id) ?? 0) - (orderOf.get(b.problem_id) ?? 0));
-  rewriteOutput(files.out, metadata(), sortedRecords());
-
-  summary.total = pairs.length;
-  summary.skipped = records.size;
-  const tick = (): void => o.onProgress?.({ ...summary, elapsedMs: Date.now() - r.started });
-  tick();
-  const generalDims = generalAsDimensions(r.general);
-  const problemContext = SOURCE_TASKS[config.source.shape].problemContext;
-  let budget = o.maxPairs ?? Infinity;
-  const batchCount = pairs.length === 0 ? 0 : (pairs[pairs.length - 1] as Pair).batch + 1;
-
-  for (let batch = 0; batch < batchCount && summary.stopped === null; batch++) {
-    let todo = pairs.filter((p) => p.batch === batch && !records.has(p.problemId));
-    if (todo.length === 0) continue;
-    if (budget <= 0) {
-      r.stop('limit', `stopped after ${o.maxPairs} new records (--max-pairs); rerun without it to continue`);
-      break;
-    }
-    todo = todo.slice(0, budget);
-    budget -= todo.length;
-    const snapshot = batchSnapshot(batch, records, pairs, { library: r.state.baseLibrary, general: r.general });
-    const problemOf = (pair: Pair) => r.sampled[pair.problemIndex] as { line: number; problem: Record<string, unknown> };
-    const failureRecord = (pair: Pair) => ({ problem_id: pair.problemId, problem_index: pair.problemIndex, source_line: problemOf(pair).line, persona_id: pair.personaId });
-    const fail = (pair: Pair, error: unknown): void => {
-      const before = r.controller.signal.aborted;
-      r.classify(error, failureRecord(pair));
-      if (!before && !r.controller.signal.aborted) summary.failed += 1;
-    };
-
-    const proposals = await mapLimit(todo, o.concurrency, r.controller.signal, async (pair) => {
-      summary.running += 1;
-      tick();
-      try {
-        return await proposeDimensions(ctx, {
-          persona: asRecordPersona(personas.get(pair.personaId) as LibraryPersona), problem: problemOf(pair).problem, shape: config.source.shape,
-          problemContext, count: config.preferences.dimensionsPerProblem, expertise: config.preferences.expertiseDimensions,
-        });
-      } catch (error) {
-        fail(pair, error);
-        return null;
-      } finally {
-        summary.running -= 1;
-        tick();
-      }
-    });
-    if (r.controller.signal.aborted) break;
-    const proposed = todo.map((pair, i) => ({ pair, dims: proposals[i] ?? null })).filter((p): p is { pair: Pair; dims: Dimension[] } => p.dims !== null);
-    let resolved: Dimension[][];
-    try {
-      const dedup = await dedupeProposals(ctx, snapshot.library, proposed.map((p) => p.dims));
-      for (const w of dedup.warnings) o.onNotice?.(`batch ${batch + 1}: ${w}`);
-      resolved = dedup.resolved;
-    } catch (error) {
-      if (!(error instanceof ModelCallError)) throw error;
-      for (const p of proposed) fail(p.pair, error);
-      continue;
-    }
-
-    await mapLimit(proposed, o.concurrency, r.controller.signal, async ({ pair }, i) => {
-      summary.running += 1;
-      tick();
-      try {
-        const record = await assembleRecord(ctx, {
-          pair, problem: problemOf(pair).problem, persona: personas.get(pair.personaId) as LibraryPersona, shape: config.source.shape,
-          problemContext, dimensions: resolved[i] ?? [], general: generalDims, earlier: snapshot.history.of(pair.personaId), config,
-        });
-        appendRecord(files.out, record);
-        records.set(record.problem_id, record);
-        summary.done += 1;
-      } catch (error) {
-        fail(pair, error);
-      } finally {
-        summary.running -= 1;
-        tick();
-      }
-    });
-  }
-  if (o.signal.aborted) r.stop('interrupted', 'interrupted');
-  rewriteOutput(files.out, metadata(), sortedRecords());
-  if (o.libraryFile) writeLibraryFile(o.libraryFile, r.state.baseLibrary, generalDims, sortedRecords());
-  tick();
 }

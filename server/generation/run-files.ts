@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SOURCE_TASKS } from '../../shared/benchmark/source-task.ts';
 import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 import type { GenerationConfig } from '../../shared/schemas/generation-config.ts';
@@ -78,4 +79,17 @@ export function writeLibraryFile(file: string, base: Dimension[], general: Dimen
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(Object.fromEntries(library.list().map((d) => [d.name, d])), null, 2)}\n`);
   renameSync(tmp, file);
+}
+
+/** The files a run writes beside its output, all named after the task. */
+export interface RunFiles {
+  out: string;
+  failures: string;
+  state: string;
+  skipped: string;
+}
+
+export function filesFor(outDir: string, task: string): RunFiles {
+  const base = join(outDir, `personalized_${task}`);
+  return { out: `${base}.jsonl`, failures: `${base}_failures.jsonl`, state: `${base}_state.json`, skipped: `${base}_skipped_rows.jsonl` };
 }
