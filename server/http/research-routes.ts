@@ -69,14 +69,16 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
       return run ? { run } : reply.code(404).send({ error: 'not_found', message: 'no such run' });
     });
 
-    // A run's episodes, a page at a time (the console's episode list; a 5,000-record run has 15,000).
+    // A run's episodes, a page at a time (the console's episode list; a 5,000-record run has 15,000), paged in SQL.
     app.get('/api/runs/:runId/episodes', researcherOnly, async (request, reply) => {
       const params = parseOrReply(RunParams, request.params, reply);
       const query = parseOrReply(PageQuery, request.query ?? {}, reply);
       if (!params || !query) return reply;
       if (!(await runs.get(params.runId))) return reply.code(404).send({ error: 'not_found', message: 'no such run' });
-      const all = await storage.listEpisodes({ runId: params.runId, limit: 100_000 });
-      return { total: all.length, episodes: all.slice(query.offset, query.offset + query.limit) };
+      return {
+        total: await storage.countEpisodes({ runId: params.runId }),
+        episodes: await storage.listEpisodes({ runId: params.runId, offset: query.offset, limit: query.limit }),
+      };
     });
 
     app.post('/api/runs/:runId/cancel', researcherOnly, async (request, reply) => {

@@ -79,7 +79,9 @@ export interface Storage {
    */
   saveEpisode(summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void>;
   getEpisode(id: string): Promise<{ summary: EpisodeSummary; events: EpisodeEvent[] } | null>;
-  listEpisodes(filter: { runId?: string; limit?: number }): Promise<EpisodeSummary[]>;
+  /** Episodes in start order, a page at a time (`offset`, `limit` ≤ 100,000). */
+  listEpisodes(filter: { runId?: string; limit?: number; offset?: number }): Promise<EpisodeSummary[]>;
+  countEpisodes(filter: { runId?: string }): Promise<number>;
 
   close(): Promise<void>;
 }

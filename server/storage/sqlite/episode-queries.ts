@@ -64,10 +64,17 @@ export function getEpisode(db: Database.Database, id: string): { summary: Episod
   return { summary: episodeRowToSummary(row), events };
 }
 
-export function listEpisodes(db: Database.Database, filter: { runId?: string; limit?: number }): EpisodeSummary[] {
+export function listEpisodes(db: Database.Database, filter: { runId?: string; limit?: number; offset?: number }): EpisodeSummary[] {
   const limit = Math.min(filter.limit ?? 1000, 100_000);
+  const offset = Math.max(0, filter.offset ?? 0);
   const rows = (filter.runId === undefined
-    ? cachedStatement(db, 'SELECT * FROM episodes ORDER BY started_at, id LIMIT ?').all(limit)
-    : cachedStatement(db, 'SELECT * FROM episodes WHERE run_id = ? ORDER BY started_at, id LIMIT ?').all(filter.runId, limit)) as EpisodeRow[];
+    ? cachedStatement(db, 'SELECT * FROM episodes ORDER BY started_at, id LIMIT ? OFFSET ?').all(limit, offset)
+    : cachedStatement(db, 'SELECT * FROM episodes WHERE run_id = ? ORDER BY started_at, id LIMIT ? OFFSET ?').all(filter.runId, limit, offset)) as EpisodeRow[];
   return rows.map(episodeRowToSummary);
+}
+
+export function countEpisodes(db: Database.Database, filter: { runId?: string }): number {
+  return (filter.runId === undefined
+    ? cachedStatement(db, 'SELECT COUNT(*) FROM episodes').pluck().get()
+    : cachedStatement(db, 'SELECT COUNT(*) FROM episodes WHERE run_id = ?').pluck().get(filter.runId)) as number;
 }

@@ -284,8 +284,12 @@ export class SqliteStorage implements Storage {
     return episodes.getEpisode(this.db, id);
   }
 
-  async listEpisodes(filter: { runId?: string; limit?: number }): Promise<EpisodeSummary[]> {
+  async listEpisodes(filter: { runId?: string; limit?: number; offset?: number }): Promise<EpisodeSummary[]> {
     return episodes.listEpisodes(this.db, filter);
+  }
+
+  async countEpisodes(filter: { runId?: string }): Promise<number> {
+    return episodes.countEpisodes(this.db, filter);
   }
 
   async close(): Promise<void> {
