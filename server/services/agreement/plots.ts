@@ -12,17 +12,24 @@ const BIG5 = ['openness', 'conscientiousness', 'extraversion', 'agreeableness', 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** A unit the judge scored and at least one rater scored: the judge's value and the raters' mean. */
-function paired(u: ScoreUnit): { judge: number; human: number } | null {
-  const human = meanOf(u.humans);
-  return u.judge === null || human === null ? null : { judge: u.judge, human };
+/** A unit the judge scored and at least one rater scored, with the judge's value and the raters' mean. */
+interface Paired {
+  unit: ScoreUnit;
+  judge: number;
+  human: number;
 }
 
-function bubbleCells(units: readonly ScoreUnit[]): AgreementPlots['judgeVsHuman'] {
+/** The units every plot reads, each reduced once (twelve heatmaps read the same pairs). */
+function pairUp(units: readonly ScoreUnit[]): Paired[] {
+  return units.flatMap((unit) => {
+    const human = meanOf(unit.humans);
+    return unit.judge === null || human === null ? [] : [{ unit, judge: unit.judge, human }];
+  });
+}
+
+function bubbleCells(pairs: readonly Paired[]): AgreementPlots['judgeVsHuman'] {
   const counts = new Map<string, { judge: number; human: number; n: number }>();
-  for (const u of units) {
-    const p = paired(u);
-    if (!p) continue;
+  for (const p of pairs) {
     const human = round2(p.human);
     const key = `${p.judge}|${human}`;
     const cell = counts.get(key) ?? { judge: p.judge, human, n: 0 };
@@ -32,11 +39,8 @@ function bubbleCells(units: readonly ScoreUnit[]): AgreementPlots['judgeVsHuman'
   return [...counts.values()].sort((a, b) => a.judge - b.judge || a.human - b.human);
 }
 
-function thinned(units: readonly ScoreUnit[]): AgreementPlots['weighted'] {
-  const points = units.flatMap((u) => {
-    const p = paired(u);
-    return p ? [{ judge: round2(p.judge), human: round2(p.human) }] : [];
-  });
+function thinned(pairs: readonly Paired[]): AgreementPlots['weighted'] {
+  const points = pairs.map((p) => ({ judge: round2(p.judge), human: round2(p.human) }));
   const stride = Math.max(1, Math.ceil(points.length / MAX_POINTS));
   return { total: points.length, points: points.filter((_, i) => i % stride === 0) };
 }
@@ -45,14 +49,13 @@ function thinned(units: readonly ScoreUnit[]): AgreementPlots['weighted'] {
  * Mean |judge − raters' mean| for each row (criterion or preference type) × value of one persona attribute. The same
  * MAE as the slices table, split two ways, so a cell says where on the rubric and for whom the judge drifts.
  */
-function heatmap(units: readonly ScoreUnit[], attribute: string, column: (u: ScoreUnit) => string | null, rowsBy: Heatmap['rowsBy']): Heatmap | null {
+function heatmap(pairs: readonly Paired[], attribute: string, column: (u: ScoreUnit) => string | null, rowsBy: Heatmap['rowsBy']): Heatmap | null {
   const cells = new Map<string, Map<string, number[]>>();
   const columns = new Set<string>();
-  for (const u of units) {
-    const p = paired(u);
-    const col = column(u);
-    if (!p || col === null) continue;
-    const row = rowsBy === 'criterion' ? u.criterion : u.type;
+  for (const p of pairs) {
+    const col = column(p.unit);
+    if (col === null) continue;
+    const row = rowsBy === 'criterion' ? p.unit.criterion : p.unit.type;
     columns.add(col);
     const byCol = cells.get(row) ?? new Map<string, number[]>();
     const list = byCol.get(col) ?? [];
@@ -81,11 +84,12 @@ export function plots(criterionUnits: readonly ScoreUnit[], weighted: readonly S
       return score === undefined ? null : String(score);
     }]),
   ];
+  const criterionPairs = pairUp(criterionUnits);
   const heatmaps = (['criterion', 'preference_type'] as const).flatMap((rowsBy) =>
-    attributes.flatMap(([name, column]) => heatmap(criterionUnits, name, column, rowsBy) ?? []));
+    attributes.flatMap(([name, column]) => heatmap(criterionPairs, name, column, rowsBy) ?? []));
   return {
-    judgeVsHuman: bubbleCells(criterionUnits),
-    weighted: thinned(weighted),
+    judgeVsHuman: bubbleCells(criterionPairs),
+    weighted: thinned(pairUp(weighted)),
     heatmaps,
     blandAltman: pairs.map((p) => ({ mean: round2((p.human + p.simulator) / 2), difference: round2(p.human - p.simulator), model: p.model })),
   };

@@ -2,7 +2,7 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { AgreementReport, JudgeHumanRow } from '../../../../../shared/schemas/agreement.ts';
-import { ProgressTable, type Column } from '../assignments/progress-table.tsx';
+import { ProgressTable, type Column } from '../progress-table.tsx';
 import { plural } from '../format.ts';
 import { EstimateText } from './estimate-text.tsx';
 import { JudgeBubbles, WeightedScatter } from './plots/judge-scatter.tsx';

@@ -7,7 +7,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { AgreementReport } from '../../../../../shared/schemas/agreement.ts';
-import { ProgressTable, type Column } from '../assignments/progress-table.tsx';
+import { ProgressTable, type Column } from '../progress-table.tsx';
 import { num } from '../format.ts';
 import { TabSection } from '../tab-section.tsx';
 import { EstimateText } from './estimate-text.tsx';

@@ -1,6 +1,6 @@
 import Typography from '@mui/material/Typography';
 import type { AgreementReport } from '../../../../../shared/schemas/agreement.ts';
-import { ProgressTable, type Column } from '../assignments/progress-table.tsx';
+import { ProgressTable, type Column } from '../progress-table.tsx';
 import { num, shortId } from '../format.ts';
 import { TabSection } from '../tab-section.tsx';
 import { EstimateText } from './estimate-text.tsx';

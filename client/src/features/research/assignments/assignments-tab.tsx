@@ -11,7 +11,7 @@ import { count, dateTime, pct, plural, shortId } from '../format.ts';
 import { LoadState } from '../load-state.tsx';
 import { TabSection } from '../tab-section.tsx';
 import { GoldItemDialog } from './gold-item-dialog.tsx';
-import { ProgressTable, type Column } from './progress-table.tsx';
+import { ProgressTable, type Column } from '../progress-table.tsx';
 
 type Play = AssignmentProgress['plays'][number];
 type Candidate = AssignmentProgress['candidates'][number];

@@ -11,6 +11,7 @@ import { useMemo } from 'react';
 import { useAppStore } from '../../../store/index.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { num, shortId } from '../format.ts';
+import { EPISODE_STATUS_COLORS } from '../live/live-episode-table.tsx';
 import { transcriptRows } from '../live/transcript-rows.ts';
 import { TranscriptView } from '../live/transcript-view.tsx';
 
@@ -45,7 +46,7 @@ export function EpisodeDialog() {
               <Chip size="small" label={SEAT[s.userSeat] ?? s.userSeat} color={s.userSeat === 'person' ? 'primary' : 'default'} />
               <Chip size="small" label={`model ${s.assistantModel}`} />
               <Chip size="small" label={`judge ${s.judgeModel}`} />
-              <Chip size="small" label={s.status} color={s.status === 'completed' ? 'success' : s.status === 'failed' ? 'error' : 'default'} />
+              <Chip size="small" label={s.status} color={EPISODE_STATUS_COLORS[s.status]} />
               <Chip size="small" label={`PrefAlign ${num(s.weightedScore)}`} />
               <Chip size="small" label={`correct ${s.correct ?? '—'}`} />
             </Stack>

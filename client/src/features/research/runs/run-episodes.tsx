@@ -8,7 +8,7 @@ import type { EpisodeSummary } from '../../../http/research-schemas.ts';
 import { RUN_EPISODES_PAGE } from '../../../store/episode-viewer-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
-import { ProgressTable, type Column } from '../assignments/progress-table.tsx';
+import { ProgressTable, type Column } from '../progress-table.tsx';
 import { num } from '../format.ts';
 import { MODE_LABELS } from './run-form-model.ts';
 
