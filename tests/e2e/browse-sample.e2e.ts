@@ -212,6 +212,21 @@ describe('a researcher’s journey on a fresh install', () => {
     await openTab(page, 'Assignments');
     await page.getByText(/of 64 plays completed · 1 in progress/).waitFor();
     await shot(page, shots, 'assignments');
+
+    // An attention item: a record picked by typing, an answer, the expected score of every criterion.
+    await page.getByRole('button', { name: 'New attention item' }).click();
+    const gold = page.getByRole('dialog', { name: 'New attention item' });
+    await gold.getByRole('combobox', { name: 'Record' }).fill('problem_0_okafor');
+    await page.getByRole('option').first().click();
+    await gold.getByLabel('The answer raters will see').fill('The area is 27√3; picture six triangles in the hexagon.');
+    const scales = gold.getByRole('group', { name: /^Expected score for / });
+    await scales.first().waitFor();
+    const criteria = await scales.count();
+    expect(criteria).toBeGreaterThan(0);
+    for (let i = 0; i < criteria; i++) await scales.nth(i).getByRole('button', { name: '4', exact: true }).click();
+    await gold.getByRole('button', { name: 'Add attention item' }).click();
+    await gold.waitFor({ state: 'detached' });
+    await page.getByRole('table', { name: 'Ratings per answer' }).getByText('gold item').first().waitFor();
     await openTab(page, 'Agreement');
     // Nothing rated and no live episode finished yet: the tab says what the report needs.
     await page.getByText(/Nothing to compare yet/).waitFor();
