@@ -14,11 +14,22 @@ const SAMPLE = join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl');
 function options(workDir: string, name: string, over: Partial<BatchRunOptions>): BatchRunOptions {
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   return {
-    benchmarkFile: join(workDir, `${name}.jsonl`), outFile: join(workDir, `${name}-results.jsonl`),
+    benchmarkFile: join(workDir, `${name}.jsonl`),
+    outFile: join(workDir, `${name}-results.jsonl`),
     models: { assistant: scripted, judge: scripted, simulator: scripted },
-    modes: ['no_prompt', 'persona_known', 'infer_persona'], userTypes: ['passive_nostop'], maxTurns: 5, fixedQuestions: null,
-    maxProblems: null, seed: 42, shard: null, concurrency: 16, reference: { missingScoreAsOne: false, correctnessTemperature: false },
-    skipImages: false, storage: null, signal: new AbortController().signal, ...over,
+    modes: ['no_prompt', 'persona_known', 'infer_persona'],
+    userTypes: ['passive_nostop'],
+    maxTurns: 5,
+    fixedQuestions: null,
+    maxProblems: null,
+    seed: 42,
+    shard: null,
+    concurrency: 16,
+    reference: { missingScoreAsOne: false, correctnessTemperature: false },
+    skipImages: false,
+    storage: null,
+    signal: new AbortController().signal,
+    ...over,
   };
 }
 
@@ -42,14 +53,17 @@ export async function batchBench(workDir: string): Promise<BenchResult> {
   writeBenchmarkFromSample(SAMPLE, join(workDir, 'latency.jsonl'), 192);
   const delayed = new DelayedProvider(new ScriptedProvider(SCRIPTED_MODEL), latencyMs);
   t = performance.now();
-  const b = await runBatch(options(workDir, 'latency', { concurrency, models: { assistant: delayed, judge: delayed, simulator: delayed } }));
+  const b = await runBatch(
+    options(workDir, 'latency', { concurrency, models: { assistant: delayed, judge: delayed, simulator: delayed } }),
+  );
   const actualMs = performance.now() - t;
   if (b.done !== 576) throw new Error(`expected 576 episodes, got ${b.done}`);
   const idealMs = (delayed.calls * latencyMs) / concurrency;
 
   return {
     name: 'batch',
-    description: '(a) scripted model, 5,000 records × 3 conditions, stored in SQLite; (b) 200 ms per call, 64 concurrent episodes, 192 records × 3 conditions',
+    description:
+      '(a) scripted model, 5,000 records × 3 conditions, stored in SQLite; (b) 200 ms per call, 64 concurrent episodes, 192 records × 3 conditions',
     metrics: {
       scripted_5000x3_seconds: scriptedSeconds,
       scripted_episodes_per_second: 15_000 / scriptedSeconds,

@@ -26,20 +26,28 @@ export async function importBench(workDir: string): Promise<BenchResult> {
   const validate: number[] = [];
   const importRun: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    baseline.push(await timed(async () => {
-      let n = 0;
-      for await (const line of readJsonlLines(file)) if (line.kind === 'text' && line.text) n += JSON.parse(line.text) ? 1 : 0;
-      if (n !== RECORDS + 1) throw new Error(`baseline parsed ${n} lines`);
-    }));
-    validate.push(await timed(async () => {
-      const report = await validateBenchmarkFile(file);
-      if (!report.valid || report.recordCount !== RECORDS) throw new Error(`validation failed: ${report.issues[0]?.message}`);
-    }));
+    baseline.push(
+      await timed(async () => {
+        let n = 0;
+        for await (const line of readJsonlLines(file))
+          if (line.kind === 'text' && line.text) n += JSON.parse(line.text) ? 1 : 0;
+        if (n !== RECORDS + 1) throw new Error(`baseline parsed ${n} lines`);
+      }),
+    );
+    validate.push(
+      await timed(async () => {
+        const report = await validateBenchmarkFile(file);
+        if (!report.valid || report.recordCount !== RECORDS)
+          throw new Error(`validation failed: ${report.issues[0]?.message}`);
+      }),
+    );
     const storage = SqliteStorage.open({ file: join(workDir, `bench-import-${run}.sqlite`) });
-    importRun.push(await timed(async () => {
-      const { outcome } = await importBenchmarkFile(storage, file, { study: 'Bench' });
-      if (outcome.recordsAdded !== RECORDS) throw new Error(`imported ${outcome.recordsAdded}`);
-    }));
+    importRun.push(
+      await timed(async () => {
+        const { outcome } = await importBenchmarkFile(storage, file, { study: 'Bench' });
+        if (outcome.recordsAdded !== RECORDS) throw new Error(`imported ${outcome.recordsAdded}`);
+      }),
+    );
     await storage.close();
   }
   const validateMs = median(validate);

@@ -7,7 +7,14 @@ import { roleResponder } from '../tests/support/role-responder.ts';
 import type { BenchResult } from './support/bench-result.ts';
 import { actorsFor, forkTs, joinAll, phaseMetrics, runPhase, type PlayPattern } from './support/live-phase.ts';
 import { serveEnv, startServer } from './support/live-server-process.ts';
-import { liveHealth, prolificId, setUpLiveStudy, writeModelsFile, type LiveHealth, type ModelCallSettings } from './support/live-study-setup.ts';
+import {
+  liveHealth,
+  prolificId,
+  setUpLiveStudy,
+  writeModelsFile,
+  type LiveHealth,
+  type ModelCallSettings,
+} from './support/live-study-setup.ts';
 import { verifyLiveRun } from './support/live-verify.ts';
 import { benchConfig } from './support/bench-config.ts';
 
@@ -39,7 +46,8 @@ const FAULT_CALLS: ModelCallSettings = { maxRetries: 4, retryBaseDelayMs: 200, t
 const SLOWED_MARGIN_S = 1;
 
 function checkSizes(list: number[], variable: string): number[] {
-  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 5000)) throw new Error(`${variable}: whole numbers from 1 to 5000, comma-separated`);
+  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 5000))
+    throw new Error(`${variable}: whole numbers from 1 to 5000, comma-separated`);
   return list;
 }
 
@@ -60,21 +68,40 @@ function faultMetrics(injected: FaultCounts, health: LiveHealth, sessionsFailed:
   };
 }
 
-async function runSize(workDir: string, n: number, pattern: PlayPattern, faultRate: number): Promise<Record<string, number>> {
+async function runSize(
+  workDir: string,
+  n: number,
+  pattern: PlayPattern,
+  faultRate: number,
+): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(workDir, `live-${n}-`));
   const model = await startFakeOpenAiServer();
-  const injected = faultyResponder(roleResponder({ questions: QUESTIONS, chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS }), faultRate, pattern.seed + n);
+  const injected = faultyResponder(
+    roleResponder({ questions: QUESTIONS, chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS }),
+    faultRate,
+    pattern.seed + n,
+  );
   model.respondWith(injected.respond);
   // Few processes, many persons each: one process per person would measure process scheduling, not the server.
-  const workers = Array.from({ length: Math.min(4, Math.max(2, Math.ceil(n / 100))) }, () => forkTs('live-client-worker.ts'));
+  const workers = Array.from({ length: Math.min(4, Math.max(2, Math.ceil(n / 100))) }, () =>
+    forkTs('live-client-worker.ts'),
+  );
   // Whatever fails, no server or echo process outlives the bench.
   const cleanup: (() => unknown)[] = [() => model.close(), ...workers.map((w) => () => w.connected && w.disconnect())];
   try {
     // Every person has their own address behind a trusted proxy, so the join limit (60/min per address) is per person.
-    const server = await startServer(serveEnv(dir, writeModelsFile(dir, model.baseUrl, faultRate > 0 ? FAULT_CALLS : {}), { PREFDISCO_TRUST_PROXY: 'true' }), { cpuProfDir: benchConfig().liveCpuProfDir });
+    const server = await startServer(
+      serveEnv(dir, writeModelsFile(dir, model.baseUrl, faultRate > 0 ? FAULT_CALLS : {}), {
+        PREFDISCO_TRUST_PROXY: 'true',
+      }),
+      { cpuProfDir: benchConfig().liveCpuProfDir },
+    );
     const plays = n * pattern.episodes;
     const study = await setUpLiveStudy(server.url, {
-      model: 'mut', judgeModel: 'judge', playsPerActor: pattern.episodes, playsPerRecord: Math.ceil(plays / SAMPLE_RECORDS),
+      model: 'mut',
+      judgeModel: 'judge',
+      playsPerActor: pattern.episodes,
+      playsPerRecord: Math.ceil(plays / SAMPLE_RECORDS),
     });
     cleanup.push(() => server.stop('SIGKILL'));
     const actors = actorsFor(n, (i) => prolificId(n, i));
@@ -83,11 +110,19 @@ async function runSize(workDir: string, n: number, pattern: PlayPattern, faultRa
     const app = await runPhase(workers, server.url, server.pid, pattern);
     const health = await liveHealth(server.url, study);
     if ((await server.stop('SIGTERM')) !== 0) throw new Error('the server did not shut down cleanly');
-    const check = verifyLiveRun(join(dir, 'live.sqlite'), app.reports.flatMap((r) => r.acks), app.reports.flatMap((r) => r.episodeIds));
+    const check = verifyLiveRun(
+      join(dir, 'live.sqlite'),
+      app.reports.flatMap((r) => r.acks),
+      app.reports.flatMap((r) => r.episodeIds),
+    );
     for (const problem of check.problems) process.stdout.write(`\n    DB: ${problem}`);
 
     process.stdout.write(' echo …');
-    const echo = forkTs('live-echo-server.ts', { ECHO_CHUNKS: String(CHUNKS), ECHO_CHUNK_DELAY_MS: String(CHUNK_DELAY_MS), ECHO_QUESTIONS: String(QUESTIONS) });
+    const echo = forkTs('live-echo-server.ts', {
+      ECHO_CHUNKS: String(CHUNKS),
+      ECHO_CHUNK_DELAY_MS: String(CHUNK_DELAY_MS),
+      ECHO_QUESTIONS: String(QUESTIONS),
+    });
     cleanup.push(() => echo.kill('SIGKILL'));
     const [{ port }] = (await once(echo, 'message')) as [{ port: number }];
     const echoUrl = `http://127.0.0.1:${port}`;
@@ -132,19 +167,34 @@ export async function liveBench(workDir: string): Promise<BenchResult> {
 /** `bench:live-faults`: the same load with a share of model calls failing (issue 7, item 6). */
 export async function liveFaultsBench(workDir: string): Promise<BenchResult> {
   const config = benchConfig();
-  return runLive(workDir, 'live-faults', checkSizes(config.liveFaultSessions, 'BENCH_LIVE_FAULT_SESSIONS'), config.liveFaultRate || DEFAULT_FAULT_RATE);
+  return runLive(
+    workDir,
+    'live-faults',
+    checkSizes(config.liveFaultSessions, 'BENCH_LIVE_FAULT_SESSIONS'),
+    config.liveFaultRate || DEFAULT_FAULT_RATE,
+  );
 }
 
 async function runLive(workDir: string, name: string, list: number[], faultRate: number): Promise<BenchResult> {
-  const pattern: PlayPattern = { episodes: benchConfig().liveEpisodes, thinkMinMs: 1000, thinkMaxMs: 2000, rampMs: 3000, seed: 42 };
+  const pattern: PlayPattern = {
+    episodes: benchConfig().liveEpisodes,
+    thinkMinMs: 1000,
+    thinkMaxMs: 2000,
+    rampMs: 3000,
+    seed: 42,
+  };
   const metrics: Record<string, number> = {};
   const targets: Record<string, number> = {};
   for (const n of list) {
-    for (const [key, value] of Object.entries(await runSize(workDir, n, pattern, faultRate))) metrics[`n${n}_${key}`] = value;
+    for (const [key, value] of Object.entries(await runSize(workDir, n, pattern, faultRate)))
+      metrics[`n${n}_${key}`] = value;
     // Correctness is a hard limit at every size, faults or not; the latency targets are the issue's.
     Object.assign(targets, {
-      [`n${n}_replies_lost_or_duplicated`]: 0, [`n${n}_episodes_incomplete_or_gapped`]: 0, [`n${n}_sessions_failed`]: 0,
-      [`n${n}_app_reply_p99_ms`]: REPLY_P99_TARGET_MS, [`n${n}_p99_ratio`]: P99_RATIO_TARGET,
+      [`n${n}_replies_lost_or_duplicated`]: 0,
+      [`n${n}_episodes_incomplete_or_gapped`]: 0,
+      [`n${n}_sessions_failed`]: 0,
+      [`n${n}_app_reply_p99_ms`]: REPLY_P99_TARGET_MS,
+      [`n${n}_p99_ratio`]: P99_RATIO_TARGET,
       ...(faultRate > 0 ? { [`n${n}_faults_unreported`]: 0, [`n${n}_sessions_failed_unreported`]: 0 } : {}),
     });
   }

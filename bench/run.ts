@@ -12,7 +12,14 @@ import { statsBench } from './stats.bench.ts';
 import type { BenchResult } from './support/bench-result.ts';
 import { writeSummary } from './support/bench-summary.ts';
 
-const BENCHES: Record<string, (workDir: string) => Promise<BenchResult>> = { import: importBench, batch: batchBench, stats: statsBench, live: liveBench, 'live-faults': liveFaultsBench, fuzz: fuzzBench };
+const BENCHES: Record<string, (workDir: string) => Promise<BenchResult>> = {
+  import: importBench,
+  batch: batchBench,
+  stats: statsBench,
+  live: liveBench,
+  'live-faults': liveFaultsBench,
+  fuzz: fuzzBench,
+};
 /** Lower limits (a value below one is a miss), for metrics where more is better. */
 const FLOORS: Record<string, Record<string, number>> = { batch: { latency_efficiency: 0.95 } };
 
@@ -28,12 +35,22 @@ try {
       const target = result.targets[metric];
       const floor = FLOORS[name]?.[metric];
       let verdict = '';
-      if (target !== undefined) verdict = value <= target ? `  (target ≤ ${target}: met)` : `  (target ≤ ${target}: MISSED)`;
-      if (floor !== undefined) verdict = value >= floor ? `  (target ≥ ${floor}: met)` : `  (target ≥ ${floor}: MISSED)`;
+      if (target !== undefined)
+        verdict = value <= target ? `  (target ≤ ${target}: met)` : `  (target ≤ ${target}: MISSED)`;
+      if (floor !== undefined)
+        verdict = value >= floor ? `  (target ≥ ${floor}: met)` : `  (target ≥ ${floor}: MISSED)`;
       if ((target !== undefined && value > target) || (floor !== undefined && value < floor)) missed += 1;
       process.stdout.write(`  ${metric.padEnd(28)} ${value.toFixed(value < 10 ? 2 : 0)}${verdict}\n`);
     }
-    const record = { ...result, floors: FLOORS[name] ?? {}, app_version: APP_VERSION, node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? '', date: new Date().toISOString() };
+    const record = {
+      ...result,
+      floors: FLOORS[name] ?? {},
+      app_version: APP_VERSION,
+      node: process.version,
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? '',
+      date: new Date().toISOString(),
+    };
     writeFileSync(join(import.meta.dirname, 'results', `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   }
   // The table over every bench's latest result, this run's and earlier ones (bench/results/summary.md and .json).

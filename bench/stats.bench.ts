@@ -1,6 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { createRng, randomInt, type Rng } from '../shared/stats/index.ts';
-import type { AgreementData, LiveEpisode, RatedItem, RecordInfo, TwinEpisode } from '../server/services/agreement/agreement-data.ts';
+import type {
+  AgreementData,
+  LiveEpisode,
+  RatedItem,
+  RecordInfo,
+  TwinEpisode,
+} from '../server/services/agreement/agreement-data.ts';
 import { computeAgreementReport } from '../server/services/agreement/agreement-report.ts';
 import { ageBand } from '../server/services/agreement/record-info.ts';
 import type { BenchResult } from './support/bench-result.ts';
@@ -19,12 +25,18 @@ const noise = (rng: Rng, sd: number): number => (rng() + rng() + rng() - 1.5) * 
 
 function records(rng: Rng): RecordInfo[] {
   return Array.from({ length: RECORDS }, (_, r) => {
-    const criteria = Array.from({ length: CRITERIA }, (_, c) => ({ preference: `criterion ${c}`, weight: 1 / CRITERIA, type: c % 3 === 0 ? 'expertise' : 'personal' }));
+    const criteria = Array.from({ length: CRITERIA }, (_, c) => ({
+      preference: `criterion ${c}`,
+      weight: 1 / CRITERIA,
+      type: c % 3 === 0 ? 'expertise' : 'personal',
+    }));
     const age = 18 + randomInt(rng, 58);
     return {
-      problemId: `problem_${r}`, personaId: `persona_${r % PERSONAS}`,
+      problemId: `problem_${r}`,
+      personaId: `persona_${r % PERSONAS}`,
       ageBand: ageBand(age),
-      criteria, preferences: Object.fromEntries(criteria.map((c, i) => [c.preference, { value: (i % 5) + 1, type: c.type }])),
+      criteria,
+      preferences: Object.fromEntries(criteria.map((c, i) => [c.preference, { value: (i % 5) + 1, type: c.type }])),
     };
   });
 }
@@ -38,9 +50,17 @@ function items(rng: Rng, recs: RecordInfo[]): RatedItem[] {
     const scores = raters.map(() => quality.map((q) => clamp(q + noise(rng, 0.7))));
     const judge = quality.map((q) => clamp(q + 0.3 + noise(rng, 0.9)));
     return {
-      itemId: `item_${String(i).padStart(5, '0')}`, problemId: record.problemId, personaId: record.personaId, sourceEpisodeId: `episode_${i}`,
-      model: MODELS[i % MODELS.length] ?? null, raters, scores, correct: raters.map(() => (rng() < 0.7 ? 1 : 0)),
-      judge, judgeWeighted: null, judgeCorrect: rng() < 0.7 ? 1 : 0,
+      itemId: `item_${String(i).padStart(5, '0')}`,
+      problemId: record.problemId,
+      personaId: record.personaId,
+      sourceEpisodeId: `episode_${i}`,
+      model: MODELS[i % MODELS.length] ?? null,
+      raters,
+      scores,
+      correct: raters.map(() => (rng() < 0.7 ? 1 : 0)),
+      judge,
+      judgeWeighted: null,
+      judgeCorrect: rng() < 0.7 ? 1 : 0,
       self: i % 5 === 0 ? { scores: quality.map((q) => clamp(q + 0.5 + noise(rng, 0.8))), correct: 1 } : null,
     };
   });
@@ -57,9 +77,27 @@ function played(rng: Rng, recs: RecordInfo[]): { live: LiveEpisode[]; twins: Twi
       const c = `criterion ${randomInt(rng, CRITERIA)}`;
       return { asked: [c], revealed: rng() < 0.6 ? [{ preference: c, value: String(1 + randomInt(rng, 5)) }] : [] };
     };
-    const base = { problemId: record.problemId, personaId: record.personaId, model, turns: 5, unprompted: [0, 1, 0, 0, 1] };
-    live.push({ ...base, episodeId: `live_${e}`, weightedScore: score, replyWords: [12, 30, 8, 5, 20], turnLabels: Array.from({ length: 5 }, (_, turn) => ({ turn, human: label(), twin: label() })) });
-    twins.push({ ...base, episodeId: `twin_${e}`, liveEpisodeId: `live_${e}`, weightedScore: clamp(score + noise(rng, 0.5)), replyWords: [40, 35, 50, 38, 42] });
+    const base = {
+      problemId: record.problemId,
+      personaId: record.personaId,
+      model,
+      turns: 5,
+      unprompted: [0, 1, 0, 0, 1],
+    };
+    live.push({
+      ...base,
+      episodeId: `live_${e}`,
+      weightedScore: score,
+      replyWords: [12, 30, 8, 5, 20],
+      turnLabels: Array.from({ length: 5 }, (_, turn) => ({ turn, human: label(), twin: label() })),
+    });
+    twins.push({
+      ...base,
+      episodeId: `twin_${e}`,
+      liveEpisodeId: `live_${e}`,
+      weightedScore: clamp(score + noise(rng, 0.5)),
+      replyWords: [40, 35, 50, 38, 42],
+    });
   }
   return { live, twins };
 }
@@ -69,9 +107,25 @@ export function synthesize(seed = 7): AgreementData {
   const recs = records(rng);
   const rated = items(rng, recs);
   const { live, twins } = played(rng, recs);
-  const baselines = recs.flatMap((r) => MODELS.map((model) => ({ problemId: r.problemId, model, weightedScore: 1 + rng() * 4 })));
+  const baselines = recs.flatMap((r) =>
+    MODELS.map((model) => ({ problemId: r.problemId, model, weightedScore: 1 + rng() * 4 })),
+  );
   const none: string[] = [];
-  return { records: recs, items: rated, live, twins, baselines, provenance: { models: MODELS, judgeModels: ['judge'], simulatorModels: ['sim'], promptHashes: none, rubricHashes: none, appVersions: ['bench'] } };
+  return {
+    records: recs,
+    items: rated,
+    live,
+    twins,
+    baselines,
+    provenance: {
+      models: MODELS,
+      judgeModels: ['judge'],
+      simulatorModels: ['sim'],
+      promptHashes: none,
+      rubricHashes: none,
+      appVersions: ['bench'],
+    },
+  };
 }
 
 /**

@@ -17,10 +17,16 @@ function newestMtime(dir) {
 }
 
 const sources = [join(root, 'client'), join(root, 'shared')];
-const stale = !existsSync(builtIndex) || Math.max(...sources.map(newestMtime), statSync(join(root, 'vite.config.ts')).mtimeMs) > statSync(builtIndex).mtimeMs;
+const stale =
+  !existsSync(builtIndex) ||
+  Math.max(...sources.map(newestMtime), statSync(join(root, 'vite.config.ts')).mtimeMs) > statSync(builtIndex).mtimeMs;
 if (stale) {
   process.stdout.write('Building the browser app (vite build)…\n');
-  const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 

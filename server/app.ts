@@ -37,7 +37,10 @@ import { declaredModels } from './services/research/declared-models.ts';
 import type { ModelLookup } from './services/research/run-options.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'clientDir'> & Partial<Pick<Config, 'cookieSecret' | 'secureCookies' | 'trustProxy' | 'allowedOrigins' | 'runsDir' | 'modelsFile'>>;
+  config: Pick<Config, 'clientDir'> &
+    Partial<
+      Pick<Config, 'cookieSecret' | 'secureCookies' | 'trustProxy' | 'allowedOrigins' | 'runsDir' | 'modelsFile'>
+    >;
   storage: Storage;
   logger?: FastifyServerOptions['logger'];
   /** Whether a study takes participants now; default: its live-study status (services/studies, open when never configured). */
@@ -66,7 +69,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.config.trustProxy ?? false,
   });
   app.addHook('onResponse', async (request, reply) => {
-    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    request.log.debug(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime },
+      'request',
+    );
   });
 
   app.setErrorHandler((error: { statusCode?: number; validation?: unknown }, request, reply) => {
@@ -74,32 +80,47 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (status === 429) return void reply.code(429).send({ error: 'rate_limited', message: (error as Error).message });
     if (status === 500) request.log.error({ err: error }, 'request failed');
     // Client errors (bad JSON body, too large) say what was wrong; server errors never leak exception text.
-    void reply.code(status).send(
-      status === 500 ? { error: 'internal', message: 'internal error' } : { error: 'invalid_request', message: (error as Error).message },
-    );
+    void reply
+      .code(status)
+      .send(
+        status === 500
+          ? { error: 'internal', message: 'internal error' }
+          : { error: 'invalid_request', message: (error as Error).message },
+      );
   });
 
   // Security plugins first: headers, rate limits, origin policy, then the session cookie → request.identity.
-  const security = { secureCookies: deps.config.secureCookies ?? false, allowedOrigins: deps.config.allowedOrigins ?? [] };
+  const security = {
+    secureCookies: deps.config.secureCookies ?? false,
+    allowedOrigins: deps.config.allowedOrigins ?? [],
+  };
   await registerSecurity(app, security);
   // One model registry for the whole app, so each model's concurrency limit and spend cap hold across live play,
   // browser-started batch runs and study settings.
   const models = deps.models ?? declaredModels(deps.config.modelsFile, (v) => secretFromEnv(v));
-  const work = createStudyWork({ storage: deps.storage, isDeclaredModel: deps.isDeclaredModel ?? ((name) => models.names().includes(name)) });
-  await registerAuth(app, { people: deps.storage.people, cookieSecret: await resolveCookieSecret(deps.storage.people, deps.config.cookieSecret) });
+  const work = createStudyWork({
+    storage: deps.storage,
+    isDeclaredModel: deps.isDeclaredModel ?? ((name) => models.names().includes(name)),
+  });
+  await registerAuth(app, {
+    people: deps.storage.people,
+    cookieSecret: await resolveCookieSecret(deps.storage.people, deps.config.cookieSecret),
+  });
 
   await app.register(healthRoutes);
   await app.register(setupRoutes({ people: deps.storage.people, secureCookies: security.secureCookies }));
-  await app.register(authRoutes({
-    people: deps.storage.people,
-    studyGate: deps.studyGate ?? work.gate,
-    participantIntro: async (studyId, role) => {
-      const settings = await work.getSettings(studyId);
-      return { consentText: settings?.consentText ?? '', instructions: settings?.instructions[role] ?? '' };
-    },
-    secureCookies: security.secureCookies,
-    rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...deps.rateLimits },
-  }));
+  await app.register(
+    authRoutes({
+      people: deps.storage.people,
+      studyGate: deps.studyGate ?? work.gate,
+      participantIntro: async (studyId, role) => {
+        const settings = await work.getSettings(studyId);
+        return { consentText: settings?.consentText ?? '', instructions: settings?.instructions[role] ?? '' };
+      },
+      secureCookies: security.secureCookies,
+      rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...deps.rateLimits },
+    }),
+  );
   await app.register(studyRoutes(deps.storage));
   await app.register(personaRoutes(deps.storage));
   await app.register(studyWorkRoutes(work));
@@ -108,7 +129,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Researcher API (docs/researcher-api.md). Runs a crashed process left 'running' are marked interrupted; running ones
   // are stopped before close, with their progress stored, and resume when started again with the same options.
   const batchRuns = new BatchRuns({
-    storage: deps.storage, models,
+    storage: deps.storage,
+    models,
     runsDir: deps.config.runsDir ?? join(PROJECT_ROOT, 'data', 'runs'),
     log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
   });
@@ -128,10 +150,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   app.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith('/api/') || request.method !== 'GET') {
-      return reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+      return reply
+        .code(404)
+        .send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
     }
     if (!clientBuilt) {
-      return reply.code(503).type('text/plain').send('The browser app is not built. Run `npm run build` (npm start does it for you).');
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send('The browser app is not built. Run `npm run build` (npm start does it for you).');
     }
     // Client-side routes (/play/…, /rate/…) all load the single-page app.
     return reply.type('text/html').sendFile('index.html');
@@ -144,7 +171,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const liveModel = deps.live?.model ?? ((name: string) => models.get(name));
   await app.register(liveHealthRoutes(deps.storage, liveModel));
   const live = new LiveSessions({
-    storage: deps.storage, model: liveModel, queue: deps.live?.queue ?? work.playQueue,
+    storage: deps.storage,
+    model: liveModel,
+    queue: deps.live?.queue ?? work.playQueue,
     broadcast: socketBroadcast(io),
     log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
     // Live answers and their simulated twins go to the study's raters (blinded) as soon as they exist.

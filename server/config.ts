@@ -76,7 +76,10 @@ function fromRoot(path: string): string {
 
 /** "https://a.example, https://b.example" → normalized origins; a value that is not an http(s) URL is a ConfigError. */
 function parseOrigins(list: string | undefined): string[] {
-  const values = (list ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const values = (list ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   return values.map((value) => {
     try {
       return normalizeOrigin(value);

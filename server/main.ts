@@ -26,12 +26,18 @@ export async function main(): Promise<{ url: string }> {
   });
   try {
     await prepareData(storage, config, { info: (m) => app.log.info(m) });
-    const admin = config.adminUsername !== null && config.adminPassword !== null
-      ? await ensureFirstResearcher(storage.people, { username: config.adminUsername, password: config.adminPassword })
-      : null;
+    const admin =
+      config.adminUsername !== null && config.adminPassword !== null
+        ? await ensureFirstResearcher(storage.people, {
+            username: config.adminUsername,
+            password: config.adminPassword,
+          })
+        : null;
     if (admin) app.log.info(`created the first researcher account "${admin.username}" (PREFDISCO_ADMIN_USERNAME)`);
     else if ((await storage.people.countResearchers()) === 0) {
-      app.log.warn('no researcher account yet: open the app in a browser on this machine to create it, or run `prefdisco admin create --username NAME` (or set PREFDISCO_ADMIN_USERNAME and PREFDISCO_ADMIN_PASSWORD)');
+      app.log.warn(
+        'no researcher account yet: open the app in a browser on this machine to create it, or run `prefdisco admin create --username NAME` (or set PREFDISCO_ADMIN_USERNAME and PREFDISCO_ADMIN_PASSWORD)',
+      );
     }
     // Live episodes a previous process left running continue where they stopped.
     const resumed = await app.live.recover();
@@ -62,11 +68,21 @@ export async function main(): Promise<{ url: string }> {
 /** Start-up failures a person can fix get one clear message on stderr, not a stack trace. */
 export function describeStartupError(error: unknown): string {
   if (error instanceof ImportRejectedError) {
-    const lines = error.report.issues.filter((i) => i.severity === 'error').slice(0, 20).map((i) => formatIssue(error.report.file, i));
+    const lines = error.report.issues
+      .filter((i) => i.severity === 'error')
+      .slice(0, 20)
+      .map((i) => formatIssue(error.report.file, i));
     return `the sample benchmark is invalid:\n  ${lines.join('\n  ')}`;
   }
-  if (error instanceof ConfigError || error instanceof PersonaLibraryError || error instanceof MigrationError || error instanceof ModelsConfigError) return error.message;
-  if (error instanceof AuthError) return `cannot create the first researcher (PREFDISCO_ADMIN_USERNAME/PASSWORD): ${error.message}`;
+  if (
+    error instanceof ConfigError ||
+    error instanceof PersonaLibraryError ||
+    error instanceof MigrationError ||
+    error instanceof ModelsConfigError
+  )
+    return error.message;
+  if (error instanceof AuthError)
+    return `cannot create the first researcher (PREFDISCO_ADMIN_USERNAME/PASSWORD): ${error.message}`;
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return `${(error as Error).message}: another program is using the port; set PREFDISCO_PORT to another one`;
   }

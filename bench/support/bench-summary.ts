@@ -33,7 +33,8 @@ export interface SummaryRow {
 /** Figures worth a row even without a target (the live bench's per-size metrics end with these). */
 const HEADLINES: Record<string, RegExp> = {
   live: /_(sessions|app_sessions_completed|app_replies_per_s|app_chunks_per_s|app_reply_p50_ms|echo_reply_p99_ms|app_server_cpu_cores|echo_server_cpu_cores|app_server_rss_peak_mb|cpu_ratio|app_episode_p99_s|sessions_slowed|faults_injected|reported_failed_attempts|reported_retries|reported_failed_episodes|client_loop_p99_ms)$/,
-  'live-faults': /_(sessions|app_sessions_completed|app_reply_p50_ms|echo_reply_p99_ms|app_episode_p50_s|app_episode_p99_s|echo_episode_p99_s|sessions_slowed|model_calls_received|faults_injected|faults_rate_limited|faults_server_error|faults_hang|faults_cut|reported_failed_attempts|reported_retries|reported_failed_calls|reported_failed_episodes)$/,
+  'live-faults':
+    /_(sessions|app_sessions_completed|app_reply_p50_ms|echo_reply_p99_ms|app_episode_p50_s|app_episode_p99_s|echo_episode_p99_s|sessions_slowed|model_calls_received|faults_injected|faults_rate_limited|faults_server_error|faults_hang|faults_cut|reported_failed_attempts|reported_retries|reported_failed_calls|reported_failed_episodes)$/,
   batch: /./,
   import: /./,
   stats: /./,
@@ -46,7 +47,10 @@ function verdictOf(value: number, target: number | undefined, floor: number | un
 }
 
 /** `floors`: lower limits by bench, for results written before they were recorded in the result itself. */
-export function summaryRows(results: readonly SavedResult[], floors: Record<string, Record<string, number>> = {}): SummaryRow[] {
+export function summaryRows(
+  results: readonly SavedResult[],
+  floors: Record<string, Record<string, number>> = {},
+): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const r of results) {
     const headline = HEADLINES[r.name];
@@ -55,29 +59,43 @@ export function summaryRows(results: readonly SavedResult[], floors: Record<stri
       const floor = (r.floors ?? floors[r.name])?.[metric];
       if (target === undefined && floor === undefined && !(headline?.test(metric) ?? false)) continue;
       rows.push({
-        bench: r.name, metric, value,
+        bench: r.name,
+        metric,
+        value,
         target: target !== undefined ? `≤ ${target}` : floor !== undefined ? `≥ ${floor}` : null,
-        verdict: verdictOf(value, target, floor), date: r.date ?? '',
+        verdict: verdictOf(value, target, floor),
+        date: r.date ?? '',
       });
     }
   }
   return rows;
 }
 
-const format = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1));
+const format = (v: number): string =>
+  Number.isInteger(v) ? String(v) : Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1);
 
-export function writeSummary(resultsDir: string, floors: Record<string, Record<string, number>> = {}): { missed: number; file: string } {
+export function writeSummary(
+  resultsDir: string,
+  floors: Record<string, Record<string, number>> = {},
+): { missed: number; file: string } {
   const results = readdirSync(resultsDir)
     .filter((f) => f.endsWith('.json') && f !== 'summary.json')
     .sort()
     .map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')) as SavedResult);
   const rows = summaryRows(results, floors);
   const machine = {
-    cores: cpus().length, cpu_model: cpus()[0]?.model ?? '', node: process.version, memory_gb: Math.round(totalmem() / 2 ** 30 * 10) / 10,
-    load_average_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100, date: new Date().toISOString(),
+    cores: cpus().length,
+    cpu_model: cpus()[0]?.model ?? '',
+    node: process.version,
+    memory_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    load_average_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    date: new Date().toISOString(),
   };
   const missed = rows.filter((r) => r.verdict === 'missed').length;
-  writeFileSync(join(resultsDir, 'summary.json'), `${JSON.stringify({ machine, missed, benches: results.map((r) => ({ name: r.name, description: r.description, date: r.date ?? '' })), rows }, null, 2)}\n`);
+  writeFileSync(
+    join(resultsDir, 'summary.json'),
+    `${JSON.stringify({ machine, missed, benches: results.map((r) => ({ name: r.name, description: r.description, date: r.date ?? '' })), rows }, null, 2)}\n`,
+  );
   const lines = [
     '# Benchmark summary',
     '',
@@ -87,7 +105,10 @@ export function writeSummary(resultsDir: string, floors: Record<string, Record<s
     '',
     '| bench | metric | value | target | met? |',
     '|---|---|---:|---|---|',
-    ...rows.map((r) => `| ${r.bench} | ${r.metric} | ${format(r.value)} | ${r.target ?? ''} | ${r.verdict === 'missed' ? '**missed**' : (r.verdict ?? '')} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.bench} | ${r.metric} | ${format(r.value)} | ${r.target ?? ''} | ${r.verdict === 'missed' ? '**missed**' : (r.verdict ?? '')} |`,
+    ),
     '',
   ];
   const file = join(resultsDir, 'summary.md');

@@ -107,7 +107,13 @@ class Wake {
 
 function open(url: string, cookie: string): Promise<ActorSocket> {
   return new Promise((resolve, reject) => {
-    const socket: ActorSocket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 5000, extraHeaders: { cookie } });
+    const socket: ActorSocket = connect(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: 5000,
+      extraHeaders: { cookie },
+    });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (e) => {
       socket.close();
@@ -120,7 +126,8 @@ const has = (s: EpisodeState, type: ActorEvent['type']): boolean => [...s.events
 
 /** The model's earliest question the actor has not answered yet. */
 function openQuestion(s: EpisodeState): number | null {
-  for (const e of s.events.values()) if (e.type === 'message' && e.role === 'user' && e.kind === 'reply') s.answered.add(e.turn);
+  for (const e of s.events.values())
+    if (e.type === 'message' && e.role === 'user' && e.kind === 'reply') s.answered.add(e.turn);
   const turns = [...s.events.values()]
     .filter((e) => e.type === 'message' && e.role === 'assistant' && e.kind === 'question' && !e.final)
     .map((e) => (e.type === 'message' ? e.turn : -1))
@@ -130,10 +137,17 @@ function openQuestion(s: EpisodeState): number | null {
 
 /** Plays one episode to its rating, reconnecting as often as the server dies (up to maxConnections). */
 export async function playEpisode(o: ActorOptions): Promise<EpisodeOutcome> {
-  const s: EpisodeState = { episodeId: null, events: new Map(), rubric: [], pending: null, answered: new Set(), completionCode: null };
+  const s: EpisodeState = {
+    episodeId: null,
+    events: new Map(),
+    rubric: [],
+    pending: null,
+    answered: new Set(),
+    completionCode: null,
+  };
   const max = o.maxConnections ?? 100;
   let refused = 0;
-  for (let connections = 1; connections <= max; ) {
+  for (let connections = 1; connections <= max;) {
     let socket: ActorSocket;
     try {
       socket = await open(await o.serverUrl(), o.cookie);
@@ -172,7 +186,8 @@ async function playOn(socket: ActorSocket, s: EpisodeState, o: ActorOptions): Pr
     const raw = socket as unknown as Socket;
     return wake.race(raw.timeout(stallMs).emitWithAck(event, payload) as Promise<Ack<T>>);
   };
-  const refused = (what: string, ack: { error: string }): Error => new Error(`${what} refused: ${ack.error} (episode ${s.episodeId})`);
+  const refused = (what: string, ack: { error: string }): Error =>
+    new Error(`${what} refused: ${ack.error} (episode ${s.episodeId})`);
 
   if (s.episodeId !== null) {
     // As the browser does: catch up on the known episode first; play:start would hand out a new one if it has ended.
@@ -188,7 +203,8 @@ async function playOn(socket: ActorSocket, s: EpisodeState, o: ActorOptions): Pr
   if (s.episodeId === null || !has(s, 'episode_completed')) {
     const r = await ask<PlaySnapshot>('play:start', {});
     if (!r.ok) throw refused('play:start', r);
-    if (s.episodeId !== null && r.data.episodeId !== s.episodeId) throw new Error(`play:start resumed ${r.data.episodeId}, not ${s.episodeId}`);
+    if (s.episodeId !== null && r.data.episodeId !== s.episodeId)
+      throw new Error(`play:start resumed ${r.data.episodeId}, not ${s.episodeId}`);
     s.episodeId = r.data.episodeId;
     s.rubric = r.data.rubric.map((c) => c.preference);
     r.data.events.forEach(apply);
@@ -200,14 +216,25 @@ async function playOn(socket: ActorSocket, s: EpisodeState, o: ActorOptions): Pr
       const resent = p.sent;
       p.sent = true;
       const started = performance.now();
-      const acked = ask<{ seq: number; duplicate: boolean }>('episode:reply', { episodeId: s.episodeId, clientMessageId: p.clientMessageId, text: p.text });
+      const acked = ask<{ seq: number; duplicate: boolean }>('episode:reply', {
+        episodeId: s.episodeId,
+        clientMessageId: p.clientMessageId,
+        text: p.text,
+      });
       o.onReplySent?.();
       const r = await acked;
       const ms = performance.now() - started;
       if (r.ok) {
         s.answered.add(p.turn);
         s.pending = null;
-        o.onReplyAck?.({ episodeId: s.episodeId, clientMessageId: p.clientMessageId, seq: r.data.seq, duplicate: r.data.duplicate, ms, resent });
+        o.onReplyAck?.({
+          episodeId: s.episodeId,
+          clientMessageId: p.clientMessageId,
+          seq: r.data.seq,
+          duplicate: r.data.duplicate,
+          ms,
+          resent,
+        });
       } else if (r.error === 'not_your_turn') {
         // Just after a restart the recovered engine may not be waiting for the reply yet.
         await wake.next(200);
@@ -222,7 +249,10 @@ async function playOn(socket: ActorSocket, s: EpisodeState, o: ActorOptions): Pr
     if (has(s, 'episode_completed')) {
       await wake.race(sleep(o.thinkMs()));
       const r = await ask<{ seq: number; completionCode: string | null }>('episode:rate', {
-        episodeId: s.episodeId, scores: Object.fromEntries(s.rubric.map((c) => [c, 3])), correct: 1, secondsSpent: 30,
+        episodeId: s.episodeId,
+        scores: Object.fromEntries(s.rubric.map((c) => [c, 3])),
+        correct: 1,
+        secondsSpent: 30,
       });
       if (!r.ok) throw refused('episode:rate', r);
       s.completionCode = r.data.completionCode;
@@ -231,12 +261,18 @@ async function playOn(socket: ActorSocket, s: EpisodeState, o: ActorOptions): Pr
     const turn = openQuestion(s);
     if (turn !== null) {
       await wake.race(sleep(o.thinkMs()));
-      s.pending = { turn, clientMessageId: `${s.episodeId}:reply-${turn}`, text: `My answer to question ${turn}: short and practical, please.`, sent: false };
+      s.pending = {
+        turn,
+        clientMessageId: `${s.episodeId}:reply-${turn}`,
+        text: `My answer to question ${turn}: short and practical, please.`,
+        sent: false,
+      };
       continue;
     }
     const before = s.events.size;
     const waited = performance.now();
     await wake.next(stallMs);
-    if (s.events.size === before && performance.now() - waited >= stallMs) throw new Error(`episode ${s.episodeId} stalled: nothing for ${stallMs} ms`);
+    if (s.events.size === before && performance.now() - waited >= stallMs)
+      throw new Error(`episode ${s.episodeId} stalled: nothing for ${stallMs} ms`);
   }
 }

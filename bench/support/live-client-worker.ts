@@ -30,37 +30,51 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T, i: number) 
 
 async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<WorkerReport> {
   const rng = createRng(m.seed);
-  const report: WorkerReport = { replyMs: [], acks: [], episodeIds: [], completed: 0, episodeMs: [], chunks: 0, errors: [], loopDelayP99Ms: 0 };
+  const report: WorkerReport = {
+    replyMs: [],
+    acks: [],
+    episodeIds: [],
+    completed: 0,
+    episodeMs: [],
+    chunks: 0,
+    errors: [],
+    loopDelayP99Ms: 0,
+  };
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const think = (): number => m.thinkMinMs + rng() * (m.thinkMaxMs - m.thinkMinMs);
-  await Promise.all(cookies.map(async (cookie) => {
-    // People arrive spread over the ramp, not all in the same millisecond.
-    await sleep(rng() * m.rampMs);
-    for (let e = 0; e < m.episodes; e++) {
-      try {
-        const started = performance.now();
-        const outcome = await playEpisode({
-          cookie, serverUrl: async () => m.url, thinkMs: think, maxConnections: 1,
-          onChunk: () => void (report.chunks += 1),
-          onReplyAck: (a) => {
-            if (!a.resent) report.replyMs.push(a.ms);
-            report.acks.push({ episodeId: a.episodeId, clientMessageId: a.clientMessageId, seq: a.seq });
-          },
-        });
-        report.episodeIds.push(outcome.episodeId);
-        if (outcome.completionCode !== null) {
-          report.completed += 1;
-          report.episodeMs.push(performance.now() - started);
-        } else if (report.errors.length < 10) {
-          report.errors.push(`episode ${outcome.episodeId} ended without a completion code`);
+  await Promise.all(
+    cookies.map(async (cookie) => {
+      // People arrive spread over the ramp, not all in the same millisecond.
+      await sleep(rng() * m.rampMs);
+      for (let e = 0; e < m.episodes; e++) {
+        try {
+          const started = performance.now();
+          const outcome = await playEpisode({
+            cookie,
+            serverUrl: async () => m.url,
+            thinkMs: think,
+            maxConnections: 1,
+            onChunk: () => void (report.chunks += 1),
+            onReplyAck: (a) => {
+              if (!a.resent) report.replyMs.push(a.ms);
+              report.acks.push({ episodeId: a.episodeId, clientMessageId: a.clientMessageId, seq: a.seq });
+            },
+          });
+          report.episodeIds.push(outcome.episodeId);
+          if (outcome.completionCode !== null) {
+            report.completed += 1;
+            report.episodeMs.push(performance.now() - started);
+          } else if (report.errors.length < 10) {
+            report.errors.push(`episode ${outcome.episodeId} ended without a completion code`);
+          }
+        } catch (error) {
+          if (report.errors.length < 10) report.errors.push(error instanceof Error ? error.message : String(error));
+          return;
         }
-      } catch (error) {
-        if (report.errors.length < 10) report.errors.push(error instanceof Error ? error.message : String(error));
-        return;
       }
-    }
-  }));
+    }),
+  );
   lag.disable();
   report.loopDelayP99Ms = lag.percentile(99) / 1e6;
   return report;
@@ -76,7 +90,7 @@ process.on('message', (m: WorkerRequest) => {
         send({ type: 'done', report: await play(m) });
       }
     } catch (error) {
-      send({ type: 'failed', error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      send({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     }
   })();
 });

@@ -18,7 +18,9 @@ import { CHUNK_WINDOW_MS, ChunkCoalescer } from '../../server/services/live/chun
 const chunks = Number(process.env.ECHO_CHUNKS ?? 20);
 const chunkDelayMs = Number(process.env.ECHO_CHUNK_DELAY_MS ?? 50);
 const questions = Number(process.env.ECHO_QUESTIONS ?? 3);
-const rubric = Array.from({ length: Number(process.env.ECHO_CRITERIA ?? 9) }, (_, i) => ({ preference: `criterion ${i}` }));
+const rubric = Array.from({ length: Number(process.env.ECHO_CRITERIA ?? 9) }, (_, i) => ({
+  preference: `criterion ${i}`,
+}));
 
 type AckFn = (result: { ok: true; data: unknown }) => void;
 
@@ -28,7 +30,10 @@ const http = createServer((req, res) => {
   if (req.method === 'POST' && req.url?.startsWith('/api/join/')) {
     req.resume();
     joined += 1;
-    res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': `pd_session=echo-${joined}; Path=/; HttpOnly` });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'set-cookie': `pd_session=echo-${joined}; Path=/; HttpOnly`,
+    });
     res.end(JSON.stringify({ participantId: `p${joined}`, resumed: false }));
     return;
   }
@@ -39,7 +44,10 @@ const io = new Server(http, { serveClient: false });
 io.on('connection', (socket: Socket) => {
   const episodeId = randomUUID();
   let seq = -1;
-  const chunker = new ChunkCoalescer(CHUNK_WINDOW_MS, (turn, index, delta) => void socket.emit('episode:chunked', { episodeId, turn, index, delta }));
+  const chunker = new ChunkCoalescer(
+    CHUNK_WINDOW_MS,
+    (turn, index, delta) => void socket.emit('episode:chunked', { episodeId, turn, index, delta }),
+  );
   const append = (event: Record<string, unknown>): void => {
     seq += 1;
     socket.emit('episode:appended', { episodeId, event: { seq, prevSeq: seq - 1, ...event } });
@@ -49,31 +57,62 @@ io.on('connection', (socket: Socket) => {
   const stream = (turn: number): void => {
     const answer = turn >= questions;
     const final = turn > questions;
-    const text = answer ? 'The answer is 720, explained simply.' : `Question ${turn + 1}: what would help you most here?`;
+    const text = answer
+      ? 'The answer is 720, explained simply.'
+      : `Question ${turn + 1}: what would help you most here?`;
     const piece = Math.ceil(text.length / chunks);
     // Each piece is scheduled after the previous one, as the fake model writes them (a sleep between writes), so the
     // coalescer's window meets the pieces the way it meets them in the app.
-    const step = (i: number): void => void setTimeout(() => {
-      if (!socket.connected) return;
-      chunker.add(turn, text.slice(i * piece, (i + 1) * piece));
-      if (i < chunks - 1) return step(i + 1);
-      chunker.flush();
-      chunker.ended();
-      append({ type: 'message', role: 'assistant', kind: final ? 'final_answer' : 'question', turn, text, final: answer });
-      if (final) append({ type: 'episode_completed' });
-      else if (answer) stream(turn + 1);
-    }, i === 0 ? 0 : chunkDelayMs);
+    const step = (i: number): void =>
+      void setTimeout(
+        () => {
+          if (!socket.connected) return;
+          chunker.add(turn, text.slice(i * piece, (i + 1) * piece));
+          if (i < chunks - 1) return step(i + 1);
+          chunker.flush();
+          chunker.ended();
+          append({
+            type: 'message',
+            role: 'assistant',
+            kind: final ? 'final_answer' : 'question',
+            turn,
+            text,
+            final: answer,
+          });
+          if (final) append({ type: 'episode_completed' });
+          else if (answer) stream(turn + 1);
+        },
+        i === 0 ? 0 : chunkDelayMs,
+      );
     step(0);
   };
 
   socket.on('play:start', (_payload: unknown, ack: AckFn) => {
-    ack({ ok: true, data: { episodeId, status: 'running', rubric, events: [], streaming: null, awaitingTurn: null, completionCode: null } });
+    ack({
+      ok: true,
+      data: {
+        episodeId,
+        status: 'running',
+        rubric,
+        events: [],
+        streaming: null,
+        awaitingTurn: null,
+        completionCode: null,
+      },
+    });
     append({ type: 'message', role: 'user', kind: 'opening', turn: 0, text: 'Please help me with this problem.' });
     stream(0);
   });
   socket.on('episode:reply', (payload: { clientMessageId: string; text: string }, ack: AckFn) => {
     const turn = Number(/reply-(\d+)$/.exec(payload.clientMessageId)?.[1] ?? 0);
-    append({ type: 'message', role: 'user', kind: 'reply', turn, text: payload.text, clientMessageId: payload.clientMessageId });
+    append({
+      type: 'message',
+      role: 'user',
+      kind: 'reply',
+      turn,
+      text: payload.text,
+      clientMessageId: payload.clientMessageId,
+    });
     ack({ ok: true, data: { seq, duplicate: false } });
     stream(turn + 1);
   });

@@ -8,7 +8,10 @@ import type { WorkerActor, WorkerReport, WorkerRequest, WorkerResponse } from '.
 
 export function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
   return fork(join(import.meta.dirname, file), [], {
-    cwd: PROJECT_ROOT, execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    cwd: PROJECT_ROOT,
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
 
@@ -22,11 +25,23 @@ export function ask(worker: ChildProcess, request: WorkerRequest): Promise<Worke
 
 /** Person i's own address behind the proxy: 10.x.y.z, unique for up to 16 million people. */
 export function actorsFor(count: number, pid: (i: number) => string): WorkerActor[] {
-  return Array.from({ length: count }, (_, i) => ({ prolificPid: pid(i), forwardedFor: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }));
+  return Array.from({ length: count }, (_, i) => ({
+    prolificPid: pid(i),
+    forwardedFor: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+  }));
 }
 
-export async function joinAll(workers: ChildProcess[], url: string, inviteCode: string, actors: WorkerActor[]): Promise<void> {
-  await Promise.all(workers.map((w, k) => ask(w, { type: 'join', url, inviteCode, actors: actors.filter((_, i) => i % workers.length === k) })));
+export async function joinAll(
+  workers: ChildProcess[],
+  url: string,
+  inviteCode: string,
+  actors: WorkerActor[],
+): Promise<void> {
+  await Promise.all(
+    workers.map((w, k) =>
+      ask(w, { type: 'join', url, inviteCode, actors: actors.filter((_, i) => i % workers.length === k) }),
+    ),
+  );
 }
 
 export interface PhaseResult {
@@ -46,11 +61,18 @@ export interface PlayPattern {
 }
 
 /** Plays every worker's persons against `url` while sampling the server process `pid`. */
-export async function runPhase(workers: ChildProcess[], url: string, pid: number, pattern: PlayPattern): Promise<PhaseResult> {
+export async function runPhase(
+  workers: ChildProcess[],
+  url: string,
+  pid: number,
+  pattern: PlayPattern,
+): Promise<PhaseResult> {
   const sampler = sampleProcess(pid);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const responses = await Promise.all(workers.map((w, k) => ask(w, { type: 'play', url, ...pattern, seed: pattern.seed + k })));
+  const responses = await Promise.all(
+    workers.map((w, k) => ask(w, { type: 'play', url, ...pattern, seed: pattern.seed + k })),
+  );
   const wallSeconds = (performance.now() - t0) / 1000;
   const server = sampler.stop();
   const cpu = process.cpuUsage(cpu0);
@@ -80,7 +102,15 @@ export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, num
     [`${prefix}_machine_busy_cores`]: r.server.machineBusyCores,
     [`${prefix}_wall_seconds`]: r.wallSeconds,
     [`${prefix}_client_loop_p99_ms`]: Math.max(...r.reports.map((x) => x.loopDelayP99Ms)),
-    [`${prefix}_episode_p50_s`]: percentile(r.reports.flatMap((x) => x.episodeMs), 50) / 1000,
-    [`${prefix}_episode_p99_s`]: percentile(r.reports.flatMap((x) => x.episodeMs), 99) / 1000,
+    [`${prefix}_episode_p50_s`]:
+      percentile(
+        r.reports.flatMap((x) => x.episodeMs),
+        50,
+      ) / 1000,
+    [`${prefix}_episode_p99_s`]:
+      percentile(
+        r.reports.flatMap((x) => x.episodeMs),
+        99,
+      ) / 1000,
   };
 }

@@ -13,8 +13,14 @@ export interface ServerProcess {
 /** The environment `prefdisco serve` gets: port 0, a temp database, a models file, and the admin account. */
 export function serveEnv(dir: string, modelsFile: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    PREFDISCO_PORT: '0', PREFDISCO_DB: join(dir, 'live.sqlite'), PREFDISCO_MODELS_FILE: modelsFile, PREFDISCO_RUNS_DIR: join(dir, 'runs'),
-    PREFDISCO_LOG_LEVEL: 'info', PREFDISCO_ADMIN_USERNAME: ADMIN.username, PREFDISCO_ADMIN_PASSWORD: ADMIN.password, ...extra,
+    PREFDISCO_PORT: '0',
+    PREFDISCO_DB: join(dir, 'live.sqlite'),
+    PREFDISCO_MODELS_FILE: modelsFile,
+    PREFDISCO_RUNS_DIR: join(dir, 'runs'),
+    PREFDISCO_LOG_LEVEL: 'info',
+    PREFDISCO_ADMIN_USERNAME: ADMIN.username,
+    PREFDISCO_ADMIN_PASSWORD: ADMIN.password,
+    ...extra,
   };
 }
 
@@ -22,10 +28,17 @@ export function serveEnv(dir: string, modelsFile: string, extra: Record<string, 
  * Starts `prefdisco serve` as `npm start` does and resolves once it prints its URL. Unlike the tests' helper it keeps
  * only the last few KB of output (a bench logs a lot) and exposes the pid, so /proc can be sampled.
  */
-export async function startServer(env: Record<string, string>, options: { cpuProfDir?: string | null } = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  options: { cpuProfDir?: string | null } = {},
+): Promise<ServerProcess> {
   // A CPU profile is written when the process exits normally, i.e. after stop('SIGTERM'), not after a SIGKILL.
   const profile = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, join(PROJECT_ROOT, 'bin', 'prefdisco.mjs'), 'serve'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...profile, join(PROJECT_ROOT, 'bin', 'prefdisco.mjs'), 'serve'],
+    { cwd: PROJECT_ROOT, env: { ...process.env, ...env } },
+  );
   let tail = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {

@@ -34,42 +34,89 @@ export interface ModelCallSettings {
 
 /** A models.json declaring `mut` (the model under test) and `judge`, both served by one OpenAI-compatible server. */
 export function writeModelsFile(dir: string, baseUrl: string, calls: ModelCallSettings = {}): string {
-  const common = { provider: 'openai-compatible', baseUrl, maxRetries: 1, retryBaseDelayMs: 10, maxConcurrency: 1024, ...calls };
+  const common = {
+    provider: 'openai-compatible',
+    baseUrl,
+    maxRetries: 1,
+    retryBaseDelayMs: 10,
+    maxConcurrency: 1024,
+    ...calls,
+  };
   const file = join(dir, 'models.json');
-  writeFileSync(file, JSON.stringify({ models: [{ name: 'mut', model: 'mut', ...common }, { name: 'judge', model: 'judge', ...common }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      models: [
+        { name: 'mut', model: 'mut', ...common },
+        { name: 'judge', model: 'judge', ...common },
+      ],
+    }),
+  );
   return file;
 }
 
 /** The researcher's live monitor: episodes by status with failure reasons, and each model's failures. */
 export interface LiveHealth {
-  episodes: { running: number; completed: number; failed: number; aborted: number; failures: { stage: string; reason: string; count: number }[] };
-  models: { name: string; calls: number; retries: number; failedCalls: number; failedAttempts: Record<string, number>; lastFailure: { code: string; message: string; at: string; final: boolean } | null }[];
+  episodes: {
+    running: number;
+    completed: number;
+    failed: number;
+    aborted: number;
+    failures: { stage: string; reason: string; count: number }[];
+  };
+  models: {
+    name: string;
+    calls: number;
+    retries: number;
+    failedCalls: number;
+    failedAttempts: Record<string, number>;
+    lastFailure: { code: string; message: string; at: string; final: boolean } | null;
+  }[];
 }
 
 export async function liveHealth(url: string, study: LiveStudy): Promise<LiveHealth> {
-  return (await call(`${url}/api/studies/${study.studyId}/live-health`, 'GET', study.researcherCookie)) as unknown as LiveHealth;
+  return (await call(
+    `${url}/api/studies/${study.studyId}/live-health`,
+    'GET',
+    study.researcherCookie,
+  )) as unknown as LiveHealth;
 }
 
 async function call(url: string, method: string, cookie: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method, headers: { cookie, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(url, {
+    method,
+    headers: { cookie, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
   return JSON.parse(text) as Record<string, unknown>;
 }
 
 export async function setUpLiveStudy(url: string, o: LiveStudyOptions): Promise<LiveStudy> {
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const studies = (await call(`${url}/api/studies`, 'GET', cookie)).studies as { id: string }[];
   const studyId = studies[0]?.id ?? '';
   await call(`${url}/api/studies/${studyId}/settings`, 'PUT', cookie, {
-    models: [o.model], judgeModel: o.judgeModel, simulatorModel: o.judgeModel, simulatedTwin: false,
-    completionCodes: { completed: 'C0DE-OK' }, playsPerRecord: o.playsPerRecord, quotas: { playsPerActor: o.playsPerActor },
+    models: [o.model],
+    judgeModel: o.judgeModel,
+    simulatorModel: o.judgeModel,
+    simulatedTwin: false,
+    completionCodes: { completed: 'C0DE-OK' },
+    playsPerRecord: o.playsPerRecord,
+    quotas: { playsPerActor: o.playsPerActor },
     records: o.problemIds ? { kind: 'list', problemIds: o.problemIds } : { kind: 'all' },
   });
   await call(`${url}/api/studies/${studyId}/open`, 'POST', cookie, {});
-  const invite = (await call(`${url}/api/studies/${studyId}/invites`, 'POST', cookie, { role: 'actor' })).invite as { code: string };
+  const invite = (await call(`${url}/api/studies/${studyId}/invites`, 'POST', cookie, { role: 'actor' })).invite as {
+    code: string;
+  };
   return { studyId, inviteCode: invite.code, researcherCookie: cookie };
 }
 
@@ -77,9 +124,21 @@ export async function setUpLiveStudy(url: string, o: LiveStudyOptions): Promise<
  * Opens the invitation link as one person and returns their session cookie. `forwardedFor` gives each simulated person
  * their own address behind a trusted proxy, as real participants have, so the per-address join limit applies per person.
  */
-export async function joinStudy(url: string, inviteCode: string, prolificPid: string, forwardedFor?: string): Promise<string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) };
-  const res = await fetch(`${url}/api/join/${inviteCode}`, { method: 'POST', headers, body: JSON.stringify({ PROLIFIC_PID: prolificPid }) });
+export async function joinStudy(
+  url: string,
+  inviteCode: string,
+  prolificPid: string,
+  forwardedFor?: string,
+): Promise<string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+  };
+  const res = await fetch(`${url}/api/join/${inviteCode}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ PROLIFIC_PID: prolificPid }),
+  });
   if (res.status !== 200) throw new Error(`join failed: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   if (!cookie.startsWith('pd_session=')) throw new Error('join set no session cookie');

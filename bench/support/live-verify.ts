@@ -29,12 +29,17 @@ export interface LiveVerification {
   problems: string[];
 }
 
-export function verifyLiveRun(dbFile: string, acks: readonly AckRecord[], episodeIds: readonly string[]): LiveVerification {
+export function verifyLiveRun(
+  dbFile: string,
+  acks: readonly AckRecord[],
+  episodeIds: readonly string[],
+): LiveVerification {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
     const problems: string[] = [];
     const ids = [...new Set(episodeIds)];
-    const replies = db.prepare(`SELECT episode_id AS episodeId, seq, json_extract(json, '$.clientMessageId') AS clientMessageId
+    const replies =
+      db.prepare(`SELECT episode_id AS episodeId, seq, json_extract(json, '$.clientMessageId') AS clientMessageId
       FROM episode_events WHERE type = 'message' AND json_extract(json, '$.kind') = 'reply' AND episode_id = ?`);
     const stored = new Map<string, number[]>();
     for (const id of ids) {
@@ -72,7 +77,9 @@ export function verifyLiveRun(dbFile: string, acks: readonly AckRecord[], episod
     }
 
     const status = db.prepare('SELECT status FROM episodes WHERE id = ?').pluck();
-    const rated = db.prepare("SELECT COUNT(*) FROM episode_events WHERE episode_id = ? AND type = 'actor_rated'").pluck();
+    const rated = db
+      .prepare("SELECT COUNT(*) FROM episode_events WHERE episode_id = ? AND type = 'actor_rated'")
+      .pluck();
     const seqs = db.prepare('SELECT seq FROM episode_events WHERE episode_id = ? ORDER BY seq').pluck();
     let episodesNotCompleted = 0;
     let episodesNotRated = 0;
@@ -94,8 +101,16 @@ export function verifyLiveRun(dbFile: string, acks: readonly AckRecord[], episod
       }
     }
     return {
-      ackedReplies: acked.size, storedReplies, missing, duplicated, seqMismatch, unacknowledged,
-      episodesNotCompleted, episodesNotRated, episodesWithSeqGaps, problems: problems.slice(0, 20),
+      ackedReplies: acked.size,
+      storedReplies,
+      missing,
+      duplicated,
+      seqMismatch,
+      unacknowledged,
+      episodesNotCompleted,
+      episodesNotRated,
+      episodesWithSeqGaps,
+      problems: problems.slice(0, 20),
     };
   } finally {
     db.close();

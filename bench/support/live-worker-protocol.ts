@@ -10,7 +10,15 @@ export interface WorkerActor {
 
 export type WorkerRequest =
   | { type: 'join'; url: string; inviteCode: string; actors: WorkerActor[] }
-  | { type: 'play'; url: string; episodes: number; thinkMinMs: number; thinkMaxMs: number; rampMs: number; seed: number };
+  | {
+      type: 'play';
+      url: string;
+      episodes: number;
+      thinkMinMs: number;
+      thinkMaxMs: number;
+      rampMs: number;
+      seed: number;
+    };
 
 export interface WorkerReport {
   /** Round trips of first sends of episode:reply, ms. */
@@ -27,4 +35,5 @@ export interface WorkerReport {
   loopDelayP99Ms: number;
 }
 
-export type WorkerResponse = { type: 'joined' } | { type: 'done'; report: WorkerReport } | { type: 'failed'; error: string };
+export type WorkerResponse =
+  { type: 'joined' } | { type: 'done'; report: WorkerReport } | { type: 'failed'; error: string };

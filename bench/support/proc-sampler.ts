@@ -48,7 +48,13 @@ export function sampleProcess(pid: number, everyMs = 250): { stop(): ProcUsage }
       rss.push(rssMb(pid));
       const used = cpuSeconds(pid) - cpu0;
       const wall = (Date.now() - t0) / 1000;
-      return { cpuCores: used / wall, cpuSeconds: used, machineBusyCores: (machineBusySeconds() - machine0) / wall, rssPeakMb: Math.max(...rss), rssMeanMb: rss.reduce((a, b) => a + b, 0) / rss.length };
+      return {
+        cpuCores: used / wall,
+        cpuSeconds: used,
+        machineBusyCores: (machineBusySeconds() - machine0) / wall,
+        rssPeakMb: Math.max(...rss),
+        rssMeanMb: rss.reduce((a, b) => a + b, 0) / rss.length,
+      };
     },
   };
 }

@@ -8,7 +8,9 @@ import { SampleProblemSourceSchema, type SampleProblemSource } from './source-sc
 export const SAMPLE_DATASET = 'prefdisco-live/hand-written-sample';
 
 function readSources(srcDir: string): SampleProblemSource[] {
-  const files = readdirSync(srcDir).filter((f) => /^problem-\d+\.json$/.test(f)).sort();
+  const files = readdirSync(srcDir)
+    .filter((f) => /^problem-\d+\.json$/.test(f))
+    .sort();
   const sources = files.map((file) => {
     const parsed = SampleProblemSourceSchema.safeParse(JSON.parse(readFileSync(join(srcDir, file), 'utf8')));
     if (!parsed.success) {
@@ -36,30 +38,42 @@ export function buildSampleBenchmark(srcDir: string, personas: LibraryPersona[])
   const sources = readSources(srcDir);
   const lines: string[] = [];
   const tasks = [...new Set(sources.map((s) => s.task))];
-  lines.push(JSON.stringify({
-    type: 'metadata',
-    dataset: SAMPLE_DATASET,
-    general_preferences: {},
-    total_personas_in_library: personas.length,
-    fixed_persona_library: true,
-    personas_per_problem: Math.max(...sources.map((s) => s.variants.length)),
-    sample_size: sources.length,
-    hand_written_sample: true,
-    note: 'Hand-written sample for demos and tests, written by the PrefDisco Live team. Not the released PrefDisco benchmark: never report research numbers on it.',
-    source_tasks: tasks,
-  }));
+  lines.push(
+    JSON.stringify({
+      type: 'metadata',
+      dataset: SAMPLE_DATASET,
+      general_preferences: {},
+      total_personas_in_library: personas.length,
+      fixed_persona_library: true,
+      personas_per_problem: Math.max(...sources.map((s) => s.variants.length)),
+      sample_size: sources.length,
+      hand_written_sample: true,
+      note: 'Hand-written sample for demos and tests, written by the PrefDisco Live team. Not the released PrefDisco benchmark: never report research numbers on it.',
+      source_tasks: tasks,
+    }),
+  );
 
   for (const source of sources) {
     const problemContext = SOURCE_TASKS[source.task as SourceTask].problemContext;
     for (const variant of source.variants) {
       const persona = byId.get(variant.persona_id);
-      if (!persona) throw new Error(`problem-${source.index}: persona "${variant.persona_id}" is not in the persona library`);
+      if (!persona)
+        throw new Error(`problem-${source.index}: persona "${variant.persona_id}" is not in the persona library`);
       const total = variant.preferences.reduce((sum, p) => sum + p.local_importance, 0);
       const preferences = Object.fromEntries(
-        variant.preferences.map((p) => [p.name, {
-          name: p.name, description: p.description, value_range: p.value_range, value: p.value,
-          local_importance: p.local_importance, justification: p.justification, type: p.type, problem_context: problemContext,
-        }]),
+        variant.preferences.map((p) => [
+          p.name,
+          {
+            name: p.name,
+            description: p.description,
+            value_range: p.value_range,
+            value: p.value,
+            local_importance: p.local_importance,
+            justification: p.justification,
+            type: p.type,
+            problem_context: problemContext,
+          },
+        ]),
       );
       const criteria = variant.preferences.map((p) => ({
         preference: p.name,
@@ -67,15 +81,17 @@ export function buildSampleBenchmark(srcDir: string, personas: LibraryPersona[])
         weight: weightOf(p.local_importance, total),
         levels: ([1, 3, 5] as const).map((score) => ({ score, description: p.criterion.levels[score] })),
       }));
-      lines.push(JSON.stringify({
-        type: 'personalized_problem',
-        problem_id: `problem_${source.index}_${persona.id}`,
-        original_problem: source.original_problem,
-        persona,
-        persona_preferences: preferences,
-        evaluation_rubric: { evaluation_criteria: criteria },
-        generation_success: true,
-      }));
+      lines.push(
+        JSON.stringify({
+          type: 'personalized_problem',
+          problem_id: `problem_${source.index}_${persona.id}`,
+          original_problem: source.original_problem,
+          persona,
+          persona_preferences: preferences,
+          evaluation_rubric: { evaluation_criteria: criteria },
+          generation_success: true,
+        }),
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -25,12 +25,18 @@ const VariantSchema = z
   })
   .superRefine((variant, ctx) => {
     const expertise = variant.preferences.filter((p) => p.type === 'expertise').length;
-    if (expertise < 2 || expertise > 3) ctx.addIssue({ code: 'custom', message: `has ${expertise} expertise preferences; 2–3 wanted` });
+    if (expertise < 2 || expertise > 3)
+      ctx.addIssue({ code: 'custom', message: `has ${expertise} expertise preferences; 2–3 wanted` });
     const names = variant.preferences.map((p) => p.name);
     const repeated = names.filter((n, i) => names.indexOf(n) !== i);
-    if (repeated.length > 0) ctx.addIssue({ code: 'custom', message: `repeats preference names: ${repeated.join(', ')}` });
+    if (repeated.length > 0)
+      ctx.addIssue({ code: 'custom', message: `repeats preference names: ${repeated.join(', ')}` });
     const prefixed = names.filter((n) => /^(Preference|Desire|Need) for /i.test(n));
-    if (prefixed.length > 0) ctx.addIssue({ code: 'custom', message: `names must not start with "Preference for" etc.: ${prefixed.join(', ')}` });
+    if (prefixed.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: `names must not start with "Preference for" etc.: ${prefixed.join(', ')}`,
+      });
     if (new Set(variant.preferences.map((p) => p.local_importance)).size < 3) {
       ctx.addIssue({ code: 'custom', message: 'local_importance must use at least three different values' });
     }

@@ -13,9 +13,14 @@ export type PasswordReader = (prompt: string) => Promise<string | null>;
  * `prefdisco admin create --username NAME [--db PATH]`: creates a researcher account. The password comes from
  * PREFDISCO_ADMIN_PASSWORD or stdin, never from an argument (arguments are visible to other users in `ps`).
  */
-export async function adminCommand(args: string[], io: CliIo, readPassword: PasswordReader = readPasswordFromStdin): Promise<number> {
+export async function adminCommand(
+  args: string[],
+  io: CliIo,
+  readPassword: PasswordReader = readPasswordFromStdin,
+): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') throw new UsageError(sub === undefined ? 'admin needs a subcommand: create' : `unknown admin subcommand "${sub}"`);
+  if (sub !== 'create')
+    throw new UsageError(sub === undefined ? 'admin needs a subcommand: create' : `unknown admin subcommand "${sub}"`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

@@ -11,15 +11,24 @@ import { UsageError } from './cli-io.ts';
 /** `prefdisco agreement --study NAME_OR_ID [--json] [--db PATH] [--epsilon 0.1] [--resamples 1000] [--seed 42]` */
 export async function agreementCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: {
-      study: { type: 'string' }, json: { type: 'boolean', default: false }, db: { type: 'string' },
-      epsilon: { type: 'string' }, resamples: { type: 'string' }, seed: { type: 'string' },
+      study: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      db: { type: 'string' },
+      epsilon: { type: 'string' },
+      resamples: { type: 'string' },
+      seed: { type: 'string' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`agreement takes no positional arguments (got "${positionals[0]}")`);
   if (!values.study) throw new UsageError('agreement needs --study NAME_OR_ID');
-  const parsed = AgreementSettingsSchema.safeParse({ epsilon: values.epsilon, resamples: values.resamples, seed: values.seed });
+  const parsed = AgreementSettingsSchema.safeParse({
+    epsilon: values.epsilon,
+    resamples: values.resamples,
+    seed: values.seed,
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UsageError(`--${String(issue?.path[0] ?? 'option')}: ${issue?.message ?? 'invalid value'}`);

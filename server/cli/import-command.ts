@@ -25,10 +25,15 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   const databaseFile = values.db ?? loadConfig().databaseFile;
   const storage = SqliteStorage.open({ file: databaseFile });
   try {
-    const { outcome, report } = await importBenchmarkFile(storage, file, { study: values.study, skipImages: values['skip-images'] });
+    const { outcome, report } = await importBenchmarkFile(storage, file, {
+      study: values.study,
+      skipImages: values['skip-images'],
+    });
     for (const issue of report.issues) io.out(formatIssue(file, issue));
     if (outcome.alreadyImported) {
-      io.out(`${file}: already imported into study "${values.study}"; nothing changed (${outcome.recordsUnchanged} records)`);
+      io.out(
+        `${file}: already imported into study "${values.study}"; nothing changed (${outcome.recordsUnchanged} records)`,
+      );
     } else {
       io.out(
         `${file}: imported into study "${values.study}"${outcome.studyCreated ? ' (new study)' : ''}: ` +

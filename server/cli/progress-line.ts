@@ -6,7 +6,9 @@ function clock(ms: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
+    : `${m}:${String(sec).padStart(2, '0')}`;
 }
 
 function compact(n: number): string {
@@ -22,9 +24,11 @@ export function progressText(p: BatchProgress, usage: UsageTotals, width = 24): 
   const bar = `[${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? (share >= 1 ? '=' : '>') : ''}${' '.repeat(width - filled)}]`;
   const eta = finished > 0 && share < 1 ? ` · ETA ${clock((p.elapsedMs / finished) * (todo - finished))}` : '';
   const cost = usage.costUsd === null ? '' : ` · $${usage.costUsd.toFixed(2)}`;
-  return `${bar} ${finished}/${todo} ${Math.floor(share * 100)}%` +
+  return (
+    `${bar} ${finished}/${todo} ${Math.floor(share * 100)}%` +
     `${p.skipped > 0 ? ` · ${p.skipped} already done` : ''}${p.failed > 0 ? ` · ${p.failed} failed` : ''} · ${p.running} running` +
-    `${eta} · ${clock(p.elapsedMs)} elapsed · ${compact(usage.inputTokens + usage.outputTokens)} tokens${cost}`;
+    `${eta} · ${clock(p.elapsedMs)} elapsed · ${compact(usage.inputTokens + usage.outputTokens)} tokens${cost}`
+  );
 }
 
 /**

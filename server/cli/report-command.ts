@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { computeMetrics, POOLED_TASK, type BootstrapCi, type GroupMetrics, type MetricRow } from '../../shared/stats/index.ts';
+import {
+  computeMetrics,
+  POOLED_TASK,
+  type BootstrapCi,
+  type GroupMetrics,
+  type MetricRow,
+} from '../../shared/stats/index.ts';
 import { readJsonlLines } from '../services/benchmark/read-jsonl-lines.ts';
 import { companionPath, readResultsFile } from '../services/evaluation/result-files.ts';
 import type { CliIo } from './cli-io.ts';
@@ -19,21 +25,33 @@ function pct(c: BootstrapCi): string {
 }
 
 function groupTable(g: GroupMetrics): string[] {
-  const lines = [`${g.model} · ${g.task === POOLED_TASK ? 'all tasks pooled' : `task ${g.task}`} · ${g.records} records`];
-  const rows = g.conditions.filter((c) => c.n > 0).map((c) => [
-    c.condition === 'discovery' ? `discovery (${c.userType})` : c.condition, String(c.n), String(c.failed),
-    ci(c.prefAlign), c.prefAlign100.estimate === null ? '—' : c.prefAlign100.estimate.toFixed(1), ci(c.accuracy),
-    c.meanTurns === null ? '—' : c.meanTurns.toFixed(2),
-  ]);
+  const lines = [
+    `${g.model} · ${g.task === POOLED_TASK ? 'all tasks pooled' : `task ${g.task}`} · ${g.records} records`,
+  ];
+  const rows = g.conditions
+    .filter((c) => c.n > 0)
+    .map((c) => [
+      c.condition === 'discovery' ? `discovery (${c.userType})` : c.condition,
+      String(c.n),
+      String(c.failed),
+      ci(c.prefAlign),
+      c.prefAlign100.estimate === null ? '—' : c.prefAlign100.estimate.toFixed(1),
+      ci(c.accuracy),
+      c.meanTurns === null ? '—' : c.meanTurns.toFixed(2),
+    ]);
   const header = ['condition', 'n', 'failed', 'PrefAlign 1–5 [95% CI]', '0–100', 'accuracy [95% CI]', 'turns'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]): string => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`;
+  const fmt = (r: string[]): string =>
+    `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`;
   lines.push(fmt(header), ...rows.map(fmt));
-  if (g.oracleVsBaseline.n > 0) lines.push(`  oracle vs baseline: Δaccuracy ${ci(g.oracleVsBaseline.deltaAccuracy)} (n=${g.oracleVsBaseline.n})`);
+  if (g.oracleVsBaseline.n > 0)
+    lines.push(`  oracle vs baseline: Δaccuracy ${ci(g.oracleVsBaseline.deltaAccuracy)} (n=${g.oracleVsBaseline.n})`);
   for (const d of g.discovery) {
     if (d.n === 0) continue;
-    lines.push(`  discovery (${d.userType}) vs baseline, ${d.n} paired records: normalized alignment ${ci(d.normalizedAlignment, 1)}; ` +
-      `worse than generic ${pct(d.worseRate)}, ties ${pct(d.tieRate)}, better ${pct(d.betterRate)}; Δaccuracy ${ci(d.deltaAccuracy)}`);
+    lines.push(
+      `  discovery (${d.userType}) vs baseline, ${d.n} paired records: normalized alignment ${ci(d.normalizedAlignment, 1)}; ` +
+        `worse than generic ${pct(d.worseRate)}, ties ${pct(d.tieRate)}, better ${pct(d.betterRate)}; Δaccuracy ${ci(d.deltaAccuracy)}`,
+    );
   }
   return lines;
 }
@@ -55,14 +73,20 @@ async function modelFromAggregate(file: string): Promise<string | null> {
   return model;
 }
 
-interface Extras { prefdisco_live?: { assistant_model?: string; task?: string; test_model?: boolean } }
+interface Extras {
+  prefdisco_live?: { assistant_model?: string; task?: string; test_model?: boolean };
+}
 
 export async function reportCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: {
-      json: { type: 'boolean', default: false }, model: { type: 'string' }, task: { type: 'string' },
-      resamples: { type: 'string' }, seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      model: { type: 'string' },
+      task: { type: 'string' },
+      resamples: { type: 'string' },
+      seed: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError('report needs at least one results FILE');
@@ -91,14 +115,18 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
       rows.push({
         model: extras?.assistant_model ?? fallbackModel,
         task: extras?.task ?? values.task ?? 'unknown-task',
-        problemId: r.problem_id, mode: r.mode, userType: r.user_type, score: r.weighted_score,
+        problemId: r.problem_id,
+        mode: r.mode,
+        userType: r.user_type,
+        score: r.weighted_score,
         correct: r.correct === null || r.correct === undefined ? null : r.correct === true || r.correct === 1 ? 1 : 0,
         turns: r.evaluation.interaction_turns,
       });
     }
     const failuresFile = companionPath(file, 'failures');
     if (existsSync(failuresFile)) {
-      for await (const entry of readJsonlLines(failuresFile)) if (entry.kind === 'text' && entry.text.trim()) failures += 1;
+      for await (const entry of readJsonlLines(failuresFile))
+        if (entry.kind === 'text' && entry.text.trim()) failures += 1;
     }
   }
   const report = computeMetrics(rows, { resamples, seed });
@@ -111,11 +139,15 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     return problems > 0 ? 1 : 0;
   }
   if (testModels.size > 0) {
-    io.out(`note: ${[...testModels].join(', ')} ${testModels.size === 1 ? 'is a test model' : 'are test models'}: demo numbers, not research results.\n`);
+    io.out(
+      `note: ${[...testModels].join(', ')} ${testModels.size === 1 ? 'is a test model' : 'are test models'}: demo numbers, not research results.\n`,
+    );
   }
   for (const g of report.groups) io.out(`${groupTable(g).join('\n')}\n`);
-  io.out(`${report.inputRows} result lines${report.duplicateRowsDropped ? `, ${report.duplicateRowsDropped} duplicates dropped (last kept)` : ''}` +
-    `${failures ? `; ${failures} failed episodes recorded in *_failures.jsonl (not in these numbers)` : ''}; ` +
-    `95% percentile bootstrap over records, ${report.resamples} resamples, seed ${report.seed}.`);
+  io.out(
+    `${report.inputRows} result lines${report.duplicateRowsDropped ? `, ${report.duplicateRowsDropped} duplicates dropped (last kept)` : ''}` +
+      `${failures ? `; ${failures} failed episodes recorded in *_failures.jsonl (not in these numbers)` : ''}; ` +
+      `95% percentile bootstrap over records, ${report.resamples} resamples, seed ${report.seed}.`,
+  );
   return problems > 0 ? 1 : 0;
 }

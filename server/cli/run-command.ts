@@ -13,41 +13,65 @@ import { ProgressReporter } from './progress-line.ts';
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T[]): T[] {
   if (value === undefined) return fallback;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.filter((i) => !allowed.includes(i as T));
-  if (bad.length > 0 || items.length === 0) throw new UsageError(`${flag}: expected one or more of ${allowed.join(', ')}; got "${value}"`);
+  if (bad.length > 0 || items.length === 0)
+    throw new UsageError(`${flag}: expected one or more of ${allowed.join(', ')}; got "${value}"`);
   return items as T[];
 }
 
 function integer(value: string | undefined, flag: string, min: number): number | null {
   if (value === undefined) return null;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${flag}: expected an integer ≥ ${min}; got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new UsageError(`${flag}: expected an integer ≥ ${min}; got "${value}"`);
   return Number(value);
 }
 
 function shard(value: string | undefined): { index: number; count: number } | null {
   if (value === undefined) return null;
   const m = /^(\d+)\/(\d+)$/.exec(value);
-  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard: expected i/n with 0 ≤ i < n; got "${value}"`);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2]))
+    throw new UsageError(`--shard: expected i/n with 0 ≤ i < n; got "${value}"`);
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
 function sumUsage(parts: UsageTotals[]): UsageTotals {
-  return parts.reduce<UsageTotals>((a, b) => ({
-    calls: a.calls + b.calls, failedCalls: a.failedCalls + b.failedCalls, inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens, costUsd: a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0),
-  }), { calls: 0, failedCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: null });
+  return parts.reduce<UsageTotals>(
+    (a, b) => ({
+      calls: a.calls + b.calls,
+      failedCalls: a.failedCalls + b.failedCalls,
+      inputTokens: a.inputTokens + b.inputTokens,
+      outputTokens: a.outputTokens + b.outputTokens,
+      costUsd: a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0),
+    }),
+    { calls: 0, failedCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: null },
+  );
 }
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: {
-      model: { type: 'string' }, judge: { type: 'string' }, simulator: { type: 'string' }, out: { type: 'string' },
-      modes: { type: 'string' }, 'user-types': { type: 'string' }, 'max-turns': { type: 'string' },
-      'fixed-questions': { type: 'string' }, 'max-problems': { type: 'string' }, seed: { type: 'string' },
-      shard: { type: 'string' }, concurrency: { type: 'string' }, db: { type: 'string' }, 'no-db': { type: 'boolean', default: false },
-      'skip-images': { type: 'boolean', default: false }, 'reference-quirks': { type: 'boolean', default: false },
+      model: { type: 'string' },
+      judge: { type: 'string' },
+      simulator: { type: 'string' },
+      out: { type: 'string' },
+      modes: { type: 'string' },
+      'user-types': { type: 'string' },
+      'max-turns': { type: 'string' },
+      'fixed-questions': { type: 'string' },
+      'max-problems': { type: 'string' },
+      seed: { type: 'string' },
+      shard: { type: 'string' },
+      concurrency: { type: 'string' },
+      db: { type: 'string' },
+      'no-db': { type: 'boolean', default: false },
+      'skip-images': { type: 'boolean', default: false },
+      'reference-quirks': { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('run takes exactly one benchmark FILE');
@@ -92,7 +116,12 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       outFile: values.out,
       models,
       modes: list<Mode>(values.modes, MODES, '--modes', fixedQuestions === null ? [...MODES] : ['infer_persona']),
-      userTypes: list<UserType>(values['user-types'], USER_TYPES.filter((u) => u !== 'no_user_interaction'), '--user-types', ['passive_nostop']),
+      userTypes: list<UserType>(
+        values['user-types'],
+        USER_TYPES.filter((u) => u !== 'no_user_interaction'),
+        '--user-types',
+        ['passive_nostop'],
+      ),
       maxTurns: integer(values['max-turns'], '--max-turns', 1) ?? DEFAULT_MAX_TURNS,
       fixedQuestions,
       maxProblems: integer(values['max-problems'], '--max-problems', 1),
@@ -107,17 +136,20 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     });
     progress.finish();
     const usage = sumUsage(metered.map((m) => m.totals));
-    io.out(`${summary.interrupted ? 'interrupted' : 'finished'}: ${summary.done} episodes done, ${summary.failed} failed, ` +
-      `${summary.skipped} already in ${summary.outFile}${summary.rejudged > 0 ? `, ${summary.rejudged} re-judged` : ''} ` +
-      `in ${(summary.elapsedMs / 1000).toFixed(1)} s; ${usage.calls} model calls, ${usage.inputTokens + usage.outputTokens} tokens` +
-      `${usage.costUsd === null ? '' : `, $${usage.costUsd.toFixed(4)}`}`);
+    io.out(
+      `${summary.interrupted ? 'interrupted' : 'finished'}: ${summary.done} episodes done, ${summary.failed} failed, ` +
+        `${summary.skipped} already in ${summary.outFile}${summary.rejudged > 0 ? `, ${summary.rejudged} re-judged` : ''} ` +
+        `in ${(summary.elapsedMs / 1000).toFixed(1)} s; ${usage.calls} model calls, ${usage.inputTokens + usage.outputTokens} tokens` +
+        `${usage.costUsd === null ? '' : `, $${usage.costUsd.toFixed(4)}`}`,
+    );
     if (summary.aggregateFile) io.out(`aggregate line appended to ${summary.aggregateFile}`);
     if (summary.failed > 0) io.out(`failures (with reasons) in ${summary.failuresFile}; a rerun retries them`);
     return summary.interrupted ? 130 : summary.failed > 0 ? 1 : 0;
   } catch (error) {
     progress.finish();
     if (error instanceof InvalidBenchmarkError) {
-      for (const issue of error.report.issues.filter((i) => i.severity === 'error').slice(0, 50)) io.err(formatIssue(error.report.file, issue));
+      for (const issue of error.report.issues.filter((i) => i.severity === 'error').slice(0, 50))
+        io.err(formatIssue(error.report.file, issue));
       io.err(error.message);
       return 1;
     }

@@ -1,19 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
-  cohenKappa, KAPPA_WEIGHTS, krippendorffAlpha, MEASUREMENT_LEVELS, type Category, type KappaWeights, type MeasurementLevel,
+  cohenKappa,
+  KAPPA_WEIGHTS,
+  krippendorffAlpha,
+  MEASUREMENT_LEVELS,
+  type Category,
+  type KappaWeights,
+  type MeasurementLevel,
 } from '../../shared/stats/index.ts';
 import type { CliIo } from './cli-io.ts';
 import { UsageError } from './cli-io.ts';
 
 /** A problem with the input file: exit 2 like a usage error, but reported as `file:line: message` without the usage. */
 class InputError extends Error {
-  constructor(readonly line: number | null, message: string) {
+  constructor(
+    readonly line: number | null,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-interface CoderRow { name: string; line: number; cells: string[] }
+interface CoderRow {
+  name: string;
+  line: number;
+  cells: string[];
+}
 
 /** Strict decimal numbers only, so "0x10", "1e", "Infinity" or " " are not silently read as numbers. */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -35,7 +48,8 @@ function splitCsvLine(text: string, line: number): string[] {
         else [cell, i] = [cell + text[i], i + 1];
       }
       i += 1;
-      if (i < text.length && text[i] !== ',') throw new InputError(line, `unexpected text after a quoted cell (column ${cells.length + 1})`);
+      if (i < text.length && text[i] !== ',')
+        throw new InputError(line, `unexpected text after a quoted cell (column ${cells.length + 1})`);
     } else {
       const end = text.indexOf(',', i);
       cell = text.slice(i, end === -1 ? text.length : end);
@@ -57,7 +71,14 @@ async function readCoderCsv(file: string): Promise<CoderRow[]> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new InputError(null, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a CSV file' : (error as Error).message);
+    throw new InputError(
+      null,
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, not a CSV file'
+          : (error as Error).message,
+    );
   }
   const rows: CoderRow[] = [];
   let width = -1;
@@ -71,7 +92,8 @@ async function readCoderCsv(file: string): Promise<CoderRow[]> {
       if (width < 2) throw new InputError(i + 1, 'expected the coder name followed by at least one unit column');
       if (first === '' || first.toLowerCase() === 'coder') continue;
     }
-    if (cells.length !== width) throw new InputError(i + 1, `${cells.length} cells, expected ${width} like the first row`);
+    if (cells.length !== width)
+      throw new InputError(i + 1, `${cells.length} cells, expected ${width} like the first row`);
     if (first === '') throw new InputError(i + 1, 'the coder name (first cell) is empty');
     const twin = rows.find((r) => r.name === first);
     if (twin) throw new InputError(i + 1, `coder "${first}" already appears on line ${twin.line}`);
@@ -94,15 +116,30 @@ function ratings(row: CoderRow, labels: boolean, why: string): (Category | null)
 function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback?: T): T {
   if (value === undefined && fallback !== undefined) return fallback;
   const found = allowed.find((a) => a === value);
-  if (found === undefined) throw new UsageError(`${option}: expected one of ${allowed.join(', ')}${value === undefined ? '' : `, got "${value}"`}`);
+  if (found === undefined)
+    throw new UsageError(
+      `${option}: expected one of ${allowed.join(', ')}${value === undefined ? '' : `, got "${value}"`}`,
+    );
   return found;
 }
 
-interface Outcome { statistic: string; setting: Record<string, string>; label: string; value: number | null; n: number; reason?: string; detail: string }
+interface Outcome {
+  statistic: string;
+  setting: Record<string, string>;
+  label: string;
+  value: number | null;
+  n: number;
+  reason?: string;
+  detail: string;
+}
 
-async function compute(sub: string, args: string[]): Promise<{ file: string; run: (rows: CoderRow[]) => Outcome; json: boolean }> {
+async function compute(
+  sub: string,
+  args: string[],
+): Promise<{ file: string; run: (rows: CoderRow[]) => Outcome; json: boolean }> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { level: { type: 'string' }, weights: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new UsageError(`stats ${sub} needs exactly one CSV FILE`);
@@ -111,18 +148,29 @@ async function compute(sub: string, args: string[]): Promise<{ file: string; run
     if (values.weights !== undefined) throw new UsageError('--weights belongs to stats kappa; alpha takes --level');
     const level: MeasurementLevel = oneOf('--level', values.level, MEASUREMENT_LEVELS);
     return {
-      file, json: values.json,
+      file,
+      json: values.json,
       run: (rows) => {
-        const r = krippendorffAlpha(rows.map((row) => ratings(row, false, 'alpha needs numeric values') as (number | null)[]), level);
+        const r = krippendorffAlpha(
+          rows.map((row) => ratings(row, false, 'alpha needs numeric values') as (number | null)[]),
+          level,
+        );
         const count = r.pairableValues === undefined ? '' : `, ${r.pairableValues} values`;
-        return { statistic: 'krippendorff-alpha', setting: { level }, label: `Krippendorff's alpha (${level})`, ...r, detail: `pairable units${count}` };
+        return {
+          statistic: 'krippendorff-alpha',
+          setting: { level },
+          label: `Krippendorff's alpha (${level})`,
+          ...r,
+          detail: `pairable units${count}`,
+        };
       },
     };
   }
   if (values.level !== undefined) throw new UsageError('--level belongs to stats alpha; kappa takes --weights');
   const weights: KappaWeights = oneOf('--weights', values.weights, KAPPA_WEIGHTS, 'none');
   return {
-    file, json: values.json,
+    file,
+    json: values.json,
     run: (rows) => {
       if (rows.length !== 2) throw new InputError(null, `kappa needs exactly 2 coder rows, found ${rows.length}`);
       const [a, b] = rows.map((row) => ratings(row, weights === 'none', `--weights ${weights} needs numeric ratings`));
@@ -138,7 +186,9 @@ async function compute(sub: string, args: string[]): Promise<{ file: string; run
 export async function statsCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'alpha' && sub !== 'kappa') {
-    throw new UsageError(sub === undefined ? 'stats needs a statistic: alpha or kappa' : `unknown statistic "${sub}" (alpha or kappa)`);
+    throw new UsageError(
+      sub === undefined ? 'stats needs a statistic: alpha or kappa' : `unknown statistic "${sub}" (alpha or kappa)`,
+    );
   }
   const { file, run, json } = await compute(sub, rest);
   let outcome: Outcome;

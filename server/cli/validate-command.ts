@@ -13,10 +13,15 @@ function plural(n: number, word: string): string {
 }
 
 function summaryLine(report: ValidationReport): string {
-  const types = Object.entries(report.countsByType).map(([t, n]) => `${t}: ${n}`).join(', ') || 'none';
+  const types =
+    Object.entries(report.countsByType)
+      .map(([t, n]) => `${t}: ${n}`)
+      .join(', ') || 'none';
   const verdict = report.valid ? 'valid' : 'INVALID';
-  return `${report.file}: ${verdict}: ${plural(report.recordCount, 'record')} (${types}); ` +
-    `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')}`;
+  return (
+    `${report.file}: ${verdict}: ${plural(report.recordCount, 'record')} (${types}); ` +
+    `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')}`
+  );
 }
 
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
@@ -34,13 +39,26 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   const allValid = reports.every((r) => r.valid);
 
   if (values.json) {
-    io.out(JSON.stringify({
-      valid: allValid,
-      files: reports.map((r) => ({
-        file: r.file, valid: r.valid, records: r.recordCount, lines: r.lineCount, countsByType: r.countsByType,
-        errors: r.errorCount, warnings: r.warningCount, sha256: r.sha256, issues: r.issues,
-      })),
-    }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          valid: allValid,
+          files: reports.map((r) => ({
+            file: r.file,
+            valid: r.valid,
+            records: r.recordCount,
+            lines: r.lineCount,
+            countsByType: r.countsByType,
+            errors: r.errorCount,
+            warnings: r.warningCount,
+            sha256: r.sha256,
+            issues: r.issues,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
     return allValid ? 0 : 1;
   }
 

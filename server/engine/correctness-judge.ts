@@ -42,22 +42,39 @@ export async function judgeCorrectness(
     answer: String(problem.answer),
     response,
   });
-  const result = await callForJson(judge, {
-    messages: [{ role: 'system', content: renderPrompt('correctnessJudgeSystem') }, { role: 'user', content: prompt }],
-    purpose: 'correctness_judge',
-    temperature: options.temperature ?? CORRECTNESS_TEMPERATURE,
-    ...(options.signal ? { signal: options.signal } : {}),
-    hint: { answer: problem.answer, options: problem.options, response },
-  }, CorrectnessReplySchema, options.parseRetries ?? 2);
+  const result = await callForJson(
+    judge,
+    {
+      messages: [
+        { role: 'system', content: renderPrompt('correctnessJudgeSystem') },
+        { role: 'user', content: prompt },
+      ],
+      purpose: 'correctness_judge',
+      temperature: options.temperature ?? CORRECTNESS_TEMPERATURE,
+      ...(options.signal ? { signal: options.signal } : {}),
+      hint: { answer: problem.answer, options: problem.options, response },
+    },
+    CorrectnessReplySchema,
+    options.parseRetries ?? 2,
+  );
 
   if (result.value === null) {
     // The reference's fallback for an unparseable reply: correct iff the text says "is correct".
     const correct = result.raw.toLowerCase().includes('is correct') ? 1 : 0;
     return {
-      correct, justification: result.raw.slice(0, 500), attempts: result.attempts, usage: result.usage,
+      correct,
+      justification: result.raw.slice(0, 500),
+      attempts: result.attempts,
+      usage: result.usage,
       issue: `unparseable reply; reference text fallback used: ${result.issues.join(' | ')}`,
     };
   }
   const issue = result.issues.length > 0 ? result.issues.join(' | ') : undefined;
-  return { correct: toBit(result.value.correct), justification: result.value.justification, attempts: result.attempts, usage: result.usage, ...(issue ? { issue } : {}) };
+  return {
+    correct: toBit(result.value.correct),
+    justification: result.value.justification,
+    attempts: result.attempts,
+    usage: result.usage,
+    ...(issue ? { issue } : {}),
+  };
 }

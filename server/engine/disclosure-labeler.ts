@@ -27,16 +27,29 @@ export async function labelDisclosure(
   turn: { assistantMessage: string; userMessage: string },
   signal?: AbortSignal,
 ): Promise<DisclosureLabel> {
-  const preferenceList = Object.entries(preferences).map(([name, p]) => `- ${name}: ${String(p.value)}`).join('\n');
-  const result = await callForJson(labeler, {
-    messages: [{ role: 'user', content: renderPrompt('disclosureLabeler', {
-      preference_list: preferenceList, assistant_message: turn.assistantMessage, user_message: turn.userMessage,
-    }) }],
-    purpose: 'disclosure_labeler',
-    temperature: 0,
-    ...(signal ? { signal } : {}),
-    hint: { preferences, ...turn },
-  }, LabelSchema);
+  const preferenceList = Object.entries(preferences)
+    .map(([name, p]) => `- ${name}: ${String(p.value)}`)
+    .join('\n');
+  const result = await callForJson(
+    labeler,
+    {
+      messages: [
+        {
+          role: 'user',
+          content: renderPrompt('disclosureLabeler', {
+            preference_list: preferenceList,
+            assistant_message: turn.assistantMessage,
+            user_message: turn.userMessage,
+          }),
+        },
+      ],
+      purpose: 'disclosure_labeler',
+      temperature: 0,
+      ...(signal ? { signal } : {}),
+      hint: { preferences, ...turn },
+    },
+    LabelSchema,
+  );
 
   if (result.value === null) {
     return { asked: [], revealed: [], usage: result.usage, issue: `no usable label: ${result.issues.join(' | ')}` };
@@ -44,7 +57,8 @@ export async function labelDisclosure(
   const known = (name: string): boolean => Object.hasOwn(preferences, name);
   const unknown = [...result.value.asked, ...result.value.revealed.map((r) => r.preference)].filter((n) => !known(n));
   const issues = [...result.issues];
-  if (unknown.length > 0) issues.push(`dropped names that are not hidden preferences: ${[...new Set(unknown)].join(', ')}`);
+  if (unknown.length > 0)
+    issues.push(`dropped names that are not hidden preferences: ${[...new Set(unknown)].join(', ')}`);
   return {
     asked: [...new Set(result.value.asked.filter(known))],
     revealed: result.value.revealed.filter((r) => known(r.preference)),

@@ -60,7 +60,12 @@ function stageOf(error: unknown, stage: EpisodeFailure['stage']): never {
  * Returns the result, or throws EpisodeFailure (recorded in the log as episode_failed) or EpisodeAbortedError
  * (cancelled; nothing is claimed about the episode).
  */
-export async function runEpisode(spec: EpisodeSpec, who: EpisodeParticipants, log: EpisodeLog, signal: AbortSignal): Promise<EpisodeResult> {
+export async function runEpisode(
+  spec: EpisodeSpec,
+  who: EpisodeParticipants,
+  log: EpisodeLog,
+  signal: AbortSignal,
+): Promise<EpisodeResult> {
   const { record, mode } = spec;
   const maxTurns = spec.maxTurns ?? DEFAULT_MAX_TURNS;
   const fixed = mode === 'infer_persona' ? (spec.fixedQuestions ?? null) : null;
@@ -70,8 +75,15 @@ export async function runEpisode(spec: EpisodeSpec, who: EpisodeParticipants, lo
   if (state.ended) throw new EpisodeFailure('internal', 'internal', `the episode has already ${state.ended}`);
   if (!state.started) {
     log.append({
-      type: 'episode_started', problemId: record.problem_id, personaId: record.persona.id, mode, userType: spec.userType,
-      userSeat: mode === 'infer_persona' ? (who.user?.kind ?? 'none') : 'none', maxTurns, fixedQuestions: fixed, provenance: who.provenance,
+      type: 'episode_started',
+      problemId: record.problem_id,
+      personaId: record.persona.id,
+      mode,
+      userType: spec.userType,
+      userSeat: mode === 'infer_persona' ? (who.user?.kind ?? 'none') : 'none',
+      maxTurns,
+      fixedQuestions: fixed,
+      provenance: who.provenance,
     });
   }
   try {
@@ -83,13 +95,17 @@ export async function runEpisode(spec: EpisodeSpec, who: EpisodeParticipants, lo
     let regenerate = resumed;
     const ask = async (system: string | null): Promise<{ text: string; regenerated: boolean }> => {
       if (signal.aborted) throw new EpisodeAbortedError();
-      const reply = await who.assistant.respond({
-        system, conversation: state.conversation, signal,
-        ...(who.onAssistantChunk ? { onChunk: who.onAssistantChunk } : {}),
-        ...(who.onAssistantRestart ? { onRestart: who.onAssistantRestart } : {}),
-      })
+      const reply = await who.assistant
+        .respond({
+          system,
+          conversation: state.conversation,
+          signal,
+          ...(who.onAssistantChunk ? { onChunk: who.onAssistantChunk } : {}),
+          ...(who.onAssistantRestart ? { onRestart: who.onAssistantRestart } : {}),
+        })
         .catch((e: unknown) => stageOf(e, 'assistant'));
-      if (reply.text.trim() === '') throw new EpisodeFailure('assistant', 'empty_output', 'the model under test returned an empty reply');
+      if (reply.text.trim() === '')
+        throw new EpisodeFailure('assistant', 'empty_output', 'the model under test returned an empty reply');
       const regenerated = regenerate;
       regenerate = false;
       return { text: reply.text, regenerated };
@@ -97,10 +113,19 @@ export async function runEpisode(spec: EpisodeSpec, who: EpisodeParticipants, lo
 
     if (state.finalAnswer === null) {
       if (mode === 'no_prompt' || mode === 'persona_known') {
-        const { text, regenerated } = await ask(mode === 'no_prompt' ? null : renderPrompt('oracleSystem', { persona_profile: personaProfile(record) }));
+        const { text, regenerated } = await ask(
+          mode === 'no_prompt' ? null : renderPrompt('oracleSystem', { persona_profile: personaProfile(record) }),
+        );
         state.conversation.push({ role: 'assistant', content: text });
         state.finalAnswer = text;
-        log.append({ type: 'message', role: 'assistant', kind: 'final_answer', turn: 0, content: text, ...(regenerated ? { regenerated } : {}) });
+        log.append({
+          type: 'message',
+          role: 'assistant',
+          kind: 'final_answer',
+          turn: 0,
+          content: text,
+          ...(regenerated ? { regenerated } : {}),
+        });
       } else {
         if (!who.user) throw new EpisodeFailure('internal', 'internal', 'infer_persona needs a user seat');
         await elicit(spec, who, log, signal, state, ask, maxTurns, fixed);
@@ -108,36 +133,79 @@ export async function runEpisode(spec: EpisodeSpec, who: EpisodeParticipants, lo
           const finalPrompt = renderPrompt('finalPrompt');
           addFinalPrompt(state.conversation, finalPrompt);
           state.finalPromptAdded = true;
-          log.append({ type: 'message', role: 'user', kind: 'final_prompt', turn: state.answered, content: finalPrompt });
+          log.append({
+            type: 'message',
+            role: 'user',
+            kind: 'final_prompt',
+            turn: state.answered,
+            content: finalPrompt,
+          });
         }
         // The final answer is asked under the dynamic discovery prompt even in the fixed-K ablation, as the reference does.
         const { text, regenerated } = await ask(renderPrompt('discoverySystem'));
         state.conversation.push({ role: 'assistant', content: text });
         state.finalAnswer = text;
-        log.append({ type: 'message', role: 'assistant', kind: 'final_answer', turn: state.answered, content: text, action: actionOf(text), ...(regenerated ? { regenerated } : {}) });
+        log.append({
+          type: 'message',
+          role: 'assistant',
+          kind: 'final_answer',
+          turn: state.answered,
+          content: text,
+          action: actionOf(text),
+          ...(regenerated ? { regenerated } : {}),
+        });
       }
     }
     const finalAnswer = state.finalAnswer;
 
     const judgments = await judgeAll(spec, who.judge, finalAnswer, log, signal, state);
-    const correctness = state.correctness ?? await judgeCorrectness(who.judge, problem, finalAnswer, {
-      signal, ...(spec.reference?.correctnessTemperature ? { temperature: REFERENCE_CORRECTNESS_TEMPERATURE } : {}),
-    }).catch((e: unknown) => stageOf(e, 'correctness'));
+    const correctness =
+      state.correctness ??
+      (await judgeCorrectness(who.judge, problem, finalAnswer, {
+        signal,
+        ...(spec.reference?.correctnessTemperature ? { temperature: REFERENCE_CORRECTNESS_TEMPERATURE } : {}),
+      }).catch((e: unknown) => stageOf(e, 'correctness')));
     if (!state.correctness) {
-      log.append({ type: 'correctness_judged', correct: correctness.correct, justification: correctness.justification, attempts: correctness.attempts, ...(correctness.issue ? { issue: correctness.issue } : {}) });
+      log.append({
+        type: 'correctness_judged',
+        correct: correctness.correct,
+        justification: correctness.justification,
+        attempts: correctness.attempts,
+        ...(correctness.issue ? { issue: correctness.issue } : {}),
+      });
     }
 
     const missing = judgments.filter((j) => j.score === null);
     if (missing.length > 0) {
-      throw new EpisodeFailure('judge', 'judge_unusable', `no usable judge score for ${missing.length} criteria: ${missing.map((j) => j.preference).join(', ')}`);
+      throw new EpisodeFailure(
+        'judge',
+        'judge_unusable',
+        `no usable judge score for ${missing.length} criteria: ${missing.map((j) => j.preference).join(', ')}`,
+      );
     }
     const score = weightedScore(judgments);
-    log.append({ type: 'episode_completed', weightedScore: score, correct: correctness.correct, interactionTurns: state.answered });
-    return { conversation: state.conversation, finalAnswer, interactionTurns: state.answered, judgments, correctness, weightedScore: score, events: log.events };
+    log.append({
+      type: 'episode_completed',
+      weightedScore: score,
+      correct: correctness.correct,
+      interactionTurns: state.answered,
+    });
+    return {
+      conversation: state.conversation,
+      finalAnswer,
+      interactionTurns: state.answered,
+      judgments,
+      correctness,
+      weightedScore: score,
+      events: log.events,
+    };
   } catch (error) {
     // Whatever a cancelled call threw, a cancelled episode is aborted, not failed: it is resumed or rerun later.
     if (error instanceof EpisodeAbortedError || signal.aborted) throw new EpisodeAbortedError();
-    const failure = error instanceof EpisodeFailure ? error : new EpisodeFailure('internal', 'internal', error instanceof Error ? error.message : String(error));
+    const failure =
+      error instanceof EpisodeFailure
+        ? error
+        : new EpisodeFailure('internal', 'internal', error instanceof Error ? error.message : String(error));
     log.append({ type: 'episode_failed', stage: failure.stage, code: failure.code, reason: failure.message });
     throw failure;
   }
@@ -150,8 +218,14 @@ function actionOf(text: string): { final: boolean; via: 'marker' | 'heuristic' }
 
 /** The discovery loop (§3.4), continued from `state`; updates it as it goes. */
 async function elicit(
-  spec: EpisodeSpec, who: EpisodeParticipants, log: EpisodeLog, signal: AbortSignal, state: EpisodeState,
-  ask: (system: string | null) => Promise<{ text: string; regenerated: boolean }>, maxTurns: number, fixed: number | null,
+  spec: EpisodeSpec,
+  who: EpisodeParticipants,
+  log: EpisodeLog,
+  signal: AbortSignal,
+  state: EpisodeState,
+  ask: (system: string | null) => Promise<{ text: string; regenerated: boolean }>,
+  maxTurns: number,
+  fixed: number | null,
 ): Promise<void> {
   const user = who.user as UserSeat;
   const limit = fixed ?? maxTurns;
@@ -159,11 +233,22 @@ async function elicit(
     const turn = state.turn;
     let message = state.pendingQuestion;
     if (message === null) {
-      const system = fixed === null ? renderPrompt('discoverySystem') : renderPrompt('fixedQuestionsSystem', { num_questions: fixed, turn });
+      const system =
+        fixed === null
+          ? renderPrompt('discoverySystem')
+          : renderPrompt('fixedQuestionsSystem', { num_questions: fixed, turn });
       const asked = await ask(system);
       message = asked.text;
       state.conversation.push({ role: 'assistant', content: message });
-      log.append({ type: 'message', role: 'assistant', kind: 'question', turn, content: message, action: actionOf(message), ...(asked.regenerated ? { regenerated: true } : {}) });
+      log.append({
+        type: 'message',
+        role: 'assistant',
+        kind: 'question',
+        turn,
+        content: message,
+        action: actionOf(message),
+        ...(asked.regenerated ? { regenerated: true } : {}),
+      });
     }
     state.pendingQuestion = message;
     const action = actionOf(message);
@@ -175,18 +260,41 @@ async function elicit(
       userTerminates = true;
       log.append({ type: 'message', role: 'user', kind: 'stop', turn, content: reply });
     } else {
-      const r = await user.reply({ turn, assistantMessage: message, history: [...state.history], signal }).catch((e: unknown) => stageOf(e, 'user'));
+      const r = await user
+        .reply({ turn, assistantMessage: message, history: [...state.history], signal })
+        .catch((e: unknown) => stageOf(e, 'user'));
       reply = r.response;
       userTerminates = r.terminate;
       state.answered += 1;
       log.append({
-        type: 'message', role: 'user', kind: 'reply', turn, content: reply, ...(r.thought ? { thought: r.thought } : {}),
-        ...(r.issue ? { issue: r.issue } : {}), ...(r.terminate ? { terminate: true } : {}), ...(r.clientMessageId ? { clientMessageId: r.clientMessageId } : {}),
+        type: 'message',
+        role: 'user',
+        kind: 'reply',
+        turn,
+        content: reply,
+        ...(r.thought ? { thought: r.thought } : {}),
+        ...(r.issue ? { issue: r.issue } : {}),
+        ...(r.terminate ? { terminate: true } : {}),
+        ...(r.clientMessageId ? { clientMessageId: r.clientMessageId } : {}),
       });
       if (who.labeler) {
-        const label = await labelDisclosure(who.labeler, spec.record.persona_preferences, { assistantMessage: message, userMessage: reply }, signal)
-          .catch((e: unknown) => (e instanceof ModelCallError && e.code !== 'aborted' ? { asked: [], revealed: [], issue: `labeler failed: ${e.message}` } : stageOf(e, 'judge')));
-        log.append({ type: 'disclosure_labeled', turn, asked: label.asked, revealed: label.revealed, ...(label.issue ? { issue: label.issue } : {}) });
+        const label = await labelDisclosure(
+          who.labeler,
+          spec.record.persona_preferences,
+          { assistantMessage: message, userMessage: reply },
+          signal,
+        ).catch((e: unknown) =>
+          e instanceof ModelCallError && e.code !== 'aborted'
+            ? { asked: [], revealed: [], issue: `labeler failed: ${e.message}` }
+            : stageOf(e, 'judge'),
+        );
+        log.append({
+          type: 'disclosure_labeled',
+          turn,
+          asked: label.asked,
+          revealed: label.revealed,
+          ...(label.issue ? { issue: label.issue } : {}),
+        });
       }
     }
     state.conversation.push({ role: 'user', content: reply });
@@ -198,7 +306,12 @@ async function elicit(
 }
 
 async function judgeAll(
-  spec: EpisodeSpec, judge: ModelProvider, finalAnswer: string, log: EpisodeLog, signal: AbortSignal, state: EpisodeState,
+  spec: EpisodeSpec,
+  judge: ModelProvider,
+  finalAnswer: string,
+  log: EpisodeLog,
+  signal: AbortSignal,
+  state: EpisodeState,
 ): Promise<JudgedCriterion[]> {
   const out: JudgedCriterion[] = [];
   for (const criterion of spec.record.evaluation_rubric.evaluation_criteria) {
@@ -207,9 +320,19 @@ async function judgeAll(
       out.push(done);
       continue;
     }
-    const j = await judgeCriterion(judge, spec.record, criterion, finalAnswer, { signal, missingScoreAsOne: spec.reference?.missingScoreAsOne ?? false })
-      .catch((e: unknown) => stageOf(e, 'judge'));
-    log.append({ type: 'criterion_judged', preference: j.preference, score: j.score, justification: j.justification, weight: j.weight, attempts: j.attempts, ...(j.issue ? { issue: j.issue } : {}) });
+    const j = await judgeCriterion(judge, spec.record, criterion, finalAnswer, {
+      signal,
+      missingScoreAsOne: spec.reference?.missingScoreAsOne ?? false,
+    }).catch((e: unknown) => stageOf(e, 'judge'));
+    log.append({
+      type: 'criterion_judged',
+      preference: j.preference,
+      score: j.score,
+      justification: j.justification,
+      weight: j.weight,
+      attempts: j.attempts,
+      ...(j.issue ? { issue: j.issue } : {}),
+    });
     out.push(j);
   }
   return out;

@@ -29,8 +29,18 @@ export interface EpisodeState {
 
 export function emptyState(): EpisodeState {
   return {
-    started: false, conversation: [], history: [], turn: 0, answered: 0, terminate: false, pendingQuestion: null,
-    finalPromptAdded: false, finalAnswer: null, judged: new Map(), correctness: null, ended: null,
+    started: false,
+    conversation: [],
+    history: [],
+    turn: 0,
+    answered: 0,
+    terminate: false,
+    pendingQuestion: null,
+    finalPromptAdded: false,
+    finalAnswer: null,
+    judged: new Map(),
+    correctness: null,
+    ended: null,
   };
 }
 
@@ -70,10 +80,22 @@ export function stateFromEvents(events: readonly EpisodeEvent[], fixedQuestions:
         }
         break;
       case 'criterion_judged':
-        s.judged.set(e.preference, { preference: e.preference, score: e.score, justification: e.justification, weight: e.weight, attempts: e.attempts, ...(e.issue ? { issue: e.issue } : {}) });
+        s.judged.set(e.preference, {
+          preference: e.preference,
+          score: e.score,
+          justification: e.justification,
+          weight: e.weight,
+          attempts: e.attempts,
+          ...(e.issue ? { issue: e.issue } : {}),
+        });
         break;
       case 'correctness_judged':
-        s.correctness = { correct: e.correct, justification: e.justification, attempts: e.attempts, ...(e.issue ? { issue: e.issue } : {}) };
+        s.correctness = {
+          correct: e.correct,
+          justification: e.justification,
+          attempts: e.attempts,
+          ...(e.issue ? { issue: e.issue } : {}),
+        };
         break;
       case 'episode_completed':
         s.ended = 'completed';

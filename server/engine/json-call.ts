@@ -40,11 +40,17 @@ export async function callForJson<S extends z.ZodType>(
   for (let attempt = 1; attempt <= parseRetries + 1; attempt++) {
     // A retry shows the model its unusable reply and what was wrong with it; that also keeps a response cache from
     // handing back the same reply.
-    const messages = attempt === 1 ? request.messages : [
-      ...request.messages,
-      { role: 'assistant' as const, content: raw },
-      { role: 'user' as const, content: `That reply could not be used (${issues[issues.length - 1]?.replace(/^attempt \d+: /, '') ?? 'invalid'}). Reply again with only the JSON object asked for above.` },
-    ];
+    const messages =
+      attempt === 1
+        ? request.messages
+        : [
+            ...request.messages,
+            { role: 'assistant' as const, content: raw },
+            {
+              role: 'user' as const,
+              content: `That reply could not be used (${issues[issues.length - 1]?.replace(/^attempt \d+: /, '') ?? 'invalid'}). Reply again with only the JSON object asked for above.`,
+            },
+          ];
     const response = await provider.complete({ ...request, messages, json: true });
     usage = addUsage(usage, response.usage);
     raw = response.text;
@@ -55,7 +61,9 @@ export async function callForJson<S extends z.ZodType>(
     }
     const parsed = schema.safeParse(extracted.value);
     if (parsed.success) return { value: parsed.data, raw, attempts: attempt, issues, usage };
-    issues.push(`attempt ${attempt}: ${parsed.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('; ')}`);
+    issues.push(
+      `attempt ${attempt}: ${parsed.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('; ')}`,
+    );
   }
   return { value: null, raw, attempts: parseRetries + 1, issues, usage };
 }

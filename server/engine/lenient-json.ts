@@ -26,8 +26,25 @@ export function extractJson(text: string): LenientResult {
   }
 }
 
-const LITERALS: Record<string, unknown> = { true: true, false: false, null: null, True: true, False: false, None: null };
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '/': '/', '\\': '\\', '"': '"', "'": "'" };
+const LITERALS: Record<string, unknown> = {
+  true: true,
+  false: false,
+  null: null,
+  True: true,
+  False: false,
+  None: null,
+};
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  '/': '/',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
 
 class TolerantParser {
   position = 0;
@@ -75,7 +92,8 @@ class TolerantParser {
         this.position += 1;
         return out;
       }
-      const key = this.s[this.position] === '"' || this.s[this.position] === "'" ? this.parseString() : this.parseBareKey();
+      const key =
+        this.s[this.position] === '"' || this.s[this.position] === "'" ? this.parseString() : this.parseBareKey();
       this.expect(':');
       out[key] = this.parseValue();
       this.skipSpace();

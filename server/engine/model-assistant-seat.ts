@@ -9,7 +9,13 @@ export class ModelAssistantSeat implements AssistantSeat {
     private readonly hint?: ScriptHint,
   ) {}
 
-  async respond(input: { system: string | null; conversation: ChatTurn[]; signal: AbortSignal; onChunk?: (delta: string) => void; onRestart?: () => void }): Promise<AssistantReply> {
+  async respond(input: {
+    system: string | null;
+    conversation: ChatTurn[];
+    signal: AbortSignal;
+    onChunk?: (delta: string) => void;
+    onRestart?: () => void;
+  }): Promise<AssistantReply> {
     const messages: ModelMessage[] = [
       ...(input.system === null ? [] : [{ role: 'system' as const, content: input.system }]),
       ...input.conversation,

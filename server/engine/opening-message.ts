@@ -8,5 +8,7 @@ export const OPENING_PREFIX = 'I need help with the following task: ';
  */
 export function openingMessage(problem: Pick<NormalizedProblem, 'question' | 'options'>): string {
   const options = Object.entries(problem.options).map(([label, text]) => `${label}. ${text}`);
-  return options.length > 0 ? `${OPENING_PREFIX}${problem.question}\n${options.join('\n')}` : `${OPENING_PREFIX}${problem.question}`;
+  return options.length > 0
+    ? `${OPENING_PREFIX}${problem.question}\n${options.join('\n')}`
+    : `${OPENING_PREFIX}${problem.question}`;
 }

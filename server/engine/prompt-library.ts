@@ -55,7 +55,11 @@ export function promptHashes(): Record<string, string> {
  * Fills `{name}` placeholders in a template read from `file`. `{{` and `}}` are literal braces. A placeholder without
  * a value is a bug and throws, so a prompt can never go out with a hole in it.
  */
-export function fillPlaceholders(text: string, file: string, values: Readonly<Record<string, string | number>>): string {
+export function fillPlaceholders(
+  text: string,
+  file: string,
+  values: Readonly<Record<string, string | number>>,
+): string {
   return text.replace(/\{\{|\}\}|\{([a-z_]+)\}/g, (match, key: string | undefined) => {
     if (match === '{{') return '{';
     if (match === '}}') return '}';

@@ -13,7 +13,9 @@ export function pythonRepr(value: unknown): string {
   if (typeof value === 'string') return pythonString(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonString(k)}: ${pythonRepr(v)}`);
+    const entries = Object.entries(value as Record<string, unknown>).map(
+      ([k, v]) => `${pythonString(k)}: ${pythonRepr(v)}`,
+    );
     return `{${entries.join(', ')}}`;
   }
   return pythonString(String(value));

@@ -69,13 +69,21 @@ export async function judgeCriterion(
     preference_value: preference === undefined ? 'Not specified' : String(preference.value),
     preference_justification: preference?.justification ?? 'Not specified',
   });
-  const result = await callForJson(judge, {
-    messages: [{ role: 'system', content: renderPrompt('rubricJudgeSystem') }, { role: 'user', content: prompt }],
-    purpose: 'rubric_judge',
-    temperature: RUBRIC_JUDGE_TEMPERATURE,
-    ...(options.signal ? { signal: options.signal } : {}),
-    hint: { criterion, preference: preference ?? null, response },
-  }, JudgeReplySchema, options.parseRetries ?? 2);
+  const result = await callForJson(
+    judge,
+    {
+      messages: [
+        { role: 'system', content: renderPrompt('rubricJudgeSystem') },
+        { role: 'user', content: prompt },
+      ],
+      purpose: 'rubric_judge',
+      temperature: RUBRIC_JUDGE_TEMPERATURE,
+      ...(options.signal ? { signal: options.signal } : {}),
+      hint: { criterion, preference: preference ?? null, response },
+    },
+    JudgeReplySchema,
+    options.parseRetries ?? 2,
+  );
 
   const issue = result.issues.length > 0 ? result.issues.join(' | ') : undefined;
   if (result.value === null) {

@@ -20,7 +20,13 @@ export interface AssistantSeat {
    * The model's next message given its system prompt (null for the generic baseline) and the visible conversation.
    * `onChunk` receives streamed text as it arrives (live play shows it to the person).
    */
-  respond(input: { system: string | null; conversation: ChatTurn[]; signal: AbortSignal; onChunk?: (delta: string) => void; onRestart?: () => void }): Promise<AssistantReply>;
+  respond(input: {
+    system: string | null;
+    conversation: ChatTurn[];
+    signal: AbortSignal;
+    onChunk?: (delta: string) => void;
+    onRestart?: () => void;
+  }): Promise<AssistantReply>;
 }
 
 /** One completed question/answer exchange after the opening message. */
@@ -49,5 +55,10 @@ export interface UserSeat {
    * reference's simulated user does not see it). A person may take minutes or never answer; implementations must
    * reject promptly when `signal` aborts.
    */
-  reply(input: { turn: number; assistantMessage: string; history: Exchange[]; signal: AbortSignal }): Promise<UserReply>;
+  reply(input: {
+    turn: number;
+    assistantMessage: string;
+    history: Exchange[];
+    signal: AbortSignal;
+  }): Promise<UserReply>;
 }

@@ -45,20 +45,34 @@ export class SimulatedUserSeat implements UserSeat {
     this.profile = personaProfile(record);
   }
 
-  async reply(input: { turn: number; assistantMessage: string; history: Exchange[]; signal: AbortSignal }): Promise<UserReply> {
+  async reply(input: {
+    turn: number;
+    assistantMessage: string;
+    history: Exchange[];
+    signal: AbortSignal;
+  }): Promise<UserReply> {
     const prompt = renderPrompt(PROMPT_FOR[this.userType], {
       persona_profile: this.profile,
       chat_history: renderChatHistory(input.history, input.assistantMessage),
       terminal_signal: '',
       stop_signal: STOP_SIGNAL,
     });
-    const result = await callForJson(this.provider, {
-      messages: [{ role: 'user', content: prompt }],
-      purpose: 'simulated_user',
-      temperature: SIMULATOR_TEMPERATURE,
-      signal: input.signal,
-      hint: { userType: this.userType, preferences: this.record.persona_preferences, assistantMessage: input.assistantMessage, turn: input.turn },
-    }, SimulatorReplySchema);
+    const result = await callForJson(
+      this.provider,
+      {
+        messages: [{ role: 'user', content: prompt }],
+        purpose: 'simulated_user',
+        temperature: SIMULATOR_TEMPERATURE,
+        signal: input.signal,
+        hint: {
+          userType: this.userType,
+          preferences: this.record.persona_preferences,
+          assistantMessage: input.assistantMessage,
+          turn: input.turn,
+        },
+      },
+      SimulatorReplySchema,
+    );
 
     const issues = [...result.issues];
     let response: string;
@@ -70,7 +84,11 @@ export class SimulatedUserSeat implements UserSeat {
       response = result.value.response;
     } else {
       response = result.value.response === undefined ? NO_RESPONSE_FALLBACK : JSON.stringify(result.value.response);
-      issues.push(result.value.response === undefined ? `no "response" in the simulator's JSON; used "${NO_RESPONSE_FALLBACK}"` : '"response" was not a string');
+      issues.push(
+        result.value.response === undefined
+          ? `no "response" in the simulator's JSON; used "${NO_RESPONSE_FALLBACK}"`
+          : '"response" was not a string',
+      );
     }
     // passive_nostop has no termination rule; the others end the dialogue with the stop signal.
     const terminate = this.userType !== 'passive_nostop' && response.includes(STOP_SIGNAL);

@@ -40,12 +40,14 @@ export class DimensionLibrary {
 export const DEDUP_CHUNK = 200;
 
 const DecisionsSchema = z.looseObject({
-  decisions: z.array(z.looseObject({
-    new_dimension: z.string(),
-    action: z.string(),
-    existing_dimension: z.string().nullish(),
-    reason: z.string().nullish(),
-  })),
+  decisions: z.array(
+    z.looseObject({
+      new_dimension: z.string(),
+      action: z.string(),
+      existing_dimension: z.string().nullish(),
+      reason: z.string().nullish(),
+    }),
+  ),
 });
 
 export interface DedupResult {
@@ -66,10 +68,15 @@ function listing(dims: Dimension[]): string {
  * dimension; the remaining new names go to the model, which maps near-duplicates onto existing dimensions. An invalid
  * decision keeps the name new. With an empty library, or nothing new, no call is made.
  */
-export async function dedupeProposals(ctx: GenerationContext, library: DimensionLibrary, proposals: Dimension[][]): Promise<DedupResult> {
+export async function dedupeProposals(
+  ctx: GenerationContext,
+  library: DimensionLibrary,
+  proposals: Dimension[][],
+): Promise<DedupResult> {
   const fresh = new Map<string, Dimension>();
   for (const proposal of proposals) {
-    for (const d of proposal) if (!library.find(d.name) && !fresh.has(dimensionKey(d.name))) fresh.set(dimensionKey(d.name), d);
+    for (const d of proposal)
+      if (!library.find(d.name) && !fresh.has(dimensionKey(d.name))) fresh.set(dimensionKey(d.name), d);
   }
   const mapped = new Map<string, string>();
   const warnings: string[] = [];
@@ -78,26 +85,36 @@ export async function dedupeProposals(ctx: GenerationContext, library: Dimension
     const chunks: Dimension[][] = [];
     for (let i = 0; i < existing.length; i += DEDUP_CHUNK) chunks.push(existing.slice(i, i + DEDUP_CHUNK));
     const newDims = [...fresh.values()];
-    const replies = await Promise.all(chunks.map(async (chunk) => {
-      try {
-        return await generateJson(ctx, {
-          stage: 'dedup', purpose: 'dimension_dedup', prompt: 'dimensionDedup',
-          values: { new_dimensions: listing(newDims), existing_dimensions: listing(chunk) },
-          schema: DecisionsSchema,
-          hint: { newDimensions: newDims.map(({ name, description }) => ({ name, description })), existing: chunk.map(({ name, description }) => ({ name, description })) },
-        });
-      } catch (error) {
-        if (error instanceof ModelCallError || !(error instanceof StepFailure)) throw error;
-        warnings.push(`dedup reply unusable (${error.issues.at(-1) ?? error.message}); ${newDims.length} names kept new`);
-        return null;
-      }
-    }));
+    const replies = await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          return await generateJson(ctx, {
+            stage: 'dedup',
+            purpose: 'dimension_dedup',
+            prompt: 'dimensionDedup',
+            values: { new_dimensions: listing(newDims), existing_dimensions: listing(chunk) },
+            schema: DecisionsSchema,
+            hint: {
+              newDimensions: newDims.map(({ name, description }) => ({ name, description })),
+              existing: chunk.map(({ name, description }) => ({ name, description })),
+            },
+          });
+        } catch (error) {
+          if (error instanceof ModelCallError || !(error instanceof StepFailure)) throw error;
+          warnings.push(
+            `dedup reply unusable (${error.issues.at(-1) ?? error.message}); ${newDims.length} names kept new`,
+          );
+          return null;
+        }
+      }),
+    );
     replies.forEach((reply, c) => {
       const chunkKeys = new Map((chunks[c] ?? []).map((d) => [dimensionKey(d.name), d.name]));
       for (const decision of reply?.decisions ?? []) {
         const newKey = dimensionKey(decision.new_dimension);
         const target = chunkKeys.get(dimensionKey(decision.existing_dimension ?? ''));
-        if (decision.action !== 'map_to_existing' || !fresh.has(newKey) || target === undefined || mapped.has(newKey)) continue;
+        if (decision.action !== 'map_to_existing' || !fresh.has(newKey) || target === undefined || mapped.has(newKey))
+          continue;
         mapped.set(newKey, target);
       }
     });
@@ -106,7 +123,8 @@ export async function dedupeProposals(ctx: GenerationContext, library: Dimension
     const out = new Map<string, Dimension>();
     for (const d of proposal) {
       // A new name spelt two ways within the batch ("Step-by-Step" / "Step by Step") takes its first spelling.
-      const canonical = library.find(mapped.get(dimensionKey(d.name)) ?? d.name) ?? fresh.get(dimensionKey(d.name)) ?? d;
+      const canonical =
+        library.find(mapped.get(dimensionKey(d.name)) ?? d.name) ?? fresh.get(dimensionKey(d.name)) ?? d;
       const key = dimensionKey(canonical.name);
       if (!out.has(key)) out.set(key, { ...canonical, type: d.type });
     }

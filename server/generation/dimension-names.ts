@@ -4,7 +4,8 @@
  * cannot be repaired (empty, overlong, or a name repeated within one proposal).
  */
 
-const WISH_PREFIXES = /^(?:(?:a|the)\s+)?(?:preference|desire|need|wish|want|liking|preferred|preferring)s?\s+(?:for|of|to)\s+/i;
+const WISH_PREFIXES =
+  /^(?:(?:a|the)\s+)?(?:preference|desire|need|wish|want|liking|preferred|preferring)s?\s+(?:for|of|to)\s+/i;
 
 export const MAX_NAME_LENGTH = 80;
 
@@ -23,5 +24,8 @@ export function hasWishPrefix(name: string): boolean {
 
 /** The key two names are compared by for an exact match: case, spacing and punctuation do not count. */
 export function dimensionKey(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }

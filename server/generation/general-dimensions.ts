@@ -11,15 +11,29 @@ import { sampleWithoutReplacement } from './seeded.ts';
 export const GENERAL_EXAMPLES = 5;
 
 function generalSchema(count: number) {
-  return z.looseObject({
-    dimensions: z.array(DimensionReplySchema.omit({ type: true }).extend({ global_importance: z.coerce.number().int().min(1).max(5) })),
-  }).transform((r) => r.dimensions.map((d) => ({ ...d, name: cleanDimensionName(d.name) })))
+  return z
+    .looseObject({
+      dimensions: z.array(
+        DimensionReplySchema.omit({ type: true }).extend({ global_importance: z.coerce.number().int().min(1).max(5) }),
+      ),
+    })
+    .transform((r) => r.dimensions.map((d) => ({ ...d, name: cleanDimensionName(d.name) })))
     .superRefine((dims, ctx) => {
-      if (dims.length !== count) ctx.addIssue({ code: 'custom', path: ['dimensions'], message: `expected exactly ${count} dimensions, got ${dims.length}` });
+      if (dims.length !== count)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dimensions'],
+          message: `expected exactly ${count} dimensions, got ${dims.length}`,
+        });
       const seen = new Set<string>();
       dims.forEach((d, i) => {
         const key = dimensionKey(d.name);
-        if (key === '' || seen.has(key) || hasWishPrefix(d.name)) ctx.addIssue({ code: 'custom', path: ['dimensions', i, 'name'], message: `name "${d.name}" is empty, repeated or starts with a wish phrase` });
+        if (key === '' || seen.has(key) || hasWishPrefix(d.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dimensions', i, 'name'],
+            message: `name "${d.name}" is empty, repeated or starts with a wish phrase`,
+          });
         seen.add(key);
       });
     });
@@ -36,15 +50,27 @@ export async function generateGeneralDimensions(
   if (request.count === 0) return {};
   const examples = sampleWithoutReplacement(request.problems, GENERAL_EXAMPLES, request.rng);
   const dims = await generateJson(ctx, {
-    stage: 'general_dimensions', purpose: 'general_dimensions', prompt: 'generalDimensions',
+    stage: 'general_dimensions',
+    purpose: 'general_dimensions',
+    prompt: 'generalDimensions',
     values: {
-      dataset: request.dataset, count: request.count, example_count: examples.length,
+      dataset: request.dataset,
+      count: request.count,
+      example_count: examples.length,
       examples: examples.map((p, i) => `${i + 1}. ${problemText(p)}`).join('\n\n'),
     },
     schema: generalSchema(request.count),
     hint: { dataset: request.dataset, count: request.count, examples: examples.map((p) => problemText(p)) },
   });
-  return Object.fromEntries(dims.map((d) => [d.name, {
-    name: d.name, description: d.description, value_range: d.value_range, global_importance: d.global_importance,
-  }]));
+  return Object.fromEntries(
+    dims.map((d) => [
+      d.name,
+      {
+        name: d.name,
+        description: d.description,
+        value_range: d.value_range,
+        global_importance: d.global_importance,
+      },
+    ]),
+  );
 }

@@ -42,16 +42,23 @@ export async function runPairs(o: GenerationRunOptions, r: PairRun): Promise<voi
   const { files, summary, ctx } = r;
   const personas = new Map(r.library.map((p) => [p.id, p]));
   const missing = r.plan.flatMap((p) => p.personaIds).filter((id) => !personas.has(id));
-  if (missing.length > 0) throw new GenerationSetupError(`personas of this run are no longer in ${o.personasDir}: ${[...new Set(missing)].join(', ')}`);
+  if (missing.length > 0)
+    throw new GenerationSetupError(
+      `personas of this run are no longer in ${o.personasDir}: ${[...new Set(missing)].join(', ')}`,
+    );
   const pairs = pairsOf(r.plan, config.batchSize);
   const orderOf = new Map(pairs.map((p) => [p.problemId, p.order]));
   const records = new Map<string, BenchmarkRecord>();
   for (const record of readOutput(files.out).records) {
-    if (!orderOf.has(record.problem_id)) throw new GenerationStateError(`${files.out}: record ${record.problem_id} is not in this run's plan; use another --out directory`);
+    if (!orderOf.has(record.problem_id))
+      throw new GenerationStateError(
+        `${files.out}: record ${record.problem_id} is not in this run's plan; use another --out directory`,
+      );
     records.set(record.problem_id, record);
   }
   const metadata = (): Record<string, unknown> => generationMetadata(config, r.state, r.sampled.length, r.general);
-  const sortedRecords = (): BenchmarkRecord[] => [...records.values()].sort((a, b) => (orderOf.get(a.problem_id) ?? 0) - (orderOf.get(b.problem_id) ?? 0));
+  const sortedRecords = (): BenchmarkRecord[] =>
+    [...records.values()].sort((a, b) => (orderOf.get(a.problem_id) ?? 0) - (orderOf.get(b.problem_id) ?? 0));
   rewriteOutput(files.out, metadata(), sortedRecords());
 
   summary.total = pairs.length;
@@ -73,8 +80,14 @@ export async function runPairs(o: GenerationRunOptions, r: PairRun): Promise<voi
     todo = todo.slice(0, budget);
     budget -= todo.length;
     const snapshot = batchSnapshot(batch, records, pairs, { library: r.state.baseLibrary, general: r.general });
-    const problemOf = (pair: Pair) => r.sampled[pair.problemIndex] as { line: number; problem: Record<string, unknown> };
-    const failureRecord = (pair: Pair) => ({ problem_id: pair.problemId, problem_index: pair.problemIndex, source_line: problemOf(pair).line, persona_id: pair.personaId });
+    const problemOf = (pair: Pair) =>
+      r.sampled[pair.problemIndex] as { line: number; problem: Record<string, unknown> };
+    const failureRecord = (pair: Pair) => ({
+      problem_id: pair.problemId,
+      problem_index: pair.problemIndex,
+      source_line: problemOf(pair).line,
+      persona_id: pair.personaId,
+    });
     const fail = (pair: Pair, error: unknown): void => {
       const before = r.controller.signal.aborted;
       r.classify(error, failureRecord(pair));
@@ -86,8 +99,12 @@ export async function runPairs(o: GenerationRunOptions, r: PairRun): Promise<voi
       tick();
       try {
         return await proposeDimensions(ctx, {
-          persona: asRecordPersona(personas.get(pair.personaId) as LibraryPersona), problem: problemOf(pair).problem, shape: config.source.shape,
-          problemContext, count: config.preferences.dimensionsPerProblem, expertise: config.preferences.expertiseDimensions,
+          persona: asRecordPersona(personas.get(pair.personaId) as LibraryPersona),
+          problem: problemOf(pair).problem,
+          shape: config.source.shape,
+          problemContext,
+          count: config.preferences.dimensionsPerProblem,
+          expertise: config.preferences.expertiseDimensions,
         });
       } catch (error) {
         fail(pair, error);
@@ -98,10 +115,16 @@ export async function runPairs(o: GenerationRunOptions, r: PairRun): Promise<voi
       }
     });
     if (r.controller.signal.aborted) break;
-    const proposed = todo.map((pair, i) => ({ pair, dims: proposals[i] ?? null })).filter((p): p is { pair: Pair; dims: Dimension[] } => p.dims !== null);
+    const proposed = todo
+      .map((pair, i) => ({ pair, dims: proposals[i] ?? null }))
+      .filter((p): p is { pair: Pair; dims: Dimension[] } => p.dims !== null);
     let resolved: Dimension[][];
     try {
-      const dedup = await dedupeProposals(ctx, snapshot.library, proposed.map((p) => p.dims));
+      const dedup = await dedupeProposals(
+        ctx,
+        snapshot.library,
+        proposed.map((p) => p.dims),
+      );
       for (const w of dedup.warnings) o.onNotice?.(`batch ${batch + 1}: ${w}`);
       resolved = dedup.resolved;
     } catch (error) {
@@ -115,8 +138,15 @@ export async function runPairs(o: GenerationRunOptions, r: PairRun): Promise<voi
       tick();
       try {
         const record = await assembleRecord(ctx, {
-          pair, problem: problemOf(pair).problem, persona: personas.get(pair.personaId) as LibraryPersona, shape: config.source.shape,
-          problemContext, dimensions: resolved[i] ?? [], general: generalDims, earlier: snapshot.history.of(pair.personaId), config,
+          pair,
+          problem: problemOf(pair).problem,
+          persona: personas.get(pair.personaId) as LibraryPersona,
+          shape: config.source.shape,
+          problemContext,
+          dimensions: resolved[i] ?? [],
+          general: generalDims,
+          earlier: snapshot.history.of(pair.personaId),
+          config,
         });
         appendRecord(files.out, record);
         records.set(record.problem_id, record);

@@ -28,16 +28,28 @@ export interface JsonStep<S extends z.ZodType> {
  * back with the reason and asked for again, up to `maxTries` in all, then the step fails with every reason.
  * Transport errors (ModelCallError: spend cap, cancellation, a provider down after its own retries) propagate.
  */
-export async function generateJson<S extends z.ZodType>(ctx: GenerationContext, step: JsonStep<S>): Promise<z.infer<S>> {
-  const result = await callForJson(ctx.provider, {
-    messages: generationMessages(step.prompt, step.values),
-    purpose: step.purpose,
-    temperature: ctx.temperature,
-    signal: ctx.signal,
-    hint: step.hint,
-  }, step.schema, ctx.maxTries - 1);
+export async function generateJson<S extends z.ZodType>(
+  ctx: GenerationContext,
+  step: JsonStep<S>,
+): Promise<z.infer<S>> {
+  const result = await callForJson(
+    ctx.provider,
+    {
+      messages: generationMessages(step.prompt, step.values),
+      purpose: step.purpose,
+      temperature: ctx.temperature,
+      signal: ctx.signal,
+      hint: step.hint,
+    },
+    step.schema,
+    ctx.maxTries - 1,
+  );
   if (result.value === null) {
-    throw new StepFailure(step.stage, `no valid ${step.stage.replace(/_/g, ' ')} output after ${result.attempts} tries`, result.issues);
+    throw new StepFailure(
+      step.stage,
+      `no valid ${step.stage.replace(/_/g, ' ')} output after ${result.attempts} tries`,
+      result.issues,
+    );
   }
   return result.value;
 }

@@ -1,5 +1,10 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { BenchmarkRecordSchema, METADATA_TYPE, RECORD_TYPE, type BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
+import {
+  BenchmarkRecordSchema,
+  METADATA_TYPE,
+  RECORD_TYPE,
+  type BenchmarkRecord,
+} from '../../shared/schemas/benchmark.ts';
 
 /**
  * The output file `personalized_<task>.jsonl` in the reference format (§1.1–§1.3): a metadata line, then one
@@ -20,26 +25,30 @@ export function readOutput(file: string): ExistingOutput {
   if (!existsSync(file)) return { records: [] };
   const records: BenchmarkRecord[] = [];
   const seen = new Set<string>();
-  readFileSync(file, 'utf8').split('\n').forEach((text, i) => {
-    if (text.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // A line cut short by a crash while it was being appended: that pair is simply done again.
-      return;
-    }
-    const type = (value as { type?: unknown }).type;
-    if (type === METADATA_TYPE) return;
-    const parsed = BenchmarkRecordSchema.safeParse(value);
-    if (type !== RECORD_TYPE || !parsed.success) {
-      throw new OutputFileError(`${file}:${i + 1}: not a benchmark record written by generate; use a new --out directory`);
-    }
-    const record = value as BenchmarkRecord;
-    if (seen.has(record.problem_id)) return;
-    seen.add(record.problem_id);
-    records.push(record);
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      if (text.trim() === '') return;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        // A line cut short by a crash while it was being appended: that pair is simply done again.
+        return;
+      }
+      const type = (value as { type?: unknown }).type;
+      if (type === METADATA_TYPE) return;
+      const parsed = BenchmarkRecordSchema.safeParse(value);
+      if (type !== RECORD_TYPE || !parsed.success) {
+        throw new OutputFileError(
+          `${file}:${i + 1}: not a benchmark record written by generate; use a new --out directory`,
+        );
+      }
+      const record = value as BenchmarkRecord;
+      if (seen.has(record.problem_id)) return;
+      seen.add(record.problem_id);
+      records.push(record);
+    });
   return { records };
 }
 

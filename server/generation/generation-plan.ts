@@ -22,10 +22,17 @@ export function problemIdOf(index: number, personaId: string): string {
 }
 
 /** For each sampled problem, `perProblem` personas drawn without replacement with its own seeded generator. */
-export function drawPlan(problems: { line: number }[], personaIds: string[], perProblem: number, seed: number): PlannedProblem[] {
+export function drawPlan(
+  problems: { line: number }[],
+  personaIds: string[],
+  perProblem: number,
+  seed: number,
+): PlannedProblem[] {
   const ids = [...personaIds].sort();
   return problems.map((p, index) => ({
-    index, line: p.line, personaIds: sampleWithoutReplacement(ids, perProblem, rngFor(seed, `personas:${index}`)),
+    index,
+    line: p.line,
+    personaIds: sampleWithoutReplacement(ids, perProblem, rngFor(seed, `personas:${index}`)),
   }));
 }
 
@@ -34,19 +41,33 @@ export function pairsOf(plan: PlannedProblem[], batchSize: number): Pair[] {
   for (const problem of plan) {
     for (const personaId of problem.personaIds) {
       const order = pairs.length;
-      pairs.push({ problemId: problemIdOf(problem.index, personaId), problemIndex: problem.index, personaId, order, batch: Math.floor(order / batchSize) });
+      pairs.push({
+        problemId: problemIdOf(problem.index, personaId),
+        problemIndex: problem.index,
+        personaId,
+        order,
+        batch: Math.floor(order / batchSize),
+      });
     }
   }
   return pairs;
 }
 
 export function generalAsDimensions(general: Record<string, GeneralDimension>): Dimension[] {
-  return Object.entries(general).map(([name, g]) => ({ name, description: g.description ?? '', value_range: g.value_range ?? '', type: 'general' }));
+  return Object.entries(general).map(([name, g]) => ({
+    name,
+    description: g.description ?? '',
+    value_range: g.value_range ?? '',
+    type: 'general',
+  }));
 }
 
 function recordDimensions(record: BenchmarkRecord): Dimension[] {
   return Object.entries(record.persona_preferences).map(([name, p]) => ({
-    name, description: p.description ?? '', value_range: p.value_range ?? '', type: p.type,
+    name,
+    description: p.description ?? '',
+    value_range: p.value_range ?? '',
+    type: p.type,
   }));
 }
 

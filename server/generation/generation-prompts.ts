@@ -18,17 +18,31 @@ export const GENERATION_PROMPT_FILES = {
 export type GenerationPromptName = keyof typeof GENERATION_PROMPT_FILES;
 
 const FILES = Object.fromEntries(
-  (Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [name, readPromptFile(PROMPTS_DIR, GENERATION_PROMPT_FILES[name])]),
+  (Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [
+    name,
+    readPromptFile(PROMPTS_DIR, GENERATION_PROMPT_FILES[name]),
+  ]),
 ) as Record<GenerationPromptName, { text: string; sha256: string }>;
-const TEXTS = Object.fromEntries(Object.entries(FILES).map(([name, f]) => [name, f.text])) as Record<GenerationPromptName, string>;
+const TEXTS = Object.fromEntries(Object.entries(FILES).map(([name, f]) => [name, f.text])) as Record<
+  GenerationPromptName,
+  string
+>;
 
 /** SHA-256 of each prompt file's text, keyed by file name, recorded in the metadata line of a generated file. */
 export function generationPromptHashes(): Record<string, string> {
-  return Object.fromEntries((Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [GENERATION_PROMPT_FILES[name], FILES[name].sha256]));
+  return Object.fromEntries(
+    (Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [
+      GENERATION_PROMPT_FILES[name],
+      FILES[name].sha256,
+    ]),
+  );
 }
 
 /** Fills `{name}` placeholders (the engine's rules: `{{`/`}}` literal, a missing value throws). */
-export function renderGenerationPrompt(name: GenerationPromptName, values: Readonly<Record<string, string | number>> = {}): string {
+export function renderGenerationPrompt(
+  name: GenerationPromptName,
+  values: Readonly<Record<string, string | number>> = {},
+): string {
   return fillPlaceholders(TEXTS[name], GENERATION_PROMPT_FILES[name], values);
 }
 

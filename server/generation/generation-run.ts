@@ -6,7 +6,13 @@ import type { GenerationContext } from './generation-call.ts';
 import { GenerationSetupError, StepFailure } from './generation-errors.ts';
 import { runPairs } from './generation-batches.ts';
 import { drawPlan } from './generation-plan.ts';
-import { changedSettings, GenerationStateError, readState, writeState, type GenerationState } from './generation-state.ts';
+import {
+  changedSettings,
+  GenerationStateError,
+  readState,
+  writeState,
+  type GenerationState,
+} from './generation-state.ts';
 import { generateGeneralDimensions } from './general-dimensions.ts';
 import { loadSource, type LoadedSource } from './load-source.ts';
 import { filesFor, generationSettings, readLibraryFile } from './run-files.ts';
@@ -68,17 +74,27 @@ export async function runGeneration(o: GenerationRunOptions): Promise<Generation
 
   let state = readState(files.state);
   if (state === null && existsSync(files.out)) {
-    throw new GenerationStateError(`${files.out} exists but ${files.state} does not; it was not made by this command or its state was lost. Use another --out directory`);
+    throw new GenerationStateError(
+      `${files.out} exists but ${files.state} does not; it was not made by this command or its state was lost. Use another --out directory`,
+    );
   }
   if (state !== null) {
     const changed = changedSettings(state.settings, settings);
     if (changed.length > 0) {
-      throw new GenerationStateError(`${files.out} was started with different settings (${changed.join(', ')}); rerun with the same config and flags, or use another --out directory`);
+      throw new GenerationStateError(
+        `${files.out} was started with different settings (${changed.join(', ')}); rerun with the same config and flags, or use another --out directory`,
+      );
     }
   }
   const fresh: GenerationState = state ?? {
-    version: 1, settings, personasGenerated: [], plan: null, totalPersonasInLibrary: null, generalDimensions: null,
-    baseLibrary: o.libraryFile ? readLibraryFile(o.libraryFile).map((d) => ({ ...d })) : [], models: [],
+    version: 1,
+    settings,
+    personasGenerated: [],
+    plan: null,
+    totalPersonasInLibrary: null,
+    generalDimensions: null,
+    baseLibrary: o.libraryFile ? readLibraryFile(o.libraryFile).map((d) => ({ ...d })) : [],
+    models: [],
   };
   state = fresh;
   if (!state.models.includes(o.provider.config.name)) state.models.push(o.provider.config.name);
@@ -86,15 +102,36 @@ export async function runGeneration(o: GenerationRunOptions): Promise<Generation
 
   const sampled = sampleWithoutReplacement(source.problems, config.sampleSize, rngFor(config.seed, 'sample'));
   o.onSource?.(source, sampled.length, files.skipped);
-  if (source.problems.length === 0) throw new GenerationSetupError(`${o.sourceFile}: no usable rows (${source.skipped.length} skipped); nothing to generate`);
+  if (source.problems.length === 0)
+    throw new GenerationSetupError(
+      `${o.sourceFile}: no usable rows (${source.skipped.length} skipped); nothing to generate`,
+    );
   const summary: GenerationSummary = {
-    total: 0, done: 0, failed: 0, skipped: 0, running: 0, elapsedMs: 0, outFile: files.out, failuresFile: files.failures,
-    stateFile: files.state, skippedRowsFile: files.skipped, source, sampled: sampled.length, personasGenerated: 0, stopped: null, stopMessage: null,
+    total: 0,
+    done: 0,
+    failed: 0,
+    skipped: 0,
+    running: 0,
+    elapsedMs: 0,
+    outFile: files.out,
+    failuresFile: files.failures,
+    stateFile: files.state,
+    skippedRowsFile: files.skipped,
+    source,
+    sampled: sampled.length,
+    personasGenerated: 0,
+    stopped: null,
+    stopMessage: null,
   };
   const controller = new AbortController();
   const onAbort = (): void => controller.abort();
   o.signal.addEventListener('abort', onAbort, { once: true });
-  const ctx: GenerationContext = { provider: o.provider, maxTries: config.maxTries, temperature: config.temperature, signal: controller.signal };
+  const ctx: GenerationContext = {
+    provider: o.provider,
+    maxTries: config.maxTries,
+    temperature: config.temperature,
+    signal: controller.signal,
+  };
   const stop = (reason: StopReason, message: string): void => {
     if (summary.stopped === null) {
       summary.stopped = reason;
@@ -110,11 +147,17 @@ export async function runGeneration(o: GenerationRunOptions): Promise<Generation
       return;
     }
     if (controller.signal.aborted) return;
-    const failure = error instanceof StepFailure
-      ? { stage: error.stage, reason: error.message, issues: error.issues }
-      : error instanceof ModelCallError ? { stage: 'model_call', reason: `${error.code}: ${error.message}`, issues: [] } : null;
+    const failure =
+      error instanceof StepFailure
+        ? { stage: error.stage, reason: error.message, issues: error.issues }
+        : error instanceof ModelCallError
+          ? { stage: 'model_call', reason: `${error.code}: ${error.message}`, issues: [] }
+          : null;
     if (failure === null) throw error;
-    appendFileSync(files.failures, `${JSON.stringify({ ...record, ...failure, model: o.provider.config.name, at: new Date().toISOString() })}\n`);
+    appendFileSync(
+      files.failures,
+      `${JSON.stringify({ ...record, ...failure, model: o.provider.config.name, at: new Date().toISOString() })}\n`,
+    );
   };
 
   try {
@@ -122,7 +165,12 @@ export async function runGeneration(o: GenerationRunOptions): Promise<Generation
     const library = await readLibraryOrEmpty(o.personasDir);
     const target = config.personas.generate;
     let failedPersonas = 0;
-    while (state.plan === null && state.personasGenerated.length < target && failedPersonas < target - state.personasGenerated.length && !controller.signal.aborted) {
+    while (
+      state.plan === null &&
+      state.personasGenerated.length < target &&
+      failedPersonas < target - state.personasGenerated.length &&
+      !controller.signal.aborted
+    ) {
       const k = state.personasGenerated.length;
       try {
         const persona = await generatePersona(ctx, library, rngFor(config.seed, `persona:${k}:${failedPersonas}`));
@@ -138,34 +186,62 @@ export async function runGeneration(o: GenerationRunOptions): Promise<Generation
       }
     }
     if (state.plan === null && state.personasGenerated.length < target && summary.stopped === null) {
-      stop('personas_incomplete', `${state.personasGenerated.length} of ${target} personas generated (failures in ${files.failures}); rerun to try again`);
+      stop(
+        'personas_incomplete',
+        `${state.personasGenerated.length} of ${target} personas generated (failures in ${files.failures}); rerun to try again`,
+      );
     }
 
     if (summary.stopped === null && state.plan === null) {
       if (library.length < config.personasPerProblem) {
-        throw new GenerationSetupError(`${o.personasDir} has ${library.length} personas but personasPerProblem is ${config.personasPerProblem}; lower it or generate personas (personas.generate)`);
+        throw new GenerationSetupError(
+          `${o.personasDir} has ${library.length} personas but personasPerProblem is ${config.personasPerProblem}; lower it or generate personas (personas.generate)`,
+        );
       }
-      state.plan = drawPlan(sampled, library.map((p) => p.id), config.personasPerProblem, config.seed);
+      state.plan = drawPlan(
+        sampled,
+        library.map((p) => p.id),
+        config.personasPerProblem,
+        config.seed,
+      );
       state.totalPersonasInLibrary = library.length;
       writeState(files.state, state);
     }
     if (summary.stopped === null && state.generalDimensions === null) {
       try {
         state.generalDimensions = await generateGeneralDimensions(ctx, {
-          dataset: config.dataset ?? `local/${config.task}`, count: config.preferences.generalDimensions,
-          problems: sampled.map((s) => s.problem), rng: rngFor(config.seed, 'general'),
+          dataset: config.dataset ?? `local/${config.task}`,
+          count: config.preferences.generalDimensions,
+          problems: sampled.map((s) => s.problem),
+          rng: rngFor(config.seed, 'general'),
         });
         writeState(files.state, state);
       } catch (error) {
         classify(error, { stage_of: 'dataset' });
-        stop('general_dimensions_failed', `the general dimensions could not be generated (see ${files.failures}); rerun to try again`);
+        stop(
+          'general_dimensions_failed',
+          `the general dimensions could not be generated (see ${files.failures}); rerun to try again`,
+        );
       }
     }
 
     const plan = state.plan;
     const general = state.generalDimensions;
     if (plan !== null && general !== null && summary.stopped === null) {
-      await runPairs(o, { state, plan, general, sampled, library, files, ctx, summary, started, classify, stop, controller });
+      await runPairs(o, {
+        state,
+        plan,
+        general,
+        sampled,
+        library,
+        files,
+        ctx,
+        summary,
+        started,
+        classify,
+        stop,
+        controller,
+      });
     }
   } finally {
     o.signal.removeEventListener('abort', onAbort);

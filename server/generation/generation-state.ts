@@ -8,7 +8,12 @@ import { GeneralDimensionSchema } from '../../shared/schemas/preference.ts';
  * dimension library, each persona's earlier preferences) is rebuilt from it, so state and output cannot disagree.
  */
 
-const DimensionEntrySchema = z.looseObject({ name: z.string(), description: z.string(), value_range: z.string(), type: z.string() });
+const DimensionEntrySchema = z.looseObject({
+  name: z.string(),
+  description: z.string(),
+  value_range: z.string(),
+  type: z.string(),
+});
 
 export const PlannedProblemSchema = z.strictObject({
   /** Index in the sampled list: the `i` of `problem_{i}_{persona_id}`. */
@@ -46,10 +51,15 @@ export function readState(file: string): GenerationState | null {
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new GenerationStateError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); delete it and the output to start over`);
+    throw new GenerationStateError(
+      `${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); delete it and the output to start over`,
+    );
   }
   const parsed = GenerationStateSchema.safeParse(value);
-  if (!parsed.success) throw new GenerationStateError(`${file}: not a generation state file (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+  if (!parsed.success)
+    throw new GenerationStateError(
+      `${file}: not a generation state file (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+    );
   return parsed.data;
 }
 

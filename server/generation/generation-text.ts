@@ -68,9 +68,15 @@ export function personaProfileText(persona: Persona): string {
     'LEARNING PROFILE:',
     `Knowledge level: ${text(field(e, 'knowledge_level'))}`,
     `Common errors: ${text(field(e, 'common_errors'))}`,
-    ...['learning_style', 'attention_span', 'memory_strengths', 'problem_solving', 'collaboration'].map((k) => `${k.replace(/_/g, ' ')}: ${text(field(cog, k))}`),
-    ...['confidence', 'anxiety_triggers', 'motivation', 'challenge_attitude'].map((k) => `${k.replace(/_/g, ' ')}: ${text(field(aff, k))}`),
-    ...['self_awareness', 'self_regulation', 'reflection', 'self_assessment'].map((k) => `${k.replace(/_/g, ' ')}: ${text(field(meta, k))}`),
+    ...['learning_style', 'attention_span', 'memory_strengths', 'problem_solving', 'collaboration'].map(
+      (k) => `${k.replace(/_/g, ' ')}: ${text(field(cog, k))}`,
+    ),
+    ...['confidence', 'anxiety_triggers', 'motivation', 'challenge_attitude'].map(
+      (k) => `${k.replace(/_/g, ' ')}: ${text(field(aff, k))}`,
+    ),
+    ...['self_awareness', 'self_regulation', 'reflection', 'self_assessment'].map(
+      (k) => `${k.replace(/_/g, ' ')}: ${text(field(meta, k))}`,
+    ),
     '',
     'PERSONALITY (Big Five):',
     ...big5(persona),

@@ -31,7 +31,9 @@ export function loadGenerationConfig(file: string, overrides: ConfigOverrides = 
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new GenerationConfigError(`${file}: ${code === 'ENOENT' ? 'no such file' : `not valid JSON (${error instanceof Error ? error.message : String(error)})`}`);
+    throw new GenerationConfigError(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : `not valid JSON (${error instanceof Error ? error.message : String(error)})`}`,
+    );
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const v = value as Record<string, unknown>;
@@ -41,17 +43,22 @@ export function loadGenerationConfig(file: string, overrides: ConfigOverrides = 
   }
   const parsed = GenerationConfigSchema.safeParse(value);
   if (!parsed.success) {
-    throw new GenerationConfigError(`${file}: invalid generation config:\n  ${parsed.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('\n  ')}`);
+    throw new GenerationConfigError(
+      `${file}: invalid generation config:\n  ${parsed.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('\n  ')}`,
+    );
   }
   const config = parsed.data;
   const unknown = unknownMappedFields(config.source);
   if (unknown.length > 0) {
-    throw new GenerationConfigError(`${file}: $.source.fields: ${unknown.map((u) => `"${u}"`).join(', ')} is not a field of the ${config.source.shape} shape (docs/generating-benchmarks.md lists them)`);
+    throw new GenerationConfigError(
+      `${file}: $.source.fields: ${unknown.map((u) => `"${u}"`).join(', ')} is not a field of the ${config.source.shape} shape (docs/generating-benchmarks.md lists them)`,
+    );
   }
   const base = dirname(resolve(file));
   const at = (path: string): string => (isAbsolute(path) ? path : resolve(base, path));
   return {
-    config, file,
+    config,
+    file,
     sourceFile: at(config.source.file),
     personasDir: config.personas.dir ? at(config.personas.dir) : null,
     libraryFile: config.preferences.libraryFile ? at(config.preferences.libraryFile) : null,

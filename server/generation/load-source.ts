@@ -35,7 +35,9 @@ export function formatOf(file: string, declared: SourceConfig['format']): 'jsonl
   if (declared) return declared;
   if (/\.csv$/i.test(file)) return 'csv';
   if (/\.jsonl?$/i.test(file)) return 'jsonl';
-  throw new SourceFileError(`${file}: cannot tell the format from the extension; set source.format to "jsonl" or "csv"`);
+  throw new SourceFileError(
+    `${file}: cannot tell the format from the extension; set source.format to "jsonl" or "csv"`,
+  );
 }
 
 interface RawRow {
@@ -45,22 +47,28 @@ interface RawRow {
 
 function jsonlRows(text: string, skipped: SkippedRow[]): RawRow[] {
   const rows: RawRow[] = [];
-  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      skipped.push({ line: i + 1, reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` });
-      return;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      skipped.push({ line: i + 1, reason: 'not a JSON object' });
-      return;
-    }
-    rows.push({ line: i + 1, row: value as Record<string, unknown> });
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .forEach((raw, i) => {
+      const line = raw.replace(/\r$/, '');
+      if (line.trim() === '') return;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (error) {
+        skipped.push({
+          line: i + 1,
+          reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+        });
+        return;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        skipped.push({ line: i + 1, reason: 'not a JSON object' });
+        return;
+      }
+      rows.push({ line: i + 1, row: value as Record<string, unknown> });
+    });
   return rows;
 }
 
@@ -71,11 +79,15 @@ function csvRows(file: string, text: string, skipped: SkippedRow[]): RawRow[] {
   if (!header) throw new SourceFileError(`${file}: the CSV file has no header row`);
   const columns = header.fields.map((c) => c.trim());
   const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
-  if (duplicate !== undefined) throw new SourceFileError(`${file}:${header.line}: the header names column "${duplicate}" twice`);
+  if (duplicate !== undefined)
+    throw new SourceFileError(`${file}:${header.line}: the header names column "${duplicate}" twice`);
   const rows: RawRow[] = [];
   for (const record of body) {
     if (record.fields.length !== columns.length) {
-      skipped.push({ line: record.line, reason: `has ${record.fields.length} fields, the header has ${columns.length}` });
+      skipped.push({
+        line: record.line,
+        reason: `has ${record.fields.length} fields, the header has ${columns.length}`,
+      });
       continue;
     }
     rows.push({ line: record.line, row: Object.fromEntries(columns.map((c, i) => [c, record.fields[i] ?? ''])) });
@@ -90,7 +102,9 @@ export async function loadSource(file: string, source: SourceConfig): Promise<Lo
     bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SourceFileError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read the source file (${code ?? 'error'})`}`);
+    throw new SourceFileError(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read the source file (${code ?? 'error'})`}`,
+    );
   }
   const format = formatOf(file, source.format);
   let text: string;
@@ -109,7 +123,11 @@ export async function loadSource(file: string, source: SourceConfig): Promise<Lo
   }
   skipped.sort((a, b) => a.line - b.line);
   return {
-    file, format, sha256: createHash('sha256').update(bytes).digest('hex'),
-    rows: problems.length + skipped.length, problems, skipped,
+    file,
+    format,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    rows: problems.length + skipped.length,
+    problems,
+    skipped,
   };
 }

@@ -2,7 +2,12 @@
  * Runs `fn` over `items` with at most `limit` at once and returns the results in item order (whatever order they
  * finish in). Once `signal` fires no new item starts; items not started get `undefined`.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, signal: AbortSignal, fn: (item: T, index: number) => Promise<R>): Promise<(R | undefined)[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<(R | undefined)[]> {
   const results: (R | undefined)[] = new Array<R | undefined>(items.length).fill(undefined);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -10,7 +10,16 @@ import { StepFailure } from './generation-errors.ts';
 import { diversityGuidance, planDiversity, recentLines } from './persona-diversity.ts';
 
 /** The reference's persona key order, so generated files read like the hand-written ones. */
-const KEY_ORDER = ['id', 'name', 'minimal_necessary_description', 'demographics', 'educational_profile', 'personality_big5', 'backstory', 'domain_expertise'];
+const KEY_ORDER = [
+  'id',
+  'name',
+  'minimal_necessary_description',
+  'demographics',
+  'educational_profile',
+  'personality_big5',
+  'backstory',
+  'domain_expertise',
+];
 
 function ordered(persona: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -28,12 +37,19 @@ function ordered(persona: Record<string, unknown>): Record<string, unknown> {
 export function personaReplySchema(library: LibraryPersona[]) {
   const names = new Set(library.map((p) => p.name.trim().toLowerCase()));
   const ids = new Set(library.map((p) => p.id));
-  return z.looseObject({ name: z.string().trim().min(1), minimal_necessary_description: z.string().trim().min(1) })
+  return z
+    .looseObject({ name: z.string().trim().min(1), minimal_necessary_description: z.string().trim().min(1) })
     .transform((p) => ordered({ ...p, id: personaIdFor(p.name, p.minimal_necessary_description) }))
     .pipe(LibraryPersonaSchema)
     .superRefine((p, ctx) => {
-      if (names.has(p.name.trim().toLowerCase())) ctx.addIssue({ code: 'custom', path: ['name'], message: `"${p.name}" is already in the library; invent a different person` });
-      else if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['name'], message: `the id "${p.id}" is already taken` });
+      if (names.has(p.name.trim().toLowerCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['name'],
+          message: `"${p.name}" is already in the library; invent a different person`,
+        });
+      else if (ids.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['name'], message: `the id "${p.id}" is already taken` });
     });
 }
 
@@ -48,12 +64,18 @@ const CoherenceSchema = z.looseObject({
  * not fall back to a placeholder "Fallback User" persona: nothing invented by default enters the library, and the
  * failure is reported.
  */
-export async function generatePersona(ctx: GenerationContext, library: LibraryPersona[], rng: Rng): Promise<LibraryPersona> {
+export async function generatePersona(
+  ctx: GenerationContext,
+  library: LibraryPersona[],
+  rng: Rng,
+): Promise<LibraryPersona> {
   const rejected: string[] = [];
   for (let attempt = 1; attempt <= ctx.maxTries; attempt++) {
     const plan = planDiversity(library, rng);
-    const persona = await generateJson(ctx, {
-      stage: 'persona', purpose: 'persona_generation', prompt: 'personaGeneration',
+    const persona = (await generateJson(ctx, {
+      stage: 'persona',
+      purpose: 'persona_generation',
+      prompt: 'personaGeneration',
       values: {
         diversity_guidance: diversityGuidance(plan),
         recent_personas: recentLines(library),
@@ -61,16 +83,27 @@ export async function generatePersona(ctx: GenerationContext, library: LibraryPe
         avoid_locations: plan.avoidLocations.join('; ') || '(none)',
       },
       schema: personaReplySchema(library),
-      hint: { attempt, libraryCount: library.length, occupation: plan.occupation, ageBracket: plan.ageBracket, avoidNames: plan.avoidNames, avoidLocations: plan.avoidLocations },
-    }) as LibraryPersona;
+      hint: {
+        attempt,
+        libraryCount: library.length,
+        occupation: plan.occupation,
+        ageBracket: plan.ageBracket,
+        avoidNames: plan.avoidNames,
+        avoidLocations: plan.avoidLocations,
+      },
+    })) as LibraryPersona;
     const verdict = await generateJson(ctx, {
-      stage: 'persona_coherence', purpose: 'persona_coherence_check', prompt: 'personaCoherence',
+      stage: 'persona_coherence',
+      purpose: 'persona_coherence_check',
+      prompt: 'personaCoherence',
       values: { persona_json: JSON.stringify(persona, null, 2) },
       schema: CoherenceSchema,
       hint: { persona },
     });
     if (verdict.coherent) return persona;
-    rejected.push(`attempt ${attempt}: ${persona.name} judged incoherent: ${verdict.issues.join('; ') || 'no reason given'}`);
+    rejected.push(
+      `attempt ${attempt}: ${persona.name} judged incoherent: ${verdict.issues.join('; ') || 'no reason given'}`,
+    );
   }
   throw new StepFailure('persona_coherence', `no coherent persona after ${ctx.maxTries} tries`, rejected);
 }

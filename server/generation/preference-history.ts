@@ -18,7 +18,12 @@ export class PreferenceHistory {
   add(personaId: string, preferences: Record<string, Preference>): void {
     const list = this.#byPersona.get(personaId) ?? [];
     for (const [dimension, p] of Object.entries(preferences)) {
-      list.push({ dimension, value: p.value, local_importance: p.local_importance, problem_context: p.problem_context ?? 'problem' });
+      list.push({
+        dimension,
+        value: p.value,
+        local_importance: p.local_importance,
+        problem_context: p.problem_context ?? 'problem',
+      });
     }
     this.#byPersona.set(personaId, list);
   }
@@ -30,5 +35,7 @@ export class PreferenceHistory {
 
 export function earlierText(earlier: EarlierPreference[]): string {
   if (earlier.length === 0) return '(none yet: this is the first problem for this person)';
-  return earlier.map((e) => `- ${e.dimension}: ${String(e.value)} (importance ${e.local_importance}, on a ${e.problem_context})`).join('\n');
+  return earlier
+    .map((e) => `- ${e.dimension}: ${String(e.value)} (importance ${e.local_importance}, on a ${e.problem_context})`)
+    .join('\n');
 }

@@ -40,10 +40,24 @@ export async function assembleRecord(ctx: GenerationContext, input: AssemblyInpu
   const persona = asRecordPersona(input.persona);
   const dimensions = recordDimensions(input.dimensions, input.general, prefs.includeGeneralDimensions);
   const all = await instantiatePreferences(ctx, {
-    persona, problem: input.problem, problemContext: input.problemContext, dimensions, earlier: input.earlier,
+    persona,
+    problem: input.problem,
+    problemContext: input.problemContext,
+    dimensions,
+    earlier: input.earlier,
   });
-  const preferences = keepPreferences(all, prefs.keepPerRecord, prefs.keepStrategy, rngFor(input.config.seed, `keep:${input.pair.problemId}`));
-  const rubric = await buildRubric(ctx, { persona, problem: input.problem, problemContext: input.problemContext, preferences });
+  const preferences = keepPreferences(
+    all,
+    prefs.keepPerRecord,
+    prefs.keepStrategy,
+    rngFor(input.config.seed, `keep:${input.pair.problemId}`),
+  );
+  const rubric = await buildRubric(ctx, {
+    persona,
+    problem: input.problem,
+    problemContext: input.problemContext,
+    preferences,
+  });
   return {
     type: 'personalized_problem',
     problem_id: input.pair.problemId,

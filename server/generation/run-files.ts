@@ -16,10 +16,19 @@ import { generationPromptHashes } from './generation-prompts.ts';
  */
 export function generationSettings(config: GenerationConfig, sourceSha256: string): Record<string, unknown> {
   return {
-    task: config.task, dataset: config.dataset ?? `local/${config.task}`, shape: config.source.shape, fields: config.source.fields,
-    keepFields: config.source.keepFields, sourceSha256, sampleSize: config.sampleSize, seed: config.seed,
-    personasPerProblem: config.personasPerProblem, generatePersonas: config.personas.generate, preferences: { ...config.preferences, libraryFile: undefined },
-    batchSize: config.batchSize, temperature: config.temperature,
+    task: config.task,
+    dataset: config.dataset ?? `local/${config.task}`,
+    shape: config.source.shape,
+    fields: config.source.fields,
+    keepFields: config.source.keepFields,
+    sourceSha256,
+    sampleSize: config.sampleSize,
+    seed: config.seed,
+    personasPerProblem: config.personasPerProblem,
+    generatePersonas: config.personas.generate,
+    preferences: { ...config.preferences, libraryFile: undefined },
+    batchSize: config.batchSize,
+    temperature: config.temperature,
   };
 }
 
@@ -27,7 +36,12 @@ export function generationSettings(config: GenerationConfig, sourceSha256: strin
  * The metadata line (§1.2) plus our provenance under `generator`. Nothing in it depends on the clock or the machine,
  * so the same run gives the same bytes.
  */
-export function generationMetadata(config: GenerationConfig, state: GenerationState, sampleSize: number, general: Record<string, GeneralDimension>): Record<string, unknown> {
+export function generationMetadata(
+  config: GenerationConfig,
+  state: GenerationState,
+  sampleSize: number,
+  general: Record<string, GeneralDimension>,
+): Record<string, unknown> {
   return {
     type: 'metadata',
     dataset: config.dataset ?? `local/${config.task}`,
@@ -64,12 +78,20 @@ export function readLibraryFile(file: string): Dimension[] {
   if (!existsSync(file)) return [];
   const value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Partial<Dimension>>;
   return Object.entries(value).map(([name, d]) => ({
-    name, description: String(d.description ?? ''), value_range: String(d.value_range ?? ''), type: String(d.type ?? 'personal'),
+    name,
+    description: String(d.description ?? ''),
+    value_range: String(d.value_range ?? ''),
+    type: String(d.type ?? 'personal'),
   }));
 }
 
 /** Merges the file's current content, this run's starting library, general dimensions and every record's dimensions. */
-export function writeLibraryFile(file: string, base: Dimension[], general: Dimension[], records: BenchmarkRecord[]): void {
+export function writeLibraryFile(
+  file: string,
+  base: Dimension[],
+  general: Dimension[],
+  records: BenchmarkRecord[],
+): void {
   const library = new DimensionLibrary([...readLibraryFile(file), ...base, ...general]);
   for (const record of records) {
     for (const [name, p] of Object.entries(record.persona_preferences)) {
@@ -91,5 +113,10 @@ export interface RunFiles {
 
 export function filesFor(outDir: string, task: string): RunFiles {
   const base = join(outDir, `personalized_${task}`);
-  return { out: `${base}.jsonl`, failures: `${base}_failures.jsonl`, state: `${base}_state.json`, skipped: `${base}_skipped_rows.jsonl` };
+  return {
+    out: `${base}.jsonl`,
+    failures: `${base}_failures.jsonl`,
+    state: `${base}_state.json`,
+    skipped: `${base}_skipped_rows.jsonl`,
+  };
 }

@@ -38,7 +38,15 @@ export const SHAPE_FIELDS: Record<SourceTask, FieldSpec[]> = {
   aime: [req('Question'), req('Answer')],
   logiqa: [req('context'), req('query'), req('options', 'list'), req('correct_option', 'index')],
   mascqa: [req('question'), req('correct_answer')],
-  scienceqa: [req('question'), req('choices', 'list'), req('answer', 'index'), opt('hint'), opt('lecture'), opt('solution'), opt('image')],
+  scienceqa: [
+    req('question'),
+    req('choices', 'list'),
+    req('answer', 'index'),
+    opt('hint'),
+    opt('lecture'),
+    opt('solution'),
+    opt('image'),
+  ],
   mmlu: [req('question'), opt('subject'), req('choices', 'list'), req('answer', 'index')],
   simpleqa: [req('problem'), req('answer')],
   medqa: [req('question'), opt('answer'), req('options', 'letter-dict'), req('answer_idx', 'letter')],
@@ -94,7 +102,8 @@ function coerce(kind: FieldKind, raw: unknown): Coerced {
       if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return { ok: true, value };
       if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return { ok: true, value: Number(value) };
       // Spreadsheets usually hold the answer as a letter; the shape stores the index the dataset would have.
-      if (typeof value === 'string' && /^\s*[A-Za-z]\s*$/.test(value)) return { ok: true, value: value.trim().toUpperCase().charCodeAt(0) - 65 };
+      if (typeof value === 'string' && /^\s*[A-Za-z]\s*$/.test(value))
+        return { ok: true, value: value.trim().toUpperCase().charCodeAt(0) - 65 };
       return { ok: false, reason: `expected a 0-based option index or an option letter, got ${JSON.stringify(value)}` };
     }
     case 'list': {
@@ -102,18 +111,29 @@ function coerce(kind: FieldKind, raw: unknown): Coerced {
       return { ok: false, reason: 'expected at least two options (a JSON array, or a list of columns)' };
     }
     case 'letter-dict': {
-      if (Array.isArray(value) && value.length >= 2) return { ok: true, value: Object.fromEntries(value.map((v, i) => [letter(i), textOf(v)])) };
-      if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length >= 2) return { ok: true, value };
+      if (Array.isArray(value) && value.length >= 2)
+        return { ok: true, value: Object.fromEntries(value.map((v, i) => [letter(i), textOf(v)])) };
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length >= 2)
+        return { ok: true, value };
       return { ok: false, reason: 'expected at least two options keyed by letter' };
     }
     case 'label-text': {
-      if (Array.isArray(value) && value.length >= 2) return { ok: true, value: { label: value.map((_, i) => letter(i)), text: value.map(textOf) } };
+      if (Array.isArray(value) && value.length >= 2)
+        return { ok: true, value: { label: value.map((_, i) => letter(i)), text: value.map(textOf) } };
       const v = value as { label?: unknown; text?: unknown } | null;
-      if (v && Array.isArray(v.label) && Array.isArray(v.text) && v.label.length === v.text.length && v.label.length >= 2) return { ok: true, value };
+      if (
+        v &&
+        Array.isArray(v.label) &&
+        Array.isArray(v.text) &&
+        v.label.length === v.text.length &&
+        v.label.length >= 2
+      )
+        return { ok: true, value };
       return { ok: false, reason: 'expected {"label": [...], "text": [...]} or a list of option columns' };
     }
     case 'letter': {
-      if (typeof value === 'string' && /^\s*[A-Za-z]\s*$/.test(value)) return { ok: true, value: value.trim().toUpperCase() };
+      if (typeof value === 'string' && /^\s*[A-Za-z]\s*$/.test(value))
+        return { ok: true, value: value.trim().toUpperCase() };
       return { ok: false, reason: `expected an option letter, got ${JSON.stringify(value)}` };
     }
     case 'digit': {
@@ -126,7 +146,8 @@ function coerce(kind: FieldKind, raw: unknown): Coerced {
 
 /** The option labels a shape's answer letter or index must name. */
 function optionCount(shape: SourceTask, problem: Row): number {
-  if (shape === 'socialiqa') return ['answerA', 'answerB', 'answerC', 'answerD'].filter((k) => !isEmpty(problem[k])).length;
+  if (shape === 'socialiqa')
+    return ['answerA', 'answerB', 'answerC', 'answerD'].filter((k) => !isEmpty(problem[k])).length;
   const options = problem.options ?? problem.choices;
   if (Array.isArray(options)) return options.length;
   const labelled = options as { label?: unknown[] } | undefined;
@@ -143,11 +164,15 @@ function answerMatchesOptions(shape: SourceTask, problem: Row): string | null {
   }
   if (shape === 'medqa') {
     const options = problem.options as Row;
-    return String(problem.answer_idx) in options ? null : `answer_idx "${String(problem.answer_idx)}" is not one of the options ${Object.keys(options).join(', ')}`;
+    return String(problem.answer_idx) in options
+      ? null
+      : `answer_idx "${String(problem.answer_idx)}" is not one of the options ${Object.keys(options).join(', ')}`;
   }
   if (shape === 'commonsenseqa') {
     const labels = (problem.choices as { label: unknown[] }).label.map(String);
-    return labels.includes(String(problem.answerKey)) ? null : `answerKey "${String(problem.answerKey)}" is not one of the labels ${labels.join(', ')}`;
+    return labels.includes(String(problem.answerKey))
+      ? null
+      : `answerKey "${String(problem.answerKey)}" is not one of the labels ${labels.join(', ')}`;
   }
   if (shape === 'socialiqa') {
     const n = optionCount(shape, problem);
@@ -160,7 +185,10 @@ function answerMatchesOptions(shape: SourceTask, problem: Row): string | null {
  * Builds `original_problem` from one source row, or says why the row cannot be used (every missing required field
  * is named, with the column it was read from).
  */
-export function toOriginalProblem(row: Row, source: Pick<SourceConfig, 'shape' | 'fields' | 'keepFields'>): ShapeResult {
+export function toOriginalProblem(
+  row: Row,
+  source: Pick<SourceConfig, 'shape' | 'fields' | 'keepFields'>,
+): ShapeResult {
   const mapped = Object.keys(source.fields).length > 0;
   const problem: Row = mapped ? {} : { ...row };
   const missing: string[] = [];

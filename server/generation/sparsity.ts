@@ -16,8 +16,11 @@ export function keepPreferences(
   const entries = Object.entries(preferences);
   if (keep === null || entries.length <= keep) return preferences;
   const indexed = entries.map((entry, index) => ({ entry, index }));
-  const chosen = strategy === 'random'
-    ? sampleWithoutReplacement(indexed, keep, rng)
-    : [...indexed].sort((a, b) => b.entry[1].local_importance - a.entry[1].local_importance || a.index - b.index).slice(0, keep);
+  const chosen =
+    strategy === 'random'
+      ? sampleWithoutReplacement(indexed, keep, rng)
+      : [...indexed]
+          .sort((a, b) => b.entry[1].local_importance - a.entry[1].local_importance || a.index - b.index)
+          .slice(0, keep);
   return Object.fromEntries(chosen.sort((a, b) => a.index - b.index).map((c) => c.entry));
 }

@@ -9,7 +9,10 @@ import { parseOrReply } from './parse-request.ts';
 import { noStore, researcherOnly, StudyParams } from './research-routes.ts';
 
 const FileParams = StudyParams.extend({ file: AgreementFileSchema });
-const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8; header=present', jsonl: 'application/x-ndjson; charset=utf-8' } as const;
+const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8; header=present',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+} as const;
 
 async function* each(rows: readonly Row[]): AsyncGenerator<Row> {
   yield* rows;

@@ -22,15 +22,24 @@ export const DEFAULT_AUTH_RATE_LIMITS: AuthRateLimits = { loginPerMinute: 10, jo
 export interface AuthRoutesOptions {
   people: PeopleStorage;
   /** The consent text and role instructions a joining participant sees first (from the study's settings). */
-  participantIntro?: (studyId: string, role: 'actor' | 'rater') => Promise<{ consentText: string; instructions: string }>;
+  participantIntro?: (
+    studyId: string,
+    role: 'actor' | 'rater',
+  ) => Promise<{ consentText: string; instructions: string }>;
   studyGate: StudyGate;
   secureCookies: boolean;
   rateLimits: AuthRateLimits;
 }
 
 const STATUS: Record<AuthErrorCode, number> = {
-  invalid_credentials: 401, invalid_invite: 404, study_paused: 403, study_closed: 403, role_conflict: 409,
-  username_taken: 409, invalid_username: 400, weak_password: 400,
+  invalid_credentials: 401,
+  invalid_invite: 404,
+  study_paused: 403,
+  study_closed: 403,
+  role_conflict: 409,
+  username_taken: 409,
+  invalid_username: 400,
+  weak_password: 400,
 };
 
 const JoinParams = z.object({ code: InviteCodeSchema });
@@ -105,12 +114,24 @@ export function authRoutes(options: AuthRoutesOptions) {
         ...(body.SESSION_ID === undefined ? {} : { prolificSessionId: body.SESSION_ID }),
       };
       try {
-        const { participant, resumed } = await joinStudy(people, params.code, prolific, options.studyGate, request.identity);
+        const { participant, resumed } = await joinStudy(
+          people,
+          params.code,
+          prolific,
+          options.studyGate,
+          request.identity,
+        );
         const session = await issueSession(people, 'participant', participant.id);
         await revokePrevious(request, people);
         setSessionCookie(reply, session, secureCookies);
         const intro = await options.participantIntro?.(participant.studyId, participant.role);
-        const result: JoinResult = { participantId: participant.id, studyId: participant.studyId, role: participant.role, resumed, ...(intro ?? {}) };
+        const result: JoinResult = {
+          participantId: participant.id,
+          studyId: participant.studyId,
+          role: participant.role,
+          resumed,
+          ...(intro ?? {}),
+        };
         return result;
       } catch (error) {
         return sendAuthError(reply, error);

@@ -14,7 +14,8 @@ declare module 'fastify' {
  */
 export async function requireResearcher(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (!request.identity) return void reply.code(401).send({ error: 'unauthenticated', message: 'log in first' });
-  if (request.identity.kind !== 'researcher') return void reply.code(403).send({ error: 'forbidden', message: 'researchers only' });
+  if (request.identity.kind !== 'researcher')
+    return void reply.code(403).send({ error: 'forbidden', message: 'researchers only' });
 }
 
 export function requireParticipant(role?: ParticipantRole) {

@@ -21,7 +21,8 @@ export function inviteRoutes(storage: Storage) {
     app.get('/api/studies/:studyId/invites', async (request, reply) => {
       const params = parseOrReply(StudyParams, request.params, reply);
       if (!params) return reply;
-      if (!(await storage.getStudy(params.studyId))) return reply.code(404).send({ error: 'not_found', message: 'no such study' });
+      if (!(await storage.getStudy(params.studyId)))
+        return reply.code(404).send({ error: 'not_found', message: 'no such study' });
       const invites = await storage.people.listInvites(params.studyId);
       return { invites: invites.map((i) => ({ ...i, path: `/join/${i.code}` })) };
     });
@@ -30,7 +31,8 @@ export function inviteRoutes(storage: Storage) {
       const params = parseOrReply(StudyParams, request.params, reply);
       const body = parseOrReply(CreateBody, request.body, reply);
       if (!params || !body) return reply;
-      if (!(await storage.getStudy(params.studyId))) return reply.code(404).send({ error: 'not_found', message: 'no such study' });
+      if (!(await storage.getStudy(params.studyId)))
+        return reply.code(404).send({ error: 'not_found', message: 'no such study' });
       const invite = await storage.people.createInvite({ studyId: params.studyId, role: body.role });
       return reply.code(201).send({ invite: { ...invite, path: `/join/${invite.code}` } });
     });
@@ -39,7 +41,8 @@ export function inviteRoutes(storage: Storage) {
       const params = parseOrReply(InviteParams, request.params, reply);
       if (!params) return reply;
       const invite = await storage.people.findInvite(params.code);
-      if (!invite || invite.studyId !== params.studyId) return reply.code(404).send({ error: 'not_found', message: 'no such invitation in this study' });
+      if (!invite || invite.studyId !== params.studyId)
+        return reply.code(404).send({ error: 'not_found', message: 'no such invitation in this study' });
       await storage.people.revokeInvite(params.code);
       return { ok: true };
     });

@@ -19,14 +19,16 @@ export function liveHealthRoutes(storage: Storage, model: (name: string) => Mode
     app.get('/api/studies/:studyId/live-health', researcherOnly, async (request, reply) => {
       const params = parseOrReply(StudyParams, request.params, reply);
       if (!params) return reply;
-      if (!(await storage.getStudy(params.studyId))) return reply.code(404).send({ error: 'not_found', message: 'no such study' });
+      if (!(await storage.getStudy(params.studyId)))
+        return reply.code(404).send({ error: 'not_found', message: 'no such study' });
       const episodes = await storage.live.listLive({ studyId: params.studyId });
       const status: Record<string, number> = { running: 0, completed: 0, failed: 0, aborted: 0 };
       const reasons = new Map<string, { stage: string; reason: string; count: number }>();
       const names = new Set<string>();
       for (const { summary } of episodes) {
         status[summary.status] = (status[summary.status] ?? 0) + 1;
-        for (const name of [summary.assistantModel, summary.judgeModel, summary.simulatorModel]) if (name) names.add(name);
+        for (const name of [summary.assistantModel, summary.judgeModel, summary.simulatorModel])
+          if (name) names.add(name);
         if (summary.status !== 'failed' || !summary.failure) continue;
         const key = `${summary.failure.stage}\u0000${summary.failure.reason}`;
         const entry = reasons.get(key) ?? { stage: summary.failure.stage, reason: summary.failure.reason, count: 0 };
@@ -44,7 +46,10 @@ export function liveHealthRoutes(storage: Storage, model: (name: string) => Mode
         if (health) models.push({ name, ...health });
       }
       return {
-        episodes: { ...status, failures: [...reasons.values()].sort((a, b) => b.count - a.count).slice(0, MAX_REASONS) },
+        episodes: {
+          ...status,
+          failures: [...reasons.values()].sort((a, b) => b.count - a.count).slice(0, MAX_REASONS),
+        },
         models,
       };
     });

@@ -10,12 +10,14 @@ export function participantRoutes(storage: Storage) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/api/participant/study', { preHandler: requireParticipant() }, async (request, reply) => {
       const identity = request.identity;
-      if (identity?.kind !== 'participant') return reply.code(403).send({ error: 'forbidden', message: 'participants only' });
+      if (identity?.kind !== 'participant')
+        return reply.code(403).send({ error: 'forbidden', message: 'participants only' });
       const settings = await storage.work.getSettings(identity.studyId);
       return {
         role: identity.role,
         consentText: settings?.consentText ?? '',
-        instructions: identity.role === 'actor' ? (settings?.instructions.actor ?? '') : (settings?.instructions.rater ?? ''),
+        instructions:
+          identity.role === 'actor' ? (settings?.instructions.actor ?? '') : (settings?.instructions.rater ?? ''),
         status: settings?.status ?? 'open',
       };
     });

@@ -9,7 +9,10 @@ import { noStore, researcherOnly, StudyParams } from './research-routes.ts';
 
 const ExportParams = StudyParams.extend({ file: ExportFileSchema });
 
-const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8; header=present', jsonl: 'application/x-ndjson; charset=utf-8' } as const;
+const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8; header=present',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+} as const;
 
 /** `GET /api/studies/:studyId/export/<table>.<format>`: streamed as it is read from storage, never built in memory. */
 export function researchExportRoutes(storage: Storage) {

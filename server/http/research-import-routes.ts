@@ -21,16 +21,26 @@ export function researchImportRoutes(storage: Storage) {
       const query = parseOrReply(ImportQuerySchema, request.query, reply);
       if (!query) return reply;
       if (Number(request.headers['content-length']) > IMPORT_BODY_LIMIT) {
-        return reply.code(413).send({ error: 'too_large', message: `the file is larger than ${IMPORT_BODY_LIMIT / 1024 / 1024} MB` });
+        return reply
+          .code(413)
+          .send({ error: 'too_large', message: `the file is larger than ${IMPORT_BODY_LIMIT / 1024 / 1024} MB` });
       }
       if (request.body !== undefined && !(request.body instanceof Readable)) {
-        return reply.code(415).send({ error: 'unsupported_media_type', message: `send the file as ${FILE_TYPES.join(', ')}` });
+        return reply
+          .code(415)
+          .send({ error: 'unsupported_media_type', message: `send the file as ${FILE_TYPES.join(', ')}` });
       }
       try {
-        const result = await importUpload(storage, request.body ?? null, { study: query.study, skipImages: query.skipImages, filename: query.filename });
+        const result = await importUpload(storage, request.body ?? null, {
+          study: query.study,
+          skipImages: query.skipImages,
+          filename: query.filename,
+        });
         if (result.kind === 'invalid') {
           const { kind: _kind, ...report } = result;
-          return await reply.code(422).send({ error: 'invalid_file', message: `not imported: ${result.errorCount} error(s) found`, ...report });
+          return await reply
+            .code(422)
+            .send({ error: 'invalid_file', message: `not imported: ${result.errorCount} error(s) found`, ...report });
         }
         const { kind: _kind, ...imported } = result;
         return imported;

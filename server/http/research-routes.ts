@@ -11,8 +11,16 @@ import { requireResearcher } from './guards.ts';
 import { parseOrReply } from './parse-request.ts';
 
 const STATUS: Record<ResearchErrorCode, number> = {
-  not_found: 404, unknown_model: 400, model_unavailable: 400, no_records: 409, run_in_progress: 409, not_running: 409,
-  too_large: 413, upload_failed: 400, conflict: 409, unavailable: 503,
+  not_found: 404,
+  unknown_model: 400,
+  model_unavailable: 400,
+  no_records: 409,
+  run_in_progress: 409,
+  not_running: 409,
+  too_large: 413,
+  upload_failed: 400,
+  conflict: 409,
+  unavailable: 503,
 };
 
 /** A ResearchError as a response; anything else goes on to the app's error handler (500, no exception text). */
@@ -24,7 +32,10 @@ export function sendResearchError(reply: FastifyReply, error: unknown): FastifyR
 export const StudyParams = z.object({ studyId: z.string().min(1).max(100) });
 const RunParams = z.object({ runId: z.string().min(1).max(100) });
 const EpisodeParams = z.object({ episodeId: z.string().min(1).max(200) });
-const PageQuery = z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const PageQuery = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 const LiveQuery = z.object({ status: z.enum(['running', 'completed', 'failed', 'aborted']).optional() });
 
 /** Researchers only, checked before the body is read. */
@@ -41,7 +52,8 @@ export function noStore(app: FastifyInstance): void {
 export function researchRoutes(storage: Storage, runs: BatchRuns) {
   return async (app: FastifyInstance): Promise<void> => {
     noStore(app);
-    const noStudy = (reply: FastifyReply): FastifyReply => reply.code(404).send({ error: 'not_found', message: 'no such study' });
+    const noStudy = (reply: FastifyReply): FastifyReply =>
+      reply.code(404).send({ error: 'not_found', message: 'no such study' });
 
     app.post('/api/studies/:studyId/runs', researcherOnly, async (request, reply) => {
       const params = parseOrReply(StudyParams, request.params, reply);
@@ -97,7 +109,8 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
       const file = await runs.resultsFile(params.runId);
       if (!file) return reply.code(404).send({ error: 'not_found', message: 'no such run' });
       // A run that has not finished an episode yet has no file: its results so far are none.
-      if (!file.exists && file.status !== 'running') return reply.code(404).send({ error: 'not_found', message: "this run's results file is not on the server" });
+      if (!file.exists && file.status !== 'running')
+        return reply.code(404).send({ error: 'not_found', message: "this run's results file is not on the server" });
       return reply
         .type('application/x-ndjson; charset=utf-8')
         .header('content-disposition', `attachment; filename="run-${params.runId}-results.jsonl"`)
@@ -109,8 +122,19 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
       const query = parseOrReply(LiveQuery, request.query, reply);
       if (!params || !query) return reply;
       if (!(await storage.getStudy(params.studyId))) return noStudy(reply);
-      const live = await storage.live.listLive({ studyId: params.studyId, ...(query.status ? { status: query.status } : {}) });
-      return { episodes: live.map((e) => ({ ...e.summary, studyId: e.studyId, participantId: e.participantId, assignmentId: e.assignmentId, spec: e.spec })) };
+      const live = await storage.live.listLive({
+        studyId: params.studyId,
+        ...(query.status ? { status: query.status } : {}),
+      });
+      return {
+        episodes: live.map((e) => ({
+          ...e.summary,
+          studyId: e.studyId,
+          participantId: e.participantId,
+          assignmentId: e.assignmentId,
+          spec: e.spec,
+        })),
+      };
     });
 
     app.get('/api/episodes/:episodeId', researcherOnly, async (request, reply) => {
@@ -121,7 +145,14 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
       const live = await storage.live.get(params.episodeId);
       return {
         summary: episode.summary,
-        live: live ? { studyId: live.studyId, participantId: live.participantId, assignmentId: live.assignmentId, spec: live.spec } : null,
+        live: live
+          ? {
+              studyId: live.studyId,
+              participantId: live.participantId,
+              assignmentId: live.assignmentId,
+              spec: live.spec,
+            }
+          : null,
         twins: live ? await storage.live.twinsOf(params.episodeId) : [],
         events: episode.events,
       };

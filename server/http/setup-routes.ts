@@ -21,28 +21,40 @@ export function setupRoutes(options: { people: PeopleStorage; secureCookies: boo
       fromThisMachine: LOOPBACK.has(request.ip),
     }));
 
-    app.post('/api/auth/setup', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
-      const body = parseOrReply(LoginBodySchema, request.body, reply);
-      if (!body) return reply;
-      if (!LOOPBACK.has(request.ip)) {
-        return reply.code(403).send({ error: 'forbidden', message: 'the first account can only be created from the machine the server runs on' });
-      }
-      // One setup at a time: the check and the creation must not interleave with another request's.
-      const attempt = busy.then(async () => {
-        if ((await options.people.countResearchers()) > 0) return null;
-        await createResearcher(options.people, body.username, body.password);
-        return login(options.people, body.username, body.password);
-      });
-      busy = attempt.catch(() => undefined);
-      try {
-        const result = await attempt;
-        if (!result) return reply.code(409).send({ error: 'conflict', message: 'a researcher account already exists; sign in instead' });
-        setSessionCookie(reply, result.session, options.secureCookies);
-        return { identity: result.identity };
-      } catch (error) {
-        if (error instanceof AuthError) return reply.code(400).send({ error: error.code, message: error.message });
-        throw error;
-      }
-    });
+    app.post(
+      '/api/auth/setup',
+      { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+      async (request, reply) => {
+        const body = parseOrReply(LoginBodySchema, request.body, reply);
+        if (!body) return reply;
+        if (!LOOPBACK.has(request.ip)) {
+          return reply
+            .code(403)
+            .send({
+              error: 'forbidden',
+              message: 'the first account can only be created from the machine the server runs on',
+            });
+        }
+        // One setup at a time: the check and the creation must not interleave with another request's.
+        const attempt = busy.then(async () => {
+          if ((await options.people.countResearchers()) > 0) return null;
+          await createResearcher(options.people, body.username, body.password);
+          return login(options.people, body.username, body.password);
+        });
+        busy = attempt.catch(() => undefined);
+        try {
+          const result = await attempt;
+          if (!result)
+            return reply
+              .code(409)
+              .send({ error: 'conflict', message: 'a researcher account already exists; sign in instead' });
+          setSessionCookie(reply, result.session, options.secureCookies);
+          return { identity: result.identity };
+        } catch (error) {
+          if (error instanceof AuthError) return reply.code(400).send({ error: error.code, message: error.message });
+          throw error;
+        }
+      },
+    );
   };
 }

@@ -22,7 +22,8 @@ export function studyRoutes(storage: Storage) {
       const params = parseOrReply(StudyParams, request.params, reply);
       const query = parseOrReply(PageQuery, request.query, reply);
       if (!params || !query) return reply;
-      if (!(await storage.getStudy(params.studyId))) return reply.code(404).send({ error: 'not_found', message: 'no such study' });
+      if (!(await storage.getStudy(params.studyId)))
+        return reply.code(404).send({ error: 'not_found', message: 'no such study' });
       return storage.listRecords(params.studyId, query);
     });
 

@@ -18,13 +18,21 @@ const CandidatesBody = z.union([
 const GoldBody = z.strictObject({ items: z.array(GoldItemSchema).min(1).max(1000) });
 
 const STATUS: Partial<Record<AckErrorCode, number>> = {
-  invalid_payload: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, study_closed: 409, no_work: 404,
+  invalid_payload: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  study_closed: 409,
+  no_work: 404,
 };
 
 function sendServiceError(reply: FastifyReply, error: unknown): FastifyReply {
   if (!(error instanceof ServiceError)) throw error;
   // ServiceError messages are written for people; anything else goes to the app's error handler (500, no text).
-  return reply.code(STATUS[error.ackCode] ?? 500).send({ error: error.ackCode, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
+  return reply
+    .code(STATUS[error.ackCode] ?? 500)
+    .send({ error: error.ackCode, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
 }
 
 /** Researcher routes for live studies: settings, open/pause/close, rating candidates, gold items, progress. */
@@ -44,7 +52,9 @@ export function studyWorkRoutes(work: StudyWork) {
       if (!params) return reply;
       return guarded(reply, async () => {
         const settings = await work.getSettings(params.studyId);
-        return settings ? { settings } : sendServiceError(reply, new ServiceError('not_found', 'this study has no live settings yet'));
+        return settings
+          ? { settings }
+          : sendServiceError(reply, new ServiceError('not_found', 'this study has no live settings yet'));
       });
     });
 
@@ -67,7 +77,11 @@ export function studyWorkRoutes(work: StudyWork) {
       const params = parseOrReply(StudyParams, request.params, reply);
       const body = parseOrReply(CandidatesBody, request.body, reply);
       if (!params || !body) return reply;
-      return guarded(reply, async () => ('runId' in body ? work.addRunAnswers(params.studyId, body.runId, body.modes) : work.addRatingCandidates(params.studyId, body.episodeIds)));
+      return guarded(reply, async () =>
+        'runId' in body
+          ? work.addRunAnswers(params.studyId, body.runId, body.modes)
+          : work.addRatingCandidates(params.studyId, body.episodeIds),
+      );
     });
 
     app.post('/api/studies/:studyId/gold-items', researcher, async (request, reply) => {

@@ -2,10 +2,19 @@ import type { ModelConfig } from '../../shared/schemas/models.ts';
 
 /** Who is calling: used for accounting, for logs, and by the scripted provider to pick its behaviour. */
 export const CALL_PURPOSES = [
-  'assistant', 'simulated_user', 'rubric_judge', 'correctness_judge', 'disclosure_labeler',
+  'assistant',
+  'simulated_user',
+  'rubric_judge',
+  'correctness_judge',
+  'disclosure_labeler',
   // Benchmark generation (`prefdisco generate`, server/generation/).
-  'persona_generation', 'persona_coherence_check', 'general_dimensions', 'dimension_proposal', 'dimension_dedup',
-  'preference_instantiation', 'rubric_generation',
+  'persona_generation',
+  'persona_coherence_check',
+  'general_dimensions',
+  'dimension_proposal',
+  'dimension_dedup',
+  'preference_instantiation',
+  'rubric_generation',
 ] as const;
 export type CallPurpose = (typeof CALL_PURPOSES)[number];
 
@@ -62,7 +71,18 @@ export interface ModelResponse {
   latencyMs: number;
 }
 
-export const MODEL_ERROR_CODES = ['rate_limited', 'server_error', 'timeout', 'connection', 'empty_output', 'bad_request', 'auth', 'aborted', 'spend_cap', 'unknown'] as const;
+export const MODEL_ERROR_CODES = [
+  'rate_limited',
+  'server_error',
+  'timeout',
+  'connection',
+  'empty_output',
+  'bad_request',
+  'auth',
+  'aborted',
+  'spend_cap',
+  'unknown',
+] as const;
 export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[number];
 
 /** A call that failed for good (after retries where retrying makes sense). `message` never contains the API key. */

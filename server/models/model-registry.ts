@@ -6,7 +6,12 @@ import type { ModelProvider } from './model-provider.ts';
 import { ScriptedProvider } from './scripted/scripted-provider.ts';
 
 /** Always available, with no file: the offline deterministic model for demos and tests. */
-export const SCRIPTED_MODEL: ModelConfig = ModelConfigSchema.parse({ name: 'scripted', provider: 'scripted', model: 'scripted-v1', maxConcurrency: 1024 });
+export const SCRIPTED_MODEL: ModelConfig = ModelConfigSchema.parse({
+  name: 'scripted',
+  provider: 'scripted',
+  model: 'scripted-v1',
+  maxConcurrency: 1024,
+});
 
 export class ModelsConfigError extends Error {
   override name = 'ModelsConfigError';
@@ -26,7 +31,9 @@ export function loadModelConfigs(file: string): ModelConfig[] {
   }
   const parsed = ModelsFileSchema.safeParse(value);
   if (!parsed.success) {
-    throw new ModelsConfigError(`${file}: invalid model configuration:\n  ${parsed.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('\n  ')}`);
+    throw new ModelsConfigError(
+      `${file}: invalid model configuration:\n  ${parsed.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('\n  ')}`,
+    );
   }
   if (parsed.data.models.some((m) => m.name === SCRIPTED_MODEL.name)) {
     throw new ModelsConfigError(`${file}: the name "scripted" is reserved for the built-in offline model`);
@@ -58,7 +65,9 @@ export class ModelRegistry {
     } else {
       const apiKey = config.apiKeyEnv ? this.secret(config.apiKeyEnv) : undefined;
       if (config.apiKeyEnv && apiKey === undefined) {
-        throw new ModelsConfigError(`model "${name}" needs its API key in the environment variable ${config.apiKeyEnv}, which is not set`);
+        throw new ModelsConfigError(
+          `model "${name}" needs its API key in the environment variable ${config.apiKeyEnv}, which is not set`,
+        );
       }
       provider = new AiSdkProvider({ config, ...(apiKey ? { apiKey } : {}) });
     }

@@ -68,7 +68,10 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     const allowed = isOriginAllowed(origin, request.headers.host, options.allowedOrigins);
     if (allowed && options.allowedOrigins.includes(origin)) {
       // A listed foreign origin (the same host never needs CORS headers) gets credentialed CORS.
-      void reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
+      void reply
+        .header('access-control-allow-origin', origin)
+        .header('access-control-allow-credentials', 'true')
+        .header('vary', 'Origin');
       if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
         return reply
           .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')

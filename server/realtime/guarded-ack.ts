@@ -14,14 +14,18 @@ export interface AckableError {
 
 function ackCodeOf(error: unknown): AckErrorCode | null {
   const code = (error as { ackCode?: unknown } | null)?.ackCode;
-  return typeof code === 'string' && (ACK_ERROR_CODES as readonly string[]).includes(code) ? (code as AckErrorCode) : null;
+  return typeof code === 'string' && (ACK_ERROR_CODES as readonly string[]).includes(code)
+    ? (code as AckErrorCode)
+    : null;
 }
 
 /** Field-level issues an ackable error carries (e.g. which rubric criterion lacks a score), if it has any. */
 function issuesOf(error: unknown): AckIssue[] | null {
   const issues = (error as { issues?: unknown } | null)?.issues;
   if (!Array.isArray(issues) || issues.length === 0) return null;
-  return issues.every((i: unknown) => typeof (i as AckIssue | null)?.path === 'string' && typeof (i as AckIssue).message === 'string')
+  return issues.every(
+    (i: unknown) => typeof (i as AckIssue | null)?.path === 'string' && typeof (i as AckIssue).message === 'string',
+  )
     ? (issues as AckIssue[])
     : null;
 }
@@ -38,12 +42,20 @@ export function guardedAck<S extends z.ZodType, T>(schema: S, handler: (payload:
     if (typeof ack !== 'function') return;
     const reply = ack as (result: Ack<T>) => void;
     if (args.length !== 2) {
-      reply({ ok: false, error: 'invalid_payload', issues: [{ path: '$', message: `expected one payload before the ack, got ${args.length - 1}` }] });
+      reply({
+        ok: false,
+        error: 'invalid_payload',
+        issues: [{ path: '$', message: `expected one payload before the ack, got ${args.length - 1}` }],
+      });
       return;
     }
     const parsed = schema.safeParse(args[0]);
     if (!parsed.success) {
-      reply({ ok: false, error: 'invalid_payload', issues: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })) });
+      reply({
+        ok: false,
+        error: 'invalid_payload',
+        issues: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
+      });
       return;
     }
     handler(parsed.data).then(
@@ -51,7 +63,11 @@ export function guardedAck<S extends z.ZodType, T>(schema: S, handler: (payload:
       (error: unknown) => {
         const code = ackCodeOf(error);
         if (code) {
-          reply({ ok: false, error: code, issues: issuesOf(error) ?? [{ path: '$', message: (error as Error).message }] });
+          reply({
+            ok: false,
+            error: code,
+            issues: issuesOf(error) ?? [{ path: '$', message: (error as Error).message }],
+          });
         } else if (error instanceof StorageError) {
           reply({ ok: false, error: error.code === 'invalid' ? 'invalid_payload' : error.code });
         } else {

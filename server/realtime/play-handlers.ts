@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { MAX_REPLY_CHARS, PlayStartPayloadSchema, ReplyPayloadSchema, ResyncPayloadSchema, SelfRatingPayloadSchema, TagPayloadSchema, WatchPayloadSchema } from '../../shared/protocol/live.ts';
+import {
+  MAX_REPLY_CHARS,
+  PlayStartPayloadSchema,
+  ReplyPayloadSchema,
+  ResyncPayloadSchema,
+  SelfRatingPayloadSchema,
+  TagPayloadSchema,
+  WatchPayloadSchema,
+} from '../../shared/protocol/live.ts';
 import type { Identity } from '../../shared/schemas/identity.ts';
 import type { RealtimeServer } from '../plugins/socket-io.ts';
 import type { LiveSessions } from '../services/live/live-sessions.ts';
@@ -13,14 +21,18 @@ export const actorRoom = (episodeId: string): string => `episode:${episodeId}:ac
 export const watchRoom = (episodeId: string): string => `episode:${episodeId}:watch`;
 
 class Refusal extends Error {
-  constructor(readonly ackCode: 'unauthenticated' | 'forbidden' | 'payload_too_large', message: string) {
+  constructor(
+    readonly ackCode: 'unauthenticated' | 'forbidden' | 'payload_too_large',
+    message: string,
+  ) {
     super(message);
   }
 }
 
 function requireActor(identity: Identity | null | undefined): Actor {
   if (!identity) throw new Refusal('unauthenticated', 'open your invitation link first');
-  if (identity.kind !== 'participant' || identity.role !== 'actor') throw new Refusal('forbidden', 'only actors play episodes');
+  if (identity.kind !== 'participant' || identity.role !== 'actor')
+    throw new Refusal('forbidden', 'only actors play episodes');
   return identity;
 }
 
@@ -29,7 +41,8 @@ export function socketBroadcast(io: RealtimeServer): LiveBroadcast {
   return {
     toActor: (episodeId, event) => void io.to(actorRoom(episodeId)).emit('episode:appended', { episodeId, event }),
     chunk: (episodeId, chunk) => void io.to(actorRoom(episodeId)).emit('episode:chunked', chunk),
-    idleWarning: (episodeId, secondsLeft) => void io.to(actorRoom(episodeId)).emit('episode:warned', { episodeId, kind: 'idle', secondsLeft }),
+    idleWarning: (episodeId, secondsLeft) =>
+      void io.to(actorRoom(episodeId)).emit('episode:warned', { episodeId, kind: 'idle', secondsLeft }),
     toWatchers: (episodeId, event) => void io.to(watchRoom(episodeId)).emit('episode:logged', { episodeId, event }),
   };
 }
@@ -38,36 +51,61 @@ export function socketBroadcast(io: RealtimeServer): LiveBroadcast {
 export function registerPlayHandlers(io: RealtimeServer, live: LiveSessions): void {
   io.on('connection', (socket) => {
     const actor = (): Actor => requireActor(socket.data.identity);
-    const on = <S extends z.ZodType, T>(schema: S, handler: (payload: z.infer<S>) => Promise<T>) => guardedAck(schema, handler);
+    const on = <S extends z.ZodType, T>(schema: S, handler: (payload: z.infer<S>) => Promise<T>) =>
+      guardedAck(schema, handler);
 
-    socket.on('play:start', on(PlayStartPayloadSchema, async () => {
-      return live.startOrResume(actor(), async (episodeId) => {
-        await socket.join(actorRoom(episodeId));
-      });
-    }));
-    socket.on('episode:reply', on(ReplyPayloadSchema, async (p) => {
-      const who = actor();
-      if (p.text.length > MAX_REPLY_CHARS) throw new Refusal('payload_too_large', `a reply may have at most ${MAX_REPLY_CHARS} characters`);
-      return live.reply(who, p.episodeId, p.clientMessageId, p.text);
-    }));
-    socket.on('episode:resync', on(ResyncPayloadSchema, async (p) => {
-      const who = actor();
-      // Join first, then read: an event stored in between arrives twice (clients apply events by seq), never zero times.
-      await live.snapshotAccess(who, p.episodeId);
-      await socket.join(actorRoom(p.episodeId));
-      return live.resync(who, p.episodeId, p.afterSeq);
-    }));
-    socket.on('episode:tag', on(TagPayloadSchema, async (p) => live.tag(actor(), p.episodeId, p.turn, p.tag)));
-    socket.on('episode:rate', on(SelfRatingPayloadSchema, async (p) => live.rate(actor(), p.episodeId, {
-      scores: p.scores, correct: p.correct, secondsSpent: p.secondsSpent, ...(p.justification ? { justification: p.justification } : {}),
-    })));
-    socket.on('episode:watch', on(WatchPayloadSchema, async (p) => {
-      const identity = socket.data.identity;
-      if (!identity) throw new Refusal('unauthenticated', 'log in first');
-      if (identity.kind !== 'researcher') throw new Refusal('forbidden', 'researchers only');
-      await live.watchAccess(p.episodeId);
-      await socket.join(watchRoom(p.episodeId));
-      return live.watch(p.episodeId);
-    }));
+    socket.on(
+      'play:start',
+      on(PlayStartPayloadSchema, async () => {
+        return live.startOrResume(actor(), async (episodeId) => {
+          await socket.join(actorRoom(episodeId));
+        });
+      }),
+    );
+    socket.on(
+      'episode:reply',
+      on(ReplyPayloadSchema, async (p) => {
+        const who = actor();
+        if (p.text.length > MAX_REPLY_CHARS)
+          throw new Refusal('payload_too_large', `a reply may have at most ${MAX_REPLY_CHARS} characters`);
+        return live.reply(who, p.episodeId, p.clientMessageId, p.text);
+      }),
+    );
+    socket.on(
+      'episode:resync',
+      on(ResyncPayloadSchema, async (p) => {
+        const who = actor();
+        // Join first, then read: an event stored in between arrives twice (clients apply events by seq), never zero times.
+        await live.snapshotAccess(who, p.episodeId);
+        await socket.join(actorRoom(p.episodeId));
+        return live.resync(who, p.episodeId, p.afterSeq);
+      }),
+    );
+    socket.on(
+      'episode:tag',
+      on(TagPayloadSchema, async (p) => live.tag(actor(), p.episodeId, p.turn, p.tag)),
+    );
+    socket.on(
+      'episode:rate',
+      on(SelfRatingPayloadSchema, async (p) =>
+        live.rate(actor(), p.episodeId, {
+          scores: p.scores,
+          correct: p.correct,
+          secondsSpent: p.secondsSpent,
+          ...(p.justification ? { justification: p.justification } : {}),
+        }),
+      ),
+    );
+    socket.on(
+      'episode:watch',
+      on(WatchPayloadSchema, async (p) => {
+        const identity = socket.data.identity;
+        if (!identity) throw new Refusal('unauthenticated', 'log in first');
+        if (identity.kind !== 'researcher') throw new Refusal('forbidden', 'researchers only');
+        await live.watchAccess(p.episodeId);
+        await socket.join(watchRoom(p.episodeId));
+        return live.watch(p.episodeId);
+      }),
+    );
   });
 }

@@ -26,7 +26,8 @@ export function disconnectSession(io: RealtimeServer, tokenHash: string): void {
 
 function refusal(reason: 'cross_origin' | 'unsupported_protocol' | 'internal'): Error & { data: { error: string } } {
   // The client sees the message and data of a middleware error; both are closed codes, never exception text.
-  const message = reason === 'internal' ? 'internal' : reason === 'unsupported_protocol' ? 'unsupported_protocol' : 'forbidden';
+  const message =
+    reason === 'internal' ? 'internal' : reason === 'unsupported_protocol' ? 'unsupported_protocol' : 'forbidden';
   return Object.assign(new Error(message), { data: { error: reason } });
 }
 

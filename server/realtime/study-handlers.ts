@@ -6,7 +6,10 @@ import { guardedAck } from './guarded-ack.ts';
 const EmptyPayload = z.object({}).strict();
 
 class Refusal extends Error {
-  constructor(readonly ackCode: 'unauthenticated' | 'forbidden', message: string) {
+  constructor(
+    readonly ackCode: 'unauthenticated' | 'forbidden',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -14,11 +17,14 @@ class Refusal extends Error {
 /** Socket requests about studies. Thin: parse, call storage or a service, ack. */
 export function registerStudyHandlers(io: RealtimeServer, storage: Storage): void {
   io.on('connection', (socket) => {
-    socket.on('study:list', guardedAck(EmptyPayload, async () => {
-      const identity = socket.data.identity;
-      if (!identity) throw new Refusal('unauthenticated', 'log in first');
-      if (identity.kind !== 'researcher') throw new Refusal('forbidden', 'researchers only');
-      return storage.listStudies();
-    }));
+    socket.on(
+      'study:list',
+      guardedAck(EmptyPayload, async () => {
+        const identity = socket.data.identity;
+        if (!identity) throw new Refusal('unauthenticated', 'log in first');
+        if (identity.kind !== 'researcher') throw new Refusal('forbidden', 'researchers only');
+        return storage.listStudies();
+      }),
+    );
   });
 }

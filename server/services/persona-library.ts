@@ -39,7 +39,9 @@ export async function loadPersonaLibrary(dir: string): Promise<LibraryPersona[]>
     names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
   } catch (error) {
     if (error instanceof PersonaLibraryError) throw error;
-    throw new PersonaLibraryError([`${dir}: cannot read the persona directory (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    throw new PersonaLibraryError([
+      `${dir}: cannot read the persona directory (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    ]);
   }
   const problems: string[] = [];
   const personas: LibraryPersona[] = [];

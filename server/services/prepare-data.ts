@@ -29,7 +29,9 @@ export async function prepareData(
   if (config.seedSample && (await storage.listStudies()).length === 0) {
     const { outcome } = await importBenchmarkFile(storage, config.sampleFile, { study: config.sampleStudy });
     sampleImported = outcome.recordsAdded;
-    log.info(`empty database: imported the sample benchmark as study "${config.sampleStudy}" (${outcome.recordsAdded} records)`);
+    log.info(
+      `empty database: imported the sample benchmark as study "${config.sampleStudy}" (${outcome.recordsAdded} records)`,
+    );
   }
   return { personas, sampleImported };
 }

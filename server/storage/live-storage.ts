@@ -27,7 +27,16 @@ export interface LiveEpisodeStorage {
   findClientMessage(episodeId: string, clientMessageId: string): Promise<number | null>;
   /** Events with seq > afterSeq, in order. */
   eventsAfter(episodeId: string, afterSeq: number): Promise<EpisodeEvent[]>;
-  finish(episodeId: string, fields: { status: EpisodeStatus; weightedScore: number | null; correct: 0 | 1 | null; interactionTurns: number | null; failure: { stage: string; reason: string } | null }): Promise<void>;
+  finish(
+    episodeId: string,
+    fields: {
+      status: EpisodeStatus;
+      weightedScore: number | null;
+      correct: 0 | 1 | null;
+      interactionTurns: number | null;
+      failure: { stage: string; reason: string } | null;
+    },
+  ): Promise<void>;
   get(episodeId: string): Promise<LiveEpisodeInfo | null>;
   /** Live episodes still running (to resume at start-up). */
   running(): Promise<LiveEpisodeInfo[]>;

@@ -58,5 +58,8 @@ export interface ResearchStorage {
   /** The study's episodes (batch, live and twins) in start order, `limit` at a time after `after`. */
   studyEpisodes(studyId: string, page: { after: EpisodeCursor | null; limit: number }): Promise<StudyEpisode[]>;
   /** Events of these episodes whose type is listed, ordered by episode (as given) and seq. */
-  episodeEvents(episodeIds: readonly string[], types: readonly EpisodeEvent['type'][]): Promise<{ episodeId: string; event: EpisodeEvent }[]>;
+  episodeEvents(
+    episodeIds: readonly string[],
+    types: readonly EpisodeEvent['type'][],
+  ): Promise<{ episodeId: string; event: EpisodeEvent }[]>;
 }

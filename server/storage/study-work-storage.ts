@@ -1,7 +1,5 @@
 import type { Rng } from '../../shared/stats/random.ts';
-import type {
-  AssignmentProgress, LiveStudySettings, TranscriptTurn,
-} from '../../shared/schemas/live-study.ts';
+import type { AssignmentProgress, LiveStudySettings, TranscriptTurn } from '../../shared/schemas/live-study.ts';
 
 export type LeaseStatus = 'leased' | 'completed' | 'expired' | 'released';
 
@@ -26,7 +24,11 @@ export interface PlayLease extends PlayUnitRef {
 export type NoWorkReason = 'study_not_open' | 'quota_reached' | 'no_work';
 
 export type Claim<T> =
-  | { kind: 'leased'; lease: T; /** true when the participant already held this lease (a repeated request). */ resumed: boolean }
+  | {
+      kind: 'leased';
+      lease: T;
+      /** true when the participant already held this lease (a repeated request). */ resumed: boolean;
+    }
   | { kind: 'none'; reason: NoWorkReason };
 
 export interface GoldExpectation {
@@ -131,7 +133,11 @@ export interface StudyWorkStorage {
   endPlayLease(leaseId: string, status: 'completed' | 'released', now: Date): Promise<PlayLease | null>;
 
   /** Adds answers to rate; an episode already added to the study is left as it is. */
-  addRatingCandidates(studyId: string, candidates: NewRatingCandidate[], now: Date): Promise<{ added: number; unchanged: number }>;
+  addRatingCandidates(
+    studyId: string,
+    candidates: NewRatingCandidate[],
+    now: Date,
+  ): Promise<{ added: number; unchanged: number }>;
   /**
    * The rater's lease in hand (also while the study is paused), or, in an open study, a new one: with probability goldRate (drawn from `rng`) a gold item they have not
    * rated, else the least-covered answer (fewest ratings + active leases) that has fewer than k raters, is not from an

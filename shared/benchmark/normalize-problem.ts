@@ -8,7 +8,15 @@ import type { NormalizedProblem } from '../schemas/problem.ts';
 type Row = Record<string, unknown>;
 
 const QUESTION_KEYS = ['query', 'question', 'problem', 'Question', 'prompt'] as const;
-const ANSWER_KEYS = ['correct_answer', 'answerKey', 'correct_option', 'answer_idx', 'Answer', 'answer', 'label'] as const;
+const ANSWER_KEYS = [
+  'correct_answer',
+  'answerKey',
+  'correct_option',
+  'answer_idx',
+  'Answer',
+  'answer',
+  'label',
+] as const;
 const SOCIAL_IQA_KEYS = ['answerA', 'answerB', 'answerC', 'answerD'] as const;
 
 /** Python truthiness, which the reference relies on when it picks the first field "that is set". */
@@ -65,7 +73,8 @@ function normalizeAnswer(row: Row, options: Record<string, string>): string | nu
   const hasOptions = Object.keys(options).length > 0;
   if (typeof value === 'number' && Number.isInteger(value) && hasOptions) return letter(value);
   // SocialIQA labels are 1-indexed digit strings ("1" → A).
-  if (key === 'label' && typeof value === 'string' && /^\d+$/.test(value)) return String.fromCharCode(64 + Number(value));
+  if (key === 'label' && typeof value === 'string' && /^\d+$/.test(value))
+    return String.fromCharCode(64 + Number(value));
   if (typeof value === 'number' || typeof value === 'string') return value;
   return asText(value);
 }
@@ -76,7 +85,9 @@ export function normalizeProblem(record: { original_problem?: unknown; parsed_pr
     return {
       ...parsed,
       question: asText(parsed.question),
-      options: isRow(parsed.options) ? Object.fromEntries(Object.entries(parsed.options).map(([k, v]) => [k, asText(v)])) : {},
+      options: isRow(parsed.options)
+        ? Object.fromEntries(Object.entries(parsed.options).map(([k, v]) => [k, asText(v)]))
+        : {},
       answer: typeof parsed.answer === 'number' ? parsed.answer : asText(parsed.answer ?? ''),
       solution: typeof parsed.solution === 'string' ? parsed.solution : null,
       image: typeof parsed.image === 'string' ? parsed.image : null,

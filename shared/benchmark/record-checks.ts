@@ -23,7 +23,10 @@ export function checkRecord(record: BenchmarkRecord, line: number | null): Valid
     const first = seen.get(criterion.preference);
     if (first !== undefined) {
       issues.push({
-        severity: 'error', code: 'duplicate_criterion', line, path,
+        severity: 'error',
+        code: 'duplicate_criterion',
+        line,
+        path,
         message: `criterion for "${criterion.preference}" repeats criterion ${first}; a rubric has exactly one criterion per preference`,
       });
     } else {
@@ -31,7 +34,10 @@ export function checkRecord(record: BenchmarkRecord, line: number | null): Valid
     }
     if (!preferenceNames.has(criterion.preference)) {
       issues.push({
-        severity: 'error', code: 'criterion_without_preference', line, path,
+        severity: 'error',
+        code: 'criterion_without_preference',
+        line,
+        path,
         message: `criterion "${criterion.preference}" matches no key of persona_preferences`,
       });
     }
@@ -40,7 +46,9 @@ export function checkRecord(record: BenchmarkRecord, line: number | null): Valid
   for (const name of preferenceNames) {
     if (!seen.has(name)) {
       issues.push({
-        severity: 'error', code: 'preference_without_criterion', line,
+        severity: 'error',
+        code: 'preference_without_criterion',
+        line,
         path: jsonPath(['persona_preferences', name]),
         message: `preference "${name}" has no rubric criterion`,
       });
@@ -52,7 +60,10 @@ export function checkRecord(record: BenchmarkRecord, line: number | null): Valid
     const sum = weights.reduce((a, b) => a + b, 0);
     if (Math.abs(sum - 1) > WEIGHT_TOLERANCE) {
       issues.push({
-        severity: 'warning', code: 'weights_sum', line, path: jsonPath(['evaluation_rubric', 'evaluation_criteria']),
+        severity: 'warning',
+        code: 'weights_sum',
+        line,
+        path: jsonPath(['evaluation_rubric', 'evaluation_criteria']),
         message: `criterion weights sum to ${sum.toFixed(3)}, not 1 ± ${WEIGHT_TOLERANCE}; scores are still normalised by the sum`,
       });
     }
@@ -61,7 +72,10 @@ export function checkRecord(record: BenchmarkRecord, line: number | null): Valid
   const ids = parseProblemId(record.problem_id);
   if (ids && ids.personaId !== record.persona.id) {
     issues.push({
-      severity: 'warning', code: 'problem_id_mismatch', line, path: jsonPath(['problem_id']),
+      severity: 'warning',
+      code: 'problem_id_mismatch',
+      line,
+      path: jsonPath(['problem_id']),
       message: `problem_id ends in "${ids.personaId}" but persona.id is "${record.persona.id}"`,
     });
   }
@@ -69,8 +83,12 @@ export function checkRecord(record: BenchmarkRecord, line: number | null): Valid
   const problem = normalizeProblem(record);
   if (problem.answer === '') {
     issues.push({
-      severity: 'warning', code: 'empty_gold_answer', line, path: jsonPath(['original_problem']),
-      message: 'no gold answer found (correct_answer, answerKey, correct_option, answer_idx, Answer, answer, label); correctness cannot be judged',
+      severity: 'warning',
+      code: 'empty_gold_answer',
+      line,
+      path: jsonPath(['original_problem']),
+      message:
+        'no gold answer found (correct_answer, answerKey, correct_option, answer_idx, Answer, answer, label); correctness cannot be judged',
     });
   }
   return issues;

@@ -3,8 +3,19 @@
  * reaches a client.
  */
 export const ACK_ERROR_CODES = [
-  'invalid_payload', 'payload_too_large', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'not_your_turn',
-  'episode_closed', 'study_closed', 'no_work', 'unsupported_protocol', 'rate_limited', 'internal',
+  'invalid_payload',
+  'payload_too_large',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'not_your_turn',
+  'episode_closed',
+  'study_closed',
+  'no_work',
+  'unsupported_protocol',
+  'rate_limited',
+  'internal',
 ] as const;
 export type AckErrorCode = (typeof ACK_ERROR_CODES)[number];
 

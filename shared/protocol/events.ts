@@ -16,12 +16,30 @@ export interface ClientToServerEvents {
   /** Actor: the current episode (resumed) or the next one from the study's queue; joins its updates. */
   'play:start': (payload: Record<string, never>, ack: (result: Ack<PlaySnapshot>) => void) => void;
   /** Actor: a reply to the model's question; acknowledged once stored. Resending the same clientMessageId is safe. */
-  'episode:reply': (payload: { episodeId: string; clientMessageId: string; text: string }, ack: (result: Ack<{ seq: number; duplicate: boolean }>) => void) => void;
+  'episode:reply': (
+    payload: { episodeId: string; clientMessageId: string; text: string },
+    ack: (result: Ack<{ seq: number; duplicate: boolean }>) => void,
+  ) => void;
   /** Actor: everything visible after `afterSeq`, plus the model turn being streamed; rejoins the episode's updates. */
-  'episode:resync': (payload: { episodeId: string; afterSeq: number }, ack: (result: Ack<ResyncResult>) => void) => void;
-  'episode:tag': (payload: { episodeId: string; turn: number; tag: 'relevant' | 'redundant' | 'premature' | 'off_persona' }, ack: (result: Ack<{ seq: number }>) => void) => void;
+  'episode:resync': (
+    payload: { episodeId: string; afterSeq: number },
+    ack: (result: Ack<ResyncResult>) => void,
+  ) => void;
+  'episode:tag': (
+    payload: { episodeId: string; turn: number; tag: 'relevant' | 'redundant' | 'premature' | 'off_persona' },
+    ack: (result: Ack<{ seq: number }>) => void,
+  ) => void;
   /** Actor: their own rating of the final answer; completes the assignment and returns the completion code, if any. */
-  'episode:rate': (payload: { episodeId: string; scores: Record<string, number>; correct: 0 | 1; justification?: string; secondsSpent: number }, ack: (result: Ack<{ seq: number; completionCode: string | null }>) => void) => void;
+  'episode:rate': (
+    payload: {
+      episodeId: string;
+      scores: Record<string, number>;
+      correct: 0 | 1;
+      justification?: string;
+      secondsSpent: number;
+    },
+    ack: (result: Ack<{ seq: number; completionCode: string | null }>) => void,
+  ) => void;
   /** Researcher: the full event log of a live episode, then every new event as it is stored. */
   'episode:watch': (payload: { episodeId: string }, ack: (result: Ack<EpisodeEvent[]>) => void) => void;
   'study:list': (payload: Record<string, never>, ack: (result: Ack<StudySummary[]>) => void) => void;
@@ -33,8 +51,15 @@ export interface ClientToServerEvents {
 
 /** Every request event, for tests that must cover them all (the type check below fails if one is missing). */
 export const CLIENT_EVENT_NAMES = [
-  'study:list', 'play:start', 'episode:reply', 'episode:resync', 'episode:tag', 'episode:rate', 'episode:watch',
-  'rating:next', 'rating:submit',
+  'study:list',
+  'play:start',
+  'episode:reply',
+  'episode:resync',
+  'episode:tag',
+  'episode:rate',
+  'episode:watch',
+  'rating:next',
+  'rating:submit',
 ] as const;
 type MissingClientEvent = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENT_NAMES)[number]>;
 const allClientEventsListed: [MissingClientEvent] extends [never] ? true : MissingClientEvent = true;

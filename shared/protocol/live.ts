@@ -17,7 +17,11 @@ export const ReplyPayloadSchema = z.strictObject({
 });
 export const ResyncPayloadSchema = z.strictObject({ episodeId, afterSeq: z.number().int().min(-1) });
 export const QUESTION_TAGS = ['relevant', 'redundant', 'premature', 'off_persona'] as const;
-export const TagPayloadSchema = z.strictObject({ episodeId, turn: z.number().int().min(0).max(100), tag: z.enum(QUESTION_TAGS) });
+export const TagPayloadSchema = z.strictObject({
+  episodeId,
+  turn: z.number().int().min(0).max(100),
+  tag: z.enum(QUESTION_TAGS),
+});
 export const SelfRatingPayloadSchema = z.strictObject({
   episodeId,
   scores: z.record(z.string().max(500), z.number().int().min(1).max(5)),
@@ -33,7 +37,18 @@ export const WatchPayloadSchema = z.strictObject({ episodeId });
  * event they were sent, so a gap is noticed and closed with `episode:resync`.
  */
 export type ActorEvent =
-  | { seq: number; prevSeq: number; type: 'message'; role: 'user' | 'assistant'; kind: string; turn: number; text: string; final?: boolean; regenerated?: boolean; clientMessageId?: string }
+  | {
+      seq: number;
+      prevSeq: number;
+      type: 'message';
+      role: 'user' | 'assistant';
+      kind: string;
+      turn: number;
+      text: string;
+      final?: boolean;
+      regenerated?: boolean;
+      clientMessageId?: string;
+    }
   | { seq: number; prevSeq: number; type: 'question_tagged'; turn: number; tag: (typeof QUESTION_TAGS)[number] }
   | { seq: number; prevSeq: number; type: 'actor_rated' }
   | { seq: number; prevSeq: number; type: 'episode_completed' }

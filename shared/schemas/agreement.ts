@@ -10,17 +10,33 @@ export const AgreementSettingsSchema = z.object({
   /** The Alt-Test's cost–benefit margin ε (crowd workers: 0.1 in the paper). */
   epsilon: z.coerce.number().min(0).max(1).default(0.1),
   resamples: z.coerce.number().int().min(1).max(10_000).default(1000),
-  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
 });
 export type AgreementSettings = z.infer<typeof AgreementSettingsSchema>;
 
-export const AGREEMENT_TABLES = ['judge_vs_humans', 'self_ratings', 'disclosure', 'outcomes', 'behaviour', 'slices', 'disagreements'] as const;
+export const AGREEMENT_TABLES = [
+  'judge_vs_humans',
+  'self_ratings',
+  'disclosure',
+  'outcomes',
+  'behaviour',
+  'slices',
+  'disagreements',
+] as const;
 export type AgreementTable = (typeof AGREEMENT_TABLES)[number];
 
 /** `GET /api/studies/:studyId/agreement/:file`, file = `<table>.<csv|jsonl>`. */
 export const AgreementFileSchema = z
   .string()
-  .regex(new RegExp(`^(${AGREEMENT_TABLES.join('|')})\\.(csv|jsonl)$`), `expected one of ${AGREEMENT_TABLES.join(', ')}, then .csv or .jsonl`)
+  .regex(
+    new RegExp(`^(${AGREEMENT_TABLES.join('|')})\\.(csv|jsonl)$`),
+    `expected one of ${AGREEMENT_TABLES.join(', ')}, then .csv or .jsonl`,
+  )
   .transform((file) => {
     const [table, format] = file.split('.') as [AgreementTable, 'csv' | 'jsonl'];
     return { table, format };
@@ -72,26 +88,59 @@ export const JudgeHumanRowSchema = z.object({
   spearman: EstimateSchema,
   mae: EstimateSchema,
   /** Leave-one-out: each rater vs the others (the ceiling), and the judge vs the same others. */
-  ceiling: z.object({ humanMae: EstimateSchema, judgeMae: EstimateSchema, humanExact: EstimateSchema, judgeExact: EstimateSchema }),
+  ceiling: z.object({
+    humanMae: EstimateSchema,
+    judgeMae: EstimateSchema,
+    humanExact: EstimateSchema,
+    judgeExact: EstimateSchema,
+  }),
   altTest: AltTestSummarySchema,
 });
 export type JudgeHumanRow = z.infer<typeof JudgeHumanRowSchema>;
 
-export const ComparisonSchema = z.object({ comparison: z.string(), mae: EstimateSchema, spearman: EstimateSchema, kappaW: EstimateSchema });
+export const ComparisonSchema = z.object({
+  comparison: z.string(),
+  mae: EstimateSchema,
+  spearman: EstimateSchema,
+  kappaW: EstimateSchema,
+});
 
-export const DisclosureRowSchema = z.object({ scope: z.enum(['overall', 'preference', 'preference_type']), value: z.string(), kappa: EstimateSchema, agreement: EstimateSchema });
+export const DisclosureRowSchema = z.object({
+  scope: z.enum(['overall', 'preference', 'preference_type']),
+  value: z.string(),
+  kappa: EstimateSchema,
+  agreement: EstimateSchema,
+});
 
 export const BehaviourRowSchema = z.object({
   measure: z.enum(['turns', 'words_per_reply', 'unprompted_disclosures']),
-  humanMean: z.number().nullable(), humanN: z.number().int(), simulatorMean: z.number().nullable(), simulatorN: z.number().int(),
-  ks: z.object({ value: z.number().nullable(), n: z.number().int(), reason: z.string().optional(), pValue: z.number().nullable() }),
+  humanMean: z.number().nullable(),
+  humanN: z.number().int(),
+  simulatorMean: z.number().nullable(),
+  simulatorN: z.number().int(),
+  ks: z.object({
+    value: z.number().nullable(),
+    n: z.number().int(),
+    reason: z.string().optional(),
+    pValue: z.number().nullable(),
+  }),
 });
 
-export const SliceRowSchema = z.object({ dimension: z.enum(['criterion', 'preference_type', 'age_band']), value: z.string(), kappaW: EstimateSchema, mae: EstimateSchema });
+export const SliceRowSchema = z.object({
+  dimension: z.enum(['criterion', 'preference_type', 'age_band']),
+  value: z.string(),
+  kappaW: EstimateSchema,
+  mae: EstimateSchema,
+});
 
 export const DisagreementSchema = z.object({
-  itemId: z.string(), problemId: z.string(), criterion: z.string(), kind: z.enum(['score', 'correctness']),
-  judge: z.number().nullable(), humanMedian: z.number().nullable(), humanScores: z.array(z.number()),
+  itemId: z.string(),
+  problemId: z.string(),
+  criterion: z.string(),
+  kind: z.enum(['score', 'correctness']),
+  judge: z.number().nullable(),
+  humanMedian: z.number().nullable(),
+  humanScores: z.array(z.number()),
 });
 
 const Count = z.number().int();
@@ -100,7 +149,9 @@ export const HeatmapSchema = z.object({
   attribute: z.string(),
   rowsBy: z.enum(['criterion', 'preference_type']),
   columns: z.array(z.string()),
-  rows: z.array(z.object({ label: z.string(), n: Count, cells: z.array(z.object({ mae: z.number().nullable(), n: Count })) })),
+  rows: z.array(
+    z.object({ label: z.string(), n: Count, cells: z.array(z.object({ mae: z.number().nullable(), n: Count })) }),
+  ),
   /** Rows left out to keep the plot readable (the least-rated ones). */
   omittedRows: Count,
 });
@@ -126,8 +177,12 @@ export const AgreementReportSchema = z.object({
   generatedAt: z.string(),
   settings: z.object({ epsilon: z.number(), resamples: z.number().int(), seed: z.number().int(), level: z.number() }),
   counts: z.object({
-    ratedItems: z.number().int(), ratings: z.number().int(), raters: z.number().int(),
-    liveEpisodes: z.number().int(), twinEpisodes: z.number().int(), baselineEpisodes: z.number().int(),
+    ratedItems: z.number().int(),
+    ratings: z.number().int(),
+    raters: z.number().int(),
+    liveEpisodes: z.number().int(),
+    twinEpisodes: z.number().int(),
+    baselineEpisodes: z.number().int(),
   }),
   judgeVsHumans: z.object({ rows: z.array(JudgeHumanRowSchema), correctnessKappa: EstimateSchema }),
   selfRatings: z.object({ items: z.number().int(), comparisons: z.array(ComparisonSchema) }),
@@ -142,9 +197,24 @@ export const AgreementReportSchema = z.object({
   }),
   outcomes: z.object({
     pairs: z.number().int(),
-    pearson: EstimateSchema, spearman: EstimateSchema,
-    blandAltman: z.object({ n: z.number().int(), meanDifference: z.number().nullable(), sdDifference: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable(), reason: z.string().optional() }),
-    models: z.array(z.object({ model: z.string(), human: z.number().nullable(), simulator: z.number().nullable(), n: z.number().int() })),
+    pearson: EstimateSchema,
+    spearman: EstimateSchema,
+    blandAltman: z.object({
+      n: z.number().int(),
+      meanDifference: z.number().nullable(),
+      sdDifference: z.number().nullable(),
+      lower: z.number().nullable(),
+      upper: z.number().nullable(),
+      reason: z.string().optional(),
+    }),
+    models: z.array(
+      z.object({
+        model: z.string(),
+        human: z.number().nullable(),
+        simulator: z.number().nullable(),
+        n: z.number().int(),
+      }),
+    ),
     modelRankingTau: StatSchema,
     worseThanGeneric: z.object({ human: EstimateSchema, simulator: EstimateSchema }),
   }),
@@ -153,8 +223,13 @@ export const AgreementReportSchema = z.object({
   disagreements: z.array(DisagreementSchema),
   plots: AgreementPlotsSchema,
   provenance: z.object({
-    itemIds: z.array(z.string()), models: z.array(z.string()), judgeModels: z.array(z.string()), simulatorModels: z.array(z.string()),
-    promptHashes: z.array(z.string()), rubricHashes: z.array(z.string()), appVersions: z.array(z.string()),
+    itemIds: z.array(z.string()),
+    models: z.array(z.string()),
+    judgeModels: z.array(z.string()),
+    simulatorModels: z.array(z.string()),
+    promptHashes: z.array(z.string()),
+    rubricHashes: z.array(z.string()),
+    appVersions: z.array(z.string()),
   }),
   /** SHA-256 of the canonical JSON (sorted keys) of everything above except `generatedAt`. */
   reportSha256: z.string(),

@@ -23,7 +23,11 @@ export type LoginBody = z.infer<typeof LoginBodySchema>;
  */
 const ProlificIdSchema = z.preprocess(
   (v) => (v === '' || v === null ? undefined : v),
-  z.string().max(64, 'must be at most 64 characters').regex(/^[A-Za-z0-9_-]+$/, 'must be a Prolific id (letters, digits, "_" and "-")').optional(),
+  z
+    .string()
+    .max(64, 'must be at most 64 characters')
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a Prolific id (letters, digits, "_" and "-")')
+    .optional(),
 );
 
 /** `POST /api/join/:code`: the query parameters of the invitation link, forwarded by the browser app. */
@@ -35,7 +39,11 @@ export const JoinBodySchema = z.object({
 export type JoinBody = z.infer<typeof JoinBodySchema>;
 
 /** Invitation codes are 22 URL-safe characters; the bounds only keep junk away from the database. */
-export const InviteCodeSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'is not an invitation code');
+export const InviteCodeSchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not an invitation code');
 
 export const JoinResultSchema = z.object({
   participantId: z.string(),
@@ -52,6 +60,11 @@ export type JoinResult = z.infer<typeof JoinResultSchema>;
 
 /** Error codes of the auth and join routes, beside the common ones (invalid_payload, unauthenticated, rate_limited). */
 export const AUTH_ERROR_CODES = [
-  'invalid_credentials', 'invalid_invite', 'study_paused', 'study_closed', 'role_conflict', 'cross_origin',
+  'invalid_credentials',
+  'invalid_invite',
+  'study_paused',
+  'study_closed',
+  'role_conflict',
+  'cross_origin',
 ] as const;
 export type AuthRouteErrorCode = (typeof AUTH_ERROR_CODES)[number];

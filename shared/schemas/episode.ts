@@ -39,12 +39,20 @@ const base = { seq: z.number().int().min(0), at: z.string() };
 
 export const EpisodeEventSchema = z.discriminatedUnion('type', [
   z.object({
-    ...base, type: z.literal('episode_started'),
-    problemId: z.string(), personaId: z.string(), mode: ModeSchema, userType: UserTypeSchema,
-    userSeat: SeatKindSchema, maxTurns: z.number().int(), fixedQuestions: z.number().int().nullable(), provenance: ProvenanceSchema,
+    ...base,
+    type: z.literal('episode_started'),
+    problemId: z.string(),
+    personaId: z.string(),
+    mode: ModeSchema,
+    userType: UserTypeSchema,
+    userSeat: SeatKindSchema,
+    maxTurns: z.number().int(),
+    fixedQuestions: z.number().int().nullable(),
+    provenance: ProvenanceSchema,
   }),
   z.object({
-    ...base, type: z.literal('message'),
+    ...base,
+    type: z.literal('message'),
     role: z.enum(['user', 'assistant']),
     /** opening | question (assistant, elicitation) | reply (user) | final_prompt | final_answer | stop (automatic ###STOP###) */
     kind: z.enum(['opening', 'question', 'reply', 'stop', 'final_prompt', 'final_answer']),
@@ -62,24 +70,34 @@ export const EpisodeEventSchema = z.discriminatedUnion('type', [
     regenerated: z.boolean().optional(),
   }),
   z.object({
-    ...base, type: z.literal('disclosure_labeled'),
+    ...base,
+    type: z.literal('disclosure_labeled'),
     turn: z.number().int().min(0),
     asked: z.array(z.string()),
     revealed: z.array(RevealedPreferenceSchema),
     issue: z.string().optional(),
   }),
   z.object({
-    ...base, type: z.literal('criterion_judged'),
-    preference: z.string(), score: z.number().int().min(1).max(5).nullable(), justification: z.string(), weight: z.number(),
-    attempts: z.number().int().min(1), issue: z.string().optional(),
+    ...base,
+    type: z.literal('criterion_judged'),
+    preference: z.string(),
+    score: z.number().int().min(1).max(5).nullable(),
+    justification: z.string(),
+    weight: z.number(),
+    attempts: z.number().int().min(1),
+    issue: z.string().optional(),
   }),
   z.object({
-    ...base, type: z.literal('correctness_judged'),
-    correct: z.union([z.literal(0), z.literal(1)]).nullable(), justification: z.string(),
-    attempts: z.number().int().min(1), issue: z.string().optional(),
+    ...base,
+    type: z.literal('correctness_judged'),
+    correct: z.union([z.literal(0), z.literal(1)]).nullable(),
+    justification: z.string(),
+    attempts: z.number().int().min(1),
+    issue: z.string().optional(),
   }),
   z.object({
-    ...base, type: z.literal('twin_reply'),
+    ...base,
+    type: z.literal('twin_reply'),
     /** The simulated user's answer to the same question at the same point of a live conversation; never shown to the person. */
     turn: z.number().int().min(0),
     response: z.string(),
@@ -89,12 +107,14 @@ export const EpisodeEventSchema = z.discriminatedUnion('type', [
     issue: z.string().optional(),
   }),
   z.object({
-    ...base, type: z.literal('question_tagged'),
+    ...base,
+    type: z.literal('question_tagged'),
     turn: z.number().int().min(0),
     tag: z.enum(['relevant', 'redundant', 'premature', 'off_persona']),
   }),
   z.object({
-    ...base, type: z.literal('actor_rated'),
+    ...base,
+    type: z.literal('actor_rated'),
     /** The person's own rating of the final answer: criterion → 1–5, and correctness. */
     scores: z.record(z.string(), z.number().int().min(1).max(5)),
     correct: z.union([z.literal(0), z.literal(1)]),
@@ -102,12 +122,18 @@ export const EpisodeEventSchema = z.discriminatedUnion('type', [
     secondsSpent: z.number().min(0),
   }),
   z.object({
-    ...base, type: z.literal('episode_completed'),
-    weightedScore: z.number(), correct: z.union([z.literal(0), z.literal(1)]).nullable(), interactionTurns: z.number().int().min(0),
+    ...base,
+    type: z.literal('episode_completed'),
+    weightedScore: z.number(),
+    correct: z.union([z.literal(0), z.literal(1)]).nullable(),
+    interactionTurns: z.number().int().min(0),
   }),
   z.object({
-    ...base, type: z.literal('episode_failed'),
-    stage: z.enum(['assistant', 'user', 'judge', 'correctness', 'internal']), code: z.string(), reason: z.string(),
+    ...base,
+    type: z.literal('episode_failed'),
+    stage: z.enum(['assistant', 'user', 'judge', 'correctness', 'internal']),
+    code: z.string(),
+    reason: z.string(),
   }),
 ]);
 export type EpisodeEvent = z.infer<typeof EpisodeEventSchema>;

@@ -34,7 +34,9 @@ export const PreferencesConfigSchema = z.strictObject({
   /** Dimensions proposed per (problem, persona); the reference's `min_dimensions_per_problem` is 20. */
   dimensionsPerProblem: z.number().int().min(1).max(40).default(20),
   /** How many of them must be expertise/comfort dimensions about the skills the problem needs. */
-  expertiseDimensions: z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) }).default({ min: 2, max: 3 }),
+  expertiseDimensions: z
+    .strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) })
+    .default({ min: 2, max: 3 }),
   /** Dataset-level general dimensions generated once per task (the reference asks for 4–5); 0 for none. */
   generalDimensions: z.number().int().min(0).max(10).default(5),
   /** Add every general dimension to every record, as the reference's sequential path does. */
@@ -62,36 +64,51 @@ export const PersonasConfigSchema = z.strictObject({
 });
 export type PersonasConfig = z.infer<typeof PersonasConfigSchema>;
 
-export const GenerationConfigSchema = z.strictObject({
-  /** Names the output, `personalized_<task>.jsonl`. */
-  task: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
-  /** `dataset` of the metadata line; default `local/<task>`. */
-  dataset: z.string().min(1).optional(),
-  source: SourceConfigSchema,
-  /** Problems sampled (seeded) from the valid rows; fewer when the source has fewer. */
-  sampleSize: z.number().int().min(1).default(100),
-  seed: z.number().int().min(0).default(42),
-  personasPerProblem: z.number().int().min(1).default(10),
-  personas: PersonasConfigSchema.default({ generate: 0 }),
-  preferences: PreferencesConfigSchema.default({
-    dimensionsPerProblem: 20, expertiseDimensions: { min: 2, max: 3 }, generalDimensions: 5, includeGeneralDimensions: true,
-    keepPerRecord: null, keepStrategy: 'random',
-  }),
-  /** Tries per model step whose output fails validation (the reference uses 3). */
-  maxTries: z.number().int().min(1).max(10).default(3),
-  /**
-   * Pairs whose dimensions are de-duplicated together against the library (the reference's `batch_dedup_size`).
-   * The library and the personas' earlier preferences grow between batches, so this, not --concurrency, decides the
-   * output.
-   */
-  batchSize: z.number().int().min(1).max(1000).default(20),
-  /** Sampling temperature of every generation call (the reference uses 0.7). */
-  temperature: z.number().min(0).max(2).default(0.7),
-}).superRefine((c, ctx) => {
-  const { min, max } = c.preferences.expertiseDimensions;
-  if (min > max) ctx.addIssue({ code: 'custom', path: ['preferences', 'expertiseDimensions'], message: 'min must not exceed max' });
-  if (min > c.preferences.dimensionsPerProblem) {
-    ctx.addIssue({ code: 'custom', path: ['preferences', 'expertiseDimensions', 'min'], message: 'must not exceed dimensionsPerProblem' });
-  }
-});
+export const GenerationConfigSchema = z
+  .strictObject({
+    /** Names the output, `personalized_<task>.jsonl`. */
+    task: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
+    /** `dataset` of the metadata line; default `local/<task>`. */
+    dataset: z.string().min(1).optional(),
+    source: SourceConfigSchema,
+    /** Problems sampled (seeded) from the valid rows; fewer when the source has fewer. */
+    sampleSize: z.number().int().min(1).default(100),
+    seed: z.number().int().min(0).default(42),
+    personasPerProblem: z.number().int().min(1).default(10),
+    personas: PersonasConfigSchema.default({ generate: 0 }),
+    preferences: PreferencesConfigSchema.default({
+      dimensionsPerProblem: 20,
+      expertiseDimensions: { min: 2, max: 3 },
+      generalDimensions: 5,
+      includeGeneralDimensions: true,
+      keepPerRecord: null,
+      keepStrategy: 'random',
+    }),
+    /** Tries per model step whose output fails validation (the reference uses 3). */
+    maxTries: z.number().int().min(1).max(10).default(3),
+    /**
+     * Pairs whose dimensions are de-duplicated together against the library (the reference's `batch_dedup_size`).
+     * The library and the personas' earlier preferences grow between batches, so this, not --concurrency, decides the
+     * output.
+     */
+    batchSize: z.number().int().min(1).max(1000).default(20),
+    /** Sampling temperature of every generation call (the reference uses 0.7). */
+    temperature: z.number().min(0).max(2).default(0.7),
+  })
+  .superRefine((c, ctx) => {
+    const { min, max } = c.preferences.expertiseDimensions;
+    if (min > max)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['preferences', 'expertiseDimensions'],
+        message: 'min must not exceed max',
+      });
+    if (min > c.preferences.dimensionsPerProblem) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['preferences', 'expertiseDimensions', 'min'],
+        message: 'must not exceed dimensionsPerProblem',
+      });
+    }
+  });
 export type GenerationConfig = z.infer<typeof GenerationConfigSchema>;

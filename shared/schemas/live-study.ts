@@ -36,16 +36,23 @@ const settingsShape = {
   maxTurns: z.number().int().min(1).max(20).default(5),
   /** k: distinct raters per answer (gold items are outside k). */
   raterOverlap: z.number().int().min(1).max(50).default(3),
-  quotas: z.strictObject({
-    playsPerActor: z.number().int().min(1).max(1000).default(1),
-    /** Items (gold included) one rater may rate in this study. */
-    ratingsPerRater: z.number().int().min(1).max(100_000).default(20),
-  }).prefault({}),
+  quotas: z
+    .strictObject({
+      playsPerActor: z.number().int().min(1).max(1000).default(1),
+      /** Items (gold included) one rater may rate in this study. */
+      ratingsPerRater: z.number().int().min(1).max(100_000).default(20),
+    })
+    .prefault({}),
   /** How many completed plays each (record, model) needs. */
   playsPerRecord: z.number().int().min(1).max(100).default(1),
   /** Probability that a rater's next item is a gold (attention) item, when one is left for them. */
   goldRate: z.number().min(0).max(1).default(0),
-  leaseMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  leaseMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** Run the same record and model fully simulated next to each live episode (the twin, for matched pairs). */
   simulatedTwin: z.boolean().default(true),
   /** Whether raters see the elicitation dialogue (markers stripped) besides the final answer; the judge does not. */
@@ -53,11 +60,13 @@ const settingsShape = {
   consentText: LongText.default(''),
   instructions: z.strictObject({ actor: LongText.default(''), rater: LongText.default('') }).prefault({}),
   /** Prolific completion codes shown at the end, by outcome. */
-  completionCodes: z.strictObject({
-    completed: CompletionCode.default(''),
-    failedAttention: CompletionCode.default(''),
-    timedOut: CompletionCode.default(''),
-  }).prefault({}),
+  completionCodes: z
+    .strictObject({
+      completed: CompletionCode.default(''),
+      failedAttention: CompletionCode.default(''),
+      timedOut: CompletionCode.default(''),
+    })
+    .prefault({}),
   /** A live session with no reply from the person for this long ends as timed out. */
   idleTimeoutSeconds: z.number().int().min(30).max(3600).default(300),
   /** The person is warned this many seconds before the idle timeout. */
@@ -73,7 +82,11 @@ function checkSettings(s: SettingsDraft, ctx: z.RefinementCtx): void {
     seen.add(m);
   });
   if (s.idleWarningSeconds >= s.idleTimeoutSeconds) {
-    ctx.addIssue({ code: 'custom', path: ['idleWarningSeconds'], message: 'the warning must come before the idle timeout' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['idleWarningSeconds'],
+      message: 'the warning must come before the idle timeout',
+    });
   }
 }
 
@@ -101,12 +114,14 @@ export const BlindRatingItemSchema = z.strictObject({
   task: z.strictObject({ question: z.string(), options: z.record(z.string(), z.string()), goldAnswer: z.string() }),
   persona: z.record(z.string(), z.unknown()),
   preferences: z.record(z.string(), z.record(z.string(), z.unknown())),
-  rubric: z.array(z.strictObject({
-    preference: z.string(),
-    description: z.string(),
-    weight: z.number().optional(),
-    levels: z.array(z.strictObject({ score: z.number(), description: z.string() })),
-  })),
+  rubric: z.array(
+    z.strictObject({
+      preference: z.string(),
+      description: z.string(),
+      weight: z.number().optional(),
+      levels: z.array(z.strictObject({ score: z.number(), description: z.string() })),
+    }),
+  ),
   answer: z.string(),
   transcript: z.array(TranscriptTurnSchema).optional(),
 });
@@ -120,7 +135,10 @@ export const RatingSubmitPayloadSchema = z.strictObject({
   scores: z.record(z.string().min(1).max(500), CriterionScore),
   correct: z.union([z.literal(0), z.literal(1)]),
   justification: z.string().max(10_000).optional(),
-  secondsSpent: z.number().min(0).max(7 * 24 * 3600),
+  secondsSpent: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 3600),
 });
 export type RatingSubmitPayload = z.infer<typeof RatingSubmitPayloadSchema>;
 

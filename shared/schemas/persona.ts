@@ -10,7 +10,13 @@ import { z } from 'zod';
  * Both keep unknown keys (LLM output often adds some) so files round-trip unchanged.
  */
 
-export const BIG_FIVE_TRAITS = ['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism'] as const;
+export const BIG_FIVE_TRAITS = [
+  'openness',
+  'conscientiousness',
+  'extraversion',
+  'agreeableness',
+  'neuroticism',
+] as const;
 
 const text = z.string().min(1);
 

@@ -13,9 +13,16 @@ const SimulatedUserType = UserTypeSchema.exclude(['no_user_interaction']);
 /** `POST /api/studies/import?study=NAME[&skipImages=1][&filename=NAME.jsonl]`; the body is the JSONL file. */
 export const ImportQuerySchema = z.object({
   study: StudyNameSchema,
-  skipImages: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
+  skipImages: z
+    .enum(['0', '1', 'true', 'false'])
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
   /** Shown as the file's name in the study; the file's identity is still its SHA-256. */
-  filename: z.string().max(200).regex(/^[\w][\w .-]*$/, 'may contain letters, digits, spaces, ".", "_" and "-"').optional(),
+  filename: z
+    .string()
+    .max(200)
+    .regex(/^[\w][\w .-]*$/, 'may contain letters, digits, spaces, ".", "_" and "-"')
+    .optional(),
 });
 
 /** `POST /api/studies/:studyId/runs`. Omitted fields get the CLI's defaults (`prefdisco run`). */
@@ -31,7 +38,12 @@ export const StartRunBodySchema = z.strictObject({
   maxTurns: z.number().int().min(1).max(50).optional(),
   fixedQuestions: z.number().int().min(1).max(50).nullable().optional(),
   maxProblems: z.number().int().min(1).max(1_000_000).nullable().optional(),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
   /** Episodes at a time; does not change results, so it is not part of a run's identity for resuming. */
   concurrency: z.number().int().min(1).max(256).optional(),
 });
@@ -89,7 +101,10 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** `GET /api/studies/:studyId/export/:file`, file = `<table>.<format>`. */
 export const ExportFileSchema = z
   .string()
-  .regex(/^(episodes|messages|ratings|disclosures)\.(jsonl|csv)$/, 'expected episodes, messages, ratings or disclosures, then .jsonl or .csv')
+  .regex(
+    /^(episodes|messages|ratings|disclosures)\.(jsonl|csv)$/,
+    'expected episodes, messages, ratings or disclosures, then .jsonl or .csv',
+  )
   .transform((file) => {
     const [table, format] = file.split('.') as [ExportTable, ExportFormat];
     return { table, format };

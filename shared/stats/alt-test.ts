@@ -64,8 +64,10 @@ export interface AltTestResult {
 
 /** ln Γ(x) for x > 0, Lanczos approximation (g = 7, n = 9; Numerical Recipes 3rd ed. §6.1), |error| < 1e−15. */
 function lnGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x); // reflection formula
   const z = x - 1;
   let a = c[0] as number;
@@ -82,7 +84,10 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
   d = 1 / (Math.abs(d) < tiny ? tiny : d);
   let h = d;
   for (let m = 1; m <= 300; m++) {
-    for (const num of [(m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)), (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))]) {
+    for (const num of [
+      (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)),
+      (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1)),
+    ]) {
       d = 1 + num * d;
       d = 1 / (Math.abs(d) < tiny ? tiny : d);
       c = 1 + num / c;
@@ -158,10 +163,16 @@ export function altTest(items: readonly AltTestItem[], options: AltTestOptions):
   const { epsilon, alpha = 0.05, scoring, minItems = 2 } = options;
   if (!Number.isFinite(epsilon)) throw new RangeError(`epsilon must be finite, got ${epsilon}`);
   const usable = items
-    .map((item) => ({ llm: item.llm, humans: Object.entries(item.humans).filter((e): e is [string, AltValue] => present(e[1])) }))
-    .filter((item): item is { llm: AltValue; humans: [string, AltValue][] } => present(item.llm) && item.humans.length >= 2);
+    .map((item) => ({
+      llm: item.llm,
+      humans: Object.entries(item.humans).filter((e): e is [string, AltValue] => present(e[1])),
+    }))
+    .filter(
+      (item): item is { llm: AltValue; humans: [string, AltValue][] } => present(item.llm) && item.humans.length >= 2,
+    );
   const diffs = new Map<string, { wf: number; wh: number; d: number[] }>();
-  for (const item of items) for (const id of Object.keys(item.humans)) if (!diffs.has(id)) diffs.set(id, { wf: 0, wh: 0, d: [] });
+  for (const item of items)
+    for (const id of Object.keys(item.humans)) if (!diffs.has(id)) diffs.set(id, { wf: 0, wh: 0, d: [] });
   for (const { llm, humans } of usable) {
     humans.forEach(([id, h], j) => {
       const others = humans.filter((_, o) => o !== j).map((e) => e[1]);
@@ -180,7 +191,11 @@ export function altTest(items: readonly AltTestItem[], options: AltTestOptions):
   for (const [annotator, { wf, wh, d }] of diffs) {
     const n = d.length;
     if (n < Math.max(2, minItems)) {
-      excluded.push({ annotator, n, reason: `${n} instance(s) with the LLM and another human; needs ${Math.max(2, minItems)}` });
+      excluded.push({
+        annotator,
+        n,
+        reason: `${n} instance(s) with the LLM and another human; needs ${Math.max(2, minItems)}`,
+      });
       continue;
     }
     const mean = d.reduce((s, v) => s + v, 0) / n;
@@ -189,11 +204,20 @@ export function altTest(items: readonly AltTestItem[], options: AltTestOptions):
     const pValue = t === null ? (mean < epsilon ? 0 : 1) : studentTCdf(t, n - 1);
     tested.push({ annotator, n, rhoF: wf / n, rhoH: wh / n, t, pValue });
   }
-  const rejected = benjaminiYekutieli(tested.map((a) => a.pValue), alpha);
+  const rejected = benjaminiYekutieli(
+    tested.map((a) => a.pValue),
+    alpha,
+  );
   const annotators = tested.map((a, i) => ({ ...a, rejected: rejected[i] === true }));
   const base = { epsilon, alpha, items: usable.length, annotators, excluded };
   if (annotators.length === 0) {
-    return { ...base, winningRate: null, advantageProbability: null, passed: false, reason: 'no annotator could be tested' };
+    return {
+      ...base,
+      winningRate: null,
+      advantageProbability: null,
+      passed: false,
+      reason: 'no annotator could be tested',
+    };
   }
   const winningRate = annotators.filter((a) => a.rejected).length / annotators.length;
   const advantageProbability = annotators.reduce((s, a) => s + a.rhoF, 0) / annotators.length;

@@ -43,7 +43,14 @@ export function blandAltman(x: PairedSeries, y: PairedSeries): BlandAltman {
   for (let i = 0; i < n; i++) sum += (xs[i] as number) - (ys[i] as number);
   const meanDifference = sum / n;
   if (n < 2) {
-    return { n, meanDifference, sdDifference: null, lower: null, upper: null, reason: 'needs at least 2 pairs for an SD' };
+    return {
+      n,
+      meanDifference,
+      sdDifference: null,
+      lower: null,
+      upper: null,
+      reason: 'needs at least 2 pairs for an SD',
+    };
   }
   let ss = 0;
   for (let i = 0; i < n; i++) ss += ((xs[i] as number) - (ys[i] as number) - meanDifference) ** 2;

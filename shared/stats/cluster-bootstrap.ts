@@ -38,7 +38,8 @@ export function clusterBootstrapCi(
   options: BootstrapOptions = {},
 ): ClusterBootstrapCi {
   const { resamples = 1000, seed = 42, level = 0.95 } = options;
-  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 1)
+    throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
   if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
   const n = clusterOf.length;
 
@@ -73,7 +74,13 @@ export function clusterBootstrapCi(
   const raw = n > 0 ? statistic(all) : null;
   const estimate = raw != null && Number.isFinite(raw) ? raw : null;
   const degenerate = (reason: string): ClusterBootstrapCi => ({
-    estimate, low: null, high: null, resamples, validResamples: 0, clusters: g, reason,
+    estimate,
+    low: null,
+    high: null,
+    resamples,
+    validResamples: 0,
+    clusters: g,
+    reason,
   });
   if (n === 0) return degenerate('no items');
   if (g < 2) return degenerate('only one cluster: every cluster resample equals the original sample');

@@ -89,10 +89,18 @@ export function cohenKappa(
   if (expected === 0) {
     return {
       ...noValue(n, 'both raters used one and the same category: chance agreement is 1'),
-      observedAgreement, chanceAgreement, droppedPairs: dropped,
+      observedAgreement,
+      chanceAgreement,
+      droppedPairs: dropped,
     };
   }
-  return { value: 1 - (observed / n) / (expected / (n * n)), n, observedAgreement, chanceAgreement, droppedPairs: dropped };
+  return {
+    value: 1 - observed / n / (expected / (n * n)),
+    n,
+    observedAgreement,
+    chanceAgreement,
+    droppedPairs: dropped,
+  };
 }
 
 /** Items rated by both raters, as [a, b]; `dropped` counts those with a side missing. Shared with Gwet's AC1. */
@@ -100,12 +108,14 @@ export function completePairs(
   a: readonly (Category | null)[],
   b: readonly (Category | null)[],
 ): { pairs: [Category, Category][]; dropped: number } {
-  if (a.length !== b.length) throw new RangeError(`the raters rated different numbers of items (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new RangeError(`the raters rated different numbers of items (${a.length} vs ${b.length})`);
   const pairs: [Category, Category][] = [];
   for (let i = 0; i < a.length; i++) {
     const x = a[i] ?? null;
     const y = b[i] ?? null;
-    for (const v of [x, y]) if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`item ${i}: ${v} is not a finite number`);
+    for (const v of [x, y])
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`item ${i}: ${v} is not a finite number`);
     if (x !== null && y !== null) pairs.push([x, y]);
   }
   return { pairs, dropped: a.length - pairs.length };
@@ -125,7 +135,9 @@ export function resolveCategories(pairs: readonly [Category, Category][], given?
   if (given === undefined) return [...observed].sort(compareCategories);
   const set = new Set(given);
   if (set.size !== given.length) throw new RangeError('the category list has duplicates');
-  for (const c of given) if (typeof c === 'number' && !Number.isFinite(c)) throw new RangeError(`category ${c} is not a finite number`);
-  for (const v of observed) if (!set.has(v)) throw new RangeError(`rating ${JSON.stringify(v)} is not among the categories`);
+  for (const c of given)
+    if (typeof c === 'number' && !Number.isFinite(c)) throw new RangeError(`category ${c} is not a finite number`);
+  for (const v of observed)
+    if (!set.has(v)) throw new RangeError(`rating ${JSON.stringify(v)} is not among the categories`);
   return [...given];
 }

@@ -5,7 +5,11 @@ import { noValue, type StatResult } from './stat-result.ts';
  * Fleiss' κ with its parts: `observedAgreement` P̄, `chanceAgreement` P̄_e, `ratersPerUnit` n. `n` (of StatResult)
  * is the number of units N.
  */
-export type FleissResult = StatResult & { observedAgreement?: number; chanceAgreement?: number; ratersPerUnit?: number };
+export type FleissResult = StatResult & {
+  observedAgreement?: number;
+  chanceAgreement?: number;
+  ratersPerUnit?: number;
+};
 
 /**
  * Fleiss' κ for N units each rated by the same number n ≥ 2 of (not necessarily the same) raters into K nominal
@@ -29,10 +33,12 @@ export function fleissKappa(counts: readonly (readonly number[])[]): FleissResul
   const raters = sum(counts[0] ?? []);
   for (const [i, row] of counts.entries()) {
     if (row.length !== k) throw new RangeError(`unit ${i} has ${row.length} categories, unit 0 has ${k}`);
-    if (row.some((x) => !Number.isInteger(x) || x < 0)) throw new RangeError(`unit ${i}: counts must be non-negative integers`);
+    if (row.some((x) => !Number.isInteger(x) || x < 0))
+      throw new RangeError(`unit ${i}: counts must be non-negative integers`);
     if (sum(row) !== raters) throw new RangeError(`unit ${i} has ${sum(row)} ratings, unit 0 has ${raters}`);
   }
-  if (raters < 2) return { ...noValue(units, `needs at least 2 ratings per unit, got ${raters}`), ratersPerUnit: raters };
+  if (raters < 2)
+    return { ...noValue(units, `needs at least 2 ratings per unit, got ${raters}`), ratersPerUnit: raters };
 
   let agreeing = 0;
   const totals = new Float64Array(k);
@@ -49,7 +55,9 @@ export function fleissKappa(counts: readonly (readonly number[])[]): FleissResul
   if (totals.filter((t) => t > 0).length < 2) {
     return {
       ...noValue(units, 'all ratings fall in one category: chance agreement is 1'),
-      observedAgreement, chanceAgreement, ratersPerUnit: raters,
+      observedAgreement,
+      chanceAgreement,
+      ratersPerUnit: raters,
     };
   }
   return {
@@ -73,7 +81,8 @@ export type FleissFromRatingsResult = FleissResult & { droppedUnits: number };
 export function fleissKappaFromRatings(ratings: readonly (readonly (Category | null)[])[]): FleissFromRatingsResult {
   const perUnit = ratings.map((row) => row.filter((v): v is Category => v !== null));
   for (const [i, row] of perUnit.entries()) {
-    for (const v of row) if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`unit ${i}: ${v} is not a finite number`);
+    for (const v of row)
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`unit ${i}: ${v} is not a finite number`);
   }
   const frequency = new Map<number, number>();
   for (const row of perUnit) if (row.length >= 2) frequency.set(row.length, (frequency.get(row.length) ?? 0) + 1);

@@ -39,7 +39,11 @@ export function gwetAC1(
   const n = pairs.length;
   const k = scale.length;
   if (k < 2) {
-    return { ...noValue(n, 'needs at least 2 categories (K − 1 = 0 in the chance term)'), categories: k, droppedPairs: dropped };
+    return {
+      ...noValue(n, 'needs at least 2 categories (K − 1 = 0 in the chance term)'),
+      categories: k,
+      droppedPairs: dropped,
+    };
   }
   const index = new Map(scale.map((c, i) => [c, i]));
   const marginal = new Float64Array(k);

@@ -91,7 +91,8 @@ export function icc(ratings: readonly (readonly (number | null)[])[], form: IccF
     numerator = ms.rows - ms.error;
     denominator = ms.rows + (k - 1) * ms.error + (form === '2,1' ? (k * (ms.columns - ms.error)) / n : 0);
   }
-  if (!(denominator > 0)) return { ...noValue(n, 'no variance between or within subjects (all ratings equal)'), ...extra };
+  if (!(denominator > 0))
+    return { ...noValue(n, 'no variance between or within subjects (all ratings equal)'), ...extra };
   return { ...statValue(numerator / denominator, n), ...extra };
 }
 

@@ -25,12 +25,37 @@ export type {
   OracleVsBaseline,
 } from './prefdisco-metrics-types.ts';
 // Chance-corrected agreement between raters (docs/agreement-statistics.md).
-export { krippendorffAlpha, MEASUREMENT_LEVELS, type AlphaResult, type MeasurementLevel } from './krippendorff-alpha.ts';
-export { cohenKappa, KAPPA_WEIGHTS, type Category, type CohenKappaOptions, type KappaResult, type KappaWeights } from './cohen-kappa.ts';
-export { fleissKappa, fleissKappaFromRatings, type FleissFromRatingsResult, type FleissResult } from './fleiss-kappa.ts';
+export {
+  krippendorffAlpha,
+  MEASUREMENT_LEVELS,
+  type AlphaResult,
+  type MeasurementLevel,
+} from './krippendorff-alpha.ts';
+export {
+  cohenKappa,
+  KAPPA_WEIGHTS,
+  type Category,
+  type CohenKappaOptions,
+  type KappaResult,
+  type KappaWeights,
+} from './cohen-kappa.ts';
+export {
+  fleissKappa,
+  fleissKappaFromRatings,
+  type FleissFromRatingsResult,
+  type FleissResult,
+} from './fleiss-kappa.ts';
 export { gwetAC1, percentAgreement, type AC1Result } from './gwet-ac1.ts';
 // Scores, correlations and human-vs-LLM replacement tests (docs/agreement-statistics.md).
-export { averageRanks, kendallTauB, meanAbsoluteError, pearson, rootMeanSquareError, spearman, type PairedSeries } from './correlation.ts';
+export {
+  averageRanks,
+  kendallTauB,
+  meanAbsoluteError,
+  pearson,
+  rootMeanSquareError,
+  spearman,
+  type PairedSeries,
+} from './correlation.ts';
 export { icc, icc21, type IccForm, type IccResult } from './icc.ts';
 export { blandAltman, type BlandAltman } from './bland-altman.ts';
 export { kolmogorovQ, ksStatistic, type KsResult } from './ks.ts';

@@ -38,7 +38,8 @@ export function krippendorffAlpha(data: readonly (readonly (number | null)[])[],
   const units = data[0]?.length ?? 0;
   for (const [i, row] of data.entries()) {
     if (row.length !== units) throw new RangeError(`coder ${i} has ${row.length} units, coder 0 has ${units}`);
-    for (const v of row) if (v !== null && !Number.isFinite(v)) throw new RangeError(`coder ${i}: ${v} is not a finite number`);
+    for (const v of row)
+      if (v !== null && !Number.isFinite(v)) throw new RangeError(`coder ${i}: ${v} is not a finite number`);
   }
   if (data.length < 2) return noValue(0, `needs at least 2 coders, got ${data.length}`);
 
@@ -83,7 +84,12 @@ export function krippendorffAlpha(data: readonly (readonly (number | null)[])[],
   const expectedDisagreement = expected / (n * (n - 1));
   // With ≥ 2 distinct values every δ² between them is > 0, so D_e > 0 here; the guard keeps NaN out regardless.
   if (!(expectedDisagreement > 0)) {
-    return { ...noValue(pairable.length, 'expected disagreement is 0'), ...base, observedDisagreement, expectedDisagreement };
+    return {
+      ...noValue(pairable.length, 'expected disagreement is 0'),
+      ...base,
+      observedDisagreement,
+      expectedDisagreement,
+    };
   }
   return {
     value: 1 - observedDisagreement / expectedDisagreement,

@@ -21,7 +21,7 @@ export function kolmogorovQ(lambda: number): number {
   if (!(lambda > 0)) return 1;
   if (lambda < 1.18) {
     let sum = 0;
-    for (let k = 1; k <= 20; k++) sum += Math.exp(-((2 * k - 1) ** 2) * Math.PI ** 2 / (8 * lambda * lambda));
+    for (let k = 1; k <= 20; k++) sum += Math.exp((-((2 * k - 1) ** 2) * Math.PI ** 2) / (8 * lambda * lambda));
     return Math.min(1, Math.max(0, 1 - (Math.sqrt(2 * Math.PI) / lambda) * sum));
   }
   let sum = 0;
@@ -57,7 +57,8 @@ export function ksStatistic(a: ArrayLike<number | null>, b: ArrayLike<number | n
   const sb = presentSorted(b);
   const nA = sa.length;
   const nB = sb.length;
-  if (nA === 0 || nB === 0) return { ...noValue(nA + nB, 'both samples need at least one value'), nA, nB, pValue: null };
+  if (nA === 0 || nB === 0)
+    return { ...noValue(nA + nB, 'both samples need at least one value'), nA, nB, pValue: null };
   let i = 0;
   let j = 0;
   let d = 0;

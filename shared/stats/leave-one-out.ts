@@ -30,7 +30,10 @@ export function modeOf(values: readonly number[], rng: Rng): number {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best = 0;
   for (const c of counts.values()) best = Math.max(best, c);
-  const tied = [...counts].filter(([, c]) => c === best).map(([v]) => v).sort((a, b) => a - b);
+  const tied = [...counts]
+    .filter(([, c]) => c === best)
+    .map(([v]) => v)
+    .sort((a, b) => a - b);
   // Draw only on a real tie, so that adding an unambiguous item never shifts the draws of later ties.
   return tied.length === 1 ? (tied[0] as number) : (tied[randomInt(rng, tied.length)] as number);
 }

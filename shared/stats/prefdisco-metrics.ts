@@ -1,5 +1,11 @@
 import { bootstrapCis, type BootstrapCi } from './bootstrap.ts';
-import type { ConditionMetrics, GroupMetrics, MetricRow, MetricsOptions, MetricsReport } from './prefdisco-metrics-types.ts';
+import type {
+  ConditionMetrics,
+  GroupMetrics,
+  MetricRow,
+  MetricsOptions,
+  MetricsReport,
+} from './prefdisco-metrics-types.ts';
 import {
   accumulate,
   buildMatrix,
@@ -20,7 +26,11 @@ export const POOLED_TASK = '*';
 const NO_USER = 'no_user_interaction';
 const SEP = '\u0000';
 
-interface Group { model: string; task: string; records: Map<string, RecordCells> }
+interface Group {
+  model: string;
+  task: string;
+  records: Map<string, RecordCells>;
+}
 
 /** The condition key of a row, or null when its mode/user type combination is not one of the three conditions. */
 function conditionKey(row: MetricRow): string | null {
@@ -127,7 +137,12 @@ function groupMetrics(group: Group, options: Required<MetricsOptions>): GroupMet
         n: present.length,
         failed: present.length - scored.length,
         prefAlign,
-        prefAlign100: { ...prefAlign, estimate: to100(prefAlign.estimate), low: to100(prefAlign.low), high: to100(prefAlign.high) },
+        prefAlign100: {
+          ...prefAlign,
+          estimate: to100(prefAlign.estimate),
+          low: to100(prefAlign.low),
+          high: to100(prefAlign.high),
+        },
         accuracy: ci(2 * index + 1),
         accuracyN: total(PER_CONDITION * index + 3),
         meanTurns: scored.length === 0 ? null : scored.reduce((sum, cell) => sum + cell.turns, 0) / scored.length,

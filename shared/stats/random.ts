@@ -41,6 +41,7 @@ export function createRng(seed: number): Rng {
  * @param n A positive integer, at most 2³²; anything else throws a RangeError.
  */
 export function randomInt(rng: Rng, n: number): number {
-  if (!Number.isInteger(n) || n < 1 || n > TWO_TO_32) throw new RangeError(`n must be an integer in [1, 2^32], got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > TWO_TO_32)
+    throw new RangeError(`n must be an integer in [1, 2^32], got ${n}`);
   return Math.floor(rng() * n);
 }

@@ -10,11 +10,19 @@ import type { ConditionName } from './prefdisco-metrics-types.ts';
 export const TIE_TOLERANCE = 1e-9;
 
 /** One episode of one record under one condition. */
-export interface Cell { score: number | null; correct: 0 | 1 | null; turns: number }
+export interface Cell {
+  score: number | null;
+  correct: 0 | 1 | null;
+  turns: number;
+}
 /** A record's episodes, keyed by condition key. */
 export type RecordCells = Map<string, Cell>;
 /** A condition as laid out in the matrix. */
-export interface Condition { key: string; condition: ConditionName; userType: string }
+export interface Condition {
+  key: string;
+  condition: ConditionName;
+  userType: string;
+}
 
 /**
  * Column layout of one row:
@@ -102,7 +110,13 @@ export function buildMatrix(records: readonly RecordCells[], layout: MatrixLayou
  * sums = Σ over the drawn indices of their matrix rows. Counting multiplicities first lets each distinct record's row
  * be read once (about 63% of records appear in a resample); this is the hot loop of computeMetrics.
  */
-export function accumulate(matrix: Float64Array, width: number, indices: Int32Array, counts: Int32Array, sums: Float64Array): void {
+export function accumulate(
+  matrix: Float64Array,
+  width: number,
+  indices: Int32Array,
+  counts: Int32Array,
+  sums: Float64Array,
+): void {
   counts.fill(0);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i] as number;

@@ -22,7 +22,9 @@ export function peopleStorageContract(name: string, open: () => Promise<Storage>
       const alice = await storage.people.createResearcher({ username: 'Alice', passwordHash: 'scrypt$h1' });
       expect(alice).toMatchObject({ username: 'Alice' });
       expect(await storage.people.findResearcherByUsername('alice')).toEqual({ ...alice, passwordHash: 'scrypt$h1' });
-      await expect(storage.people.createResearcher({ username: 'ALICE', passwordHash: 'x' })).rejects.toMatchObject({ code: 'conflict' });
+      await expect(storage.people.createResearcher({ username: 'ALICE', passwordHash: 'x' })).rejects.toMatchObject({
+        code: 'conflict',
+      });
       expect(await storage.people.findResearcherByUsername('bob')).toBeNull();
       expect(await storage.people.countResearchers()).toBe(1);
     });
@@ -30,12 +32,18 @@ export function peopleStorageContract(name: string, open: () => Promise<Storage>
     it('finds a session only while it is unrevoked and unexpired, with its identity', async () => {
       const alice = await storage.people.createResearcher({ username: 'alice', passwordHash: 'h' });
       const session = {
-        tokenHash: 'a'.repeat(64), kind: 'researcher' as const, subjectId: alice.id,
-        createdAt: '2030-01-01T00:00:00.000Z', expiresAt: '2030-01-31T00:00:00.000Z',
+        tokenHash: 'a'.repeat(64),
+        kind: 'researcher' as const,
+        subjectId: alice.id,
+        createdAt: '2030-01-01T00:00:00.000Z',
+        expiresAt: '2030-01-31T00:00:00.000Z',
       };
       await storage.people.createSession(session);
       const found = await storage.people.findValidSession(session.tokenHash, new Date('2030-01-15T00:00:00Z'));
-      expect(found).toEqual({ ...session, identity: { kind: 'researcher', researcherId: alice.id, username: 'alice' } });
+      expect(found).toEqual({
+        ...session,
+        identity: { kind: 'researcher', researcherId: alice.id, username: 'alice' },
+      });
       expect(await storage.people.findValidSession(session.tokenHash, new Date('2030-01-31T00:00:00Z'))).toBeNull();
       expect(await storage.people.findValidSession('b'.repeat(64), new Date('2030-01-15T00:00:00Z'))).toBeNull();
       await storage.people.revokeSession(session.tokenHash);
@@ -46,10 +54,24 @@ export function peopleStorageContract(name: string, open: () => Promise<Storage>
     it('a participant session carries the study and role; a session of a missing subject is not valid', async () => {
       const { participant } = await storage.people.findOrCreateParticipant({ studyId, role: 'rater', prolific: {} });
       const times = { createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() };
-      await storage.people.createSession({ tokenHash: 'c'.repeat(64), kind: 'participant', subjectId: participant.id, ...times });
-      await storage.people.createSession({ tokenHash: 'd'.repeat(64), kind: 'participant', subjectId: 'no-such-participant', ...times });
-      expect((await storage.people.findValidSession('c'.repeat(64), new Date()))?.identity)
-        .toEqual({ kind: 'participant', participantId: participant.id, studyId, role: 'rater' });
+      await storage.people.createSession({
+        tokenHash: 'c'.repeat(64),
+        kind: 'participant',
+        subjectId: participant.id,
+        ...times,
+      });
+      await storage.people.createSession({
+        tokenHash: 'd'.repeat(64),
+        kind: 'participant',
+        subjectId: 'no-such-participant',
+        ...times,
+      });
+      expect((await storage.people.findValidSession('c'.repeat(64), new Date()))?.identity).toEqual({
+        kind: 'participant',
+        participantId: participant.id,
+        studyId,
+        role: 'rater',
+      });
       expect(await storage.people.findValidSession('d'.repeat(64), new Date())).toBeNull();
     });
 
@@ -76,8 +98,9 @@ export function peopleStorageContract(name: string, open: () => Promise<Storage>
       expect(a.participant.id).not.toBe(b.participant.id);
       expect(a.participant.prolificPid).toBeUndefined();
       expect(await storage.people.getParticipant('nobody')).toBeNull();
-      await expect(storage.people.findOrCreateParticipant({ studyId: 'nope', role: 'rater', prolific: {} }))
-        .rejects.toMatchObject({ code: 'not_found' });
+      await expect(
+        storage.people.findOrCreateParticipant({ studyId: 'nope', role: 'rater', prolific: {} }),
+      ).rejects.toMatchObject({ code: 'not_found' });
     });
 
     it('creates unguessable invites, finds, lists and revokes them', async () => {
@@ -88,12 +111,21 @@ export function peopleStorageContract(name: string, open: () => Promise<Storage>
       expect(actor).toMatchObject({ studyId, role: 'actor', revoked: false });
       expect(await storage.people.findInvite(actor.code)).toEqual(actor);
       expect(await storage.people.findInvite('not-a-code')).toBeNull();
-      expect((await storage.people.listInvites(studyId)).map((i) => i.code).sort()).toEqual([actor.code, rater.code].sort());
+      expect((await storage.people.listInvites(studyId)).map((i) => i.code).sort()).toEqual(
+        [actor.code, rater.code].sort(),
+      );
       await storage.people.revokeInvite(actor.code);
       expect(await storage.people.findInvite(actor.code)).toEqual({ ...actor, revoked: true });
-      await expect(storage.people.createInvite({ studyId: 'nope', role: 'actor' })).rejects.toMatchObject({ code: 'not_found' });
+      await expect(storage.people.createInvite({ studyId: 'nope', role: 'actor' })).rejects.toMatchObject({
+        code: 'not_found',
+      });
 
-      const joined = await storage.people.findOrCreateParticipant({ studyId, role: 'rater', prolific: {}, inviteCode: rater.code });
+      const joined = await storage.people.findOrCreateParticipant({
+        studyId,
+        role: 'rater',
+        prolific: {},
+        inviteCode: rater.code,
+      });
       expect(joined.participant.inviteCode).toBe(rater.code);
     });
 

@@ -16,7 +16,11 @@ function worker(file: string, studyId: string, startAt: number, raters: string[]
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, string[]>) : reject(new Error(`worker exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as Record<string, string[]>)
+        : reject(new Error(`worker exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -31,9 +35,20 @@ it('four processes racing for ratings on one SQLite file never exceed k per answ
   await storage.close();
 
   const startAt = Date.now() + 3000;
-  const results = await Promise.all([0, 1, 2, 3].map((w) => worker(file, studyId, startAt, [0, 1, 2].map((r) => `w${w}-r${r}`))));
+  const results = await Promise.all(
+    [0, 1, 2, 3].map((w) =>
+      worker(
+        file,
+        studyId,
+        startAt,
+        [0, 1, 2].map((r) => `w${w}-r${r}`),
+      ),
+    ),
+  );
   const byItem = new Map<string, string[]>();
-  for (const rated of results) for (const [rater, items] of Object.entries(rated)) for (const item of items) byItem.set(item, [...(byItem.get(item) ?? []), rater]);
+  for (const rated of results)
+    for (const [rater, items] of Object.entries(rated))
+      for (const item of items) byItem.set(item, [...(byItem.get(item) ?? []), rater]);
 
   const check = SqliteStorage.open({ file });
   const stored = await check.work.listRatings(studyId);

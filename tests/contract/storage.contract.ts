@@ -19,9 +19,16 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       await storage.close();
     });
 
-    function input(studyName: string, records: BenchmarkRecord[], sha256 = `sha-${studyName}-${records.length}`): ImportBenchmarkInput {
+    function input(
+      studyName: string,
+      records: BenchmarkRecord[],
+      sha256 = `sha-${studyName}-${records.length}`,
+    ): ImportBenchmarkInput {
       return {
-        studyName, sourceName: 'bench.jsonl', sha256, bytes: 123,
+        studyName,
+        sourceName: 'bench.jsonl',
+        sha256,
+        bytes: 123,
         metadata: { type: 'metadata', dataset: 'HuggingFaceH4/MATH-500' },
         records: records.map((record, i) => ({ line: i + 2, task: 'math', record })),
       };
@@ -38,18 +45,42 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
     });
 
     it('imports records with personas and rubrics, creating the study in the same step', async () => {
-      const records = [exampleRecord(0, 'okafor_3fa9c21b'), exampleRecord(1, 'okafor_3fa9c21b'), exampleRecord(0, 'lee_00000001')];
+      const records = [
+        exampleRecord(0, 'okafor_3fa9c21b'),
+        exampleRecord(1, 'okafor_3fa9c21b'),
+        exampleRecord(0, 'lee_00000001'),
+      ];
       const outcome = await storage.importBenchmark(input('Import', records));
-      expect(outcome).toMatchObject({ studyCreated: true, alreadyImported: false, recordsAdded: 3, recordsUnchanged: 0, criteriaAdded: 9, personasAdded: 2 });
+      expect(outcome).toMatchObject({
+        studyCreated: true,
+        alreadyImported: false,
+        recordsAdded: 3,
+        recordsUnchanged: 0,
+        criteriaAdded: 9,
+        personasAdded: 2,
+      });
       const [summary] = await storage.listStudies();
-      expect(summary).toMatchObject({ id: outcome.studyId, name: 'Import', recordCount: 3, personaCount: 2, fileCount: 1 });
+      expect(summary).toMatchObject({
+        id: outcome.studyId,
+        name: 'Import',
+        recordCount: 3,
+        personaCount: 2,
+        fileCount: 1,
+      });
 
       const page = await storage.listRecords(outcome.studyId, { offset: 1, limit: 1 });
       expect(page.total).toBe(3);
-      expect(page.items).toEqual([{
-        problemId: 'problem_1_okafor_3fa9c21b', personaId: 'okafor_3fa9c21b', personaName: 'Chidinma Okafor', task: 'math',
-        question: 'How many degrees are in the sum of the interior angles of a convex hexagon?', preferenceCount: 3, criterionCount: 3,
-      }]);
+      expect(page.items).toEqual([
+        {
+          problemId: 'problem_1_okafor_3fa9c21b',
+          personaId: 'okafor_3fa9c21b',
+          personaName: 'Chidinma Okafor',
+          task: 'math',
+          question: 'How many degrees are in the sum of the interior angles of a convex hexagon?',
+          preferenceCount: 3,
+          criterionCount: 3,
+        },
+      ]);
       expect(await storage.getRecord(outcome.studyId, 'problem_0_lee_00000001')).toEqual(records[2]);
       expect(await storage.getRecord(outcome.studyId, 'problem_9_nobody')).toBeNull();
       expect((await storage.getPersona('lee_00000001'))?.id).toBe('lee_00000001');
@@ -67,7 +98,13 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       const first = await storage.importBenchmark(input('Twice', records, 'same-sha'));
       const before = await storage.listStudies();
       const second = await storage.importBenchmark(input('Twice', records, 'same-sha'));
-      expect(second).toMatchObject({ studyId: first.studyId, studyCreated: false, alreadyImported: true, recordsAdded: 0, recordsUnchanged: 2 });
+      expect(second).toMatchObject({
+        studyId: first.studyId,
+        studyCreated: false,
+        alreadyImported: true,
+        recordsAdded: 0,
+        recordsUnchanged: 2,
+      });
       expect(await storage.listStudies()).toEqual(before);
     });
 
@@ -91,7 +128,9 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
 
       const records = [exampleRecord(0, 'a_1'), exampleRecord(0, 'a_1')];
       records[1] = { ...records[1], extra: 1 } as BenchmarkRecord;
-      await expect(storage.importBenchmark(input('Fresh', records, 'sha-3'))).rejects.toMatchObject({ code: 'conflict' });
+      await expect(storage.importBenchmark(input('Fresh', records, 'sha-3'))).rejects.toMatchObject({
+        code: 'conflict',
+      });
       expect(await storage.findStudyByName('Fresh')).toBeNull();
     });
 

@@ -2,7 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../server/storage/storage.ts';
 import type { Claim, RatingLease } from '../../server/storage/study-work-storage.ts';
 import {
-  ALWAYS_GOLD, NEVER_GOLD, SCORES, T0, episodeCandidates, goldCandidate, minutesAfter, settings, studyWithRecords,
+  ALWAYS_GOLD,
+  NEVER_GOLD,
+  SCORES,
+  T0,
+  episodeCandidates,
+  goldCandidate,
+  minutesAfter,
+  settings,
+  studyWithRecords,
 } from '../support/study-work-fixtures.ts';
 
 export interface WorkStores {
@@ -44,45 +52,78 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
     });
 
     it('plays: least-played unit first, quota per unit and per actor, never the same record twice', async () => {
-      const { studyId, problemIds: [p0 = '', p1 = ''] } = await studyWithRecords(storage, 'Plays', 2);
-      await storage.work.saveSettings(studyId, settings({ playsPerRecord: 2, quotas: { playsPerActor: 2 } }), T0,
-        [{ problemId: p0, model: 'a' }, { problemId: p0, model: 'b' }, { problemId: p1, model: 'a' }]);
+      const {
+        studyId,
+        problemIds: [p0 = '', p1 = ''],
+      } = await studyWithRecords(storage, 'Plays', 2);
+      await storage.work.saveSettings(studyId, settings({ playsPerRecord: 2, quotas: { playsPerActor: 2 } }), T0, [
+        { problemId: p0, model: 'a' },
+        { problemId: p0, model: 'b' },
+        { problemId: p1, model: 'a' },
+      ]);
 
       const first = leased(await storage.work.leaseNextPlay(studyId, 'actor-1', T0));
       expect(first).toMatchObject({ problemId: p0, model: 'a', status: 'leased', participantId: 'actor-1' });
       // Asking again returns the assignment in hand.
-      expect(await storage.work.leaseNextPlay(studyId, 'actor-1', T0)).toMatchObject({ kind: 'leased', resumed: true, lease: { id: first.id } });
+      expect(await storage.work.leaseNextPlay(studyId, 'actor-1', T0)).toMatchObject({
+        kind: 'leased',
+        resumed: true,
+        lease: { id: first.id },
+      });
       // Another actor gets the least-played unit: p0/b (0 plays) before p0/a (1).
-      expect(leased(await storage.work.leaseNextPlay(studyId, 'actor-2', T0))).toMatchObject({ problemId: p0, model: 'b' });
+      expect(leased(await storage.work.leaseNextPlay(studyId, 'actor-2', T0))).toMatchObject({
+        problemId: p0,
+        model: 'b',
+      });
 
       await storage.work.endPlayLease(first.id, 'completed', T0);
       // actor-1 has played p0, so p0/b is not offered to them even though it has room; p1/a is.
-      expect(leased(await storage.work.leaseNextPlay(studyId, 'actor-1', T0))).toMatchObject({ problemId: p1, model: 'a' });
+      expect(leased(await storage.work.leaseNextPlay(studyId, 'actor-1', T0))).toMatchObject({
+        problemId: p1,
+        model: 'a',
+      });
       const done = leased(await storage.work.leaseNextPlay(studyId, 'actor-1', T0));
       await storage.work.endPlayLease(done.id, 'completed', T0);
-      expect(await storage.work.leaseNextPlay(studyId, 'actor-1', T0)).toEqual({ kind: 'none', reason: 'quota_reached' });
+      expect(await storage.work.leaseNextPlay(studyId, 'actor-1', T0)).toEqual({
+        kind: 'none',
+        reason: 'quota_reached',
+      });
 
       // p0/a: 1 completed (quota 2), p0/b: 1 active, p1/a: 1 completed. Actor 3 gets a unit with room, p0/a first.
       expect(leased(await storage.work.leaseNextPlay(studyId, 'actor-3', T0))).toMatchObject({ problemId: p0 });
       const progress = await storage.work.progress(studyId, T0);
       expect(progress.plays.map((u) => [u.problemId, u.model, u.completed, u.active])).toEqual([
-        [p0, 'a', 1, 1], [p0, 'b', 0, 1], [p1, 'a', 1, 0],
+        [p0, 'a', 1, 1],
+        [p0, 'b', 0, 1],
+        [p1, 'a', 1, 0],
       ]);
       expect(progress.actors.map((a) => [a.participantId, a.completed, a.active, a.dropped, a.prolificPid])).toEqual([
-        ['actor-1', 2, 0, 0, null], ['actor-2', 0, 1, 0, null], ['actor-3', 0, 1, 0, null],
+        ['actor-1', 2, 0, 0, null],
+        ['actor-2', 0, 1, 0, null],
+        ['actor-3', 0, 1, 0, null],
       ]);
       // A lease that lapses counts as dropped for its actor.
-      expect((await storage.work.progress(studyId, minutesAfter(T0, 24 * 60))).actors.map((a) => a.dropped)).toEqual([0, 1, 1]);
+      expect((await storage.work.progress(studyId, minutesAfter(T0, 24 * 60))).actors.map((a) => a.dropped)).toEqual([
+        0, 1, 1,
+      ]);
     });
 
     it('plays: a lapsed lease returns its unit to the queue; only an open study hands out work', async () => {
-      const { studyId, problemIds: [p0 = ''] } = await studyWithRecords(storage, 'Expiry', 1);
+      const {
+        studyId,
+        problemIds: [p0 = ''],
+      } = await studyWithRecords(storage, 'Expiry', 1);
       await storage.work.saveSettings(studyId, settings({ leaseMinutes: 30 }), T0, [{ problemId: p0, model: 'a' }]);
       const lease = leased(await storage.work.leaseNextPlay(studyId, 'actor-1', T0));
-      expect(await storage.work.leaseNextPlay(studyId, 'actor-2', minutesAfter(T0, 29))).toEqual({ kind: 'none', reason: 'no_work' });
+      expect(await storage.work.leaseNextPlay(studyId, 'actor-2', minutesAfter(T0, 29))).toEqual({
+        kind: 'none',
+        reason: 'no_work',
+      });
       const renewed = await storage.work.renewPlayLease(lease.id, minutesAfter(T0, 20));
       expect(renewed?.expiresAt).toBe(minutesAfter(T0, 50).toISOString());
-      expect(await storage.work.leaseNextPlay(studyId, 'actor-2', minutesAfter(T0, 49))).toMatchObject({ kind: 'none' });
+      expect(await storage.work.leaseNextPlay(studyId, 'actor-2', minutesAfter(T0, 49))).toMatchObject({
+        kind: 'none',
+      });
       const second = leased(await storage.work.leaseNextPlay(studyId, 'actor-2', minutesAfter(T0, 50)));
       expect(second).toMatchObject({ problemId: p0, participantId: 'actor-2' });
       expect((await storage.work.getPlayLease(lease.id))?.status).toBe('expired');
@@ -90,20 +131,34 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       expect((await storage.work.endPlayLease(lease.id, 'completed', minutesAfter(T0, 51)))?.status).toBe('completed');
 
       await storage.work.saveSettings(studyId, settings({ status: 'paused' }), T0);
-      expect(await storage.work.leaseNextPlay(studyId, 'actor-3', T0)).toEqual({ kind: 'none', reason: 'study_not_open' });
+      expect(await storage.work.leaseNextPlay(studyId, 'actor-3', T0)).toEqual({
+        kind: 'none',
+        reason: 'study_not_open',
+      });
       // Pausing stops new work, not work in hand; closing stops both.
-      expect(await storage.work.leaseNextPlay(studyId, 'actor-2', minutesAfter(T0, 60))).toMatchObject({ kind: 'leased', resumed: true, lease: { id: second.id } });
+      expect(await storage.work.leaseNextPlay(studyId, 'actor-2', minutesAfter(T0, 60))).toMatchObject({
+        kind: 'leased',
+        resumed: true,
+        lease: { id: second.id },
+      });
       await storage.work.saveSettings(studyId, settings({ status: 'closed' }), T0);
-      expect(await storage.work.leaseNextPlay(studyId, 'actor-2', minutesAfter(T0, 60))).toEqual({ kind: 'none', reason: 'study_not_open' });
+      expect(await storage.work.leaseNextPlay(studyId, 'actor-2', minutesAfter(T0, 60))).toEqual({
+        kind: 'none',
+        reason: 'study_not_open',
+      });
     });
 
     it('plays: units left out when settings change are not served, their history kept', async () => {
-      const { studyId, problemIds: [p0 = '', p1 = ''] } = await studyWithRecords(storage, 'Units', 2);
+      const {
+        studyId,
+        problemIds: [p0 = '', p1 = ''],
+      } = await studyWithRecords(storage, 'Units', 2);
       await storage.work.saveSettings(studyId, settings(), T0, [{ problemId: p0, model: 'a' }]);
       await storage.work.saveSettings(studyId, settings(), T0, [{ problemId: p1, model: 'a' }]);
       expect(leased(await storage.work.leaseNextPlay(studyId, 'actor-1', T0)).problemId).toBe(p1);
-      await expect(storage.work.saveSettings(studyId, settings(), T0, [{ problemId: 'problem_99_x', model: 'a' }]))
-        .rejects.toMatchObject({ code: 'invalid' });
+      await expect(
+        storage.work.saveSettings(studyId, settings(), T0, [{ problemId: 'problem_99_x', model: 'a' }]),
+      ).rejects.toMatchObject({ code: 'invalid' });
     });
 
     it('ratings: k distinct raters per answer, least covered first, never own episode, never twice', async () => {
@@ -111,7 +166,10 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       await storage.work.saveSettings(studyId, settings({ raterOverlap: 2 }), T0);
       const candidates = await episodeCandidates(storage, problemIds, 3, (i) => (i === 0 ? 'rater-1' : null));
       expect(await storage.work.addRatingCandidates(studyId, candidates, T0)).toEqual({ added: 3, unchanged: 0 });
-      expect(await storage.work.addRatingCandidates(studyId, candidates.slice(0, 1), T0)).toEqual({ added: 0, unchanged: 1 });
+      expect(await storage.work.addRatingCandidates(studyId, candidates.slice(0, 1), T0)).toEqual({
+        added: 0,
+        unchanged: 1,
+      });
 
       const seen = new Map<string, Set<string>>();
       const ownItem = (await storage.work.progress(studyId, T0)).candidates[0]?.itemId;
@@ -123,14 +181,28 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
           if (rater === 'rater-1') expect(itemId).not.toBe(ownItem);
           expect(seen.get(itemId)?.has(rater) ?? false).toBe(false);
           seen.set(itemId, (seen.get(itemId) ?? new Set()).add(rater));
-          expect(await storage.work.submitRating({ studyId, participantId: rater, itemId, scores: SCORES, correct: 1, justification: '', secondsSpent: 5, attentionPassed: null, now: T0 }))
-            .toMatchObject({ kind: 'stored' });
+          expect(
+            await storage.work.submitRating({
+              studyId,
+              participantId: rater,
+              itemId,
+              scores: SCORES,
+              correct: 1,
+              justification: '',
+              secondsSpent: 5,
+              attentionPassed: null,
+              now: T0,
+            }),
+          ).toMatchObject({ kind: 'stored' });
         }
       }
       // 3 answers × k=2 = 6 ratings, the own-episode answer rated by raters 2 and 3 only.
       expect([...seen.values()].map((s) => s.size)).toEqual([2, 2, 2]);
       expect([...(seen.get(ownItem ?? '') ?? [])].sort()).toEqual(['rater-2', 'rater-3']);
-      expect(await storage.work.leaseNextRating(studyId, 'rater-4', T0, NEVER_GOLD)).toEqual({ kind: 'none', reason: 'no_work' });
+      expect(await storage.work.leaseNextRating(studyId, 'rater-4', T0, NEVER_GOLD)).toEqual({
+        kind: 'none',
+        reason: 'no_work',
+      });
       expect((await storage.work.listRatings(studyId)).length).toBe(6);
     });
 
@@ -138,12 +210,20 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       const a = await studyWithRecords(storage, 'Played', 1);
       const b = await studyWithRecords(storage, 'Rated', 1);
       const join = async (studyId: string, role: 'actor' | 'rater', pid: string) =>
-        (await storage.people.findOrCreateParticipant({ studyId, role, prolific: { prolificPid: pid } })).participant.id;
+        (await storage.people.findOrCreateParticipant({ studyId, role, prolific: { prolificPid: pid } })).participant
+          .id;
       const actor = await join(a.studyId, 'actor', 'PID-1');
       const [same, other] = [await join(b.studyId, 'rater', 'PID-1'), await join(b.studyId, 'rater', 'PID-2')];
       await storage.work.saveSettings(b.studyId, settings({ raterOverlap: 5 }), T0);
-      await storage.work.addRatingCandidates(b.studyId, await episodeCandidates(storage, b.problemIds, 1, () => actor), T0);
-      expect(await storage.work.leaseNextRating(b.studyId, same, T0, NEVER_GOLD)).toEqual({ kind: 'none', reason: 'no_work' });
+      await storage.work.addRatingCandidates(
+        b.studyId,
+        await episodeCandidates(storage, b.problemIds, 1, () => actor),
+        T0,
+      );
+      expect(await storage.work.leaseNextRating(b.studyId, same, T0, NEVER_GOLD)).toEqual({
+        kind: 'none',
+        reason: 'no_work',
+      });
       expect(await storage.work.leaseNextRating(b.studyId, other, T0, NEVER_GOLD)).toMatchObject({ kind: 'leased' });
     });
 
@@ -151,21 +231,49 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       const { studyId, problemIds } = await studyWithRecords(storage, 'Submit', 1);
       await storage.work.saveSettings(studyId, settings({ raterOverlap: 1, leaseMinutes: 10 }), T0);
       await storage.work.addRatingCandidates(studyId, await episodeCandidates(storage, problemIds, 1), T0);
-      const rating = (participantId: string, itemId: string, now: Date) => ({ studyId, participantId, itemId, scores: SCORES, correct: 0 as const, justification: 'ok', secondsSpent: 12, attentionPassed: null, now });
+      const rating = (participantId: string, itemId: string, now: Date) => ({
+        studyId,
+        participantId,
+        itemId,
+        scores: SCORES,
+        correct: 0 as const,
+        justification: 'ok',
+        secondsSpent: 12,
+        attentionPassed: null,
+        now,
+      });
 
       const first = leased(await storage.work.leaseNextRating(studyId, 'r1', T0, NEVER_GOLD));
-      expect(await storage.work.leaseNextRating(studyId, 'r2', minutesAfter(T0, 9), NEVER_GOLD)).toEqual({ kind: 'none', reason: 'no_work' });
+      expect(await storage.work.leaseNextRating(studyId, 'r2', minutesAfter(T0, 9), NEVER_GOLD)).toEqual({
+        kind: 'none',
+        reason: 'no_work',
+      });
       expect(await storage.work.submitRating(rating('r2', first.itemId, T0))).toEqual({ kind: 'not_leased' });
       // After expiry the answer goes to r2; r1's late rating would make 2 raters with k=1, so it is refused.
       const second = leased(await storage.work.leaseNextRating(studyId, 'r2', minutesAfter(T0, 10), NEVER_GOLD));
       expect(second.itemId).toBe(first.itemId);
-      expect(await storage.work.submitRating(rating('r1', first.itemId, minutesAfter(T0, 11)))).toEqual({ kind: 'not_leased' });
-      expect(await storage.work.submitRating(rating('r2', first.itemId, minutesAfter(T0, 11)))).toEqual({ kind: 'stored', rated: 1 });
-      expect(await storage.work.submitRating(rating('r2', first.itemId, minutesAfter(T0, 12)))).toEqual({ kind: 'already_rated' });
+      expect(await storage.work.submitRating(rating('r1', first.itemId, minutesAfter(T0, 11)))).toEqual({
+        kind: 'not_leased',
+      });
+      expect(await storage.work.submitRating(rating('r2', first.itemId, minutesAfter(T0, 11)))).toEqual({
+        kind: 'stored',
+        rated: 1,
+      });
+      expect(await storage.work.submitRating(rating('r2', first.itemId, minutesAfter(T0, 12)))).toEqual({
+        kind: 'already_rated',
+      });
       expect(await storage.work.findRatingLease(studyId, 'r2', first.itemId)).toMatchObject({ status: 'completed' });
-      expect(await storage.work.listRatings(studyId)).toEqual([expect.objectContaining({
-        itemId: first.itemId, participantId: 'r2', scores: SCORES, correct: 0, justification: 'ok', secondsSpent: 12, isGold: false,
-      })]);
+      expect(await storage.work.listRatings(studyId)).toEqual([
+        expect.objectContaining({
+          itemId: first.itemId,
+          participantId: 'r2',
+          scores: SCORES,
+          correct: 0,
+          justification: 'ok',
+          secondsSpent: 12,
+          isGold: false,
+        }),
+      ]);
     });
 
     it('ratings: a late rating is accepted while the answer still has room', async () => {
@@ -175,16 +283,45 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       const lease = leased(await storage.work.leaseNextRating(studyId, 'r1', T0, NEVER_GOLD));
       await storage.work.leaseNextRating(studyId, 'r2', minutesAfter(T0, 20), NEVER_GOLD);
       expect((await storage.work.findRatingLease(studyId, 'r1', lease.itemId))?.status).toBe('expired');
-      expect(await storage.work.submitRating({ studyId, participantId: 'r1', itemId: lease.itemId, scores: SCORES, correct: 1, justification: '', secondsSpent: 1, attentionPassed: null, now: minutesAfter(T0, 21) }))
-        .toEqual({ kind: 'stored', rated: 1 });
+      expect(
+        await storage.work.submitRating({
+          studyId,
+          participantId: 'r1',
+          itemId: lease.itemId,
+          scores: SCORES,
+          correct: 1,
+          justification: '',
+          secondsSpent: 1,
+          attentionPassed: null,
+          now: minutesAfter(T0, 21),
+        }),
+      ).toEqual({ kind: 'stored', rated: 1 });
     });
 
     it('ratings: per-rater quota; gold items at the rate, outside k, tallied', async () => {
       const { studyId, problemIds } = await studyWithRecords(storage, 'Gold', 1);
-      await storage.work.saveSettings(studyId, settings({ raterOverlap: 1, goldRate: 0.5, quotas: { ratingsPerRater: 2 } }), T0);
-      await storage.work.addRatingCandidates(studyId, [...await episodeCandidates(storage, problemIds, 2), goldCandidate(problemIds[0] ?? '')], T0);
+      await storage.work.saveSettings(
+        studyId,
+        settings({ raterOverlap: 1, goldRate: 0.5, quotas: { ratingsPerRater: 2 } }),
+        T0,
+      );
+      await storage.work.addRatingCandidates(
+        studyId,
+        [...(await episodeCandidates(storage, problemIds, 2)), goldCandidate(problemIds[0] ?? '')],
+        T0,
+      );
       const submit = async (rater: string, lease: RatingLease, passed: boolean | null) =>
-        storage.work.submitRating({ studyId, participantId: rater, itemId: lease.itemId, scores: SCORES, correct: 1, justification: '', secondsSpent: 1, attentionPassed: passed, now: T0 });
+        storage.work.submitRating({
+          studyId,
+          participantId: rater,
+          itemId: lease.itemId,
+          scores: SCORES,
+          correct: 1,
+          justification: '',
+          secondsSpent: 1,
+          attentionPassed: passed,
+          now: T0,
+        });
 
       const goldA = leased(await storage.work.leaseNextRating(studyId, 'r1', T0, ALWAYS_GOLD));
       expect(goldA.gold).toEqual({ expectedScores: { a: 1 }, tolerance: 1 });
@@ -196,13 +333,20 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       const regular = leased(await storage.work.leaseNextRating(studyId, 'r1', T0, ALWAYS_GOLD));
       expect(regular.gold).toBeNull();
       await submit('r1', regular, null);
-      expect(await storage.work.leaseNextRating(studyId, 'r1', T0, NEVER_GOLD)).toEqual({ kind: 'none', reason: 'quota_reached' });
+      expect(await storage.work.leaseNextRating(studyId, 'r1', T0, NEVER_GOLD)).toEqual({
+        kind: 'none',
+        reason: 'quota_reached',
+      });
       expect(await storage.work.countRatings(studyId, 'r1')).toBe(2);
       expect(await storage.work.attentionTally(studyId, 'r1')).toEqual({ checked: 1, passed: 0 });
       expect(await storage.work.attentionTally(studyId, 'r2')).toEqual({ checked: 1, passed: 1 });
       const progress = await storage.work.progress(studyId, T0);
       // Which regular answer r1 got depends on r1's shuffle; the gold item was rated by both, outside k = 1.
-      expect(progress.candidates.map((c) => [c.isGold, c.rated]).sort()).toEqual([[false, 0], [false, 1], [true, 2]]);
+      expect(progress.candidates.map((c) => [c.isGold, c.rated]).sort()).toEqual([
+        [false, 0],
+        [false, 1],
+        [true, 2],
+      ]);
       expect(progress.raters).toEqual([
         { participantId: 'r1', rated: 2, active: 0, attentionChecked: 1, attentionPassed: 0 },
         { participantId: 'r2', rated: 1, active: 0, attentionChecked: 1, attentionPassed: 1 },
@@ -218,9 +362,14 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       const raters = Array.from({ length: 10 }, (_, i) => `rater-${i}`);
 
       for (let round = 0; round < 4; round++) {
-        const claims = await Promise.all(raters.flatMap((rater) => [storage, other].map(async (s) => ({
-          rater, c: await s.work.leaseNextRating(studyId, rater, T0, NEVER_GOLD),
-        }))));
+        const claims = await Promise.all(
+          raters.flatMap((rater) =>
+            [storage, other].map(async (s) => ({
+              rater,
+              c: await s.work.leaseNextRating(studyId, rater, T0, NEVER_GOLD),
+            })),
+          ),
+        );
         const held = new Map<string, string>();
         for (const { rater, c } of claims) {
           if (c.kind !== 'leased') continue;
@@ -230,9 +379,21 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
         }
         const progress = await other.work.progress(studyId, T0);
         for (const c of progress.candidates) expect(c.rated + c.active).toBeLessThanOrEqual(3);
-        await Promise.all([...held].map(([rater, itemId], i) => (i % 2 ? storage : other).work.submitRating({
-          studyId, participantId: rater, itemId, scores: SCORES, correct: 1, justification: '', secondsSpent: 1, attentionPassed: null, now: T0,
-        })));
+        await Promise.all(
+          [...held].map(([rater, itemId], i) =>
+            (i % 2 ? storage : other).work.submitRating({
+              studyId,
+              participantId: rater,
+              itemId,
+              scores: SCORES,
+              correct: 1,
+              justification: '',
+              secondsSpent: 1,
+              attentionPassed: null,
+              now: T0,
+            }),
+          ),
+        );
       }
       const ratings = await storage.work.listRatings(studyId);
       expect(ratings.length).toBe(12);

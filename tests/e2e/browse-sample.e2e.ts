@@ -44,7 +44,9 @@ describe('a researcher’s journey on a fresh install', () => {
     await page.screenshot({ path: join(shots, 'setup-card.png'), animations: 'disabled' });
     // The password rule is checked at the field before anything is sent.
     await createFirstAccount(page, { username: researcher.username, password: 'too short' });
-    await setupCard(page).getByText(/Use at least 10 characters/).waitFor();
+    await setupCard(page)
+      .getByText(/Use at least 10 characters/)
+      .waitFor();
     await createFirstAccount(page, researcher);
 
     // Signed in: the studies, then the sample study's 64 records, one with persona, preferences and rubric.
@@ -67,7 +69,10 @@ describe('a researcher’s journey on a fresh install', () => {
     await signInCard(page).getByText('You have signed out.').waitFor();
     expect(await page.getByText('Sample benchmark').count()).toBe(0);
     await signIn(page, { username: researcher.username, password: 'not the password' });
-    await signInCard(page).getByRole('alert').filter({ hasText: /wrong username or password/i }).waitFor();
+    await signInCard(page)
+      .getByRole('alert')
+      .filter({ hasText: /wrong username or password/i })
+      .waitFor();
     await page.screenshot({ path: join(shots, 'sign-in-card.png'), animations: 'disabled' });
     await signIn(page, researcher);
     await page.getByText(/of 64/).first().waitFor();
@@ -76,7 +81,9 @@ describe('a researcher’s journey on a fresh install', () => {
     await context.clearCookies();
     await page.getByRole('link', { name: 'PrefDisco Live' }).click();
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await signInCard(page).getByText(/session has ended/i).waitFor();
+    await signInCard(page)
+      .getByText(/session has ended/i)
+      .waitFor();
     await page.reload();
     await signInCard(page).waitFor();
     expect(await setupCard(page).count()).toBe(0);
@@ -119,7 +126,9 @@ describe('a researcher’s journey on a fresh install', () => {
     await models.fill('scripted');
     await models.press('Enter');
     await page.getByLabel('Consent', { exact: true }).fill('I agree to take part in this study.');
-    await page.getByLabel('Instructions for persona actors', { exact: true }).fill('Play the persona; reveal preferences only when asked.');
+    await page
+      .getByLabel('Instructions for persona actors', { exact: true })
+      .fill('Play the persona; reveal preferences only when asked.');
     await page.getByLabel('Completed', { exact: true }).fill('C0DE1234');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
@@ -153,13 +162,18 @@ describe('a researcher’s journey on a fresh install', () => {
     await shot(page, shots, 'runs');
     const download = page.waitForEvent('download');
     await progress.getByRole('link', { name: 'Download results.jsonl' }).click();
-    const lines = readFileSync(await (await download).path(), 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(await (await download).path(), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines).toHaveLength(6);
 
     // The run's discovery answers go to the raters; its episodes open as transcripts.
     await progress.getByRole('button', { name: 'Send to raters' }).click();
     await progress.getByText('2 answers added to the rating queue.').waitFor();
-    await progress.getByRole('button', { name: /^View episode / }).first().click();
+    await progress
+      .getByRole('button', { name: /^View episode / })
+      .first()
+      .click();
     const dialog = page.getByRole('dialog', { name: /^Episode / });
     await dialog.getByText(/^Judge$/).waitFor();
     await shot(page, shots, 'run-episode', false);
@@ -169,7 +183,13 @@ describe('a researcher’s journey on a fresh install', () => {
   it('shows the results table and downloads an export', async () => {
     // A failing server first: the tab says what failed and offers Retry.
     const results = /\/api\/studies\/[^/]+\/results/;
-    await page.route(results, (route) => route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"internal","message":"internal error"}' }));
+    await page.route(results, (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: '{"error":"internal","message":"internal error"}',
+      }),
+    );
     await openTab(page, 'Results');
     const failure = page.getByRole('alert').filter({ hasText: 'Could not load the results' });
     await failure.getByText('internal error').waitFor();
@@ -192,7 +212,9 @@ describe('a researcher’s journey on a fresh install', () => {
     await page.getByRole('link', { name: 'Download episodes as CSV' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toBe('Sample-benchmark-episodes.csv');
-    const rows = readFileSync(await file.path(), 'utf8').trim().split('\r\n');
+    const rows = readFileSync(await file.path(), 'utf8')
+      .trim()
+      .split('\r\n');
     expect(rows[0]).toMatch(/^episode_id,source,run_id/);
     expect(rows.length).toBeGreaterThanOrEqual(7);
   });
@@ -205,7 +227,10 @@ describe('a researcher’s journey on a fresh install', () => {
     await page.getByRole('button', { name: `Watch episode ${actor.episodeId}` }).click();
     const transcript = page.getByRole('region', { name: 'Watched transcript' });
     await transcript.getByText('Short answers please, I am in a hurry.').waitFor();
-    await transcript.getByText(/^Simulated twin · same question/).first().waitFor();
+    await transcript
+      .getByText(/^Simulated twin · same question/)
+      .first()
+      .waitFor();
     await shot(page, shots, 'live', false);
     actor.socket.disconnect();
 

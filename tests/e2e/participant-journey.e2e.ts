@@ -29,12 +29,27 @@ beforeAll(async () => {
   models = await startFakeOpenAiServer();
   // Each model turn streams in 50 pieces, 100 ms apart (5 s): time enough to reload the page mid-turn.
   models.respondWith(pacedAssistant({ chunks: 50, chunkDelayMs: 100 }));
-  const modelsFile = writeFile(dir, 'models.json', JSON.stringify({ models: [
-    { name: MODEL, provider: 'openai-compatible', model: MODEL, baseUrl: models.baseUrl, maxRetries: 1, retryBaseDelayMs: 10 },
-  ] }));
+  const modelsFile = writeFile(
+    dir,
+    'models.json',
+    JSON.stringify({
+      models: [
+        {
+          name: MODEL,
+          provider: 'openai-compatible',
+          model: MODEL,
+          baseUrl: models.baseUrl,
+          maxRetries: 1,
+          retryBaseDelayMs: 10,
+        },
+      ],
+    }),
+  );
   serverEnv = {
-    PREFDISCO_DB: join(dir, 'journey.sqlite'), PREFDISCO_MODELS_FILE: modelsFile,
-    PREFDISCO_ADMIN_USERNAME: admin.username, PREFDISCO_ADMIN_PASSWORD: admin.password,
+    PREFDISCO_DB: join(dir, 'journey.sqlite'),
+    PREFDISCO_MODELS_FILE: modelsFile,
+    PREFDISCO_ADMIN_USERNAME: admin.username,
+    PREFDISCO_ADMIN_PASSWORD: admin.password,
   };
   served = await serveProcess(serverEnv);
   browser = await launchBrowser();
@@ -45,7 +60,8 @@ afterAll(async () => {
   await models?.close();
 });
 
-const shot = (page: Page, name: string, fullPage = false): Promise<Buffer> => page.screenshot({ path: join(shots, name), animations: 'disabled', fullPage });
+const shot = (page: Page, name: string, fullPage = false): Promise<Buffer> =>
+  page.screenshot({ path: join(shots, name), animations: 'disabled', fullPage });
 const questions = (page: Page) => page.getByRole('article', { name: /^Question \d/ });
 const replies = (page: Page) => page.getByRole('article').filter({ hasText: /^You, as / });
 
@@ -111,7 +127,10 @@ describe('a researcher sets up a live study; participants play and rate it in th
     await streaming.waitFor({ timeout: 20_000 });
     await shot(page, 'play-mid-stream.png');
     await page.reload();
-    await page.getByText(/regular hexagon/i).first().waitFor();
+    await page
+      .getByText(/regular hexagon/i)
+      .first()
+      .waitFor();
     // Still streaming after the reload: the server's buffer of the turn, then the chunks that follow it.
     await streaming.waitFor();
     await expect(replies(page).count()).resolves.toBe(1);
@@ -123,7 +142,14 @@ describe('a researcher sets up a live study; participants play and rate it in th
     // Tag a question with one key, then answer the rest.
     await questions(page).nth(1).focus();
     await page.keyboard.press('1');
-    await expect.poll(() => questions(page).nth(1).getByRole('button', { name: /Relevant/, pressed: true }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        questions(page)
+          .nth(1)
+          .getByRole('button', { name: /Relevant/, pressed: true })
+          .count(),
+      )
+      .toBe(1);
     await reply(page, 'A picture first, please.');
     await questions(page).nth(2).waitFor({ timeout: 20_000 });
     await reply(page, 'My bees build hexagons.');
@@ -136,7 +162,11 @@ describe('a researcher sets up a live study; participants play and rate it in th
     // Self-rating from the keyboard.
     const criteria = await criterionCount(page);
     expect(criteria).toBeGreaterThan(0);
-    await scoreWithKeyboard(page, Array.from({ length: criteria }, (_, i) => 1 + (i % 4)), 'y');
+    await scoreWithKeyboard(
+      page,
+      Array.from({ length: criteria }, (_, i) => 1 + (i % 4)),
+      'y',
+    );
     await expect(page.locator('[data-scale="0"] input:checked').inputValue()).resolves.toBe('2');
     await shot(page, 'self-rating.png');
     await page.keyboard.press('Enter');
@@ -162,9 +192,14 @@ describe('a researcher sets up a live study; participants play and rate it in th
       await rater.getByRole('heading', { name: /Rate this answer for the person who asked/ }).waitFor();
       await rater.getByText(/27√3/).first().waitFor();
       const body = (await rater.locator('body').textContent()) ?? '';
-      for (const secret of [MODEL, 'scripted', 'simulat', 'twin', 'infer_persona', '###']) expect(body).not.toContain(secret);
+      for (const secret of [MODEL, 'scripted', 'simulat', 'twin', 'infer_persona', '###'])
+        expect(body).not.toContain(secret);
       if (item === 0) await shot(rater, 'rater-item.png');
-      await scoreWithKeyboard(rater, Array.from({ length: await criterionCount(rater) }, () => 3), item === 0 ? 'y' : 'n');
+      await scoreWithKeyboard(
+        rater,
+        Array.from({ length: await criterionCount(rater) }, () => 3),
+        item === 0 ? 'y' : 'n',
+      );
       await rater.keyboard.press('Enter');
       await rater.getByText(item === 0 ? '1 of 20 rated' : /nothing left for you to rate/).waitFor();
     }
@@ -183,10 +218,16 @@ describe('a researcher sets up a live study; participants play and rate it in th
     await page.getByText(/2 of 2 answers fully rated/).waitFor();
     await shot(page, 'researcher-assignments.png');
     // The rated answers' source episodes open as transcripts: the person's replies beside the twin's.
-    await page.getByRole('button', { name: /^View episode / }).first().click();
+    await page
+      .getByRole('button', { name: /^View episode / })
+      .first()
+      .click();
     const dialog = page.getByRole('dialog', { name: /^Episode / });
     // The opening carries the task; the judge's scores close the transcript.
-    await dialog.getByText(/regular hexagon/i).first().waitFor();
+    await dialog
+      .getByText(/regular hexagon/i)
+      .first()
+      .waitFor();
     await dialog.getByText(/^Judge$/).waitFor();
     await shot(page, 'researcher-episode.png');
     await dialog.getByRole('button', { name: 'Close' }).click();
@@ -209,7 +250,9 @@ describe('a researcher sets up a live study; participants play and rate it in th
     await openTab(page, 'Exports');
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'Download ratings as CSV' }).click();
-    const rows = readFileSync(await (await download).path(), 'utf8').trim().split('\r\n');
+    const rows = readFileSync(await (await download).path(), 'utf8')
+      .trim()
+      .split('\r\n');
     // The header and the rater's two ratings.
     expect(rows).toHaveLength(3);
     expect(researcherErrors).toEqual([]);

@@ -37,20 +37,27 @@ async function storedHash(db: string, username: string): Promise<string | null> 
 describe('prefdisco admin create', () => {
   it('creates a researcher with the password from PREFDISCO_ADMIN_PASSWORD', async () => {
     const db = join(dir, 'env.sqlite');
-    const result = await runCli(['admin', 'create', '--username', 'alice', '--db', db], { PREFDISCO_ADMIN_PASSWORD: 'env-password-1' });
+    const result = await runCli(['admin', 'create', '--username', 'alice', '--db', db], {
+      PREFDISCO_ADMIN_PASSWORD: 'env-password-1',
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('created researcher "alice"');
     expect(result.stdout).not.toContain('env-password-1');
     expect(await verifyPassword('env-password-1', (await storedHash(db, 'alice')) ?? '')).toBe(true);
 
-    const again = await runCli(['admin', 'create', '--username', 'ALICE', '--db', db], { PREFDISCO_ADMIN_PASSWORD: 'env-password-2' });
+    const again = await runCli(['admin', 'create', '--username', 'ALICE', '--db', db], {
+      PREFDISCO_ADMIN_PASSWORD: 'env-password-2',
+    });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('taken');
   });
 
   it('reads the password from the first line of stdin', async () => {
     const db = join(dir, 'stdin.sqlite');
-    const result = await runWithStdin(['admin', 'create', '--username', 'bob', '--db', db], 'piped-password-1\nignored\n');
+    const result = await runWithStdin(
+      ['admin', 'create', '--username', 'bob', '--db', db],
+      'piped-password-1\nignored\n',
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(await verifyPassword('piped-password-1', (await storedHash(db, 'bob')) ?? '')).toBe(true);
   });
@@ -74,13 +81,18 @@ describe('serve creates the first researcher from configuration', () => {
   it('on a database without researchers, PREFDISCO_ADMIN_USERNAME/PASSWORD can sign in', async () => {
     const db = join(dir, 'serve.sqlite');
     const served = await serveProcess({
-      PREFDISCO_DB: db, PREFDISCO_SEED_SAMPLE: 'false',
-      PREFDISCO_ADMIN_USERNAME: 'admin', PREFDISCO_ADMIN_PASSWORD: 'serve-password-1',
+      PREFDISCO_DB: db,
+      PREFDISCO_SEED_SAMPLE: 'false',
+      PREFDISCO_ADMIN_USERNAME: 'admin',
+      PREFDISCO_ADMIN_PASSWORD: 'serve-password-1',
     });
     try {
-      const login = (password: string) => fetch(`${served.url}/api/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }),
-      });
+      const login = (password: string) =>
+        fetch(`${served.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'admin', password }),
+        });
       const ok = await login('serve-password-1');
       expect(ok.status).toBe(200);
       expect(ok.headers.get('set-cookie')).toMatch(/^pd_session=.+HttpOnly/);

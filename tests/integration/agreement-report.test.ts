@@ -30,7 +30,9 @@ let report: AgreementReport;
 const turn = (reply: string, human: [string[], [string, string][]], twin?: [string[], [string, string][]]) => ({
   reply,
   human: { asked: human[0], revealed: human[1].map(([preference, value]) => ({ preference, value })) },
-  ...(twin ? { twin: { asked: twin[0], revealed: twin[1].map(([preference, value]) => ({ preference, value })) } } : {}),
+  ...(twin
+    ? { twin: { asked: twin[0], revealed: twin[1].map(([preference, value]) => ({ preference, value })) } }
+    : {}),
 });
 
 beforeAll(async () => {
@@ -38,24 +40,78 @@ beforeAll(async () => {
   app = await buildApp({ config: { clientDir: join(dir, 'no-client') }, storage, isDeclaredModel: () => true });
   study = await buildAgreementStudy({ app, storage }, dir, {
     live: [
-      { id: 'L0', record: 0, model: 'model-a', score: 3, judge: [4, 2, 1], self: [5, 2], turns: [
-        turn('It is a two for me', [[C1], [[C1, '2']]], [[C1], [[C1, ' 2.0 ']]]),
-        turn('I love honeycomb pictures', [[C1], [[C2, '5']]], [[C1], [[C2, '3']]]),
-      ] },
-      { id: 'L1', record: 1, model: 'model-a', score: 3.5, judge: [2, 5, 1], self: [2, 4], turns: [turn('No idea', [[C2], []], [[C2], [[C1, '4']]])] },
-      { id: 'L2', record: 2, model: 'model-a', score: 2, judge: [1, 3, 0], self: [3, 3], turns: [turn('High level please', [[C2], [[C2, 'High']]], [[C2], [[C2, 'high']]])] },
+      {
+        id: 'L0',
+        record: 0,
+        model: 'model-a',
+        score: 3,
+        judge: [4, 2, 1],
+        self: [5, 2],
+        turns: [
+          turn('It is a two for me', [[C1], [[C1, '2']]], [[C1], [[C1, ' 2.0 ']]]),
+          turn('I love honeycomb pictures', [[C1], [[C2, '5']]], [[C1], [[C2, '3']]]),
+        ],
+      },
+      {
+        id: 'L1',
+        record: 1,
+        model: 'model-a',
+        score: 3.5,
+        judge: [2, 5, 1],
+        self: [2, 4],
+        turns: [turn('No idea', [[C2], []], [[C2], [[C1, '4']]])],
+      },
+      {
+        id: 'L2',
+        record: 2,
+        model: 'model-a',
+        score: 2,
+        judge: [1, 3, 0],
+        self: [3, 3],
+        turns: [turn('High level please', [[C2], [[C2, 'High']]], [[C2], [[C2, 'high']]])],
+      },
       { id: 'L3', record: 0, model: 'model-b', score: 5, turns: [] },
       { id: 'L4', record: 1, model: 'model-c', score: 1.5, turns: [] },
     ],
     twins: [
-      { id: 'T0', of: 'L0', score: 2.5, turns: [turn('I would rate my comfort as two out of five', [[C1], [[C1, '2'], [C2, '5']]])] },
+      {
+        id: 'T0',
+        of: 'L0',
+        score: 2.5,
+        turns: [
+          turn('I would rate my comfort as two out of five', [
+            [C1],
+            [
+              [C1, '2'],
+              [C2, '5'],
+            ],
+          ]),
+        ],
+      },
       { id: 'T1', of: 'L1', score: 4, turns: [turn('Four', [[C1], [[C1, '4']]]), turn('Not much', [[C2], []])] },
       { id: 'T2', of: 'L2', score: 2, turns: [turn('High please', [[C1], [[C2, 'high']]])] },
       { id: 'T3', of: 'L3', score: 4.5, turns: [] },
       { id: 'T4', of: 'L4', score: 1, turns: [] },
     ],
-    baselines: [{ record: 0, model: 'model-a', score: 3.25 }, { record: 1, model: 'model-a', score: 3.75 }, { record: 2, model: 'model-a', score: 2 }],
-    ratings: { L0: [[4, 3, 1], [5, 3, 1]], L1: [[2, 3, 0], [2, 3, 0]], L2: [[3, 3, 0], [2, 4, 0]] },
+    baselines: [
+      { record: 0, model: 'model-a', score: 3.25 },
+      { record: 1, model: 'model-a', score: 3.75 },
+      { record: 2, model: 'model-a', score: 2 },
+    ],
+    ratings: {
+      L0: [
+        [4, 3, 1],
+        [5, 3, 1],
+      ],
+      L1: [
+        [2, 3, 0],
+        [2, 3, 0],
+      ],
+      L2: [
+        [3, 3, 0],
+        [2, 4, 0],
+      ],
+    },
   });
   report = (await agreementReport(storage, study.studyId, SETTINGS)) as AgreementReport;
 });
@@ -64,7 +120,8 @@ afterAll(async () => {
   await storage.close();
 });
 
-const row = (criterion: string) => report.judgeVsHumans.rows.find((r) => r.criterion === criterion) as AgreementReport['judgeVsHumans']['rows'][number];
+const row = (criterion: string) =>
+  report.judgeVsHumans.rows.find((r) => r.criterion === criterion) as AgreementReport['judgeVsHumans']['rows'][number];
 function expectValue(e: Estimate, value: number, n?: number): void {
   expect(e.value).toBeCloseTo(value, 3);
   if (n !== undefined) expect(e.n).toBe(n);
@@ -75,10 +132,22 @@ function expectValue(e: Estimate, value: number, n?: number): void {
 describe('the agreement report of a hand-computed study', () => {
   it('is a valid report over the three rated answers', () => {
     expect(AgreementReportSchema.parse(report)).toEqual(report);
-    expect(report.counts).toEqual({ ratedItems: 3, ratings: 6, raters: 2, liveEpisodes: 5, twinEpisodes: 5, baselineEpisodes: 3 });
+    expect(report.counts).toEqual({
+      ratedItems: 3,
+      ratings: 6,
+      raters: 2,
+      liveEpisodes: 5,
+      twinEpisodes: 5,
+      baselineEpisodes: 3,
+    });
     expect(report.provenance).toEqual({
-      itemIds: [...study.itemOf.values()].sort(), models: ['model-a', 'model-b', 'model-c'], judgeModels: ['judge-x'], simulatorModels: ['sim-y'],
-      promptHashes: ['discoverySystem:p-hash'], rubricHashes: ['rubric-0', 'rubric-1', 'rubric-2'], appVersions: ['test-1'],
+      itemIds: [...study.itemOf.values()].sort(),
+      models: ['model-a', 'model-b', 'model-c'],
+      judgeModels: ['judge-x'],
+      simulatorModels: ['sim-y'],
+      promptHashes: ['discoverySystem:p-hash'],
+      rubricHashes: ['rubric-0', 'rubric-1', 'rubric-2'],
+      appVersions: ['test-1'],
     });
   });
 
@@ -137,16 +206,42 @@ describe('the agreement report of a hand-computed study', () => {
     // Item 1: the judge gives C2 a 5 against a median of 3, and calls it correct against both raters.
     const item1 = study.itemOf.get('L1');
     expect(report.disagreements).toEqual([
-      { itemId: item1, problemId: 'problem_1_persona_b', criterion: '(correctness)', kind: 'correctness', judge: 1, humanMedian: 0, humanScores: [0, 0] },
-      { itemId: item1, problemId: 'problem_1_persona_b', criterion: C2, kind: 'score', judge: 5, humanMedian: 3, humanScores: [3, 3] },
+      {
+        itemId: item1,
+        problemId: 'problem_1_persona_b',
+        criterion: '(correctness)',
+        kind: 'correctness',
+        judge: 1,
+        humanMedian: 0,
+        humanScores: [0, 0],
+      },
+      {
+        itemId: item1,
+        problemId: 'problem_1_persona_b',
+        criterion: C2,
+        kind: 'score',
+        judge: 5,
+        humanMedian: 3,
+        humanScores: [3, 3],
+      },
     ]);
-    const slice = (dimension: string, value: string) => report.slices.rows.find((s) => s.dimension === dimension && s.value === value);
+    const slice = (dimension: string, value: string) =>
+      report.slices.rows.find((s) => s.dimension === dimension && s.value === value);
     expectValue(slice('preference_type', 'expertise')?.kappaW as Estimate, 0.7, 6);
     expectValue(slice('preference_type', 'personal')?.mae as Estimate, 3.5 / 3, 3);
     // Age 22 (item 0 only): pairs (4,4) (4,5) (2,3) (2,3): Σw·O = 3/16 over 4, Σw·E = 36/16 over 16 → κ_w = 2/3; MAE (0.5 + 1)/2.
     expectValue(slice('age_band', '18–25')?.kappaW as Estimate, 2 / 3, 4);
     expectValue(slice('age_band', '18–25')?.mae as Estimate, 0.75, 2);
-    expect(report.slices.rows.map((s) => s.value)).toEqual([C1, C2, '(weighted score)', 'expertise', 'personal', '18–25', '26–35', '46–55']);
+    expect(report.slices.rows.map((s) => s.value)).toEqual([
+      C1,
+      C2,
+      '(weighted score)',
+      'expertise',
+      'personal',
+      '18–25',
+      '26–35',
+      '46–55',
+    ]);
   });
 
   it('self-ratings vs raters vs the judge', () => {
@@ -166,7 +261,11 @@ describe('the agreement report of a hand-computed study', () => {
     // C1@L1t0 not/wrong, C2@L2t0 wrong/wrong ("High" vs 5), the other four not/not. p_o = 6/8; marginals person
     // {not 5, correct 2, wrong 1}, twin {not 4, correct 1, wrong 3}: p_e = 25/64 → κ = (48 − 25)/(64 − 25) = 23/39.
     expect(d.units).toBe(8);
-    expect(d.confusion).toEqual([[4, 0, 1], [0, 1, 1], [0, 0, 1]]);
+    expect(d.confusion).toEqual([
+      [4, 0, 1],
+      [0, 1, 1],
+      [0, 0, 1],
+    ]);
     const overall = d.rows.find((r) => r.scope === 'overall');
     expectValue(overall?.kappa as Estimate, 23 / 39, 8);
     expectValue(overall?.agreement as Estimate, 0.75, 8);
@@ -203,22 +302,41 @@ describe('the agreement report of a hand-computed study', () => {
     const { plots } = report;
     // C1 (judge, rater mean): (4, 4.5) (2, 2) (1, 2.5); C2: (2, 3) (5, 3) (3, 3.5) — one unit each.
     expect(plots.judgeVsHuman).toEqual([
-      { judge: 1, human: 2.5, n: 1 }, { judge: 2, human: 2, n: 1 }, { judge: 2, human: 3, n: 1 },
-      { judge: 3, human: 3.5, n: 1 }, { judge: 4, human: 4.5, n: 1 }, { judge: 5, human: 3, n: 1 },
+      { judge: 1, human: 2.5, n: 1 },
+      { judge: 2, human: 2, n: 1 },
+      { judge: 2, human: 3, n: 1 },
+      { judge: 3, human: 3.5, n: 1 },
+      { judge: 4, human: 4.5, n: 1 },
+      { judge: 5, human: 3, n: 1 },
     ]);
     // Weighted (½ each): judge 3, 3.5, 2 vs rater means of (3.5, 4), (2.5, 2.5), (3, 3).
     // Points follow the items' (random) id order, so compare them sorted.
     expect(plots.weighted.total).toBe(3);
-    expect([...plots.weighted.points].sort((a, b) => a.judge - b.judge)).toEqual([{ judge: 2, human: 3 }, { judge: 3, human: 3.75 }, { judge: 3.5, human: 2.5 }]);
+    expect([...plots.weighted.points].sort((a, b) => a.judge - b.judge)).toEqual([
+      { judge: 2, human: 3 },
+      { judge: 3, human: 3.75 },
+      { judge: 3.5, human: 2.5 },
+    ]);
     // Ages 22, 30, 47: |judge − mean| per criterion is C1 0.5, 0, 1.5 and C2 1, 2, 0.5.
     const ages = plots.heatmaps.find((h) => h.attribute === 'age band' && h.rowsBy === 'criterion');
     expect(ages?.columns).toEqual(['18–25', '26–35', '46–55']);
-    expect(ages?.rows.map((r) => [r.label, r.n, r.cells.map((c) => c.mae)])).toEqual([[C1, 3, [0.5, 0, 1.5]], [C2, 3, [1, 2, 0.5]]]);
+    expect(ages?.rows.map((r) => [r.label, r.n, r.cells.map((c) => c.mae)])).toEqual([
+      [C1, 3, [0.5, 0, 1.5]],
+      [C2, 3, [1, 2, 0.5]],
+    ]);
     const types = plots.heatmaps.find((h) => h.attribute === 'age band' && h.rowsBy === 'preference_type');
     expect(types?.rows.map((r) => r.label).sort()).toEqual(['expertise', 'personal']);
     // Pairs (human, twin): 3/2.5, 3.5/4, 2/2 (model-a), 5/4.5 (model-b), 1.5/1 (model-c).
-    const points = plots.blandAltman.map((p) => [p.model, p.mean, p.difference]).sort((a, b) => String(a).localeCompare(String(b)));
-    expect(points).toEqual([['model-a', 2, 0], ['model-a', 2.75, 0.5], ['model-a', 3.75, -0.5], ['model-b', 4.75, 0.5], ['model-c', 1.25, 0.5]]);
+    const points = plots.blandAltman
+      .map((p) => [p.model, p.mean, p.difference])
+      .sort((a, b) => String(a).localeCompare(String(b)));
+    expect(points).toEqual([
+      ['model-a', 2, 0],
+      ['model-a', 2.75, 0.5],
+      ['model-a', 3.75, -0.5],
+      ['model-b', 4.75, 0.5],
+      ['model-c', 1.25, 0.5],
+    ]);
   });
 });
 
@@ -232,15 +350,23 @@ describe('reproducibility and the interfaces', () => {
     // A corrected rating, as a data fix would make it: rater B's C1 score of item 0 goes from 5 to 4 (then back).
     const db = new Database(file);
     try {
-      const rating = db.prepare(`SELECT id, scores_json AS scores FROM ratings WHERE study_id = ? AND participant_id = ? AND scores_json LIKE ?`)
+      const rating = db
+        .prepare(
+          `SELECT id, scores_json AS scores FROM ratings WHERE study_id = ? AND participant_id = ? AND scores_json LIKE ?`,
+        )
         .get(study.studyId, study.raters[1], `%"${C1}":5%`) as { id: number; scores: string };
-      db.prepare('UPDATE ratings SET scores_json = ? WHERE id = ?').run(rating.scores.replace(`"${C1}":5`, `"${C1}":4`), rating.id);
+      db.prepare('UPDATE ratings SET scores_json = ? WHERE id = ?').run(
+        rating.scores.replace(`"${C1}":5`, `"${C1}":4`),
+        rating.id,
+      );
       const edited = (await agreementReport(storage, study.studyId, SETTINGS)) as AgreementReport;
       expect(edited.reportSha256).not.toBe(report.reportSha256);
       // Item 0's C1 pairs become (4,4) (4,4): Σw·O = 5/16 → κ_w moves off 0.7.
       expect(edited.judgeVsHumans.rows[0]?.kappaVsRaters.value).not.toBeCloseTo(0.7, 3);
       db.prepare('UPDATE ratings SET scores_json = ? WHERE id = ?').run(rating.scores, rating.id);
-      expect(((await agreementReport(storage, study.studyId, SETTINGS)) as AgreementReport).reportSha256).toBe(report.reportSha256);
+      expect(((await agreementReport(storage, study.studyId, SETTINGS)) as AgreementReport).reportSha256).toBe(
+        report.reportSha256,
+      );
     } finally {
       db.close();
     }
@@ -270,7 +396,11 @@ describe('reproducibility and the interfaces', () => {
     const url = `/api/studies/${study.studyId}/agreement`;
     expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
     const rater = await joinAs({ app, storage }, 'rater', { studyId: study.studyId });
-    const refused = await app.inject({ method: 'GET', url: `${url}/judge_vs_humans.csv`, headers: { cookie: rater.cookie } });
+    const refused = await app.inject({
+      method: 'GET',
+      url: `${url}/judge_vs_humans.csv`,
+      headers: { cookie: rater.cookie },
+    });
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toEqual({ error: 'forbidden', message: 'researchers only' });
     const { cookie } = await signInResearcher({ app, storage });
@@ -291,8 +421,14 @@ describe('reproducibility and the interfaces', () => {
     expect(Number(cells[3]?.[header.indexOf('kappa_vs_median')])).toBeCloseTo(0.4, 6);
 
     const jsonl = await app.inject({ method: 'GET', url: `${url}/disagreements.jsonl`, headers: { cookie } });
-    expect(jsonl.body.trimEnd().split('\n').map((l) => JSON.parse(l) as { criterion: string; judge: number })).toEqual([
-      expect.objectContaining({ criterion: '(correctness)', judge: 1 }), expect.objectContaining({ criterion: C2, judge: 5, human_median: 3 }),
+    expect(
+      jsonl.body
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { criterion: string; judge: number }),
+    ).toEqual([
+      expect.objectContaining({ criterion: '(correctness)', judge: 1 }),
+      expect.objectContaining({ criterion: C2, judge: 5, human_median: 3 }),
     ]);
     for (const table of ['self_ratings', 'disclosure', 'outcomes', 'behaviour', 'slices']) {
       const r = await app.inject({ method: 'GET', url: `${url}/${table}.csv?resamples=50`, headers: { cookie } });
@@ -301,6 +437,8 @@ describe('reproducibility and the interfaces', () => {
     }
     expect((await app.inject({ method: 'GET', url: `${url}/ratings.csv`, headers: { cookie } })).statusCode).toBe(400);
     expect((await app.inject({ method: 'GET', url: `${url}?epsilon=2`, headers: { cookie } })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'GET', url: '/api/studies/nope/agreement', headers: { cookie } })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/studies/nope/agreement', headers: { cookie } })).statusCode,
+    ).toBe(404);
   });
 });

@@ -55,7 +55,10 @@ async function failure(call: Promise<unknown>): Promise<ModelCallError> {
 describe('AiSdkProvider against a local OpenAI-compatible server', () => {
   it('completes a call and reports text, usage, cost and finish reason', async () => {
     server.plan({ kind: 'text', text: 'Forty-two.', usage: { prompt: 1000, completion: 500 } });
-    const p = provider({ pricePerMillion: { input: 2, output: 8 }, parameters: { temperature: 0.7, maxTokens: 256, topP: 0.9, seed: 42 } });
+    const p = provider({
+      pricePerMillion: { input: 2, output: 8 },
+      parameters: { temperature: 0.7, maxTokens: 256, topP: 0.9, seed: 42 },
+    });
     const response = await p.complete(ask({ temperature: 0.1 }));
 
     expect(response).toMatchObject({ text: 'Forty-two.', finishReason: 'stop', attempts: 1, cached: false });
@@ -64,7 +67,13 @@ describe('AiSdkProvider against a local OpenAI-compatible server', () => {
     expect(response.usage.costUsd).toBeCloseTo(0.002 + 0.004, 10);
     expect(response.latencyMs).toBeGreaterThanOrEqual(0);
     expect(p.isTestModel).toBe(false);
-    expect(p.totals).toEqual({ calls: 1, inputTokens: 1000, outputTokens: 500, costUsd: expect.closeTo(0.006, 10), retries: 0 });
+    expect(p.totals).toEqual({
+      calls: 1,
+      inputTokens: 1000,
+      outputTokens: 500,
+      costUsd: expect.closeTo(0.006, 10),
+      retries: 0,
+    });
 
     const [sent] = server.requests;
     expect(sent?.authorization).toBe(`Bearer ${API_KEY}`);
@@ -88,7 +97,9 @@ describe('AiSdkProvider against a local OpenAI-compatible server', () => {
     const text = 'Alpha beta gamma delta epsilon zeta.';
     server.plan({ kind: 'text', text, chunks: 4, chunkDelayMs: 40, usage: { prompt: 7, completion: 6 } });
     const chunks: { delta: string; at: number }[] = [];
-    const response = await provider().complete(ask({ onChunk: (delta) => chunks.push({ delta, at: performance.now() }) }));
+    const response = await provider().complete(
+      ask({ onChunk: (delta) => chunks.push({ delta, at: performance.now() }) }),
+    );
 
     expect(chunks.length).toBeGreaterThanOrEqual(3);
     expect(chunks.map((c) => c.delta).join('')).toBe(text);
@@ -112,13 +123,15 @@ describe('AiSdkProvider against a local OpenAI-compatible server', () => {
     server.plan({ kind: 'destroy' }, { kind: 'text', text: 'whole reply here', chunks: 3 });
     let shown = '';
     let restarts = 0;
-    const response = await provider().complete(ask({
-      onChunk: (d) => (shown += d),
-      onRestart: () => {
-        restarts += 1;
-        shown = '';
-      },
-    }));
+    const response = await provider().complete(
+      ask({
+        onChunk: (d) => (shown += d),
+        onRestart: () => {
+          restarts += 1;
+          shown = '';
+        },
+      }),
+    );
     expect(response).toMatchObject({ text: 'whole reply here', attempts: 2 });
     expect(restarts).toBe(1);
     expect(shown).toBe('whole reply here');
@@ -137,11 +150,17 @@ describe('AiSdkProvider against a local OpenAI-compatible server', () => {
   });
 
   it('json mode works the same through the openai provider (chat completions) and when streaming', async () => {
-    server.plan({ kind: 'text', text: '```json\n{"a": 1}\n```' }, { kind: 'text', text: '```\n{"b": 2}\n```', chunks: 3 });
+    server.plan(
+      { kind: 'text', text: '```json\n{"a": 1}\n```' },
+      { kind: 'text', text: '```\n{"b": 2}\n```', chunks: 3 },
+    );
     const openai = provider({ provider: 'openai', baseUrl: server.baseUrl });
     expect((await openai.complete(ask({ json: true }))).text).toBe('{"a": 1}');
     expect((await provider().complete(ask({ json: true, onChunk: () => undefined }))).text).toBe('{"b": 2}');
-    expect(server.requests.map((r) => r.body.response_format)).toEqual([{ type: 'json_object' }, { type: 'json_object' }]);
+    expect(server.requests.map((r) => r.body.response_format)).toEqual([
+      { type: 'json_object' },
+      { type: 'json_object' },
+    ]);
     expect(server.requests.map((r) => r.body.messages.at(-1)?.content)).toEqual([
       `What is six times seven?\n\n${JSON_INSTRUCTION}`,
       `What is six times seven?\n\n${JSON_INSTRUCTION}`,
@@ -229,7 +248,10 @@ describe('retries and failures', () => {
     expect(await provider().complete(ask())).toMatchObject({ text: 'intact', attempts: 3 });
 
     server.plan({ kind: 'destroy' }, { kind: 'malformed' }, { kind: 'text', text: 'streamed intact' });
-    expect(await provider().complete(ask({ onChunk: () => undefined }))).toMatchObject({ text: 'streamed intact', attempts: 3 });
+    expect(await provider().complete(ask({ onChunk: () => undefined }))).toMatchObject({
+      text: 'streamed intact',
+      attempts: 3,
+    });
   });
 
   it('reports connection when nothing listens', async () => {
@@ -271,7 +293,14 @@ describe('limits, spending and caching', () => {
     server.plan(...Array.from({ length: 6 }, (_, i) => ({ kind: 'text' as const, text: `reply ${i}`, delayMs: 80 })));
     const p = provider({ maxConcurrency: 2 });
     const responses = await Promise.all(Array.from({ length: 6 }, () => p.complete(ask())));
-    expect(responses.map((r) => r.text).sort()).toEqual(['reply 0', 'reply 1', 'reply 2', 'reply 3', 'reply 4', 'reply 5']);
+    expect(responses.map((r) => r.text).sort()).toEqual([
+      'reply 0',
+      'reply 1',
+      'reply 2',
+      'reply 3',
+      'reply 4',
+      'reply 5',
+    ]);
     expect(server.requests).toHaveLength(6);
     expect(server.maxInFlight).toBe(2);
   });
@@ -304,14 +333,21 @@ describe('limits, spending and caching', () => {
   });
 
   it('serves identical calls from the cache, sharing one in-flight request', async () => {
-    server.plan({ kind: 'text', text: 'cached answer', delayMs: 50, usage: { prompt: 4, completion: 2 } }, { kind: 'text', text: 'warmer' });
+    server.plan(
+      { kind: 'text', text: 'cached answer', delayMs: 50, usage: { prompt: 4, completion: 2 } },
+      { kind: 'text', text: 'warmer' },
+    );
     const p = provider({ cache: true, pricePerMillion: { input: 1, output: 1 } });
     const [a, b] = await Promise.all([p.complete(ask()), p.complete(ask())]);
     const c = await p.complete(ask());
 
     expect(a).toMatchObject({ text: 'cached answer', cached: false, attempts: 1 });
     expect(b).toMatchObject({ text: 'cached answer', cached: true, attempts: 0 });
-    expect(c).toMatchObject({ text: 'cached answer', cached: true, usage: { inputTokens: 4, outputTokens: 2, costUsd: 0 } });
+    expect(c).toMatchObject({
+      text: 'cached answer',
+      cached: true,
+      usage: { inputTokens: 4, outputTokens: 2, costUsd: 0 },
+    });
     expect(server.requests).toHaveLength(1);
 
     // A different temperature is a different call.
@@ -345,12 +381,20 @@ describe('limits, spending and caching', () => {
 
 describe('other providers and helpers', () => {
   it('constructs anthropic and google providers without calling out', () => {
-    const anthropic = new AiSdkProvider({ config: ModelConfigSchema.parse({ name: 'claude', provider: 'anthropic', model: 'claude-sonnet-4-5' }), apiKey: 'k' });
-    const google = new AiSdkProvider({ config: ModelConfigSchema.parse({ name: 'gemini', provider: 'google', model: 'gemini-2.5-flash' }), apiKey: 'k' });
+    const anthropic = new AiSdkProvider({
+      config: ModelConfigSchema.parse({ name: 'claude', provider: 'anthropic', model: 'claude-sonnet-4-5' }),
+      apiKey: 'k',
+    });
+    const google = new AiSdkProvider({
+      config: ModelConfigSchema.parse({ name: 'gemini', provider: 'google', model: 'gemini-2.5-flash' }),
+      apiKey: 'k',
+    });
     expect(anthropic.config.provider).toBe('anthropic');
     expect(google.config.provider).toBe('google');
     expect(anthropic.totals).toEqual({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: null, retries: 0 });
-    expect(() => new AiSdkProvider({ config: ModelConfigSchema.parse({ name: 's', provider: 'scripted', model: 'x' }) })).toThrow(/scripted/);
+    expect(
+      () => new AiSdkProvider({ config: ModelConfigSchema.parse({ name: 's', provider: 'scripted', model: 'x' }) }),
+    ).toThrow(/scripted/);
   });
 
   it('parses Retry-After as seconds, as an HTTP date, and retry-after-ms', () => {

@@ -44,7 +44,10 @@ describe('HTTP API on a freshly prepared database', () => {
   it('pages through records and returns one record whole', async () => {
     const { studies } = (await get('/api/studies')).json() as { studies: StudySummary[] };
     const studyId = studies[0]?.id ?? '';
-    const page = (await get(`/api/studies/${studyId}/records?offset=60&limit=10`)).json() as { total: number; items: RecordSummary[] };
+    const page = (await get(`/api/studies/${studyId}/records?offset=60&limit=10`)).json() as {
+      total: number;
+      items: RecordSummary[];
+    };
     expect(page.total).toBe(64);
     expect(page.items).toHaveLength(4);
     const problemId = page.items[0]?.problemId ?? '';

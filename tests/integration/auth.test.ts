@@ -7,7 +7,13 @@ import type { StudyGateState } from '../../server/services/auth/join-study.ts';
 import { hashSessionToken } from '../../server/services/auth/sessions.ts';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import {
-  connectSocket, joinAs, joinViaHttp, loginViaHttp, serverIdentityOf, signInResearcher, socketRefusal,
+  connectSocket,
+  joinAs,
+  joinViaHttp,
+  loginViaHttp,
+  serverIdentityOf,
+  signInResearcher,
+  socketRefusal,
 } from '../support/auth-helpers.ts';
 import { tempDir } from '../support/temp-files.ts';
 
@@ -27,10 +33,13 @@ interface Built {
 /** The real app on a fresh SQLite file with one study; a study's gate state is whatever `gates` says (default open). */
 async function startApp(overrides: Partial<AppDeps> & { file?: string } = {}): Promise<Built> {
   const storage = SqliteStorage.open({ file: overrides.file ?? join(dir, `auth-${++n}.sqlite`) });
-  const studyId = (await storage.findStudyByName('Auth study'))?.id ?? (await storage.createStudy({ name: 'Auth study' })).id;
+  const studyId =
+    (await storage.findStudyByName('Auth study'))?.id ?? (await storage.createStudy({ name: 'Auth study' })).id;
   const app = await buildApp({
-    storage, studyGate: async (id) => gates.get(id) ?? ((await storage.getStudy(id)) ? 'open' : 'missing'),
-    ...overrides, config: { clientDir: join(dir, 'no-client'), ...overrides.config },
+    storage,
+    studyGate: async (id) => gates.get(id) ?? ((await storage.getStudy(id)) ? 'open' : 'missing'),
+    ...overrides,
+    config: { clientDir: join(dir, 'no-client'), ...overrides.config },
   });
   return { app, storage, studyId };
 }
@@ -46,15 +55,20 @@ afterAll(async () => {
 
 function setCookieLine(headers: Record<string, unknown>): string {
   const value = headers['set-cookie'];
-  return (Array.isArray(value) ? value.join('\n') : String(value ?? ''));
+  return Array.isArray(value) ? value.join('\n') : String(value ?? '');
 }
 
-const me = (cookie?: string) => t.app.inject({ method: 'GET', url: '/api/auth/me', ...(cookie ? { headers: { cookie } } : {}) });
+const me = (cookie?: string) =>
+  t.app.inject({ method: 'GET', url: '/api/auth/me', ...(cookie ? { headers: { cookie } } : {}) });
 
 describe('researcher sign-in', () => {
   it('logs in with the right password and sets a signed, httpOnly, SameSite=Lax session cookie', async () => {
     const r = await signInResearcher(t, { username: 'Alice', password: 'alice-password-1' });
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'alice', password: 'alice-password-1' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'alice', password: 'alice-password-1' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ identity: { kind: 'researcher', researcherId: r.researcherId, username: 'Alice' } });
     const line = setCookieLine(res.headers);
@@ -97,11 +111,21 @@ describe('researcher sign-in', () => {
     const value = decodeURIComponent(r.cookie.slice('pd_session='.length));
     const [token, signature] = [value.slice(0, value.lastIndexOf('.')), value.slice(value.lastIndexOf('.') + 1)];
     const flipped = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}.${signature}`;
-    const expired = await t.storage.people.createSession({
-      tokenHash: hashSessionToken('x'.repeat(43)), kind: 'researcher', subjectId: r.researcherId,
-      createdAt: '2020-01-01T00:00:00.000Z', expiresAt: '2020-02-01T00:00:00.000Z',
-    }).then(() => `pd_session=${encodeURIComponent(t.app.signCookie('x'.repeat(43)))}`);
-    for (const cookie of [`pd_session=${encodeURIComponent(flipped)}`, `pd_session=${token}`, `pd_session=${token}.AAAA`, expired]) {
+    const expired = await t.storage.people
+      .createSession({
+        tokenHash: hashSessionToken('x'.repeat(43)),
+        kind: 'researcher',
+        subjectId: r.researcherId,
+        createdAt: '2020-01-01T00:00:00.000Z',
+        expiresAt: '2020-02-01T00:00:00.000Z',
+      })
+      .then(() => `pd_session=${encodeURIComponent(t.app.signCookie('x'.repeat(43)))}`);
+    for (const cookie of [
+      `pd_session=${encodeURIComponent(flipped)}`,
+      `pd_session=${token}`,
+      `pd_session=${token}.AAAA`,
+      expired,
+    ]) {
       expect((await me(cookie)).statusCode, cookie).toBe(401);
     }
     expect((await me(r.cookie)).statusCode).toBe(200);
@@ -129,9 +153,14 @@ describe('researcher sign-in', () => {
     const other = await startApp();
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 11; i++) statuses.push((await loginViaHttp(other.app, 'nobody', `guess-${i}-password`)).status);
+      for (let i = 0; i < 11; i++)
+        statuses.push((await loginViaHttp(other.app, 'nobody', `guess-${i}-password`)).status);
       expect(statuses).toEqual([...Array<number>(10).fill(401), 429]);
-      const res = await other.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } });
+      const res = await other.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'x', password: 'y' },
+      });
       expect(res.statusCode).toBe(429);
       expect(res.json()).toMatchObject({ error: 'rate_limited' });
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
@@ -153,18 +182,32 @@ describe('joining a study through an invitation link', () => {
     expect(first.setCookie).toMatch(/HttpOnly; SameSite=Lax|SameSite=Lax.*HttpOnly/);
     const expires = Date.parse(/Expires=([^;]+)/.exec(first.setCookie ?? '')?.[1] ?? '');
     expect(Math.round((expires - Date.now()) / 86_400_000)).toBe(90);
-    expect((await me(first.cookie ?? '')).json()).toEqual({ identity: { kind: 'participant', participantId, studyId: t.studyId, role: 'actor' } });
+    expect((await me(first.cookie ?? '')).json()).toEqual({
+      identity: { kind: 'participant', participantId, studyId: t.studyId, role: 'actor' },
+    });
     expect(await t.storage.people.getParticipant(participantId)).toMatchObject({
-      prolificPid: params.PROLIFIC_PID, prolificStudyId: 'st1', prolificSessionId: 'se1', inviteCode: invite.code,
+      prolificPid: params.PROLIFIC_PID,
+      prolificStudyId: 'st1',
+      prolificSessionId: 'se1',
+      inviteCode: invite.code,
     });
 
     const again = await joinViaHttp(t.app, invite.code, { PROLIFIC_PID: params.PROLIFIC_PID });
-    expect(again.body).toEqual({ participantId, studyId: t.studyId, role: 'actor', resumed: true, consentText: '', instructions: '' });
+    expect(again.body).toEqual({
+      participantId,
+      studyId: t.studyId,
+      role: 'actor',
+      resumed: true,
+      consentText: '',
+      instructions: '',
+    });
   });
 
   it('concurrent joins with the same PID yield one participant', async () => {
     const invite = await t.storage.people.createInvite({ studyId: t.studyId, role: 'rater' });
-    const results = await Promise.all(Array.from({ length: 6 }, () => joinViaHttp(t.app, invite.code, { PROLIFIC_PID: 'concurrent-pid' })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => joinViaHttp(t.app, invite.code, { PROLIFIC_PID: 'concurrent-pid' })),
+    );
     const bodies = results.map((r) => r.body as { participantId: string; resumed: boolean });
     expect(results.map((r) => r.status)).toEqual(Array<number>(6).fill(200));
     expect(new Set(bodies.map((b) => b.participantId)).size).toBe(1);
@@ -186,19 +229,29 @@ describe('joining a study through an invitation link', () => {
     const study = await t.storage.createStudy({ name: 'Gated study' });
     const invite = await t.storage.people.createInvite({ studyId: study.id, role: 'actor' });
     gates.set(study.id, 'paused');
-    expect(await joinViaHttp(t.app, invite.code)).toMatchObject({ status: 403, body: { error: 'study_paused' }, cookie: null });
+    expect(await joinViaHttp(t.app, invite.code)).toMatchObject({
+      status: 403,
+      body: { error: 'study_paused' },
+      cookie: null,
+    });
     gates.set(study.id, 'closed');
     expect(await joinViaHttp(t.app, invite.code)).toMatchObject({ status: 403, body: { error: 'study_closed' } });
     gates.delete(study.id);
 
     const actor = await joinAs(t, 'actor', { studyId: study.id, prolificPid: 'two-roles' });
     const raterInvite = await t.storage.people.createInvite({ studyId: study.id, role: 'rater' });
-    expect(await joinViaHttp(t.app, raterInvite.code, { PROLIFIC_PID: 'two-roles' })).toMatchObject({ status: 409, body: { error: 'role_conflict' } });
+    expect(await joinViaHttp(t.app, raterInvite.code, { PROLIFIC_PID: 'two-roles' })).toMatchObject({
+      status: 409,
+      body: { error: 'role_conflict' },
+    });
     expect(actor.resumed).toBe(false);
 
     await t.storage.people.revokeInvite(invite.code);
     expect(await joinViaHttp(t.app, invite.code)).toMatchObject({ status: 404, body: { error: 'invalid_invite' } });
-    expect(await joinViaHttp(t.app, 'AAAAAAAAAAAAAAAAAAAAAA')).toMatchObject({ status: 404, body: { error: 'invalid_invite' } });
+    expect(await joinViaHttp(t.app, 'AAAAAAAAAAAAAAAAAAAAAA')).toMatchObject({
+      status: 404,
+      body: { error: 'invalid_invite' },
+    });
   });
 });
 
@@ -223,8 +276,14 @@ describe('headers and origin policy', () => {
   it('sends a CSP fitted to the built app and the other security headers', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/health', headers: { host: 'study.example:5170' } });
     const csp = String(res.headers['content-security-policy']);
-    for (const part of ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "object-src 'none'",
-      "frame-ancestors 'none'", "connect-src 'self' ws://study.example:5170 wss://study.example:5170"]) {
+    for (const part of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+      "connect-src 'self' ws://study.example:5170 wss://study.example:5170",
+    ]) {
       expect(csp).toContain(part);
     }
     expect(csp).not.toContain('upgrade-insecure-requests');
@@ -237,7 +296,11 @@ describe('headers and origin policy', () => {
     const secure = await startApp({ config: { clientDir: join(dir, 'no-client'), secureCookies: true } });
     try {
       await signInResearcher(secure, { username: 'sec', password: 'secure-password' });
-      const res = await secure.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'sec', password: 'secure-password' } });
+      const res = await secure.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'sec', password: 'secure-password' },
+      });
       expect(setCookieLine(res.headers)).toContain('; Secure');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=15552000/);
     } finally {
@@ -247,15 +310,23 @@ describe('headers and origin policy', () => {
   });
 
   it('refuses state-changing requests from other origins; same-origin and listed origins pass', async () => {
-    const post = (origin: string, app = t.app) => app.inject({
-      method: 'POST', url: '/api/auth/logout', headers: { origin, host: 'app.example:5170' },
+    const post = (origin: string, app = t.app) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: { origin, host: 'app.example:5170' },
+      });
+    expect((await post('https://evil.example')).json()).toEqual({
+      error: 'cross_origin',
+      message: 'requests from other sites are refused',
     });
-    expect((await post('https://evil.example')).json()).toEqual({ error: 'cross_origin', message: 'requests from other sites are refused' });
     expect((await post('https://evil.example')).statusCode).toBe(403);
     expect((await post('null')).statusCode).toBe(403);
     expect((await post('http://app.example:5170')).statusCode).toBe(200);
 
-    const open = await startApp({ config: { clientDir: join(dir, 'no-client'), allowedOrigins: ['https://partner.example'] } });
+    const open = await startApp({
+      config: { clientDir: join(dir, 'no-client'), allowedOrigins: ['https://partner.example'] },
+    });
     try {
       const res = await post('https://partner.example', open.app);
       expect(res.statusCode).toBe(200);
@@ -275,9 +346,13 @@ describe('headers and origin policy', () => {
     await first.app.close();
     await first.storage.close();
     const second = await startApp({ file });
-    const configured = await startApp({ file, config: { clientDir: join(dir, 'no-client'), cookieSecret: 'c'.repeat(40) } });
+    const configured = await startApp({
+      file,
+      config: { clientDir: join(dir, 'no-client'), cookieSecret: 'c'.repeat(40) },
+    });
     try {
-      const ask = (app: FastifyInstance) => app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: r.cookie } });
+      const ask = (app: FastifyInstance) =>
+        app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: r.cookie } });
       expect((await ask(second.app)).statusCode).toBe(200);
       // A configured secret replaces the stored one: cookies signed with the old key are no longer accepted.
       expect((await ask(configured.app)).statusCode).toBe(401);
@@ -312,7 +387,12 @@ describe('sockets', () => {
     const rater = await joinAs(t, 'rater', { studyId: t.studyId });
     const socket = await connectSocket(url, { cookie: rater.cookie });
     try {
-      expect(await serverIdentityOf(t.app, socket)).toEqual({ kind: 'participant', participantId: rater.participantId, studyId: t.studyId, role: 'rater' });
+      expect(await serverIdentityOf(t.app, socket)).toEqual({
+        kind: 'participant',
+        participantId: rater.participantId,
+        studyId: t.studyId,
+        role: 'rater',
+      });
     } finally {
       socket.close();
     }
@@ -334,6 +414,8 @@ describe('sockets', () => {
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: r.cookie } });
     expect(await disconnected).toBe('io server disconnect');
-    await expect(connectSocket(url, { cookie: r.cookie }).then((s) => serverIdentityOf(t.app, s).finally(() => s.close()))).resolves.toBeNull();
+    await expect(
+      connectSocket(url, { cookie: r.cookie }).then((s) => serverIdentityOf(t.app, s).finally(() => s.close())),
+    ).resolves.toBeNull();
   });
 });

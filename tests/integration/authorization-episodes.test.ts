@@ -6,7 +6,15 @@ import type { PlaySnapshot, ResyncResult } from '../../shared/protocol/live.ts';
 import { MODES, USER_TYPES } from '../../shared/schemas/evaluation.ts';
 import type { BlindRatingItem } from '../../shared/schemas/live-study.ts';
 import { deepScan, type Forbidden } from '../support/blind-scan.ts';
-import { joinAs, openSocket, request, startLiveApp, until, type LiveApp, type TestSocket } from '../support/live-app.ts';
+import {
+  joinAs,
+  openSocket,
+  request,
+  startLiveApp,
+  until,
+  type LiveApp,
+  type TestSocket,
+} from '../support/live-app.ts';
 import { simplePlayQueue } from '../support/simple-play-queue.ts';
 import { studyWithRecords } from '../support/study-work-fixtures.ts';
 import { tempDir } from '../support/temp-files.ts';
@@ -39,7 +47,9 @@ async function ack(socket: TestSocket, event: string, payload: unknown): Promise
 }
 
 beforeAll(async () => {
-  live = await startLiveApp(join(dir, 'episodes.sqlite'), { queue: (storage, model) => simplePlayQueue(storage, model, { idleTimeoutSeconds: 3600 }) });
+  live = await startLiveApp(join(dir, 'episodes.sqlite'), {
+    queue: (storage, model) => simplePlayQueue(storage, model, { idleTimeoutSeconds: 3600 }),
+  });
   otherStudyId = (await studyWithRecords(live.storage, 'Another study', 2)).studyId;
   researcherCookie = (await signInResearcher(live)).cookie;
   const ownerCookie = await joinAs(live.app, live.storage, live.studyId, 'actor', 'owner');
@@ -88,7 +98,11 @@ describe("another participant's episode", () => {
         expect(answer, `${event} as ${name}`).toMatchObject({ ok: false, error: expected });
       }
       // Nor over HTTP: the full log is a researcher's route.
-      const res = await live.app.inject({ method: 'GET', url: `/api/episodes/${owner.episodeId}`, headers: { cookie: intruder.cookie } });
+      const res = await live.app.inject({
+        method: 'GET',
+        url: `/api/episodes/${owner.episodeId}`,
+        headers: { cookie: intruder.cookie },
+      });
       expect(res.statusCode, name).toBe(403);
     }
     // Nothing they sent was stored.
@@ -109,11 +123,19 @@ describe("another participant's episode", () => {
     });
     const turn = (await pollAwaiting(owner.socket, owner.episodeId)).awaitingTurn;
     expect(turn).not.toBeNull();
-    await request(owner.socket, 'episode:reply', { episodeId: owner.episodeId, clientMessageId: 'owner-1', text: 'I like pictures.' });
+    await request(owner.socket, 'episode:reply', {
+      episodeId: owner.episodeId,
+      clientMessageId: 'owner-1',
+      text: 'I like pictures.',
+    });
     // The owner sees their reply and the model's next turn arrive …
     await until(() => ownerSaw >= 2, 10_000, 'the owner to see the next turn');
     // … and nobody else receives a single event or chunk of it.
-    for (const [name, intruder] of Object.entries(intruders)) expect(intruder.seen.filter((id) => id === owner.episodeId), name).toEqual([]);
+    for (const [name, intruder] of Object.entries(intruders))
+      expect(
+        intruder.seen.filter((id) => id === owner.episodeId),
+        name,
+      ).toEqual([]);
   });
 
   it("an actor of another study starts an episode of their own study, never this one's", async () => {
@@ -129,11 +151,27 @@ describe("another rater's item", () => {
   it('cannot be submitted by a rater of the same study or of another study', async () => {
     const studyId = live.studyId;
     const put = async (method: 'PUT' | 'POST', url: string, payload?: object) =>
-      (await live.app.inject({ method, url, headers: { cookie: researcherCookie }, ...(payload ? { payload } : {}) })).statusCode;
-    const record = await live.storage.getRecord(studyId, (await live.storage.listRecords(studyId, { offset: 0, limit: 1 })).items[0]?.problemId ?? '');
+      (await live.app.inject({ method, url, headers: { cookie: researcherCookie }, ...(payload ? { payload } : {}) }))
+        .statusCode;
+    const record = await live.storage.getRecord(
+      studyId,
+      (await live.storage.listRecords(studyId, { offset: 0, limit: 1 })).items[0]?.problemId ?? '',
+    );
     const criteria = record?.evaluation_rubric.evaluation_criteria.map((c) => c.preference) ?? [];
-    expect(await put('PUT', `/api/studies/${studyId}/settings`, { models: ['scripted'], goldRate: 1, raterOverlap: 5 })).toBe(200);
-    expect(await put('POST', `/api/studies/${studyId}/gold-items`, { items: [{ problemId: record?.problem_id, answer: 'Gold.', expectedScores: Object.fromEntries(criteria.map((c) => [c, 1])) }] })).toBe(200);
+    expect(
+      await put('PUT', `/api/studies/${studyId}/settings`, { models: ['scripted'], goldRate: 1, raterOverlap: 5 }),
+    ).toBe(200);
+    expect(
+      await put('POST', `/api/studies/${studyId}/gold-items`, {
+        items: [
+          {
+            problemId: record?.problem_id,
+            answer: 'Gold.',
+            expectedScores: Object.fromEntries(criteria.map((c) => [c, 1])),
+          },
+        ],
+      }),
+    ).toBe(200);
     expect(await put('POST', `/api/studies/${studyId}/open`)).toBe(200);
     // Study B takes ratings too, so its rater is refused for the item's owner, not for a closed study.
     expect(await put('PUT', `/api/studies/${otherStudyId}/settings`, { models: ['scripted'] })).toBe(200);
@@ -143,10 +181,18 @@ describe("another rater's item", () => {
     const holder = await openSocket(live.url, holderCookie);
     try {
       const item: BlindRatingItem = await request(holder, 'rating:next', {});
-      const submit = { itemId: item.itemId, scores: Object.fromEntries(criteria.map((c) => [c, 2])), correct: 1, secondsSpent: 9 };
+      const submit = {
+        itemId: item.itemId,
+        scores: Object.fromEntries(criteria.map((c) => [c, 2])),
+        correct: 1,
+        secondsSpent: 9,
+      };
       const before = (await live.storage.work.progress(studyId, new Date())).candidates;
       for (const name of ['sameStudyRater', 'otherStudyRater']) {
-        expect(await ack(intruders[name]?.socket as TestSocket, 'rating:submit', submit), name).toMatchObject({ ok: false, error: 'not_found' });
+        expect(await ack(intruders[name]?.socket as TestSocket, 'rating:submit', submit), name).toMatchObject({
+          ok: false,
+          error: 'not_found',
+        });
       }
       expect((await live.storage.work.progress(studyId, new Date())).candidates).toEqual(before);
       // The holder can.
@@ -163,7 +209,11 @@ describe('blinding of a live answer', () => {
     for (let i = 0; i < 10; i++) {
       const sync = await pollAwaiting(owner.socket, owner.episodeId);
       if (sync.status !== 'running') break;
-      await request(owner.socket, 'episode:reply', { episodeId: owner.episodeId, clientMessageId: `owner-end-${i}`, text: `Reply ${i}.` });
+      await request(owner.socket, 'episode:reply', {
+        episodeId: owner.episodeId,
+        clientMessageId: `owner-end-${i}`,
+        text: `Reply ${i}.`,
+      });
     }
     let twins: string[] = [];
     let sources = 0;
@@ -173,7 +223,10 @@ describe('blinding of a live answer', () => {
       if (sources < 2) await new Promise((r) => setTimeout(r, 20));
     }
     expect(sources).toBe(2);
-    const rater = await openSocket(live.url, await joinAs(live.app, live.storage, live.studyId, 'rater', 'blind-rater'));
+    const rater = await openSocket(
+      live.url,
+      await joinAs(live.app, live.storage, live.studyId, 'rater', 'blind-rater'),
+    );
     const received: unknown[] = [];
     try {
       for (let i = 0; i < 10; i++) {
@@ -181,12 +234,23 @@ describe('blinding of a live answer', () => {
         received.push(next);
         if (!next.ok) break;
         const item = next.data as BlindRatingItem;
-        received.push(await ack(rater, 'rating:submit', { itemId: item.itemId, scores: Object.fromEntries(item.rubric.map((c) => [c.preference, 3])), correct: 1, secondsSpent: 5 }));
+        received.push(
+          await ack(rater, 'rating:submit', {
+            itemId: item.itemId,
+            scores: Object.fromEntries(item.rubric.map((c) => [c.preference, 3])),
+            correct: 1,
+            secondsSpent: 5,
+          }),
+        );
       }
     } finally {
       rater.close();
     }
-    const items = received.flatMap((r) => ((r as Ack<BlindRatingItem>).ok && 'answer' in ((r as { data: object }).data) ? [(r as { data: BlindRatingItem }).data] : []));
+    const items = received.flatMap((r) =>
+      (r as Ack<BlindRatingItem>).ok && 'answer' in (r as { data: object }).data
+        ? [(r as { data: BlindRatingItem }).data]
+        : [],
+    );
     // The gold item, the live answer and the twin's answer.
     expect(items.length).toBe(3);
     const forbidden: Forbidden = {
@@ -194,7 +258,25 @@ describe('blinding of a live answer', () => {
       words: [...MODES, ...USER_TYPES.filter((u) => u.includes('_'))],
       exact: ['scripted', owner.episodeId, ...twins, '###'],
       patterns: [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/],
-      keys: ['model', 'models', 'mode', 'condition', 'userType', 'user_type', 'userSeat', 'episodeId', 'runId', 'sourceEpisodeId', 'participantId', 'startedAt', 'endedAt', 'at', 'thought', 'isGold', 'gold'],
+      keys: [
+        'model',
+        'models',
+        'mode',
+        'condition',
+        'userType',
+        'user_type',
+        'userSeat',
+        'episodeId',
+        'runId',
+        'sourceEpisodeId',
+        'participantId',
+        'startedAt',
+        'endedAt',
+        'at',
+        'thought',
+        'isGold',
+        'gold',
+      ],
     };
     expect(deepScan(received, forbidden).map((h) => `${h.path}: ${h.what} in ${h.text.slice(0, 80)}`)).toEqual([]);
   });

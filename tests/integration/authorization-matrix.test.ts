@@ -22,7 +22,11 @@ const ACTORS: Who[] = ['actor', 'otherActor'];
 const RATERS: Who[] = ['rater', 'otherRater'];
 
 type Policy = 'public' | 'participant' | 'researcher';
-const ALLOWED: Record<Policy, Who[]> = { public: EVERYONE, participant: [...ACTORS, ...RATERS], researcher: RESEARCHER };
+const ALLOWED: Record<Policy, Who[]> = {
+  public: EVERYONE,
+  participant: [...ACTORS, ...RATERS],
+  researcher: RESEARCHER,
+};
 
 /**
  * The declared policy of every route (METHOD path). A route the app serves without an entry here, or an entry for a
@@ -127,13 +131,19 @@ function headers(who: Who): Record<string, string> {
 /** Every Set-Cookie line for the session cookie the matrix saw, with the route that sent it. */
 const sessionCookies: { key: string; line: string }[] = [];
 
-describe('authorization matrix: every HTTP route × nobody / researcher / actor / rater / another study\'s actor and rater', () => {
+describe("authorization matrix: every HTTP route × nobody / researcher / actor / rater / another study's actor and rater", () => {
   it('declares a policy for every route the app serves, and none for routes it does not', () => {
     const served = routesOf(t.app.printRoutes({ commonPrefix: false }))
       .filter((r) => r.path.startsWith('/api/'))
       .flatMap((r) => r.methods.filter((m) => m !== 'HEAD' && m !== 'OPTIONS').map((m) => `${m} ${r.path}`));
-    expect(served.filter((key) => !ROUTE_POLICY[key]), 'routes without a declared policy').toEqual([]);
-    expect(Object.keys(ROUTE_POLICY).filter((key) => !served.includes(key)), 'policies for routes that do not exist').toEqual([]);
+    expect(
+      served.filter((key) => !ROUTE_POLICY[key]),
+      'routes without a declared policy',
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTE_POLICY).filter((key) => !served.includes(key)),
+      'policies for routes that do not exist',
+    ).toEqual([]);
   });
 
   it('refuses everyone the route is not for (401 for nobody, 403 for the wrong role) and lets the right people through', async () => {
@@ -150,9 +160,17 @@ describe('authorization matrix: every HTTP route × nobody / researcher / actor 
         const path = route.path.replace(/:(\w+)/g, (_, name: string) => (name === 'studyId' ? studyId : 'x'));
         for (const who of EVERYONE) {
           // Rate-limited public routes are exercised by their own tests; here one call each is enough.
-          const res = await t.app.inject({ method: method as 'GET', url: path, headers: { ...headers(who), 'content-type': 'application/json' }, payload: method === 'GET' ? undefined : '{}' });
+          const res = await t.app.inject({
+            method: method as 'GET',
+            url: path,
+            headers: { ...headers(who), 'content-type': 'application/json' },
+            payload: method === 'GET' ? undefined : '{}',
+          });
           if (allowed.includes(who)) {
-            expect([401, 403].includes(res.statusCode) && policy !== 'public', `${key} as ${who} → ${res.statusCode}`).toBe(false);
+            expect(
+              [401, 403].includes(res.statusCode) && policy !== 'public',
+              `${key} as ${who} → ${res.statusCode}`,
+            ).toBe(false);
           } else {
             expect(res.statusCode, `${key} as ${who}`).toBe(who === 'nobody' ? 401 : 403);
           }
@@ -168,9 +186,14 @@ describe('authorization matrix: every HTTP route × nobody / researcher / actor 
     expect(checked).toEqual(expect.arrayContaining(['GET /api/studies', 'GET /api/personas', 'POST /api/join/:code']));
   });
 
-  it('a participant reads only their own study\'s page, never another study\'s', async () => {
+  it("a participant reads only their own study's page, never another study's", async () => {
     // Study B's settings (the matrix above closed study A, whose settings are now fixed).
-    const put = await t.app.inject({ method: 'PUT', url: `/api/studies/${otherStudyId}/settings`, headers: headers('researcher'), payload: { models: ['scripted'], consentText: 'CONSENT-OF-STUDY-B' } });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: `/api/studies/${otherStudyId}/settings`,
+      headers: headers('researcher'),
+      payload: { models: ['scripted'], consentText: 'CONSENT-OF-STUDY-B' },
+    });
     expect(put.statusCode).toBe(200);
     const own = await t.app.inject({ method: 'GET', url: '/api/participant/study', headers: headers('otherActor') });
     expect(own.json()).toMatchObject({ role: 'actor', consentText: 'CONSENT-OF-STUDY-B' });
@@ -184,18 +207,43 @@ describe('authorization matrix: every HTTP route × nobody / researcher / actor 
   it('every session cookie any route sets is HttpOnly, SameSite=Lax, Path=/, and Secure exactly when configured', async () => {
     const secure = await startTestApp(dir, { secureCookies: true });
     try {
-      for (const [app, isSecure] of [[t, false], [secure, true]] as const) {
+      for (const [app, isSecure] of [
+        [t, false],
+        [secure, true],
+      ] as const) {
         const researcher = await signInResearcher(app);
         // Study B on the matrix's app: the matrix closed study A, which now rightly refuses joins.
         const studyId = isSecure ? ((await app.storage.listStudies())[0]?.id ?? '') : otherStudyId;
-        if (!isSecure) expect((await app.app.inject({ method: 'POST', url: `/api/studies/${studyId}/open`, headers: headers('researcher') })).statusCode).toBe(200);
+        if (!isSecure)
+          expect(
+            (
+              await app.app.inject({
+                method: 'POST',
+                url: `/api/studies/${studyId}/open`,
+                headers: headers('researcher'),
+              })
+            ).statusCode,
+          ).toBe(200);
         const code = (await app.storage.people.createInvite({ studyId, role: 'actor' })).code;
         const lines: { key: string; line: string | null }[] = [];
         const login = await loginViaHttp(app.app, researcher.username, researcher.password);
         lines.push({ key: 'POST /api/auth/login', line: login.setCookie });
-        lines.push({ key: 'POST /api/join/:code', line: (await joinViaHttp(app.app, code, { PROLIFIC_PID: `cookie-${isSecure}` })).setCookie });
-        const logout = await app.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: login.cookie ?? '' } });
-        lines.push({ key: 'POST /api/auth/logout', line: ([] as string[]).concat(logout.headers['set-cookie'] ?? []).find((l) => l.startsWith(`${SESSION_COOKIE}=`)) ?? null });
+        lines.push({
+          key: 'POST /api/join/:code',
+          line: (await joinViaHttp(app.app, code, { PROLIFIC_PID: `cookie-${isSecure}` })).setCookie,
+        });
+        const logout = await app.app.inject({
+          method: 'POST',
+          url: '/api/auth/logout',
+          headers: { cookie: login.cookie ?? '' },
+        });
+        lines.push({
+          key: 'POST /api/auth/logout',
+          line:
+            ([] as string[])
+              .concat(logout.headers['set-cookie'] ?? [])
+              .find((l) => l.startsWith(`${SESSION_COOKIE}=`)) ?? null,
+        });
         // And whatever the matrix above saw (plain http).
         if (!isSecure) lines.push(...sessionCookies);
         for (const { key, line } of lines) {
@@ -211,20 +259,29 @@ describe('authorization matrix: every HTTP route × nobody / researcher / actor 
   });
 });
 
-describe('authorization matrix: every socket event × nobody / researcher / actor / rater / another study\'s actor and rater', () => {
+describe("authorization matrix: every socket event × nobody / researcher / actor / rater / another study's actor and rater", () => {
   it('answers unauthenticated or forbidden to those an event is not for, and never crashes', async () => {
     const sockets: Partial<Record<Who, Socket>> = {};
     for (const who of EVERYONE) {
-      sockets[who] = (await connectSocket(url, who === 'nobody' ? {} : { cookie: cookies[who] ?? '' })) as unknown as Socket;
+      sockets[who] = (await connectSocket(
+        url,
+        who === 'nobody' ? {} : { cookie: cookies[who] ?? '' },
+      )) as unknown as Socket;
     }
     try {
       for (const event of CLIENT_EVENT_NAMES) {
         for (const who of EVERYONE) {
           const ack = (await sockets[who]?.timeout(5000).emitWithAck(event, SAMPLE_PAYLOAD[event])) as Ack<unknown>;
           if (EVENT_ACCESS[event].includes(who)) {
-            expect(ack.ok || !['unauthenticated', 'forbidden'].includes(ack.error), `${event} as ${who}: ${JSON.stringify(ack)}`).toBe(true);
+            expect(
+              ack.ok || !['unauthenticated', 'forbidden'].includes(ack.error),
+              `${event} as ${who}: ${JSON.stringify(ack)}`,
+            ).toBe(true);
           } else {
-            expect(ack, `${event} as ${who}`).toMatchObject({ ok: false, error: who === 'nobody' ? 'unauthenticated' : 'forbidden' });
+            expect(ack, `${event} as ${who}`).toMatchObject({
+              ok: false,
+              error: who === 'nobody' ? 'unauthenticated' : 'forbidden',
+            });
           }
         }
       }
@@ -234,7 +291,17 @@ describe('authorization matrix: every socket event × nobody / researcher / acto
   });
 
   it('malformed payloads of every event get a closed error code and the server stays up', async () => {
-    const garbage: unknown[] = [undefined, null, 42, 'text', [], { episodeId: { $ne: 1 } }, { itemId: 'x'.repeat(10_000) }, { a: { b: { c: { d: [1, { e: null }] } } } }, { __proto__: { admin: true } }];
+    const garbage: unknown[] = [
+      undefined,
+      null,
+      42,
+      'text',
+      [],
+      { episodeId: { $ne: 1 } },
+      { itemId: 'x'.repeat(10_000) },
+      { a: { b: { c: { d: [1, { e: null }] } } } },
+      { __proto__: { admin: true } },
+    ];
     for (const who of EVERYONE.filter((w) => w !== 'nobody')) {
       const socket = (await connectSocket(url, { cookie: cookies[who] ?? '' })) as unknown as Socket;
       try {
@@ -242,8 +309,13 @@ describe('authorization matrix: every socket event × nobody / researcher / acto
           if (!EVENT_ACCESS[event].includes(who)) continue;
           for (const payload of garbage) {
             const ack = (await socket.timeout(5000).emitWithAck(event, payload)) as Ack<unknown>;
-            if (!ack.ok) expect(ACK_ERROR_CODES, `${event} ${JSON.stringify(payload)?.slice(0, 40)}`).toContain(ack.error);
-            else expect(['study:list', 'play:start', 'rating:next'], `${event} accepted garbage ${JSON.stringify(payload)?.slice(0, 40)}`).toContain(event);
+            if (!ack.ok)
+              expect(ACK_ERROR_CODES, `${event} ${JSON.stringify(payload)?.slice(0, 40)}`).toContain(ack.error);
+            else
+              expect(
+                ['study:list', 'play:start', 'rating:next'],
+                `${event} accepted garbage ${JSON.stringify(payload)?.slice(0, 40)}`,
+              ).toContain(event);
           }
         }
       } finally {
@@ -261,7 +333,8 @@ describe('a replaced session', () => {
     const studyId = (await studyWithRecords(t.storage, 'Session study', 1)).studyId;
     const researcher = await signInResearcher(t);
     const replace = {
-      join: async (cookie: string) => joinViaHttp(t.app, (await t.storage.people.createInvite({ studyId, role: 'rater' })).code, {}, cookie),
+      join: async (cookie: string) =>
+        joinViaHttp(t.app, (await t.storage.people.createInvite({ studyId, role: 'rater' })).code, {}, cookie),
       login: async (cookie: string) => loginViaHttp(t.app, researcher.username, researcher.password, cookie),
     };
     for (const [how, again] of Object.entries(replace)) {
@@ -271,7 +344,10 @@ describe('a replaced session', () => {
       try {
         expect(await socket.timeout(5000).emitWithAck('play:start', {})).toMatchObject({ ok: false, error: 'no_work' });
         expect((await again(first.cookie)).status, how).toBe(200);
-        expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('still connected'), 2000))]), how).toBe('io server disconnect');
+        expect(
+          await Promise.race([closed, new Promise((r) => setTimeout(() => r('still connected'), 2000))]),
+          how,
+        ).toBe('io server disconnect');
       } finally {
         socket.close();
       }

@@ -31,7 +31,17 @@ const episodeIds: string[] = [];
 const received: { where: string; body: unknown }[] = [];
 
 function provider(name: string): AiSdkProvider {
-  return new AiSdkProvider({ config: ModelConfigSchema.parse({ name, provider: 'openai-compatible', model: name, baseUrl: server.baseUrl, timeoutMs: 2000, maxRetries: 1, retryBaseDelayMs: 10 }) });
+  return new AiSdkProvider({
+    config: ModelConfigSchema.parse({
+      name,
+      provider: 'openai-compatible',
+      model: name,
+      baseUrl: server.baseUrl,
+      timeoutMs: 2000,
+      maxRetries: 1,
+      retryBaseDelayMs: 10,
+    }),
+  });
 }
 
 beforeAll(async () => {
@@ -40,17 +50,35 @@ beforeAll(async () => {
   t = await startWorkApp(dir, MODELS);
   const records = [exampleRecord(0), exampleRecord(1)];
   ({ studyId } = await t.storage.importBenchmark({
-    studyName: 'Blinding', sourceName: 'b.jsonl', sha256: 'blind', bytes: 1, metadata: null,
+    studyName: 'Blinding',
+    sourceName: 'b.jsonl',
+    sha256: 'blind',
+    bytes: 1,
+    metadata: null,
     records: records.map((record, i) => ({ line: i + 1, task: 'math', record })),
   }));
 
   // Batch-run episodes, stored by the real batch runner: every condition, two simulated user types.
-  const bench = writeFile(dir, 'bench.jsonl', jsonl([{ type: 'metadata', dataset: 'HuggingFaceH4/MATH-500' }, ...records]));
+  const bench = writeFile(
+    dir,
+    'bench.jsonl',
+    jsonl([{ type: 'metadata', dataset: 'HuggingFaceH4/MATH-500' }, ...records]),
+  );
   const summary = await runBatch({
-    benchmarkFile: bench, outFile: join(dir, 'results.jsonl'),
+    benchmarkFile: bench,
+    outFile: join(dir, 'results.jsonl'),
     models: { assistant: provider('model-beta-13b'), judge: provider('judge-omega'), simulator: provider('sim-kappa') },
-    modes: [...MODES], userTypes: ['passive', 'collaborative'], maxTurns: 3, fixedQuestions: null, maxProblems: null, seed: 1, shard: null,
-    concurrency: 4, reference: { missingScoreAsOne: false, correctnessTemperature: false }, skipImages: false, storage: t.storage,
+    modes: [...MODES],
+    userTypes: ['passive', 'collaborative'],
+    maxTurns: 3,
+    fixedQuestions: null,
+    maxProblems: null,
+    seed: 1,
+    shard: null,
+    concurrency: 4,
+    reference: { missingScoreAsOne: false, correctnessTemperature: false },
+    skipImages: false,
+    storage: t.storage,
     signal: new AbortController().signal,
   });
   expect(summary).toMatchObject({ done: 8, failed: 0 });
@@ -60,16 +88,46 @@ beforeAll(async () => {
   // A live session played by a person, and its simulated twin (whose private thought names the simulator).
   const actor = await joinAs(t, 'actor', { studyId });
   const live = {
-    problemId: records[0]?.problem_id ?? '', personaId: 'okafor_3fa9c21b', mode: 'infer_persona' as const, judgeModel: 'judge-omega',
-    exchanges: [{ question: "###ACTION###: 'ask_question'\n###RESPONSE###: Do you like drawing the shape first?", reply: 'Yes, pictures help me.' }],
+    problemId: records[0]?.problem_id ?? '',
+    personaId: 'okafor_3fa9c21b',
+    mode: 'infer_persona' as const,
+    judgeModel: 'judge-omega',
+    exchanges: [
+      {
+        question: "###ACTION###: 'ask_question'\n###RESPONSE###: Do you like drawing the shape first?",
+        reply: 'Yes, pictures help me.',
+      },
+    ],
   };
-  await storeLiveEpisode(t.storage, {
-    ...live, id: LIVE_EPISODE, userType: 'passive_nostop', userSeat: 'person', assistantModel: 'model-alpha-live', simulatorModel: 'sim-kappa',
-    finalAnswer: "###ACTION###: 'final_answer'\n###RESPONSE###: Split the hexagon into 4 triangles: 4 x 180 = 720 degrees.",
-  }, studyId, actor.participantId);
+  await storeLiveEpisode(
+    t.storage,
+    {
+      ...live,
+      id: LIVE_EPISODE,
+      userType: 'passive_nostop',
+      userSeat: 'person',
+      assistantModel: 'model-alpha-live',
+      simulatorModel: 'sim-kappa',
+      finalAnswer:
+        "###ACTION###: 'final_answer'\n###RESPONSE###: Split the hexagon into 4 triangles: 4 x 180 = 720 degrees.",
+    },
+    studyId,
+    actor.participantId,
+  );
   const twin = episodeLog({
-    ...live, id: TWIN_EPISODE, userType: 'passive', userSeat: 'simulated', assistantModel: 'model-alpha-live', simulatorModel: 'sim-kappa',
-    exchanges: [{ question: live.exchanges[0]?.question ?? '', reply: 'I prefer pictures. ###STOP###', thought: 'sim-kappa plays a passive user' }],
+    ...live,
+    id: TWIN_EPISODE,
+    userType: 'passive',
+    userSeat: 'simulated',
+    assistantModel: 'model-alpha-live',
+    simulatorModel: 'sim-kappa',
+    exchanges: [
+      {
+        question: live.exchanges[0]?.question ?? '',
+        reply: 'I prefer pictures. ###STOP###',
+        thought: 'sim-kappa plays a passive user',
+      },
+    ],
     finalAnswer: "###ACTION###: 'final_answer'\n###RESPONSE###: Draw it: 720 degrees.",
   });
   await t.storage.saveEpisode(twin.summary, twin.events);
@@ -77,18 +135,35 @@ beforeAll(async () => {
 
   for (const id of episodeIds) {
     const episode = await t.storage.getEpisode(id);
-    sourceTimes.push(episode?.summary.startedAt ?? '', episode?.summary.endedAt ?? '', ...(episode?.events.map((e) => e.at) ?? []));
+    sourceTimes.push(
+      episode?.summary.startedAt ?? '',
+      episode?.summary.endedAt ?? '',
+      ...(episode?.events.map((e) => e.at) ?? []),
+    );
   }
 
   const researcher = (await signInResearcher(t)).cookie;
   const settings = {
-    models: ['model-alpha-live', 'model-beta-13b'], simulatorModel: 'sim-kappa', judgeModel: 'judge-omega', showTranscript: true,
-    raterOverlap: 10, goldRate: 0.3, quotas: { ratingsPerRater: 50 },
+    models: ['model-alpha-live', 'model-beta-13b'],
+    simulatorModel: 'sim-kappa',
+    judgeModel: 'judge-omega',
+    showTranscript: true,
+    raterOverlap: 10,
+    goldRate: 0.3,
+    quotas: { ratingsPerRater: 50 },
   };
   expect((await call(t.app, researcher, 'PUT', `/api/studies/${studyId}/settings`, settings)).status).toBe(200);
-  expect((await call(t.app, researcher, 'POST', `/api/studies/${studyId}/rating-candidates`, { episodeIds })).body).toEqual({ added: 10, unchanged: 0 });
-  const gold = { problemId: records[1]?.problem_id, answer: 'Hexagons are nice.', expectedScores: { 'Comfort with Polygon Decomposition': 1, 'Honeycomb Analogies': 1, 'Notation Density': 1 } };
-  expect((await call(t.app, researcher, 'POST', `/api/studies/${studyId}/gold-items`, { items: [gold] })).body).toEqual({ added: 1 });
+  expect(
+    (await call(t.app, researcher, 'POST', `/api/studies/${studyId}/rating-candidates`, { episodeIds })).body,
+  ).toEqual({ added: 10, unchanged: 0 });
+  const gold = {
+    problemId: records[1]?.problem_id,
+    answer: 'Hexagons are nice.',
+    expectedScores: { 'Comfort with Polygon Decomposition': 1, 'Honeycomb Analogies': 1, 'Notation Density': 1 },
+  };
+  expect((await call(t.app, researcher, 'POST', `/api/studies/${studyId}/gold-items`, { items: [gold] })).body).toEqual(
+    { added: 1 },
+  );
   expect((await call(t.app, researcher, 'POST', `/api/studies/${studyId}/open`)).status).toBe(200);
 
   // Two raters work through the whole queue over real sockets; every ack is kept.
@@ -100,7 +175,9 @@ beforeAll(async () => {
       received.push({ where: `rater ${n} rating:next`, body: ack });
       if (!ack.ok) break;
       const scores = Object.fromEntries(ack.data.rubric.map((c) => [c.preference, 3]));
-      const submitted = await socket.timeout(5000).emitWithAck('rating:submit', { itemId: ack.data.itemId, scores, correct: 1, secondsSpent: 20 });
+      const submitted = await socket
+        .timeout(5000)
+        .emitWithAck('rating:submit', { itemId: ack.data.itemId, scores, correct: 1, secondsSpent: 20 });
       received.push({ where: `rater ${n} rating:submit`, body: submitted });
     }
     socket.close();
@@ -117,7 +194,11 @@ afterAll(async () => {
 async function collectHttp(cookie: string, n: number): Promise<void> {
   const item = received.find((r) => (r.body as Ack<BlindRatingItem>).ok);
   const values: Record<string, string> = {
-    studyId, problemId: exampleRecord(0).problem_id, episodeId: LIVE_EPISODE, runId, personaId: 'okafor_3fa9c21b',
+    studyId,
+    problemId: exampleRecord(0).problem_id,
+    episodeId: LIVE_EPISODE,
+    runId,
+    personaId: 'okafor_3fa9c21b',
     itemId: (item?.body as { data?: BlindRatingItem } | undefined)?.data?.itemId ?? 'x',
   };
   const routes = routesOf(t.app.printRoutes({ commonPrefix: false }));
@@ -126,8 +207,16 @@ async function collectHttp(cookie: string, n: number): Promise<void> {
     const url = route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? 'x'));
     for (const method of route.methods.filter((m) => m === 'GET' || m === 'POST' || m === 'PUT')) {
       if (url === '/api/auth/logout') continue;
-      const res = await t.app.inject({ method: method as 'GET', url, headers: { cookie }, ...(method === 'GET' ? {} : { payload: {} }) });
-      received.push({ where: `rater ${n} ${method} ${url} → ${res.statusCode}`, body: String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body });
+      const res = await t.app.inject({
+        method: method as 'GET',
+        url,
+        headers: { cookie },
+        ...(method === 'GET' ? {} : { payload: {} }),
+      });
+      received.push({
+        where: `rater ${n} ${method} ${url} → ${res.statusCode}`,
+        body: String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body,
+      });
     }
   }
 }
@@ -137,16 +226,50 @@ const sourceTimes: string[] = [];
 /** Rating payloads carry no time at all; HTTP answers may (a study's creation), but never a source episode's. */
 function forbidden(payload: 'rating' | 'http' = 'rating'): Forbidden {
   return {
-    words: [...MODES, ...USER_TYPES, 'simulated', 'simulator', 'simulation', 'person', 'human', 'oracle', 'baseline', 'discovery', 'scripted', 'twin'],
+    words: [
+      ...MODES,
+      ...USER_TYPES,
+      'simulated',
+      'simulator',
+      'simulation',
+      'person',
+      'human',
+      'oracle',
+      'baseline',
+      'discovery',
+      'scripted',
+      'twin',
+    ],
     exact: [...MODELS, ...episodeIds, runId, '###', ...sourceTimes],
     patterns: payload === 'rating' ? [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/] : [],
-    keys: ['model', 'models', 'mode', 'condition', 'userType', 'user_type', 'userSeat', 'episodeId', 'runId', 'sourceEpisodeId', 'startedAt', 'endedAt', 'at', 'thought', 'isGold', 'gold'],
+    keys: [
+      'model',
+      'models',
+      'mode',
+      'condition',
+      'userType',
+      'user_type',
+      'userSeat',
+      'episodeId',
+      'runId',
+      'sourceEpisodeId',
+      'startedAt',
+      'endedAt',
+      'at',
+      'thought',
+      'isGold',
+      'gold',
+    ],
   };
 }
 
 describe('blinding', () => {
   it('raters received items from every source, transcripts included', () => {
-    const items = received.flatMap((r) => ((r.body as Ack<BlindRatingItem>).ok && r.where.endsWith('rating:next') ? [(r.body as { data: BlindRatingItem }).data] : []));
+    const items = received.flatMap((r) =>
+      (r.body as Ack<BlindRatingItem>).ok && r.where.endsWith('rating:next')
+        ? [(r.body as { data: BlindRatingItem }).data]
+        : [],
+    );
     // 10 answers + 1 gold item for each of the two raters.
     expect(items).toHaveLength(22);
     expect(new Set(items.map((i) => i.itemId)).size).toBe(11);
@@ -157,30 +280,50 @@ describe('blinding', () => {
       { role: 'user', content: 'Yes, pictures help me.' },
     ]);
     expect(live?.answer).toBe('Split the hexagon into 4 triangles: 4 x 180 = 720 degrees.');
-    expect(items.find((i) => i.answer === 'Draw it: 720 degrees.')?.transcript?.[2]).toEqual({ role: 'user', content: 'I prefer pictures.' });
+    expect(items.find((i) => i.answer === 'Draw it: 720 degrees.')?.transcript?.[2]).toEqual({
+      role: 'user',
+      content: 'I prefer pictures.',
+    });
   });
 
   it('the scanner finds every kind of give-away in the source episodes themselves', async () => {
     const live = await t.storage.getEpisode(LIVE_EPISODE);
     const batch = await t.storage.getEpisode(episodeIds[0] ?? '');
     const found = new Set(deepScan([live, batch, runId], forbidden()).map((h) => h.what));
-    for (const what of ['model-alpha-live', 'model-beta-13b', 'judge-omega', 'person', LIVE_EPISODE, runId, '###', 'key mode', 'key at']) {
+    for (const what of [
+      'model-alpha-live',
+      'model-beta-13b',
+      'judge-omega',
+      'person',
+      LIVE_EPISODE,
+      runId,
+      '###',
+      'key mode',
+      'key at',
+    ]) {
       expect(found, what).toContain(what);
     }
   });
 
   it('nothing a rater received names a model, condition, user type or kind, episode, run or time', () => {
     expect(received.length).toBeGreaterThan(40);
-    const hits = received.flatMap((r) => deepScan(r.body, forbidden(r.where.includes(' rating:') ? 'rating' : 'http')).map((h) => `${r.where} ${h.path}: ${h.what} in ${JSON.stringify(h.text).slice(0, 120)}`));
+    const hits = received.flatMap((r) =>
+      deepScan(r.body, forbidden(r.where.includes(' rating:') ? 'rating' : 'http')).map(
+        (h) => `${r.where} ${h.path}: ${h.what} in ${JSON.stringify(h.text).slice(0, 120)}`,
+      ),
+    );
     expect(hits).toEqual([]);
   });
 
   it('items for one rater come in a shuffled order of their own, not in source order', async () => {
-    const source = (await t.storage.work.progress(studyId, new Date())).candidates.filter((c) => !c.isGold).map((c) => c.itemId);
-    const order = (n: number) => received
-      .filter((r) => r.where === `rater ${n} rating:next` && (r.body as Ack<BlindRatingItem>).ok)
-      .map((r) => (r.body as { data: BlindRatingItem }).data.itemId)
-      .filter((id) => source.includes(id));
+    const source = (await t.storage.work.progress(studyId, new Date())).candidates
+      .filter((c) => !c.isGold)
+      .map((c) => c.itemId);
+    const order = (n: number) =>
+      received
+        .filter((r) => r.where === `rater ${n} rating:next` && (r.body as Ack<BlindRatingItem>).ok)
+        .map((r) => (r.body as { data: BlindRatingItem }).data.itemId)
+        .filter((id) => source.includes(id));
     expect([...order(1)].sort()).toEqual([...source].sort());
     expect(order(1)).not.toEqual(source);
     expect(order(2)).not.toEqual(source);

@@ -11,9 +11,12 @@ const SAMPLE = join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl');
 
 function tableCounts(dbFile: string): Record<string, number> {
   const db = new Database(dbFile, { readonly: true });
-  const counts = Object.fromEntries(['studies', 'benchmark_files', 'records', 'personas', 'rubric_criteria'].map(
-    (t) => [t, db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number],
-  ));
+  const counts = Object.fromEntries(
+    ['studies', 'benchmark_files', 'records', 'personas', 'rubric_criteria'].map((t) => [
+      t,
+      db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number,
+    ]),
+  );
   db.close();
   return counts;
 }
@@ -22,19 +25,29 @@ describe('prefdisco validate', () => {
   it('passes the shipped sample and the reference example, exit 0, with counts per type', async () => {
     const r = await runCli(['validate', SAMPLE, REFERENCE_EXAMPLE_FILE]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('sample-benchmark.jsonl: valid: 64 records (metadata: 1, personalized_problem: 64); 0 errors, 0 warnings');
-    expect(r.stdout).toContain('reference-example.jsonl: valid: 1 record (personalized_problem: 1); 0 errors, 0 warnings');
+    expect(r.stdout).toContain(
+      'sample-benchmark.jsonl: valid: 64 records (metadata: 1, personalized_problem: 64); 0 errors, 0 warnings',
+    );
+    expect(r.stdout).toContain(
+      'reference-example.jsonl: valid: 1 record (personalized_problem: 1); 0 errors, 0 warnings',
+    );
     expect(r.stdout).toContain('2 files: 2 valid, 0 invalid');
   });
 
   it('fails a broken file with exit 1 and line-numbered messages', async () => {
     const broken = exampleRecord(1);
     broken.evaluation_rubric.evaluation_criteria[0]!.preference = 'Nope';
-    const file = writeFile(dir, 'broken.jsonl', `${JSON.stringify(exampleRecord(0))}\n{oops\n${JSON.stringify(broken)}\n`);
+    const file = writeFile(
+      dir,
+      'broken.jsonl',
+      `${JSON.stringify(exampleRecord(0))}\n{oops\n${JSON.stringify(broken)}\n`,
+    );
     const r = await runCli(['validate', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${file}:2: error[invalid_json]: not valid JSON`);
-    expect(r.stdout).toContain(`${file}:3: error[criterion_without_preference] $.evaluation_rubric.evaluation_criteria[0].preference: criterion "Nope" matches no key of persona_preferences`);
+    expect(r.stdout).toContain(
+      `${file}:3: error[criterion_without_preference] $.evaluation_rubric.evaluation_criteria[0].preference: criterion "Nope" matches no key of persona_preferences`,
+    );
     expect(r.stdout).toMatch(/INVALID: 2 records .* 3 errors, 0 warnings/);
     expect(r.stderr).toBe('');
   });
@@ -72,7 +85,9 @@ describe('prefdisco import', () => {
     const db = join(dir, 'import.sqlite');
     const first = await runCli(['import', SAMPLE, '--study', 'Pilot', '--db', db]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('imported into study "Pilot" (new study): 64 records added, 0 unchanged, 30 personas and');
+    expect(first.stdout).toContain(
+      'imported into study "Pilot" (new study): 64 records added, 0 unchanged, 30 personas and',
+    );
     const after = tableCounts(db);
     expect(after).toMatchObject({ studies: 1, benchmark_files: 1, records: 64, personas: 30 });
     expect(after.rubric_criteria).toBeGreaterThanOrEqual(64 * 8);

@@ -21,7 +21,10 @@ let db: DbWatch;
 beforeAll(async () => {
   storage = SqliteStorage.open({ file: join(dir, 'files.sqlite') });
   // A study that already holds the base records, so mutated files also meet "same id, different content".
-  await importBenchmarkFile(storage, writeFile(dir, 'base.jsonl', `${baseBenchmarkLines().join('\n')}\n`), { study: 'Fuzz import 0', skipImages: true });
+  await importBenchmarkFile(storage, writeFile(dir, 'base.jsonl', `${baseBenchmarkLines().join('\n')}\n`), {
+    study: 'Fuzz import 0',
+    skipImages: true,
+  });
   db = new DbWatch(join(dir, 'files.sqlite'));
 });
 afterAll(async () => {

@@ -25,7 +25,9 @@ describe('fuzzing every HTTP route', () => {
   it('sees every commit of the app in its database watch (so "nothing stored" can fail)', async () => {
     const before = target.db.snapshot();
     const res = await fetch(`${target.url}/api/studies/${target.ids.studyId}/invites`, {
-      method: 'POST', headers: { cookie: target.cookie('researcher') ?? '', 'content-type': 'application/json' }, body: JSON.stringify({ role: 'rater' }),
+      method: 'POST',
+      headers: { cookie: target.cookie('researcher') ?? '', 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'rater' }),
     });
     expect(res.status).toBe(201);
     expect(target.db.version()).not.toBe(before.version);

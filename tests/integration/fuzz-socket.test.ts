@@ -26,7 +26,10 @@ describe('fuzzing every socket event', () => {
     // The cases reach the services: accepted requests, bad payloads, and refusals by who is asking.
     expect(run.outcomes.ok ?? 0, JSON.stringify(run.outcomes)).toBeGreaterThan(cases / 20);
     expect(run.outcomes.invalid_payload ?? 0, JSON.stringify(run.outcomes)).toBeGreaterThan(cases / 4);
-    expect((run.outcomes.forbidden ?? 0) + (run.outcomes.unauthenticated ?? 0), JSON.stringify(run.outcomes)).toBeGreaterThan(cases / 20);
+    expect(
+      (run.outcomes.forbidden ?? 0) + (run.outcomes.unauthenticated ?? 0),
+      JSON.stringify(run.outcomes),
+    ).toBeGreaterThan(cases / 20);
     expect(run.outcomes.not_found ?? 0, JSON.stringify(run.outcomes)).toBeGreaterThan(0);
     expect(await target.problems()).toEqual([]);
   }, 120_000);

@@ -4,7 +4,15 @@ import type { ActorEvent, ChunkMessage, PlaySnapshot } from '../../shared/protoc
 import type { Ack } from '../../shared/protocol/acks.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
-import { joinAs, openSocket, request, startLiveApp, until, type LiveApp, type TestSocket } from '../support/live-app.ts';
+import {
+  joinAs,
+  openSocket,
+  request,
+  startLiveApp,
+  until,
+  type LiveApp,
+  type TestSocket,
+} from '../support/live-app.ts';
 import { simplePlayQueue } from '../support/simple-play-queue.ts';
 import { SlowStreamProvider } from '../support/slow-stream-provider.ts';
 import { tempDir } from '../support/temp-files.ts';
@@ -25,7 +33,9 @@ class ActorClient {
     socket.on('episode:chunked', (c) => this.chunks.push(c));
   }
   messages(kind?: string): Extract<ActorEvent, { type: 'message' }>[] {
-    return [...this.events.values()].filter((e): e is Extract<ActorEvent, { type: 'message' }> => e.type === 'message' && (!kind || e.kind === kind)).sort((a, b) => a.seq - b.seq);
+    return [...this.events.values()]
+      .filter((e): e is Extract<ActorEvent, { type: 'message' }> => e.type === 'message' && (!kind || e.kind === kind))
+      .sort((a, b) => a.seq - b.seq);
   }
   /** The model's questions the person must answer (not its final answers). */
   questions(): Extract<ActorEvent, { type: 'message' }>[] {
@@ -65,17 +75,36 @@ describe('live play with a person in the user seat', () => {
 
     let answered = 0;
     while (!client.messages('final_answer').length) {
-      await until(() => client.questions().length > answered || client.messages('final_answer').length > 0, 5000, 'a model turn');
+      await until(
+        () => client.questions().length > answered || client.messages('final_answer').length > 0,
+        5000,
+        'a model turn',
+      );
       if (client.questions().length <= answered) break;
       const question = client.questions()[answered];
       expect(question?.text).not.toContain('###ACTION###');
       const clientMessageId = `m-${answered}`;
-      const ack = await request(client.socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId, text: `My answer ${answered}` });
+      const ack = await request(client.socket, 'episode:reply', {
+        episodeId: snapshot.episodeId,
+        clientMessageId,
+        text: `My answer ${answered}`,
+      });
       // Stored before acknowledged: the row is there now.
       const stored = await app.storage.live.eventsAfter(snapshot.episodeId, ack.seq - 1);
-      expect(stored[0]).toMatchObject({ type: 'message', kind: 'reply', content: `My answer ${answered}`, clientMessageId });
+      expect(stored[0]).toMatchObject({
+        type: 'message',
+        kind: 'reply',
+        content: `My answer ${answered}`,
+        clientMessageId,
+      });
       // A resend (lost ack) is recognised: same seq, nothing stored twice.
-      expect(await request(client.socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId, text: `My answer ${answered}` })).toEqual({ seq: ack.seq, duplicate: true });
+      expect(
+        await request(client.socket, 'episode:reply', {
+          episodeId: snapshot.episodeId,
+          clientMessageId,
+          text: `My answer ${answered}`,
+        }),
+      ).toEqual({ seq: ack.seq, duplicate: true });
       answered += 1;
     }
     expect(answered).toBe(4);
@@ -89,22 +118,37 @@ describe('live play with a person in the user seat', () => {
       expect(pieces.map((c) => c.delta).join('')).toBe(message.type === 'message' ? message.content : '');
     }
 
-    await until(() => [...client.events.values()].some((e) => e.type === 'episode_completed'), 5000, 'episode_completed');
+    await until(
+      () => [...client.events.values()].some((e) => e.type === 'episode_completed'),
+      5000,
+      'episode_completed',
+    );
     // A reload between the final answer and the rating returns to this episode, not a new one.
     const reloaded = await request(client.socket, 'play:start', {});
     expect(reloaded).toMatchObject({ episodeId: snapshot.episodeId, status: 'completed' });
     const scores = Object.fromEntries(snapshot.rubric.map((c) => [c.preference, 4]));
-    const rated = await request(client.socket, 'episode:rate', { episodeId: snapshot.episodeId, scores, correct: 1, secondsSpent: 42 });
+    const rated = await request(client.socket, 'episode:rate', {
+      episodeId: snapshot.episodeId,
+      scores,
+      correct: 1,
+      secondsSpent: 42,
+    });
     expect(rated.completionCode).toBe('CODE-DONE');
 
     const all = await app.storage.live.eventsAfter(snapshot.episodeId, -1);
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i));
-    expect(all.filter((e) => e.type === 'twin_reply').map((e) => (e.type === 'twin_reply' ? e.turn : -1)).sort()).toEqual([0, 1, 2, 3]);
+    expect(
+      all
+        .filter((e) => e.type === 'twin_reply')
+        .map((e) => (e.type === 'twin_reply' ? e.turn : -1))
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
     expect(all.find((e) => e.type === 'actor_rated')).toMatchObject({ correct: 1, secondsSpent: 42 });
     expect((await app.storage.live.get(snapshot.episodeId))?.summary.status).toBe('completed');
     // The person never received the twin's replies, judge scores or provenance.
     const sent = JSON.stringify([...client.events.values()]);
-    for (const hidden of ['twin_reply', 'criterion_judged', 'provenance', 'scripted', 'thought']) expect(sent).not.toContain(hidden);
+    for (const hidden of ['twin_reply', 'criterion_judged', 'provenance', 'scripted', 'thought'])
+      expect(sent).not.toContain(hidden);
     // The fully simulated twin is stored and linked.
     let twins: string[] = [];
     for (let i = 0; i < 100 && twins.length === 0; i++) {
@@ -112,7 +156,11 @@ describe('live play with a person in the user seat', () => {
       if (twins.length === 0) await new Promise((r) => setTimeout(r, 20));
     }
     expect(twins).toHaveLength(1);
-    expect((await app.storage.getEpisode(twins[0] ?? ''))?.summary).toMatchObject({ status: 'completed', userSeat: 'simulated', mode: 'infer_persona' });
+    expect((await app.storage.getEpisode(twins[0] ?? ''))?.summary).toMatchObject({
+      status: 'completed',
+      userSeat: 'simulated',
+      mode: 'infer_persona',
+    });
     // Both answers, the person-played one and its simulated twin, are now waiting for raters.
     let candidates = 0;
     for (let i = 0; i < 100 && candidates < 2; i++) {
@@ -133,14 +181,21 @@ describe('live play with a person in the user seat', () => {
 
     const again = new ActorClient(await openSocket(app.url, cookie));
     open.push({ close: () => void again.socket.close() });
-    const sync = await request(again.socket, 'episode:resync', { episodeId: snapshot.episodeId, afterSeq: first.lastSeq() });
+    const sync = await request(again.socket, 'episode:resync', {
+      episodeId: snapshot.episodeId,
+      afterSeq: first.lastSeq(),
+    });
     const buffered = sync.streaming;
     expect(buffered?.chunks ?? 0).toBeGreaterThanOrEqual(seenChunks);
     await until(() => again.messages('question').length > 0, 5000, 'the question message');
-    const question = (await app.storage.live.eventsAfter(snapshot.episodeId, -1)).find((e) => e.type === 'message' && e.kind === 'question');
+    const question = (await app.storage.live.eventsAfter(snapshot.episodeId, -1)).find(
+      (e) => e.type === 'message' && e.kind === 'question',
+    );
     const later = again.chunks.filter((c) => c.turn === buffered?.turn && c.index >= (buffered?.chunks ?? 0));
     expect(later.map((c) => c.index)).toEqual(later.map((_, i) => (buffered?.chunks ?? 0) + i));
-    expect((buffered?.text ?? '') + later.map((c) => c.delta).join('')).toBe(question?.type === 'message' ? question.content : '');
+    expect((buffered?.text ?? '') + later.map((c) => c.delta).join('')).toBe(
+      question?.type === 'message' ? question.content : '',
+    );
     expect(sync.events.every((e) => e.seq > first.lastSeq())).toBe(true);
   });
 
@@ -152,7 +207,11 @@ describe('live play with a person in the user seat', () => {
     const a = new ActorClient(await openSocket(first.url, cookie));
     const snapshot = await request(a.socket, 'play:start', {});
     await until(() => a.messages('question').length === 1, 5000, 'first question');
-    const ack = await request(a.socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'r0', text: 'I keep bees.' });
+    const ack = await request(a.socket, 'episode:reply', {
+      episodeId: snapshot.episodeId,
+      clientMessageId: 'r0',
+      text: 'I keep bees.',
+    });
     await until(() => a.chunks.some((c) => c.turn === 1), 5000, 'second turn streaming');
     a.socket.close();
     await first.close();
@@ -171,10 +230,17 @@ describe('live play with a person in the user seat', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatchObject({ seq: ack.seq, clientMessageId: 'r0' });
     const questions = log.filter((e) => e.type === 'message' && e.kind === 'question');
-    expect(questions.map((q) => (q.type === 'message' ? [q.turn, q.regenerated ?? false] : []))).toEqual([[0, false], [1, true]]);
+    expect(questions.map((q) => (q.type === 'message' ? [q.turn, q.regenerated ?? false] : []))).toEqual([
+      [0, false],
+      [1, true],
+    ]);
     expect(log.filter((e) => e.type === 'episode_started')).toHaveLength(1);
     // The actor carries on where they were.
-    const next = await request(b.socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'r1', text: 'Pictures, please.' });
+    const next = await request(b.socket, 'episode:reply', {
+      episodeId: snapshot.episodeId,
+      clientMessageId: 'r1',
+      text: 'Pictures, please.',
+    });
     expect(next.duplicate).toBe(false);
   });
 
@@ -186,18 +252,34 @@ describe('live play with a person in the user seat', () => {
     const snapshot = await request(client.socket, 'play:start', {});
     await until(() => [...client.events.values()].some((e) => e.type === 'episode_failed'), 5000, 'the timeout');
     expect(warnings).toHaveLength(1);
-    expect([...client.events.values()].find((e) => e.type === 'episode_failed')).toMatchObject({ code: 'idle_timeout' });
+    expect([...client.events.values()].find((e) => e.type === 'episode_failed')).toMatchObject({
+      code: 'idle_timeout',
+    });
     await until(() => false, 100, 'settling').catch(() => undefined);
     const info = await app.storage.live.get(snapshot.episodeId);
-    expect(info?.summary).toMatchObject({ status: 'failed', failure: { stage: 'user', reason: expect.stringContaining('no reply from the person') } });
-    expect((await app.storage.live.eventsAfter(snapshot.episodeId, -1)).some((e) => e.type === 'message' && e.kind === 'question')).toBe(true);
+    expect(info?.summary).toMatchObject({
+      status: 'failed',
+      failure: { stage: 'user', reason: expect.stringContaining('no reply from the person') },
+    });
+    expect(
+      (await app.storage.live.eventsAfter(snapshot.episodeId, -1)).some(
+        (e) => e.type === 'message' && e.kind === 'question',
+      ),
+    ).toBe(true);
   });
 
   it('a client speaking another protocol version is refused at the handshake with unsupported_protocol', async () => {
     const app = await liveApp();
     const { io: connect } = await import('socket.io-client');
-    const socket = connect(app.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { protocolVersion: 999 } });
-    const error = await new Promise<Error & { data?: { error?: string } }>((resolve) => socket.once('connect_error', resolve));
+    const socket = connect(app.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { protocolVersion: 999 },
+    });
+    const error = await new Promise<Error & { data?: { error?: string } }>((resolve) =>
+      socket.once('connect_error', resolve),
+    );
     socket.close();
     expect(error.data?.error).toBe('unsupported_protocol');
   });
@@ -206,18 +288,42 @@ describe('live play with a person in the user seat', () => {
     const app = await liveApp();
     const client = await actor(app);
     const snapshot = await request(client.socket, 'play:start', {});
-    const raw = client.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<Ack<unknown>> } };
+    const raw = client.socket as unknown as {
+      timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<Ack<unknown>> };
+    };
     const send = (event: string, payload: unknown) => raw.timeout(5000).emitWithAck(event, payload);
-    expect(await send('episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'x', text: 'y'.repeat(4001) })).toMatchObject({ ok: false, error: 'payload_too_large' });
-    expect(await send('episode:reply', { episodeId: 'nope', clientMessageId: 'x', text: 'hi' })).toMatchObject({ ok: false, error: 'not_found' });
-    expect(await send('episode:reply', { episodeId: snapshot.episodeId, text: 'hi' })).toMatchObject({ ok: false, error: 'invalid_payload' });
-    expect(await send('episode:rate', { episodeId: snapshot.episodeId, scores: {}, correct: 1, secondsSpent: 1 })).toMatchObject({ ok: false, error: 'not_your_turn' });
-    expect(await send('episode:watch', { episodeId: snapshot.episodeId })).toMatchObject({ ok: false, error: 'forbidden' });
+    expect(
+      await send('episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'x', text: 'y'.repeat(4001) }),
+    ).toMatchObject({ ok: false, error: 'payload_too_large' });
+    expect(await send('episode:reply', { episodeId: 'nope', clientMessageId: 'x', text: 'hi' })).toMatchObject({
+      ok: false,
+      error: 'not_found',
+    });
+    expect(await send('episode:reply', { episodeId: snapshot.episodeId, text: 'hi' })).toMatchObject({
+      ok: false,
+      error: 'invalid_payload',
+    });
+    expect(
+      await send('episode:rate', { episodeId: snapshot.episodeId, scores: {}, correct: 1, secondsSpent: 1 }),
+    ).toMatchObject({ ok: false, error: 'not_your_turn' });
+    expect(await send('episode:watch', { episodeId: snapshot.episodeId })).toMatchObject({
+      ok: false,
+      error: 'forbidden',
+    });
     const stranger = await openSocket(app.url, null);
     open.push({ close: () => void stranger.close() });
-    expect(await (stranger as unknown as typeof raw).timeout(5000).emitWithAck('play:start', {})).toMatchObject({ ok: false, error: 'unauthenticated' });
+    expect(await (stranger as unknown as typeof raw).timeout(5000).emitWithAck('play:start', {})).toMatchObject({
+      ok: false,
+      error: 'unauthenticated',
+    });
     const other = await actor(app);
-    expect(await (other.socket as unknown as typeof raw).timeout(5000).emitWithAck('episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 })).toMatchObject({ ok: false, error: 'not_found' });
-    expect((await request(client.socket, 'episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 })).status).toBe('running');
+    expect(
+      await (other.socket as unknown as typeof raw)
+        .timeout(5000)
+        .emitWithAck('episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 }),
+    ).toMatchObject({ ok: false, error: 'not_found' });
+    expect(
+      (await request(client.socket, 'episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 })).status,
+    ).toBe('running');
   });
 });

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../shared/stats/random.ts';
 import { playEpisode, type AckedReply } from '../../bench/support/live-actor.ts';
 import { startServer, serveEnv, type ServerProcess } from '../../bench/support/live-server-process.ts';
-import { joinStudy, liveHealth, prolificId, setUpLiveStudy, writeModelsFile } from '../../bench/support/live-study-setup.ts';
+import {
+  joinStudy,
+  liveHealth,
+  prolificId,
+  setUpLiveStudy,
+  writeModelsFile,
+} from '../../bench/support/live-study-setup.ts';
 import { verifyLiveRun } from '../../bench/support/live-verify.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { FAULT_KINDS, faultyResponder, totalFaults } from '../support/faulty-responder.ts';
@@ -36,21 +42,36 @@ describe('live play while the model provider fails a share of calls', () => {
     const modelsFile = writeModelsFile(dir, models.baseUrl, { timeoutMs: 1000, maxRetries: 4, retryBaseDelayMs: 50 });
     server = await startServer(serveEnv(dir, modelsFile));
     const url = server.url;
-    const study = await setUpLiveStudy(url, { model: 'mut', judgeModel: 'judge', playsPerRecord: 1, playsPerActor: EPISODES });
-    const cookies = await Promise.all(Array.from({ length: ACTORS }, (_, i) => joinStudy(url, study.inviteCode, prolificId(SEED, i))));
+    const study = await setUpLiveStudy(url, {
+      model: 'mut',
+      judgeModel: 'judge',
+      playsPerRecord: 1,
+      playsPerActor: EPISODES,
+    });
+    const cookies = await Promise.all(
+      Array.from({ length: ACTORS }, (_, i) => joinStudy(url, study.inviteCode, prolificId(SEED, i))),
+    );
 
     const think = createRng(SEED + 1);
     const acks: AckedReply[] = [];
-    const outcomes = await Promise.allSettled(cookies.map(async (cookie) => {
-      const episodes = [];
-      for (let e = 0; e < EPISODES; e++) {
-        episodes.push(await playEpisode({
-          cookie, serverUrl: async () => url, thinkMs: () => 20 + think() * 60, stallMs: 12_000, maxConnections: 1,
-          onReplyAck: (a) => acks.push(a),
-        }));
-      }
-      return episodes;
-    }));
+    const outcomes = await Promise.allSettled(
+      cookies.map(async (cookie) => {
+        const episodes = [];
+        for (let e = 0; e < EPISODES; e++) {
+          episodes.push(
+            await playEpisode({
+              cookie,
+              serverUrl: async () => url,
+              thinkMs: () => 20 + think() * 60,
+              stallMs: 12_000,
+              maxConnections: 1,
+              onReplyAck: (a) => acks.push(a),
+            }),
+          );
+        }
+        return episodes;
+      }),
+    );
     expect(outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []))).toEqual([]);
     const played = outcomes.flatMap((o) => (o.status === 'fulfilled' ? o.value : []));
     // A new episode each time, each ending with the completion code (not the last one handed back, already rated).
@@ -66,21 +87,37 @@ describe('live play while the model provider fails a share of calls', () => {
       health = await liveHealth(url, study);
     }
     expect(health.episodes).toMatchObject({ completed: SESSIONS, failed: 0, running: 0, failures: [] });
-    const sum = (f: (m: (typeof health.models)[number]) => number): number => health.models.reduce((a, m) => a + f(m), 0);
+    const sum = (f: (m: (typeof health.models)[number]) => number): number =>
+      health.models.reduce((a, m) => a + f(m), 0);
     const reported = (code: string): number => sum((m) => m.failedAttempts[code] ?? 0);
     expect(health.models.map((m) => m.name)).toEqual(['judge', 'mut']);
     expect(reported('rate_limited')).toBe(injected.counts.faults.rate_limited);
     expect(reported('server_error')).toBe(injected.counts.faults.server_error);
     // A hang ends as a timeout; a cut stream as a connection failure (or a timeout, if the cut came late).
-    expect(reported('timeout') + reported('connection')).toBeGreaterThanOrEqual(injected.counts.faults.hang + injected.counts.faults.cut);
+    expect(reported('timeout') + reported('connection')).toBeGreaterThanOrEqual(
+      injected.counts.faults.hang + injected.counts.faults.cut,
+    );
     expect(sum((m) => m.retries)).toBeGreaterThanOrEqual(totalFaults(injected.counts));
     expect(sum((m) => m.failedCalls)).toBe(0);
     expect(health.models.some((m) => m.lastFailure !== null && m.lastFailure.final === false)).toBe(true);
     expect(await server.stop('SIGTERM')).toBe(0);
     server = null;
 
-    const verified = verifyLiveRun(join(dir, 'live.sqlite'), acks, played.map((p) => p.episodeId));
+    const verified = verifyLiveRun(
+      join(dir, 'live.sqlite'),
+      acks,
+      played.map((p) => p.episodeId),
+    );
     expect(verified.problems).toEqual([]);
-    expect(verified).toMatchObject({ ackedReplies: SESSIONS * 3, storedReplies: SESSIONS * 3, missing: 0, duplicated: 0, seqMismatch: 0, unacknowledged: 0, episodesNotCompleted: 0, episodesWithSeqGaps: 0 });
+    expect(verified).toMatchObject({
+      ackedReplies: SESSIONS * 3,
+      storedReplies: SESSIONS * 3,
+      missing: 0,
+      duplicated: 0,
+      seqMismatch: 0,
+      unacknowledged: 0,
+      episodesNotCompleted: 0,
+      episodesWithSeqGaps: 0,
+    });
   }, 20_000);
 });

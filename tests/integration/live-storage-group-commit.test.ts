@@ -20,16 +20,36 @@ afterEach(async () => {
 async function twoEpisodes(): Promise<{ s: SqliteStorage; a: EpisodeEvent[]; b: EpisodeEvent[] }> {
   const s = SqliteStorage.open({ file: join(dir, `live-${++n}.sqlite`) });
   storage = s;
-  const shape = { problemId: 'p1', personaId: 'x', mode: 'infer_persona', userType: 'passive_nostop', userSeat: 'person', assistantModel: 'm', judgeModel: 'j', simulatorModel: 's', finalAnswer: 'ok' } as const;
+  const shape = {
+    problemId: 'p1',
+    personaId: 'x',
+    mode: 'infer_persona',
+    userType: 'passive_nostop',
+    userSeat: 'person',
+    assistantModel: 'm',
+    judgeModel: 'j',
+    simulatorModel: 's',
+    finalAnswer: 'ok',
+  } as const;
   const logs = ['ep-a', 'ep-b'].map((id) => episodeLog({ ...shape, id }));
-  for (const { summary } of logs) await s.live.begin({ summary: { ...summary, status: 'running' }, studyId: 'study', participantId: 'someone', assignmentId: null, spec: {} });
+  for (const { summary } of logs)
+    await s.live.begin({
+      summary: { ...summary, status: 'running' },
+      studyId: 'study',
+      participantId: 'someone',
+      assignmentId: null,
+      spec: {},
+    });
   return { s, a: logs[0]?.events ?? [], b: logs[1]?.events ?? [] };
 }
 
 describe('group commit of live appends', () => {
   it('appends of several episodes in one turn are all stored, in order, and each resolves with its own seq', async () => {
     const { s, a, b } = await twoEpisodes();
-    const results = await Promise.all([...a.map((e) => s.live.append('ep-a', e)), ...b.map((e) => s.live.append('ep-b', e))]);
+    const results = await Promise.all([
+      ...a.map((e) => s.live.append('ep-a', e)),
+      ...b.map((e) => s.live.append('ep-b', e)),
+    ]);
     expect(results.map((r) => r.seq)).toEqual([...a.map((e) => e.seq), ...b.map((e) => e.seq)]);
     expect((await s.live.eventsAfter('ep-a', -1)).map((e) => e.seq)).toEqual(a.map((e) => e.seq));
     expect((await s.live.eventsAfter('ep-b', -1)).map((e) => e.seq)).toEqual(b.map((e) => e.seq));
@@ -41,13 +61,22 @@ describe('group commit of live appends', () => {
     if (!first || !second || !b[0]) throw new Error('fixture too short');
     await s.live.append('ep-a', first);
     const outcomes = await Promise.allSettled([
-      s.live.append('ep-a', { ...first, type: 'episode_completed', weightedScore: 1, correct: 1, interactionTurns: 0 } as EpisodeEvent),
+      s.live.append('ep-a', {
+        ...first,
+        type: 'episode_completed',
+        weightedScore: 1,
+        correct: 1,
+        interactionTurns: 0,
+      } as EpisodeEvent),
       s.live.append('ep-a', second),
       s.live.append('ep-b', b[0]),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(outcomes[0]?.status === 'rejected' && outcomes[0].reason).toBeInstanceOf(StorageError);
-    expect((await s.live.eventsAfter('ep-a', -1)).map((e) => `${e.seq}:${e.type}`)).toEqual([`0:${first.type}`, `1:${second.type}`]);
+    expect((await s.live.eventsAfter('ep-a', -1)).map((e) => `${e.seq}:${e.type}`)).toEqual([
+      `0:${first.type}`,
+      `1:${second.type}`,
+    ]);
     expect((await s.live.eventsAfter('ep-b', -1)).map((e) => e.seq)).toEqual([0]);
   });
 
@@ -67,12 +96,35 @@ describe('group commit of live appends', () => {
     const file = join(dir, `checkpointed-${++n}.sqlite`);
     const s = SqliteStorage.open({ file, backgroundCheckpoint: true });
     storage = s;
-    const shape = { problemId: 'p1', personaId: 'x', mode: 'infer_persona', userType: 'passive_nostop', userSeat: 'person', assistantModel: 'm', judgeModel: 'j', simulatorModel: 's', finalAnswer: 'ok' } as const;
+    const shape = {
+      problemId: 'p1',
+      personaId: 'x',
+      mode: 'infer_persona',
+      userType: 'passive_nostop',
+      userSeat: 'person',
+      assistantModel: 'm',
+      judgeModel: 'j',
+      simulatorModel: 's',
+      finalAnswer: 'ok',
+    } as const;
     const before = statSync(file).size;
     for (let i = 0; i < 40; i++) {
       const { summary, events } = episodeLog({ ...shape, id: `ep-${i}` });
-      await s.live.begin({ summary: { ...summary, status: 'running' }, studyId: 'study', participantId: 'someone', assignmentId: null, spec: {} });
-      await Promise.all(events.map((e) => s.live.append(summary.id, { ...e, ...(e.type === 'message' ? { content: e.content.padEnd(4000, '.') } : {}) } as EpisodeEvent)));
+      await s.live.begin({
+        summary: { ...summary, status: 'running' },
+        studyId: 'study',
+        participantId: 'someone',
+        assignmentId: null,
+        spec: {},
+      });
+      await Promise.all(
+        events.map((e) =>
+          s.live.append(summary.id, {
+            ...e,
+            ...(e.type === 'message' ? { content: e.content.padEnd(4000, '.') } : {}),
+          } as EpisodeEvent),
+        ),
+      );
     }
     // Automatic checkpoints are off on the committing connection: only the worker moves pages into the file.
     for (let i = 0; i < 40 && statSync(file).size <= before; i++) await new Promise((r) => setTimeout(r, 50));

@@ -55,16 +55,27 @@ describe('the direct OpenAI-compatible client', () => {
     const text = 'Grüße, 世界! Done.';
     const sse = [
       ': a comment the server sends to keep the connection open',
-      event({ role: 'assistant', content: 'Grüße, ' }), '',
-      event({ content: '世界! ' }), '',
-      event({ content: 'Done.' }), '',
-      event({}, 'length'), '',
-      `data: ${JSON.stringify({ id: 'x', choices: [], usage: { prompt_tokens: 11, completion_tokens: 4 } })}`, '',
-      'data: [DONE]', '', '',
+      event({ role: 'assistant', content: 'Grüße, ' }),
+      '',
+      event({ content: '世界! ' }),
+      '',
+      event({ content: 'Done.' }),
+      '',
+      event({}, 'length'),
+      '',
+      `data: ${JSON.stringify({ id: 'x', choices: [], usage: { prompt_tokens: 11, completion_tokens: 4 } })}`,
+      '',
+      'data: [DONE]',
+      '',
+      '',
     ].join('\r\n');
     const body = Buffer.from(sse, 'utf8');
     // Cut inside "ü" (2 bytes), inside "世" (3 bytes), and between "\r" and "\n".
-    const cuts = [body.indexOf('ü') + 1, body.indexOf(Buffer.from('世')) + 1, body.indexOf('\r\n', body.indexOf('Done.')) + 1];
+    const cuts = [
+      body.indexOf('ü') + 1,
+      body.indexOf(Buffer.from('世')) + 1,
+      body.indexOf('\r\n', body.indexOf('Done.')) + 1,
+    ];
     script = writeInPieces(body, cuts);
     const deltas: string[] = [];
     const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined);
@@ -85,13 +96,31 @@ describe('the direct OpenAI-compatible client', () => {
         res.end(`${event({ content: 'Whole.' })}\n\n${event({}, 'stop')}\n\n`);
       }
     };
-    const config = ModelConfigSchema.parse({ name: 'direct', provider: 'openai-compatible', model: 'm', baseUrl, maxRetries: 1, retryBaseDelayMs: 1, timeoutMs: 2000 });
+    const config = ModelConfigSchema.parse({
+      name: 'direct',
+      provider: 'openai-compatible',
+      model: 'm',
+      baseUrl,
+      maxRetries: 1,
+      retryBaseDelayMs: 1,
+      timeoutMs: 2000,
+    });
     const provider = new AiSdkProvider({ config });
     let shown = '';
-    const response = await provider.complete({ messages: settings.messages, purpose: 'assistant', onChunk: (d) => (shown += d), onRestart: () => (shown = '') });
+    const response = await provider.complete({
+      messages: settings.messages,
+      purpose: 'assistant',
+      onChunk: (d) => (shown += d),
+      onRestart: () => (shown = ''),
+    });
     expect(response).toMatchObject({ text: 'Whole.', finishReason: 'stop', attempts: 2 });
     expect(shown).toBe('Whole.');
-    expect(provider.health()).toMatchObject({ calls: 1, retries: 1, failedCalls: 0, failedAttempts: { server_error: 1 } });
+    expect(provider.health()).toMatchObject({
+      calls: 1,
+      retries: 1,
+      failedCalls: 0,
+      failedAttempts: { server_error: 1 },
+    });
     expect(provider.health().lastFailure).toMatchObject({ code: 'server_error', final: false });
     expect(provider.health().lastFailure?.message).toContain('overloaded, try again');
   });
@@ -101,12 +130,27 @@ describe('the direct OpenAI-compatible client', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"id": "x", "object": "chat.completion"}');
     };
-    const config = ModelConfigSchema.parse({ name: 'direct', provider: 'openai-compatible', model: 'm', baseUrl, maxRetries: 1, retryBaseDelayMs: 1, timeoutMs: 2000 });
+    const config = ModelConfigSchema.parse({
+      name: 'direct',
+      provider: 'openai-compatible',
+      model: 'm',
+      baseUrl,
+      maxRetries: 1,
+      retryBaseDelayMs: 1,
+      timeoutMs: 2000,
+    });
     const provider = new AiSdkProvider({ config });
-    const error = await provider.complete({ messages: settings.messages, purpose: 'rubric_judge' }).catch((e: unknown) => e);
+    const error = await provider
+      .complete({ messages: settings.messages, purpose: 'rubric_judge' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelCallError);
     expect(error).toMatchObject({ code: 'server_error', attempts: 2 });
-    expect(provider.health()).toMatchObject({ calls: 1, retries: 1, failedCalls: 1, failedAttempts: { server_error: 2 } });
+    expect(provider.health()).toMatchObject({
+      calls: 1,
+      retries: 1,
+      failedCalls: 1,
+      failedAttempts: { server_error: 2 },
+    });
     expect(provider.health().lastFailure).toMatchObject({ code: 'server_error', final: true });
   });
 });

@@ -8,7 +8,12 @@ import type { EpisodeEvent, NewEpisodeEvent } from '../../shared/schemas/episode
 import type { RunInfo } from '../../shared/schemas/research.ts';
 import { LiveStudySettingsSchema } from '../../shared/schemas/live-study.ts';
 import { buildApp } from '../../server/app.ts';
-import { ModelCallError, type ModelProvider, type ModelRequest, type ModelResponse } from '../../server/models/model-provider.ts';
+import {
+  ModelCallError,
+  type ModelProvider,
+  type ModelRequest,
+  type ModelResponse,
+} from '../../server/models/model-provider.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
 import { importUpload } from '../../server/services/research/import-upload.ts';
@@ -23,7 +28,10 @@ const dir = tempDir('prefdisco-research-');
 /** The scripted model, each call `delayMs` later (and cancellable): a batch run slow enough to stop midway. */
 class DelayedProvider implements ModelProvider {
   readonly isTestModel = true;
-  constructor(private readonly inner: ModelProvider, private readonly delayMs: number) {}
+  constructor(
+    private readonly inner: ModelProvider,
+    private readonly delayMs: number,
+  ) {}
   get config(): ModelProvider['config'] {
     return { ...this.inner.config, name: 'slow-scripted' };
   }
@@ -49,11 +57,23 @@ async function startResearchApp(): Promise<ResearchApp> {
   const storage = await openSampleStorage(join(dir, `research-${n}.sqlite`));
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const slow = new DelayedProvider(scripted, 15);
-  const models: ModelLookup = { names: () => ['scripted', 'slow-scripted'], get: (name) => (name === 'slow-scripted' ? slow : scripted) };
+  const models: ModelLookup = {
+    names: () => ['scripted', 'slow-scripted'],
+    get: (name) => (name === 'slow-scripted' ? slow : scripted),
+  };
   const runsDir = join(dir, `runs-${n}`);
   const app = await buildApp({ config: { clientDir: join(dir, 'no-client'), runsDir }, storage, models });
   const sampleId = (await storage.findStudyByName('Sample benchmark'))?.id ?? '';
-  return { app, storage, sampleId, runsDir, close: async () => { await app.close(); await storage.close(); } };
+  return {
+    app,
+    storage,
+    sampleId,
+    runsDir,
+    close: async () => {
+      await app.close();
+      await storage.close();
+    },
+  };
 }
 
 /** RFC 4180, strictly: rows end with CRLF and a line break inside a cell must be quoted, else this throws. */
@@ -65,9 +85,22 @@ function parseCsv(text: string): Record<string, string>[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
     } else if (c === '"' && cell === '') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else if (c === '\n' || c === '\r') throw new Error(`unquoted line break in row ${rows.length + 1}`);
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else if (c === '\n' || c === '\r') throw new Error(`unquoted line break in row ${rows.length + 1}`);
     else cell += c;
   }
   if (cell !== '' || row.length > 0) throw new Error('CSV does not end with CRLF');
@@ -79,20 +112,35 @@ function parseCsv(text: string): Record<string, string>[] {
 }
 
 function jsonLines(text: string): Record<string, unknown>[] {
-  return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 let t: ResearchApp;
 let cookie: string;
 let actorCookie: string;
 
-async function call(method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>, as: string | null = cookie) {
-  return t.app.inject({ method, url, ...(payload === undefined ? {} : { payload }), ...(as ? { headers: { cookie: as } } : {}) });
+async function call(
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: Record<string, unknown>,
+  as: string | null = cookie,
+) {
+  return t.app.inject({
+    method,
+    url,
+    ...(payload === undefined ? {} : { payload }),
+    ...(as ? { headers: { cookie: as } } : {}),
+  });
 }
 
 async function upload(study: string, body: string, contentType = 'application/x-ndjson', as: string | null = cookie) {
   return t.app.inject({
-    method: 'POST', url: `/api/studies/import?study=${encodeURIComponent(study)}`, payload: body,
+    method: 'POST',
+    url: `/api/studies/import?study=${encodeURIComponent(study)}`,
+    payload: body,
     headers: { 'content-type': contentType, ...(as ? { cookie: as } : {}) },
   });
 }
@@ -102,7 +150,8 @@ async function runUntil(runId: string, done: (run: RunInfo) => boolean, ms = 20_
   for (;;) {
     const run = (await call('GET', `/api/runs/${runId}`)).json<{ run: RunInfo }>().run;
     if (done(run)) return run;
-    if (Date.now() - started > ms) throw new Error(`run ${runId} still ${run.status} after ${ms} ms: ${JSON.stringify(run.progress)}`);
+    if (Date.now() - started > ms)
+      throw new Error(`run ${runId} still ${run.status} after ${ms} ms: ${JSON.stringify(run.progress)}`);
     await sleep(25);
   }
 }
@@ -117,20 +166,38 @@ afterAll(async () => {
 });
 
 describe('imports', () => {
-  const good = jsonl([{ type: 'metadata', dataset: 'HuggingFaceH4/MATH-500' }, exampleRecord(0), exampleRecord(1), exampleRecord(2)]);
+  const good = jsonl([
+    { type: 'metadata', dataset: 'HuggingFaceH4/MATH-500' },
+    exampleRecord(0),
+    exampleRecord(1),
+    exampleRecord(2),
+  ]);
 
   it('imports a valid file into a new study, and the same file again changes nothing', async () => {
     const first = await upload('Uploaded study', good);
     expect(first.statusCode).toBe(200);
-    const outcome = first.json<{ outcome: { studyId: string; studyCreated: boolean; recordsAdded: number; alreadyImported: boolean } }>().outcome;
+    const outcome = first.json<{
+      outcome: { studyId: string; studyCreated: boolean; recordsAdded: number; alreadyImported: boolean };
+    }>().outcome;
     expect(outcome).toMatchObject({ studyCreated: true, recordsAdded: 3, alreadyImported: false });
-    const records = (await call('GET', `/api/studies/${outcome.studyId}/records`)).json<{ total: number; items: { problemId: string; task: string }[] }>();
+    const records = (await call('GET', `/api/studies/${outcome.studyId}/records`)).json<{
+      total: number;
+      items: { problemId: string; task: string }[];
+    }>();
     expect(records.total).toBe(3);
     expect(records.items.map((r) => r.task)).toEqual(['math', 'math', 'math']);
 
     const again = await upload('Uploaded study', good, 'text/plain');
     expect(again.statusCode).toBe(200);
-    expect(again.json()).toMatchObject({ outcome: { studyId: outcome.studyId, studyCreated: false, alreadyImported: true, recordsAdded: 0, recordsUnchanged: 3 } });
+    expect(again.json()).toMatchObject({
+      outcome: {
+        studyId: outcome.studyId,
+        studyCreated: false,
+        alreadyImported: true,
+        recordsAdded: 0,
+        recordsUnchanged: 3,
+      },
+    });
     expect((await t.storage.listStudies()).filter((s) => s.name === 'Uploaded study')).toHaveLength(1);
   });
 
@@ -140,7 +207,11 @@ describe('imports', () => {
     const studiesBefore = (await t.storage.listStudies()).length;
     const res = await upload('Never created', body, 'application/jsonl');
     expect(res.statusCode).toBe(422);
-    const report = res.json<{ error: string; errorCount: number; issues: { line: number; code: string; path: string }[] }>();
+    const report = res.json<{
+      error: string;
+      errorCount: number;
+      issues: { line: number; code: string; path: string }[];
+    }>();
     expect(report.error).toBe('invalid_file');
     expect(report.issues.map((i) => i.line)).toContain(2);
     expect(report.issues.find((i) => i.line === 2)?.code).toBe('invalid_json');
@@ -157,13 +228,21 @@ describe('imports', () => {
     expect(report.errorCount).toBeGreaterThanOrEqual(620);
     expect(report.issues).toHaveLength(500);
 
-    const noStudy = await t.app.inject({ method: 'POST', url: '/api/studies/import', payload: good, headers: { 'content-type': 'text/plain', cookie } });
+    const noStudy = await t.app.inject({
+      method: 'POST',
+      url: '/api/studies/import',
+      payload: good,
+      headers: { 'content-type': 'text/plain', cookie },
+    });
     expect(noStudy.statusCode).toBe(400);
     expect(noStudy.json<{ issues: { path: string }[] }>().issues[0]?.path).toBe('$.study');
     const asJson = await upload('Json body', JSON.stringify({ a: 1 }), 'application/json');
     expect(asJson.statusCode).toBe(415);
     const declaredTooLarge = await t.app.inject({
-      method: 'POST', url: '/api/studies/import?study=Huge', payload: 'x', headers: { 'content-type': 'text/plain', 'content-length': String(513 * 1024 * 1024), cookie },
+      method: 'POST',
+      url: '/api/studies/import?study=Huge',
+      payload: 'x',
+      headers: { 'content-type': 'text/plain', 'content-length': String(513 * 1024 * 1024), cookie },
     });
     expect([declaredTooLarge.statusCode, declaredTooLarge.json<{ error: string }>().error]).toEqual([413, 'too_large']);
   });
@@ -175,11 +254,18 @@ describe('upload limits', () => {
   it('stops an upload past the size limit or broken off, stores nothing and leaves no temporary file', async () => {
     const before = tempImports();
     const big = Readable.from([Buffer.alloc(600, 'x'), Buffer.alloc(600, 'x')]);
-    await expect(importUpload(t.storage, big, { study: 'Too big', skipImages: false, limit: 1000 }))
-      .rejects.toMatchObject({ code: 'too_large', message: 'the file is larger than 1000 bytes' });
-    const broken = new Readable({ read() { this.destroy(new Error('socket hang up')); } });
-    await expect(importUpload(t.storage, broken, { study: 'Broken', skipImages: false }))
-      .rejects.toMatchObject({ code: 'upload_failed', message: 'the upload did not complete; nothing was imported' });
+    await expect(
+      importUpload(t.storage, big, { study: 'Too big', skipImages: false, limit: 1000 }),
+    ).rejects.toMatchObject({ code: 'too_large', message: 'the file is larger than 1000 bytes' });
+    const broken = new Readable({
+      read() {
+        this.destroy(new Error('socket hang up'));
+      },
+    });
+    await expect(importUpload(t.storage, broken, { study: 'Broken', skipImages: false })).rejects.toMatchObject({
+      code: 'upload_failed',
+      message: 'the upload did not complete; nothing was imported',
+    });
     expect(tempImports()).toBe(before);
     expect(await t.storage.findStudyByName('Too big')).toBeNull();
     expect(await t.storage.findStudyByName('Broken')).toBeNull();
@@ -193,12 +279,25 @@ describe('batch runs, results and exports', () => {
   it('runs the sample study in the background to completion, with progress', async () => {
     const unknown = await call('POST', `/api/studies/${t.sampleId}/runs`, { model: 'gpt-nope', judge: 'scripted' });
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.json()).toMatchObject({ error: 'unknown_model', model: 'gpt-nope', declared: ['scripted', 'slow-scripted'] });
-    const badBody = await call('POST', `/api/studies/${t.sampleId}/runs`, { model: 'scripted', judge: 'scripted', maxTurns: 0 });
+    expect(unknown.json()).toMatchObject({
+      error: 'unknown_model',
+      model: 'gpt-nope',
+      declared: ['scripted', 'slow-scripted'],
+    });
+    const badBody = await call('POST', `/api/studies/${t.sampleId}/runs`, {
+      model: 'scripted',
+      judge: 'scripted',
+      maxTurns: 0,
+    });
     expect(badBody.statusCode).toBe(400);
     expect(badBody.json<{ issues: { path: string }[] }>().issues[0]?.path).toBe('$.maxTurns');
 
-    const started = await call('POST', `/api/studies/${t.sampleId}/runs`, { model: 'scripted', judge: 'scripted', maxProblems: 4, seed: 7 });
+    const started = await call('POST', `/api/studies/${t.sampleId}/runs`, {
+      model: 'scripted',
+      judge: 'scripted',
+      maxProblems: 4,
+      seed: 7,
+    });
     expect(started.statusCode).toBe(202);
     runId = started.json<{ runId: string }>().runId;
     const run = await runUntil(runId, (r) => r.status !== 'running');
@@ -214,11 +313,16 @@ describe('batch runs, results and exports', () => {
   });
 
   it('lists a run’s episodes a page at a time', async () => {
-    const page = (await call('GET', `/api/runs/${runId}/episodes?limit=5`)).json<{ total: number; episodes: { runId: string; status: string }[] }>();
+    const page = (await call('GET', `/api/runs/${runId}/episodes?limit=5`)).json<{
+      total: number;
+      episodes: { runId: string; status: string }[];
+    }>();
     expect(page.total).toBe(12);
     expect(page.episodes).toHaveLength(5);
     expect(page.episodes.every((e) => e.runId === runId && e.status === 'completed')).toBe(true);
-    expect((await call('GET', `/api/runs/${runId}/episodes?offset=10&limit=5`)).json<{ episodes: unknown[] }>().episodes).toHaveLength(2);
+    expect(
+      (await call('GET', `/api/runs/${runId}/episodes?offset=10&limit=5`)).json<{ episodes: unknown[] }>().episodes,
+    ).toHaveLength(2);
     expect((await call('GET', '/api/runs/nope/episodes')).statusCode).toBe(404);
     expect((await call('GET', `/api/runs/${runId}/episodes?limit=0`)).statusCode).toBe(400);
   });
@@ -229,35 +333,64 @@ describe('batch runs, results and exports', () => {
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename=/);
     const lines = jsonLines(res.body);
     expect(lines).toHaveLength(12);
-    expect(new Set(lines.map((l) => `${String(l.mode)}/${String(l.user_type)}`))).toEqual(new Set([
-      'no_prompt/no_user_interaction', 'persona_known/no_user_interaction', 'infer_persona/passive_nostop',
-    ]));
+    expect(new Set(lines.map((l) => `${String(l.mode)}/${String(l.user_type)}`))).toEqual(
+      new Set(['no_prompt/no_user_interaction', 'persona_known/no_user_interaction', 'infer_persona/passive_nostop']),
+    );
     expect(new Set(lines.map((l) => l.problem_id)).size).toBe(4);
   });
 
   it('lists and shows live episodes with their full event log', async () => {
     liveEpisodeId = await storeLiveEpisode(t);
     const list = await call('GET', `/api/studies/${t.sampleId}/live-episodes?status=completed`);
-    expect(list.json<{ episodes: { id: string; userSeat: string }[] }>().episodes.map((e) => e.id)).toEqual([liveEpisodeId]);
-    expect((await call('GET', `/api/studies/${t.sampleId}/live-episodes?status=running`)).json<{ episodes: unknown[] }>().episodes).toEqual([]);
+    expect(list.json<{ episodes: { id: string; userSeat: string }[] }>().episodes.map((e) => e.id)).toEqual([
+      liveEpisodeId,
+    ]);
+    expect(
+      (await call('GET', `/api/studies/${t.sampleId}/live-episodes?status=running`)).json<{ episodes: unknown[] }>()
+        .episodes,
+    ).toEqual([]);
     expect((await call('GET', `/api/studies/${t.sampleId}/live-episodes?status=bogus`)).statusCode).toBe(400);
-    const one = (await call('GET', `/api/episodes/${liveEpisodeId}`)).json<{ summary: { status: string }; live: { participantId: string } | null; events: EpisodeEvent[] }>();
+    const one = (await call('GET', `/api/episodes/${liveEpisodeId}`)).json<{
+      summary: { status: string };
+      live: { participantId: string } | null;
+      events: EpisodeEvent[];
+    }>();
     expect(one.summary.status).toBe('completed');
     expect(one.live?.participantId).toBeTruthy();
-    expect(one.events.map((e) => e.type)).toEqual(['message', 'message', 'twin_reply', 'message', 'disclosure_labeled', 'message']);
+    expect(one.events.map((e) => e.type)).toEqual([
+      'message',
+      'message',
+      'twin_reply',
+      'message',
+      'disclosure_labeled',
+      'message',
+    ]);
     expect((await call('GET', '/api/episodes/nope')).statusCode).toBe(404);
   });
 
   it('computes the study results over batch and live episodes', async () => {
     const res = await call('GET', `/api/studies/${t.sampleId}/results?resamples=50`);
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ episodes: Record<string, Record<string, number>>; failed: number; metrics: { inputRows: number; groups: { model: string; task: string; records: number; conditions: { condition: string; userType: string; n: number }[] }[] } }>();
+    const body = res.json<{
+      episodes: Record<string, Record<string, number>>;
+      failed: number;
+      metrics: {
+        inputRows: number;
+        groups: {
+          model: string;
+          task: string;
+          records: number;
+          conditions: { condition: string; userType: string; n: number }[];
+        }[];
+      };
+    }>();
     expect(body.episodes.batch).toEqual({ running: 0, completed: 12, failed: 0, aborted: 0 });
     expect(body.episodes.live).toEqual({ running: 0, completed: 1, failed: 0, aborted: 0 });
     expect(body.failed).toBe(0);
     expect(body.metrics.inputRows).toBe(13);
     const pooled = body.metrics.groups.find((g) => g.model === 'scripted' && g.task === '*');
-    const n = (condition: string, userType: string) => pooled?.conditions.find((c) => c.condition === condition && c.userType === userType)?.n;
+    const n = (condition: string, userType: string) =>
+      pooled?.conditions.find((c) => c.condition === condition && c.userType === userType)?.n;
     expect(n('baseline', 'no_user_interaction')).toBe(4);
     expect(n('discovery', 'passive_nostop')).toBe(4);
     expect(n('discovery', 'human')).toBe(1);
@@ -275,14 +408,23 @@ describe('batch runs, results and exports', () => {
     expect(episodesCsv.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
     const csvRows = parseCsv(episodesCsv.body);
     expect(csvRows.map((r) => r.episode_id)).toEqual(episodes.map((e) => e.episode_id));
-    expect(csvRows.find((r) => r.episode_id === liveEpisodeId)).toMatchObject({ source: 'live', user_seat: 'person', weighted_score: '4', correct: '1' });
+    expect(csvRows.find((r) => r.episode_id === liveEpisodeId)).toMatchObject({
+      source: 'live',
+      user_seat: 'person',
+      weighted_score: '4',
+      correct: '1',
+    });
 
     let messageEvents = 0;
-    for (const e of episodes) messageEvents += (await t.storage.getEpisode(String(e.episode_id)))?.events.filter((ev) => ev.type === 'message').length ?? 0;
+    for (const e of episodes)
+      messageEvents +=
+        (await t.storage.getEpisode(String(e.episode_id)))?.events.filter((ev) => ev.type === 'message').length ?? 0;
     const messages = jsonLines((await call('GET', `/api/studies/${t.sampleId}/export/messages.jsonl`)).body);
     // every message event, plus the one twin reply recorded inside the live episode
     expect(messages).toHaveLength(messageEvents + 1);
-    expect(parseCsv((await call('GET', `/api/studies/${t.sampleId}/export/messages.csv`)).body)).toHaveLength(messageEvents + 1);
+    expect(parseCsv((await call('GET', `/api/studies/${t.sampleId}/export/messages.csv`)).body)).toHaveLength(
+      messageEvents + 1,
+    );
   });
 
   it('quotes commas, quotes and newlines (RFC 4180) and defuses formulas in CSV, not in JSONL', async () => {
@@ -290,14 +432,19 @@ describe('batch runs, results and exports', () => {
     expect(csv).toContain('"He said ""hi"", then\nleft, twice"');
     const rows = parseCsv(csv).filter((r) => r.episode_id === liveEpisodeId);
     expect(rows.map((r) => [r.seq, r.role, r.kind, r.twin])).toEqual([
-      ['1', 'assistant', 'opening', 'false'], ['2', 'assistant', 'question', 'false'], ['3', 'user', 'twin_reply', 'true'],
-      ['4', 'user', 'reply', 'false'], ['6', 'assistant', 'final_answer', 'false'],
+      ['1', 'assistant', 'opening', 'false'],
+      ['2', 'assistant', 'question', 'false'],
+      ['3', 'user', 'twin_reply', 'true'],
+      ['4', 'user', 'reply', 'false'],
+      ['6', 'assistant', 'final_answer', 'false'],
     ]);
     expect(rows[0]?.content).toBe('I need help with the following task: add\nA. one\nB. two');
     expect(rows[1]?.content).toBe('He said "hi", then\nleft, twice');
     expect(rows[3]?.content).toBe(`'=HYPERLINK("http://evil.example","click")`);
     expect(rows[4]?.content).toBe("'-2+3 is the answer");
-    const jsonlRows = jsonLines((await call('GET', `/api/studies/${t.sampleId}/export/messages.jsonl`)).body).filter((r) => r.episode_id === liveEpisodeId);
+    const jsonlRows = jsonLines((await call('GET', `/api/studies/${t.sampleId}/export/messages.jsonl`)).body).filter(
+      (r) => r.episode_id === liveEpisodeId,
+    );
     expect(jsonlRows[3]?.content).toBe('=HYPERLINK("http://evil.example","click")');
   });
 
@@ -307,27 +454,56 @@ describe('batch runs, results and exports', () => {
     expect(batchLabels.length).toBeGreaterThan(0);
     const live = disclosures.filter((d) => d.episode_id === liveEpisodeId);
     expect(live).toEqual([
-      { episode_id: liveEpisodeId, seq: 3, turn: 1, event: 'twin_reply', source: 'simulated', asked: ['Notation Density'], revealed: [] },
-      { episode_id: liveEpisodeId, seq: 5, turn: 1, event: 'disclosure_labeled', source: 'human', asked: ['Notation Density'], revealed: [{ preference: 'Notation Density', value: 'low, please' }] },
+      {
+        episode_id: liveEpisodeId,
+        seq: 3,
+        turn: 1,
+        event: 'twin_reply',
+        source: 'simulated',
+        asked: ['Notation Density'],
+        revealed: [],
+      },
+      {
+        episode_id: liveEpisodeId,
+        seq: 5,
+        turn: 1,
+        event: 'disclosure_labeled',
+        source: 'human',
+        asked: ['Notation Density'],
+        revealed: [{ preference: 'Notation Density', value: 'low, please' }],
+      },
     ]);
-    const csvLive = parseCsv((await call('GET', `/api/studies/${t.sampleId}/export/disclosures.csv`)).body).filter((d) => d.episode_id === liveEpisodeId);
+    const csvLive = parseCsv((await call('GET', `/api/studies/${t.sampleId}/export/disclosures.csv`)).body).filter(
+      (d) => d.episode_id === liveEpisodeId,
+    );
     expect(csvLive[1]?.revealed).toBe('[{"preference":"Notation Density","value":"low, please"}]');
 
     await storeRating(t, liveEpisodeId);
     const ratings = parseCsv((await call('GET', `/api/studies/${t.sampleId}/export/ratings.csv`)).body);
     expect(ratings).toHaveLength(1);
-    expect(ratings[0]).toMatchObject({ source_episode_id: liveEpisodeId, correct: '1', is_gold: 'false', justification: "'@SUM(A1), \"fine\"" });
-    expect(jsonLines((await call('GET', `/api/studies/${t.sampleId}/export/ratings.jsonl`)).body)[0]).toMatchObject({ scores: { 'Notation Density': 4 } });
+    expect(ratings[0]).toMatchObject({
+      source_episode_id: liveEpisodeId,
+      correct: '1',
+      is_gold: 'false',
+      justification: '\'@SUM(A1), "fine"',
+    });
+    expect(jsonLines((await call('GET', `/api/studies/${t.sampleId}/export/ratings.jsonl`)).body)[0]).toMatchObject({
+      scores: { 'Notation Density': 4 },
+    });
     expect((await call('GET', `/api/studies/${t.sampleId}/export/ratings.xlsx`)).statusCode).toBe(400);
     expect((await call('GET', '/api/studies/nope/export/ratings.csv')).statusCode).toBe(404);
   });
 
   it('sends a run’s answers in the chosen conditions to the raters, once', async () => {
     const url = `/api/studies/${t.sampleId}/rating-candidates`;
-    const candidates = async () => (await call('GET', `/api/studies/${t.sampleId}/assignments`)).json<{ candidates: unknown[] }>().candidates.length;
+    const candidates = async () =>
+      (await call('GET', `/api/studies/${t.sampleId}/assignments`)).json<{ candidates: unknown[] }>().candidates.length;
     const before = await candidates();
     expect((await call('POST', url, { runId, modes: ['infer_persona'] })).json()).toEqual({ added: 4, unchanged: 0 });
-    expect((await call('POST', url, { runId, modes: ['infer_persona', 'no_prompt'] })).json()).toEqual({ added: 4, unchanged: 4 });
+    expect((await call('POST', url, { runId, modes: ['infer_persona', 'no_prompt'] })).json()).toEqual({
+      added: 4,
+      unchanged: 4,
+    });
     expect(await candidates()).toBe(before + 8);
     expect((await call('POST', url, { runId: 'no-such-run', modes: ['no_prompt'] })).statusCode).toBe(404);
     const badMode = await call('POST', url, { runId, modes: ['sideways'] });
@@ -368,7 +544,9 @@ describe('cancelling and resuming', () => {
     const other = await startResearchApp();
     const researcher = await signInResearcher(other);
     const started = await other.app.inject({
-      method: 'POST', url: `/api/studies/${other.sampleId}/runs`, headers: { cookie: researcher.cookie },
+      method: 'POST',
+      url: `/api/studies/${other.sampleId}/runs`,
+      headers: { cookie: researcher.cookie },
       payload: { model: 'slow-scripted', judge: 'scripted', concurrency: 1 },
     });
     const runId = started.json<{ runId: string }>().runId;
@@ -382,29 +560,49 @@ describe('cancelling and resuming', () => {
 });
 
 describe('declared models', () => {
-  it('lists the declared model names for the researcher\'s forms', async () => {
+  it("lists the declared model names for the researcher's forms", async () => {
     const res = await call('GET', '/api/models');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ models: [{ name: 'scripted', available: true }, { name: 'slow-scripted', available: true }] });
+    expect(res.json()).toEqual({
+      models: [
+        { name: 'scripted', available: true },
+        { name: 'slow-scripted', available: true },
+      ],
+    });
   });
 });
 
 describe('who may call', () => {
   const routes = (studyId: string): [string, string][] => [
     ['GET', '/api/models'],
-    ['POST', '/api/studies/import?study=x'], ['POST', `/api/studies/${studyId}/runs`], ['GET', `/api/studies/${studyId}/runs`],
-    ['GET', '/api/runs/r1'], ['POST', '/api/runs/r1/cancel'], ['GET', '/api/runs/r1/results.jsonl'],
-    ['GET', `/api/studies/${studyId}/live-episodes`], ['GET', '/api/episodes/e1'], ['GET', `/api/studies/${studyId}/results`],
-    ...['episodes', 'messages', 'ratings', 'disclosures'].flatMap((table) => ['jsonl', 'csv'].map((f): [string, string] => ['GET', `/api/studies/${studyId}/export/${table}.${f}`])),
+    ['POST', '/api/studies/import?study=x'],
+    ['POST', `/api/studies/${studyId}/runs`],
+    ['GET', `/api/studies/${studyId}/runs`],
+    ['GET', '/api/runs/r1'],
+    ['POST', '/api/runs/r1/cancel'],
+    ['GET', '/api/runs/r1/results.jsonl'],
+    ['GET', `/api/studies/${studyId}/live-episodes`],
+    ['GET', '/api/episodes/e1'],
+    ['GET', `/api/studies/${studyId}/results`],
+    ...['episodes', 'messages', 'ratings', 'disclosures'].flatMap((table) =>
+      ['jsonl', 'csv'].map((f): [string, string] => ['GET', `/api/studies/${studyId}/export/${table}.${f}`]),
+    ),
   ];
 
   it('refuses nobody (401) and participants (403) on every researcher route', async () => {
     for (const [method, url] of routes(t.sampleId)) {
-      const headers = { 'content-type': method === 'POST' && url.includes('import') ? 'text/plain' : 'application/json' };
+      const headers = {
+        'content-type': method === 'POST' && url.includes('import') ? 'text/plain' : 'application/json',
+      };
       const payload = method === 'POST' ? (url.includes('import') ? 'x' : '{}') : undefined;
       const nobody = await t.app.inject({ method: method as 'GET', url, headers, ...(payload ? { payload } : {}) });
       expect([url, nobody.statusCode, nobody.json<{ error: string }>().error]).toEqual([url, 401, 'unauthenticated']);
-      const actor = await t.app.inject({ method: method as 'GET', url, headers: { ...headers, cookie: actorCookie }, ...(payload ? { payload } : {}) });
+      const actor = await t.app.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...headers, cookie: actorCookie },
+        ...(payload ? { payload } : {}),
+      });
       expect([url, actor.statusCode, actor.json<{ error: string }>().error]).toEqual([url, 403, 'forbidden']);
     }
   });
@@ -412,44 +610,115 @@ describe('who may call', () => {
 
 /** A finished live episode a person played in the sample study, with a twin reply, a disclosure label and CSV traps. */
 async function storeLiveEpisode(app: ResearchApp): Promise<string> {
-  const { participant } = await app.storage.people.findOrCreateParticipant({ studyId: app.sampleId, role: 'actor', prolific: {} });
+  const { participant } = await app.storage.people.findOrCreateParticipant({
+    studyId: app.sampleId,
+    role: 'actor',
+    prolific: {},
+  });
   const record = (await app.storage.research.listStudyRecords(app.sampleId))[0];
   const id = `live-${Date.now()}`;
   const at = new Date().toISOString();
   await app.storage.live.begin({
-    studyId: app.sampleId, participantId: participant.id, assignmentId: null, spec: { maxTurns: 5 },
+    studyId: app.sampleId,
+    participantId: participant.id,
+    assignmentId: null,
+    spec: { maxTurns: 5 },
     summary: {
-      id, runId: null, problemId: record?.problemId ?? '', personaId: record?.record.persona.id ?? '', mode: 'infer_persona', userType: 'passive_nostop',
-      userSeat: 'person', status: 'running', weightedScore: null, correct: null, interactionTurns: null, assistantModel: 'scripted',
-      judgeModel: 'scripted', simulatorModel: 'scripted', failure: null, startedAt: at, endedAt: null,
+      id,
+      runId: null,
+      problemId: record?.problemId ?? '',
+      personaId: record?.record.persona.id ?? '',
+      mode: 'infer_persona',
+      userType: 'passive_nostop',
+      userSeat: 'person',
+      status: 'running',
+      weightedScore: null,
+      correct: null,
+      interactionTurns: null,
+      assistantModel: 'scripted',
+      judgeModel: 'scripted',
+      simulatorModel: 'scripted',
+      failure: null,
+      startedAt: at,
+      endedAt: null,
     },
   });
   const events: NewEpisodeEvent[] = [
-    { type: 'message', role: 'assistant', kind: 'opening', turn: 0, content: 'I need help with the following task: add\nA. one\nB. two' },
+    {
+      type: 'message',
+      role: 'assistant',
+      kind: 'opening',
+      turn: 0,
+      content: 'I need help with the following task: add\nA. one\nB. two',
+    },
     { type: 'message', role: 'assistant', kind: 'question', turn: 1, content: 'He said "hi", then\nleft, twice' },
     { type: 'twin_reply', turn: 1, response: 'simulated answer', asked: ['Notation Density'], revealed: [] },
-    { type: 'message', role: 'user', kind: 'reply', turn: 1, content: '=HYPERLINK("http://evil.example","click")', clientMessageId: 'c1' },
-    { type: 'disclosure_labeled', turn: 1, asked: ['Notation Density'], revealed: [{ preference: 'Notation Density', value: 'low, please' }] },
+    {
+      type: 'message',
+      role: 'user',
+      kind: 'reply',
+      turn: 1,
+      content: '=HYPERLINK("http://evil.example","click")',
+      clientMessageId: 'c1',
+    },
+    {
+      type: 'disclosure_labeled',
+      turn: 1,
+      asked: ['Notation Density'],
+      revealed: [{ preference: 'Notation Density', value: 'low, please' }],
+    },
     { type: 'message', role: 'assistant', kind: 'final_answer', turn: 1, content: '-2+3 is the answer' },
   ];
   let seq = 1;
   for (const event of events) await app.storage.live.append(id, { ...event, seq: seq++, at } as EpisodeEvent);
-  await app.storage.live.finish(id, { status: 'completed', weightedScore: 4, correct: 1, interactionTurns: 1, failure: null });
+  await app.storage.live.finish(id, {
+    status: 'completed',
+    weightedScore: 4,
+    correct: 1,
+    interactionTurns: 1,
+    failure: null,
+  });
   return id;
 }
 
 async function storeRating(app: ResearchApp, episodeId: string): Promise<void> {
   const now = new Date();
   const episode = await app.storage.getEpisode(episodeId);
-  await app.storage.work.saveSettings(app.sampleId, LiveStudySettingsSchema.parse({ status: 'open', models: ['scripted'], raterOverlap: 1 }), now);
-  await app.storage.work.addRatingCandidates(app.sampleId, [{
-    problemId: episode?.summary.problemId ?? '', sourceEpisodeId: episodeId, sourceParticipantId: null, answer: 'an answer', transcript: null, gold: null,
-  }], now);
-  const { participant } = await app.storage.people.findOrCreateParticipant({ studyId: app.sampleId, role: 'rater', prolific: {} });
+  await app.storage.work.saveSettings(
+    app.sampleId,
+    LiveStudySettingsSchema.parse({ status: 'open', models: ['scripted'], raterOverlap: 1 }),
+    now,
+  );
+  await app.storage.work.addRatingCandidates(
+    app.sampleId,
+    [
+      {
+        problemId: episode?.summary.problemId ?? '',
+        sourceEpisodeId: episodeId,
+        sourceParticipantId: null,
+        answer: 'an answer',
+        transcript: null,
+        gold: null,
+      },
+    ],
+    now,
+  );
+  const { participant } = await app.storage.people.findOrCreateParticipant({
+    studyId: app.sampleId,
+    role: 'rater',
+    prolific: {},
+  });
   const claim = await app.storage.work.leaseNextRating(app.sampleId, participant.id, now, () => 0.999);
   if (claim.kind !== 'leased') throw new Error(`no rating lease: ${claim.reason}`);
   await app.storage.work.submitRating({
-    studyId: app.sampleId, participantId: participant.id, itemId: claim.lease.itemId, scores: { 'Notation Density': 4 }, correct: 1,
-    justification: '@SUM(A1), "fine"', secondsSpent: 12, attentionPassed: null, now,
+    studyId: app.sampleId,
+    participantId: participant.id,
+    itemId: claim.lease.itemId,
+    scores: { 'Notation Density': 4 },
+    correct: 1,
+    justification: '@SUM(A1), "fine"',
+    secondsSpent: 12,
+    attentionPassed: null,
+    now,
   });
 }

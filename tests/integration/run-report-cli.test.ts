@@ -19,7 +19,18 @@ function countLines(file: string): number {
 describe('prefdisco run + report with the scripted model on the sample', () => {
   it('runs all three conditions and reports oracle > discovery > baseline', async () => {
     const out = join(dir, 'r.jsonl');
-    const run = await runCli(['run', SAMPLE, '--model', 'scripted', '--judge', 'scripted', '--out', out, '--db', join(dir, 'run.sqlite')]);
+    const run = await runCli([
+      'run',
+      SAMPLE,
+      '--model',
+      'scripted',
+      '--judge',
+      'scripted',
+      '--out',
+      out,
+      '--db',
+      join(dir, 'run.sqlite'),
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('finished: 192 episodes done, 0 failed');
     expect(run.stderr).toContain('"scripted" is the offline test model');
@@ -29,11 +40,27 @@ describe('prefdisco run + report with the scripted model on the sample', () => {
     expect(report.code).toBe(0);
     const metrics = JSON.parse(report.stdout) as MetricsReport;
     const pooled = metrics.groups.find((g) => g.task === '*');
-    const mean = (condition: string): number => pooled?.conditions.find((c) => c.condition === condition)?.prefAlign.estimate ?? NaN;
+    const mean = (condition: string): number =>
+      pooled?.conditions.find((c) => c.condition === condition)?.prefAlign.estimate ?? NaN;
     expect(mean('oracle')).toBeGreaterThan(mean('discovery'));
     expect(mean('discovery')).toBeGreaterThan(mean('baseline'));
-    expect(metrics.groups.filter((g) => g.task !== '*').map((g) => g.task).sort()).toEqual(
-      ['aime', 'commonsenseqa', 'logiqa', 'mascqa', 'math', 'medqa', 'mmlu', 'scienceqa', 'simpleqa', 'socialiqa']);
+    expect(
+      metrics.groups
+        .filter((g) => g.task !== '*')
+        .map((g) => g.task)
+        .sort(),
+    ).toEqual([
+      'aime',
+      'commonsenseqa',
+      'logiqa',
+      'mascqa',
+      'math',
+      'medqa',
+      'mmlu',
+      'scienceqa',
+      'simpleqa',
+      'socialiqa',
+    ]);
 
     const table = await runCli(['report', out]);
     expect(table.stdout).toContain('note: scripted is a test model');
@@ -45,9 +72,29 @@ describe('prefdisco run + report with the scripted model on the sample', () => {
     const noOut = await runCli(['run', SAMPLE, '--model', 'scripted', '--judge', 'scripted']);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toContain('run needs --out FILE');
-    const badMode = await runCli(['run', SAMPLE, '--model', 'scripted', '--judge', 'scripted', '--out', join(dir, 'x.jsonl'), '--modes', 'guess']);
+    const badMode = await runCli([
+      'run',
+      SAMPLE,
+      '--model',
+      'scripted',
+      '--judge',
+      'scripted',
+      '--out',
+      join(dir, 'x.jsonl'),
+      '--modes',
+      'guess',
+    ]);
     expect(badMode.stderr).toContain('--modes: expected one or more of no_prompt, persona_known, infer_persona');
-    const unknown = await runCli(['run', SAMPLE, '--model', 'gpt-9', '--judge', 'scripted', '--out', join(dir, 'y.jsonl')]);
+    const unknown = await runCli([
+      'run',
+      SAMPLE,
+      '--model',
+      'gpt-9',
+      '--judge',
+      'scripted',
+      '--out',
+      join(dir, 'y.jsonl'),
+    ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown model "gpt-9"; declared models: scripted');
   });
@@ -72,12 +119,35 @@ describe('Ctrl-C and resume from the CLI, with an HTTP model', () => {
   });
 
   it('SIGINT stops the run (exit 130) with finished episodes kept; the same command resumes and completes', async () => {
-    const models = writeFile(dir, 'models.json', JSON.stringify({ models: [
-      { name: 'mut', provider: 'openai-compatible', model: 'mut', baseUrl: server.baseUrl, maxRetries: 0 },
-      { name: 'judge', provider: 'openai-compatible', model: 'judge', baseUrl: server.baseUrl, maxRetries: 0 },
-    ] }));
+    const models = writeFile(
+      dir,
+      'models.json',
+      JSON.stringify({
+        models: [
+          { name: 'mut', provider: 'openai-compatible', model: 'mut', baseUrl: server.baseUrl, maxRetries: 0 },
+          { name: 'judge', provider: 'openai-compatible', model: 'judge', baseUrl: server.baseUrl, maxRetries: 0 },
+        ],
+      }),
+    );
     const out = join(dir, 'interrupted.jsonl');
-    const args = [BIN, 'run', SAMPLE, '--model', 'mut', '--judge', 'judge', '--out', out, '--modes', 'no_prompt,persona_known', '--max-problems', '12', '--concurrency', '2', '--no-db'];
+    const args = [
+      BIN,
+      'run',
+      SAMPLE,
+      '--model',
+      'mut',
+      '--judge',
+      'judge',
+      '--out',
+      out,
+      '--modes',
+      'no_prompt,persona_known',
+      '--max-problems',
+      '12',
+      '--concurrency',
+      '2',
+      '--no-db',
+    ];
     const env = { ...process.env, PREFDISCO_MODELS_FILE: models };
     const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env });
     let stderr = '';

@@ -15,10 +15,22 @@ const account = { username: 'first', password: 'a long enough password' };
 
 describe('first-run setup of the first researcher account', () => {
   it('is offered on a fresh database, only to this machine, once', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/setup' })).json()).toEqual({ setupNeeded: true, fromThisMachine: true });
-    const remote = await t.app.inject({ method: 'POST', url: '/api/auth/setup', payload: account, remoteAddress: '10.1.2.3' });
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/setup' })).json()).toEqual({
+      setupNeeded: true,
+      fromThisMachine: true,
+    });
+    const remote = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/setup',
+      payload: account,
+      remoteAddress: '10.1.2.3',
+    });
     expect(remote.statusCode).toBe(403);
-    const weak = await t.app.inject({ method: 'POST', url: '/api/auth/setup', payload: { username: 'first', password: 'short' } });
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/setup',
+      payload: { username: 'first', password: 'short' },
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json()).toMatchObject({ error: 'weak_password' });
 
@@ -31,8 +43,14 @@ describe('first-run setup of the first researcher account', () => {
     const winner = a.statusCode === 200 ? a : b;
     const cookie = winner.cookies.find((c) => c.name === 'pd_session');
     expect(cookie?.httpOnly).toBe(true);
-    const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `pd_session=${cookie?.value}` } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+      headers: { cookie: `pd_session=${cookie?.value}` },
+    });
     expect(me.json()).toMatchObject({ identity: { kind: 'researcher' } });
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/setup' })).json()).toMatchObject({ setupNeeded: false });
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/setup' })).json()).toMatchObject({
+      setupNeeded: false,
+    });
   });
 });

@@ -11,8 +11,10 @@ const dir = tempDir();
 describe('prefdisco serve (what npm start runs)', () => {
   it('on an empty database imports the sample, serves /api/health, and shuts down cleanly on SIGTERM', async () => {
     const env = {
-      PREFDISCO_DB: join(dir, 'serve.sqlite'), PREFDISCO_LOG_LEVEL: 'info',
-      PREFDISCO_ADMIN_USERNAME: 'admin', PREFDISCO_ADMIN_PASSWORD: 'a long enough password',
+      PREFDISCO_DB: join(dir, 'serve.sqlite'),
+      PREFDISCO_LOG_LEVEL: 'info',
+      PREFDISCO_ADMIN_USERNAME: 'admin',
+      PREFDISCO_ADMIN_PASSWORD: 'a long enough password',
     };
     const served = await serveProcess(env);
     const url = served.url;
@@ -21,10 +23,16 @@ describe('prefdisco serve (what npm start runs)', () => {
     const health = await fetch(`${url}/api/health`);
     expect(await health.json()).toMatchObject({ ok: true });
     expect((await fetch(`${url}/api/studies`)).status).toBe(401);
-    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'a long enough password' }) });
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'a long enough password' }),
+    });
     expect(login.status).toBe(200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const studies = (await (await fetch(`${url}/api/studies`, { headers: { cookie } })).json()) as { studies: { recordCount: number }[] };
+    const studies = (await (await fetch(`${url}/api/studies`, { headers: { cookie } })).json()) as {
+      studies: { recordCount: number }[];
+    };
     expect(studies.studies.map((s) => s.recordCount)).toEqual([64]);
 
     expect(await served.stop()).toBe(0);
@@ -37,7 +45,11 @@ describe('prefdisco serve (what npm start runs)', () => {
     const persona = JSON.parse(readFileSync(file, 'utf8')) as { personality_big5: { openness: { score: number } } };
     persona.personality_big5.openness.score = 9;
     writeFileSync(file, JSON.stringify(persona));
-    const r = await runCli(['serve'], { PREFDISCO_PORT: '0', PREFDISCO_DB: join(dir, 'bad.sqlite'), PREFDISCO_PERSONAS_DIR: personas });
+    const r = await runCli(['serve'], {
+      PREFDISCO_PORT: '0',
+      PREFDISCO_DB: join(dir, 'bad.sqlite'),
+      PREFDISCO_PERSONAS_DIR: personas,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('persona library is invalid');
     expect(r.stderr).toContain('haugen_61c2c6e4.json: $.personality_big5.openness.score');

@@ -68,12 +68,17 @@ export async function mintSessionCookie(t: AppUnderTest, kind: SessionKind, subj
 }
 
 /** Creates a researcher (a fresh unique username unless given) and returns a signed-in cookie for it. */
-export async function signInResearcher(t: AppUnderTest, options: { username?: string; password?: string } = {}): Promise<SignedInResearcher> {
+export async function signInResearcher(
+  t: AppUnderTest,
+  options: { username?: string; password?: string } = {},
+): Promise<SignedInResearcher> {
   const username = options.username ?? unique('researcher');
   const password = options.password ?? 'test-password-123';
   const researcher = await createResearcherAccount(t.storage.people, username, password);
   return {
-    researcherId: researcher.id, username, password,
+    researcherId: researcher.id,
+    username,
+    password,
     identity: { kind: 'researcher', researcherId: researcher.id, username: researcher.username },
     cookie: await mintSessionCookie(t, 'researcher', researcher.id),
   };
@@ -100,7 +105,11 @@ export async function joinAs(
   const prolific = options.prolificPid === undefined ? {} : { prolificPid: options.prolificPid };
   const { participant, resumed } = await joinStudy(t.storage.people, invite.code, prolific, gate);
   return {
-    participantId: participant.id, studyId, role: participant.role, resumed, inviteCode: invite.code,
+    participantId: participant.id,
+    studyId,
+    role: participant.role,
+    resumed,
+    inviteCode: invite.code,
     identity: { kind: 'participant', participantId: participant.id, studyId, role: participant.role },
     cookie: await mintSessionCookie(t, 'participant', participant.id),
   };
@@ -118,23 +127,42 @@ export interface HttpAuthResult {
 function authResult(res: { statusCode: number; headers: Record<string, unknown>; json(): unknown }): HttpAuthResult {
   const cookie = sessionCookieFrom(res.headers);
   const lines = ([] as unknown[]).concat(res.headers['set-cookie'] ?? []) as string[];
-  return { status: res.statusCode, body: res.json(), cookie, setCookie: lines.find((l) => l.startsWith(`${SESSION_COOKIE}=`)) ?? null };
+  return {
+    status: res.statusCode,
+    body: res.json(),
+    cookie,
+    setCookie: lines.find((l) => l.startsWith(`${SESSION_COOKIE}=`)) ?? null,
+  };
 }
 
 /** `POST /api/auth/login` through the real route (rate limited: 10 per minute per IP by default). */
-export async function loginViaHttp(app: FastifyInstance, username: string, password: string, cookie?: CookieHeader): Promise<HttpAuthResult> {
+export async function loginViaHttp(
+  app: FastifyInstance,
+  username: string,
+  password: string,
+  cookie?: CookieHeader,
+): Promise<HttpAuthResult> {
   const res = await app.inject({
-    method: 'POST', url: '/api/auth/login', payload: { username, password }, ...(cookie ? { headers: { cookie } } : {}),
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username, password },
+    ...(cookie ? { headers: { cookie } } : {}),
   });
   return authResult(res);
 }
 
 /** `POST /api/join/:code` through the real route, with the link's Prolific parameters. */
 export async function joinViaHttp(
-  app: FastifyInstance, code: string, params: Record<string, string> = {}, cookie?: CookieHeader,
+  app: FastifyInstance,
+  code: string,
+  params: Record<string, string> = {},
+  cookie?: CookieHeader,
 ): Promise<HttpAuthResult> {
   const res = await app.inject({
-    method: 'POST', url: `/api/join/${encodeURIComponent(code)}`, payload: params, ...(cookie ? { headers: { cookie } } : {}),
+    method: 'POST',
+    url: `/api/join/${encodeURIComponent(code)}`,
+    payload: params,
+    ...(cookie ? { headers: { cookie } } : {}),
   });
   return authResult(res);
 }

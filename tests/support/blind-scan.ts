@@ -27,7 +27,8 @@ export function scanText(text: string, path: string, f: Forbidden): Hit[] {
   const hits: Hit[] = [];
   for (const word of f.words) {
     // "_" counts as part of a word, so snake_case names are words of their own ("passive" vs "passive_nostop").
-    if (new RegExp(`(^|[^A-Za-z0-9_])${escape(word)}($|[^A-Za-z0-9_])`, 'i').test(text)) hits.push({ path, what: word, text });
+    if (new RegExp(`(^|[^A-Za-z0-9_])${escape(word)}($|[^A-Za-z0-9_])`, 'i').test(text))
+      hits.push({ path, what: word, text });
   }
   for (const needle of f.exact) if (needle !== '' && text.includes(needle)) hits.push({ path, what: needle, text });
   for (const pattern of f.patterns) if (pattern.test(text)) hits.push({ path, what: String(pattern), text });

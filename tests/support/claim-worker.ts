@@ -18,8 +18,15 @@ while (active.length > 0) {
     const claim = await storage.work.leaseNextRating(studyId, rater, now, () => 0.5);
     if (claim.kind === 'none') continue;
     const outcome = await storage.work.submitRating({
-      studyId, participantId: rater, itemId: claim.lease.itemId, scores: { a: 3 }, correct: 1, justification: '', secondsSpent: 1,
-      attentionPassed: null, now,
+      studyId,
+      participantId: rater,
+      itemId: claim.lease.itemId,
+      scores: { a: 3 },
+      correct: 1,
+      justification: '',
+      secondsSpent: 1,
+      attentionPassed: null,
+      now,
     });
     if (outcome.kind === 'stored') (rated[rater] ??= []).push(claim.lease.itemId);
     still.push(rater);

@@ -146,7 +146,11 @@ async function answer(body: ChatRequestBody, reply: PlannedReply, res: ServerRes
       return;
     case 'destroy':
       res.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
-      res.write(body.stream ? `data: ${JSON.stringify(chunk(body, { role: 'assistant', content: 'Partial' }, null))}\n\n` : '{"id":"chatcmpl-fake","choices":[');
+      res.write(
+        body.stream
+          ? `data: ${JSON.stringify(chunk(body, { role: 'assistant', content: 'Partial' }, null))}\n\n`
+          : '{"id":"chatcmpl-fake","choices":[',
+      );
       // Give the bytes a moment to leave before the socket dies, so the client sees a response cut short.
       await sleep(20);
       res.socket?.destroy();
@@ -159,21 +163,31 @@ async function answer(body: ChatRequestBody, reply: PlannedReply, res: ServerRes
   }
 }
 
-async function sendText(body: ChatRequestBody, res: ServerResponse, reply: Extract<PlannedReply, { kind: 'text' }>): Promise<void> {
+async function sendText(
+  body: ChatRequestBody,
+  res: ServerResponse,
+  reply: Extract<PlannedReply, { kind: 'text' }>,
+): Promise<void> {
   const promptTokens = reply.usage?.prompt ?? countWords(body);
   const completionTokens = reply.usage?.completion ?? reply.text.split(/\s+/).filter(Boolean).length;
-  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
   const finishReason = reply.finishReason ?? 'stop';
   if (!body.stream) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({
-      id: 'chatcmpl-fake',
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: finishReason }],
-      usage,
-    }));
+    res.end(
+      JSON.stringify({
+        id: 'chatcmpl-fake',
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: finishReason }],
+        usage,
+      }),
+    );
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -181,14 +195,21 @@ async function sendText(body: ChatRequestBody, res: ServerResponse, reply: Extra
   for (const [i, piece] of pieces.entries()) {
     if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
     if (res.destroyed) return;
-    res.write(`data: ${JSON.stringify(chunk(body, { ...(i === 0 ? { role: 'assistant' } : {}), content: piece }, null))}\n\n`);
+    res.write(
+      `data: ${JSON.stringify(chunk(body, { ...(i === 0 ? { role: 'assistant' } : {}), content: piece }, null))}\n\n`,
+    );
   }
   res.write(`data: ${JSON.stringify(chunk(body, {}, finishReason))}\n\n`);
-  if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ ...chunk(body, {}, null), choices: [], usage })}\n\n`);
+  if (body.stream_options?.include_usage)
+    res.write(`data: ${JSON.stringify({ ...chunk(body, {}, null), choices: [], usage })}\n\n`);
   res.end('data: [DONE]\n\n');
 }
 
-function chunk(body: ChatRequestBody, delta: Record<string, string>, finishReason: string | null): Record<string, unknown> {
+function chunk(
+  body: ChatRequestBody,
+  delta: Record<string, string>,
+  finishReason: string | null,
+): Record<string, unknown> {
   return {
     id: 'chatcmpl-fake',
     object: 'chat.completion.chunk',
@@ -219,7 +240,10 @@ export function splitText(text: string, n: number): string[] {
 
 /** A stand-in token count: words in all message contents. */
 function countWords(body: ChatRequestBody): number {
-  return body.messages.reduce((sum, m) => sum + (typeof m.content === 'string' ? m.content.split(/\s+/).filter(Boolean).length : 0), 0);
+  return body.messages.reduce(
+    (sum, m) => sum + (typeof m.content === 'string' ? m.content.split(/\s+/).filter(Boolean).length : 0),
+    0,
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

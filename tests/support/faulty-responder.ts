@@ -20,7 +20,10 @@ export interface FaultCounts {
  * that configured, every call gets through, and a session that still fails points at the app, not at bad luck.
  */
 export function faultyResponder(
-  inner: (body: ChatRequestBody) => PlannedReply, rate: number, seed: number, maxPerCall = 2,
+  inner: (body: ChatRequestBody) => PlannedReply,
+  rate: number,
+  seed: number,
+  maxPerCall = 2,
 ): { respond: (body: ChatRequestBody) => PlannedReply; counts: FaultCounts } {
   const rng = createRng(seed);
   const failedBefore = new Map<string, number>();

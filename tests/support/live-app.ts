@@ -25,13 +25,17 @@ export interface LiveApp {
  * The real app with live play on a real SQLite file, listening on port 0, with the sample imported. `model` fills
  * the assistant seat (default: the scripted model).
  */
-export async function startLiveApp(dbFile: string, options: { queue: (storage: Storage, model: string) => PlayQueue; model?: ModelProvider }): Promise<LiveApp> {
+export async function startLiveApp(
+  dbFile: string,
+  options: { queue: (storage: Storage, model: string) => PlayQueue; model?: ModelProvider },
+): Promise<LiveApp> {
   const storage = await openSampleStorage(dbFile);
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const models: Record<string, ModelProvider> = { scripted };
   if (options.model) models[options.model.config.name] = options.model;
   const app = await buildApp({
-    config: { clientDir: join(dbFile, '..', 'no-client') }, storage,
+    config: { clientDir: join(dbFile, '..', 'no-client') },
+    storage,
     rateLimits: { loginPerMinute: 10_000, joinPerMinute: 10_000 },
     live: {
       model: (name) => {
@@ -46,7 +50,10 @@ export async function startLiveApp(dbFile: string, options: { queue: (storage: S
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const studyId = (await storage.listStudies())[0]?.id ?? '';
   return {
-    app, storage, url, studyId,
+    app,
+    storage,
+    url,
+    studyId,
     close: async () => {
       await app.close();
       await storage.close();
@@ -55,9 +62,19 @@ export async function startLiveApp(dbFile: string, options: { queue: (storage: S
 }
 
 /** Joins the study through its invitation link as a real browser would, and returns the session cookie. */
-export async function joinAs(app: FastifyInstance, storage: Storage, studyId: string, role: 'actor' | 'rater', prolificPid?: string): Promise<string> {
+export async function joinAs(
+  app: FastifyInstance,
+  storage: Storage,
+  studyId: string,
+  role: 'actor' | 'rater',
+  prolificPid?: string,
+): Promise<string> {
   const invite = await storage.people.createInvite({ studyId, role });
-  const res = await app.inject({ method: 'POST', url: `/api/join/${invite.code}`, payload: prolificPid ? { PROLIFIC_PID: prolificPid } : {} });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/join/${invite.code}`,
+    payload: prolificPid ? { PROLIFIC_PID: prolificPid } : {},
+  });
   if (res.statusCode !== 200) throw new Error(`join failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'pd_session');
   if (!cookie) throw new Error('no session cookie');
@@ -65,7 +82,12 @@ export async function joinAs(app: FastifyInstance, storage: Storage, studyId: st
 }
 
 export async function openSocket(url: string, cookie: string | null): Promise<TestSocket> {
-  const socket: TestSocket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...(cookie ? { extraHeaders: { cookie } } : {}) });
+  const socket: TestSocket = connect(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    ...(cookie ? { extraHeaders: { cookie } } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -82,10 +104,18 @@ export async function until(predicate: () => boolean, ms = 10_000, what = 'condi
   }
 }
 
-type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (result: Ack<infer T>) => void ? T : never;
+type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
+  result: Ack<infer T>,
+) => void
+  ? T
+  : never;
 
 /** Sends a request and returns its ack's data; a refusal throws with the code, so tests read as the happy path. */
-export async function request<E extends keyof ClientToServerEvents>(socket: TestSocket, event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<AckData<E>> {
+export async function request<E extends keyof ClientToServerEvents>(
+  socket: TestSocket,
+  event: E,
+  payload: Parameters<ClientToServerEvents[E]>[0],
+): Promise<AckData<E>> {
   const raw = socket as unknown as Socket;
   const ack = (await raw.timeout(5000).emitWithAck(event, payload)) as Ack<AckData<E>>;
   if (!ack.ok) throw new Error(`${event} refused: ${ack.error} ${JSON.stringify(ack.issues ?? [])}`);

@@ -23,6 +23,13 @@ export class RecordingProvider implements ModelProvider {
     const reply = this.answer(request, this.requests.length - 1);
     if (reply instanceof Error) throw reply;
     request.onChunk?.(reply);
-    return { text: reply, finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1, costUsd: null }, attempts: 1, cached: false, latencyMs: 0 };
+    return {
+      text: reply,
+      finishReason: 'stop',
+      usage: { inputTokens: 1, outputTokens: 1, costUsd: null },
+      attempts: 1,
+      cached: false,
+      latencyMs: 0,
+    };
   }
 }

@@ -16,7 +16,9 @@ export async function serveProcess(env: Record<string, string>): Promise<ServedA
     env: { ...process.env, PREFDISCO_PORT: '0', PREFDISCO_LOG_LEVEL: 'info', ...env },
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? null : 0))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? null : 0))),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server printed no URL:\n${output}`)), 30_000);
     const onData = (d: Buffer): void => {

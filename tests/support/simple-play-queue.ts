@@ -2,7 +2,11 @@ import type { LivePlaySettings, PlayQueue, PlayUnit } from '../../server/service
 import type { Storage } from '../../server/storage/storage.ts';
 
 /** Hands out a study's records in order, one play each, with fixed settings: live-play tests without study setup. */
-export function simplePlayQueue(storage: Storage, model: string, settings: Partial<LivePlaySettings> = {}): PlayQueue & { completed: string[] } {
+export function simplePlayQueue(
+  storage: Storage,
+  model: string,
+  settings: Partial<LivePlaySettings> = {},
+): PlayQueue & { completed: string[] } {
   const handed = new Set<string>();
   const completed: string[] = [];
   return {
@@ -19,7 +23,16 @@ export function simplePlayQueue(storage: Storage, model: string, settings: Parti
       return 'CODE-DONE';
     },
     async settings() {
-      return { mode: 'infer_persona', judgeModel: 'scripted', simulatorModel: 'scripted', maxTurns: 5, idleTimeoutSeconds: 300, instructions: 'Play the persona.', simulatedTwin: true, ...settings };
+      return {
+        mode: 'infer_persona',
+        judgeModel: 'scripted',
+        simulatorModel: 'scripted',
+        maxTurns: 5,
+        idleTimeoutSeconds: 300,
+        instructions: 'Play the persona.',
+        simulatedTwin: true,
+        ...settings,
+      };
     },
   };
 }

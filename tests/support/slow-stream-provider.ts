@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ModelCallError, type ModelProvider, type ModelRequest, type ModelResponse } from '../../server/models/model-provider.ts';
+import {
+  ModelCallError,
+  type ModelProvider,
+  type ModelRequest,
+  type ModelResponse,
+} from '../../server/models/model-provider.ts';
 
 /**
  * The scripted model's answers, streamed a few characters at a time with a pause between pieces, so a test can

@@ -12,10 +12,18 @@ export function minutesAfter(start: Date, minutes: number): Date {
   return new Date(start.getTime() + minutes * 60_000);
 }
 
-export async function studyWithRecords(storage: Storage, name: string, count: number): Promise<{ studyId: string; problemIds: string[] }> {
+export async function studyWithRecords(
+  storage: Storage,
+  name: string,
+  count: number,
+): Promise<{ studyId: string; problemIds: string[] }> {
   const records = Array.from({ length: count }, (_, i) => exampleRecord(i));
   const outcome = await storage.importBenchmark({
-    studyName: name, sourceName: 'bench.jsonl', sha256: `sha-${name}`, bytes: 1, metadata: null,
+    studyName: name,
+    sourceName: 'bench.jsonl',
+    sha256: `sha-${name}`,
+    bytes: 1,
+    metadata: null,
     records: records.map((record, i) => ({ line: i + 1, task: 'math', record })),
   });
   return { studyId: outcome.studyId, problemIds: records.map((r) => r.problem_id) };
@@ -27,30 +35,58 @@ export function settings(over: Record<string, unknown> = {}): LiveStudySettings 
 
 export async function storeEpisode(storage: Storage, id: string, problemId: string): Promise<void> {
   const summary: EpisodeSummary = {
-    id, runId: null, problemId, personaId: 'okafor_3fa9c21b', mode: 'infer_persona', userType: 'passive_nostop', userSeat: 'simulated',
-    status: 'completed', weightedScore: 3, correct: 1, interactionTurns: 1, assistantModel: 'model-a', judgeModel: 'judge',
-    simulatorModel: 'sim', failure: null, startedAt: T0.toISOString(), endedAt: T0.toISOString(),
+    id,
+    runId: null,
+    problemId,
+    personaId: 'okafor_3fa9c21b',
+    mode: 'infer_persona',
+    userType: 'passive_nostop',
+    userSeat: 'simulated',
+    status: 'completed',
+    weightedScore: 3,
+    correct: 1,
+    interactionTurns: 1,
+    assistantModel: 'model-a',
+    judgeModel: 'judge',
+    simulatorModel: 'sim',
+    failure: null,
+    startedAt: T0.toISOString(),
+    endedAt: T0.toISOString(),
   };
   await storage.saveEpisode(summary, []);
 }
 
 /** Stores one episode per candidate and returns the candidates, answer i for problem i mod records. */
 export async function episodeCandidates(
-  storage: Storage, problemIds: string[], count: number, sourceParticipant: (i: number) => string | null = () => null,
+  storage: Storage,
+  problemIds: string[],
+  count: number,
+  sourceParticipant: (i: number) => string | null = () => null,
 ): Promise<NewRatingCandidate[]> {
   const out: NewRatingCandidate[] = [];
   for (let i = 0; i < count; i++) {
     const problemId = problemIds[i % problemIds.length] ?? '';
     const episodeId = `episode-${i}-${Math.random().toString(36).slice(2)}`;
     await storeEpisode(storage, episodeId, problemId);
-    out.push({ problemId, sourceEpisodeId: episodeId, sourceParticipantId: sourceParticipant(i), answer: `answer ${i}`, transcript: null, gold: null });
+    out.push({
+      problemId,
+      sourceEpisodeId: episodeId,
+      sourceParticipantId: sourceParticipant(i),
+      answer: `answer ${i}`,
+      transcript: null,
+      gold: null,
+    });
   }
   return out;
 }
 
 export function goldCandidate(problemId: string, answer = 'a deliberately poor answer'): NewRatingCandidate {
   return {
-    problemId, sourceEpisodeId: null, sourceParticipantId: null, answer, transcript: null,
+    problemId,
+    sourceEpisodeId: null,
+    sourceParticipantId: null,
+    answer,
+    transcript: null,
     gold: { expectedScores: { a: 1 }, tolerance: 1 },
   };
 }

@@ -13,15 +13,28 @@ export interface TestApp {
 }
 
 /** The real app on a real SQLite file, prepared as `npm start` prepares it (persona library + sample import). */
-export async function startTestApp(dir: string, options: { clientDir?: string; secureCookies?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  dir: string,
+  options: { clientDir?: string; secureCookies?: boolean } = {},
+): Promise<TestApp> {
   const storage = SqliteStorage.open({ file: join(dir, `app-${Date.now()}-${Math.random()}.sqlite`) });
-  await prepareData(storage, {
-    personasDir: join(PROJECT_ROOT, 'personas'),
-    sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
-    sampleStudy: 'Sample benchmark',
-    seedSample: true,
-  }, { info: () => undefined });
-  const app = await buildApp({ config: { clientDir: options.clientDir ?? join(dir, 'no-client'), ...(options.secureCookies ? { secureCookies: true } : {}) }, storage });
+  await prepareData(
+    storage,
+    {
+      personasDir: join(PROJECT_ROOT, 'personas'),
+      sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
+      sampleStudy: 'Sample benchmark',
+      seedSample: true,
+    },
+    { info: () => undefined },
+  );
+  const app = await buildApp({
+    config: {
+      clientDir: options.clientDir ?? join(dir, 'no-client'),
+      ...(options.secureCookies ? { secureCookies: true } : {}),
+    },
+    storage,
+  });
   return {
     app,
     storage,

@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../server/config.ts';
 
 /** Settings of the browser tests, read once from the environment (the tests' counterpart of server/config.ts). */
-export function e2eSettings(fallbackShotsDir: string, env: NodeJS.ProcessEnv = process.env): { screenshotDir: string; clientDir: string } {
+export function e2eSettings(
+  fallbackShotsDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { screenshotDir: string; clientDir: string } {
   return {
     screenshotDir: env.E2E_SCREENSHOT_DIR || fallbackShotsDir,
     clientDir: env.PREFDISCO_CLIENT_DIR || join(PROJECT_ROOT, 'dist', 'client'),
@@ -13,7 +16,10 @@ export function e2eSettings(fallbackShotsDir: string, env: NodeJS.ProcessEnv = p
  * Fuzz settings (tests/integration/fuzz-*.test.ts): `FUZZ_SEED` reruns a reported seed; `FUZZ_CASES` overrides the
  * number of cases (the tests' default is small enough for `npm test`; `npm run bench:fuzz` runs a large one).
  */
-export function fuzzSettings(defaultCases: number, env: NodeJS.ProcessEnv = process.env): { seed: number; cases: number; first: number } {
+export function fuzzSettings(
+  defaultCases: number,
+  env: NodeJS.ProcessEnv = process.env,
+): { seed: number; cases: number; first: number } {
   const seed = Number(env.FUZZ_SEED);
   const cases = Number(env.FUZZ_CASES);
   const first = Number(env.FUZZ_FIRST_CASE);

@@ -1,21 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import { AgreementReportSchema } from '../../shared/schemas/agreement.ts';
 import {
-  cohenKappa, createRng, krippendorffAlpha, looAgainst, looAgreement, meanAbsoluteError, pearson, randomInt, spearman,
+  cohenKappa,
+  createRng,
+  krippendorffAlpha,
+  looAgainst,
+  looAgreement,
+  meanAbsoluteError,
+  pearson,
+  randomInt,
+  spearman,
 } from '../../shared/stats/index.ts';
 import type { AgreementData, RatedItem, RecordInfo } from '../../server/services/agreement/agreement-data.ts';
 import { canonicalJson, computeAgreementReport } from '../../server/services/agreement/agreement-report.ts';
 import { alphaKernel, looParts } from '../../server/services/agreement/alpha-kernel.ts';
-import { HALF_SCALE, pairedMae, pairedSpearman, pooledKappa, SCALE } from '../../server/services/agreement/judge-vs-humans.ts';
-import { codedPairs, kappaKernel, kappaWeights, pearsonKernel, ratioKernel, type Kernel } from '../../server/services/agreement/kernels.ts';
-import { ageBand, disclosureCategory, normalizeValue, unpromptedCount, wordCount } from '../../server/services/agreement/record-info.ts';
+import {
+  HALF_SCALE,
+  pairedMae,
+  pairedSpearman,
+  pooledKappa,
+  SCALE,
+} from '../../server/services/agreement/judge-vs-humans.ts';
+import {
+  codedPairs,
+  kappaKernel,
+  kappaWeights,
+  pearsonKernel,
+  ratioKernel,
+  type Kernel,
+} from '../../server/services/agreement/kernels.ts';
+import {
+  ageBand,
+  disclosureCategory,
+  normalizeValue,
+  unpromptedCount,
+  wordCount,
+} from '../../server/services/agreement/record-info.ts';
 import { intervals, onSample, planFor } from '../../server/services/agreement/resampling.ts';
 import { majority, median, weightedScore } from '../../server/services/agreement/score-units.ts';
 
 const rng = createRng(2024);
 /** 60 units, 1–4 raters each, scores 1–5; personas shared by 4 units each, so the persona plan is exercised. */
-const units = Array.from({ length: 60 }, () => Array.from({ length: 1 + randomInt(rng, 4) }, () => 1 + randomInt(rng, 5)));
-const judge = units.map((u, i) => (i % 7 === 0 ? null : Math.min(5, Math.max(1, (u[0] as number) + randomInt(rng, 3) - 1))));
+const units = Array.from({ length: 60 }, () =>
+  Array.from({ length: 1 + randomInt(rng, 4) }, () => 1 + randomInt(rng, 5)),
+);
+const judge = units.map((u, i) =>
+  i % 7 === 0 ? null : Math.min(5, Math.max(1, (u[0] as number) + randomInt(rng, 3) - 1)),
+);
 const personas = units.map((_, i) => `persona-${i % 15}`);
 const persona = planFor(personas);
 const item = planFor(units.map((_, i) => `p${i}`));
@@ -28,15 +59,25 @@ describe('bootstrap kernels equal the library statistic on the whole sample', ()
   });
 
   it('pooled quadratic κ_w, κ_w against the half-point median, nominal κ', () => {
-    const [result, kernel] = pooledKappa(units.map((u, i) => (judge[i] === null ? [] : u.map((h) => [judge[i] as number, h] as const))), SCALE);
+    const [result, kernel] = pooledKappa(
+      units.map((u, i) => (judge[i] === null ? [] : u.map((h) => [judge[i] as number, h] as const))),
+      SCALE,
+    );
     expect(result.value).not.toBeNull();
     for (const v of both(kernel)) expect(v).toBeCloseTo(result.value as number, 12);
     const medians = units.map((u) => median(u) as number);
-    const [mResult, mKernel] = pooledKappa(units.map((_, i) => (judge[i] === null ? [] : [[judge[i] as number, medians[i] as number] as const])), HALF_SCALE);
+    const [mResult, mKernel] = pooledKappa(
+      units.map((_, i) => (judge[i] === null ? [] : [[judge[i] as number, medians[i] as number] as const])),
+      HALF_SCALE,
+    );
     for (const v of both(mKernel)) expect(v).toBeCloseTo(mResult.value as number, 12);
     const a = units.map((u) => (u[0] as number) % 3);
     const b = units.map((u) => (u.at(-1) as number) % 3);
-    const nominal = kappaKernel(codedPairs(a.map((x, i) => [[x, b[i] as number] as const])), kappaWeights([0, 1, 2], 'none'), 3);
+    const nominal = kappaKernel(
+      codedPairs(a.map((x, i) => [[x, b[i] as number] as const])),
+      kappaWeights([0, 1, 2], 'none'),
+      3,
+    );
     for (const v of both(nominal)) expect(v).toBeCloseTo(cohenKappa(a, b).value as number, 12);
   });
 
@@ -73,7 +114,10 @@ describe('bootstrap kernels equal the library statistic on the whole sample', ()
   });
 
   it('intervals are reproducible for a seed, bracket the estimate, and say why when they cannot exist', () => {
-    const [result, kernel] = pairedMae(judge, units.map((u) => u[0] as number));
+    const [result, kernel] = pairedMae(
+      judge,
+      units.map((u) => u[0] as number),
+    );
     const settings = { resamples: 400, seed: 9 };
     const [ci] = intervals(persona, [kernel], settings);
     expect(intervals(persona, [kernel], settings)).toEqual([ci]);
@@ -81,7 +125,11 @@ describe('bootstrap kernels equal the library statistic on the whole sample', ()
     expect(ci?.low).toBeLessThan(result.value as number);
     expect(ci?.high).toBeGreaterThan(result.value as number);
     expect(ci).toMatchObject({ unit: 'persona', clusters: 15, validResamples: 400, level: 0.95 });
-    expect(intervals(planFor(['only']), [kernel], settings)[0]).toMatchObject({ low: null, high: null, reason: 'one item: every resample would equal the sample' });
+    expect(intervals(planFor(['only']), [kernel], settings)[0]).toMatchObject({
+      low: null,
+      high: null,
+      reason: 'one item: every resample would equal the sample',
+    });
   });
 });
 
@@ -90,7 +138,13 @@ describe('helpers', () => {
     expect(normalizeValue(' 4.0 ')).toBe(normalizeValue(4));
     expect(normalizeValue('Very  LOW ')).toBe('very low');
     expect(normalizeValue('4 stars')).not.toBe(normalizeValue(4));
-    const label = { asked: ['a'], revealed: [{ preference: 'a', value: ' High' }, { preference: 'b', value: '2' }] };
+    const label = {
+      asked: ['a'],
+      revealed: [
+        { preference: 'a', value: ' High' },
+        { preference: 'b', value: '2' },
+      ],
+    };
     expect(disclosureCategory(label, 'a', 'high')).toBe('revealed_correct');
     expect(disclosureCategory(label, 'b', 3)).toBe('revealed_wrong');
     expect(disclosureCategory(label, 'c', 3)).toBe('not_revealed');
@@ -100,7 +154,19 @@ describe('helpers', () => {
   });
 
   it('age bands, weighted scores, medians and majorities', () => {
-    expect([17, 18, 25, 26, 35, 36, 47, 65, 66, 75, 90].map(ageBand)).toEqual(['unknown', '18–25', '18–25', '26–35', '26–35', '36–45', '46–55', '56–65', '66–75', '66–75', '66–75']);
+    expect([17, 18, 25, 26, 35, 36, 47, 65, 66, 75, 90].map(ageBand)).toEqual([
+      'unknown',
+      '18–25',
+      '18–25',
+      '26–35',
+      '26–35',
+      '36–45',
+      '46–55',
+      '56–65',
+      '66–75',
+      '66–75',
+      '66–75',
+    ]);
     expect(ageBand(undefined)).toBe('unknown');
     expect(weightedScore([4, null, 2], [0.5, 0.3, 0.2])).toBeCloseTo((0.5 * 4 + 0.2 * 2) / 0.7, 12);
     expect(weightedScore([null], [1])).toBeNull();
@@ -109,15 +175,25 @@ describe('helpers', () => {
   });
 
   it('canonical JSON ignores key order', () => {
-    expect(canonicalJson({ b: [1, { d: 2, c: null }], a: 'x', u: undefined })).toBe('{"a":"x","b":[1,{"c":null,"d":2}]}');
+    expect(canonicalJson({ b: [1, { d: 2, c: null }], a: 'x', u: undefined })).toBe(
+      '{"a":"x","b":[1,{"c":null,"d":2}]}',
+    );
   });
 });
 
 const record: RecordInfo = {
-  problemId: 'p1', personaId: 'persona', ageBand: '26–35', criteria: [{ preference: 'a', weight: 1, type: 'personal' }], preferences: { a: { value: 3, type: 'personal' } },
+  problemId: 'p1',
+  personaId: 'persona',
+  ageBand: '26–35',
+  criteria: [{ preference: 'a', weight: 1, type: 'personal' }],
+  preferences: { a: { value: 3, type: 'personal' } },
 };
 const empty: AgreementData = {
-  records: [record], items: [], live: [], twins: [], baselines: [],
+  records: [record],
+  items: [],
+  live: [],
+  twins: [],
+  baselines: [],
   provenance: { models: [], judgeModels: [], simulatorModels: [], promptHashes: [], rubricHashes: [], appVersions: [] },
 };
 const settings = { epsilon: 0.1, resamples: 100, seed: 42 };
@@ -128,8 +204,17 @@ describe('degenerate inputs never crash; sections say why', () => {
     expect(AgreementReportSchema.parse(report)).toEqual(report);
     const weighted = report.judgeVsHumans.rows[0];
     expect(weighted?.criterion).toBe('(weighted score)');
-    expect(weighted?.kappaVsRaters).toEqual({ value: null, n: 0, reason: 'no item was rated by both raters', ci: null });
-    expect(weighted?.altTest).toMatchObject({ winningRate: null, passed: false, reason: 'no annotator could be tested' });
+    expect(weighted?.kappaVsRaters).toEqual({
+      value: null,
+      n: 0,
+      reason: 'no item was rated by both raters',
+      ci: null,
+    });
+    expect(weighted?.altTest).toMatchObject({
+      winningRate: null,
+      passed: false,
+      reason: 'no annotator could be tested',
+    });
     expect(report.outcomes.pearson.reason).toBe('needs at least 3 complete pairs, got 0');
     expect(report.outcomes.worseThanGeneric.human.reason).toContain('no generic (no_prompt) baseline');
     expect(report.outcomes.modelRankingTau.reason).toBe('a ranking needs at least 2 models, got 0');
@@ -139,17 +224,33 @@ describe('degenerate inputs never crash; sections say why', () => {
 
   it('one rated answer with one rater and the same score as the judge', () => {
     const one: RatedItem = {
-      itemId: 'i1', problemId: 'p1', personaId: 'persona', sourceEpisodeId: 'e1', model: 'm', raters: ['r1'], scores: [[4]], correct: [1],
-      judge: [4], judgeWeighted: 4, judgeCorrect: 1, self: { scores: [4], correct: 1 },
+      itemId: 'i1',
+      problemId: 'p1',
+      personaId: 'persona',
+      sourceEpisodeId: 'e1',
+      model: 'm',
+      raters: ['r1'],
+      scores: [[4]],
+      correct: [1],
+      judge: [4],
+      judgeWeighted: 4,
+      judgeCorrect: 1,
+      self: { scores: [4], correct: 1 },
     };
     const report = computeAgreementReport({ id: 's', name: 'S' }, { ...empty, items: [one] }, settings);
     const row = report.judgeVsHumans.rows.find((r) => r.criterion === 'a');
-    expect(row?.kappaVsRaters).toMatchObject({ value: null, n: 1, reason: 'both raters used one and the same category: chance agreement is 1' });
+    expect(row?.kappaVsRaters).toMatchObject({
+      value: null,
+      n: 1,
+      reason: 'both raters used one and the same category: chance agreement is 1',
+    });
     expect(row?.alphaHumans.reason).toBe('no unit has values from at least 2 coders (nothing pairable)');
     expect(row?.mae).toMatchObject({ value: 0, n: 1 });
     expect(row?.mae.ci).toMatchObject({ low: null, reason: 'one item: every resample would equal the sample' });
     expect(row?.ceiling.humanMae.reason).toBe('no item has two or more ratings');
-    expect(report.judgeVsHumans.correctnessKappa.reason).toBe('both raters used one and the same category: chance agreement is 1');
+    expect(report.judgeVsHumans.correctnessKappa.reason).toBe(
+      'both raters used one and the same category: chance agreement is 1',
+    );
     expect(report.selfRatings.comparisons[0]?.spearman.reason).toBe('needs at least 3 complete pairs, got 1');
   });
 
@@ -158,6 +259,8 @@ describe('degenerate inputs never crash; sections say why', () => {
     const b = computeAgreementReport({ id: 's', name: 'S' }, empty, settings, new Date('2031-01-01'));
     expect(a.generatedAt).not.toBe(b.generatedAt);
     expect(a.reportSha256).toBe(b.reportSha256);
-    expect(computeAgreementReport({ id: 's', name: 'S' }, empty, { ...settings, epsilon: 0.2 }).reportSha256).not.toBe(a.reportSha256);
+    expect(computeAgreementReport({ id: 's', name: 'S' }, empty, { ...settings, epsilon: 0.2 }).reportSha256).not.toBe(
+      a.reportSha256,
+    );
   });
 });

@@ -1,19 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import {
-  altTest, benjaminiYekutieli, blandAltman, bootstrapCi, clusterBootstrapCi, createRng, icc, icc21, kendallTauB,
-  kolmogorovQ, ksStatistic, looAgainst, looAgreement, meanAbsoluteError, pearson, randomInt, rootMeanSquareError,
-  spearman, studentTCdf, type AltTestItem,
+  altTest,
+  benjaminiYekutieli,
+  blandAltman,
+  bootstrapCi,
+  clusterBootstrapCi,
+  createRng,
+  icc,
+  icc21,
+  kendallTauB,
+  kolmogorovQ,
+  ksStatistic,
+  looAgainst,
+  looAgreement,
+  meanAbsoluteError,
+  pearson,
+  randomInt,
+  rootMeanSquareError,
+  spearman,
+  studentTCdf,
+  type AltTestItem,
 } from '../../shared/stats/index.ts';
 
 const width = (ci: { low: number | null; high: number | null }): number => (ci.high as number) - (ci.low as number);
-const meanOver = (values: ArrayLike<number>) => (idx: Int32Array): number => {
-  let s = 0;
-  for (let i = 0; i < idx.length; i++) s += values[idx[i] as number] as number;
-  return s / idx.length;
-};
+const meanOver =
+  (values: ArrayLike<number>) =>
+  (idx: Int32Array): number => {
+    let s = 0;
+    for (let i = 0; i < idx.length; i++) s += values[idx[i] as number] as number;
+    return s / idx.length;
+  };
 
 describe('ICC (Shrout & Fleiss 1979, Table 2: 6 targets × 4 judges)', () => {
-  const table2 = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]];
+  const table2 = [
+    [9, 2, 5, 8],
+    [6, 1, 3, 2],
+    [8, 4, 6, 8],
+    [7, 1, 2, 6],
+    [10, 5, 6, 9],
+    [6, 2, 4, 7],
+  ];
   it('reproduces the published ICC(1,1) = .17, ICC(2,1) = .29, ICC(3,1) = .71', () => {
     expect(icc21(table2).value?.toFixed(2)).toBe('0.29');
     expect(icc(table2, '3,1').value?.toFixed(2)).toBe('0.71');
@@ -26,14 +52,28 @@ describe('ICC (Shrout & Fleiss 1979, Table 2: 6 targets × 4 judges)', () => {
     expect(r.value).toBeCloseTo(icc21(table2).value as number, 12);
   });
   it('penalises a constant rater offset in (2,1) but not in (3,1) (hand: BMS 2, JMS 1.5, EMS 0)', () => {
-    const shifted = [[1, 2], [2, 3], [3, 4]];
+    const shifted = [
+      [1, 2],
+      [2, 3],
+      [3, 4],
+    ];
     expect(icc21(shifted).value).toBeCloseTo(2 / 3, 12); // 2 / (2 + 0 + 2·1.5/3)
     expect(icc(shifted, '3,1').value).toBeCloseTo(1, 12);
   });
   it('gives a reason, not NaN, for identical ratings, one rater or one subject', () => {
-    expect(icc21([[3, 3], [3, 3]])).toMatchObject({ value: null, reason: expect.stringContaining('variance') });
+    expect(
+      icc21([
+        [3, 3],
+        [3, 3],
+      ]),
+    ).toMatchObject({ value: null, reason: expect.stringContaining('variance') });
     expect(icc21([[1], [2]]).reason).toMatch(/2 raters/);
-    expect(icc21([[1, 2], [null, 3]]).reason).toMatch(/2 subjects/);
+    expect(
+      icc21([
+        [1, 2],
+        [null, 3],
+      ]).reason,
+    ).toMatch(/2 subjects/);
     expect(() => icc21([[1, 2], [3]])).toThrow(RangeError);
   });
 });
@@ -63,22 +103,35 @@ describe('Pearson / Spearman / Kendall τ-b / MAE / RMSE (hand-computed)', () =>
     const a = Array.from({ length: 60 }, () => randomInt(rng, 6));
     const b = a.map((v) => v + randomInt(rng, 4));
     for (const f of [pearson, spearman, kendallTauB]) expect(f(a, b).value).toBeCloseTo(f(b, a).value as number, 12);
-    expect(spearman(a.map(Math.exp), b.map((v) => v ** 3)).value).toBeCloseTo(spearman(a, b).value as number, 12);
-    expect(kendallTauB(a.map(Math.exp), b.map((v) => -1 / (v + 1))).value).toBeCloseTo(kendallTauB(a, b).value as number, 12);
+    expect(
+      spearman(
+        a.map(Math.exp),
+        b.map((v) => v ** 3),
+      ).value,
+    ).toBeCloseTo(spearman(a, b).value as number, 12);
+    expect(
+      kendallTauB(
+        a.map(Math.exp),
+        b.map((v) => -1 / (v + 1)),
+      ).value,
+    ).toBeCloseTo(kendallTauB(a, b).value as number, 12);
     expect(pearson(a.map(Math.exp), b).value).not.toBeCloseTo(pearson(a, b).value as number, 3);
   });
   it('Kendall τ-b (Knight 1966, O(n log n)) equals the O(n²) pair count on heavily tied data', () => {
     const rng = createRng(5);
     const a = Array.from({ length: 300 }, () => randomInt(rng, 5));
     const b = a.map((v) => (v + randomInt(rng, 3)) % 5);
-    let s = 0, tx = 0, ty = 0;
-    for (let i = 0; i < a.length; i++) for (let j = i + 1; j < a.length; j++) {
-      const dx = Math.sign((a[i] as number) - (a[j] as number));
-      const dy = Math.sign((b[i] as number) - (b[j] as number));
-      s += dx * dy;
-      if (dx === 0) tx++;
-      if (dy === 0) ty++;
-    }
+    let s = 0,
+      tx = 0,
+      ty = 0;
+    for (let i = 0; i < a.length; i++)
+      for (let j = i + 1; j < a.length; j++) {
+        const dx = Math.sign((a[i] as number) - (a[j] as number));
+        const dy = Math.sign((b[i] as number) - (b[j] as number));
+        s += dx * dy;
+        if (dx === 0) tx++;
+        if (dy === 0) ty++;
+      }
     const n0 = (a.length * (a.length - 1)) / 2;
     expect(kendallTauB(a, b).value).toBeCloseTo(s / Math.sqrt((n0 - tx) * (n0 - ty)), 12);
   });
@@ -103,7 +156,12 @@ describe('Bland–Altman (Bland & Altman 1986) on a hand example', () => {
     expect(r.upper).toBeCloseTo(3.030349, 6);
   });
   it('one pair gives the bias but no limits; none gives a reason', () => {
-    expect(blandAltman([3, null], [1, 2])).toMatchObject({ n: 1, meanDifference: 2, lower: null, reason: expect.any(String) });
+    expect(blandAltman([3, null], [1, 2])).toMatchObject({
+      n: 1,
+      meanDifference: 2,
+      lower: null,
+      reason: expect.any(String),
+    });
     expect(blandAltman([], [])).toMatchObject({ n: 0, meanDifference: null, reason: 'no complete pairs' });
   });
 });
@@ -151,12 +209,16 @@ describe('clusterBootstrapCi (Davison & Hinkley 1997 §3.8)', () => {
     expect(clustered).toBeGreaterThan(3 * items);
   });
   it('resamples whole clusters of unequal size', () => {
-    clusterBootstrapCi([7, 7, 3, 9, 9, 9], (idx) => {
-      const count = (k: number) => idx.filter((i) => i === k).length;
-      expect(count(0)).toBe(count(1));
-      expect(count(3)).toBe(count(5));
-      return idx.length;
-    }, { resamples: 50 });
+    clusterBootstrapCi(
+      [7, 7, 3, 9, 9, 9],
+      (idx) => {
+        const count = (k: number) => idx.filter((i) => i === k).length;
+        expect(count(0)).toBe(count(1));
+        expect(count(3)).toBe(count(5));
+        return idx.length;
+      },
+      { resamples: 50 },
+    );
   });
   it('is fast: 1,000 resamples of 100,000 items in 1,000 clusters (mean statistic)', () => {
     const n = 100_000;
@@ -171,7 +233,13 @@ describe('clusterBootstrapCi (Davison & Hinkley 1997 §3.8)', () => {
   });
   it('is degenerate, with a reason, for one cluster or no items', () => {
     const one = clusterBootstrapCi([4, 4, 4], meanOver([1, 2, 3]));
-    expect(one).toMatchObject({ estimate: 2, low: null, high: null, clusters: 1, reason: expect.stringMatching(/one cluster/) });
+    expect(one).toMatchObject({
+      estimate: 2,
+      low: null,
+      high: null,
+      clusters: 1,
+      reason: expect.stringMatching(/one cluster/),
+    });
     expect(clusterBootstrapCi([], meanOver([]))).toMatchObject({ estimate: null, low: null, reason: 'no items' });
   });
 });
@@ -260,7 +328,10 @@ describe('Alt-Test (Calderon, Reichart & Dror 2025, arXiv 2501.10970)', () => {
   });
   it('has no ω, with a reason, when no annotator can be tested', () => {
     expect(altTest([{ llm: 1, humans: { A: 1, B: 2 } }], { epsilon: 0.1, scoring: 'absolute' })).toMatchObject({
-      winningRate: null, advantageProbability: null, passed: false, reason: expect.any(String),
+      winningRate: null,
+      advantageProbability: null,
+      passed: false,
+      reason: expect.any(String),
     });
   });
 });
@@ -269,7 +340,11 @@ describe('Leave-one-out agreement (AlpacaEval §4.2), hand example', () => {
   // A = [1,1,1,2]: j1–3 others' mode 1 ✓✓✓, j4 others [1,1,1] ✗; means 4/3,4/3,4/3,1 → |d| 1/3·3 + 1 = 2
   // B = [3,3,2,2]: j1,j2 mode of [3,2,2] = 2 ✗; j3,j4 mode 3 ✗; |d| = 2/3 each → 8/3
   // C = [5,5,–,5]: all ✓, |d| = 0.  M = 11 pairs.
-  const items = [[1, 1, 1, 2], [3, 3, 2, 2], [5, 5, null, 5]];
+  const items = [
+    [1, 1, 1, 2],
+    [3, 3, 2, 2],
+    [5, 5, null, 5],
+  ];
   const judge = [1, 3, 5];
   it('gives the human ceiling: exact 6/11, absolute (2 + 8/3)/11 = 14/33', () => {
     expect(looAgreement(items, 'exact')).toEqual({ value: 6 / 11, n: 11 });
@@ -294,6 +369,14 @@ describe('Leave-one-out agreement (AlpacaEval §4.2), hand example', () => {
     expect(looAgreement(tied, 'exact', { seed: 2 }).value).not.toBe(h.value);
   });
   it('gives a reason when no item has two ratings', () => {
-    expect(looAgreement([[1, null], [null, 2]], 'exact')).toMatchObject({ value: null, n: 0, reason: expect.any(String) });
+    expect(
+      looAgreement(
+        [
+          [1, null],
+          [null, 2],
+        ],
+        'exact',
+      ),
+    ).toMatchObject({ value: null, n: 0, reason: expect.any(String) });
   });
 });

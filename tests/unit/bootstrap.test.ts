@@ -3,11 +3,13 @@ import { bootstrapCi, bootstrapCis, mean } from '../../shared/stats/bootstrap.ts
 import { createRng, randomInt } from '../../shared/stats/random.ts';
 
 /** A statistic: the mean of `values` over the resampled indices. */
-const meanOf = (values: readonly number[]) => (indices: ArrayLike<number>): number => {
-  let sum = 0;
-  for (let i = 0; i < indices.length; i++) sum += values[indices[i] as number] as number;
-  return sum / indices.length;
-};
+const meanOf =
+  (values: readonly number[]) =>
+  (indices: ArrayLike<number>): number => {
+    let sum = 0;
+    for (let i = 0; i < indices.length; i++) sum += values[indices[i] as number] as number;
+    return sum / indices.length;
+  };
 
 describe('createRng / randomInt', () => {
   it('is the canonical mulberry32 sequence, pinned so that a change of generator cannot go unnoticed', () => {
@@ -53,7 +55,11 @@ describe('bootstrapCi', () => {
 
   it('gives [c, c] for a constant statistic', () => {
     expect(bootstrapCi(50, () => 3.25, { resamples: 200 })).toEqual({
-      estimate: 3.25, low: 3.25, high: 3.25, resamples: 200, validResamples: 200,
+      estimate: 3.25,
+      low: 3.25,
+      high: 3.25,
+      resamples: 200,
+      validResamples: 200,
     });
   });
 
@@ -86,14 +92,23 @@ describe('bootstrapCi', () => {
   it('narrows at a lower level', () => {
     const wide = bootstrapCi(400, meanOf(sample), { resamples: 1000, level: 0.95 });
     const narrow = bootstrapCi(400, meanOf(sample), { resamples: 1000, level: 0.5 });
-    expect((narrow.high as number) - (narrow.low as number)).toBeLessThan(((wide.high as number) - (wide.low as number)) / 2);
+    expect((narrow.high as number) - (narrow.low as number)).toBeLessThan(
+      ((wide.high as number) - (wide.low as number)) / 2,
+    );
   });
 
   it('skips and counts resamples where the statistic is null', () => {
     // Sample [0, 1]: a resample is {0,0}, {0,1}, {1,0} or {1,1}. Declaring the all-zero one undefined leaves means of
     // 0.5 or 1 only, and about 3/4 of resamples valid (binomial sd ≈ 14 out of 1000).
     const values = [0, 1];
-    const ci = bootstrapCi(2, (idx) => { const m = meanOf(values)(idx); return m === 0 ? null : m; }, { resamples: 1000 });
+    const ci = bootstrapCi(
+      2,
+      (idx) => {
+        const m = meanOf(values)(idx);
+        return m === 0 ? null : m;
+      },
+      { resamples: 1000 },
+    );
     expect(ci.estimate).toBe(0.5);
     expect(ci.validResamples).toBeGreaterThan(690);
     expect(ci.validResamples).toBeLessThan(810);
@@ -102,7 +117,13 @@ describe('bootstrapCi', () => {
   });
 
   it('returns null bounds when no resample is defined, and a null estimate when the sample itself is undefined', () => {
-    expect(bootstrapCi(10, () => null, { resamples: 100 })).toEqual({ estimate: null, low: null, high: null, resamples: 100, validResamples: 0 });
+    expect(bootstrapCi(10, () => null, { resamples: 100 })).toEqual({
+      estimate: null,
+      low: null,
+      high: null,
+      resamples: 100,
+      validResamples: 0,
+    });
   });
 
   it('rejects invalid options', () => {
@@ -115,11 +136,16 @@ describe('bootstrapCi', () => {
 describe('bootstrapCis', () => {
   it('shares resamples between statistics, so complementary rates have mirrored bounds', () => {
     const hits = Array.from({ length: 100 }, (_, i) => (i < 30 ? 1 : 0));
-    const [rate, complement] = bootstrapCis(100, 2, (idx, out) => {
-      const r = meanOf(hits)(idx);
-      out[0] = r;
-      out[1] = 1 - r;
-    }, { resamples: 400, seed: 5 });
+    const [rate, complement] = bootstrapCis(
+      100,
+      2,
+      (idx, out) => {
+        const r = meanOf(hits)(idx);
+        out[0] = r;
+        out[1] = 1 - r;
+      },
+      { resamples: 400, seed: 5 },
+    );
     expect(rate?.estimate).toBeCloseTo(0.3, 12);
     expect(complement?.low).toBeCloseTo(1 - (rate?.high as number), 12);
     expect(complement?.high).toBeCloseTo(1 - (rate?.low as number), 12);

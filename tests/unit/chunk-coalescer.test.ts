@@ -22,7 +22,10 @@ describe('ChunkCoalescer', () => {
     expect(sent).toEqual([{ turn: 0, index: 0, delta: 'Hello', restart: false }]);
     c.add(0, ', world');
     vi.advanceTimersByTime(50);
-    expect(sent.map((s) => [s.index, s.delta])).toEqual([[0, 'Hello'], [1, ', world']]);
+    expect(sent.map((s) => [s.index, s.delta])).toEqual([
+      [0, 'Hello'],
+      [1, ', world'],
+    ]);
     // What a resync hands out is exactly what was sent.
     expect(c.streaming).toEqual({ turn: 0, text: 'Hello, world', chunks: 2 });
   });
@@ -34,7 +37,10 @@ describe('ChunkCoalescer', () => {
     expect(c.streaming).toBeNull();
     c.add(1, 'Ans');
     c.add(2, 'x');
-    expect(sent.map((s) => [s.turn, s.index, s.delta])).toEqual([[0, 0, 'Question?'], [1, 0, 'Ans']]);
+    expect(sent.map((s) => [s.turn, s.index, s.delta])).toEqual([
+      [0, 0, 'Question?'],
+      [1, 0, 'Ans'],
+    ]);
     vi.advanceTimersByTime(50);
     expect(sent.at(-1)).toEqual({ turn: 2, index: 0, delta: 'x', restart: false });
   });
@@ -58,6 +64,9 @@ describe('ChunkCoalescer', () => {
     const now = new ChunkCoalescer(0, (turn, index, delta, restart) => sent.push({ turn, index, delta, restart }));
     now.add(3, 'a');
     now.add(3, 'b');
-    expect(sent.map((s) => [s.index, s.delta])).toEqual([[0, 'a'], [1, 'b']]);
+    expect(sent.map((s) => [s.index, s.delta])).toEqual([
+      [0, 'a'],
+      [1, 'b'],
+    ]);
   });
 });

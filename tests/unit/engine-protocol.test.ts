@@ -10,8 +10,12 @@ import { referenceExample } from '../support/records.ts';
 
 describe('opening message (reference §3.2)', () => {
   it('is the prefix and the question, with one "A. text" line per option when there are options', () => {
-    expect(openingMessage({ question: 'What is 2+2?', options: {} })).toBe('I need help with the following task: What is 2+2?');
-    expect(openingMessage({ question: 'Pick one.', options: { A: 'red', B: 'blue' } })).toBe('I need help with the following task: Pick one.\nA. red\nB. blue');
+    expect(openingMessage({ question: 'What is 2+2?', options: {} })).toBe(
+      'I need help with the following task: What is 2+2?',
+    );
+    expect(openingMessage({ question: 'Pick one.', options: { A: 'red', B: 'blue' } })).toBe(
+      'I need help with the following task: Pick one.\nA. red\nB. blue',
+    );
   });
 });
 
@@ -46,7 +50,9 @@ describe('persona profile string (reference §3.3)', () => {
     expect(profile).not.toMatch(/Warm and patient|Anxious under time pressure/);
     expect(lines[21]).toBe('BACKSTORY:');
     expect(lines[24]).toBe('PREFERECES:');
-    expect(lines[25]).toMatch(/^\{'Comfort with Polygon Decomposition': \{'name': 'Comfort with Polygon Decomposition', 'description': /);
+    expect(lines[25]).toMatch(
+      /^\{'Comfort with Polygon Decomposition': \{'name': 'Comfort with Polygon Decomposition', 'description': /,
+    );
     expect(lines[25]).toContain("'value': 2, 'local_importance': 4,");
     expect(lines[25]).toContain("'value': 'low'");
   });
@@ -61,7 +67,9 @@ describe('persona profile string (reference §3.3)', () => {
 
 describe('Python repr of the preferences dict', () => {
   it('matches Python for strings, numbers, booleans, None, lists and nesting', () => {
-    expect(pythonRepr({ a: 'x', b: 2, c: 0.364, d: true, e: null, f: [1, 'two'] })).toBe("{'a': 'x', 'b': 2, 'c': 0.364, 'd': True, 'e': None, 'f': [1, 'two']}");
+    expect(pythonRepr({ a: 'x', b: 2, c: 0.364, d: true, e: null, f: [1, 'two'] })).toBe(
+      "{'a': 'x', 'b': 2, 'c': 0.364, 'd': True, 'e': None, 'f': [1, 'two']}",
+    );
     expect(pythonRepr("it's")).toBe('"it\'s"');
     expect(pythonRepr('say "hi" it\'s')).toBe("'say \"hi\" it\\'s'");
     expect(pythonRepr('line\nbreak\\')).toBe("'line\\nbreak\\\\'");
@@ -72,9 +80,15 @@ describe('Python repr of the preferences dict', () => {
 
 describe('final-answer detection (reference _is_requesting_final_answer)', () => {
   it('reads the ###ACTION### line, stripping whitespace and []\'" and ignoring case', () => {
-    expect(parseAction("###ACTION###: 'final_answer'\n###RESPONSE###: The answer is 5.")).toMatchObject({ final: true, via: 'marker' });
+    expect(parseAction("###ACTION###: 'final_answer'\n###RESPONSE###: The answer is 5.")).toMatchObject({
+      final: true,
+      via: 'marker',
+    });
     expect(parseAction('###ACTION###: [FINAL_ANSWER]\n###RESPONSE###: ...').final).toBe(true);
-    expect(parseAction('###ACTION###: "ask_question"\n###RESPONSE###: The answer is 5.')).toMatchObject({ final: false, via: 'marker' });
+    expect(parseAction('###ACTION###: "ask_question"\n###RESPONSE###: The answer is 5.')).toMatchObject({
+      final: false,
+      via: 'marker',
+    });
     expect(parseAction('Thinking…\n###ACTION###:final_answer\n###RESPONSE###: x').final).toBe(true);
   });
 
@@ -87,16 +101,27 @@ describe('final-answer detection (reference _is_requesting_final_answer)', () =>
   });
 
   it('extracts the RESPONSE part for display', () => {
-    expect(responseText("###ACTION###: 'ask_question'\n###RESPONSE###: Do you like pictures?")).toBe('Do you like pictures?');
+    expect(responseText("###ACTION###: 'ask_question'\n###RESPONSE###: Do you like pictures?")).toBe(
+      'Do you like pictures?',
+    );
     expect(responseText('plain text')).toBe('plain text');
   });
 });
 
 describe('lenient JSON extraction (reference extract_json)', () => {
   it('takes the first { to the last } and accepts what LLMs write', () => {
-    expect(extractJson('Sure! ```json\n{"score": 4, "justification": "ok"}\n``` done')).toEqual({ ok: true, value: { score: 4, justification: 'ok' } });
-    expect(extractJson("{'thought': 'hm', 'response': 'I\\'d like pictures'}")).toEqual({ ok: true, value: { thought: 'hm', response: "I'd like pictures" } });
-    expect(extractJson('{"a": True, "b": None, "c": [1, 2,],}')).toEqual({ ok: true, value: { a: true, b: null, c: [1, 2] } });
+    expect(extractJson('Sure! ```json\n{"score": 4, "justification": "ok"}\n``` done')).toEqual({
+      ok: true,
+      value: { score: 4, justification: 'ok' },
+    });
+    expect(extractJson("{'thought': 'hm', 'response': 'I\\'d like pictures'}")).toEqual({
+      ok: true,
+      value: { thought: 'hm', response: "I'd like pictures" },
+    });
+    expect(extractJson('{"a": True, "b": None, "c": [1, 2,],}')).toEqual({
+      ok: true,
+      value: { a: true, b: null, c: [1, 2] },
+    });
     expect(extractJson('{"response": """multi\nline"""}')).toEqual({ ok: true, value: { response: 'multi\nline' } });
   });
 
@@ -131,6 +156,8 @@ describe('prompts', () => {
   });
 
   it('the simulated user sees the history as **Assistant** / **User** lines, ending with the new question', () => {
-    expect(renderChatHistory([{ assistant: 'Q1?', user: 'A1' }], 'Q2?')).toBe('**Assistant**: Q1?\n**User**: A1\n**Assistant**: Q2?');
+    expect(renderChatHistory([{ assistant: 'Q1?', user: 'A1' }], 'Q2?')).toBe(
+      '**Assistant**: Q1?\n**User**: A1\n**Assistant**: Q2?',
+    );
   });
 });

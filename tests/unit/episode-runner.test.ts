@@ -41,21 +41,33 @@ class PlannedUser implements UserSeat {
 function judge(score: number | ((r: ModelRequest) => string) = 4): RecordingProvider {
   return new RecordingProvider((r) => {
     if (r.purpose === 'correctness_judge') return '{"justification": "matches", "correct": 1}';
-    if (r.purpose === 'disclosure_labeler') return '{"asked": ["Honeycomb Analogies"], "revealed": [{"preference": "Honeycomb Analogies", "value": "5"}, {"preference": "Invented", "value": "x"}]}';
+    if (r.purpose === 'disclosure_labeler')
+      return '{"asked": ["Honeycomb Analogies"], "revealed": [{"preference": "Honeycomb Analogies", "value": "5"}, {"preference": "Invented", "value": "x"}]}';
     return typeof score === 'number' ? `{"score": ${score}, "justification": "j"}` : score(r);
   }, 'judge');
 }
 
-async function run(spec: Partial<EpisodeSpec> & { record?: BenchmarkRecord }, assistant: AssistantSeat, user: UserSeat | null, j = judge()) {
+async function run(
+  spec: Partial<EpisodeSpec> & { record?: BenchmarkRecord },
+  assistant: AssistantSeat,
+  user: UserSeat | null,
+  j = judge(),
+) {
   const record = spec.record ?? referenceExample();
   const full: EpisodeSpec = { record, mode: 'infer_persona', userType: 'passive_nostop', ...spec };
   const provenance = buildProvenance(record, { assistant: j, judge: j, simulator: j }, true, {}, null);
   const log = new EpisodeLog();
-  const result = await runEpisode(full, { assistant, user, judge: j, labeler: j, provenance }, log, new AbortController().signal);
+  const result = await runEpisode(
+    full,
+    { assistant, user, judge: j, labeler: j, provenance },
+    log,
+    new AbortController().signal,
+  );
   return { result, log, judge: j };
 }
 
-const messages = (events: readonly EpisodeEvent[]) => events.filter((e) => e.type === 'message').map((e) => (e.type === 'message' ? `${e.role}:${e.kind}` : ''));
+const messages = (events: readonly EpisodeEvent[]) =>
+  events.filter((e) => e.type === 'message').map((e) => (e.type === 'message' ? `${e.role}:${e.kind}` : ''));
 
 describe('episode runner: the discovery loop (reference §3.4)', () => {
   it('asks at most max_turns (5) questions, then appends the final prompt to the last user message', async () => {
@@ -69,7 +81,12 @@ describe('episode runner: the discovery loop (reference §3.4)', () => {
     expect(last?.[last.length - 1]).toEqual({ role: 'user', content: `reply 4\n\n${FINAL_PROMPT}` });
     expect(assistant.seen[5]?.system).toBe(renderPrompt('discoverySystem'));
     expect(result.conversation).toHaveLength(1 + 10 + 1);
-    expect(messages(log.events)).toEqual(['user:opening', ...Array.from({ length: 5 }, () => ['assistant:question', 'user:reply']).flat(), 'user:final_prompt', 'assistant:final_answer']);
+    expect(messages(log.events)).toEqual([
+      'user:opening',
+      ...Array.from({ length: 5 }, () => ['assistant:question', 'user:reply']).flat(),
+      'user:final_prompt',
+      'assistant:final_answer',
+    ]);
   });
 
   it('a final_answer inside the loop stops it without asking the user, and the re-ask reads "###STOP###" + final prompt', async () => {
@@ -91,10 +108,17 @@ describe('episode runner: the discovery loop (reference §3.4)', () => {
   });
 
   it('fixed-K asks exactly K questions with "turn t of K" (0-based), ignores stop signals, and answers under the discovery prompt', async () => {
-    const assistant = new PlannedAssistant((i) => (i === 1 ? answer('early') : i < 3 ? ask(`Q${i}?`) : answer('final')));
+    const assistant = new PlannedAssistant((i) =>
+      i === 1 ? answer('early') : i < 3 ? ask(`Q${i}?`) : answer('final'),
+    );
     const user = new PlannedUser(0);
     const { result } = await run({ fixedQuestions: 3 }, assistant, user);
-    expect(assistant.seen.map((s) => /This is turn (\d) of 3/.exec(s.system ?? '')?.[1] ?? 'dynamic')).toEqual(['0', '1', '2', 'dynamic']);
+    expect(assistant.seen.map((s) => /This is turn (\d) of 3/.exec(s.system ?? '')?.[1] ?? 'dynamic')).toEqual([
+      '0',
+      '1',
+      '2',
+      'dynamic',
+    ]);
     expect(user.calls).toBe(2);
     expect(result.interactionTurns).toBe(2);
   });
@@ -103,7 +127,14 @@ describe('episode runner: the discovery loop (reference §3.4)', () => {
     const assistant = new PlannedAssistant((i) => (i < 1 ? ask('Do you like analogies?') : answer('x')));
     const { log } = await run({}, assistant, new PlannedUser());
     const labels = log.events.filter((e) => e.type === 'disclosure_labeled');
-    expect(labels).toEqual([expect.objectContaining({ turn: 0, asked: ['Honeycomb Analogies'], revealed: [{ preference: 'Honeycomb Analogies', value: '5' }], issue: expect.stringContaining('Invented') })]);
+    expect(labels).toEqual([
+      expect.objectContaining({
+        turn: 0,
+        asked: ['Honeycomb Analogies'],
+        revealed: [{ preference: 'Honeycomb Analogies', value: '5' }],
+        issue: expect.stringContaining('Invented'),
+      }),
+    ]);
   });
 });
 
@@ -111,7 +142,18 @@ describe('episode runner: baseline and oracle (reference §3.5)', () => {
   it('no_prompt is one call with no system prompt; persona_known one call with the profile', async () => {
     const baseline = new PlannedAssistant(() => 'Generic answer.');
     const { result } = await run({ mode: 'no_prompt', userType: 'no_user_interaction' }, baseline, null);
-    expect(baseline.seen).toEqual([{ system: null, conversation: [{ role: 'user', content: 'I need help with the following task: How many degrees are in the sum of the interior angles of a convex hexagon?' }] }]);
+    expect(baseline.seen).toEqual([
+      {
+        system: null,
+        conversation: [
+          {
+            role: 'user',
+            content:
+              'I need help with the following task: How many degrees are in the sum of the interior angles of a convex hexagon?',
+          },
+        ],
+      },
+    ]);
     expect(result.interactionTurns).toBe(0);
     const oracle = new PlannedAssistant(() => 'Personal answer.');
     await run({ mode: 'persona_known', userType: 'no_user_interaction' }, oracle, null);
@@ -122,17 +164,40 @@ describe('episode runner: baseline and oracle (reference §3.5)', () => {
 
 describe('judging (reference §5)', () => {
   it('weighted score is Σw·s/Σw', () => {
-    expect(weightedScore([{ score: 2, weight: 0.364 }, { score: 5, weight: 0.455 }, { score: 3, weight: 0.182 }])).toBeCloseTo((2 * 0.364 + 5 * 0.455 + 3 * 0.182) / 1.001, 10);
+    expect(
+      weightedScore([
+        { score: 2, weight: 0.364 },
+        { score: 5, weight: 0.455 },
+        { score: 3, weight: 0.182 },
+      ]),
+    ).toBeCloseTo((2 * 0.364 + 5 * 0.455 + 3 * 0.182) / 1.001, 10);
     expect(weightedScore([])).toBe(0);
-    expect(weightedScore([{ score: null, weight: 1 }, { score: 4, weight: 1 }])).toBe(4);
+    expect(
+      weightedScore([
+        { score: null, weight: 1 },
+        { score: 4, weight: 1 },
+      ]),
+    ).toBe(4);
   });
 
   it('per criterion, with the level descriptions, value and justification in the prompt; missing weights count 1/N', async () => {
     const record = referenceExample();
     for (const c of record.evaluation_rubric.evaluation_criteria) delete c.weight;
-    const scores: Record<string, number> = { 'Comfort with Polygon Decomposition': 2, 'Honeycomb Analogies': 5, 'Notation Density': 5 };
-    const j = judge((r) => `{"score": ${scores[/CRITERION: (.*)/.exec(r.messages[1]?.content ?? '')?.[1] ?? ''] ?? 1}, "justification": "j"}`);
-    const { result } = await run({ record, mode: 'no_prompt', userType: 'no_user_interaction' }, new PlannedAssistant(() => 'x'), null, j);
+    const scores: Record<string, number> = {
+      'Comfort with Polygon Decomposition': 2,
+      'Honeycomb Analogies': 5,
+      'Notation Density': 5,
+    };
+    const j = judge(
+      (r) =>
+        `{"score": ${scores[/CRITERION: (.*)/.exec(r.messages[1]?.content ?? '')?.[1] ?? ''] ?? 1}, "justification": "j"}`,
+    );
+    const { result } = await run(
+      { record, mode: 'no_prompt', userType: 'no_user_interaction' },
+      new PlannedAssistant(() => 'x'),
+      null,
+      j,
+    );
     expect(result.weightedScore).toBeCloseTo(4, 10);
     const first = j.requests.find((r) => r.purpose === 'rubric_judge');
     expect(first?.temperature).toBe(0.1);
@@ -143,7 +208,12 @@ describe('judging (reference §5)', () => {
 
   it('an unusable judge reply is asked again, then fails the episode with the reason (not a silent 1)', async () => {
     const j = judge(() => 'I would rate this highly.');
-    const attempt = run({ mode: 'no_prompt', userType: 'no_user_interaction' }, new PlannedAssistant(() => 'x'), null, j);
+    const attempt = run(
+      { mode: 'no_prompt', userType: 'no_user_interaction' },
+      new PlannedAssistant(() => 'x'),
+      null,
+      j,
+    );
     await expect(attempt).rejects.toBeInstanceOf(EpisodeFailure);
     await expect(attempt).rejects.toMatchObject({ stage: 'judge', code: 'judge_unusable' });
     expect(j.requests.filter((r) => r.purpose === 'rubric_judge').length).toBe(3 * 3);
@@ -151,14 +221,26 @@ describe('judging (reference §5)', () => {
 
   it('with the reference switch, an unusable score counts as 1', async () => {
     const j = judge(() => 'no json');
-    const { result } = await run({ mode: 'no_prompt', userType: 'no_user_interaction', reference: { missingScoreAsOne: true } }, new PlannedAssistant(() => 'x'), null, j);
+    const { result } = await run(
+      { mode: 'no_prompt', userType: 'no_user_interaction', reference: { missingScoreAsOne: true } },
+      new PlannedAssistant(() => 'x'),
+      null,
+      j,
+    );
     expect(result.weightedScore).toBe(1);
   });
 
   it('an out-of-range score is rejected and asked again', async () => {
     let calls = 0;
-    const j = judge(() => (++calls === 1 ? '{"score": 7, "justification": "j"}' : '{"score": 3, "justification": "j"}'));
-    const { log } = await run({ mode: 'no_prompt', userType: 'no_user_interaction' }, new PlannedAssistant(() => 'x'), null, j);
+    const j = judge(() =>
+      ++calls === 1 ? '{"score": 7, "justification": "j"}' : '{"score": 3, "justification": "j"}',
+    );
+    const { log } = await run(
+      { mode: 'no_prompt', userType: 'no_user_interaction' },
+      new PlannedAssistant(() => 'x'),
+      null,
+      j,
+    );
     const first = log.events.find((e) => e.type === 'criterion_judged');
     expect(first).toMatchObject({ score: 3, attempts: 2, issue: expect.stringContaining('$.score') });
   });
@@ -168,7 +250,12 @@ describe('judging (reference §5)', () => {
     await run({ mode: 'no_prompt', userType: 'no_user_interaction' }, new PlannedAssistant(() => 'x'), null, j);
     expect(j.requests.find((r) => r.purpose === 'correctness_judge')?.temperature).toBe(0);
     const k = judge();
-    await run({ mode: 'no_prompt', userType: 'no_user_interaction', reference: { correctnessTemperature: true } }, new PlannedAssistant(() => 'x'), null, k);
+    await run(
+      { mode: 'no_prompt', userType: 'no_user_interaction', reference: { correctnessTemperature: true } },
+      new PlannedAssistant(() => 'x'),
+      null,
+      k,
+    );
     expect(k.requests.find((r) => r.purpose === 'correctness_judge')?.temperature).toBe(0.7);
   });
 });
@@ -178,12 +265,19 @@ describe('the simulated user (reference §4)', () => {
     const record = referenceExample();
     const sim = new RecordingProvider(() => "{'thought': 'brief', 'response': 'I keep bees.'}", 'sim');
     const seat = new SimulatedUserSeat(sim, record, 'passive_nostop');
-    const reply = await seat.reply({ turn: 1, assistantMessage: ask('What do you do?'), history: [{ assistant: ask('Hi?'), user: 'Hello.' }], signal: new AbortController().signal });
+    const reply = await seat.reply({
+      turn: 1,
+      assistantMessage: ask('What do you do?'),
+      history: [{ assistant: ask('Hi?'), user: 'Hello.' }],
+      signal: new AbortController().signal,
+    });
     expect(reply).toMatchObject({ response: 'I keep bees.', thought: 'brief', terminate: false });
     const prompt = sim.requests[0]?.messages[0]?.content ?? '';
     expect(sim.requests[0]?.temperature).toBe(0.4);
     expect(prompt).toContain('Name: Chidinma Okafor');
-    expect(prompt).toContain("**Assistant**: ###ACTION###: 'ask_question'\n###RESPONSE###: Hi?\n**User**: Hello.\n**Assistant**:");
+    expect(prompt).toContain(
+      "**Assistant**: ###ACTION###: 'ask_question'\n###RESPONSE###: Hi?\n**User**: Hello.\n**Assistant**:",
+    );
     expect(prompt).not.toContain('interior angles');
   });
 
@@ -191,33 +285,85 @@ describe('the simulated user (reference §4)', () => {
     const record = referenceExample();
     const stop = new RecordingProvider(() => '{"thought": "done", "response": "###STOP###"}');
     const signal = new AbortController().signal;
-    expect((await new SimulatedUserSeat(stop, record, 'passive').reply({ turn: 0, assistantMessage: 'x', history: [], signal })).terminate).toBe(true);
-    expect((await new SimulatedUserSeat(stop, record, 'passive_nostop').reply({ turn: 0, assistantMessage: 'x', history: [], signal })).terminate).toBe(false);
+    expect(
+      (
+        await new SimulatedUserSeat(stop, record, 'passive').reply({
+          turn: 0,
+          assistantMessage: 'x',
+          history: [],
+          signal,
+        })
+      ).terminate,
+    ).toBe(true);
+    expect(
+      (
+        await new SimulatedUserSeat(stop, record, 'passive_nostop').reply({
+          turn: 0,
+          assistantMessage: 'x',
+          history: [],
+          signal,
+        })
+      ).terminate,
+    ).toBe(false);
     const empty = new RecordingProvider(() => '{"thought": "hmm"}');
-    expect(await new SimulatedUserSeat(empty, record, 'passive').reply({ turn: 0, assistantMessage: 'x', history: [], signal })).toMatchObject({ response: "I don't understand.", issue: expect.stringContaining('no "response"') });
+    expect(
+      await new SimulatedUserSeat(empty, record, 'passive').reply({
+        turn: 0,
+        assistantMessage: 'x',
+        history: [],
+        signal,
+      }),
+    ).toMatchObject({ response: "I don't understand.", issue: expect.stringContaining('no "response"') });
   });
 });
 
 describe('failures and cancellation', () => {
   it('a provider failure fails the episode with its stage and code, logged as episode_failed', async () => {
-    const broken: AssistantSeat = { respond: async () => { throw new ModelCallError('rate_limited', 'rate limited (429) after 5 attempts', 5, 429); } };
+    const broken: AssistantSeat = {
+      respond: async () => {
+        throw new ModelCallError('rate_limited', 'rate limited (429) after 5 attempts', 5, 429);
+      },
+    };
     const log = new EpisodeLog();
     const record = referenceExample();
     const j = judge();
     const provenance = buildProvenance(record, { assistant: j, judge: j, simulator: j }, false, {}, null);
-    await expect(runEpisode({ record, mode: 'no_prompt', userType: 'no_user_interaction' }, { assistant: broken, user: null, judge: j, labeler: null, provenance }, log, new AbortController().signal))
-      .rejects.toMatchObject({ stage: 'assistant', code: 'rate_limited' });
-    expect(log.events[log.events.length - 1]).toMatchObject({ type: 'episode_failed', reason: 'rate limited (429) after 5 attempts' });
+    await expect(
+      runEpisode(
+        { record, mode: 'no_prompt', userType: 'no_user_interaction' },
+        { assistant: broken, user: null, judge: j, labeler: null, provenance },
+        log,
+        new AbortController().signal,
+      ),
+    ).rejects.toMatchObject({ stage: 'assistant', code: 'rate_limited' });
+    expect(log.events[log.events.length - 1]).toMatchObject({
+      type: 'episode_failed',
+      reason: 'rate limited (429) after 5 attempts',
+    });
   });
 
   it('an aborted episode throws EpisodeAbortedError and is not marked failed', async () => {
     const controller = new AbortController();
     const record = referenceExample();
     const j = judge();
-    const participants = batchParticipants(record, 'infer_persona', 'passive_nostop', null, { assistant: j, judge: j, simulator: j }, buildProvenance(record, { assistant: j, judge: j, simulator: j }, true, {}, null));
-    participants.assistant = { respond: async () => { controller.abort(); throw new ModelCallError('aborted', 'call aborted', 1); } };
+    const participants = batchParticipants(
+      record,
+      'infer_persona',
+      'passive_nostop',
+      null,
+      { assistant: j, judge: j, simulator: j },
+      buildProvenance(record, { assistant: j, judge: j, simulator: j }, true, {}, null),
+    );
+    participants.assistant = {
+      respond: async () => {
+        controller.abort();
+        throw new ModelCallError('aborted', 'call aborted', 1);
+      },
+    };
     const log = new EpisodeLog();
-    await expect(runEpisode({ record, mode: 'infer_persona', userType: 'passive_nostop' }, participants, log, controller.signal)).rejects.toBeInstanceOf(EpisodeAbortedError);
+    await expect(
+      runEpisode({ record, mode: 'infer_persona', userType: 'passive_nostop' }, participants, log, controller.signal),
+    ).rejects.toBeInstanceOf(EpisodeAbortedError);
     expect(log.events.some((e) => e.type === 'episode_failed')).toBe(false);
   });
 });

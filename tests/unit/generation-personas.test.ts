@@ -6,8 +6,20 @@ import type { LibraryPersona } from '../../shared/schemas/persona.ts';
 import { LibraryPersonaSchema } from '../../shared/schemas/persona.ts';
 import type { GenerationContext } from '../../server/generation/generation-call.ts';
 import { StepFailure } from '../../server/generation/generation-errors.ts';
-import { AGE_BRACKETS, diversityGuidance, leastRepresentedBracket, OCCUPATION_SUGGESTIONS, planDiversity, unusedOccupation } from '../../server/generation/persona-diversity.ts';
-import { generatePersona, personaReplySchema, readLibraryOrEmpty, savePersona } from '../../server/generation/persona-generator.ts';
+import {
+  AGE_BRACKETS,
+  diversityGuidance,
+  leastRepresentedBracket,
+  OCCUPATION_SUGGESTIONS,
+  planDiversity,
+  unusedOccupation,
+} from '../../server/generation/persona-diversity.ts';
+import {
+  generatePersona,
+  personaReplySchema,
+  readLibraryOrEmpty,
+  savePersona,
+} from '../../server/generation/persona-generator.ts';
 import { rngFor } from '../../server/generation/seeded.ts';
 import type { ModelProvider } from '../../server/models/model-provider.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
@@ -17,7 +29,9 @@ import { RecordingProvider } from '../support/recording-provider.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 const dir = tempDir();
-const shipped = readdirSync(join(PROJECT_ROOT, 'personas')).filter((f) => f.endsWith('.json')).sort()
+const shipped = readdirSync(join(PROJECT_ROOT, 'personas'))
+  .filter((f) => f.endsWith('.json'))
+  .sort()
   .map((f) => JSON.parse(readFileSync(join(PROJECT_ROOT, 'personas', f), 'utf8')) as LibraryPersona);
 
 function context(provider: ModelProvider, maxTries = 3): GenerationContext {
@@ -30,7 +44,15 @@ describe('diversity pressure', () => {
     const bracket = leastRepresentedBracket(young.slice(0, 5), rngFor(1, 'b'));
     expect(bracket).not.toEqual([18, 25]);
     expect(AGE_BRACKETS).toContainEqual(bracket);
-    const used = [{ ...shipped[0] as LibraryPersona, demographics: { ...(shipped[0] as LibraryPersona).demographics, occupation: OCCUPATION_SUGGESTIONS[0] as string } }];
+    const used = [
+      {
+        ...(shipped[0] as LibraryPersona),
+        demographics: {
+          ...(shipped[0] as LibraryPersona).demographics,
+          occupation: OCCUPATION_SUGGESTIONS[0] as string,
+        },
+      },
+    ];
     for (let s = 0; s < 30; s++) expect(unusedOccupation(used, rngFor(s, 'o'))).not.toBe(OCCUPATION_SUGGESTIONS[0]);
   });
 
@@ -49,7 +71,11 @@ describe('diversity pressure', () => {
 
 describe('persona generation', () => {
   it('the scripted model makes a library-valid persona with the reference id formula, unlike the library', async () => {
-    const persona = await generatePersona(context(new ScriptedProvider(SCRIPTED_MODEL)), shipped, rngFor(3, 'persona:0'));
+    const persona = await generatePersona(
+      context(new ScriptedProvider(SCRIPTED_MODEL)),
+      shipped,
+      rngFor(3, 'persona:0'),
+    );
     expect(LibraryPersonaSchema.safeParse(persona).success).toBe(true);
     expect(persona.id).toBe(personaIdFor(persona.name, persona.minimal_necessary_description));
     expect(shipped.map((p) => p.name)).not.toContain(persona.name);
@@ -63,7 +89,9 @@ describe('persona generation', () => {
     const messages = (value: unknown): string[] => schema.safeParse(value).error?.issues.map((i) => i.message) ?? [];
     expect(messages(base)).toContain(`"${String(base.name)}" is already in the library; invent a different person`);
     expect(messages({ ...base, name: 'Cher' }).join(' ')).toContain('at least two words');
-    expect(messages({ ...base, name: 'New Person', demographics: { ...(base.demographics as object), age: 80 } }).join(' ')).toContain('75');
+    expect(
+      messages({ ...base, name: 'New Person', demographics: { ...(base.demographics as object), age: 80 } }).join(' '),
+    ).toContain('75');
     expect(schema.safeParse({ ...base, name: 'New Person' }).success).toBe(true);
   });
 
@@ -73,16 +101,28 @@ describe('persona generation', () => {
     const provider = new RecordingProvider((r) => {
       if (r.purpose === 'persona_generation') return good;
       coherence += 1;
-      return coherence === 1 ? '{"coherent": false, "issues": ["a 52-year-old cannot have left school in 2020"]}' : '{"coherent": true, "issues": []}';
+      return coherence === 1
+        ? '{"coherent": false, "issues": ["a 52-year-old cannot have left school in 2020"]}'
+        : '{"coherent": true, "issues": []}';
     });
     const persona = await generatePersona(context(provider), shipped.slice(1), rngFor(1, 'p'));
     expect(persona.name).toBe('Brand New Person');
-    expect(provider.requests.map((r) => r.purpose)).toEqual(['persona_generation', 'persona_coherence_check', 'persona_generation', 'persona_coherence_check']);
+    expect(provider.requests.map((r) => r.purpose)).toEqual([
+      'persona_generation',
+      'persona_coherence_check',
+      'persona_generation',
+      'persona_coherence_check',
+    ]);
 
-    const never = new RecordingProvider((r) => (r.purpose === 'persona_generation' ? good : '{"coherent": false, "issues": ["contradiction"]}'));
+    const never = new RecordingProvider((r) =>
+      r.purpose === 'persona_generation' ? good : '{"coherent": false, "issues": ["contradiction"]}',
+    );
     const error = await generatePersona(context(never, 2), shipped.slice(1), rngFor(1, 'p')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StepFailure);
-    expect((error as StepFailure).issues).toEqual(['attempt 1: Brand New Person judged incoherent: contradiction', 'attempt 2: Brand New Person judged incoherent: contradiction']);
+    expect((error as StepFailure).issues).toEqual([
+      'attempt 1: Brand New Person judged incoherent: contradiction',
+      'attempt 2: Brand New Person judged incoherent: contradiction',
+    ]);
   });
 
   it('saves into the library directory without overwriting, and the library still loads', async () => {

@@ -28,7 +28,9 @@ describe('SQLite migrations', () => {
     const db = new Database(join(dir, 'broken.sqlite'));
     expect(() => applyMigrations(db, migrations)).toThrowError(/002-broken\.sql.*no such table: missing/);
     // 001 stays applied; 002's table was rolled back with it.
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('a', 'b')").pluck().all()).toEqual(['a']);
+    expect(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('a', 'b')").pluck().all(),
+    ).toEqual(['a']);
     expect(db.prepare('SELECT name FROM schema_migrations').pluck().all()).toEqual(['001-ok.sql']);
     db.close();
   });

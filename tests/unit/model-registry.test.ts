@@ -17,26 +17,64 @@ describe('model configuration', () => {
 
   it('the shipped example file is valid', () => {
     const configs = loadModelConfigs(join(PROJECT_ROOT, 'config', 'models.example.json'));
-    expect(configs.map((c) => c.provider)).toEqual(['scripted', 'openai-compatible', 'openai-compatible', 'openai', 'anthropic', 'google', 'openai-compatible']);
+    expect(configs.map((c) => c.provider)).toEqual([
+      'scripted',
+      'openai-compatible',
+      'openai-compatible',
+      'openai',
+      'anthropic',
+      'google',
+      'openai-compatible',
+    ]);
   });
 
   it('a bad file names the file and the field', () => {
-    const file = writeFile(dir, 'bad.json', JSON.stringify({ models: [{ name: 'x', provider: 'openai-compatible', model: 'm' }, { name: 'y', provider: 'bard', model: 'm' }] }));
+    const file = writeFile(
+      dir,
+      'bad.json',
+      JSON.stringify({
+        models: [
+          { name: 'x', provider: 'openai-compatible', model: 'm' },
+          { name: 'y', provider: 'bard', model: 'm' },
+        ],
+      }),
+    );
     expect(() => loadModelConfigs(file)).toThrowError(ModelsConfigError);
-    expect(() => loadModelConfigs(file)).toThrowError(/\$\.models\[0\]\.baseUrl: an openai-compatible model needs baseUrl/);
+    expect(() => loadModelConfigs(file)).toThrowError(
+      /\$\.models\[0\]\.baseUrl: an openai-compatible model needs baseUrl/,
+    );
     expect(() => loadModelConfigs(file)).toThrowError(/\$\.models\[1\]\.provider/);
-    const dup = writeFile(dir, 'dup.json', JSON.stringify({ models: [{ name: 'a', provider: 'openai', model: 'm' }, { name: 'a', provider: 'openai', model: 'n' }] }));
+    const dup = writeFile(
+      dir,
+      'dup.json',
+      JSON.stringify({
+        models: [
+          { name: 'a', provider: 'openai', model: 'm' },
+          { name: 'a', provider: 'openai', model: 'n' },
+        ],
+      }),
+    );
     expect(() => loadModelConfigs(dup)).toThrowError(/declared twice/);
-    const reserved = writeFile(dir, 'reserved.json', JSON.stringify({ models: [{ name: 'scripted', provider: 'openai', model: 'm' }] }));
+    const reserved = writeFile(
+      dir,
+      'reserved.json',
+      JSON.stringify({ models: [{ name: 'scripted', provider: 'openai', model: 'm' }] }),
+    );
     expect(() => loadModelConfigs(reserved)).toThrowError(/reserved/);
     const notJson = writeFile(dir, 'not.json', '{ models: ');
     expect(() => loadModelConfigs(notJson)).toThrowError(/not\.json: not valid JSON/);
   });
 
   it('API keys come from the named environment variable; a missing one is a clear error', () => {
-    const file = writeFile(dir, 'keys.json', JSON.stringify({ models: [{ name: 'gpt', provider: 'openai', model: 'gpt-4o', apiKeyEnv: 'TEST_OPENAI_KEY' }] }));
+    const file = writeFile(
+      dir,
+      'keys.json',
+      JSON.stringify({ models: [{ name: 'gpt', provider: 'openai', model: 'gpt-4o', apiKeyEnv: 'TEST_OPENAI_KEY' }] }),
+    );
     const configs = loadModelConfigs(file);
-    expect(() => new ModelRegistry(configs, () => undefined).get('gpt')).toThrowError('model "gpt" needs its API key in the environment variable TEST_OPENAI_KEY, which is not set');
+    expect(() => new ModelRegistry(configs, () => undefined).get('gpt')).toThrowError(
+      'model "gpt" needs its API key in the environment variable TEST_OPENAI_KEY, which is not set',
+    );
     const asked: string[] = [];
     const registry = new ModelRegistry(configs, (name) => (asked.push(name), 'sk-test'));
     const provider = registry.get('gpt');

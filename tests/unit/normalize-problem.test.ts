@@ -5,19 +5,43 @@ import { detectSourceTask } from '../../shared/benchmark/source-task.ts';
 // One row per source dataset, in the field shape each dataset has (prefdisco-reference.md §1.7).
 describe('normalizeProblem: the ten source shapes', () => {
   it('MATH-500: problem, answer string, solution', () => {
-    const row = { problem: 'What is $2+3$?', solution: 'Add: $5$.', answer: '5', subject: 'Prealgebra', level: 1, unique_id: 'test/prealgebra/1.json' };
-    expect(normalizeProblem({ original_problem: row })).toEqual({ question: 'What is $2+3$?', options: {}, answer: '5', solution: 'Add: $5$.', image: null });
+    const row = {
+      problem: 'What is $2+3$?',
+      solution: 'Add: $5$.',
+      answer: '5',
+      subject: 'Prealgebra',
+      level: 1,
+      unique_id: 'test/prealgebra/1.json',
+    };
+    expect(normalizeProblem({ original_problem: row })).toEqual({
+      question: 'What is $2+3$?',
+      options: {},
+      answer: '5',
+      solution: 'Add: $5$.',
+      image: null,
+    });
     expect(detectSourceTask(row)).toBe('math');
   });
 
   it('AIME: Question and Answer (capitalised keys), no options', () => {
     const row = { ID: '1999-I-3', Year: 1999, 'Problem Number': 3, Question: 'Find n.', Answer: '113', Part: 'I' };
-    expect(normalizeProblem({ original_problem: row })).toEqual({ question: 'Find n.', options: {}, answer: '113', solution: null, image: null });
+    expect(normalizeProblem({ original_problem: row })).toEqual({
+      question: 'Find n.',
+      options: {},
+      answer: '113',
+      solution: null,
+      image: null,
+    });
     expect(detectSourceTask(row)).toBe('aime');
   });
 
   it('LogiQA: context prefixed to query, options list to letters, int correct_option to a letter', () => {
-    const row = { context: 'All cats sleep.', query: 'Which follows?', options: ['a', 'b', 'c', 'd'], correct_option: 2 };
+    const row = {
+      context: 'All cats sleep.',
+      query: 'Which follows?',
+      options: ['a', 'b', 'c', 'd'],
+      correct_option: 2,
+    };
     const p = normalizeProblem({ original_problem: row });
     expect(p.question).toBe('All cats sleep.\n\nWhich follows?');
     expect(p.options).toEqual({ A: 'a', B: 'b', C: 'c', D: 'd' });
@@ -27,14 +51,34 @@ describe('normalizeProblem: the ten source shapes', () => {
 
   it('MaScQA: question and correct_answer (takes precedence over everything else)', () => {
     const row = { question: 'Density of Al?', correct_answer: '2.70 g/cm^3' };
-    expect(normalizeProblem({ original_problem: row })).toEqual({ question: 'Density of Al?', options: {}, answer: '2.70 g/cm^3', solution: null, image: null });
+    expect(normalizeProblem({ original_problem: row })).toEqual({
+      question: 'Density of Al?',
+      options: {},
+      answer: '2.70 g/cm^3',
+      solution: null,
+      image: null,
+    });
     expect(detectSourceTask(row)).toBe('mascqa');
   });
 
   it('ScienceQA: choices list, int answer, lecture + solution joined, image path kept', () => {
-    const row = { image: 'images/problem_3_image.png', question: 'Which is a gas?', choices: ['ice', 'steam'], answer: 1, hint: '', lecture: 'Matter has states.', solution: 'Steam is a gas.' };
+    const row = {
+      image: 'images/problem_3_image.png',
+      question: 'Which is a gas?',
+      choices: ['ice', 'steam'],
+      answer: 1,
+      hint: '',
+      lecture: 'Matter has states.',
+      solution: 'Steam is a gas.',
+    };
     const p = normalizeProblem({ original_problem: row });
-    expect(p).toEqual({ question: 'Which is a gas?', options: { A: 'ice', B: 'steam' }, answer: 'B', solution: 'Matter has states.\n\nSteam is a gas.', image: 'images/problem_3_image.png' });
+    expect(p).toEqual({
+      question: 'Which is a gas?',
+      options: { A: 'ice', B: 'steam' },
+      answer: 'B',
+      solution: 'Matter has states.\n\nSteam is a gas.',
+      image: 'images/problem_3_image.png',
+    });
     expect(detectSourceTask(row)).toBe('scienceqa');
   });
 
@@ -45,7 +89,12 @@ describe('normalizeProblem: the ten source shapes', () => {
   });
 
   it('MMLU: choices list and int answer index 0 becomes "A"', () => {
-    const row = { question: 'Unit of force?', subject: 'high_school_physics', choices: ['newton', 'joule', 'watt', 'pascal'], answer: 0 };
+    const row = {
+      question: 'Unit of force?',
+      subject: 'high_school_physics',
+      choices: ['newton', 'joule', 'watt', 'pascal'],
+      answer: 0,
+    };
     const p = normalizeProblem({ original_problem: row });
     expect(p.options).toEqual({ A: 'newton', B: 'joule', C: 'watt', D: 'pascal' });
     expect(p.answer).toBe('A');
@@ -54,12 +103,25 @@ describe('normalizeProblem: the ten source shapes', () => {
 
   it('SimpleQA: problem and answer', () => {
     const row = { problem: 'Who wrote Hamlet?', answer: 'William Shakespeare' };
-    expect(normalizeProblem({ original_problem: row })).toEqual({ question: 'Who wrote Hamlet?', options: {}, answer: 'William Shakespeare', solution: null, image: null });
+    expect(normalizeProblem({ original_problem: row })).toEqual({
+      question: 'Who wrote Hamlet?',
+      options: {},
+      answer: 'William Shakespeare',
+      solution: null,
+      image: null,
+    });
     expect(detectSourceTask(row)).toBe('simpleqa');
   });
 
   it('MedQA: options dict used as is; answer_idx letter wins over the answer text', () => {
-    const row = { question: 'Next step?', answer: 'Aspirin', options: { A: 'Aspirin', B: 'Rest', C: 'CT', D: 'MRI' }, meta_info: 'step1', answer_idx: 'A', metamap_phrases: ['chest pain'] };
+    const row = {
+      question: 'Next step?',
+      answer: 'Aspirin',
+      options: { A: 'Aspirin', B: 'Rest', C: 'CT', D: 'MRI' },
+      meta_info: 'step1',
+      answer_idx: 'A',
+      metamap_phrases: ['chest pain'],
+    };
     const p = normalizeProblem({ original_problem: row });
     expect(p.options).toEqual({ A: 'Aspirin', B: 'Rest', C: 'CT', D: 'MRI' });
     expect(p.answer).toBe('A');
@@ -67,7 +129,13 @@ describe('normalizeProblem: the ten source shapes', () => {
   });
 
   it('CommonsenseQA: label/text arrays zipped; answerKey used', () => {
-    const row = { id: 'abc', question: 'Where is a river?', question_concept: 'river', choices: { label: ['A', 'B', 'C', 'D', 'E'], text: ['valley', 'desk', 'sky', 'book', 'cup'] }, answerKey: 'A' };
+    const row = {
+      id: 'abc',
+      question: 'Where is a river?',
+      question_concept: 'river',
+      choices: { label: ['A', 'B', 'C', 'D', 'E'], text: ['valley', 'desk', 'sky', 'book', 'cup'] },
+      answerKey: 'A',
+    };
     const p = normalizeProblem({ original_problem: row });
     expect(p.options).toEqual({ A: 'valley', B: 'desk', C: 'sky', D: 'book', E: 'cup' });
     expect(p.answer).toBe('A');
@@ -80,7 +148,14 @@ describe('normalizeProblem: the ten source shapes', () => {
   });
 
   it('SocialIQA: context + question, answerA..C as options, 1-indexed label "3" becomes "C"', () => {
-    const row = { context: 'Kai gave a gift.', question: 'How does Kai feel?', answerA: 'sad', answerB: 'bored', answerC: 'generous', label: '3' };
+    const row = {
+      context: 'Kai gave a gift.',
+      question: 'How does Kai feel?',
+      answerA: 'sad',
+      answerB: 'bored',
+      answerC: 'generous',
+      label: '3',
+    };
     const p = normalizeProblem({ original_problem: row });
     expect(p.question).toBe('Kai gave a gift.\n\nHow does Kai feel?');
     expect(p.options).toEqual({ A: 'sad', B: 'bored', C: 'generous' });
@@ -92,11 +167,16 @@ describe('normalizeProblem: the ten source shapes', () => {
 describe('normalizeProblem: precedence rules', () => {
   it('a legacy parsed_problem with a question is used as is', () => {
     const parsed = { question: 'Parsed?', options: { A: 'x' }, answer: 'A', solution: null, image: null };
-    expect(normalizeProblem({ original_problem: { problem: 'Original?', answer: '1' }, parsed_problem: parsed })).toEqual(parsed);
+    expect(
+      normalizeProblem({ original_problem: { problem: 'Original?', answer: '1' }, parsed_problem: parsed }),
+    ).toEqual(parsed);
   });
 
   it('a parsed_problem without a question falls back to original_problem', () => {
-    expect(normalizeProblem({ original_problem: { problem: 'Original?', answer: '1' }, parsed_problem: { options: {} } }).question).toBe('Original?');
+    expect(
+      normalizeProblem({ original_problem: { problem: 'Original?', answer: '1' }, parsed_problem: { options: {} } })
+        .question,
+    ).toBe('Original?');
   });
 
   it('question keys are tried in order query, question, problem, Question, prompt, skipping empty ones', () => {
@@ -106,7 +186,9 @@ describe('normalizeProblem: precedence rules', () => {
 
   it('answer keys: the first non-null wins, even when falsy (0 with options is "A")', () => {
     expect(normalizeProblem({ original_problem: { question: 'q', choices: ['x', 'y'], answer: 0 } }).answer).toBe('A');
-    expect(normalizeProblem({ original_problem: { question: 'q', correct_answer: null, answer: '7' } }).answer).toBe('7');
+    expect(normalizeProblem({ original_problem: { question: 'q', correct_answer: null, answer: '7' } }).answer).toBe(
+      '7',
+    );
   });
 
   it('an int answer without options stays a number', () => {

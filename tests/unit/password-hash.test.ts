@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, passwordProblem, verifyPassword, WeakPasswordError } from '../../server/services/auth/password-hash.ts';
+import {
+  hashPassword,
+  passwordProblem,
+  verifyPassword,
+  WeakPasswordError,
+} from '../../server/services/auth/password-hash.ts';
 
 describe('password hashing (scrypt)', () => {
   it('stores the parameters and a 16-byte salt with the hash, and verifies the right password only', async () => {
@@ -28,8 +33,14 @@ describe('password hashing (scrypt)', () => {
   it('treats malformed or absurd stored hashes as no match instead of throwing', async () => {
     const good = await hashPassword('a fine password');
     const salt = good.split('$')[4];
-    for (const stored of ['', 'plain-text', 'bcrypt$2b$10$abc', `scrypt$1000$8$1$${salt}$AAAA`, `scrypt$${2 ** 30}$8$1$${salt}$AAAA`,
-      good.replace(/\$[^$]+$/, '$AAAA')]) {
+    for (const stored of [
+      '',
+      'plain-text',
+      'bcrypt$2b$10$abc',
+      `scrypt$1000$8$1$${salt}$AAAA`,
+      `scrypt$${2 ** 30}$8$1$${salt}$AAAA`,
+      good.replace(/\$[^$]+$/, '$AAAA'),
+    ]) {
       expect(await verifyPassword('a fine password', stored), stored).toBe(false);
     }
   });

@@ -20,8 +20,18 @@ describe('the shipped persona library', () => {
     expect(Math.min(...ages)).toBeLessThanOrEqual(20);
     expect(Math.max(...ages)).toBeGreaterThanOrEqual(70);
     // Every reference age bracket (18–25 … 66–75) is represented.
-    for (const [lo, hi] of [[18, 25], [26, 35], [36, 45], [46, 55], [56, 65], [66, 75]] as const) {
-      expect(ages.some((a) => a >= lo && a <= hi), `age bracket ${lo}-${hi}`).toBe(true);
+    for (const [lo, hi] of [
+      [18, 25],
+      [26, 35],
+      [36, 45],
+      [46, 55],
+      [56, 65],
+      [66, 75],
+    ] as const) {
+      expect(
+        ages.some((a) => a >= lo && a <= hi),
+        `age bracket ${lo}-${hi}`,
+      ).toBe(true);
     }
     expect(new Set(personas.map((p) => p.demographics.occupation)).size).toBe(personas.length);
     const countries = new Set(personas.map((p) => p.demographics.location.split(',').pop()?.trim()));
@@ -32,7 +42,10 @@ describe('the shipped persona library', () => {
     }
     const modalities = ['visual', 'auditory', 'kinesthetic', 'reading'];
     for (const m of modalities) {
-      expect(personas.some((p) => p.educational_profile.cognitive_features.learning_style.toLowerCase().includes(m)), m).toBe(true);
+      expect(
+        personas.some((p) => p.educational_profile.cognitive_features.learning_style.toLowerCase().includes(m)),
+        m,
+      ).toBe(true);
     }
   });
 });
@@ -52,7 +65,9 @@ describe('an invalid persona file stops loading, naming the file and the field',
     writeFileSync(file, JSON.stringify(persona));
     const error = await loadPersonaLibrary(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PersonaLibraryError);
-    expect((error as PersonaLibraryError).problems).toEqual([expect.stringMatching(/okafor_3b09eb59\.json: \$\.demographics\.age: .*18/)]);
+    expect((error as PersonaLibraryError).problems).toEqual([
+      expect.stringMatching(/okafor_3b09eb59\.json: \$\.demographics\.age: .*18/),
+    ]);
   });
 
   it('broken JSON, a missing field and an id that does not match the file, all in one report', async () => {
@@ -65,12 +80,14 @@ describe('an invalid persona file stops loading, naming the file and the field',
     const renamed = JSON.parse(readFileSync(join(dir, 'mai_f0a84b9b.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(dir, 'mai_00000000.json'), JSON.stringify(renamed));
     const error = (await loadPersonaLibrary(dir).catch((e: unknown) => e)) as PersonaLibraryError;
-    expect(error.problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/iyer_f373451b\.json: not valid JSON/),
-      expect.stringMatching(/volkov_c9e7ff0f\.json: \$\.backstory: /),
-      expect.stringMatching(/mai_00000000\.json: \$\.id: "mai_f0a84b9b" does not match the file name/),
-      expect.stringMatching(/mai_f0a84b9b\.json: \$\.id: "mai_f0a84b9b" is also used by .*mai_00000000\.json/),
-    ]));
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/iyer_f373451b\.json: not valid JSON/),
+        expect.stringMatching(/volkov_c9e7ff0f\.json: \$\.backstory: /),
+        expect.stringMatching(/mai_00000000\.json: \$\.id: "mai_f0a84b9b" does not match the file name/),
+        expect.stringMatching(/mai_f0a84b9b\.json: \$\.id: "mai_f0a84b9b" is also used by .*mai_00000000\.json/),
+      ]),
+    );
   });
 
   it('an edited description without a new id', async () => {

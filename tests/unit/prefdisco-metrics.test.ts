@@ -5,12 +5,34 @@ type Correct = 0 | 1 | null;
 const NO_USER = 'no_user_interaction';
 const U = 'passive_nostop';
 
-const base = (problemId: string, score: number | null, correct: Correct, task = 'math', model = 'm'): MetricRow =>
-  ({ model, task, problemId, mode: 'no_prompt', userType: NO_USER, score, correct, turns: 0 });
-const oracle = (problemId: string, score: number | null, correct: Correct, task = 'math', model = 'm'): MetricRow =>
-  ({ model, task, problemId, mode: 'persona_known', userType: NO_USER, score, correct, turns: 0 });
-const disc = (problemId: string, score: number | null, correct: Correct, turns: number, task = 'math', model = 'm'): MetricRow =>
-  ({ model, task, problemId, mode: 'infer_persona', userType: U, score, correct, turns });
+const base = (problemId: string, score: number | null, correct: Correct, task = 'math', model = 'm'): MetricRow => ({
+  model,
+  task,
+  problemId,
+  mode: 'no_prompt',
+  userType: NO_USER,
+  score,
+  correct,
+  turns: 0,
+});
+const oracle = (problemId: string, score: number | null, correct: Correct, task = 'math', model = 'm'): MetricRow => ({
+  model,
+  task,
+  problemId,
+  mode: 'persona_known',
+  userType: NO_USER,
+  score,
+  correct,
+  turns: 0,
+});
+const disc = (
+  problemId: string,
+  score: number | null,
+  correct: Correct,
+  turns: number,
+  task = 'math',
+  model = 'm',
+): MetricRow => ({ model, task, problemId, mode: 'infer_persona', userType: U, score, correct, turns });
 
 // The hand-computed example. Four records, one discovery user type:
 //
@@ -29,10 +51,18 @@ const disc = (problemId: string, score: number | null, correct: Correct, turns: 
 //   Δacc(D − B) = mean(0, +1, −1, +1) = 0.25;  Δacc(O − B) = mean(0, +1, 0, +1) = 0.5
 //   mean turns(D) = (2+3+1+4)/4 = 2.5
 const example: MetricRow[] = [
-  base('p1', 2, 1), oracle('p1', 4, 1), disc('p1', 3, 1, 2),
-  base('p2', 3, 0), oracle('p2', 5, 1), disc('p2', 2, 1, 3),
-  base('p3', 2, 1), oracle('p3', 4, 1), disc('p3', 2, 0, 1),
-  base('p4', 1, 0), oracle('p4', 3, 1), disc('p4', 3, 1, 4),
+  base('p1', 2, 1),
+  oracle('p1', 4, 1),
+  disc('p1', 3, 1, 2),
+  base('p2', 3, 0),
+  oracle('p2', 5, 1),
+  disc('p2', 2, 1, 3),
+  base('p3', 2, 1),
+  oracle('p3', 4, 1),
+  disc('p3', 2, 0, 1),
+  base('p4', 1, 0),
+  oracle('p4', 3, 1),
+  disc('p4', 3, 1, 4),
 ];
 
 const group = (groups: GroupMetrics[], task: string, model = 'm'): GroupMetrics => {
@@ -49,8 +79,12 @@ describe('computeMetrics: the hand-computed example', () => {
 
   it('per-condition PrefAlign, its 0–100 rescaling, accuracy and turns', () => {
     expect(g.records).toBe(4);
-    expect([baseline?.n, baseline?.failed, baseline?.prefAlign.estimate, baseline?.prefAlign100.estimate]).toEqual([4, 0, 2, 25]);
-    expect([o?.prefAlign.estimate, o?.prefAlign100.estimate, d?.prefAlign.estimate, d?.prefAlign100.estimate]).toEqual([4, 75, 2.5, 37.5]);
+    expect([baseline?.n, baseline?.failed, baseline?.prefAlign.estimate, baseline?.prefAlign100.estimate]).toEqual([
+      4, 0, 2, 25,
+    ]);
+    expect([o?.prefAlign.estimate, o?.prefAlign100.estimate, d?.prefAlign.estimate, d?.prefAlign100.estimate]).toEqual([
+      4, 75, 2.5, 37.5,
+    ]);
     expect([baseline?.accuracy.estimate, o?.accuracy.estimate, d?.accuracy.estimate]).toEqual([0.5, 1, 0.75]);
     expect([baseline?.meanTurns, o?.meanTurns, d?.meanTurns]).toEqual([0, 0, 2.5]);
     expect(d?.userType).toBe(U);
@@ -70,7 +104,12 @@ describe('computeMetrics: the hand-computed example', () => {
   });
 
   it('intervals bracket the estimates, rescale with PrefAlign, and stay in range', () => {
-    for (const ci of [baseline?.prefAlign, d?.accuracy, g.discovery[0]?.normalizedAlignment, g.discovery[0]?.worseRate]) {
+    for (const ci of [
+      baseline?.prefAlign,
+      d?.accuracy,
+      g.discovery[0]?.normalizedAlignment,
+      g.discovery[0]?.worseRate,
+    ]) {
       expect(ci?.low as number).toBeLessThanOrEqual(ci?.estimate as number);
       expect(ci?.high as number).toBeGreaterThanOrEqual(ci?.estimate as number);
     }
@@ -94,7 +133,10 @@ describe('computeMetrics: edge cases', () => {
   it('excludes a record without an oracle from paired metrics but counts it in per-condition means', () => {
     // p5: B = 5 (correct), D = 1 (wrong), no oracle. B̄ = (8+5)/5 = 2.6, acc(B) = 3/5; D̄ = (10+1)/5 = 2.2, acc(D) = 3/5;
     // turns(D) = (10+5)/5 = 3. Paired metrics keep the four complete records: NA 25, Δacc 0.25.
-    const g = group(computeMetrics([...example, base('p5', 5, 1), disc('p5', 1, 0, 5)], { resamples: 200 }).groups, 'math');
+    const g = group(
+      computeMetrics([...example, base('p5', 5, 1), disc('p5', 1, 0, 5)], { resamples: 200 }).groups,
+      'math',
+    );
     const { baseline, oracle: o, discovery: d } = byCondition(g);
     expect(g.records).toBe(5);
     expect([baseline?.n, baseline?.prefAlign.estimate, baseline?.accuracy.estimate]).toEqual([5, 2.6, 0.6]);
@@ -111,7 +153,13 @@ describe('computeMetrics: edge cases', () => {
     const rows = [...example, base('p6', null, 1), oracle('p6', 5, 1), disc('p6', 5, 1, 1)];
     const g = group(computeMetrics(rows, { resamples: 200 }).groups, 'math');
     const { baseline, oracle: o, discovery: d } = byCondition(g);
-    expect([baseline?.n, baseline?.failed, baseline?.prefAlign.estimate, baseline?.accuracy.estimate, baseline?.accuracyN]).toEqual([5, 1, 2, 0.5, 4]);
+    expect([
+      baseline?.n,
+      baseline?.failed,
+      baseline?.prefAlign.estimate,
+      baseline?.accuracy.estimate,
+      baseline?.accuracyN,
+    ]).toEqual([5, 1, 2, 0.5, 4]);
     expect([o?.failed, o?.prefAlign.estimate, d?.prefAlign.estimate]).toEqual([0, 4.2, 3]);
     expect(g.discovery[0]?.n).toBe(4);
     expect(g.discovery[0]?.normalizedAlignment.estimate).toBeCloseTo(25, 12);
@@ -119,13 +167,33 @@ describe('computeMetrics: edge cases', () => {
 
   it('gives a null normalized alignment when Ō = B̄', () => {
     // B = (2, 4), O = (3, 3): Ō = B̄ = 3 on the sample, though a resample of {p1, p1} has B̄ = 2, Ō = 3.
-    const someDefined = computeMetrics([base('p1', 2, 1), oracle('p1', 3, 1), disc('p1', 3, 1, 1), base('p2', 4, 1), oracle('p2', 3, 1), disc('p2', 3, 1, 1)]);
+    const someDefined = computeMetrics([
+      base('p1', 2, 1),
+      oracle('p1', 3, 1),
+      disc('p1', 3, 1, 1),
+      base('p2', 4, 1),
+      oracle('p2', 3, 1),
+      disc('p2', 3, 1, 1),
+    ]);
     const p = group(someDefined.groups, 'math').discovery[0];
     expect(p?.normalizedAlignment.estimate).toBeNull();
     expect([p?.worseRate.estimate, p?.betterRate.estimate]).toEqual([0.5, 0.5]);
     // O_i = B_i everywhere: every resample is undefined too.
-    const none = computeMetrics([base('p1', 2, 1), oracle('p1', 2, 1), disc('p1', 3, 1, 1), base('p2', 4, 1), oracle('p2', 4, 1), disc('p2', 3, 1, 1)]);
-    expect(group(none.groups, 'math').discovery[0]?.normalizedAlignment).toEqual({ estimate: null, low: null, high: null, resamples: 1000, validResamples: 0 });
+    const none = computeMetrics([
+      base('p1', 2, 1),
+      oracle('p1', 2, 1),
+      disc('p1', 3, 1, 1),
+      base('p2', 4, 1),
+      oracle('p2', 4, 1),
+      disc('p2', 3, 1, 1),
+    ]);
+    expect(group(none.groups, 'math').discovery[0]?.normalizedAlignment).toEqual({
+      estimate: null,
+      low: null,
+      high: null,
+      resamples: 1000,
+      validResamples: 0,
+    });
   });
 
   it('treats scores within 1e-9 as a tie, in the rates and in the normalization denominator', () => {
@@ -135,7 +203,9 @@ describe('computeMetrics: edge cases', () => {
     expect([p?.worseRate.estimate, p?.tieRate.estimate, p?.betterRate.estimate]).toEqual([0, 1, 0]);
     // The same tolerance applies to Ō − B̄: an oracle equal to the baseline up to float noise gives null, not ±10¹⁸.
     const flat = [base('p1', 3.3, 1), oracle('p1', 1.1 + 2.2, 1), disc('p1', 4, 1, 1)];
-    expect(group(computeMetrics(flat, { resamples: 50 }).groups, 'math').discovery[0]?.normalizedAlignment.estimate).toBeNull();
+    expect(
+      group(computeMetrics(flat, { resamples: 50 }).groups, 'math').discovery[0]?.normalizedAlignment.estimate,
+    ).toBeNull();
   });
 
   it('keeps the last of duplicated rows, reports the drop, and ignores rows outside the three conditions', () => {
@@ -150,8 +220,12 @@ describe('computeMetrics: edge cases', () => {
     // aime p1: B 2, O 4, D 3 → NA (3−2)/(4−2) = 50, better.  math p1: B 1, O 5, D 1 → NA 0, tie.
     // pooled: B̄ = 1.5, Ō = 4.5, D̄ = 2 → NA = 0.5/3·100 = 16.67; worse 0, tie 1/2, better 1/2.
     const rows = [
-      base('p1', 2, 1, 'aime'), oracle('p1', 4, 1, 'aime'), disc('p1', 3, 0, 2, 'aime'),
-      base('p1', 1, 0, 'math'), oracle('p1', 5, 1, 'math'), disc('p1', 1, 0, 2, 'math'),
+      base('p1', 2, 1, 'aime'),
+      oracle('p1', 4, 1, 'aime'),
+      disc('p1', 3, 0, 2, 'aime'),
+      base('p1', 1, 0, 'math'),
+      oracle('p1', 5, 1, 'math'),
+      disc('p1', 1, 0, 2, 'math'),
       base('p1', 3, 1, 'math', 'a'),
     ];
     const report = computeMetrics(rows, { resamples: 300 });
@@ -161,7 +235,11 @@ describe('computeMetrics: edge cases', () => {
     const pooled = group(report.groups, '*');
     expect(pooled.records).toBe(2);
     expect(pooled.discovery[0]?.normalizedAlignment.estimate).toBeCloseTo(50 / 3, 12);
-    expect([pooled.discovery[0]?.worseRate.estimate, pooled.discovery[0]?.tieRate.estimate, pooled.discovery[0]?.betterRate.estimate]).toEqual([0, 0.5, 0.5]);
+    expect([
+      pooled.discovery[0]?.worseRate.estimate,
+      pooled.discovery[0]?.tieRate.estimate,
+      pooled.discovery[0]?.betterRate.estimate,
+    ]).toEqual([0, 0.5, 0.5]);
     // Δacc(D − B) = mean(0 − 1, 0 − 0) = −0.5; Δacc(O − B) = mean(0, 1) = 0.5.
     expect(pooled.discovery[0]?.deltaAccuracy.estimate).toBeCloseTo(-0.5, 12);
     expect(pooled.oracleVsBaseline.deltaAccuracy.estimate).toBeCloseTo(0.5, 12);

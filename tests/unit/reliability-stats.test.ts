@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cohenKappa, createRng, fleissKappa, fleissKappaFromRatings, gwetAC1, krippendorffAlpha, MEASUREMENT_LEVELS, percentAgreement,
+  cohenKappa,
+  createRng,
+  fleissKappa,
+  fleissKappaFromRatings,
+  gwetAC1,
+  krippendorffAlpha,
+  MEASUREMENT_LEVELS,
+  percentAgreement,
   type Category,
 } from '../../shared/stats/index.ts';
 
@@ -14,8 +21,16 @@ const KRIPPENDORFF_2011 = [
 ];
 /** Fleiss (1971) as reproduced on Wikipedia ("Fleiss' kappa", worked example): 10 subjects × 5 categories, 14 raters. */
 const FLEISS_1971 = [
-  [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-  [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+  [0, 0, 0, 0, 14],
+  [0, 2, 6, 4, 2],
+  [0, 0, 3, 5, 6],
+  [0, 3, 9, 2, 0],
+  [2, 2, 8, 1, 1],
+  [7, 7, 0, 0, 0],
+  [3, 2, 6, 3, 0],
+  [2, 5, 3, 2, 2],
+  [6, 5, 2, 1, 0],
+  [0, 2, 2, 3, 7],
 ];
 
 /** Two rating vectors from a joint count table: cells [a, b, count]. */
@@ -24,7 +39,12 @@ function fromTable(cells: [Category, Category, number][]): [Category[], Category
   return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
 }
 /** The common yes/no example: 20 yes/yes, 15 no/no, 5 yes/no (A yes, B no), 10 no/yes. */
-const [YES_NO_A, YES_NO_B] = fromTable([['yes', 'yes', 20], ['no', 'no', 15], ['yes', 'no', 5], ['no', 'yes', 10]]);
+const [YES_NO_A, YES_NO_B] = fromTable([
+  ['yes', 'yes', 20],
+  ['no', 'no', 15],
+  ['yes', 'no', 5],
+  ['no', 'yes', 10],
+]);
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const rng = createRng(seed);
@@ -37,7 +57,12 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 describe('Krippendorff α', () => {
-  it.each([['nominal', 0.743], ['ordinal', 0.815], ['interval', 0.849], ['ratio', 0.797]] as const)(
+  it.each([
+    ['nominal', 0.743],
+    ['ordinal', 0.815],
+    ['interval', 0.849],
+    ['ratio', 0.797],
+  ] as const)(
     'Krippendorff (2011) "Computing Krippendorff\'s Alpha-Reliability", 4 coders × 12 units: %s α = %s',
     (level, expected) => {
       const r = krippendorffAlpha(KRIPPENDORFF_2011, level);
@@ -59,16 +84,41 @@ describe('Krippendorff α', () => {
 
   it('is 1 for identical coders with at least 2 values, at every level', () => {
     const row = [1, 2, 3, null, 5, 2];
-    for (const level of MEASUREMENT_LEVELS) expect(krippendorffAlpha([row, row, row], level)).toMatchObject({ value: 1, n: 5 });
+    for (const level of MEASUREMENT_LEVELS)
+      expect(krippendorffAlpha([row, row, row], level)).toMatchObject({ value: 1, n: 5 });
   });
 
   it('degenerate inputs give null with a reason, never NaN', () => {
     const cases = [
       krippendorffAlpha([[1, 2, 3]], 'nominal'), // one coder
-      krippendorffAlpha([[2, 2, null], [2, 2, 2]], 'interval'), // one value
-      krippendorffAlpha([[null, null], [null, null]], 'ordinal'), // all missing
-      krippendorffAlpha([[1, null], [null, 2]], 'nominal'), // nothing pairable
-      krippendorffAlpha([[-1, 2], [-1, 3]], 'ratio'), // negative on a ratio scale
+      krippendorffAlpha(
+        [
+          [2, 2, null],
+          [2, 2, 2],
+        ],
+        'interval',
+      ), // one value
+      krippendorffAlpha(
+        [
+          [null, null],
+          [null, null],
+        ],
+        'ordinal',
+      ), // all missing
+      krippendorffAlpha(
+        [
+          [1, null],
+          [null, 2],
+        ],
+        'nominal',
+      ), // nothing pairable
+      krippendorffAlpha(
+        [
+          [-1, 2],
+          [-1, 3],
+        ],
+        'ratio',
+      ), // negative on a ratio scale
     ];
     for (const r of cases) {
       expect(r.value).toBeNull();
@@ -88,7 +138,11 @@ describe("Cohen's κ", () => {
     expect(r.observedAgreement).toBeCloseTo(0.7, 12);
     expect(r.chanceAgreement).toBeCloseTo(0.5, 12);
     // Pairs with a missing side are dropped, not counted as disagreement.
-    expect(cohenKappa([...YES_NO_A, null, 'yes'], [...YES_NO_B, 'no', null])).toMatchObject({ value: expect.closeTo(0.4, 12), n: 50, droppedPairs: 2 });
+    expect(cohenKappa([...YES_NO_A, null, 'yes'], [...YES_NO_B, 'no', null])).toMatchObject({
+      value: expect.closeTo(0.4, 12),
+      n: 50,
+      droppedPairs: 2,
+    });
   });
 
   it('weighted κ, a hand-computed 3 × 3 example (Cohen 1968 linear; Fleiss & Cohen 1973 quadratic)', () => {
@@ -96,7 +150,17 @@ describe("Cohen's κ", () => {
     // Unweighted: p_o = 33/50, p_e = (15·14 + 20·19 + 15·17)/2500 = 845/2500; κ = (.66 − .338)/.662 = 161/331.
     // Linear w = |i−j|/2: Σ w O = (.5·15 + 1·2)/50 = .19; Σ w E = (.5·1190 + 1·465)/2500 = .424; κ = 1 − .19/.424 = 117/212.
     // Quadratic w = (i−j)²/4: Σ w O = (.25·15 + 2)/50 = .115; Σ w E = (.25·1190 + 465)/2500 = .305; κ = 1 − .115/.305 = 38/61.
-    const [a, b] = fromTable([[1, 1, 10], [1, 2, 4], [1, 3, 1], [2, 1, 3], [2, 2, 12], [2, 3, 5], [3, 1, 1], [3, 2, 3], [3, 3, 11]]);
+    const [a, b] = fromTable([
+      [1, 1, 10],
+      [1, 2, 4],
+      [1, 3, 1],
+      [2, 1, 3],
+      [2, 2, 12],
+      [2, 3, 5],
+      [3, 1, 1],
+      [3, 2, 3],
+      [3, 3, 11],
+    ]);
     expect(cohenKappa(a, b).value).toBeCloseTo(161 / 331, 12);
     expect(cohenKappa(a, b, { weights: 'linear' }).value).toBeCloseTo(117 / 212, 12);
     expect(cohenKappa(a, b, { weights: 'quadratic' }).value).toBeCloseTo(38 / 61, 12);
@@ -107,11 +171,17 @@ describe("Cohen's κ", () => {
     const b = [1, 5, 5, 2, 2, 2];
     const scale = [1, 2, 3, 4, 5];
     for (const weights of ['linear', 'quadratic'] as const) {
-      expect(cohenKappa(a, b, { weights }).value).toBeCloseTo(cohenKappa(a, b, { weights, categories: scale }).value ?? NaN, 12);
+      expect(cohenKappa(a, b, { weights }).value).toBeCloseTo(
+        cohenKappa(a, b, { weights, categories: scale }).value ?? NaN,
+        12,
+      );
     }
     expect(() => cohenKappa(a, b, { categories: [1, 2] })).toThrow(/rating 5 is not among the categories/);
     expect(() => cohenKappa([1], [1, 2])).toThrow(RangeError);
-    expect(cohenKappa(['x', 'y'], ['x', 'x'], { weights: 'linear' })).toMatchObject({ value: null, reason: 'linear weights need numeric categories' });
+    expect(cohenKappa(['x', 'y'], ['x', 'x'], { weights: 'linear' })).toMatchObject({
+      value: null,
+      reason: 'linear weights need numeric categories',
+    });
   });
 
   it('is symmetric in a and b, and 1 for identical raters (properties)', () => {
@@ -131,7 +201,12 @@ describe("Cohen's κ", () => {
     const oneCategory = cohenKappa([3, 3, 3], [3, 3, 3], { weights: 'quadratic', categories: [1, 2, 3] });
     expect(oneCategory).toMatchObject({ value: null, n: 3, reason: expect.stringContaining('chance agreement is 1') });
     expect(cohenKappa(['a', 'a'], ['a', 'a'])).toMatchObject({ value: null, reason: expect.any(String) });
-    expect(cohenKappa([null, 1], [2, null])).toMatchObject({ value: null, n: 0, reason: 'no item was rated by both raters', droppedPairs: 2 });
+    expect(cohenKappa([null, 1], [2, null])).toMatchObject({
+      value: null,
+      n: 0,
+      reason: 'no item was rated by both raters',
+      droppedPairs: 2,
+    });
     expect(cohenKappa([], [])).toMatchObject({ value: null, n: 0 });
   });
 });
@@ -146,7 +221,9 @@ describe("Fleiss' κ", () => {
   });
 
   it('from raw ratings keeps the units with the modal number of ratings and says how many it dropped', () => {
-    const ratings: (number | null)[][] = FLEISS_1971.map((row) => row.flatMap((count, k) => Array<number>(count).fill(k + 1)));
+    const ratings: (number | null)[][] = FLEISS_1971.map((row) =>
+      row.flatMap((count, k) => Array<number>(count).fill(k + 1)),
+    );
     ratings.push([1, 2, null, 3], [4]); // 3 ratings, 1 rating: both dropped
     const r = fleissKappaFromRatings(shuffled(ratings, 5));
     expect(r.value).toBeCloseTo(fleissKappa(FLEISS_1971).value ?? NaN, 12);
@@ -154,12 +231,33 @@ describe("Fleiss' κ", () => {
   });
 
   it('is 1 under perfect agreement; degenerate inputs give null with a reason', () => {
-    expect(fleissKappa([[3, 0], [0, 3], [3, 0]]).value).toBe(1);
-    expect(fleissKappa([[4, 0], [4, 0]])).toMatchObject({ value: null, reason: expect.stringContaining('one category') });
-    expect(fleissKappa([[1, 0], [0, 1]])).toMatchObject({ value: null, reason: 'needs at least 2 ratings per unit, got 1' });
+    expect(
+      fleissKappa([
+        [3, 0],
+        [0, 3],
+        [3, 0],
+      ]).value,
+    ).toBe(1);
+    expect(
+      fleissKappa([
+        [4, 0],
+        [4, 0],
+      ]),
+    ).toMatchObject({ value: null, reason: expect.stringContaining('one category') });
+    expect(
+      fleissKappa([
+        [1, 0],
+        [0, 1],
+      ]),
+    ).toMatchObject({ value: null, reason: 'needs at least 2 ratings per unit, got 1' });
     expect(fleissKappa([])).toMatchObject({ value: null, n: 0 });
     expect(fleissKappaFromRatings([[null, null], [1]])).toMatchObject({ value: null, droppedUnits: 2 });
-    expect(() => fleissKappa([[2, 1], [1, 1]])).toThrow(/ratings/);
+    expect(() =>
+      fleissKappa([
+        [2, 1],
+        [1, 1],
+      ]),
+    ).toThrow(/ratings/);
   });
 });
 
@@ -177,7 +275,11 @@ describe("Gwet's AC1 and percent agreement", () => {
   it('Gwet (2008) AC1 stays high where κ collapses on a skewed sample (hand-computed 2 × 2)', () => {
     // 118 yes/yes, 5 yes/no, 2 no/yes, 0 no/no: p_o = .944; π_yes = 243/250 = .972 → p_e = 2·.972·.028 = .054432,
     // AC1 = .889568/.945568; κ's p_e = (123·120 + 2·5)/125² = .94528 → κ = (.944 − .94528)/.05472 ≈ −0.023.
-    const [a, b] = fromTable([['yes', 'yes', 118], ['yes', 'no', 5], ['no', 'yes', 2]]);
+    const [a, b] = fromTable([
+      ['yes', 'yes', 118],
+      ['yes', 'no', 5],
+      ['no', 'yes', 2],
+    ]);
     expect(gwetAC1(a, b).value).toBeCloseTo(0.889568 / 0.945568, 12);
     expect(cohenKappa(a, b).value).toBeCloseTo(-0.00128 / 0.05472, 12);
   });

@@ -5,7 +5,12 @@ import { consoleRoute, studyPath } from '../../client/src/features/research/cons
 import { inviteUrl } from '../../client/src/features/research/invites/invite-url.ts';
 import { transcriptRows } from '../../client/src/features/research/live/transcript-rows.ts';
 import { runNumbers } from '../../client/src/features/research/runs/run-math.ts';
-import { checkDraft, DEFAULT_SETTINGS, fieldOf, toDraft } from '../../client/src/features/research/settings/settings-draft.ts';
+import {
+  checkDraft,
+  DEFAULT_SETTINGS,
+  fieldOf,
+  toDraft,
+} from '../../client/src/features/research/settings/settings-draft.ts';
 import { mergeEvents } from '../../client/src/store/live-monitor-slice.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -45,10 +50,39 @@ describe('settings draft', () => {
 });
 
 describe('run progress', () => {
-  const run = (progress: Partial<NonNullable<RunInfo['progress']>>, status: RunInfo['status'] = 'running'): RunInfo => ({
-    id: 'r', studyId: 's', status, createdAt: at, updatedAt: null,
-    options: { model: 'm', judge: 'j', simulator: 'j', modes: ['no_prompt'], userTypes: ['passive_nostop'], maxTurns: 5, fixedQuestions: null, maxProblems: null, seed: 42 },
-    progress: { total: 100, done: 0, failed: 0, skipped: 0, running: 0, elapsedMs: 0, calls: 0, inputTokens: 0, outputTokens: 0, costUsd: null, ...progress },
+  const run = (
+    progress: Partial<NonNullable<RunInfo['progress']>>,
+    status: RunInfo['status'] = 'running',
+  ): RunInfo => ({
+    id: 'r',
+    studyId: 's',
+    status,
+    createdAt: at,
+    updatedAt: null,
+    options: {
+      model: 'm',
+      judge: 'j',
+      simulator: 'j',
+      modes: ['no_prompt'],
+      userTypes: ['passive_nostop'],
+      maxTurns: 5,
+      fixedQuestions: null,
+      maxProblems: null,
+      seed: 42,
+    },
+    progress: {
+      total: 100,
+      done: 0,
+      failed: 0,
+      skipped: 0,
+      running: 0,
+      elapsedMs: 0,
+      calls: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: null,
+      ...progress,
+    },
   });
 
   it('counts skipped episodes as finished but estimates time left from this run’s own pace', () => {
@@ -65,7 +99,15 @@ describe('live transcript', () => {
   const events: EpisodeEvent[] = [
     { seq: 1, at, type: 'message', role: 'user', kind: 'opening', turn: 0, content: 'help' },
     { seq: 2, at, type: 'message', role: 'assistant', kind: 'question', turn: 0, content: 'how much detail?' },
-    { seq: 3, at, type: 'twin_reply', turn: 0, response: 'lots', asked: ['Detail'], revealed: [{ preference: 'Detail', value: 'high' }] },
+    {
+      seq: 3,
+      at,
+      type: 'twin_reply',
+      turn: 0,
+      response: 'lots',
+      asked: ['Detail'],
+      revealed: [{ preference: 'Detail', value: 'high' }],
+    },
     { seq: 4, at, type: 'message', role: 'user', kind: 'reply', turn: 0, content: 'little' },
     { seq: 5, at, type: 'question_tagged', turn: 0, tag: 'relevant' },
     { seq: 6, at, type: 'disclosure_labeled', turn: 0, asked: ['Detail'], revealed: [] },
@@ -75,13 +117,19 @@ describe('live transcript', () => {
     const rows = transcriptRows(events);
     expect(rows.map((r) => r.kind)).toEqual(['message', 'message', 'exchange']);
     const exchange = rows[2];
-    expect(exchange?.kind === 'exchange' && [exchange.reply?.content, exchange.twin?.response, exchange.disclosure?.seq]).toEqual(['little', 'lots', 6]);
+    expect(
+      exchange?.kind === 'exchange' && [exchange.reply?.content, exchange.twin?.response, exchange.disclosure?.seq],
+    ).toEqual(['little', 'lots', 6]);
     const question = rows[1];
     expect(question?.kind === 'message' && question.tags).toEqual(['relevant']);
   });
 
   it('applies events by seq, each once, whatever order and overlap they arrive in', () => {
-    const merged = mergeEvents(events.slice(2), [events[3] as EpisodeEvent, events[0] as EpisodeEvent, events[1] as EpisodeEvent]);
+    const merged = mergeEvents(events.slice(2), [
+      events[3] as EpisodeEvent,
+      events[0] as EpisodeEvent,
+      events[1] as EpisodeEvent,
+    ]);
     expect(merged.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

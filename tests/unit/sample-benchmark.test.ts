@@ -74,7 +74,8 @@ describe('the shipped sample benchmark', () => {
     for (const r of records) {
       const problem = normalizeProblem(r);
       expect(problem.answer, r.problem_id).not.toBe('');
-      if (Object.keys(problem.options).length > 0) expect(Object.keys(problem.options), r.problem_id).toContain(String(problem.answer));
+      if (Object.keys(problem.options).length > 0)
+        expect(Object.keys(problem.options), r.problem_id).toContain(String(problem.answer));
     }
   });
 });

@@ -19,24 +19,38 @@ describe('origin policy', () => {
 describe('security configuration', () => {
   it('defaults: generated secret, plain http, no proxy, no other origins, no first researcher', () => {
     expect(loadConfig({})).toMatchObject({
-      cookieSecret: null, secureCookies: false, trustProxy: false, allowedOrigins: [], adminUsername: null, adminPassword: null,
+      cookieSecret: null,
+      secureCookies: false,
+      trustProxy: false,
+      allowedOrigins: [],
+      adminUsername: null,
+      adminPassword: null,
     });
   });
 
   it('parses the variables; empty values count as unset', () => {
     const config = loadConfig({
-      PREFDISCO_COOKIE_SECRET: 's'.repeat(32), PREFDISCO_SECURE_COOKIES: 'true', PREFDISCO_TRUST_PROXY: '1',
-      PREFDISCO_ALLOWED_ORIGINS: ' https://a.example/ , http://b.example:8080', PREFDISCO_ADMIN_USERNAME: 'admin',
+      PREFDISCO_COOKIE_SECRET: 's'.repeat(32),
+      PREFDISCO_SECURE_COOKIES: 'true',
+      PREFDISCO_TRUST_PROXY: '1',
+      PREFDISCO_ALLOWED_ORIGINS: ' https://a.example/ , http://b.example:8080',
+      PREFDISCO_ADMIN_USERNAME: 'admin',
       PREFDISCO_ADMIN_PASSWORD: '',
     });
     expect(config).toMatchObject({
-      cookieSecret: 's'.repeat(32), secureCookies: true, trustProxy: true,
-      allowedOrigins: ['https://a.example', 'http://b.example:8080'], adminUsername: 'admin', adminPassword: null,
+      cookieSecret: 's'.repeat(32),
+      secureCookies: true,
+      trustProxy: true,
+      allowedOrigins: ['https://a.example', 'http://b.example:8080'],
+      adminUsername: 'admin',
+      adminPassword: null,
     });
   });
 
   it('names a short cookie secret and an origin that is not a URL', () => {
-    expect(() => loadConfig({ PREFDISCO_COOKIE_SECRET: 'short' })).toThrowError(/PREFDISCO_COOKIE_SECRET: must have at least 32/);
+    expect(() => loadConfig({ PREFDISCO_COOKIE_SECRET: 'short' })).toThrowError(
+      /PREFDISCO_COOKIE_SECRET: must have at least 32/,
+    );
     expect(() => loadConfig({ PREFDISCO_ALLOWED_ORIGINS: 'partner.example' })).toThrowError(ConfigError);
     expect(() => loadConfig({ PREFDISCO_ALLOWED_ORIGINS: 'ftp://x.example' })).toThrowError(/ftp:\/\/x\.example/);
   });

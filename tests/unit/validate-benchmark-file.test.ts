@@ -42,22 +42,33 @@ describe('validateBenchmarkFile: valid input', () => {
 
 describe('validateBenchmarkFile: one test per error class', () => {
   it('malformed JSON names the line', async () => {
-    const file = writeFile(dir, 'bad-json.jsonl', `${JSON.stringify(exampleRecord(0))}\n{"type": "personalized_problem",\n`);
+    const file = writeFile(
+      dir,
+      'bad-json.jsonl',
+      `${JSON.stringify(exampleRecord(0))}\n{"type": "personalized_problem",\n`,
+    );
     const report = await validateBenchmarkFile(file);
     expect(report.valid).toBe(false);
     expect(codes(report.issues)).toEqual(['error:invalid_json@2']);
   });
 
   it('a line nested deeper than 100 levels (found by fuzzing: importing one overflowed the stack)', async () => {
-    const deep = JSON.stringify({ ...exampleRecord(0), extra: 'DEEP' }).replace('"DEEP"', `${'['.repeat(10_000)}${']'.repeat(10_000)}`);
-    const report = await validateBenchmarkFile(writeFile(dir, 'deep.jsonl', `${JSON.stringify(exampleRecord(1))}\n${deep}\n`));
+    const deep = JSON.stringify({ ...exampleRecord(0), extra: 'DEEP' }).replace(
+      '"DEEP"',
+      `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+    );
+    const report = await validateBenchmarkFile(
+      writeFile(dir, 'deep.jsonl', `${JSON.stringify(exampleRecord(1))}\n${deep}\n`),
+    );
     expect(codes(report.issues)).toEqual(['error:invalid_json@2']);
     expect(report.issues[0]?.message).toBe('nested deeper than 100 levels');
     expect(report.issues[0]?.path).toMatch(/^\$\.extra(\[0\]){99}$/);
   });
 
   it('a line that is JSON but not an object', async () => {
-    const report = await validateBenchmarkFile(writeFile(dir, 'array.jsonl', `[1,2]\n${JSON.stringify(exampleRecord(0))}\n`));
+    const report = await validateBenchmarkFile(
+      writeFile(dir, 'array.jsonl', `[1,2]\n${JSON.stringify(exampleRecord(0))}\n`),
+    );
     expect(codes(report.issues)).toEqual(['error:not_an_object@1']);
   });
 
@@ -68,7 +79,9 @@ describe('validateBenchmarkFile: one test per error class', () => {
   });
 
   it('an unknown type is a warning (the evaluator ignores it), not an error', async () => {
-    const report = await validateBenchmarkFile(writeFile(dir, 'other.jsonl', jsonl([{ type: 'comment' }, exampleRecord(0)])));
+    const report = await validateBenchmarkFile(
+      writeFile(dir, 'other.jsonl', jsonl([{ type: 'comment' }, exampleRecord(0)])),
+    );
     expect(report.valid).toBe(true);
     expect(codes(report.issues)).toEqual(['warning:unknown_type@1']);
   });
@@ -84,7 +97,9 @@ describe('validateBenchmarkFile: one test per error class', () => {
     const record = exampleRecord(0);
     (record.persona_preferences['Honeycomb Analogies'] as Record<string, unknown>).local_importance = 'high';
     const report = await validateBenchmarkFile(writeFile(dir, 'wrong-type.jsonl', jsonl([record])));
-    expect(report.issues.map((i) => [i.code, i.line, i.path])).toEqual([['schema', 1, '$.persona_preferences["Honeycomb Analogies"].local_importance']]);
+    expect(report.issues.map((i) => [i.code, i.line, i.path])).toEqual([
+      ['schema', 1, '$.persona_preferences["Honeycomb Analogies"].local_importance'],
+    ]);
   });
 
   it('importance out of range', async () => {
@@ -107,11 +122,16 @@ describe('validateBenchmarkFile: one test per error class', () => {
     const record = exampleRecord(0);
     record.evaluation_rubric.evaluation_criteria = [];
     const report = await validateBenchmarkFile(writeFile(dir, 'empty-rubric.jsonl', jsonl([record])));
-    expect(report.issues.map((i) => [i.code, i.path])).toContainEqual(['schema', '$.evaluation_rubric.evaluation_criteria']);
+    expect(report.issues.map((i) => [i.code, i.path])).toContainEqual([
+      'schema',
+      '$.evaluation_rubric.evaluation_criteria',
+    ]);
   });
 
   it('a duplicate problem_id names both lines', async () => {
-    const report = await validateBenchmarkFile(writeFile(dir, 'dup.jsonl', jsonl([metadata, exampleRecord(0), exampleRecord(1), exampleRecord(0)])));
+    const report = await validateBenchmarkFile(
+      writeFile(dir, 'dup.jsonl', jsonl([metadata, exampleRecord(0), exampleRecord(1), exampleRecord(0)])),
+    );
     expect(codes(report.issues)).toEqual(['error:duplicate_problem_id@4']);
     expect(report.issues[0]?.message).toContain('line 2');
   });
@@ -121,8 +141,13 @@ describe('validateBenchmarkFile: one test per error class', () => {
     const criterion = record.evaluation_rubric.evaluation_criteria[0];
     if (criterion) criterion.preference = 'Comfort with Polygons';
     const report = await validateBenchmarkFile(writeFile(dir, 'orphan-criterion.jsonl', jsonl([record])));
-    expect(report.issues.map((i) => i.code).sort()).toEqual(['criterion_without_preference', 'preference_without_criterion']);
-    expect(report.issues.find((i) => i.code === 'criterion_without_preference')?.path).toBe('$.evaluation_rubric.evaluation_criteria[0].preference');
+    expect(report.issues.map((i) => i.code).sort()).toEqual([
+      'criterion_without_preference',
+      'preference_without_criterion',
+    ]);
+    expect(report.issues.find((i) => i.code === 'criterion_without_preference')?.path).toBe(
+      '$.evaluation_rubric.evaluation_criteria[0].preference',
+    );
   });
 
   it('a preference without a criterion', async () => {
@@ -130,7 +155,9 @@ describe('validateBenchmarkFile: one test per error class', () => {
     record.evaluation_rubric.evaluation_criteria.pop();
     const report = await validateBenchmarkFile(writeFile(dir, 'orphan-pref.jsonl', jsonl([record])));
     expect(codes(report.issues)).toContain('error:preference_without_criterion@1');
-    expect(report.issues.find((i) => i.code === 'preference_without_criterion')?.path).toBe('$.persona_preferences["Notation Density"]');
+    expect(report.issues.find((i) => i.code === 'preference_without_criterion')?.path).toBe(
+      '$.persona_preferences["Notation Density"]',
+    );
   });
 
   it('two criteria for one preference', async () => {
@@ -170,7 +197,11 @@ describe('validateBenchmarkFile: one test per error class', () => {
 
   it('a line over the size limit is reported, not parsed', async () => {
     const big = JSON.stringify({ ...exampleRecord(1), padding: 'x'.repeat(20_000) });
-    const file = writeFile(dir, 'huge.jsonl', `${JSON.stringify(exampleRecord(0))}\n${big}\n${JSON.stringify(exampleRecord(2))}\n`);
+    const file = writeFile(
+      dir,
+      'huge.jsonl',
+      `${JSON.stringify(exampleRecord(0))}\n${big}\n${JSON.stringify(exampleRecord(2))}\n`,
+    );
     const report = await validateBenchmarkFile(file, { maxLineBytes: 12_000 });
     expect(codes(report.issues)).toEqual(['error:line_too_long@2']);
     expect(report.lineCount).toBe(3);
@@ -178,13 +209,19 @@ describe('validateBenchmarkFile: one test per error class', () => {
 
   it('a real 5 MB+ line is rejected with the default limit', async () => {
     const big = `{"type":"personalized_problem","x":"${'y'.repeat(5 * 1024 * 1024)}"}`;
-    const report = await validateBenchmarkFile(writeFile(dir, 'huge5.jsonl', `${big}\n${JSON.stringify(exampleRecord(0))}\n`));
+    const report = await validateBenchmarkFile(
+      writeFile(dir, 'huge5.jsonl', `${big}\n${JSON.stringify(exampleRecord(0))}\n`),
+    );
     expect(codes(report.issues)).toEqual(['error:line_too_long@1']);
   });
 
   it('non-UTF-8 bytes name the line and the offset', async () => {
     const good = Buffer.from(`${JSON.stringify(exampleRecord(0))}\n`);
-    const bad = Buffer.concat([Buffer.from('{"type":"metadata","dataset":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+    const bad = Buffer.concat([
+      Buffer.from('{"type":"metadata","dataset":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}\n'),
+    ]);
     const report = await validateBenchmarkFile(writeFile(dir, 'latin1.jsonl', Buffer.concat([good, bad])));
     expect(codes(report.issues)).toEqual(['error:not_utf8@2']);
     expect(report.issues[0]?.message).toContain('offset 33');
@@ -202,7 +239,9 @@ describe('validateBenchmarkFile: one test per error class', () => {
 
   it('a directory instead of a file', async () => {
     const report = await validateBenchmarkFile(dir);
-    expect(report.issues.map((i) => [i.code, i.message])).toEqual([['unreadable_file', 'is a directory, not a benchmark file']]);
+    expect(report.issues.map((i) => [i.code, i.message])).toEqual([
+      ['unreadable_file', 'is a directory, not a benchmark file'],
+    ]);
   });
 
   it('a file that does not exist', async () => {
@@ -220,7 +259,11 @@ describe('validateBenchmarkFile: one test per error class', () => {
   it('reports every bad line in one run, and collects nothing from an invalid file', async () => {
     const broken = exampleRecord(1) as unknown as Record<string, unknown>;
     broken.persona = 'nobody';
-    const file = writeFile(dir, 'many.jsonl', `not json\n${JSON.stringify(exampleRecord(0))}\n${JSON.stringify(broken)}\n`);
+    const file = writeFile(
+      dir,
+      'many.jsonl',
+      `not json\n${JSON.stringify(exampleRecord(0))}\n${JSON.stringify(broken)}\n`,
+    );
     const report = await validateBenchmarkFile(file, { collect: true });
     expect(codes(report.issues)).toEqual(['error:invalid_json@1', 'error:schema@3']);
     expect(report.records).toEqual([]);

@@ -33,7 +33,11 @@ export async function fetchStudies(signal?: AbortSignal): Promise<StudySummary[]
   return (await getJson('/api/studies', StudiesResponse, signal)).studies;
 }
 
-export function fetchRecordPage(studyId: string, page: { offset: number; limit: number }, signal?: AbortSignal): Promise<RecordPage> {
+export function fetchRecordPage(
+  studyId: string,
+  page: { offset: number; limit: number },
+  signal?: AbortSignal,
+): Promise<RecordPage> {
   const query = new URLSearchParams({ offset: String(page.offset), limit: String(page.limit) });
   return getJson(`/api/studies/${encodeURIComponent(studyId)}/records?${query.toString()}`, RecordPageResponse, signal);
 }

@@ -7,7 +7,12 @@ import { ApiError, getJson, postJson } from './request.ts';
 
 const IdentitySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('researcher'), researcherId: z.string(), username: z.string() }),
-  z.object({ kind: z.literal('participant'), participantId: z.string(), studyId: z.string(), role: ParticipantRoleSchema }),
+  z.object({
+    kind: z.literal('participant'),
+    participantId: z.string(),
+    studyId: z.string(),
+    role: ParticipantRoleSchema,
+  }),
 ]) satisfies z.ZodType<Identity>;
 
 const IdentityResponse = z.object({ identity: IdentitySchema });

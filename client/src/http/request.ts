@@ -48,7 +48,12 @@ async function errorFrom(response: Response, what: string): Promise<ApiError> {
     const detail = message ?? named.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
     if (detail) return new ApiError(detail, response.status, error ?? null, body, named);
   }
-  return new ApiError(`${what} failed with HTTP ${response.status} ${response.statusText}`.trim(), response.status, null, body);
+  return new ApiError(
+    `${what} failed with HTTP ${response.status} ${response.statusText}`.trim(),
+    response.status,
+    null,
+    body,
+  );
 }
 
 interface RequestOptions {
@@ -60,7 +65,11 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export async function requestJson<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
+export async function requestJson<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  options: RequestOptions = {},
+): Promise<z.infer<S>> {
   const method = options.method ?? 'GET';
   const what = `${method} ${path.split('?')[0]}`;
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -90,7 +99,11 @@ export async function requestJson<S extends z.ZodType>(path: string, schema: S, 
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new ApiError(`${what} returned an unexpected shape:\n${z.prettifyError(parsed.error)}`, response.status, 'bad_response');
+    throw new ApiError(
+      `${what} returned an unexpected shape:\n${z.prettifyError(parsed.error)}`,
+      response.status,
+      'bad_response',
+    );
   }
   return parsed.data;
 }

@@ -47,9 +47,15 @@ export async function cancelRun(runId: string): Promise<RunInfo> {
   return (await postJson(`${run(runId)}/cancel`, {}, RunResponse)).run;
 }
 
-export async function fetchLiveEpisodes(studyId: string, status: EpisodeStatus | null, signal?: AbortSignal): Promise<LiveEpisode[]> {
+export async function fetchLiveEpisodes(
+  studyId: string,
+  status: EpisodeStatus | null,
+  signal?: AbortSignal,
+): Promise<LiveEpisode[]> {
   const query = status ? `?status=${status}` : '';
-  return (await getJson(`${study(studyId)}/live-episodes${query}`, z.object({ episodes: z.array(LiveEpisodeSchema) }), signal)).episodes;
+  return (
+    await getJson(`${study(studyId)}/live-episodes${query}`, z.object({ episodes: z.array(LiveEpisodeSchema) }), signal)
+  ).episodes;
 }
 
 export function fetchLiveHealth(studyId: string, signal?: AbortSignal): Promise<LiveHealth> {
@@ -69,8 +75,17 @@ export function fetchEpisode(episodeId: string, signal?: AbortSignal): Promise<S
 }
 
 /** One page of a batch run's episodes, and how many it has. */
-export function fetchRunEpisodes(runId: string, offset: number, limit: number, signal?: AbortSignal): Promise<{ total: number; episodes: EpisodeSummary[] }> {
-  return getJson(`${run(runId)}/episodes?offset=${offset}&limit=${limit}`, z.object({ total: z.number().int(), episodes: z.array(EpisodeSummarySchema) }), signal);
+export function fetchRunEpisodes(
+  runId: string,
+  offset: number,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<{ total: number; episodes: EpisodeSummary[] }> {
+  return getJson(
+    `${run(runId)}/episodes?offset=${offset}&limit=${limit}`,
+    z.object({ total: z.number().int(), episodes: z.array(EpisodeSummarySchema) }),
+    signal,
+  );
 }
 
 /** The study's agreement report (docs/agreement-report.md), checked against the shared schema. */

@@ -14,8 +14,16 @@ import type { MetricsReport } from '../../../shared/stats/prefdisco-metrics-type
 const Count = z.number().int().min(0);
 
 const RunProgressSchema = z.object({
-  total: Count, done: Count, failed: Count, skipped: Count, running: Count, elapsedMs: z.number().min(0),
-  calls: Count, inputTokens: Count, outputTokens: Count, costUsd: z.number().nullable(),
+  total: Count,
+  done: Count,
+  failed: Count,
+  skipped: Count,
+  running: Count,
+  elapsedMs: z.number().min(0),
+  calls: Count,
+  inputTokens: Count,
+  outputTokens: Count,
+  costUsd: z.number().nullable(),
   error: z.object({ code: z.enum(['results_file_invalid', 'internal']), message: z.string() }).optional(),
 });
 
@@ -24,10 +32,17 @@ export const RunSchema = z.object({
   studyId: z.string(),
   status: z.enum(RUN_STATUSES),
   options: z.object({
-    model: z.string(), judge: z.string(), simulator: z.string(), modes: z.array(ModeSchema),
-    userTypes: z.array(UserTypeSchema.exclude(['no_user_interaction'])), maxTurns: z.number().int(),
-    fixedQuestions: z.number().int().nullable(), maxProblems: z.number().int().nullable(), seed: z.number().int(),
-    concurrency: z.number().int().optional(), resumedFrom: z.string().nullable().optional(),
+    model: z.string(),
+    judge: z.string(),
+    simulator: z.string(),
+    modes: z.array(ModeSchema),
+    userTypes: z.array(UserTypeSchema.exclude(['no_user_interaction'])),
+    maxTurns: z.number().int(),
+    fixedQuestions: z.number().int().nullable(),
+    maxProblems: z.number().int().nullable(),
+    seed: z.number().int(),
+    concurrency: z.number().int().optional(),
+    resumedFrom: z.string().nullable().optional(),
   }),
   progress: RunProgressSchema.nullable(),
   createdAt: z.string(),
@@ -68,38 +83,85 @@ export const AssignmentProgressSchema = z.object({
   status: StudyStatusSchema,
   raterOverlap: Count,
   plays: z.array(z.object({ problemId: z.string(), model: z.string(), quota: Count, completed: Count, active: Count })),
-  candidates: z.array(z.object({
-    itemId: z.string(), problemId: z.string(), sourceEpisodeId: z.string().nullable(), isGold: z.boolean(), rated: Count, active: Count,
-  })),
-  raters: z.array(z.object({
-    participantId: z.string(), rated: Count, active: Count, attentionChecked: Count, attentionPassed: Count,
-  })),
-  actors: z.array(z.object({
-    participantId: z.string(), prolificPid: z.string().nullable(), completed: Count, active: Count, dropped: Count, lastActivityAt: z.string(),
-  })),
+  candidates: z.array(
+    z.object({
+      itemId: z.string(),
+      problemId: z.string(),
+      sourceEpisodeId: z.string().nullable(),
+      isGold: z.boolean(),
+      rated: Count,
+      active: Count,
+    }),
+  ),
+  raters: z.array(
+    z.object({
+      participantId: z.string(),
+      rated: Count,
+      active: Count,
+      attentionChecked: Count,
+      attentionPassed: Count,
+    }),
+  ),
+  actors: z.array(
+    z.object({
+      participantId: z.string(),
+      prolificPid: z.string().nullable(),
+      completed: Count,
+      active: Count,
+      dropped: Count,
+      lastActivityAt: z.string(),
+    }),
+  ),
 }) satisfies z.ZodType<AssignmentProgress>;
 
 const CiSchema = z.object({
-  estimate: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable(),
-  resamples: Count, validResamples: Count,
+  estimate: z.number().nullable(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  resamples: Count,
+  validResamples: Count,
 });
 
 const MetricsReportSchema = z.object({
-  resamples: Count, seed: z.number().int(), level: z.number(), inputRows: Count, duplicateRowsDropped: Count, ignoredRows: Count,
-  groups: z.array(z.object({
-    model: z.string(),
-    task: z.string(),
-    records: Count,
-    conditions: z.array(z.object({
-      condition: z.enum(['baseline', 'oracle', 'discovery']), userType: z.string(), n: Count, failed: Count,
-      prefAlign: CiSchema, prefAlign100: CiSchema, accuracy: CiSchema, accuracyN: Count, meanTurns: z.number().nullable(),
-    })),
-    oracleVsBaseline: z.object({ n: Count, deltaAccuracy: CiSchema }),
-    discovery: z.array(z.object({
-      userType: z.string(), n: Count, normalizedAlignment: CiSchema, worseRate: CiSchema, tieRate: CiSchema,
-      betterRate: CiSchema, accuracyN: Count, deltaAccuracy: CiSchema,
-    })),
-  })),
+  resamples: Count,
+  seed: z.number().int(),
+  level: z.number(),
+  inputRows: Count,
+  duplicateRowsDropped: Count,
+  ignoredRows: Count,
+  groups: z.array(
+    z.object({
+      model: z.string(),
+      task: z.string(),
+      records: Count,
+      conditions: z.array(
+        z.object({
+          condition: z.enum(['baseline', 'oracle', 'discovery']),
+          userType: z.string(),
+          n: Count,
+          failed: Count,
+          prefAlign: CiSchema,
+          prefAlign100: CiSchema,
+          accuracy: CiSchema,
+          accuracyN: Count,
+          meanTurns: z.number().nullable(),
+        }),
+      ),
+      oracleVsBaseline: z.object({ n: Count, deltaAccuracy: CiSchema }),
+      discovery: z.array(
+        z.object({
+          userType: z.string(),
+          n: Count,
+          normalizedAlignment: CiSchema,
+          worseRate: CiSchema,
+          tieRate: CiSchema,
+          betterRate: CiSchema,
+          accuracyN: Count,
+          deltaAccuracy: CiSchema,
+        }),
+      ),
+    }),
+  ),
 }) satisfies z.ZodType<MetricsReport>;
 
 const StatusCounts = z.object({ running: Count, completed: Count, failed: Count, aborted: Count });
@@ -156,12 +218,21 @@ export type ImportRefusal = z.infer<typeof ImportRefusalSchema>;
 /** `GET …/live-health`: live episodes by status with failure reasons, and each model's failures in this server process. */
 export const LiveHealthSchema = z.object({
   episodes: z.object({
-    running: Count, completed: Count, failed: Count, aborted: Count,
+    running: Count,
+    completed: Count,
+    failed: Count,
+    aborted: Count,
     failures: z.array(z.object({ stage: z.string(), reason: z.string(), count: Count })),
   }),
-  models: z.array(z.object({
-    name: z.string(), calls: Count, retries: Count, failedCalls: Count, failedAttempts: z.record(z.string(), Count),
-    lastFailure: z.object({ code: z.string(), message: z.string(), at: z.string(), final: z.boolean() }).nullable(),
-  })),
+  models: z.array(
+    z.object({
+      name: z.string(),
+      calls: Count,
+      retries: Count,
+      failedCalls: Count,
+      failedAttempts: z.record(z.string(), Count),
+      lastFailure: z.object({ code: z.string(), message: z.string(), at: z.string(), final: z.boolean() }).nullable(),
+    }),
+  ),
 });
 export type LiveHealth = z.infer<typeof LiveHealthSchema>;

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
-import { LiveStudySettingsSchema, type LiveStudySettings, type LiveStudySettingsBody } from '../../../shared/schemas/live-study.ts';
+import {
+  LiveStudySettingsSchema,
+  type LiveStudySettings,
+  type LiveStudySettingsBody,
+} from '../../../shared/schemas/live-study.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { AssignmentProgress, GoldItem } from '../../../shared/schemas/live-study.ts';
 import {
@@ -58,7 +62,11 @@ export function fetchAssignments(studyId: string, signal?: AbortSignal): Promise
 const CandidatesAdded = z.object({ added: z.number().int(), unchanged: z.number().int() });
 
 /** Queues a batch run's completed answers in the given conditions for rating (docs/studies-and-ratings.md). */
-export function addRunAnswers(studyId: string, runId: string, modes: Mode[]): Promise<{ added: number; unchanged: number }> {
+export function addRunAnswers(
+  studyId: string,
+  runId: string,
+  modes: Mode[],
+): Promise<{ added: number; unchanged: number }> {
   return postJson(`${study(studyId)}/rating-candidates`, { runId, modes }, CandidatesAdded);
 }
 

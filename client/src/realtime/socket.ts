@@ -1,6 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '../../../shared/protocol/acks.ts';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol/events.ts';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../../shared/protocol/events.ts';
 
 /**
  * The one Socket.IO connection of a participant's tab. Created on first use (researcher pages never open it), not
@@ -26,7 +30,8 @@ export type RequestName = keyof Requests;
 export type PayloadOf<E extends RequestName> = Parameters<Requests[E]>[0];
 type AckOf<E extends RequestName> = Parameters<Parameters<Requests[E]>[1]>[0];
 /** The server's ack, or a local failure: no answer in time, or no connection to send on. */
-export type RequestResult<E extends RequestName> = AckOf<E> | { ok: false; error: 'timeout' | 'offline'; issues?: undefined };
+export type RequestResult<E extends RequestName> =
+  AckOf<E> | { ok: false; error: 'timeout' | 'offline'; issues?: undefined };
 
 type LooseEmit = (event: string, payload: unknown, ack: (err: Error | null, result: Ack<unknown>) => void) => void;
 
@@ -34,7 +39,11 @@ type LooseEmit = (event: string, payload: unknown, ack: (err: Error | null, resu
  * Sends a request and resolves with its ack. Nothing is buffered while offline: callers that must deliver (replies)
  * keep their own outbox and send again on reconnect, which the server makes idempotent.
  */
-export function request<E extends RequestName>(event: E, payload: PayloadOf<E>, timeoutMs = 15_000): Promise<RequestResult<E>> {
+export function request<E extends RequestName>(
+  event: E,
+  payload: PayloadOf<E>,
+  timeoutMs = 15_000,
+): Promise<RequestResult<E>> {
   const s = getSocket();
   if (!s.connected) return Promise.resolve({ ok: false, error: 'offline' });
   return new Promise((resolve) => {
@@ -49,7 +58,10 @@ export function request<E extends RequestName>(event: E, payload: PayloadOf<E>, 
 
 /** A sentence for a failed ack: the server's own message when it sent one. */
 export function ackMessage(result: { ok: false; error: string; issues?: { message: string }[] | undefined }): string {
-  const detail = result.issues?.map((i) => i.message).filter((m) => m !== '').join('; ');
+  const detail = result.issues
+    ?.map((i) => i.message)
+    .filter((m) => m !== '')
+    .join('; ');
   if (detail) return detail;
   switch (result.error) {
     case 'timeout':

@@ -20,7 +20,9 @@ export interface AssignmentsSlice {
 }
 
 export const createAssignmentsSlice: AppSlice<AssignmentsSlice> = (set, get) => {
-  const load = loader(set, get, 'assignments', async (studyId, signal) => (await adminApi()).fetchAssignments(studyId, signal));
+  const load = loader(set, get, 'assignments', async (studyId, signal) =>
+    (await adminApi()).fetchAssignments(studyId, signal),
+  );
   return {
     assignments: idle(),
     loadAssignments: load,

@@ -131,7 +131,13 @@ export const createAuthSlice: AppSlice<AuthSlice> = (set, get) => {
       if (!isUnauthenticated(err)) return false;
       if (get().authStatus === 'signed-in') {
         get().resetStudies();
-        set({ authStatus: 'signed-out', researcher: null, authBusy: false, authError: null, authNotice: NOTICE.expired });
+        set({
+          authStatus: 'signed-out',
+          researcher: null,
+          authBusy: false,
+          authError: null,
+          authNotice: NOTICE.expired,
+        });
       }
       return true;
     },

@@ -36,21 +36,27 @@ export const createEpisodeViewerSlice: AppSlice<EpisodeViewerSlice> = (set, get)
     try {
       const data = await (await researchApi()).fetchEpisode(episodeId);
       // A dialog closed (or another episode opened) meanwhile keeps its own state.
-      if (get().viewedEpisode?.key === episodeId) set({ viewedEpisode: { key: episodeId, data, loading: false, error: null } });
+      if (get().viewedEpisode?.key === episodeId)
+        set({ viewedEpisode: { key: episodeId, data, loading: false, error: null } });
     } catch (err) {
-      if (get().viewedEpisode?.key === episodeId) set({ viewedEpisode: { key: episodeId, data: null, loading: false, error: message(err) } });
+      if (get().viewedEpisode?.key === episodeId)
+        set({ viewedEpisode: { key: episodeId, data: null, loading: false, error: message(err) } });
     }
   },
   closeEpisode: () => set({ viewedEpisode: null }),
   loadRunEpisodes: async (runId, offset) => {
     const before = get().runEpisodes;
     const key = `${runId}@${offset}`;
-    set({ runEpisodes: { key, data: before?.key.startsWith(`${runId}@`) ? before.data : null, loading: true, error: null } });
+    set({
+      runEpisodes: { key, data: before?.key.startsWith(`${runId}@`) ? before.data : null, loading: true, error: null },
+    });
     try {
       const page = await (await researchApi()).fetchRunEpisodes(runId, offset, RUN_EPISODES_PAGE);
-      if (get().runEpisodes?.key === key) set({ runEpisodes: { key, data: { ...page, offset }, loading: false, error: null } });
+      if (get().runEpisodes?.key === key)
+        set({ runEpisodes: { key, data: { ...page, offset }, loading: false, error: null } });
     } catch (err) {
-      if (get().runEpisodes?.key === key) set({ runEpisodes: { key, data: null, loading: false, error: message(err) } });
+      if (get().runEpisodes?.key === key)
+        set({ runEpisodes: { key, data: null, loading: false, error: message(err) } });
     }
   },
 });

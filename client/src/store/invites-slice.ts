@@ -37,8 +37,11 @@ export const createInvitesSlice: AppSlice<InvitesSlice> = (set, get) => {
     invites: idle(),
     inviteBusy: null,
     inviteError: null,
-    loadInvites: loader(set, get, 'invites', async (studyId, signal) => (await adminApi()).fetchInvites(studyId, signal)),
-    createInvite: (role) => change(role, async (studyId) => void (await (await adminApi()).createInvite(studyId, role))),
+    loadInvites: loader(set, get, 'invites', async (studyId, signal) =>
+      (await adminApi()).fetchInvites(studyId, signal),
+    ),
+    createInvite: (role) =>
+      change(role, async (studyId) => void (await (await adminApi()).createInvite(studyId, role))),
     revokeInvite: (code) => change(code, async (studyId) => (await adminApi()).revokeInvite(studyId, code)),
     resetInvites: () => set({ invites: idle(), inviteBusy: null, inviteError: null }),
   };

@@ -50,7 +50,9 @@ export const createLiveMonitorSlice: AppSlice<LiveMonitorSlice> = (set, get) => 
   const load = loader(set, get, 'liveEpisodes', async (studyId, signal) =>
     (await researchApi()).fetchLiveEpisodes(studyId, get().liveStatusFilter, signal),
   );
-  const loadHealth = loader(set, get, 'liveHealth', async (studyId, signal) => (await researchApi()).fetchLiveHealth(studyId, signal));
+  const loadHealth = loader(set, get, 'liveHealth', async (studyId, signal) =>
+    (await researchApi()).fetchLiveHealth(studyId, signal),
+  );
   const updateWatched = (episodeId: string, change: (w: WatchedEpisode) => WatchedEpisode): void => {
     const w = get().watched;
     if (w?.episodeId === episodeId) set({ watched: change(w) });
@@ -93,7 +95,8 @@ export const createLiveMonitorSlice: AppSlice<LiveMonitorSlice> = (set, get) => 
         updateWatched(episodeId, (w) => ({ ...w, events: mergeEvents(w.events, result.data), status: 'watching' }));
       } else {
         // The participant wording of ackMessage ("open your invitation link") does not fit a researcher.
-        const error = result.error === 'unauthenticated' ? 'Your session has ended. Sign in again to watch.' : ackMessage(result);
+        const error =
+          result.error === 'unauthenticated' ? 'Your session has ended. Sign in again to watch.' : ackMessage(result);
         updateWatched(episodeId, (w) => ({ ...w, status: 'failed', error }));
       }
     },

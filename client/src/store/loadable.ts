@@ -53,7 +53,8 @@ export function loader<K extends LoadableKey>(
     inFlight = request;
     const before = current();
     const same = before.studyId === studyId;
-    if (!options.background || !same) put({ studyId, data: same ? before.data : null, loading: true, error: same ? before.error : null });
+    if (!options.background || !same)
+      put({ studyId, data: same ? before.data : null, loading: true, error: same ? before.error : null });
     try {
       const data = await fetch(studyId, request.signal);
       if (request.signal.aborted || get().selectedStudyId !== studyId) return;

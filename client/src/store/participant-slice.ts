@@ -79,7 +79,12 @@ export const createParticipantSlice: AppSlice<ParticipantSlice> = (set, get) => 
       set({ joinStep: 'joining', joinError: null });
       try {
         const joined = await joinStudy(code, body);
-        const p: Participant = { kind: 'participant', participantId: joined.participantId, studyId: joined.studyId, role: joined.role };
+        const p: Participant = {
+          kind: 'participant',
+          participantId: joined.participantId,
+          studyId: joined.studyId,
+          role: joined.role,
+        };
         const before = get().participant;
         if (before && before.participantId !== p.participantId) {
           // The socket still speaks for the previous session (identity is fixed at the handshake): start afresh.

@@ -53,7 +53,10 @@ export type ChunkOutcome = { log: PlayLog; gap: boolean };
 export function applyChunk(log: PlayLog, chunk: ChunkMessage): ChunkOutcome {
   if (chunk.turn < log.assistantCount) return { log, gap: false };
   if (chunk.restart) {
-    return { log: { ...log, streaming: { turn: chunk.turn, text: chunk.delta, nextIndex: chunk.index + 1 } }, gap: false };
+    return {
+      log: { ...log, streaming: { turn: chunk.turn, text: chunk.delta, nextIndex: chunk.index + 1 } },
+      gap: false,
+    };
   }
   const current = log.streaming && log.streaming.turn === chunk.turn ? log.streaming : null;
   const expected = current?.nextIndex ?? 0;

@@ -22,7 +22,12 @@ export interface PlayReplySlice {
   restoreReplies: (episodeId: string) => void;
   dropAckedReplies: () => void;
   tagQuestion: (turn: number, tag: QuestionTag) => Promise<void>;
-  submitSelfRating: (rating: { scores: Record<string, number>; correct: 0 | 1; justification?: string; secondsSpent: number }) => Promise<void>;
+  submitSelfRating: (rating: {
+    scores: Record<string, number>;
+    correct: 0 | 1;
+    justification?: string;
+    secondsSpent: number;
+  }) => Promise<void>;
   dismissPlayErrors: () => void;
 }
 
@@ -98,7 +103,9 @@ export const createPlayReplySlice: AppSlice<PlayReplySlice> = (set, get) => {
 
     /** A reply seen in the log was stored, whether or not its ack reached this tab. */
     dropAckedReplies: () => {
-      const stored = new Set(get().playLog.events.flatMap((e) => (e.type === 'message' && e.clientMessageId ? [e.clientMessageId] : [])));
+      const stored = new Set(
+        get().playLog.events.flatMap((e) => (e.type === 'message' && e.clientMessageId ? [e.clientMessageId] : [])),
+      );
       const left = get().outbox.filter((r) => !stored.has(r.clientMessageId));
       if (left.length !== get().outbox.length) keepOutbox(left);
       const tagged = new Set(get().playLog.events.flatMap((e) => (e.type === 'question_tagged' ? [e.turn] : [])));

@@ -1,7 +1,15 @@
 import type { ActorEvent, ChunkMessage, PlaySnapshot, StreamingTurn } from '../../../shared/protocol/live.ts';
 import { navigate } from '../app/router.ts';
 import { ackMessage, request } from '../realtime/socket.ts';
-import { appendEvents, applyChunk, applyEvent, emptyLog, finalAnswerOf, withServerStream, type PlayLog } from './play-log.ts';
+import {
+  appendEvents,
+  applyChunk,
+  applyEvent,
+  emptyLog,
+  finalAnswerOf,
+  withServerStream,
+  type PlayLog,
+} from './play-log.ts';
 import { failureMessage, infoOf, RATED } from './play-outcome.ts';
 import { memory, type EpisodeInfo } from './session-memory.ts';
 import type { AppSlice } from './types.ts';
@@ -42,9 +50,22 @@ export const createPlaySlice: AppSlice<PlaySlice> = (set, get) => {
   let held: (() => void)[] = [];
   let starting: Promise<void> | null = null;
 
-  const adopt = (info: EpisodeInfo, events: ActorEvent[], streaming: StreamingTurn | null, status: PlaySnapshot['status'], code: string | null): void => {
+  const adopt = (
+    info: EpisodeInfo,
+    events: ActorEvent[],
+    streaming: StreamingTurn | null,
+    status: PlaySnapshot['status'],
+    code: string | null,
+  ): void => {
     const log = withServerStream(appendEvents(emptyLog(), events), streaming);
-    set({ episode: info, playLog: log, episodeStatus: status, playPhase: 'playing', playError: null, idleWarning: null });
+    set({
+      episode: info,
+      playLog: log,
+      episodeStatus: status,
+      playPhase: 'playing',
+      playError: null,
+      idleWarning: null,
+    });
     get().restoreReplies(info.episodeId);
     get().settlePlay(code);
     get().flushOutbox();
@@ -75,7 +96,8 @@ export const createPlaySlice: AppSlice<PlaySlice> = (set, get) => {
     if (cached) {
       const r = await request('episode:resync', { episodeId: cached.episodeId, afterSeq: -1 });
       // An episode that has ended cannot be resumed with play:start (it would hand out a new one): show it from here.
-      if (r.ok && r.data.status !== 'running') return adopt(cached, r.data.events, r.data.streaming, r.data.status, r.data.completionCode);
+      if (r.ok && r.data.status !== 'running')
+        return adopt(cached, r.data.events, r.data.streaming, r.data.status, r.data.completionCode);
       if (!r.ok && (r.error === 'timeout' || r.error === 'offline')) {
         set({ playPhase: 'error', playError: ackMessage(r) });
         return;
@@ -87,7 +109,11 @@ export const createPlaySlice: AppSlice<PlaySlice> = (set, get) => {
       if (r.error === 'no_work') {
         set({ playPhase: 'done' });
         const before = get().finish;
-        get().setFinish({ role: 'actor', completionCode: before?.completionCode ?? null, message: 'There are no more tasks for you in this study.' });
+        get().setFinish({
+          role: 'actor',
+          completionCode: before?.completionCode ?? null,
+          message: 'There are no more tasks for you in this study.',
+        });
         navigate('/done', { replace: true });
         return;
       }
@@ -124,7 +150,10 @@ export const createPlaySlice: AppSlice<PlaySlice> = (set, get) => {
       resyncing = false;
       if (get().episode?.episodeId !== episode.episodeId) return release();
       if (r.ok) {
-        set({ playLog: withServerStream(appendEvents(get().playLog, r.data.events), r.data.streaming), episodeStatus: r.data.status });
+        set({
+          playLog: withServerStream(appendEvents(get().playLog, r.data.events), r.data.streaming),
+          episodeStatus: r.data.status,
+        });
         get().settlePlay(r.data.completionCode);
       } else if (r.error !== 'timeout' && r.error !== 'offline') {
         set({ playError: ackMessage(r) });
@@ -141,7 +170,10 @@ export const createPlaySlice: AppSlice<PlaySlice> = (set, get) => {
       const failed = events.find((e) => e.type === 'episode_failed');
       const rated = events.some((e) => e.type === 'actor_rated');
       if (rated || failed || (episodeStatus === 'failed' && !finalAnswerOf(events))) {
-        return get().finishPlay(rated ? RATED : failureMessage(failed?.type === 'episode_failed' ? failed.code : undefined), completionCode);
+        return get().finishPlay(
+          rated ? RATED : failureMessage(failed?.type === 'episode_failed' ? failed.code : undefined),
+          completionCode,
+        );
       }
       set({ playPhase: finalAnswerOf(events) ? 'answered' : 'playing' });
     },
@@ -163,7 +195,16 @@ export const createPlaySlice: AppSlice<PlaySlice> = (set, get) => {
     },
 
     resetPlay: () => {
-      set({ episode: null, playLog: emptyLog(), playPhase: 'idle', playError: null, idleWarning: null, outbox: [], draft: '', pendingTags: {} });
+      set({
+        episode: null,
+        playLog: emptyLog(),
+        playPhase: 'idle',
+        playError: null,
+        idleWarning: null,
+        outbox: [],
+        draft: '',
+        pendingTags: {},
+      });
     },
 
     nextTask: () => {

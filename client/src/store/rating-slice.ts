@@ -70,20 +70,32 @@ export const createRatingSlice: AppSlice<RatingSlice> = (set, get) => {
       const item = get().ratingItem;
       if (!item || get().ratingStatus === 'submitting') return;
       set({ ratingStatus: 'submitting', ratingError: null });
-      const secondsSpent = Math.min(7 * 24 * 3600, Math.max(0, (Date.now() - (get().ratingShownAt ?? Date.now())) / 1000));
-      const r = await request('rating:submit', { itemId: item.itemId, ...input, secondsSpent: Math.round(secondsSpent * 10) / 10 });
+      const secondsSpent = Math.min(
+        7 * 24 * 3600,
+        Math.max(0, (Date.now() - (get().ratingShownAt ?? Date.now())) / 1000),
+      );
+      const r = await request('rating:submit', {
+        itemId: item.itemId,
+        ...input,
+        secondsSpent: Math.round(secondsSpent * 10) / 10,
+      });
       if (!r.ok) {
         set({ ratingStatus: 'ready', ratingError: ackMessage(r) });
         return;
       }
       set({ ratingProgress: { rated: r.data.rated, quota: r.data.quota }, ratingItem: null, ratingShownAt: null });
       if (r.data.completionCode !== null) {
-        get().setFinish({ role: 'rater', completionCode: r.data.completionCode, message: 'You have rated every answer this study asks of you. Thank you!' });
+        get().setFinish({
+          role: 'rater',
+          completionCode: r.data.completionCode,
+          message: 'You have rated every answer this study asks of you. Thank you!',
+        });
       }
       await get().nextRating();
     },
 
-    resetRating: () => set({ ratingStatus: 'idle', ratingItem: null, ratingShownAt: null, ratingProgress: null, ratingError: null }),
+    resetRating: () =>
+      set({ ratingStatus: 'idle', ratingItem: null, ratingShownAt: null, ratingProgress: null, ratingError: null }),
 
     ratingOnConnect: () => {
       // After a reconnect, ask again for the item in hand (the server returns the same lease). A first load is the

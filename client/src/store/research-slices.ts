@@ -12,8 +12,14 @@ import type { AppSlice } from './types.ts';
  * The researcher console's slices beyond studies and auth, registered in the store with one line. Their HTTP code is
  * imported on first use, so a participant's page carries only these small state containers.
  */
-export type ResearchSlices = StudySettingsSlice & InvitesSlice & RunsSlice & LiveMonitorSlice & AssignmentsSlice & ResultsSlice &
-  ImportSlice & EpisodeViewerSlice & {
+export type ResearchSlices = StudySettingsSlice &
+  InvitesSlice &
+  RunsSlice &
+  LiveMonitorSlice &
+  AssignmentsSlice &
+  ResultsSlice &
+  ImportSlice &
+  EpisodeViewerSlice & {
     /** Forget every study's fetched data (sign-out). */
     resetResearch: () => void;
     /** Another study opened: drop the last one's messages, watched transcript and focused run. */
@@ -45,8 +51,16 @@ export const createResearchSlices: AppSlice<ResearchSlices> = (...args) => {
     leaveStudy: () => {
       const [set] = args;
       set({
-        settingsSaveError: null, transitionError: null, inviteError: null, runStartError: null, runCancelError: null,
-        focusedRunId: null, watched: null, liveStatusFilter: null, viewedEpisode: null, runEpisodes: null,
+        settingsSaveError: null,
+        transitionError: null,
+        inviteError: null,
+        runStartError: null,
+        runCancelError: null,
+        focusedRunId: null,
+        watched: null,
+        liveStatusFilter: null,
+        viewedEpisode: null,
+        runEpisodes: null,
       });
     },
   };

@@ -17,7 +17,11 @@ export interface ResultsSlice {
 export const createResultsSlice: AppSlice<ResultsSlice> = (set, get) => ({
   results: idle(),
   agreement: idle(),
-  loadResults: loader(set, get, 'results', async (studyId, signal) => (await researchApi()).fetchResults(studyId, signal)),
-  loadAgreement: loader(set, get, 'agreement', async (studyId, signal) => (await researchApi()).fetchAgreement(studyId, signal)),
+  loadResults: loader(set, get, 'results', async (studyId, signal) =>
+    (await researchApi()).fetchResults(studyId, signal),
+  ),
+  loadAgreement: loader(set, get, 'agreement', async (studyId, signal) =>
+    (await researchApi()).fetchAgreement(studyId, signal),
+  ),
   resetResults: () => set({ results: idle(), agreement: idle() }),
 });

@@ -75,7 +75,8 @@ export const createRunsSlice: AppSlice<RunsSlice> = (set, get) => {
       } catch (err) {
         if (get().expireSessionOn(err)) return false;
         // 409 run_in_progress names the run already doing this work: the page offers to show it.
-        const body = err instanceof ApiError && err.body && typeof err.body === 'object' ? (err.body as { runId?: unknown }) : {};
+        const body =
+          err instanceof ApiError && err.body && typeof err.body === 'object' ? (err.body as { runId?: unknown }) : {};
         const runId = typeof body.runId === 'string' ? body.runId : null;
         set({ runStarting: false, runStartError: { message: errorMessage(err), runId } });
         return false;
@@ -103,6 +104,13 @@ export const createRunsSlice: AppSlice<RunsSlice> = (set, get) => {
     },
 
     resetRuns: () =>
-      set({ runs: idle(), focusedRunId: null, runStarting: false, runStartError: null, runCancelling: null, runCancelError: null }),
+      set({
+        runs: idle(),
+        focusedRunId: null,
+        runStarting: false,
+        runStartError: null,
+        runCancelling: null,
+        runCancelError: null,
+      }),
   };
 };

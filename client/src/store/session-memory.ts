@@ -15,7 +15,10 @@ export interface PendingReply {
 }
 
 /** The parts of a PlaySnapshot the pages show; the conversation itself always comes from the server. */
-export type EpisodeInfo = Pick<PlaySnapshot, 'episodeId' | 'persona' | 'preferences' | 'rubric' | 'maxTurns' | 'idleTimeoutSeconds' | 'instructions'>;
+export type EpisodeInfo = Pick<
+  PlaySnapshot,
+  'episodeId' | 'persona' | 'preferences' | 'rubric' | 'maxTurns' | 'idleTimeoutSeconds' | 'instructions'
+>;
 
 export interface Finish {
   role: 'actor' | 'rater';
@@ -45,7 +48,8 @@ function write(key: string, value: unknown): void {
 
 export const memory = {
   outbox: (episodeId: string): PendingReply[] => read<PendingReply[]>(`pd.outbox.${episodeId}`) ?? [],
-  saveOutbox: (episodeId: string, replies: PendingReply[]): void => write(`pd.outbox.${episodeId}`, replies.length ? replies : null),
+  saveOutbox: (episodeId: string, replies: PendingReply[]): void =>
+    write(`pd.outbox.${episodeId}`, replies.length ? replies : null),
   draft: (episodeId: string): string => read<string>(`pd.draft.${episodeId}`) ?? '',
   saveDraft: (episodeId: string, text: string): void => write(`pd.draft.${episodeId}`, text === '' ? null : text),
   episode: (participantId: string): EpisodeInfo | null => read<EpisodeInfo>(`pd.episode.${participantId}`),
@@ -53,6 +57,7 @@ export const memory = {
   finish: (participantId: string): Finish | null => read<Finish>(`pd.finish.${participantId}`),
   saveFinish: (participantId: string, finish: Finish | null): void => write(`pd.finish.${participantId}`, finish),
   /** Journey steps already done in this tab (consent, practice), so a reload does not ask again. */
-  stepDone: (participantId: string, step: 'consent' | 'practice'): boolean => read<boolean>(`pd.${step}.${participantId}`) === true,
+  stepDone: (participantId: string, step: 'consent' | 'practice'): boolean =>
+    read<boolean>(`pd.${step}.${participantId}`) === true,
   markStep: (participantId: string, step: 'consent' | 'practice'): void => write(`pd.${step}.${participantId}`, true),
 };

@@ -42,7 +42,10 @@ export interface StudiesSlice {
 
 const emptyPage = (limit: number): RecordsPage => ({ offset: 0, limit, total: 0, items: [] });
 
-type StudiesData = Omit<StudiesSlice, 'loadStudies' | 'selectStudy' | 'loadRecords' | 'openRecord' | 'closeRecord' | 'resetStudies'>;
+type StudiesData = Omit<
+  StudiesSlice,
+  'loadStudies' | 'selectStudy' | 'loadRecords' | 'openRecord' | 'closeRecord' | 'resetStudies'
+>;
 
 const initialData = (): StudiesData => ({
   studies: [],
@@ -92,7 +95,12 @@ export const createStudiesSlice: AppSlice<StudiesSlice> = (set, get) => {
       get().closeRecord();
       get().leaveStudy();
       recordsRequest?.abort();
-      set({ selectedStudyId: studyId, records: emptyPage(get().records.limit), recordsError: null, recordsLoading: false });
+      set({
+        selectedStudyId: studyId,
+        records: emptyPage(get().records.limit),
+        recordsError: null,
+        recordsLoading: false,
+      });
       if (studyId !== null) void get().loadRecords({ offset: 0, limit: get().records.limit });
     },
 

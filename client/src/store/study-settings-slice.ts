@@ -104,6 +104,12 @@ export const createStudySettingsSlice: AppSlice<StudySettingsSlice> = (set, get)
     dismissSettingsMessages: () => set({ settingsSaveError: null, transitionError: null }),
 
     resetStudySettings: () =>
-      set({ studySettings: idle(), settingsSaving: false, settingsSaveError: null, studyTransitioning: null, transitionError: null }),
+      set({
+        studySettings: idle(),
+        settingsSaving: false,
+        settingsSaveError: null,
+        studyTransitioning: null,
+        transitionError: null,
+      }),
   };
 };

@@ -9,7 +9,13 @@ import type { ServerSlice } from './server-slice.ts';
 import type { StudiesSlice } from './studies-slice.ts';
 
 /** The whole client state: one store, composed of slices that may read each other through `get()`. */
-export type AppState = AuthSlice & ServerSlice & StudiesSlice & ParticipantSlice & PlaySlice & PlayReplySlice & RatingSlice &
+export type AppState = AuthSlice &
+  ServerSlice &
+  StudiesSlice &
+  ParticipantSlice &
+  PlaySlice &
+  PlayReplySlice &
+  RatingSlice &
   ResearchSlices;
 
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;

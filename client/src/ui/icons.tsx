@@ -18,7 +18,10 @@ export function ExpandIcon({ expanded, sx, ...props }: SvgIconProps & { expanded
     <SvgIcon
       {...props}
       aria-hidden
-      sx={[{ transition: 'transform 150ms', transform: expanded ? 'rotate(180deg)' : 'none' }, ...(Array.isArray(sx) ? sx : [sx])]}
+      sx={[
+        { transition: 'transform 150ms', transform: expanded ? 'rotate(180deg)' : 'none' },
+        ...(Array.isArray(sx) ? sx : [sx]),
+      ]}
     >
       <path d="M16.59 8.59 12 13.17 7.41 8.59 6 10l6 6 6-6z" />
     </SvgIcon>

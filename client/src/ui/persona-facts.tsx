@@ -7,7 +7,11 @@ import Typography from '@mui/material/Typography';
 export function FactList({ facts, id, columnGap = 2 }: { facts: [string, string][]; id?: string; columnGap?: number }) {
   if (facts.length === 0) return null;
   return (
-    <Box id={id} component="dl" sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap, rowGap: 0.5, m: 0 }}>
+    <Box
+      id={id}
+      component="dl"
+      sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap, rowGap: 0.5, m: 0 }}
+    >
       {facts.map(([label, value]) => (
         <Box key={label} sx={{ display: 'contents' }}>
           <Typography component="dt" variant="body2" color="text.secondary">

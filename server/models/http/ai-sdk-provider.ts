@@ -1,5 +1,13 @@
 import type { ModelConfig } from '../../../shared/schemas/models.ts';
-import { ModelCallError, type ModelErrorCode, type ModelHealth, type ModelProvider, type ModelRequest, type ModelResponse, type TokenUsage } from '../model-provider.ts';
+import {
+  ModelCallError,
+  type ModelErrorCode,
+  type ModelHealth,
+  type ModelProvider,
+  type ModelRequest,
+  type ModelResponse,
+  type TokenUsage,
+} from '../model-provider.ts';
 import { callModel, type CallOutput, type CallSettings } from './call-model.ts';
 import { AttemptFailure, classifyError } from './classify-error.ts';
 import { ConcurrencyLimit, type Release } from './concurrency-limit.ts';
@@ -52,13 +60,18 @@ export class AiSdkProvider implements ModelProvider {
   readonly #limit: ConcurrencyLimit;
   readonly #cache: ResponseCache<ModelResponse> | null;
   readonly #totals = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, retries: 0 };
-  readonly #failures: Pick<ModelHealth, 'failedCalls' | 'failedAttempts' | 'lastFailure'> = { failedCalls: 0, failedAttempts: {}, lastFailure: null };
+  readonly #failures: Pick<ModelHealth, 'failedCalls' | 'failedAttempts' | 'lastFailure'> = {
+    failedCalls: 0,
+    failedAttempts: {},
+    lastFailure: null,
+  };
 
   constructor(options: AiSdkProviderOptions) {
     this.config = options.config;
     this.#models = createLanguageModels(options.config, options.apiKey);
     const { provider, baseUrl, model } = options.config;
-    this.#direct = provider === 'openai-compatible' && baseUrl ? createOpenAiCompatibleCall(baseUrl, model, options.apiKey) : null;
+    this.#direct =
+      provider === 'openai-compatible' && baseUrl ? createOpenAiCompatibleCall(baseUrl, model, options.apiKey) : null;
     this.#secrets = options.apiKey ? [options.apiKey] : [];
     this.#now = options.now ?? Date.now;
     this.#policy = {
@@ -77,7 +90,13 @@ export class AiSdkProvider implements ModelProvider {
 
   health(): ModelHealth {
     const f = this.#failures;
-    return { calls: this.#totals.calls, retries: this.#totals.retries, failedCalls: f.failedCalls, failedAttempts: { ...f.failedAttempts }, lastFailure: f.lastFailure && { ...f.lastFailure } };
+    return {
+      calls: this.#totals.calls,
+      retries: this.#totals.retries,
+      failedCalls: f.failedCalls,
+      failedAttempts: { ...f.failedAttempts },
+      lastFailure: f.lastFailure && { ...f.lastFailure },
+    };
   }
 
   #noteFailure(code: ModelErrorCode, message: string, final: boolean): void {
@@ -93,7 +112,9 @@ export class AiSdkProvider implements ModelProvider {
     const started = this.#now();
     if (request.signal?.aborted) throw new ModelCallError('aborted', 'cancelled before the call started', 0);
     const call = this.#prepare(request);
-    return this.#cache ? this.#completeCached(this.#cache, call, request, started) : this.#fetch(call, request, started);
+    return this.#cache
+      ? this.#completeCached(this.#cache, call, request, started)
+      : this.#fetch(call, request, started);
   }
 
   #prepare(request: ModelRequest): PreparedCall {
@@ -108,11 +129,18 @@ export class AiSdkProvider implements ModelProvider {
       seed: this.config.parameters.seed,
     };
     // The key serialises every message; without a cache it would be built for nothing on every call.
-    const cacheKey = this.#cache ? ResponseCache.key([request.messages, temperature ?? null, maxOutputTokens ?? null, json]) : '';
+    const cacheKey = this.#cache
+      ? ResponseCache.key([request.messages, temperature ?? null, maxOutputTokens ?? null, json])
+      : '';
     return { settings, json, cacheKey };
   }
 
-  async #completeCached(cache: ResponseCache<ModelResponse>, call: PreparedCall, request: ModelRequest, started: number): Promise<ModelResponse> {
+  async #completeCached(
+    cache: ResponseCache<ModelResponse>,
+    call: PreparedCall,
+    request: ModelRequest,
+    started: number,
+  ): Promise<ModelResponse> {
     let failed: Promise<ModelResponse> | undefined;
     for (;;) {
       const pending = cache.get(call.cacheKey);
@@ -126,7 +154,8 @@ export class AiSdkProvider implements ModelProvider {
         return { ...original, usage, attempts: 0, cached: true, latencyMs: this.#now() - started };
       } catch (error) {
         // The identical call we joined was cancelled by its own caller; this caller still wants an answer.
-        const joinedWasCancelled = error instanceof ModelCallError && error.code === 'aborted' && !request.signal?.aborted;
+        const joinedWasCancelled =
+          error instanceof ModelCallError && error.code === 'aborted' && !request.signal?.aborted;
         if (!joinedWasCancelled) throw error;
         failed = pending;
       }
@@ -142,13 +171,18 @@ export class AiSdkProvider implements ModelProvider {
       result = await withRetries(this.#policy, request.signal, () => this.#attempt(call, request), {
         onRetry: (failure) => {
           this.#totals.retries++;
-          this.#noteFailure(failure.code, failure.options.detail ? `${failure.summary}: ${failure.options.detail}` : failure.summary, false);
+          this.#noteFailure(
+            failure.code,
+            failure.options.detail ? `${failure.summary}: ${failure.options.detail}` : failure.summary,
+            false,
+          );
           // A streamed attempt that failed may have sent part of its text: tell the listener to drop it.
           if (request.onChunk) request.onRestart?.();
         },
       });
     } catch (error) {
-      if (error instanceof ModelCallError && !request.signal?.aborted) this.#noteFailure(error.code, error.message, true);
+      if (error instanceof ModelCallError && !request.signal?.aborted)
+        this.#noteFailure(error.code, error.message, true);
       throw error;
     }
     const { value, attempts } = result;
@@ -168,7 +202,10 @@ export class AiSdkProvider implements ModelProvider {
     try {
       release = await this.#limit.acquire(request.signal);
     } catch {
-      throw new AttemptFailure('aborted', 'cancelled while waiting for a free slot', { retryable: false, beforeRequest: true });
+      throw new AttemptFailure('aborted', 'cancelled while waiting for a free slot', {
+        retryable: false,
+        beforeRequest: true,
+      });
     }
     try {
       // Checked again here: calls queued behind the one that reached the cap must not go out.
@@ -225,7 +262,8 @@ export class AiSdkProvider implements ModelProvider {
 function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new ModelCallError('aborted', 'cancelled while waiting for an identical call', 0));
+    const onAbort = (): void =>
+      reject(new ModelCallError('aborted', 'cancelled while waiting for an identical call', 0));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(

@@ -1,4 +1,10 @@
-import { APICallError, EmptyResponseBodyError, InvalidResponseDataError, JSONParseError, TypeValidationError } from 'ai';
+import {
+  APICallError,
+  EmptyResponseBodyError,
+  InvalidResponseDataError,
+  JSONParseError,
+  TypeValidationError,
+} from 'ai';
 import type { ModelErrorCode } from '../model-provider.ts';
 
 export interface AttemptFailureOptions {
@@ -37,9 +43,22 @@ export interface ClassifyContext {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
-  'ConnectionRefused', 'ConnectionClosed', 'FailedToOpenSocket',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ConnectionRefused',
+  'ConnectionClosed',
+  'FailedToOpenSocket',
 ]);
 const NETWORK_MESSAGES = ['fetch failed', 'terminated', 'other side closed', 'socket hang up', 'cannot connect to api'];
 const MAX_DETAIL_CHARS = 200;
@@ -54,23 +73,40 @@ export function classifyError(error: unknown, ctx: ClassifyContext): AttemptFail
     return classifyStatus(error.statusCode, error.responseHeaders ?? {}, detail(error.message), ctx.now);
   }
   const network = findNetworkError(error);
-  if (network) return new AttemptFailure('connection', 'connection failed', { retryable: true, detail: detail(network) });
+  if (network)
+    return new AttemptFailure('connection', 'connection failed', { retryable: true, detail: detail(network) });
   if (isMalformedResponse(error)) {
     // A proxy's HTML error page or a truncated body: usually transient, so worth another attempt.
     const message = error instanceof Error ? error.message : undefined;
-    return new AttemptFailure('server_error', 'malformed response from the server', { retryable: true, detail: detail(message) });
+    return new AttemptFailure('server_error', 'malformed response from the server', {
+      retryable: true,
+      detail: detail(message),
+    });
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new AttemptFailure('unknown', 'unexpected error', { retryable: false, detail: detail(message) });
 }
 
-function classifyStatus(status: number, headers: Record<string, string>, detail: string | undefined, now: () => number): AttemptFailure {
+function classifyStatus(
+  status: number,
+  headers: Record<string, string>,
+  detail: string | undefined,
+  now: () => number,
+): AttemptFailure {
   if (status === 429) {
-    return new AttemptFailure('rate_limited', 'rate limited (429)', { retryable: true, status, detail, retryAfterMs: parseRetryAfter(headers, now) });
+    return new AttemptFailure('rate_limited', 'rate limited (429)', {
+      retryable: true,
+      status,
+      detail,
+      retryAfterMs: parseRetryAfter(headers, now),
+    });
   }
-  if (status === 401 || status === 403) return new AttemptFailure('auth', `authentication failed (${status})`, { retryable: false, status, detail });
-  if (status === 408) return new AttemptFailure('timeout', 'request timeout (408)', { retryable: true, status, detail });
-  if (status >= 500) return new AttemptFailure('server_error', `server error (${status})`, { retryable: true, status, detail });
+  if (status === 401 || status === 403)
+    return new AttemptFailure('auth', `authentication failed (${status})`, { retryable: false, status, detail });
+  if (status === 408)
+    return new AttemptFailure('timeout', 'request timeout (408)', { retryable: true, status, detail });
+  if (status >= 500)
+    return new AttemptFailure('server_error', `server error (${status})`, { retryable: true, status, detail });
   const what = status === 404 ? 'not found' : 'bad request';
   return new AttemptFailure('bad_request', `${what} (${status})`, { retryable: false, status, detail });
 }
@@ -94,7 +130,10 @@ function findNetworkError(error: unknown): string | undefined {
   while (current instanceof Error && !seen.has(current)) {
     seen.add(current);
     const code = (current as Error & { code?: unknown }).code;
-    if ((typeof code === 'string' && NETWORK_CODES.has(code)) || NETWORK_MESSAGES.some((m) => current instanceof Error && current.message.toLowerCase().includes(m))) {
+    if (
+      (typeof code === 'string' && NETWORK_CODES.has(code)) ||
+      NETWORK_MESSAGES.some((m) => current instanceof Error && current.message.toLowerCase().includes(m))
+    ) {
       found = true;
     }
     if (!(current.cause instanceof Error)) break;

@@ -14,7 +14,8 @@ export class ConcurrencyLimit {
   readonly #queue: Waiter[] = [];
 
   constructor(readonly max: number) {
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${max}`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new RangeError(`concurrency limit must be a positive integer, got ${max}`);
   }
 
   /** Slots currently held. */

@@ -14,12 +14,21 @@ import type { CallOutput, CallSettings } from './call-model.ts';
  * paths alike.
  */
 
-export type OpenAiCompatibleCall = (settings: CallSettings, json: boolean, signal: AbortSignal, onChunk?: (delta: string) => void) => Promise<CallOutput>;
+export type OpenAiCompatibleCall = (
+  settings: CallSettings,
+  json: boolean,
+  signal: AbortSignal,
+  onChunk?: (delta: string) => void,
+) => Promise<CallOutput>;
 
 /** A provider's error body is read for its message, but never more than this. */
 const MAX_ERROR_BODY_CHARS = 64 * 1024;
 
-export function createOpenAiCompatibleCall(baseUrl: string, model: string, apiKey: string | undefined): OpenAiCompatibleCall {
+export function createOpenAiCompatibleCall(
+  baseUrl: string,
+  model: string,
+  apiKey: string | undefined,
+): OpenAiCompatibleCall {
   const url = new URL(`${baseUrl.replace(/\/+$/, '')}/chat/completions`);
   const https = url.protocol === 'https:';
   // Keep-alive as fetch does: a new TCP connection per call would cost more than the call's own parsing.
@@ -29,10 +38,16 @@ export function createOpenAiCompatibleCall(baseUrl: string, model: string, apiKe
 
   const post = (body: string, signal: AbortSignal): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
-      const req = request(url, {
-        method: 'POST', agent, signal,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...auth },
-      }, resolve);
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          signal,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...auth },
+        },
+        resolve,
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -76,7 +91,8 @@ function cutOff(): Error {
 
 function headerRecord(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
@@ -90,7 +106,11 @@ async function statusError(res: IncomingMessage, url: string, payload: Record<st
   }
   return new APICallError({
     message: errorMessage(body) ?? (res.statusMessage || `HTTP ${status}`),
-    url, requestBodyValues: payload, statusCode: status, responseHeaders: headerRecord(res.headers), responseBody: body,
+    url,
+    requestBodyValues: payload,
+    statusCode: status,
+    responseHeaders: headerRecord(res.headers),
+    responseBody: body,
     isRetryable: status === 408 || status === 409 || status === 429 || status >= 500,
   });
 }
@@ -147,12 +167,13 @@ async function readJson(res: IncomingMessage, url: string): Promise<CallOutput> 
   const data = parseJson(await readText(res));
   const choice = isObject(data) && Array.isArray(data.choices) ? (data.choices[0] as unknown) : undefined;
   const message = isObject(choice) ? choice.message : undefined;
-  if (!isObject(choice) || !isObject(message)) throw new InvalidResponseDataError({ data, message: `no choices[0].message in the response of ${url}` });
+  if (!isObject(choice) || !isObject(message))
+    throw new InvalidResponseDataError({ data, message: `no choices[0].message in the response of ${url}` });
   const content = message.content;
   return {
     text: typeof content === 'string' ? content : '',
     finishReason: finishReason(choice.finish_reason),
-    ...(isObject(data) ? usageOf(data.usage) : undefined) ?? { inputTokens: 0, outputTokens: 0 },
+    ...((isObject(data) ? usageOf(data.usage) : undefined) ?? { inputTokens: 0, outputTokens: 0 }),
   };
 }
 
@@ -175,15 +196,23 @@ async function readStream(res: IncomingMessage, url: string, onChunk: (delta: st
       return;
     }
     const chunk = parseJson(payload);
-    if (!isObject(chunk)) throw new InvalidResponseDataError({ data: chunk, message: `a streamed chunk from ${url} is not an object` });
+    if (!isObject(chunk))
+      throw new InvalidResponseDataError({ data: chunk, message: `a streamed chunk from ${url} is not an object` });
     if (chunk.error !== undefined) {
       // The provider gave up mid-stream (e.g. overloaded): transient as far as we can tell, so retried.
-      throw new APICallError({ message: errorMessage(payload) ?? 'error in the stream', url, requestBodyValues: {}, isRetryable: true, responseBody: payload });
+      throw new APICallError({
+        message: errorMessage(payload) ?? 'error in the stream',
+        url,
+        requestBodyValues: {},
+        isRetryable: true,
+        responseBody: payload,
+      });
     }
     usage = usageOf(chunk.usage) ?? usage;
     const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as unknown) : undefined;
     if (!isObject(choice)) return;
-    if (choice.finish_reason !== null && choice.finish_reason !== undefined) reason = finishReason(choice.finish_reason);
+    if (choice.finish_reason !== null && choice.finish_reason !== undefined)
+      reason = finishReason(choice.finish_reason);
     const delta = isObject(choice.delta) ? choice.delta.content : undefined;
     if (typeof delta === 'string' && delta !== '') {
       text += delta;

@@ -48,13 +48,16 @@ function coreAnswer(hint: AssistantHint): string {
     const pick = wrong ? (labels.find((l) => l !== gold) ?? gold) : gold;
     return `The answer is ${pick}: ${problem.options[pick] ?? ''}.`;
   }
-  return wrong ? 'The answer is not something I can pin down with certainty here.' : `The answer is ${String(problem.answer)}.`;
+  return wrong
+    ? 'The answer is not something I can pin down with certainty here.'
+    : `The answer is ${String(problem.answer)}.`;
 }
 
 function adaptedAnswer(hint: AssistantHint, adaptations: [string, string][]): string {
   const parts = [coreAnswer(hint)];
   if (hint.problem.solution) parts.push(`Reasoning: ${hint.problem.solution.split('\n')[0] ?? ''}`);
-  for (const [name, value] of adaptations) parts.push(`Adapted to your ${name} (${value}): the explanation is shaped for this.`);
+  for (const [name, value] of adaptations)
+    parts.push(`Adapted to your ${name} (${value}): the explanation is shaped for this.`);
   return parts.join('\n');
 }
 

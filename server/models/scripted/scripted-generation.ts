@@ -30,50 +30,184 @@ function title(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
-const GIVEN = ['Amara', 'Tomasz', 'Leilani', 'Rafael', 'Ingrid', 'Kwame', 'Noor', 'Mateo', 'Saoirse', 'Hiroshi', 'Zanele', 'Dmitri',
-  'Priya', 'Olumide', 'Ximena', 'Henrik', 'Yusuf', 'Mei', 'Brigid', 'Tupac', 'Aiko', 'Emeka', 'Lucía', 'Bjorn', 'Fatima', 'Kai'];
-const FAMILY = ['Okonkwo', 'Lindqvist', 'Kahananui', 'Vasquez', 'Nakamura', 'Mensah', 'Haddad', 'Kowalczyk', 'Brennan', 'Ivanova',
-  'Raghunathan', 'Adeyinka', 'Quispe', 'Sorensen', 'Yilmaz', 'Tanaka', 'Dube', 'Moreau', 'Castillo', 'Novak', 'Ferreira', 'Abernathy'];
-const PLACES = ['Tromsø, Troms, Norway', 'Hilo, Hawaii, USA', 'Cusco, Cusco Region, Peru', 'Kumasi, Ashanti, Ghana',
-  'Gdańsk, Pomerania, Poland', 'Sapporo, Hokkaido, Japan', 'Galway, Connacht, Ireland', 'Tucson, Arizona, USA',
-  'Durban, KwaZulu-Natal, South Africa', 'Izmir, Aegean Region, Turkey', 'Lyon, Auvergne-Rhône-Alpes, France',
-  'Chennai, Tamil Nadu, India', 'Winnipeg, Manitoba, Canada', 'Valparaíso, Valparaíso Region, Chile', 'Dundee, Scotland, UK'];
-const OCCUPATIONS = ['Harbour pilot', 'School bus mechanic', 'Community pharmacist', 'Market-stall florist', 'Sound engineer', 'Park ranger'];
-const HOBBIES = ['birdwatching', 'sea swimming', 'chess in the park', 'bread baking', 'amateur radio', 'salsa dancing', 'woodcarving',
-  'trail running', 'crossword puzzles', 'gardening', 'karaoke', 'fly fishing'];
-const STYLES = ['visual: sketches and diagrams', 'auditory: talking ideas through aloud', 'kinesthetic: trying things with the hands',
-  'reading/writing: careful notes and lists'];
+const GIVEN = [
+  'Amara',
+  'Tomasz',
+  'Leilani',
+  'Rafael',
+  'Ingrid',
+  'Kwame',
+  'Noor',
+  'Mateo',
+  'Saoirse',
+  'Hiroshi',
+  'Zanele',
+  'Dmitri',
+  'Priya',
+  'Olumide',
+  'Ximena',
+  'Henrik',
+  'Yusuf',
+  'Mei',
+  'Brigid',
+  'Tupac',
+  'Aiko',
+  'Emeka',
+  'Lucía',
+  'Bjorn',
+  'Fatima',
+  'Kai',
+];
+const FAMILY = [
+  'Okonkwo',
+  'Lindqvist',
+  'Kahananui',
+  'Vasquez',
+  'Nakamura',
+  'Mensah',
+  'Haddad',
+  'Kowalczyk',
+  'Brennan',
+  'Ivanova',
+  'Raghunathan',
+  'Adeyinka',
+  'Quispe',
+  'Sorensen',
+  'Yilmaz',
+  'Tanaka',
+  'Dube',
+  'Moreau',
+  'Castillo',
+  'Novak',
+  'Ferreira',
+  'Abernathy',
+];
+const PLACES = [
+  'Tromsø, Troms, Norway',
+  'Hilo, Hawaii, USA',
+  'Cusco, Cusco Region, Peru',
+  'Kumasi, Ashanti, Ghana',
+  'Gdańsk, Pomerania, Poland',
+  'Sapporo, Hokkaido, Japan',
+  'Galway, Connacht, Ireland',
+  'Tucson, Arizona, USA',
+  'Durban, KwaZulu-Natal, South Africa',
+  'Izmir, Aegean Region, Turkey',
+  'Lyon, Auvergne-Rhône-Alpes, France',
+  'Chennai, Tamil Nadu, India',
+  'Winnipeg, Manitoba, Canada',
+  'Valparaíso, Valparaíso Region, Chile',
+  'Dundee, Scotland, UK',
+];
+const OCCUPATIONS = [
+  'Harbour pilot',
+  'School bus mechanic',
+  'Community pharmacist',
+  'Market-stall florist',
+  'Sound engineer',
+  'Park ranger',
+];
+const HOBBIES = [
+  'birdwatching',
+  'sea swimming',
+  'chess in the park',
+  'bread baking',
+  'amateur radio',
+  'salsa dancing',
+  'woodcarving',
+  'trail running',
+  'crossword puzzles',
+  'gardening',
+  'karaoke',
+  'fly fishing',
+];
+const STYLES = [
+  'visual: sketches and diagrams',
+  'auditory: talking ideas through aloud',
+  'kinesthetic: trying things with the hands',
+  'reading/writing: careful notes and lists',
+];
 
 /** A full library-shaped persona, varied by everything in the hint and by how many times the call was retried. */
 export function scriptedPersona(hint: Loose, messages: ModelMessage[]): string {
-  const h = stableHash(JSON.stringify([hint.libraryCount, hint.attempt, hint.occupation, hint.ageBracket, messages.length]));
+  const h = stableHash(
+    JSON.stringify([hint.libraryCount, hint.attempt, hint.occupation, hint.ageBracket, messages.length]),
+  );
   const avoid = new Set(list(hint.avoidNames));
   let name = '';
-  for (let k = 0; name === '' || avoid.has(name); k++) name = `${pick(GIVEN, h + k)} ${pick(FAMILY, (h >>> 8) + k * 7)}`;
+  for (let k = 0; name === '' || avoid.has(name); k++)
+    name = `${pick(GIVEN, h + k)} ${pick(FAMILY, (h >>> 8) + k * 7)}`;
   const avoidPlaces = new Set(list(hint.avoidLocations));
   let location = '';
-  for (let k = 0; location === '' || (avoidPlaces.has(location) && k < PLACES.length); k++) location = pick(PLACES, (h >>> 4) + k);
+  for (let k = 0; location === '' || (avoidPlaces.has(location) && k < PLACES.length); k++)
+    location = pick(PLACES, (h >>> 4) + k);
   const bracket = /^(\d+)–(\d+)$/.exec(str(hint.ageBracket));
   const age = bracket ? Number(bracket[1]) + (h % (Number(bracket[2]) - Number(bracket[1]) + 1)) : 18 + (h % 58);
   const occupation = str(hint.occupation, pick(OCCUPATIONS, h >>> 3));
   const style = pick(STYLES, h >>> 5);
   const hobbies = [pick(HOBBIES, h >>> 6), pick(HOBBIES, (h >>> 6) + 5)];
   const score = (shift: number): number => 1 + ((h >>> shift) % 5);
-  const trait = (label: string, shift: number) => ({ score: score(shift), description: `${label} level ${score(shift)} of 5, visible in how ${name.split(' ')[0]} handles work and family.` });
+  const trait = (label: string, shift: number) => ({
+    score: score(shift),
+    description: `${label} level ${score(shift)} of 5, visible in how ${name.split(' ')[0]} handles work and family.`,
+  });
   return JSON.stringify({
     name,
     minimal_necessary_description: `${age}-year-old ${occupation.toLowerCase()} in ${location.split(',')[0]} who learns best when ideas are ${style.split(':')[0]}`,
-    demographics: { age, occupation, location, family_context: pick(['Lives alone with a cat', 'Shares a flat with a sibling', 'Married with two school-age children', 'Cares for an elderly parent'], h >>> 7), hobbies },
+    demographics: {
+      age,
+      occupation,
+      location,
+      family_context: pick(
+        [
+          'Lives alone with a cat',
+          'Shares a flat with a sibling',
+          'Married with two school-age children',
+          'Cares for an elderly parent',
+        ],
+        h >>> 7,
+      ),
+      hobbies,
+    },
     educational_profile: {
-      knowledge_level: pick(['Finished secondary school; practical numeracy from work', 'Vocational diploma; reads widely on their trade', 'Some university courses, never finished'], h >>> 9),
+      knowledge_level: pick(
+        [
+          'Finished secondary school; practical numeracy from work',
+          'Vocational diploma; reads widely on their trade',
+          'Some university courses, never finished',
+        ],
+        h >>> 9,
+      ),
       common_errors: 'Skips checking units and rushes the last step once the idea feels familiar',
-      cognitive_features: { learning_style: style, attention_span: `About ${20 + (h % 4) * 10} minutes before needing a break`, memory_strengths: 'Remembers stories and concrete cases better than rules', problem_solving: 'Tries a small example first, then generalises', collaboration: 'Prefers one patient partner to a group' },
-      affective_features: { confidence: pick(['Quietly confident in their trade, unsure with abstractions', 'Low confidence with formal subjects'], h >>> 10), anxiety_triggers: 'Dense notation and being rushed', motivation: `Wants to handle questions that come up as a ${occupation.toLowerCase()}`, challenge_attitude: 'Persistent once the point is clear' },
-      metacognitive_features: { self_awareness: 'Knows they need a concrete example first', self_regulation: 'Sets small weekly goals', reflection: 'Talks problems over at the end of the day', self_assessment: 'Tends to underrate what they already know' },
+      cognitive_features: {
+        learning_style: style,
+        attention_span: `About ${20 + (h % 4) * 10} minutes before needing a break`,
+        memory_strengths: 'Remembers stories and concrete cases better than rules',
+        problem_solving: 'Tries a small example first, then generalises',
+        collaboration: 'Prefers one patient partner to a group',
+      },
+      affective_features: {
+        confidence: pick(
+          ['Quietly confident in their trade, unsure with abstractions', 'Low confidence with formal subjects'],
+          h >>> 10,
+        ),
+        anxiety_triggers: 'Dense notation and being rushed',
+        motivation: `Wants to handle questions that come up as a ${occupation.toLowerCase()}`,
+        challenge_attitude: 'Persistent once the point is clear',
+      },
+      metacognitive_features: {
+        self_awareness: 'Knows they need a concrete example first',
+        self_regulation: 'Sets small weekly goals',
+        reflection: 'Talks problems over at the end of the day',
+        self_assessment: 'Tends to underrate what they already know',
+      },
     },
     personality_big5: {
-      openness: trait('Curiosity', 11), conscientiousness: trait('Orderliness', 13), extraversion: trait('Sociability', 15),
-      agreeableness: trait('Warmth', 17), neuroticism: trait('Worry', 19),
+      openness: trait('Curiosity', 11),
+      conscientiousness: trait('Orderliness', 13),
+      extraversion: trait('Sociability', 15),
+      agreeableness: trait('Warmth', 17),
+      neuroticism: trait('Worry', 19),
     },
     backstory: `${name} grew up near ${location.split(',')[0]} and became a ${occupation.toLowerCase()} after a few false starts. ${title(hobbies[0] ?? 'reading')} fills the weekends. They want explanations that connect to real work.`,
     domain_expertise: [occupation.toLowerCase(), hobbies[0] ?? 'gardening'],
@@ -82,12 +216,20 @@ export function scriptedPersona(hint: Loose, messages: ModelMessage[]): string {
 
 export function scriptedCoherence(hint: Loose): string {
   const age = field(field(hint.persona, 'demographics'), 'age');
-  const coherent = typeof age === 'number' && age >= 18 && age <= 75 && str(field(hint.persona, 'name')).trim().split(/\s+/).length >= 2;
+  const coherent =
+    typeof age === 'number' &&
+    age >= 18 &&
+    age <= 75 &&
+    str(field(hint.persona, 'name')).trim().split(/\s+/).length >= 2;
   return JSON.stringify({ coherent, issues: coherent ? [] : ['age or name out of range'] });
 }
 
 const GENERAL = [
-  ['Explanation Depth', 'How much detail the answer goes into', '1-5 (1: very concise, 3: balanced, 5: extremely detailed)'],
+  [
+    'Explanation Depth',
+    'How much detail the answer goes into',
+    '1-5 (1: very concise, 3: balanced, 5: extremely detailed)',
+  ],
   ['Communication Style', 'The tone of the explanation', 'formal / conversational / encouraging'],
   ['Worked Examples', 'How much the answer relies on concrete examples', '1-5 (1: none, 5: several worked examples)'],
   ['Pace of Explanation', 'How quickly the answer moves between steps', '1-5 (1: very slow, 5: brisk)'],
@@ -97,20 +239,33 @@ const GENERAL = [
 
 export function scriptedGeneralDimensions(hint: Loose): string {
   const count = typeof hint.count === 'number' ? hint.count : 5;
-  return JSON.stringify({ dimensions: Array.from({ length: count }, (_, i) => {
-    const [name, description, value_range] = pick(GENERAL, i);
-    return { name: i < GENERAL.length ? name : `${name} ${i}`, description, value_range, global_importance: 1 + (i % 5) };
-  }) });
+  return JSON.stringify({
+    dimensions: Array.from({ length: count }, (_, i) => {
+      const [name, description, value_range] = pick(GENERAL, i);
+      return {
+        name: i < GENERAL.length ? name : `${name} ${i}`,
+        description,
+        value_range,
+        global_importance: 1 + (i % 5),
+      };
+    }),
+  });
 }
 
 /** Personal dimensions; pairs of near-synonyms ("Visual Aids" / "Use of Visual Aids") give the dedup step real work. */
 const PERSONAL = [
-  ['Visual Aids', 'Sketches, diagrams or tables in the explanation'], ['Use of Visual Aids', 'Whether pictures support the words'],
-  ['Step-by-Step Structure', 'Numbered steps rather than running prose'], ['Step by Step Structure', 'Breaking the reasoning into steps'],
-  ['Encouraging Tone', 'Reassurance along the way'], ['Real-World Context', 'Links to everyday situations'],
-  ['Brevity', 'A short answer over a long one'], ['Humour', 'A light touch in the explanation'],
-  ['Checking Questions', 'Questions that let the person check their understanding'], ['Plain Language', 'Everyday words instead of terms'],
-  ['Historical Background', 'Where the idea comes from'], ['Preference for Short Sentences', 'Sentences kept short'],
+  ['Visual Aids', 'Sketches, diagrams or tables in the explanation'],
+  ['Use of Visual Aids', 'Whether pictures support the words'],
+  ['Step-by-Step Structure', 'Numbered steps rather than running prose'],
+  ['Step by Step Structure', 'Breaking the reasoning into steps'],
+  ['Encouraging Tone', 'Reassurance along the way'],
+  ['Real-World Context', 'Links to everyday situations'],
+  ['Brevity', 'A short answer over a long one'],
+  ['Humour', 'A light touch in the explanation'],
+  ['Checking Questions', 'Questions that let the person check their understanding'],
+  ['Plain Language', 'Everyday words instead of terms'],
+  ['Historical Background', 'Where the idea comes from'],
+  ['Preference for Short Sentences', 'Sentences kept short'],
 ] as const;
 
 export function scriptedDimensionProposal(hint: Loose): string {
@@ -119,13 +274,18 @@ export function scriptedDimensionProposal(hint: Loose): string {
   const max = typeof hint.expertiseMax === 'number' ? hint.expertiseMax : 3;
   const experts = Math.min(count, Math.max(min, Math.min(2, max)));
   const question = str(field(hint.problem, 'question'));
-  const words = [...new Set((question.toLowerCase().match(/[a-z]{5,}/g) ?? []))];
+  const words = [...new Set(question.toLowerCase().match(/[a-z]{5,}/g) ?? [])];
   const persona = hint.persona;
   const h = stableHash(`${str(field(persona, 'id'))}|${question}`);
   const dims: Loose[] = [];
   for (let i = 0; i < experts; i++) {
     const word = words[(h + i * 3) % Math.max(1, words.length)] ?? `core idea ${i + 1}`;
-    dims.push({ name: `${i % 2 === 0 ? 'Comfort with' : 'Familiarity with'} ${title(word)}`, description: `How familiar the person is with ${word}, which this problem needs`, value_range: '1-5 (1: new to it, 5: fluent)', type: 'expertise' });
+    dims.push({
+      name: `${i % 2 === 0 ? 'Comfort with' : 'Familiarity with'} ${title(word)}`,
+      description: `How familiar the person is with ${word}, which this problem needs`,
+      value_range: '1-5 (1: new to it, 5: fluent)',
+      type: 'expertise',
+    });
   }
   const expertise = list(field(persona, 'domain_expertise'));
   const hobbies = list(field(field(persona, 'demographics'), 'hobbies'));
@@ -135,13 +295,21 @@ export function scriptedDimensionProposal(hint: Loose): string {
   ];
   const pool = [...own, ...PERSONAL.map(([n, d]) => [n, d])];
   for (let i = 0; dims.length < count; i++) {
-    const [name, description] = pick(pool, i < own.length ? i : own.length + ((h >>> 4) + i) % PERSONAL.length) as [string, string];
+    const [name, description] = pick(pool, i < own.length ? i : own.length + (((h >>> 4) + i) % PERSONAL.length)) as [
+      string,
+      string,
+    ];
     const taken = dims.some((d) => synonymKey(str(d.name)) === synonymKey(name));
     // Skip a synonym of a name already chosen; only once the pool is used up are names numbered.
     if (taken && i < pool.length) continue;
     const finalName = taken ? `${name} ${dims.length + 1}` : name;
     const categorical = stableHash(finalName) % 4 === 0;
-    dims.push({ name: finalName, description, value_range: categorical ? 'low / medium / high' : '1-5 (1: not at all, 5: a great deal)', type: 'personal' });
+    dims.push({
+      name: finalName,
+      description,
+      value_range: categorical ? 'low / medium / high' : '1-5 (1: not at all, 5: a great deal)',
+      type: 'personal',
+    });
   }
   return JSON.stringify({ dimensions: dims });
 }
@@ -150,7 +318,10 @@ const FILLER = new Set(['use', 'level', 'degree', 'amount']);
 
 /** Two names mean the same to the scripted model when their content words, minus filler like "use of", match. */
 function synonymKey(name: string): string {
-  return [...contentWords(name)].filter((w) => !FILLER.has(w)).sort().join(' ');
+  return [...contentWords(name)]
+    .filter((w) => !FILLER.has(w))
+    .sort()
+    .join(' ');
 }
 
 /** Maps a new name to an existing one when their content words (ignoring "use", "level" and the like) are the same. */
@@ -161,7 +332,12 @@ export function scriptedDedup(hint: Loose): string {
     const name = str(field(d, 'name'));
     const match = existing.find((e) => key(e) !== '' && key(e) === key(name));
     return match
-      ? { new_dimension: name, action: 'map_to_existing', existing_dimension: match, reason: 'same idea, different wording' }
+      ? {
+          new_dimension: name,
+          action: 'map_to_existing',
+          existing_dimension: match,
+          reason: 'same idea, different wording',
+        }
       : { new_dimension: name, action: 'keep_new', reason: 'no existing dimension means the same' };
   });
   return JSON.stringify({ decisions });
@@ -178,8 +354,14 @@ export function scriptedInstantiation(hint: Loose): string {
     const name = str(field(d, 'name'));
     const range = str(field(d, 'value_range'));
     const before = [...earlier].reverse().find((e) => field(e, 'dimension') === name);
-    const options = range.split('/').map((s) => s.trim()).filter(Boolean);
-    const fresh = /^1-5/.test(range) || options.length < 2 ? 1 + (stableHash(`${str(field(persona, 'id'))}|${name}`) % 5) : pick(options, stableHash(name + first));
+    const options = range
+      .split('/')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const fresh =
+      /^1-5/.test(range) || options.length < 2
+        ? 1 + (stableHash(`${str(field(persona, 'id'))}|${name}`) % 5)
+        : pick(options, stableHash(name + first));
     const value = before ? field(before, 'value') : fresh;
     preferences[name] = {
       value,
@@ -195,18 +377,20 @@ export function scriptedInstantiation(hint: Loose): string {
 
 export function scriptedRubricCriteria(hint: Loose): string {
   const prefs = Array.isArray(hint.preferences) ? hint.preferences : [];
-  return JSON.stringify({ evaluation_criteria: prefs.map((p) => {
-    const name = str(field(p, 'name'));
-    const value = String(field(p, 'value') ?? '');
-    return {
-      preference: name,
-      description: `Whether the response adapts to ${name.toLowerCase()} (wanted: ${value})`,
-      weight: field(p, 'weight') ?? 0,
-      levels: [
-        { score: 1, description: `Ignores ${name.toLowerCase()}` },
-        { score: 3, description: `Partly adapts to ${name.toLowerCase()}` },
-        { score: 5, description: `Fully adapts to ${name.toLowerCase()} at the value ${value}` },
-      ],
-    };
-  }) });
+  return JSON.stringify({
+    evaluation_criteria: prefs.map((p) => {
+      const name = str(field(p, 'name'));
+      const value = String(field(p, 'value') ?? '');
+      return {
+        preference: name,
+        description: `Whether the response adapts to ${name.toLowerCase()} (wanted: ${value})`,
+        weight: field(p, 'weight') ?? 0,
+        levels: [
+          { score: 1, description: `Ignores ${name.toLowerCase()}` },
+          { score: 3, description: `Partly adapts to ${name.toLowerCase()}` },
+          { score: 5, description: `Fully adapts to ${name.toLowerCase()} at the value ${value}` },
+        ],
+      };
+    }),
+  });
 }

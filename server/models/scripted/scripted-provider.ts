@@ -2,7 +2,12 @@ import type { ModelConfig } from '../../../shared/schemas/models.ts';
 import { ModelCallError, type ModelProvider, type ModelRequest, type ModelResponse } from '../model-provider.ts';
 import { scriptedAssistantReply, type AssistantHint } from './scripted-assistant.ts';
 import {
-  scriptedCoherence, scriptedDedup, scriptedDimensionProposal, scriptedGeneralDimensions, scriptedInstantiation, scriptedPersona,
+  scriptedCoherence,
+  scriptedDedup,
+  scriptedDimensionProposal,
+  scriptedGeneralDimensions,
+  scriptedInstantiation,
+  scriptedPersona,
   scriptedRubricCriteria,
 } from './scripted-generation.ts';
 import { scriptedCorrectness, scriptedDisclosure, scriptedRubricScore, scriptedUserReply } from './scripted-roles.ts';

@@ -12,11 +12,18 @@ function firstClause(text: string): string {
 }
 
 /** Passive users reveal the single best-matching preference per question; collaborative users volunteer three. */
-export function scriptedUserReply(hint: { userType: string; preferences: Record<string, Preference>; assistantMessage: string }): string {
+export function scriptedUserReply(hint: {
+  userType: string;
+  preferences: Record<string, Preference>;
+  assistantMessage: string;
+}): string {
   const howMany = hint.userType === 'collaborative' ? 3 : 1;
   const matches = rankPreferences(hint.assistantMessage, hint.preferences).slice(0, howMany);
   if (matches.length === 0) {
-    return JSON.stringify({ thought: 'Nothing in my profile answers that directly.', response: 'No strong feelings about that.' });
+    return JSON.stringify({
+      thought: 'Nothing in my profile answers that directly.',
+      response: 'No strong feelings about that.',
+    });
   }
   const response = matches
     .map(({ name }) => {
@@ -27,7 +34,11 @@ export function scriptedUserReply(hint: { userType: string; preferences: Record<
   return JSON.stringify({ thought: `The question touches on ${matches.map((m) => m.name).join(', ')}.`, response });
 }
 
-export function scriptedRubricScore(hint: { criterion: Criterion; preference: Preference | null; response: string }): string {
+export function scriptedRubricScore(hint: {
+  criterion: Criterion;
+  preference: Preference | null;
+  response: string;
+}): string {
   const response = hint.response.toLowerCase();
   const name = hint.criterion.preference.toLowerCase();
   const value = hint.preference === null ? null : String(hint.preference.value).toLowerCase();
@@ -35,24 +46,44 @@ export function scriptedRubricScore(hint: { criterion: Criterion; preference: Pr
   let why: string;
   if (response.includes(name)) {
     score = value !== null && response.includes(value) ? 5 : 4;
-    why = score === 5 ? 'The answer addresses this preference with the stated value.' : 'The answer addresses this preference but not its value.';
+    why =
+      score === 5
+        ? 'The answer addresses this preference with the stated value.'
+        : 'The answer addresses this preference but not its value.';
   } else {
-    const shared = [...contentWords(hint.criterion.description)].filter((w) => contentWords(hint.response).has(w)).length;
+    const shared = [...contentWords(hint.criterion.description)].filter((w) =>
+      contentWords(hint.response).has(w),
+    ).length;
     score = shared >= 4 ? 2 : 1;
     why = score === 2 ? 'The answer touches on this only in passing.' : 'The answer does not address this preference.';
   }
   return JSON.stringify({ score, justification: why });
 }
 
-export function scriptedCorrectness(hint: { answer: string | number; options: Record<string, string>; response: string }): string {
+export function scriptedCorrectness(hint: {
+  answer: string | number;
+  options: Record<string, string>;
+  response: string;
+}): string {
   const response = hint.response.toLowerCase();
   const gold = String(hint.answer).toLowerCase();
   const correct = response.includes(`the answer is ${gold}`) ? 1 : 0;
-  return JSON.stringify({ justification: correct ? `The response gives ${String(hint.answer)}.` : 'The response does not give the gold answer.', correct });
+  return JSON.stringify({
+    justification: correct
+      ? `The response gives ${String(hint.answer)}.`
+      : 'The response does not give the gold answer.',
+    correct,
+  });
 }
 
-export function scriptedDisclosure(hint: { preferences: Record<string, Preference>; assistantMessage: string; userMessage: string }): string {
-  const asked = rankPreferences(hint.assistantMessage, hint.preferences).slice(0, 3).map((r) => r.name);
+export function scriptedDisclosure(hint: {
+  preferences: Record<string, Preference>;
+  assistantMessage: string;
+  userMessage: string;
+}): string {
+  const asked = rankPreferences(hint.assistantMessage, hint.preferences)
+    .slice(0, 3)
+    .map((r) => r.name);
   const revealed = Object.entries(hint.preferences)
     .filter(([name]) => hint.userMessage.includes(`About ${name}:`))
     .map(([name, p]) => ({ preference: name, value: String(p.value) }));

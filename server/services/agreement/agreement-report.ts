@@ -16,7 +16,9 @@ import { disagreements, slices } from './slices.ts';
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -31,7 +33,12 @@ export function reportHash(report: Omit<AgreementReport, 'generatedAt' | 'report
  * weighted score, self-ratings, simulator vs humans (turns, outcomes, behaviour), slices, disagreeing answers and
  * provenance. Sections without enough data carry the statistics' reasons instead of numbers.
  */
-export function computeAgreementReport(study: { id: string; name: string }, data: AgreementData, settings: AgreementSettings, now = new Date()): AgreementReport {
+export function computeAgreementReport(
+  study: { id: string; name: string },
+  data: AgreementData,
+  settings: AgreementSettings,
+  now = new Date(),
+): AgreementReport {
   const records = new Map(data.records.map((r) => [r.problemId, r]));
   const { byCriterion, weighted } = scoreUnits(data.items, records);
   const criteria = [...byCriterion.keys()].sort();
@@ -67,7 +74,11 @@ export function computeAgreementReport(study: { id: string; name: string }, data
 }
 
 /** The report of a study computed from the database alone; null when there is no such study. */
-export async function agreementReport(storage: Storage, studyId: string, settings: AgreementSettings): Promise<AgreementReport | null> {
+export async function agreementReport(
+  storage: Storage,
+  studyId: string,
+  settings: AgreementSettings,
+): Promise<AgreementReport | null> {
   const study = await storage.getStudy(studyId);
   if (!study) return null;
   return computeAgreementReport(study, await gatherAgreementData(storage, study.id), settings);

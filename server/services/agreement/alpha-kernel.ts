@@ -86,7 +86,11 @@ function ordinalAlphaKernel(unitValues: readonly (readonly number[])[]): Kernel 
           if (c === j) continue;
           const lo = Math.min(c, j);
           const hi = Math.max(c, j);
-          const d = ((cumulative[hi + 1] as number) - (cumulative[lo] as number) - ((nc[c] as number) + (nc[j] as number)) / 2) ** 2;
+          const d =
+            ((cumulative[hi + 1] as number) -
+              (cumulative[lo] as number) -
+              ((nc[c] as number) + (nc[j] as number)) / 2) **
+            2;
           observed += (o[c * k + j] as number) * d;
           expected += (nc[c] as number) * (nc[j] as number) * d;
         }
@@ -105,14 +109,23 @@ export interface LooParts {
   judgeCount: Float64Array;
 }
 
-
 /**
  * The per-unit terms of looAgreement and looAgainst, walking the units in the same order with the same seeded
  * tie-breaks, so Σ sums / Σ counts over all units equals their values (checked in the unit tests).
  */
-export function looParts(unitValues: readonly (readonly number[])[], judge: readonly (number | null)[], agree: 'exact' | 'absolute', seed: number): LooParts {
+export function looParts(
+  unitValues: readonly (readonly number[])[],
+  judge: readonly (number | null)[],
+  agree: 'exact' | 'absolute',
+  seed: number,
+): LooParts {
   const n = unitValues.length;
-  const parts: LooParts = { humanSum: new Float64Array(n), humanCount: new Float64Array(n), judgeSum: new Float64Array(n), judgeCount: new Float64Array(n) };
+  const parts: LooParts = {
+    humanSum: new Float64Array(n),
+    humanCount: new Float64Array(n),
+    judgeSum: new Float64Array(n),
+    judgeCount: new Float64Array(n),
+  };
   const rng = createRng(seed);
   const score = (x: number, ref: number): number => (agree === 'exact' ? (x === ref ? 1 : 0) : Math.abs(x - ref));
   unitValues.forEach((present, u) => {

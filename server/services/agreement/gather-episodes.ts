@@ -27,18 +27,26 @@ function played(e: StudyEpisode, events: readonly EpisodeEvent[]): PlayedEpisode
   const replyWords: number[] = [];
   const unprompted: number[] = [];
   for (const event of events) {
-    if (event.type === 'message' && event.role === 'user' && event.kind === 'reply') replyWords.push(wordCount(event.content));
+    if (event.type === 'message' && event.role === 'user' && event.kind === 'reply')
+      replyWords.push(wordCount(event.content));
     else if (event.type === 'disclosure_labeled' && !labelerFailed(event.issue)) {
       const label = { asked: event.asked, revealed: event.revealed };
       human.set(event.turn, label);
       unprompted.push(unpromptedCount(label));
-    } else if (event.type === 'twin_reply' && !twinFailed(event.issue)) twin.set(event.turn, { asked: event.asked, revealed: event.revealed });
+    } else if (event.type === 'twin_reply' && !twinFailed(event.issue))
+      twin.set(event.turn, { asked: event.asked, revealed: event.revealed });
   }
   const turns = [...new Set([...human.keys(), ...twin.keys()])].sort((a, b) => a - b);
   const completed = e.status === 'completed';
   return {
-    episodeId: e.id, problemId: e.problemId, personaId: e.personaId, model: e.assistantModel,
-    weightedScore: completed ? e.weightedScore : null, turns: completed ? e.interactionTurns : null, replyWords, unprompted,
+    episodeId: e.id,
+    problemId: e.problemId,
+    personaId: e.personaId,
+    model: e.assistantModel,
+    weightedScore: completed ? e.weightedScore : null,
+    turns: completed ? e.interactionTurns : null,
+    replyWords,
+    unprompted,
     turnLabels: turns.map((turn) => ({ turn, human: human.get(turn) ?? null, twin: twin.get(turn) ?? null })),
   };
 }
@@ -50,12 +58,18 @@ function played(e: StudyEpisode, events: readonly EpisodeEvent[]): PlayedEpisode
 export async function gatherEpisodes(storage: Storage, studyId: string): Promise<EpisodeHarvest> {
   const harvest: EpisodeHarvest = { live: [], twins: [], baselines: [], started: [] };
   for await (const page of studyEpisodes(storage, studyId)) {
-    const wanted = page.filter((e) => e.status !== 'running' && (
-      (e.mode === 'infer_persona' && (e.source === 'twin' || (e.source === 'live' && e.userSeat === 'person'))) ||
-      (e.source === 'batch' && e.mode === 'no_prompt' && e.status === 'completed' && e.weightedScore !== null)));
+    const wanted = page.filter(
+      (e) =>
+        e.status !== 'running' &&
+        ((e.mode === 'infer_persona' && (e.source === 'twin' || (e.source === 'live' && e.userSeat === 'person'))) ||
+          (e.source === 'batch' && e.mode === 'no_prompt' && e.status === 'completed' && e.weightedScore !== null)),
+    );
     if (wanted.length === 0) continue;
     const events = new Map<string, EpisodeEvent[]>();
-    for (const { episodeId, event } of await storage.research.episodeEvents(wanted.map((e) => e.id), PLAYED_EVENTS)) {
+    for (const { episodeId, event } of await storage.research.episodeEvents(
+      wanted.map((e) => e.id),
+      PLAYED_EVENTS,
+    )) {
       const list = events.get(episodeId) ?? [];
       list.push(event);
       events.set(episodeId, list);
@@ -64,7 +78,12 @@ export async function gatherEpisodes(storage: Storage, studyId: string): Promise
       const log = events.get(e.id) ?? [];
       const started = log.find((x): x is Started => x.type === 'episode_started');
       if (started) harvest.started.push(started);
-      if (e.source === 'batch') harvest.baselines.push({ problemId: e.problemId, model: e.assistantModel, weightedScore: e.weightedScore as number });
+      if (e.source === 'batch')
+        harvest.baselines.push({
+          problemId: e.problemId,
+          model: e.assistantModel,
+          weightedScore: e.weightedScore as number,
+        });
       else if (e.source === 'live') harvest.live.push(played(e, log));
       else if (e.twinOf !== null) {
         const { turnLabels: _unused, ...twin } = played(e, log);

@@ -17,7 +17,13 @@ export interface SourceEpisode {
 
 /** Episode ids per storage call: keeps each statement's JSON parameter and result small. */
 const CHUNK = 500;
-const SOURCE_EVENTS: EpisodeEvent['type'][] = ['episode_started', 'criterion_judged', 'correctness_judged', 'actor_rated', 'episode_completed'];
+const SOURCE_EVENTS: EpisodeEvent['type'][] = [
+  'episode_started',
+  'criterion_judged',
+  'correctness_judged',
+  'actor_rated',
+  'episode_completed',
+];
 
 /**
  * The source episodes of rated answers, read by id: a candidate may come from a CLI run that belongs to no study, so
@@ -29,7 +35,8 @@ export async function sourceEpisodes(storage: Storage, ids: readonly string[]): 
     const rows = await storage.research.episodeEvents(ids.slice(start, start + CHUNK), SOURCE_EVENTS);
     for (const { episodeId, event } of rows) {
       let source = out.get(episodeId);
-      if (!source) out.set(episodeId, (source = { started: null, judged: new Map(), weighted: null, correct: null, self: null }));
+      if (!source)
+        out.set(episodeId, (source = { started: null, judged: new Map(), weighted: null, correct: null, self: null }));
       if (event.type === 'episode_started') source.started = event;
       else if (event.type === 'criterion_judged') source.judged.set(event.preference, event.score);
       else if (event.type === 'correctness_judged') source.correct = event.correct;
@@ -47,7 +54,11 @@ export async function sourceEpisodes(storage: Storage, ids: readonly string[]): 
  * The study's rated answers: non-gold candidates with at least one rating, each with its raters' scores (in rater id
  * order, so the report does not depend on the order ratings arrived in) and the judge's, on the record's criteria.
  */
-export function ratedItems(ratings: readonly StoredRating[], records: ReadonlyMap<string, RecordInfo>, sources: ReadonlyMap<string, SourceEpisode>): RatedItem[] {
+export function ratedItems(
+  ratings: readonly StoredRating[],
+  records: ReadonlyMap<string, RecordInfo>,
+  sources: ReadonlyMap<string, SourceEpisode>,
+): RatedItem[] {
   const byItem = new Map<string, StoredRating[]>();
   for (const r of ratings) {
     if (r.isGold || r.sourceEpisodeId === null) continue;
@@ -61,11 +72,16 @@ export function ratedItems(ratings: readonly StoredRating[], records: ReadonlyMa
     const record = records.get(first.problemId);
     if (!record) continue;
     const criteria = record.criteria.map((c) => c.preference);
-    const sorted = [...list].sort((a, b) => (a.participantId < b.participantId ? -1 : a.participantId > b.participantId ? 1 : 0));
+    const sorted = [...list].sort((a, b) =>
+      a.participantId < b.participantId ? -1 : a.participantId > b.participantId ? 1 : 0,
+    );
     const source = sources.get(first.sourceEpisodeId as string);
     const self = source?.self ?? null;
     items.push({
-      itemId, problemId: first.problemId, personaId: record.personaId, sourceEpisodeId: first.sourceEpisodeId as string,
+      itemId,
+      problemId: first.problemId,
+      personaId: record.personaId,
+      sourceEpisodeId: first.sourceEpisodeId as string,
       model: source?.started?.provenance.assistantModel ?? null,
       raters: sorted.map((r) => r.participantId),
       scores: sorted.map((r) => criteria.map((c) => r.scores[c] ?? null)),

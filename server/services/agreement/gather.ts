@@ -13,7 +13,9 @@ export function provenanceSets(provenances: readonly Provenance[]): ProvenanceSe
     models: sortedUnique(provenances.map((p) => p.assistantModel)),
     judgeModels: sortedUnique(provenances.map((p) => p.judgeModel)),
     simulatorModels: sortedUnique(provenances.flatMap((p) => (p.simulatorModel === null ? [] : [p.simulatorModel]))),
-    promptHashes: sortedUnique(provenances.flatMap((p) => Object.entries(p.promptHashes).map(([name, hash]) => `${name}:${hash}`))),
+    promptHashes: sortedUnique(
+      provenances.flatMap((p) => Object.entries(p.promptHashes).map(([name, hash]) => `${name}:${hash}`)),
+    ),
     rubricHashes: sortedUnique(provenances.map((p) => p.rubricSha256)),
     appVersions: sortedUnique(provenances.map((p) => p.appVersion)),
   };
@@ -28,13 +30,21 @@ export async function gatherAgreementData(storage: Storage, studyId: string): Pr
   const records = (await storage.research.listStudyRecords(studyId)).map((r) => recordInfo(r.problemId, r.record));
   const byProblem = new Map(records.map((r) => [r.problemId, r]));
   const ratings = await storage.work.listRatings(studyId);
-  const sourceIds = sortedUnique(ratings.flatMap((r) => (r.isGold || r.sourceEpisodeId === null ? [] : [r.sourceEpisodeId])));
+  const sourceIds = sortedUnique(
+    ratings.flatMap((r) => (r.isGold || r.sourceEpisodeId === null ? [] : [r.sourceEpisodeId])),
+  );
   const sources = await sourceEpisodes(storage, sourceIds);
   const items = ratedItems(ratings, byProblem, sources);
   const harvest = await gatherEpisodes(storage, studyId);
-  const used = [
-    ...items.flatMap((i) => sources.get(i.sourceEpisodeId)?.started ?? []),
-    ...harvest.started,
-  ].map((s) => s.provenance);
-  return { records, items, live: harvest.live, twins: harvest.twins, baselines: harvest.baselines, provenance: provenanceSets(used) };
+  const used = [...items.flatMap((i) => sources.get(i.sourceEpisodeId)?.started ?? []), ...harvest.started].map(
+    (s) => s.provenance,
+  );
+  return {
+    records,
+    items,
+    live: harvest.live,
+    twins: harvest.twins,
+    baselines: harvest.baselines,
+    provenance: provenanceSets(used),
+  };
 }

@@ -1,6 +1,13 @@
 import type { Estimate, JudgeHumanRow } from '../../../shared/schemas/agreement.ts';
 import {
-  altTest, cohenKappa, krippendorffAlpha, looAgainst, looAgreement, meanAbsoluteError, spearman, type StatResult,
+  altTest,
+  cohenKappa,
+  krippendorffAlpha,
+  looAgainst,
+  looAgreement,
+  meanAbsoluteError,
+  spearman,
+  type StatResult,
 } from '../../../shared/stats/index.ts';
 import type { RatedItem } from './agreement-data.ts';
 import { alphaKernel, looParts } from './alpha-kernel.ts';
@@ -17,11 +24,20 @@ export interface JudgeSettings extends ResampleSettings {
 }
 
 /** Quadratic κ_w of pooled (x, y) pairs on a scale, as the library value and its kernel. */
-export function pooledKappa(pairsPerUnit: (readonly [number, number])[][], scale: readonly number[]): [StatResult, Kernel] {
+export function pooledKappa(
+  pairsPerUnit: (readonly [number, number])[][],
+  scale: readonly number[],
+): [StatResult, Kernel] {
   const index = new Map(scale.map((v, i) => [v, i]));
   const flat = pairsPerUnit.flat();
-  const result = cohenKappa(flat.map((p) => p[0]), flat.map((p) => p[1]), { weights: 'quadratic', categories: scale });
-  const coded = codedPairs(pairsPerUnit.map((pairs) => pairs.map(([x, y]) => [index.get(x) as number, index.get(y) as number] as const)));
+  const result = cohenKappa(
+    flat.map((p) => p[0]),
+    flat.map((p) => p[1]),
+    { weights: 'quadratic', categories: scale },
+  );
+  const coded = codedPairs(
+    pairsPerUnit.map((pairs) => pairs.map(([x, y]) => [index.get(x) as number, index.get(y) as number] as const)),
+  );
   return [result, kappaKernel(coded, kappaWeights([...scale], 'quadratic'), scale.length)];
 }
 
@@ -53,7 +69,12 @@ function alpha(values: number[][], level: 'ordinal' | 'interval'): [StatResult, 
  * Judge vs humans on one criterion, or on the weighted score (continuous: κ and exact agreement use scores rounded
  * to whole points, α the interval metric). Every statistic shares one set of resamples.
  */
-export function judgeHumanRow(criterion: string, units: readonly ScoreUnit[], settings: JudgeSettings, continuous: boolean): JudgeHumanRow {
+export function judgeHumanRow(
+  criterion: string,
+  units: readonly ScoreUnit[],
+  settings: JudgeSettings,
+  continuous: boolean,
+): JudgeHumanRow {
   const cat = (v: number): number => (continuous ? Math.min(5, Math.max(1, Math.round(v))) : v);
   const judged = units.map((u) => (u.judge !== null && u.humans.length > 0 ? u.judge : null));
   const means = units.map((u) => (u.judge !== null ? meanOf(u.humans) : null));
@@ -65,16 +86,36 @@ export function judgeHumanRow(criterion: string, units: readonly ScoreUnit[], se
   const absParts = looParts(rows, judge, 'absolute', settings.seed);
   const exactParts = looParts(exactRows, exactJudge, 'exact', settings.seed);
   const loo = { seed: settings.seed };
-  const [kappaVsRaters, kappaVsMedian, alphaHumans, alphaWithJudge, rho, mae, humanMae, judgeMae, humanExact, judgeExact] = estimates(
+  const [
+    kappaVsRaters,
+    kappaVsMedian,
+    alphaHumans,
+    alphaWithJudge,
+    rho,
+    mae,
+    humanMae,
+    judgeMae,
+    humanExact,
+    judgeExact,
+  ] = estimates(
     planFor(units.map((u) => u.personaId)),
     [
-      pooledKappa(units.map((u) => (u.judge === null ? [] : u.humans.map((h) => [cat(u.judge as number), cat(h)] as const))), SCALE),
-      pooledKappa(units.map((u) => {
-        const m = median(u.humans);
-        return u.judge === null || m === null ? [] : [[cat(u.judge), continuous ? cat(m) : m] as const];
-      }), medianScale),
+      pooledKappa(
+        units.map((u) => (u.judge === null ? [] : u.humans.map((h) => [cat(u.judge as number), cat(h)] as const))),
+        SCALE,
+      ),
+      pooledKappa(
+        units.map((u) => {
+          const m = median(u.humans);
+          return u.judge === null || m === null ? [] : [[cat(u.judge), continuous ? cat(m) : m] as const];
+        }),
+        medianScale,
+      ),
       alpha(rows, continuous ? 'interval' : 'ordinal'),
-      alpha(units.map((u) => (u.judge === null ? u.humans : [...u.humans, u.judge])), continuous ? 'interval' : 'ordinal'),
+      alpha(
+        units.map((u) => (u.judge === null ? u.humans : [...u.humans, u.judge])),
+        continuous ? 'interval' : 'ordinal',
+      ),
       pairedSpearman(judged, means),
       pairedMae(judged, means),
       [looAgreement(rows, 'absolute', loo), ratioKernel(absParts.humanSum, absParts.humanCount)],
@@ -84,18 +125,33 @@ export function judgeHumanRow(criterion: string, units: readonly ScoreUnit[], se
     ],
     settings,
   ) as [Estimate, Estimate, Estimate, Estimate, Estimate, Estimate, Estimate, Estimate, Estimate, Estimate];
-  const alt = altTest(units.map((u) => ({ llm: u.judge, humans: Object.fromEntries(u.raters.map((r, i) => [r, u.humans[i]])) })), {
-    epsilon: settings.epsilon, scoring: 'absolute',
-  });
+  const alt = altTest(
+    units.map((u) => ({ llm: u.judge, humans: Object.fromEntries(u.raters.map((r, i) => [r, u.humans[i]])) })),
+    {
+      epsilon: settings.epsilon,
+      scoring: 'absolute',
+    },
+  );
   return {
     criterion,
     items: units.filter((u) => u.humans.length > 0).length,
     ratings: units.reduce((s, u) => s + u.humans.length, 0),
-    kappaVsRaters, kappaVsMedian, alphaHumans, alphaWithJudge, spearman: rho, mae,
+    kappaVsRaters,
+    kappaVsMedian,
+    alphaHumans,
+    alphaWithJudge,
+    spearman: rho,
+    mae,
     ceiling: { humanMae, judgeMae, humanExact, judgeExact },
     altTest: {
-      epsilon: alt.epsilon, winningRate: alt.winningRate, advantageProbability: alt.advantageProbability, passed: alt.passed,
-      items: alt.items, annotatorsTested: alt.annotators.length, annotatorsExcluded: alt.excluded.length, ...(alt.reason ? { reason: alt.reason } : {}),
+      epsilon: alt.epsilon,
+      winningRate: alt.winningRate,
+      advantageProbability: alt.advantageProbability,
+      passed: alt.passed,
+      items: alt.items,
+      annotatorsTested: alt.annotators.length,
+      annotatorsExcluded: alt.excluded.length,
+      ...(alt.reason ? { reason: alt.reason } : {}),
     },
   };
 }
@@ -106,6 +162,10 @@ export function correctnessKappa(items: readonly RatedItem[], settings: Resample
   const judge = units.map((i) => i.judgeCorrect as 0 | 1);
   const humans = units.map((i) => majority(i.correct) as 0 | 1);
   const result = cohenKappa(judge, humans, { categories: [0, 1] });
-  const kernel = kappaKernel(codedPairs(units.map((_, u) => [[judge[u] as number, humans[u] as number] as const])), kappaWeights([0, 1], 'none'), 2);
+  const kernel = kappaKernel(
+    codedPairs(units.map((_, u) => [[judge[u] as number, humans[u] as number] as const])),
+    kappaWeights([0, 1], 'none'),
+    2,
+  );
   return estimates(planFor(units.map((i) => i.personaId)), [[result, kernel]], settings)[0] as Estimate;
 }

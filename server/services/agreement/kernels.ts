@@ -42,7 +42,8 @@ export function kappaWeights(values: readonly number[], kind: 'none' | 'quadrati
   const range = Math.max(...values) - Math.min(...values);
   const w = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) w[i * k + j] = i === j ? 0 : kind === 'none' ? 1 : (((values[i] as number) - (values[j] as number)) / range) ** 2;
+    for (let j = 0; j < k; j++)
+      w[i * k + j] = i === j ? 0 : kind === 'none' ? 1 : (((values[i] as number) - (values[j] as number)) / range) ** 2;
   }
   return w;
 }
@@ -54,7 +55,8 @@ export function kappaKernel(pairs: CodedPairs, weights: Float64Array, k: number)
   return {
     size: k * k,
     parts(u, emit) {
-      for (let p = pairs.offsets[u] as number, end = pairs.offsets[u + 1] as number; p < end; p++) emit((pairs.a[p] as number) * k + (pairs.b[p] as number), 1);
+      for (let p = pairs.offsets[u] as number, end = pairs.offsets[u + 1] as number; p < end; p++)
+        emit((pairs.a[p] as number) * k + (pairs.b[p] as number), 1);
     },
     finalize(joint) {
       rowA.fill(0);
@@ -73,7 +75,9 @@ export function kappaKernel(pairs: CodedPairs, weights: Float64Array, k: number)
       }
       if (n === 0) return null;
       let expected = 0;
-      for (let x = 0; x < k; x++) for (let y = 0; y < k; y++) expected += (weights[x * k + y] as number) * (rowA[x] as number) * (colB[y] as number);
+      for (let x = 0; x < k; x++)
+        for (let y = 0; y < k; y++)
+          expected += (weights[x * k + y] as number) * (rowA[x] as number) * (colB[y] as number);
       return expected === 0 ? null : 1 - observed / n / (expected / (n * n));
     },
   };
@@ -96,7 +100,10 @@ export function ratioKernel(sums: Float64Array, counts: Float64Array): Kernel {
 export function codesOf(values: readonly (number | null)[]): { codes: Int32Array; levels: number } {
   const distinct = [...new Set(values.filter((v): v is number => v !== null))].sort((x, y) => x - y);
   const index = new Map(distinct.map((v, i) => [v, i]));
-  return { codes: Int32Array.from(values, (v) => (v === null ? -1 : (index.get(v) as number))), levels: distinct.length };
+  return {
+    codes: Int32Array.from(values, (v) => (v === null ? -1 : (index.get(v) as number))),
+    levels: distinct.length,
+  };
 }
 
 /**
@@ -104,7 +111,10 @@ export function codesOf(values: readonly (number | null)[]): { codes: Int32Array
  * average rank of level v is (units below v) + (count of v + 1)/2, and Σ (r_x − r̄)(r_y − r̄) runs over those pairs.
  * A unit counts when both codes are ≥ 0.
  */
-export function spearmanKernel(x: { codes: Int32Array; levels: number }, y: { codes: Int32Array; levels: number }): Kernel {
+export function spearmanKernel(
+  x: { codes: Int32Array; levels: number },
+  y: { codes: Int32Array; levels: number },
+): Kernel {
   const cellOf = new Map<number, number>();
   const cellA: number[] = [];
   const cellB: number[] = [];

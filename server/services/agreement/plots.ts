@@ -49,7 +49,12 @@ function thinned(pairs: readonly Paired[]): AgreementPlots['weighted'] {
  * Mean |judge − raters' mean| for each row (criterion or preference type) × value of one persona attribute. The same
  * MAE as the slices table, split two ways, so a cell says where on the rubric and for whom the judge drifts.
  */
-function heatmap(pairs: readonly Paired[], attribute: string, column: (u: ScoreUnit) => string | null, rowsBy: Heatmap['rowsBy']): Heatmap | null {
+function heatmap(
+  pairs: readonly Paired[],
+  attribute: string,
+  column: (u: ScoreUnit) => string | null,
+  rowsBy: Heatmap['rowsBy'],
+): Heatmap | null {
   const cells = new Map<string, Map<string, number[]>>();
   const columns = new Set<string>();
   for (const p of pairs) {
@@ -65,32 +70,53 @@ function heatmap(pairs: readonly Paired[], attribute: string, column: (u: ScoreU
   }
   if (cells.size === 0) return null;
   const cols = [...columns].sort(byText);
-  const rows = [...cells].map(([label, byCol]) => {
-    const rowCells = cols.map((c) => {
-      const diffs = byCol.get(c) ?? [];
-      return { mae: diffs.length === 0 ? null : round2(meanOf(diffs) as number), n: diffs.length };
-    });
-    return { label, n: rowCells.reduce((s, c) => s + c.n, 0), cells: rowCells };
-  }).sort((a, b) => b.n - a.n || byText(a.label, b.label));
-  return { attribute, rowsBy, columns: cols, rows: rows.slice(0, MAX_ROWS), omittedRows: Math.max(0, rows.length - MAX_ROWS) };
+  const rows = [...cells]
+    .map(([label, byCol]) => {
+      const rowCells = cols.map((c) => {
+        const diffs = byCol.get(c) ?? [];
+        return { mae: diffs.length === 0 ? null : round2(meanOf(diffs) as number), n: diffs.length };
+      });
+      return { label, n: rowCells.reduce((s, c) => s + c.n, 0), cells: rowCells };
+    })
+    .sort((a, b) => b.n - a.n || byText(a.label, b.label));
+  return {
+    attribute,
+    rowsBy,
+    columns: cols,
+    rows: rows.slice(0, MAX_ROWS),
+    omittedRows: Math.max(0, rows.length - MAX_ROWS),
+  };
 }
 
 /** The dashboard's plot data: judge vs raters per criterion and per answer, the heatmaps, and the Bland–Altman points. */
-export function plots(criterionUnits: readonly ScoreUnit[], weighted: readonly ScoreUnit[], pairs: readonly OutcomePair[], records: ReadonlyMap<string, RecordInfo>): AgreementPlots {
+export function plots(
+  criterionUnits: readonly ScoreUnit[],
+  weighted: readonly ScoreUnit[],
+  pairs: readonly OutcomePair[],
+  records: ReadonlyMap<string, RecordInfo>,
+): AgreementPlots {
   const attributes: [string, (u: ScoreUnit) => string | null][] = [
     ['age band', (u) => u.ageBand],
-    ...BIG5.map((trait): [string, (u: ScoreUnit) => string | null] => [trait, (u) => {
-      const score = records.get(u.item.problemId)?.traits?.[trait];
-      return score === undefined ? null : String(score);
-    }]),
+    ...BIG5.map((trait): [string, (u: ScoreUnit) => string | null] => [
+      trait,
+      (u) => {
+        const score = records.get(u.item.problemId)?.traits?.[trait];
+        return score === undefined ? null : String(score);
+      },
+    ]),
   ];
   const criterionPairs = pairUp(criterionUnits);
   const heatmaps = (['criterion', 'preference_type'] as const).flatMap((rowsBy) =>
-    attributes.flatMap(([name, column]) => heatmap(criterionPairs, name, column, rowsBy) ?? []));
+    attributes.flatMap(([name, column]) => heatmap(criterionPairs, name, column, rowsBy) ?? []),
+  );
   return {
     judgeVsHuman: bubbleCells(criterionPairs),
     weighted: thinned(pairUp(weighted)),
     heatmaps,
-    blandAltman: pairs.map((p) => ({ mean: round2((p.human + p.simulator) / 2), difference: round2(p.human - p.simulator), model: p.model })),
+    blandAltman: pairs.map((p) => ({
+      mean: round2((p.human + p.simulator) / 2),
+      difference: round2(p.human - p.simulator),
+      model: p.model,
+    })),
   };
 }

@@ -34,7 +34,9 @@ export function recordInfo(problemId: string, record: BenchmarkRecord): RecordIn
       weight: criterionWeight(c, criteria.length),
       type: record.persona_preferences[c.preference]?.type ?? 'unknown',
     })),
-    preferences: Object.fromEntries(Object.entries(record.persona_preferences).map(([name, p]) => [name, { value: p.value, type: p.type }])),
+    preferences: Object.fromEntries(
+      Object.entries(record.persona_preferences).map(([name, p]) => [name, { value: p.value, type: p.type }]),
+    ),
   };
 }
 
@@ -52,10 +54,16 @@ export const DISCLOSURE_CATEGORIES = ['not_revealed', 'revealed_correct', 'revea
 export type DisclosureCategory = (typeof DISCLOSURE_CATEGORIES)[number];
 
 /** What a reply did with one hidden preference: left it out, revealed the persona's true value, or another value. */
-export function disclosureCategory(label: DisclosureLabel, preference: string, trueValue: string | number | undefined): DisclosureCategory {
+export function disclosureCategory(
+  label: DisclosureLabel,
+  preference: string,
+  trueValue: string | number | undefined,
+): DisclosureCategory {
   const revealed = label.revealed.find((r) => r.preference === preference);
   if (!revealed) return 'not_revealed';
-  return trueValue !== undefined && normalizeValue(revealed.value) === normalizeValue(trueValue) ? 'revealed_correct' : 'revealed_wrong';
+  return trueValue !== undefined && normalizeValue(revealed.value) === normalizeValue(trueValue)
+    ? 'revealed_correct'
+    : 'revealed_wrong';
 }
 
 /** The revealed value of a preference, normalized, or null. */

@@ -34,7 +34,13 @@ export function planFor(personaOfUnit: readonly string[]): Plan {
   const groups = persona ? [...byPersona.values()] : personaOfUnit.map((_, u) => [u]);
   const offsets = new Int32Array(groups.length + 1);
   groups.forEach((g, c) => (offsets[c + 1] = (offsets[c] as number) + g.length));
-  return { unit: persona ? 'persona' : 'item', units: personaOfUnit.length, clusters: groups.length, offsets, members: Int32Array.from(groups.flat()) };
+  return {
+    unit: persona ? 'persona' : 'item',
+    units: personaOfUnit.length,
+    clusters: groups.length,
+    offsets,
+    members: Int32Array.from(groups.flat()),
+  };
 }
 
 /** A kernel's parts summed per cluster, sparse (CSR over clusters): what a resample adds up. */
@@ -57,7 +63,8 @@ function compile(kernel: Kernel, plan: Plan): Compiled {
   const index: number[] = [];
   const value: number[] = [];
   for (let c = 0; c < plan.clusters; c++) {
-    for (let m = plan.offsets[c] as number; m < (plan.offsets[c + 1] as number); m++) kernel.parts(plan.members[m] as number, emit);
+    for (let m = plan.offsets[c] as number; m < (plan.offsets[c + 1] as number); m++)
+      kernel.parts(plan.members[m] as number, emit);
     for (const i of new Set(touched)) {
       index.push(i);
       value.push(scratch[i] as number);
@@ -66,7 +73,13 @@ function compile(kernel: Kernel, plan: Plan): Compiled {
     touched.length = 0;
     offsets[c + 1] = index.length;
   }
-  return { kernel, offsets, index: Int32Array.from(index), value: Float64Array.from(value), acc: new Float64Array(kernel.size) };
+  return {
+    kernel,
+    offsets,
+    index: Int32Array.from(index),
+    value: Float64Array.from(value),
+    acc: new Float64Array(kernel.size),
+  };
 }
 
 /** The kernel on a multiset of clusters: the sum of their parts, finalized. */
@@ -75,14 +88,18 @@ function evaluate(k: Compiled, draw: Int32Array): number | null {
   acc.fill(0);
   for (let d = 0; d < draw.length; d++) {
     const c = draw[d] as number;
-    for (let p = offsets[c] as number, end = offsets[c + 1] as number; p < end; p++) acc[index[p] as number] = (acc[index[p] as number] as number) + (value[p] as number);
+    for (let p = offsets[c] as number, end = offsets[c + 1] as number; p < end; p++)
+      acc[index[p] as number] = (acc[index[p] as number] as number) + (value[p] as number);
   }
   return k.kernel.finalize(acc);
 }
 
 /** The kernel on the whole sample (every cluster once): what the unit tests compare with the library. */
 export function onSample(kernel: Kernel, plan: Plan): number | null {
-  return evaluate(compile(kernel, plan), Int32Array.from({ length: plan.clusters }, (_, c) => c));
+  return evaluate(
+    compile(kernel, plan),
+    Int32Array.from({ length: plan.clusters }, (_, c) => c),
+  );
 }
 
 /**
@@ -91,16 +108,34 @@ export function onSample(kernel: Kernel, plan: Plan): number | null {
  */
 export function intervals(plan: Plan, kernels: readonly Kernel[], settings: ResampleSettings): Interval[] {
   const none = (reason: string): Interval[] =>
-    kernels.map(() => ({ low: null, high: null, level: LEVEL, unit: plan.unit, clusters: plan.clusters, validResamples: 0, reason }));
+    kernels.map(() => ({
+      low: null,
+      high: null,
+      level: LEVEL,
+      unit: plan.unit,
+      clusters: plan.clusters,
+      validResamples: 0,
+      reason,
+    }));
   if (kernels.length === 0) return [];
   if (plan.units === 0) return none('no units');
   if (plan.clusters < 2) return none(`one ${plan.unit}: every resample would equal the sample`);
   const compiled = kernels.map((k) => compile(k, plan));
-  const cis = bootstrapCis(plan.clusters, kernels.length, (draw, out) => {
-    compiled.forEach((k, j) => (out[j] = evaluate(k, draw) ?? Number.NaN));
-  }, { resamples: settings.resamples, seed: settings.seed, level: LEVEL });
+  const cis = bootstrapCis(
+    plan.clusters,
+    kernels.length,
+    (draw, out) => {
+      compiled.forEach((k, j) => (out[j] = evaluate(k, draw) ?? Number.NaN));
+    },
+    { resamples: settings.resamples, seed: settings.seed, level: LEVEL },
+  );
   return cis.map((ci) => ({
-    low: ci.low, high: ci.high, level: LEVEL, unit: plan.unit, clusters: plan.clusters, validResamples: ci.validResamples,
+    low: ci.low,
+    high: ci.high,
+    level: LEVEL,
+    unit: plan.unit,
+    clusters: plan.clusters,
+    validResamples: ci.validResamples,
     ...(ci.low === null ? { reason: 'undefined on every resample' } : {}),
   }));
 }
@@ -115,7 +150,11 @@ export function estimate(result: StatResult, ci: Interval | undefined): Estimate
 /** Statistics and their kernels, evaluated together: the values from the library, the intervals from the kernels. */
 export function estimates(plan: Plan, pairs: readonly [StatResult, Kernel][], settings: ResampleSettings): Estimate[] {
   const defined = pairs.filter(([r]) => r.value !== null);
-  const cis = intervals(plan, defined.map(([, k]) => k), settings);
+  const cis = intervals(
+    plan,
+    defined.map(([, k]) => k),
+    settings,
+  );
   let next = 0;
   return pairs.map(([result]) => estimate(result, result.value === null ? undefined : cis[next++]));
 }

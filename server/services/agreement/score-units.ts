@@ -46,7 +46,14 @@ export function majority(correct: readonly (0 | 1)[]): 0 | 1 | null {
   return yes * 2 > correct.length ? 1 : yes * 2 < correct.length ? 0 : null;
 }
 
-function unit(item: RatedItem, record: RecordInfo, criterion: string, type: string, judge: number | null, values: (number | null)[]): ScoreUnit {
+function unit(
+  item: RatedItem,
+  record: RecordInfo,
+  criterion: string,
+  type: string,
+  judge: number | null,
+  values: (number | null)[],
+): ScoreUnit {
   const humans: number[] = [];
   const raters: string[] = [];
   values.forEach((v, r) => {
@@ -61,7 +68,10 @@ function unit(item: RatedItem, record: RecordInfo, criterion: string, type: stri
  * Every (rated answer, criterion) with its judge score and rater scores, grouped by criterion name in first-seen
  * order, plus the weighted score of each answer (raters' weighted scores use the same weights as the judge's).
  */
-export function scoreUnits(items: readonly RatedItem[], records: ReadonlyMap<string, RecordInfo>): { byCriterion: Map<string, ScoreUnit[]>; weighted: ScoreUnit[] } {
+export function scoreUnits(
+  items: readonly RatedItem[],
+  records: ReadonlyMap<string, RecordInfo>,
+): { byCriterion: Map<string, ScoreUnit[]>; weighted: ScoreUnit[] } {
   const byCriterion = new Map<string, ScoreUnit[]>();
   const weighted: ScoreUnit[] = [];
   for (const item of items) {
@@ -69,12 +79,30 @@ export function scoreUnits(items: readonly RatedItem[], records: ReadonlyMap<str
     if (!record) continue;
     record.criteria.forEach((c, ci) => {
       const list = byCriterion.get(c.preference) ?? [];
-      list.push(unit(item, record, c.preference, c.type, item.judge[ci] ?? null, item.scores.map((row) => row[ci] ?? null)));
+      list.push(
+        unit(
+          item,
+          record,
+          c.preference,
+          c.type,
+          item.judge[ci] ?? null,
+          item.scores.map((row) => row[ci] ?? null),
+        ),
+      );
       byCriterion.set(c.preference, list);
     });
     const weights = record.criteria.map((c) => c.weight);
     const judge = weightedScore(item.judge, weights) ?? item.judgeWeighted;
-    weighted.push(unit(item, record, WEIGHTED, 'weighted', judge, item.scores.map((row) => weightedScore(row, weights))));
+    weighted.push(
+      unit(
+        item,
+        record,
+        WEIGHTED,
+        'weighted',
+        judge,
+        item.scores.map((row) => weightedScore(row, weights)),
+      ),
+    );
   }
   return { byCriterion, weighted };
 }

@@ -24,17 +24,37 @@ export function selfRatings(items: readonly RatedItem[], settings: ResampleSetti
     item.judge.forEach((judge, ci) => {
       const self = item.self?.scores[ci] ?? null;
       const humans = item.scores.map((row) => row[ci] ?? null).filter((h): h is number => h !== null);
-      if (self !== null && judge !== null && humans.length > 0) units.push({ itemId: item.itemId, personaId: item.personaId, self, judge, humans });
+      if (self !== null && judge !== null && humans.length > 0)
+        units.push({ itemId: item.itemId, personaId: item.personaId, self, judge, humans });
     });
   }
   const self = units.map((u) => u.self);
   const judge = units.map((u) => u.judge);
   const raters = units.map((u) => meanOf(u.humans));
-  const [a, b, c, d, e, f, g, h, i] = estimates(planFor(units.map((u) => u.personaId)), [
-    pairedMae(self, raters), pairedSpearman(self, raters), pooledKappa(units.map((u) => u.humans.map((x) => [u.self, x] as const)), SCALE),
-    pairedMae(self, judge), pairedSpearman(self, judge), pooledKappa(units.map((u) => [[u.self, u.judge] as const]), SCALE),
-    pairedMae(raters, judge), pairedSpearman(raters, judge), pooledKappa(units.map((u) => u.humans.map((x) => [u.judge, x] as const)), SCALE),
-  ], settings) as Estimate[];
+  const [a, b, c, d, e, f, g, h, i] = estimates(
+    planFor(units.map((u) => u.personaId)),
+    [
+      pairedMae(self, raters),
+      pairedSpearman(self, raters),
+      pooledKappa(
+        units.map((u) => u.humans.map((x) => [u.self, x] as const)),
+        SCALE,
+      ),
+      pairedMae(self, judge),
+      pairedSpearman(self, judge),
+      pooledKappa(
+        units.map((u) => [[u.self, u.judge] as const]),
+        SCALE,
+      ),
+      pairedMae(raters, judge),
+      pairedSpearman(raters, judge),
+      pooledKappa(
+        units.map((u) => u.humans.map((x) => [u.judge, x] as const)),
+        SCALE,
+      ),
+    ],
+    settings,
+  ) as Estimate[];
   return {
     items: new Set(units.map((u) => u.itemId)).size,
     comparisons: [

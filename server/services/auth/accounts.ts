@@ -9,13 +9,15 @@ import { issueSession, type IssuedSession } from './sessions.ts';
 /** Creates a researcher account after checking the username and the password policy. */
 export async function createResearcher(people: PeopleStorage, username: string, password: string): Promise<Researcher> {
   const name = UsernameSchema.safeParse(username);
-  if (!name.success) throw new AuthError('invalid_username', `username ${name.error.issues[0]?.message ?? 'is invalid'}`);
+  if (!name.success)
+    throw new AuthError('invalid_username', `username ${name.error.issues[0]?.message ?? 'is invalid'}`);
   const problem = passwordProblem(password);
   if (problem) throw new AuthError('weak_password', problem);
   try {
     return await people.createResearcher({ username: name.data, passwordHash: await hashPassword(password) });
   } catch (error) {
-    if (error instanceof StorageError && error.code === 'conflict') throw new AuthError('username_taken', `the username "${name.data}" is taken`);
+    if (error instanceof StorageError && error.code === 'conflict')
+      throw new AuthError('username_taken', `the username "${name.data}" is taken`);
     throw error;
   }
 }
@@ -30,7 +32,10 @@ function decoy(): Promise<string> {
 
 /** Checks a username and password and opens a researcher session. Any mismatch is the same `invalid_credentials`. */
 export async function login(
-  people: PeopleStorage, username: string, password: string, now = new Date(),
+  people: PeopleStorage,
+  username: string,
+  password: string,
+  now = new Date(),
 ): Promise<{ identity: Identity; session: IssuedSession }> {
   const researcher = await people.findResearcherByUsername(username.trim());
   const matches = await verifyPassword(password, researcher?.passwordHash ?? (await decoy()));
@@ -43,7 +48,10 @@ export async function login(
  * At `serve` start-up: creates the first researcher from configuration when there is none yet, so a fresh server can
  * be signed into. Returns the account created, or null when researchers already exist.
  */
-export async function ensureFirstResearcher(people: PeopleStorage, account: { username: string; password: string }): Promise<Researcher | null> {
+export async function ensureFirstResearcher(
+  people: PeopleStorage,
+  account: { username: string; password: string },
+): Promise<Researcher | null> {
   if ((await people.countResearchers()) > 0) return null;
   try {
     return await createResearcher(people, account.username, account.password);

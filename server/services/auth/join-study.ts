@@ -32,22 +32,35 @@ export async function joinStudy(
   current: Identity | null = null,
 ): Promise<JoinOutcome> {
   const invite = await people.findInvite(code);
-  if (!invite || invite.revoked) throw new AuthError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
+  if (!invite || invite.revoked)
+    throw new AuthError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
   const gate = await studyGate(invite.studyId);
-  if (gate === 'missing') throw new AuthError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
+  if (gate === 'missing')
+    throw new AuthError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
   if (gate === 'paused') throw new AuthError('study_paused', 'this study is paused; please try again later');
   if (gate === 'closed') throw new AuthError('study_closed', 'this study has closed and takes no more participants');
 
-  if (prolific.prolificPid === undefined && current?.kind === 'participant' && current.studyId === invite.studyId && current.role === invite.role) {
+  if (
+    prolific.prolificPid === undefined &&
+    current?.kind === 'participant' &&
+    current.studyId === invite.studyId &&
+    current.role === invite.role
+  ) {
     const participant = await people.getParticipant(current.participantId);
     if (participant) return { participant, resumed: true };
   }
   const { participant, created } = await people.findOrCreateParticipant({
-    studyId: invite.studyId, role: invite.role, prolific, inviteCode: invite.code,
+    studyId: invite.studyId,
+    role: invite.role,
+    prolific,
+    inviteCode: invite.code,
   });
   // One Prolific worker is one participant per study; the rater link cannot turn an actor into a rater.
   if (participant.role !== invite.role) {
-    throw new AuthError('role_conflict', `you already take part in this study as ${participant.role === 'actor' ? 'an actor' : 'a rater'}`);
+    throw new AuthError(
+      'role_conflict',
+      `you already take part in this study as ${participant.role === 'actor' ? 'an actor' : 'a rater'}`,
+    );
   }
   return { participant, resumed: !created };
 }

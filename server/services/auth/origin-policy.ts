@@ -4,7 +4,11 @@
  * handshake, so a request without one comes from the same page or from a non-browser client (CLI, tests, curl),
  * neither of which can ride on a victim's cookie.
  */
-export function isOriginAllowed(origin: string | undefined, host: string | undefined, allowedOrigins: readonly string[]): boolean {
+export function isOriginAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowedOrigins: readonly string[],
+): boolean {
   if (origin === undefined) return true;
   let parsed: URL;
   try {
@@ -21,6 +25,7 @@ export function isOriginAllowed(origin: string | undefined, host: string | undef
 /** Normalizes configured origins ("https://app.example.org/" → "https://app.example.org"); throws on a non-URL. */
 export function normalizeOrigin(value: string): string {
   const url = new URL(value);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${value}: an origin must be http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`${value}: an origin must be http:// or https://`);
   return url.origin;
 }

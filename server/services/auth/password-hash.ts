@@ -30,12 +30,17 @@ export function passwordProblem(password: string): string | null {
 function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> {
   // The async form runs on libuv's thread pool: hashing never blocks the event loop that serves live sessions.
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEY_BYTES, { ...params, maxmem: MAX_MEMORY }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password.normalize('NFKC'), salt, KEY_BYTES, { ...params, maxmem: MAX_MEMORY }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
 /** Hashes a new password; throws WeakPasswordError if it breaks the policy. */
-export async function hashPassword(password: string, params: { N: number; r: number; p: number } = DEFAULT_PARAMS): Promise<string> {
+export async function hashPassword(
+  password: string,
+  params: { N: number; r: number; p: number } = DEFAULT_PARAMS,
+): Promise<string> {
   const problem = passwordProblem(password);
   if (problem) throw new WeakPasswordError(problem);
   const salt = randomBytes(SALT_BYTES);

@@ -30,20 +30,37 @@ export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export async function issueSession(people: PeopleStorage, kind: SessionKind, subjectId: string, now = new Date()): Promise<IssuedSession> {
+export async function issueSession(
+  people: PeopleStorage,
+  kind: SessionKind,
+  subjectId: string,
+  now = new Date(),
+): Promise<IssuedSession> {
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
   const tokenHash = hashSessionToken(token);
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS[kind]);
-  await people.createSession({ tokenHash, kind, subjectId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
+  await people.createSession({
+    tokenHash,
+    kind,
+    subjectId,
+    createdAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+  });
   return { token, tokenHash, expiresAt };
 }
 
 /** Who a token belongs to, or null when it is malformed, unknown, revoked or expired. */
-export async function resolveSession(people: PeopleStorage, token: string, now = new Date()): Promise<ResolvedSession | null> {
+export async function resolveSession(
+  people: PeopleStorage,
+  token: string,
+  now = new Date(),
+): Promise<ResolvedSession | null> {
   // Anything that is not the shape we issue is rejected before it reaches the database.
   if (!TOKEN_PATTERN.test(token)) return null;
   const session = await people.findValidSession(hashSessionToken(token), now);
-  return session ? { identity: session.identity, tokenHash: session.tokenHash, expiresAt: new Date(session.expiresAt) } : null;
+  return session
+    ? { identity: session.identity, tokenHash: session.tokenHash, expiresAt: new Date(session.expiresAt) }
+    : null;
 }
 
 export async function revokeSession(people: PeopleStorage, tokenHash: string): Promise<void> {
@@ -54,7 +71,10 @@ export async function revokeSession(people: PeopleStorage, tokenHash: string): P
  * The cookie-signing secret: the configured one, else one generated on first start and kept in the database, so
  * cookies stay valid across restarts without any configuration and every install has its own key.
  */
-export async function resolveCookieSecret(people: PeopleStorage, configured: string | null | undefined): Promise<string> {
+export async function resolveCookieSecret(
+  people: PeopleStorage,
+  configured: string | null | undefined,
+): Promise<string> {
   if (configured) return configured;
   return people.getOrCreateAppSecret('cookie-signing', randomBytes(32).toString('base64url'));
 }

@@ -89,7 +89,13 @@ function schemaIssues(error: z.ZodError, line: number, limit: number): Validatio
     message: issue.message,
   }));
   if (error.issues.length > limit) {
-    shown.push({ severity: 'error', code: 'schema', line, path: '', message: `${error.issues.length - limit} more schema errors on this line` });
+    shown.push({
+      severity: 'error',
+      code: 'schema',
+      line,
+      path: '',
+      message: `${error.issues.length - limit} more schema errors on this line`,
+    });
   }
   return shown;
 }
@@ -102,7 +108,8 @@ function jsonErrorMessage(error: unknown): string {
 
 function imageOf(record: BenchmarkRecord): { image: string; path: string } | null {
   const parsed = record.parsed_problem;
-  if (parsed && typeof parsed.image === 'string' && parsed.image) return { image: parsed.image, path: '$.parsed_problem.image' };
+  if (parsed && typeof parsed.image === 'string' && parsed.image)
+    return { image: parsed.image, path: '$.parsed_problem.image' };
   const original = record.original_problem.image;
   if (typeof original === 'string' && original) return { image: original, path: '$.original_problem.image' };
   return null;
@@ -115,8 +122,19 @@ function imageOf(record: BenchmarkRecord): { image: string; path: string } | nul
  */
 export async function validateBenchmarkFile(file: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const report: ValidationReport = {
-    file, valid: false, issues: [], errorCount: 0, warningCount: 0, countsByType: {}, recordCount: 0, lineCount: 0,
-    sha256: null, bytes: 0, metadata: null, records: [], recordLines: [],
+    file,
+    valid: false,
+    issues: [],
+    errorCount: 0,
+    warningCount: 0,
+    countsByType: {},
+    recordCount: 0,
+    lineCount: 0,
+    sha256: null,
+    bytes: 0,
+    metadata: null,
+    records: [],
+    recordLines: [],
   };
   const add = (issue: ValidationIssue): void => {
     report.issues.push(issue);
@@ -135,7 +153,13 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
   try {
     const info = await stat(file);
     if (info.isDirectory()) {
-      add({ severity: 'error', code: 'unreadable_file', line: null, path: '', message: 'is a directory, not a benchmark file' });
+      add({
+        severity: 'error',
+        code: 'unreadable_file',
+        line: null,
+        path: '',
+        message: 'is a directory, not a benchmark file',
+      });
       return finish();
     }
     if (info.size === 0) {
@@ -144,7 +168,12 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read the file (${code ?? 'unknown error'})`;
+    const message =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : `cannot read the file (${code ?? 'unknown error'})`;
     add({ severity: 'error', code: 'unreadable_file', line: null, path: '', message });
     return finish();
   }
@@ -167,11 +196,23 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
       const line = entry.line;
       if (entry.kind === 'too_long') {
         const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-        add({ severity: 'error', code: 'line_too_long', line, path: '', message: `line is ${entry.bytes} bytes, over the ${max}-byte limit` });
+        add({
+          severity: 'error',
+          code: 'line_too_long',
+          line,
+          path: '',
+          message: `line is ${entry.bytes} bytes, over the ${max}-byte limit`,
+        });
         continue;
       }
       if (entry.kind === 'not_utf8') {
-        add({ severity: 'error', code: 'not_utf8', line, path: '', message: `not valid UTF-8 (first bad byte at offset ${entry.offset} of the line)` });
+        add({
+          severity: 'error',
+          code: 'not_utf8',
+          line,
+          path: '',
+          message: `not valid UTF-8 (first bad byte at offset ${entry.offset} of the line)`,
+        });
         continue;
       }
       if (entry.text.trim() === '') continue;
@@ -184,17 +225,35 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
         continue;
       }
       if (!isPlainObject(value)) {
-        add({ severity: 'error', code: 'not_an_object', line, path: '$', message: 'each line must be one JSON object' });
+        add({
+          severity: 'error',
+          code: 'not_an_object',
+          line,
+          path: '$',
+          message: 'each line must be one JSON object',
+        });
         continue;
       }
       const deep = nestedDeeperThan(value, MAX_NESTING, []);
       if (deep) {
-        add({ severity: 'error', code: 'invalid_json', line, path: jsonPath(deep), message: `nested deeper than ${MAX_NESTING} levels` });
+        add({
+          severity: 'error',
+          code: 'invalid_json',
+          line,
+          path: jsonPath(deep),
+          message: `nested deeper than ${MAX_NESTING} levels`,
+        });
         continue;
       }
       const type = value.type;
       if (typeof type !== 'string') {
-        add({ severity: 'error', code: 'missing_type', line, path: '$.type', message: `"type" must be "${METADATA_TYPE}" or "${RECORD_TYPE}"` });
+        add({
+          severity: 'error',
+          code: 'missing_type',
+          line,
+          path: '$.type',
+          message: `"type" must be "${METADATA_TYPE}" or "${RECORD_TYPE}"`,
+        });
         continue;
       }
       report.countsByType[type] = (report.countsByType[type] ?? 0) + 1;
@@ -206,14 +265,26 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
           continue;
         }
         if (metadataLine !== null) {
-          add({ severity: 'warning', code: 'duplicate_metadata', line, path: '$', message: `second metadata line (first on line ${metadataLine}); the last one is used` });
+          add({
+            severity: 'warning',
+            code: 'duplicate_metadata',
+            line,
+            path: '$',
+            message: `second metadata line (first on line ${metadataLine}); the last one is used`,
+          });
         }
         metadataLine = line;
         report.metadata = parsed.data;
         continue;
       }
       if (type !== RECORD_TYPE) {
-        add({ severity: 'warning', code: 'unknown_type', line, path: '$.type', message: `type "${type}" is ignored by the evaluator` });
+        add({
+          severity: 'warning',
+          code: 'unknown_type',
+          line,
+          path: '$.type',
+          message: `type "${type}" is ignored by the evaluator`,
+        });
         continue;
       }
 
@@ -222,13 +293,20 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
       if (!parsed.success) {
         report.issues.push(...schemaIssues(parsed.error, line, limit));
         // Still catch duplicates on lines whose id is readable, so one run reports both problems.
-        if (typeof value.problem_id === 'string' && !firstLineOf.has(value.problem_id)) firstLineOf.set(value.problem_id, line);
+        if (typeof value.problem_id === 'string' && !firstLineOf.has(value.problem_id))
+          firstLineOf.set(value.problem_id, line);
         continue;
       }
       const record = parsed.data;
       const first = firstLineOf.get(record.problem_id);
       if (first !== undefined) {
-        add({ severity: 'error', code: 'duplicate_problem_id', line, path: '$.problem_id', message: `problem_id "${record.problem_id}" already used on line ${first}` });
+        add({
+          severity: 'error',
+          code: 'duplicate_problem_id',
+          line,
+          path: '$.problem_id',
+          message: `problem_id "${record.problem_id}" already used on line ${first}`,
+        });
       } else {
         firstLineOf.set(record.problem_id, line);
       }
@@ -243,7 +321,13 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
           imageExists.set(full, found);
         }
         if (!found) {
-          add({ severity: 'error', code: 'missing_image', line, path: image.path, message: `image file "${image.image}" not found next to the benchmark (use --skip-images to skip this check)` });
+          add({
+            severity: 'error',
+            code: 'missing_image',
+            line,
+            path: image.path,
+            message: `image file "${image.image}" not found next to the benchmark (use --skip-images to skip this check)`,
+          });
         }
       }
       if (options.collect) {
@@ -254,7 +338,13 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    add({ severity: 'error', code: 'unreadable_file', line: null, path: '', message: `reading stopped: ${code ?? (error instanceof Error ? error.message : 'unknown error')}` });
+    add({
+      severity: 'error',
+      code: 'unreadable_file',
+      line: null,
+      path: '',
+      message: `reading stopped: ${code ?? (error instanceof Error ? error.message : 'unknown error')}`,
+    });
     return finish();
   }
 

@@ -7,7 +7,11 @@ interface Group {
 
 function averages(group: Group): { average_score: number; average_correctness: number; evaluations: number } {
   const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
-  return { average_score: mean(group.scores), average_correctness: mean(group.correct), evaluations: group.scores.length };
+  return {
+    average_score: mean(group.scores),
+    average_correctness: mean(group.correct),
+    evaluations: group.scores.length,
+  };
 }
 
 function correctBit(c: EvalResult['correct']): number | null {
@@ -19,7 +23,11 @@ function correctBit(c: EvalResult['correct']): number | null {
  * The reference's end-of-run aggregate line (§5.4), over every result in the file (earlier runs included), with plain
  * arithmetic means. Results whose correctness is still unknown (null) are left out of the correctness averages.
  */
-export function aggregateLine(model: string, results: EvalResult[], shardInfo?: Record<string, unknown>): AggregateLine {
+export function aggregateLine(
+  model: string,
+  results: EvalResult[],
+  shardInfo?: Record<string, unknown>,
+): AggregateLine {
   const byMode = new Map<string, Group>();
   const byPrompt = new Map<string, Group>();
   const byModePrompt = new Map<string, Group>();
@@ -42,7 +50,8 @@ export function aggregateLine(model: string, results: EvalResult[], shardInfo?: 
     add(byModePrompt, `${r.mode}_${r.user_type}`, r);
   }
   const overall = averages(all);
-  const record = (map: Map<string, Group>): AggregateLine['per_mode_results'] => Object.fromEntries([...map].map(([k, g]) => [k, averages(g)]));
+  const record = (map: Map<string, Group>): AggregateLine['per_mode_results'] =>
+    Object.fromEntries([...map].map(([k, g]) => [k, averages(g)]));
   return {
     model,
     problems_evaluated: results.length,

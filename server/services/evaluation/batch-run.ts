@@ -76,8 +76,13 @@ export class InvalidBenchmarkError extends Error {
 }
 
 export class ResultsFileError extends Error {
-  constructor(readonly file: string, readonly issues: ResultLineIssue[]) {
-    super(`${file}: ${issues.length} lines are not result lines (first: line ${issues[0]?.line}: ${issues[0]?.message}); fix or move the file`);
+  constructor(
+    readonly file: string,
+    readonly issues: ResultLineIssue[],
+  ) {
+    super(
+      `${file}: ${issues.length} lines are not result lines (first: line ${issues[0]?.line}: ${issues[0]?.message}); fix or move the file`,
+    );
     this.name = 'ResultsFileError';
   }
 }
@@ -87,7 +92,11 @@ async function readBenchmark(file: string, skipImages: boolean): Promise<Prepare
   const report = await validateBenchmarkFile(file, { collect: true, skipImages });
   if (!report.valid || report.sha256 === null) throw new InvalidBenchmarkError(report);
   const datasetTask = taskForDataset(report.metadata?.dataset);
-  return { records: report.records, sha256: report.sha256, taskOf: (r) => datasetTask ?? detectSourceTask(r.original_problem) };
+  return {
+    records: report.records,
+    sha256: report.sha256,
+    taskOf: (r) => datasetTask ?? detectSourceTask(r.original_problem),
+  };
 }
 
 /**
@@ -106,12 +115,20 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   const records = shardOf(sampleRecords(benchmark.records, o.maxProblems, o.seed), o.shard);
   const taskOf = benchmark.taskOf;
   const options = {
-    maxTurns: o.maxTurns, fixedQuestions: o.fixedQuestions, modes: o.modes, userTypes: o.userTypes, seed: o.seed,
-    maxProblems: o.maxProblems, shard: o.shard, reference: o.reference,
+    maxTurns: o.maxTurns,
+    fixedQuestions: o.fixedQuestions,
+    modes: o.modes,
+    userTypes: o.userTypes,
+    seed: o.seed,
+    maxProblems: o.maxProblems,
+    shard: o.shard,
+    reference: o.reference,
   };
 
   const rejudged = await rejudgeMissingCorrectness(o.outFile, existing, benchmark.records, o.models.judge, o.signal);
-  const done = new Set((await readResultsFile(o.outFile)).results.map((r) => jobKey(r.problem_id, r.mode, r.user_type)));
+  const done = new Set(
+    (await readResultsFile(o.outFile)).results.map((r) => jobKey(r.problem_id, r.mode, r.user_type)),
+  );
   const planned = planJobs(records, o.modes, o.userTypes);
   // Longest first: discovery episodes take several times as many calls as the single-call modes, and starting them
   // first keeps the last minutes of a run from waiting on a few long episodes while other slots sit idle.
@@ -119,9 +136,27 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     .filter((j) => !done.has(jobKey(j.record.problem_id, j.mode, j.userType)))
     .sort((a, b) => Number(b.mode === 'infer_persona') - Number(a.mode === 'infer_persona'));
   const failuresFile = companionPath(o.outFile, 'failures');
-  const runId = o.runId ?? (o.storage ? (await o.storage.createRun({ benchmarkPath: o.benchmarkFile, benchmarkSha256: benchmark.sha256, outPath: o.outFile, options })).id : null);
+  const runId =
+    o.runId ??
+    (o.storage
+      ? (
+          await o.storage.createRun({
+            benchmarkPath: o.benchmarkFile,
+            benchmarkSha256: benchmark.sha256,
+            outPath: o.outFile,
+            options,
+          })
+        ).id
+      : null);
 
-  const progress: BatchProgress = { total: planned.length, done: 0, failed: 0, skipped: planned.length - jobs.length, running: 0, elapsedMs: 0 };
+  const progress: BatchProgress = {
+    total: planned.length,
+    done: 0,
+    failed: 0,
+    skipped: planned.length - jobs.length,
+    running: 0,
+    elapsedMs: 0,
+  };
   const tick = (): void => o.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
   tick();
 
@@ -143,15 +178,31 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     const simulatorUsed = job.mode === 'infer_persona';
     const provenance = buildProvenance(job.record, o.models, simulatorUsed, options, benchmark.sha256);
     const log = new EpisodeLog();
-    const spec = { record: job.record, mode: job.mode, userType: job.userType, maxTurns: o.maxTurns, fixedQuestions: o.fixedQuestions, reference: o.reference };
+    const spec = {
+      record: job.record,
+      mode: job.mode,
+      userType: job.userType,
+      maxTurns: o.maxTurns,
+      fixedQuestions: o.fixedQuestions,
+      reference: o.reference,
+    };
     const participants = batchParticipants(job.record, job.mode, job.userType, o.fixedQuestions, o.models, provenance);
     const save = (status: 'completed' | 'failed' | 'aborted'): Promise<void> =>
-      o.storage?.saveEpisode(episodeSummary(episodeId, runId, spec, participants, log.events, status, startedAt), log.events) ?? Promise.resolve();
+      o.storage?.saveEpisode(
+        episodeSummary(episodeId, runId, spec, participants, log.events, status, startedAt),
+        log.events,
+      ) ?? Promise.resolve();
     try {
       const result = await runEpisode(spec, participants, log, signal);
-      appendJsonLine(o.outFile, resultLine(job.record, job.mode, job.userType, result, {
-        episodeId, task: taskOf(job.record), provenance, testModel: o.models.assistant.isTestModel,
-      }));
+      appendJsonLine(
+        o.outFile,
+        resultLine(job.record, job.mode, job.userType, result, {
+          episodeId,
+          task: taskOf(job.record),
+          provenance,
+          testModel: o.models.assistant.isTestModel,
+        }),
+      );
       await save('completed');
       progress.done += 1;
     } catch (error) {
@@ -161,8 +212,15 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
       }
       if (!(error instanceof EpisodeFailure)) throw error;
       appendJsonLine(failuresFile, {
-        problem_id: job.record.problem_id, persona_id: job.record.persona.id, mode: job.mode, user_type: job.userType,
-        stage: error.stage, code: error.code, reason: error.message, episode_id: episodeId, timestamp: Date.now() / 1000,
+        problem_id: job.record.problem_id,
+        persona_id: job.record.persona.id,
+        mode: job.mode,
+        user_type: job.userType,
+        stage: error.stage,
+        code: error.code,
+        reason: error.message,
+        episode_id: episodeId,
+        timestamp: Date.now() / 1000,
       });
       await save('failed');
       progress.failed += 1;
@@ -190,7 +248,23 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   if (!interrupted) {
     aggregateFile = companionPath(o.outFile, 'aggregate');
     const all = await readResultsFile(o.outFile);
-    appendJsonLine(aggregateFile, aggregateLine(o.models.assistant.config.name, all.results, o.shard ? { shard_id: o.shard.index, num_shards: o.shard.count } : undefined));
+    appendJsonLine(
+      aggregateFile,
+      aggregateLine(
+        o.models.assistant.config.name,
+        all.results,
+        o.shard ? { shard_id: o.shard.index, num_shards: o.shard.count } : undefined,
+      ),
+    );
   }
-  return { ...progress, elapsedMs: Date.now() - started, interrupted, rejudged, runId, outFile: o.outFile, aggregateFile, failuresFile };
+  return {
+    ...progress,
+    elapsedMs: Date.now() - started,
+    interrupted,
+    rejudged,
+    runId,
+    outFile: o.outFile,
+    aggregateFile,
+    failuresFile,
+  };
 }

@@ -24,12 +24,20 @@ function sha256(value: unknown): string {
 
 /** The settings that shape a model's outputs, for provenance; the config never holds a key, only its variable name. */
 function settings(config: ModelConfig): Record<string, unknown> {
-  return { provider: config.provider, model: config.model, parameters: config.parameters, baseUrl: config.baseUrl ?? null };
+  return {
+    provider: config.provider,
+    model: config.model,
+    parameters: config.parameters,
+    baseUrl: config.baseUrl ?? null,
+  };
 }
 
 export function buildProvenance(
-  record: BenchmarkRecord, models: EvaluationModels, simulatorUsed: boolean,
-  options: Record<string, unknown>, benchmarkSha256: string | null,
+  record: BenchmarkRecord,
+  models: EvaluationModels,
+  simulatorUsed: boolean,
+  options: Record<string, unknown>,
+  benchmarkSha256: string | null,
 ): Provenance {
   return {
     appVersion: APP_VERSION,
@@ -63,11 +71,21 @@ export function batchParticipants(
   provenance: Provenance,
 ): EpisodeParticipants {
   const hint = {
-    mode, problemId: record.problem_id, problem: normalizeProblem(record), fixedQuestions,
+    mode,
+    problemId: record.problem_id,
+    problem: normalizeProblem(record),
+    fixedQuestions,
     ...(mode === 'persona_known' ? { preferences: record.persona_preferences } : {}),
   };
-  const user: UserSeat | null = mode === 'infer_persona' && userType !== 'no_user_interaction'
-    ? new SimulatedUserSeat(models.simulator, record, userType)
-    : null;
-  return { assistant: new ModelAssistantSeat(models.assistant, hint), user, judge: models.judge, labeler: models.judge, provenance };
+  const user: UserSeat | null =
+    mode === 'infer_persona' && userType !== 'no_user_interaction'
+      ? new SimulatedUserSeat(models.simulator, record, userType)
+      : null;
+  return {
+    assistant: new ModelAssistantSeat(models.assistant, hint),
+    user,
+    judge: models.judge,
+    labeler: models.judge,
+    provenance,
+  };
 }

@@ -10,7 +10,11 @@ import { rewriteJsonLines, type ResultsFile } from './result-files.ts';
  * are. Returns how many lines were re-judged.
  */
 export async function rejudgeMissingCorrectness(
-  file: string, existing: ResultsFile, records: BenchmarkRecord[], judge: ModelProvider, signal: AbortSignal,
+  file: string,
+  existing: ResultsFile,
+  records: BenchmarkRecord[],
+  judge: ModelProvider,
+  signal: AbortSignal,
 ): Promise<number> {
   const pending = existing.results.filter((r) => r.correct === null || r.correct === undefined);
   if (pending.length === 0 && existing.migrated === 0) return 0;

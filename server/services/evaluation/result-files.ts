@@ -34,7 +34,12 @@ function migrateLegacy(value: Record<string, unknown>): boolean {
     changed = true;
   }
   const evaluation = value.evaluation as Record<string, unknown> | undefined;
-  if (typeof value.correctness_justification === 'string' && evaluation && typeof evaluation === 'object' && evaluation.correctness === undefined) {
+  if (
+    typeof value.correctness_justification === 'string' &&
+    evaluation &&
+    typeof evaluation === 'object' &&
+    evaluation.correctness === undefined
+  ) {
     if (value.correct === 0 || value.correct === 1 || typeof value.correct === 'boolean') {
       evaluation.correctness = { justification: value.correctness_justification, correct: value.correct };
     }
@@ -58,14 +63,26 @@ export async function readResultsFile(file: string): Promise<ResultsFile> {
     try {
       value = JSON.parse(entry.text);
     } catch (error) {
-      out.issues.push({ line: entry.line, message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` });
+      out.issues.push({
+        line: entry.line,
+        message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
       continue;
     }
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && migrateLegacy(value as Record<string, unknown>)) out.migrated += 1;
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      migrateLegacy(value as Record<string, unknown>)
+    )
+      out.migrated += 1;
     const parsed = EvalResultSchema.safeParse(value);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      out.issues.push({ line: entry.line, message: `not a result line: ${first ? `${jsonPath(first.path)}: ${first.message}` : 'invalid'}` });
+      out.issues.push({
+        line: entry.line,
+        message: `not a result line: ${first ? `${jsonPath(first.path)}: ${first.message}` : 'invalid'}`,
+      });
       continue;
     }
     out.results.push(value as EvalResult);

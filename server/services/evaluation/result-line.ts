@@ -25,12 +25,19 @@ export interface ResultExtras {
  * the user revealed.
  */
 export function resultLine(
-  record: BenchmarkRecord, mode: Mode, userType: UserType, result: EpisodeResult,
+  record: BenchmarkRecord,
+  mode: Mode,
+  userType: UserType,
+  result: EpisodeResult,
   extras: { episodeId: string; task: string; provenance: Provenance; testModel: boolean },
 ): EvalResult & { prefdisco_live: ResultExtras } {
-  const disclosure = result.events.filter((e): e is Extract<EpisodeEvent, { type: 'disclosure_labeled' }> => e.type === 'disclosure_labeled');
+  const disclosure = result.events.filter(
+    (e): e is Extract<EpisodeEvent, { type: 'disclosure_labeled' }> => e.type === 'disclosure_labeled',
+  );
   const revealed = [...new Set(disclosure.flatMap((d) => d.revealed.map((r) => r.preference)))];
-  const issues = result.events.flatMap((e) => ('issue' in e && typeof e.issue === 'string' ? [`${e.type}: ${e.issue}`] : []));
+  const issues = result.events.flatMap((e) =>
+    'issue' in e && typeof e.issue === 'string' ? [`${e.type}: ${e.issue}`] : [],
+  );
   const p = extras.provenance;
   return {
     problem_id: record.problem_id,
@@ -42,7 +49,12 @@ export function resultLine(
     conversation: result.conversation.map((m) => ({ role: m.role, content: m.content })),
     evaluation: {
       correctness: { justification: result.correctness.justification, correct: result.correctness.correct ?? 0 },
-      criteria_scores: Object.fromEntries(result.judgments.map((j) => [j.preference, { score: j.score ?? 0, justification: j.justification, weight: j.weight }])),
+      criteria_scores: Object.fromEntries(
+        result.judgments.map((j) => [
+          j.preference,
+          { score: j.score ?? 0, justification: j.justification, weight: j.weight },
+        ]),
+      ),
       weighted_score: result.weightedScore,
       interaction_turns: result.interactionTurns,
       preferences_expressed: revealed,
@@ -58,7 +70,12 @@ export function resultLine(
       record_sha256: p.recordSha256,
       prompt_hashes: p.promptHashes,
       options: p.options,
-      disclosure: disclosure.map((d) => ({ turn: d.turn, asked: d.asked, revealed: d.revealed, ...(d.issue ? { issue: d.issue } : {}) })),
+      disclosure: disclosure.map((d) => ({
+        turn: d.turn,
+        asked: d.asked,
+        revealed: d.revealed,
+        ...(d.issue ? { issue: d.issue } : {}),
+      })),
       issues,
       test_model: extras.testModel,
     },

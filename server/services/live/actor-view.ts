@@ -10,7 +10,11 @@ export function actorView(event: EpisodeEvent, prevSeq: number): ActorEvent | nu
       // The automatic ###STOP### after a final answer is not something the person said.
       if (event.kind === 'stop' || event.kind === 'final_prompt') return null;
       return {
-        ...base, type: 'message', role: event.role, kind: event.kind, turn: event.turn,
+        ...base,
+        type: 'message',
+        role: event.role,
+        kind: event.kind,
+        turn: event.turn,
         // The person reads the model's words, not the protocol lines around them.
         text: event.role === 'assistant' ? responseText(event.content) : event.content,
         // Whether the model answered rather than asked: then the person is not expected to reply.

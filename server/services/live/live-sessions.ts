@@ -27,9 +27,14 @@ export class LiveSessions {
   constructor(private readonly deps: LiveDeps) {}
 
   /** The actor's current episode (resumed if one is running), or a new one from the study's queue. */
-  async startOrResume(actor: Actor, beforeStart: (episodeId: string) => Promise<void> = async () => undefined): Promise<PlaySnapshot> {
+  async startOrResume(
+    actor: Actor,
+    beforeStart: (episodeId: string) => Promise<void> = async () => undefined,
+  ): Promise<PlaySnapshot> {
     // A running episode, or a finished one still waiting for the actor's rating, is theirs to continue.
-    const current = (await this.deps.storage.live.runningFor(actor.participantId)) ?? (await this.deps.storage.live.awaitingRatingFor(actor.participantId));
+    const current =
+      (await this.deps.storage.live.runningFor(actor.participantId)) ??
+      (await this.deps.storage.live.awaitingRatingFor(actor.participantId));
     if (current) {
       await beforeStart(current);
       return this.snapshot(actor, current);
@@ -47,12 +52,28 @@ export class LiveSessions {
     const userType = settings.mode === 'infer_persona' ? 'passive_nostop' : 'no_user_interaction';
     const info: LiveEpisodeInfo = {
       summary: {
-        id, runId: null, problemId: record.problem_id, personaId: record.persona.id, mode: settings.mode, userType,
-        userSeat: settings.mode === 'infer_persona' ? 'person' : 'none', status: 'running', weightedScore: null, correct: null,
-        interactionTurns: null, assistantModel: assistant.config.name, judgeModel: judge.config.name,
-        simulatorModel: simulator.config.name, failure: null, startedAt: new Date().toISOString(), endedAt: null,
+        id,
+        runId: null,
+        problemId: record.problem_id,
+        personaId: record.persona.id,
+        mode: settings.mode,
+        userType,
+        userSeat: settings.mode === 'infer_persona' ? 'person' : 'none',
+        status: 'running',
+        weightedScore: null,
+        correct: null,
+        interactionTurns: null,
+        assistantModel: assistant.config.name,
+        judgeModel: judge.config.name,
+        simulatorModel: simulator.config.name,
+        failure: null,
+        startedAt: new Date().toISOString(),
+        endedAt: null,
       },
-      studyId: unit.studyId, participantId: actor.participantId, assignmentId: unit.assignmentId, spec,
+      studyId: unit.studyId,
+      participantId: actor.participantId,
+      assignmentId: unit.assignmentId,
+      spec,
     };
     await this.deps.storage.live.begin(info);
     // The browser joins the episode's updates before the model starts, so it sees the first turn stream.
@@ -60,10 +81,13 @@ export class LiveSessions {
     this.launch(info, record, settings, []);
     if (settings.simulatedTwin) {
       const models = { assistant, judge, simulator };
-      this.track(simulatedTwinEpisode(this.deps.storage, id, record, spec, models, new AbortController().signal)
-        .then(async (twinId) => {
-          if (twinId) await this.answered(unit.studyId, twinId);
-        }));
+      this.track(
+        simulatedTwinEpisode(this.deps.storage, id, record, spec, models, new AbortController().signal).then(
+          async (twinId) => {
+            if (twinId) await this.answered(unit.studyId, twinId);
+          },
+        ),
+      );
     }
     return this.snapshot(actor, id);
   }
@@ -74,7 +98,13 @@ export class LiveSessions {
     for (const info of episodes) {
       const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
       if (!record) {
-        await this.deps.storage.live.finish(info.summary.id, { status: 'failed', weightedScore: null, correct: null, interactionTurns: null, failure: { stage: 'internal', reason: 'record no longer in the study' } });
+        await this.deps.storage.live.finish(info.summary.id, {
+          status: 'failed',
+          weightedScore: null,
+          correct: null,
+          interactionTurns: null,
+          failure: { stage: 'internal', reason: 'record no longer in the study' },
+        });
         continue;
       }
       const settings = await this.deps.queue.settings(info.studyId);
@@ -85,7 +115,12 @@ export class LiveSessions {
     return episodes.length;
   }
 
-  private launch(info: LiveEpisodeInfo, record: BenchmarkRecord, settings: LivePlaySettings, existing: readonly EpisodeEvent[]): void {
+  private launch(
+    info: LiveEpisodeInfo,
+    record: BenchmarkRecord,
+    settings: LivePlaySettings,
+    existing: readonly EpisodeEvent[],
+  ): void {
     const id = info.summary.id;
     const judge = this.deps.model(info.summary.judgeModel);
     const simulator = this.deps.model(info.summary.simulatorModel ?? settings.simulatorModel);
@@ -101,31 +136,55 @@ export class LiveSessions {
     this.running.set(id, episode);
     const models = { assistant: this.deps.model(info.summary.assistantModel), judge, simulator };
     const provenance = buildProvenance(record, models, true, { live: true, ...info.spec }, null);
-    const participants = { ...batchParticipants(record, info.summary.mode, info.summary.userType, null, models, provenance), user: seat };
-    const spec: EpisodeSpec = { record, mode: info.summary.mode, userType: info.summary.userType, maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns) };
-    const run = episode.run(spec, participants).then(async (outcome) => {
-      if (outcome === 'aborted') return;
-      const events = (episode as RunningEpisode).log.events;
-      const s = episodeSummary(id, null, spec, participants, events, outcome, info.summary.startedAt);
-      await this.deps.storage.live.finish(id, { status: outcome, weightedScore: s.weightedScore, correct: s.correct, interactionTurns: s.interactionTurns, failure: s.failure });
-      if (outcome === 'completed') await this.answered(info.studyId, id);
-      // An actor who went idle leaves their unit to someone else.
-      if (outcome === 'failed' && events.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout')) {
-        await this.deps.queue.releasePlay?.(info.assignmentId, info.studyId, info.participantId);
-      }
-    }).catch((error: unknown) => {
-      this.deps.log.error(`live episode ${id} stopped: ${error instanceof Error ? error.message : String(error)}`);
-    }).finally(() => this.running.delete(id));
+    const participants = {
+      ...batchParticipants(record, info.summary.mode, info.summary.userType, null, models, provenance),
+      user: seat,
+    };
+    const spec: EpisodeSpec = {
+      record,
+      mode: info.summary.mode,
+      userType: info.summary.userType,
+      maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns),
+    };
+    const run = episode
+      .run(spec, participants)
+      .then(async (outcome) => {
+        if (outcome === 'aborted') return;
+        const events = (episode as RunningEpisode).log.events;
+        const s = episodeSummary(id, null, spec, participants, events, outcome, info.summary.startedAt);
+        await this.deps.storage.live.finish(id, {
+          status: outcome,
+          weightedScore: s.weightedScore,
+          correct: s.correct,
+          interactionTurns: s.interactionTurns,
+          failure: s.failure,
+        });
+        if (outcome === 'completed') await this.answered(info.studyId, id);
+        // An actor who went idle leaves their unit to someone else.
+        if (outcome === 'failed' && events.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout')) {
+          await this.deps.queue.releasePlay?.(info.assignmentId, info.studyId, info.participantId);
+        }
+      })
+      .catch((error: unknown) => {
+        this.deps.log.error(`live episode ${id} stopped: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => this.running.delete(id));
     this.track(run);
   }
 
   /** Hands a finished answer to the rating queue; a failure there is logged, never fatal to the episode. */
   private async answered(studyId: string, episodeId: string): Promise<void> {
-    await this.deps.onAnswered?.(studyId, episodeId).catch((e: unknown) => this.deps.log.error(`adding ${episodeId} for rating failed: ${e instanceof Error ? e.message : String(e)}`));
+    await this.deps
+      .onAnswered?.(studyId, episodeId)
+      .catch((e: unknown) =>
+        this.deps.log.error(`adding ${episodeId} for rating failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
   }
 
   private track(work: Promise<void>): void {
-    const p = work.catch((error: unknown) => this.deps.log.error(`background work failed: ${error instanceof Error ? error.message : String(error)}`));
+    const p = work.catch((error: unknown) =>
+      this.deps.log.error(`background work failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     this.twins.add(p);
     void p.finally(() => this.twins.delete(p));
   }
@@ -154,10 +213,18 @@ export class LiveSessions {
     const settings = await this.deps.queue.settings(info.studyId);
     const sync = await this.resync(actor, episodeId, -1);
     return {
-      episodeId, status: sync.status, persona: record.persona, preferences: record.persona_preferences,
-      rubric: record.evaluation_rubric.evaluation_criteria, maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns),
-      idleTimeoutSeconds: settings.idleTimeoutSeconds, instructions: settings.instructions,
-      events: sync.events, streaming: sync.streaming, awaitingTurn: sync.awaitingTurn, completionCode: sync.completionCode,
+      episodeId,
+      status: sync.status,
+      persona: record.persona,
+      preferences: record.persona_preferences,
+      rubric: record.evaluation_rubric.evaluation_criteria,
+      maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns),
+      idleTimeoutSeconds: settings.idleTimeoutSeconds,
+      instructions: settings.instructions,
+      events: sync.events,
+      streaming: sync.streaming,
+      awaitingTurn: sync.awaitingTurn,
+      completionCode: sync.completionCode,
     };
   }
 
@@ -169,22 +236,40 @@ export class LiveSessions {
     const all = await this.deps.storage.live.eventsAfter(episodeId, -1);
     const visible = actorViews(all, -1);
     const events: ActorEvent[] = visible.filter((e) => e.seq > afterSeq);
-    const status = running ? 'running' : info.summary.status === 'completed' ? 'completed' : info.summary.status === 'running' ? 'running' : 'failed';
+    const status = running
+      ? 'running'
+      : info.summary.status === 'completed'
+        ? 'completed'
+        : info.summary.status === 'running'
+          ? 'running'
+          : 'failed';
     const codes = (await this.deps.queue.settings(info.studyId)).completionCodes;
     const rated = visible.some((e) => e.type === 'actor_rated');
     const timedOut = visible.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout');
     const completionCode = rated ? (codes?.completed ?? null) : timedOut ? (codes?.timedOut ?? null) : null;
-    return { events, streaming: running?.streaming ? { ...running.streaming } : null, status, awaitingTurn: running?.seat.awaitingTurn ?? null, completionCode };
+    return {
+      events,
+      streaming: running?.streaming ? { ...running.streaming } : null,
+      status,
+      awaitingTurn: running?.seat.awaitingTurn ?? null,
+      completionCode,
+    };
   }
 
   /** Takes the person's reply: stored, then handed to the engine; a resend with the same id returns the same seq. */
-  async reply(actor: Actor, episodeId: string, clientMessageId: string, text: string): Promise<{ seq: number; duplicate: boolean }> {
+  async reply(
+    actor: Actor,
+    episodeId: string,
+    clientMessageId: string,
+    text: string,
+  ): Promise<{ seq: number; duplicate: boolean }> {
     await this.owned(actor, episodeId);
     const stored = await this.deps.storage.live.findClientMessage(episodeId, clientMessageId);
     if (stored !== null) return { seq: stored, duplicate: true };
     const episode = this.running.get(episodeId);
     if (!episode) throw new LiveError('episode_closed', 'this episode is not running');
-    if (episode.hasPendingAck(clientMessageId)) return { seq: await episode.awaitStored(clientMessageId), duplicate: true };
+    if (episode.hasPendingAck(clientMessageId))
+      return { seq: await episode.awaitStored(clientMessageId), duplicate: true };
     const turn = episode.seat.awaitingTurn;
     if (turn === null) throw new LiveError('not_your_turn', 'the model has not asked you anything yet');
     const stored$ = episode.awaitStored(clientMessageId);
@@ -193,33 +278,56 @@ export class LiveSessions {
     const seq = await stored$;
     // Still playing: keep the assignment's lease alive however long the episode takes. Not awaited: the person waits
     // for their reply to be stored, not for the lease's bookkeeping (a failure is logged; the next reply renews again).
-    void this.deps.queue.renewPlay?.(episode.info.assignmentId, episode.info.studyId, actor.participantId)
-      .catch((e: unknown) => this.deps.log.error(`renewing lease of ${episodeId} failed: ${e instanceof Error ? e.message : String(e)}`));
+    void this.deps.queue
+      .renewPlay?.(episode.info.assignmentId, episode.info.studyId, actor.participantId)
+      .catch((e: unknown) =>
+        this.deps.log.error(`renewing lease of ${episodeId} failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
     return { seq, duplicate: false };
   }
 
-  async tag(actor: Actor, episodeId: string, turn: number, tag: 'relevant' | 'redundant' | 'premature' | 'off_persona'): Promise<{ seq: number }> {
+  async tag(
+    actor: Actor,
+    episodeId: string,
+    turn: number,
+    tag: 'relevant' | 'redundant' | 'premature' | 'off_persona',
+  ): Promise<{ seq: number }> {
     await this.owned(actor, episodeId);
     const events = await this.eventsOf(episodeId);
-    if (!events.some((e) => e.type === 'message' && e.kind === 'question' && e.turn === turn)) throw new LiveError('invalid_payload', `no question at turn ${turn}`);
+    if (!events.some((e) => e.type === 'message' && e.kind === 'question' && e.turn === turn))
+      throw new LiveError('invalid_payload', `no question at turn ${turn}`);
     return this.appendOutsideEngine(episodeId, { type: 'question_tagged', turn, tag });
   }
 
   /** The person's own rating of the final answer, on every rubric criterion; completes their assignment. */
-  async rate(actor: Actor, episodeId: string, rating: { scores: Record<string, number>; correct: 0 | 1; justification?: string; secondsSpent: number }): Promise<{ seq: number; completionCode: string | null }> {
+  async rate(
+    actor: Actor,
+    episodeId: string,
+    rating: { scores: Record<string, number>; correct: 0 | 1; justification?: string; secondsSpent: number },
+  ): Promise<{ seq: number; completionCode: string | null }> {
     const info = await this.owned(actor, episodeId);
     const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
     const events = await this.eventsOf(episodeId);
-    if (!events.some((e) => e.type === 'message' && e.kind === 'final_answer')) throw new LiveError('not_your_turn', 'there is no final answer to rate yet');
+    if (!events.some((e) => e.type === 'message' && e.kind === 'final_answer'))
+      throw new LiveError('not_your_turn', 'there is no final answer to rate yet');
     if (events.some((e) => e.type === 'actor_rated')) throw new LiveError('conflict', 'this answer is already rated');
     const criteria = (record?.evaluation_rubric.evaluation_criteria ?? []).map((c) => c.preference);
     const given = Object.keys(rating.scores);
     const missing = criteria.filter((c) => !given.includes(c));
     const unknown = given.filter((g) => !criteria.includes(g));
     if (missing.length > 0 || unknown.length > 0) {
-      throw new LiveError('invalid_payload', `scores must cover every criterion exactly: ${missing.length ? `missing ${missing.join(', ')}` : ''}${unknown.length ? ` unknown ${unknown.join(', ')}` : ''}`.trim());
+      throw new LiveError(
+        'invalid_payload',
+        `scores must cover every criterion exactly: ${missing.length ? `missing ${missing.join(', ')}` : ''}${unknown.length ? ` unknown ${unknown.join(', ')}` : ''}`.trim(),
+      );
     }
-    const { seq } = await this.appendOutsideEngine(episodeId, { type: 'actor_rated', scores: rating.scores, correct: rating.correct, ...(rating.justification ? { justification: rating.justification } : {}), secondsSpent: rating.secondsSpent });
+    const { seq } = await this.appendOutsideEngine(episodeId, {
+      type: 'actor_rated',
+      scores: rating.scores,
+      correct: rating.correct,
+      ...(rating.justification ? { justification: rating.justification } : {}),
+      secondsSpent: rating.secondsSpent,
+    });
     const completionCode = await this.deps.queue.completePlay(info.assignmentId, info.studyId, actor.participantId);
     return { seq, completionCode };
   }
@@ -242,7 +350,10 @@ export class LiveSessions {
   }
 
   /** Person actions after (or beside) the conversation go into the same log, through the engine's log when it runs. */
-  private async appendOutsideEngine(episodeId: string, event: Parameters<RunningEpisode['log']['append']>[0]): Promise<{ seq: number }> {
+  private async appendOutsideEngine(
+    episodeId: string,
+    event: Parameters<RunningEpisode['log']['append']>[0],
+  ): Promise<{ seq: number }> {
     const running = this.running.get(episodeId);
     if (running) {
       const appended = running.log.append(event);

@@ -63,7 +63,8 @@ export interface LiveDeps {
 /** A refusal the transport turns into a closed ack code. */
 export class LiveError extends Error {
   constructor(
-    readonly code: 'not_found' | 'forbidden' | 'not_your_turn' | 'episode_closed' | 'no_work' | 'conflict' | 'invalid_payload',
+    readonly code:
+      'not_found' | 'forbidden' | 'not_your_turn' | 'episode_closed' | 'no_work' | 'conflict' | 'invalid_payload',
     message: string,
   ) {
     super(message);

@@ -24,7 +24,12 @@ export class PersonSeat implements UserSeat {
     return this.pending?.turn ?? null;
   }
 
-  reply(input: { turn: number; assistantMessage: string; history: Exchange[]; signal: AbortSignal }): Promise<UserReply> {
+  reply(input: {
+    turn: number;
+    assistantMessage: string;
+    history: Exchange[];
+    signal: AbortSignal;
+  }): Promise<UserReply> {
     return new Promise<UserReply>((resolve, reject) => {
       if (input.signal.aborted) return reject(new ModelCallError('aborted', 'episode aborted', 0));
       const onAbort = (): void => {

@@ -53,9 +53,14 @@ export class RunningEpisode {
   ) {
     this.lastVisibleSeq = -1;
     this.chunks = new ChunkCoalescer(deps.chunkWindowMs ?? CHUNK_WINDOW_MS, (turn, index, delta, restart) =>
-      this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta, ...(restart ? { restart } : {}) }));
+      this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta, ...(restart ? { restart } : {}) }),
+    );
     for (const e of existing) if (actorView(e, -1)) this.lastVisibleSeq = e.seq;
-    this.log = new EpisodeLog((event) => this.store(event), () => new Date(), existing);
+    this.log = new EpisodeLog(
+      (event) => this.store(event),
+      () => new Date(),
+      existing,
+    );
   }
 
   get id(): string {
@@ -80,7 +85,9 @@ export class RunningEpisode {
         await this.deps.storage.live.append(this.id, event);
       } catch (error) {
         this.storeFailed = true;
-        this.deps.log.error(`episode ${this.id}: storing event ${event.seq} failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.deps.log.error(
+          `episode ${this.id}: storing event ${event.seq} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         this.controller.abort();
         return;
       }
@@ -150,7 +157,12 @@ export class RunningEpisode {
   run(spec: EpisodeSpec, participants: EpisodeParticipants): Promise<'completed' | 'failed' | 'aborted'> {
     const outcome = (async (): Promise<'completed' | 'failed' | 'aborted'> => {
       try {
-        await runEpisode(spec, { ...participants, onAssistantChunk: (d) => this.onChunk(d), onAssistantRestart: () => this.onRestart() }, this.log, this.controller.signal);
+        await runEpisode(
+          spec,
+          { ...participants, onAssistantChunk: (d) => this.onChunk(d), onAssistantRestart: () => this.onRestart() },
+          this.log,
+          this.controller.signal,
+        );
         return 'completed';
       } catch (error) {
         if (error instanceof EpisodeAbortedError) return 'aborted';
@@ -165,7 +177,10 @@ export class RunningEpisode {
         this.acks.clear();
       }
     })();
-    this.done = outcome.then(() => undefined, () => undefined);
+    this.done = outcome.then(
+      () => undefined,
+      () => undefined,
+    );
     return outcome;
   }
 }

@@ -18,22 +18,49 @@ export const TWIN_USER_TYPE = 'passive_nostop' as const;
  * The twin reply: the simulated user answers the question the person was just asked, at the same point of the same
  * conversation, and the disclosure labeler labels it. Stored in the live episode's log; never shown to the person.
  */
-export async function twinReply(episode: RunningEpisode, awaited: AwaitedReply, simulator: ModelProvider, labeler: ModelProvider): Promise<void> {
+export async function twinReply(
+  episode: RunningEpisode,
+  awaited: AwaitedReply,
+  simulator: ModelProvider,
+  labeler: ModelProvider,
+): Promise<void> {
   const already = episode.log.events.some((e) => e.type === 'twin_reply' && e.turn === awaited.turn);
   if (already) return;
   const signal = episode.controller.signal;
   try {
     const seat = new SimulatedUserSeat(simulator, episode.record, TWIN_USER_TYPE);
-    const reply = await seat.reply({ turn: awaited.turn, assistantMessage: awaited.assistantMessage, history: awaited.history, signal });
-    const label = await labelDisclosure(labeler, episode.record.persona_preferences, { assistantMessage: awaited.assistantMessage, userMessage: reply.response }, signal);
+    const reply = await seat.reply({
+      turn: awaited.turn,
+      assistantMessage: awaited.assistantMessage,
+      history: awaited.history,
+      signal,
+    });
+    const label = await labelDisclosure(
+      labeler,
+      episode.record.persona_preferences,
+      { assistantMessage: awaited.assistantMessage, userMessage: reply.response },
+      signal,
+    );
     const issues = [reply.issue, label.issue].filter((i): i is string => Boolean(i));
     episode.log.append({
-      type: 'twin_reply', turn: awaited.turn, response: reply.response, ...(reply.thought ? { thought: reply.thought } : {}),
-      asked: label.asked, revealed: label.revealed, ...(issues.length > 0 ? { issue: issues.join(' | ') } : {}),
+      type: 'twin_reply',
+      turn: awaited.turn,
+      response: reply.response,
+      ...(reply.thought ? { thought: reply.thought } : {}),
+      asked: label.asked,
+      revealed: label.revealed,
+      ...(issues.length > 0 ? { issue: issues.join(' | ') } : {}),
     });
   } catch (error) {
     if (signal.aborted) return;
-    episode.log.append({ type: 'twin_reply', turn: awaited.turn, response: '', asked: [], revealed: [], issue: `twin failed: ${error instanceof Error ? error.message : String(error)}` });
+    episode.log.append({
+      type: 'twin_reply',
+      turn: awaited.turn,
+      response: '',
+      asked: [],
+      revealed: [],
+      issue: `twin failed: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
 }
 
@@ -42,10 +69,25 @@ export async function twinReply(episode: RunningEpisode, awaited: AwaitedReply, 
  * episode linked to the live one. Failures are stored too.
  */
 export async function simulatedTwinEpisode(
-  storage: Storage, liveEpisodeId: string, record: BenchmarkRecord, spec: Omit<EpisodeSpec, 'record' | 'userType'>, models: EvaluationModels, signal: AbortSignal,
+  storage: Storage,
+  liveEpisodeId: string,
+  record: BenchmarkRecord,
+  spec: Omit<EpisodeSpec, 'record' | 'userType'>,
+  models: EvaluationModels,
+  signal: AbortSignal,
 ): Promise<string | null> {
-  const full: EpisodeSpec = { ...spec, record, userType: spec.mode === 'infer_persona' ? TWIN_USER_TYPE : 'no_user_interaction' };
-  const provenance = buildProvenance(record, models, spec.mode === 'infer_persona', { twinOf: liveEpisodeId, maxTurns: spec.maxTurns ?? null }, null);
+  const full: EpisodeSpec = {
+    ...spec,
+    record,
+    userType: spec.mode === 'infer_persona' ? TWIN_USER_TYPE : 'no_user_interaction',
+  };
+  const provenance = buildProvenance(
+    record,
+    models,
+    spec.mode === 'infer_persona',
+    { twinOf: liveEpisodeId, maxTurns: spec.maxTurns ?? null },
+    null,
+  );
   const participants = batchParticipants(record, full.mode, full.userType, null, models, provenance);
   const log = new EpisodeLog();
   const startedAt = new Date().toISOString();
@@ -58,6 +100,10 @@ export async function simulatedTwinEpisode(
     else if (error instanceof EpisodeFailure) status = 'failed';
     else throw error;
   }
-  await storage.live.saveTwin(liveEpisodeId, episodeSummary(id, null, full, participants, log.events, status, startedAt), log.events);
+  await storage.live.saveTwin(
+    liveEpisodeId,
+    episodeSummary(id, null, full, participants, log.events, status, startedAt),
+    log.events,
+  );
   return status === 'completed' ? id : null;
 }

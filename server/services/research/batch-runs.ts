@@ -9,7 +9,14 @@ import type { Storage } from '../../storage/storage.ts';
 import { ResultsFileError, runBatch, type BatchProgress } from '../evaluation/batch-run.ts';
 import { ResearchError } from './research-error.ts';
 import { runProgress } from './run-progress.ts';
-import { DEFAULT_CONCURRENCY, optionsKey, runModels, runOptions, type MeteredModels, type ModelLookup } from './run-options.ts';
+import {
+  DEFAULT_CONCURRENCY,
+  optionsKey,
+  runModels,
+  runOptions,
+  type MeteredModels,
+  type ModelLookup,
+} from './run-options.ts';
 
 export interface BatchRunsDeps {
   storage: Storage;
@@ -71,15 +78,25 @@ export class BatchRuns {
     const models = runModels(this.deps.models, options);
     const claim = `${studyId}\u0000${optionsKey(options)}`;
     const holder = this.claims.get(claim);
-    if (holder !== undefined) throw new ResearchError('run_in_progress', 'a run with these options is already running in this study', holder ? { runId: holder } : {});
+    if (holder !== undefined)
+      throw new ResearchError(
+        'run_in_progress',
+        'a run with these options is already running in this study',
+        holder ? { runId: holder } : {},
+      );
     this.claims.set(claim, '');
     try {
       if (!(await storage.getStudy(studyId))) throw new ResearchError('not_found', 'no such study');
       const records = await storage.research.listStudyRecords(studyId);
-      if (records.length === 0) throw new ResearchError('no_records', 'the study has no records to run; import a benchmark file first');
+      if (records.length === 0)
+        throw new ResearchError('no_records', 'the study has no records to run; import a benchmark file first');
       // The newest earlier run with these options, unless its results file was unreadable (a copy would fail again).
-      const previous = (await storage.research.listRuns(studyId)).find((r) =>
-        r.status !== 'running' && r.progress?.error?.code !== 'results_file_invalid' && optionsKey(r.options) === optionsKey(options));
+      const previous = (await storage.research.listRuns(studyId)).find(
+        (r) =>
+          r.status !== 'running' &&
+          r.progress?.error?.code !== 'results_file_invalid' &&
+          optionsKey(r.options) === optionsKey(options),
+      );
       const id = randomUUID();
       const outPath = join(runsDir, `${id}.jsonl`);
       await mkdir(runsDir, { recursive: true });
@@ -92,7 +109,13 @@ export class BatchRuns {
       }
       const concurrency = body.concurrency ?? DEFAULT_CONCURRENCY;
       const sha256 = recordsSha256(records);
-      const run = await storage.research.createStudyRun({ id, studyId, benchmarkSha256: sha256, outPath, options: { ...options, concurrency, resumedFrom } });
+      const run = await storage.research.createStudyRun({
+        id,
+        studyId,
+        benchmarkSha256: sha256,
+        outPath,
+        options: { ...options, concurrency, resumedFrom },
+      });
       this.claims.set(claim, id);
       this.launch(run, { records, sha256 }, models, outPath, claim);
       return { run, resumedFrom };
@@ -136,7 +159,11 @@ export class BatchRuns {
   async resultsFile(runId: string): Promise<{ path: string; exists: boolean; status: RunStatus } | null> {
     const run = await this.deps.storage.research.getRun(runId);
     if (!run?.outPath) return null;
-    return { path: run.outPath, exists: existsSync(run.outPath), status: this.active.has(runId) ? 'running' : run.status };
+    return {
+      path: run.outPath,
+      exists: existsSync(run.outPath),
+      status: this.active.has(runId) ? 'running' : run.status,
+    };
   }
 
   /** Stops every running run and waits until each has stored its episodes and final progress ('interrupted'). */
@@ -149,7 +176,12 @@ export class BatchRuns {
 
   private launch(run: RunInfo, records: RecordSet, models: MeteredModels, outFile: string, claim: string): void {
     const active: ActiveRun = {
-      controller: new AbortController(), models, startedAt: Date.now(), endedAt: null, final: null, finished: Promise.resolve(),
+      controller: new AbortController(),
+      models,
+      startedAt: Date.now(),
+      endedAt: null,
+      final: null,
+      finished: Promise.resolve(),
       batch: { total: 0, done: 0, failed: 0, skipped: 0, running: 0, elapsedMs: 0 },
     };
     this.active.set(run.id, active);
@@ -162,30 +194,63 @@ export class BatchRuns {
     });
   }
 
-  private async execute(run: RunInfo, { records, sha256 }: RecordSet, active: ActiveRun, outFile: string): Promise<void> {
+  private async execute(
+    run: RunInfo,
+    { records, sha256 }: RecordSet,
+    active: ActiveRun,
+    outFile: string,
+  ): Promise<void> {
     const o = run.options;
     const taskByProblem = new Map(records.map((r) => [r.problemId, r.task]));
     try {
       const summary = await runBatch({
         benchmarkFile: `study:${run.studyId}`,
-        prepared: { records: records.map((r) => r.record), sha256, taskOf: (r) => taskByProblem.get(r.problem_id) ?? 'unknown' },
-        runId: run.id, outFile, models: active.models, modes: o.modes, userTypes: o.userTypes, maxTurns: o.maxTurns,
-        fixedQuestions: o.fixedQuestions, maxProblems: o.maxProblems, seed: o.seed, shard: null,
-        concurrency: o.concurrency ?? DEFAULT_CONCURRENCY, reference: { missingScoreAsOne: false, correctnessTemperature: false },
-        skipImages: true, storage: this.deps.storage, signal: active.controller.signal,
+        prepared: {
+          records: records.map((r) => r.record),
+          sha256,
+          taskOf: (r) => taskByProblem.get(r.problem_id) ?? 'unknown',
+        },
+        runId: run.id,
+        outFile,
+        models: active.models,
+        modes: o.modes,
+        userTypes: o.userTypes,
+        maxTurns: o.maxTurns,
+        fixedQuestions: o.fixedQuestions,
+        maxProblems: o.maxProblems,
+        seed: o.seed,
+        shard: null,
+        concurrency: o.concurrency ?? DEFAULT_CONCURRENCY,
+        reference: { missingScoreAsOne: false, correctnessTemperature: false },
+        skipImages: true,
+        storage: this.deps.storage,
+        signal: active.controller.signal,
         onProgress: (p) => {
           active.batch = p;
         },
       });
       active.batch = summary;
       active.final = { status: summary.interrupted ? 'interrupted' : 'completed' };
-      this.deps.log.info(`batch run ${run.id} ${active.final.status}: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} resumed`);
+      this.deps.log.info(
+        `batch run ${run.id} ${active.final.status}: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} resumed`,
+      );
     } catch (error) {
       if (error instanceof ResultsFileError) {
-        active.final = { status: 'failed', error: { code: 'results_file_invalid', message: `${error.issues.length} lines of the results file are not result lines` } };
+        active.final = {
+          status: 'failed',
+          error: {
+            code: 'results_file_invalid',
+            message: `${error.issues.length} lines of the results file are not result lines`,
+          },
+        };
       } else {
-        this.deps.log.error(`batch run ${run.id} stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        active.final = { status: 'failed', error: { code: 'internal', message: 'the run stopped on an internal error; the server log has the details' } };
+        this.deps.log.error(
+          `batch run ${run.id} stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        active.final = {
+          status: 'failed',
+          error: { code: 'internal', message: 'the run stopped on an internal error; the server log has the details' },
+        };
       }
     }
     active.endedAt = Date.now();
@@ -199,10 +264,15 @@ export class BatchRuns {
 
   private async persist(runId: string, active: ActiveRun): Promise<void> {
     try {
-      await this.deps.storage.research.updateRun(runId, { ...(active.final ? { status: active.final.status } : {}), progress: this.snapshot(active) });
+      await this.deps.storage.research.updateRun(runId, {
+        ...(active.final ? { status: active.final.status } : {}),
+        progress: this.snapshot(active),
+      });
     } catch (error) {
       // Progress is a convenience; a failed write must not stop the run (the episodes and results file are the data).
-      this.deps.log.error(`batch run ${runId}: could not store progress: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log.error(
+        `batch run ${runId}: could not store progress: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

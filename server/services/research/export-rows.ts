@@ -7,14 +7,42 @@ import type { Row } from './table-format.ts';
 /** The columns of each export table, in file order (CSV header and JSONL key order). */
 export const EXPORT_COLUMNS: Record<ExportTable, readonly string[]> = {
   episodes: [
-    'episode_id', 'source', 'run_id', 'participant_id', 'twin_of', 'problem_id', 'task', 'persona_id', 'mode', 'user_type',
-    'user_seat', 'status', 'weighted_score', 'correct', 'interaction_turns', 'assistant_model', 'judge_model',
-    'simulator_model', 'failure_stage', 'failure_reason', 'started_at', 'ended_at',
+    'episode_id',
+    'source',
+    'run_id',
+    'participant_id',
+    'twin_of',
+    'problem_id',
+    'task',
+    'persona_id',
+    'mode',
+    'user_type',
+    'user_seat',
+    'status',
+    'weighted_score',
+    'correct',
+    'interaction_turns',
+    'assistant_model',
+    'judge_model',
+    'simulator_model',
+    'failure_stage',
+    'failure_reason',
+    'started_at',
+    'ended_at',
   ],
   messages: ['episode_id', 'source', 'seq', 'at', 'turn', 'role', 'kind', 'content', 'regenerated', 'twin'],
   ratings: [
-    'item_id', 'problem_id', 'source_episode_id', 'is_gold', 'participant_id', 'scores', 'correct', 'justification',
-    'seconds_spent', 'attention_passed', 'created_at',
+    'item_id',
+    'problem_id',
+    'source_episode_id',
+    'is_gold',
+    'participant_id',
+    'scores',
+    'correct',
+    'justification',
+    'seconds_spent',
+    'attention_passed',
+    'created_at',
   ],
   disclosures: ['episode_id', 'seq', 'turn', 'event', 'source', 'asked', 'revealed'],
 };
@@ -23,12 +51,28 @@ async function* episodeRows(storage: Storage, studyId: string): AsyncGenerator<R
   for await (const page of studyEpisodes(storage, studyId)) {
     for (const e of page) {
       yield {
-        episode_id: e.id, source: e.source, run_id: e.runId, participant_id: e.participantId, twin_of: e.twinOf,
-        problem_id: e.problemId, task: e.task, persona_id: e.personaId, mode: e.mode, user_type: e.userType,
-        user_seat: e.userSeat, status: e.status, weighted_score: e.weightedScore, correct: e.correct,
-        interaction_turns: e.interactionTurns, assistant_model: e.assistantModel, judge_model: e.judgeModel,
-        simulator_model: e.simulatorModel, failure_stage: e.failure?.stage ?? null, failure_reason: e.failure?.reason ?? null,
-        started_at: e.startedAt, ended_at: e.endedAt,
+        episode_id: e.id,
+        source: e.source,
+        run_id: e.runId,
+        participant_id: e.participantId,
+        twin_of: e.twinOf,
+        problem_id: e.problemId,
+        task: e.task,
+        persona_id: e.personaId,
+        mode: e.mode,
+        user_type: e.userType,
+        user_seat: e.userSeat,
+        status: e.status,
+        weighted_score: e.weightedScore,
+        correct: e.correct,
+        interaction_turns: e.interactionTurns,
+        assistant_model: e.assistantModel,
+        judge_model: e.judgeModel,
+        simulator_model: e.simulatorModel,
+        failure_stage: e.failure?.stage ?? null,
+        failure_reason: e.failure?.reason ?? null,
+        started_at: e.startedAt,
+        ended_at: e.endedAt,
       };
     }
   }
@@ -42,15 +86,34 @@ async function* messageRows(storage: Storage, studyId: string): AsyncGenerator<R
   for await (const { episode, event } of studyEvents(storage, studyId, ['message', 'twin_reply'])) {
     const base = { episode_id: episode.id, source: episode.source, seq: event.seq, at: event.at };
     if (event.type === 'message') {
-      yield { ...base, turn: event.turn, role: event.role, kind: event.kind, content: event.content, regenerated: event.regenerated ?? false, twin: episode.source === 'twin' };
+      yield {
+        ...base,
+        turn: event.turn,
+        role: event.role,
+        kind: event.kind,
+        content: event.content,
+        regenerated: event.regenerated ?? false,
+        twin: episode.source === 'twin',
+      };
     } else if (event.type === 'twin_reply') {
-      yield { ...base, turn: event.turn, role: 'user', kind: 'twin_reply', content: event.response, regenerated: false, twin: true };
+      yield {
+        ...base,
+        turn: event.turn,
+        role: 'user',
+        kind: 'twin_reply',
+        content: event.response,
+        regenerated: false,
+        twin: true,
+      };
     }
   }
 }
 
 /** Who revealed (or would have revealed) the preferences: a person, a simulated user next to one, or a batch run. */
-function disclosureSource(episode: StudyEpisode, eventType: 'disclosure_labeled' | 'twin_reply'): 'human' | 'simulated' | 'batch' {
+function disclosureSource(
+  episode: StudyEpisode,
+  eventType: 'disclosure_labeled' | 'twin_reply',
+): 'human' | 'simulated' | 'batch' {
   if (eventType === 'twin_reply' || episode.source === 'twin') return 'simulated';
   return episode.source === 'live' ? 'human' : 'batch';
 }
@@ -59,8 +122,13 @@ async function* disclosureRows(storage: Storage, studyId: string): AsyncGenerato
   for await (const { episode, event } of studyEvents(storage, studyId, ['disclosure_labeled', 'twin_reply'])) {
     if (event.type !== 'disclosure_labeled' && event.type !== 'twin_reply') continue;
     yield {
-      episode_id: episode.id, seq: event.seq, turn: event.turn, event: event.type, source: disclosureSource(episode, event.type),
-      asked: event.asked, revealed: event.revealed,
+      episode_id: episode.id,
+      seq: event.seq,
+      turn: event.turn,
+      event: event.type,
+      source: disclosureSource(episode, event.type),
+      asked: event.asked,
+      revealed: event.revealed,
     };
   }
 }
@@ -68,9 +136,17 @@ async function* disclosureRows(storage: Storage, studyId: string): AsyncGenerato
 async function* ratingRows(storage: Storage, studyId: string): AsyncGenerator<Row> {
   for (const r of await storage.work.listRatings(studyId)) {
     yield {
-      item_id: r.itemId, problem_id: r.problemId, source_episode_id: r.sourceEpisodeId, is_gold: r.isGold,
-      participant_id: r.participantId, scores: r.scores, correct: r.correct, justification: r.justification,
-      seconds_spent: r.secondsSpent, attention_passed: r.attentionPassed, created_at: r.createdAt,
+      item_id: r.itemId,
+      problem_id: r.problemId,
+      source_episode_id: r.sourceEpisodeId,
+      is_gold: r.isGold,
+      participant_id: r.participantId,
+      scores: r.scores,
+      correct: r.correct,
+      justification: r.justification,
+      seconds_spent: r.secondsSpent,
+      attention_passed: r.attentionPassed,
+      created_at: r.createdAt,
     };
   }
 }
@@ -78,9 +154,13 @@ async function* ratingRows(storage: Storage, studyId: string): AsyncGenerator<Ro
 /** The rows of one export table of a study, produced as the response pulls them. */
 export function exportRows(storage: Storage, studyId: string, table: ExportTable): AsyncGenerator<Row> {
   switch (table) {
-    case 'episodes': return episodeRows(storage, studyId);
-    case 'messages': return messageRows(storage, studyId);
-    case 'disclosures': return disclosureRows(storage, studyId);
-    case 'ratings': return ratingRows(storage, studyId);
+    case 'episodes':
+      return episodeRows(storage, studyId);
+    case 'messages':
+      return messageRows(storage, studyId);
+    case 'disclosures':
+      return disclosureRows(storage, studyId);
+    case 'ratings':
+      return ratingRows(storage, studyId);
   }
 }

@@ -20,10 +20,14 @@ export const MAX_LISTED_ISSUES = 500;
 export type ImportUploadResult =
   | { kind: 'imported'; outcome: ImportOutcome; recordCount: number; warningCount: number; warnings: ValidationIssue[] }
   | {
-    kind: 'invalid'; errorCount: number; warningCount: number; recordCount: number; lineCount: number;
-    /** The first MAX_LISTED_ISSUES issues, errors before warnings, each in line order. */
-    issues: ValidationIssue[];
-  };
+      kind: 'invalid';
+      errorCount: number;
+      warningCount: number;
+      recordCount: number;
+      lineCount: number;
+      /** The first MAX_LISTED_ISSUES issues, errors before warnings, each in line order. */
+      issues: ValidationIssue[];
+    };
 
 export interface ImportUploadOptions {
   study: string;
@@ -39,7 +43,13 @@ function byteLimit(limit: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
-      if (seen > limit) callback(new ResearchError('too_large', `the file is larger than ${limit >= MB ? `${Math.round(limit / MB)} MB` : `${limit} bytes`}`));
+      if (seen > limit)
+        callback(
+          new ResearchError(
+            'too_large',
+            `the file is larger than ${limit >= MB ? `${Math.round(limit / MB)} MB` : `${limit} bytes`}`,
+          ),
+        );
       else callback(null, chunk);
     },
   });
@@ -49,7 +59,11 @@ function listed(issues: ValidationIssue[]): ValidationIssue[] {
   const ordered = [...issues.filter((i) => i.severity === 'error'), ...issues.filter((i) => i.severity === 'warning')];
   // The validator speaks to CLI users; over HTTP the same switch is a query parameter.
   return ordered.slice(0, MAX_LISTED_ISSUES).map(({ severity, code, line, path, message }) => ({
-    severity, code, line, path, message: message.replace('--skip-images', 'skipImages=1'),
+    severity,
+    code,
+    line,
+    path,
+    message: message.replace('--skip-images', 'skipImages=1'),
   }));
 }
 
@@ -58,7 +72,11 @@ function listed(issues: ValidationIssue[]): ValidationIssue[] {
  * in memory), validated and imported by the same code as `prefdisco import`, and the file is deleted whatever happens.
  * Nothing is stored unless the whole file is valid.
  */
-export async function importUpload(storage: Storage, body: Readable | null, options: ImportUploadOptions): Promise<ImportUploadResult> {
+export async function importUpload(
+  storage: Storage,
+  body: Readable | null,
+  options: ImportUploadOptions,
+): Promise<ImportUploadResult> {
   const dir = await mkdtemp(join(tmpdir(), 'prefdisco-import-'));
   const file = join(dir, options.filename ?? 'upload.jsonl');
   try {
@@ -69,13 +87,29 @@ export async function importUpload(storage: Storage, body: Readable | null, opti
       // The browser went away or the connection broke mid-upload: nothing was imported.
       throw new ResearchError('upload_failed', 'the upload did not complete; nothing was imported');
     }
-    const { outcome, report } = await importBenchmarkFile(storage, file, { study: options.study, skipImages: options.skipImages });
+    const { outcome, report } = await importBenchmarkFile(storage, file, {
+      study: options.study,
+      skipImages: options.skipImages,
+    });
     const warnings = report.issues.filter((i) => i.severity === 'warning');
-    return { kind: 'imported', outcome, recordCount: report.recordCount, warningCount: warnings.length, warnings: listed(warnings) };
+    return {
+      kind: 'imported',
+      outcome,
+      recordCount: report.recordCount,
+      warningCount: warnings.length,
+      warnings: listed(warnings),
+    };
   } catch (error) {
     if (error instanceof ImportRejectedError) {
       const r = error.report;
-      return { kind: 'invalid', errorCount: r.errorCount, warningCount: r.warningCount, recordCount: r.recordCount, lineCount: r.lineCount, issues: listed(r.issues) };
+      return {
+        kind: 'invalid',
+        errorCount: r.errorCount,
+        warningCount: r.warningCount,
+        recordCount: r.recordCount,
+        lineCount: r.lineCount,
+        issues: listed(r.issues),
+      };
     }
     // A problem_id already in the study with different content: the storage message says which line, for people.
     if (error instanceof StorageError && error.code === 'conflict') throw new ResearchError('conflict', error.message);

@@ -33,7 +33,17 @@ export function runOptions(body: StartRunBody): RunOptions {
 
 /** Two runs with the same key produce the same episodes, so the later one may resume from the earlier's results. */
 export function optionsKey(o: RunOptions): string {
-  return JSON.stringify([o.model, o.judge, o.simulator, [...o.modes].sort(), [...o.userTypes].sort(), o.maxTurns, o.fixedQuestions, o.maxProblems, o.seed]);
+  return JSON.stringify([
+    o.model,
+    o.judge,
+    o.simulator,
+    [...o.modes].sort(),
+    [...o.userTypes].sort(),
+    o.maxTurns,
+    o.fixedQuestions,
+    o.maxProblems,
+    o.seed,
+  ]);
 }
 
 export interface MeteredModels extends EvaluationModels {
@@ -51,14 +61,21 @@ export function runModels(models: ModelLookup, o: RunOptions): MeteredModels {
   const unknown = [o.model, o.judge, o.simulator].filter((name) => !declared.includes(name));
   if (unknown.length > 0) {
     const name = unknown[0] as string;
-    throw new ResearchError('unknown_model', `unknown model "${name}"; declared models: ${declared.join(', ')}`, { model: name, declared });
+    throw new ResearchError('unknown_model', `unknown model "${name}"; declared models: ${declared.join(', ')}`, {
+      model: name,
+      declared,
+    });
   }
   const get = (name: string): MeteredProvider => {
     try {
       return new MeteredProvider(models.get(name));
     } catch {
       // The registry refuses a declared model only for missing configuration (its API key); its text is not passed on.
-      throw new ResearchError('model_unavailable', `model "${name}" is declared but cannot be used on this server (is its API key set?)`, { model: name });
+      throw new ResearchError(
+        'model_unavailable',
+        `model "${name}" is declared but cannot be used on this server (is its API key set?)`,
+        { model: name },
+      );
     }
   };
   return { assistant: get(o.model), judge: get(o.judge), simulator: get(o.simulator) };

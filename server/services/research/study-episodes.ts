@@ -6,7 +6,11 @@ import type { Storage } from '../../storage/storage.ts';
 const EPISODE_PAGE = 200;
 
 /** A study's episodes in start order, page by page; each page is one short storage call. */
-export async function* studyEpisodes(storage: Storage, studyId: string, pageSize = EPISODE_PAGE): AsyncGenerator<StudyEpisode[]> {
+export async function* studyEpisodes(
+  storage: Storage,
+  studyId: string,
+  pageSize = EPISODE_PAGE,
+): AsyncGenerator<StudyEpisode[]> {
   let after: { startedAt: string; id: string } | null = null;
   for (;;) {
     const page: StudyEpisode[] = await storage.research.studyEpisodes(studyId, { after, limit: pageSize });
@@ -20,11 +24,16 @@ export async function* studyEpisodes(storage: Storage, studyId: string, pageSize
 
 /** The events of the given types of a study's episodes, each with its episode, in episode order and then seq order. */
 export async function* studyEvents(
-  storage: Storage, studyId: string, types: readonly EpisodeEvent['type'][],
+  storage: Storage,
+  studyId: string,
+  types: readonly EpisodeEvent['type'][],
 ): AsyncGenerator<{ episode: StudyEpisode; event: EpisodeEvent }> {
   for await (const page of studyEpisodes(storage, studyId)) {
     const byId = new Map(page.map((e) => [e.id, e]));
-    const events = await storage.research.episodeEvents(page.map((e) => e.id), types);
+    const events = await storage.research.episodeEvents(
+      page.map((e) => e.id),
+      types,
+    );
     for (const { episodeId, event } of events) yield { episode: byId.get(episodeId) as StudyEpisode, event };
   }
 }

@@ -23,8 +23,14 @@ export function metricUserType(e: StudyEpisode): string {
 
 function metricRow(e: StudyEpisode): MetricRow {
   return {
-    model: e.assistantModel, task: e.task, problemId: e.problemId, mode: e.mode, userType: metricUserType(e),
-    score: e.weightedScore, correct: e.correct, turns: e.interactionTurns ?? 0,
+    model: e.assistantModel,
+    task: e.task,
+    problemId: e.problemId,
+    mode: e.mode,
+    userType: metricUserType(e),
+    score: e.weightedScore,
+    correct: e.correct,
+    turns: e.interactionTurns ?? 0,
   };
 }
 
@@ -35,7 +41,11 @@ const emptyCounts = (): Record<EpisodeStatus, number> => ({ running: 0, complete
  * source task. Discovery episodes played by people count as user type `human` and their simulated twins as `twin`, so
  * both sit next to the batch run's simulated user types and pair with the same baseline and oracle episodes.
  */
-export async function studyResults(storage: Storage, studyId: string, options: { resamples: number; seed: number }): Promise<StudyResults> {
+export async function studyResults(
+  storage: Storage,
+  studyId: string,
+  options: { resamples: number; seed: number },
+): Promise<StudyResults> {
   const rows: MetricRow[] = [];
   const episodes: StudyResults['episodes'] = { batch: emptyCounts(), live: emptyCounts(), twin: emptyCounts() };
   for await (const page of studyEpisodes(storage, studyId)) {

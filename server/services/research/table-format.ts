@@ -29,12 +29,17 @@ const CHUNK_CHARS = 64 * 1024;
  * Rows as the text of a file: CSV with a header row and CRLF line ends, or JSON Lines (one object per line, nested
  * values kept as JSON). Pulled by the HTTP response as it sends, so an export is never built in memory.
  */
-export async function* encodeRows(format: ExportFormat, columns: readonly string[], rows: AsyncIterable<Row>): AsyncGenerator<string> {
+export async function* encodeRows(
+  format: ExportFormat,
+  columns: readonly string[],
+  rows: AsyncIterable<Row>,
+): AsyncGenerator<string> {
   let chunk = format === 'csv' ? csvLine(columns) : '';
   for await (const row of rows) {
-    chunk += format === 'csv'
-      ? csvLine(columns.map((c) => row[c] ?? null))
-      : `${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}\n`;
+    chunk +=
+      format === 'csv'
+        ? csvLine(columns.map((c) => row[c] ?? null))
+        : `${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}\n`;
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
       chunk = '';

@@ -1,6 +1,10 @@
 import { normalizeProblem } from '../../../shared/benchmark/normalize-problem.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
-import { BlindRatingItemSchema, type BlindRatingItem, type TranscriptTurn } from '../../../shared/schemas/live-study.ts';
+import {
+  BlindRatingItemSchema,
+  type BlindRatingItem,
+  type TranscriptTurn,
+} from '../../../shared/schemas/live-study.ts';
 
 /**
  * What a rater receives, built field by field from an allow-list (docs/studies-and-ratings.md, "Blinding"). Nothing is
@@ -18,9 +22,24 @@ export interface BlindItemInput {
 
 // Persona fields a rater needs to judge fit. Left out: id and usage_count (bookkeeping), and unknown generator keys.
 const PERSONA_FIELDS = [
-  'name', 'minimal_necessary_description', 'demographics', 'educational_profile', 'personality_big5', 'backstory', 'domain_expertise',
+  'name',
+  'minimal_necessary_description',
+  'demographics',
+  'educational_profile',
+  'personality_big5',
+  'backstory',
+  'domain_expertise',
 ] as const;
-const PREFERENCE_FIELDS = ['name', 'description', 'value_range', 'value', 'local_importance', 'justification', 'type', 'problem_context'] as const;
+const PREFERENCE_FIELDS = [
+  'name',
+  'description',
+  'value_range',
+  'value',
+  'local_importance',
+  'justification',
+  'type',
+  'problem_context',
+] as const;
 
 function pick(source: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -43,7 +62,10 @@ export function stripMarkers(text: string): string {
 /** The dialogue as a rater may see it: roles user/assistant and stripped text only; empty turns dropped. */
 export function blindTranscript(turns: readonly TranscriptTurn[]): TranscriptTurn[] {
   return turns
-    .map((t) => ({ role: t.role === 'assistant' ? 'assistant' as const : 'user' as const, content: stripMarkers(t.content) }))
+    .map((t) => ({
+      role: t.role === 'assistant' ? ('assistant' as const) : ('user' as const),
+      content: stripMarkers(t.content),
+    }))
     .filter((t) => t.content !== '');
 }
 
@@ -51,7 +73,8 @@ export function blindRatingItem(input: BlindItemInput): BlindRatingItem {
   const { record } = input;
   const problem = normalizeProblem(record);
   const preferences: Record<string, Record<string, unknown>> = {};
-  for (const [key, preference] of Object.entries(record.persona_preferences)) preferences[key] = pick(preference, PREFERENCE_FIELDS);
+  for (const [key, preference] of Object.entries(record.persona_preferences))
+    preferences[key] = pick(preference, PREFERENCE_FIELDS);
   const item: BlindRatingItem = {
     itemId: input.itemId,
     task: { question: problem.question, options: { ...problem.options }, goldAnswer: String(problem.answer) },

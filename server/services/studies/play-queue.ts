@@ -6,7 +6,10 @@ import { ServiceError } from './service-error.ts';
 import type { SettingsDeps } from './study-settings.ts';
 
 /** The actor's assignment in hand, else the least-played unit they may take; `no_work` / `study_closed` otherwise. */
-export async function nextPlay(deps: SettingsDeps, actor: { studyId: string; participantId: string }): Promise<PlayLease> {
+export async function nextPlay(
+  deps: SettingsDeps,
+  actor: { studyId: string; participantId: string },
+): Promise<PlayLease> {
   const claim = await deps.storage.work.leaseNextPlay(actor.studyId, actor.participantId, deps.now());
   if (claim.kind === 'none') throw noWork(claim.reason);
   return claim.lease;
@@ -45,9 +48,18 @@ export function studyPlayQueue(deps: SettingsDeps): PlayQueue {
       // A study without saved settings plays with the defaults, so live play works on an unconfigured study.
       const s = (await deps.storage.work.getSettings(studyId)) ?? LiveStudySettingsSchema.parse({});
       return {
-        mode: s.condition, judgeModel: s.judgeModel, simulatorModel: s.simulatorModel, maxTurns: s.maxTurns,
-        idleTimeoutSeconds: s.idleTimeoutSeconds, idleWarningSeconds: s.idleWarningSeconds, instructions: s.instructions.actor, simulatedTwin: s.simulatedTwin,
-        completionCodes: { completed: s.completionCodes.completed || null, timedOut: s.completionCodes.timedOut || null },
+        mode: s.condition,
+        judgeModel: s.judgeModel,
+        simulatorModel: s.simulatorModel,
+        maxTurns: s.maxTurns,
+        idleTimeoutSeconds: s.idleTimeoutSeconds,
+        idleWarningSeconds: s.idleWarningSeconds,
+        instructions: s.instructions.actor,
+        simulatedTwin: s.simulatedTwin,
+        completionCodes: {
+          completed: s.completionCodes.completed || null,
+          timedOut: s.completionCodes.timedOut || null,
+        },
       };
     },
   };

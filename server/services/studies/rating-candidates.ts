@@ -21,7 +21,10 @@ export function finalAnswerOf(events: readonly EpisodeEvent[]): string | null {
  */
 export function transcriptOf(events: readonly EpisodeEvent[]): TranscriptTurn[] | null {
   const turns = events
-    .filter((e): e is Message => e.type === 'message' && (e.kind === 'opening' || e.kind === 'question' || e.kind === 'reply'))
+    .filter(
+      (e): e is Message =>
+        e.type === 'message' && (e.kind === 'opening' || e.kind === 'question' || e.kind === 'reply'),
+    )
     .map((e) => ({ role: e.role, content: e.content }));
   return turns.length > 1 ? turns : null;
 }
@@ -33,7 +36,8 @@ export function scoreIssues(record: BenchmarkRecord, scores: Record<string, numb
     .filter((c) => scores[c] === undefined)
     .map((c) => ({ path: `${path}[${JSON.stringify(c)}]`, message: 'this criterion needs a score from 1 to 5' }));
   for (const key of Object.keys(scores)) {
-    if (!criteria.includes(key)) issues.push({ path: `${path}[${JSON.stringify(key)}]`, message: 'not a criterion of this rubric' });
+    if (!criteria.includes(key))
+      issues.push({ path: `${path}[${JSON.stringify(key)}]`, message: 'not a criterion of this rubric' });
   }
   return issues;
 }
@@ -49,7 +53,11 @@ async function openForCandidates(deps: SettingsDeps, studyId: string): Promise<v
  * episode must exist, have a final answer and be about a record of the study; otherwise nothing is added and each
  * problem is reported. Adding an episode twice changes nothing.
  */
-export async function addRatingCandidates(deps: SettingsDeps, studyId: string, episodeIds: string[]): Promise<{ added: number; unchanged: number }> {
+export async function addRatingCandidates(
+  deps: SettingsDeps,
+  studyId: string,
+  episodeIds: string[],
+): Promise<{ added: number; unchanged: number }> {
   await openForCandidates(deps, studyId);
   const records = new Set(await deps.storage.work.listProblemIds(studyId));
   const issues: AckIssue[] = [];
@@ -71,12 +79,16 @@ export async function addRatingCandidates(deps: SettingsDeps, studyId: string, e
       continue;
     }
     candidates.push({
-      problemId: episode.summary.problemId, sourceEpisodeId: episodeId,
+      problemId: episode.summary.problemId,
+      sourceEpisodeId: episodeId,
       sourceParticipantId: await deps.storage.live.sourceParticipantOf(episodeId),
-      answer, transcript: transcriptOf(episode.events), gold: null,
+      answer,
+      transcript: transcriptOf(episode.events),
+      gold: null,
     });
   }
-  if (issues.length > 0) throw new ServiceError('invalid_payload', 'some episodes cannot be rated in this study', issues);
+  if (issues.length > 0)
+    throw new ServiceError('invalid_payload', 'some episodes cannot be rated in this study', issues);
   return deps.storage.work.addRatingCandidates(studyId, candidates, deps.now());
 }
 
@@ -85,12 +97,18 @@ export async function addRatingCandidates(deps: SettingsDeps, studyId: string, e
  * researcher usually picks discovery, or discovery plus the generic baseline for the worse-than-generic comparison).
  * The run must belong to this study. Answers already queued stay as they are.
  */
-export async function addRunAnswers(deps: SettingsDeps, studyId: string, runId: string, modes: readonly Mode[]): Promise<{ added: number; unchanged: number }> {
+export async function addRunAnswers(
+  deps: SettingsDeps,
+  studyId: string,
+  runId: string,
+  modes: readonly Mode[],
+): Promise<{ added: number; unchanged: number }> {
   const run = await deps.storage.research.getRun(runId);
   if (!run || run.studyId !== studyId) throw new ServiceError('not_found', 'no such run in this study');
   const episodes = await deps.storage.listEpisodes({ runId, limit: 100_000 });
   const ids = episodes.filter((e) => e.status === 'completed' && modes.includes(e.mode)).map((e) => e.id);
-  if (ids.length === 0) throw new ServiceError('invalid_payload', `the run has no completed episodes in ${modes.join(', ')}`);
+  if (ids.length === 0)
+    throw new ServiceError('invalid_payload', `the run has no completed episodes in ${modes.join(', ')}`);
   return addRatingCandidates(deps, studyId, ids);
 }
 
@@ -104,9 +122,17 @@ export async function addGoldItems(deps: SettingsDeps, studyId: string, items: G
     else issues.push(...scoreIssues(record, item.expectedScores, `$.items[${i}].expectedScores`));
   }
   if (issues.length > 0) throw new ServiceError('invalid_payload', 'some gold items are not valid', issues);
-  const { added } = await deps.storage.work.addRatingCandidates(studyId, items.map((item) => ({
-    problemId: item.problemId, sourceEpisodeId: null, sourceParticipantId: null, answer: item.answer, transcript: null,
-    gold: { expectedScores: item.expectedScores, tolerance: item.tolerance },
-  })), deps.now());
+  const { added } = await deps.storage.work.addRatingCandidates(
+    studyId,
+    items.map((item) => ({
+      problemId: item.problemId,
+      sourceEpisodeId: null,
+      sourceParticipantId: null,
+      answer: item.answer,
+      transcript: null,
+      gold: { expectedScores: item.expectedScores, tolerance: item.tolerance },
+    })),
+    deps.now(),
+  );
   return { added };
 }

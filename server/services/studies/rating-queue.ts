@@ -1,4 +1,9 @@
-import type { BlindRatingItem, LiveStudySettings, RatingSubmitPayload, RatingSubmitted } from '../../../shared/schemas/live-study.ts';
+import type {
+  BlindRatingItem,
+  LiveStudySettings,
+  RatingSubmitPayload,
+  RatingSubmitted,
+} from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
 import type { GoldExpectation, NoWorkReason } from '../../storage/study-work-storage.ts';
 import { blindRatingItem } from './blind-rating-item.ts';
@@ -20,7 +25,12 @@ export interface Rater {
 export function noWork(reason: NoWorkReason): ServiceError {
   return reason === 'study_not_open'
     ? new ServiceError('study_closed', 'the study is not taking work now')
-    : new ServiceError('no_work', reason === 'quota_reached' ? 'you have done all the work this study asks of you' : 'there is no work left for you now');
+    : new ServiceError(
+        'no_work',
+        reason === 'quota_reached'
+          ? 'you have done all the work this study asks of you'
+          : 'there is no work left for you now',
+      );
 }
 
 /** A gold item is passed when every criterion is within the item's tolerance of the expected score. */
@@ -47,9 +57,18 @@ export async function nextRating(deps: RatingDeps, rater: Rater): Promise<BlindR
   const claim = await deps.storage.work.leaseNextRating(rater.studyId, rater.participantId, deps.now(), deps.rng);
   if (claim.kind === 'none') throw noWork(claim.reason);
   const { lease } = claim;
-  const [record, settings] = await Promise.all([deps.storage.getRecord(rater.studyId, lease.problemId), settingsOf(deps, rater.studyId)]);
+  const [record, settings] = await Promise.all([
+    deps.storage.getRecord(rater.studyId, lease.problemId),
+    settingsOf(deps, rater.studyId),
+  ]);
   if (!record) throw new ServiceError('internal', 'the record of this item is missing');
-  return blindRatingItem({ itemId: lease.itemId, record, answer: lease.answer, transcript: lease.transcript, showTranscript: settings.showTranscript });
+  return blindRatingItem({
+    itemId: lease.itemId,
+    record,
+    answer: lease.answer,
+    transcript: lease.transcript,
+    showTranscript: settings.showTranscript,
+  });
 }
 
 /**
@@ -57,7 +76,11 @@ export async function nextRating(deps: RatingDeps, rater: Rater): Promise<BlindR
  * Refusals: `not_found` (not leased to this rater, or the lease lapsed and the answer went to k others), `conflict`
  * (already rated), `invalid_payload` (scores do not match the rubric), `study_closed`.
  */
-export async function submitRating(deps: RatingDeps, rater: Rater, payload: RatingSubmitPayload): Promise<RatingSubmitted> {
+export async function submitRating(
+  deps: RatingDeps,
+  rater: Rater,
+  payload: RatingSubmitPayload,
+): Promise<RatingSubmitted> {
   const settings = await settingsOf(deps, rater.studyId);
   if (settings.status === 'closed') throw new ServiceError('study_closed', 'the study is closed');
   const lease = await deps.storage.work.findRatingLease(rater.studyId, rater.participantId, payload.itemId);
@@ -69,9 +92,15 @@ export async function submitRating(deps: RatingDeps, rater: Rater, payload: Rati
   if (issues.length > 0) throw new ServiceError('invalid_payload', 'score every criterion of the rubric once', issues);
 
   const outcome = await deps.storage.work.submitRating({
-    studyId: rater.studyId, participantId: rater.participantId, itemId: payload.itemId, scores: payload.scores,
-    correct: payload.correct, justification: payload.justification ?? '', secondsSpent: payload.secondsSpent,
-    attentionPassed: lease.gold ? passesAttention(lease.gold, payload.scores) : null, now: deps.now(),
+    studyId: rater.studyId,
+    participantId: rater.participantId,
+    itemId: payload.itemId,
+    scores: payload.scores,
+    correct: payload.correct,
+    justification: payload.justification ?? '',
+    secondsSpent: payload.secondsSpent,
+    attentionPassed: lease.gold ? passesAttention(lease.gold, payload.scores) : null,
+    now: deps.now(),
   });
   if (outcome.kind === 'already_rated') throw new ServiceError('conflict', 'you have already rated this item');
   if (outcome.kind === 'not_leased') throw new ServiceError('not_found', 'this item is no longer assigned to you');
@@ -80,7 +109,9 @@ export async function submitRating(deps: RatingDeps, rater: Rater, payload: Rati
   let completionCode: string | null = null;
   if (outcome.rated >= quota) {
     const codes = settings.completionCodes;
-    const code = failedAttention(await deps.storage.work.attentionTally(rater.studyId, rater.participantId)) ? codes.failedAttention : codes.completed;
+    const code = failedAttention(await deps.storage.work.attentionTally(rater.studyId, rater.participantId))
+      ? codes.failedAttention
+      : codes.completed;
     completionCode = code === '' ? null : code;
   }
   return { rated: outcome.rated, quota, completionCode };

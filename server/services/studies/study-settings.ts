@@ -1,6 +1,9 @@
 import type { AckIssue } from '../../../shared/protocol/acks.ts';
 import {
-  LiveStudySettingsSchema, type LiveStudySettings, type LiveStudySettingsBody, type StudyStatus,
+  LiveStudySettingsSchema,
+  type LiveStudySettings,
+  type LiveStudySettingsBody,
+  type StudyStatus,
 } from '../../../shared/schemas/live-study.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { PlayUnitRef } from '../../storage/study-work-storage.ts';
@@ -45,7 +48,8 @@ async function validate(deps: SettingsDeps, studyId: string, s: LiveStudySetting
   if (s.records.kind === 'list') {
     const known = new Set(all);
     s.records.problemIds.forEach((id, i) => {
-      if (!known.has(id)) issues.push({ path: `$.records.problemIds[${i}]`, message: `"${id}" is not a record of this study` });
+      if (!known.has(id))
+        issues.push({ path: `$.records.problemIds[${i}]`, message: `"${id}" is not a record of this study` });
     });
     selected = [...new Set(s.records.problemIds)];
   }
@@ -57,7 +61,11 @@ async function validate(deps: SettingsDeps, studyId: string, s: LiveStudySetting
  * Creates or replaces a study's settings. Allowed while the study is a draft or paused: changing what is played or
  * rated under people's feet while it is open would strand their assignments.
  */
-export async function saveSettings(deps: SettingsDeps, studyId: string, body: LiveStudySettingsBody): Promise<LiveStudySettings> {
+export async function saveSettings(
+  deps: SettingsDeps,
+  studyId: string,
+  body: LiveStudySettingsBody,
+): Promise<LiveStudySettings> {
   await requireStudy(deps.storage, studyId);
   const current = await deps.storage.work.getSettings(studyId);
   if (current?.status === 'closed') throw new ServiceError('study_closed', 'the study is closed');
@@ -75,7 +83,11 @@ function playUnits(settings: LiveStudySettings, problemIds: string[]): PlayUnitR
 }
 
 /** open (generating play units), pause, close. Closed is final. */
-export async function transition(deps: SettingsDeps, studyId: string, action: StudyTransition): Promise<LiveStudySettings> {
+export async function transition(
+  deps: SettingsDeps,
+  studyId: string,
+  action: StudyTransition,
+): Promise<LiveStudySettings> {
   await requireStudy(deps.storage, studyId);
   const current = await deps.storage.work.getSettings(studyId);
   if (!current) throw new ServiceError('not_found', 'save the study settings first');
@@ -93,7 +105,9 @@ export async function transition(deps: SettingsDeps, studyId: string, action: St
   const selected = await validate(deps, studyId, body);
   if (selected.length === 0) throw new ServiceError('invalid_payload', 'the study has no records to open with');
   if (current.condition === 'infer_persona' && current.models.length === 0) {
-    throw new ServiceError('invalid_payload', 'list at least one model under test', [{ path: '$.models', message: 'must not be empty' }]);
+    throw new ServiceError('invalid_payload', 'list at least one model under test', [
+      { path: '$.models', message: 'must not be empty' },
+    ]);
   }
   await deps.storage.work.saveSettings(studyId, next, deps.now(), playUnits(next, selected));
   return next;

@@ -1,5 +1,11 @@
 import type {
-  AssignmentProgress, BlindRatingItem, GoldItem, LiveStudySettings, LiveStudySettingsBody, RatingSubmitPayload, RatingSubmitted,
+  AssignmentProgress,
+  BlindRatingItem,
+  GoldItem,
+  LiveStudySettings,
+  LiveStudySettingsBody,
+  RatingSubmitPayload,
+  RatingSubmitted,
 } from '../../../shared/schemas/live-study.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
@@ -38,7 +44,12 @@ export interface StudyWork {
 }
 
 export function createStudyWork(options: StudyWorkOptions): StudyWork {
-  const deps = { storage: options.storage, isDeclaredModel: options.isDeclaredModel, now: options.now ?? (() => new Date()), rng: options.rng ?? Math.random };
+  const deps = {
+    storage: options.storage,
+    isDeclaredModel: options.isDeclaredModel,
+    now: options.now ?? (() => new Date()),
+    rng: options.rng ?? Math.random,
+  };
   const { storage } = deps;
   return {
     getSettings: (studyId) => getSettings(deps, studyId),

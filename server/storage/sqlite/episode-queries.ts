@@ -8,73 +8,141 @@ import type { EpisodeStatus, EpisodeSummary, RunInput } from '../episode-storage
 import { cachedStatement } from './statement-cache.ts';
 
 export interface EpisodeRow {
-  id: string; run_id: string | null; problem_id: string; persona_id: string; mode: string; user_type: string; user_seat: string;
-  status: string; weighted_score: number | null; correct: number | null; interaction_turns: number | null;
-  assistant_model: string; judge_model: string; simulator_model: string | null; failure_stage: string | null;
-  failure_reason: string | null; started_at: string; ended_at: string | null;
+  id: string;
+  run_id: string | null;
+  problem_id: string;
+  persona_id: string;
+  mode: string;
+  user_type: string;
+  user_seat: string;
+  status: string;
+  weighted_score: number | null;
+  correct: number | null;
+  interaction_turns: number | null;
+  assistant_model: string;
+  judge_model: string;
+  simulator_model: string | null;
+  failure_stage: string | null;
+  failure_reason: string | null;
+  started_at: string;
+  ended_at: string | null;
 }
 
 export function episodeRowToSummary(r: EpisodeRow): EpisodeSummary {
   return {
-    id: r.id, runId: r.run_id, problemId: r.problem_id, personaId: r.persona_id, mode: r.mode as Mode, userType: r.user_type as UserType,
-    userSeat: r.user_seat as SeatKind, status: r.status as EpisodeStatus, weightedScore: r.weighted_score,
-    correct: r.correct === null ? null : r.correct ? 1 : 0, interactionTurns: r.interaction_turns,
-    assistantModel: r.assistant_model, judgeModel: r.judge_model, simulatorModel: r.simulator_model,
+    id: r.id,
+    runId: r.run_id,
+    problemId: r.problem_id,
+    personaId: r.persona_id,
+    mode: r.mode as Mode,
+    userType: r.user_type as UserType,
+    userSeat: r.user_seat as SeatKind,
+    status: r.status as EpisodeStatus,
+    weightedScore: r.weighted_score,
+    correct: r.correct === null ? null : r.correct ? 1 : 0,
+    interactionTurns: r.interaction_turns,
+    assistantModel: r.assistant_model,
+    judgeModel: r.judge_model,
+    simulatorModel: r.simulator_model,
     failure: r.failure_stage === null ? null : { stage: r.failure_stage, reason: r.failure_reason ?? '' },
-    startedAt: r.started_at, endedAt: r.ended_at,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
   };
 }
 
 export function createRun(db: Database.Database, input: RunInput): { id: string } {
   const id = randomUUID();
-  cachedStatement(db, 'INSERT INTO runs (id, created_at, benchmark_sha256, benchmark_path, out_path, options_json) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(id, new Date().toISOString(), input.benchmarkSha256, input.benchmarkPath, input.outPath, JSON.stringify(input.options));
+  cachedStatement(
+    db,
+    'INSERT INTO runs (id, created_at, benchmark_sha256, benchmark_path, out_path, options_json) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(
+    id,
+    new Date().toISOString(),
+    input.benchmarkSha256,
+    input.benchmarkPath,
+    input.outPath,
+    JSON.stringify(input.options),
+  );
   return { id };
 }
 
 export function saveEpisode(db: Database.Database, s: EpisodeSummary, events: readonly EpisodeEvent[]): void {
-  const insertEpisode = cachedStatement(db, `INSERT INTO episodes (id, run_id, problem_id, persona_id, mode, user_type, user_seat, status, weighted_score, correct,
+  const insertEpisode = cachedStatement(
+    db,
+    `INSERT INTO episodes (id, run_id, problem_id, persona_id, mode, user_type, user_seat, status, weighted_score, correct,
        interaction_turns, assistant_model, judge_model, simulator_model, failure_stage, failure_reason, started_at, ended_at)
      VALUES (@id, @run_id, @problem_id, @persona_id, @mode, @user_type, @user_seat, @status, @weighted_score, @correct,
        @interaction_turns, @assistant_model, @judge_model, @simulator_model, @failure_stage, @failure_reason, @started_at, @ended_at)`,
   );
-  const insertEvent = cachedStatement(db, 'INSERT INTO episode_events (episode_id, seq, type, json) VALUES (?, ?, ?, ?)');
+  const insertEvent = cachedStatement(
+    db,
+    'INSERT INTO episode_events (episode_id, seq, type, json) VALUES (?, ?, ?, ?)',
+  );
   db.transaction(() => {
     try {
       insertEpisode.run({
-        id: s.id, run_id: s.runId, problem_id: s.problemId, persona_id: s.personaId, mode: s.mode, user_type: s.userType,
-        user_seat: s.userSeat, status: s.status, weighted_score: s.weightedScore, correct: s.correct,
-        interaction_turns: s.interactionTurns, assistant_model: s.assistantModel, judge_model: s.judgeModel,
-        simulator_model: s.simulatorModel, failure_stage: s.failure?.stage ?? null, failure_reason: s.failure?.reason ?? null,
-        started_at: s.startedAt, ended_at: s.endedAt,
+        id: s.id,
+        run_id: s.runId,
+        problem_id: s.problemId,
+        persona_id: s.personaId,
+        mode: s.mode,
+        user_type: s.userType,
+        user_seat: s.userSeat,
+        status: s.status,
+        weighted_score: s.weightedScore,
+        correct: s.correct,
+        interaction_turns: s.interactionTurns,
+        assistant_model: s.assistantModel,
+        judge_model: s.judgeModel,
+        simulator_model: s.simulatorModel,
+        failure_stage: s.failure?.stage ?? null,
+        failure_reason: s.failure?.reason ?? null,
+        started_at: s.startedAt,
+        ended_at: s.endedAt,
       });
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StorageError('conflict', `episode ${s.id} is already stored`);
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+        throw new StorageError('conflict', `episode ${s.id} is already stored`);
       throw error;
     }
     for (const event of events) insertEvent.run(s.id, event.seq, event.type, JSON.stringify(event));
   })();
 }
 
-export function getEpisode(db: Database.Database, id: string): { summary: EpisodeSummary; events: EpisodeEvent[] } | null {
+export function getEpisode(
+  db: Database.Database,
+  id: string,
+): { summary: EpisodeSummary; events: EpisodeEvent[] } | null {
   const row = cachedStatement(db, 'SELECT * FROM episodes WHERE id = ?').get(id) as EpisodeRow | undefined;
   if (!row) return null;
-  const events = (cachedStatement(db, 'SELECT json FROM episode_events WHERE episode_id = ? ORDER BY seq').pluck().all(id) as string[])
-    .map((json) => EpisodeEventSchema.parse(JSON.parse(json)));
+  const events = (
+    cachedStatement(db, 'SELECT json FROM episode_events WHERE episode_id = ? ORDER BY seq').pluck().all(id) as string[]
+  ).map((json) => EpisodeEventSchema.parse(JSON.parse(json)));
   return { summary: episodeRowToSummary(row), events };
 }
 
-export function listEpisodes(db: Database.Database, filter: { runId?: string; limit?: number; offset?: number }): EpisodeSummary[] {
+export function listEpisodes(
+  db: Database.Database,
+  filter: { runId?: string; limit?: number; offset?: number },
+): EpisodeSummary[] {
   const limit = Math.min(filter.limit ?? 1000, 100_000);
   const offset = Math.max(0, filter.offset ?? 0);
-  const rows = (filter.runId === undefined
-    ? cachedStatement(db, 'SELECT * FROM episodes ORDER BY started_at, id LIMIT ? OFFSET ?').all(limit, offset)
-    : cachedStatement(db, 'SELECT * FROM episodes WHERE run_id = ? ORDER BY started_at, id LIMIT ? OFFSET ?').all(filter.runId, limit, offset)) as EpisodeRow[];
+  const rows = (
+    filter.runId === undefined
+      ? cachedStatement(db, 'SELECT * FROM episodes ORDER BY started_at, id LIMIT ? OFFSET ?').all(limit, offset)
+      : cachedStatement(db, 'SELECT * FROM episodes WHERE run_id = ? ORDER BY started_at, id LIMIT ? OFFSET ?').all(
+          filter.runId,
+          limit,
+          offset,
+        )
+  ) as EpisodeRow[];
   return rows.map(episodeRowToSummary);
 }
 
 export function countEpisodes(db: Database.Database, filter: { runId?: string }): number {
-  return (filter.runId === undefined
-    ? cachedStatement(db, 'SELECT COUNT(*) FROM episodes').pluck().get()
-    : cachedStatement(db, 'SELECT COUNT(*) FROM episodes WHERE run_id = ?').pluck().get(filter.runId)) as number;
+  return (
+    filter.runId === undefined
+      ? cachedStatement(db, 'SELECT COUNT(*) FROM episodes').pluck().get()
+      : cachedStatement(db, 'SELECT COUNT(*) FROM episodes WHERE run_id = ?').pluck().get(filter.runId)
+  ) as number;
 }

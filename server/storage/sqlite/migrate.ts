@@ -16,12 +16,15 @@ export interface MigrationFile {
 
 /** Migration files in order. Numbers must be unique and contiguous from 001, so a missing file is noticed. */
 export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   return files.map((name, i) => {
     const match = FILE_PATTERN.exec(name);
     if (!match) throw new MigrationError(name, new Error('file name must look like 001-some-name.sql'));
     const version = Number(match[1]);
-    if (version !== i + 1) throw new MigrationError(name, new Error(`expected migration number ${String(i + 1).padStart(3, '0')}`));
+    if (version !== i + 1)
+      throw new MigrationError(name, new Error(`expected migration number ${String(i + 1).padStart(3, '0')}`));
     return { version, name, sql: readFileSync(join(dir, name), 'utf8') };
   });
 }
@@ -33,12 +36,13 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
 export function applyMigrations(db: Database.Database, migrations: MigrationFile[] = readMigrations()): string[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-  );
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const newest = Math.max(0, ...applied);
   if (newest > migrations.length) {
-    throw new MigrationError(String(newest).padStart(3, '0'), new Error('the database is newer than this version of the app'));
+    throw new MigrationError(
+      String(newest).padStart(3, '0'),
+      new Error('the database is newer than this version of the app'),
+    );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const done: string[] = [];

@@ -2,15 +2,32 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { LiveStudySettings, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
-import type { Claim, GoldExpectation, LeaseStatus, NewRating, NewRatingCandidate, RatingLease, SubmitOutcome } from '../study-work-storage.ts';
+import type {
+  Claim,
+  GoldExpectation,
+  LeaseStatus,
+  NewRating,
+  NewRatingCandidate,
+  RatingLease,
+  SubmitOutcome,
+} from '../study-work-storage.ts';
 import { expiresAt } from './play-queue-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 /** The rating queue on SQLite: candidates, claims and ratings. Callers wrap claims and submits in a transaction. */
 
 interface RatingLeaseRow {
-  id: string; study_id: string; participant_id: string; item_id: string; problem_id: string; answer: string;
-  transcript_json: string | null; gold_json: string | null; status: string; leased_at: string; expires_at: string;
+  id: string;
+  study_id: string;
+  participant_id: string;
+  item_id: string;
+  problem_id: string;
+  answer: string;
+  transcript_json: string | null;
+  gold_json: string | null;
+  status: string;
+  leased_at: string;
+  expires_at: string;
 }
 
 const LEASE_COLUMNS = `l.id, l.study_id, l.participant_id, c.item_id, c.problem_id, c.answer, c.transcript_json, c.gold_json,
@@ -18,10 +35,17 @@ const LEASE_COLUMNS = `l.id, l.study_id, l.participant_id, c.item_id, c.problem_
 
 function toLease(r: RatingLeaseRow): RatingLease {
   return {
-    id: r.id, studyId: r.study_id, participantId: r.participant_id, itemId: r.item_id, problemId: r.problem_id, answer: r.answer,
+    id: r.id,
+    studyId: r.study_id,
+    participantId: r.participant_id,
+    itemId: r.item_id,
+    problemId: r.problem_id,
+    answer: r.answer,
     transcript: r.transcript_json === null ? null : (JSON.parse(r.transcript_json) as TranscriptTurn[]),
     gold: r.gold_json === null ? null : (JSON.parse(r.gold_json) as GoldExpectation),
-    status: r.status as LeaseStatus, leasedAt: r.leased_at, expiresAt: r.expires_at,
+    status: r.status as LeaseStatus,
+    leasedAt: r.leased_at,
+    expiresAt: r.expires_at,
   };
 }
 
@@ -48,43 +72,78 @@ function newItemId(): string {
   return randomBytes(12).toString('base64url');
 }
 
-export function addCandidates(db: Database.Database, studyId: string, candidates: NewRatingCandidate[], now: Date): { added: number; unchanged: number } {
-  const known = cachedStatement(db, 'SELECT 1 FROM rating_candidates WHERE study_id = ? AND source_episode_id = ?').pluck();
-  const insert = cachedStatement(db, `INSERT INTO rating_candidates (item_id, study_id, problem_id, source_episode_id, source_participant_id,
-    answer, transcript_json, is_gold, gold_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+export function addCandidates(
+  db: Database.Database,
+  studyId: string,
+  candidates: NewRatingCandidate[],
+  now: Date,
+): { added: number; unchanged: number } {
+  const known = cachedStatement(
+    db,
+    'SELECT 1 FROM rating_candidates WHERE study_id = ? AND source_episode_id = ?',
+  ).pluck();
+  const insert = cachedStatement(
+    db,
+    `INSERT INTO rating_candidates (item_id, study_id, problem_id, source_episode_id, source_participant_id,
+    answer, transcript_json, is_gold, gold_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   const result = { added: 0, unchanged: 0 };
   for (const c of candidates) {
     if (c.sourceEpisodeId !== null && known.get(studyId, c.sourceEpisodeId) !== undefined) {
       result.unchanged += 1;
       continue;
     }
-    insert.run(newItemId(), studyId, c.problemId, c.sourceEpisodeId, c.sourceParticipantId, c.answer,
-      c.transcript === null ? null : JSON.stringify(c.transcript), c.gold ? 1 : 0, c.gold ? JSON.stringify(c.gold) : null, now.toISOString());
+    insert.run(
+      newItemId(),
+      studyId,
+      c.problemId,
+      c.sourceEpisodeId,
+      c.sourceParticipantId,
+      c.answer,
+      c.transcript === null ? null : JSON.stringify(c.transcript),
+      c.gold ? 1 : 0,
+      c.gold ? JSON.stringify(c.gold) : null,
+      now.toISOString(),
+    );
     result.added += 1;
   }
   return result;
 }
 
 export function expireRatingLeases(db: Database.Database, studyId: string, now: string): void {
-  cachedStatement(db, `UPDATE rating_leases SET status = 'expired', ended_at = expires_at
-    WHERE study_id = ? AND status = 'leased' AND expires_at <= ?`).run(studyId, now);
+  cachedStatement(
+    db,
+    `UPDATE rating_leases SET status = 'expired', ended_at = expires_at
+    WHERE study_id = ? AND status = 'leased' AND expires_at <= ?`,
+  ).run(studyId, now);
 }
 
 export function getRatingLease(db: Database.Database, leaseId: string): RatingLease | null {
-  const row = cachedStatement(db, `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id WHERE l.id = ?`)
-    .get(leaseId) as RatingLeaseRow | undefined;
+  const row = cachedStatement(
+    db,
+    `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id WHERE l.id = ?`,
+  ).get(leaseId) as RatingLeaseRow | undefined;
   return row ? toLease(row) : null;
 }
 
-export function findRatingLease(db: Database.Database, studyId: string, participantId: string, itemId: string): RatingLease | null {
-  const row = cachedStatement(db, `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
-    WHERE l.study_id = ? AND l.participant_id = ? AND c.item_id = ? ORDER BY l.leased_at DESC, l.rowid DESC LIMIT 1`)
-    .get(studyId, participantId, itemId) as RatingLeaseRow | undefined;
+export function findRatingLease(
+  db: Database.Database,
+  studyId: string,
+  participantId: string,
+  itemId: string,
+): RatingLease | null {
+  const row = cachedStatement(
+    db,
+    `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    WHERE l.study_id = ? AND l.participant_id = ? AND c.item_id = ? ORDER BY l.leased_at DESC, l.rowid DESC LIMIT 1`,
+  ).get(studyId, participantId, itemId) as RatingLeaseRow | undefined;
   return row ? toLease(row) : null;
 }
 
 export function countRatings(db: Database.Database, studyId: string, participantId: string): number {
-  return cachedStatement(db, 'SELECT COUNT(*) FROM ratings WHERE study_id = ? AND participant_id = ?').pluck().get(studyId, participantId) as number;
+  return cachedStatement(db, 'SELECT COUNT(*) FROM ratings WHERE study_id = ? AND participant_id = ?')
+    .pluck()
+    .get(studyId, participantId) as number;
 }
 
 // Candidates this rater may be given: not from an episode they played, not already rated by them. A person has one
@@ -98,35 +157,52 @@ const ELIGIBLE = `c.study_id = @study AND c.is_gold = @gold
 
 function pickRegular(db: Database.Database, studyId: string, participantId: string, k: number): number | undefined {
   // Coverage = distinct raters who rated it or hold a live lease on it (one active lease per rater, one rating each).
-  return cachedStatement(db, `
+  return cachedStatement(
+    db,
+    `
     SELECT id FROM (
       SELECT c.id, c.item_id,
         (SELECT COUNT(*) FROM ratings r WHERE r.candidate_id = c.id)
         + (SELECT COUNT(*) FROM rating_leases l WHERE l.candidate_id = c.id AND l.status = 'leased') AS coverage
       FROM rating_candidates c WHERE ${ELIGIBLE}
     ) WHERE coverage < @k
-    ORDER BY coverage, rater_order(@participant, item_id), id LIMIT 1`)
-    .pluck().get({ study: studyId, participant: participantId, gold: 0, k }) as number | undefined;
+    ORDER BY coverage, rater_order(@participant, item_id), id LIMIT 1`,
+  )
+    .pluck()
+    .get({ study: studyId, participant: participantId, gold: 0, k }) as number | undefined;
 }
 
 function pickGold(db: Database.Database, studyId: string, participantId: string): number | undefined {
   // Gold items are outside k: any number of raters may get one, each at most once.
-  return cachedStatement(db, `SELECT c.id FROM rating_candidates c WHERE ${ELIGIBLE} ORDER BY rater_order(@participant, c.item_id), c.id LIMIT 1`)
-    .pluck().get({ study: studyId, participant: participantId, gold: 1 }) as number | undefined;
+  return cachedStatement(
+    db,
+    `SELECT c.id FROM rating_candidates c WHERE ${ELIGIBLE} ORDER BY rater_order(@participant, c.item_id), c.id LIMIT 1`,
+  )
+    .pluck()
+    .get({ study: studyId, participant: participantId, gold: 1 }) as number | undefined;
 }
 
 /** The rater's lease in hand (after expiry), if any. */
 export function heldRating(db: Database.Database, studyId: string, participantId: string): RatingLease | null {
-  const held = cachedStatement(db, `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
-    WHERE l.study_id = ? AND l.participant_id = ? AND l.status = 'leased'`).get(studyId, participantId) as RatingLeaseRow | undefined;
+  const held = cachedStatement(
+    db,
+    `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    WHERE l.study_id = ? AND l.participant_id = ? AND l.status = 'leased'`,
+  ).get(studyId, participantId) as RatingLeaseRow | undefined;
   return held ? toLease(held) : null;
 }
 
 /** A new lease. Must run inside an immediate transaction, with the study open, its leases expired and none held. */
 export function claimRating(
-  db: Database.Database, studyId: string, participantId: string, now: Date, settings: LiveStudySettings, rng: Rng,
+  db: Database.Database,
+  studyId: string,
+  participantId: string,
+  now: Date,
+  settings: LiveStudySettings,
+  rng: Rng,
 ): Claim<RatingLease> {
-  if (countRatings(db, studyId, participantId) >= settings.quotas.ratingsPerRater) return { kind: 'none', reason: 'quota_reached' };
+  if (countRatings(db, studyId, participantId) >= settings.quotas.ratingsPerRater)
+    return { kind: 'none', reason: 'quota_reached' };
 
   const goldFirst = settings.goldRate > 0 && (settings.goldRate >= 1 || rng() < settings.goldRate);
   const gold = (): number | undefined => (settings.goldRate > 0 ? pickGold(db, studyId, participantId) : undefined);
@@ -135,37 +211,65 @@ export function claimRating(
   if (candidate === undefined) return { kind: 'none', reason: 'no_work' };
 
   const id = randomUUID();
-  cachedStatement(db, `INSERT INTO rating_leases (id, candidate_id, study_id, participant_id, status, leased_at, expires_at)
-    VALUES (?, ?, ?, ?, 'leased', ?, ?)`).run(id, candidate, studyId, participantId, now.toISOString(), expiresAt(now, settings));
+  cachedStatement(
+    db,
+    `INSERT INTO rating_leases (id, candidate_id, study_id, participant_id, status, leased_at, expires_at)
+    VALUES (?, ?, ?, ?, 'leased', ?, ?)`,
+  ).run(id, candidate, studyId, participantId, now.toISOString(), expiresAt(now, settings));
   return { kind: 'leased', lease: getRatingLease(db, id) as RatingLease, resumed: false };
 }
 
 /** Must run inside an immediate transaction. */
 export function storeRating(db: Database.Database, r: NewRating, settings: LiveStudySettings): SubmitOutcome {
-  const candidate = cachedStatement(db, 'SELECT id, is_gold FROM rating_candidates WHERE study_id = ? AND item_id = ?')
-    .get(r.studyId, r.itemId) as { id: number; is_gold: number } | undefined;
+  const candidate = cachedStatement(
+    db,
+    'SELECT id, is_gold FROM rating_candidates WHERE study_id = ? AND item_id = ?',
+  ).get(r.studyId, r.itemId) as { id: number; is_gold: number } | undefined;
   if (!candidate) return { kind: 'not_leased' };
-  if (cachedStatement(db, 'SELECT 1 FROM ratings WHERE candidate_id = ? AND participant_id = ?').get(candidate.id, r.participantId)) {
+  if (
+    cachedStatement(db, 'SELECT 1 FROM ratings WHERE candidate_id = ? AND participant_id = ?').get(
+      candidate.id,
+      r.participantId,
+    )
+  ) {
     return { kind: 'already_rated' };
   }
-  const lease = cachedStatement(db, `SELECT id, status, expires_at FROM rating_leases WHERE candidate_id = ? AND participant_id = ?
-    AND status IN ('leased', 'expired') ORDER BY leased_at DESC, rowid DESC LIMIT 1`)
-    .get(candidate.id, r.participantId) as { id: string; status: string; expires_at: string } | undefined;
+  const lease = cachedStatement(
+    db,
+    `SELECT id, status, expires_at FROM rating_leases WHERE candidate_id = ? AND participant_id = ?
+    AND status IN ('leased', 'expired') ORDER BY leased_at DESC, rowid DESC LIMIT 1`,
+  ).get(candidate.id, r.participantId) as { id: string; status: string; expires_at: string } | undefined;
   if (!lease) return { kind: 'not_leased' };
   const now = r.now.toISOString();
   const lapsed = lease.status === 'expired' || lease.expires_at <= now;
   if (lapsed && candidate.is_gold === 0) {
     // A late rating is welcome unless the answer has meanwhile gone to k other raters: k is a ceiling.
-    const others = cachedStatement(db, `SELECT
+    const others = cachedStatement(
+      db,
+      `SELECT
         (SELECT COUNT(*) FROM ratings WHERE candidate_id = @c)
-        + (SELECT COUNT(*) FROM rating_leases WHERE candidate_id = @c AND status = 'leased' AND expires_at > @now AND participant_id <> @p)`)
-      .pluck().get({ c: candidate.id, now, p: r.participantId }) as number;
+        + (SELECT COUNT(*) FROM rating_leases WHERE candidate_id = @c AND status = 'leased' AND expires_at > @now AND participant_id <> @p)`,
+    )
+      .pluck()
+      .get({ c: candidate.id, now, p: r.participantId }) as number;
     if (others >= settings.raterOverlap) return { kind: 'not_leased' };
   }
-  cachedStatement(db, `INSERT INTO ratings (candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification, seconds_spent,
-      attention_passed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(candidate.id, r.studyId, r.participantId, lease.id, JSON.stringify(r.scores), r.correct, r.justification, r.secondsSpent,
-      r.attentionPassed === null ? null : r.attentionPassed ? 1 : 0, now);
+  cachedStatement(
+    db,
+    `INSERT INTO ratings (candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification, seconds_spent,
+      attention_passed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    candidate.id,
+    r.studyId,
+    r.participantId,
+    lease.id,
+    JSON.stringify(r.scores),
+    r.correct,
+    r.justification,
+    r.secondsSpent,
+    r.attentionPassed === null ? null : r.attentionPassed ? 1 : 0,
+    now,
+  );
   cachedStatement(db, `UPDATE rating_leases SET status = 'completed', ended_at = ? WHERE id = ?`).run(now, lease.id);
   return { kind: 'stored', rated: countRatings(db, r.studyId, r.participantId) };
 }

@@ -41,8 +41,10 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
   async begin(info: LiveEpisodeInfo): Promise<void> {
     this.db.transaction(() => {
       saveEpisode(this.db, info.summary, []);
-      cachedStatement(this.db, 'UPDATE episodes SET study_id = ?, participant_id = ?, assignment_id = ?, spec_json = ? WHERE id = ?')
-        .run(info.studyId, info.participantId, info.assignmentId, JSON.stringify(info.spec), info.summary.id);
+      cachedStatement(
+        this.db,
+        'UPDATE episodes SET study_id = ?, participant_id = ?, assignment_id = ?, spec_json = ? WHERE id = ?',
+      ).run(info.studyId, info.participantId, info.assignmentId, JSON.stringify(info.spec), info.summary.id);
     })();
   }
 
@@ -99,11 +101,21 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
   private appendNow(episodeId: string, event: EpisodeEvent): { seq: number; duplicate: boolean } {
     const clientId = event.type === 'message' ? event.clientMessageId : undefined;
     if (clientId !== undefined) {
-      const seq = cachedStatement(this.db, 'SELECT seq FROM episode_client_messages WHERE episode_id = ? AND client_message_id = ?').pluck().get(episodeId, clientId) as number | undefined;
+      const seq = cachedStatement(
+        this.db,
+        'SELECT seq FROM episode_client_messages WHERE episode_id = ? AND client_message_id = ?',
+      )
+        .pluck()
+        .get(episodeId, clientId) as number | undefined;
       if (seq !== undefined) return { seq, duplicate: true };
     }
     try {
-      cachedStatement(this.db, 'INSERT INTO episode_events (episode_id, seq, type, json) VALUES (?, ?, ?, ?)').run(episodeId, event.seq, event.type, JSON.stringify(event));
+      cachedStatement(this.db, 'INSERT INTO episode_events (episode_id, seq, type, json) VALUES (?, ?, ?, ?)').run(
+        episodeId,
+        event.seq,
+        event.type,
+        JSON.stringify(event),
+      );
     } catch (error) {
       if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
         throw new StorageError('conflict', `episode ${episodeId} already has an event ${event.seq}, or does not exist`);
@@ -111,71 +123,125 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
       throw error;
     }
     if (clientId !== undefined) {
-      cachedStatement(this.db, 'INSERT INTO episode_client_messages (episode_id, client_message_id, seq) VALUES (?, ?, ?)').run(episodeId, clientId, event.seq);
+      cachedStatement(
+        this.db,
+        'INSERT INTO episode_client_messages (episode_id, client_message_id, seq) VALUES (?, ?, ?)',
+      ).run(episodeId, clientId, event.seq);
     }
     return { seq: event.seq, duplicate: false };
   }
 
   async findClientMessage(episodeId: string, clientMessageId: string): Promise<number | null> {
-    const seq = cachedStatement(this.db, 'SELECT seq FROM episode_client_messages WHERE episode_id = ? AND client_message_id = ?').pluck().get(episodeId, clientMessageId) as number | undefined;
+    const seq = cachedStatement(
+      this.db,
+      'SELECT seq FROM episode_client_messages WHERE episode_id = ? AND client_message_id = ?',
+    )
+      .pluck()
+      .get(episodeId, clientMessageId) as number | undefined;
     return seq ?? null;
   }
 
   async eventsAfter(episodeId: string, afterSeq: number): Promise<EpisodeEvent[]> {
-    return (cachedStatement(this.db, 'SELECT json FROM episode_events WHERE episode_id = ? AND seq > ? ORDER BY seq').pluck().all(episodeId, afterSeq) as string[])
-      .map((json) => EpisodeEventSchema.parse(JSON.parse(json)));
+    return (
+      cachedStatement(this.db, 'SELECT json FROM episode_events WHERE episode_id = ? AND seq > ? ORDER BY seq')
+        .pluck()
+        .all(episodeId, afterSeq) as string[]
+    ).map((json) => EpisodeEventSchema.parse(JSON.parse(json)));
   }
 
-  async finish(episodeId: string, f: { status: EpisodeStatus; weightedScore: number | null; correct: 0 | 1 | null; interactionTurns: number | null; failure: { stage: string; reason: string } | null }): Promise<void> {
-    cachedStatement(this.db, 
+  async finish(
+    episodeId: string,
+    f: {
+      status: EpisodeStatus;
+      weightedScore: number | null;
+      correct: 0 | 1 | null;
+      interactionTurns: number | null;
+      failure: { stage: string; reason: string } | null;
+    },
+  ): Promise<void> {
+    cachedStatement(
+      this.db,
       `UPDATE episodes SET status = ?, weighted_score = ?, correct = ?, interaction_turns = ?, failure_stage = ?, failure_reason = ?, ended_at = ?
        WHERE id = ?`,
-    ).run(f.status, f.weightedScore, f.correct, f.interactionTurns, f.failure?.stage ?? null, f.failure?.reason ?? null, new Date().toISOString(), episodeId);
+    ).run(
+      f.status,
+      f.weightedScore,
+      f.correct,
+      f.interactionTurns,
+      f.failure?.stage ?? null,
+      f.failure?.reason ?? null,
+      new Date().toISOString(),
+      episodeId,
+    );
   }
 
   async get(episodeId: string): Promise<LiveEpisodeInfo | null> {
-    const row = cachedStatement(this.db, 'SELECT * FROM episodes WHERE id = ? AND participant_id IS NOT NULL').get(episodeId) as LiveRow | undefined;
+    const row = cachedStatement(this.db, 'SELECT * FROM episodes WHERE id = ? AND participant_id IS NOT NULL').get(
+      episodeId,
+    ) as LiveRow | undefined;
     return row ? toInfo(row) : null;
   }
 
   async running(): Promise<LiveEpisodeInfo[]> {
-    return (cachedStatement(this.db, "SELECT * FROM episodes WHERE status = 'running' AND participant_id IS NOT NULL ORDER BY started_at").all() as LiveRow[]).map(toInfo);
+    return (
+      cachedStatement(
+        this.db,
+        "SELECT * FROM episodes WHERE status = 'running' AND participant_id IS NOT NULL ORDER BY started_at",
+      ).all() as LiveRow[]
+    ).map(toInfo);
   }
 
   async runningFor(participantId: string): Promise<string | null> {
-    const id = cachedStatement(this.db, `SELECT e.id FROM episodes e
+    const id = cachedStatement(
+      this.db,
+      `SELECT e.id FROM episodes e
        WHERE e.participant_id = ? AND e.status = 'running'
          AND NOT EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id AND v.type = 'actor_rated')
-       ORDER BY e.started_at DESC LIMIT 1`).pluck().get(participantId) as string | undefined;
+       ORDER BY e.started_at DESC LIMIT 1`,
+    )
+      .pluck()
+      .get(participantId) as string | undefined;
     return id ?? null;
   }
 
   async awaitingRatingFor(participantId: string): Promise<string | null> {
-    const id = cachedStatement(this.db, `SELECT e.id FROM episodes e
+    const id = cachedStatement(
+      this.db,
+      `SELECT e.id FROM episodes e
        WHERE e.participant_id = ? AND e.status = 'completed' AND e.twin_of IS NULL
          AND NOT EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id AND v.type = 'actor_rated')
-       ORDER BY e.started_at DESC LIMIT 1`).pluck().get(participantId) as string | undefined;
+       ORDER BY e.started_at DESC LIMIT 1`,
+    )
+      .pluck()
+      .get(participantId) as string | undefined;
     return id ?? null;
   }
 
   async sourceParticipantOf(episodeId: string): Promise<string | null> {
-    const id = cachedStatement(this.db, 'SELECT participant_id FROM episodes WHERE id = ?').pluck().get(episodeId) as string | null | undefined;
+    const id = cachedStatement(this.db, 'SELECT participant_id FROM episodes WHERE id = ?').pluck().get(episodeId) as
+      string | null | undefined;
     return id ?? null;
   }
 
   async saveTwin(liveEpisodeId: string, summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void> {
     this.db.transaction(() => {
       saveEpisode(this.db, summary, events);
-      cachedStatement(this.db, 'UPDATE episodes SET twin_of = ?, study_id = (SELECT study_id FROM episodes WHERE id = ?) WHERE id = ?').run(liveEpisodeId, liveEpisodeId, summary.id);
+      cachedStatement(
+        this.db,
+        'UPDATE episodes SET twin_of = ?, study_id = (SELECT study_id FROM episodes WHERE id = ?) WHERE id = ?',
+      ).run(liveEpisodeId, liveEpisodeId, summary.id);
     })();
   }
 
   async twinsOf(liveEpisodeId: string): Promise<string[]> {
-    return cachedStatement(this.db, 'SELECT id FROM episodes WHERE twin_of = ? ORDER BY started_at').pluck().all(liveEpisodeId) as string[];
+    return cachedStatement(this.db, 'SELECT id FROM episodes WHERE twin_of = ? ORDER BY started_at')
+      .pluck()
+      .all(liveEpisodeId) as string[];
   }
 
   async listLive(filter: { studyId?: string; status?: EpisodeStatus }): Promise<LiveEpisodeInfo[]> {
-    const rows = cachedStatement(this.db, 
+    const rows = cachedStatement(
+      this.db,
       `SELECT * FROM episodes WHERE participant_id IS NOT NULL AND (? IS NULL OR study_id = ?) AND (? IS NULL OR status = ?) ORDER BY started_at DESC LIMIT 1000`,
     ).all(filter.studyId ?? null, filter.studyId ?? null, filter.status ?? null, filter.status ?? null) as LiveRow[];
     return rows.map(toInfo);

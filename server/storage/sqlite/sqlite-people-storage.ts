@@ -3,7 +3,14 @@ import type Database from 'better-sqlite3';
 import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
 import { StorageError } from '../errors.ts';
 import type {
-  NewAuthSession, Participant, PeopleStorage, ProlificIds, Researcher, ResearcherWithHash, StudyInvite, ValidAuthSession,
+  NewAuthSession,
+  Participant,
+  PeopleStorage,
+  ProlificIds,
+  Researcher,
+  ResearcherWithHash,
+  StudyInvite,
+  ValidAuthSession,
 } from '../people-storage.ts';
 import { cachedStatement } from './statement-cache.ts';
 
@@ -39,7 +46,11 @@ interface SessionRow {
 
 function toParticipant(row: ParticipantRow): Participant {
   return {
-    id: row.id, studyId: row.study_id, role: row.role, inviteCode: row.invite_code, createdAt: row.created_at,
+    id: row.id,
+    studyId: row.study_id,
+    role: row.role,
+    inviteCode: row.invite_code,
+    createdAt: row.created_at,
     ...(row.prolific_pid === null ? {} : { prolificPid: row.prolific_pid }),
     ...(row.prolific_study_id === null ? {} : { prolificStudyId: row.prolific_study_id }),
     ...(row.prolific_session_id === null ? {} : { prolificSessionId: row.prolific_session_id }),
@@ -47,7 +58,13 @@ function toParticipant(row: ParticipantRow): Participant {
 }
 
 function toInvite(row: InviteRow): StudyInvite {
-  return { code: row.code, studyId: row.study_id, role: row.role, createdAt: row.created_at, revoked: row.revoked === 1 };
+  return {
+    code: row.code,
+    studyId: row.study_id,
+    role: row.role,
+    createdAt: row.created_at,
+    revoked: row.revoked === 1,
+  };
 }
 
 function toIdentity(row: SessionRow): Identity | null {
@@ -71,8 +88,10 @@ export class SqlitePeopleStorage implements PeopleStorage {
   async createResearcher(input: { username: string; passwordHash: string }): Promise<Researcher> {
     const researcher: Researcher = { id: randomUUID(), username: input.username, createdAt: new Date().toISOString() };
     try {
-      cachedStatement(this.db, 'INSERT INTO researchers (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)')
-        .run(researcher.id, researcher.username, input.passwordHash, researcher.createdAt);
+      cachedStatement(
+        this.db,
+        'INSERT INTO researchers (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)',
+      ).run(researcher.id, researcher.username, input.passwordHash, researcher.createdAt);
     } catch (error) {
       if (isUniqueViolation(error)) throw new StorageError('conflict', `the username "${input.username}" is taken`);
       throw error;
@@ -81,10 +100,13 @@ export class SqlitePeopleStorage implements PeopleStorage {
   }
 
   async findResearcherByUsername(username: string): Promise<ResearcherWithHash | null> {
-    const row = cachedStatement(this.db, 'SELECT id, username, password_hash, created_at FROM researchers WHERE username = ?').get(username) as
-      | { id: string; username: string; password_hash: string; created_at: string }
-      | undefined;
-    return row ? { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at } : null;
+    const row = cachedStatement(
+      this.db,
+      'SELECT id, username, password_hash, created_at FROM researchers WHERE username = ?',
+    ).get(username) as { id: string; username: string; password_hash: string; created_at: string } | undefined;
+    return row
+      ? { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at }
+      : null;
   }
 
   async countResearchers(): Promise<number> {
@@ -92,13 +114,17 @@ export class SqlitePeopleStorage implements PeopleStorage {
   }
 
   async createSession(s: NewAuthSession): Promise<void> {
-    cachedStatement(this.db, 'INSERT INTO auth_sessions (token_hash, kind, subject_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(s.tokenHash, s.kind, s.subjectId, s.createdAt, s.expiresAt);
+    cachedStatement(
+      this.db,
+      'INSERT INTO auth_sessions (token_hash, kind, subject_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(s.tokenHash, s.kind, s.subjectId, s.createdAt, s.expiresAt);
   }
 
   async findValidSession(tokenHash: string, now: Date): Promise<ValidAuthSession | null> {
     // One query on every authenticated request and socket handshake: the session and its subject together.
-    const row = cachedStatement(this.db, `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
+    const row = cachedStatement(
+      this.db,
+      `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
        FROM auth_sessions s
        LEFT JOIN researchers r ON s.kind = 'researcher' AND r.id = s.subject_id
        LEFT JOIN participants p ON s.kind = 'participant' AND p.id = s.subject_id
@@ -107,7 +133,11 @@ export class SqlitePeopleStorage implements PeopleStorage {
     const identity = row ? toIdentity(row) : null;
     if (!row || !identity) return null;
     return {
-      tokenHash: row.token_hash, kind: row.kind, subjectId: row.subject_id, createdAt: row.created_at, expiresAt: row.expires_at,
+      tokenHash: row.token_hash,
+      kind: row.kind,
+      subjectId: row.subject_id,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
       identity,
     };
   }
@@ -117,59 +147,84 @@ export class SqlitePeopleStorage implements PeopleStorage {
   }
 
   async findOrCreateParticipant(input: {
-    studyId: string; role: ParticipantRole; prolific: ProlificIds; inviteCode?: string;
+    studyId: string;
+    role: ParticipantRole;
+    prolific: ProlificIds;
+    inviteCode?: string;
   }): Promise<{ participant: Participant; created: boolean }> {
     const pid = input.prolific.prolificPid ?? null;
     const find = cachedStatement(this.db, 'SELECT * FROM participants WHERE study_id = ? AND prolific_pid = ?');
-    return this.db.transaction(() => {
-      if (!cachedStatement(this.db, 'SELECT 1 FROM studies WHERE id = ?').get(input.studyId)) {
-        throw new StorageError('not_found', 'no such study');
-      }
-      if (pid !== null) {
-        const existing = find.get(input.studyId, pid) as ParticipantRow | undefined;
-        if (existing) return { participant: toParticipant(existing), created: false };
-      }
-      const row: ParticipantRow = {
-        id: randomUUID(), study_id: input.studyId, role: input.role, prolific_pid: pid,
-        prolific_study_id: input.prolific.prolificStudyId ?? null, prolific_session_id: input.prolific.prolificSessionId ?? null,
-        invite_code: input.inviteCode ?? null, created_at: new Date().toISOString(),
-      };
-      // The select-then-insert runs in one write transaction, and the partial unique index backs it up for other
-      // writers (another process on the same file, or a future PostgreSQL implementation).
-      cachedStatement(this.db, `INSERT INTO participants (id, study_id, role, prolific_pid, prolific_study_id, prolific_session_id, invite_code, created_at)
+    return this.db
+      .transaction(() => {
+        if (!cachedStatement(this.db, 'SELECT 1 FROM studies WHERE id = ?').get(input.studyId)) {
+          throw new StorageError('not_found', 'no such study');
+        }
+        if (pid !== null) {
+          const existing = find.get(input.studyId, pid) as ParticipantRow | undefined;
+          if (existing) return { participant: toParticipant(existing), created: false };
+        }
+        const row: ParticipantRow = {
+          id: randomUUID(),
+          study_id: input.studyId,
+          role: input.role,
+          prolific_pid: pid,
+          prolific_study_id: input.prolific.prolificStudyId ?? null,
+          prolific_session_id: input.prolific.prolificSessionId ?? null,
+          invite_code: input.inviteCode ?? null,
+          created_at: new Date().toISOString(),
+        };
+        // The select-then-insert runs in one write transaction, and the partial unique index backs it up for other
+        // writers (another process on the same file, or a future PostgreSQL implementation).
+        cachedStatement(
+          this.db,
+          `INSERT INTO participants (id, study_id, role, prolific_pid, prolific_study_id, prolific_session_id, invite_code, created_at)
          VALUES (@id, @study_id, @role, @prolific_pid, @prolific_study_id, @prolific_session_id, @invite_code, @created_at)`,
-      ).run(row);
-      return { participant: toParticipant(row), created: true };
-    }).immediate();
+        ).run(row);
+        return { participant: toParticipant(row), created: true };
+      })
+      .immediate();
   }
 
   async getParticipant(id: string): Promise<Participant | null> {
-    const row = cachedStatement(this.db, 'SELECT * FROM participants WHERE id = ?').get(id) as ParticipantRow | undefined;
+    const row = cachedStatement(this.db, 'SELECT * FROM participants WHERE id = ?').get(id) as
+      ParticipantRow | undefined;
     return row ? toParticipant(row) : null;
   }
 
   async createInvite(input: { studyId: string; role: ParticipantRole }): Promise<StudyInvite> {
     const row: InviteRow = {
-      code: randomBytes(16).toString('base64url'), study_id: input.studyId, role: input.role,
-      created_at: new Date().toISOString(), revoked: 0,
+      code: randomBytes(16).toString('base64url'),
+      study_id: input.studyId,
+      role: input.role,
+      created_at: new Date().toISOString(),
+      revoked: 0,
     };
     try {
-      cachedStatement(this.db, 'INSERT INTO study_invites (code, study_id, role, created_at) VALUES (?, ?, ?, ?)')
-        .run(row.code, row.study_id, row.role, row.created_at);
+      cachedStatement(this.db, 'INSERT INTO study_invites (code, study_id, role, created_at) VALUES (?, ?, ?, ?)').run(
+        row.code,
+        row.study_id,
+        row.role,
+        row.created_at,
+      );
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new StorageError('not_found', 'no such study');
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+        throw new StorageError('not_found', 'no such study');
       throw error;
     }
     return toInvite(row);
   }
 
   async findInvite(code: string): Promise<StudyInvite | null> {
-    const row = cachedStatement(this.db, 'SELECT * FROM study_invites WHERE code = ?').get(code) as InviteRow | undefined;
+    const row = cachedStatement(this.db, 'SELECT * FROM study_invites WHERE code = ?').get(code) as
+      InviteRow | undefined;
     return row ? toInvite(row) : null;
   }
 
   async listInvites(studyId: string): Promise<StudyInvite[]> {
-    const rows = cachedStatement(this.db, 'SELECT * FROM study_invites WHERE study_id = ? ORDER BY created_at, code').all(studyId) as InviteRow[];
+    const rows = cachedStatement(
+      this.db,
+      'SELECT * FROM study_invites WHERE study_id = ? ORDER BY created_at, code',
+    ).all(studyId) as InviteRow[];
     return rows.map(toInvite);
   }
 
@@ -178,7 +233,10 @@ export class SqlitePeopleStorage implements PeopleStorage {
   }
 
   async getOrCreateAppSecret(name: string, candidate: string): Promise<string> {
-    cachedStatement(this.db, 'INSERT INTO app_secrets (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING').run(name, candidate);
+    cachedStatement(this.db, 'INSERT INTO app_secrets (name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING').run(
+      name,
+      candidate,
+    );
     return cachedStatement(this.db, 'SELECT value FROM app_secrets WHERE name = ?').pluck().get(name) as string;
   }
 }

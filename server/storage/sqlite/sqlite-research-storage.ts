@@ -25,10 +25,14 @@ interface StudyEpisodeRow extends EpisodeRow {
 
 function toRun(row: RunRow): RunInfo & { outPath: string | null } {
   return {
-    id: row.id, studyId: row.study_id, status: row.status,
+    id: row.id,
+    studyId: row.study_id,
+    status: row.status,
     options: JSON.parse(row.options_json) as RunInfo['options'],
     progress: row.progress_json === null ? null : (JSON.parse(row.progress_json) as RunProgress),
-    createdAt: row.created_at, updatedAt: row.updated_at, outPath: row.out_path,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    outPath: row.out_path,
   };
 }
 
@@ -49,27 +53,51 @@ export class SqliteResearchStorage implements ResearchStorage {
   async createStudyRun(input: NewStudyRun): Promise<RunInfo> {
     const { id } = input;
     const now = new Date().toISOString();
-    this.db.prepare(
-      `INSERT INTO runs (id, created_at, benchmark_sha256, benchmark_path, out_path, options_json, study_id, status, updated_at)
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, created_at, benchmark_sha256, benchmark_path, out_path, options_json, study_id, status, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
-    ).run(id, now, input.benchmarkSha256, `study:${input.studyId}`, input.outPath, JSON.stringify(input.options), input.studyId, now);
-    return { id, studyId: input.studyId, status: 'running', options: input.options, progress: null, createdAt: now, updatedAt: now };
+      )
+      .run(
+        id,
+        now,
+        input.benchmarkSha256,
+        `study:${input.studyId}`,
+        input.outPath,
+        JSON.stringify(input.options),
+        input.studyId,
+        now,
+      );
+    return {
+      id,
+      studyId: input.studyId,
+      status: 'running',
+      options: input.options,
+      progress: null,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   async updateRun(runId: string, fields: { status?: RunStatus; progress: RunProgress }): Promise<void> {
-    const changes = this.db.prepare(
-      'UPDATE runs SET status = COALESCE(?, status), progress_json = ?, updated_at = ? WHERE id = ? AND study_id IS NOT NULL',
-    ).run(fields.status ?? null, JSON.stringify(fields.progress), new Date().toISOString(), runId).changes;
+    const changes = this.db
+      .prepare(
+        'UPDATE runs SET status = COALESCE(?, status), progress_json = ?, updated_at = ? WHERE id = ? AND study_id IS NOT NULL',
+      )
+      .run(fields.status ?? null, JSON.stringify(fields.progress), new Date().toISOString(), runId).changes;
     if (changes === 0) throw new StorageError('not_found', `no study run ${runId}`);
   }
 
   async getRun(runId: string): Promise<(RunInfo & { outPath: string | null }) | null> {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ? AND study_id IS NOT NULL').get(runId) as RunRow | undefined;
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ? AND study_id IS NOT NULL').get(runId) as
+      RunRow | undefined;
     return row ? toRun(row) : null;
   }
 
   async listRuns(studyId: string): Promise<RunInfo[]> {
-    const rows = this.db.prepare('SELECT * FROM runs WHERE study_id = ? ORDER BY created_at DESC, rowid DESC').all(studyId) as RunRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM runs WHERE study_id = ? ORDER BY created_at DESC, rowid DESC')
+      .all(studyId) as RunRow[];
     return rows.map((row) => {
       const { outPath: _outPath, ...run } = toRun(row);
       return run;
@@ -77,37 +105,51 @@ export class SqliteResearchStorage implements ResearchStorage {
   }
 
   async interruptRunningRuns(): Promise<number> {
-    return this.db.prepare("UPDATE runs SET status = 'interrupted', updated_at = ? WHERE status = 'running'")
+    return this.db
+      .prepare("UPDATE runs SET status = 'interrupted', updated_at = ? WHERE status = 'running'")
       .run(new Date().toISOString()).changes;
   }
 
   async listStudyRecords(studyId: string): Promise<StudyRecord[]> {
-    const rows = this.db.prepare('SELECT problem_id, task, json FROM records WHERE study_id = ? ORDER BY file_id, line')
+    const rows = this.db
+      .prepare('SELECT problem_id, task, json FROM records WHERE study_id = ? ORDER BY file_id, line')
       .all(studyId) as { problem_id: string; task: string; json: string }[];
     return rows.map((r) => ({ problemId: r.problem_id, task: r.task, record: JSON.parse(r.json) as BenchmarkRecord }));
   }
 
   async studyEpisodes(studyId: string, page: { after: EpisodeCursor | null; limit: number }): Promise<StudyEpisode[]> {
     // Batch episodes belong to the study through their run; live episodes and twins carry study_id themselves.
-    const rows = this.db.prepare(
-      `SELECT e.*, rec.task AS task FROM episodes e
+    const rows = this.db
+      .prepare(
+        `SELECT e.*, rec.task AS task FROM episodes e
          LEFT JOIN runs r ON r.id = e.run_id
          LEFT JOIN records rec ON rec.study_id = @study AND rec.problem_id = e.problem_id
        WHERE (e.study_id = @study OR r.study_id = @study)
          AND (@afterAt IS NULL OR e.started_at > @afterAt OR (e.started_at = @afterAt AND e.id > @afterId))
        ORDER BY e.started_at, e.id LIMIT @limit`,
-    ).all({ study: studyId, afterAt: page.after?.startedAt ?? null, afterId: page.after?.id ?? '', limit: page.limit }) as StudyEpisodeRow[];
+      )
+      .all({
+        study: studyId,
+        afterAt: page.after?.startedAt ?? null,
+        afterId: page.after?.id ?? '',
+        limit: page.limit,
+      }) as StudyEpisodeRow[];
     return rows.map(toStudyEpisode);
   }
 
-  async episodeEvents(episodeIds: readonly string[], types: readonly EpisodeEvent['type'][]): Promise<{ episodeId: string; event: EpisodeEvent }[]> {
+  async episodeEvents(
+    episodeIds: readonly string[],
+    types: readonly EpisodeEvent['type'][],
+  ): Promise<{ episodeId: string; event: EpisodeEvent }[]> {
     if (episodeIds.length === 0 || types.length === 0) return [];
     // The id and type lists go in as one JSON parameter each, so any number of them fits in one statement.
-    const rows = this.db.prepare(
-      `SELECT episode_id, json FROM episode_events
+    const rows = this.db
+      .prepare(
+        `SELECT episode_id, json FROM episode_events
        WHERE episode_id IN (SELECT value FROM json_each(?)) AND type IN (SELECT value FROM json_each(?))
        ORDER BY episode_id, seq`,
-    ).all(JSON.stringify(episodeIds), JSON.stringify(types)) as { episode_id: string; json: string }[];
+      )
+      .all(JSON.stringify(episodeIds), JSON.stringify(types)) as { episode_id: string; json: string }[];
     const byEpisode = new Map<string, { episodeId: string; event: EpisodeEvent }[]>();
     for (const row of rows) {
       const list = byEpisode.get(row.episode_id) ?? [];

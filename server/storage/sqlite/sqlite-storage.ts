@@ -96,9 +96,18 @@ export class SqliteStorage implements Storage {
   }
 
   async createStudy(input: { name: string; description?: string }): Promise<Study> {
-    const row: StudyRow = { id: randomUUID(), name: input.name, description: input.description ?? '', created_at: new Date().toISOString() };
+    const row: StudyRow = {
+      id: randomUUID(),
+      name: input.name,
+      description: input.description ?? '',
+      created_at: new Date().toISOString(),
+    };
     try {
-      this.db.prepare('INSERT INTO studies (id, name, description, created_at) VALUES (@id, @name, @description, @created_at)').run(row);
+      this.db
+        .prepare(
+          'INSERT INTO studies (id, name, description, created_at) VALUES (@id, @name, @description, @created_at)',
+        )
+        .run(row);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new StorageError('conflict', `a study named "${input.name}" already exists`);
@@ -128,14 +137,25 @@ export class SqliteStorage implements Storage {
          FROM studies s ORDER BY s.created_at, s.name`,
       )
       .all() as (StudyRow & { record_count: number; persona_count: number; file_count: number })[];
-    return rows.map((r) => ({ ...toStudy(r), recordCount: r.record_count, personaCount: r.persona_count, fileCount: r.file_count }));
+    return rows.map((r) => ({
+      ...toStudy(r),
+      recordCount: r.record_count,
+      personaCount: r.persona_count,
+      fileCount: r.file_count,
+    }));
   }
 
   async importBenchmark(input: ImportBenchmarkInput): Promise<ImportOutcome> {
     const db = this.db;
     const outcome: ImportOutcome = {
-      studyId: '', studyCreated: false, fileSha256: input.sha256, alreadyImported: false,
-      recordsAdded: 0, recordsUnchanged: 0, personasAdded: 0, criteriaAdded: 0,
+      studyId: '',
+      studyCreated: false,
+      fileSha256: input.sha256,
+      alreadyImported: false,
+      recordsAdded: 0,
+      recordsUnchanged: 0,
+      personasAdded: 0,
+      criteriaAdded: 0,
     };
     const findFile = db.prepare('SELECT id FROM benchmark_files WHERE study_id = ? AND sha256 = ?').pluck();
     const insertFile = db.prepare(
@@ -143,7 +163,9 @@ export class SqliteStorage implements Storage {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     const findRecord = db.prepare('SELECT sha256, file_id FROM records WHERE study_id = ? AND problem_id = ?');
-    const insertPersona = db.prepare('INSERT OR IGNORE INTO personas (id, sha256, json, created_at) VALUES (?, ?, ?, ?)');
+    const insertPersona = db.prepare(
+      'INSERT OR IGNORE INTO personas (id, sha256, json, created_at) VALUES (?, ?, ?, ?)',
+    );
     const insertRecord = db.prepare(
       `INSERT INTO records (study_id, problem_id, file_id, line, task, persona_id, persona_sha256, persona_name,
          question_preview, preference_count, criterion_count, sha256, json)
@@ -157,10 +179,16 @@ export class SqliteStorage implements Storage {
 
     db.transaction(() => {
       const now = new Date().toISOString();
-      let studyId = db.prepare('SELECT id FROM studies WHERE name = ?').pluck().get(input.studyName) as string | undefined;
+      let studyId = db.prepare('SELECT id FROM studies WHERE name = ?').pluck().get(input.studyName) as
+        string | undefined;
       if (studyId === undefined) {
         studyId = randomUUID();
-        db.prepare('INSERT INTO studies (id, name, description, created_at) VALUES (?, ?, ?, ?)').run(studyId, input.studyName, '', now);
+        db.prepare('INSERT INTO studies (id, name, description, created_at) VALUES (?, ?, ?, ?)').run(
+          studyId,
+          input.studyName,
+          '',
+          now,
+        );
         outcome.studyCreated = true;
       }
       outcome.studyId = studyId;
@@ -170,8 +198,15 @@ export class SqliteStorage implements Storage {
         return;
       }
       const fileId = Number(
-        insertFile.run(studyId, input.sha256, input.sourceName, input.bytes,
-          input.metadata ? JSON.stringify(input.metadata) : null, input.records.length, now).lastInsertRowid,
+        insertFile.run(
+          studyId,
+          input.sha256,
+          input.sourceName,
+          input.bytes,
+          input.metadata ? JSON.stringify(input.metadata) : null,
+          input.records.length,
+          now,
+        ).lastInsertRowid,
       );
       for (const { line, task, record } of input.records) {
         const json = JSON.stringify(record);
@@ -179,8 +214,10 @@ export class SqliteStorage implements Storage {
         const existing = findRecord.get(studyId, record.problem_id) as { sha256: string; file_id: number } | undefined;
         if (existing) {
           if (existing.sha256 !== recordSha) {
-            throw new StorageError('conflict',
-              `line ${line}: problem_id "${record.problem_id}" is already in this study with different content; nothing was imported`);
+            throw new StorageError(
+              'conflict',
+              `line ${line}: problem_id "${record.problem_id}" is already in this study with different content; nothing was imported`,
+            );
           }
           outcome.recordsUnchanged += 1;
           continue;
@@ -189,13 +226,30 @@ export class SqliteStorage implements Storage {
         const personaSha = sha256(personaJson);
         outcome.personasAdded += insertPersona.run(record.persona.id, personaSha, personaJson, now).changes;
         insertRecord.run({
-          study_id: studyId, problem_id: record.problem_id, file_id: fileId, line, task,
-          persona_id: record.persona.id, persona_sha256: personaSha, persona_name: record.persona.name,
-          question_preview: preview(record), preference_count: Object.keys(record.persona_preferences).length,
-          criterion_count: record.evaluation_rubric.evaluation_criteria.length, sha256: recordSha, json,
+          study_id: studyId,
+          problem_id: record.problem_id,
+          file_id: fileId,
+          line,
+          task,
+          persona_id: record.persona.id,
+          persona_sha256: personaSha,
+          persona_name: record.persona.name,
+          question_preview: preview(record),
+          preference_count: Object.keys(record.persona_preferences).length,
+          criterion_count: record.evaluation_rubric.evaluation_criteria.length,
+          sha256: recordSha,
+          json,
         });
         record.evaluation_rubric.evaluation_criteria.forEach((c, position) => {
-          insertCriterion.run(studyId, record.problem_id, position, c.preference, c.weight ?? null, c.description, JSON.stringify(c.levels));
+          insertCriterion.run(
+            studyId,
+            record.problem_id,
+            position,
+            c.preference,
+            c.weight ?? null,
+            c.description,
+            JSON.stringify(c.levels),
+          );
           outcome.criteriaAdded += 1;
         });
         outcome.recordsAdded += 1;
@@ -212,27 +266,41 @@ export class SqliteStorage implements Storage {
          FROM records WHERE study_id = ? ORDER BY file_id, line LIMIT ? OFFSET ?`,
       )
       .all(studyId, page.limit, page.offset) as {
-      problem_id: string; persona_id: string; persona_name: string; task: string; question_preview: string;
-      preference_count: number; criterion_count: number;
+      problem_id: string;
+      persona_id: string;
+      persona_name: string;
+      task: string;
+      question_preview: string;
+      preference_count: number;
+      criterion_count: number;
     }[];
     return {
       total,
       items: rows.map((r) => ({
-        problemId: r.problem_id, personaId: r.persona_id, personaName: r.persona_name, task: r.task,
-        question: r.question_preview, preferenceCount: r.preference_count, criterionCount: r.criterion_count,
+        problemId: r.problem_id,
+        personaId: r.persona_id,
+        personaName: r.persona_name,
+        task: r.task,
+        question: r.question_preview,
+        preferenceCount: r.preference_count,
+        criterionCount: r.criterion_count,
       })),
     };
   }
 
   async getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null> {
-    const json = cachedStatement(this.db, 'SELECT json FROM records WHERE study_id = ? AND problem_id = ?').pluck().get(studyId, problemId) as string | undefined;
+    const json = cachedStatement(this.db, 'SELECT json FROM records WHERE study_id = ? AND problem_id = ?')
+      .pluck()
+      .get(studyId, problemId) as string | undefined;
     return json === undefined ? null : (JSON.parse(json) as BenchmarkRecord);
   }
 
   async syncPersonaLibrary(personas: LibraryPersona[]): Promise<{ added: number; updated: number; unchanged: number }> {
     const result = { added: 0, updated: 0, unchanged: 0 };
     const current = this.db.prepare('SELECT sha256 FROM persona_library WHERE persona_id = ?').pluck();
-    const insertPersona = this.db.prepare('INSERT OR IGNORE INTO personas (id, sha256, json, created_at) VALUES (?, ?, ?, ?)');
+    const insertPersona = this.db.prepare(
+      'INSERT OR IGNORE INTO personas (id, sha256, json, created_at) VALUES (?, ?, ?, ?)',
+    );
     const upsert = this.db.prepare(
       'INSERT INTO persona_library (persona_id, sha256) VALUES (?, ?) ON CONFLICT(persona_id) DO UPDATE SET sha256 = excluded.sha256',
     );
@@ -257,7 +325,9 @@ export class SqliteStorage implements Storage {
 
   async listLibraryPersonas(): Promise<LibraryPersona[]> {
     const rows = this.db
-      .prepare('SELECT p.json FROM persona_library l JOIN personas p ON p.id = l.persona_id AND p.sha256 = l.sha256 ORDER BY l.persona_id')
+      .prepare(
+        'SELECT p.json FROM persona_library l JOIN personas p ON p.id = l.persona_id AND p.sha256 = l.sha256 ORDER BY l.persona_id',
+      )
       .pluck()
       .all() as string[];
     return rows.map((json) => JSON.parse(json) as LibraryPersona);
@@ -265,10 +335,17 @@ export class SqliteStorage implements Storage {
 
   async getPersona(id: string): Promise<Persona | null> {
     const library = this.db
-      .prepare('SELECT p.json FROM persona_library l JOIN personas p ON p.id = l.persona_id AND p.sha256 = l.sha256 WHERE l.persona_id = ?')
+      .prepare(
+        'SELECT p.json FROM persona_library l JOIN personas p ON p.id = l.persona_id AND p.sha256 = l.sha256 WHERE l.persona_id = ?',
+      )
       .pluck()
       .get(id) as string | undefined;
-    const json = library ?? (this.db.prepare('SELECT json FROM personas WHERE id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').pluck().get(id) as string | undefined);
+    const json =
+      library ??
+      (this.db
+        .prepare('SELECT json FROM personas WHERE id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+        .pluck()
+        .get(id) as string | undefined);
     return json === undefined ? null : (JSON.parse(json) as Persona);
   }
 

@@ -5,7 +5,10 @@ import { writeFile } from '../../support/temp-files.ts';
 
 /** Benchmark files a researcher might upload: a small valid one cut from the sample, and a broken one. */
 
-const sampleLines = (): string[] => readFileSync(join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+const sampleLines = (): string[] =>
+  readFileSync(join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 
 /** The sample's metadata line and its first two records: a valid two-record benchmark. */
 export function writeSmallBenchmark(dir: string): string {
@@ -19,5 +22,9 @@ export function writeSmallBenchmark(dir: string): string {
  */
 export function writeBrokenBenchmark(dir: string): string {
   const [metadata] = sampleLines();
-  return writeFile(dir, 'broken.jsonl', `${metadata}\n{"type":"personalized_problem","problem_id":"p1"}\nthis is not json\n`);
+  return writeFile(
+    dir,
+    'broken.jsonl',
+    `${metadata}\n{"type":"personalized_problem","problem_id":"p1"}\nthis is not json\n`,
+  );
 }

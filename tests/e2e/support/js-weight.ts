@@ -16,7 +16,13 @@ export function recordScripts(page: Page): () => string[] {
   return () => [...urls];
 }
 
-export function gzipBytes(clientDir: string, paths: string[]): { total: number; files: { path: string; gzip: number }[] } {
-  const files = paths.map((path) => ({ path, gzip: gzipSync(readFileSync(join(clientDir, path)), { level: 9 }).length }));
+export function gzipBytes(
+  clientDir: string,
+  paths: string[],
+): { total: number; files: { path: string; gzip: number }[] } {
+  const files = paths.map((path) => ({
+    path,
+    gzip: gzipSync(readFileSync(join(clientDir, path)), { level: 9 }).length,
+  }));
   return { total: files.reduce((sum, f) => sum + f.gzip, 0), files };
 }

@@ -5,7 +5,10 @@ import { openSocket, request, type TestSocket } from '../../support/live-app.ts'
  * A persona actor played from Node (the participant pages are not part of this journey): joins through the invite
  * link the researcher copied, starts a live episode and answers the model's first question over Socket.IO.
  */
-export async function playOneReply(inviteUrl: string, reply: string): Promise<{ socket: TestSocket; episodeId: string }> {
+export async function playOneReply(
+  inviteUrl: string,
+  reply: string,
+): Promise<{ socket: TestSocket; episodeId: string }> {
   const url = new URL(inviteUrl);
   const res = await fetch(new URL(`/api/join/${url.pathname.split('/').pop() ?? ''}`, url.origin), {
     method: 'POST',
@@ -22,6 +25,10 @@ export async function playOneReply(inviteUrl: string, reply: string): Promise<{ 
     awaiting = (await request(socket, 'episode:resync', { episodeId: snapshot.episodeId, afterSeq: -1 })).awaitingTurn;
   }
   if (awaiting === null) throw new Error('the model never asked the actor a question');
-  await request(socket, 'episode:reply', { episodeId: snapshot.episodeId, clientMessageId: 'e2e-reply-1', text: reply });
+  await request(socket, 'episode:reply', {
+    episodeId: snapshot.episodeId,
+    clientMessageId: 'e2e-reply-1',
+    text: reply,
+  });
   return { socket, episodeId: snapshot.episodeId };
 }

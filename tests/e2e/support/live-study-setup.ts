@@ -17,7 +17,12 @@ export interface OpenedStudy {
 const PROBLEM_IDS = ['problem_0_okafor_3b09eb59', 'problem_0_esposito_2ce4253f'];
 
 /** Signs in, sets up "Sample benchmark" for live play with `model`, opens it, and makes an actor and a rater link. */
-export async function setUpLiveStudy(page: Page, base: string, admin: Credentials, model: string): Promise<OpenedStudy> {
+export async function setUpLiveStudy(
+  page: Page,
+  base: string,
+  admin: Credentials,
+  model: string,
+): Promise<OpenedStudy> {
   await page.goto(base);
   await signIn(page, admin);
   await openStudy(page, 'Sample benchmark');
@@ -31,7 +36,9 @@ export async function setUpLiveStudy(page: Page, base: string, admin: Credential
   await page.getByLabel('Only these problem ids').check();
   await page.getByLabel('Problem ids', { exact: true }).fill(PROBLEM_IDS.join('\n'));
   await page.getByLabel('Raters per answer (k)', { exact: true }).fill('1');
-  await page.getByLabel('Instructions for persona actors', { exact: true }).fill('Play the persona as naturally as you can. Keep replies to one or two sentences.');
+  await page
+    .getByLabel('Instructions for persona actors', { exact: true })
+    .fill('Play the persona as naturally as you can. Keep replies to one or two sentences.');
   await page.getByLabel('Instructions for raters', { exact: true }).fill('Judge the answer for this person only.');
   await page.getByLabel('Completed', { exact: true }).fill('DONE123');
   await page.getByRole('button', { name: 'Save settings' }).click();
@@ -55,14 +62,20 @@ export function asProlificOpens(link: string, pid: string): string {
 }
 
 /** Waits until the study has `count` answers to rate (the live one and its simulated twin). */
-export async function waitForCandidates(base: string, study: OpenedStudy, count: number, timeoutMs = 60_000): Promise<void> {
+export async function waitForCandidates(
+  base: string,
+  study: OpenedStudy,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${base}/api/studies/${study.studyId}/assignments`, { headers: study.headers });
     expect(res.status).toBe(200);
     const candidates = ((await res.json()) as { candidates?: unknown[] }).candidates ?? [];
     if (candidates.length >= count) return;
-    if (Date.now() > until) throw new Error(`only ${candidates.length} of ${count} rating candidates after ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(`only ${candidates.length} of ${count} rating candidates after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

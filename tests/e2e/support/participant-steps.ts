@@ -6,7 +6,10 @@ export async function acceptConsent(page: Page): Promise<void> {
   await page.getByRole('heading', { name: /Information and consent/ }).waitFor();
   // Continuing without the tick is refused, with a reason.
   await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('alert').filter({ hasText: /tick the box/ }).waitFor();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /tick the box/ })
+    .waitFor();
   await page.getByLabel(/I have read the information above/).check();
   await page.getByRole('button', { name: 'Continue' }).click();
 }

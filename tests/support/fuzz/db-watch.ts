@@ -16,7 +16,11 @@ export class DbWatch {
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
-    this.tables = (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    this.tables = (
+      this.db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .all() as { name: string }[]
+    ).map((r) => r.name);
   }
 
   version(): number {
@@ -25,7 +29,8 @@ export class DbWatch {
 
   snapshot(): DbSnapshot {
     const counts: Record<string, number> = {};
-    for (const t of this.tables) counts[t] = (this.db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n;
+    for (const t of this.tables)
+      counts[t] = (this.db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n;
     return { version: this.version(), counts };
   }
 

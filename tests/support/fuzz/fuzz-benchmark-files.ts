@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImportRejectedError, importBenchmarkFile } from '../../../server/services/benchmark/import-benchmark-file.ts';
-import { validateBenchmarkFile, type ValidationReport } from '../../../server/services/benchmark/validate-benchmark-file.ts';
+import {
+  validateBenchmarkFile,
+  type ValidationReport,
+} from '../../../server/services/benchmark/validate-benchmark-file.ts';
 import { StorageError } from '../../../server/storage/errors.ts';
 import type { Storage } from '../../../server/storage/storage.ts';
 import { exampleRecord } from '../records.ts';
@@ -28,14 +31,26 @@ function slots(value: unknown, out: [Record<string, unknown>, string][] = []): [
 }
 
 const DEEP_MARK = 'deep-mark-7f3a';
-const INVALID_UTF8 = [[0xff], [0xfe, 0xff], [0xc3, 0x28], [0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]];
+const INVALID_UTF8 = [
+  [0xff],
+  [0xfe, 0xff],
+  [0xc3, 0x28],
+  [0x80],
+  [0xc0, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xe2, 0x82],
+];
 
 /**
  * One to three mutations of a valid benchmark file: truncated lines or file, wrong types, missing and unknown fields,
  * deep nesting, huge strings (past the 5 MB line cap too), invalid UTF-8, BOMs, CRLF and bare CR, empty lines, NUL
  * bytes, duplicated and reordered lines, prototype keys, NaN-like number tokens and lone surrogates.
  */
-export function mutateBenchmarkFile(fz: Fuzz, lines: readonly string[] = baseBenchmarkLines()): { bytes: Buffer; label: string } {
+export function mutateBenchmarkFile(
+  fz: Fuzz,
+  lines: readonly string[] = baseBenchmarkLines(),
+): { bytes: Buffer; label: string } {
   const out = [...lines];
   const labels: string[] = [];
   let sep = '\n';
@@ -63,27 +78,103 @@ export function mutateBenchmarkFile(fz: Fuzz, lines: readonly string[] = baseBen
       return parsed;
     };
     switch (op) {
-      case 0: out[i] = line.slice(0, fz.int(line.length)); labels.push(`line ${i + 1} truncated`); break;
-      case 1: edit((p) => atSlot(p, (parent, key) => { parent[key] = fz.value(1); }), 'wrong type'); break;
-      case 2: edit((p) => atSlot(p, (parent, key) => { delete parent[key]; }), 'field removed'); break;
-      case 3: edit((p) => atSlot(p, (parent) => { parent[`unknown_${fz.int(9)}`] = fz.value(2); }), 'unknown field'); break;
+      case 0:
+        out[i] = line.slice(0, fz.int(line.length));
+        labels.push(`line ${i + 1} truncated`);
+        break;
+      case 1:
+        edit(
+          (p) =>
+            atSlot(p, (parent, key) => {
+              parent[key] = fz.value(1);
+            }),
+          'wrong type',
+        );
+        break;
+      case 2:
+        edit(
+          (p) =>
+            atSlot(p, (parent, key) => {
+              delete parent[key];
+            }),
+          'field removed',
+        );
+        break;
+      case 3:
+        edit(
+          (p) =>
+            atSlot(p, (parent) => {
+              parent[`unknown_${fz.int(9)}`] = fz.value(2);
+            }),
+          'unknown field',
+        );
+        break;
       case 4: {
         // Written as text: JSON.stringify itself would overflow the stack on the deepest values.
         const depth = fz.pick([100, 1000, 10_000, 100_000]);
-        edit((p) => atSlot(p, (parent, key) => { parent[key] = DEEP_MARK; }), `nesting ${depth} deep`);
+        edit(
+          (p) =>
+            atSlot(p, (parent, key) => {
+              parent[key] = DEEP_MARK;
+            }),
+          `nesting ${depth} deep`,
+        );
         out[i] = (out[i] ?? '').replace(`"${DEEP_MARK}"`, `${'['.repeat(depth)}${']'.repeat(depth)}`);
         break;
       }
-      case 5: edit((p) => atSlot(p, (parent, key) => { parent[key] = 'x'.repeat(fz.pick([100_000, 1_000_000, 5_300_000])); }), 'huge string'); break;
-      case 6: rawInserts.push({ line: i, bytes: Buffer.from(fz.pick(INVALID_UTF8)) }); labels.push(`invalid UTF-8 in line ${i + 1}`); break;
-      case 7: prefix = Buffer.from(fz.chance(0.8) ? '\ufeff' : '\ufeff\ufeff'); labels.push('BOM'); break;
-      case 8: sep = fz.pick(['\r\n', '\r', '\n\n', '\n \n', '\n\t\n']); labels.push(`line ends ${JSON.stringify(sep)}`); break;
-      case 9: out.splice(i, 0, fz.pick(['', ' ', '\t', '\u0000', '\ufeff'])); labels.push(`blank-ish line before ${i + 1}`); break;
-      case 10: out.splice(i, 0, line); labels.push(`line ${i + 1} duplicated`); break;
-      case 11: edit((p) => atSlot(p, (parent) => { parent.problem_id = fz.pick([exampleRecord(0).problem_id, '', fz.nastyString()]); }), 'problem_id changed'); break;
-      case 12: out[i] = line.replace(/"(\w+)":/, '"__proto__":{"polluted":true},"$1":'); labels.push(`__proto__ key in line ${i + 1}`); break;
-      case 13: out[i] = line.replace(/(?<=[:[,])(-?\d+(?:\.\d+)?)(?=[,}\]])/, fz.pick(['NaN', 'Infinity', '-Infinity', '1e999', '-0', '99999999999999999999999', '0x10', '01'])); labels.push(`number token in line ${i + 1}`); break;
-      case 14: out[i] = line.replace(/"([^"\\]{3,})"/, `"\\ud800$1\\udfff"`); labels.push(`lone surrogate escapes in line ${i + 1}`); break;
+      case 5:
+        edit(
+          (p) =>
+            atSlot(p, (parent, key) => {
+              parent[key] = 'x'.repeat(fz.pick([100_000, 1_000_000, 5_300_000]));
+            }),
+          'huge string',
+        );
+        break;
+      case 6:
+        rawInserts.push({ line: i, bytes: Buffer.from(fz.pick(INVALID_UTF8)) });
+        labels.push(`invalid UTF-8 in line ${i + 1}`);
+        break;
+      case 7:
+        prefix = Buffer.from(fz.chance(0.8) ? '\ufeff' : '\ufeff\ufeff');
+        labels.push('BOM');
+        break;
+      case 8:
+        sep = fz.pick(['\r\n', '\r', '\n\n', '\n \n', '\n\t\n']);
+        labels.push(`line ends ${JSON.stringify(sep)}`);
+        break;
+      case 9:
+        out.splice(i, 0, fz.pick(['', ' ', '\t', '\u0000', '\ufeff']));
+        labels.push(`blank-ish line before ${i + 1}`);
+        break;
+      case 10:
+        out.splice(i, 0, line);
+        labels.push(`line ${i + 1} duplicated`);
+        break;
+      case 11:
+        edit(
+          (p) =>
+            atSlot(p, (parent) => {
+              parent.problem_id = fz.pick([exampleRecord(0).problem_id, '', fz.nastyString()]);
+            }),
+          'problem_id changed',
+        );
+        break;
+      case 12:
+        out[i] = line.replace(/"(\w+)":/, '"__proto__":{"polluted":true},"$1":');
+        labels.push(`__proto__ key in line ${i + 1}`);
+        break;
+      case 13:
+        out[i] = line.replace(
+          /(?<=[:[,])(-?\d+(?:\.\d+)?)(?=[,}\]])/,
+          fz.pick(['NaN', 'Infinity', '-Infinity', '1e999', '-0', '99999999999999999999999', '0x10', '01']),
+        );
+        labels.push(`number token in line ${i + 1}`);
+        break;
+      case 14:
+        out[i] = line.replace(/"([^"\\]{3,})"/, `"\\ud800$1\\udfff"`);
+        labels.push(`lone surrogate escapes in line ${i + 1}`);
+        break;
       default: {
         const [a, b] = [fz.int(out.length), fz.int(out.length)];
         [out[a], out[b]] = [out[b] ?? '', out[a] ?? ''];
@@ -110,10 +201,17 @@ export function mutateBenchmarkFile(fz: Fuzz, lines: readonly string[] = baseBen
 
 function reportProblems(report: ValidationReport): string[] {
   const problems: string[] = [];
-  if (report.valid !== (report.errorCount === 0)) problems.push(`valid=${report.valid} but errorCount=${report.errorCount}`);
-  if (report.errorCount !== report.issues.filter((i) => i.severity === 'error').length) problems.push('errorCount does not match the listed errors');
+  if (report.valid !== (report.errorCount === 0))
+    problems.push(`valid=${report.valid} but errorCount=${report.errorCount}`);
+  if (report.errorCount !== report.issues.filter((i) => i.severity === 'error').length)
+    problems.push('errorCount does not match the listed errors');
   for (const issue of report.issues) {
-    if (typeof issue.code !== 'string' || typeof issue.message !== 'string' || !(issue.line === null || Number.isInteger(issue.line))) problems.push(`malformed issue ${JSON.stringify(issue).slice(0, 200)}`);
+    if (
+      typeof issue.code !== 'string' ||
+      typeof issue.message !== 'string' ||
+      !(issue.line === null || Number.isInteger(issue.line))
+    )
+      problems.push(`malformed issue ${JSON.stringify(issue).slice(0, 200)}`);
   }
   return problems;
 }
@@ -135,7 +233,15 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T | 'timeout'> {
  * throw), an import either stores the whole file or refuses it with ImportRejectedError or a StorageError conflict, and
  * a refused import leaves the database exactly as it was.
  */
-export async function fuzzBenchmarkFiles(options: { storage: Storage; db: DbWatch; dir: string; seed: number; cases: number; first?: number; timeoutMs?: number }): Promise<FuzzRun> {
+export async function fuzzBenchmarkFiles(options: {
+  storage: Storage;
+  db: DbWatch;
+  dir: string;
+  seed: number;
+  cases: number;
+  first?: number;
+  timeoutMs?: number;
+}): Promise<FuzzRun> {
   const failures: FuzzFailure[] = [];
   const outcomes: Record<string, number> = {};
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -146,23 +252,53 @@ export async function fuzzBenchmarkFiles(options: { storage: Storage; db: DbWatc
     const { bytes, label } = mutateBenchmarkFile(fz);
     const file = join(options.dir, `fuzz-${index}.jsonl`);
     writeFileSync(file, bytes);
-    const fail = (reason: string, kind: FailureKind = 'undefined'): void => void failures.push({ seed: options.seed, index, kind, what: `benchmark file (${label})`, reason: `${reason} [${caseRef(options.seed, index)}]` });
+    const fail = (reason: string, kind: FailureKind = 'undefined'): void =>
+      void failures.push({
+        seed: options.seed,
+        index,
+        kind,
+        what: `benchmark file (${label})`,
+        reason: `${reason} [${caseRef(options.seed, index)}]`,
+      });
 
-    const report = await within(timeoutMs, validateBenchmarkFile(file).catch((e: unknown) => e));
-    if (report === 'timeout') { fail(`validate did not answer within ${timeoutMs} ms`, 'crash'); continue; }
-    if (report instanceof Error) { fail(`validate threw ${report.name}: ${report.message.slice(0, 200)}`, 'crash'); continue; }
+    const report = await within(
+      timeoutMs,
+      validateBenchmarkFile(file).catch((e: unknown) => e),
+    );
+    if (report === 'timeout') {
+      fail(`validate did not answer within ${timeoutMs} ms`, 'crash');
+      continue;
+    }
+    if (report instanceof Error) {
+      fail(`validate threw ${report.name}: ${report.message.slice(0, 200)}`, 'crash');
+      continue;
+    }
     const problems = reportProblems(report as ValidationReport);
     if (problems.length > 0) fail(problems.join('; '));
 
     const before = options.db.snapshot();
     const study = `Fuzz import ${index % 4}`;
-    const imported = await within(timeoutMs, importBenchmarkFile(options.storage, file, { study, skipImages: true }).then((r) => r, (e: unknown) => e));
-    if (imported === 'timeout') { fail(`import did not answer within ${timeoutMs} ms`, 'crash'); continue; }
+    const imported = await within(
+      timeoutMs,
+      importBenchmarkFile(options.storage, file, { study, skipImages: true }).then(
+        (r) => r,
+        (e: unknown) => e,
+      ),
+    );
+    if (imported === 'timeout') {
+      fail(`import did not answer within ${timeoutMs} ms`, 'crash');
+      continue;
+    }
     if (imported instanceof ImportRejectedError || imported instanceof StorageError) {
       const key = imported instanceof StorageError ? `refused: storage ${imported.code}` : 'refused: invalid file';
       outcomes[key] = (outcomes[key] ?? 0) + 1;
-      if (imported instanceof ImportRejectedError && imported.report.valid) fail('import refused a file its validation accepted');
-      if (options.db.version() !== before.version) fail(`refused import changed the database: ${options.db.changedTables(before).join(', ') || 'rows rewritten'}`, 'partial');
+      if (imported instanceof ImportRejectedError && imported.report.valid)
+        fail('import refused a file its validation accepted');
+      if (options.db.version() !== before.version)
+        fail(
+          `refused import changed the database: ${options.db.changedTables(before).join(', ') || 'rows rewritten'}`,
+          'partial',
+        );
     } else if (imported instanceof Error) {
       fail(`import threw ${imported.name}: ${imported.message.slice(0, 200)}`, 'crash');
     } else {
@@ -170,7 +306,9 @@ export async function fuzzBenchmarkFiles(options: { storage: Storage; db: DbWatc
       const { outcome, report: r } = imported as Awaited<ReturnType<typeof importBenchmarkFile>>;
       if (!r.valid) fail('imported a file with errors');
       if (outcome.recordsAdded + outcome.recordsUnchanged !== r.recordCount && !outcome.alreadyImported) {
-        fail(`partial import: ${outcome.recordsAdded} added + ${outcome.recordsUnchanged} unchanged of ${r.recordCount}`);
+        fail(
+          `partial import: ${outcome.recordsAdded} added + ${outcome.recordsUnchanged} unchanged of ${r.recordCount}`,
+        );
       }
     }
   }

@@ -8,7 +8,10 @@ import { createRng, randomInt, type Rng } from '../../../shared/stats/random.ts'
 export class Fuzz {
   private readonly rng: Rng;
 
-  constructor(readonly seed: number, readonly index: number) {
+  constructor(
+    readonly seed: number,
+    readonly index: number,
+  ) {
     // Mix the case index into the seed (a multiplicative hash), so neighbouring cases get unrelated streams.
     this.rng = createRng((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
   }
@@ -44,10 +47,51 @@ export class Fuzz {
   /** Short strings that tend to break parsers, paths, SQL and templates. */
   nastyString(): string {
     return this.pick([
-      '', ' ', '\u0000', '\n', '\r\n', '\t', '"', "'", '\\', '%', '%00', '%E0%A4%A', '../../etc/passwd', '..%2f..%2f', "'; DROP TABLE studies; --",
-      '<script>alert(1)</script>', '${7*7}', '{{7*7}}', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty',
-      '\ud800', '\udfff', '\uffff', '\ufeff', '\u202e', '😀', 'é', 'NaN', 'Infinity', '-0', '1e309', 'null', 'undefined', 'true', '[]', '{}',
-      '=cmd|\' /C calc\'!A0', 'x'.repeat(101), 'x'.repeat(501), '0x10', ' 1', '1 ',
+      '',
+      ' ',
+      '\u0000',
+      '\n',
+      '\r\n',
+      '\t',
+      '"',
+      "'",
+      '\\',
+      '%',
+      '%00',
+      '%E0%A4%A',
+      '../../etc/passwd',
+      '..%2f..%2f',
+      "'; DROP TABLE studies; --",
+      '<script>alert(1)</script>',
+      '${7*7}',
+      '{{7*7}}',
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'hasOwnProperty',
+      '\ud800',
+      '\udfff',
+      '\uffff',
+      '\ufeff',
+      '\u202e',
+      '😀',
+      'é',
+      'NaN',
+      'Infinity',
+      '-0',
+      '1e309',
+      'null',
+      'undefined',
+      'true',
+      '[]',
+      '{}',
+      "=cmd|' /C calc'!A0",
+      'x'.repeat(101),
+      'x'.repeat(501),
+      '0x10',
+      ' 1',
+      '1 ',
     ]);
   }
 
@@ -67,12 +111,29 @@ export class Fuzz {
   /** Up to `max` characters (default 2 MB): what an attacker pastes into a text field. */
   hugeString(max = 2_000_000): string {
     const length = this.pick([5_000, 100_001, 600_000, max]);
-    return this.pick(['x', 'é', '\u0000', 'ab"\\']).repeat(Math.ceil(length / 4)).slice(0, Math.min(length, max));
+    return this.pick(['x', 'é', '\u0000', 'ab"\\'])
+      .repeat(Math.ceil(length / 4))
+      .slice(0, Math.min(length, max));
   }
 
   /** Numbers JSON and validators handle badly. JSON turns NaN and ±Infinity into null; raw bodies send them as text. */
   nastyNumber(): number {
-    return this.pick([NaN, Infinity, -Infinity, -0, -1, 0, 1.5, 2 ** 31, 2 ** 53 + 1, -(2 ** 53) - 1, Number.MAX_VALUE, Number.MIN_VALUE, 1e308, -1e308]);
+    return this.pick([
+      NaN,
+      Infinity,
+      -Infinity,
+      -0,
+      -1,
+      0,
+      1.5,
+      2 ** 31,
+      2 ** 53 + 1,
+      -(2 ** 53) - 1,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      1e308,
+      -1e308,
+    ]);
   }
 
   /** A value nested `depth` levels deep (arrays or objects). */
@@ -89,25 +150,44 @@ export class Fuzz {
     const key = this.pick(['__proto__', 'constructor', 'prototype']);
     const extra = key === 'constructor' ? `{"prototype": ${inner}}` : inner;
     const parsed = JSON.parse(`{"${key}": ${extra}}`) as Record<string, unknown>;
-    return base !== null && typeof base === 'object' && !Array.isArray(base) ? Object.assign(JSON.parse(JSON.stringify(base)) as object, parsed) : parsed;
+    return base !== null && typeof base === 'object' && !Array.isArray(base)
+      ? Object.assign(JSON.parse(JSON.stringify(base)) as object, parsed)
+      : parsed;
   }
 
   /** Any JSON-ish value, up to `depth` levels of containers. */
   value(depth = 3): unknown {
     const kind = this.int(depth > 0 ? 12 : 8);
     switch (kind) {
-      case 0: return null;
-      case 1: return this.chance(0.5);
-      case 2: return this.nastyNumber();
-      case 3: return this.int(1000) - 500;
-      case 4: return this.nastyString();
-      case 5: return this.randomString();
-      case 6: return undefined;
-      case 7: return this.chance(0.1) ? this.hugeString(200_000) : this.randomString(3);
-      case 8: return Array.from({ length: this.int(5) }, () => this.value(depth - 1));
-      case 9: return Object.fromEntries(Array.from({ length: this.int(5) }, () => [this.chance(0.3) ? this.nastyString() : this.randomString(6), this.value(depth - 1)]));
-      case 10: return this.protoKeys();
-      default: return this.deep(1 + this.int(200));
+      case 0:
+        return null;
+      case 1:
+        return this.chance(0.5);
+      case 2:
+        return this.nastyNumber();
+      case 3:
+        return this.int(1000) - 500;
+      case 4:
+        return this.nastyString();
+      case 5:
+        return this.randomString();
+      case 6:
+        return undefined;
+      case 7:
+        return this.chance(0.1) ? this.hugeString(200_000) : this.randomString(3);
+      case 8:
+        return Array.from({ length: this.int(5) }, () => this.value(depth - 1));
+      case 9:
+        return Object.fromEntries(
+          Array.from({ length: this.int(5) }, () => [
+            this.chance(0.3) ? this.nastyString() : this.randomString(6),
+            this.value(depth - 1),
+          ]),
+        );
+      case 10:
+        return this.protoKeys();
+      default:
+        return this.deep(1 + this.int(200));
     }
   }
 
@@ -129,19 +209,39 @@ export class Fuzz {
     };
     const op = this.int(10);
     switch (op) {
-      case 0: set(this.value(1)); return { value: copy, label: `wrong type at ${at}` };
+      case 0:
+        set(this.value(1));
+        return { value: copy, label: `wrong type at ${at}` };
       case 1:
         if (Array.isArray(container)) container.splice(Number(key), 1);
         else delete (container as Record<string, unknown>)[key];
         return { value: copy, label: `missing ${at}` };
-      case 2: (container as Record<string, unknown>)[this.chance(0.5) ? this.nastyString() : `extra_${this.int(100)}`] = this.value(1); return { value: copy, label: `extra field in ${path}` };
-      case 3: set(this.hugeString(this.chance(0.5) ? 300_000 : 1_200_000)); return { value: copy, label: `huge string at ${at}` };
-      case 4: set(this.deep(this.pick([50, 500, 1500]))); return { value: copy, label: `deep nesting at ${at}` };
-      case 5: set(this.nastyNumber()); return { value: copy, label: `NaN-like number at ${at}` };
-      case 6: return { value: path === '$' ? this.protoKeys(copy) : (set(this.protoKeys()), copy), label: `prototype keys at ${path === '$' ? '$' : at}` };
-      case 7: set(this.nastyString()); return { value: copy, label: `nasty string at ${at}` };
-      case 8: return { value: this.value(2), label: 'replaced by a random value' };
-      default: set(this.pick([null, [], {}, '', 0, true])); return { value: copy, label: `empty value at ${at}` };
+      case 2:
+        (container as Record<string, unknown>)[this.chance(0.5) ? this.nastyString() : `extra_${this.int(100)}`] =
+          this.value(1);
+        return { value: copy, label: `extra field in ${path}` };
+      case 3:
+        set(this.hugeString(this.chance(0.5) ? 300_000 : 1_200_000));
+        return { value: copy, label: `huge string at ${at}` };
+      case 4:
+        set(this.deep(this.pick([50, 500, 1500])));
+        return { value: copy, label: `deep nesting at ${at}` };
+      case 5:
+        set(this.nastyNumber());
+        return { value: copy, label: `NaN-like number at ${at}` };
+      case 6:
+        return {
+          value: path === '$' ? this.protoKeys(copy) : (set(this.protoKeys()), copy),
+          label: `prototype keys at ${path === '$' ? '$' : at}`,
+        };
+      case 7:
+        set(this.nastyString());
+        return { value: copy, label: `nasty string at ${at}` };
+      case 8:
+        return { value: this.value(2), label: 'replaced by a random value' };
+      default:
+        set(this.pick([null, [], {}, '', 0, true]));
+        return { value: copy, label: `empty value at ${at}` };
     }
   }
 }
@@ -154,7 +254,8 @@ export function structuredCloneJson(value: unknown): unknown {
 /** Every object or array inside `value` with its path; the root first (a non-container root is wrapped). */
 function containerPaths(value: object, path = '$', out: [string, object][] = []): [string, object][] {
   out.push([path, value]);
-  for (const [k, v] of Object.entries(value)) if (v !== null && typeof v === 'object') containerPaths(v as object, `${path}.${k}`, out);
+  for (const [k, v] of Object.entries(value))
+    if (v !== null && typeof v === 'object') containerPaths(v as object, `${path}.${k}`, out);
   return out;
 }
 

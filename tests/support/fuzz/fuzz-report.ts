@@ -30,5 +30,7 @@ export function countKind(run: FuzzRun, kind: FailureKind): number {
 
 /** One line per failure, the first `max` of them: what a failed test prints. */
 export function describeFailures(run: FuzzRun, max = 20): string[] {
-  return run.failures.slice(0, max).map((f) => `[seed ${f.seed}, case ${f.index}] ${f.kind ?? 'undefined'}: ${f.what} → ${f.reason}`);
+  return run.failures
+    .slice(0, max)
+    .map((f) => `[seed ${f.seed}, case ${f.index}] ${f.kind ?? 'undefined'}: ${f.what} → ${f.reason}`);
 }

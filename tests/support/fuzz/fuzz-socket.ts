@@ -13,13 +13,27 @@ const VALID: Record<EventName, (ids: FuzzIds, fz: Fuzz, index: number) => unknow
   'study:list': () => ({}),
   'play:start': () => ({}),
   // Half the cases aim at the other study's episode: ownership is fuzzed along with the payload.
-  'episode:reply': (ids, fz, index) => ({ episodeId: episodeOf(ids, fz), clientMessageId: `fuzz-${index % 7}`, text: 'I prefer pictures.' }),
+  'episode:reply': (ids, fz, index) => ({
+    episodeId: episodeOf(ids, fz),
+    clientMessageId: `fuzz-${index % 7}`,
+    text: 'I prefer pictures.',
+  }),
   'episode:resync': (ids, fz) => ({ episodeId: episodeOf(ids, fz), afterSeq: -1 }),
   'episode:tag': (ids, fz) => ({ episodeId: episodeOf(ids, fz), turn: 0, tag: 'relevant' }),
-  'episode:rate': (ids, fz) => ({ episodeId: episodeOf(ids, fz), scores: Object.fromEntries(ids.criteria.map((c) => [c, 3])), correct: 1, secondsSpent: 12 }),
+  'episode:rate': (ids, fz) => ({
+    episodeId: episodeOf(ids, fz),
+    scores: Object.fromEntries(ids.criteria.map((c) => [c, 3])),
+    correct: 1,
+    secondsSpent: 12,
+  }),
   'episode:watch': (ids, fz) => ({ episodeId: episodeOf(ids, fz) }),
   'rating:next': () => ({}),
-  'rating:submit': (ids) => ({ itemId: ids.itemId, scores: Object.fromEntries(ids.criteria.map((c) => [c, 2])), correct: 0, secondsSpent: 30 }),
+  'rating:submit': (ids) => ({
+    itemId: ids.itemId,
+    scores: Object.fromEntries(ids.criteria.map((c) => [c, 2])),
+    correct: 0,
+    secondsSpent: 30,
+  }),
 };
 
 function episodeOf(ids: FuzzIds, fz: Fuzz): string {
@@ -53,25 +67,60 @@ function drawSocketCase(seed: number, index: number, ids: FuzzIds): SocketCase {
   const event = CLIENT_EVENT_NAMES[index % CLIENT_EVENT_NAMES.length] ?? 'study:list';
   const role = fz.pick(FUZZ_ROLES);
   const valid = VALID[event](ids, fz, index);
-  const family = fz.weighted([[10, 'valid'], [55, 'mutate'], [15, 'random'], [5, 'binary'], [5, 'arity'], [4, 'no-ack'], [5, 'burst'], [1, 'oversized']] as const);
+  const family = fz.weighted([
+    [10, 'valid'],
+    [55, 'mutate'],
+    [15, 'random'],
+    [5, 'binary'],
+    [5, 'arity'],
+    [4, 'no-ack'],
+    [5, 'burst'],
+    [1, 'oversized'],
+  ] as const);
   switch (family) {
-    case 'valid': return { index, event, role, args: [valid], mode: 'ack', label: 'valid' };
+    case 'valid':
+      return { index, event, role, args: [valid], mode: 'ack', label: 'valid' };
     case 'mutate': {
       const m = fz.mutate(valid);
       return { index, event, role, args: [m.value], mode: 'ack', label: m.label };
     }
-    case 'random': return { index, event, role, args: [fz.value(3)], mode: 'ack', label: 'random value' };
+    case 'random':
+      return { index, event, role, args: [fz.value(3)], mode: 'ack', label: 'random value' };
     case 'binary': {
       const bytes = Buffer.from(Array.from({ length: 1 + fz.int(64) }, () => fz.int(256)));
-      return { index, event, role, args: [fz.chance(0.5) ? bytes : { ...(valid as object), episodeId: bytes, text: bytes }], mode: 'ack', label: 'binary payload' };
+      return {
+        index,
+        event,
+        role,
+        args: [fz.chance(0.5) ? bytes : { ...(valid as object), episodeId: bytes, text: bytes }],
+        mode: 'ack',
+        label: 'binary payload',
+      };
     }
     case 'arity': {
       const args = fz.pick([[], [valid, valid], [valid, 'extra', 42], [undefined, valid]]);
       return { index, event, role, args, mode: 'ack', label: `${args.length} arguments before the ack` };
     }
-    case 'no-ack': return { index, event, role, args: [fz.chance(0.5) ? valid : fz.value(2)], mode: 'no-ack', label: 'no ack callback' };
-    case 'burst': return { index, event, role, args: [valid], mode: 'burst', label: '10 identical requests at once' };
-    default: return { index, event, role, args: [{ ...(valid as object), text: 'x'.repeat(MAX_HTTP_BUFFER + 10) }], mode: 'oversized', label: 'message over maxHttpBufferSize' };
+    case 'no-ack':
+      return {
+        index,
+        event,
+        role,
+        args: [fz.chance(0.5) ? valid : fz.value(2)],
+        mode: 'no-ack',
+        label: 'no ack callback',
+      };
+    case 'burst':
+      return { index, event, role, args: [valid], mode: 'burst', label: '10 identical requests at once' };
+    default:
+      return {
+        index,
+        event,
+        role,
+        args: [{ ...(valid as object), text: 'x'.repeat(MAX_HTTP_BUFFER + 10) }],
+        mode: 'oversized',
+        label: 'message over maxHttpBufferSize',
+      };
   }
 }
 
@@ -97,10 +146,14 @@ export function ackProblem(ack: unknown): string {
   const a = ack as Ack<unknown> | undefined;
   if (a?.ok === true) return 'data' in a ? '' : 'ok without data';
   if (a?.ok !== false) return `not an ack: ${JSON.stringify(ack)?.slice(0, 120)}`;
-  if (!(ACK_ERROR_CODES as readonly string[]).includes(a.error)) return `error code outside the closed list: ${String(a.error)}`;
+  if (!(ACK_ERROR_CODES as readonly string[]).includes(a.error))
+    return `error code outside the closed list: ${String(a.error)}`;
   // 'internal' is in the list, but it means an exception escaped a handler: the socket's 500.
   if (a.error === 'internal') return 'internal error';
-  if (a.issues !== undefined && !(Array.isArray(a.issues) && a.issues.every((i) => typeof i?.path === 'string' && typeof i?.message === 'string'))) {
+  if (
+    a.issues !== undefined &&
+    !(Array.isArray(a.issues) && a.issues.every((i) => typeof i?.path === 'string' && typeof i?.message === 'string'))
+  ) {
     return `malformed issues ${JSON.stringify(a.issues).slice(0, 120)}`;
   }
   return '';
@@ -114,8 +167,14 @@ async function quiesce(target: FuzzTarget): Promise<void> {
     const socket = await target.socket(role);
     const started = Date.now();
     while (Date.now() - started < 10_000) {
-      const ack = (await emitAck(socket, 'episode:resync', [{ episodeId, afterSeq: 1e9 }], 5000)) as Ack<ResyncResult> | null;
-      if (!ack || typeof ack !== 'object' || !ack.ok || ack.data.awaitingTurn !== null || ack.data.status !== 'running') break;
+      const ack = (await emitAck(
+        socket,
+        'episode:resync',
+        [{ episodeId, afterSeq: 1e9 }],
+        5000,
+      )) as Ack<ResyncResult> | null;
+      if (!ack || typeof ack !== 'object' || !ack.ok || ack.data.awaitingTurn !== null || ack.data.status !== 'running')
+        break;
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -127,7 +186,10 @@ async function quiesce(target: FuzzTarget): Promise<void> {
  * clients and checks each: an ack in time with a closed code (never 'internal'), the connection kept (except for a
  * message over the size limit, which the server drops by design), and nothing stored for a refusal.
  */
-export async function fuzzSocket(target: FuzzTarget, options: { seed: number; cases: number; first?: number; timeoutMs?: number }): Promise<FuzzRun> {
+export async function fuzzSocket(
+  target: FuzzTarget,
+  options: { seed: number; cases: number; first?: number; timeoutMs?: number },
+): Promise<FuzzRun> {
   const failures: FuzzFailure[] = [];
   const outcomes: Record<string, number> = {};
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -136,9 +198,14 @@ export async function fuzzSocket(target: FuzzTarget, options: { seed: number; ca
   let before = target.db.snapshot();
   for (let index = first; index < first + options.cases; index++) {
     const c = socketCase(options.seed, index, target.ids);
-    const fail = (kind: FailureKind, reason: string): void => void failures.push({
-      seed: options.seed, index, kind, what: `${c.event} as ${c.role} (${c.label})`, reason: `${reason} [${caseRef(options.seed, index)}]`,
-    });
+    const fail = (kind: FailureKind, reason: string): void =>
+      void failures.push({
+        seed: options.seed,
+        index,
+        kind,
+        what: `${c.event} as ${c.role} (${c.label})`,
+        reason: `${reason} [${caseRef(options.seed, index)}]`,
+      });
     const socket = await target.socket(c.role);
     const acks: unknown[] = [];
     if (c.mode === 'no-ack') {
@@ -165,12 +232,17 @@ export async function fuzzSocket(target: FuzzTarget, options: { seed: number; ca
     }
     if (c.event === 'episode:reply' && c.mode === 'burst') {
       // Ten sends of one clientMessageId are one stored reply, acknowledged with one seq.
-      const seqs = new Set(acks.flatMap((a) => ((a as Ack<{ seq: number }>)?.ok ? [(a as { data: { seq: number } }).data.seq] : [])));
+      const seqs = new Set(
+        acks.flatMap((a) => ((a as Ack<{ seq: number }>)?.ok ? [(a as { data: { seq: number } }).data.seq] : [])),
+      );
       if (seqs.size > 1) fail('undefined', `one clientMessageId acknowledged with seqs ${[...seqs].join(', ')}`);
     }
     const accepted = acks.some((a) => (a as Ack<unknown> | null)?.ok === true);
     if (refused && !accepted && c.mode !== 'no-ack' && target.db.version() !== before.version) {
-      fail('partial', `refused but the database changed: ${target.db.changedTables(before).join(', ') || 'rows rewritten'}`);
+      fail(
+        'partial',
+        `refused but the database changed: ${target.db.changedTables(before).join(', ') || 'rows rewritten'}`,
+      );
     }
     if (target.db.version() !== before.version) {
       await quiesce(target);

@@ -55,7 +55,12 @@ export interface FuzzTarget {
 }
 
 /** Emits with an ack, answering null after `ms` (a hang) instead of throwing. */
-export async function ackWithin(socket: Socket, event: string, payload: unknown, ms = 5000): Promise<Ack<unknown> | null> {
+export async function ackWithin(
+  socket: Socket,
+  event: string,
+  payload: unknown,
+  ms = 5000,
+): Promise<Ack<unknown> | null> {
   try {
     return (await socket.timeout(ms).emitWithAck(event, payload)) as Ack<unknown>;
   } catch {
@@ -84,7 +89,8 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const storage = await openSampleStorage(dbFile);
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const app = await buildApp({
-    config: { clientDir: join(dir, 'no-client'), runsDir: join(dir, 'runs') }, storage,
+    config: { clientDir: join(dir, 'no-client'), runsDir: join(dir, 'runs') },
+    storage,
     rateLimits: { loginPerMinute: 1_000_000, joinPerMinute: 1_000_000 },
     // No idle timeout during a run: the idle timer's own writes would look like writes by refused requests.
     live: { model: () => scripted, queue: simplePlayQueue(storage, 'scripted', { idleTimeoutSeconds: 3600 }) },
@@ -126,48 +132,96 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const record = await storage.getRecord(studyId, problemId);
   const criteria = (record?.evaluation_rubric.evaluation_criteria ?? []).map((c) => c.preference);
   const asResearcher = async (method: 'PUT' | 'POST', path: string, payload?: object): Promise<void> => {
-    const res = await app.inject({ method, url: path, headers: { cookie: cookies.get('researcher') ?? '' }, ...(payload ? { payload } : {}) });
+    const res = await app.inject({
+      method,
+      url: path,
+      headers: { cookie: cookies.get('researcher') ?? '' },
+      ...(payload ? { payload } : {}),
+    });
     if (res.statusCode >= 300) throw new Error(`fuzz setup: ${method} ${path} → ${res.statusCode} ${res.body}`);
   };
-  await asResearcher('PUT', `/api/studies/${studyId}/settings`, { models: ['scripted'], raterOverlap: 50, goldRate: 1, quotas: { ratingsPerRater: 100_000 } });
-  await asResearcher('POST', `/api/studies/${studyId}/gold-items`, { items: [{ problemId, answer: 'A poor answer.', expectedScores: Object.fromEntries(criteria.map((c) => [c, 1])) }] });
+  await asResearcher('PUT', `/api/studies/${studyId}/settings`, {
+    models: ['scripted'],
+    raterOverlap: 50,
+    goldRate: 1,
+    quotas: { ratingsPerRater: 100_000 },
+  });
+  await asResearcher('POST', `/api/studies/${studyId}/gold-items`, {
+    items: [{ problemId, answer: 'A poor answer.', expectedScores: Object.fromEntries(criteria.map((c) => [c, 1])) }],
+  });
   await asResearcher('POST', `/api/studies/${studyId}/open`);
   const item = (await ackWithin(await socket('rater'), 'rating:next', {})) as Ack<BlindRatingItem> | null;
   if (!item?.ok) throw new Error(`fuzz setup: rating:next → ${JSON.stringify(item)}`);
 
   const started = (await ackWithin(await socket('actor'), 'play:start', {}, 10_000)) as Ack<PlaySnapshot> | null;
-  const otherStarted = (await ackWithin(await socket('otherActor'), 'play:start', {}, 10_000)) as Ack<PlaySnapshot> | null;
-  if (!started?.ok || !otherStarted?.ok) throw new Error(`fuzz setup: play:start → ${JSON.stringify(started)} ${JSON.stringify(otherStarted)}`);
-  if (!(await untilAwaiting(await socket('actor'), started.data.episodeId))) throw new Error('fuzz setup: the model never asked the actor');
+  const otherStarted = (await ackWithin(
+    await socket('otherActor'),
+    'play:start',
+    {},
+    10_000,
+  )) as Ack<PlaySnapshot> | null;
+  if (!started?.ok || !otherStarted?.ok)
+    throw new Error(`fuzz setup: play:start → ${JSON.stringify(started)} ${JSON.stringify(otherStarted)}`);
+  if (!(await untilAwaiting(await socket('actor'), started.data.episodeId)))
+    throw new Error('fuzz setup: the model never asked the actor');
   const invite = await storage.people.createInvite({ studyId, role: 'actor' });
   const db = new DbWatch(dbFile);
   await db.settle();
 
   const ids: FuzzIds = {
-    studyId, otherStudyId: other.studyId, episodeId: started.data.episodeId, otherEpisodeId: otherStarted.data.episodeId,
-    itemId: item.data.itemId, criteria, problemId, personaId: record?.persona.id ?? '', inviteCode: invite.code,
-    researcherUsername: researcher.username, researcherPassword: researcher.password,
+    studyId,
+    otherStudyId: other.studyId,
+    episodeId: started.data.episodeId,
+    otherEpisodeId: otherStarted.data.episodeId,
+    itemId: item.data.itemId,
+    criteria,
+    problemId,
+    personaId: record?.persona.id ?? '',
+    inviteCode: invite.code,
+    researcherUsername: researcher.username,
+    researcherPassword: researcher.password,
   };
 
   let flows = 0;
   return {
-    app, storage, url, db, ids, socket, refresh,
-    participantIds: { actor: subjects.actor.id, rater: subjects.rater.id, otherActor: subjects.otherActor.id, otherRater: subjects.otherRater.id },
+    app,
+    storage,
+    url,
+    db,
+    ids,
+    socket,
+    refresh,
+    participantIds: {
+      actor: subjects.actor.id,
+      rater: subjects.rater.id,
+      otherActor: subjects.otherActor.id,
+      otherRater: subjects.otherRater.id,
+    },
     cookie: (role) => cookies.get(role) ?? null,
     async problems() {
       const problems: string[] = [];
       const health = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
-      if (health?.status !== 200 || ((await health.json()) as { ok?: unknown }).ok !== true) problems.push(`GET /api/health → ${health?.status ?? 'no answer'}`);
+      if (health?.status !== 200 || ((await health.json()) as { ok?: unknown }).ok !== true)
+        problems.push(`GET /api/health → ${health?.status ?? 'no answer'}`);
       await refresh('researcher');
-      const studies = await fetch(`${url}/api/studies`, { headers: { cookie: cookies.get('researcher') ?? '' }, signal: AbortSignal.timeout(5000) }).catch(() => null);
+      const studies = await fetch(`${url}/api/studies`, {
+        headers: { cookie: cookies.get('researcher') ?? '' },
+        signal: AbortSignal.timeout(5000),
+      }).catch(() => null);
       if (studies?.status !== 200) problems.push(`GET /api/studies as researcher → ${studies?.status ?? 'no answer'}`);
       // A whole live turn for a newcomer: join by link over HTTP, start, get asked, reply, stored once.
       // In study B: fuzzed requests may have paused or closed study A, which then rightly refuses newcomers.
       const code = (await storage.people.createInvite({ studyId: other.studyId, role: 'actor' })).code;
       const joined = await fetch(`${url}/api/join/${code}`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ PROLIFIC_PID: `fuzz-flow-${++flows}` }), signal: AbortSignal.timeout(5000),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ PROLIFIC_PID: `fuzz-flow-${++flows}` }),
+        signal: AbortSignal.timeout(5000),
       }).catch(() => null);
-      const cookie = joined?.headers.getSetCookie().find((c) => c.startsWith('pd_session='))?.split(';')[0];
+      const cookie = joined?.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('pd_session='))
+        ?.split(';')[0];
       if (joined?.status !== 200 || !cookie) return [...problems, `POST /api/join → ${joined?.status ?? 'no answer'}`];
       const s = (await connectSocket(url, { cookie })) as unknown as Socket;
       try {
@@ -175,10 +229,15 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
         if (!start?.ok) return [...problems, `play:start → ${JSON.stringify(start)}`];
         const waiting = await untilAwaiting(s, start.data.episodeId);
         if (!waiting) return [...problems, 'the model never asked the newcomer'];
-        const reply = (await ackWithin(s, 'episode:reply', { episodeId: start.data.episodeId, clientMessageId: 'flow-1', text: 'I like pictures.' })) as Ack<{ seq: number }> | null;
+        const reply = (await ackWithin(s, 'episode:reply', {
+          episodeId: start.data.episodeId,
+          clientMessageId: 'flow-1',
+          text: 'I like pictures.',
+        })) as Ack<{ seq: number }> | null;
         if (!reply?.ok) return [...problems, `episode:reply → ${JSON.stringify(reply)}`];
         const stored = await storage.live.eventsAfter(start.data.episodeId, reply.data.seq - 1);
-        if (stored[0]?.type !== 'message' || stored[0].content !== 'I like pictures.') problems.push(`reply not stored at seq ${reply.data.seq}`);
+        if (stored[0]?.type !== 'message' || stored[0].content !== 'I like pictures.')
+          problems.push(`reply not stored at seq ${reply.data.seq}`);
       } finally {
         s.close();
       }
@@ -193,4 +252,3 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     },
   };
 }
-

@@ -16,7 +16,10 @@ export function AccountMenu() {
 
   return (
     <>
-      <Typography variant="body2" sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}>
+      <Typography
+        variant="body2"
+        sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}
+      >
         {/* Phones have no room for the words; the name stays. */}
         <Box component="span" sx={{ display: { xs: 'none', sm: 'inline' } }}>
           Signed in as{' '}
@@ -33,7 +36,11 @@ export function AccountMenu() {
       >
         Sign out
       </Button>
-      <Snackbar open={error !== null} onClose={dismissAuthError} anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}>
+      <Snackbar
+        open={error !== null}
+        onClose={dismissAuthError}
+        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
+      >
         <Alert severity="error" variant="filled" onClose={dismissAuthError}>
           {error}
         </Alert>

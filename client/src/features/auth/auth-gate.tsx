@@ -26,7 +26,11 @@ export function AuthGate({ children }: { children: ReactNode }) {
     case 'unavailable':
       return (
         <Box sx={{ maxWidth: 640, mx: 'auto', py: 6 }}>
-          <ErrorAlert title="Could not check your session" message={error ?? 'unknown error'} onRetry={() => void checkSession()} />
+          <ErrorAlert
+            title="Could not check your session"
+            message={error ?? 'unknown error'}
+            onRetry={() => void checkSession()}
+          />
         </Box>
       );
     case 'setup':

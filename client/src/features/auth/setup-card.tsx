@@ -18,13 +18,19 @@ export function SetupCard() {
       <AuthCard title={TITLE}>
         <Typography>This server has no researcher account yet.</Typography>
         <Alert severity="info">
-          For safety, the first account can only be created in a browser on the machine the server runs on. Create it
-          on the server instead, then reload this page and sign in:
+          For safety, the first account can only be created in a browser on the machine the server runs on. Create it on
+          the server instead, then reload this page and sign in:
         </Alert>
-        <Box component="pre" sx={{ m: 0, p: 1.5, bgcolor: 'grey.100', borderRadius: 1, whiteSpace: 'pre-wrap', fontSize: '0.8125rem' }}>
+        <Box
+          component="pre"
+          sx={{ m: 0, p: 1.5, bgcolor: 'grey.100', borderRadius: 1, whiteSpace: 'pre-wrap', fontSize: '0.8125rem' }}
+        >
           {/* Wrap between words on narrow screens, never inside "--username". */}
           <code>
-            npx prefdisco admin create <Box component="span" sx={{ whiteSpace: 'nowrap' }}>--username NAME</Box>
+            npx prefdisco admin create{' '}
+            <Box component="span" sx={{ whiteSpace: 'nowrap' }}>
+              --username NAME
+            </Box>
           </code>
         </Box>
         <Button variant="outlined" onClick={() => void checkSession()}>
@@ -36,8 +42,8 @@ export function SetupCard() {
   return (
     <AuthCard title={TITLE}>
       <Typography variant="body2" color="text.secondary">
-        This server has no researcher account yet. Create the first one here: this is possible only once, and only from a
-        browser on the machine the server runs on. Add further accounts later with{' '}
+        This server has no researcher account yet. Create the first one here: this is possible only once, and only from
+        a browser on the machine the server runs on. Add further accounts later with{' '}
         <code>npx prefdisco admin create</code>.
       </Typography>
       <SetupForm />

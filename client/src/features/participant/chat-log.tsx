@@ -26,11 +26,25 @@ export function ChatLog() {
       component="section"
       aria-label="Conversation"
       tabIndex={0}
-      sx={{ flex: 1, minHeight: 240, overflowY: 'auto', display: 'flex', flexDirection: 'column-reverse', bgcolor: '#eef2f6', borderRadius: 2 }}
+      sx={{
+        flex: 1,
+        minHeight: 240,
+        overflowY: 'auto',
+        display: 'flex',
+        flexDirection: 'column-reverse',
+        bgcolor: '#eef2f6',
+        borderRadius: 2,
+      }}
     >
       <Stack spacing={1.5} sx={{ p: { xs: 1.5, md: 2 } }}>
         {messages.map((m) => (
-          <ChatMessage key={m.seq} message={m} maxTurns={maxTurns} speaker={speaker} tag={pendingTags[m.turn] ?? tags.get(m.turn) ?? null} />
+          <ChatMessage
+            key={m.seq}
+            message={m}
+            maxTurns={maxTurns}
+            speaker={speaker}
+            tag={pendingTags[m.turn] ?? tags.get(m.turn) ?? null}
+          />
         ))}
         <PendingReplies speaker={speaker} />
         <StreamingBubble />
@@ -50,7 +64,11 @@ function PendingReplies({ speaker }: { speaker: string }) {
       header={`You, as ${speaker}`}
       text={r.text}
       footer={
-        <Box component="span" role="status" sx={{ display: 'block', mt: 0.5, fontSize: '0.75rem', color: 'text.secondary' }}>
+        <Box
+          component="span"
+          role="status"
+          sx={{ display: 'block', mt: 0.5, fontSize: '0.75rem', color: 'text.secondary' }}
+        >
           {online ? 'Sending…' : 'Waiting for the connection — will be sent automatically'}
         </Box>
       }

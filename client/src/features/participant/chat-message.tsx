@@ -32,13 +32,23 @@ export const ChatMessage = memo(function ChatMessage({ message, maxTurns, speake
   if (message.role === 'user') return <MessageBubble side="actor" header={`You, as ${speaker}`} text={message.text} />;
   // A model may answer before its questions run out (a "question" turn marked final); the engine then still asks it
   // for the final answer, so only that last one is called final.
-  const header = isQuestion ? `Model · question ${message.turn + 1} of ${maxTurns}` : message.kind === 'final_answer' ? 'Model · final answer' : 'Model · answer';
+  const header = isQuestion
+    ? `Model · question ${message.turn + 1} of ${maxTurns}`
+    : message.kind === 'final_answer'
+      ? 'Model · final answer'
+      : 'Model · answer';
   return (
     <MessageBubble
       side="model"
       header={header}
       text={message.text}
-      label={isQuestion ? `Question ${message.turn + 1}. Press 1 to 4 to tag it.` : message.kind === 'final_answer' ? 'Final answer' : 'Answer'}
+      label={
+        isQuestion
+          ? `Question ${message.turn + 1}. Press 1 to 4 to tag it.`
+          : message.kind === 'final_answer'
+            ? 'Final answer'
+            : 'Answer'
+      }
       onKeyDown={isQuestion ? onKeyDown : undefined}
       footer={isQuestion ? <QuestionTags turn={message.turn} tag={tag} onTag={onTag} /> : undefined}
     />

@@ -29,7 +29,14 @@ export function Composer({ value, onChange, onSend, canSend, hint, inputRef }: C
   };
 
   return (
-    <Box component="form" onSubmit={(e) => { e.preventDefault(); if (ready) onSend(); }} sx={{ display: 'flex', gap: 1, alignItems: 'flex-start' }}>
+    <Box
+      component="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ready) onSend();
+      }}
+      sx={{ display: 'flex', gap: 1, alignItems: 'flex-start' }}
+    >
       <Box sx={{ flex: 1 }}>
         <TextField
           fullWidth
@@ -44,7 +51,12 @@ export function Composer({ value, onChange, onSend, canSend, hint, inputRef }: C
           slotProps={{ htmlInput: { ref: inputRef, 'aria-describedby': 'composer-hint' } }}
           sx={{ bgcolor: 'background.paper' }}
         />
-        <Typography id="composer-hint" variant="caption" color={tooLong ? 'error' : 'text.secondary'} sx={{ display: 'block', mt: 0.5, minHeight: '1.66em' }}>
+        <Typography
+          id="composer-hint"
+          variant="caption"
+          color={tooLong ? 'error' : 'text.secondary'}
+          sx={{ display: 'block', mt: 0.5, minHeight: '1.66em' }}
+        >
           {tooLong ? `Too long: at most ${MAX_REPLY_CHARS} characters (${value.length} now).` : hint}
         </Typography>
       </Box>

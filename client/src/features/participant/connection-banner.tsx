@@ -11,7 +11,15 @@ export function ConnectionBanner() {
   const error = useAppStore((s) => s.connectionError);
   if (connection === 'refused') {
     return (
-      <Alert severity="error" square action={<Button color="inherit" onClick={() => window.location.reload()}>Reload</Button>}>
+      <Alert
+        severity="error"
+        square
+        action={
+          <Button color="inherit" onClick={() => window.location.reload()}>
+            Reload
+          </Button>
+        }
+      >
         {error}
       </Alert>
     );

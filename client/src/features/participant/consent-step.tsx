@@ -52,7 +52,11 @@ export function ConsentStep() {
                 control={<Checkbox checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />}
                 label="I have read the information above and agree to take part."
               />
-              {tried && !agreed && <FormHelperText error role="alert">Please tick the box to continue, or close this page if you do not wish to take part.</FormHelperText>}
+              {tried && !agreed && (
+                <FormHelperText error role="alert">
+                  Please tick the box to continue, or close this page if you do not wish to take part.
+                </FormHelperText>
+              )}
             </Box>
             <Box>
               <Button type="submit" variant="contained" size="large">

@@ -24,16 +24,34 @@ export function CorrectnessChoice({ value, invalid, onChange, goldAnswer }: Corr
     onChange(key === 'y' ? 1 : 0);
   };
   return (
-    <FormControl component="fieldset" error={invalid} data-scale="correctness" sx={{ border: 1, borderColor: invalid ? 'error.main' : 'divider', borderRadius: 2, p: 1.5 }}>
-      <FormLabel component="legend" id="correctness-label" sx={{ px: 0.5, color: 'text.primary', fontWeight: 600, '&.Mui-focused': { color: 'text.primary' } }}>
+    <FormControl
+      component="fieldset"
+      error={invalid}
+      data-scale="correctness"
+      sx={{ border: 1, borderColor: invalid ? 'error.main' : 'divider', borderRadius: 2, p: 1.5 }}
+    >
+      <FormLabel
+        component="legend"
+        id="correctness-label"
+        sx={{ px: 0.5, color: 'text.primary', fontWeight: 600, '&.Mui-focused': { color: 'text.primary' } }}
+      >
         Is the answer correct?
       </FormLabel>
       {goldAnswer !== undefined && (
         <Typography variant="body2" sx={{ px: 0.5, mb: 0.5 }}>
-          Correct answer: <Box component="strong" sx={{ fontWeight: 700 }}>{goldAnswer === '' ? '(none given)' : goldAnswer}</Box>
+          Correct answer:{' '}
+          <Box component="strong" sx={{ fontWeight: 700 }}>
+            {goldAnswer === '' ? '(none given)' : goldAnswer}
+          </Box>
         </Typography>
       )}
-      <RadioGroup row aria-labelledby="correctness-label" value={value === null ? '' : String(value)} onChange={(_e, v) => onChange(v === '1' ? 1 : 0)} onKeyDown={onKeyDown}>
+      <RadioGroup
+        row
+        aria-labelledby="correctness-label"
+        value={value === null ? '' : String(value)}
+        onChange={(_e, v) => onChange(v === '1' ? 1 : 0)}
+        onKeyDown={onKeyDown}
+      >
         <FormControlLabel value="1" control={<Radio size="small" />} label="Yes, correct (Y)" />
         <FormControlLabel value="0" control={<Radio size="small" />} label="No, not correct (N)" />
       </RadioGroup>

@@ -40,7 +40,14 @@ interface ScaleProps {
  * One rubric criterion as a native radio group: Tab enters and leaves it, arrows change the score, and keys 1–5
  * set it and move on. `data-scale` lets the form move focus between groups.
  */
-export const CriterionScale = memo(function CriterionScale({ criterion, index, value, invalid, onChange, onPicked }: ScaleProps) {
+export const CriterionScale = memo(function CriterionScale({
+  criterion,
+  index,
+  value,
+  invalid,
+  onChange,
+  onPicked,
+}: ScaleProps) {
   const labelId = `criterion-${index}-label`;
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     if (!/^[1-5]$/.test(event.key) || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -49,14 +56,28 @@ export const CriterionScale = memo(function CriterionScale({ criterion, index, v
     onPicked(index);
   };
   return (
-    <FormControl component="fieldset" error={invalid} data-scale={index} sx={{ width: '100%', border: 1, borderColor: invalid ? 'error.main' : 'divider', borderRadius: 2, p: 1.5 }}>
-      <FormLabel component="legend" id={labelId} sx={{ px: 0.5, color: 'text.primary', fontWeight: 600, '&.Mui-focused': { color: 'text.primary' } }}>
+    <FormControl
+      component="fieldset"
+      error={invalid}
+      data-scale={index}
+      sx={{ width: '100%', border: 1, borderColor: invalid ? 'error.main' : 'divider', borderRadius: 2, p: 1.5 }}
+    >
+      <FormLabel
+        component="legend"
+        id={labelId}
+        sx={{ px: 0.5, color: 'text.primary', fontWeight: 600, '&.Mui-focused': { color: 'text.primary' } }}
+      >
         {index + 1}. {criterion.preference}
       </FormLabel>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
         {criterion.description}
       </Typography>
-      <RadioGroup aria-labelledby={labelId} value={value === null ? '' : String(value)} onChange={(_e, v) => onChange(criterion.preference, Number(v))} onKeyDown={onKeyDown}>
+      <RadioGroup
+        aria-labelledby={labelId}
+        value={value === null ? '' : String(value)}
+        onChange={(_e, v) => onChange(criterion.preference, Number(v))}
+        onKeyDown={onKeyDown}
+      >
         {SCORES.map((score) => {
           const level = levelText(criterion.levels, score);
           return (
@@ -64,11 +85,26 @@ export const CriterionScale = memo(function CriterionScale({ criterion, index, v
               key={score}
               value={String(score)}
               control={<Radio size="small" sx={{ py: 0.5 }} />}
-              sx={{ alignItems: 'flex-start', mx: 0, borderRadius: 1, '&:hover': { bgcolor: 'action.hover' }, bgcolor: value === score ? 'rgba(31,95,139,0.08)' : undefined }}
+              sx={{
+                alignItems: 'flex-start',
+                mx: 0,
+                borderRadius: 1,
+                '&:hover': { bgcolor: 'action.hover' },
+                bgcolor: value === score ? 'rgba(31,95,139,0.08)' : undefined,
+              }}
               label={
                 <Box sx={{ display: 'flex', gap: 1, py: 0.5 }}>
-                  <Typography component="span" sx={{ fontWeight: 700, minWidth: '1ch' }}>{score}</Typography>
-                  <Typography component="span" variant="body2" sx={{ color: level.described ? 'text.primary' : 'text.secondary', fontStyle: level.described ? undefined : 'italic' }}>
+                  <Typography component="span" sx={{ fontWeight: 700, minWidth: '1ch' }}>
+                    {score}
+                  </Typography>
+                  <Typography
+                    component="span"
+                    variant="body2"
+                    sx={{
+                      color: level.described ? 'text.primary' : 'text.secondary',
+                      fontStyle: level.described ? undefined : 'italic',
+                    }}
+                  >
                     {level.text}
                   </Typography>
                 </Box>

@@ -25,7 +25,13 @@ export function DonePage() {
           <Stack spacing={2}>
             <StepHeading id="done-title" title={code ? 'All done — thank you!' : 'Thank you!'} />
             <Typography>{finish?.message ?? 'You have finished this part of the study.'}</Typography>
-            {code ? <CompletionCode code={code} /> : <Typography color="text.secondary">This study gave no completion code. You may close this page.</Typography>}
+            {code ? (
+              <CompletionCode code={code} />
+            ) : (
+              <Typography color="text.secondary">
+                This study gave no completion code. You may close this page.
+              </Typography>
+            )}
             <Box>
               {role === 'actor' && (
                 <Button variant={code ? 'text' : 'outlined'} onClick={nextTask}>
@@ -50,20 +56,29 @@ function CompletionCode({ code }: { code: string }) {
   const copy = (): void => {
     // The clipboard needs https or localhost; elsewhere the code is still selectable by hand.
     if (!navigator.clipboard) return setCopied('failed');
-    navigator.clipboard.writeText(code).then(() => setCopied('yes'), () => setCopied('failed'));
+    navigator.clipboard.writeText(code).then(
+      () => setCopied('yes'),
+      () => setCopied('failed'),
+    );
   };
   return (
     <Alert severity="success" icon={false}>
       <Typography>Your completion code — enter it on Prolific to be paid:</Typography>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mt: 1, flexWrap: 'wrap' }}>
-        <Typography component="output" aria-label="Completion code" sx={{ fontFamily: 'monospace', fontSize: '1.6rem', fontWeight: 700, letterSpacing: 2, userSelect: 'all' }}>
+        <Typography
+          component="output"
+          aria-label="Completion code"
+          sx={{ fontFamily: 'monospace', fontSize: '1.6rem', fontWeight: 700, letterSpacing: 2, userSelect: 'all' }}
+        >
           {code}
         </Typography>
         <Button variant="outlined" size="small" onClick={copy}>
           {copied === 'yes' ? 'Copied' : 'Copy'}
         </Button>
       </Box>
-      {copied === 'failed' && <Typography variant="caption">Copying is not available here; select the code and copy it by hand.</Typography>}
+      {copied === 'failed' && (
+        <Typography variant="caption">Copying is not available here; select the code and copy it by hand.</Typography>
+      )}
     </Alert>
   );
 }

@@ -7,7 +7,14 @@ import { Narrow } from './participant-gate.tsx';
 export function FinishedNotice() {
   return (
     <Narrow>
-      <Alert severity="info" action={<Button color="inherit" onClick={() => navigate('/done')}>Show my completion page</Button>}>
+      <Alert
+        severity="info"
+        action={
+          <Button color="inherit" onClick={() => navigate('/done')}>
+            Show my completion page
+          </Button>
+        }
+      >
         This task is finished; there is nothing more to do here.
       </Alert>
     </Narrow>

@@ -17,7 +17,8 @@ export function IdleWarning() {
   const left = Math.max(0, Math.round(warning.secondsLeft - (now - warning.receivedAt) / 1000));
   return (
     <Alert severity="warning" role="alert" sx={{ mb: 1 }}>
-      Are you still there? Please reply to the model’s question — the session ends in {left} second{left === 1 ? '' : 's'} without a reply.
+      Are you still there? Please reply to the model’s question — the session ends in {left} second
+      {left === 1 ? '' : 's'} without a reply.
     </Alert>
   );
 }

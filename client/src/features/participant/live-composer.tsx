@@ -21,9 +21,13 @@ export function LiveComposer() {
 
   const canSend = awaiting !== null && !sending;
   const hint = sending
-    ? online ? 'Sending your reply…' : 'Your reply will be sent when the connection is back.'
+    ? online
+      ? 'Sending your reply…'
+      : 'Your reply will be sent when the connection is back.'
     : awaiting === null
       ? 'Wait for the model’s question. You can start typing already.'
       : 'Enter sends · Shift+Enter for a new line';
-  return <Composer value={draft} onChange={setDraft} onSend={sendReply} canSend={canSend} hint={hint} inputRef={input} />;
+  return (
+    <Composer value={draft} onChange={setDraft} onSend={sendReply} canSend={canSend} hint={hint} inputRef={input} />
+  );
 }

@@ -20,7 +20,15 @@ interface BubbleProps {
  * One turn of the chat. The streamed turn and the stored message use this same component with the same box, so
  * when the whole message replaces the stream nothing moves.
  */
-export const MessageBubble = memo(function MessageBubble({ side, header, text, streaming, footer, onKeyDown, label }: BubbleProps) {
+export const MessageBubble = memo(function MessageBubble({
+  side,
+  header,
+  text,
+  streaming,
+  footer,
+  onKeyDown,
+  label,
+}: BubbleProps) {
   const model = side === 'model';
   return (
     <Box
@@ -61,14 +69,27 @@ function Caret() {
     <Box
       component="span"
       aria-hidden
-      sx={{ ...blink, display: 'inline-block', width: '0.5em', height: '1em', ml: 0.25, verticalAlign: 'text-bottom', bgcolor: 'text.secondary', animation: 'pd-blink 1s steps(1) infinite' }}
+      sx={{
+        ...blink,
+        display: 'inline-block',
+        width: '0.5em',
+        height: '1em',
+        ml: 0.25,
+        verticalAlign: 'text-bottom',
+        bgcolor: 'text.secondary',
+        animation: 'pd-blink 1s steps(1) infinite',
+      }}
     />
   );
 }
 
 function WritingDots() {
   return (
-    <Box component="span" aria-hidden sx={{ '@keyframes pd-dot': { '0%, 80%, 100%': { opacity: 0.2 }, '40%': { opacity: 1 } }, letterSpacing: 2 }}>
+    <Box
+      component="span"
+      aria-hidden
+      sx={{ '@keyframes pd-dot': { '0%, 80%, 100%': { opacity: 0.2 }, '40%': { opacity: 1 } }, letterSpacing: 2 }}
+    >
       {[0, 1, 2].map((i) => (
         <Box key={i} component="span" sx={{ animation: 'pd-dot 1.2s infinite', animationDelay: `${i * 0.2}s` }}>
           ●

@@ -10,7 +10,9 @@ export function ModelAnnouncer() {
   const announcement = useAppStore((s) => {
     const last = messagesOf(s.playLog.events).findLast((m) => m.role === 'assistant');
     if (!last) return '';
-    return last.kind === 'question' && !last.final ? `The model asks: ${last.text}` : `The model gave its final answer: ${last.text}`;
+    return last.kind === 'question' && !last.final
+      ? `The model asks: ${last.text}`
+      : `The model gave its final answer: ${last.text}`;
   });
   return (
     <Box aria-live="polite" aria-atomic sx={visuallyHidden}>
@@ -20,5 +22,13 @@ export function ModelAnnouncer() {
 }
 
 export const visuallyHidden = {
-  position: 'absolute', width: 1, height: 1, p: 0, m: '-1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap', border: 0,
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  p: 0,
+  m: '-1px',
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
 } as const;

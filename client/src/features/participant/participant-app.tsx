@@ -20,7 +20,10 @@ export function ParticipantApp({ route }: { route: ParticipantRoute }) {
       <AppBar position="sticky">
         <Toolbar variant="dense">
           <Typography variant="h1" component="p">
-            PrefDisco Live <Box component="span" sx={{ fontWeight: 400, opacity: 0.85 }}>· research study</Box>
+            PrefDisco Live{' '}
+            <Box component="span" sx={{ fontWeight: 400, opacity: 0.85 }}>
+              · research study
+            </Box>
           </Typography>
         </Toolbar>
       </AppBar>

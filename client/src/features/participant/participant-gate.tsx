@@ -31,14 +31,23 @@ export function ParticipantGate({ role, children }: GateProps) {
   }, [participant, connectRealtime]);
 
   if (status === 'error') {
-    return <Narrow><ErrorAlert title="Could not check your session" message={error ?? 'unknown error'} onRetry={() => void loadParticipant()} /></Narrow>;
+    return (
+      <Narrow>
+        <ErrorAlert
+          title="Could not check your session"
+          message={error ?? 'unknown error'}
+          onRetry={() => void loadParticipant()}
+        />
+      </Narrow>
+    );
   }
   if (status === 'none') {
     return (
       <Narrow>
         <Alert severity="info">
           <AlertTitle>Open your invitation link</AlertTitle>
-          This page is for study participants. Please open the link you were given (for example on Prolific) to take part.
+          This page is for study participants. Please open the link you were given (for example on Prolific) to take
+          part.
         </Alert>
       </Narrow>
     );
@@ -47,7 +56,14 @@ export function ParticipantGate({ role, children }: GateProps) {
   if (role && participant.role !== role) {
     return (
       <Narrow>
-        <Alert severity="info" action={<Button color="inherit" onClick={() => navigate('/rate')}>Go to rating</Button>}>
+        <Alert
+          severity="info"
+          action={
+            <Button color="inherit" onClick={() => navigate('/rate')}>
+              Go to rating
+            </Button>
+          }
+        >
           You joined this study as a rater, so there is nothing to play here.
         </Alert>
       </Narrow>

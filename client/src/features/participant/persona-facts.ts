@@ -61,7 +61,13 @@ export function preferenceViews(preferences: Record<string, Record<string, unkno
   return Object.entries(preferences)
     .map(([name, p]) => {
       const importance = typeof p.local_importance === 'number' ? p.local_importance : null;
-      return { name, value: textAt(p, 'value') ?? '—', importance, description: textAt(p, 'description'), why: textAt(p, 'justification') };
+      return {
+        name,
+        value: textAt(p, 'value') ?? '—',
+        importance,
+        description: textAt(p, 'description'),
+        why: textAt(p, 'justification'),
+      };
     })
     .sort((a, b) => (b.importance ?? 0) - (a.importance ?? 0));
 }

@@ -43,7 +43,13 @@ export function PersonaPanel({ persona, title }: PersonaPanelProps) {
           {more && view.backstory && <Typography variant="body2">{view.backstory}</Typography>}
           {hasMore && (
             <Box>
-              <Button size="small" onClick={() => setMore(!more)} aria-expanded={more} aria-controls={moreId} sx={{ px: 0 }}>
+              <Button
+                size="small"
+                onClick={() => setMore(!more)}
+                aria-expanded={more}
+                aria-controls={moreId}
+                sx={{ px: 0 }}
+              >
                 {more ? 'Show less' : `More about ${view.name.split(' ')[0]}`}
               </Button>
             </Box>

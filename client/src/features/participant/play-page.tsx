@@ -28,25 +28,71 @@ export function PlayPage() {
   useStartPlay();
 
   if (!episode) {
-    if (phase === 'error') return <Narrow><ErrorAlert title="Could not start your task" message={error ?? 'unknown error'} onRetry={() => void startPlay()} /></Narrow>;
+    if (phase === 'error')
+      return (
+        <Narrow>
+          <ErrorAlert
+            title="Could not start your task"
+            message={error ?? 'unknown error'}
+            onRetry={() => void startPlay()}
+          />
+        </Narrow>
+      );
     return <PageLoading label="Preparing your task…" />;
   }
   if (phase === 'done') return <FinishedNotice />;
   return (
-    <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: 'minmax(280px, 380px) 1fr' }, alignItems: 'start' }}>
-      <Stack component="aside" spacing={2} aria-label="Your persona" sx={{ '& > *': { flexShrink: 0 }, order: { xs: 2, md: 1 }, maxHeight: { md: 'calc(100vh - 96px)' }, overflowY: { md: 'auto' }, position: { md: 'sticky' }, top: { md: 72 } }}>
+    <Box
+      sx={{
+        display: 'grid',
+        gap: 2,
+        gridTemplateColumns: { xs: '1fr', md: 'minmax(280px, 380px) 1fr' },
+        alignItems: 'start',
+      }}
+    >
+      <Stack
+        component="aside"
+        spacing={2}
+        aria-label="Your persona"
+        sx={{
+          '& > *': { flexShrink: 0 },
+          order: { xs: 2, md: 1 },
+          maxHeight: { md: 'calc(100vh - 96px)' },
+          overflowY: { md: 'auto' },
+          position: { md: 'sticky' },
+          top: { md: 72 },
+        }}
+      >
         {episode.instructions.trim() !== '' && (
           <Alert severity="info" icon={false}>
-            <Typography variant="h4" component="h2" gutterBottom>Study instructions</Typography>
-            <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>{episode.instructions}</Typography>
+            <Typography variant="h4" component="h2" gutterBottom>
+              Study instructions
+            </Typography>
+            <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
+              {episode.instructions}
+            </Typography>
           </Alert>
         )}
         <PersonaPanel persona={episode.persona} title="You are playing" />
         <PreferenceList preferences={episode.preferences} hidden />
       </Stack>
-      <Box component="section" aria-labelledby="chat-title" sx={{ order: { xs: 1, md: 2 }, display: 'flex', flexDirection: 'column', gap: 1.5, height: { xs: '75vh', md: 'calc(100vh - 96px)' } }}>
-        <Box sx={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-end', gap: 2, flexWrap: 'wrap' }}>
-          <Typography id="chat-title" variant="h2" component="h1">Chat with the model</Typography>
+      <Box
+        component="section"
+        aria-labelledby="chat-title"
+        sx={{
+          order: { xs: 1, md: 2 },
+          display: 'flex',
+          flexDirection: 'column',
+          gap: 1.5,
+          height: { xs: '75vh', md: 'calc(100vh - 96px)' },
+        }}
+      >
+        <Box
+          sx={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-end', gap: 2, flexWrap: 'wrap' }}
+        >
+          <Typography id="chat-title" variant="h2" component="h1">
+            Chat with the model
+          </Typography>
           <TurnCounter />
         </Box>
         <ChatLog />

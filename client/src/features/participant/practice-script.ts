@@ -6,22 +6,28 @@ import type { QuestionTag } from '../../store/play-log.ts';
  */
 export const PRACTICE_PERSONA = {
   name: 'Sam Rivera',
-  minimal_necessary_description: 'A 34-year-old bakery owner who wants quick, practical answers between batches of bread.',
+  minimal_necessary_description:
+    'A 34-year-old bakery owner who wants quick, practical answers between batches of bread.',
   demographics: { age: 34, occupation: 'Runs a small neighbourhood bakery', location: 'Bristol, UK' },
 };
 
 export const PRACTICE_PREFERENCES: Record<string, Record<string, unknown>> = {
   'Answer length': {
-    value: 'just the result', local_importance: 5, description: 'How much working the answer should show',
+    value: 'just the result',
+    local_importance: 5,
+    description: 'How much working the answer should show',
     justification: 'Sam reads answers on a phone with floury hands.',
   },
   'Everyday units': {
-    value: 'grams', local_importance: 3, description: 'Which units feel natural',
+    value: 'grams',
+    local_importance: 3,
+    description: 'Which units feel natural',
     justification: 'The bakery scales are in grams.',
   },
 };
 
-export const PRACTICE_TASK = 'My bread recipe needs 15% more flour than usual. I normally use 800 g. How much should I use now?';
+export const PRACTICE_TASK =
+  'My bread recipe needs 15% more flour than usual. I normally use 800 g. How much should I use now?';
 
 export interface PracticeTurn {
   question: string;

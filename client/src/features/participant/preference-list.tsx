@@ -18,7 +18,11 @@ interface PreferenceListProps {
 export function PreferenceList({ preferences, hidden, title }: PreferenceListProps) {
   const items = useMemo(() => preferenceViews(preferences), [preferences]);
   return (
-    <Card component="section" aria-labelledby="preferences-title" sx={hidden ? { borderColor: '#c9a227', borderWidth: 2 } : undefined}>
+    <Card
+      component="section"
+      aria-labelledby="preferences-title"
+      sx={hidden ? { borderColor: '#c9a227', borderWidth: 2 } : undefined}
+    >
       <CardContent>
         <Typography id="preferences-title" variant="h3" component="h2" gutterBottom>
           {title ?? (hidden ? 'Hidden preferences' : 'What this person wanted')}
@@ -32,23 +36,42 @@ export function PreferenceList({ preferences, hidden, title }: PreferenceListPro
         {items.length === 0 && <Typography color="text.secondary">No preferences were given for this task.</Typography>}
         <Stack component="ul" spacing={1.25} sx={{ listStyle: 'none', p: 0, m: 0 }}>
           {items.map((p) => (
-            <Box component="li" key={p.name} sx={{ borderLeft: 3, borderColor: importanceColor(p.importance), pl: 1.25 }}>
+            <Box
+              component="li"
+              key={p.name}
+              sx={{ borderLeft: 3, borderColor: importanceColor(p.importance), pl: 1.25 }}
+            >
               <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1, alignItems: 'baseline' }}>
                 <Typography variant="body2" sx={{ fontWeight: 600 }}>
                   {p.name}
                 </Typography>
                 {p.importance !== null && (
-                  <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }} aria-label={`importance ${p.importance} of 5`}>
+                  <Typography
+                    variant="caption"
+                    color="text.secondary"
+                    sx={{ whiteSpace: 'nowrap' }}
+                    aria-label={`importance ${p.importance} of 5`}
+                  >
                     importance {p.importance}/5
                   </Typography>
                 )}
               </Box>
               <Typography variant="body2">
-                <Box component="span" sx={{ color: 'text.secondary' }}>Value: </Box>
+                <Box component="span" sx={{ color: 'text.secondary' }}>
+                  Value:{' '}
+                </Box>
                 <strong>{p.value}</strong>
               </Typography>
-              {p.description && <Typography variant="caption" component="p" color="text.secondary">{p.description}</Typography>}
-              {p.why && <Typography variant="caption" component="p" sx={{ mt: 0.25 }}>Why: {p.why}</Typography>}
+              {p.description && (
+                <Typography variant="caption" component="p" color="text.secondary">
+                  {p.description}
+                </Typography>
+              )}
+              {p.why && (
+                <Typography variant="caption" component="p" sx={{ mt: 0.25 }}>
+                  Why: {p.why}
+                </Typography>
+              )}
             </Box>
           ))}
         </Stack>

@@ -13,10 +13,20 @@ const LABELS: Record<QuestionTag, string> = {
 };
 
 /** Key → tag, for the one-key tagging of a focused question. */
-export const QUESTION_TAG_KEYS: Record<string, QuestionTag | undefined> = Object.fromEntries(QUESTION_TAGS.map((t, i) => [String(i + 1), t]));
+export const QUESTION_TAG_KEYS: Record<string, QuestionTag | undefined> = Object.fromEntries(
+  QUESTION_TAGS.map((t, i) => [String(i + 1), t]),
+);
 
 /** Optional: what the actor thinks of one of the model's questions. The latest tag counts. */
-export function QuestionTags({ turn, tag, onTag }: { turn: number; tag: QuestionTag | null; onTag: (turn: number, tag: QuestionTag) => void }) {
+export function QuestionTags({
+  turn,
+  tag,
+  onTag,
+}: {
+  turn: number;
+  tag: QuestionTag | null;
+  onTag: (turn: number, tag: QuestionTag) => void;
+}) {
   const labelId = `tag-label-${turn}`;
   return (
     <Box sx={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 1, mt: 1 }}>
@@ -36,7 +46,11 @@ export function QuestionTags({ turn, tag, onTag }: { turn: number; tag: Question
         }}
       >
         {QUESTION_TAGS.map((t, i) => (
-          <ToggleButton key={t} value={t} sx={{ py: 0, px: 1, textTransform: 'none', fontSize: '0.75rem', whiteSpace: 'nowrap' }}>
+          <ToggleButton
+            key={t}
+            value={t}
+            sx={{ py: 0, px: 1, textTransform: 'none', fontSize: '0.75rem', whiteSpace: 'nowrap' }}
+          >
             {i + 1} {LABELS[t]}
           </ToggleButton>
         ))}

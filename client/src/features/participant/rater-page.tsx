@@ -35,7 +35,16 @@ export function RaterPage() {
   }, [connected, item, status, nextRating]);
 
   if (!item) {
-    if (status === 'error') return <Narrow><ErrorAlert title="Could not load the next answer" message={error ?? 'unknown error'} onRetry={() => void nextRating()} /></Narrow>;
+    if (status === 'error')
+      return (
+        <Narrow>
+          <ErrorAlert
+            title="Could not load the next answer"
+            message={error ?? 'unknown error'}
+            onRetry={() => void nextRating()}
+          />
+        </Narrow>
+      );
     return <PageLoading label="Finding the next answer to rate…" />;
   }
   const progressText = progress ? `${progress.rated} of ${progress.quota} rated` : 'Your first answer';
@@ -45,7 +54,12 @@ export function RaterPage() {
     <Stack spacing={2}>
       <Box sx={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-end', flexWrap: 'wrap', gap: 1 }}>
         {/* Keyed by item: each new item takes focus to its heading, so keyboard and screen-reader users start at the top. */}
-        <StepHeading key={item.itemId} id="rater-title" kicker={progressText} title="Rate this answer for the person who asked" />
+        <StepHeading
+          key={item.itemId}
+          id="rater-title"
+          kicker={progressText}
+          title="Rate this answer for the person who asked"
+        />
         <ItemTimer key={`timer-${item.itemId}`} since={shownAt} />
       </Box>
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, alignItems: 'start' }}>
@@ -56,9 +70,27 @@ export function RaterPage() {
           <PersonaPanel persona={item.persona} title="Who asked" />
           <PreferenceList preferences={item.preferences} hidden={false} />
         </Stack>
-        <Box sx={{ position: { md: 'sticky' }, top: { md: 72 }, maxHeight: { md: 'calc(100vh - 96px)' }, overflowY: { md: 'auto' }, pr: { md: 1 } }}>
-          <Typography variant="h3" component="h2" sx={{ mb: 1 }}>Your scores</Typography>
-          <RatingForm key={item.itemId} criteria={item.rubric} busy={status === 'submitting'} error={error} submitLabel="Submit and next" goldAnswer={goldAnswer} onSubmit={(input) => void submitRating(input)} />
+        <Box
+          sx={{
+            position: { md: 'sticky' },
+            top: { md: 72 },
+            maxHeight: { md: 'calc(100vh - 96px)' },
+            overflowY: { md: 'auto' },
+            pr: { md: 1 },
+          }}
+        >
+          <Typography variant="h3" component="h2" sx={{ mb: 1 }}>
+            Your scores
+          </Typography>
+          <RatingForm
+            key={item.itemId}
+            criteria={item.rubric}
+            busy={status === 'submitting'}
+            error={error}
+            submitLabel="Submit and next"
+            goldAnswer={goldAnswer}
+            onSubmit={(input) => void submitRating(input)}
+          />
         </Box>
       </Box>
     </Stack>

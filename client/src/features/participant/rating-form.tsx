@@ -31,11 +31,19 @@ export function RatingForm({ criteria, busy, error, submitLabel, onSubmit, goldA
 
   const focusScale = useCallback((key: string) => {
     const group = form.current?.querySelector(`[data-scale="${key}"]`);
-    const radio = group?.querySelector<HTMLInputElement>('input[type="radio"]:checked') ?? group?.querySelector<HTMLInputElement>('input[type="radio"]');
+    const radio =
+      group?.querySelector<HTMLInputElement>('input[type="radio"]:checked') ??
+      group?.querySelector<HTMLInputElement>('input[type="radio"]');
     radio?.focus();
   }, []);
-  const onChange = useCallback((preference: string, score: number) => setScores((s) => ({ ...s, [preference]: score })), []);
-  const onPicked = useCallback((index: number) => focusScale(index + 1 < criteria.length ? String(index + 1) : 'correctness'), [focusScale, criteria.length]);
+  const onChange = useCallback(
+    (preference: string, score: number) => setScores((s) => ({ ...s, [preference]: score })),
+    [],
+  );
+  const onPicked = useCallback(
+    (index: number) => focusScale(index + 1 < criteria.length ? String(index + 1) : 'correctness'),
+    [focusScale, criteria.length],
+  );
 
   const missing = criteria.findIndex((c) => scores[c.preference] === undefined);
   const scored = criteria.length - criteria.filter((c) => scores[c.preference] === undefined).length;
@@ -57,16 +65,42 @@ export function RatingForm({ criteria, busy, error, submitLabel, onSubmit, goldA
     submit();
   };
 
-  const problem = tried && missing !== -1 ? `Score every criterion (${scored} of ${criteria.length} done).` : tried && correct === null ? 'Say whether the answer is correct.' : null;
+  const problem =
+    tried && missing !== -1
+      ? `Score every criterion (${scored} of ${criteria.length} done).`
+      : tried && correct === null
+        ? 'Say whether the answer is correct.'
+        : null;
   return (
-    <Stack component="form" ref={form} spacing={1.5} onSubmit={submit} onKeyDown={onKeyDown} noValidate aria-label="Rating">
+    <Stack
+      component="form"
+      ref={form}
+      spacing={1.5}
+      onSubmit={submit}
+      onKeyDown={onKeyDown}
+      noValidate
+      aria-label="Rating"
+    >
       <Typography variant="body2" color="text.secondary">
         Keys 1–5 or arrows score a criterion; Tab moves between criteria; Enter submits.
       </Typography>
       {criteria.map((c, i) => (
-        <CriterionScale key={c.preference} criterion={c} index={i} value={scores[c.preference] ?? null} invalid={tried && scores[c.preference] === undefined} onChange={onChange} onPicked={onPicked} />
+        <CriterionScale
+          key={c.preference}
+          criterion={c}
+          index={i}
+          value={scores[c.preference] ?? null}
+          invalid={tried && scores[c.preference] === undefined}
+          onChange={onChange}
+          onPicked={onPicked}
+        />
       ))}
-      <CorrectnessChoice value={correct} invalid={tried && correct === null} onChange={setCorrect} goldAnswer={goldAnswer} />
+      <CorrectnessChoice
+        value={correct}
+        invalid={tried && correct === null}
+        onChange={setCorrect}
+        goldAnswer={goldAnswer}
+      />
       <TextField
         label="Comment (optional)"
         multiline
@@ -77,7 +111,11 @@ export function RatingForm({ criteria, busy, error, submitLabel, onSubmit, goldA
         helperText="Why these scores? Enter submits, Shift+Enter adds a line."
         slotProps={{ htmlInput: { maxLength: 5000 } }}
       />
-      {(problem ?? error) && <Alert severity="error" role="alert">{problem ?? error}</Alert>}
+      {(problem ?? error) && (
+        <Alert severity="error" role="alert">
+          {problem ?? error}
+        </Alert>
+      )}
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
         <Button type="submit" variant="contained" size="large" disabled={busy}>
           {busy ? 'Saving…' : submitLabel}

@@ -34,7 +34,16 @@ export function SelfRatingPage() {
   const [shownAt] = useState(() => Date.now());
 
   if (!episode) {
-    if (phase === 'error') return <Narrow><ErrorAlert title="Could not load your task" message={playError ?? 'unknown error'} onRetry={() => void startPlay()} /></Narrow>;
+    if (phase === 'error')
+      return (
+        <Narrow>
+          <ErrorAlert
+            title="Could not load your task"
+            message={playError ?? 'unknown error'}
+            onRetry={() => void startPlay()}
+          />
+        </Narrow>
+      );
     return <PageLoading label="Loading the answer to rate…" />;
   }
   if (phase === 'done') return <FinishedNotice />;
@@ -42,7 +51,14 @@ export function SelfRatingPage() {
   if (!answer) {
     return (
       <Narrow>
-        <Alert severity="info" action={<Button color="inherit" onClick={() => navigate('/play')}>Back to the chat</Button>}>
+        <Alert
+          severity="info"
+          action={
+            <Button color="inherit" onClick={() => navigate('/play')}>
+              Back to the chat
+            </Button>
+          }
+        >
           The model has not given its final answer yet. Continue the conversation first.
         </Alert>
       </Narrow>
@@ -62,8 +78,22 @@ export function SelfRatingPage() {
           {task && <TaskCard text={task.text} speaker={name} />}
           <PreferenceList preferences={episode.preferences} hidden={false} title={`${name}’s preferences`} />
         </Stack>
-        <Box sx={{ position: { md: 'sticky' }, top: { md: 72 }, maxHeight: { md: 'calc(100vh - 96px)' }, overflowY: { md: 'auto' }, pr: { md: 1 } }}>
-          <RatingForm criteria={episode.rubric} busy={busy} error={error} submitLabel="Submit my rating" onSubmit={submit} />
+        <Box
+          sx={{
+            position: { md: 'sticky' },
+            top: { md: 72 },
+            maxHeight: { md: 'calc(100vh - 96px)' },
+            overflowY: { md: 'auto' },
+            pr: { md: 1 },
+          }}
+        >
+          <RatingForm
+            criteria={episode.rubric}
+            busy={busy}
+            error={error}
+            submitLabel="Submit my rating"
+            onSubmit={submit}
+          />
         </Box>
       </Box>
     </Stack>

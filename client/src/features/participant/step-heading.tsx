@@ -13,7 +13,11 @@ export function StepHeading({ id, kicker, title }: { id: string; kicker?: string
   return (
     <Typography ref={ref} id={id} variant="h2" component="h2" tabIndex={-1} sx={{ outline: 'none' }}>
       {kicker && (
-        <Typography component="span" variant="overline" sx={{ display: 'block', lineHeight: 1.6, color: 'text.secondary' }}>
+        <Typography
+          component="span"
+          variant="overline"
+          sx={{ display: 'block', lineHeight: 1.6, color: 'text.secondary' }}
+        >
           {kicker}
         </Typography>
       )}

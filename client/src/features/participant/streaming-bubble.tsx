@@ -27,6 +27,11 @@ export function StreamingBubble() {
   const view = streamView(raw ?? '');
   // After the last allowed question the engine asks for the final answer, whatever the model would do.
   const final = view.final ?? (asked >= maxTurns ? true : null);
-  const header = final === true ? 'Model · final answer' : final === false ? `Model · question ${asked + 1} of ${maxTurns}` : 'Model · writing…';
+  const header =
+    final === true
+      ? 'Model · final answer'
+      : final === false
+        ? `Model · question ${asked + 1} of ${maxTurns}`
+        : 'Model · writing…';
   return <MessageBubble side="model" header={header} text={view.text} streaming label="The model is writing" />;
 }

@@ -20,7 +20,9 @@ export function TaskView({ task }: { task: { question: string; options: Record<s
           <Box component="ul" sx={{ pl: 2.5, mb: 0 }}>
             {options.map(([label, text]) => (
               <li key={label}>
-                <Typography variant="body2"><strong>{label}.</strong> {text}</Typography>
+                <Typography variant="body2">
+                  <strong>{label}.</strong> {text}
+                </Typography>
               </li>
             ))}
           </Box>

@@ -18,7 +18,12 @@ export function TranscriptToggle({ turns }: { turns: TranscriptTurn[] }) {
         </Button>
         <Stack id={id} spacing={1} hidden={!open} sx={{ mt: 1, display: open ? 'flex' : 'none' }}>
           {turns.map((t, i) => (
-            <MessageBubble key={i} side={t.role === 'assistant' ? 'model' : 'actor'} header={t.role === 'assistant' ? 'Assistant' : 'User'} text={t.content} />
+            <MessageBubble
+              key={i}
+              side={t.role === 'assistant' ? 'model' : 'actor'}
+              header={t.role === 'assistant' ? 'Assistant' : 'User'}
+              text={t.content}
+            />
           ))}
         </Stack>
       </CardContent>

@@ -9,7 +9,11 @@ export function TurnCounter() {
   const asked = useAppStore((s) => questionCount(s.playLog.events));
   const answered = useAppStore((s) => finalAnswerOf(s.playLog.events) !== null);
   const maxTurns = useAppStore((s) => s.episode?.maxTurns ?? 0);
-  const label = answered ? 'Final answer given' : asked === 0 ? `No questions yet (at most ${maxTurns})` : `Question ${asked} of ${maxTurns}`;
+  const label = answered
+    ? 'Final answer given'
+    : asked === 0
+      ? `No questions yet (at most ${maxTurns})`
+      : `Question ${asked} of ${maxTurns}`;
   return (
     <Box sx={{ minWidth: 180 }}>
       <Typography variant="body2" sx={{ fontWeight: 600 }}>

@@ -8,9 +8,12 @@ export function useFakeStream(): { text: string | null; stream: (full: string, d
   const [text, setText] = useState<string | null>(null);
   const timer = useRef<number | null>(null);
 
-  useEffect(() => () => {
-    if (timer.current !== null) window.clearInterval(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current !== null) window.clearInterval(timer.current);
+    },
+    [],
+  );
 
   const stream = useCallback((full: string, done: () => void) => {
     if (timer.current !== null) window.clearInterval(timer.current);

@@ -22,7 +22,11 @@ export function streamView(raw: string): StreamView {
   const final = actionLine && actionLine.length === 2 ? /final_answer/i.test(actionLine[0] ?? '') : null;
   const responseAt = raw.indexOf(RESPONSE);
   let text = responseAt === -1 ? raw : raw.slice(responseAt + RESPONSE.length);
-  if (responseAt === -1) text = text.split('\n').filter((line) => !line.trimStart().startsWith(ACTION)).join('\n');
+  if (responseAt === -1)
+    text = text
+      .split('\n')
+      .filter((line) => !line.trimStart().startsWith(ACTION))
+      .join('\n');
   text = text.replace(ANY_MARKER, '').replace(PARTIAL_MARKER, '$1');
   return { text: text.trim(), final };
 }

@@ -17,7 +17,8 @@ export const STUDY_TABS = [
 
 export type StudyTab = (typeof STUDY_TABS)[number]['id'];
 
-export type ConsoleRoute = { page: 'studies' } | { page: 'study'; studyId: string; tab: StudyTab } | { page: 'unknown' };
+export type ConsoleRoute =
+  { page: 'studies' } | { page: 'study'; studyId: string; tab: StudyTab } | { page: 'unknown' };
 
 const isTab = (value: string): value is StudyTab => STUDY_TABS.some((t) => t.id === value);
 

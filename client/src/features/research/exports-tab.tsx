@@ -9,10 +9,22 @@ import { exportUrl } from '../../http/download-urls.ts';
 import { useAppStore } from '../../store/index.ts';
 
 const TABLES: Record<ExportTable, { title: string; text: string }> = {
-  episodes: { title: 'Episodes', text: 'One row per episode (batch, live, twin): record, condition, user, status, score, correctness, models.' },
-  messages: { title: 'Messages', text: 'Every message of every episode, with the twin’s replies marked; the full dialogues.' },
-  ratings: { title: 'Ratings', text: 'Every human rating: scores per criterion, correctness, time spent, attention checks.' },
-  disclosures: { title: 'Disclosures', text: 'Per turn, which hidden preferences were asked about and revealed, by human, twin or batch user.' },
+  episodes: {
+    title: 'Episodes',
+    text: 'One row per episode (batch, live, twin): record, condition, user, status, score, correctness, models.',
+  },
+  messages: {
+    title: 'Messages',
+    text: 'Every message of every episode, with the twin’s replies marked; the full dialogues.',
+  },
+  ratings: {
+    title: 'Ratings',
+    text: 'Every human rating: scores per criterion, correctness, time spent, attention checks.',
+  },
+  disclosures: {
+    title: 'Disclosures',
+    text: 'Per turn, which hidden preferences were asked about and revealed, by human, twin or batch user.',
+  },
 };
 
 /**
@@ -40,7 +52,13 @@ export function ExportsTab() {
                 </Typography>
                 <Stack direction="row" spacing={1}>
                   {EXPORT_FORMATS.map((format) => (
-                    <Button key={format} variant="outlined" href={exportUrl(studyId, table, format)} download aria-label={`Download ${table} as ${format.toUpperCase()}`}>
+                    <Button
+                      key={format}
+                      variant="outlined"
+                      href={exportUrl(studyId, table, format)}
+                      download
+                      aria-label={`Download ${table} as ${format.toUpperCase()}`}
+                    >
                       {format.toUpperCase()}
                     </Button>
                   ))}

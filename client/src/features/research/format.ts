@@ -26,7 +26,10 @@ export function ciParts(value: Ci, digits = 2, scale = 1, unit = ''): { estimate
   if (value.estimate === null) return { estimate: DASH, bounds: null };
   const f = (x: number): string => `${(x * scale).toFixed(digits)}${unit}`;
   // No bracket when no resample defined the bounds.
-  return { estimate: f(value.estimate), bounds: value.low !== null && value.high !== null ? `[${f(value.low)}, ${f(value.high)}]` : null };
+  return {
+    estimate: f(value.estimate),
+    bounds: value.low !== null && value.high !== null ? `[${f(value.low)}, ${f(value.high)}]` : null,
+  };
 }
 
 /** "3.42 [3.10, 3.75]". */

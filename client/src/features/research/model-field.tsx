@@ -21,7 +21,15 @@ function useModelOptions(): { names: string[]; note: (name: string) => string } 
   };
 }
 
-export function ModelField({ label, value, onChange, error, helperText, disabled, required }: BaseProps & { value: string; onChange: (value: string) => void }) {
+export function ModelField({
+  label,
+  value,
+  onChange,
+  error,
+  helperText,
+  disabled,
+  required,
+}: BaseProps & { value: string; onChange: (value: string) => void }) {
   const { names, note } = useModelOptions();
   return (
     <Autocomplete
@@ -37,14 +45,27 @@ export function ModelField({ label, value, onChange, error, helperText, disabled
       onInputChange={(_e, v) => onChange(v)}
       disabled={disabled}
       renderInput={(params) => (
-        <TextField {...params} label={label} required={required} error={error !== undefined} helperText={error ?? helperText} />
+        <TextField
+          {...params}
+          label={label}
+          required={required}
+          error={error !== undefined}
+          helperText={error ?? helperText}
+        />
       )}
     />
   );
 }
 
 /** Several models as chips: pick from the list, or type a name and press Enter (leaving the field adds it too). */
-export function ModelsField({ label, value, onChange, error, helperText, disabled }: BaseProps & { value: string[]; onChange: (value: string[]) => void }) {
+export function ModelsField({
+  label,
+  value,
+  onChange,
+  error,
+  helperText,
+  disabled,
+}: BaseProps & { value: string[]; onChange: (value: string[]) => void }) {
   const { names, note } = useModelOptions();
   return (
     <Autocomplete
@@ -66,7 +87,9 @@ export function ModelsField({ label, value, onChange, error, helperText, disable
           {note(option)}
         </li>
       )}
-      renderInput={(params) => <TextField {...params} label={label} error={error !== undefined} helperText={error ?? helperText} />}
+      renderInput={(params) => (
+        <TextField {...params} label={label} error={error !== undefined} helperText={error ?? helperText} />
+      )}
     />
   );
 }

@@ -55,7 +55,10 @@ function BigFive({ entries }: { entries: BigFiveEntry[] }) {
         {entries.map((e) => (
           <Tooltip key={e.trait} describeChild title={e.description} placement="left">
             {/* Focusable so keyboard users can reach the trait description in the tooltip. */}
-            <Box tabIndex={0} sx={{ display: 'grid', gridTemplateColumns: '9.5em 1fr 2.5em', alignItems: 'center', gap: 1 }}>
+            <Box
+              tabIndex={0}
+              sx={{ display: 'grid', gridTemplateColumns: '9.5em 1fr 2.5em', alignItems: 'center', gap: 1 }}
+            >
               <Typography variant="body2" sx={{ textTransform: 'capitalize' }}>
                 {e.trait}
               </Typography>

@@ -40,7 +40,10 @@ function textAt(root: unknown, ...path: string[]): string | null {
 export function personaView(persona: Persona): PersonaView {
   const big5 = persona.personality_big5 ?? {};
   // The five canonical traits first in their usual order, then anything extra the generator added.
-  const traits = [...BIG_FIVE_TRAITS.filter((t) => t in big5), ...Object.keys(big5).filter((t) => !BIG_FIVE_TRAITS.some((b) => b === t))];
+  const traits = [
+    ...BIG_FIVE_TRAITS.filter((t) => t in big5),
+    ...Object.keys(big5).filter((t) => !BIG_FIVE_TRAITS.some((b) => b === t)),
+  ];
   return {
     name: persona.name,
     summary: textAt(persona, 'minimal_necessary_description'),

@@ -33,11 +33,19 @@ export function preferenceRows(record: BenchmarkRecord): PreferenceRow[] {
   });
   for (const [key, criterion] of byName) {
     if (!(key in record.persona_preferences)) {
-      rows.push({ key, preference: null, criterion, weight: criterion.weight ?? implied, weightImplied: criterion.weight === undefined });
+      rows.push({
+        key,
+        preference: null,
+        criterion,
+        weight: criterion.weight ?? implied,
+        weightImplied: criterion.weight === undefined,
+      });
     }
   }
   // Most important first: that is the order a researcher reads them in when checking a response.
-  return rows.sort((a, b) => (b.preference?.local_importance ?? 0) - (a.preference?.local_importance ?? 0) || b.weight - a.weight);
+  return rows.sort(
+    (a, b) => (b.preference?.local_importance ?? 0) - (a.preference?.local_importance ?? 0) || b.weight - a.weight,
+  );
 }
 
 /** The criterion's level descriptions, lowest score first. */

@@ -95,7 +95,10 @@ function Detail({ label, text }: { label: string; text: string }) {
 function Levels({ levels }: { levels: { score: number; description: string }[] }) {
   if (levels.length === 0) return <Typography variant="body2">The criterion lists no levels.</Typography>;
   return (
-    <Box component="dl" sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 1.5, rowGap: 0.75, m: 0 }}>
+    <Box
+      component="dl"
+      sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 1.5, rowGap: 0.75, m: 0 }}
+    >
       {levels.map((level) => (
         <Box key={level.score} sx={{ display: 'contents' }}>
           <Typography component="dt" variant="body2" sx={{ fontWeight: 600 }}>

@@ -33,9 +33,7 @@ export function PreferenceTable({ record }: { record: BenchmarkRecord }) {
           <TableHead>
             <TableRow>
               <TableCell scope="col" padding="checkbox">
-                <span style={visuallyHidden}>
-                  Details
-                </span>
+                <span style={visuallyHidden}>Details</span>
               </TableCell>
               <TableCell scope="col">Preference</TableCell>
               <TableCell scope="col">Type</TableCell>
@@ -58,5 +56,3 @@ export function PreferenceTable({ record }: { record: BenchmarkRecord }) {
     </Stack>
   );
 }
-
-

@@ -23,7 +23,9 @@ export function ProblemSection({ record }: { record: BenchmarkRecord }) {
       <Typography variant="h3" component="h3">
         Problem
       </Typography>
-      <Typography sx={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{problem.question || '(no question text)'}</Typography>
+      <Typography sx={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+        {problem.question || '(no question text)'}
+      </Typography>
       {problem.image && /^(data:image\/|https?:)/.test(problem.image) && (
         <Box component="img" src={problem.image} alt="Figure that accompanies the problem" sx={{ maxWidth: '100%' }} />
       )}
@@ -81,7 +83,10 @@ export function ProblemSection({ record }: { record: BenchmarkRecord }) {
             {showSolution ? 'Hide reference solution' : 'Show reference solution'}
           </Button>
           <Collapse in={showSolution} id={solutionId}>
-            <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap', mt: 1, p: 1.5, bgcolor: 'action.hover', borderRadius: 1 }}>
+            <Typography
+              variant="body2"
+              sx={{ whiteSpace: 'pre-wrap', mt: 1, p: 1.5, bgcolor: 'action.hover', borderRadius: 1 }}
+            >
               {problem.solution}
             </Typography>
           </Collapse>

@@ -25,7 +25,13 @@ interface ProgressTableProps<T> {
 /** A compact scrolling table with a sticky header: these lists run to thousands of rows. */
 export function ProgressTable<T>({ label, rows, rowKey, columns, empty }: ProgressTableProps<T>) {
   return (
-    <TableContainer component={Paper} variant="outlined" sx={{ maxHeight: 420 }} tabIndex={0} aria-label={`${label}, scrollable`}>
+    <TableContainer
+      component={Paper}
+      variant="outlined"
+      sx={{ maxHeight: 420 }}
+      tabIndex={0}
+      aria-label={`${label}, scrollable`}
+    >
       <Table size="small" stickyHeader aria-label={label}>
         <TableHead>
           <TableRow>

@@ -35,7 +35,16 @@ export function RecordDetail() {
     >
       <Box
         component="header"
-        sx={{ position: 'sticky', top: 0, zIndex: 1, bgcolor: 'background.paper', px: 3, py: 1.5, display: 'flex', gap: 2 }}
+        sx={{
+          position: 'sticky',
+          top: 0,
+          zIndex: 1,
+          bgcolor: 'background.paper',
+          px: 3,
+          py: 1.5,
+          display: 'flex',
+          gap: 2,
+        }}
       >
         <Box sx={{ flexGrow: 1, minWidth: 0 }}>
           <Typography id={TITLE_ID} variant="h2" component="h2">

@@ -35,7 +35,13 @@ export function RecordTable() {
       <Typography id="records-heading" variant="h3" component="h2">
         Records{study ? ` in ${study.name}` : ''}
       </Typography>
-      {error && <ErrorAlert title="Could not load records" message={error} onRetry={() => void loadRecords({ offset, limit })} />}
+      {error && (
+        <ErrorAlert
+          title="Could not load records"
+          message={error}
+          onRetry={() => void loadRecords({ offset, limit })}
+        />
+      )}
       <Paper variant="outlined">
         {/* Keeps its height while idle so the table does not jump when a page starts loading. */}
         <LinearProgress aria-label="Loading records" sx={{ visibility: loading ? 'visible' : 'hidden' }} />
@@ -128,7 +134,10 @@ function RecordRow({ item, selected, onOpen }: RecordRowProps) {
       <TableCell align="right">
         {item.preferenceCount}
         {mismatch && (
-          <Tooltip describeChild title={`The rubric has ${item.criterionCount} criteria for ${item.preferenceCount} preferences`}>
+          <Tooltip
+            describeChild
+            title={`The rubric has ${item.criterionCount} criteria for ${item.preferenceCount} preferences`}
+          >
             <Chip size="small" color="warning" label={`${item.criterionCount} criteria`} sx={{ ml: 1 }} tabIndex={0} />
           </Tooltip>
         )}

@@ -39,7 +39,15 @@ export function StudyList({ onImport }: { onImport: () => void }) {
   if (!loaded) return null;
   if (studies.length === 0) {
     return (
-      <Alert severity="info" variant="outlined" action={<Button color="inherit" size="small" onClick={onImport}>Import benchmark…</Button>}>
+      <Alert
+        severity="info"
+        variant="outlined"
+        action={
+          <Button color="inherit" size="small" onClick={onImport}>
+            Import benchmark…
+          </Button>
+        }
+      >
         No studies yet. Import a benchmark file here, or with <code>prefdisco import FILE --study NAME</code>.
       </Alert>
     );

@@ -18,8 +18,12 @@ import { SlicesSection } from './slices-section.tsx';
 function Provenance({ report }: { report: AgreementReport }) {
   const p = report.provenance;
   const lines: [string, string[]][] = [
-    ['Models under test', p.models], ['Judges', p.judgeModels], ['Simulators', p.simulatorModels], ['App versions', p.appVersions],
-    ['Prompt hashes', p.promptHashes], ['Rubric hashes', p.rubricHashes],
+    ['Models under test', p.models],
+    ['Judges', p.judgeModels],
+    ['Simulators', p.simulatorModels],
+    ['App versions', p.appVersions],
+    ['Prompt hashes', p.promptHashes],
+    ['Rubric hashes', p.rubricHashes],
   ];
   return (
     <TabSection title="Provenance" summary={`report SHA-256 ${report.reportSha256.slice(0, 16)}…`}>
@@ -67,11 +71,17 @@ export function AgreementTab() {
               <Chip size="small" label={`${report.settings.resamples} resamples · seed ${report.settings.seed}`} />
               <Chip size="small" label={`${Math.round(report.settings.level * 100)}% intervals`} />
               <Chip size="small" label={`Alt-Test ε ${report.settings.epsilon}`} />
-              <Typography variant="body2" color="text.secondary">Computed {dateTime(report.generatedAt)}</Typography>
-              <Button size="small" onClick={() => void load()}>Recompute</Button>
+              <Typography variant="body2" color="text.secondary">
+                Computed {dateTime(report.generatedAt)}
+              </Typography>
+              <Button size="small" onClick={() => void load()}>
+                Recompute
+              </Button>
             </Stack>
             <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
-              <Typography variant="body2" color="text.secondary" sx={{ mr: 1 }}>Tables as files:</Typography>
+              <Typography variant="body2" color="text.secondary" sx={{ mr: 1 }}>
+                Tables as files:
+              </Typography>
               {AGREEMENT_TABLES.map((t) => (
                 <Button key={t} size="small" variant="outlined" href={agreementTableUrl(studyId, t, 'csv')} download>
                   {t}.csv
@@ -79,7 +89,8 @@ export function AgreementTab() {
               ))}
             </Stack>
             <Typography variant="body2" color="text.secondary">
-              The same report from the command line: <code>prefdisco agreement --study “{study?.name ?? report.studyName}”</code>
+              The same report from the command line:{' '}
+              <code>prefdisco agreement --study “{study?.name ?? report.studyName}”</code>
             </Typography>
           </Stack>
           <JudgeSection report={report} />

@@ -16,9 +16,15 @@ export function EstimateText({ e, digits = 2, percent = false }: { e: Estimate; 
   }
   const bounds = e.ci && e.ci.low !== null && e.ci.high !== null ? ` [${f(e.ci.low)}, ${f(e.ci.high)}]` : '';
   return (
-    <Box component="span" sx={{ whiteSpace: 'nowrap' }} title={`n = ${e.n}${e.ci ? `, ${Math.round(e.ci.level * 100)}% interval over ${e.ci.clusters} ${e.ci.unit === 'persona' ? 'personas' : 'items'}` : ''}`}>
+    <Box
+      component="span"
+      sx={{ whiteSpace: 'nowrap' }}
+      title={`n = ${e.n}${e.ci ? `, ${Math.round(e.ci.level * 100)}% interval over ${e.ci.clusters} ${e.ci.unit === 'persona' ? 'personas' : 'items'}` : ''}`}
+    >
       {f(e.value)}
-      <Box component="span" sx={{ color: 'text.secondary', fontSize: '0.8rem' }}>{bounds}</Box>
+      <Box component="span" sx={{ color: 'text.secondary', fontSize: '0.8rem' }}>
+        {bounds}
+      </Box>
     </Box>
   );
 }

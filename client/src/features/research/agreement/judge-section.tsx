@@ -22,9 +22,18 @@ const JUDGE_COLUMNS: Column<JudgeHumanRow>[] = [
   { label: 'MAE judge vs same others', cell: (r) => <EstimateText e={r.ceiling.judgeMae} /> },
   {
     label: 'Alt-Test',
-    cell: (r) => r.altTest.winningRate === null
-      ? <Typography variant="body2" color="text.secondary" title={r.altTest.reason}>— {r.altTest.reason ? `(${r.altTest.reason})` : ''}</Typography>
-      : <Chip size="small" color={r.altTest.passed ? 'success' : 'default'} label={`${r.altTest.passed ? 'passed' : 'not passed'} · ω ${r.altTest.winningRate.toFixed(2)}`} />,
+    cell: (r) =>
+      r.altTest.winningRate === null ? (
+        <Typography variant="body2" color="text.secondary" title={r.altTest.reason}>
+          — {r.altTest.reason ? `(${r.altTest.reason})` : ''}
+        </Typography>
+      ) : (
+        <Chip
+          size="small"
+          color={r.altTest.passed ? 'success' : 'default'}
+          label={`${r.altTest.passed ? 'passed' : 'not passed'} · ω ${r.altTest.winningRate.toFixed(2)}`}
+        />
+      ),
   },
 ];
 
@@ -44,26 +53,42 @@ export function JudgeSection({ report }: { report: AgreementReport }) {
       summary={`${plural(report.counts.ratedItems, 'rated answer')} · ${plural(report.counts.ratings, 'rating')} by ${plural(report.counts.raters, 'rater')}`}
       help="The judge is as good as a rater when its numbers reach the ceiling columns: raters against each other."
     >
-      <ProgressTable label="Judge vs human raters by criterion" rows={judgeVsHumans.rows} rowKey={(r) => r.criterion} columns={JUDGE_COLUMNS}
-        empty="No answer has been rated by a person yet: send answers to raters from Batch runs or play live sessions." />
+      <ProgressTable
+        label="Judge vs human raters by criterion"
+        rows={judgeVsHumans.rows}
+        rowKey={(r) => r.criterion}
+        columns={JUDGE_COLUMNS}
+        empty="No answer has been rated by a person yet: send answers to raters from Batch runs or play live sessions."
+      />
       <Typography variant="body2">
         Correctness, judge vs the raters’ majority: κ <EstimateText e={judgeVsHumans.correctnessKappa} />
       </Typography>
       {plots.judgeVsHuman.length > 0 && (
         <Stack direction="row" spacing={3} useFlexGap sx={{ flexWrap: 'wrap' }}>
           <Stack spacing={0.5}>
-            <Typography variant="h4" component="h3">Every criterion score</Typography>
+            <Typography variant="h4" component="h3">
+              Every criterion score
+            </Typography>
             <JudgeBubbles cells={plots.judgeVsHuman} />
           </Stack>
           <Stack spacing={0.5}>
-            <Typography variant="h4" component="h3">PrefAlign per answer</Typography>
+            <Typography variant="h4" component="h3">
+              PrefAlign per answer
+            </Typography>
             <WeightedScatter weighted={plots.weighted} />
           </Stack>
         </Stack>
       )}
-      <Typography variant="h4" component="h3">Self-ratings (the actor scores the answer they received)</Typography>
-      <ProgressTable label="Self-ratings against raters and judge" rows={selfRatings.comparisons} rowKey={(c) => c.comparison} columns={SELF_COLUMNS}
-        empty={`No live answer has both a self-rating and a rating (${selfRatings.items} self-rated answers).`} />
+      <Typography variant="h4" component="h3">
+        Self-ratings (the actor scores the answer they received)
+      </Typography>
+      <ProgressTable
+        label="Self-ratings against raters and judge"
+        rows={selfRatings.comparisons}
+        rowKey={(c) => c.comparison}
+        columns={SELF_COLUMNS}
+        empty={`No live answer has both a self-rating and a rating (${selfRatings.items} self-rated answers).`}
+      />
     </TabSection>
   );
 }

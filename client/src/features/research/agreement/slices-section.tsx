@@ -9,7 +9,11 @@ import { HeatmapTable } from './plots/heatmap-table.tsx';
 type SliceRow = AgreementReport['slices']['rows'][number];
 type Disagreement = AgreementReport['disagreements'][number];
 
-const DIMENSION: Record<SliceRow['dimension'], string> = { criterion: 'criterion', preference_type: 'preference type', age_band: 'age band' };
+const DIMENSION: Record<SliceRow['dimension'], string> = {
+  criterion: 'criterion',
+  preference_type: 'preference type',
+  age_band: 'age band',
+};
 const SLICE_COLUMNS: Column<SliceRow>[] = [
   { label: 'Slice', cell: (r) => `${DIMENSION[r.dimension]}: ${r.value}` },
   { label: 'κw judge vs raters', cell: (r) => <EstimateText e={r.kappaW} /> },
@@ -27,12 +31,28 @@ const DISAGREEMENT_COLUMNS: Column<Disagreement>[] = [
 /** Where the judge agrees with people and where not: the heatmap, the slices, and the answers they disagree on most. */
 export function SlicesSection({ report }: { report: AgreementReport }) {
   return (
-    <TabSection title="Where they disagree" summary={`${report.disagreements.length} answers with the largest judge–rater gaps`}>
+    <TabSection
+      title="Where they disagree"
+      summary={`${report.disagreements.length} answers with the largest judge–rater gaps`}
+    >
       <HeatmapTable heatmaps={report.plots.heatmaps} />
-      <ProgressTable label="Judge vs raters by slice" rows={report.slices.rows} rowKey={(r) => `${r.dimension}|${r.value}`} columns={SLICE_COLUMNS} empty="No rated answers yet." />
-      <Typography variant="h4" component="h3">Largest disagreements</Typography>
-      <ProgressTable label="Largest disagreements" rows={report.disagreements} rowKey={(d) => `${d.itemId}|${d.criterion}|${d.kind}`} columns={DISAGREEMENT_COLUMNS}
-        empty="No disagreement to show." />
+      <ProgressTable
+        label="Judge vs raters by slice"
+        rows={report.slices.rows}
+        rowKey={(r) => `${r.dimension}|${r.value}`}
+        columns={SLICE_COLUMNS}
+        empty="No rated answers yet."
+      />
+      <Typography variant="h4" component="h3">
+        Largest disagreements
+      </Typography>
+      <ProgressTable
+        label="Largest disagreements"
+        rows={report.disagreements}
+        rowKey={(d) => `${d.itemId}|${d.criterion}|${d.kind}`}
+        columns={DISAGREEMENT_COLUMNS}
+        empty="No disagreement to show."
+      />
     </TabSection>
   );
 }

@@ -22,7 +22,13 @@ function Bar({ done, of, label }: { done: number; of: number; label: string }) {
   const value = of > 0 ? Math.min(100, (done / of) * 100) : 0;
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'center', minWidth: 140 }}>
-      <LinearProgress variant="determinate" value={value} aria-label={label} aria-valuetext={`${done} of ${of}`} sx={{ flexGrow: 1, height: 6, borderRadius: 3 }} />
+      <LinearProgress
+        variant="determinate"
+        value={value}
+        aria-label={label}
+        aria-valuetext={`${done} of ${of}`}
+        sx={{ flexGrow: 1, height: 6, borderRadius: 3 }}
+      />
       <span>
         {done}/{of}
       </span>
@@ -31,39 +37,96 @@ function Bar({ done, of, label }: { done: number; of: number; label: string }) {
 }
 
 const PLAY_COLUMNS: Column<Play>[] = [
-  { label: 'Record', cell: (p) => <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>{p.problemId}</Box> },
+  {
+    label: 'Record',
+    cell: (p) => (
+      <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>
+        {p.problemId}
+      </Box>
+    ),
+  },
   { label: 'Model', cell: (p) => p.model },
-  { label: 'Completed plays', cell: (p) => <Bar done={p.completed} of={p.quota} label={`Plays of ${p.problemId} with ${p.model}`} /> },
+  {
+    label: 'Completed plays',
+    cell: (p) => <Bar done={p.completed} of={p.quota} label={`Plays of ${p.problemId} with ${p.model}`} />,
+  },
   { label: 'In progress', align: 'right', cell: (p) => p.active },
 ];
 
 function candidateColumns(k: number, view: (episodeId: string) => void): Column<Candidate>[] {
   return [
-    { label: 'Answer', cell: (c) => <Box component="span" sx={{ fontFamily: 'monospace' }} title={c.itemId}>{shortId(c.itemId)}</Box> },
-    { label: 'Record', cell: (c) => <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>{c.problemId}</Box> },
+    {
+      label: 'Answer',
+      cell: (c) => (
+        <Box component="span" sx={{ fontFamily: 'monospace' }} title={c.itemId}>
+          {shortId(c.itemId)}
+        </Box>
+      ),
+    },
+    {
+      label: 'Record',
+      cell: (c) => (
+        <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>
+          {c.problemId}
+        </Box>
+      ),
+    },
     {
       label: 'Source episode',
       cell: (c) => {
         if (c.isGold) return <Chip size="small" color="secondary" label="gold item" />;
         const id = c.sourceEpisodeId;
         if (!id) return '—';
-        return <Button size="small" onClick={() => view(id)} aria-label={`View episode ${id}`} sx={{ fontFamily: 'monospace', textTransform: 'none' }}>{shortId(id, 12)}</Button>;
+        return (
+          <Button
+            size="small"
+            onClick={() => view(id)}
+            aria-label={`View episode ${id}`}
+            sx={{ fontFamily: 'monospace', textTransform: 'none' }}
+          >
+            {shortId(id, 12)}
+          </Button>
+        );
       },
     },
-    { label: 'Ratings', cell: (c) => (c.isGold ? count(c.rated) : <Bar done={c.rated} of={k} label={`Ratings of answer ${c.itemId}`} />) },
+    {
+      label: 'Ratings',
+      cell: (c) => (c.isGold ? count(c.rated) : <Bar done={c.rated} of={k} label={`Ratings of answer ${c.itemId}`} />),
+    },
     { label: 'Being rated', align: 'right', cell: (c) => c.active },
   ];
 }
 
 const RATER_COLUMNS: Column<Rater>[] = [
-  { label: 'Participant', cell: (r) => <Box component="span" sx={{ fontFamily: 'monospace' }} title={r.participantId}>{shortId(r.participantId, 12)}</Box> },
+  {
+    label: 'Participant',
+    cell: (r) => (
+      <Box component="span" sx={{ fontFamily: 'monospace' }} title={r.participantId}>
+        {shortId(r.participantId, 12)}
+      </Box>
+    ),
+  },
   { label: 'Rated', align: 'right', cell: (r) => r.rated },
   { label: 'In hand', align: 'right', cell: (r) => r.active },
-  { label: 'Attention checks passed', align: 'right', cell: (r) => (r.attentionChecked === 0 ? '—' : `${r.attentionPassed}/${r.attentionChecked} (${pct(r.attentionPassed / r.attentionChecked, 0)})`) },
+  {
+    label: 'Attention checks passed',
+    align: 'right',
+    cell: (r) =>
+      r.attentionChecked === 0
+        ? '—'
+        : `${r.attentionPassed}/${r.attentionChecked} (${pct(r.attentionPassed / r.attentionChecked, 0)})`,
+  },
 ];
 
 const ACTOR_COLUMNS: Column<Actor>[] = [
-  { label: 'Participant', cell: (a) => <Box component="span" sx={{ fontFamily: 'monospace' }} title={a.participantId}>{shortId(a.participantId, 12)}</Box> },
+  {
+    label: 'Participant',
+    cell: (a) => (
+      <Box component="span" sx={{ fontFamily: 'monospace' }} title={a.participantId}>
+        {shortId(a.participantId, 12)}
+      </Box>
+    ),
+  },
   { label: 'Prolific id', cell: (a) => a.prolificPid ?? '—' },
   { label: 'Plays completed', align: 'right', cell: (a) => a.completed },
   { label: 'In progress', align: 'right', cell: (a) => a.active },
@@ -86,28 +149,78 @@ export function AssignmentsTab() {
   }, [studyId, load]);
   useEffect(() => poll(), [poll]);
 
-  const sum = (xs: { completed?: number; rated?: number }[], key: 'completed' | 'rated') => xs.reduce((n, x) => n + (x[key] ?? 0), 0);
+  const sum = (xs: { completed?: number; rated?: number }[], key: 'completed' | 'rated') =>
+    xs.reduce((n, x) => n + (x[key] ?? 0), 0);
   return (
-    <LoadState what="the assignments" loading={loadable.loading} error={loadable.error} loaded={data !== null} empty={false} emptyText="" onRetry={() => void load()}>
+    <LoadState
+      what="the assignments"
+      loading={loadable.loading}
+      error={loadable.error}
+      loaded={data !== null}
+      empty={false}
+      emptyText=""
+      onRetry={() => void load()}
+    >
       {data && (
         <Stack spacing={3}>
-          <TabSection title="Plays per record" summary={`${count(sum(data.plays, 'completed'))} of ${count(data.plays.reduce((n, p) => n + p.quota, 0))} plays completed · ${count(data.plays.reduce((n, p) => n + p.active, 0))} in progress`}>
-            <ProgressTable label="Plays per record and model" rows={data.plays} rowKey={(p) => `${p.problemId}|${p.model}`} columns={PLAY_COLUMNS}
-              empty="No play units: open the study (with a model under test, in the discovery condition) to create them." />
+          <TabSection
+            title="Plays per record"
+            summary={`${count(sum(data.plays, 'completed'))} of ${count(data.plays.reduce((n, p) => n + p.quota, 0))} plays completed · ${count(data.plays.reduce((n, p) => n + p.active, 0))} in progress`}
+          >
+            <ProgressTable
+              label="Plays per record and model"
+              rows={data.plays}
+              rowKey={(p) => `${p.problemId}|${p.model}`}
+              columns={PLAY_COLUMNS}
+              empty="No play units: open the study (with a model under test, in the discovery condition) to create them."
+            />
           </TabSection>
-          <TabSection title="Ratings per answer" summary={`k = ${data.raterOverlap} raters per answer · ${count(data.candidates.filter((c) => !c.isGold && c.rated >= data.raterOverlap).length)} of ${count(data.candidates.filter((c) => !c.isGold).length)} answers fully rated`}>
-            <ProgressTable label="Ratings per answer" rows={data.candidates} rowKey={(c) => c.itemId} columns={candidateColumns(data.raterOverlap, (id) => void view(id))}
-              empty="No answers to rate yet. Finished live sessions add theirs automatically; batch runs add theirs with “Send to raters”." />
+          <TabSection
+            title="Ratings per answer"
+            summary={`k = ${data.raterOverlap} raters per answer · ${count(data.candidates.filter((c) => !c.isGold && c.rated >= data.raterOverlap).length)} of ${count(data.candidates.filter((c) => !c.isGold).length)} answers fully rated`}
+          >
+            <ProgressTable
+              label="Ratings per answer"
+              rows={data.candidates}
+              rowKey={(c) => c.itemId}
+              columns={candidateColumns(data.raterOverlap, (id) => void view(id))}
+              empty="No answers to rate yet. Finished live sessions add theirs automatically; batch runs add theirs with “Send to raters”."
+            />
             <Box>
-              <Button size="small" variant="outlined" onClick={() => setGoldOpen(true)} disabled={data.status === 'closed'}>New attention item</Button>
+              <Button
+                size="small"
+                variant="outlined"
+                onClick={() => setGoldOpen(true)}
+                disabled={data.status === 'closed'}
+              >
+                New attention item
+              </Button>
             </Box>
             {studyId && <GoldItemDialog studyId={studyId} open={goldOpen} onClose={() => setGoldOpen(false)} />}
           </TabSection>
-          <TabSection title="Persona actors" summary={`${plural(data.actors.length, 'actor')} · ${plural(sum(data.actors, 'completed'), 'play')} completed · ${count(data.actors.reduce((n, a) => n + a.dropped, 0))} dropped`}>
-            <ProgressTable label="Persona actors" rows={data.actors} rowKey={(a) => a.participantId} columns={ACTOR_COLUMNS} empty="No actor has started yet." />
+          <TabSection
+            title="Persona actors"
+            summary={`${plural(data.actors.length, 'actor')} · ${plural(sum(data.actors, 'completed'), 'play')} completed · ${count(data.actors.reduce((n, a) => n + a.dropped, 0))} dropped`}
+          >
+            <ProgressTable
+              label="Persona actors"
+              rows={data.actors}
+              rowKey={(a) => a.participantId}
+              columns={ACTOR_COLUMNS}
+              empty="No actor has started yet."
+            />
           </TabSection>
-          <TabSection title="Raters" summary={`${plural(data.raters.length, 'rater')} · ${plural(sum(data.raters, 'rated'), 'rating')}`}>
-            <ProgressTable label="Raters" rows={data.raters} rowKey={(r) => r.participantId} columns={RATER_COLUMNS} empty="No rater has started yet." />
+          <TabSection
+            title="Raters"
+            summary={`${plural(data.raters.length, 'rater')} · ${plural(sum(data.raters, 'rated'), 'rating')}`}
+          >
+            <ProgressTable
+              label="Raters"
+              rows={data.raters}
+              rowKey={(r) => r.participantId}
+              columns={RATER_COLUMNS}
+              empty="No rater has started yet."
+            />
           </TabSection>
         </Stack>
       )}

@@ -44,7 +44,10 @@ export function GoldItemDialog({ studyId, open, onClose }: { studyId: string; op
   useEffect(() => {
     if (!open) return;
     const request = new AbortController();
-    fetchRecordPage(studyId, { offset: 0, limit: PICKER_LIMIT }, request.signal).then((page) => setOptions(page.items), failed);
+    fetchRecordPage(studyId, { offset: 0, limit: PICKER_LIMIT }, request.signal).then(
+      (page) => setOptions(page.items),
+      failed,
+    );
     return () => request.abort();
   }, [open, studyId]);
 
@@ -89,32 +92,78 @@ export function GoldItemDialog({ studyId, open, onClose }: { studyId: string; op
             }}
             getOptionLabel={(o) => `${o.problemId} · ${o.personaName} · ${o.question.slice(0, 80)}`}
             isOptionEqualToValue={(a, b) => a.problemId === b.problemId}
-            renderInput={(params) => <TextField {...params} label="Record" helperText="The answer is shown to raters with this record’s persona, preferences and rubric." />}
+            renderInput={(params) => (
+              <TextField
+                {...params}
+                label="Record"
+                helperText="The answer is shown to raters with this record’s persona, preferences and rubric."
+              />
+            )}
           />
           {record && (
             <>
-              <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>{normalizeProblem(record).question}</Typography>
-              <TextField label="The answer raters will see" multiline minRows={4} value={answer} onChange={(e) => setAnswer(e.target.value)} />
-              <Typography variant="h4" component="h3">Expected score per criterion</Typography>
+              <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
+                {normalizeProblem(record).question}
+              </Typography>
+              <TextField
+                label="The answer raters will see"
+                multiline
+                minRows={4}
+                value={answer}
+                onChange={(e) => setAnswer(e.target.value)}
+              />
+              <Typography variant="h4" component="h3">
+                Expected score per criterion
+              </Typography>
               {criteria.map((c) => (
-                <Stack key={c.preference} direction="row" spacing={2} sx={{ alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap' }} useFlexGap>
-                  <Typography variant="body2" sx={{ flex: '1 1 240px' }} title={c.description}>{c.preference}</Typography>
-                  <ToggleButtonGroup size="small" exclusive value={scores[c.preference] ?? null} aria-label={`Expected score for ${c.preference}`}
-                    onChange={(_e, v: number | null) => v !== null && setScores((s) => ({ ...s, [c.preference]: v }))}>
-                    {[1, 2, 3, 4, 5].map((n) => <ToggleButton key={n} value={n} sx={{ px: 1.5 }}>{n}</ToggleButton>)}
+                <Stack
+                  key={c.preference}
+                  direction="row"
+                  spacing={2}
+                  sx={{ alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap' }}
+                  useFlexGap
+                >
+                  <Typography variant="body2" sx={{ flex: '1 1 240px' }} title={c.description}>
+                    {c.preference}
+                  </Typography>
+                  <ToggleButtonGroup
+                    size="small"
+                    exclusive
+                    value={scores[c.preference] ?? null}
+                    aria-label={`Expected score for ${c.preference}`}
+                    onChange={(_e, v: number | null) => v !== null && setScores((s) => ({ ...s, [c.preference]: v }))}
+                  >
+                    {[1, 2, 3, 4, 5].map((n) => (
+                      <ToggleButton key={n} value={n} sx={{ px: 1.5 }}>
+                        {n}
+                      </ToggleButton>
+                    ))}
                   </ToggleButtonGroup>
                 </Stack>
               ))}
-              <TextField label="Tolerance" type="number" value={tolerance} onChange={(e) => setTolerance(Math.max(0, Math.min(4, Math.round(Number(e.target.value) || 0))))}
-                helperText="A rating passes when every criterion is within this many points of the expected score." sx={{ maxWidth: 260 }} slotProps={{ htmlInput: { min: 0, max: 4 } }} />
+              <TextField
+                label="Tolerance"
+                type="number"
+                value={tolerance}
+                onChange={(e) => setTolerance(Math.max(0, Math.min(4, Math.round(Number(e.target.value) || 0))))}
+                helperText="A rating passes when every criterion is within this many points of the expected score."
+                sx={{ maxWidth: 260 }}
+                slotProps={{ htmlInput: { min: 0, max: 4 } }}
+              />
             </>
           )}
-          {error && <Alert severity="error" role="alert">{error}</Alert>}
+          {error && (
+            <Alert severity="error" role="alert">
+              {error}
+            </Alert>
+          )}
         </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" loading={busy} disabled={!ready} onClick={() => void submit()}>Add attention item</Button>
+        <Button variant="contained" loading={busy} disabled={!ready} onClick={() => void submit()}>
+          Add attention item
+        </Button>
       </DialogActions>
     </Dialog>
   );

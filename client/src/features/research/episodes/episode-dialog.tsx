@@ -29,28 +29,53 @@ export function EpisodeDialog() {
   const rows = useMemo(() => transcriptRows(episode?.events ?? []), [episode]);
   const s = episode?.summary;
   return (
-    <Dialog open={viewed !== null} onClose={close} maxWidth="md" fullWidth scroll="paper" aria-labelledby="episode-dialog-title">
-      <DialogTitle id="episode-dialog-title" title={viewed?.key}>Episode {shortId(viewed?.key ?? '', 12)}</DialogTitle>
+    <Dialog
+      open={viewed !== null}
+      onClose={close}
+      maxWidth="md"
+      fullWidth
+      scroll="paper"
+      aria-labelledby="episode-dialog-title"
+    >
+      <DialogTitle id="episode-dialog-title" title={viewed?.key}>
+        Episode {shortId(viewed?.key ?? '', 12)}
+      </DialogTitle>
       <DialogContent dividers>
         {viewed?.loading && (
           <Stack spacing={1} aria-label="Loading the episode">
-            {[0, 1, 2].map((i) => <Skeleton key={i} variant="rounded" height={56} />)}
+            {[0, 1, 2].map((i) => (
+              <Skeleton key={i} variant="rounded" height={56} />
+            ))}
           </Stack>
         )}
-        {viewed?.error && <ErrorAlert title="Could not load the episode" message={viewed.error} onRetry={() => void retry(viewed.key)} />}
+        {viewed?.error && (
+          <ErrorAlert
+            title="Could not load the episode"
+            message={viewed.error}
+            onRetry={() => void retry(viewed.key)}
+          />
+        )}
         {s && (
           <Stack spacing={2}>
             <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
               <Chip size="small" label={s.problemId} />
               <Chip size="small" label={`${s.mode} · ${s.userType}`} />
-              <Chip size="small" label={SEAT[s.userSeat] ?? s.userSeat} color={s.userSeat === 'person' ? 'primary' : 'default'} />
+              <Chip
+                size="small"
+                label={SEAT[s.userSeat] ?? s.userSeat}
+                color={s.userSeat === 'person' ? 'primary' : 'default'}
+              />
               <Chip size="small" label={`model ${s.assistantModel}`} />
               <Chip size="small" label={`judge ${s.judgeModel}`} />
               <Chip size="small" label={s.status} color={EPISODE_STATUS_COLORS[s.status]} />
               <Chip size="small" label={`PrefAlign ${num(s.weightedScore)}`} />
               <Chip size="small" label={`correct ${s.correct ?? '—'}`} />
             </Stack>
-            {s.failure && <Box sx={{ color: 'error.main' }}>Failed at {s.failure.stage}: {s.failure.reason}</Box>}
+            {s.failure && (
+              <Box sx={{ color: 'error.main' }}>
+                Failed at {s.failure.stage}: {s.failure.reason}
+              </Box>
+            )}
             <TranscriptView rows={rows} personSeat={s.userSeat === 'person'} />
           </Stack>
         )}

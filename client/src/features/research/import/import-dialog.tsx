@@ -19,7 +19,11 @@ import { ImportOutcome } from './import-outcome.tsx';
 
 /** "my-bench.v2.jsonl" → "my-bench.v2": a study name suggestion the researcher may change. */
 function nameFromFile(fileName: string): string {
-  return fileName.replace(/\.(jsonl|ndjson|json|txt)$/i, '').replace(/[^\p{L}\p{N} ._-]+/gu, ' ').trim().slice(0, 120);
+  return fileName
+    .replace(/\.(jsonl|ndjson|json|txt)$/i, '')
+    .replace(/[^\p{L}\p{N} ._-]+/gu, ' ')
+    .trim()
+    .slice(0, 120);
 }
 
 /** Upload a benchmark file into a new or existing study; the server validates it in full, all or nothing. */
@@ -38,7 +42,8 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
   const input = useRef<HTMLInputElement>(null);
   const titleId = useId();
   const nameCheck = StudyNameSchema.safeParse(name);
-  const nameError = attempted && !nameCheck.success ? `The study name ${nameCheck.error.issues[0]?.message ?? 'is not valid'}` : null;
+  const nameError =
+    attempted && !nameCheck.success ? `The study name ${nameCheck.error.issues[0]?.message ?? 'is not valid'}` : null;
 
   const close = () => {
     clearImport();
@@ -72,8 +77,9 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
         <DialogContent>
           <Stack spacing={2.5}>
             <Typography variant="body2" color="text.secondary">
-              A JSONL file in the PrefDisco reference format: a metadata line, then one <code>personalized_problem</code> record
-              per line. Every line is checked; a file with any error is not imported at all.
+              A JSONL file in the PrefDisco reference format: a metadata line, then one{' '}
+              <code>personalized_problem</code> record per line. Every line is checked; a file with any error is not
+              imported at all.
             </Typography>
             <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center' }}>
               <Button variant="outlined" onClick={() => input.current?.click()}>
@@ -87,8 +93,16 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
                 aria-label="Benchmark file"
                 onChange={(e) => choose(e.target.files?.[0] ?? null)}
               />
-              <Typography variant="body2" color={file ? 'text.primary' : attempted ? 'error' : 'text.secondary'} aria-live="polite">
-                {file ? `${file.name} (${(file.size / 1024).toFixed(1)} KB)` : attempted ? 'Choose a file first' : 'No file chosen'}
+              <Typography
+                variant="body2"
+                color={file ? 'text.primary' : attempted ? 'error' : 'text.secondary'}
+                aria-live="polite"
+              >
+                {file
+                  ? `${file.name} (${(file.size / 1024).toFixed(1)} KB)`
+                  : attempted
+                    ? 'Choose a file first'
+                    : 'No file chosen'}
               </Typography>
             </Stack>
             <Autocomplete
@@ -111,7 +125,16 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
               label="Skip the image check (an uploaded file has no image files beside it)"
             />
             {error && <Alert severity="error">{error}</Alert>}
-            {result && <ImportOutcome result={result} studyName={importedName} onOpenStudy={(id) => { close(); navigate(studyPath(id, 'records')); }} />}
+            {result && (
+              <ImportOutcome
+                result={result}
+                studyName={importedName}
+                onOpenStudy={(id) => {
+                  close();
+                  navigate(studyPath(id, 'records'));
+                }}
+              />
+            )}
           </Stack>
         </DialogContent>
         <DialogActions>

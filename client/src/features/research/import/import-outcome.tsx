@@ -19,9 +19,10 @@ export function ImportOutcome({ result, studyName, onOpenStudy }: ImportOutcomeP
       <Stack spacing={1.5}>
         <Alert severity="error">
           <AlertTitle>Not imported: nothing was stored</AlertTitle>
-          {plural(result.errorCount, 'error')} and {plural(result.warningCount, 'warning')} in {plural(result.lineCount, 'line')}.
-          Fix the lines below and choose the file again.
-          {result.issues.length < result.errorCount + result.warningCount && ` The first ${result.issues.length} are listed.`}
+          {plural(result.errorCount, 'error')} and {plural(result.warningCount, 'warning')} in{' '}
+          {plural(result.lineCount, 'line')}. Fix the lines below and choose the file again.
+          {result.issues.length < result.errorCount + result.warningCount &&
+            ` The first ${result.issues.length} are listed.`}
         </Alert>
         <IssueTable issues={result.issues} label="Problems in the file, by line" />
       </Stack>
@@ -43,10 +44,12 @@ export function ImportOutcome({ result, studyName, onOpenStudy }: ImportOutcomeP
       ) : (
         <Alert severity="success" action={open}>
           <AlertTitle>
-            Imported {plural(result.recordCount, 'record')} into “{studyName}”{outcome.studyCreated ? ' (new study)' : ''}
+            Imported {plural(result.recordCount, 'record')} into “{studyName}”
+            {outcome.studyCreated ? ' (new study)' : ''}
           </AlertTitle>
           {plural(outcome.recordsAdded, 'record')} added, {count(outcome.recordsUnchanged)} unchanged,{' '}
-          {plural(outcome.personasAdded, 'persona')} and {plural(outcome.criteriaAdded, 'rubric criterion', 'rubric criteria')} new.
+          {plural(outcome.personasAdded, 'persona')} and{' '}
+          {plural(outcome.criteriaAdded, 'rubric criterion', 'rubric criteria')} new.
         </Alert>
       )}
       {result.warnings.length > 0 && (

@@ -34,7 +34,9 @@ export function IssueTable({ issues, label }: { issues: readonly ImportIssue[]; 
                 <Chip size="small" color={issue.severity === 'error' ? 'error' : 'warning'} label={issue.severity} />
               </TableCell>
               <TableCell sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>{issue.code}</TableCell>
-              <TableCell sx={{ fontFamily: 'monospace', fontSize: '0.8rem', overflowWrap: 'anywhere' }}>{issue.path || '—'}</TableCell>
+              <TableCell sx={{ fontFamily: 'monospace', fontSize: '0.8rem', overflowWrap: 'anywhere' }}>
+                {issue.path || '—'}
+              </TableCell>
               <TableCell>{issue.message}</TableCell>
             </TableRow>
           ))}

@@ -42,7 +42,13 @@ export function InviteList({ invites }: { invites: Invite[] }) {
                 value={url}
                 size="small"
                 fullWidth
-                slotProps={{ htmlInput: { readOnly: true, spellCheck: false, style: { fontFamily: 'monospace', fontSize: '0.8rem' } } }}
+                slotProps={{
+                  htmlInput: {
+                    readOnly: true,
+                    spellCheck: false,
+                    style: { fontFamily: 'monospace', fontSize: '0.8rem' },
+                  },
+                }}
                 onFocus={(e) => e.target.select()}
               />
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexShrink: 0 }}>
@@ -63,7 +69,13 @@ export function InviteList({ invites }: { invites: Invite[] }) {
                     </Button>
                     {confirming === invite.code ? (
                       <>
-                        <Button size="small" color="error" variant="contained" loading={busy === invite.code} onClick={() => void revoke(invite.code)}>
+                        <Button
+                          size="small"
+                          color="error"
+                          variant="contained"
+                          loading={busy === invite.code}
+                          onClick={() => void revoke(invite.code)}
+                        >
                           Revoke for good
                         </Button>
                         <Button size="small" onClick={() => setConfirming(null)}>
@@ -71,7 +83,12 @@ export function InviteList({ invites }: { invites: Invite[] }) {
                         </Button>
                       </>
                     ) : (
-                      <Button size="small" color="error" onClick={() => setConfirming(invite.code)} aria-label={`Revoke ${invite.role} link`}>
+                      <Button
+                        size="small"
+                        color="error"
+                        onClick={() => setConfirming(invite.code)}
+                        aria-label={`Revoke ${invite.role} link`}
+                      >
                         Revoke…
                       </Button>
                     )}

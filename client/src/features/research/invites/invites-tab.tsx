@@ -10,7 +10,11 @@ import { LoadState } from '../load-state.tsx';
 import { InviteList } from './invite-list.tsx';
 
 const ROLES: { role: ParticipantRole; title: string; text: string }[] = [
-  { role: 'actor', title: 'Persona actors', text: 'play a persona in a live chat with the model, then rate its answer' },
+  {
+    role: 'actor',
+    title: 'Persona actors',
+    text: 'play a persona in a live chat with the model, then rate its answer',
+  },
   { role: 'rater', title: 'Raters', text: 'score answers against the persona’s rubric, blind to model and condition' },
 ];
 
@@ -37,7 +41,8 @@ export function InvitesTab() {
       </Typography>
       {status !== 'open' && (
         <Alert severity="warning" variant="outlined">
-          The study is not open{status ? ` (${status})` : ''}: links work, but people who follow them are told to come back later.
+          The study is not open{status ? ` (${status})` : ''}: links work, but people who follow them are told to come
+          back later.
         </Alert>
       )}
       {error && <Alert severity="error">{error}</Alert>}

@@ -19,7 +19,12 @@ function timeOfDay(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-export const EPISODE_STATUS_COLORS = { running: 'info', completed: 'success', failed: 'error', aborted: 'warning' } as const;
+export const EPISODE_STATUS_COLORS = {
+  running: 'info',
+  completed: 'success',
+  failed: 'error',
+  aborted: 'warning',
+} as const;
 
 /** The study's live sessions, newest first. */
 export function LiveEpisodeTable({ episodes }: { episodes: LiveEpisode[] }) {
@@ -48,7 +53,11 @@ export function LiveEpisodeTable({ episodes }: { episodes: LiveEpisode[] }) {
                 <Box component="span" sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}>
                   {e.problemId}
                 </Box>
-                <Box component="span" sx={{ display: 'block', color: 'text.secondary' }} title={`${e.participantId}, ${dateTime(e.startedAt)}`}>
+                <Box
+                  component="span"
+                  sx={{ display: 'block', color: 'text.secondary' }}
+                  title={`${e.participantId}, ${dateTime(e.startedAt)}`}
+                >
                   actor {shortId(e.participantId, 6)} · {timeOfDay(e.startedAt)}
                 </Box>
               </TableCell>
@@ -60,7 +69,12 @@ export function LiveEpisodeTable({ episodes }: { episodes: LiveEpisode[] }) {
                 {e.interactionTurns ?? '—'} · {num(e.weightedScore)}
               </TableCell>
               <TableCell>
-                <Button size="small" variant={e.id === watchedId ? 'contained' : 'outlined'} onClick={() => watch(e.id)} aria-label={`Watch episode ${e.id}`}>
+                <Button
+                  size="small"
+                  variant={e.id === watchedId ? 'contained' : 'outlined'}
+                  onClick={() => watch(e.id)}
+                  aria-label={`Watch episode ${e.id}`}
+                >
                   Watch
                 </Button>
               </TableCell>

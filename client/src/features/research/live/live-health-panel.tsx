@@ -24,9 +24,13 @@ export function LiveHealthPanel({ health }: { health: LiveHealth }) {
       {troubled.map((m) => (
         <Alert key={m.name} severity={m.failedCalls > 0 ? 'error' : 'warning'}>
           <AlertTitle>
-            Model {m.name}: {count(Object.values(m.failedAttempts).reduce((a, b) => a + b, 0))} failed attempts in {count(m.calls)} calls
+            Model {m.name}: {count(Object.values(m.failedAttempts).reduce((a, b) => a + b, 0))} failed attempts in{' '}
+            {count(m.calls)} calls
           </AlertTitle>
-          {Object.entries(m.failedAttempts).filter(([, n]) => n > 0).map(([code, n]) => `${code} ${n}`).join(' · ')}
+          {Object.entries(m.failedAttempts)
+            .filter(([, n]) => n > 0)
+            .map(([code, n]) => `${code} ${n}`)
+            .join(' · ')}
           {` · ${count(m.retries)} retries · ${count(m.failedCalls)} calls failed for good`}
           {m.lastFailure && (
             <Typography variant="body2" sx={{ mt: 0.5 }}>

@@ -23,7 +23,10 @@ export function LiveTab() {
   const load = useAppStore((s) => s.loadLiveEpisodes);
   const poll = useAppStore((s) => s.pollLiveEpisodes);
   const episodes = dataFor(loadable, studyId);
-  const health = dataFor(useAppStore((s) => s.liveHealth), studyId);
+  const health = dataFor(
+    useAppStore((s) => s.liveHealth),
+    studyId,
+  );
 
   useEffect(() => {
     if (studyId !== null) void load();
@@ -61,7 +64,11 @@ export function LiveTab() {
             error={loadable.error}
             loaded={episodes !== null}
             empty={episodes?.length === 0}
-            emptyText={filter ? `No ${filter} live episodes.` : 'No live sessions yet. Open the study and share an actor link (Invites tab).'}
+            emptyText={
+              filter
+                ? `No ${filter} live episodes.`
+                : 'No live sessions yet. Open the study and share an actor link (Invites tab).'
+            }
             onRetry={() => void load()}
           >
             {episodes && <LiveEpisodeTable episodes={episodes} />}

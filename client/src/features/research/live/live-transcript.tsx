@@ -47,22 +47,37 @@ export function LiveTranscript() {
   if (!watched) {
     return (
       <Paper variant="outlined" sx={{ p: 3, textAlign: 'center' }}>
-        <Typography color="text.secondary">Choose “Watch” on an episode to follow its transcript as it happens.</Typography>
+        <Typography color="text.secondary">
+          Choose “Watch” on an episode to follow its transcript as it happens.
+        </Typography>
       </Paper>
     );
   }
   return (
-    <Paper variant="outlined" component="section" aria-label="Watched transcript" sx={{ display: 'flex', flexDirection: 'column', minHeight: 0 }}>
+    <Paper
+      variant="outlined"
+      component="section"
+      aria-label="Watched transcript"
+      sx={{ display: 'flex', flexDirection: 'column', minHeight: 0 }}
+    >
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', p: 1.5, borderBottom: 1, borderColor: 'divider' }}>
         <Typography variant="h3" component="h2" sx={{ flexGrow: 1 }} title={watched.episodeId}>
           Episode {shortId(watched.episodeId, 12)}
         </Typography>
-        <Chip size="small" color={connected && watched.status === 'watching' ? 'success' : 'default'} label={CONNECTION_TEXT[connection] ?? connection} />
+        <Chip
+          size="small"
+          color={connected && watched.status === 'watching' ? 'success' : 'default'}
+          label={CONNECTION_TEXT[connection] ?? connection}
+        />
         <IconButton size="small" onClick={stop} aria-label="Stop watching">
           <CloseIcon fontSize="small" />
         </IconButton>
       </Stack>
-      {watched.error && <Alert severity="error" sx={{ m: 1.5 }}>{watched.error}</Alert>}
+      {watched.error && (
+        <Alert severity="error" sx={{ m: 1.5 }}>
+          {watched.error}
+        </Alert>
+      )}
       <Box
         ref={scroller}
         tabIndex={0}
@@ -74,7 +89,9 @@ export function LiveTranscript() {
         sx={{ p: 1.5, overflowY: 'auto', maxHeight: '70vh' }}
       >
         {rows.length === 0 ? (
-          <Typography color="text.secondary">{watched.status === 'waiting' ? 'Loading the transcript…' : 'Nothing stored yet.'}</Typography>
+          <Typography color="text.secondary">
+            {watched.status === 'waiting' ? 'Loading the transcript…' : 'Nothing stored yet.'}
+          </Typography>
         ) : (
           <TranscriptView rows={rows} personSeat={personSeat} />
         )}

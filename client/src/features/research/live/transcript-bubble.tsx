@@ -30,12 +30,27 @@ export function Bubble({ voice, label, text, pending, chips }: BubbleProps) {
   return (
     <Box
       component="figure"
-      sx={{ m: 0, p: 1.25, border: 1, borderStyle: s.borderStyle, borderColor: s.border, bgcolor: s.bg, borderRadius: 1.5, minWidth: 0 }}
+      sx={{
+        m: 0,
+        p: 1.25,
+        border: 1,
+        borderStyle: s.borderStyle,
+        borderColor: s.border,
+        bgcolor: s.bg,
+        borderRadius: 1.5,
+        minWidth: 0,
+      }}
     >
       <Typography
         component="figcaption"
         variant="caption"
-        sx={{ color: s.label, fontWeight: 600, fontStyle: voice === 'twin' ? 'italic' : 'normal', display: 'block', mb: 0.5 }}
+        sx={{
+          color: s.label,
+          fontWeight: 600,
+          fontStyle: voice === 'twin' ? 'italic' : 'normal',
+          display: 'block',
+          mb: 0.5,
+        }}
       >
         {label}
       </Typography>
@@ -44,7 +59,11 @@ export function Bubble({ voice, label, text, pending, chips }: BubbleProps) {
           {pending ?? '…'}
         </Typography>
       ) : (
-        <Typography variant="body2" component="blockquote" sx={{ m: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+        <Typography
+          variant="body2"
+          component="blockquote"
+          sx={{ m: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}
+        >
           {text === '' ? '(empty)' : text}
         </Typography>
       )}
@@ -58,14 +77,26 @@ export function Bubble({ voice, label, text, pending, chips }: BubbleProps) {
 }
 
 /** What a reply was labelled as: preferences asked about, and values revealed. */
-export function DisclosureChips({ asked, revealed }: { asked: string[]; revealed: { preference: string; value: string }[] }) {
+export function DisclosureChips({
+  asked,
+  revealed,
+}: {
+  asked: string[];
+  revealed: { preference: string; value: string }[];
+}) {
   return (
     <>
       {asked.map((a) => (
         <Chip key={`a-${a}`} size="small" variant="outlined" label={`asked: ${a}`} />
       ))}
       {revealed.map((r) => (
-        <Chip key={`r-${r.preference}`} size="small" color="success" variant="outlined" label={`revealed: ${r.preference} = ${r.value}`} />
+        <Chip
+          key={`r-${r.preference}`}
+          size="small"
+          color="success"
+          variant="outlined"
+          label={`revealed: ${r.preference} = ${r.value}`}
+        />
       ))}
     </>
   );

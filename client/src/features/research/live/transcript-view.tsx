@@ -36,7 +36,11 @@ function Row({ row, userName }: { row: TranscriptRow; userName: string }) {
           voice={e.role === 'assistant' ? 'model' : 'user'}
           label={`${who} · ${MESSAGE_KINDS[e.kind]}${e.kind === 'question' || e.kind === 'final_answer' ? ` (turn ${e.turn})` : ''}${e.regenerated ? ' · regenerated after a restart' : ''}`}
           text={e.content}
-          chips={row.tags.length > 0 ? row.tags.map((t) => <Chip key={t} size="small" color="warning" label={`actor tagged: ${t}`} />) : undefined}
+          chips={
+            row.tags.length > 0
+              ? row.tags.map((t) => <Chip key={t} size="small" color="warning" label={`actor tagged: ${t}`} />)
+              : undefined
+          }
         />
       );
     }
@@ -52,19 +56,31 @@ function Row({ row, userName }: { row: TranscriptRow; userName: string }) {
             {row.criteria.map((c) => (
               <Chip key={c.seq} size="small" label={`${c.preference}: ${c.score ?? '—'}/5`} title={c.justification} />
             ))}
-            {row.correctness && <Chip size="small" color={row.correctness.correct === 1 ? 'success' : 'default'} label={`correct: ${row.correctness.correct ?? '—'}`} />}
+            {row.correctness && (
+              <Chip
+                size="small"
+                color={row.correctness.correct === 1 ? 'success' : 'default'}
+                label={`correct: ${row.correctness.correct ?? '—'}`}
+              />
+            )}
           </Stack>
         </Box>
       );
     case 'rated':
       return (
         <Typography variant="body2">
-          The actor rated the answer: {Object.entries(row.event.scores).map(([k, v]) => `${k} ${v}/5`).join(', ')}; correct {row.event.correct}.
+          The actor rated the answer:{' '}
+          {Object.entries(row.event.scores)
+            .map(([k, v]) => `${k} ${v}/5`)
+            .join(', ')}
+          ; correct {row.event.correct}.
         </Typography>
       );
     case 'ended':
       return row.event.type === 'episode_completed' ? (
-        <Alert severity="success">Completed: weighted score {row.event.weightedScore.toFixed(2)}, {row.event.interactionTurns} turns.</Alert>
+        <Alert severity="success">
+          Completed: weighted score {row.event.weightedScore.toFixed(2)}, {row.event.interactionTurns} turns.
+        </Alert>
       ) : (
         <Alert severity="error">
           Failed at {row.event.stage} ({row.event.code}): {row.event.reason}
@@ -77,13 +93,26 @@ function Row({ row, userName }: { row: TranscriptRow; userName: string }) {
 function ExchangeRow({ row, userName }: { row: Exchange; userName: string }) {
   const twinOnly = row.reply === null && row.twin !== null;
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: row.twin ? '1fr 1fr' : '1fr' }, gap: 1, alignItems: 'start' }} aria-label={`Replies, turn ${row.turn}`} role="group">
+    <Box
+      sx={{
+        display: 'grid',
+        gridTemplateColumns: { xs: '1fr', sm: row.twin ? '1fr 1fr' : '1fr' },
+        gap: 1,
+        alignItems: 'start',
+      }}
+      aria-label={`Replies, turn ${row.turn}`}
+      role="group"
+    >
       <Bubble
         voice="person"
         label={`${userName} · reply (turn ${row.turn})`}
         text={row.reply?.content ?? null}
         pending={twinOnly ? 'Waiting for the actor’s reply…' : undefined}
-        chips={row.disclosure ? <DisclosureChips asked={row.disclosure.asked} revealed={row.disclosure.revealed} /> : undefined}
+        chips={
+          row.disclosure ? (
+            <DisclosureChips asked={row.disclosure.asked} revealed={row.disclosure.revealed} />
+          ) : undefined
+        }
       />
       {row.twin && (
         <Bubble

@@ -16,11 +16,20 @@ export function CiChart({ rows }: { rows: ResultRow[] }) {
   const x = (score: number): number => LABEL + ((Math.min(5, Math.max(1, score)) - 1) / 4) * PLOT;
   const height = rows.length * ROW + PAD * 2 + 16;
   const colour = (r: ResultRow): string =>
-    r.userKind === 'human' ? theme.palette.primary.main : r.userKind === 'simulated' ? theme.palette.secondary.main : theme.palette.grey[600];
+    r.userKind === 'human'
+      ? theme.palette.primary.main
+      : r.userKind === 'simulated'
+        ? theme.palette.secondary.main
+        : theme.palette.grey[600];
 
   return (
     <Box sx={{ overflowX: 'auto' }}>
-      <svg width={LABEL + PLOT + 40} height={height} role="img" aria-label="PrefAlign by model, condition and user, with 95% intervals (the table lists the same numbers)">
+      <svg
+        width={LABEL + PLOT + 40}
+        height={height}
+        role="img"
+        aria-label="PrefAlign by model, condition and user, with 95% intervals (the table lists the same numbers)"
+      >
         {[1, 2, 3, 4, 5].map((tick) => (
           <g key={tick}>
             <line x1={x(tick)} x2={x(tick)} y1={PAD - 6} y2={height - PAD - 12} stroke={theme.palette.divider} />
@@ -40,14 +49,15 @@ export function CiChart({ rows }: { rows: ResultRow[] }) {
               <text x={LABEL - 8} y={y + 4} fontSize={11} textAnchor="end" fill={theme.palette.text.primary}>
                 {`${r.model} · ${r.condition}${r.userKind === 'none' ? '' : ` · ${r.user}`}`}
               </text>
-              {low !== null && high !== null && <line x1={x(low)} x2={x(high)} y1={y} y2={y} stroke={colour(r)} strokeWidth={2} />}
-              {estimate !== null && (
-                r.userKind === 'simulated' ? (
+              {low !== null && high !== null && (
+                <line x1={x(low)} x2={x(high)} y1={y} y2={y} stroke={colour(r)} strokeWidth={2} />
+              )}
+              {estimate !== null &&
+                (r.userKind === 'simulated' ? (
                   <rect x={x(estimate) - 4} y={y - 4} width={8} height={8} fill={colour(r)} />
                 ) : (
                   <circle cx={x(estimate)} cy={y} r={4.5} fill={colour(r)} />
-                )
-              )}
+                ))}
             </g>
           );
         })}

@@ -35,7 +35,14 @@ export function ResultsTab() {
         <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1 }}>
           {results ? episodeCounts(results) : 'Completed episodes of batch runs and live sessions.'}
         </Typography>
-        <TextField select size="small" label="Tasks" value={scope} onChange={(e) => setTask(e.target.value)} sx={{ minWidth: 200 }}>
+        <TextField
+          select
+          size="small"
+          label="Tasks"
+          value={scope}
+          onChange={(e) => setTask(e.target.value)}
+          sx={{ minWidth: 200 }}
+        >
           {tasks.map((t) => (
             <MenuItem key={t} value={t}>
               {t === '*' ? 'All tasks, pooled' : t}
@@ -61,9 +68,10 @@ export function ResultsTab() {
         </Typography>
         <CiChart rows={rows} />
         <Typography variant="caption" color="text.secondary">
-          Brackets: 95% percentile bootstrap intervals ({results?.metrics.resamples ?? 1000} resamples of records, seed {results?.metrics.seed ?? 42}).
-          Human = persona actors in live sessions; live twin = the simulator answering the same questions; other simulated rows are
-          batch-run user types. Circles are people or no user, squares simulated users. Definitions: docs/metrics.md.
+          Brackets: 95% percentile bootstrap intervals ({results?.metrics.resamples ?? 1000} resamples of records, seed{' '}
+          {results?.metrics.seed ?? 42}). Human = persona actors in live sessions; live twin = the simulator answering
+          the same questions; other simulated rows are batch-run user types. Circles are people or no user, squares
+          simulated users. Definitions: docs/metrics.md.
         </Typography>
       </LoadState>
     </Stack>

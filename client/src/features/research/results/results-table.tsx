@@ -33,7 +33,12 @@ export function ResultsTable({ rows }: { rows: ResultRow[] }) {
         <TableHead>
           <TableRow>
             {HEADERS.map(([label, help], i) => (
-              <TableCell key={label} scope="col" align={i >= 3 ? 'right' : 'left'} sx={{ whiteSpace: 'normal', verticalAlign: 'bottom' }}>
+              <TableCell
+                key={label}
+                scope="col"
+                align={i >= 3 ? 'right' : 'left'}
+                sx={{ whiteSpace: 'normal', verticalAlign: 'bottom' }}
+              >
                 {help ? (
                   <Tooltip describeChild title={help}>
                     <span tabIndex={0} style={{ textDecoration: 'underline dotted' }}>
@@ -61,7 +66,12 @@ export function ResultsTable({ rows }: { rows: ResultRow[] }) {
                   {r.userKind === 'none' ? (
                     '—'
                   ) : (
-                    <Chip size="small" color={r.userKind === 'human' ? 'primary' : 'secondary'} variant={r.userKind === 'human' ? 'filled' : 'outlined'} label={r.user} />
+                    <Chip
+                      size="small"
+                      color={r.userKind === 'human' ? 'primary' : 'secondary'}
+                      variant={r.userKind === 'human' ? 'filled' : 'outlined'}
+                      label={r.user}
+                    />
                   )}
                 </TableCell>
                 <CiCell text={`${m.n}${m.failed > 0 ? ` (${m.failed})` : ''}`} />

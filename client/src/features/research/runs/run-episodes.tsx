@@ -14,12 +14,25 @@ import { MODE_LABELS } from './run-form-model.ts';
 
 function columns(view: (id: string) => void): Column<EpisodeSummary>[] {
   return [
-    { label: 'Record', cell: (e) => <span style={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>{e.problemId}</span> },
-    { label: 'Condition', cell: (e) => `${MODE_LABELS[e.mode]}${e.userSeat === 'simulated' ? ` · ${e.userType}` : ''}` },
+    {
+      label: 'Record',
+      cell: (e) => <span style={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>{e.problemId}</span>,
+    },
+    {
+      label: 'Condition',
+      cell: (e) => `${MODE_LABELS[e.mode]}${e.userSeat === 'simulated' ? ` · ${e.userType}` : ''}`,
+    },
     { label: 'Status', cell: (e) => (e.failure ? `${e.status}: ${e.failure.reason}` : e.status) },
     { label: 'PrefAlign', align: 'right', cell: (e) => num(e.weightedScore) },
     { label: 'Correct', align: 'right', cell: (e) => (e.correct === null ? '—' : e.correct === 1 ? 'yes' : 'no') },
-    { label: 'Transcript', cell: (e) => <Button size="small" onClick={() => view(e.id)} aria-label={`View episode ${e.id}`}>View</Button> },
+    {
+      label: 'Transcript',
+      cell: (e) => (
+        <Button size="small" onClick={() => view(e.id)} aria-label={`View episode ${e.id}`}>
+          View
+        </Button>
+      ),
+    },
   ];
 }
 
@@ -40,13 +53,32 @@ export function RunEpisodes({ run }: { run: RunInfo }) {
   const data = page?.key.startsWith(`${run.id}@`) ? page.data : null;
   return (
     <Stack spacing={1} component="section" aria-label="Episodes of the run">
-      <Typography variant="h4" component="h3">Episodes{data ? ` (${data.total})` : ''}</Typography>
-      {page?.error && <ErrorAlert title="Could not load the episodes" message={page.error} onRetry={() => void load(run.id, offset)} />}
-      <ProgressTable label="Episodes of the run" rows={data?.episodes ?? []} rowKey={(e) => e.id} columns={columns((id) => void view(id))}
-        empty={page?.loading ? 'Loading…' : 'No episode stored yet.'} />
+      <Typography variant="h4" component="h3">
+        Episodes{data ? ` (${data.total})` : ''}
+      </Typography>
+      {page?.error && (
+        <ErrorAlert
+          title="Could not load the episodes"
+          message={page.error}
+          onRetry={() => void load(run.id, offset)}
+        />
+      )}
+      <ProgressTable
+        label="Episodes of the run"
+        rows={data?.episodes ?? []}
+        rowKey={(e) => e.id}
+        columns={columns((id) => void view(id))}
+        empty={page?.loading ? 'Loading…' : 'No episode stored yet.'}
+      />
       {data && data.total > RUN_EPISODES_PAGE && (
-        <TablePagination component="div" count={data.total} page={Math.floor(data.offset / RUN_EPISODES_PAGE)} rowsPerPage={RUN_EPISODES_PAGE}
-          rowsPerPageOptions={[RUN_EPISODES_PAGE]} onPageChange={(_e, p) => void load(run.id, p * RUN_EPISODES_PAGE)} />
+        <TablePagination
+          component="div"
+          count={data.total}
+          page={Math.floor(data.offset / RUN_EPISODES_PAGE)}
+          rowsPerPage={RUN_EPISODES_PAGE}
+          rowsPerPageOptions={[RUN_EPISODES_PAGE]}
+          onPageChange={(_e, p) => void load(run.id, p * RUN_EPISODES_PAGE)}
+        />
       )}
     </Stack>
   );

@@ -16,7 +16,14 @@ import { MODES, type Mode } from '../../../../../shared/schemas/evaluation.ts';
 import { StartRunBodySchema } from '../../../../../shared/schemas/research.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { ModelField } from '../model-field.tsx';
-import { MODE_LABELS, USER_TYPE_LABELS, USER_TYPES, blankForm, toBody, type RunForm as Form } from './run-form-model.ts';
+import {
+  MODE_LABELS,
+  USER_TYPE_LABELS,
+  USER_TYPES,
+  blankForm,
+  toBody,
+  type RunForm as Form,
+} from './run-form-model.ts';
 
 /** Starts a batch run over the study's records, with the CLI's options and defaults. */
 export function RunForm() {
@@ -32,7 +39,8 @@ export function RunForm() {
   const judge = form.judge ?? firstModel;
   const discovery = form.modes.includes('infer_persona');
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const toggle = <T extends string>(list: T[], item: T, on: boolean): T[] => (on ? [...list, item] : list.filter((x) => x !== item));
+  const toggle = <T extends string>(list: T[], item: T, on: boolean): T[] =>
+    on ? [...list, item] : list.filter((x) => x !== item);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -46,14 +54,22 @@ export function RunForm() {
   };
 
   return (
-    <Paper variant="outlined" component="form" noValidate aria-label="Start a batch run" onSubmit={(e) => void submit(e)} sx={{ p: 2 }}>
+    <Paper
+      variant="outlined"
+      component="form"
+      noValidate
+      aria-label="Start a batch run"
+      onSubmit={(e) => void submit(e)}
+      sx={{ p: 2 }}
+    >
       <Stack spacing={2}>
         <div>
           <Typography variant="h3" component="h2">
             Start a batch run
           </Typography>
           <Typography variant="body2" color="text.secondary">
-            Every record of the study (or the first N) in each chosen condition, with a simulated user. Same as <code>prefdisco run</code>.
+            Every record of the study (or the first N) in each chosen condition, with a simulated user. Same as{' '}
+            <code>prefdisco run</code>.
           </Typography>
         </div>
         <Grid container spacing={2}>
@@ -64,7 +80,12 @@ export function RunForm() {
             <ModelField label="Judge" value={judge} onChange={(v) => set('judge', v)} required />
           </Grid>
           <Grid size={{ xs: 12, md: 4 }}>
-            <ModelField label="Simulated user" value={form.simulator} onChange={(v) => set('simulator', v)} helperText="Empty: the judge model" />
+            <ModelField
+              label="Simulated user"
+              value={form.simulator}
+              onChange={(v) => set('simulator', v)}
+              helperText="Empty: the judge model"
+            />
           </Grid>
         </Grid>
         <Stack direction={{ xs: 'column', md: 'row' }} spacing={3}>
@@ -72,9 +93,16 @@ export function RunForm() {
             <FormLabel component="legend">Conditions</FormLabel>
             <FormGroup row>
               {MODES.map((m: Mode) => (
-                <FormControlLabel key={m} label={MODE_LABELS[m]} control={
-                  <Checkbox checked={form.modes.includes(m)} onChange={(e) => set('modes', toggle(form.modes, m, e.target.checked))} />
-                } />
+                <FormControlLabel
+                  key={m}
+                  label={MODE_LABELS[m]}
+                  control={
+                    <Checkbox
+                      checked={form.modes.includes(m)}
+                      onChange={(e) => set('modes', toggle(form.modes, m, e.target.checked))}
+                    />
+                  }
+                />
               ))}
             </FormGroup>
             {form.modes.length === 0 && <FormHelperText>Choose at least one</FormHelperText>}
@@ -83,22 +111,38 @@ export function RunForm() {
             <FormLabel component="legend">Simulated user types (discovery)</FormLabel>
             <FormGroup row>
               {USER_TYPES.map((u) => (
-                <FormControlLabel key={u} label={USER_TYPE_LABELS[u]} control={
-                  <Checkbox checked={form.userTypes.includes(u)} onChange={(e) => set('userTypes', toggle(form.userTypes, u, e.target.checked))} />
-                } />
+                <FormControlLabel
+                  key={u}
+                  label={USER_TYPE_LABELS[u]}
+                  control={
+                    <Checkbox
+                      checked={form.userTypes.includes(u)}
+                      onChange={(e) => set('userTypes', toggle(form.userTypes, u, e.target.checked))}
+                    />
+                  }
+                />
               ))}
             </FormGroup>
           </FormControl>
         </Stack>
         <Grid container spacing={2}>
-          {([
-            ['maxProblems', 'Max problems', 'Empty: all records'],
-            ['concurrency', 'Concurrency', 'Episodes at a time (1–256)'],
-            ['maxTurns', 'Max turns', 'Questions before the forced answer'],
-            ['seed', 'Seed', 'Same seed and options resume a run'],
-          ] as const).map(([key, label, help]) => (
+          {(
+            [
+              ['maxProblems', 'Max problems', 'Empty: all records'],
+              ['concurrency', 'Concurrency', 'Episodes at a time (1–256)'],
+              ['maxTurns', 'Max turns', 'Questions before the forced answer'],
+              ['seed', 'Seed', 'Same seed and options resume a run'],
+            ] as const
+          ).map(([key, label, help]) => (
             <Grid key={key} size={{ xs: 6, md: 3 }}>
-              <TextField fullWidth type="number" label={label} value={form[key]} onChange={(e) => set(key, e.target.value)} helperText={help} />
+              <TextField
+                fullWidth
+                type="number"
+                label={label}
+                value={form[key]}
+                onChange={(e) => set(key, e.target.value)}
+                helperText={help}
+              />
             </Grid>
           ))}
         </Grid>
@@ -106,7 +150,13 @@ export function RunForm() {
         {startError && (
           <Alert
             severity="error"
-            action={startError.runId ? <Button color="inherit" size="small" onClick={() => focusRun(startError.runId)}>Show that run</Button> : undefined}
+            action={
+              startError.runId ? (
+                <Button color="inherit" size="small" onClick={() => focusRun(startError.runId)}>
+                  Show that run
+                </Button>
+              ) : undefined
+            }
           >
             Not started: {startError.message}
           </Alert>

@@ -64,10 +64,20 @@ export function RunList({ runs, focusedId }: { runs: RunInfo[]; focusedId: strin
                   {run.progress && run.progress.failed > 0 && ` (${count(run.progress.failed)} failed)`}
                 </TableCell>
                 <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                  <Button size="small" onClick={() => focusRun(run.id)} aria-label={`Show run ${run.id}`} disabled={run.id === focusedId}>
+                  <Button
+                    size="small"
+                    onClick={() => focusRun(run.id)}
+                    aria-label={`Show run ${run.id}`}
+                    disabled={run.id === focusedId}
+                  >
                     Show
                   </Button>
-                  <Button size="small" href={runResultsUrl(run.id)} download aria-label={`Download results of run ${run.id}`}>
+                  <Button
+                    size="small"
+                    href={runResultsUrl(run.id)}
+                    download
+                    aria-label={`Download results of run ${run.id}`}
+                  >
                     results.jsonl
                   </Button>
                 </TableCell>

@@ -48,7 +48,13 @@ export function RunProgress({ run }: { run: RunInfo }) {
             {o.resumedFrom ? ` · resumed from ${shortId(o.resumedFrom)}` : ''}
           </Typography>
           {run.status === 'running' && (
-            <Button variant="outlined" color="warning" size="small" loading={cancelling} onClick={() => void cancel(run.id)}>
+            <Button
+              variant="outlined"
+              color="warning"
+              size="small"
+              loading={cancelling}
+              onClick={() => void cancel(run.id)}
+            >
               Cancel run
             </Button>
           )}
@@ -69,7 +75,10 @@ export function RunProgress({ run }: { run: RunInfo }) {
             {count(n.finished)} of {count(n.total)} episodes ({n.percent.toFixed(0)}%)
           </Typography>
         </Box>
-        <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: { xs: 'repeat(2, 1fr)', md: 'repeat(5, 1fr)' }, gap: 1.5 }}>
+        <Box
+          component="dl"
+          sx={{ m: 0, display: 'grid', gridTemplateColumns: { xs: 'repeat(2, 1fr)', md: 'repeat(5, 1fr)' }, gap: 1.5 }}
+        >
           {facts.map(([label, value]) => (
             <Box key={label}>
               <Typography component="dt" variant="caption" color="text.secondary">
@@ -82,7 +91,9 @@ export function RunProgress({ run }: { run: RunInfo }) {
           ))}
         </Box>
         {p?.error && <Alert severity="error">The run failed: {p.error.message}</Alert>}
-        {run.status === 'interrupted' && <Alert severity="info">Interrupted. Start a run with the same options to resume where it stopped.</Alert>}
+        {run.status === 'interrupted' && (
+          <Alert severity="info">Interrupted. Start a run with the same options to resume where it stopped.</Alert>
+        )}
         {cancelError && <Alert severity="error">{cancelError}</Alert>}
         {run.status !== 'running' && (p?.done ?? 0) > 0 && <SendToRaters run={run} />}
         <RunEpisodes run={run} />

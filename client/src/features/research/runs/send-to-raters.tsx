@@ -28,7 +28,10 @@ export function SendToRaters({ run }: { run: RunInfo }) {
     setOutcome(null);
     try {
       const { added, unchanged } = await send(run.id, modes);
-      setOutcome({ ok: true, text: `${count(added)} answers added to the rating queue${unchanged > 0 ? `, ${count(unchanged)} were already there` : ''}.` });
+      setOutcome({
+        ok: true,
+        text: `${count(added)} answers added to the rating queue${unchanged > 0 ? `, ${count(unchanged)} were already there` : ''}.`,
+      });
     } catch (err) {
       setOutcome({ ok: false, text: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -39,15 +42,33 @@ export function SendToRaters({ run }: { run: RunInfo }) {
   return (
     <Stack spacing={1} component="section" aria-label="Send answers to raters">
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-        <Typography variant="body2" sx={{ fontWeight: 600, mr: 1 }}>Send answers to raters:</Typography>
+        <Typography variant="body2" sx={{ fontWeight: 600, mr: 1 }}>
+          Send answers to raters:
+        </Typography>
         {ran.map((mode) => (
-          <FormControlLabel key={mode} control={<Checkbox size="small" checked={modes.includes(mode)} onChange={(e) => toggle(mode, e.target.checked)} />} label={MODE_LABELS[mode]} />
+          <FormControlLabel
+            key={mode}
+            control={
+              <Checkbox size="small" checked={modes.includes(mode)} onChange={(e) => toggle(mode, e.target.checked)} />
+            }
+            label={MODE_LABELS[mode]}
+          />
         ))}
-        <Button size="small" variant="outlined" loading={busy} disabled={modes.length === 0} onClick={() => void submit()}>
+        <Button
+          size="small"
+          variant="outlined"
+          loading={busy}
+          disabled={modes.length === 0}
+          onClick={() => void submit()}
+        >
           Send to raters
         </Button>
       </Stack>
-      {outcome && <Alert severity={outcome.ok ? 'success' : 'error'} role={outcome.ok ? 'status' : 'alert'}>{outcome.text}</Alert>}
+      {outcome && (
+        <Alert severity={outcome.ok ? 'success' : 'error'} role={outcome.ok ? 'status' : 'alert'}>
+          {outcome.text}
+        </Alert>
+      )}
     </Stack>
   );
 }

@@ -23,7 +23,11 @@ export function ModelsSection({ draft, errors, disabled, change }: SectionProps)
         value={draft.models}
         onChange={(v) => change('models', v)}
         error={errors.models}
-        helperText={live ? 'At least one, to open a live study. Pick a declared model or type its name and press Enter.' : 'Optional for a rating-only study.'}
+        helperText={
+          live
+            ? 'At least one, to open a live study. Pick a declared model or type its name and press Enter.'
+            : 'Optional for a rating-only study.'
+        }
         disabled={disabled}
       />
       <Grid container spacing={2}>
@@ -82,7 +86,13 @@ export function ModelsSection({ draft, errors, disabled, change }: SectionProps)
         </Grid>
       </Grid>
       <FormControlLabel
-        control={<Switch checked={draft.simulatedTwin} onChange={(e) => change('simulatedTwin', e.target.checked)} disabled={disabled} />}
+        control={
+          <Switch
+            checked={draft.simulatedTwin}
+            onChange={(e) => change('simulatedTwin', e.target.checked)}
+            disabled={disabled}
+          />
+        }
         label="Also run each live record fully simulated (the twin episode, for matched pairs)"
       />
     </FormSection>

@@ -7,14 +7,33 @@ import TextField from '@mui/material/TextField';
 import { FormSection, type SectionProps } from './form-section.tsx';
 import type { DraftField } from './settings-draft.ts';
 
-type NumberField = Extract<DraftField, 'raterOverlap' | 'playsPerRecord' | 'playsPerActor' | 'ratingsPerRater' | 'goldRate' | 'leaseMinutes' | 'idleTimeoutSeconds' | 'idleWarningSeconds'>;
+type NumberField = Extract<
+  DraftField,
+  | 'raterOverlap'
+  | 'playsPerRecord'
+  | 'playsPerActor'
+  | 'ratingsPerRater'
+  | 'goldRate'
+  | 'leaseMinutes'
+  | 'idleTimeoutSeconds'
+  | 'idleWarningSeconds'
+>;
 
 const NUMBERS: { field: NumberField; label: string; help: string; step?: number }[] = [
   { field: 'playsPerRecord', label: 'Plays per record', help: 'Completed plays each record × model needs' },
   { field: 'playsPerActor', label: 'Plays per actor', help: 'Quota: plays one actor may do' },
-  { field: 'raterOverlap', label: 'Raters per answer (k)', help: 'Distinct raters for each answer; gold items are extra' },
+  {
+    field: 'raterOverlap',
+    label: 'Raters per answer (k)',
+    help: 'Distinct raters for each answer; gold items are extra',
+  },
   { field: 'ratingsPerRater', label: 'Ratings per rater', help: 'Quota: answers one rater may score' },
-  { field: 'goldRate', label: 'Gold rate', help: 'Chance (0–1) that a rater’s next item is an attention check', step: 0.05 },
+  {
+    field: 'goldRate',
+    label: 'Gold rate',
+    help: 'Chance (0–1) that a rater’s next item is an attention check',
+    step: 0.05,
+  },
   { field: 'leaseMinutes', label: 'Lease (minutes)', help: 'How long a claimed play or rating is held' },
   { field: 'idleTimeoutSeconds', label: 'Idle timeout (seconds)', help: 'A live session ends after this much silence' },
   { field: 'idleWarningSeconds', label: 'Idle warning (seconds)', help: 'Warned this long before the timeout' },
@@ -64,7 +83,13 @@ export function ParticipationSection({ draft, errors, disabled, change }: Sectio
         ))}
       </Grid>
       <FormControlLabel
-        control={<Switch checked={draft.showTranscript} onChange={(e) => change('showTranscript', e.target.checked)} disabled={disabled} />}
+        control={
+          <Switch
+            checked={draft.showTranscript}
+            onChange={(e) => change('showTranscript', e.target.checked)}
+            disabled={disabled}
+          />
+        }
         label="Raters also see the dialogue before the answer (the judge sees only the answer)"
       />
     </FormSection>

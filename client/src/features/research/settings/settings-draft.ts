@@ -37,46 +37,93 @@ export type FieldErrors = Partial<Record<DraftField, string>>;
 
 /** Where each field lives in the settings body: server and schema issues are matched to fields by these paths. */
 const PATHS: Record<DraftField, string> = {
-  models: 'models', condition: 'condition', simulatorModel: 'simulatorModel', judgeModel: 'judgeModel',
-  simulatedTwin: 'simulatedTwin', showTranscript: 'showTranscript', recordsKind: 'records.kind', problemIds: 'records',
-  maxTurns: 'maxTurns', raterOverlap: 'raterOverlap', playsPerRecord: 'playsPerRecord', playsPerActor: 'quotas.playsPerActor',
-  ratingsPerRater: 'quotas.ratingsPerRater', goldRate: 'goldRate', leaseMinutes: 'leaseMinutes',
-  idleTimeoutSeconds: 'idleTimeoutSeconds', idleWarningSeconds: 'idleWarningSeconds', consentText: 'consentText',
-  actorInstructions: 'instructions.actor', raterInstructions: 'instructions.rater', codeCompleted: 'completionCodes.completed',
-  codeFailedAttention: 'completionCodes.failedAttention', codeTimedOut: 'completionCodes.timedOut',
+  models: 'models',
+  condition: 'condition',
+  simulatorModel: 'simulatorModel',
+  judgeModel: 'judgeModel',
+  simulatedTwin: 'simulatedTwin',
+  showTranscript: 'showTranscript',
+  recordsKind: 'records.kind',
+  problemIds: 'records',
+  maxTurns: 'maxTurns',
+  raterOverlap: 'raterOverlap',
+  playsPerRecord: 'playsPerRecord',
+  playsPerActor: 'quotas.playsPerActor',
+  ratingsPerRater: 'quotas.ratingsPerRater',
+  goldRate: 'goldRate',
+  leaseMinutes: 'leaseMinutes',
+  idleTimeoutSeconds: 'idleTimeoutSeconds',
+  idleWarningSeconds: 'idleWarningSeconds',
+  consentText: 'consentText',
+  actorInstructions: 'instructions.actor',
+  raterInstructions: 'instructions.rater',
+  codeCompleted: 'completionCodes.completed',
+  codeFailedAttention: 'completionCodes.failedAttention',
+  codeTimedOut: 'completionCodes.timedOut',
 };
 
-type NumberField = Extract<DraftField, 'maxTurns' | 'raterOverlap' | 'playsPerRecord' | 'playsPerActor' | 'ratingsPerRater' |
-  'goldRate' | 'leaseMinutes' | 'idleTimeoutSeconds' | 'idleWarningSeconds'>;
+type NumberField = Extract<
+  DraftField,
+  | 'maxTurns'
+  | 'raterOverlap'
+  | 'playsPerRecord'
+  | 'playsPerActor'
+  | 'ratingsPerRater'
+  | 'goldRate'
+  | 'leaseMinutes'
+  | 'idleTimeoutSeconds'
+  | 'idleWarningSeconds'
+>;
 
 /** The defaults of a study never configured: exactly what the server would store for an empty body. */
 export const DEFAULT_SETTINGS: LiveStudySettingsBody = LiveStudySettingsBodySchema.parse({});
 
 export function toDraft(s: LiveStudySettingsBody): SettingsDraft {
   return {
-    models: [...s.models], condition: s.condition, simulatorModel: s.simulatorModel, judgeModel: s.judgeModel,
-    simulatedTwin: s.simulatedTwin, showTranscript: s.showTranscript,
-    recordsKind: s.records.kind, problemIds: s.records.kind === 'list' ? s.records.problemIds.join('\n') : '',
-    maxTurns: String(s.maxTurns), raterOverlap: String(s.raterOverlap), playsPerRecord: String(s.playsPerRecord),
-    playsPerActor: String(s.quotas.playsPerActor), ratingsPerRater: String(s.quotas.ratingsPerRater), goldRate: String(s.goldRate),
-    leaseMinutes: String(s.leaseMinutes), idleTimeoutSeconds: String(s.idleTimeoutSeconds), idleWarningSeconds: String(s.idleWarningSeconds),
-    consentText: s.consentText, actorInstructions: s.instructions.actor, raterInstructions: s.instructions.rater,
-    codeCompleted: s.completionCodes.completed, codeFailedAttention: s.completionCodes.failedAttention, codeTimedOut: s.completionCodes.timedOut,
+    models: [...s.models],
+    condition: s.condition,
+    simulatorModel: s.simulatorModel,
+    judgeModel: s.judgeModel,
+    simulatedTwin: s.simulatedTwin,
+    showTranscript: s.showTranscript,
+    recordsKind: s.records.kind,
+    problemIds: s.records.kind === 'list' ? s.records.problemIds.join('\n') : '',
+    maxTurns: String(s.maxTurns),
+    raterOverlap: String(s.raterOverlap),
+    playsPerRecord: String(s.playsPerRecord),
+    playsPerActor: String(s.quotas.playsPerActor),
+    ratingsPerRater: String(s.quotas.ratingsPerRater),
+    goldRate: String(s.goldRate),
+    leaseMinutes: String(s.leaseMinutes),
+    idleTimeoutSeconds: String(s.idleTimeoutSeconds),
+    idleWarningSeconds: String(s.idleWarningSeconds),
+    consentText: s.consentText,
+    actorInstructions: s.instructions.actor,
+    raterInstructions: s.instructions.rater,
+    codeCompleted: s.completionCodes.completed,
+    codeFailedAttention: s.completionCodes.failedAttention,
+    codeTimedOut: s.completionCodes.timedOut,
   };
 }
 
 /** `$.quotas.playsPerActor`, `models[0]` or ['models', 0] → the form field it belongs to. */
 export function fieldOf(path: string | readonly PropertyKey[]): DraftField | null {
-  const text = typeof path === 'string' ? path : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  const normalized = text.replace(/^\$/, '').replace(/\[\d+\]/g, '').replace(/^\./, '');
+  const text =
+    typeof path === 'string' ? path : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  const normalized = text
+    .replace(/^\$/, '')
+    .replace(/\[\d+\]/g, '')
+    .replace(/^\./, '');
   let best: DraftField | null = null;
   for (const [field, prefix] of Object.entries(PATHS) as [DraftField, string][]) {
-    if ((normalized === prefix || normalized.startsWith(`${prefix}.`)) && (!best || prefix.length > PATHS[best].length)) best = field;
+    if ((normalized === prefix || normalized.startsWith(`${prefix}.`)) && (!best || prefix.length > PATHS[best].length))
+      best = field;
   }
   return best;
 }
 
-export type DraftCheck = { ok: true; body: LiveStudySettingsBody } | { ok: false; errors: FieldErrors; other: string[] };
+export type DraftCheck =
+  { ok: true; body: LiveStudySettingsBody } | { ok: false; errors: FieldErrors; other: string[] };
 
 /** Converts and checks the draft with the same schema the server uses; errors come back per field. */
 export function checkDraft(d: SettingsDraft): DraftCheck {
@@ -88,18 +135,32 @@ export function checkDraft(d: SettingsDraft): DraftCheck {
   };
   const ids = d.problemIds.split(/[\s,]+/).filter((x) => x !== '');
   const body = {
-    models: d.models, condition: d.condition, simulatorModel: d.simulatorModel.trim(), judgeModel: d.judgeModel.trim(),
-    simulatedTwin: d.simulatedTwin, showTranscript: d.showTranscript,
+    models: d.models,
+    condition: d.condition,
+    simulatorModel: d.simulatorModel.trim(),
+    judgeModel: d.judgeModel.trim(),
+    simulatedTwin: d.simulatedTwin,
+    showTranscript: d.showTranscript,
     records: d.recordsKind === 'all' ? { kind: 'all' } : { kind: 'list', problemIds: ids },
-    maxTurns: number('maxTurns'), raterOverlap: number('raterOverlap'), playsPerRecord: number('playsPerRecord'),
+    maxTurns: number('maxTurns'),
+    raterOverlap: number('raterOverlap'),
+    playsPerRecord: number('playsPerRecord'),
     quotas: { playsPerActor: number('playsPerActor'), ratingsPerRater: number('ratingsPerRater') },
-    goldRate: number('goldRate'), leaseMinutes: number('leaseMinutes'),
-    idleTimeoutSeconds: number('idleTimeoutSeconds'), idleWarningSeconds: number('idleWarningSeconds'),
-    consentText: d.consentText, instructions: { actor: d.actorInstructions, rater: d.raterInstructions },
-    completionCodes: { completed: d.codeCompleted.trim(), failedAttention: d.codeFailedAttention.trim(), timedOut: d.codeTimedOut.trim() },
+    goldRate: number('goldRate'),
+    leaseMinutes: number('leaseMinutes'),
+    idleTimeoutSeconds: number('idleTimeoutSeconds'),
+    idleWarningSeconds: number('idleWarningSeconds'),
+    consentText: d.consentText,
+    instructions: { actor: d.actorInstructions, rater: d.raterInstructions },
+    completionCodes: {
+      completed: d.codeCompleted.trim(),
+      failedAttention: d.codeFailedAttention.trim(),
+      timedOut: d.codeTimedOut.trim(),
+    },
   };
   // The schema checks this only once every field parses; saying it at once saves a round of corrections.
-  if (body.idleWarningSeconds >= body.idleTimeoutSeconds) errors.idleWarningSeconds = 'The warning must come before the idle timeout';
+  if (body.idleWarningSeconds >= body.idleTimeoutSeconds)
+    errors.idleWarningSeconds = 'The warning must come before the idle timeout';
   const parsed = LiveStudySettingsBodySchema.safeParse(body);
   if (parsed.success && Object.keys(errors).length === 0) return { ok: true, body: parsed.data };
   const other: string[] = [];

@@ -8,7 +8,15 @@ import type { LiveStudySettingsBody, StudyStatus } from '../../../../../shared/s
 import { useAppStore } from '../../../store/index.ts';
 import { ModelsSection } from './models-section.tsx';
 import { ParticipationSection } from './participation-section.tsx';
-import { checkDraft, fieldOf, sentence, toDraft, type DraftField, type FieldErrors, type SettingsDraft } from './settings-draft.ts';
+import {
+  checkDraft,
+  fieldOf,
+  sentence,
+  toDraft,
+  type DraftField,
+  type FieldErrors,
+  type SettingsDraft,
+} from './settings-draft.ts';
 import { TextsSection } from './texts-section.tsx';
 
 interface SettingsFormProps {
@@ -71,7 +79,10 @@ export function SettingsForm({ initial, status }: SettingsFormProps) {
       {status === 'open' && <Alert severity="info">The study is open. Pause it (above) to change its settings.</Alert>}
       {status === 'closed' && <Alert severity="info">The study is closed; its settings are final.</Alert>}
       {status === 'unconfigured' && (
-        <Alert severity="info">This study has never been configured. These are the defaults; save them (with at least one model under test) to open it.</Alert>
+        <Alert severity="info">
+          This study has never been configured. These are the defaults; save them (with at least one model under test)
+          to open it.
+        </Alert>
       )}
       <ModelsSection {...props} />
       <ParticipationSection {...props} />
@@ -84,21 +95,34 @@ export function SettingsForm({ initial, status }: SettingsFormProps) {
       )}
       {problems > 0 && !serverError && (
         <Alert severity="error">
-          Not saved: {problems === 1 ? 'one field needs' : `${problems} fields need`} attention.{otherErrors.length > 0 && ` ${otherErrors.join('; ')}`}
+          Not saved: {problems === 1 ? 'one field needs' : `${problems} fields need`} attention.
+          {otherErrors.length > 0 && ` ${otherErrors.join('; ')}`}
         </Alert>
       )}
       {/* Stays in view at the bottom of a long form, so saving never needs a scroll back. */}
-      {!locked && <Paper variant="outlined" sx={{ position: 'sticky', bottom: 0, zIndex: 2, p: 1.5, display: 'flex', gap: 1.5, alignItems: 'center' }}>
-        <Button type="submit" variant="contained" loading={saving}>
-          Save settings
-        </Button>
-        <Button onClick={() => { setDraft(saved); setClientErrors({}); setOtherErrors([]); }} disabled={!dirty}>
-          Discard changes
-        </Button>
-        <Typography variant="body2" color="text.secondary" role="status" sx={{ ml: 1 }}>
-          {justSaved && !dirty ? 'Settings saved.' : dirty ? 'Unsaved changes' : ''}
-        </Typography>
-      </Paper>}
+      {!locked && (
+        <Paper
+          variant="outlined"
+          sx={{ position: 'sticky', bottom: 0, zIndex: 2, p: 1.5, display: 'flex', gap: 1.5, alignItems: 'center' }}
+        >
+          <Button type="submit" variant="contained" loading={saving}>
+            Save settings
+          </Button>
+          <Button
+            onClick={() => {
+              setDraft(saved);
+              setClientErrors({});
+              setOtherErrors([]);
+            }}
+            disabled={!dirty}
+          >
+            Discard changes
+          </Button>
+          <Typography variant="body2" color="text.secondary" role="status" sx={{ ml: 1 }}>
+            {justSaved && !dirty ? 'Settings saved.' : dirty ? 'Unsaved changes' : ''}
+          </Typography>
+        </Paper>
+      )}
     </Stack>
   );
 }

@@ -18,7 +18,15 @@ export function SettingsTab() {
     form = <SettingsForm key={studyId} initial={body} status={status} />;
   }
   return (
-    <LoadState what="the settings" loading={loadable.loading} error={loadable.error} loaded={data !== null} empty={false} emptyText="" onRetry={() => void load()}>
+    <LoadState
+      what="the settings"
+      loading={loadable.loading}
+      error={loadable.error}
+      loaded={data !== null}
+      empty={false}
+      emptyText=""
+      onRetry={() => void load()}
+    >
       {form}
     </LoadState>
   );

@@ -37,7 +37,10 @@ export function TextsSection({ draft, errors, disabled, change }: SectionProps) 
           />
         ))}
       </FormSection>
-      <FormSection title="Prolific completion codes" description="Shown at the end, by how the participant finished. Leave empty if not on Prolific.">
+      <FormSection
+        title="Prolific completion codes"
+        description="Shown at the end, by how the participant finished. Leave empty if not on Prolific."
+      >
         <Grid container spacing={2}>
           {CODES.map(({ field, label }) => (
             <Grid key={field} size={{ xs: 12, md: 4 }}>

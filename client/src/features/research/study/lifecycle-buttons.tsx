@@ -31,12 +31,22 @@ export function LifecycleButtons({ status }: { status: StudyStatus | 'unconfigur
         </Button>
       )}
       {status === 'open' && (
-        <Button variant="outlined" color="warning" loading={transitioning === 'pause'} onClick={() => void transition('pause')}>
+        <Button
+          variant="outlined"
+          color="warning"
+          loading={transitioning === 'pause'}
+          onClick={() => void transition('pause')}
+        >
           Pause
         </Button>
       )}
       {(status === 'open' || status === 'paused') && (
-        <Button variant="outlined" color="error" loading={transitioning === 'close'} onClick={() => setConfirmClose(true)}>
+        <Button
+          variant="outlined"
+          color="error"
+          loading={transitioning === 'close'}
+          onClick={() => setConfirmClose(true)}
+        >
           Close…
         </Button>
       )}
@@ -44,8 +54,8 @@ export function LifecycleButtons({ status }: { status: StudyStatus | 'unconfigur
         <DialogTitle id="close-study-title">Close this study?</DialogTitle>
         <DialogContent>
           <DialogContentText>
-            Closing is final: invitation links stop admitting people, no new plays or ratings are handed out, and the settings can
-            no longer change. Everything recorded so far is kept and can still be exported.
+            Closing is final: invitation links stop admitting people, no new plays or ratings are handed out, and the
+            settings can no longer change. Everything recorded so far is kept and can still be exported.
           </DialogContentText>
         </DialogContent>
         <DialogActions>

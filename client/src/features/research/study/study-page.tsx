@@ -49,7 +49,14 @@ export function StudyPage({ tab }: { tab: StudyTab }) {
   if (studyId === null) return null;
   if (studiesLoaded && !study) {
     return (
-      <Alert severity="warning" action={<Button color="inherit" onClick={() => navigate('/')}>All studies</Button>}>
+      <Alert
+        severity="warning"
+        action={
+          <Button color="inherit" onClick={() => navigate('/')}>
+            All studies
+          </Button>
+        }
+      >
         There is no study with this address. It may have been removed, or the link is incomplete.
       </Alert>
     );

@@ -19,7 +19,16 @@ const MEANINGS: Record<StudyStatus, string> = {
 export function StudyStatusChip({ status }: { status: StudyStatus | 'unconfigured' | null }) {
   if (status === null) return <Chip size="small" variant="outlined" label="status …" />;
   if (status === 'unconfigured') {
-    return <Chip size="small" variant="outlined" label="draft · not configured" aria-label="Status: draft, settings never saved" />;
+    return (
+      <Chip
+        size="small"
+        variant="outlined"
+        label="draft · not configured"
+        aria-label="Status: draft, settings never saved"
+      />
+    );
   }
-  return <Chip size="small" color={COLORS[status]} label={status} aria-label={MEANINGS[status]} title={MEANINGS[status]} />;
+  return (
+    <Chip size="small" color={COLORS[status]} label={status} aria-label={MEANINGS[status]} title={MEANINGS[status]} />
+  );
 }

@@ -15,31 +15,68 @@ type Limits = AgreementReport['outcomes']['blandAltman'];
 export function BlandAltmanPlot({ points, limits }: { points: AgreementPlots['blandAltman']; limits: Limits }) {
   const theme = useTheme();
   const models = [...new Set(points.map((p) => p.model))].sort();
-  const colours = [theme.palette.primary.main, theme.palette.secondary.main, theme.palette.success.main, theme.palette.warning.main, theme.palette.info.main, theme.palette.error.main];
+  const colours = [
+    theme.palette.primary.main,
+    theme.palette.secondary.main,
+    theme.palette.success.main,
+    theme.palette.warning.main,
+    theme.palette.info.main,
+    theme.palette.error.main,
+  ];
   const colour = (model: string): string => colours[models.indexOf(model) % colours.length] as string;
-  const extent = Math.max(1, ...points.map((p) => Math.abs(p.difference)), Math.abs(limits.lower ?? 0), Math.abs(limits.upper ?? 0));
+  const extent = Math.max(
+    1,
+    ...points.map((p) => Math.abs(p.difference)),
+    Math.abs(limits.lower ?? 0),
+    Math.abs(limits.upper ?? 0),
+  );
   const span = Math.ceil(extent);
   const lines: [string, number | null, string][] = [
-    ['bias', limits.meanDifference, theme.palette.text.primary], ['lower limit', limits.lower, theme.palette.text.secondary], ['upper limit', limits.upper, theme.palette.text.secondary],
+    ['bias', limits.meanDifference, theme.palette.text.primary],
+    ['lower limit', limits.lower, theme.palette.text.secondary],
+    ['upper limit', limits.upper, theme.palette.text.secondary],
   ];
   return (
     <Stack spacing={1}>
       <PlotFrame
         label={`Bland–Altman plot of ${points.length} record-model pairs: mean PrefAlign of person and simulated twin against their difference`}
-        width={440} height={300}
+        width={440}
+        height={300}
         x={{ label: 'Mean PrefAlign (person, twin)', min: 1, max: 5, ticks: ticks(1, 5, 1) }}
         y={{ label: 'Person − twin', min: -span, max: span, ticks: ticks(-span, span, span > 2 ? 1 : 0.5) }}
       >
         {(x, y) => (
           <>
-            {lines.map(([name, value, stroke]) => value === null ? null : (
-              <g key={name}>
-                <line x1={x(1)} x2={x(5)} y1={y(value)} y2={y(value)} stroke={stroke} strokeDasharray={name === 'bias' ? undefined : '5 4'} />
-                <text x={x(5) - 4} y={y(value) - 4} fontSize={10} textAnchor="end" fill={stroke}>{`${name} ${value.toFixed(2)}`}</text>
-              </g>
-            ))}
+            {lines.map(([name, value, stroke]) =>
+              value === null ? null : (
+                <g key={name}>
+                  <line
+                    x1={x(1)}
+                    x2={x(5)}
+                    y1={y(value)}
+                    y2={y(value)}
+                    stroke={stroke}
+                    strokeDasharray={name === 'bias' ? undefined : '5 4'}
+                  />
+                  <text
+                    x={x(5) - 4}
+                    y={y(value) - 4}
+                    fontSize={10}
+                    textAnchor="end"
+                    fill={stroke}
+                  >{`${name} ${value.toFixed(2)}`}</text>
+                </g>
+              ),
+            )}
             {points.map((p, i) => (
-              <circle key={i} cx={x(Math.min(5, Math.max(1, p.mean)))} cy={y(p.difference)} r={4} fill={colour(p.model)} fillOpacity={0.7}>
+              <circle
+                key={i}
+                cx={x(Math.min(5, Math.max(1, p.mean)))}
+                cy={y(p.difference)}
+                r={4}
+                fill={colour(p.model)}
+                fillOpacity={0.7}
+              >
                 <title>{`${p.model}: mean ${p.mean}, difference ${p.difference}`}</title>
               </circle>
             ))}

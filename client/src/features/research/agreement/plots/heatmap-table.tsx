@@ -30,39 +30,85 @@ export function HeatmapTable({ heatmaps }: { heatmaps: Heatmap[] }) {
   const attributes = [...new Set(heatmaps.map((h) => h.attribute))];
   const [attribute, setAttribute] = useState(attributes[0] ?? '');
   const [rowsBy, setRowsBy] = useState<Heatmap['rowsBy']>('criterion');
-  const map = heatmaps.find((h) => h.attribute === attribute && h.rowsBy === rowsBy) ?? heatmaps.find((h) => h.rowsBy === rowsBy) ?? heatmaps[0];
-  if (!map) return <Typography variant="body2" color="text.secondary">No answer is rated by both the judge and a person yet.</Typography>;
-  const shade = (mae: number | null): string => (mae === null ? 'transparent' : alpha(theme.palette.error.main, 0.08 + 0.6 * Math.min(1, mae / FULL)));
+  const map =
+    heatmaps.find((h) => h.attribute === attribute && h.rowsBy === rowsBy) ??
+    heatmaps.find((h) => h.rowsBy === rowsBy) ??
+    heatmaps[0];
+  if (!map)
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No answer is rated by both the judge and a person yet.
+      </Typography>
+    );
+  const shade = (mae: number | null): string =>
+    mae === null ? 'transparent' : alpha(theme.palette.error.main, 0.08 + 0.6 * Math.min(1, mae / FULL));
   return (
     <Stack spacing={1.5}>
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
         <FormControl size="small" sx={{ minWidth: 200 }}>
           <InputLabel id="heatmap-attribute">Persona attribute</InputLabel>
-          <Select labelId="heatmap-attribute" label="Persona attribute" value={map.attribute} onChange={(e) => setAttribute(e.target.value)}>
-            {attributes.map((a) => <MenuItem key={a} value={a}>{a}</MenuItem>)}
+          <Select
+            labelId="heatmap-attribute"
+            label="Persona attribute"
+            value={map.attribute}
+            onChange={(e) => setAttribute(e.target.value)}
+          >
+            {attributes.map((a) => (
+              <MenuItem key={a} value={a}>
+                {a}
+              </MenuItem>
+            ))}
           </Select>
         </FormControl>
-        <ToggleButtonGroup size="small" exclusive value={rowsBy} onChange={(_e, v: Heatmap['rowsBy'] | null) => v && setRowsBy(v)} aria-label="Rows">
+        <ToggleButtonGroup
+          size="small"
+          exclusive
+          value={rowsBy}
+          onChange={(_e, v: Heatmap['rowsBy'] | null) => v && setRowsBy(v)}
+          aria-label="Rows"
+        >
           <ToggleButton value="criterion">By criterion</ToggleButton>
           <ToggleButton value="preference_type">By preference type</ToggleButton>
         </ToggleButtonGroup>
       </Stack>
-      <TableContainer component={Paper} variant="outlined" sx={{ maxHeight: 520 }} tabIndex={0} aria-label="Heatmap, scrollable">
-        <Table size="small" stickyHeader aria-label={`Judge–rater mean absolute difference by ${map.rowsBy === 'criterion' ? 'criterion' : 'preference type'} and ${map.attribute}`}>
+      <TableContainer
+        component={Paper}
+        variant="outlined"
+        sx={{ maxHeight: 520 }}
+        tabIndex={0}
+        aria-label="Heatmap, scrollable"
+      >
+        <Table
+          size="small"
+          stickyHeader
+          aria-label={`Judge–rater mean absolute difference by ${map.rowsBy === 'criterion' ? 'criterion' : 'preference type'} and ${map.attribute}`}
+        >
           <TableHead>
             <TableRow>
               <TableCell scope="col">{map.rowsBy === 'criterion' ? 'Criterion' : 'Preference type'}</TableCell>
-              {map.columns.map((c) => <TableCell key={c} scope="col" align="center">{c}</TableCell>)}
+              {map.columns.map((c) => (
+                <TableCell key={c} scope="col" align="center">
+                  {c}
+                </TableCell>
+              ))}
             </TableRow>
           </TableHead>
           <TableBody>
             {map.rows.map((r) => (
               <TableRow key={r.label}>
-                <TableCell component="th" scope="row" sx={{ maxWidth: 320 }}>{r.label}</TableCell>
+                <TableCell component="th" scope="row" sx={{ maxWidth: 320 }}>
+                  {r.label}
+                </TableCell>
                 {r.cells.map((c, i) => (
-                  <TableCell key={map.columns[i]} align="center" sx={{ bgcolor: shade(c.mae), fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
+                  <TableCell
+                    key={map.columns[i]}
+                    align="center"
+                    sx={{ bgcolor: shade(c.mae), fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}
+                  >
                     {c.mae === null ? '—' : c.mae.toFixed(2)}
-                    <Box component="span" sx={{ color: 'text.secondary', fontSize: '0.75rem' }}>{c.n > 0 ? ` (n ${c.n})` : ''}</Box>
+                    <Box component="span" sx={{ color: 'text.secondary', fontSize: '0.75rem' }}>
+                      {c.n > 0 ? ` (n ${c.n})` : ''}
+                    </Box>
                   </TableCell>
                 ))}
               </TableRow>

@@ -15,14 +15,31 @@ export function JudgeBubbles({ cells }: { cells: AgreementPlots['judgeVsHuman'] 
   return (
     <PlotFrame
       label={`Judge score against the raters' mean score on ${total} answer-criterion pairs; bubble area is the number of pairs`}
-      width={360} height={320}
-      x={{ label: 'Judge score', ...SCORE_AXIS }} y={{ label: 'Raters’ mean score', ...SCORE_AXIS }}
+      width={360}
+      height={320}
+      x={{ label: 'Judge score', ...SCORE_AXIS }}
+      y={{ label: 'Raters’ mean score', ...SCORE_AXIS }}
     >
       {(x, y) => (
         <>
-          <line x1={x(0.5)} y1={y(0.5)} x2={x(5.5)} y2={y(5.5)} stroke={theme.palette.text.disabled} strokeDasharray="4 4" />
+          <line
+            x1={x(0.5)}
+            y1={y(0.5)}
+            x2={x(5.5)}
+            y2={y(5.5)}
+            stroke={theme.palette.text.disabled}
+            strokeDasharray="4 4"
+          />
           {cells.map((c) => (
-            <circle key={`${c.judge}|${c.human}`} cx={x(c.judge)} cy={y(c.human)} r={3 + 14 * Math.sqrt(c.n / most)} fill={theme.palette.primary.main} fillOpacity={0.35} stroke={theme.palette.primary.main}>
+            <circle
+              key={`${c.judge}|${c.human}`}
+              cx={x(c.judge)}
+              cy={y(c.human)}
+              r={3 + 14 * Math.sqrt(c.n / most)}
+              fill={theme.palette.primary.main}
+              fillOpacity={0.35}
+              stroke={theme.palette.primary.main}
+            >
               <title>{`judge ${c.judge}, raters ${c.human}: ${c.n} ${c.n === 1 ? 'pair' : 'pairs'}`}</title>
             </circle>
           ))}
@@ -38,14 +55,30 @@ export function WeightedScatter({ weighted }: { weighted: AgreementPlots['weight
   return (
     <PlotFrame
       label={`PrefAlign of ${weighted.total} rated answers, judge against the raters' mean${weighted.points.length < weighted.total ? `, ${weighted.points.length} shown` : ''}`}
-      width={360} height={320}
-      x={{ label: 'Judge PrefAlign', ...SCORE_AXIS }} y={{ label: 'Raters’ PrefAlign (mean)', ...SCORE_AXIS }}
+      width={360}
+      height={320}
+      x={{ label: 'Judge PrefAlign', ...SCORE_AXIS }}
+      y={{ label: 'Raters’ PrefAlign (mean)', ...SCORE_AXIS }}
     >
       {(x, y) => (
         <>
-          <line x1={x(0.5)} y1={y(0.5)} x2={x(5.5)} y2={y(5.5)} stroke={theme.palette.text.disabled} strokeDasharray="4 4" />
+          <line
+            x1={x(0.5)}
+            y1={y(0.5)}
+            x2={x(5.5)}
+            y2={y(5.5)}
+            stroke={theme.palette.text.disabled}
+            strokeDasharray="4 4"
+          />
           {weighted.points.map((p, i) => (
-            <circle key={i} cx={x(p.judge)} cy={y(p.human)} r={3.5} fill={theme.palette.secondary.main} fillOpacity={0.55}>
+            <circle
+              key={i}
+              cx={x(p.judge)}
+              cy={y(p.human)}
+              r={3.5}
+              fill={theme.palette.secondary.main}
+              fillOpacity={0.55}
+            >
               <title>{`judge ${p.judge}, raters ${p.human}`}</title>
             </circle>
           ))}

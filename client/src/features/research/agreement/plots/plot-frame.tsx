@@ -37,21 +37,41 @@ export function PlotFrame({ label, width, height, x, y, children }: PlotFramePro
   const sy: Scale = (v) => height - BOTTOM - ((v - y.min) / (y.max - y.min)) * (height - BOTTOM - TOP);
   const muted = theme.palette.text.secondary;
   return (
-    <svg width={width} height={height} role="img" aria-label={label} style={{ maxWidth: '100%', height: 'auto' }} viewBox={`0 0 ${width} ${height}`}>
+    <svg
+      width={width}
+      height={height}
+      role="img"
+      aria-label={label}
+      style={{ maxWidth: '100%', height: 'auto' }}
+      viewBox={`0 0 ${width} ${height}`}
+    >
       {x.ticks.map((t) => (
         <g key={`x${t}`}>
           <line x1={sx(t)} x2={sx(t)} y1={TOP} y2={height - BOTTOM} stroke={theme.palette.divider} />
-          <text x={sx(t)} y={height - BOTTOM + 14} fontSize={11} textAnchor="middle" fill={muted}>{t}</text>
+          <text x={sx(t)} y={height - BOTTOM + 14} fontSize={11} textAnchor="middle" fill={muted}>
+            {t}
+          </text>
         </g>
       ))}
       {y.ticks.map((t) => (
         <g key={`y${t}`}>
           <line x1={LEFT} x2={width - RIGHT} y1={sy(t)} y2={sy(t)} stroke={theme.palette.divider} />
-          <text x={LEFT - 6} y={sy(t) + 4} fontSize={11} textAnchor="end" fill={muted}>{t}</text>
+          <text x={LEFT - 6} y={sy(t) + 4} fontSize={11} textAnchor="end" fill={muted}>
+            {t}
+          </text>
         </g>
       ))}
-      <text x={(LEFT + width - RIGHT) / 2} y={height - 6} fontSize={12} textAnchor="middle" fill={muted}>{x.label}</text>
-      <text x={12} y={(TOP + height - BOTTOM) / 2} fontSize={12} textAnchor="middle" fill={muted} transform={`rotate(-90 12 ${(TOP + height - BOTTOM) / 2})`}>
+      <text x={(LEFT + width - RIGHT) / 2} y={height - 6} fontSize={12} textAnchor="middle" fill={muted}>
+        {x.label}
+      </text>
+      <text
+        x={12}
+        y={(TOP + height - BOTTOM) / 2}
+        fontSize={12}
+        textAnchor="middle"
+        fill={muted}
+        transform={`rotate(-90 12 ${(TOP + height - BOTTOM) / 2})`}
+      >
         {y.label}
       </text>
       {children(sx, sy)}
