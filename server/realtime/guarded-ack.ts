@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import { jsonPath } from '../../shared/benchmark/issues.ts';
-import { ACK_ERROR_CODES, type Ack, type AckErrorCode, type AckIssue } from '../../shared/protocol/acks.ts';
-import { StorageError } from '../storage/errors.ts';
+import {
+  AppError,
+  isErrorCode,
+  type ErrorCode as AckErrorCode,
+  type ErrorIssue as AckIssue,
+} from '../../shared/errors.ts';
+import type { Ack } from '../../shared/protocol/acks.ts';
 
 /**
  * A refusal a service wants the client to see: any error with an `ackCode` from the closed list is answered with that
@@ -14,9 +19,7 @@ export interface AckableError {
 
 function ackCodeOf(error: unknown): AckErrorCode | null {
   const code = (error as { ackCode?: unknown } | null)?.ackCode;
-  return typeof code === 'string' && (ACK_ERROR_CODES as readonly string[]).includes(code)
-    ? (code as AckErrorCode)
-    : null;
+  return isErrorCode(code) ? code : null;
 }
 
 /** Field-level issues an ackable error carries (e.g. which rubric criterion lacks a score), if it has any. */
@@ -61,15 +64,13 @@ export function guardedAck<S extends z.ZodType, T>(schema: S, handler: (payload:
     handler(parsed.data).then(
       (data) => reply({ ok: true, data }),
       (error: unknown) => {
-        const code = ackCodeOf(error);
+        const code = error instanceof AppError ? error.code : ackCodeOf(error);
         if (code) {
           reply({
             ok: false,
             error: code,
             issues: issuesOf(error) ?? [{ path: '$', message: (error as Error).message }],
           });
-        } else if (error instanceof StorageError) {
-          reply({ ok: false, error: error.code === 'invalid' ? 'invalid_payload' : error.code });
         } else {
           reply({ ok: false, error: 'internal' });
         }

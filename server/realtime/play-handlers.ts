@@ -13,6 +13,7 @@ import type { RealtimeServer } from '../plugins/socket-io.ts';
 import type { LiveSessions } from '../services/live/live-sessions.ts';
 import type { LiveBroadcast } from '../services/live/live-types.ts';
 import { guardedAck } from './guarded-ack.ts';
+import { AppError } from '../../shared/errors.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
 
@@ -20,19 +21,10 @@ type Actor = Extract<Identity, { kind: 'participant' }>;
 export const actorRoom = (episodeId: string): string => `episode:${episodeId}:actor`;
 export const watchRoom = (episodeId: string): string => `episode:${episodeId}:watch`;
 
-class Refusal extends Error {
-  constructor(
-    readonly ackCode: 'unauthenticated' | 'forbidden' | 'payload_too_large',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function requireActor(identity: Identity | null | undefined): Actor {
-  if (!identity) throw new Refusal('unauthenticated', 'open your invitation link first');
+  if (!identity) throw new AppError('unauthenticated', 'open your invitation link first');
   if (identity.kind !== 'participant' || identity.role !== 'actor')
-    throw new Refusal('forbidden', 'only actors play episodes');
+    throw new AppError('forbidden', 'only actors play episodes');
   return identity;
 }
 
@@ -67,7 +59,7 @@ export function registerPlayHandlers(io: RealtimeServer, live: LiveSessions): vo
       on(ReplyPayloadSchema, async (p) => {
         const who = actor();
         if (p.text.length > MAX_REPLY_CHARS)
-          throw new Refusal('payload_too_large', `a reply may have at most ${MAX_REPLY_CHARS} characters`);
+          throw new AppError('payload_too_large', `a reply may have at most ${MAX_REPLY_CHARS} characters`);
         return live.reply(who, p.episodeId, p.clientMessageId, p.text);
       }),
     );
@@ -100,8 +92,8 @@ export function registerPlayHandlers(io: RealtimeServer, live: LiveSessions): vo
       'episode:watch',
       on(WatchPayloadSchema, async (p) => {
         const identity = socket.data.identity;
-        if (!identity) throw new Refusal('unauthenticated', 'log in first');
-        if (identity.kind !== 'researcher') throw new Refusal('forbidden', 'researchers only');
+        if (!identity) throw new AppError('unauthenticated', 'log in first');
+        if (identity.kind !== 'researcher') throw new AppError('forbidden', 'researchers only');
         await live.watchAccess(p.episodeId);
         await socket.join(watchRoom(p.episodeId));
         return live.watch(p.episodeId);

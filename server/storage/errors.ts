@@ -1,12 +1,12 @@
+import { AppError } from '../../shared/errors.ts';
+
+/** @deprecated throw `AppError` from shared/errors.ts (`invalid` is `invalid_payload` there). */
 export type StorageErrorCode = 'conflict' | 'not_found' | 'invalid';
 
-/** A storage failure the caller can explain to a person; anything else is a bug and is thrown as is. */
-export class StorageError extends Error {
-  constructor(
-    readonly code: StorageErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** @deprecated throw `AppError` from shared/errors.ts. */
+export class StorageError extends AppError {
+  constructor(code: StorageErrorCode, message: string) {
+    super(code === 'invalid' ? 'invalid_payload' : code, message);
     this.name = 'StorageError';
   }
 }

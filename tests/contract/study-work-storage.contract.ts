@@ -158,7 +158,7 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       expect(leased(await storage.work.leaseNextPlay(studyId, 'actor-1', T0)).problemId).toBe(p1);
       await expect(
         storage.work.saveSettings(studyId, settings(), T0, [{ problemId: 'problem_99_x', model: 'a' }]),
-      ).rejects.toMatchObject({ code: 'invalid' });
+      ).rejects.toMatchObject({ code: 'invalid_payload' });
     });
 
     it('ratings: k distinct raters per answer, least covered first, never own episode, never twice', async () => {

@@ -256,7 +256,7 @@ describe('upload limits', () => {
     const big = Readable.from([Buffer.alloc(600, 'x'), Buffer.alloc(600, 'x')]);
     await expect(
       importUpload(t.storage, big, { study: 'Too big', skipImages: false, limit: 1000 }),
-    ).rejects.toMatchObject({ code: 'too_large', message: 'the file is larger than 1000 bytes' });
+    ).rejects.toMatchObject({ code: 'payload_too_large', message: 'the file is larger than 1000 bytes' });
     const broken = new Readable({
       read() {
         this.destroy(new Error('socket hang up'));

@@ -1,7 +1,6 @@
-/**
- * Failures of sign-in and joining that a person can act on. Closed codes: transport maps each to a status and a
- * fixed message; exception text never reaches a client.
- */
+import { AppError } from '../../../shared/errors.ts';
+
+/** @deprecated throw `AppError` from shared/errors.ts; kept while the routes move to the app's error handler. */
 export type AuthErrorCode =
   | 'invalid_credentials'
   | 'username_taken'
@@ -12,12 +11,12 @@ export type AuthErrorCode =
   | 'study_closed'
   | 'role_conflict';
 
-export class AuthError extends Error {
-  constructor(
-    readonly code: AuthErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** @deprecated throw `AppError` from shared/errors.ts. */
+export class AuthError extends AppError {
+  declare readonly code: AuthErrorCode;
+
+  constructor(code: AuthErrorCode, message: string) {
+    super(code, message);
     this.name = 'AuthError';
   }
 }

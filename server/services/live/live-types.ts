@@ -1,3 +1,4 @@
+import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import type { ActorEvent, ChunkMessage } from '../../../shared/protocol/live.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
@@ -60,19 +61,10 @@ export interface LiveDeps {
   onAnswered?(studyId: string, episodeId: string): Promise<void>;
 }
 
-/** A refusal the transport turns into a closed ack code. */
-export class LiveError extends Error {
-  constructor(
-    readonly code:
-      'not_found' | 'forbidden' | 'not_your_turn' | 'episode_closed' | 'no_work' | 'conflict' | 'invalid_payload',
-    message: string,
-  ) {
-    super(message);
+/** @deprecated throw `AppError` from shared/errors.ts. */
+export class LiveError extends AppError {
+  constructor(code: ErrorCode, message: string) {
+    super(code, message);
     this.name = 'LiveError';
-  }
-
-  /** The code the client gets in its ack (see server/realtime/guarded-ack.ts). */
-  get ackCode(): LiveError['code'] {
-    return this.code;
   }
 }

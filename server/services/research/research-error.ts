@@ -1,4 +1,6 @@
-/** Why a researcher request was refused; the HTTP routes map each code to a status. */
+import { AppError } from '../../../shared/errors.ts';
+
+/** @deprecated throw `AppError` from shared/errors.ts; kept while the routes move to the app's error handler. */
 export type ResearchErrorCode =
   | 'not_found'
   | 'unknown_model'
@@ -11,17 +13,12 @@ export type ResearchErrorCode =
   | 'conflict'
   | 'unavailable';
 
-/**
- * A refusal of a research service. Messages are written for people (what and where) and never carry exception
- * text; `details` holds structured extras such as the declared model names.
- */
-export class ResearchError extends Error {
-  constructor(
-    readonly code: ResearchErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
+/** @deprecated throw `AppError` from shared/errors.ts (`too_large` is `payload_too_large` there). */
+export class ResearchError extends AppError {
+  constructor(code: ResearchErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code === 'too_large' ? 'payload_too_large' : code, message, {
+      details: Object.keys(details).length > 0 ? details : undefined,
+    });
     this.name = 'ResearchError';
   }
 }

@@ -1,4 +1,4 @@
-import type { AckIssue } from '../../../shared/protocol/acks.ts';
+import type { ErrorIssue as AckIssue } from '../../../shared/errors.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';

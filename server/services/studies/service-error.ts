@@ -1,16 +1,13 @@
-import type { AckErrorCode, AckIssue } from '../../../shared/protocol/acks.ts';
+import { AppError, type ErrorCode, type ErrorIssue } from '../../../shared/errors.ts';
 
-/**
- * A refusal of a studies service, with a closed code the transport passes on (guardedAck reads `ackCode` and
- * `issues`; HTTP routes map the code to a status). Messages are written for people and never contain exception text.
- */
-export class ServiceError extends Error {
-  constructor(
-    readonly ackCode: AckErrorCode,
-    message: string,
-    readonly issues?: AckIssue[],
-  ) {
-    super(message);
+/** @deprecated throw `AppError` from shared/errors.ts; kept while the routes move to the app's error handler. */
+export class ServiceError extends AppError {
+  constructor(ackCode: ErrorCode, message: string, issues?: ErrorIssue[]) {
+    super(ackCode, message, { issues });
     this.name = 'ServiceError';
+  }
+
+  get ackCode(): ErrorCode {
+    return this.code;
   }
 }

@@ -1,4 +1,4 @@
-import type { AckIssue } from '../../../shared/protocol/acks.ts';
+import type { ErrorIssue as AckIssue } from '../../../shared/errors.ts';
 import {
   LiveStudySettingsSchema,
   type LiveStudySettings,

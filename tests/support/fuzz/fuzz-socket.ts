@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
-import { ACK_ERROR_CODES, type Ack } from '../../../shared/protocol/acks.ts';
+import { type Ack } from '../../../shared/protocol/acks.ts';
+import { isErrorCode } from '../../../shared/errors.ts';
 import type { ResyncResult } from '../../../shared/protocol/live.ts';
 import { CLIENT_EVENT_NAMES } from '../../../shared/protocol/events.ts';
 import { caseRef, Fuzz } from './fuzz-random.ts';
@@ -146,8 +147,7 @@ export function ackProblem(ack: unknown): string {
   const a = ack as Ack<unknown> | undefined;
   if (a?.ok === true) return 'data' in a ? '' : 'ok without data';
   if (a?.ok !== false) return `not an ack: ${JSON.stringify(ack)?.slice(0, 120)}`;
-  if (!(ACK_ERROR_CODES as readonly string[]).includes(a.error))
-    return `error code outside the closed list: ${String(a.error)}`;
+  if (!isErrorCode(a.error)) return `error code outside the closed list: ${String(a.error)}`;
   // 'internal' is in the list, but it means an exception escaped a handler: the socket's 500.
   if (a.error === 'internal') return 'internal error';
   if (
