@@ -84,6 +84,85 @@ describe('the direct OpenAI-compatible client', () => {
     expect(out).toEqual({ text, finishReason: 'length', inputTokens: 11, outputTokens: 4 });
   });
 
+  it('reads CR-only line ends, events split inside the "data:" prefix and between the two line feeds that end them', async () => {
+    const sse = `${event({ content: 'One, ' })}\r\r${event({ content: 'two.' })}\n\n${event({}, 'stop')}\n\ndata: [DONE]\n\n`;
+    const body = Buffer.from(sse, 'utf8');
+    const second = body.indexOf('data:', 1);
+    // Inside the first event's "data:", inside the second's, and between the "\n" and "\n" that end the second.
+    const cuts = [2, second + 3, body.indexOf('\n\n', second) + 1];
+    script = writeInPieces(body, cuts);
+    const deltas: string[] = [];
+    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined);
+    const out = await call(settings, false, new AbortController().signal, (d) => deltas.push(d));
+    expect(deltas).toEqual(['One, ', 'two.']);
+    expect(out).toMatchObject({ text: 'One, two.', finishReason: 'stop' });
+  });
+
+  it('nothing after [DONE] is read; a last event without its blank line still counts', async () => {
+    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined);
+    script = async (res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`${event({ content: 'Kept.' })}\n\ndata: [DONE]\n\n${event({ content: ' Ignored.' })}\n\n`);
+    };
+    expect(await call(settings, false, new AbortController().signal, () => undefined)).toMatchObject({
+      text: 'Kept.',
+    });
+    script = async (res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`${event({ content: 'Last' })}\n\n${event({ content: ' line.' }, 'stop')}\n`);
+    };
+    expect(await call(settings, false, new AbortController().signal, () => undefined)).toEqual({
+      text: 'Last line.',
+      finishReason: 'stop',
+      inputTokens: 0,
+      outputTokens: 0,
+    });
+  });
+
+  it('a line left unterminated at the end of the stream is discarded, as SSE says, not read as a broken chunk', async () => {
+    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined);
+    script = async (res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`${event({ content: 'Complete.' }, 'stop')}\n\n${event({ content: 'cut' }).slice(0, 30)}`);
+    };
+    expect(await call(settings, false, new AbortController().signal, () => undefined)).toMatchObject({
+      text: 'Complete.',
+      finishReason: 'stop',
+    });
+  });
+
+  it('a connection dropped in the middle of a data line is a connection failure, not a malformed chunk', async () => {
+    let attempt = 0;
+    script = async (res) => {
+      attempt += 1;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (attempt === 1) {
+        res.write(`${event({ content: 'Part' })}\n\n${event({ content: 'ial' }).slice(0, 30)}`);
+        await sleep(20);
+        res.socket?.destroy();
+      } else {
+        res.end(`${event({ content: 'Whole.' }, 'stop')}\n\ndata: [DONE]\n\n`);
+      }
+    };
+    const config = ModelConfigSchema.parse({
+      name: 'direct',
+      provider: 'openai-compatible',
+      model: 'm',
+      baseUrl,
+      maxRetries: 1,
+      retryBaseDelayMs: 1,
+      timeoutMs: 2000,
+    });
+    const provider = new AiSdkProvider({ config });
+    const response = await provider.complete({
+      messages: settings.messages,
+      purpose: 'assistant',
+      onChunk: () => undefined,
+    });
+    expect(response).toMatchObject({ text: 'Whole.', attempts: 2 });
+    expect(provider.health().failedAttempts).toEqual({ connection: 1 });
+  });
+
   it('an error object in the stream fails the attempt and is retried; a stream ending cleanly without [DONE] is complete', async () => {
     let attempt = 0;
     script = async (res) => {

@@ -8,9 +8,9 @@ import {
   type ModelResponse,
   type TokenUsage,
 } from '../model-provider.ts';
+import { ConcurrencyLimit } from '../concurrency-limit.ts';
 import { callModel, type CallOutput, type CallSettings } from './call-model.ts';
 import { AttemptFailure, classifyError } from './classify-error.ts';
-import { ConcurrencyLimit, type Release } from './concurrency-limit.ts';
 import { createLanguageModels, type LanguageModels } from './create-language-model.ts';
 import { appendJsonInstruction, stripJsonFences } from './json-mode.ts';
 import { createOpenAiCompatibleCall, type OpenAiCompatibleCall } from './openai-compatible-call.ts';
@@ -198,43 +198,46 @@ export class AiSdkProvider implements ModelProvider {
 
   /** One attempt: wait for a slot, then call with this attempt's own timeout. Throws AttemptFailure only. */
   async #attempt(call: PreparedCall, request: ModelRequest): Promise<CallOutput> {
-    let release: Release;
+    let started = false;
     try {
-      release = await this.#limit.acquire(request.signal);
-    } catch {
+      return await this.#limit.run(() => {
+        started = true;
+        return this.#attemptInSlot(call, request);
+      }, request.signal);
+    } catch (error) {
+      if (started) throw error;
       throw new AttemptFailure('aborted', 'cancelled while waiting for a free slot', {
         retryable: false,
         beforeRequest: true,
       });
     }
+  }
+
+  async #attemptInSlot(call: PreparedCall, request: ModelRequest): Promise<CallOutput> {
+    // Checked again here: calls queued behind the one that reached the cap must not go out.
+    const capReached = this.#spendCapFailure();
+    if (capReached) throw capReached;
+    const timeoutSignal = AbortSignal.timeout(this.config.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeoutSignal]) : timeoutSignal;
+    const model = call.json ? this.#models.json : this.#models.text;
+    let output: CallOutput;
     try {
-      // Checked again here: calls queued behind the one that reached the cap must not go out.
-      const capReached = this.#spendCapFailure();
-      if (capReached) throw capReached;
-      const timeoutSignal = AbortSignal.timeout(this.config.timeoutMs);
-      const signal = request.signal ? AbortSignal.any([request.signal, timeoutSignal]) : timeoutSignal;
-      const model = call.json ? this.#models.json : this.#models.text;
-      let output: CallOutput;
-      try {
-        output = this.#direct
-          ? await this.#direct(call.settings, call.json, signal, request.onChunk)
-          : await callModel(model, call.settings, signal, request.onChunk);
-      } catch (error) {
-        throw classifyError(error, {
-          callerSignal: request.signal,
-          timeoutSignal,
-          timeoutMs: this.config.timeoutMs,
-          now: this.#now,
-          secrets: this.#secrets,
-        });
-      }
-      this.#account(output.inputTokens, output.outputTokens);
-      const text = call.json ? stripJsonFences(output.text) : output.text;
-      if (text.trim() === '') throw new AttemptFailure('empty_output', 'empty output', { retryable: true });
-      return { ...output, text };
-    } finally {
-      release();
+      output = this.#direct
+        ? await this.#direct(call.settings, call.json, signal, request.onChunk)
+        : await callModel(model, call.settings, signal, request.onChunk);
+    } catch (error) {
+      throw classifyError(error, {
+        callerSignal: request.signal,
+        timeoutSignal,
+        timeoutMs: this.config.timeoutMs,
+        now: this.#now,
+        secrets: this.#secrets,
+      });
     }
+    this.#account(output.inputTokens, output.outputTokens);
+    const text = call.json ? stripJsonFences(output.text) : output.text;
+    if (text.trim() === '') throw new AttemptFailure('empty_output', 'empty output', { retryable: true });
+    return { ...output, text };
   }
 
   #usage(inputTokens: number, outputTokens: number): TokenUsage {

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { APICallError, InvalidResponseDataError, JSONParseError } from 'ai';
+import { createParser } from 'eventsource-parser';
 import type { CallOutput, CallSettings } from './call-model.ts';
 
 /**
@@ -8,10 +9,10 @@ import type { CallOutput, CallSettings } from './call-model.ts';
  *
  * Why: under live load the AI SDK's streaming path (fetch → web streams → SSE parser → zod validation of every chunk →
  * its own part stream) was the largest single cost of the server process; a streamed turn of 20 chunks went through
- * four web-stream stages per chunk. This reads the SSE lines straight off the socket. Retries, timeouts, the
- * concurrency limit and usage accounting stay in AiSdkProvider, which wraps this exactly as it wraps `callModel`; the
- * errors thrown here are the AI SDK's own error classes (or node's network errors), so classify-error.ts treats both
- * paths alike.
+ * four web-stream stages per chunk. This reads the response straight off the socket and hands it to eventsource-parser
+ * for the SSE framing. Retries, timeouts, the concurrency limit and usage accounting stay in AiSdkProvider, which wraps
+ * this exactly as it wraps `callModel`; the errors thrown here are the AI SDK's own error classes (or node's network
+ * errors), so classify-error.ts treats both paths alike.
  */
 
 export type OpenAiCompatibleCall = (
@@ -178,19 +179,19 @@ async function readJson(res: IncomingMessage, url: string): Promise<CallOutput> 
 }
 
 /**
- * Server-sent events: `data:` lines, an event ending at a blank line, `[DONE]` at the end. Only the text deltas,
- * the finish reason and the usage chunk (stream_options.include_usage) are used; other fields are ignored unread.
+ * Server-sent events, framed by eventsource-parser: each event's data is one chunk, `[DONE]` at the end. Only the text
+ * deltas, the finish reason and the usage chunk (stream_options.include_usage) are used; other fields, comments and
+ * unknown lines are ignored unread.
  */
 async function readStream(res: IncomingMessage, url: string, onChunk: (delta: string) => void): Promise<CallOutput> {
   res.setEncoding('utf8');
   let text = '';
   let reason = 'other';
   let usage: Pick<CallOutput, 'inputTokens' | 'outputTokens'> = { inputTokens: 0, outputTokens: 0 };
-  let buffer = '';
-  let data: string[] = [];
   let done = false;
 
   const dispatch = (payload: string): void => {
+    if (done) return;
     if (payload === '[DONE]') {
       done = true;
       return;
@@ -220,25 +221,17 @@ async function readStream(res: IncomingMessage, url: string, onChunk: (delta: st
     }
   };
 
+  // A throw in onEvent (malformed chunk, error chunk) leaves feed() and ends the read, as it should.
+  const parser = createParser({ onEvent: (event) => dispatch(event.data) });
+  let endsLine = true;
   for await (const piece of res as AsyncIterable<string>) {
     if (done) continue;
-    buffer += piece;
-    let start = 0;
-    for (let end = buffer.indexOf('\n', start); end !== -1; end = buffer.indexOf('\n', start)) {
-      const line = buffer.charCodeAt(end - 1) === 13 ? buffer.slice(start, end - 1) : buffer.slice(start, end);
-      start = end + 1;
-      if (line === '') {
-        if (data.length > 0) dispatch(data.join('\n'));
-        data = [];
-        if (done) break;
-      } else if (line.startsWith('data:')) {
-        data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
-      }
-      // Comments (":"), "event:", "id:" and "retry:" lines carry nothing a chat completion uses.
-    }
-    buffer = buffer.slice(start);
+    parser.feed(piece);
+    endsLine = piece.endsWith('\n') || piece.endsWith('\r');
   }
-  if (!done && data.length > 0) dispatch(data.join('\n'));
+  // Data lines still waiting for their blank line when the stream ends count (some servers end that way); a last line
+  // without its line end is discarded, as the SSE rules say, rather than read as a broken chunk.
+  if (!done && endsLine) parser.feed('\n\n');
   if (!done && !res.complete) throw cutOff();
   return { text, finishReason: reason, ...usage };
 }
