@@ -28,32 +28,61 @@ export function getSocket(): AppSocket {
 type Requests = ClientToServerEvents;
 export type RequestName = keyof Requests;
 export type PayloadOf<E extends RequestName> = Parameters<Requests[E]>[0];
-type AckOf<E extends RequestName> = Parameters<Parameters<Requests[E]>[1]>[0];
+export type AckOf<E extends RequestName> = Parameters<Parameters<Requests[E]>[1]>[0];
 /** The server's ack, or a local failure: no answer in time, or no connection to send on. */
 export type RequestResult<E extends RequestName> =
   AckOf<E> | { ok: false; error: 'timeout' | 'offline'; issues?: undefined };
 
 type LooseEmit = (event: string, payload: unknown, ack: (err: Error | null, result: Ack<unknown>) => void) => void;
 
+/** What sending a request needs of a connection: the tab's socket, or the fake socket of a unit test. */
+export interface RequestPort {
+  readonly connected: boolean;
+  /** Emits a request; `ack` gets the server's answer, or an error when none came in time or the connection dropped. */
+  emit<E extends RequestName>(
+    event: E,
+    payload: PayloadOf<E>,
+    ack: (err: Error | null, result: AckOf<E>) => void,
+  ): void;
+}
+
+/** The tab's socket as a RequestPort: a request left unanswered fails after `timeoutMs`. */
+export function socketPort(timeoutMs = 15_000): RequestPort {
+  return {
+    get connected() {
+      return getSocket().connected;
+    },
+    emit(event, payload, ack) {
+      // Socket.IO's typed emit cannot follow a generic event name; the event map above keeps callers typed.
+      const timed = getSocket().timeout(timeoutMs);
+      const emit = timed.emit.bind(timed) as unknown as LooseEmit;
+      emit(event, payload, ack as (err: Error | null, result: Ack<unknown>) => void);
+    },
+  };
+}
+
 /**
  * Sends a request and resolves with its ack. Nothing is buffered while offline: callers that must deliver (replies)
  * keep their own outbox and send again on reconnect, which the server makes idempotent.
  */
+export function requestOn<E extends RequestName>(
+  port: RequestPort,
+  event: E,
+  payload: PayloadOf<E>,
+): Promise<RequestResult<E>> {
+  if (!port.connected) return Promise.resolve({ ok: false, error: 'offline' });
+  return new Promise((resolve) => {
+    port.emit(event, payload, (err, result) => resolve(err ? { ok: false, error: 'timeout' } : result));
+  });
+}
+
+/** `requestOn` the tab's socket. */
 export function request<E extends RequestName>(
   event: E,
   payload: PayloadOf<E>,
   timeoutMs = 15_000,
 ): Promise<RequestResult<E>> {
-  const s = getSocket();
-  if (!s.connected) return Promise.resolve({ ok: false, error: 'offline' });
-  return new Promise((resolve) => {
-    // Socket.IO's typed emit cannot follow a generic event name; the event map above keeps callers typed.
-    const timed = s.timeout(timeoutMs);
-    const emit = timed.emit.bind(timed) as unknown as LooseEmit;
-    emit(event, payload, (err, result) => {
-      resolve(err ? { ok: false, error: 'timeout' } : (result as RequestResult<E>));
-    });
-  });
+  return requestOn(socketPort(timeoutMs), event, payload);
 }
 
 /** A sentence for a failed ack: the server's own message when it sent one. */

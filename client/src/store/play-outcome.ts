@@ -15,6 +15,8 @@ export const infoOf = (s: PlaySnapshot): EpisodeInfo => ({
 
 export const RATED = 'Thank you — your conversation and your rating are saved.';
 
+export const NO_MORE_TASKS = 'There are no more tasks for you in this study.';
+
 export function failureMessage(code: string | undefined): string {
   if (code === 'idle_timeout')
     return 'The session ended because no reply came in time. What you wrote so far is saved.';

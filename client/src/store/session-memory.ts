@@ -27,37 +27,47 @@ export interface Finish {
   message: string;
 }
 
-function read<T>(key: string): T | null {
-  try {
-    const raw = window.sessionStorage.getItem(key);
-    return raw === null ? null : (JSON.parse(raw) as T);
-  } catch {
-    // Storage disabled (private modes) or a value from an older build: behave as if nothing was kept.
-    return null;
+/** The part of the Web Storage API used here: sessionStorage in the browser, a Map-backed stand-in in unit tests. */
+export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** The tab's memory over `store` (looked up on each use: tests in Node have no window). */
+export function createSessionMemory(store: () => KeyValueStore) {
+  function read<T>(key: string): T | null {
+    try {
+      const raw = store().getItem(key);
+      return raw === null ? null : (JSON.parse(raw) as T);
+    } catch {
+      // Storage disabled (private modes) or a value from an older build: behave as if nothing was kept.
+      return null;
+    }
   }
+
+  function write(key: string, value: unknown): void {
+    try {
+      if (value === null) store().removeItem(key);
+      else store().setItem(key, JSON.stringify(value));
+    } catch {
+      // Full or disabled storage only costs the reload safety net, never the session itself.
+    }
+  }
+
+  return {
+    outbox: (episodeId: string): PendingReply[] => read<PendingReply[]>(`pd.outbox.${episodeId}`) ?? [],
+    saveOutbox: (episodeId: string, replies: PendingReply[]): void =>
+      write(`pd.outbox.${episodeId}`, replies.length ? replies : null),
+    draft: (episodeId: string): string => read<string>(`pd.draft.${episodeId}`) ?? '',
+    saveDraft: (episodeId: string, text: string): void => write(`pd.draft.${episodeId}`, text === '' ? null : text),
+    episode: (participantId: string): EpisodeInfo | null => read<EpisodeInfo>(`pd.episode.${participantId}`),
+    saveEpisode: (participantId: string, info: EpisodeInfo | null): void => write(`pd.episode.${participantId}`, info),
+    finish: (participantId: string): Finish | null => read<Finish>(`pd.finish.${participantId}`),
+    saveFinish: (participantId: string, finish: Finish | null): void => write(`pd.finish.${participantId}`, finish),
+    /** Journey steps already done in this tab (consent, practice), so a reload does not ask again. */
+    stepDone: (participantId: string, step: 'consent' | 'practice'): boolean =>
+      read<boolean>(`pd.${step}.${participantId}`) === true,
+    markStep: (participantId: string, step: 'consent' | 'practice'): void => write(`pd.${step}.${participantId}`, true),
+  };
 }
 
-function write(key: string, value: unknown): void {
-  try {
-    if (value === null) window.sessionStorage.removeItem(key);
-    else window.sessionStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // Full or disabled storage only costs the reload safety net, never the session itself.
-  }
-}
+export type SessionMemory = ReturnType<typeof createSessionMemory>;
 
-export const memory = {
-  outbox: (episodeId: string): PendingReply[] => read<PendingReply[]>(`pd.outbox.${episodeId}`) ?? [],
-  saveOutbox: (episodeId: string, replies: PendingReply[]): void =>
-    write(`pd.outbox.${episodeId}`, replies.length ? replies : null),
-  draft: (episodeId: string): string => read<string>(`pd.draft.${episodeId}`) ?? '',
-  saveDraft: (episodeId: string, text: string): void => write(`pd.draft.${episodeId}`, text === '' ? null : text),
-  episode: (participantId: string): EpisodeInfo | null => read<EpisodeInfo>(`pd.episode.${participantId}`),
-  saveEpisode: (participantId: string, info: EpisodeInfo | null): void => write(`pd.episode.${participantId}`, info),
-  finish: (participantId: string): Finish | null => read<Finish>(`pd.finish.${participantId}`),
-  saveFinish: (participantId: string, finish: Finish | null): void => write(`pd.finish.${participantId}`, finish),
-  /** Journey steps already done in this tab (consent, practice), so a reload does not ask again. */
-  stepDone: (participantId: string, step: 'consent' | 'practice'): boolean =>
-    read<boolean>(`pd.${step}.${participantId}`) === true,
-  markStep: (participantId: string, step: 'consent' | 'practice'): void => write(`pd.${step}.${participantId}`, true),
-};
+export const memory: SessionMemory = createSessionMemory(() => window.sessionStorage);
