@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { EpisodeAbortedError, EpisodeFailure } from '../../engine/episode-errors.ts';
+import { EpisodeLog } from '../../engine/episode-log.ts';
+import { runEpisode, type EpisodeSpec } from '../../engine/episode-runner.ts';
+import type { Storage } from '../../storage/storage.ts';
+import type { BatchPlan } from './batch-plan.ts';
+import { batchParticipants, buildProvenance, type EvaluationModels } from './episode-setup.ts';
+import { episodeSummary } from './episode-summary.ts';
+import type { Job } from './job-plan.ts';
+import { appendJsonLine } from './result-files.ts';
+import { resultLine } from './result-line.ts';
+
+/** What every episode of a run shares. */
+export interface EpisodeContext {
+  plan: BatchPlan;
+  runId: string | null;
+  models: EvaluationModels;
+  storage: Storage | null;
+}
+
+export type EpisodeOutcome = 'done' | 'failed' | 'aborted';
+
+/**
+ * Phase 4: one episode of the run. A finished one is appended to the results file (reference format), a failed one to
+ * the failures file with its reason; either way, and when aborted, it is stored with its event log. Errors that are
+ * not the episode's own (a bug, storage failing) are thrown.
+ */
+export async function runBatchEpisode(job: Job, ctx: EpisodeContext, signal: AbortSignal): Promise<EpisodeOutcome> {
+  const { plan, models } = ctx;
+  const episodeId = randomUUID();
+  const startedAt = new Date().toISOString();
+  const simulatorUsed = job.mode === 'infer_persona';
+  const provenance = buildProvenance(job.record, models, simulatorUsed, plan.settings, plan.benchmark.sha256);
+  const log = new EpisodeLog();
+  const { maxTurns, fixedQuestions, reference } = plan.settings;
+  const spec: EpisodeSpec = {
+    record: job.record,
+    mode: job.mode,
+    userType: job.userType,
+    maxTurns,
+    fixedQuestions,
+    reference,
+  };
+  const participants = batchParticipants(job.record, job.mode, job.userType, fixedQuestions, models, provenance);
+  const save = (status: 'completed' | 'failed' | 'aborted'): Promise<void> =>
+    ctx.storage?.saveEpisode(
+      episodeSummary(episodeId, ctx.runId, spec, participants, log.events, status, startedAt),
+      log.events,
+    ) ?? Promise.resolve();
+  try {
+    const result = await runEpisode(spec, participants, log, signal);
+    appendJsonLine(
+      plan.outFile,
+      resultLine(job.record, job.mode, job.userType, result, {
+        episodeId,
+        task: plan.benchmark.taskOf(job.record),
+        provenance,
+        testModel: models.assistant.isTestModel,
+      }),
+    );
+    await save('completed');
+    return 'done';
+  } catch (error) {
+    if (error instanceof EpisodeAbortedError) {
+      await save('aborted');
+      return 'aborted';
+    }
+    if (!(error instanceof EpisodeFailure)) throw error;
+    appendJsonLine(plan.failuresFile, {
+      problem_id: job.record.problem_id,
+      persona_id: job.record.persona.id,
+      mode: job.mode,
+      user_type: job.userType,
+      stage: error.stage,
+      code: error.code,
+      reason: error.message,
+      episode_id: episodeId,
+      timestamp: Date.now() / 1000,
+    });
+    await save('failed');
+    return 'failed';
+  }
+}
