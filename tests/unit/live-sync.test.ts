@@ -100,7 +100,7 @@ const reply = (seq: number, prevSeq: number, turn: number, clientMessageId: stri
 const snapshot = (events: ActorEvent[], status: PlaySnapshot['status'] = 'running'): PlaySnapshot => ({
   episodeId: 'ep1',
   status,
-  persona: { name: 'Ada Lovelace' },
+  persona: { id: 'lovelace_0000aaaa', name: 'Ada Lovelace' },
   preferences: {},
   rubric: [],
   maxTurns: 5,
@@ -402,7 +402,8 @@ describe('holds', () => {
 describe('the end of the episode', () => {
   it('a rating this tab sends is settled by its own ack, not by the broadcast', async () => {
     const h = harness();
-    await h.start([opening, { ...question(2, 1, 0), kind: 'final_answer', final: true }]);
+    const answer: ActorEvent = { ...opening, seq: 2, prevSeq: 1, role: 'assistant', kind: 'final_answer', final: true };
+    await h.start([opening, answer]);
     expect(h.sync.state.playPhase).toBe('answered');
     const rating = h.sync.submitSelfRating({ scores: { clarity: 4 }, correct: 1, secondsSpent: 12 });
     h.sync.onAppended('ep1', { seq: 3, prevSeq: 2, type: 'actor_rated' });
