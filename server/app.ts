@@ -1,41 +1,43 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { AppError } from '../shared/errors.ts';
+import { buildServices } from './app-services.ts';
 import type { Config } from './config.ts';
-import { healthRoutes } from './http/health-routes.ts';
-import { setupRoutes } from './http/setup-routes.ts';
-import { personaRoutes } from './http/persona-routes.ts';
-import { studyRoutes } from './http/study-routes.ts';
-import { attachSocketIo } from './plugins/socket-io.ts';
+import { agreementRoutes } from './http/agreement-routes.ts';
 import { authRoutes, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from './http/auth-routes.ts';
+import { registerErrorHandler } from './http/error-handler.ts';
+import { healthRoutes } from './http/health-routes.ts';
+import { inviteRoutes } from './http/invite-routes.ts';
+import { liveHealthRoutes } from './http/live-health-routes.ts';
+import { modelRoutes } from './http/model-routes.ts';
+import { openApiRoutes, OPENAPI_INFO } from './http/openapi-routes.ts';
+import { participantRoutes } from './http/participant-routes.ts';
+import { personaRoutes } from './http/persona-routes.ts';
+import { researchExportRoutes } from './http/research-export-routes.ts';
+import { researchImportRoutes } from './http/research-import-routes.ts';
+import { researchRoutes } from './http/research-routes.ts';
+import { setupRoutes } from './http/setup-routes.ts';
+import { studyRoutes } from './http/study-routes.ts';
+import { studyWorkRoutes } from './http/study-work-routes.ts';
+import type { ModelProvider } from './models/model-provider.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerSecurity } from './plugins/security.ts';
+import { attachSocketIo } from './plugins/socket-io.ts';
+import { registerPlayHandlers, socketBroadcast } from './realtime/play-handlers.ts';
+import { registerRatingHandlers } from './realtime/rating-handlers.ts';
 import { attachSocketAuth } from './realtime/socket-auth.ts';
+import { registerStudyHandlers } from './realtime/study-handlers.ts';
 import type { StudyGate } from './services/auth/join-study.ts';
 import { resolveCookieSecret } from './services/auth/sessions.ts';
-import { registerStudyHandlers } from './realtime/study-handlers.ts';
-import { registerRatingHandlers } from './realtime/rating-handlers.ts';
-import { studyWorkRoutes } from './http/study-work-routes.ts';
-import { inviteRoutes } from './http/invite-routes.ts';
-import { participantRoutes } from './http/participant-routes.ts';
-import { createStudyWork } from './services/studies/study-work-service.ts';
-import { registerPlayHandlers, socketBroadcast } from './realtime/play-handlers.ts';
-import { LiveSessions } from './services/live/live-sessions.ts';
+import type { LiveSessions } from './services/live/live-sessions.ts';
 import type { PlayQueue } from './services/live/live-types.ts';
-import type { ModelProvider } from './models/model-provider.ts';
-import type { Storage } from './storage/storage.ts';
-import { PROJECT_ROOT, secretFromEnv } from './config.ts';
-import { researchRoutes } from './http/research-routes.ts';
-import { researchImportRoutes } from './http/research-import-routes.ts';
-import { researchExportRoutes } from './http/research-export-routes.ts';
-import { agreementRoutes } from './http/agreement-routes.ts';
-import { modelRoutes } from './http/model-routes.ts';
-import { liveHealthRoutes } from './http/live-health-routes.ts';
-import { BatchRuns } from './services/research/batch-runs.ts';
-import { declaredModels } from './services/research/declared-models.ts';
+import type { BatchRuns } from './services/research/batch-runs.ts';
 import type { ModelLookup } from './services/research/run-options.ts';
-
+import type { Storage } from './storage/storage.ts';
 export interface AppDeps {
   config: Pick<Config, 'clientDir'> &
     Partial<
@@ -56,8 +58,8 @@ export interface AppDeps {
 }
 
 /**
- * Builds the app without listening, so tests can use `app.inject()` or listen on port 0.
- * Everything the app serves is registered here, in one list.
+ * Builds the app without listening, so tests can use `app.inject()` or listen on port 0. The services come from
+ * app-services.ts; everything the app serves is registered here, in one list.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Per-request lines are debug detail; at the default level the log shows start-up, warnings and failures.
@@ -68,25 +70,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Behind a reverse proxy, request.ip (rate limits) must be the client's address from X-Forwarded-For.
     trustProxy: deps.config.trustProxy ?? false,
   });
+  // Every route declares its contract with shared zod schemas: requests are validated on the way in, and responses
+  // on the way out (a response that breaks its schema is a bug, answered 500 and logged).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug(
       { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime },
       'request',
     );
-  });
-
-  app.setErrorHandler((error: { statusCode?: number; validation?: unknown }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 429) return void reply.code(429).send({ error: 'rate_limited', message: (error as Error).message });
-    if (status === 500) request.log.error({ err: error }, 'request failed');
-    // Client errors (bad JSON body, too large) say what was wrong; server errors never leak exception text.
-    void reply
-      .code(status)
-      .send(
-        status === 500
-          ? { error: 'internal', message: 'internal error' }
-          : { error: 'invalid_request', message: (error as Error).message },
-      );
   });
 
   // Security plugins first: headers, rate limits, origin policy, then the session cookie → request.identity.
@@ -95,21 +88,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedOrigins: deps.config.allowedOrigins ?? [],
   };
   await registerSecurity(app, security);
-  // One model registry for the whole app, so each model's concurrency limit and spend cap hold across live play,
-  // browser-started batch runs and study settings.
-  const models = deps.models ?? declaredModels(deps.config.modelsFile, (v) => secretFromEnv(v));
-  const work = createStudyWork({
-    storage: deps.storage,
-    isDeclaredModel: deps.isDeclaredModel ?? ((name) => models.names().includes(name)),
-  });
+  // Before any route, so the OpenAPI document sees every one (served at /api/openapi.json).
+  await app.register(fastifySwagger, { openapi: OPENAPI_INFO, transform: jsonSchemaTransform });
+  const io = attachSocketIo(app);
+  const services = await buildServices(deps, { log: app.log, broadcast: socketBroadcast(io) });
+  const { work, batchRuns, live } = services;
+  app.decorate('batchRuns', batchRuns);
+  app.decorate('live', live);
+  // Runs stop with their progress stored and live episodes stay 'running' in storage; both resume at the next start.
+  app.addHook('preClose', async () => batchRuns.close());
+  app.addHook('preClose', async () => live.close());
   await registerAuth(app, {
     people: deps.storage.people,
     cookieSecret: await resolveCookieSecret(deps.storage.people, deps.config.cookieSecret),
   });
 
-  await app.register(healthRoutes);
-  await app.register(setupRoutes({ people: deps.storage.people, secureCookies: security.secureCookies }));
-  await app.register(
+  const routes = [
+    healthRoutes,
+    openApiRoutes,
+    setupRoutes({ people: deps.storage.people, secureCookies: security.secureCookies }),
     authRoutes({
       people: deps.storage.people,
       studyGate: deps.studyGate ?? work.gate,
@@ -120,28 +117,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       secureCookies: security.secureCookies,
       rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...deps.rateLimits },
     }),
-  );
-  await app.register(studyRoutes(deps.storage));
-  await app.register(personaRoutes(deps.storage));
-  await app.register(studyWorkRoutes(work));
-  await app.register(inviteRoutes(deps.storage));
-  await app.register(participantRoutes(deps.storage));
-  // Researcher API (docs/researcher-api.md). Runs a crashed process left 'running' are marked interrupted; running ones
-  // are stopped before close, with their progress stored, and resume when started again with the same options.
-  const batchRuns = new BatchRuns({
-    storage: deps.storage,
-    models,
-    runsDir: deps.config.runsDir ?? join(PROJECT_ROOT, 'data', 'runs'),
-    log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
-  });
-  await batchRuns.recover();
-  app.decorate('batchRuns', batchRuns);
-  app.addHook('preClose', async () => batchRuns.close());
-  await app.register(researchImportRoutes(deps.storage));
-  await app.register(researchRoutes(deps.storage, batchRuns));
-  await app.register(researchExportRoutes(deps.storage));
-  await app.register(agreementRoutes(deps.storage));
-  await app.register(modelRoutes(models));
+    studyRoutes(deps.storage),
+    personaRoutes(deps.storage),
+    studyWorkRoutes(work),
+    inviteRoutes(deps.storage),
+    participantRoutes(deps.storage),
+    researchImportRoutes(deps.storage),
+    researchRoutes(deps.storage, batchRuns),
+    researchExportRoutes(deps.storage),
+    agreementRoutes(deps.storage),
+    modelRoutes(services.models),
+    liveHealthRoutes(deps.storage, services.liveModel),
+  ];
+  for (const plugin of routes) await app.register(plugin);
 
   const indexFile = join(deps.config.clientDir, 'index.html');
   const clientBuilt = existsSync(indexFile);
@@ -150,9 +138,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   app.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith('/api/') || request.method !== 'GET') {
-      return reply
-        .code(404)
-        .send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+      const refusal = new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+      return reply.code(refusal.status).send(refusal.toBody());
     }
     if (!clientBuilt) {
       return reply
@@ -164,27 +151,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.type('text/html').sendFile('index.html');
   });
 
-  const io = attachSocketIo(app);
-  attachSocketAuth(io, { people: deps.storage.people, allowedOrigins: security.allowedOrigins, cookies: app });
-  registerStudyHandlers(io, deps.storage);
-  registerRatingHandlers(io, work);
-  const liveModel = deps.live?.model ?? ((name: string) => models.get(name));
-  await app.register(liveHealthRoutes(deps.storage, liveModel));
-  const live = new LiveSessions({
-    storage: deps.storage,
-    model: liveModel,
-    queue: deps.live?.queue ?? work.playQueue,
-    broadcast: socketBroadcast(io),
-    log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
-    // Live answers and their simulated twins go to the study's raters (blinded) as soon as they exist.
-    onAnswered: async (studyId, episodeId) => {
-      await work.addRatingCandidates(studyId, [episodeId]);
-    },
+  attachSocketAuth(io, {
+    people: deps.storage.people,
+    allowedOrigins: security.allowedOrigins,
+    cookies: app,
+    log: app.log,
   });
-  registerPlayHandlers(io, live);
-  app.decorate('live', live);
-  // Stop live episodes before the sockets close; they stay 'running' in storage and resume at the next start.
-  app.addHook('preClose', async () => live.close());
+  registerStudyHandlers(io, deps.storage, app.log);
+  registerRatingHandlers(io, work, app.log);
+  registerPlayHandlers(io, live, app.log);
   return app;
 }
 

@@ -1,18 +1,19 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { AgreementFileSchema, AgreementSettingsSchema } from '../../shared/schemas/agreement.ts';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../shared/errors.ts';
+import { ERROR_RESPONSES, StudyParamsSchema } from '../../shared/schemas/api-common.ts';
+import { AgreementFileSchema, AgreementReportSchema, AgreementSettingsSchema } from '../../shared/schemas/agreement.ts';
 import { agreementReport } from '../services/agreement/agreement-report.ts';
 import { AGREEMENT_COLUMNS, agreementRows } from '../services/agreement/report-tables.ts';
 import { encodeRows, type Row } from '../services/research/table-format.ts';
 import type { Storage } from '../storage/storage.ts';
-import { parseOrReply } from './parse-request.ts';
-import { noStore, researcherOnly, StudyParams } from './research-routes.ts';
+import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
+import { researcherOnly } from './guards.ts';
+import { noStore } from './no-store.ts';
 
-const FileParams = StudyParams.extend({ file: AgreementFileSchema });
-const CONTENT_TYPES = {
-  csv: 'text/csv; charset=utf-8; header=present',
-  jsonl: 'application/x-ndjson; charset=utf-8',
-} as const;
+const FileParams = StudyParamsSchema.extend({ file: AgreementFileSchema });
+const tags = ['agreement'];
 
 async function* each(rows: readonly Row[]): AsyncGenerator<Row> {
   yield* rows;
@@ -23,30 +24,51 @@ async function* each(rows: readonly Row[]): AsyncGenerator<Row> {
  * as JSON; `GET …/agreement/<table>.<csv|jsonl>` one of its tables. Query: `epsilon`, `resamples`, `seed`.
  */
 export function agreementRoutes(storage: Storage) {
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (fastify: FastifyInstance): Promise<void> => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
     noStore(app);
-    const noStudy = { error: 'not_found', message: 'no such study' };
 
-    app.get('/api/studies/:studyId/agreement', researcherOnly, async (request, reply) => {
-      const params = parseOrReply(StudyParams, request.params, reply);
-      const query = parseOrReply(AgreementSettingsSchema, request.query ?? {}, reply);
-      if (!params || !query) return reply;
-      const report = await agreementReport(storage, params.studyId, query);
-      return report ?? reply.code(404).send(noStudy);
-    });
+    app.get(
+      '/api/studies/:studyId/agreement',
+      {
+        ...researcherOnly,
+        schema: {
+          tags,
+          params: StudyParamsSchema,
+          querystring: AgreementSettingsSchema,
+          response: { 200: AgreementReportSchema, ...ERROR_RESPONSES },
+        },
+      },
+      async (request) => {
+        const report = await agreementReport(storage, request.params.studyId, request.query);
+        if (!report) throw new AppError('not_found', 'no such study');
+        return report;
+      },
+    );
 
-    app.get('/api/studies/:studyId/agreement/:file', researcherOnly, async (request, reply) => {
-      const params = parseOrReply(FileParams, request.params, reply);
-      const query = parseOrReply(AgreementSettingsSchema, request.query ?? {}, reply);
-      if (!params || !query) return reply;
-      const report = await agreementReport(storage, params.studyId, query);
-      if (!report) return reply.code(404).send(noStudy);
-      const { table, format } = params.file;
-      const name = `${report.studyName.replace(/[^\w.-]+/g, '-')}-agreement-${table}.${format}`;
-      return reply
-        .type(CONTENT_TYPES[format])
-        .header('content-disposition', `attachment; filename="${name}"`)
-        .send(Readable.from(encodeRows(format, AGREEMENT_COLUMNS[table], each(agreementRows(report, table)))));
-    });
+    app.get(
+      '/api/studies/:studyId/agreement/:file',
+      {
+        ...researcherOnly,
+        schema: {
+          tags,
+          params: FileParams,
+          querystring: AgreementSettingsSchema,
+          response: { 200: fileResponse('One table of the agreement report', 'csv', 'jsonl'), ...ERROR_RESPONSES },
+        },
+      },
+      async (request, reply) => {
+        const report = await agreementReport(storage, request.params.studyId, request.query);
+        if (!report) throw new AppError('not_found', 'no such study');
+        const { table, format } = request.params.file;
+        const name = `${report.studyName.replace(/[^\w.-]+/g, '-')}-agreement-${table}.${format}`;
+        const rows = each(agreementRows(report, table));
+        return sendFile(reply, {
+          type: FILE_TYPES[format],
+          name,
+          stream: Readable.from(encodeRows(format, AGREEMENT_COLUMNS[table], rows)),
+        });
+      },
+    );
   };
 }

@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { InviteCodeSchema, JoinBodySchema, LoginBodySchema, type JoinResult } from '../../shared/schemas/auth.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../shared/errors.ts';
+import { ERROR_RESPONSES, OkSchema } from '../../shared/schemas/api-common.ts';
+import { IdentityResponseSchema, JoinParamsSchema } from '../../shared/schemas/api-auth.ts';
+import { JoinBodySchema, JoinResultSchema, LoginBodySchema, type JoinResult } from '../../shared/schemas/auth.ts';
 import { login } from '../services/auth/accounts.ts';
-import { AuthError, type AuthErrorCode } from '../services/auth/auth-error.ts';
 import { joinStudy, type StudyGate } from '../services/auth/join-study.ts';
 import { hashSessionToken, issueSession, revokeSession } from '../services/auth/sessions.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../plugins/auth.ts';
 import { disconnectSession } from '../realtime/socket-auth.ts';
 import type { PeopleStorage } from '../storage/people-storage.ts';
-import { parseOrReply } from './parse-request.ts';
 
 export interface AuthRateLimits {
   /** Login attempts per IP per minute: slows password guessing to a crawl. */
@@ -31,25 +32,6 @@ export interface AuthRoutesOptions {
   rateLimits: AuthRateLimits;
 }
 
-const STATUS: Record<AuthErrorCode, number> = {
-  invalid_credentials: 401,
-  invalid_invite: 404,
-  study_paused: 403,
-  study_closed: 403,
-  role_conflict: 409,
-  username_taken: 409,
-  invalid_username: 400,
-  weak_password: 400,
-};
-
-const JoinParams = z.object({ code: InviteCodeSchema });
-
-function sendAuthError(reply: FastifyReply, error: unknown): FastifyReply {
-  if (!(error instanceof AuthError)) throw error;
-  // AuthError messages are written for people (see services/auth); nothing else is ever echoed.
-  return reply.code(STATUS[error.code]).send({ error: error.code, message: error.message });
-}
-
 /**
  * The browser's previous session is replaced by the new one: revoke it so it cannot be replayed, and close the sockets
  * opened with it, as logout does (found by the authorization audit: they kept acting as the old identity).
@@ -67,56 +49,83 @@ export function authRoutes(options: AuthRoutesOptions) {
   const { people, secureCookies } = options;
   const perMinute = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' } });
 
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (fastify: FastifyInstance): Promise<void> => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
     // Nothing about a session may be cached by a browser or a proxy.
     app.addHook('onSend', async (_request, reply) => {
       void reply.header('cache-control', 'no-store');
     });
 
-    app.post('/api/auth/login', { config: perMinute(options.rateLimits.loginPerMinute) }, async (request, reply) => {
-      const body = parseOrReply(LoginBodySchema, request.body, reply);
-      if (!body) return reply;
-      try {
-        const { identity, session } = await login(people, body.username, body.password);
-        await revokePrevious(request, people);
-        setSessionCookie(reply, session, secureCookies);
-        return { identity };
-      } catch (error) {
-        // Who tried is not logged: people type passwords into the username field.
-        if (error instanceof AuthError) request.log.info({ ip: request.ip }, 'login failed');
-        return sendAuthError(reply, error);
-      }
-    });
+    app.post(
+      '/api/auth/login',
+      {
+        config: perMinute(options.rateLimits.loginPerMinute),
+        schema: {
+          tags: ['auth'],
+          body: LoginBodySchema,
+          response: { 200: IdentityResponseSchema, ...ERROR_RESPONSES },
+        },
+      },
+      async (request, reply) => {
+        try {
+          const { identity, session } = await login(people, request.body.username, request.body.password);
+          await revokePrevious(request, people);
+          setSessionCookie(reply, session, secureCookies);
+          return { identity };
+        } catch (error) {
+          // Who tried is not logged: people type passwords into the username field.
+          if (error instanceof AppError) request.log.info({ ip: request.ip }, 'login failed');
+          throw error;
+        }
+      },
+    );
 
-    app.post('/api/auth/logout', async (request, reply) => {
-      const token = sessionTokenOf(request);
-      if (token !== null) {
-        const tokenHash = hashSessionToken(token);
-        await revokeSession(people, tokenHash);
-        disconnectSession(request.server.io, tokenHash);
-      }
-      clearSessionCookie(reply, secureCookies);
-      return { ok: true };
-    });
+    app.post(
+      '/api/auth/logout',
+      { schema: { tags: ['auth'], response: { 200: OkSchema, ...ERROR_RESPONSES } } },
+      async (request, reply) => {
+        const token = sessionTokenOf(request);
+        if (token !== null) {
+          const tokenHash = hashSessionToken(token);
+          await revokeSession(people, tokenHash);
+          disconnectSession(request.server.io, tokenHash);
+        }
+        clearSessionCookie(reply, secureCookies);
+        return { ok: true as const };
+      },
+    );
 
-    app.get('/api/auth/me', async (request, reply) => {
-      if (!request.identity) return reply.code(401).send({ error: 'unauthenticated', message: 'not signed in' });
-      return { identity: request.identity };
-    });
+    app.get(
+      '/api/auth/me',
+      { schema: { tags: ['auth'], response: { 200: IdentityResponseSchema, ...ERROR_RESPONSES } } },
+      async (request) => {
+        if (!request.identity) throw new AppError('unauthenticated', 'not signed in');
+        return { identity: request.identity };
+      },
+    );
 
-    app.post('/api/join/:code', { config: perMinute(options.rateLimits.joinPerMinute) }, async (request, reply) => {
-      const params = parseOrReply(JoinParams, request.params, reply);
-      const body = parseOrReply(JoinBodySchema, request.body ?? {}, reply);
-      if (!params || !body) return reply;
-      const prolific = {
-        ...(body.PROLIFIC_PID === undefined ? {} : { prolificPid: body.PROLIFIC_PID }),
-        ...(body.STUDY_ID === undefined ? {} : { prolificStudyId: body.STUDY_ID }),
-        ...(body.SESSION_ID === undefined ? {} : { prolificSessionId: body.SESSION_ID }),
-      };
-      try {
+    app.post(
+      '/api/join/:code',
+      {
+        config: perMinute(options.rateLimits.joinPerMinute),
+        schema: {
+          tags: ['auth'],
+          params: JoinParamsSchema,
+          // A link opened without Prolific's parameters may send no body at all.
+          body: JoinBodySchema.prefault({}),
+          response: { 200: JoinResultSchema, ...ERROR_RESPONSES },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const prolific = {
+          ...(body.PROLIFIC_PID === undefined ? {} : { prolificPid: body.PROLIFIC_PID }),
+          ...(body.STUDY_ID === undefined ? {} : { prolificStudyId: body.STUDY_ID }),
+          ...(body.SESSION_ID === undefined ? {} : { prolificSessionId: body.SESSION_ID }),
+        };
         const { participant, resumed } = await joinStudy(
           people,
-          params.code,
+          request.params.code,
           prolific,
           options.studyGate,
           request.identity,
@@ -133,9 +142,7 @@ export function authRoutes(options: AuthRoutesOptions) {
           ...(intro ?? {}),
         };
         return result;
-      } catch (error) {
-        return sendAuthError(reply, error);
-      }
-    });
+      },
+    );
   };
 }

@@ -1,4 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../shared/errors.ts';
 import type { Identity, ParticipantRole } from '../../shared/schemas/identity.ts';
 
 declare module 'fastify' {
@@ -9,21 +10,28 @@ declare module 'fastify' {
 }
 
 /**
- * Route guards, used as `preHandler`. Every route states who may call it; ownership (this participant's own
- * assignment, this researcher's study) is checked again in the service with the identity.
+ * Route guards, always used as `onRequest` (`researcherOnly`, `participantOnly`): who may call is decided before the
+ * body is read or validated, so a stranger with a malformed body hears 401, not what is wrong with the body. Every
+ * route states who may call it; ownership (this participant's own assignment, this researcher's study) is checked
+ * again in the service with the identity.
  */
-export async function requireResearcher(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  if (!request.identity) return void reply.code(401).send({ error: 'unauthenticated', message: 'log in first' });
-  if (request.identity.kind !== 'researcher')
-    return void reply.code(403).send({ error: 'forbidden', message: 'researchers only' });
+export async function requireResearcher(request: FastifyRequest): Promise<void> {
+  if (!request.identity) throw new AppError('unauthenticated', 'log in first');
+  if (request.identity.kind !== 'researcher') throw new AppError('forbidden', 'researchers only');
 }
 
 export function requireParticipant(role?: ParticipantRole) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest): Promise<void> => {
     const id = request.identity;
-    if (!id) return void reply.code(401).send({ error: 'unauthenticated', message: 'open your invitation link first' });
+    if (!id) throw new AppError('unauthenticated', 'open your invitation link first');
     if (id.kind !== 'participant' || (role && id.role !== role)) {
-      return void reply.code(403).send({ error: 'forbidden', message: role ? `${role}s only` : 'participants only' });
+      throw new AppError('forbidden', role ? `${role}s only` : 'participants only');
     }
   };
 }
+
+/** Researchers only, checked before the body is read. */
+export const researcherOnly = { onRequest: requireResearcher };
+
+/** Participants only (of any study; the route reads their own study from the identity). */
+export const participantOnly = { onRequest: requireParticipant() };

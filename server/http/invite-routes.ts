@@ -1,50 +1,68 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { ParticipantRoleSchema } from '../../shared/schemas/identity.ts';
-import { InviteCodeSchema } from '../../shared/schemas/auth.ts';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../shared/errors.ts';
+import { ERROR_RESPONSES, StudyParamsSchema } from '../../shared/schemas/api-common.ts';
+import {
+  CreateInviteBodySchema,
+  InviteParamsSchema,
+  InviteResponseSchema,
+  InvitesResponseSchema,
+} from '../../shared/schemas/api-studies.ts';
+import { OkSchema } from '../../shared/schemas/api-common.ts';
 import type { Storage } from '../storage/storage.ts';
 import { requireResearcher } from './guards.ts';
-import { parseOrReply } from './parse-request.ts';
 
-const StudyParams = z.object({ studyId: z.string().min(1).max(100) });
-const InviteParams = StudyParams.extend({ code: InviteCodeSchema });
-const CreateBody = z.strictObject({ role: ParticipantRoleSchema });
+const tags = ['invites'];
 
 /**
  * Invitation links, one per study and role. A link is `/join/<code>`; Prolific appends its PROLIFIC_PID, STUDY_ID and
  * SESSION_ID parameters, which the join page passes on.
  */
 export function inviteRoutes(storage: Storage) {
-  return async (app: FastifyInstance): Promise<void> => {
-    app.addHook('preHandler', requireResearcher);
+  const requireStudy = async (studyId: string): Promise<void> => {
+    if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
+  };
+  return async (fastify: FastifyInstance): Promise<void> => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireResearcher);
 
-    app.get('/api/studies/:studyId/invites', async (request, reply) => {
-      const params = parseOrReply(StudyParams, request.params, reply);
-      if (!params) return reply;
-      if (!(await storage.getStudy(params.studyId)))
-        return reply.code(404).send({ error: 'not_found', message: 'no such study' });
-      const invites = await storage.people.listInvites(params.studyId);
-      return { invites: invites.map((i) => ({ ...i, path: `/join/${i.code}` })) };
-    });
+    app.get(
+      '/api/studies/:studyId/invites',
+      { schema: { tags, params: StudyParamsSchema, response: { 200: InvitesResponseSchema, ...ERROR_RESPONSES } } },
+      async (request) => {
+        await requireStudy(request.params.studyId);
+        const invites = await storage.people.listInvites(request.params.studyId);
+        return { invites: invites.map((i) => ({ ...i, path: `/join/${i.code}` })) };
+      },
+    );
 
-    app.post('/api/studies/:studyId/invites', async (request, reply) => {
-      const params = parseOrReply(StudyParams, request.params, reply);
-      const body = parseOrReply(CreateBody, request.body, reply);
-      if (!params || !body) return reply;
-      if (!(await storage.getStudy(params.studyId)))
-        return reply.code(404).send({ error: 'not_found', message: 'no such study' });
-      const invite = await storage.people.createInvite({ studyId: params.studyId, role: body.role });
-      return reply.code(201).send({ invite: { ...invite, path: `/join/${invite.code}` } });
-    });
+    app.post(
+      '/api/studies/:studyId/invites',
+      {
+        schema: {
+          tags,
+          params: StudyParamsSchema,
+          body: CreateInviteBodySchema,
+          response: { 201: InviteResponseSchema, ...ERROR_RESPONSES },
+        },
+      },
+      async (request, reply) => {
+        await requireStudy(request.params.studyId);
+        const invite = await storage.people.createInvite({ studyId: request.params.studyId, role: request.body.role });
+        return reply.code(201).send({ invite: { ...invite, path: `/join/${invite.code}` } });
+      },
+    );
 
-    app.delete('/api/studies/:studyId/invites/:code', async (request, reply) => {
-      const params = parseOrReply(InviteParams, request.params, reply);
-      if (!params) return reply;
-      const invite = await storage.people.findInvite(params.code);
-      if (!invite || invite.studyId !== params.studyId)
-        return reply.code(404).send({ error: 'not_found', message: 'no such invitation in this study' });
-      await storage.people.revokeInvite(params.code);
-      return { ok: true };
-    });
+    app.delete(
+      '/api/studies/:studyId/invites/:code',
+      { schema: { tags, params: InviteParamsSchema, response: { 200: OkSchema, ...ERROR_RESPONSES } } },
+      async (request) => {
+        const { studyId, code } = request.params;
+        const invite = await storage.people.findInvite(code);
+        if (!invite || invite.studyId !== studyId) throw new AppError('not_found', 'no such invitation in this study');
+        await storage.people.revokeInvite(code);
+        return { ok: true as const };
+      },
+    );
   };
 }

@@ -1,22 +1,36 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../shared/errors.ts';
+import { ERROR_RESPONSES } from '../../shared/schemas/api-common.ts';
+import {
+  PersonaParamsSchema,
+  PersonaResponseSchema,
+  PersonasResponseSchema,
+} from '../../shared/schemas/api-studies.ts';
 import type { Storage } from '../storage/storage.ts';
 import { requireResearcher } from './guards.ts';
-import { parseOrReply } from './parse-request.ts';
 
-const PersonaParams = z.object({ personaId: z.string().min(1).max(200) });
+const tags = ['personas'];
 
+/** The persona library (personas/), researchers only. */
 export function personaRoutes(storage: Storage) {
-  return async (app: FastifyInstance): Promise<void> => {
-    app.addHook('preHandler', requireResearcher);
-    app.get('/api/personas', async () => ({ personas: await storage.listLibraryPersonas() }));
+  return async (fastify: FastifyInstance): Promise<void> => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', requireResearcher);
+    app.get(
+      '/api/personas',
+      { schema: { tags, response: { 200: PersonasResponseSchema, ...ERROR_RESPONSES } } },
+      async () => ({ personas: await storage.listLibraryPersonas() }),
+    );
 
-    app.get('/api/personas/:personaId', async (request, reply) => {
-      const params = parseOrReply(PersonaParams, request.params, reply);
-      if (!params) return reply;
-      const persona = await storage.getPersona(params.personaId);
-      if (!persona) return reply.code(404).send({ error: 'not_found', message: 'no such persona' });
-      return { persona };
-    });
+    app.get(
+      '/api/personas/:personaId',
+      { schema: { tags, params: PersonaParamsSchema, response: { 200: PersonaResponseSchema, ...ERROR_RESPONSES } } },
+      async (request) => {
+        const persona = await storage.getPersona(request.params.personaId);
+        if (!persona) throw new AppError('not_found', 'no such persona');
+        return { persona };
+      },
+    );
   };
 }

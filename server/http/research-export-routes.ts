@@ -1,35 +1,49 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../shared/errors.ts';
+import { ERROR_RESPONSES, StudyParamsSchema } from '../../shared/schemas/api-common.ts';
 import { ExportFileSchema } from '../../shared/schemas/research.ts';
 import { EXPORT_COLUMNS, exportRows } from '../services/research/export-rows.ts';
 import { encodeRows } from '../services/research/table-format.ts';
 import type { Storage } from '../storage/storage.ts';
-import { parseOrReply } from './parse-request.ts';
-import { noStore, researcherOnly, StudyParams } from './research-routes.ts';
+import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
+import { researcherOnly } from './guards.ts';
+import { noStore } from './no-store.ts';
 
-const ExportParams = StudyParams.extend({ file: ExportFileSchema });
-
-const CONTENT_TYPES = {
-  csv: 'text/csv; charset=utf-8; header=present',
-  jsonl: 'application/x-ndjson; charset=utf-8',
-} as const;
+const ExportParams = StudyParamsSchema.extend({ file: ExportFileSchema });
 
 /** `GET /api/studies/:studyId/export/<table>.<format>`: streamed as it is read from storage, never built in memory. */
 export function researchExportRoutes(storage: Storage) {
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (fastify: FastifyInstance): Promise<void> => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
     noStore(app);
-    app.get('/api/studies/:studyId/export/:file', researcherOnly, async (request, reply) => {
-      const params = parseOrReply(ExportParams, request.params, reply);
-      if (!params) return reply;
-      const study = await storage.getStudy(params.studyId);
-      if (!study) return reply.code(404).send({ error: 'not_found', message: 'no such study' });
-      const { table, format } = params.file;
-      const rows = exportRows(storage, params.studyId, table);
-      const name = `${study.name.replace(/[^\w.-]+/g, '-')}-${table}.${format}`;
-      return reply
-        .type(CONTENT_TYPES[format])
-        .header('content-disposition', `attachment; filename="${name}"`)
-        .send(Readable.from(encodeRows(format, EXPORT_COLUMNS[table], rows)));
-    });
+    app.get(
+      '/api/studies/:studyId/export/:file',
+      {
+        ...researcherOnly,
+        schema: {
+          tags: ['exports'],
+          params: ExportParams,
+          response: {
+            200: fileResponse('One table of the study as CSV or JSON Lines', 'csv', 'jsonl'),
+            ...ERROR_RESPONSES,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { studyId, file } = request.params;
+        const study = await storage.getStudy(studyId);
+        if (!study) throw new AppError('not_found', 'no such study');
+        const { table, format } = file;
+        const rows = exportRows(storage, studyId, table);
+        const name = `${study.name.replace(/[^\w.-]+/g, '-')}-${table}.${format}`;
+        return sendFile(reply, {
+          type: FILE_TYPES[format],
+          name,
+          stream: Readable.from(encodeRows(format, EXPORT_COLUMNS[table], rows)),
+        });
+      },
+    );
   };
 }

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../shared/errors.ts';
+import { ERROR_RESPONSES } from '../../shared/schemas/api-common.ts';
+import { IdentityResponseSchema, SetupStatusSchema } from '../../shared/schemas/api-auth.ts';
 import { LoginBodySchema } from '../../shared/schemas/auth.ts';
 import { createResearcher, login } from '../services/auth/accounts.ts';
-import { AuthError } from '../services/auth/auth-error.ts';
 import { setSessionCookie } from '../plugins/auth.ts';
 import type { PeopleStorage } from '../storage/people-storage.ts';
-import { parseOrReply } from './parse-request.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -15,25 +17,31 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  */
 export function setupRoutes(options: { people: PeopleStorage; secureCookies: boolean }) {
   let busy: Promise<unknown> = Promise.resolve();
-  return async (app: FastifyInstance): Promise<void> => {
-    app.get('/api/auth/setup', async (request) => ({
-      setupNeeded: (await options.people.countResearchers()) === 0,
-      fromThisMachine: LOOPBACK.has(request.ip),
-    }));
+  return async (fastify: FastifyInstance): Promise<void> => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    app.get(
+      '/api/auth/setup',
+      { schema: { tags: ['auth'], response: { 200: SetupStatusSchema, ...ERROR_RESPONSES } } },
+      async (request) => ({
+        setupNeeded: (await options.people.countResearchers()) === 0,
+        fromThisMachine: LOOPBACK.has(request.ip),
+      }),
+    );
 
     app.post(
       '/api/auth/setup',
-      { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+      {
+        config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['auth'],
+          body: LoginBodySchema,
+          response: { 200: IdentityResponseSchema, ...ERROR_RESPONSES },
+        },
+      },
       async (request, reply) => {
-        const body = parseOrReply(LoginBodySchema, request.body, reply);
-        if (!body) return reply;
+        const body = request.body;
         if (!LOOPBACK.has(request.ip)) {
-          return reply
-            .code(403)
-            .send({
-              error: 'forbidden',
-              message: 'the first account can only be created from the machine the server runs on',
-            });
+          throw new AppError('forbidden', 'the first account can only be created from the machine the server runs on');
         }
         // One setup at a time: the check and the creation must not interleave with another request's.
         const attempt = busy.then(async () => {
@@ -42,18 +50,10 @@ export function setupRoutes(options: { people: PeopleStorage; secureCookies: boo
           return login(options.people, body.username, body.password);
         });
         busy = attempt.catch(() => undefined);
-        try {
-          const result = await attempt;
-          if (!result)
-            return reply
-              .code(409)
-              .send({ error: 'conflict', message: 'a researcher account already exists; sign in instead' });
-          setSessionCookie(reply, result.session, options.secureCookies);
-          return { identity: result.identity };
-        } catch (error) {
-          if (error instanceof AuthError) return reply.code(400).send({ error: error.code, message: error.message });
-          throw error;
-        }
+        const result = await attempt;
+        if (!result) throw new AppError('conflict', 'a researcher account already exists; sign in instead');
+        setSessionCookie(reply, result.session, options.secureCookies);
+        return { identity: result.identity };
       },
     );
   };

@@ -1,38 +1,55 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../shared/errors.ts';
+import { ERROR_RESPONSES, StudyParamsSchema } from '../../shared/schemas/api-common.ts';
+import {
+  RecordPageQuerySchema,
+  RecordPageSchema,
+  RecordParamsSchema,
+  RecordResponseSchema,
+  StudiesResponseSchema,
+} from '../../shared/schemas/api-studies.ts';
 import type { Storage } from '../storage/storage.ts';
 import { requireResearcher } from './guards.ts';
-import { parseOrReply } from './parse-request.ts';
 
-const StudyParams = z.object({ studyId: z.string().min(1).max(100) });
-const RecordParams = StudyParams.extend({ problemId: z.string().min(1).max(500) });
-const PageQuery = z.object({
-  offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+const tags = ['studies'];
 
 /** Read-only study and record routes for researchers; imports and settings have their own routes. */
 export function studyRoutes(storage: Storage) {
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (fastify: FastifyInstance): Promise<void> => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
     // Records carry personas' hidden preferences: researchers only.
-    app.addHook('preHandler', requireResearcher);
-    app.get('/api/studies', async () => ({ studies: await storage.listStudies() }));
+    app.addHook('onRequest', requireResearcher);
+    app.get(
+      '/api/studies',
+      { schema: { tags, response: { 200: StudiesResponseSchema, ...ERROR_RESPONSES } } },
+      async () => ({ studies: await storage.listStudies() }),
+    );
 
-    app.get('/api/studies/:studyId/records', async (request, reply) => {
-      const params = parseOrReply(StudyParams, request.params, reply);
-      const query = parseOrReply(PageQuery, request.query, reply);
-      if (!params || !query) return reply;
-      if (!(await storage.getStudy(params.studyId)))
-        return reply.code(404).send({ error: 'not_found', message: 'no such study' });
-      return storage.listRecords(params.studyId, query);
-    });
+    app.get(
+      '/api/studies/:studyId/records',
+      {
+        schema: {
+          tags,
+          params: StudyParamsSchema,
+          querystring: RecordPageQuerySchema,
+          response: { 200: RecordPageSchema, ...ERROR_RESPONSES },
+        },
+      },
+      async (request) => {
+        if (!(await storage.getStudy(request.params.studyId))) throw new AppError('not_found', 'no such study');
+        return storage.listRecords(request.params.studyId, request.query);
+      },
+    );
 
-    app.get('/api/studies/:studyId/records/:problemId', async (request, reply) => {
-      const params = parseOrReply(RecordParams, request.params, reply);
-      if (!params) return reply;
-      const record = await storage.getRecord(params.studyId, params.problemId);
-      if (!record) return reply.code(404).send({ error: 'not_found', message: 'no such record in this study' });
-      return { record };
-    });
+    app.get(
+      '/api/studies/:studyId/records/:problemId',
+      { schema: { tags, params: RecordParamsSchema, response: { 200: RecordResponseSchema, ...ERROR_RESPONSES } } },
+      async (request) => {
+        const record = await storage.getRecord(request.params.studyId, request.params.problemId);
+        if (!record) throw new AppError('not_found', 'no such record in this study');
+        return { record };
+      },
+    );
   };
 }

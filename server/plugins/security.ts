@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../shared/errors.ts';
 import { isOriginAllowed } from '../services/auth/origin-policy.ts';
 
 export interface SecurityOptions {
@@ -55,6 +56,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
 
   await app.register(fastifyRateLimit, {
     global: false,
+    // Thrown by the plugin; the app's error handler (server/http/error-handler.ts) answers it as `rate_limited`.
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'rate_limited',
@@ -82,7 +84,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
       }
     }
     if (!allowed && !SAFE_METHODS.has(request.method)) {
-      return reply.code(403).send({ error: 'cross_origin', message: 'requests from other sites are refused' });
+      throw new AppError('cross_origin', 'requests from other sites are refused');
     }
   });
 }

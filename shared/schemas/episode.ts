@@ -9,6 +9,33 @@ import { ModeSchema, UserTypeSchema } from './evaluation.ts';
 export const SeatKindSchema = z.enum(['simulated', 'person', 'none']);
 export type SeatKind = z.infer<typeof SeatKindSchema>;
 
+/** Where an episode stands; `aborted` ends a live episode its person left. */
+export const EPISODE_STATUSES = ['running', 'completed', 'failed', 'aborted'] as const;
+export const EpisodeStatusSchema = z.enum(EPISODE_STATUSES);
+export type EpisodeStatus = z.infer<typeof EpisodeStatusSchema>;
+
+/** One episode's row: what lists, exports and the researcher's console show without reading its event log. */
+export const EpisodeSummarySchema = z.object({
+  id: z.string(),
+  runId: z.string().nullable(),
+  problemId: z.string(),
+  personaId: z.string(),
+  mode: ModeSchema,
+  userType: UserTypeSchema,
+  userSeat: SeatKindSchema,
+  status: EpisodeStatusSchema,
+  weightedScore: z.number().nullable(),
+  correct: z.union([z.literal(0), z.literal(1)]).nullable(),
+  interactionTurns: z.number().int().nullable(),
+  assistantModel: z.string(),
+  judgeModel: z.string(),
+  simulatorModel: z.string().nullable(),
+  failure: z.object({ stage: z.string(), reason: z.string() }).nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+export type EpisodeSummary = z.infer<typeof EpisodeSummarySchema>;
+
 export const TokenUsageSchema = z.object({
   inputTokens: z.number().int().min(0),
   outputTokens: z.number().int().min(0),

@@ -5,6 +5,13 @@ export const PARTICIPANT_ROLES = ['actor', 'rater'] as const;
 export const ParticipantRoleSchema = z.enum(PARTICIPANT_ROLES);
 export type ParticipantRole = z.infer<typeof ParticipantRoleSchema>;
 
-export type Identity =
-  | { kind: 'researcher'; researcherId: string; username: string }
-  | { kind: 'participant'; participantId: string; studyId: string; role: ParticipantRole };
+export const IdentitySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('researcher'), researcherId: z.string(), username: z.string() }),
+  z.object({
+    kind: z.literal('participant'),
+    participantId: z.string(),
+    studyId: z.string(),
+    role: ParticipantRoleSchema,
+  }),
+]);
+export type Identity = z.infer<typeof IdentitySchema>;

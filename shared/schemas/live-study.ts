@@ -143,12 +143,13 @@ export const RatingSubmitPayloadSchema = z.strictObject({
 export type RatingSubmitPayload = z.infer<typeof RatingSubmitPayloadSchema>;
 
 /** The ack of a stored rating: progress only, never whether the item was an attention check. */
-export interface RatingSubmitted {
-  rated: number;
-  quota: number;
+export const RatingSubmittedSchema = z.object({
+  rated: z.number().int(),
+  quota: z.number().int(),
   /** Once the quota is reached: the study's completion code for this rater (completed or failed attention), if set. */
-  completionCode: string | null;
-}
+  completionCode: z.string().nullable(),
+});
+export type RatingSubmitted = z.infer<typeof RatingSubmittedSchema>;
 
 /** A hand-made attention item: an answer whose scores are known in advance. */
 export const GoldItemSchema = z.strictObject({
@@ -160,48 +161,55 @@ export const GoldItemSchema = z.strictObject({
 });
 export type GoldItem = z.infer<typeof GoldItemSchema>;
 
-export interface PlayUnitProgress {
-  problemId: string;
-  model: string;
-  quota: number;
-  completed: number;
-  active: number;
-}
+const Count = z.number().int().min(0);
 
-export interface CandidateProgress {
-  itemId: string;
-  problemId: string;
-  sourceEpisodeId: string | null;
-  isGold: boolean;
-  rated: number;
-  active: number;
-}
+export const PlayUnitProgressSchema = z.object({
+  problemId: z.string(),
+  model: z.string(),
+  quota: Count,
+  completed: Count,
+  active: Count,
+});
+export type PlayUnitProgress = z.infer<typeof PlayUnitProgressSchema>;
 
-export interface RaterProgress {
-  participantId: string;
-  rated: number;
-  active: number;
-  attentionChecked: number;
-  attentionPassed: number;
-}
+export const CandidateProgressSchema = z.object({
+  itemId: z.string(),
+  problemId: z.string(),
+  sourceEpisodeId: z.string().nullable(),
+  isGold: z.boolean(),
+  rated: Count,
+  active: Count,
+});
+export type CandidateProgress = z.infer<typeof CandidateProgressSchema>;
 
-export interface ActorProgress {
-  participantId: string;
-  prolificPid: string | null;
-  completed: number;
-  active: number;
+export const RaterProgressSchema = z.object({
+  participantId: z.string(),
+  rated: Count,
+  active: Count,
+  attentionChecked: Count,
+  attentionPassed: Count,
+});
+export type RaterProgress = z.infer<typeof RaterProgressSchema>;
+
+export const ActorProgressSchema = z.object({
+  participantId: z.string(),
+  prolificPid: z.string().nullable(),
+  completed: Count,
+  active: Count,
   /** Assignments that ended without an episode to keep: expired or released (idle timeout, left the study). */
-  dropped: number;
-  lastActivityAt: string;
-}
+  dropped: Count,
+  lastActivityAt: z.string(),
+});
+export type ActorProgress = z.infer<typeof ActorProgressSchema>;
 
 /** What researchers see of a study's assignments. */
-export interface AssignmentProgress {
-  studyId: string;
-  status: StudyStatus;
-  raterOverlap: number;
-  plays: PlayUnitProgress[];
-  candidates: CandidateProgress[];
-  raters: RaterProgress[];
-  actors: ActorProgress[];
-}
+export const AssignmentProgressSchema = z.object({
+  studyId: z.string(),
+  status: StudyStatusSchema,
+  raterOverlap: Count,
+  plays: z.array(PlayUnitProgressSchema),
+  candidates: z.array(CandidateProgressSchema),
+  raters: z.array(RaterProgressSchema),
+  actors: z.array(ActorProgressSchema),
+});
+export type AssignmentProgress = z.infer<typeof AssignmentProgressSchema>;

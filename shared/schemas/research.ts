@@ -52,46 +52,54 @@ export type StartRunBody = z.infer<typeof StartRunBodySchema>;
 export const RUN_STATUSES = ['running', 'completed', 'interrupted', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+const Count = z.number().int().min(0);
+
 /** A batch run's counters, as the CLI's progress line shows them. */
-export interface RunProgress {
-  total: number;
-  done: number;
-  failed: number;
+export const RunProgressSchema = z.object({
+  total: Count,
+  done: Count,
+  failed: Count,
   /** Already in the results file (resumed from an earlier run). */
-  skipped: number;
-  running: number;
-  elapsedMs: number;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
+  skipped: Count,
+  running: Count,
+  elapsedMs: z.number().min(0),
+  calls: Count,
+  inputTokens: Count,
+  outputTokens: Count,
   /** USD; null while no call has had a price (e.g. the scripted model). */
-  costUsd: number | null;
+  costUsd: z.number().nullable(),
   /** Why a run failed, with a closed code; absent otherwise. */
-  error?: { code: 'results_file_invalid' | 'internal'; message: string };
-}
+  error: z.object({ code: z.enum(['results_file_invalid', 'internal']), message: z.string() }).optional(),
+});
+export type RunProgress = z.infer<typeof RunProgressSchema>;
 
 /** The options a run was started with, after defaults: what identifies it for resuming. */
-export interface RunOptions {
-  model: string;
-  judge: string;
-  simulator: string;
-  modes: z.infer<typeof ModeSchema>[];
-  userTypes: z.infer<typeof SimulatedUserType>[];
-  maxTurns: number;
-  fixedQuestions: number | null;
-  maxProblems: number | null;
-  seed: number;
-}
+export const RunOptionsSchema = z.object({
+  model: z.string(),
+  judge: z.string(),
+  simulator: z.string(),
+  modes: z.array(ModeSchema),
+  userTypes: z.array(SimulatedUserType),
+  maxTurns: z.number().int(),
+  fixedQuestions: z.number().int().nullable(),
+  maxProblems: z.number().int().nullable(),
+  seed: z.number().int(),
+});
+export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
-export interface RunInfo {
-  id: string;
-  studyId: string;
-  status: RunStatus;
-  options: RunOptions & { concurrency?: number; resumedFrom?: string | null };
-  progress: RunProgress | null;
-  createdAt: string;
-  updatedAt: string | null;
-}
+export const RunInfoSchema = z.object({
+  id: z.string(),
+  studyId: z.string(),
+  status: z.enum(RUN_STATUSES),
+  options: RunOptionsSchema.extend({
+    concurrency: z.number().int().optional(),
+    resumedFrom: z.string().nullable().optional(),
+  }),
+  progress: RunProgressSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string().nullable(),
+});
+export type RunInfo = z.infer<typeof RunInfoSchema>;
 
 export const EXPORT_TABLES = ['episodes', 'messages', 'ratings', 'disclosures'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];

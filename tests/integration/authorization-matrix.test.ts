@@ -35,6 +35,7 @@ const ALLOWED: Record<Policy, Who[]> = {
  */
 const ROUTE_POLICY: Record<string, Policy> = {
   'GET /api/health': 'public',
+  'GET /api/openapi.json': 'public',
   'GET /api/auth/setup': 'public',
   'POST /api/auth/setup': 'public',
   'POST /api/auth/login': 'public',

@@ -216,8 +216,9 @@ describe('researcher routes', () => {
     expect((await call(t.app, researcher, 'POST', `/api/studies/${studyId}/close`)).body).toMatchObject({
       settings: { status: 'closed' },
     });
+    // study_closed has one status everywhere (shared/errors.ts): 403, as for a participant joining a closed study.
     expect(await call(t.app, researcher, 'POST', `/api/studies/${studyId}/open`)).toMatchObject({
-      status: 409,
+      status: 403,
       body: { error: 'study_closed' },
     });
     expect((await call(t.app, researcher, 'GET', `/api/studies/${studyId}/assignments`)).body).toMatchObject({

@@ -207,12 +207,13 @@ describe('imports', () => {
     const studiesBefore = (await t.storage.listStudies()).length;
     const res = await upload('Never created', body, 'application/jsonl');
     expect(res.statusCode).toBe(422);
-    const report = res.json<{
+    // The refusal is an ErrorBody; the validation report is its `details`.
+    const refusal = res.json<{
       error: string;
-      errorCount: number;
-      issues: { line: number; code: string; path: string }[];
+      details: { errorCount: number; issues: { line: number; code: string; path: string }[] };
     }>();
-    expect(report.error).toBe('invalid_file');
+    expect(refusal.error).toBe('invalid_file');
+    const report = refusal.details;
     expect(report.issues.map((i) => i.line)).toContain(2);
     expect(report.issues.find((i) => i.line === 2)?.code).toBe('invalid_json');
     expect(report.issues.find((i) => i.line === 3)?.path).toMatch(/^\$\.persona_preferences/);
@@ -224,7 +225,7 @@ describe('imports', () => {
   it('lists at most 500 issues but counts them all; bad query and media type are named', async () => {
     const res = await upload('Many errors', '{\n'.repeat(620));
     expect(res.statusCode).toBe(422);
-    const report = res.json<{ errorCount: number; issues: unknown[] }>();
+    const report = res.json<{ details: { errorCount: number; issues: unknown[] } }>().details;
     expect(report.errorCount).toBeGreaterThanOrEqual(620);
     expect(report.issues).toHaveLength(500);
 
@@ -244,7 +245,10 @@ describe('imports', () => {
       payload: 'x',
       headers: { 'content-type': 'text/plain', 'content-length': String(513 * 1024 * 1024), cookie },
     });
-    expect([declaredTooLarge.statusCode, declaredTooLarge.json<{ error: string }>().error]).toEqual([413, 'too_large']);
+    expect([declaredTooLarge.statusCode, declaredTooLarge.json<{ error: string }>().error]).toEqual([
+      413,
+      'payload_too_large',
+    ]);
   });
 });
 
@@ -281,8 +285,7 @@ describe('batch runs, results and exports', () => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({
       error: 'unknown_model',
-      model: 'gpt-nope',
-      declared: ['scripted', 'slow-scripted'],
+      details: { model: 'gpt-nope', declared: ['scripted', 'slow-scripted'] },
     });
     const badBody = await call('POST', `/api/studies/${t.sampleId}/runs`, {
       model: 'scripted',
@@ -518,7 +521,7 @@ describe('cancelling and resuming', () => {
     const first = (await call('POST', `/api/studies/${t.sampleId}/runs`, options)).json<{ runId: string }>().runId;
     const duplicate = await call('POST', `/api/studies/${t.sampleId}/runs`, options);
     expect(duplicate.statusCode).toBe(409);
-    expect(duplicate.json()).toMatchObject({ error: 'run_in_progress', runId: first });
+    expect(duplicate.json()).toMatchObject({ error: 'run_in_progress', details: { runId: first } });
     await runUntil(first, (r) => (r.progress?.done ?? 0) >= 2);
 
     const cancelled = await call('POST', `/api/runs/${first}/cancel`);

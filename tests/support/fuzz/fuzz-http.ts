@@ -25,6 +25,7 @@ const BUSY = { model: 'scripted', judge: 'scripted', modes: ['no_prompt'], maxPr
 
 export const HTTP_ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /api/health': {},
+  'GET /api/openapi.json': {},
   'GET /api/auth/setup': {},
   'POST /api/auth/setup': { body: () => ({ username: 'fuzz-admin', password: 'fuzz-password-1' }), session: true },
   'POST /api/auth/login': {

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { InviteCodeSchema } from './auth.ts';
+import { IdentitySchema, ParticipantRoleSchema } from './identity.ts';
+import { StudyStatusSchema } from './live-study.ts';
+
+/** Response shapes of sign-in, first-run setup, joining and the participant's study page (docs/security.md). */
+
+export const IdentityResponseSchema = z.object({ identity: IdentitySchema });
+
+/** `GET /api/auth/setup`: whether the first researcher account still has to be created, and whether from here. */
+export const SetupStatusSchema = z.object({ setupNeeded: z.boolean(), fromThisMachine: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatusSchema>;
+
+export const JoinParamsSchema = z.object({ code: InviteCodeSchema });
+
+/** `GET /api/participant/study`: what a participant's pages show before any work starts. */
+export const ParticipantStudySchema = z.object({
+  role: ParticipantRoleSchema,
+  consentText: z.string(),
+  instructions: z.string(),
+  status: StudyStatusSchema,
+});
+export type ParticipantStudy = z.infer<typeof ParticipantStudySchema>;

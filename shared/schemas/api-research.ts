@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { pageQuerySchema } from './api-common.ts';
+import { EpisodeEventSchema, EpisodeStatusSchema, EpisodeSummarySchema } from './episode.ts';
+import { RunInfoSchema } from './research.ts';
+
+/** Batch runs, the live monitor, episode logs and the declared models: the researcher console's reads over HTTP. */
+
+export const RunResponseSchema = z.object({ run: RunInfoSchema });
+export const RunsResponseSchema = z.object({ runs: z.array(RunInfoSchema) });
+/** `POST …/runs` (202): the new run, and the earlier run with the same options it resumes, if any. */
+export const RunStartedSchema = z.object({ runId: z.string(), resumedFrom: z.string().nullable(), run: RunInfoSchema });
+export type RunStarted = z.infer<typeof RunStartedSchema>;
+
+export const RunEpisodesQuerySchema = pageQuerySchema(100, 1000);
+export const RunEpisodesPageSchema = z.object({
+  total: z.number().int().min(0),
+  episodes: z.array(EpisodeSummarySchema),
+});
+export type RunEpisodesPage = z.infer<typeof RunEpisodesPageSchema>;
+
+export const LiveEpisodesQuerySchema = z.object({ status: EpisodeStatusSchema.optional() });
+
+/** Where a live episode belongs: its study, person and assignment, and the engine options it was started with. */
+const liveShape = {
+  studyId: z.string(),
+  participantId: z.string(),
+  assignmentId: z.string().nullable(),
+  spec: z.record(z.string(), z.unknown()),
+};
+export const LiveEpisodeSchema = EpisodeSummarySchema.extend(liveShape);
+export type LiveEpisode = z.infer<typeof LiveEpisodeSchema>;
+export const LiveEpisodesResponseSchema = z.object({ episodes: z.array(LiveEpisodeSchema) });
+
+/** `GET /api/episodes/:episodeId`: any stored episode (batch, live or twin) with its whole event log. */
+export const StoredEpisodeSchema = z.object({
+  summary: EpisodeSummarySchema,
+  live: z.object(liveShape).nullable(),
+  /** The simulated twin episodes run beside a live one. */
+  twins: z.array(z.string()),
+  events: z.array(EpisodeEventSchema),
+});
+export type StoredEpisode = z.infer<typeof StoredEpisodeSchema>;
+
+/** `GET /api/models`: `available` is false for a declared model this server cannot call (no API key). */
+export const ModelInfoSchema = z.object({ name: z.string(), available: z.boolean() });
+export type ModelInfo = z.infer<typeof ModelInfoSchema>;
+export const ModelsResponseSchema = z.object({ models: z.array(ModelInfoSchema) });
