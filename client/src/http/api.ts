@@ -1,36 +1,29 @@
-import { z } from 'zod';
-import { BenchmarkRecordSchema, type BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
-import { LibraryPersonaSchema, type LibraryPersona } from '../../../shared/schemas/persona.ts';
+import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
+import type { LibraryPersona } from '../../../shared/schemas/persona.ts';
 import {
-  HealthSchema,
-  RecordSummarySchema,
-  StudySummarySchema,
-  type Health,
-  type RecordSummary,
-  type StudySummary,
-} from '../../../shared/schemas/study.ts';
+  PersonasResponseSchema,
+  RecordPageSchema,
+  RecordResponseSchema,
+  StudiesResponseSchema,
+  type RecordPage,
+} from '../../../shared/schemas/api-studies.ts';
+import { HealthSchema, type Health, type StudySummary } from '../../../shared/schemas/study.ts';
 import { getJson } from './request.ts';
 
-/** The research screens' calls. Every response is parsed with the shared zod contract (see request.ts). */
+/**
+ * The research screens' calls. Every response is parsed with the schema its route declares on the server
+ * (shared/schemas/api-*.ts; see request.ts).
+ */
 
 export { ApiError, errorMessage, isAbort, isUnauthenticated } from './request.ts';
-
-const StudiesResponse = z.object({ studies: z.array(StudySummarySchema) });
-const RecordPageResponse = z.object({ total: z.number().int().min(0), items: z.array(RecordSummarySchema) });
-const RecordResponse = z.object({ record: BenchmarkRecordSchema });
-const PersonasResponse = z.object({ personas: z.array(LibraryPersonaSchema) });
-
-export interface RecordPage {
-  total: number;
-  items: RecordSummary[];
-}
+export type { RecordPage } from '../../../shared/schemas/api-studies.ts';
 
 export function fetchHealth(signal?: AbortSignal): Promise<Health> {
   return getJson('/api/health', HealthSchema, signal);
 }
 
 export async function fetchStudies(signal?: AbortSignal): Promise<StudySummary[]> {
-  return (await getJson('/api/studies', StudiesResponse, signal)).studies;
+  return (await getJson('/api/studies', StudiesResponseSchema, signal)).studies;
 }
 
 export function fetchRecordPage(
@@ -39,14 +32,14 @@ export function fetchRecordPage(
   signal?: AbortSignal,
 ): Promise<RecordPage> {
   const query = new URLSearchParams({ offset: String(page.offset), limit: String(page.limit) });
-  return getJson(`/api/studies/${encodeURIComponent(studyId)}/records?${query.toString()}`, RecordPageResponse, signal);
+  return getJson(`/api/studies/${encodeURIComponent(studyId)}/records?${query.toString()}`, RecordPageSchema, signal);
 }
 
 export async function fetchRecord(studyId: string, problemId: string, signal?: AbortSignal): Promise<BenchmarkRecord> {
   const path = `/api/studies/${encodeURIComponent(studyId)}/records/${encodeURIComponent(problemId)}`;
-  return (await getJson(path, RecordResponse, signal)).record;
+  return (await getJson(path, RecordResponseSchema, signal)).record;
 }
 
 export async function fetchPersonas(signal?: AbortSignal): Promise<LibraryPersona[]> {
-  return (await getJson('/api/personas', PersonasResponse, signal)).personas;
+  return (await getJson('/api/personas', PersonasResponseSchema, signal)).personas;
 }

@@ -1,49 +1,39 @@
-import { z } from 'zod';
+import { OkSchema } from '../../../shared/schemas/api-common.ts';
+import { IdentityResponseSchema, SetupStatusSchema, type SetupStatus } from '../../../shared/schemas/api-auth.ts';
 import type { LoginBody } from '../../../shared/schemas/auth.ts';
-import { ParticipantRoleSchema, type Identity } from '../../../shared/schemas/identity.ts';
+import type { Identity } from '../../../shared/schemas/identity.ts';
 import { ApiError, getJson, postJson } from './request.ts';
 
-/** Signing in and out, and the first-run setup (docs/security.md). The session itself is an httpOnly cookie. */
+/**
+ * Signing in and out, and the first-run setup (docs/security.md). The session itself is an httpOnly cookie. Answers are
+ * parsed with the schemas the routes declare (shared/schemas/api-auth.ts).
+ */
 
-const IdentitySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('researcher'), researcherId: z.string(), username: z.string() }),
-  z.object({
-    kind: z.literal('participant'),
-    participantId: z.string(),
-    studyId: z.string(),
-    role: ParticipantRoleSchema,
-  }),
-]) satisfies z.ZodType<Identity>;
-
-const IdentityResponse = z.object({ identity: IdentitySchema });
-const OkResponse = z.object({ ok: z.literal(true) });
-const SetupStatusSchema = z.object({ setupNeeded: z.boolean(), fromThisMachine: z.boolean() });
-
-export type SetupStatus = z.infer<typeof SetupStatusSchema>;
+export type { SetupStatus } from '../../../shared/schemas/api-auth.ts';
 
 /** Who this browser's session belongs to, or null when nobody is signed in. */
-export async function fetchIdentity(): Promise<Identity | null> {
+export async function fetchIdentity(signal?: AbortSignal): Promise<Identity | null> {
   try {
-    return (await getJson('/api/auth/me', IdentityResponse)).identity;
+    return (await getJson('/api/auth/me', IdentityResponseSchema, signal)).identity;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return null;
     throw err;
   }
 }
 
-export async function login(credentials: LoginBody): Promise<Identity> {
-  return (await postJson('/api/auth/login', credentials, IdentityResponse)).identity;
+export async function login(credentials: LoginBody, signal?: AbortSignal): Promise<Identity> {
+  return (await postJson('/api/auth/login', credentials, IdentityResponseSchema, signal)).identity;
 }
 
-export async function logout(): Promise<void> {
-  await postJson('/api/auth/logout', {}, OkResponse);
+export async function logout(signal?: AbortSignal): Promise<void> {
+  await postJson('/api/auth/logout', {}, OkSchema, signal);
 }
 
-export function fetchSetupStatus(): Promise<SetupStatus> {
-  return getJson('/api/auth/setup', SetupStatusSchema);
+export function fetchSetupStatus(signal?: AbortSignal): Promise<SetupStatus> {
+  return getJson('/api/auth/setup', SetupStatusSchema, signal);
 }
 
 /** Creates the first researcher account (only while none exists, only from the server's machine) and signs it in. */
-export async function createFirstResearcher(credentials: LoginBody): Promise<Identity> {
-  return (await postJson('/api/auth/setup', credentials, IdentityResponse)).identity;
+export async function createFirstResearcher(credentials: LoginBody, signal?: AbortSignal): Promise<Identity> {
+  return (await postJson('/api/auth/setup', credentials, IdentityResponseSchema, signal)).identity;
 }

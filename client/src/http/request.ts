@@ -1,20 +1,20 @@
 import { z } from 'zod';
+import { ErrorBodySchema, type ErrorIssue } from '../../../shared/errors.ts';
 
 /**
- * The HTTP plumbing under api.ts and auth-api.ts: one fetch wrapper, errors turned into ApiError with the server's own
- * message, and every answer parsed with a zod schema so a server that drifts from `shared/` fails loudly here.
+ * The HTTP plumbing under api.ts, auth-api.ts, research-api.ts and study-admin-api.ts: one fetch wrapper, refusals
+ * turned into ApiError from the server's ErrorBody, and every answer parsed with the same shared zod schema the route
+ * declares (shared/schemas/api-*.ts), so a server that drifts from `shared/` fails loudly here.
  */
 
 /** One field the server refused: `path` is a JSON path such as `$.models[0]`. */
-export interface ApiIssue {
-  path: string;
-  message: string;
-}
+export type ApiIssue = ErrorIssue;
 
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    /** The server's closed code (shared/errors.ts), or `network` / `bad_response` for failures on this side. */
     readonly code: string | null,
     /** The refusal's parsed JSON body, for callers that read more than the message (an import's line-numbered issues). */
     readonly body: unknown = null,
@@ -24,14 +24,13 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
-}
 
-// The server answers {error, message}; request-validation failures carry {error, issues[]} instead of a message.
-const ErrorBodySchema = z.looseObject({
-  error: z.string().optional(),
-  message: z.string().optional(),
-  issues: z.array(z.looseObject({ path: z.string().optional(), message: z.string() })).optional(),
-});
+  /** The refusal's structured extras (`ErrorBody.details`: the declared models, an import's report), if any. */
+  get details(): Record<string, unknown> | null {
+    const parsed = ErrorBodySchema.safeParse(this.body);
+    return parsed.success ? (parsed.data.details ?? null) : null;
+  }
+}
 
 async function errorFrom(response: Response, what: string): Promise<ApiError> {
   const text = await response.text().catch(() => '');
@@ -41,12 +40,11 @@ async function errorFrom(response: Response, what: string): Promise<ApiError> {
   } catch {
     // Not JSON: typically the dev proxy's own page when the API server is down.
   }
+  // Every refusal of this server is an ErrorBody (shared/errors.ts); anything else came from something in between.
   const parsed = ErrorBodySchema.safeParse(body);
   if (parsed.success) {
     const { error, message, issues } = parsed.data;
-    const named = (issues ?? []).map((i) => ({ path: i.path ?? '', message: i.message }));
-    const detail = message ?? named.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-    if (detail) return new ApiError(detail, response.status, error ?? null, body, named);
+    return new ApiError(message, response.status, error, body, issues ?? []);
   }
   return new ApiError(
     `${what} failed with HTTP ${response.status} ${response.statusText}`.trim(),
@@ -112,16 +110,26 @@ export function getJson<S extends z.ZodType>(path: string, schema: S, signal?: A
   return requestJson(path, schema, { signal });
 }
 
-export function postJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
-  return requestJson(path, schema, { method: 'POST', body });
+export function postJson<S extends z.ZodType>(
+  path: string,
+  body: unknown,
+  schema: S,
+  signal?: AbortSignal,
+): Promise<z.infer<S>> {
+  return requestJson(path, schema, { method: 'POST', body, signal });
 }
 
-export function putJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
-  return requestJson(path, schema, { method: 'PUT', body });
+export function putJson<S extends z.ZodType>(
+  path: string,
+  body: unknown,
+  schema: S,
+  signal?: AbortSignal,
+): Promise<z.infer<S>> {
+  return requestJson(path, schema, { method: 'PUT', body, signal });
 }
 
-export function deleteJson<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
-  return requestJson(path, schema, { method: 'DELETE' });
+export function deleteJson<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
+  return requestJson(path, schema, { method: 'DELETE', signal });
 }
 
 /** A message fit for an Alert, whatever was thrown. */

@@ -1,50 +1,57 @@
-import { z } from 'zod';
 import { AgreementReportSchema, type AgreementReport } from '../../../shared/schemas/agreement.ts';
-import { EpisodeEventSchema } from '../../../shared/schemas/episode.ts';
-import type { RunInfo, StartRunBody } from '../../../shared/schemas/research.ts';
 import {
-  EpisodeSummarySchema,
-  LiveEpisodeSchema,
-  LiveHealthSchema,
-  ModelInfoSchema,
-  RunSchema,
-  StudyResultsSchema,
-  type EpisodeStatus,
-  type EpisodeSummary,
+  LiveEpisodesResponseSchema,
+  ModelsResponseSchema,
+  RunEpisodesPageSchema,
+  RunResponseSchema,
+  RunsResponseSchema,
+  RunStartedSchema,
+  StoredEpisodeSchema,
   type LiveEpisode,
-  type LiveHealth,
   type ModelInfo,
+  type RunEpisodesPage,
+  type RunStarted,
+  type StoredEpisode,
+} from '../../../shared/schemas/api-research.ts';
+import {
+  LiveHealthSchema,
+  StudyResultsSchema,
+  type LiveHealth,
   type StudyResults,
-} from './research-schemas.ts';
+} from '../../../shared/schemas/api-results.ts';
+import type { EpisodeStatus } from '../../../shared/schemas/episode.ts';
+import type { RunInfo, StartRunBody } from '../../../shared/schemas/research.ts';
 import { getJson, postJson } from './request.ts';
 
-/** Batch runs, the live monitor, results, exports and the declared models (docs/researcher-api.md). */
+/**
+ * Batch runs, the live monitor, results, exports and the declared models (docs/researcher-api.md). Each answer is
+ * parsed with the schema its route declares on the server (shared/schemas/api-*.ts). Every call takes an optional
+ * AbortSignal last, so a query cache can cancel it.
+ */
+
+export type { StoredEpisode } from '../../../shared/schemas/api-research.ts';
 
 const study = (studyId: string): string => `/api/studies/${encodeURIComponent(studyId)}`;
 const run = (runId: string): string => `/api/runs/${encodeURIComponent(runId)}`;
 
-const RunResponse = z.object({ run: RunSchema });
-const RunsResponse = z.object({ runs: z.array(RunSchema) });
-const StartedResponse = z.object({ runId: z.string(), resumedFrom: z.string().nullable(), run: RunSchema });
-
 export async function fetchModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-  return (await getJson('/api/models', z.object({ models: z.array(ModelInfoSchema) }), signal)).models;
+  return (await getJson('/api/models', ModelsResponseSchema, signal)).models;
 }
 
 export async function fetchRuns(studyId: string, signal?: AbortSignal): Promise<RunInfo[]> {
-  return (await getJson(`${study(studyId)}/runs`, RunsResponse, signal)).runs;
+  return (await getJson(`${study(studyId)}/runs`, RunsResponseSchema, signal)).runs;
 }
 
 export async function fetchRun(runId: string, signal?: AbortSignal): Promise<RunInfo> {
-  return (await getJson(run(runId), RunResponse, signal)).run;
+  return (await getJson(run(runId), RunResponseSchema, signal)).run;
 }
 
-export function startRun(studyId: string, body: StartRunBody): Promise<z.infer<typeof StartedResponse>> {
-  return postJson(`${study(studyId)}/runs`, body, StartedResponse);
+export function startRun(studyId: string, body: StartRunBody, signal?: AbortSignal): Promise<RunStarted> {
+  return postJson(`${study(studyId)}/runs`, body, RunStartedSchema, signal);
 }
 
-export async function cancelRun(runId: string): Promise<RunInfo> {
-  return (await postJson(`${run(runId)}/cancel`, {}, RunResponse)).run;
+export async function cancelRun(runId: string, signal?: AbortSignal): Promise<RunInfo> {
+  return (await postJson(`${run(runId)}/cancel`, {}, RunResponseSchema, signal)).run;
 }
 
 export async function fetchLiveEpisodes(
@@ -53,9 +60,7 @@ export async function fetchLiveEpisodes(
   signal?: AbortSignal,
 ): Promise<LiveEpisode[]> {
   const query = status ? `?status=${status}` : '';
-  return (
-    await getJson(`${study(studyId)}/live-episodes${query}`, z.object({ episodes: z.array(LiveEpisodeSchema) }), signal)
-  ).episodes;
+  return (await getJson(`${study(studyId)}/live-episodes${query}`, LiveEpisodesResponseSchema, signal)).episodes;
 }
 
 export function fetchLiveHealth(studyId: string, signal?: AbortSignal): Promise<LiveHealth> {
@@ -65,9 +70,6 @@ export function fetchLiveHealth(studyId: string, signal?: AbortSignal): Promise<
 export function fetchResults(studyId: string, signal?: AbortSignal): Promise<StudyResults> {
   return getJson(`${study(studyId)}/results`, StudyResultsSchema, signal);
 }
-
-const StoredEpisodeSchema = z.object({ summary: EpisodeSummarySchema, events: z.array(EpisodeEventSchema) });
-export type StoredEpisode = z.infer<typeof StoredEpisodeSchema>;
 
 /** Any stored episode (batch, live or twin) with its whole event log. */
 export function fetchEpisode(episodeId: string, signal?: AbortSignal): Promise<StoredEpisode> {
@@ -80,12 +82,8 @@ export function fetchRunEpisodes(
   offset: number,
   limit: number,
   signal?: AbortSignal,
-): Promise<{ total: number; episodes: EpisodeSummary[] }> {
-  return getJson(
-    `${run(runId)}/episodes?offset=${offset}&limit=${limit}`,
-    z.object({ total: z.number().int(), episodes: z.array(EpisodeSummarySchema) }),
-    signal,
-  );
+): Promise<RunEpisodesPage> {
+  return getJson(`${run(runId)}/episodes?offset=${offset}&limit=${limit}`, RunEpisodesPageSchema, signal);
 }
 
 /** The study's agreement report (docs/agreement-report.md), checked against the shared schema. */
