@@ -4,8 +4,9 @@ import type { Storage } from '../../storage/storage.ts';
 import { aggregateLine } from './aggregate-line.ts';
 import { runBatchEpisode, type EpisodeContext, type EpisodeOutcome } from './batch-episode.ts';
 import { planBatch, resumeFromResults, type BatchPlan } from './batch-plan.ts';
-import type { BatchDeps, BatchProgress, BatchRunOptions, BatchSummary } from './batch-spec.ts';
+import type { BatchDeps, BatchRunOptions, BatchSummary } from './batch-spec.ts';
 import type { Job } from './job-plan.ts';
+import { ProgressCounter } from './progress-counter.ts';
 import { appendJsonLine, readResultsFile } from './result-files.ts';
 
 export { InvalidBenchmarkError, ResultsFileError } from './batch-errors.ts';
@@ -101,38 +102,4 @@ async function appendAggregate(plan: BatchPlan, models: BatchDeps['models']): Pr
     ),
   );
   return plan.aggregateFile;
-}
-
-/** The run's counters, reported to the listener whenever an episode starts or ends. */
-class ProgressCounter {
-  readonly #started = Date.now();
-  readonly #counts: Omit<BatchProgress, 'elapsedMs'> = { total: 0, done: 0, failed: 0, skipped: 0, running: 0 };
-
-  constructor(private readonly onProgress: BatchDeps['onProgress']) {}
-
-  begin(total: number, skipped: number): void {
-    this.#counts.total = total;
-    this.#counts.skipped = skipped;
-    this.#report();
-  }
-
-  started(): void {
-    this.#counts.running += 1;
-    this.#report();
-  }
-
-  ended(outcome: EpisodeOutcome | null): void {
-    if (outcome === 'done') this.#counts.done += 1;
-    if (outcome === 'failed') this.#counts.failed += 1;
-    this.#counts.running -= 1;
-    this.#report();
-  }
-
-  snapshot(): BatchProgress {
-    return { ...this.#counts, elapsedMs: Date.now() - this.#started };
-  }
-
-  #report(): void {
-    this.onProgress?.(this.snapshot());
-  }
 }
