@@ -4,6 +4,7 @@ import type { ModelProvider, TokenUsage } from '../models/model-provider.ts';
 import { callForJson } from './json-call.ts';
 import { renderPrompt } from './prompt-library.ts';
 import { pythonRepr } from './python-repr.ts';
+import { encloseUntrusted } from './untrusted-text.ts';
 
 /**
  * The reference asks for temperature 0 but its client turns 0 into the default 0.7 (`temperature or default`, §5.2).
@@ -40,7 +41,8 @@ export async function judgeCorrectness(
     question: problem.question,
     options: pythonRepr(problem.options),
     answer: String(problem.answer),
-    response,
+    // The final answer is the model's (in a live session, shaped by the participant): data, never instructions.
+    response: encloseUntrusted('RESPONSE', response).block,
   });
   const result = await callForJson(
     judge,

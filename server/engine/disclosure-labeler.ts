@@ -3,6 +3,7 @@ import type { Preference } from '../../shared/schemas/preference.ts';
 import type { ModelProvider, TokenUsage } from '../models/model-provider.ts';
 import { callForJson } from './json-call.ts';
 import { renderPrompt } from './prompt-library.ts';
+import { encloseUntrusted } from './untrusted-text.ts';
 
 const LabelSchema = z.looseObject({
   asked: z.array(z.string()).default([]),
@@ -38,8 +39,9 @@ export async function labelDisclosure(
           role: 'user',
           content: renderPrompt('disclosureLabeler', {
             preference_list: preferenceList,
-            assistant_message: turn.assistantMessage,
-            user_message: turn.userMessage,
+            // Both messages come from the conversation (the model, a participant or the simulator): data only.
+            assistant_message: encloseUntrusted('ASSISTANT_MESSAGE', turn.assistantMessage).block,
+            user_message: encloseUntrusted('USER_REPLY', turn.userMessage).block,
           }),
         },
       ],

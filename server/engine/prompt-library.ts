@@ -5,20 +5,24 @@ import { join } from 'node:path';
 
 const PROMPTS_DIR = fileURLToPath(new URL('./prompts/', import.meta.url));
 
-/** The prompt versions in use. A new wording is a new file and a new entry here (see prompts/README.md). */
+/**
+ * The prompt versions in use. A new wording is a new file and a new entry here (see prompts/README.md). The `.v2`
+ * files differ from `.v1` only in how conversation text is enclosed: between tags whose code the text cannot know, with
+ * the instruction to treat it as data (untrusted-text.ts), where `.v1` used `"""` or nothing.
+ */
 export const PROMPT_FILES = {
   discoverySystem: 'discovery-system.v1.txt',
   fixedQuestionsSystem: 'fixed-questions-system.v1.txt',
   oracleSystem: 'oracle-system.v1.txt',
   finalPrompt: 'final-prompt.v1.txt',
-  userPassive: 'user-passive.v1.txt',
-  userPassiveNostop: 'user-passive-nostop.v1.txt',
-  userCollaborative: 'user-collaborative.v1.txt',
+  userPassive: 'user-passive.v2.txt',
+  userPassiveNostop: 'user-passive-nostop.v2.txt',
+  userCollaborative: 'user-collaborative.v2.txt',
   rubricJudgeSystem: 'rubric-judge-system.v1.txt',
-  rubricJudgeUser: 'rubric-judge-user.v1.txt',
+  rubricJudgeUser: 'rubric-judge-user.v2.txt',
   correctnessJudgeSystem: 'correctness-judge-system.v1.txt',
-  correctnessJudgeUser: 'correctness-judge-user.v1.txt',
-  disclosureLabeler: 'disclosure-labeler.v1.txt',
+  correctnessJudgeUser: 'correctness-judge-user.v2.txt',
+  disclosureLabeler: 'disclosure-labeler.v2.txt',
 } as const;
 
 export type PromptName = keyof typeof PROMPT_FILES;

@@ -4,6 +4,7 @@ import type { Criterion } from '../../shared/schemas/rubric.ts';
 import type { ModelProvider, TokenUsage } from '../models/model-provider.ts';
 import { callForJson } from './json-call.ts';
 import { renderPrompt } from './prompt-library.ts';
+import { encloseUntrusted } from './untrusted-text.ts';
 
 /** The rubric judge's temperature in the reference (§5.1). */
 export const RUBRIC_JUDGE_TEMPERATURE = 0.1;
@@ -65,7 +66,8 @@ export async function judgeCriterion(
     criterion_name: criterion.preference,
     criterion_description: criterion.description,
     levels_json: JSON.stringify(criterion.levels, null, 2),
-    response,
+    // The final answer is the model's (in a live session, shaped by the participant): data, never instructions.
+    response: encloseUntrusted('RESPONSE', response).block,
     preference_value: preference === undefined ? 'Not specified' : String(preference.value),
     preference_justification: preference?.justification ?? 'Not specified',
   });

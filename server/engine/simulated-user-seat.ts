@@ -7,6 +7,7 @@ import { callForJson } from './json-call.ts';
 import { personaProfile } from './persona-profile.ts';
 import { renderPrompt, type PromptName } from './prompt-library.ts';
 import type { Exchange, UserReply, UserSeat } from './seats.ts';
+import { encloseUntrusted } from './untrusted-text.ts';
 
 /** The simulator's temperature, hard-coded in the reference's call (§4.1). */
 export const SIMULATOR_TEMPERATURE = 0.4;
@@ -53,7 +54,8 @@ export class SimulatedUserSeat implements UserSeat {
   }): Promise<UserReply> {
     const prompt = renderPrompt(PROMPT_FOR[this.userType], {
       persona_profile: this.profile,
-      chat_history: renderChatHistory(input.history, input.assistantMessage),
+      // The transcript holds the model's messages and, for a live twin, the participant's replies: data only.
+      chat_history: encloseUntrusted('CONVERSATION', renderChatHistory(input.history, input.assistantMessage)).block,
       terminal_signal: '',
       stop_signal: STOP_SIGNAL,
     });
