@@ -11,7 +11,7 @@ import {
   fieldOf,
   toDraft,
 } from '../../client/src/features/research/settings/settings-draft.ts';
-import { mergeEvents } from '../../client/src/store/live-monitor-slice.ts';
+import { mergeEvents } from '../../client/src/query/episode-log.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 

@@ -1,13 +1,20 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { ErrorCode } from '../../../shared/errors.ts';
 import type { ActorEvent, ChunkMessage } from '../../../shared/protocol/live.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import { mergeEvents } from '../query/episode-log.ts';
+import { isLiveEpisodesKey, queryKeys } from '../query/query-keys.ts';
 import type { AppSocket } from './socket.ts';
 
 /**
  * The ONE place that listens to the socket: every server event and connection change becomes a call of a store
- * action. Components never touch the socket; store actions send through `request` (socket.ts).
+ * action, or (the researcher's live monitor) a write into the console's query cache. Components never touch the
+ * socket; store actions and the console's query functions send through `request` (socket.ts).
  */
 
-export type SocketRefusal = 'unsupported_protocol' | 'cross_origin' | 'server_disconnect' | 'internal';
+/** Why the server will not take this tab's socket: a code of shared/errors.ts, or the server closing it on purpose. */
+export type SocketRefusal =
+  Extract<ErrorCode, 'unsupported_protocol' | 'cross_origin' | 'internal'> | 'server_disconnect';
 
 export interface RealtimeSink {
   /** Connected: the first time (`reconnected` false), or again after a drop. */
@@ -18,8 +25,6 @@ export interface RealtimeSink {
   onEpisodeAppended(episodeId: string, event: ActorEvent): void;
   onEpisodeChunked(chunk: ChunkMessage): void;
   onEpisodeWarned(episodeId: string, secondsLeft: number): void;
-  /** Researchers watching a live episode: every stored event, unfiltered. */
-  onEpisodeLogged(episodeId: string, event: EpisodeEvent): void;
 }
 
 const bound = new WeakSet<AppSocket>();
@@ -53,5 +58,31 @@ export function bindSocket(socket: AppSocket, sink: RealtimeSink): void {
   socket.on('episode:appended', ({ episodeId, event }) => sink.onEpisodeAppended(episodeId, event));
   socket.on('episode:chunked', (chunk) => sink.onEpisodeChunked(chunk));
   socket.on('episode:warned', ({ episodeId, secondsLeft }) => sink.onEpisodeWarned(episodeId, secondsLeft));
-  socket.on('episode:logged', ({ episodeId, event }) => sink.onEpisodeLogged(episodeId, event));
+}
+
+const monitored = new WeakSet<AppSocket>();
+
+/**
+ * The researcher console's live monitor: every stored event of a watched episode (`episode:logged`) goes into the
+ * console's query cache, merged by seq into the transcript being shown. Only types come from TanStack Query here, so
+ * a participant's page, which loads this file, does not download it.
+ */
+export function bindMonitor(socket: AppSocket, queryClient: QueryClient): void {
+  if (monitored.has(socket)) return;
+  monitored.add(socket);
+  socket.on('episode:logged', ({ episodeId, event }) => logEpisodeEvent(queryClient, episodeId, event));
+}
+
+/** One pushed event of a watched episode, applied to the cache. */
+export function logEpisodeEvent(queryClient: QueryClient, episodeId: string, event: EpisodeEvent): void {
+  const key = queryKeys.watchedEpisode(episodeId);
+  // A transcript still waiting for its log keeps the event too: the log answer is merged with it, by seq.
+  const watched = queryClient.getQueryCache().find({ queryKey: key, exact: true }) !== undefined;
+  queryClient.setQueryData<EpisodeEvent[]>(key, (events) =>
+    events ? mergeEvents(events, [event]) : watched ? [event] : undefined,
+  );
+  // An ended episode changes its row in the live list (status, score): show it without waiting for the next poll.
+  if (event.type === 'episode_completed' || event.type === 'episode_failed') {
+    void queryClient.invalidateQueries({ predicate: (q) => isLiveEpisodesKey(q.queryKey) });
+  }
 }

@@ -1,24 +1,21 @@
 import { create } from 'zustand';
 import { createAuthSlice } from './auth-slice.ts';
+import { createConsoleSlice } from './console-slice.ts';
 import { createParticipantSlice } from './participant-slice.ts';
 import { createPlayReplySlice } from './play-reply-slice.ts';
 import { createPlaySlice } from './play-slice.ts';
 import { createRatingSlice } from './rating-slice.ts';
-import { createResearchSlices } from './research-slices.ts';
-import { createServerSlice } from './server-slice.ts';
-import { createStudiesSlice } from './studies-slice.ts';
 import type { AppState } from './types.ts';
 
 export type { AppState } from './types.ts';
 export type { AuthStatus, ResearcherIdentity } from './auth-slice.ts';
-export { DEFAULT_PAGE_SIZE, PAGE_SIZES, type RecordsPage } from './studies-slice.ts';
+export { DEFAULT_PAGE_SIZE, PAGE_SIZES, type StudyView } from './console-slice.ts';
 
 /** The one client store. Components read it with selectors and change it only through its actions. */
 export const useAppStore = create<AppState>()((...args) => ({
   ...createAuthSlice(...args),
-  ...createServerSlice(...args),
-  ...createStudiesSlice(...args),
-  ...createResearchSlices(...args),
+  // The researcher console's client state; its server data is in the console's query cache.
+  ...createConsoleSlice(...args),
   // Participants: joining, live play (and what the actor sends), rating.
   ...createParticipantSlice(...args),
   ...createPlaySlice(...args),

@@ -1,21 +1,12 @@
 import type { StateCreator } from 'zustand';
 import type { AuthSlice } from './auth-slice.ts';
+import type { ConsoleSlice } from './console-slice.ts';
 import type { ParticipantSlice } from './participant-slice.ts';
 import type { PlayReplySlice } from './play-reply-slice.ts';
 import type { PlaySlice } from './play-slice.ts';
 import type { RatingSlice } from './rating-slice.ts';
-import type { ResearchSlices } from './research-slices.ts';
-import type { ServerSlice } from './server-slice.ts';
-import type { StudiesSlice } from './studies-slice.ts';
 
 /** The whole client state: one store, composed of slices that may read each other through `get()`. */
-export type AppState = AuthSlice &
-  ServerSlice &
-  StudiesSlice &
-  ParticipantSlice &
-  PlaySlice &
-  PlayReplySlice &
-  RatingSlice &
-  ResearchSlices;
+export type AppState = AuthSlice & ConsoleSlice & ParticipantSlice & PlaySlice & PlayReplySlice & RatingSlice;
 
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;

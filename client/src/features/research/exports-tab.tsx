@@ -6,7 +6,6 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { EXPORT_FORMATS, EXPORT_TABLES, type ExportTable } from '../../../../shared/schemas/research.ts';
 import { exportUrl } from '../../http/download-urls.ts';
-import { useAppStore } from '../../store/index.ts';
 
 const TABLES: Record<ExportTable, { title: string; text: string }> = {
   episodes: {
@@ -31,9 +30,7 @@ const TABLES: Record<ExportTable, { title: string; text: string }> = {
  * The study's data as files, streamed by the server (never built in memory), so these are plain links the browser
  * saves. CSV is for spreadsheets (formula-like text is defused); JSONL keeps values exactly.
  */
-export function ExportsTab() {
-  const studyId = useAppStore((s) => s.selectedStudyId);
-  if (studyId === null) return null;
+export function ExportsTab({ studyId }: { studyId: string }) {
   return (
     <Stack spacing={2}>
       <Typography variant="body2" color="text.secondary">

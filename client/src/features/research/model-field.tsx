@@ -1,7 +1,7 @@
 import Autocomplete from '@mui/material/Autocomplete';
 import Chip from '@mui/material/Chip';
 import TextField from '@mui/material/TextField';
-import { useAppStore } from '../../store/index.ts';
+import { useDeclaredModels } from './use-studies.ts';
 
 interface BaseProps {
   label: string;
@@ -13,7 +13,7 @@ interface BaseProps {
 
 /** Offers the declared models; other names may still be typed, and the server says whether they exist. */
 function useModelOptions(): { names: string[]; note: (name: string) => string } {
-  const models = useAppStore((s) => s.declaredModels);
+  const models = useDeclaredModels().data;
   const unavailable = new Set((models ?? []).filter((m) => !m.available).map((m) => m.name));
   return {
     names: (models ?? []).map((m) => m.name),

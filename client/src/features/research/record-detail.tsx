@@ -5,24 +5,29 @@ import IconButton from '@mui/material/IconButton';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { errorMessage } from '../../http/request.ts';
 import { useAppStore } from '../../store/index.ts';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { CloseIcon } from '../../ui/icons.tsx';
 import { PersonaCard } from './persona-card.tsx';
 import { PreferenceTable } from './preference-table.tsx';
 import { ProblemSection } from './problem-section.tsx';
+import { useRecord, useRecordPage } from './use-studies.ts';
 
 const TITLE_ID = 'record-detail-title';
 
 /** The open record in a side drawer: problem, persona, and the hidden preferences with their rubric. */
 export function RecordDetail() {
-  const problemId = useAppStore((s) => s.selectedProblemId);
-  const record = useAppStore((s) => s.selectedRecord);
-  const loading = useAppStore((s) => s.recordLoading);
-  const error = useAppStore((s) => s.recordError);
-  const summary = useAppStore((s) => s.records.items.find((r) => r.problemId === s.selectedProblemId));
+  const studyId = useAppStore((s) => s.selectedStudyId);
+  const problemId = useAppStore((s) => s.studyView.openProblemId);
+  const page = useAppStore((s) => s.studyView.recordsPage);
   const openRecord = useAppStore((s) => s.openRecord);
-  const closeRecord = useAppStore((s) => s.closeRecord);
+  const query = useRecord(studyId, problemId);
+  const summary = useRecordPage(studyId, page).data?.items.find((r) => r.problemId === problemId);
+  const record = query.data ?? null;
+  const loading = query.isFetching && record === null;
+  const error = query.error ? errorMessage(query.error) : null;
+  const closeRecord = () => openRecord(null);
 
   return (
     <Drawer
@@ -62,7 +67,7 @@ export function RecordDetail() {
       <Stack spacing={3} sx={{ p: 3 }} aria-busy={loading}>
         {loading && <DetailSkeleton />}
         {error && problemId && (
-          <ErrorAlert title="Could not load this record" message={error} onRetry={() => void openRecord(problemId)} />
+          <ErrorAlert title="Could not load this record" message={error} onRetry={() => void query.refetch()} />
         )}
         {record && (
           <>

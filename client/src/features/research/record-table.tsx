@@ -13,35 +13,42 @@ import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import { useEffect } from 'react';
 import type { RecordSummary } from '../../../../shared/schemas/study.ts';
 import { PAGE_SIZES, useAppStore } from '../../store/index.ts';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { queryState } from './query-state.ts';
+import { useRecordPage, useStudy } from './use-studies.ts';
 
 const COLUMNS = 5;
 
 /** One page of the selected study's records; opening a row shows its detail drawer. */
 export function RecordTable() {
-  const study = useAppStore((s) => s.studies.find((x) => x.id === s.selectedStudyId));
-  const records = useAppStore((s) => s.records);
-  const loading = useAppStore((s) => s.recordsLoading);
-  const error = useAppStore((s) => s.recordsError);
-  const selectedProblemId = useAppStore((s) => s.selectedProblemId);
-  const loadRecords = useAppStore((s) => s.loadRecords);
+  const studyId = useAppStore((s) => s.selectedStudyId);
+  const study = useStudy(studyId);
+  const { offset, limit } = useAppStore((s) => s.studyView.recordsPage);
+  const setPage = useAppStore((s) => s.setRecordsPage);
+  const selectedProblemId = useAppStore((s) => s.studyView.openProblemId);
   const openRecord = useAppStore((s) => s.openRecord);
-  const { offset, limit, total, items } = records;
+  const query = useRecordPage(studyId, { offset, limit });
+  const { loading, error } = queryState(query);
+  const total = query.data?.total ?? 0;
+  const items = query.data?.items ?? [];
+
+  // The study shrank since this page was chosen (re-import): fall back to its last page.
+  useEffect(() => {
+    const page = query.data;
+    if (page && !query.isPlaceholderData && page.items.length === 0 && offset > 0 && page.total > 0) {
+      setPage({ offset: Math.floor((page.total - 1) / limit) * limit, limit });
+    }
+  }, [query.data, query.isPlaceholderData, offset, limit, setPage]);
 
   return (
     <Stack spacing={1} component="section" aria-labelledby="records-heading">
       <Typography id="records-heading" variant="h3" component="h2">
         Records{study ? ` in ${study.name}` : ''}
       </Typography>
-      {error && (
-        <ErrorAlert
-          title="Could not load records"
-          message={error}
-          onRetry={() => void loadRecords({ offset, limit })}
-        />
-      )}
+      {error && <ErrorAlert title="Could not load records" message={error} onRetry={() => void query.refetch()} />}
       <Paper variant="outlined">
         {/* Keeps its height while idle so the table does not jump when a page starts loading. */}
         <LinearProgress aria-label="Loading records" sx={{ visibility: loading ? 'visible' : 'hidden' }} />
@@ -74,7 +81,7 @@ export function RecordTable() {
                   key={item.problemId}
                   item={item}
                   selected={item.problemId === selectedProblemId}
-                  onOpen={() => void openRecord(item.problemId)}
+                  onOpen={() => openRecord(item.problemId)}
                 />
               ))}
             </TableBody>
@@ -86,8 +93,8 @@ export function RecordTable() {
           page={total === 0 ? 0 : Math.floor(offset / limit)}
           rowsPerPage={limit}
           rowsPerPageOptions={PAGE_SIZES}
-          onPageChange={(_event, page) => void loadRecords({ offset: page * limit, limit })}
-          onRowsPerPageChange={(event) => void loadRecords({ offset: 0, limit: Number(event.target.value) })}
+          onPageChange={(_event, page) => setPage({ offset: page * limit, limit })}
+          onRowsPerPageChange={(event) => setPage({ offset: 0, limit: Number(event.target.value) })}
           showFirstButton
           showLastButton
         />

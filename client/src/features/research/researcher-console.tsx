@@ -4,9 +4,10 @@ import Container from '@mui/material/Container';
 import Link from '@mui/material/Link';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
-import { useEffect, type MouseEvent } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import type { MouseEvent } from 'react';
 import { navigate } from '../../app/router.ts';
-import { useAppStore } from '../../store/index.ts';
+import { queryClient } from '../../query/query-client.ts';
 import { AccountMenu } from '../auth/account-menu.tsx';
 import { AuthGate } from '../auth/auth-gate.tsx';
 import { EpisodeDialog } from './episodes/episode-dialog.tsx';
@@ -16,16 +17,19 @@ import { StudiesView } from './studies-view.tsx';
 const MAIN_ID = 'console-main';
 
 /**
- * The whole researcher side: app bar, sign-in (or first-run setup), and the console's pages. App lazy-loads this
- * module, so everything researcher-only (and its HTTP code) stays out of a participant's download.
+ * The whole researcher side: app bar, sign-in (or first-run setup), and the console's pages, over the console's query
+ * cache. App lazy-loads this module, so everything researcher-only (its HTTP code, TanStack Query) stays out of a
+ * participant's download.
  */
 export function ResearcherConsole() {
-  const loadHealth = useAppStore((s) => s.loadHealth);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ConsoleLayout />
+    </QueryClientProvider>
+  );
+}
 
-  useEffect(() => {
-    void loadHealth();
-  }, [loadHealth]);
-
+function ConsoleLayout() {
   const home = (event: MouseEvent<HTMLAnchorElement>) => {
     event.preventDefault();
     navigate('/');

@@ -1,11 +1,13 @@
 import Chip from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
-import { useAppStore } from '../../store/index.ts';
+import { errorMessage } from '../../http/request.ts';
+import { useServerHealth } from './use-studies.ts';
 
 /** The app bar's server chip: which version answers, or that none does. */
 export function ServerVersion() {
-  const version = useAppStore((s) => s.serverVersion);
-  const error = useAppStore((s) => s.serverError);
+  const health = useServerHealth();
+  const version = health.data?.version ?? null;
+  const error = health.error ? errorMessage(health.error) : null;
   if (error) {
     return (
       <Tooltip describeChild title={error}>

@@ -2,16 +2,17 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import { useAppStore } from '../../store/index.ts';
+import { errorMessage } from '../../http/request.ts';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { RefreshIcon } from '../../ui/icons.tsx';
 import { ImportDialog } from './import/import-dialog.tsx';
 import { StudyList } from './study-list.tsx';
+import { useStudies } from './use-studies.ts';
 
 /** The console's home: every study as a card, and importing a benchmark file into a new or existing study. */
 export function StudiesPage() {
-  const loadStudies = useAppStore((s) => s.loadStudies);
-  const error = useAppStore((s) => s.studiesError);
+  const studies = useStudies();
+  const error = studies.error ? errorMessage(studies.error) : null;
   const [importing, setImporting] = useState(false);
 
   return (
@@ -27,13 +28,13 @@ export function StudiesPage() {
           variant="outlined"
           size="small"
           startIcon={<RefreshIcon />}
-          onClick={() => void loadStudies()}
+          onClick={() => void studies.refetch()}
           // Not disabled while loading: disabling the focused button would drop keyboard focus.
         >
           Refresh
         </Button>
       </Stack>
-      {error && <ErrorAlert title="Could not load studies" message={error} onRetry={() => void loadStudies()} />}
+      {error && <ErrorAlert title="Could not load studies" message={error} onRetry={() => void studies.refetch()} />}
       <StudyList onImport={() => setImporting(true)} />
       <ImportDialog open={importing} onClose={() => setImporting(false)} />
     </Stack>

@@ -11,13 +11,8 @@ import { StudyPage } from './study/study-page.tsx';
 /** The signed-in console: picks the page from the address and keeps the store's open study in step with it. */
 export function StudiesView() {
   const route = consoleRoute(usePathname());
-  const loadStudies = useAppStore((s) => s.loadStudies);
   const selectStudy = useAppStore((s) => s.selectStudy);
   const studyId = route.page === 'study' ? route.studyId : null;
-
-  useEffect(() => {
-    void loadStudies();
-  }, [loadStudies]);
 
   useEffect(() => {
     selectStudy(studyId);

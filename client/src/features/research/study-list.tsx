@@ -11,21 +11,19 @@ import Typography from '@mui/material/Typography';
 import type { MouseEvent } from 'react';
 import type { StudySummary } from '../../../../shared/schemas/study.ts';
 import { navigate } from '../../app/router.ts';
-import { useAppStore } from '../../store/index.ts';
 import { studyPath } from './console-route.ts';
 import { plural } from './format.ts';
+import { useStudies } from './use-studies.ts';
 
 const cardSize = { xs: 12, sm: 6, md: 4, lg: 3 } as const;
 
 /** The studies as cards; each opens its study's pages. */
 export function StudyList({ onImport }: { onImport: () => void }) {
-  const studies = useAppStore((s) => s.studies);
-  const loaded = useAppStore((s) => s.studiesLoaded);
-  const loading = useAppStore((s) => s.studiesLoading);
-  const failed = useAppStore((s) => s.studiesError !== null);
+  const query = useStudies();
+  const studies = query.data;
 
   // Before the first answer, show placeholders rather than the empty state, which would otherwise flash on start.
-  if (!loaded && (loading || !failed)) {
+  if (!studies && !query.isError) {
     return (
       <Grid container spacing={2} aria-busy="true" aria-label="Loading studies">
         {[0, 1, 2].map((i) => (
@@ -36,7 +34,7 @@ export function StudyList({ onImport }: { onImport: () => void }) {
       </Grid>
     );
   }
-  if (!loaded) return null;
+  if (!studies) return null;
   if (studies.length === 0) {
     return (
       <Alert

@@ -2,17 +2,17 @@ import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect } from 'react';
 import { AGREEMENT_TABLES, type AgreementReport } from '../../../../../shared/schemas/agreement.ts';
 import { agreementTableUrl } from '../../../http/download-urls.ts';
-import { useAppStore } from '../../../store/index.ts';
-import { dataFor } from '../../../store/loadable.ts';
 import { dateTime } from '../format.ts';
 import { LoadState } from '../load-state.tsx';
+import { queryState } from '../query-state.ts';
 import { TabSection } from '../tab-section.tsx';
+import { useStudy } from '../use-studies.ts';
 import { JudgeSection } from './judge-section.tsx';
 import { SimulatorSection } from './simulator-section.tsx';
 import { SlicesSection } from './slices-section.tsx';
+import { useAgreement } from './use-agreement.ts';
 
 /** What the numbers were computed from: models, prompts, rubrics and versions, so a report can be matched to its data. */
 function Provenance({ report }: { report: AgreementReport }) {
@@ -42,29 +42,21 @@ function Provenance({ report }: { report: AgreementReport }) {
  * The agreement dashboard (docs/agreement-report.md): is the judge like a rater, and the simulated user like a
  * person — each number with its bootstrap interval and the human–human ceiling beside it, with the plots.
  */
-export function AgreementTab() {
-  const studyId = useAppStore((s) => s.selectedStudyId);
-  const study = useAppStore((s) => s.studies.find((x) => x.id === s.selectedStudyId));
-  const loadable = useAppStore((s) => s.agreement);
-  const load = useAppStore((s) => s.loadAgreement);
-  const report = dataFor(loadable, studyId);
-
-  useEffect(() => {
-    if (studyId !== null) void load();
-  }, [studyId, load]);
+export function AgreementTab({ studyId }: { studyId: string }) {
+  const study = useStudy(studyId);
+  const query = useAgreement(studyId);
+  const report = query.data ?? null;
 
   const empty = report !== null && report.counts.ratedItems === 0 && report.counts.liveEpisodes === 0;
   return (
     <LoadState
       what="the agreement report"
-      loading={loadable.loading}
-      error={loadable.error}
-      loaded={report !== null}
+      {...queryState(query)}
       empty={empty}
       emptyText="Nothing to compare yet: the report needs answers rated by people (Batch runs → Send to raters, or live sessions) or live sessions with their simulated twins."
-      onRetry={() => void load()}
+      onRetry={() => void query.refetch()}
     >
-      {report && studyId && (
+      {report && (
         <Stack spacing={4}>
           <Stack spacing={1}>
             <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
@@ -74,7 +66,7 @@ export function AgreementTab() {
               <Typography variant="body2" color="text.secondary">
                 Computed {dateTime(report.generatedAt)}
               </Typography>
-              <Button size="small" onClick={() => void load()}>
+              <Button size="small" onClick={() => void query.refetch()}>
                 Recompute
               </Button>
             </Stack>

@@ -3,15 +3,16 @@ import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AssignmentProgress } from '../../../../../shared/schemas/live-study.ts';
 import { useAppStore } from '../../../store/index.ts';
-import { dataFor } from '../../../store/loadable.ts';
 import { count, dateTime, pct, plural, shortId } from '../format.ts';
 import { LoadState } from '../load-state.tsx';
+import { queryState } from '../query-state.ts';
 import { TabSection } from '../tab-section.tsx';
 import { GoldItemDialog } from './gold-item-dialog.tsx';
 import { ProgressTable, type Column } from '../progress-table.tsx';
+import { useAssignments } from './use-assignments.ts';
 
 type Play = AssignmentProgress['plays'][number];
 type Candidate = AssignmentProgress['candidates'][number];
@@ -135,31 +136,22 @@ const ACTOR_COLUMNS: Column<Actor>[] = [
 ];
 
 /** Who has played and rated what: per record (plays), per answer (ratings towards k), per rater. */
-export function AssignmentsTab() {
-  const studyId = useAppStore((s) => s.selectedStudyId);
-  const loadable = useAppStore((s) => s.assignments);
-  const load = useAppStore((s) => s.loadAssignments);
-  const poll = useAppStore((s) => s.pollAssignments);
+export function AssignmentsTab({ studyId }: { studyId: string }) {
+  // Re-read every few seconds while the tab is open.
+  const query = useAssignments(studyId);
   const view = useAppStore((s) => s.viewEpisode);
   const [goldOpen, setGoldOpen] = useState(false);
-  const data = dataFor(loadable, studyId);
-
-  useEffect(() => {
-    if (studyId !== null) void load();
-  }, [studyId, load]);
-  useEffect(() => poll(), [poll]);
+  const data = query.data;
 
   const sum = (xs: { completed?: number; rated?: number }[], key: 'completed' | 'rated') =>
     xs.reduce((n, x) => n + (x[key] ?? 0), 0);
   return (
     <LoadState
       what="the assignments"
-      loading={loadable.loading}
-      error={loadable.error}
-      loaded={data !== null}
+      {...queryState(query, true)}
       empty={false}
       emptyText=""
-      onRetry={() => void load()}
+      onRetry={() => void query.refetch()}
     >
       {data && (
         <Stack spacing={3}>
@@ -183,7 +175,7 @@ export function AssignmentsTab() {
               label="Ratings per answer"
               rows={data.candidates}
               rowKey={(c) => c.itemId}
-              columns={candidateColumns(data.raterOverlap, (id) => void view(id))}
+              columns={candidateColumns(data.raterOverlap, view)}
               empty="No answers to rate yet. Finished live sessions add theirs automatically; batch runs add theirs with “Send to raters”."
             />
             <Box>
@@ -196,7 +188,7 @@ export function AssignmentsTab() {
                 New attention item
               </Button>
             </Box>
-            {studyId && <GoldItemDialog studyId={studyId} open={goldOpen} onClose={() => setGoldOpen(false)} />}
+            <GoldItemDialog studyId={studyId} open={goldOpen} onClose={() => setGoldOpen(false)} />
           </TabSection>
           <TabSection
             title="Persona actors"

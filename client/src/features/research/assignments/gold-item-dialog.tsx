@@ -10,71 +10,49 @@ import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { normalizeProblem } from '../../../../../shared/benchmark/normalize-problem.ts';
-import type { BenchmarkRecord } from '../../../../../shared/schemas/benchmark.ts';
 import type { RecordSummary } from '../../../../../shared/schemas/study.ts';
-import { errorMessage, fetchRecord, fetchRecordPage, isAbort } from '../../../http/api.ts';
-import { useAppStore } from '../../../store/index.ts';
+import { errorMessage } from '../../../http/request.ts';
+import { useRecord, useRecordPage } from '../use-studies.ts';
+import { useAddGoldItem } from './use-assignments.ts';
 
 /** Records offered in the picker: the first page the records route serves (the picker filters as you type). */
-const PICKER_LIMIT = 500;
+const PICKER_PAGE = { offset: 0, limit: 500 };
 
 /**
  * An attention item: an answer the researcher writes for one record, with the score a careful rater gives each
- * criterion and the tolerance a rating may be off by. Raters cannot tell it from other answers. The picker's options
- * and the chosen record's rubric are this dialog's own transient data, so they are fetched here, not kept in the store.
+ * criterion and the tolerance a rating may be off by. Raters cannot tell it from other answers. The picker's records
+ * and the chosen record's rubric are read only while the dialog is open.
  */
 export function GoldItemDialog({ studyId, open, onClose }: { studyId: string; open: boolean; onClose: () => void }) {
-  const addGoldItem = useAppStore((s) => s.addGoldItem);
-  const [options, setOptions] = useState<RecordSummary[]>([]);
+  const add = useAddGoldItem(studyId);
+  const options = useRecordPage(open ? studyId : null, PICKER_PAGE);
   const [picked, setPicked] = useState<RecordSummary | null>(null);
-  const [record, setRecord] = useState<BenchmarkRecord | null>(null);
+  const chosen = useRecord(studyId, open ? (picked?.problemId ?? null) : null);
+  const record = chosen.data ?? null;
   const [answer, setAnswer] = useState('');
   const [scores, setScores] = useState<Record<string, number>>({});
   const [tolerance, setTolerance] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  // A request cancelled because the dialog closed or another record was picked is not an error.
-  const failed = (err: unknown): void => {
-    if (!isAbort(err)) setError(errorMessage(err));
-  };
-
-  useEffect(() => {
-    if (!open) return;
-    const request = new AbortController();
-    fetchRecordPage(studyId, { offset: 0, limit: PICKER_LIMIT }, request.signal).then(
-      (page) => setOptions(page.items),
-      failed,
-    );
-    return () => request.abort();
-  }, [open, studyId]);
-
-  useEffect(() => {
-    if (!picked) return;
-    const request = new AbortController();
-    fetchRecord(studyId, picked.problemId, request.signal).then(setRecord, failed);
-    return () => request.abort();
-  }, [picked, studyId]);
+  const failed = add.error ?? chosen.error ?? options.error;
+  const error = failed ? errorMessage(failed) : null;
 
   const criteria = record?.evaluation_rubric.evaluation_criteria ?? [];
   const ready = record !== null && answer.trim() !== '' && criteria.every((c) => scores[c.preference] !== undefined);
-  const submit = async (): Promise<void> => {
-    if (!record || !ready) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await addGoldItem({ problemId: record.problem_id, answer: answer.trim(), expectedScores: scores, tolerance });
-      setAnswer('');
-      setScores({});
-      setPicked(null);
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+  const submit = (): void => {
+    if (!record || !ready || add.isPending) return;
+    add.mutate(
+      { problemId: record.problem_id, answer: answer.trim(), expectedScores: scores, tolerance },
+      {
+        onSuccess: () => {
+          setAnswer('');
+          setScores({});
+          setPicked(null);
+          add.reset();
+          onClose();
+        },
+      },
+    );
   };
 
   return (
@@ -83,11 +61,10 @@ export function GoldItemDialog({ studyId, open, onClose }: { studyId: string; op
       <DialogContent dividers>
         <Stack spacing={2}>
           <Autocomplete
-            options={options}
+            options={options.data?.items ?? []}
             value={picked}
             onChange={(_e, v) => {
               setPicked(v);
-              setRecord(null);
               setScores({});
             }}
             getOptionLabel={(o) => `${o.problemId} · ${o.personaName} · ${o.question.slice(0, 80)}`}
@@ -161,7 +138,7 @@ export function GoldItemDialog({ studyId, open, onClose }: { studyId: string; op
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" loading={busy} disabled={!ready} onClick={() => void submit()}>
+        <Button variant="contained" loading={add.isPending} disabled={!ready} onClick={submit}>
           Add attention item
         </Button>
       </DialogActions>

@@ -8,51 +8,54 @@ import DialogTitle from '@mui/material/DialogTitle';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import { useMemo } from 'react';
+import { errorMessage } from '../../../http/request.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { num, shortId } from '../format.ts';
 import { EPISODE_STATUS_COLORS } from '../live/live-episode-table.tsx';
 import { transcriptRows } from '../live/transcript-rows.ts';
 import { TranscriptView } from '../live/transcript-view.tsx';
+import { useStoredEpisode } from './use-episode.ts';
 
 const SEAT: Record<string, string> = { person: 'person', simulated: 'simulated user', none: 'no user' };
 
 /**
  * A stored episode's whole transcript — batch, live or simulated twin — with its judge scores, opened from a run's
- * episode list or an answer in the rating queue. One dialog for the console, driven by the store.
+ * episode list or an answer in the rating queue. One dialog for the console; the store says which episode is open.
  */
 export function EpisodeDialog() {
-  const viewed = useAppStore((s) => s.viewedEpisode);
-  const close = useAppStore((s) => s.closeEpisode);
-  const retry = useAppStore((s) => s.viewEpisode);
-  const episode = viewed?.data ?? null;
+  const episodeId = useAppStore((s) => s.viewedEpisodeId);
+  const view = useAppStore((s) => s.viewEpisode);
+  const query = useStoredEpisode(episodeId);
+  const close = () => view(null);
+  const episode = query.data ?? null;
   const rows = useMemo(() => transcriptRows(episode?.events ?? []), [episode]);
   const s = episode?.summary;
   return (
     <Dialog
-      open={viewed !== null}
+      open={episodeId !== null}
       onClose={close}
       maxWidth="md"
       fullWidth
       scroll="paper"
       aria-labelledby="episode-dialog-title"
     >
-      <DialogTitle id="episode-dialog-title" title={viewed?.key}>
-        Episode {shortId(viewed?.key ?? '', 12)}
+      <DialogTitle id="episode-dialog-title" title={episodeId ?? undefined}>
+        Episode {shortId(episodeId ?? '', 12)}
       </DialogTitle>
       <DialogContent dividers>
-        {viewed?.loading && (
+        {query.isFetching && !episode && (
           <Stack spacing={1} aria-label="Loading the episode">
             {[0, 1, 2].map((i) => (
               <Skeleton key={i} variant="rounded" height={56} />
             ))}
           </Stack>
         )}
-        {viewed?.error && (
+        {query.error && (
           <ErrorAlert
             title="Could not load the episode"
-            message={viewed.error}
-            onRetry={() => void retry(viewed.key)}
+            message={errorMessage(query.error)}
+            onRetry={() => void query.refetch()}
           />
         )}
         {s && (

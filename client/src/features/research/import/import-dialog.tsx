@@ -13,9 +13,11 @@ import Typography from '@mui/material/Typography';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { StudyNameSchema } from '../../../../../shared/schemas/study.ts';
 import { navigate } from '../../../app/router.ts';
-import { useAppStore } from '../../../store/index.ts';
+import { errorMessage } from '../../../http/request.ts';
 import { studyPath } from '../console-route.ts';
+import { useStudies } from '../use-studies.ts';
 import { ImportOutcome } from './import-outcome.tsx';
+import { useImportBenchmark } from './use-import.ts';
 
 /** "my-bench.v2.jsonl" → "my-bench.v2": a study name suggestion the researcher may change. */
 function nameFromFile(fileName: string): string {
@@ -28,12 +30,14 @@ function nameFromFile(fileName: string): string {
 
 /** Upload a benchmark file into a new or existing study; the server validates it in full, all or nothing. */
 export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const studies = useAppStore((s) => s.studies);
-  const importing = useAppStore((s) => s.importing);
-  const result = useAppStore((s) => s.importResult);
-  const error = useAppStore((s) => s.importError);
-  const importBenchmark = useAppStore((s) => s.importBenchmark);
-  const clearImport = useAppStore((s) => s.clearImport);
+  const studies = useStudies().data ?? [];
+  const upload = useImportBenchmark();
+  const importing = upload.isPending;
+  // What the server said about the last file: imported, or refused with its issues by line.
+  const result = upload.data ?? null;
+  // A failure that is not about the file's content (network, too large, conflict with stored records).
+  const error = upload.error ? errorMessage(upload.error) : null;
+  const clearImport = () => upload.reset();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [skipImages, setSkipImages] = useState(true);
@@ -60,19 +64,25 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
     if (chosen && (name === '' || name === nameFromFile(file?.name ?? ''))) setName(nameFromFile(chosen.name));
   };
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setAttempted(true);
     if (!file || !nameCheck.success || importing) return;
     setImportedName(nameCheck.data);
-    await importBenchmark(file, nameCheck.data, skipImages);
-    // Choosing the same file again after fixing it must fire a change event.
-    if (input.current) input.current.value = '';
+    upload.mutate(
+      { file, studyName: nameCheck.data, skipImages },
+      // Choosing the same file again after fixing it must fire a change event.
+      {
+        onSettled: () => {
+          if (input.current) input.current.value = '';
+        },
+      },
+    );
   };
 
   return (
     <Dialog open={open} onClose={close} maxWidth="md" fullWidth aria-labelledby={titleId}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form onSubmit={submit} noValidate>
         <DialogTitle id={titleId}>Import a benchmark file</DialogTitle>
         <DialogContent>
           <Stack spacing={2.5}>

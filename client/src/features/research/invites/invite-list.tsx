@@ -7,14 +7,20 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { Invite } from '../../../http/research-schemas.ts';
-import { useAppStore } from '../../../store/index.ts';
 import { dateTime } from '../format.ts';
 import { copyText, inviteUrl } from './invite-url.ts';
 
 /** One role's links: the full URL in a read-only field (select it by hand if copying is refused), copy, revoke. */
-export function InviteList({ invites }: { invites: Invite[] }) {
-  const revoke = useAppStore((s) => s.revokeInvite);
-  const busy = useAppStore((s) => s.inviteBusy);
+export function InviteList({
+  invites,
+  busy,
+  onRevoke,
+}: {
+  invites: Invite[];
+  /** The code being revoked (or the role being created), if any. */
+  busy: string | null;
+  onRevoke: (code: string) => void;
+}) {
   const [notice, setNotice] = useState<string | null>(null);
   // Revoking cannot be undone (people who already joined keep their sessions), so it takes a second click.
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -74,7 +80,7 @@ export function InviteList({ invites }: { invites: Invite[] }) {
                           color="error"
                           variant="contained"
                           loading={busy === invite.code}
-                          onClick={() => void revoke(invite.code)}
+                          onClick={() => onRevoke(invite.code)}
                         >
                           Revoke for good
                         </Button>

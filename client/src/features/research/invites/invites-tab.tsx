@@ -2,12 +2,13 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect } from 'react';
 import type { ParticipantRole } from '../../../../../shared/schemas/identity.ts';
-import { useAppStore } from '../../../store/index.ts';
-import { dataFor } from '../../../store/loadable.ts';
+import { errorMessage } from '../../../http/request.ts';
 import { LoadState } from '../load-state.tsx';
+import { queryState } from '../query-state.ts';
+import { useStudySettings } from '../settings/use-settings.ts';
 import { InviteList } from './invite-list.tsx';
+import { useCreateInvite, useInvites, useRevokeInvite } from './use-invites.ts';
 
 const ROLES: { role: ParticipantRole; title: string; text: string }[] = [
   {
@@ -19,19 +20,22 @@ const ROLES: { role: ParticipantRole; title: string; text: string }[] = [
 ];
 
 /** Invitation links per role, ready to paste into Prolific. */
-export function InvitesTab() {
-  const studyId = useAppStore((s) => s.selectedStudyId);
-  const loadable = useAppStore((s) => s.invites);
-  const load = useAppStore((s) => s.loadInvites);
-  const create = useAppStore((s) => s.createInvite);
-  const busy = useAppStore((s) => s.inviteBusy);
-  const error = useAppStore((s) => s.inviteError);
-  const status = useAppStore((s) => dataFor(s.studySettings, s.selectedStudyId)?.settings?.status ?? null);
-  const invites = dataFor(loadable, studyId);
-
-  useEffect(() => {
-    if (studyId !== null) void load();
-  }, [studyId, load]);
+export function InvitesTab({ studyId }: { studyId: string }) {
+  const query = useInvites(studyId);
+  const create = useCreateInvite(studyId);
+  const revoke = useRevokeInvite(studyId);
+  const status = useStudySettings(studyId).data?.status ?? null;
+  const invites = query.data;
+  // The role being created, or the code being revoked: one change at a time.
+  const busy = create.isPending ? create.variables : revoke.isPending ? revoke.variables : null;
+  const failed = create.error ?? revoke.error;
+  const error = failed ? errorMessage(failed) : null;
+  const change = (run: () => void) => {
+    if (busy !== null) return;
+    create.reset();
+    revoke.reset();
+    run();
+  };
 
   return (
     <Stack spacing={2.5}>
@@ -57,20 +61,22 @@ export function InvitesTab() {
                 They {text}.
               </Typography>
             </div>
-            <Button variant="outlined" loading={busy === role} onClick={() => void create(role)}>
+            <Button variant="outlined" loading={busy === role} onClick={() => change(() => create.mutate(role))}>
               New {role} link
             </Button>
           </Stack>
           <LoadState
             what="the invitation links"
-            loading={loadable.loading}
-            error={loadable.error}
-            loaded={invites !== null}
+            {...queryState(query)}
             empty={(invites ?? []).every((i) => i.role !== role)}
             emptyText={`No ${role} link yet. Create one to invite ${title.toLowerCase()}.`}
-            onRetry={() => void load()}
+            onRetry={() => void query.refetch()}
           >
-            <InviteList invites={(invites ?? []).filter((i) => i.role === role)} />
+            <InviteList
+              invites={(invites ?? []).filter((i) => i.role === role)}
+              busy={busy}
+              onRevoke={(code) => change(() => revoke.mutate(code))}
+            />
           </LoadState>
         </Stack>
       ))}

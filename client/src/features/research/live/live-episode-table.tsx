@@ -29,7 +29,7 @@ export const EPISODE_STATUS_COLORS = {
 /** The study's live sessions, newest first. */
 export function LiveEpisodeTable({ episodes }: { episodes: LiveEpisode[] }) {
   const watch = useAppStore((s) => s.watchEpisode);
-  const watchedId = useAppStore((s) => s.watched?.episodeId ?? null);
+  const watchedId = useAppStore((s) => s.studyView.watchedEpisodeId);
   return (
     <TableContainer component={Paper} variant="outlined">
       <Table size="small" aria-label="Live episodes">

@@ -3,35 +3,25 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useEffect } from 'react';
 import type { EpisodeStatus } from '../../../http/research-schemas.ts';
 import { useAppStore } from '../../../store/index.ts';
-import { dataFor } from '../../../store/loadable.ts';
 import { LoadState } from '../load-state.tsx';
+import { queryState } from '../query-state.ts';
 import { LiveEpisodeTable } from './live-episode-table.tsx';
 import { LiveHealthPanel } from './live-health-panel.tsx';
 import { LiveTranscript } from './live-transcript.tsx';
+import { useLiveEpisodes, useLiveHealth } from './use-live.ts';
 
 const STATUSES: EpisodeStatus[] = ['running', 'completed', 'failed', 'aborted'];
 
 /** Live sessions of the study, refreshed every few seconds, and any one's transcript as it streams. */
-export function LiveTab() {
-  const studyId = useAppStore((s) => s.selectedStudyId);
-  const loadable = useAppStore((s) => s.liveEpisodes);
-  const filter = useAppStore((s) => s.liveStatusFilter);
+export function LiveTab({ studyId }: { studyId: string }) {
+  const filter = useAppStore((s) => s.studyView.liveStatusFilter);
   const setFilter = useAppStore((s) => s.setLiveStatusFilter);
-  const load = useAppStore((s) => s.loadLiveEpisodes);
-  const poll = useAppStore((s) => s.pollLiveEpisodes);
-  const episodes = dataFor(loadable, studyId);
-  const health = dataFor(
-    useAppStore((s) => s.liveHealth),
-    studyId,
-  );
-
-  useEffect(() => {
-    if (studyId !== null) void load();
-  }, [studyId, load]);
-  useEffect(() => poll(), [poll]);
+  // Both re-read every few seconds while the tab is open.
+  const query = useLiveEpisodes(studyId, filter);
+  const episodes = query.data;
+  const health = useLiveHealth(studyId).data;
 
   return (
     <Grid container spacing={2}>
@@ -60,16 +50,14 @@ export function LiveTab() {
           {health && <LiveHealthPanel health={health} />}
           <LoadState
             what="the live episodes"
-            loading={loadable.loading}
-            error={loadable.error}
-            loaded={episodes !== null}
+            {...queryState(query, true)}
             empty={episodes?.length === 0}
             emptyText={
               filter
                 ? `No ${filter} live episodes.`
                 : 'No live sessions yet. Open the study and share an actor link (Invites tab).'
             }
-            onRetry={() => void load()}
+            onRetry={() => void query.refetch()}
           >
             {episodes && <LiveEpisodeTable episodes={episodes} />}
           </LoadState>

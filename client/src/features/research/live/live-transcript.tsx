@@ -5,12 +5,14 @@ import IconButton from '@mui/material/IconButton';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
+import { errorMessage } from '../../../http/request.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { CloseIcon } from '../../../ui/icons.tsx';
 import { shortId } from '../format.ts';
 import { transcriptRows } from './transcript-rows.ts';
 import { TranscriptView } from './transcript-view.tsx';
+import { useWatchedEpisode } from './use-live.ts';
 
 const CONNECTION_TEXT: Record<string, string> = {
   idle: 'not connected',
@@ -22,21 +24,17 @@ const CONNECTION_TEXT: Record<string, string> = {
 
 /** The watched episode's transcript, growing as events are stored (socket `episode:logged`). */
 export function LiveTranscript() {
-  const watched = useAppStore((s) => s.watched);
+  const episodeId = useAppStore((s) => s.studyView.watchedEpisodeId);
+  const watch = useAppStore((s) => s.watchEpisode);
   const connection = useAppStore((s) => s.connection);
-  const sync = useAppStore((s) => s.syncWatched);
-  const stop = useAppStore((s) => s.stopWatching);
-  const episodeId = watched?.episodeId ?? null;
   const connected = connection === 'connected';
-  const rows = useMemo(() => transcriptRows(watched?.events ?? []), [watched?.events]);
-  const personSeat = watched?.events.some((e) => e.type === 'episode_started' && e.userSeat === 'person') ?? true;
+  const query = useWatchedEpisode(episodeId);
+  const events = query.data;
+  const rows = useMemo(() => transcriptRows(events ?? []), [events]);
+  const personSeat = events?.some((e) => e.type === 'episode_started' && e.userSeat === 'person') ?? true;
+  const error = query.error ? errorMessage(query.error) : null;
   const scroller = useRef<HTMLDivElement>(null);
   const nearBottom = useRef(true);
-
-  // (Re)join the episode's updates whenever the connection comes up: a reconnect re-reads the log, merged by seq.
-  useEffect(() => {
-    if (episodeId !== null && connected) void sync();
-  }, [episodeId, connected, sync]);
 
   // Follow new events, unless the researcher has scrolled up to read.
   useLayoutEffect(() => {
@@ -44,7 +42,7 @@ export function LiveTranscript() {
     if (el && nearBottom.current) el.scrollTop = el.scrollHeight;
   }, [rows.length]);
 
-  if (!watched) {
+  if (episodeId === null) {
     return (
       <Paper variant="outlined" sx={{ p: 3, textAlign: 'center' }}>
         <Typography color="text.secondary">
@@ -61,21 +59,21 @@ export function LiveTranscript() {
       sx={{ display: 'flex', flexDirection: 'column', minHeight: 0 }}
     >
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', p: 1.5, borderBottom: 1, borderColor: 'divider' }}>
-        <Typography variant="h3" component="h2" sx={{ flexGrow: 1 }} title={watched.episodeId}>
-          Episode {shortId(watched.episodeId, 12)}
+        <Typography variant="h3" component="h2" sx={{ flexGrow: 1 }} title={episodeId}>
+          Episode {shortId(episodeId, 12)}
         </Typography>
         <Chip
           size="small"
-          color={connected && watched.status === 'watching' ? 'success' : 'default'}
+          color={connected && events !== undefined && error === null ? 'success' : 'default'}
           label={CONNECTION_TEXT[connection] ?? connection}
         />
-        <IconButton size="small" onClick={stop} aria-label="Stop watching">
+        <IconButton size="small" onClick={() => watch(null)} aria-label="Stop watching">
           <CloseIcon fontSize="small" />
         </IconButton>
       </Stack>
-      {watched.error && (
+      {error && (
         <Alert severity="error" sx={{ m: 1.5 }}>
-          {watched.error}
+          {error}
         </Alert>
       )}
       <Box
@@ -90,14 +88,14 @@ export function LiveTranscript() {
       >
         {rows.length === 0 ? (
           <Typography color="text.secondary">
-            {watched.status === 'waiting' ? 'Loading the transcript…' : 'Nothing stored yet.'}
+            {events === undefined && error === null ? 'Loading the transcript…' : 'Nothing stored yet.'}
           </Typography>
         ) : (
           <TranscriptView rows={rows} personSeat={personSeat} />
         )}
       </Box>
       <Typography variant="caption" color="text.secondary" role="status" sx={{ px: 1.5, pb: 1 }}>
-        {watched.events.length} events
+        {events?.length ?? 0} events
       </Typography>
     </Paper>
   );

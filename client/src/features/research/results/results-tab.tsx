@@ -3,28 +3,22 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { StudyResults } from '../../../http/research-schemas.ts';
-import { useAppStore } from '../../../store/index.ts';
-import { dataFor } from '../../../store/loadable.ts';
 import { RefreshIcon } from '../../../ui/icons.tsx';
 import { count } from '../format.ts';
 import { LoadState } from '../load-state.tsx';
+import { queryState } from '../query-state.ts';
 import { CiChart } from './ci-chart.tsx';
 import { resultRows, resultTasks } from './result-rows.ts';
 import { ResultsTable } from './results-table.tsx';
+import { useResults } from './use-results.ts';
 
 /** PrefDisco metrics over the study's completed episodes, batch and live, with bootstrap intervals. */
-export function ResultsTab() {
-  const studyId = useAppStore((s) => s.selectedStudyId);
-  const loadable = useAppStore((s) => s.results);
-  const load = useAppStore((s) => s.loadResults);
-  const results = dataFor(loadable, studyId);
+export function ResultsTab({ studyId }: { studyId: string }) {
+  const query = useResults(studyId);
+  const results = query.data ?? null;
   const [task, setTask] = useState('*');
-
-  useEffect(() => {
-    if (studyId !== null) void load();
-  }, [studyId, load]);
 
   const tasks = results ? resultTasks(results) : ['*'];
   const scope = tasks.includes(task) ? task : '*';
@@ -49,18 +43,16 @@ export function ResultsTab() {
             </MenuItem>
           ))}
         </TextField>
-        <Button variant="outlined" size="small" startIcon={<RefreshIcon />} onClick={() => void load()}>
+        <Button variant="outlined" size="small" startIcon={<RefreshIcon />} onClick={() => void query.refetch()}>
           Recompute
         </Button>
       </Stack>
       <LoadState
         what="the results"
-        loading={loadable.loading}
-        error={loadable.error}
-        loaded={results !== null}
+        {...queryState(query)}
         empty={rows.length === 0}
         emptyText="No completed episodes yet. Start a batch run (Batch runs tab) or open the study to live sessions; results appear here as episodes finish."
-        onRetry={() => void load()}
+        onRetry={() => void query.refetch()}
       >
         <ResultsTable rows={rows} />
         <Typography variant="h3" component="h2" sx={{ pt: 1 }}>

@@ -2,15 +2,16 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TablePagination from '@mui/material/TablePagination';
 import Typography from '@mui/material/Typography';
-import { useEffect } from 'react';
+import { useState } from 'react';
 import type { RunInfo } from '../../../../../shared/schemas/research.ts';
+import { errorMessage } from '../../../http/request.ts';
 import type { EpisodeSummary } from '../../../http/research-schemas.ts';
-import { RUN_EPISODES_PAGE } from '../../../store/episode-viewer-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { ProgressTable, type Column } from '../progress-table.tsx';
 import { num } from '../format.ts';
 import { MODE_LABELS } from './run-form-model.ts';
+import { RUN_EPISODES_PAGE, useRunEpisodes } from './use-runs.ts';
 
 function columns(view: (id: string) => void): Column<EpisodeSummary>[] {
   return [
@@ -37,47 +38,40 @@ function columns(view: (id: string) => void): Column<EpisodeSummary>[] {
 }
 
 /** The run's episodes a page at a time, each opening its transcript: what the model asked and what the judge gave. */
-export function RunEpisodes({ run }: { run: RunInfo }) {
-  const page = useAppStore((s) => s.runEpisodes);
-  const load = useAppStore((s) => s.loadRunEpisodes);
+export function RunEpisodes({ studyId, run }: { studyId: string; run: RunInfo }) {
   const view = useAppStore((s) => s.viewEpisode);
-  const done = run.progress?.done ?? 0;
-  const offset = page?.key.startsWith(`${run.id}@`) ? (page.data?.offset ?? 0) : 0;
-
-  // Re-read as episodes finish (the list grows while the run goes), and when another run is focused.
-  useEffect(() => {
-    void load(run.id, offset);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the page offset changes through the pager below
-  }, [run.id, done, load]);
-
-  const data = page?.key.startsWith(`${run.id}@`) ? page.data : null;
+  // Keyed by run (in RunProgress): another run starts on its first page.
+  const [offset, setOffset] = useState(0);
+  // Re-read as episodes finish: the list grows while the run goes.
+  const query = useRunEpisodes(studyId, run, offset);
+  const data = query.data;
   return (
     <Stack spacing={1} component="section" aria-label="Episodes of the run">
       <Typography variant="h4" component="h3">
         Episodes{data ? ` (${data.total})` : ''}
       </Typography>
-      {page?.error && (
+      {query.error && (
         <ErrorAlert
           title="Could not load the episodes"
-          message={page.error}
-          onRetry={() => void load(run.id, offset)}
+          message={errorMessage(query.error)}
+          onRetry={() => void query.refetch()}
         />
       )}
       <ProgressTable
         label="Episodes of the run"
         rows={data?.episodes ?? []}
         rowKey={(e) => e.id}
-        columns={columns((id) => void view(id))}
-        empty={page?.loading ? 'Loading…' : 'No episode stored yet.'}
+        columns={columns(view)}
+        empty={query.isFetching ? 'Loading…' : 'No episode stored yet.'}
       />
       {data && data.total > RUN_EPISODES_PAGE && (
         <TablePagination
           component="div"
           count={data.total}
-          page={Math.floor(data.offset / RUN_EPISODES_PAGE)}
+          page={Math.floor(offset / RUN_EPISODES_PAGE)}
           rowsPerPage={RUN_EPISODES_PAGE}
           rowsPerPageOptions={[RUN_EPISODES_PAGE]}
-          onPageChange={(_e, p) => void load(run.id, p * RUN_EPISODES_PAGE)}
+          onPageChange={(_e, p) => setOffset(p * RUN_EPISODES_PAGE)}
         />
       )}
     </Stack>

@@ -12,10 +12,13 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState, type FormEvent } from 'react';
+import { z } from 'zod';
 import { MODES, type Mode } from '../../../../../shared/schemas/evaluation.ts';
 import { StartRunBodySchema } from '../../../../../shared/schemas/research.ts';
+import { ApiError, errorMessage } from '../../../http/request.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { ModelField } from '../model-field.tsx';
+import { useDeclaredModels } from '../use-studies.ts';
 import {
   MODE_LABELS,
   USER_TYPE_LABELS,
@@ -24,14 +27,24 @@ import {
   toBody,
   type RunForm as Form,
 } from './run-form-model.ts';
+import { useStartRun } from './use-runs.ts';
 
 /** Starts a batch run over the study's records, with the CLI's options and defaults. */
-export function RunForm() {
-  const start = useAppStore((s) => s.startRun);
-  const starting = useAppStore((s) => s.runStarting);
-  const startError = useAppStore((s) => s.runStartError);
+// A 409 run_in_progress names the run in the error body's `details` (shared/errors.ts).
+const RunInProgressBody = z.object({ details: z.object({ runId: z.string().optional() }).optional() });
+
+/** The run already doing this work, named by a 409 run_in_progress: the form offers to show it. */
+function runningRunId(err: unknown): string | null {
+  const parsed = RunInProgressBody.safeParse(err instanceof ApiError ? err.body : null);
+  return parsed.success ? (parsed.data.details?.runId ?? null) : null;
+}
+
+export function RunForm({ studyId }: { studyId: string }) {
+  const start = useStartRun(studyId);
+  const starting = start.isPending;
+  const startError = start.error ? { message: errorMessage(start.error), runId: runningRunId(start.error) } : null;
   const focusRun = useAppStore((s) => s.focusRun);
-  const firstModel = useAppStore((s) => s.declaredModels?.find((m) => m.available)?.name ?? 'scripted');
+  const firstModel = useDeclaredModels().data?.find((m) => m.available)?.name ?? 'scripted';
   const [form, setForm] = useState<Form>(blankForm);
   const [errors, setErrors] = useState<string[]>([]);
   // Untouched model fields follow the first usable declared model, which may arrive after the form.
@@ -42,15 +55,16 @@ export function RunForm() {
   const toggle = <T extends string>(list: T[], item: T, on: boolean): T[] =>
     on ? [...list, item] : list.filter((x) => x !== item);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (starting) return;
     const parsed = StartRunBodySchema.safeParse(toBody({ ...form, model, judge }));
     if (!parsed.success) {
       setErrors(parsed.error.issues.map((i) => `${i.path.join('.') || 'run'}: ${i.message}`));
       return;
     }
     setErrors([]);
-    await start(parsed.data);
+    start.mutate(parsed.data, { onSuccess: (started) => focusRun(started.runId) });
   };
 
   return (
@@ -59,7 +73,7 @@ export function RunForm() {
       component="form"
       noValidate
       aria-label="Start a batch run"
-      onSubmit={(e) => void submit(e)}
+      onSubmit={submit}
       sx={{ p: 2 }}
     >
       <Stack spacing={2}>

@@ -8,17 +8,18 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { RunInfo } from '../../../../../shared/schemas/research.ts';
 import { runResultsUrl } from '../../../http/download-urls.ts';
-import { useAppStore } from '../../../store/index.ts';
+import { errorMessage } from '../../../http/request.ts';
 import { count, duration, shortId } from '../format.ts';
 import { runNumbers, STATUS_COLORS, usd } from './run-math.ts';
 import { RunEpisodes } from './run-episodes.tsx';
 import { SendToRaters } from './send-to-raters.tsx';
+import { useCancelRun } from './use-runs.ts';
 
 /** The focused run as it goes: the bar, the counters the CLI prints, time left, tokens and cost; cancel and download. */
-export function RunProgress({ run }: { run: RunInfo }) {
-  const cancel = useAppStore((s) => s.cancelRun);
-  const cancelling = useAppStore((s) => s.runCancelling === run.id);
-  const cancelError = useAppStore((s) => s.runCancelError);
+export function RunProgress({ studyId, run }: { studyId: string; run: RunInfo }) {
+  const cancel = useCancelRun(studyId);
+  const cancelling = cancel.isPending && cancel.variables === run.id;
+  const cancelError = cancel.error ? errorMessage(cancel.error) : null;
   const p = run.progress;
   const n = runNumbers(run);
   const o = run.options;
@@ -53,7 +54,9 @@ export function RunProgress({ run }: { run: RunInfo }) {
               color="warning"
               size="small"
               loading={cancelling}
-              onClick={() => void cancel(run.id)}
+              onClick={() => {
+                if (!cancel.isPending) cancel.mutate(run.id);
+              }}
             >
               Cancel run
             </Button>
@@ -95,8 +98,8 @@ export function RunProgress({ run }: { run: RunInfo }) {
           <Alert severity="info">Interrupted. Start a run with the same options to resume where it stopped.</Alert>
         )}
         {cancelError && <Alert severity="error">{cancelError}</Alert>}
-        {run.status !== 'running' && (p?.done ?? 0) > 0 && <SendToRaters run={run} />}
-        <RunEpisodes run={run} />
+        {run.status !== 'running' && (p?.done ?? 0) > 0 && <SendToRaters studyId={studyId} run={run} />}
+        <RunEpisodes key={run.id} studyId={studyId} run={run} />
       </Stack>
     </Paper>
   );

@@ -7,36 +7,31 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { Mode } from '../../../../../shared/schemas/evaluation.ts';
 import type { RunInfo } from '../../../../../shared/schemas/research.ts';
-import { useAppStore } from '../../../store/index.ts';
+import { errorMessage } from '../../../http/request.ts';
 import { count } from '../format.ts';
 import { MODE_LABELS } from './run-form-model.ts';
+import { useSendToRaters } from './use-runs.ts';
 
 /**
  * Puts a finished run's answers in the study's rating queue, by condition: discovery answers are what the raters
  * judge; the generic baseline beside them gives people's own worse-than-generic comparison.
  */
-export function SendToRaters({ run }: { run: RunInfo }) {
-  const send = useAppStore((s) => s.sendRunToRaters);
+export function SendToRaters({ studyId, run }: { studyId: string; run: RunInfo }) {
+  const send = useSendToRaters(studyId);
   const ran = run.options.modes ?? ['no_prompt', 'persona_known', 'infer_persona'];
   const [modes, setModes] = useState<Mode[]>(ran.includes('infer_persona') ? ['infer_persona'] : [...ran]);
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const outcome = send.data
+    ? {
+        ok: true,
+        text: `${count(send.data.added)} answers added to the rating queue${send.data.unchanged > 0 ? `, ${count(send.data.unchanged)} were already there` : ''}.`,
+      }
+    : send.error
+      ? { ok: false, text: errorMessage(send.error) }
+      : null;
 
   const toggle = (mode: Mode, on: boolean): void => setModes((m) => (on ? [...m, mode] : m.filter((x) => x !== mode)));
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setOutcome(null);
-    try {
-      const { added, unchanged } = await send(run.id, modes);
-      setOutcome({
-        ok: true,
-        text: `${count(added)} answers added to the rating queue${unchanged > 0 ? `, ${count(unchanged)} were already there` : ''}.`,
-      });
-    } catch (err) {
-      setOutcome({ ok: false, text: err instanceof Error ? err.message : String(err) });
-    } finally {
-      setBusy(false);
-    }
+  const submit = (): void => {
+    if (!send.isPending) send.mutate({ runId: run.id, modes });
   };
 
   return (
@@ -54,13 +49,7 @@ export function SendToRaters({ run }: { run: RunInfo }) {
             label={MODE_LABELS[mode]}
           />
         ))}
-        <Button
-          size="small"
-          variant="outlined"
-          loading={busy}
-          disabled={modes.length === 0}
-          onClick={() => void submit()}
-        >
+        <Button size="small" variant="outlined" loading={send.isPending} disabled={modes.length === 0} onClick={submit}>
           Send to raters
         </Button>
       </Stack>

@@ -5,7 +5,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useMemo, useState, type FormEvent } from 'react';
 import type { LiveStudySettingsBody, StudyStatus } from '../../../../../shared/schemas/live-study.ts';
-import { useAppStore } from '../../../store/index.ts';
+import { ApiError, errorMessage } from '../../../http/request.ts';
 import { ModelsSection } from './models-section.tsx';
 import { ParticipationSection } from './participation-section.tsx';
 import {
@@ -18,17 +18,22 @@ import {
   type SettingsDraft,
 } from './settings-draft.ts';
 import { TextsSection } from './texts-section.tsx';
+import { useSaveSettings } from './use-settings.ts';
 
 interface SettingsFormProps {
+  studyId: string;
   initial: LiveStudySettingsBody;
   status: StudyStatus | 'unconfigured';
 }
 
 /** The whole settings body in one form: checked here with the shared schema, then by the server (declared models). */
-export function SettingsForm({ initial, status }: SettingsFormProps) {
-  const save = useAppStore((s) => s.saveStudySettings);
-  const saving = useAppStore((s) => s.settingsSaving);
-  const serverError = useAppStore((s) => s.settingsSaveError);
+export function SettingsForm({ studyId, initial, status }: SettingsFormProps) {
+  const save = useSaveSettings(studyId);
+  const saving = save.isPending;
+  // The server's refusal: its message, and the fields it named by JSON path (`$.models[0]`) to show at each field.
+  const serverError = save.error
+    ? { message: errorMessage(save.error), issues: save.error instanceof ApiError ? save.error.issues : [] }
+    : null;
   const saved = useMemo(() => toDraft(initial), [initial]);
   const [draft, setDraft] = useState<SettingsDraft>(saved);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
@@ -55,7 +60,7 @@ export function SettingsForm({ initial, status }: SettingsFormProps) {
     setJustSaved(false);
   };
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const check = checkDraft(draft);
     setEdited(new Set());
@@ -66,16 +71,19 @@ export function SettingsForm({ initial, status }: SettingsFormProps) {
     }
     setClientErrors({});
     setOtherErrors([]);
-    if (await save(check.body)) {
-      setDraft(toDraft(check.body));
-      setJustSaved(true);
-    }
+    if (saving) return;
+    save.mutate(check.body, {
+      onSuccess: () => {
+        setDraft(toDraft(check.body));
+        setJustSaved(true);
+      },
+    });
   };
 
   const props = { draft, errors, disabled: locked, change };
   const problems = Object.keys(errors).length + otherErrors.length;
   return (
-    <Stack component="form" spacing={2} noValidate aria-label="Study settings" onSubmit={(e) => void submit(e)}>
+    <Stack component="form" spacing={2} noValidate aria-label="Study settings" onSubmit={submit}>
       {status === 'open' && <Alert severity="info">The study is open. Pause it (above) to change its settings.</Alert>}
       {status === 'closed' && <Alert severity="info">The study is closed; its settings are final.</Alert>}
       {status === 'unconfigured' && (

@@ -7,12 +7,23 @@ import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
 import { useState } from 'react';
 import type { StudyStatus } from '../../../../../shared/schemas/live-study.ts';
-import { useAppStore } from '../../../store/index.ts';
+import type { StudyTransition } from '../../../http/study-admin-api.ts';
 
 /** Open, pause and close, offered only where the server allows them; closing asks first because it is final. */
-export function LifecycleButtons({ status }: { status: StudyStatus | 'unconfigured' | null }) {
-  const transitioning = useAppStore((s) => s.studyTransitioning);
-  const transition = useAppStore((s) => s.transitionStudy);
+export function LifecycleButtons({
+  status,
+  transitioning,
+  onTransition,
+}: {
+  status: StudyStatus | 'unconfigured' | null;
+  /** The change in flight, if any. */
+  transitioning: StudyTransition | null;
+  onTransition: (action: StudyTransition) => void;
+}) {
+  // One change at a time, as the server applies them.
+  const transition = (action: StudyTransition) => {
+    if (transitioning === null) onTransition(action);
+  };
   const [confirmClose, setConfirmClose] = useState(false);
   if (status === null || status === 'closed') return null;
 
@@ -24,7 +35,7 @@ export function LifecycleButtons({ status }: { status: StudyStatus | 'unconfigur
           variant="contained"
           color="success"
           loading={transitioning === 'open'}
-          onClick={() => void transition('open')}
+          onClick={() => transition('open')}
           title={status === 'unconfigured' ? 'Save the settings first' : undefined}
         >
           {status === 'paused' ? 'Resume' : 'Open study'}
@@ -35,7 +46,7 @@ export function LifecycleButtons({ status }: { status: StudyStatus | 'unconfigur
           variant="outlined"
           color="warning"
           loading={transitioning === 'pause'}
-          onClick={() => void transition('pause')}
+          onClick={() => transition('pause')}
         >
           Pause
         </Button>
@@ -67,7 +78,7 @@ export function LifecycleButtons({ status }: { status: StudyStatus | 'unconfigur
             variant="contained"
             onClick={() => {
               setConfirmClose(false);
-              void transition('close');
+              transition('close');
             }}
           >
             Close the study

@@ -5,20 +5,22 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { MouseEvent } from 'react';
 import { navigate } from '../../../app/router.ts';
-import { dataFor } from '../../../store/loadable.ts';
-import { useAppStore } from '../../../store/index.ts';
+import { errorMessage } from '../../../http/request.ts';
 import { plural } from '../format.ts';
+import { useStudySettings, useTransitionStudy } from '../settings/use-settings.ts';
+import { useStudy } from '../use-studies.ts';
 import { LifecycleButtons } from './lifecycle-buttons.tsx';
 import { StudyStatusChip } from './study-status.tsx';
 
 /** The open study's name, size and live status, with open / pause / close. */
-export function StudyHeader() {
-  const study = useAppStore((s) => s.studies.find((x) => x.id === s.selectedStudyId));
-  const settings = useAppStore((s) => dataFor(s.studySettings, s.selectedStudyId));
-  const settingsError = useAppStore((s) => s.studySettings.error);
-  const transitionError = useAppStore((s) => s.transitionError);
-  const dismiss = useAppStore((s) => s.dismissSettingsMessages);
-  const status = settings === null ? null : (settings.settings?.status ?? 'unconfigured');
+export function StudyHeader({ studyId }: { studyId: string }) {
+  const study = useStudy(studyId);
+  // The status chip needs the settings on every tab.
+  const settings = useStudySettings(studyId);
+  const transition = useTransitionStudy(studyId);
+  const settingsError = settings.error ? errorMessage(settings.error) : null;
+  const transitionError = transition.error ? errorMessage(transition.error) : null;
+  const status = settings.data === undefined ? null : (settings.data?.status ?? 'unconfigured');
 
   const back = (event: MouseEvent<HTMLAnchorElement>) => {
     event.preventDefault();
@@ -46,11 +48,15 @@ export function StudyHeader() {
             </Stack>
           )}
         </Stack>
-        <LifecycleButtons status={status} />
+        <LifecycleButtons
+          status={status}
+          transitioning={transition.isPending ? transition.variables : null}
+          onTransition={(action) => transition.mutate(action)}
+        />
       </Stack>
       {settingsError && <Alert severity="error">Could not read the study’s settings: {settingsError}</Alert>}
       {transitionError && (
-        <Alert severity="error" onClose={dismiss}>
+        <Alert severity="error" onClose={() => transition.reset()}>
           {capitalised(transitionError)}
         </Alert>
       )}

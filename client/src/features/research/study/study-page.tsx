@@ -3,7 +3,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { navigate } from '../../../app/router.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { AgreementTab } from '../agreement/agreement-tab.tsx';
@@ -16,38 +16,30 @@ import { RecordsTab } from '../records-tab.tsx';
 import { ResultsTab } from '../results/results-tab.tsx';
 import { RunsTab } from '../runs/runs-tab.tsx';
 import { SettingsTab } from '../settings/settings-tab.tsx';
+import { useDeclaredModels, useStudies } from '../use-studies.ts';
 import { StudyHeader } from './study-header.tsx';
 
-const PANELS: Record<StudyTab, () => ReactNode> = {
-  settings: () => <SettingsTab />,
-  invites: () => <InvitesTab />,
+const PANELS: Record<StudyTab, (studyId: string) => ReactNode> = {
+  settings: (id) => <SettingsTab studyId={id} />,
+  invites: (id) => <InvitesTab studyId={id} />,
   records: () => <RecordsTab />,
-  runs: () => <RunsTab />,
-  live: () => <LiveTab />,
-  assignments: () => <AssignmentsTab />,
-  results: () => <ResultsTab />,
-  exports: () => <ExportsTab />,
-  agreement: () => <AgreementTab />,
+  runs: (id) => <RunsTab studyId={id} />,
+  live: (id) => <LiveTab studyId={id} />,
+  assignments: (id) => <AssignmentsTab studyId={id} />,
+  results: (id) => <ResultsTab studyId={id} />,
+  exports: (id) => <ExportsTab studyId={id} />,
+  agreement: (id) => <AgreementTab studyId={id} />,
 };
 
 /** One study: its header (status and lifecycle) and a tab per job. The tab is part of the address. */
 export function StudyPage({ tab }: { tab: StudyTab }) {
   const studyId = useAppStore((s) => s.selectedStudyId);
-  const study = useAppStore((s) => s.studies.find((x) => x.id === s.selectedStudyId));
-  const studiesLoaded = useAppStore((s) => s.studiesLoaded);
-  const loadStudySettings = useAppStore((s) => s.loadStudySettings);
-  const loadDeclaredModels = useAppStore((s) => s.loadDeclaredModels);
-
-  // The status chip in the header needs the settings on every tab.
-  useEffect(() => {
-    if (studyId !== null) void loadStudySettings();
-  }, [studyId, loadStudySettings]);
-  useEffect(() => {
-    void loadDeclaredModels();
-  }, [loadDeclaredModels]);
+  const studies = useStudies().data;
+  // Read early: the settings and run forms offer them.
+  useDeclaredModels();
 
   if (studyId === null) return null;
-  if (studiesLoaded && !study) {
+  if (studies && !studies.some((x) => x.id === studyId)) {
     return (
       <Alert
         severity="warning"
@@ -64,7 +56,7 @@ export function StudyPage({ tab }: { tab: StudyTab }) {
 
   return (
     <Box>
-      <StudyHeader />
+      <StudyHeader studyId={studyId} />
       <Box sx={{ borderBottom: 1, borderColor: 'divider', mb: 2.5 }}>
         <Tabs
           value={tab}
@@ -79,7 +71,7 @@ export function StudyPage({ tab }: { tab: StudyTab }) {
         </Tabs>
       </Box>
       <Box role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {PANELS[tab]()}
+        {PANELS[tab](studyId)}
       </Box>
     </Box>
   );

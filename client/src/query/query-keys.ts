@@ -1,0 +1,42 @@
+import type { EpisodeStatus } from '../http/research-schemas.ts';
+
+/**
+ * Every query key of the researcher console, in one place. A study's data lives under `['study', studyId, …]`, so
+ * switching studies never shows one study's numbers under another's name, and invalidating a prefix (a study's runs)
+ * reaches everything below it (each run's episode pages) and nothing of another study.
+ */
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+export const queryKeys = {
+  health: () => ['server', 'health'] as const,
+  models: () => ['models'] as const,
+  studies: () => ['studies'] as const,
+  study: (studyId: string) => ['study', studyId] as const,
+  records: (studyId: string, page: PageRequest) => ['study', studyId, 'records', page] as const,
+  record: (studyId: string, problemId: string) => ['study', studyId, 'record', problemId] as const,
+  settings: (studyId: string) => ['study', studyId, 'settings'] as const,
+  invites: (studyId: string) => ['study', studyId, 'invites'] as const,
+  runs: (studyId: string) => ['study', studyId, 'runs'] as const,
+  /** `done` is part of the key: the page is re-read as the run's episodes finish. */
+  runEpisodes: (studyId: string, runId: string, page: { offset: number; done: number }) =>
+    ['study', studyId, 'runs', runId, 'episodes', page] as const,
+  liveEpisodes: (studyId: string, status: EpisodeStatus | null) =>
+    ['study', studyId, 'live-episodes', status ?? 'all'] as const,
+  liveHealth: (studyId: string) => ['study', studyId, 'live-health'] as const,
+  assignments: (studyId: string) => ['study', studyId, 'assignments'] as const,
+  results: (studyId: string) => ['study', studyId, 'results'] as const,
+  agreement: (studyId: string) => ['study', studyId, 'agreement'] as const,
+  /** A stored episode with its whole log (HTTP), for the transcript dialog. */
+  storedEpisode: (episodeId: string) => ['episode', episodeId, 'stored'] as const,
+  /** A live episode a researcher watches: the log from `episode:watch`, then each pushed `episode:logged` event. */
+  watchedEpisode: (episodeId: string) => ['episode', episodeId, 'watched'] as const,
+};
+
+/** Any study's live-episode list, whatever its filter: a pushed "episode ended" event does not say which study. */
+export function isLiveEpisodesKey(key: readonly unknown[]): boolean {
+  return key[0] === 'study' && key[2] === 'live-episodes';
+}
