@@ -7,7 +7,7 @@ import { ImportRejectedError } from './services/benchmark/import-benchmark-file.
 import { PersonaLibraryError } from './services/persona-library.ts';
 import { prepareData } from './services/prepare-data.ts';
 import { ensureFirstResearcher } from './services/auth/accounts.ts';
-import { AuthError } from './services/auth/auth-error.ts';
+import { AppError } from '../shared/errors.ts';
 import { MigrationError } from './storage/errors.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
 
@@ -25,7 +25,7 @@ export async function main(): Promise<{ url: string }> {
     logger: { level: config.logLevel },
   });
   try {
-    await prepareData(storage, config, { info: (m) => app.log.info(m) });
+    await prepareData(storage, config, app.log);
     const admin =
       config.adminUsername !== null && config.adminPassword !== null
         ? await ensureFirstResearcher(storage.people, {
@@ -81,7 +81,7 @@ export function describeStartupError(error: unknown): string {
     error instanceof ModelsConfigError
   )
     return error.message;
-  if (error instanceof AuthError)
+  if (error instanceof AppError && (error.code === 'invalid_username' || error.code === 'weak_password'))
     return `cannot create the first researcher (PREFDISCO_ADMIN_USERNAME/PASSWORD): ${error.message}`;
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return `${(error as Error).message}: another program is using the port; set PREFDISCO_PORT to another one`;

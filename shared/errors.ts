@@ -110,3 +110,11 @@ export class AppError extends Error {
     };
   }
 }
+
+/**
+ * An error's own message, for text a person reads outside the app's responses: a CLI line, a failure reason stored
+ * with an episode or a generation row. Logs take the error object itself (`{ err }`), so its stack is kept.
+ */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

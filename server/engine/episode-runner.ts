@@ -15,6 +15,7 @@ import type { AssistantSeat, UserSeat } from './seats.ts';
 import { addFinalPrompt, stateFromEvents, type EpisodeState, type JudgedCriterion } from './episode-state.ts';
 import { EpisodeAbortedError, EpisodeFailure } from './episode-errors.ts';
 import type { EpisodeResult } from './episode-result.ts';
+import { describeError } from '../../shared/errors.ts';
 
 /** The reference's elicitation budget (evaluation.max_turns). */
 export const DEFAULT_MAX_TURNS = 5;
@@ -50,7 +51,7 @@ function stageOf(error: unknown, stage: EpisodeFailure['stage']): never {
     if (error.code === 'aborted') throw new EpisodeAbortedError();
     throw new EpisodeFailure(stage, error.code, error.message);
   }
-  throw new EpisodeFailure('internal', 'internal', error instanceof Error ? error.message : String(error));
+  throw new EpisodeFailure('internal', 'internal', describeError(error));
 }
 
 /**
@@ -203,9 +204,7 @@ export async function runEpisode(
     // Whatever a cancelled call threw, a cancelled episode is aborted, not failed: it is resumed or rerun later.
     if (error instanceof EpisodeAbortedError || signal.aborted) throw new EpisodeAbortedError();
     const failure =
-      error instanceof EpisodeFailure
-        ? error
-        : new EpisodeFailure('internal', 'internal', error instanceof Error ? error.message : String(error));
+      error instanceof EpisodeFailure ? error : new EpisodeFailure('internal', 'internal', describeError(error));
     log.append({ type: 'episode_failed', stage: failure.stage, code: failure.code, reason: failure.message });
     throw failure;
   }

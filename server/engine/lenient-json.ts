@@ -3,6 +3,8 @@
  * `}` and parse it, accepting what LLMs commonly write instead of JSON — single-quoted or triple-quoted strings,
  * Python's True/False/None, trailing commas and code fences around the object.
  */
+import { describeError } from '../../shared/errors.ts';
+
 export type LenientResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 export function extractJson(text: string): LenientResult {
@@ -22,7 +24,7 @@ export function extractJson(text: string): LenientResult {
     if (!parser.done()) throw new Error(`unexpected text at position ${parser.position}`);
     return { ok: true, value };
   } catch (error) {
-    return { ok: false, error: `unparseable JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, error: `unparseable JSON: ${describeError(error)}` };
   }
 }
 

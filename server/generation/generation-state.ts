@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { GeneralDimensionSchema } from '../../shared/schemas/preference.ts';
+import { describeError } from '../../shared/errors.ts';
 
 /**
  * What a generation run must remember to continue after a crash, Ctrl-C or spend cap, beside its output as
@@ -52,7 +53,7 @@ export function readState(file: string): GenerationState | null {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new GenerationStateError(
-      `${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); delete it and the output to start over`,
+      `${file}: not valid JSON (${describeError(error)}); delete it and the output to start over`,
     );
   }
   const parsed = GenerationStateSchema.safeParse(value);

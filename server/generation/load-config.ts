@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { jsonPath } from '../../shared/benchmark/issues.ts';
 import { GenerationConfigSchema, type GenerationConfig } from '../../shared/schemas/generation-config.ts';
 import { unknownMappedFields } from './source-shapes.ts';
+import { describeError } from '../../shared/errors.ts';
 
 export class GenerationConfigError extends Error {
   override name = 'GenerationConfigError';
@@ -32,7 +33,7 @@ export function loadGenerationConfig(file: string, overrides: ConfigOverrides = 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new GenerationConfigError(
-      `${file}: ${code === 'ENOENT' ? 'no such file' : `not valid JSON (${error instanceof Error ? error.message : String(error)})`}`,
+      `${file}: ${code === 'ENOENT' ? 'no such file' : `not valid JSON (${describeError(error)})`}`,
     );
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { jsonPath } from '../../shared/benchmark/issues.ts';
+import { describeError } from '../../shared/errors.ts';
 import { ModelConfigSchema, ModelsFileSchema, type ModelConfig } from '../../shared/schemas/models.ts';
 import { AiSdkProvider } from './http/ai-sdk-provider.ts';
 import type { ModelProvider } from './model-provider.ts';
@@ -27,7 +28,7 @@ export function loadModelConfigs(file: string): ModelConfig[] {
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ModelsConfigError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new ModelsConfigError(`${file}: not valid JSON (${describeError(error)})`);
   }
   const parsed = ModelsFileSchema.safeParse(value);
   if (!parsed.success) {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { AppError } from '../../shared/errors.ts';
 import {
   MAX_REPLY_CHARS,
   PlayStartPayloadSchema,
@@ -12,8 +12,8 @@ import type { Identity } from '../../shared/schemas/identity.ts';
 import type { RealtimeServer } from '../plugins/socket-io.ts';
 import type { LiveSessions } from '../services/live/live-sessions.ts';
 import type { LiveBroadcast } from '../services/live/live-types.ts';
-import { guardedAck } from './guarded-ack.ts';
-import { AppError } from '../../shared/errors.ts';
+import type { Logger } from '../services/logger.ts';
+import { socketRequests } from './guarded-ack.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
 
@@ -40,64 +40,45 @@ export function socketBroadcast(io: RealtimeServer): LiveBroadcast {
 }
 
 /** Live play over the socket: parse, check who is asking, call LiveSessions, ack. */
-export function registerPlayHandlers(io: RealtimeServer, live: LiveSessions): void {
+export function registerPlayHandlers(io: RealtimeServer, live: LiveSessions, log: Logger): void {
   io.on('connection', (socket) => {
     const actor = (): Actor => requireActor(socket.data.identity);
-    const on = <S extends z.ZodType, T>(schema: S, handler: (payload: z.infer<S>) => Promise<T>) =>
-      guardedAck(schema, handler);
+    const on = socketRequests(socket, log);
 
-    socket.on(
-      'play:start',
-      on(PlayStartPayloadSchema, async () => {
-        return live.startOrResume(actor(), async (episodeId) => {
-          await socket.join(actorRoom(episodeId));
-        });
+    on('play:start', PlayStartPayloadSchema, async () => {
+      return live.startOrResume(actor(), async (episodeId) => {
+        await socket.join(actorRoom(episodeId));
+      });
+    });
+    on('episode:reply', ReplyPayloadSchema, async (p) => {
+      const who = actor();
+      if (p.text.length > MAX_REPLY_CHARS)
+        throw new AppError('payload_too_large', `a reply may have at most ${MAX_REPLY_CHARS} characters`);
+      return live.reply(who, p.episodeId, p.clientMessageId, p.text);
+    });
+    on('episode:resync', ResyncPayloadSchema, async (p) => {
+      const who = actor();
+      // Join first, then read: an event stored in between arrives twice (clients apply events by seq), never zero times.
+      await live.snapshotAccess(who, p.episodeId);
+      await socket.join(actorRoom(p.episodeId));
+      return live.resync(who, p.episodeId, p.afterSeq);
+    });
+    on('episode:tag', TagPayloadSchema, async (p) => live.tag(actor(), p.episodeId, p.turn, p.tag));
+    on('episode:rate', SelfRatingPayloadSchema, async (p) =>
+      live.rate(actor(), p.episodeId, {
+        scores: p.scores,
+        correct: p.correct,
+        secondsSpent: p.secondsSpent,
+        ...(p.justification ? { justification: p.justification } : {}),
       }),
     );
-    socket.on(
-      'episode:reply',
-      on(ReplyPayloadSchema, async (p) => {
-        const who = actor();
-        if (p.text.length > MAX_REPLY_CHARS)
-          throw new AppError('payload_too_large', `a reply may have at most ${MAX_REPLY_CHARS} characters`);
-        return live.reply(who, p.episodeId, p.clientMessageId, p.text);
-      }),
-    );
-    socket.on(
-      'episode:resync',
-      on(ResyncPayloadSchema, async (p) => {
-        const who = actor();
-        // Join first, then read: an event stored in between arrives twice (clients apply events by seq), never zero times.
-        await live.snapshotAccess(who, p.episodeId);
-        await socket.join(actorRoom(p.episodeId));
-        return live.resync(who, p.episodeId, p.afterSeq);
-      }),
-    );
-    socket.on(
-      'episode:tag',
-      on(TagPayloadSchema, async (p) => live.tag(actor(), p.episodeId, p.turn, p.tag)),
-    );
-    socket.on(
-      'episode:rate',
-      on(SelfRatingPayloadSchema, async (p) =>
-        live.rate(actor(), p.episodeId, {
-          scores: p.scores,
-          correct: p.correct,
-          secondsSpent: p.secondsSpent,
-          ...(p.justification ? { justification: p.justification } : {}),
-        }),
-      ),
-    );
-    socket.on(
-      'episode:watch',
-      on(WatchPayloadSchema, async (p) => {
-        const identity = socket.data.identity;
-        if (!identity) throw new AppError('unauthenticated', 'log in first');
-        if (identity.kind !== 'researcher') throw new AppError('forbidden', 'researchers only');
-        await live.watchAccess(p.episodeId);
-        await socket.join(watchRoom(p.episodeId));
-        return live.watch(p.episodeId);
-      }),
-    );
+    on('episode:watch', WatchPayloadSchema, async (p) => {
+      const identity = socket.data.identity;
+      if (!identity) throw new AppError('unauthenticated', 'log in first');
+      if (identity.kind !== 'researcher') throw new AppError('forbidden', 'researchers only');
+      await live.watchAccess(p.episodeId);
+      await socket.join(watchRoom(p.episodeId));
+      return live.watch(p.episodeId);
+    });
   });
 }

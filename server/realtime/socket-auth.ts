@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Socket } from 'socket.io';
 import { isOriginAllowed } from '../services/auth/origin-policy.ts';
 import { resolveSession, SESSION_COOKIE } from '../services/auth/sessions.ts';
+import type { Logger } from '../services/logger.ts';
 import type { PeopleStorage } from '../storage/people-storage.ts';
 import type { RealtimeServer } from '../plugins/socket-io.ts';
 
@@ -12,6 +13,8 @@ export interface SocketAuthOptions {
   allowedOrigins: readonly string[];
   /** The app's cookie parser and signer (from @fastify/cookie), so sockets and HTTP read the cookie identically. */
   cookies: Pick<FastifyInstance, 'parseCookie' | 'unsignCookie'>;
+  /** Where a failed session lookup is logged (with its stack) before the socket is refused with `internal`. */
+  log: Logger;
 }
 
 /** The room every socket of one login session joins, so logging out can disconnect them all. Server-side only. */
@@ -59,7 +62,10 @@ export function attachSocketAuth(io: RealtimeServer, options: SocketAuthOptions)
         }
         next();
       },
-      () => next(refusal('internal')),
+      (error: unknown) => {
+        options.log.error({ err: error, socketId: socket.id }, 'socket session lookup failed');
+        next(refusal('internal'));
+      },
     );
   });
 

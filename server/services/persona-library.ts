@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jsonPath } from '../../shared/benchmark/issues.ts';
 import { LibraryPersonaSchema, type LibraryPersona } from '../../shared/schemas/persona.ts';
+import { describeError } from '../../shared/errors.ts';
 
 /** One or more persona files are invalid; start-up stops with this message (file, JSON path, what is wrong). */
 export class PersonaLibraryError extends Error {
@@ -52,7 +53,7 @@ export async function loadPersonaLibrary(dir: string): Promise<LibraryPersona[]>
     try {
       value = JSON.parse(await readFile(file, 'utf8'));
     } catch (error) {
-      problems.push(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+      problems.push(`${file}: not valid JSON (${describeError(error)})`);
       continue;
     }
     const parsed = LibraryPersonaSchema.safeParse(value);

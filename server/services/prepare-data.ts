@@ -1,11 +1,8 @@
 import type { Config } from '../config.ts';
 import type { Storage } from '../storage/storage.ts';
 import { importBenchmarkFile } from './benchmark/import-benchmark-file.ts';
+import type { Logger } from './logger.ts';
 import { loadPersonaLibrary } from './persona-library.ts';
-
-export interface PrepareLog {
-  info(message: string): void;
-}
 
 export interface PreparedData {
   personas: { added: number; updated: number; unchanged: number };
@@ -19,17 +16,19 @@ export interface PreparedData {
 export async function prepareData(
   storage: Storage,
   config: Pick<Config, 'personasDir' | 'seedSample' | 'sampleFile' | 'sampleStudy'>,
-  log: PrepareLog,
+  log: Pick<Logger, 'info'>,
 ): Promise<PreparedData> {
   const library = await loadPersonaLibrary(config.personasDir);
   const personas = await storage.syncPersonaLibrary(library);
-  log.info(`persona library: ${library.length} personas (${personas.added} added, ${personas.updated} updated)`);
+  log.info({ personas: library.length, added: personas.added, updated: personas.updated }, 'persona library synced');
 
   let sampleImported: number | null = null;
   if (config.seedSample && (await storage.listStudies()).length === 0) {
     const { outcome } = await importBenchmarkFile(storage, config.sampleFile, { study: config.sampleStudy });
     sampleImported = outcome.recordsAdded;
+    // The person starting a fresh server reads this line: it names the study they will find.
     log.info(
+      { study: config.sampleStudy, records: outcome.recordsAdded },
       `empty database: imported the sample benchmark as study "${config.sampleStudy}" (${outcome.recordsAdded} records)`,
     );
   }

@@ -1,15 +1,4 @@
-import { AppError } from '../../shared/errors.ts';
-
-/** @deprecated throw `AppError` from shared/errors.ts (`invalid` is `invalid_payload` there). */
-export type StorageErrorCode = 'conflict' | 'not_found' | 'invalid';
-
-/** @deprecated throw `AppError` from shared/errors.ts. */
-export class StorageError extends AppError {
-  constructor(code: StorageErrorCode, message: string) {
-    super(code === 'invalid' ? 'invalid_payload' : code, message);
-    this.name = 'StorageError';
-  }
-}
+import { describeError } from '../../shared/errors.ts';
 
 /** A migration that could not be applied: start-up must stop and say which one. */
 export class MigrationError extends Error {
@@ -17,7 +6,7 @@ export class MigrationError extends Error {
     readonly migration: string,
     cause: unknown,
   ) {
-    super(`database migration ${migration} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+    super(`database migration ${migration} failed: ${describeError(cause)}`, {
       cause,
     });
     this.name = 'MigrationError';

@@ -38,7 +38,7 @@ export interface Page<T> {
 /**
  * Everything the app keeps, in domain terms. Implementations: SQLite now (server/storage/sqlite), PostgreSQL later;
  * both must pass tests/contract/storage.contract.ts. Every method is atomic: it either completes or changes nothing.
- * Failures the caller can act on are thrown as `StorageError` with a closed code.
+ * Failures the caller can act on are thrown as `AppError` (shared/errors.ts) with a closed code.
  */
 export interface Storage {
   /** Live episodes, stored event by event (live play). */

@@ -5,6 +5,3 @@ import type { ErrorCode, ErrorIssue } from '../errors.ts';
  * (shared/errors.ts); raw exception text never reaches a client.
  */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; issues?: ErrorIssue[] };
-
-/** @deprecated use `ErrorCode` from shared/errors.ts; kept while the HTTP routes move off it. */
-export type AckErrorCode = ErrorCode;

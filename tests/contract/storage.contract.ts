@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 import type { LibraryPersona } from '../../shared/schemas/persona.ts';
-import { StorageError } from '../../server/storage/errors.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { ImportBenchmarkInput, Storage } from '../../server/storage/storage.ts';
 import { exampleRecord } from '../support/records.ts';
 
@@ -120,7 +120,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       const changed = exampleRecord(0);
       changed.original_problem.answer = '721';
       const attempt = storage.importBenchmark(input('Conflict', [exampleRecord(5), changed], 'sha-2'));
-      await expect(attempt).rejects.toBeInstanceOf(StorageError);
+      await expect(attempt).rejects.toBeInstanceOf(AppError);
       await expect(attempt).rejects.toMatchObject({ code: 'conflict' });
       const [study] = await storage.listStudies();
       expect(study).toMatchObject({ recordCount: 1, fileCount: 1 });

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StorageError } from '../../server/storage/errors.ts';
+import { AppError } from '../../shared/errors.ts';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import { episodeLog } from '../support/study-work-app.ts';
@@ -72,7 +72,7 @@ describe('group commit of live appends', () => {
       s.live.append('ep-b', b[0]),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
-    expect(outcomes[0]?.status === 'rejected' && outcomes[0].reason).toBeInstanceOf(StorageError);
+    expect(outcomes[0]?.status === 'rejected' && outcomes[0].reason).toBeInstanceOf(AppError);
     expect((await s.live.eventsAfter('ep-a', -1)).map((e) => `${e.seq}:${e.type}`)).toEqual([
       `0:${first.type}`,
       `1:${second.type}`,

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  hashPassword,
-  passwordProblem,
-  verifyPassword,
-  WeakPasswordError,
-} from '../../server/services/auth/password-hash.ts';
+import { AppError } from '../../shared/errors.ts';
+import { hashPassword, passwordProblem, verifyPassword } from '../../server/services/auth/password-hash.ts';
 
 describe('password hashing (scrypt)', () => {
   it('stores the parameters and a 16-byte salt with the hash, and verifies the right password only', async () => {
@@ -49,7 +45,8 @@ describe('password hashing (scrypt)', () => {
     expect(passwordProblem('123456789')).toMatch(/at least 10/);
     expect(passwordProblem('1234567890')).toBeNull();
     expect(passwordProblem('x'.repeat(1025))).toMatch(/at most 1024/);
-    await expect(hashPassword('short')).rejects.toBeInstanceOf(WeakPasswordError);
+    await expect(hashPassword('short')).rejects.toBeInstanceOf(AppError);
+    await expect(hashPassword('short')).rejects.toMatchObject({ code: 'weak_password' });
     expect(await verifyPassword('x'.repeat(5000), await hashPassword('1234567890'))).toBe(false);
   });
 

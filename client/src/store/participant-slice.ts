@@ -1,3 +1,4 @@
+import { isErrorCode, type ErrorCode } from '../../../shared/errors.ts';
 import type { JoinBody } from '../../../shared/schemas/auth.ts';
 import type { Identity } from '../../../shared/schemas/identity.ts';
 import { navigate } from '../app/router.ts';
@@ -40,7 +41,7 @@ export interface ParticipantSlice {
   onSocketRefused: (reason: SocketRefusal) => void;
 }
 
-const JOIN_ERRORS: Record<string, string> = {
+const JOIN_ERRORS: Partial<Record<ErrorCode, string>> = {
   invalid_invite: 'This invitation link is not valid or has been withdrawn. Check that you copied the whole link.',
   study_paused: 'This study is paused at the moment. Please try again later.',
   study_closed: 'This study has closed and takes no more participants.',
@@ -98,7 +99,10 @@ export const createParticipantSlice: AppSlice<ParticipantSlice> = (set, get) => 
         set({ consentText: joined.consentText?.trim() || null, joinStep: consented ? 'instructions' : 'consent' });
       } catch (err) {
         const code = err instanceof ApiError ? err.code : null;
-        set({ joinStep: 'failed', joinError: (code && JOIN_ERRORS[code]) ?? errorMessage(err) });
+        set({
+          joinStep: 'failed',
+          joinError: (isErrorCode(code) ? JOIN_ERRORS[code] : undefined) ?? errorMessage(err),
+        });
       }
     },
 

@@ -1,23 +1,22 @@
 import { UsernameSchema } from '../../../shared/schemas/auth.ts';
 import type { Identity } from '../../../shared/schemas/identity.ts';
-import { StorageError } from '../../storage/errors.ts';
 import type { PeopleStorage, Researcher } from '../../storage/people-storage.ts';
-import { AuthError } from './auth-error.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './password-hash.ts';
 import { issueSession, type IssuedSession } from './sessions.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 /** Creates a researcher account after checking the username and the password policy. */
 export async function createResearcher(people: PeopleStorage, username: string, password: string): Promise<Researcher> {
   const name = UsernameSchema.safeParse(username);
   if (!name.success)
-    throw new AuthError('invalid_username', `username ${name.error.issues[0]?.message ?? 'is invalid'}`);
+    throw new AppError('invalid_username', `username ${name.error.issues[0]?.message ?? 'is invalid'}`);
   const problem = passwordProblem(password);
-  if (problem) throw new AuthError('weak_password', problem);
+  if (problem) throw new AppError('weak_password', problem);
   try {
     return await people.createResearcher({ username: name.data, passwordHash: await hashPassword(password) });
   } catch (error) {
-    if (error instanceof StorageError && error.code === 'conflict')
-      throw new AuthError('username_taken', `the username "${name.data}" is taken`);
+    if (error instanceof AppError && error.code === 'conflict')
+      throw new AppError('username_taken', `the username "${name.data}" is taken`);
     throw error;
   }
 }
@@ -39,7 +38,7 @@ export async function login(
 ): Promise<{ identity: Identity; session: IssuedSession }> {
   const researcher = await people.findResearcherByUsername(username.trim());
   const matches = await verifyPassword(password, researcher?.passwordHash ?? (await decoy()));
-  if (!researcher || !matches) throw new AuthError('invalid_credentials', 'wrong username or password');
+  if (!researcher || !matches) throw new AppError('invalid_credentials', 'wrong username or password');
   const session = await issueSession(people, 'researcher', researcher.id, now);
   return { identity: { kind: 'researcher', researcherId: researcher.id, username: researcher.username }, session };
 }
@@ -57,7 +56,7 @@ export async function ensureFirstResearcher(
     return await createResearcher(people, account.username, account.password);
   } catch (error) {
     // Another process starting on the same database created it first.
-    if (error instanceof AuthError && error.code === 'username_taken') return null;
+    if (error instanceof AppError && error.code === 'username_taken') return null;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import type { Identity } from '../../../shared/schemas/identity.ts';
 import type { Participant, PeopleStorage, ProlificIds } from '../../storage/people-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
-import { AuthError } from './auth-error.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 export type StudyGateState = 'open' | 'paused' | 'closed' | 'missing';
 
@@ -33,12 +33,12 @@ export async function joinStudy(
 ): Promise<JoinOutcome> {
   const invite = await people.findInvite(code);
   if (!invite || invite.revoked)
-    throw new AuthError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
+    throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
   const gate = await studyGate(invite.studyId);
   if (gate === 'missing')
-    throw new AuthError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
-  if (gate === 'paused') throw new AuthError('study_paused', 'this study is paused; please try again later');
-  if (gate === 'closed') throw new AuthError('study_closed', 'this study has closed and takes no more participants');
+    throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
+  if (gate === 'paused') throw new AppError('study_paused', 'this study is paused; please try again later');
+  if (gate === 'closed') throw new AppError('study_closed', 'this study has closed and takes no more participants');
 
   if (
     prolific.prolificPid === undefined &&
@@ -57,7 +57,7 @@ export async function joinStudy(
   });
   // One Prolific worker is one participant per study; the rater link cannot turn an actor into a rater.
   if (participant.role !== invite.role) {
-    throw new AuthError(
+    throw new AppError(
       'role_conflict',
       `you already take part in this study as ${participant.role === 'actor' ? 'an actor' : 'a rater'}`,
     );

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { AppError } from '../../../shared/errors.ts';
 
 /**
  * Password hashing with scrypt (memory-hard, so guessing on GPUs is expensive). The stored string carries its own
@@ -16,10 +17,6 @@ const KEY_BYTES = 32;
 // scrypt needs 128·N·r bytes (32 MiB at the defaults), exactly Node's default cap; leave room above it.
 const MAX_MEMORY = 256 * 1024 * 1024;
 
-export class WeakPasswordError extends Error {
-  override name = 'WeakPasswordError';
-}
-
 /** Why a password is not acceptable for a new account, or null when it is. */
 export function passwordProblem(password: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `the password must have at least ${MIN_PASSWORD_LENGTH} characters`;
@@ -36,13 +33,13 @@ function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<
   });
 }
 
-/** Hashes a new password; throws WeakPasswordError if it breaks the policy. */
+/** Hashes a new password; refuses one that breaks the policy with `weak_password`. */
 export async function hashPassword(
   password: string,
   params: { N: number; r: number; p: number } = DEFAULT_PARAMS,
 ): Promise<string> {
   const problem = passwordProblem(password);
-  if (problem) throw new WeakPasswordError(problem);
+  if (problem) throw new AppError('weak_password', problem);
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, params);
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');

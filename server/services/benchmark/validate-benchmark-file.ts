@@ -13,6 +13,7 @@ import {
   RECORD_TYPE,
 } from '../../../shared/schemas/benchmark.ts';
 import { DEFAULT_MAX_LINE_BYTES, readJsonlLines } from './read-jsonl-lines.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 export interface ValidateOptions {
   /** Skip the image-file existence check (the reference validator's `--skip-images`). */
@@ -102,7 +103,7 @@ function schemaIssues(error: z.ZodError, line: number, limit: number): Validatio
 
 /** "Unexpected token } in JSON at position 12" → a message without the engine's wording of positions. */
 function jsonErrorMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = describeError(error);
   return `not valid JSON: ${text}`;
 }
 

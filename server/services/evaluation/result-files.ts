@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import { readJsonlLines } from '../benchmark/read-jsonl-lines.ts';
 import { EvalResultSchema, type EvalResult } from '../../../shared/schemas/evaluation.ts';
 import { jsonPath } from '../../../shared/benchmark/issues.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 /** `results/x_results.jsonl` → `results/x_results_aggregate.jsonl`, the reference's naming (§5.4). */
 export function companionPath(resultsFile: string, suffix: 'aggregate' | 'failures'): string {
@@ -65,7 +66,7 @@ export async function readResultsFile(file: string): Promise<ResultsFile> {
     } catch (error) {
       out.issues.push({
         line: entry.line,
-        message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        message: `not valid JSON: ${describeError(error)}`,
       });
       continue;
     }

@@ -8,10 +8,11 @@ import { batchParticipants, buildProvenance } from '../evaluation/episode-setup.
 import { episodeSummary } from '../evaluation/episode-summary.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { actorViews } from './actor-view.ts';
-import { LiveError, type LiveDeps, type LivePlaySettings } from './live-types.ts';
+import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import { PersonSeat } from './person-seat.ts';
 import { RunningEpisode } from './running-episode.ts';
 import { simulatedTwinEpisode, twinReply } from './twin.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
 
@@ -40,9 +41,9 @@ export class LiveSessions {
       return this.snapshot(actor, current);
     }
     const unit = await this.deps.queue.nextPlay(actor.studyId, actor.participantId);
-    if (!unit) throw new LiveError('no_work', 'there is nothing left to play in this study');
+    if (!unit) throw new AppError('no_work', 'there is nothing left to play in this study');
     const record = await this.deps.storage.getRecord(unit.studyId, unit.problemId);
-    if (!record) throw new LiveError('not_found', `record ${unit.problemId} is not in the study`);
+    if (!record) throw new AppError('not_found', `record ${unit.problemId} is not in the study`);
     const settings = await this.deps.queue.settings(unit.studyId);
     const id = randomUUID();
     const spec = { mode: settings.mode, maxTurns: settings.maxTurns };
@@ -87,6 +88,7 @@ export class LiveSessions {
             if (twinId) await this.answered(unit.studyId, twinId);
           },
         ),
+        { studyId: unit.studyId, episodeId: id, work: 'simulated twin' },
       );
     }
     return this.snapshot(actor, id);
@@ -110,7 +112,10 @@ export class LiveSessions {
       const settings = await this.deps.queue.settings(info.studyId);
       const events = await this.deps.storage.live.eventsAfter(info.summary.id, -1);
       this.launch(info, record, settings, events);
-      this.deps.log.info(`resumed live episode ${info.summary.id} after ${events.length} stored events`);
+      this.deps.log.info(
+        { studyId: info.studyId, episodeId: info.summary.id, storedEvents: events.length },
+        'resumed live episode',
+      );
     }
     return episodes.length;
   }
@@ -133,6 +138,7 @@ export class LiveSessions {
       void twin.finally(() => episode?.background.delete(twin));
     });
     episode = new RunningEpisode(info, record, settings, seat, this.deps, existing);
+    const logger = episode.logger;
     this.running.set(id, episode);
     const models = { assistant: this.deps.model(info.summary.assistantModel), judge, simulator };
     const provenance = buildProvenance(record, models, true, { live: true, ...info.spec }, null);
@@ -166,24 +172,25 @@ export class LiveSessions {
         }
       })
       .catch((error: unknown) => {
-        this.deps.log.error(`live episode ${id} stopped: ${error instanceof Error ? error.message : String(error)}`);
+        logger.error({ err: error }, 'live episode stopped');
       })
       .finally(() => this.running.delete(id));
-    this.track(run);
+    this.track(run, { studyId: info.studyId, episodeId: id });
   }
 
   /** Hands a finished answer to the rating queue; a failure there is logged, never fatal to the episode. */
   private async answered(studyId: string, episodeId: string): Promise<void> {
     await this.deps
       .onAnswered?.(studyId, episodeId)
-      .catch((e: unknown) =>
-        this.deps.log.error(`adding ${episodeId} for rating failed: ${e instanceof Error ? e.message : String(e)}`),
+      .catch((error: unknown) =>
+        this.deps.log.error({ err: error, studyId, episodeId }, 'adding an answer for rating failed'),
       );
   }
 
-  private track(work: Promise<void>): void {
+  /** Keeps background work until it settles (close waits for it); a failure is logged with `context`. */
+  private track(work: Promise<void>, context: Record<string, unknown>): void {
     const p = work.catch((error: unknown) =>
-      this.deps.log.error(`background work failed: ${error instanceof Error ? error.message : String(error)}`),
+      this.deps.log.error({ err: error, ...context }, 'background work of a live episode failed'),
     );
     this.twins.add(p);
     void p.finally(() => this.twins.delete(p));
@@ -192,7 +199,7 @@ export class LiveSessions {
   private async owned(actor: Actor, episodeId: string): Promise<LiveEpisodeInfo> {
     const info = await this.deps.storage.live.get(episodeId);
     // The same answer for "no such episode" and "not yours", so ids cannot be probed.
-    if (!info || info.participantId !== actor.participantId) throw new LiveError('not_found', 'no such episode');
+    if (!info || info.participantId !== actor.participantId) throw new AppError('not_found', 'no such episode');
     return info;
   }
 
@@ -203,13 +210,13 @@ export class LiveSessions {
 
   /** Throws unless the episode is a live one. */
   async watchAccess(episodeId: string): Promise<void> {
-    if (!(await this.deps.storage.live.get(episodeId))) throw new LiveError('not_found', 'no such live episode');
+    if (!(await this.deps.storage.live.get(episodeId))) throw new AppError('not_found', 'no such live episode');
   }
 
   async snapshot(actor: Actor, episodeId: string): Promise<PlaySnapshot> {
     const info = await this.owned(actor, episodeId);
     const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
-    if (!record) throw new LiveError('not_found', 'the record of this episode is gone');
+    if (!record) throw new AppError('not_found', 'the record of this episode is gone');
     const settings = await this.deps.queue.settings(info.studyId);
     const sync = await this.resync(actor, episodeId, -1);
     return {
@@ -267,11 +274,11 @@ export class LiveSessions {
     const stored = await this.deps.storage.live.findClientMessage(episodeId, clientMessageId);
     if (stored !== null) return { seq: stored, duplicate: true };
     const episode = this.running.get(episodeId);
-    if (!episode) throw new LiveError('episode_closed', 'this episode is not running');
+    if (!episode) throw new AppError('episode_closed', 'this episode is not running');
     if (episode.hasPendingAck(clientMessageId))
       return { seq: await episode.awaitStored(clientMessageId), duplicate: true };
     const turn = episode.seat.awaitingTurn;
-    if (turn === null) throw new LiveError('not_your_turn', 'the model has not asked you anything yet');
+    if (turn === null) throw new AppError('not_your_turn', 'the model has not asked you anything yet');
     const stored$ = episode.awaitStored(clientMessageId);
     episode.clearIdleTimer();
     episode.seat.deliver(turn, text, clientMessageId);
@@ -280,8 +287,8 @@ export class LiveSessions {
     // for their reply to be stored, not for the lease's bookkeeping (a failure is logged; the next reply renews again).
     void this.deps.queue
       .renewPlay?.(episode.info.assignmentId, episode.info.studyId, actor.participantId)
-      .catch((e: unknown) =>
-        this.deps.log.error(`renewing lease of ${episodeId} failed: ${e instanceof Error ? e.message : String(e)}`),
+      .catch((error: unknown) =>
+        episode.logger.error({ err: error, assignmentId: episode.info.assignmentId }, 'renewing the play lease failed'),
       );
     return { seq, duplicate: false };
   }
@@ -295,7 +302,7 @@ export class LiveSessions {
     await this.owned(actor, episodeId);
     const events = await this.eventsOf(episodeId);
     if (!events.some((e) => e.type === 'message' && e.kind === 'question' && e.turn === turn))
-      throw new LiveError('invalid_payload', `no question at turn ${turn}`);
+      throw new AppError('invalid_payload', `no question at turn ${turn}`);
     return this.appendOutsideEngine(episodeId, { type: 'question_tagged', turn, tag });
   }
 
@@ -309,14 +316,14 @@ export class LiveSessions {
     const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
     const events = await this.eventsOf(episodeId);
     if (!events.some((e) => e.type === 'message' && e.kind === 'final_answer'))
-      throw new LiveError('not_your_turn', 'there is no final answer to rate yet');
-    if (events.some((e) => e.type === 'actor_rated')) throw new LiveError('conflict', 'this answer is already rated');
+      throw new AppError('not_your_turn', 'there is no final answer to rate yet');
+    if (events.some((e) => e.type === 'actor_rated')) throw new AppError('conflict', 'this answer is already rated');
     const criteria = (record?.evaluation_rubric.evaluation_criteria ?? []).map((c) => c.preference);
     const given = Object.keys(rating.scores);
     const missing = criteria.filter((c) => !given.includes(c));
     const unknown = given.filter((g) => !criteria.includes(g));
     if (missing.length > 0 || unknown.length > 0) {
-      throw new LiveError(
+      throw new AppError(
         'invalid_payload',
         `scores must cover every criterion exactly: ${missing.length ? `missing ${missing.join(', ')}` : ''}${unknown.length ? ` unknown ${unknown.join(', ')}` : ''}`.trim(),
       );
@@ -335,7 +342,7 @@ export class LiveSessions {
   /** Full log for a researcher watching (no blinding: researchers see everything). */
   async watch(episodeId: string): Promise<EpisodeEvent[]> {
     const info = await this.deps.storage.live.get(episodeId);
-    if (!info) throw new LiveError('not_found', 'no such live episode');
+    if (!info) throw new AppError('not_found', 'no such live episode');
     await this.running.get(episodeId)?.flushed();
     return this.deps.storage.live.eventsAfter(episodeId, -1);
   }

@@ -1,9 +1,9 @@
-import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import type { ActorEvent, ChunkMessage } from '../../../shared/protocol/live.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { ModelProvider } from '../../models/model-provider.ts';
 import type { Storage } from '../../storage/storage.ts';
+import type { Logger } from '../logger.ts';
 
 /** How a study's live episodes are run (from the study's settings). */
 export interface LivePlaySettings {
@@ -54,17 +54,10 @@ export interface LiveDeps {
   model(name: string): ModelProvider;
   queue: PlayQueue;
   broadcast: LiveBroadcast;
-  log: { info(message: string): void; error(message: string): void };
+  /** The service's logger; each episode logs through a child carrying its studyId and episodeId. */
+  log: Logger;
   /** How long a streamed text delta may wait to be sent with the next ones (default CHUNK_WINDOW_MS; 0 sends each). */
   chunkWindowMs?: number;
   /** A live episode (or its simulated twin) finished with a final answer: it becomes a rating candidate. */
   onAnswered?(studyId: string, episodeId: string): Promise<void>;
-}
-
-/** @deprecated throw `AppError` from shared/errors.ts. */
-export class LiveError extends AppError {
-  constructor(code: ErrorCode, message: string) {
-    super(code, message);
-    this.name = 'LiveError';
-  }
 }

@@ -7,6 +7,7 @@ import { runEpisode, type EpisodeParticipants, type EpisodeSpec } from '../../en
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { actorView } from './actor-view.ts';
 import { CHUNK_WINDOW_MS, ChunkCoalescer } from './chunk-coalescer.ts';
+import type { Logger } from '../logger.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import type { AwaitedReply, PersonSeat } from './person-seat.ts';
 
@@ -33,6 +34,8 @@ function deferred<T>(): Deferred<T> {
 export class RunningEpisode {
   readonly controller = new AbortController();
   readonly log: EpisodeLog;
+  /** The service's logger bound to this episode (studyId, episodeId). */
+  readonly logger: Logger;
   private readonly chunks: ChunkCoalescer;
   private persisted: Promise<void> = Promise.resolve();
   private lastVisibleSeq: number;
@@ -52,6 +55,7 @@ export class RunningEpisode {
     existing: readonly EpisodeEvent[],
   ) {
     this.lastVisibleSeq = -1;
+    this.logger = deps.log.child({ studyId: info.studyId, episodeId: info.summary.id });
     this.chunks = new ChunkCoalescer(deps.chunkWindowMs ?? CHUNK_WINDOW_MS, (turn, index, delta, restart) =>
       this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta, ...(restart ? { restart } : {}) }),
     );
@@ -85,9 +89,7 @@ export class RunningEpisode {
         await this.deps.storage.live.append(this.id, event);
       } catch (error) {
         this.storeFailed = true;
-        this.deps.log.error(
-          `episode ${this.id}: storing event ${event.seq} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.logger.error({ err: error, seq: event.seq, type: event.type }, 'storing an episode event failed');
         this.controller.abort();
         return;
       }

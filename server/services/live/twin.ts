@@ -1,3 +1,4 @@
+import { describeError } from '../../../shared/errors.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import { labelDisclosure } from '../../engine/disclosure-labeler.ts';
 import { EpisodeAbortedError, EpisodeFailure } from '../../engine/episode-errors.ts';
@@ -53,13 +54,14 @@ export async function twinReply(
     });
   } catch (error) {
     if (signal.aborted) return;
+    episode.logger.warn({ err: error, turn: awaited.turn }, 'twin reply failed');
     episode.log.append({
       type: 'twin_reply',
       turn: awaited.turn,
       response: '',
       asked: [],
       revealed: [],
-      issue: `twin failed: ${error instanceof Error ? error.message : String(error)}`,
+      issue: `twin failed: ${describeError(error)}`,
     });
   }
 }

@@ -7,7 +7,6 @@ import type { RunInfo, RunProgress, RunStatus, StartRunBody } from '../../../sha
 import type { StudyRecord } from '../../storage/research-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { ResultsFileError, runBatch, type BatchProgress } from '../evaluation/batch-run.ts';
-import { ResearchError } from './research-error.ts';
 import { runProgress } from './run-progress.ts';
 import {
   DEFAULT_CONCURRENCY,
@@ -17,19 +16,23 @@ import {
   type MeteredModels,
   type ModelLookup,
 } from './run-options.ts';
+import { AppError } from '../../../shared/errors.ts';
+import type { Logger } from '../logger.ts';
 
 export interface BatchRunsDeps {
   storage: Storage;
   models: ModelLookup;
   /** Where results files go: `<runsDir>/<runId>.jsonl`. */
   runsDir: string;
-  log: { info(message: string): void; error(message: string): void };
+  /** The service's logger; each run logs through a child carrying its studyId and runId. */
+  log: Logger;
   /** How often a running run's progress is written to the database (default 2 s). */
   persistEveryMs?: number;
 }
 
 interface ActiveRun {
   controller: AbortController;
+  log: Logger;
   models: MeteredModels;
   startedAt: number;
   endedAt: number | null;
@@ -72,24 +75,24 @@ export class BatchRuns {
   }
 
   async start(studyId: string, body: StartRunBody): Promise<{ run: RunInfo; resumedFrom: string | null }> {
-    if (this.closing) throw new ResearchError('unavailable', 'the server is shutting down');
+    if (this.closing) throw new AppError('unavailable', 'the server is shutting down');
     const { storage, runsDir } = this.deps;
     const options = runOptions(body);
     const models = runModels(this.deps.models, options);
     const claim = `${studyId}\u0000${optionsKey(options)}`;
     const holder = this.claims.get(claim);
     if (holder !== undefined)
-      throw new ResearchError(
+      throw new AppError(
         'run_in_progress',
         'a run with these options is already running in this study',
-        holder ? { runId: holder } : {},
+        holder ? { details: { runId: holder } } : {},
       );
     this.claims.set(claim, '');
     try {
-      if (!(await storage.getStudy(studyId))) throw new ResearchError('not_found', 'no such study');
+      if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
       const records = await storage.research.listStudyRecords(studyId);
       if (records.length === 0)
-        throw new ResearchError('no_records', 'the study has no records to run; import a benchmark file first');
+        throw new AppError('no_records', 'the study has no records to run; import a benchmark file first');
       // The newest earlier run with these options, unless its results file was unreadable (a copy would fail again).
       const previous = (await storage.research.listRuns(studyId)).find(
         (r) =>
@@ -147,8 +150,10 @@ export class BatchRuns {
     const active = this.active.get(runId);
     if (!active) {
       const run = await this.get(runId);
-      if (!run) throw new ResearchError('not_found', 'no such run');
-      throw new ResearchError('not_running', `the run is not running (it is ${run.status})`, { status: run.status });
+      if (!run) throw new AppError('not_found', 'no such run');
+      throw new AppError('not_running', `the run is not running (it is ${run.status})`, {
+        details: { status: run.status },
+      });
     }
     active.controller.abort();
     await Promise.race([active.finished, sleep(CANCEL_WAIT_MS, undefined, { ref: false })]);
@@ -177,6 +182,7 @@ export class BatchRuns {
   private launch(run: RunInfo, records: RecordSet, models: MeteredModels, outFile: string, claim: string): void {
     const active: ActiveRun = {
       controller: new AbortController(),
+      log: this.deps.log.child({ studyId: run.studyId, runId: run.id }),
       models,
       startedAt: Date.now(),
       endedAt: null,
@@ -231,8 +237,9 @@ export class BatchRuns {
       });
       active.batch = summary;
       active.final = { status: summary.interrupted ? 'interrupted' : 'completed' };
-      this.deps.log.info(
-        `batch run ${run.id} ${active.final.status}: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} resumed`,
+      active.log.info(
+        { status: active.final.status, done: summary.done, failed: summary.failed, resumed: summary.skipped },
+        'batch run ended',
       );
     } catch (error) {
       if (error instanceof ResultsFileError) {
@@ -244,9 +251,7 @@ export class BatchRuns {
           },
         };
       } else {
-        this.deps.log.error(
-          `batch run ${run.id} stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
+        active.log.error({ err: error }, 'batch run stopped');
         active.final = {
           status: 'failed',
           error: { code: 'internal', message: 'the run stopped on an internal error; the server log has the details' },
@@ -270,9 +275,7 @@ export class BatchRuns {
       });
     } catch (error) {
       // Progress is a convenience; a failed write must not stop the run (the episodes and results file are the data).
-      this.deps.log.error(
-        `batch run ${runId}: could not store progress: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      active.log.error({ err: error }, 'storing batch run progress failed');
     }
   }
 }

@@ -6,10 +6,9 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ValidationIssue } from '../../../shared/benchmark/issues.ts';
 import type { ImportOutcome } from '../../../shared/schemas/study.ts';
-import { StorageError } from '../../storage/errors.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { importBenchmarkFile, ImportRejectedError } from '../benchmark/import-benchmark-file.ts';
-import { ResearchError } from './research-error.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 const MB = 1024 * 1024;
 /** Largest benchmark file accepted over HTTP (the released benchmark's splits are far smaller). */
@@ -45,8 +44,8 @@ function byteLimit(limit: number): Transform {
       seen += chunk.length;
       if (seen > limit)
         callback(
-          new ResearchError(
-            'too_large',
+          new AppError(
+            'payload_too_large',
             `the file is larger than ${limit >= MB ? `${Math.round(limit / MB)} MB` : `${limit} bytes`}`,
           ),
         );
@@ -83,9 +82,9 @@ export async function importUpload(
     try {
       await pipeline(body ?? Readable.from([]), byteLimit(options.limit ?? IMPORT_BODY_LIMIT), createWriteStream(file));
     } catch (error) {
-      if (error instanceof ResearchError) throw error;
+      if (error instanceof AppError) throw error;
       // The browser went away or the connection broke mid-upload: nothing was imported.
-      throw new ResearchError('upload_failed', 'the upload did not complete; nothing was imported');
+      throw new AppError('upload_failed', 'the upload did not complete; nothing was imported');
     }
     const { outcome, report } = await importBenchmarkFile(storage, file, {
       study: options.study,
@@ -111,8 +110,8 @@ export async function importUpload(
         issues: listed(r.issues),
       };
     }
-    // A problem_id already in the study with different content: the storage message says which line, for people.
-    if (error instanceof StorageError && error.code === 'conflict') throw new ResearchError('conflict', error.message);
+    // Storage refusals (a problem_id already in the study with different content: `conflict`, saying which line) pass
+    // on as they are.
     throw error;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_TURNS } from '../../engine/episode-runner.ts';
 import { MeteredProvider } from '../../models/metered-provider.ts';
 import type { ModelProvider } from '../../models/model-provider.ts';
 import type { EvaluationModels } from '../evaluation/episode-setup.ts';
-import { ResearchError } from './research-error.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 /** The declared models (ModelRegistry fits): names for messages, providers shared app-wide. */
 export interface ModelLookup {
@@ -61,9 +61,8 @@ export function runModels(models: ModelLookup, o: RunOptions): MeteredModels {
   const unknown = [o.model, o.judge, o.simulator].filter((name) => !declared.includes(name));
   if (unknown.length > 0) {
     const name = unknown[0] as string;
-    throw new ResearchError('unknown_model', `unknown model "${name}"; declared models: ${declared.join(', ')}`, {
-      model: name,
-      declared,
+    throw new AppError('unknown_model', `unknown model "${name}"; declared models: ${declared.join(', ')}`, {
+      details: { model: name, declared },
     });
   }
   const get = (name: string): MeteredProvider => {
@@ -71,10 +70,10 @@ export function runModels(models: ModelLookup, o: RunOptions): MeteredModels {
       return new MeteredProvider(models.get(name));
     } catch {
       // The registry refuses a declared model only for missing configuration (its API key); its text is not passed on.
-      throw new ResearchError(
+      throw new AppError(
         'model_unavailable',
         `model "${name}" is declared but cannot be used on this server (is its API key set?)`,
-        { model: name },
+        { details: { model: name } },
       );
     }
   };

@@ -2,8 +2,8 @@ import { LiveStudySettingsSchema } from '../../../shared/schemas/live-study.ts';
 import type { PlayLease } from '../../storage/study-work-storage.ts';
 import type { LivePlaySettings, PlayQueue, PlayUnit } from '../live/live-types.ts';
 import { noWork } from './rating-queue.ts';
-import { ServiceError } from './service-error.ts';
 import type { SettingsDeps } from './study-settings.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 /** The actor's assignment in hand, else the least-played unit they may take; `no_work` / `study_closed` otherwise. */
 export async function nextPlay(
@@ -31,7 +31,7 @@ export function studyPlayQueue(deps: SettingsDeps): PlayQueue {
       if (assignmentId !== null) {
         const lease = await deps.storage.work.getPlayLease(assignmentId);
         if (!lease || lease.studyId !== studyId || lease.participantId !== participantId) {
-          throw new ServiceError('forbidden', 'this assignment is not yours');
+          throw new AppError('forbidden', 'this assignment is not yours');
         }
         await deps.storage.work.endPlayLease(assignmentId, 'completed', deps.now());
       }

@@ -1,10 +1,9 @@
-import type { ErrorIssue as AckIssue } from '../../../shared/errors.ts';
+import { AppError, type ErrorIssue } from '../../../shared/errors.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { GoldItem, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
 import type { NewRatingCandidate } from '../../storage/study-work-storage.ts';
-import { ServiceError } from './service-error.ts';
 import { requireStudy, type SettingsDeps } from './study-settings.ts';
 
 type Message = Extract<EpisodeEvent, { type: 'message' }>;
@@ -30,9 +29,9 @@ export function transcriptOf(events: readonly EpisodeEvent[]): TranscriptTurn[] 
 }
 
 /** Scores must name every rubric criterion exactly once, and nothing else. */
-export function scoreIssues(record: BenchmarkRecord, scores: Record<string, number>, path = '$.scores'): AckIssue[] {
+export function scoreIssues(record: BenchmarkRecord, scores: Record<string, number>, path = '$.scores'): ErrorIssue[] {
   const criteria = record.evaluation_rubric.evaluation_criteria.map((c) => c.preference);
-  const issues: AckIssue[] = criteria
+  const issues: ErrorIssue[] = criteria
     .filter((c) => scores[c] === undefined)
     .map((c) => ({ path: `${path}[${JSON.stringify(c)}]`, message: 'this criterion needs a score from 1 to 5' }));
   for (const key of Object.keys(scores)) {
@@ -45,7 +44,7 @@ export function scoreIssues(record: BenchmarkRecord, scores: Record<string, numb
 async function openForCandidates(deps: SettingsDeps, studyId: string): Promise<void> {
   await requireStudy(deps.storage, studyId);
   const settings = await deps.storage.work.getSettings(studyId);
-  if (settings?.status === 'closed') throw new ServiceError('study_closed', 'the study is closed');
+  if (settings?.status === 'closed') throw new AppError('study_closed', 'the study is closed');
 }
 
 /**
@@ -60,7 +59,7 @@ export async function addRatingCandidates(
 ): Promise<{ added: number; unchanged: number }> {
   await openForCandidates(deps, studyId);
   const records = new Set(await deps.storage.work.listProblemIds(studyId));
-  const issues: AckIssue[] = [];
+  const issues: ErrorIssue[] = [];
   const candidates: NewRatingCandidate[] = [];
   for (const [i, episodeId] of episodeIds.entries()) {
     const path = `$.episodeIds[${i}]`;
@@ -88,7 +87,7 @@ export async function addRatingCandidates(
     });
   }
   if (issues.length > 0)
-    throw new ServiceError('invalid_payload', 'some episodes cannot be rated in this study', issues);
+    throw new AppError('invalid_payload', 'some episodes cannot be rated in this study', { issues });
   return deps.storage.work.addRatingCandidates(studyId, candidates, deps.now());
 }
 
@@ -104,24 +103,24 @@ export async function addRunAnswers(
   modes: readonly Mode[],
 ): Promise<{ added: number; unchanged: number }> {
   const run = await deps.storage.research.getRun(runId);
-  if (!run || run.studyId !== studyId) throw new ServiceError('not_found', 'no such run in this study');
+  if (!run || run.studyId !== studyId) throw new AppError('not_found', 'no such run in this study');
   const episodes = await deps.storage.listEpisodes({ runId, limit: 100_000 });
   const ids = episodes.filter((e) => e.status === 'completed' && modes.includes(e.mode)).map((e) => e.id);
   if (ids.length === 0)
-    throw new ServiceError('invalid_payload', `the run has no completed episodes in ${modes.join(', ')}`);
+    throw new AppError('invalid_payload', `the run has no completed episodes in ${modes.join(', ')}`);
   return addRatingCandidates(deps, studyId, ids);
 }
 
 /** Adds attention items: answers written by the researcher with the scores a careful rater gives them. */
 export async function addGoldItems(deps: SettingsDeps, studyId: string, items: GoldItem[]): Promise<{ added: number }> {
   await openForCandidates(deps, studyId);
-  const issues: AckIssue[] = [];
+  const issues: ErrorIssue[] = [];
   for (const [i, item] of items.entries()) {
     const record = await deps.storage.getRecord(studyId, item.problemId);
     if (!record) issues.push({ path: `$.items[${i}].problemId`, message: 'not a record of this study' });
     else issues.push(...scoreIssues(record, item.expectedScores, `$.items[${i}].expectedScores`));
   }
-  if (issues.length > 0) throw new ServiceError('invalid_payload', 'some gold items are not valid', issues);
+  if (issues.length > 0) throw new AppError('invalid_payload', 'some gold items are not valid', { issues });
   const { added } = await deps.storage.work.addRatingCandidates(
     studyId,
     items.map((item) => ({

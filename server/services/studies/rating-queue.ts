@@ -8,8 +8,8 @@ import type { Rng } from '../../../shared/stats/random.ts';
 import type { GoldExpectation, NoWorkReason } from '../../storage/study-work-storage.ts';
 import { blindRatingItem } from './blind-rating-item.ts';
 import { scoreIssues } from './rating-candidates.ts';
-import { ServiceError } from './service-error.ts';
 import type { SettingsDeps } from './study-settings.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 export interface RatingDeps extends SettingsDeps {
   /** Draws whether the next item is a gold item. */
@@ -22,10 +22,10 @@ export interface Rater {
   studyId: string;
 }
 
-export function noWork(reason: NoWorkReason): ServiceError {
+export function noWork(reason: NoWorkReason): AppError {
   return reason === 'study_not_open'
-    ? new ServiceError('study_closed', 'the study is not taking work now')
-    : new ServiceError(
+    ? new AppError('study_closed', 'the study is not taking work now')
+    : new AppError(
         'no_work',
         reason === 'quota_reached'
           ? 'you have done all the work this study asks of you'
@@ -48,7 +48,7 @@ export function failedAttention(tally: { checked: number; passed: number }): boo
 
 async function settingsOf(deps: RatingDeps, studyId: string): Promise<LiveStudySettings> {
   const settings = await deps.storage.work.getSettings(studyId);
-  if (!settings) throw new ServiceError('study_closed', 'the study is not taking work now');
+  if (!settings) throw new AppError('study_closed', 'the study is not taking work now');
   return settings;
 }
 
@@ -61,7 +61,7 @@ export async function nextRating(deps: RatingDeps, rater: Rater): Promise<BlindR
     deps.storage.getRecord(rater.studyId, lease.problemId),
     settingsOf(deps, rater.studyId),
   ]);
-  if (!record) throw new ServiceError('internal', 'the record of this item is missing');
+  if (!record) throw new Error('the record of this item is missing');
   return blindRatingItem({
     itemId: lease.itemId,
     record,
@@ -82,14 +82,14 @@ export async function submitRating(
   payload: RatingSubmitPayload,
 ): Promise<RatingSubmitted> {
   const settings = await settingsOf(deps, rater.studyId);
-  if (settings.status === 'closed') throw new ServiceError('study_closed', 'the study is closed');
+  if (settings.status === 'closed') throw new AppError('study_closed', 'the study is closed');
   const lease = await deps.storage.work.findRatingLease(rater.studyId, rater.participantId, payload.itemId);
-  if (!lease) throw new ServiceError('not_found', 'this item is not assigned to you');
-  if (lease.status === 'completed') throw new ServiceError('conflict', 'you have already rated this item');
+  if (!lease) throw new AppError('not_found', 'this item is not assigned to you');
+  if (lease.status === 'completed') throw new AppError('conflict', 'you have already rated this item');
   const record = await deps.storage.getRecord(rater.studyId, lease.problemId);
-  if (!record) throw new ServiceError('internal', 'the record of this item is missing');
+  if (!record) throw new Error('the record of this item is missing');
   const issues = scoreIssues(record, payload.scores);
-  if (issues.length > 0) throw new ServiceError('invalid_payload', 'score every criterion of the rubric once', issues);
+  if (issues.length > 0) throw new AppError('invalid_payload', 'score every criterion of the rubric once', { issues });
 
   const outcome = await deps.storage.work.submitRating({
     studyId: rater.studyId,
@@ -102,8 +102,8 @@ export async function submitRating(
     attentionPassed: lease.gold ? passesAttention(lease.gold, payload.scores) : null,
     now: deps.now(),
   });
-  if (outcome.kind === 'already_rated') throw new ServiceError('conflict', 'you have already rated this item');
-  if (outcome.kind === 'not_leased') throw new ServiceError('not_found', 'this item is no longer assigned to you');
+  if (outcome.kind === 'already_rated') throw new AppError('conflict', 'you have already rated this item');
+  if (outcome.kind === 'not_leased') throw new AppError('not_found', 'this item is no longer assigned to you');
 
   const quota = settings.quotas.ratingsPerRater;
   let completionCode: string | null = null;

@@ -1,4 +1,4 @@
-import type { ErrorIssue as AckIssue } from '../../../shared/errors.ts';
+import { AppError, type ErrorIssue } from '../../../shared/errors.ts';
 import {
   LiveStudySettingsSchema,
   type LiveStudySettings,
@@ -7,7 +7,6 @@ import {
 } from '../../../shared/schemas/live-study.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { PlayUnitRef } from '../../storage/study-work-storage.ts';
-import { ServiceError } from './service-error.ts';
 
 export interface SettingsDeps {
   storage: Storage;
@@ -26,7 +25,7 @@ const TRANSITIONS: Record<StudyTransition, { to: StudyStatus; from: StudyStatus[
 };
 
 export async function requireStudy(storage: Storage, studyId: string): Promise<void> {
-  if (!(await storage.getStudy(studyId))) throw new ServiceError('not_found', 'no such study');
+  if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
 }
 
 export async function getSettings(deps: SettingsDeps, studyId: string): Promise<LiveStudySettings | null> {
@@ -36,7 +35,7 @@ export async function getSettings(deps: SettingsDeps, studyId: string): Promise<
 
 /** Models must be declared and listed records must be the study's; returns the selected problem ids in order. */
 async function validate(deps: SettingsDeps, studyId: string, s: LiveStudySettingsBody): Promise<string[]> {
-  const issues: AckIssue[] = [];
+  const issues: ErrorIssue[] = [];
   s.models.forEach((m, i) => {
     if (!deps.isDeclaredModel(m)) issues.push({ path: `$.models[${i}]`, message: `model "${m}" is not declared` });
   });
@@ -53,7 +52,7 @@ async function validate(deps: SettingsDeps, studyId: string, s: LiveStudySetting
     });
     selected = [...new Set(s.records.problemIds)];
   }
-  if (issues.length > 0) throw new ServiceError('invalid_payload', 'the settings are not valid', issues);
+  if (issues.length > 0) throw new AppError('invalid_payload', 'the settings are not valid', { issues });
   return selected;
 }
 
@@ -68,8 +67,8 @@ export async function saveSettings(
 ): Promise<LiveStudySettings> {
   await requireStudy(deps.storage, studyId);
   const current = await deps.storage.work.getSettings(studyId);
-  if (current?.status === 'closed') throw new ServiceError('study_closed', 'the study is closed');
-  if (current?.status === 'open') throw new ServiceError('conflict', 'pause the study before changing its settings');
+  if (current?.status === 'closed') throw new AppError('study_closed', 'the study is closed');
+  if (current?.status === 'open') throw new AppError('conflict', 'pause the study before changing its settings');
   await validate(deps, studyId, body);
   const settings = LiveStudySettingsSchema.parse({ ...body, status: current?.status ?? 'draft' });
   await deps.storage.work.saveSettings(studyId, settings, deps.now());
@@ -90,11 +89,11 @@ export async function transition(
 ): Promise<LiveStudySettings> {
   await requireStudy(deps.storage, studyId);
   const current = await deps.storage.work.getSettings(studyId);
-  if (!current) throw new ServiceError('not_found', 'save the study settings first');
+  if (!current) throw new AppError('not_found', 'save the study settings first');
   const { to, from } = TRANSITIONS[action];
   if (current.status === to) return current;
-  if (current.status === 'closed') throw new ServiceError('study_closed', 'the study is closed');
-  if (!from.includes(current.status)) throw new ServiceError('conflict', `a ${current.status} study cannot ${action}`);
+  if (current.status === 'closed') throw new AppError('study_closed', 'the study is closed');
+  if (!from.includes(current.status)) throw new AppError('conflict', `a ${current.status} study cannot ${action}`);
   const next = { ...current, status: to };
   if (action !== 'open') {
     await deps.storage.work.saveSettings(studyId, next, deps.now());
@@ -103,11 +102,11 @@ export async function transition(
   // Declared models can change between saving and opening (config edits), so opening checks again.
   const { status: _status, ...body } = current;
   const selected = await validate(deps, studyId, body);
-  if (selected.length === 0) throw new ServiceError('invalid_payload', 'the study has no records to open with');
+  if (selected.length === 0) throw new AppError('invalid_payload', 'the study has no records to open with');
   if (current.condition === 'infer_persona' && current.models.length === 0) {
-    throw new ServiceError('invalid_payload', 'list at least one model under test', [
-      { path: '$.models', message: 'must not be empty' },
-    ]);
+    throw new AppError('invalid_payload', 'list at least one model under test', {
+      issues: [{ path: '$.models', message: 'must not be empty' }],
+    });
   }
   await deps.storage.work.saveSettings(studyId, next, deps.now(), playUnits(next, selected));
   return next;

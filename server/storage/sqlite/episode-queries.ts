@@ -3,9 +3,9 @@ import type Database from 'better-sqlite3';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Mode, UserType } from '../../../shared/schemas/evaluation.ts';
 import type { SeatKind } from '../../../shared/schemas/episode.ts';
-import { StorageError } from '../errors.ts';
 import type { EpisodeStatus, EpisodeSummary, RunInput } from '../episode-storage.ts';
 import { cachedStatement } from './statement-cache.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 export interface EpisodeRow {
   id: string;
@@ -102,7 +102,7 @@ export function saveEpisode(db: Database.Database, s: EpisodeSummary, events: re
       });
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-        throw new StorageError('conflict', `episode ${s.id} is already stored`);
+        throw new AppError('conflict', `episode ${s.id} is already stored`);
       throw error;
     }
     for (const event of events) insertEvent.run(s.id, event.seq, event.type, JSON.stringify(event));

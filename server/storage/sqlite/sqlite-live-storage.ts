@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
-import { StorageError } from '../errors.ts';
 import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
 import type { LiveEpisodeInfo, LiveEpisodeStorage } from '../live-storage.ts';
 import { episodeRowToSummary, saveEpisode, type EpisodeRow } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 interface QueuedAppend {
   episodeId: string;
@@ -118,7 +118,7 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
       );
     } catch (error) {
       if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-        throw new StorageError('conflict', `episode ${episodeId} already has an event ${event.seq}, or does not exist`);
+        throw new AppError('conflict', `episode ${episodeId} already has an event ${event.seq}, or does not exist`);
       }
       throw error;
     }

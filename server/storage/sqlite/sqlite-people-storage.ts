@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
-import { StorageError } from '../errors.ts';
 import type {
   NewAuthSession,
   Participant,
@@ -13,6 +12,7 @@ import type {
   ValidAuthSession,
 } from '../people-storage.ts';
 import { cachedStatement } from './statement-cache.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 interface ParticipantRow {
   id: string;
@@ -93,7 +93,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
         'INSERT INTO researchers (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)',
       ).run(researcher.id, researcher.username, input.passwordHash, researcher.createdAt);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new StorageError('conflict', `the username "${input.username}" is taken`);
+      if (isUniqueViolation(error)) throw new AppError('conflict', `the username "${input.username}" is taken`);
       throw error;
     }
     return researcher;
@@ -157,7 +157,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
     return this.db
       .transaction(() => {
         if (!cachedStatement(this.db, 'SELECT 1 FROM studies WHERE id = ?').get(input.studyId)) {
-          throw new StorageError('not_found', 'no such study');
+          throw new AppError('not_found', 'no such study');
         }
         if (pid !== null) {
           const existing = find.get(input.studyId, pid) as ParticipantRow | undefined;
@@ -208,7 +208,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
       );
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
-        throw new StorageError('not_found', 'no such study');
+        throw new AppError('not_found', 'no such study');
       throw error;
     }
     return toInvite(row);

@@ -2,9 +2,9 @@ import type Database from 'better-sqlite3';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { RunInfo, RunProgress, RunStatus } from '../../../shared/schemas/research.ts';
-import { StorageError } from '../errors.ts';
 import type { EpisodeCursor, NewStudyRun, ResearchStorage, StudyEpisode, StudyRecord } from '../research-storage.ts';
 import { episodeRowToSummary, type EpisodeRow } from './episode-queries.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 interface RunRow {
   id: string;
@@ -85,7 +85,7 @@ export class SqliteResearchStorage implements ResearchStorage {
         'UPDATE runs SET status = COALESCE(?, status), progress_json = ?, updated_at = ? WHERE id = ? AND study_id IS NOT NULL',
       )
       .run(fields.status ?? null, JSON.stringify(fields.progress), new Date().toISOString(), runId).changes;
-    if (changes === 0) throw new StorageError('not_found', `no study run ${runId}`);
+    if (changes === 0) throw new AppError('not_found', `no study run ${runId}`);
   }
 
   async getRun(runId: string): Promise<(RunInfo & { outPath: string | null }) | null> {

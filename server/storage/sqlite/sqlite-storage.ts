@@ -6,7 +6,6 @@ import { normalizeProblem } from '../../../shared/benchmark/normalize-problem.ts
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { LibraryPersona, Persona } from '../../../shared/schemas/persona.ts';
 import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../../shared/schemas/study.ts';
-import { StorageError } from '../errors.ts';
 import type { ImportBenchmarkInput, Page, Storage } from '../storage.ts';
 import { cachedStatement } from './statement-cache.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
@@ -18,6 +17,7 @@ import { applyMigrations } from './migrate.ts';
 import { SqlitePeopleStorage } from './sqlite-people-storage.ts';
 import { SqliteStudyWorkStorage } from './sqlite-study-work-storage.ts';
 import { SqliteResearchStorage } from './sqlite-research-storage.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 const PREVIEW_CHARS = 160;
 
@@ -110,7 +110,7 @@ export class SqliteStorage implements Storage {
         .run(row);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new StorageError('conflict', `a study named "${input.name}" already exists`);
+        throw new AppError('conflict', `a study named "${input.name}" already exists`);
       }
       throw error;
     }
@@ -214,7 +214,7 @@ export class SqliteStorage implements Storage {
         const existing = findRecord.get(studyId, record.problem_id) as { sha256: string; file_id: number } | undefined;
         if (existing) {
           if (existing.sha256 !== recordSha) {
-            throw new StorageError(
+            throw new AppError(
               'conflict',
               `line ${line}: problem_id "${record.problem_id}" is already in this study with different content; nothing was imported`,
             );

@@ -5,7 +5,6 @@ import {
   type LiveStudySettings,
 } from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
-import { StorageError } from '../errors.ts';
 import type {
   Claim,
   NewRating,
@@ -30,6 +29,7 @@ import {
 } from './rating-queue-queries.ts';
 import { queryProgress, queryRatings } from './work-progress-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
+import { AppError } from '../../../shared/errors.ts';
 
 /** Pausing stops new work, not work in hand: a paused study still returns the lease a person holds. */
 function pausedOrOpen(settings: LiveStudySettings): boolean {
@@ -62,7 +62,7 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
       this.db
         .transaction(() => {
           if (this.db.prepare('SELECT 1 FROM studies WHERE id = ?').get(studyId) === undefined) {
-            throw new StorageError('not_found', 'no such study');
+            throw new AppError('not_found', 'no such study');
           }
           this.db
             .prepare(
@@ -79,7 +79,7 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
         .immediate();
     } catch (error) {
       if (isConstraint(error, 'FOREIGNKEY'))
-        throw new StorageError('invalid', 'a play unit names a record that is not in this study');
+        throw new AppError('invalid_payload', 'a play unit names a record that is not in this study');
       throw error;
     }
   }
@@ -113,7 +113,7 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
       episodeId,
       leaseId,
     ).changes;
-    if (changed === 0) throw new StorageError('not_found', 'no such assignment');
+    if (changed === 0) throw new AppError('not_found', 'no such assignment');
   }
 
   async renewPlayLease(leaseId: string, now: Date): Promise<PlayLease | null> {
@@ -144,7 +144,10 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
       return this.db.transaction(() => addCandidates(this.db, studyId, candidates, now)).immediate();
     } catch (error) {
       if (isConstraint(error, 'FOREIGNKEY'))
-        throw new StorageError('invalid', 'a candidate names an episode or record that is not stored in this study');
+        throw new AppError(
+          'invalid_payload',
+          'a candidate names an episode or record that is not stored in this study',
+        );
       throw error;
     }
   }

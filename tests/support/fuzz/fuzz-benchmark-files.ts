@@ -5,7 +5,7 @@ import {
   validateBenchmarkFile,
   type ValidationReport,
 } from '../../../server/services/benchmark/validate-benchmark-file.ts';
-import { StorageError } from '../../../server/storage/errors.ts';
+import { AppError } from '../../../shared/errors.ts';
 import type { Storage } from '../../../server/storage/storage.ts';
 import { exampleRecord } from '../records.ts';
 import type { DbWatch } from './db-watch.ts';
@@ -230,7 +230,7 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T | 'timeout'> {
 
 /**
  * Mutated benchmark files through `validateBenchmarkFile` and `importBenchmarkFile`: each answer is a report (never a
- * throw), an import either stores the whole file or refuses it with ImportRejectedError or a StorageError conflict, and
+ * throw), an import either stores the whole file or refuses it with ImportRejectedError or an AppError conflict, and
  * a refused import leaves the database exactly as it was.
  */
 export async function fuzzBenchmarkFiles(options: {
@@ -289,8 +289,8 @@ export async function fuzzBenchmarkFiles(options: {
       fail(`import did not answer within ${timeoutMs} ms`, 'crash');
       continue;
     }
-    if (imported instanceof ImportRejectedError || imported instanceof StorageError) {
-      const key = imported instanceof StorageError ? `refused: storage ${imported.code}` : 'refused: invalid file';
+    if (imported instanceof ImportRejectedError || imported instanceof AppError) {
+      const key = imported instanceof AppError ? `refused: storage ${imported.code}` : 'refused: invalid file';
       outcomes[key] = (outcomes[key] ?? 0) + 1;
       if (imported instanceof ImportRejectedError && imported.report.valid)
         fail('import refused a file its validation accepted');
