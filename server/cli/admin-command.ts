@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { createResearcher } from '../services/auth/accounts.ts';
-import { AuthError } from '../services/auth/auth-error.ts';
+import { AppError } from '../../shared/errors.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import type { CliIo } from './cli-io.ts';
 import { UsageError } from './cli-io.ts';
@@ -42,7 +42,7 @@ export async function adminCommand(
     io.out(`created researcher "${researcher.username}" (database ${databaseFile})`);
     return 0;
   } catch (error) {
-    if (error instanceof AuthError) {
+    if (error instanceof AppError) {
       io.err(`prefdisco: ${error.message}`);
       return 1;
     }

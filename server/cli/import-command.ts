@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { formatIssue } from '../../shared/benchmark/issues.ts';
 import { loadConfig } from '../config.ts';
 import { ImportRejectedError, importBenchmarkFile } from '../services/benchmark/import-benchmark-file.ts';
-import { StorageError } from '../storage/errors.ts';
+import { AppError } from '../../shared/errors.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import type { CliIo } from './cli-io.ts';
 import { UsageError } from './cli-io.ts';
@@ -48,7 +48,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
       io.err(`${file}: not imported: ${error.report.errorCount} errors; nothing was stored`);
       return 1;
     }
-    if (error instanceof StorageError) {
+    if (error instanceof AppError) {
       io.err(`${file}: not imported: ${error.message}`);
       return 1;
     }

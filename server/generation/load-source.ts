@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { SourceConfig } from '../../shared/schemas/generation-config.ts';
 import { parseCsv } from './csv.ts';
+import { describeError } from '../../shared/errors.ts';
 import { toOriginalProblem } from './source-shapes.ts';
 
 /** One usable source row, as the `original_problem` of its records. */
@@ -59,7 +60,7 @@ function jsonlRows(text: string, skipped: SkippedRow[]): RawRow[] {
       } catch (error) {
         skipped.push({
           line: i + 1,
-          reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+          reason: `not valid JSON (${describeError(error)})`,
         });
         return;
       }
