@@ -8,6 +8,7 @@ import { AppError } from '../shared/errors.ts';
 import { buildServices } from './app-services.ts';
 import type { Config } from './config.ts';
 import { agreementRoutes } from './http/agreement-routes.ts';
+import { episodeRoutes } from './http/episode-routes.ts';
 import { authRoutes, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from './http/auth-routes.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     participantRoutes(deps.storage),
     researchImportRoutes(deps.storage),
     researchRoutes(deps.storage, batchRuns),
+    episodeRoutes(deps.storage),
     researchExportRoutes(deps.storage),
     agreementRoutes(deps.storage),
     modelRoutes(services.models),

@@ -3,26 +3,16 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../shared/errors.ts';
+import { ERROR_RESPONSES, RunParamsSchema, StudyParamsSchema } from '../../shared/schemas/api-common.ts';
 import {
-  EpisodeParamsSchema,
-  ERROR_RESPONSES,
-  RunParamsSchema,
-  StudyParamsSchema,
-} from '../../shared/schemas/api-common.ts';
-import {
-  LiveEpisodesQuerySchema,
-  LiveEpisodesResponseSchema,
   RunEpisodesPageSchema,
   RunEpisodesQuerySchema,
   RunResponseSchema,
   RunsResponseSchema,
   RunStartedSchema,
-  StoredEpisodeSchema,
 } from '../../shared/schemas/api-research.ts';
-import { StudyResultsSchema } from '../../shared/schemas/api-results.ts';
-import { ResultsQuerySchema, StartRunBodySchema } from '../../shared/schemas/research.ts';
+import { StartRunBodySchema } from '../../shared/schemas/research.ts';
 import type { BatchRuns } from '../services/research/batch-runs.ts';
-import { studyResults } from '../services/research/study-results.ts';
 import type { Storage } from '../storage/storage.ts';
 import { researcherOnly } from './guards.ts';
 import { noStore } from './no-store.ts';
@@ -30,7 +20,7 @@ import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
 
 const runTags = ['runs'];
 
-/** Batch runs, live-session monitoring, episode logs and results: what the researcher's browser reads over HTTP. */
+/** Batch runs started from the researcher's browser: start, list, progress, episodes, cancel, results file. */
 export function researchRoutes(storage: Storage, runs: BatchRuns) {
   const requireStudy = async (studyId: string): Promise<void> => {
     if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
@@ -138,82 +128,6 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
           name: `run-${runId}-results.jsonl`,
           stream: file.exists ? createReadStream(file.path) : Readable.from([]),
         });
-      },
-    );
-
-    app.get(
-      '/api/studies/:studyId/live-episodes',
-      {
-        ...researcherOnly,
-        schema: {
-          tags: ['live'],
-          params: StudyParamsSchema,
-          querystring: LiveEpisodesQuerySchema,
-          response: { 200: LiveEpisodesResponseSchema, ...ERROR_RESPONSES },
-        },
-      },
-      async (request) => {
-        const { studyId } = request.params;
-        await requireStudy(studyId);
-        const { status } = request.query;
-        const live = await storage.live.listLive({ studyId, ...(status ? { status } : {}) });
-        return {
-          episodes: live.map((e) => ({
-            ...e.summary,
-            studyId: e.studyId,
-            participantId: e.participantId,
-            assignmentId: e.assignmentId,
-            spec: e.spec,
-          })),
-        };
-      },
-    );
-
-    app.get(
-      '/api/episodes/:episodeId',
-      {
-        ...researcherOnly,
-        schema: {
-          tags: ['episodes'],
-          params: EpisodeParamsSchema,
-          response: { 200: StoredEpisodeSchema, ...ERROR_RESPONSES },
-        },
-      },
-      async (request) => {
-        const { episodeId } = request.params;
-        const episode = await storage.getEpisode(episodeId);
-        if (!episode) throw new AppError('not_found', 'no such episode');
-        const live = await storage.live.get(episodeId);
-        return {
-          summary: episode.summary,
-          live: live
-            ? {
-                studyId: live.studyId,
-                participantId: live.participantId,
-                assignmentId: live.assignmentId,
-                spec: live.spec,
-              }
-            : null,
-          twins: live ? await storage.live.twinsOf(episodeId) : [],
-          events: episode.events,
-        };
-      },
-    );
-
-    app.get(
-      '/api/studies/:studyId/results',
-      {
-        ...researcherOnly,
-        schema: {
-          tags: ['results'],
-          params: StudyParamsSchema,
-          querystring: ResultsQuerySchema,
-          response: { 200: StudyResultsSchema, ...ERROR_RESPONSES },
-        },
-      },
-      async (request) => {
-        await requireStudy(request.params.studyId);
-        return studyResults(storage, request.params.studyId, request.query);
       },
     );
   };
