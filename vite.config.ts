@@ -17,6 +17,8 @@ export default defineConfig({
           groups: [
             { name: 'mui', test: /node_modules[\\/](@mui|@emotion)/ },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            // Only the researcher console uses TanStack Query: a chunk of its own keeps it off a participant's page.
+            { name: 'query', test: /node_modules[\\/]@tanstack[\\/]/ },
             { name: 'vendor', test: /node_modules/ },
           ],
         },
