@@ -1,7 +1,123 @@
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
+import prettier from 'eslint-config-prettier';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+/**
+ * Import boundaries: the "What may import what" table of docs/ARCHITECTURE.md, checked on every lint.
+ * eslint-plugin-boundaries resolves our relative `./x.ts` imports with its bundled Node resolver (the files exist under
+ * those names), so no import resolver is needed; an import that does not resolve is left to TypeScript.
+ * tests/unit/boundary-lint.test.ts lints bad imports against this config, so a pattern that stops matching fails there.
+ *
+ * The areas of the tree, most specific first: a file belongs to the first pattern it matches.
+ */
+const elements = [
+  { type: 'shared', pattern: 'shared/**', mode: 'full' },
+  { type: 'server-leaf', pattern: ['server/config.ts', 'server/version.ts'], mode: 'full' },
+  { type: 'server-composition', pattern: ['server/main.ts', 'server/app.ts', 'server/cli/**'], mode: 'full' },
+  { type: 'models', pattern: 'server/models/**', mode: 'full' },
+  { type: 'storage-sqlite', pattern: 'server/storage/sqlite/**', mode: 'full' },
+  { type: 'storage', pattern: 'server/storage/**', mode: 'full' },
+  { type: 'services', pattern: 'server/services/**', mode: 'full' },
+  { type: 'engine', pattern: 'server/engine/**', mode: 'full' },
+  { type: 'generation', pattern: 'server/generation/**', mode: 'full' },
+  { type: 'transport', pattern: ['server/http/**', 'server/realtime/**', 'server/plugins/**'], mode: 'full' },
+  { type: 'client', pattern: 'client/**', mode: 'full' },
+  { type: 'tests', pattern: 'tests/**', mode: 'full' },
+  { type: 'bench', pattern: 'bench/**', mode: 'full' },
+  { type: 'scripts', pattern: 'scripts/**', mode: 'full' },
+];
+const serverTypes = [
+  'server-leaf',
+  'server-composition',
+  'models',
+  'storage-sqlite',
+  'storage',
+  'services',
+  'engine',
+  'generation',
+  'transport',
+];
+const aiSdk = ['ai', '@ai-sdk/*'];
+const transportLibraries = ['fastify', '@fastify/*', 'fastify-*', 'socket.io'];
+const browserLibraries = [
+  'react',
+  'react-dom',
+  'react/*',
+  'react-dom/*',
+  '@mui/*',
+  '@emotion/*',
+  'zustand',
+  'socket.io-client',
+  '@tanstack/*',
+];
+
+// The plugin fills in ${file.type} and ${dependency.…} itself.
+const seeTable = ': see "What may import what" in docs/ARCHITECTURE.md';
+
+const boundaryRules = {
+  plugins: { boundaries },
+  settings: {
+    'boundaries/elements': elements,
+    'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
+  },
+  rules: {
+    // Which area may import which (local files).
+    'boundaries/element-types': [
+      'error',
+      {
+        default: 'disallow',
+        message: '${file.type} may not import ${dependency.type} (${dependency.source})' + seeTable,
+        rules: [
+          { from: ['shared'], allow: ['shared'] },
+          // config.ts and version.ts are read everywhere on the server (config.ts parses origins with a service helper).
+          { from: ['server-leaf'], allow: ['shared', 'server-leaf', 'services'] },
+          // main.ts, app.ts and the CLI compose everything on the server side.
+          { from: ['server-composition'], allow: ['shared', ...serverTypes] },
+          // The lowest server layer: model providers know nothing of use cases, storage or transport.
+          { from: ['models'], allow: ['shared', 'server-leaf', 'models'] },
+          { from: ['storage'], allow: ['shared', 'storage'] },
+          { from: ['storage-sqlite'], allow: ['shared', 'storage', 'storage-sqlite'] },
+          {
+            from: ['services', 'engine', 'generation'],
+            allow: ['shared', 'server-leaf', 'models', 'storage', 'services', 'engine', 'generation'],
+          },
+          {
+            from: ['transport'],
+            allow: ['shared', 'server-leaf', 'models', 'storage', 'services', 'engine', 'transport'],
+          },
+          { from: ['client'], allow: ['shared', 'client'] },
+          { from: ['scripts'], allow: ['shared', 'scripts', ...serverTypes] },
+          { from: ['tests', 'bench'], allow: ['*'] },
+        ],
+      },
+    ],
+    // Which packages and Node built-ins each area may import. When rules overlap, the last matching one decides.
+    'boundaries/external': [
+      'error',
+      {
+        default: 'allow',
+        message: '${file.type} may not import ${dependency.source}' + seeTable,
+        rules: [
+          // shared/ runs in the browser and on the server alike: zod only.
+          { from: ['shared'], disallow: ['*'] },
+          { from: ['shared'], allow: ['zod'] },
+          { from: serverTypes, disallow: browserLibraries },
+          // Provider SDKs stay behind the ModelProvider interface.
+          { from: [...serverTypes.filter((type) => type !== 'models'), 'client', 'scripts'], disallow: aiSdk },
+          // Use cases and the engine run under the HTTP server, the socket server and the CLI alike.
+          { from: ['services', 'engine', 'generation', 'models'], disallow: [...transportLibraries, 'better-sqlite3'] },
+          { from: ['storage'], disallow: [...transportLibraries, 'better-sqlite3'] },
+          { from: ['storage-sqlite'], disallow: transportLibraries },
+          { from: ['client'], disallow: ['node:*', ...builtinModules, ...transportLibraries, 'better-sqlite3'] },
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/results/**'] },
@@ -15,6 +131,7 @@ export default tseslint.config(
       '@typescript-eslint/ban-ts-comment': ['error', { 'ts-ignore': 'allow-with-description' }],
     },
   },
+  boundaryRules,
   {
     files: ['server/**/*.ts'],
     rules: {
@@ -44,4 +161,6 @@ export default tseslint.config(
       ],
     },
   },
+  // Last, so formatting rules never fight Prettier.
+  prettier,
 );

@@ -33,9 +33,38 @@ export default defineConfig({
   },
   test: {
     root: '.',
-    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
-    exclude: ['tests/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // `npm test` runs unit + integration; `npm run test:browser` runs the browser journeys. A file path filter
+    // (`npx vitest run tests/unit/x.test.ts`) runs only the projects that contain it, so it never builds the client.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          // Pure functions, contracts on real SQLite files, lint rules: every *.test.ts outside integration/.
+          include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+          exclude: ['tests/integration/**', 'tests/e2e/**', 'node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        // Real HTTP and socket servers, child processes, the CLI.
+        test: { name: 'integration', include: ['tests/integration/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          // Real server process, real Chromium, the production build of the client (built once by the global setup).
+          include: ['tests/e2e/**/*.e2e.ts'],
+          globalSetup: ['tests/e2e/build-client.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // The journeys share one built client and drive heavy processes: one file at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });
