@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ActorEvent, PlaySnapshot, ResyncResult } from '../../../shared/protocol/live.ts';
-import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Identity } from '../../../shared/schemas/identity.ts';
-import type { EpisodeSpec } from '../../engine/episode-runner.ts';
-import { batchParticipants, buildProvenance } from '../evaluation/episode-setup.ts';
-import { episodeSummary } from '../evaluation/episode-summary.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { actorViews } from './actor-view.ts';
-import type { LiveDeps, LivePlaySettings } from './live-types.ts';
-import { PersonSeat } from './person-seat.ts';
-import { RunningEpisode } from './running-episode.ts';
-import { simulatedTwinEpisode, twinReply } from './twin.ts';
+import type { LiveDeps } from './live-types.ts';
+import { LiveEpisodes } from './live-episodes.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
@@ -22,10 +16,11 @@ type Actor = Extract<Identity, { kind: 'participant' }>;
  * browser catch up exactly, and records the person's own rating and question tags.
  */
 export class LiveSessions {
-  private readonly running = new Map<string, RunningEpisode>();
-  private readonly twins = new Set<Promise<void>>();
+  private readonly episodes: LiveEpisodes;
 
-  constructor(private readonly deps: LiveDeps) {}
+  constructor(private readonly deps: LiveDeps) {
+    this.episodes = new LiveEpisodes(deps);
+  }
 
   /** The actor's current episode (resumed if one is running), or a new one from the study's queue. */
   async startOrResume(
@@ -79,121 +74,11 @@ export class LiveSessions {
     await this.deps.storage.live.begin(info);
     // The browser joins the episode's updates before the model starts, so it sees the first turn stream.
     await beforeStart(id);
-    this.launch(info, record, settings, []);
+    this.episodes.launch(info, record, settings, []);
     if (settings.simulatedTwin) {
-      const models = { assistant, judge, simulator };
-      this.track(
-        simulatedTwinEpisode(this.deps.storage, id, record, spec, models, new AbortController().signal).then(
-          async (twinId) => {
-            if (twinId) await this.answered(unit.studyId, twinId);
-          },
-        ),
-        { studyId: unit.studyId, episodeId: id, work: 'simulated twin' },
-      );
+      this.episodes.startSimulatedTwin(unit.studyId, id, record, spec, { assistant, judge, simulator });
     }
     return this.snapshot(actor, id);
-  }
-
-  /** Continues every live episode a previous process left running (called at start-up, before listening). */
-  async recover(): Promise<number> {
-    const episodes = await this.deps.storage.live.running();
-    for (const info of episodes) {
-      const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
-      if (!record) {
-        await this.deps.storage.live.finish(info.summary.id, {
-          status: 'failed',
-          weightedScore: null,
-          correct: null,
-          interactionTurns: null,
-          failure: { stage: 'internal', reason: 'record no longer in the study' },
-        });
-        continue;
-      }
-      const settings = await this.deps.queue.settings(info.studyId);
-      const events = await this.deps.storage.live.eventsAfter(info.summary.id, -1);
-      this.launch(info, record, settings, events);
-      this.deps.log.info(
-        { studyId: info.studyId, episodeId: info.summary.id, storedEvents: events.length },
-        'resumed live episode',
-      );
-    }
-    return episodes.length;
-  }
-
-  private launch(
-    info: LiveEpisodeInfo,
-    record: BenchmarkRecord,
-    settings: LivePlaySettings,
-    existing: readonly EpisodeEvent[],
-  ): void {
-    const id = info.summary.id;
-    const judge = this.deps.model(info.summary.judgeModel);
-    const simulator = this.deps.model(info.summary.simulatorModel ?? settings.simulatorModel);
-    let episode: RunningEpisode | null = null;
-    const seat = new PersonSeat((awaited) => {
-      if (!episode) return;
-      episode.startIdleTimer(awaited);
-      const twin = twinReply(episode, awaited, simulator, judge);
-      episode.background.add(twin);
-      void twin.finally(() => episode?.background.delete(twin));
-    });
-    episode = new RunningEpisode(info, record, settings, seat, this.deps, existing);
-    const logger = episode.logger;
-    this.running.set(id, episode);
-    const models = { assistant: this.deps.model(info.summary.assistantModel), judge, simulator };
-    const provenance = buildProvenance(record, models, true, { live: true, ...info.spec }, null);
-    const participants = {
-      ...batchParticipants(record, info.summary.mode, info.summary.userType, null, models, provenance),
-      user: seat,
-    };
-    const spec: EpisodeSpec = {
-      record,
-      mode: info.summary.mode,
-      userType: info.summary.userType,
-      maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns),
-    };
-    const run = episode
-      .run(spec, participants)
-      .then(async (outcome) => {
-        if (outcome === 'aborted') return;
-        const events = (episode as RunningEpisode).log.events;
-        const s = episodeSummary(id, null, spec, participants, events, outcome, info.summary.startedAt);
-        await this.deps.storage.live.finish(id, {
-          status: outcome,
-          weightedScore: s.weightedScore,
-          correct: s.correct,
-          interactionTurns: s.interactionTurns,
-          failure: s.failure,
-        });
-        if (outcome === 'completed') await this.answered(info.studyId, id);
-        // An actor who went idle leaves their unit to someone else.
-        if (outcome === 'failed' && events.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout')) {
-          await this.deps.queue.releasePlay?.(info.assignmentId, info.studyId, info.participantId);
-        }
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'live episode stopped');
-      })
-      .finally(() => this.running.delete(id));
-    this.track(run, { studyId: info.studyId, episodeId: id });
-  }
-
-  /** Hands a finished answer to the rating queue; a failure there is logged, never fatal to the episode. */
-  private async answered(studyId: string, episodeId: string): Promise<void> {
-    await this.deps
-      .onAnswered?.(studyId, episodeId)
-      .catch((error: unknown) =>
-        this.deps.log.error({ err: error, studyId, episodeId }, 'adding an answer for rating failed'),
-      );
-  }
-
-  /** Keeps background work until it settles (close waits for it); a failure is logged with `context`. */
-  private track(work: Promise<void>, context: Record<string, unknown>): void {
-    const p = work.catch((error: unknown) =>
-      this.deps.log.error({ err: error, ...context }, 'background work of a live episode failed'),
-    );
-    this.twins.add(p);
-    void p.finally(() => this.twins.delete(p));
   }
 
   private async owned(actor: Actor, episodeId: string): Promise<LiveEpisodeInfo> {
@@ -238,7 +123,7 @@ export class LiveSessions {
   /** Exactly the person-visible events after `afterSeq`, and the model turn being streamed right now. */
   async resync(actor: Actor, episodeId: string, afterSeq: number): Promise<ResyncResult> {
     const info = await this.owned(actor, episodeId);
-    const running = this.running.get(episodeId);
+    const running = this.episodes.get(episodeId);
     if (running) await running.flushed();
     const all = await this.deps.storage.live.eventsAfter(episodeId, -1);
     const visible = actorViews(all, -1);
@@ -273,7 +158,7 @@ export class LiveSessions {
     await this.owned(actor, episodeId);
     const stored = await this.deps.storage.live.findClientMessage(episodeId, clientMessageId);
     if (stored !== null) return { seq: stored, duplicate: true };
-    const episode = this.running.get(episodeId);
+    const episode = this.episodes.get(episodeId);
     if (!episode) throw new AppError('episode_closed', 'this episode is not running');
     if (episode.hasPendingAck(clientMessageId))
       return { seq: await episode.awaitStored(clientMessageId), duplicate: true };
@@ -300,10 +185,10 @@ export class LiveSessions {
     tag: 'relevant' | 'redundant' | 'premature' | 'off_persona',
   ): Promise<{ seq: number }> {
     await this.owned(actor, episodeId);
-    const events = await this.eventsOf(episodeId);
+    const events = await this.episodes.eventsOf(episodeId);
     if (!events.some((e) => e.type === 'message' && e.kind === 'question' && e.turn === turn))
       throw new AppError('invalid_payload', `no question at turn ${turn}`);
-    return this.appendOutsideEngine(episodeId, { type: 'question_tagged', turn, tag });
+    return this.episodes.appendOutsideEngine(episodeId, { type: 'question_tagged', turn, tag });
   }
 
   /** The person's own rating of the final answer, on every rubric criterion; completes their assignment. */
@@ -314,7 +199,7 @@ export class LiveSessions {
   ): Promise<{ seq: number; completionCode: string | null }> {
     const info = await this.owned(actor, episodeId);
     const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
-    const events = await this.eventsOf(episodeId);
+    const events = await this.episodes.eventsOf(episodeId);
     if (!events.some((e) => e.type === 'message' && e.kind === 'final_answer'))
       throw new AppError('not_your_turn', 'there is no final answer to rate yet');
     if (events.some((e) => e.type === 'actor_rated')) throw new AppError('conflict', 'this answer is already rated');
@@ -328,7 +213,7 @@ export class LiveSessions {
         `scores must cover every criterion exactly: ${missing.length ? `missing ${missing.join(', ')}` : ''}${unknown.length ? ` unknown ${unknown.join(', ')}` : ''}`.trim(),
       );
     }
-    const { seq } = await this.appendOutsideEngine(episodeId, {
+    const { seq } = await this.episodes.appendOutsideEngine(episodeId, {
       type: 'actor_rated',
       scores: rating.scores,
       correct: rating.correct,
@@ -343,43 +228,17 @@ export class LiveSessions {
   async watch(episodeId: string): Promise<EpisodeEvent[]> {
     const info = await this.deps.storage.live.get(episodeId);
     if (!info) throw new AppError('not_found', 'no such live episode');
-    await this.running.get(episodeId)?.flushed();
+    await this.episodes.get(episodeId)?.flushed();
     return this.deps.storage.live.eventsAfter(episodeId, -1);
   }
 
-  private async eventsOf(episodeId: string): Promise<readonly EpisodeEvent[]> {
-    const running = this.running.get(episodeId);
-    if (running) {
-      await running.flushed();
-      return running.log.events;
-    }
-    return this.deps.storage.live.eventsAfter(episodeId, -1);
-  }
-
-  /** Person actions after (or beside) the conversation go into the same log, through the engine's log when it runs. */
-  private async appendOutsideEngine(
-    episodeId: string,
-    event: Parameters<RunningEpisode['log']['append']>[0],
-  ): Promise<{ seq: number }> {
-    const running = this.running.get(episodeId);
-    if (running) {
-      const appended = running.log.append(event);
-      await running.flushed();
-      return { seq: appended.seq };
-    }
-    const last = (await this.deps.storage.live.eventsAfter(episodeId, -1)).pop();
-    const full = { ...event, seq: (last?.seq ?? -1) + 1, at: new Date().toISOString() } as EpisodeEvent;
-    await this.deps.storage.live.append(episodeId, full);
-    this.deps.broadcast.toWatchers(episodeId, full);
-    return { seq: full.seq };
+  /** Continues every live episode a previous process left running (called at start-up, before listening). */
+  recover(): Promise<number> {
+    return this.episodes.recover();
   }
 
   /** Stops all live episodes (server shutdown); they stay 'running' in storage and resume at the next start. */
-  async close(): Promise<void> {
-    for (const episode of this.running.values()) {
-      episode.controller.abort();
-    }
-    await Promise.allSettled([...this.running.values()].map((e) => e.done));
-    await Promise.allSettled([...this.twins]);
+  close(): Promise<void> {
+    return this.episodes.close();
   }
 }
