@@ -1,6 +1,6 @@
 /**
  * The logger services and socket handlers write to: the part of pino's API they use, so Fastify's `app.log` is one
- * as it is, and tests or the CLI can pass their own. Context goes in the object (`{ studyId, episodeId }`, `{ err }`
+ * as it is, and a test can pass one that captures lines. Context goes in the object (`{ studyId, episodeId }`, `{ err }`
  * for an error, whose stack pino prints), never inside the message text; `child` binds context once for a whole
  * episode or run.
  */
@@ -16,14 +16,3 @@ export interface Logger {
   error: LogFn;
   child(bindings: Record<string, unknown>): Logger;
 }
-
-const ignore: LogFn = () => undefined;
-
-/** A logger that drops everything (tests and commands that have nowhere to write). */
-export const silentLogger: Logger = {
-  debug: ignore,
-  info: ignore,
-  warn: ignore,
-  error: ignore,
-  child: () => silentLogger,
-};
