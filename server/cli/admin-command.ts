@@ -1,44 +1,53 @@
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createResearcher } from '../services/auth/accounts.ts';
 import { AppError } from '../../shared/errors.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
-import type { CliIo } from './cli-io.ts';
-import { UsageError } from './cli-io.ts';
+import type { CliContext, CliIo } from './cli-io.ts';
+import { databaseOptions } from './cli-options.ts';
 
 /** Reads one line from the terminal or a pipe (`prompt` is shown only on a terminal); null when there is none or Ctrl-C. */
 export type PasswordReader = (prompt: string) => Promise<string | null>;
+
+interface CreateOptions {
+  username: string;
+  db?: string;
+}
 
 /**
  * `prefdisco admin create --username NAME [--db PATH]`: creates a researcher account. The password comes from
  * PREFDISCO_ADMIN_PASSWORD or stdin, never from an argument (arguments are visible to other users in `ps`).
  */
-export async function adminCommand(
-  args: string[],
-  io: CliIo,
+export function registerAdmin(
+  program: Command,
+  ctx: CliContext,
   readPassword: PasswordReader = readPasswordFromStdin,
-): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub !== 'create')
-    throw new UsageError(sub === undefined ? 'admin needs a subcommand: create' : `unknown admin subcommand "${sub}"`);
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: { username: { type: 'string' }, db: { type: 'string' } },
-  });
-  if (positionals.length > 0) throw new UsageError('admin create takes no positional arguments');
-  if (!values.username) throw new UsageError('admin create needs --username NAME');
+): void {
+  const admin = program.command('admin').summary('researcher accounts').description('Researcher accounts.');
+  const create = admin
+    .command('create')
+    .summary('create a researcher account')
+    .description(
+      'Create a researcher account. The password (at least 10 characters) is read from PREFDISCO_ADMIN_PASSWORD or ' +
+        'from stdin (typed without echo on a terminal, or the first line of a pipe); never from an argument. ' +
+        'Exit 0 created, 1 refused (name taken, password too short or missing), 2 usage error.',
+    )
+    .requiredOption('--username <NAME>', "the researcher's user name");
+  for (const option of databaseOptions(false)) create.addOption(option);
+  create.action(async (options: CreateOptions) => ctx.exit(await createAccount(options, ctx.io, readPassword)));
+}
 
+async function createAccount(options: CreateOptions, io: CliIo, readPassword: PasswordReader): Promise<number> {
   const config = loadConfig();
-  const password = config.adminPassword ?? (await readPassword(`Password for ${values.username}: `));
+  const password = config.adminPassword ?? (await readPassword(`Password for ${options.username}: `));
   if (password === null) {
     io.err('prefdisco: no password given (type it, pipe it on stdin, or set PREFDISCO_ADMIN_PASSWORD)');
     return 1;
   }
-  const databaseFile = values.db ?? config.databaseFile;
+  const databaseFile = options.db ?? config.databaseFile;
   const storage = SqliteStorage.open({ file: databaseFile });
   try {
-    const researcher = await createResearcher(storage.people, values.username, password);
+    const researcher = await createResearcher(storage.people, options.username, password);
     io.out(`created researcher "${researcher.username}" (database ${databaseFile})`);
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { formatIssue } from '../../shared/benchmark/issues.ts';
 import { loadConfig, secretFromEnv } from '../config.ts';
 import { GenerationSetupError } from '../generation/generation-errors.ts';
@@ -12,22 +12,15 @@ import { MeteredProvider } from '../models/metered-provider.ts';
 import { loadModelConfigs, ModelRegistry, ModelsConfigError } from '../models/model-registry.ts';
 import { validateBenchmarkFile } from '../services/benchmark/validate-benchmark-file.ts';
 import { PersonaLibraryError } from '../services/persona-library.ts';
-import type { CliIo } from './cli-io.ts';
-import { UsageError } from './cli-io.ts';
-import { ProgressReporter } from './progress-line.ts';
+import type { CliContext, CliIo } from './cli-io.ts';
+import { integerAtLeast } from './cli-options.ts';
+import { NO_PROGRESS, ProgressReporter } from './progress-line.ts';
 
-/** Exit codes (also in USAGE and docs/generating-benchmarks.md). */
+/** Exit codes (also in the command's help and docs/generating-benchmarks.md). */
 export const GENERATE_EXIT = { done: 0, failures: 1, usage: 2, spendCap: 3, interrupted: 130 } as const;
 
 /** Skipped source rows printed one per line; the rest are counted and listed in the skipped-rows file. */
 const SHOWN_SKIPPED = 20;
-
-function integer(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min)
-    throw new UsageError(`${flag}: expected an integer ≥ ${min}; got "${value}"`);
-  return Number(value);
-}
 
 function reportSource(source: LoadedSource, sampled: number, skippedRowsFile: string, io: CliIo): void {
   io.out(
@@ -39,44 +32,65 @@ function reportSource(source: LoadedSource, sampled: number, skippedRowsFile: st
   if (source.skipped.length > 0) io.err(`skipped rows (all of them, with reasons) in ${skippedRowsFile}`);
 }
 
-export async function generateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      model: { type: 'string' },
-      out: { type: 'string' },
-      'sample-size': { type: 'string' },
-      'personas-per-problem': { type: 'string' },
-      seed: { type: 'string' },
-      concurrency: { type: 'string' },
-      'max-pairs': { type: 'string' },
-      personas: { type: 'string' },
-    },
-  });
-  if (positionals.length > 0)
-    throw new UsageError(`generate takes no positional arguments (got "${positionals[0]}"); use --config FILE`);
-  if (!values.config)
-    throw new UsageError('generate needs --config FILE (the task config, see docs/generating-benchmarks.md)');
-  if (!values.model)
-    throw new UsageError('generate needs --model NAME (e.g. scripted, or a model from config/models.json)');
-  if (!values.out) throw new UsageError('generate needs --out DIR (where personalized_<task>.jsonl is written)');
+interface GenerateOptions {
+  config: string;
+  model: string;
+  out: string;
+  sampleSize?: number;
+  personasPerProblem?: number;
+  seed?: number;
+  concurrency: number;
+  maxPairs?: number;
+  personas?: string;
+}
+
+export function registerGenerate(program: Command, ctx: CliContext): void {
+  program
+    .command('generate')
+    .summary('make a personalized benchmark from your own dataset')
+    .description(
+      'Make a personalized benchmark from your own dataset (JSONL or CSV in one of the ten source shapes): personas ' +
+        '(reused, or generated into the library), preferences per (problem, persona), rubrics. Writes ' +
+        'DIR/personalized_<task>.jsonl (reference format). Resumable: a rerun continues where the last one stopped. ' +
+        'See docs/generating-benchmarks.md.',
+    )
+    .requiredOption('--config <FILE>', 'the task config (docs/generating-benchmarks.md)')
+    .requiredOption('--model <NAME>', 'scripted, or a model from the models file')
+    .requiredOption('--out <DIR>', 'where personalized_<task>.jsonl is written')
+    .option('--sample-size <N>', 'problems sampled from the source (overrides the config)', integerAtLeast(1))
+    .option('--personas-per-problem <K>', 'personas per problem (overrides the config)', integerAtLeast(1))
+    .option('--seed <S>', 'seed of every random choice (same seed + scripted model = same bytes)', integerAtLeast(0))
+    .option('--concurrency <N>', 'model calls at once (does not change the output)', integerAtLeast(1), 4)
+    .option('--max-pairs <N>', 'stop after N new records (try a config cheaply; rerun to continue)', integerAtLeast(1))
+    .option('--personas <DIR>', "the persona library (default: the config's personas.dir, else PREFDISCO_PERSONAS_DIR)")
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 done; 1 some records failed (reasons in DIR/personalized_<task>_failures.jsonl)',
+        "or bad input; 2 usage error or a bad config; 3 stopped at the model's spend cap (spendCapUsd in",
+        'the models file); 130 interrupted.',
+      ].join('\n'),
+    )
+    .action(async (options: GenerateOptions) => ctx.exit(await generate(options, ctx.io)));
+}
+
+async function generate(options: GenerateOptions, io: CliIo): Promise<number> {
   const overrides = {
-    sampleSize: integer(values['sample-size'], '--sample-size', 1),
-    personasPerProblem: integer(values['personas-per-problem'], '--personas-per-problem', 1),
-    seed: integer(values.seed, '--seed', 0),
+    sampleSize: options.sampleSize,
+    personasPerProblem: options.personasPerProblem,
+    seed: options.seed,
   };
-  const concurrency = integer(values.concurrency, '--concurrency', 1) ?? 4;
-  const maxPairs = integer(values['max-pairs'], '--max-pairs', 1) ?? null;
+  const concurrency = options.concurrency;
+  const maxPairs = options.maxPairs ?? null;
   const appConfig = loadConfig();
 
   let provider: MeteredProvider;
   let loaded;
   try {
-    loaded = loadGenerationConfig(values.config, overrides);
+    loaded = loadGenerationConfig(options.config, overrides);
     const registry = new ModelRegistry(loadModelConfigs(appConfig.modelsFile), (v) => secretFromEnv(v));
-    provider = new MeteredProvider(registry.get(values.model));
+    provider = new MeteredProvider(registry.get(options.model));
   } catch (error) {
     if (error instanceof ModelsConfigError || error instanceof GenerationConfigError) {
       io.err(`prefdisco generate: ${error.message}`);
@@ -95,15 +109,15 @@ export async function generateCommand(args: string[], io: CliIo): Promise<number
     controller.abort();
   };
   process.once('SIGINT', onSigint);
-  const progress = new ProgressReporter(process.stderr, () => provider.totals);
+  const progress = new ProgressReporter(io.progress ?? NO_PROGRESS, () => provider.totals);
   let summary: GenerationSummary;
   try {
     summary = await runGeneration({
       config: loaded.config,
       sourceFile: loaded.sourceFile,
-      personasDir: values.personas ? resolve(values.personas) : (loaded.personasDir ?? appConfig.personasDir),
+      personasDir: options.personas ? resolve(options.personas) : (loaded.personasDir ?? appConfig.personasDir),
       libraryFile: loaded.libraryFile,
-      outDir: resolve(values.out),
+      outDir: resolve(options.out),
       provider,
       concurrency,
       maxPairs,

@@ -1,42 +1,50 @@
-import { parseArgs } from 'node:util';
-import { ZodError } from 'zod';
+import type { Command } from 'commander';
 import { formatIssue } from '../../shared/benchmark/issues.ts';
+import { StudyNameSchema } from '../../shared/schemas/study.ts';
 import { loadConfig } from '../config.ts';
 import { ImportRejectedError, importBenchmarkFile } from '../services/benchmark/import-benchmark-file.ts';
 import { AppError } from '../../shared/errors.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
-import type { CliIo } from './cli-io.ts';
-import { UsageError } from './cli-io.ts';
+import type { CliContext, CliIo } from './cli-io.ts';
+import { bySchema, databaseOptions } from './cli-options.ts';
 
-export async function importCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      study: { type: 'string' },
-      db: { type: 'string' },
-      'skip-images': { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length !== 1) throw new UsageError('import takes exactly one FILE');
-  if (!values.study) throw new UsageError('import needs --study NAME');
-  const file = positionals[0] as string;
+interface ImportOptions {
+  study: string;
+  db?: string;
+  skipImages?: boolean;
+}
 
-  const databaseFile = values.db ?? loadConfig().databaseFile;
+export function registerImport(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('import')
+    .summary('store a benchmark file in a study')
+    .description(
+      'Validate a benchmark file and store its records, personas and rubrics in a study (created if needed). ' +
+        'All or nothing; importing the same file again changes nothing. Exit 0 stored, 1 rejected, 2 usage error.',
+    )
+    .argument('<FILE>', 'benchmark JSONL file')
+    .requiredOption('--study <NAME>', 'the study to import into (created if needed)', bySchema(StudyNameSchema))
+    .option('--skip-images', 'do not check that image files named in records exist');
+  for (const option of databaseOptions(false)) command.addOption(option);
+  command.action(async (file: string, options: ImportOptions) => ctx.exit(await importFile(file, options, ctx.io)));
+}
+
+async function importFile(file: string, options: ImportOptions, io: CliIo): Promise<number> {
+  const databaseFile = options.db ?? loadConfig().databaseFile;
   const storage = SqliteStorage.open({ file: databaseFile });
   try {
     const { outcome, report } = await importBenchmarkFile(storage, file, {
-      study: values.study,
-      skipImages: values['skip-images'],
+      study: options.study,
+      skipImages: options.skipImages === true,
     });
     for (const issue of report.issues) io.out(formatIssue(file, issue));
     if (outcome.alreadyImported) {
       io.out(
-        `${file}: already imported into study "${values.study}"; nothing changed (${outcome.recordsUnchanged} records)`,
+        `${file}: already imported into study "${options.study}"; nothing changed (${outcome.recordsUnchanged} records)`,
       );
     } else {
       io.out(
-        `${file}: imported into study "${values.study}"${outcome.studyCreated ? ' (new study)' : ''}: ` +
+        `${file}: imported into study "${options.study}"${outcome.studyCreated ? ' (new study)' : ''}: ` +
           `${outcome.recordsAdded} records added, ${outcome.recordsUnchanged} unchanged, ` +
           `${outcome.personasAdded} personas and ${outcome.criteriaAdded} rubric criteria stored (database ${databaseFile})`,
       );
@@ -52,7 +60,6 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
       io.err(`${file}: not imported: ${error.message}`);
       return 1;
     }
-    if (error instanceof ZodError) throw new UsageError(`--study: ${error.issues[0]?.message ?? 'invalid name'}`);
     throw error;
   } finally {
     await storage.close();

@@ -66,3 +66,6 @@ export class ProgressReporter {
     this.drawn = false;
   }
 }
+
+/** Where progress goes when the output has no place for it (in-process tests). */
+export const NO_PROGRESS = { write: (): boolean => true };

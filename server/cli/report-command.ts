@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import {
   computeMetrics,
   POOLED_TASK,
@@ -9,8 +9,8 @@ import {
 } from '../../shared/stats/index.ts';
 import { readJsonlLines } from '../services/benchmark/read-jsonl-lines.ts';
 import { companionPath, readResultsFile } from '../services/evaluation/result-files.ts';
-import type { CliIo } from './cli-io.ts';
-import { UsageError } from './cli-io.ts';
+import type { CliContext, CliIo } from './cli-io.ts';
+import { anyInteger, integerAtLeast } from './cli-options.ts';
 
 function ci(c: BootstrapCi, digits = 2, scale = 1): string {
   if (c.estimate === null) return '—';
@@ -77,29 +77,38 @@ interface Extras {
   prefdisco_live?: { assistant_model?: string; task?: string; test_model?: boolean };
 }
 
-export async function reportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      model: { type: 'string' },
-      task: { type: 'string' },
-      resamples: { type: 'string' },
-      seed: { type: 'string' },
-    },
-  });
-  if (positionals.length === 0) throw new UsageError('report needs at least one results FILE');
-  const resamples = values.resamples === undefined ? 1000 : Number(values.resamples);
-  const seed = values.seed === undefined ? 42 : Number(values.seed);
-  if (!Number.isInteger(resamples) || resamples < 1) throw new UsageError('--resamples: expected a positive integer');
-  if (!Number.isInteger(seed)) throw new UsageError('--seed: expected an integer');
+interface ReportOptions {
+  json?: boolean;
+  model?: string;
+  task?: string;
+  resamples: number;
+  seed: number;
+}
 
+export function registerReport(program: Command, ctx: CliContext): void {
+  program
+    .command('report')
+    .summary('metrics with bootstrap 95% CIs from results files')
+    .description(
+      'Metrics per model × task × condition with bootstrap 95% CIs. Reads reference result files too. ' +
+        'Exit 0 reported, 1 some lines or files could not be read, 2 usage error.',
+    )
+    .argument('<RESULTS...>', 'results JSONL files (from prefdisco run or the reference)')
+    .option('--json', 'print the metrics as JSON')
+    .option('--model <NAME>', 'model name for result lines that do not name one')
+    .option('--task <NAME>', 'task name for result lines that do not name one')
+    .option('--resamples <N>', 'bootstrap resamples', integerAtLeast(1), 1000)
+    .option('--seed <S>', 'bootstrap seed', anyInteger, 42)
+    .action(async (files: string[], options: ReportOptions) => ctx.exit(await report(files, options, ctx.io)));
+}
+
+async function report(files: string[], options: ReportOptions, io: CliIo): Promise<number> {
+  const { resamples, seed } = options;
   const rows: MetricRow[] = [];
   const testModels = new Set<string>();
   let problems = 0;
   let failures = 0;
-  for (const file of positionals) {
+  for (const file of files) {
     if (!existsSync(file)) {
       io.err(`${file}: no such file`);
       problems += 1;
@@ -108,13 +117,13 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     const read = await readResultsFile(file);
     for (const issue of read.issues) io.err(`${file}:${issue.line}: skipped: ${issue.message}`);
     problems += read.issues.length;
-    const fallbackModel = values.model ?? (await modelFromAggregate(file)) ?? 'unknown-model';
+    const fallbackModel = options.model ?? (await modelFromAggregate(file)) ?? 'unknown-model';
     for (const r of read.results) {
       const extras = (r as Extras).prefdisco_live;
       if (extras?.test_model && extras.assistant_model) testModels.add(extras.assistant_model);
       rows.push({
         model: extras?.assistant_model ?? fallbackModel,
-        task: extras?.task ?? values.task ?? 'unknown-task',
+        task: extras?.task ?? options.task ?? 'unknown-task',
         problemId: r.problem_id,
         mode: r.mode,
         userType: r.user_type,
@@ -129,9 +138,9 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
         if (entry.kind === 'text' && entry.text.trim()) failures += 1;
     }
   }
-  const report = computeMetrics(rows, { resamples, seed });
-  if (values.json) {
-    io.out(JSON.stringify({ ...report, failuresRecorded: failures, skippedLines: problems }, null, 2));
+  const metrics = computeMetrics(rows, { resamples, seed });
+  if (options.json) {
+    io.out(JSON.stringify({ ...metrics, failuresRecorded: failures, skippedLines: problems }, null, 2));
     return problems > 0 ? 1 : 0;
   }
   if (rows.length === 0) {
@@ -143,11 +152,11 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
       `note: ${[...testModels].join(', ')} ${testModels.size === 1 ? 'is a test model' : 'are test models'}: demo numbers, not research results.\n`,
     );
   }
-  for (const g of report.groups) io.out(`${groupTable(g).join('\n')}\n`);
+  for (const g of metrics.groups) io.out(`${groupTable(g).join('\n')}\n`);
   io.out(
-    `${report.inputRows} result lines${report.duplicateRowsDropped ? `, ${report.duplicateRowsDropped} duplicates dropped (last kept)` : ''}` +
+    `${metrics.inputRows} result lines${metrics.duplicateRowsDropped ? `, ${metrics.duplicateRowsDropped} duplicates dropped (last kept)` : ''}` +
       `${failures ? `; ${failures} failed episodes recorded in *_failures.jsonl (not in these numbers)` : ''}; ` +
-      `95% percentile bootstrap over records, ${report.resamples} resamples, seed ${report.seed}.`,
+      `95% percentile bootstrap over records, ${metrics.resamples} resamples, seed ${metrics.seed}.`,
   );
   return problems > 0 ? 1 : 0;
 }

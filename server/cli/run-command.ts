@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatIssue } from '../../shared/benchmark/issues.ts';
 import { MODES, USER_TYPES, type Mode, type UserType } from '../../shared/schemas/evaluation.ts';
 import { loadConfig, secretFromEnv } from '../config.ts';
@@ -7,35 +7,80 @@ import { MeteredProvider, type UsageTotals } from '../models/metered-provider.ts
 import { loadModelConfigs, ModelRegistry, ModelsConfigError } from '../models/model-registry.ts';
 import { InvalidBenchmarkError, ResultsFileError, runBatch } from '../services/evaluation/batch-run.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
-import type { CliIo } from './cli-io.ts';
-import { UsageError } from './cli-io.ts';
-import { ProgressReporter } from './progress-line.ts';
+import type { CliContext, CliIo } from './cli-io.ts';
+import { databaseOptions, integerAtLeast, listOf } from './cli-options.ts';
+import { NO_PROGRESS, ProgressReporter } from './progress-line.ts';
 
-function list<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T[]): T[] {
-  if (value === undefined) return fallback;
-  const items = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const bad = items.filter((i) => !allowed.includes(i as T));
-  if (bad.length > 0 || items.length === 0)
-    throw new UsageError(`${flag}: expected one or more of ${allowed.join(', ')}; got "${value}"`);
-  return items as T[];
-}
-
-function integer(value: string | undefined, flag: string, min: number): number | null {
-  if (value === undefined) return null;
-  if (!/^\d+$/.test(value) || Number(value) < min)
-    throw new UsageError(`${flag}: expected an integer ≥ ${min}; got "${value}"`);
-  return Number(value);
-}
-
-function shard(value: string | undefined): { index: number; count: number } | null {
-  if (value === undefined) return null;
+/** `i/n`: this process's contiguous share of the records. */
+function shard(value: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(value);
   if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2]))
-    throw new UsageError(`--shard: expected i/n with 0 ≤ i < n; got "${value}"`);
+    throw new InvalidArgumentError(`expected i/n with 0 ≤ i < n; got "${value}"`);
   return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+const SIMULATED_USER_TYPES = USER_TYPES.filter((u) => u !== 'no_user_interaction');
+
+interface RunOptions {
+  model: string;
+  judge: string;
+  simulator?: string;
+  out: string;
+  modes?: Mode[];
+  userTypes: UserType[];
+  maxTurns: number;
+  fixedQuestions?: number;
+  maxProblems?: number;
+  seed: number;
+  shard?: { index: number; count: number };
+  concurrency: number;
+  /** A path, false for --no-db, undefined for the configured database. */
+  db?: string | false;
+  skipImages?: boolean;
+  referenceQuirks?: boolean;
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('run')
+    .summary('evaluate a model on a benchmark')
+    .description(
+      'Evaluate a model on a benchmark: baseline (no_prompt), oracle (persona_known) and discovery (infer_persona) ' +
+        'with a simulated user, judged per rubric criterion and for correctness. Resumable: a rerun skips what is ' +
+        'done. Exit 0 done, 1 some episodes failed or bad input, 2 usage error, 130 interrupted.',
+    )
+    .argument('<BENCH>', 'benchmark JSONL file')
+    .requiredOption('--model <NAME>', 'the model under test (scripted, or a model from the models file)')
+    .requiredOption('--judge <NAME>', 'the judge model')
+    .requiredOption('--out <FILE>', 'results file (reference JSONL format)')
+    .option('--simulator <NAME>', "the simulated user's model (default: the judge, as in the reference)")
+    .addOption(
+      new Option('--modes <LIST>', 'no_prompt, persona_known, infer_persona (default: all three)').argParser(
+        listOf(MODES),
+      ),
+    )
+    .addOption(
+      new Option('--user-types <LIST>', SIMULATED_USER_TYPES.join(', '))
+        .argParser(listOf(SIMULATED_USER_TYPES))
+        .default(['passive_nostop'], 'passive_nostop'),
+    )
+    .option('--max-turns <N>', 'elicitation turns before the forced final answer', integerAtLeast(1), DEFAULT_MAX_TURNS)
+    .option(
+      '--fixed-questions <K>',
+      'the fixed-K ablation (exactly K questions; infer_persona only)',
+      integerAtLeast(1),
+    )
+    .option('--max-problems <N>', 'evaluate a seeded sample of N records (see --seed)', integerAtLeast(1))
+    .option('--seed <S>', 'seed of the record sample', integerAtLeast(0), 42)
+    .option('--shard <i/n>', "this process's contiguous share of the records (0 ≤ i < n)", shard)
+    .option('--concurrency <N>', 'episodes at once', integerAtLeast(1), 8)
+    .option(
+      '--reference-quirks',
+      "reproduce the reference's judge bugs (missing score = 1, correctness at temperature 0.7)",
+    )
+    .option('--skip-images', 'do not check that image files named in records exist');
+  for (const option of databaseOptions(true)) command.addOption(option);
+  command.action(async (file: string, options: RunOptions) => ctx.exit(await run(file, options, ctx.io)));
 }
 
 function sumUsage(parts: UsageTotals[]): UsageTotals {
@@ -51,34 +96,9 @@ function sumUsage(parts: UsageTotals[]): UsageTotals {
   );
 }
 
-export async function runCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string' },
-      judge: { type: 'string' },
-      simulator: { type: 'string' },
-      out: { type: 'string' },
-      modes: { type: 'string' },
-      'user-types': { type: 'string' },
-      'max-turns': { type: 'string' },
-      'fixed-questions': { type: 'string' },
-      'max-problems': { type: 'string' },
-      seed: { type: 'string' },
-      shard: { type: 'string' },
-      concurrency: { type: 'string' },
-      db: { type: 'string' },
-      'no-db': { type: 'boolean', default: false },
-      'skip-images': { type: 'boolean', default: false },
-      'reference-quirks': { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length !== 1) throw new UsageError('run takes exactly one benchmark FILE');
-  if (!values.model) throw new UsageError('run needs --model NAME (the model under test)');
-  if (!values.judge) throw new UsageError('run needs --judge NAME');
-  if (!values.out) throw new UsageError('run needs --out FILE (results, reference JSONL format)');
-  const fixedQuestions = integer(values['fixed-questions'], '--fixed-questions', 1);
+async function run(benchmarkFile: string, options: RunOptions, io: CliIo): Promise<number> {
+  const fixedQuestions = options.fixedQuestions ?? null;
+  const quirks = options.referenceQuirks === true;
   const config = loadConfig();
 
   let registry: ModelRegistry;
@@ -86,9 +106,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   try {
     registry = new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v));
     models = {
-      assistant: new MeteredProvider(registry.get(values.model)),
-      judge: new MeteredProvider(registry.get(values.judge)),
-      simulator: new MeteredProvider(registry.get(values.simulator ?? values.judge)),
+      assistant: new MeteredProvider(registry.get(options.model)),
+      judge: new MeteredProvider(registry.get(options.judge)),
+      simulator: new MeteredProvider(registry.get(options.simulator ?? options.judge)),
     };
   } catch (error) {
     if (error instanceof ModelsConfigError) {
@@ -102,34 +122,29 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     io.err('note: "scripted" is the offline test model: its numbers are for demos and tests, never research results.');
   }
 
-  const storage = values['no-db'] ? null : SqliteStorage.open({ file: values.db ?? config.databaseFile });
+  const storage = options.db === false ? null : SqliteStorage.open({ file: options.db ?? config.databaseFile });
   const controller = new AbortController();
   const onSigint = (): void => {
     io.err('\ninterrupted: finishing nothing new; rerun the same command to resume.');
     controller.abort();
   };
   process.once('SIGINT', onSigint);
-  const progress = new ProgressReporter(process.stderr, () => sumUsage(metered.map((m) => m.totals)));
+  const progress = new ProgressReporter(io.progress ?? NO_PROGRESS, () => sumUsage(metered.map((m) => m.totals)));
   try {
     const summary = await runBatch({
-      benchmarkFile: positionals[0] as string,
-      outFile: values.out,
+      benchmarkFile,
+      outFile: options.out,
       models,
-      modes: list<Mode>(values.modes, MODES, '--modes', fixedQuestions === null ? [...MODES] : ['infer_persona']),
-      userTypes: list<UserType>(
-        values['user-types'],
-        USER_TYPES.filter((u) => u !== 'no_user_interaction'),
-        '--user-types',
-        ['passive_nostop'],
-      ),
-      maxTurns: integer(values['max-turns'], '--max-turns', 1) ?? DEFAULT_MAX_TURNS,
+      modes: options.modes ?? (fixedQuestions === null ? [...MODES] : ['infer_persona']),
+      userTypes: options.userTypes,
+      maxTurns: options.maxTurns,
       fixedQuestions,
-      maxProblems: integer(values['max-problems'], '--max-problems', 1),
-      seed: integer(values.seed, '--seed', 0) ?? 42,
-      shard: shard(values.shard),
-      concurrency: integer(values.concurrency, '--concurrency', 1) ?? 8,
-      reference: { missingScoreAsOne: values['reference-quirks'], correctnessTemperature: values['reference-quirks'] },
-      skipImages: values['skip-images'],
+      maxProblems: options.maxProblems ?? null,
+      seed: options.seed,
+      shard: options.shard ?? null,
+      concurrency: options.concurrency,
+      reference: { missingScoreAsOne: quirks, correctnessTemperature: quirks },
+      skipImages: options.skipImages === true,
       storage,
       signal: controller.signal,
       onProgress: (p) => progress.update(p),

@@ -1,11 +1,18 @@
+import type { Command } from 'commander';
 import { main } from '../main.ts';
-import type { CliIo } from './cli-io.ts';
-import { UsageError } from './cli-io.ts';
+import type { CliContext } from './cli-io.ts';
 
-export async function serveCommand(args: string[], io: CliIo): Promise<number> {
-  if (args.length > 0)
-    throw new UsageError('serve takes no arguments; configure it with PREFDISCO_* environment variables');
-  const { url } = await main();
-  io.out(`\n  PrefDisco Live is ready: open ${url}  (Ctrl+C stops it)\n`);
-  return 0;
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .summary('start the web app')
+    .description(
+      'Start the web app (same as npm start without the client build step). ' +
+        'Configured by the PREFDISCO_* environment variables (prefdisco --help lists them).',
+    )
+    .action(async () => {
+      const { url } = await main();
+      ctx.io.out(`\n  PrefDisco Live is ready: open ${url}  (Ctrl+C stops it)\n`);
+      ctx.exit(0);
+    });
 }

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { formatIssue } from '../../shared/benchmark/issues.ts';
 import type { ValidationReport } from '../services/benchmark/validate-benchmark-file.ts';
 import { validateBenchmarkFile } from '../services/benchmark/validate-benchmark-file.ts';
-import type { CliIo } from './cli-io.ts';
-import { UsageError } from './cli-io.ts';
+import type { CliContext, CliIo } from './cli-io.ts';
 
 /** Human output lists at most this many issues per file; --json lists all. */
 const MAX_PRINTED_ISSUES = 200;
@@ -24,21 +23,33 @@ function summaryLine(report: ValidationReport): string {
   );
 }
 
-export async function validateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'skip-images': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
-  });
-  if (positionals.length === 0) throw new UsageError('validate needs at least one FILE');
+interface ValidateOptions {
+  skipImages?: boolean;
+  json?: boolean;
+}
 
+export function registerValidate(program: Command, ctx: CliContext): void {
+  program
+    .command('validate')
+    .summary('check benchmark JSONL files')
+    .description(
+      'Check benchmark JSONL files (reference PrefDisco format): every line against the schemas and the cross-field ' +
+        'rules, each issue with its line and JSON path. Exit 0 valid, 1 invalid, 2 usage error.',
+    )
+    .argument('<FILE...>', 'benchmark files to check')
+    .option('--skip-images', 'do not check that image files named in records exist')
+    .option('--json', 'print a machine-readable report (every issue)')
+    .action(async (files: string[], options: ValidateOptions) => ctx.exit(await validate(files, options, ctx.io)));
+}
+
+async function validate(files: string[], options: ValidateOptions, io: CliIo): Promise<number> {
   const reports: ValidationReport[] = [];
-  for (const file of positionals) {
-    reports.push(await validateBenchmarkFile(file, { skipImages: values['skip-images'] }));
+  for (const file of files) {
+    reports.push(await validateBenchmarkFile(file, { skipImages: options.skipImages === true }));
   }
   const allValid = reports.every((r) => r.valid);
 
-  if (values.json) {
+  if (options.json) {
     io.out(
       JSON.stringify(
         {

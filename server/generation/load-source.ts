@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { SourceConfig } from '../../shared/schemas/generation-config.ts';
-import { parseCsv } from './csv.ts';
+import { parseCsv } from '../services/csv/read-csv.ts';
 import { describeError } from '../../shared/errors.ts';
 import { toOriginalProblem } from './source-shapes.ts';
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,11 @@ describe('prefdisco generate with the scripted model (the docs example)', () => 
     expect(gen.stdout).toMatch(/finished: 10 records written, 0 failed, 0 already in .*\(10 of 10\)/);
     expect(gen.stdout).toContain('10 records, 0 errors, 0 warnings');
     const file = join(out, 'personalized_five-questions.jsonl');
+    // The scripted model is deterministic, so the example always produces these bytes; another hash means the
+    // pipeline, the CSV reader or a prompt changed what is written.
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(
+      '8a1ad93d3e57d4fe5b965c984828bbc847d1afa294d46fbfc63d038eafa68db6',
+    );
 
     const validate = await runCli(['validate', file]);
     expect(validate.code).toBe(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeProblem } from '../../shared/benchmark/normalize-problem.ts';
 import { detectSourceTask, SOURCE_TASK_NAMES, type SourceTask } from '../../shared/benchmark/source-task.ts';
 import { GenerationConfigSchema } from '../../shared/schemas/generation-config.ts';
-import { parseCsv } from '../../server/generation/csv.ts';
+import { parseCsv } from '../../server/services/csv/read-csv.ts';
 import { loadSource } from '../../server/generation/load-source.ts';
 import { SHAPE_FIELDS, toOriginalProblem } from '../../server/generation/source-shapes.ts';
 import { tempDir, writeFile } from '../support/temp-files.ts';
