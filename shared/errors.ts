@@ -11,7 +11,8 @@ export const ERRORS = {
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
   unsupported_protocol: { status: 400, retryable: false },
-  invalid_file: { status: 400, retryable: false },
+  // The request was well formed; the file it carried was read and refused (the report is in `details`).
+  invalid_file: { status: 422, retryable: false },
   // Who is calling
   unauthenticated: { status: 401, retryable: false },
   forbidden: { status: 403, retryable: false },

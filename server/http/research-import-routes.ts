@@ -41,7 +41,7 @@ export function researchImportRoutes(storage: Storage) {
           },
         },
       },
-      async (request, reply) => {
+      async (request) => {
         if (Number(request.headers['content-length']) > IMPORT_BODY_LIMIT) {
           throw new AppError('payload_too_large', `the file is larger than ${IMPORT_BODY_LIMIT / 1024 / 1024} MB`);
         }
@@ -54,12 +54,7 @@ export function researchImportRoutes(storage: Storage) {
         if (result.kind === 'invalid') {
           const { kind: _kind, ...report } = result;
           const details: ImportRefusalDetails = report;
-          // 422, not invalid_file's usual 400: the request was well formed; the file it carried was read and refused.
-          return reply.code(422).send({
-            error: 'invalid_file' as const,
-            message: `not imported: ${result.errorCount} error(s) found`,
-            details,
-          });
+          throw new AppError('invalid_file', `not imported: ${result.errorCount} error(s) found`, { details });
         }
         const { kind: _kind, ...imported } = result;
         return imported;

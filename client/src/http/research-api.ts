@@ -42,10 +42,6 @@ export async function fetchRuns(studyId: string, signal?: AbortSignal): Promise<
   return (await getJson(`${study(studyId)}/runs`, RunsResponseSchema, signal)).runs;
 }
 
-export async function fetchRun(runId: string, signal?: AbortSignal): Promise<RunInfo> {
-  return (await getJson(run(runId), RunResponseSchema, signal)).run;
-}
-
 export function startRun(studyId: string, body: StartRunBody, signal?: AbortSignal): Promise<RunStarted> {
   return postJson(`${study(studyId)}/runs`, body, RunStartedSchema, signal);
 }

@@ -1,4 +1,4 @@
-import type { EpisodeStatus } from '../http/research-schemas.ts';
+import type { EpisodeStatus } from '../../../shared/schemas/episode.ts';
 
 /**
  * Every query key of the researcher console, in one place. A study's data lives under `['study', studyId, …]`, so

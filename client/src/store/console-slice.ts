@@ -1,4 +1,4 @@
-import type { EpisodeStatus } from '../http/research-schemas.ts';
+import type { EpisodeStatus } from '../../../shared/schemas/episode.ts';
 import type { AppSlice } from './types.ts';
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;

@@ -6,7 +6,7 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import type { ImportIssue } from '../../../http/research-schemas.ts';
+import type { ImportIssue } from '../../../../../shared/schemas/api-studies.ts';
 
 /** A file's problems by line, as `prefdisco validate` lists them: where, what kind, and what to fix. */
 export function IssueTable({ issues, label }: { issues: readonly ImportIssue[]; label: string }) {

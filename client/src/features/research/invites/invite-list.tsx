@@ -6,7 +6,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { Invite } from '../../../http/research-schemas.ts';
+import type { Invite } from '../../../../../shared/schemas/api-studies.ts';
 import { dateTime } from '../format.ts';
 import { copyText, inviteUrl } from './invite-url.ts';
 

@@ -8,7 +8,7 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import type { LiveEpisode } from '../../../http/research-schemas.ts';
+import type { LiveEpisode } from '../../../../../shared/schemas/api-research.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { dateTime, num, shortId } from '../format.ts';
 import { visuallyHidden } from '../../../ui/visually-hidden.ts';

@@ -2,7 +2,7 @@ import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { LiveHealth } from '../../../http/research-schemas.ts';
+import type { LiveHealth } from '../../../../../shared/schemas/api-results.ts';
 import { count, dateTime } from '../format.ts';
 
 /**

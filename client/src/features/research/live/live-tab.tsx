@@ -3,7 +3,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { EpisodeStatus } from '../../../http/research-schemas.ts';
+import type { EpisodeStatus } from '../../../../../shared/schemas/episode.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { LoadState } from '../load-state.tsx';
 import { queryState } from '../query-state.ts';
@@ -11,8 +11,6 @@ import { LiveEpisodeTable } from './live-episode-table.tsx';
 import { LiveHealthPanel } from './live-health-panel.tsx';
 import { LiveTranscript } from './live-transcript.tsx';
 import { useLiveEpisodes, useLiveHealth } from './use-live.ts';
-
-const STATUSES: EpisodeStatus[] = ['running', 'completed', 'failed', 'aborted'];
 
 /** Live sessions of the study, refreshed every few seconds, and any one's transcript as it streams. */
 export function LiveTab({ studyId }: { studyId: string }) {
@@ -40,7 +38,7 @@ export function LiveTab({ studyId }: { studyId: string }) {
               sx={{ minWidth: 140 }}
             >
               <MenuItem value="all">All</MenuItem>
-              {STATUSES.map((s) => (
+              {EPISODE_STATUSES.map((s) => (
                 <MenuItem key={s} value={s}>
                   {s}
                 </MenuItem>

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { EpisodeEvent } from '../../../../../shared/schemas/episode.ts';
-import type { EpisodeStatus } from '../../../http/research-schemas.ts';
+import type { EpisodeStatus } from '../../../../../shared/schemas/episode.ts';
 import { fetchLiveEpisodes, fetchLiveHealth } from '../../../http/research-api.ts';
 import { mergeEvents } from '../../../query/episode-log.ts';
 import { queryKeys } from '../../../query/query-keys.ts';

@@ -1,4 +1,4 @@
-import type { StudyResults } from '../../../http/research-schemas.ts';
+import type { StudyResults } from '../../../../../shared/schemas/api-results.ts';
 
 type Group = StudyResults['metrics']['groups'][number];
 type Condition = Group['conditions'][number];

@@ -4,7 +4,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { StudyResults } from '../../../http/research-schemas.ts';
+import type { StudyResults } from '../../../../../shared/schemas/api-results.ts';
 import { RefreshIcon } from '../../../ui/icons.tsx';
 import { count } from '../format.ts';
 import { LoadState } from '../load-state.tsx';

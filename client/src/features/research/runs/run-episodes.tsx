@@ -5,7 +5,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { RunInfo } from '../../../../../shared/schemas/research.ts';
 import { errorMessage } from '../../../http/request.ts';
-import type { EpisodeSummary } from '../../../http/research-schemas.ts';
+import type { EpisodeSummary } from '../../../../../shared/schemas/episode.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { ProgressTable, type Column } from '../progress-table.tsx';
