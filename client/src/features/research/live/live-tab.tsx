@@ -3,7 +3,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { EpisodeStatus } from '../../../../../shared/schemas/episode.ts';
+import { EPISODE_STATUSES, type EpisodeStatus } from '../../../../../shared/schemas/episode.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { LoadState } from '../load-state.tsx';
 import { queryState } from '../query-state.ts';
