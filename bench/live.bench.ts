@@ -92,7 +92,8 @@ async function runSize(
     // Every person has their own address behind a trusted proxy, so the join limit (60/min per address) is per person.
     const server = await startServer(
       serveEnv(dir, writeModelsFile(dir, model.baseUrl, faultRate > 0 ? FAULT_CALLS : {}), {
-        PREFDISCO_TRUST_PROXY: 'true',
+        // The workers connect from loopback, standing in for the proxy that writes each person's address.
+        PREFDISCO_TRUST_PROXY: '127.0.0.1,::1',
       }),
       { cpuProfDir: benchConfig().liveCpuProfDir },
     );

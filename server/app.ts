@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from '../shared/errors.ts';
 import { buildServices } from './app-services.ts';
-import type { Config } from './config.ts';
+import { fastifyTrustProxy, type Config } from './config.ts';
 import { agreementRoutes } from './http/agreement-routes.ts';
 import { episodeRoutes } from './http/episode-routes.ts';
 import { authRoutes, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from './http/auth-routes.ts';
@@ -69,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 10 * 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
     // Behind a reverse proxy, request.ip (rate limits) must be the client's address from X-Forwarded-For.
-    trustProxy: deps.config.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy ?? false),
   });
   // Every route declares its contract with shared zod schemas: requests are validated on the way in, and responses
   // on the way out (a response that breaks its schema is a bug, answered 500 and logged).

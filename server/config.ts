@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { normalizeOrigin } from './services/auth/origin-policy.ts';
@@ -30,7 +31,7 @@ const EnvSchema = z.object({
   // Security (docs/security.md). An empty value counts as unset, as env files often leave them empty.
   PREFDISCO_COOKIE_SECRET: unsetIfEmpty(z.string().min(32, 'must have at least 32 characters').optional()),
   PREFDISCO_SECURE_COOKIES: unsetIfEmpty(bool.default(false)),
-  PREFDISCO_TRUST_PROXY: unsetIfEmpty(bool.default(false)),
+  PREFDISCO_TRUST_PROXY: unsetIfEmpty(z.string().optional()),
   PREFDISCO_ALLOWED_ORIGINS: unsetIfEmpty(z.string().optional()),
   PREFDISCO_ADMIN_USERNAME: unsetIfEmpty(z.string().optional()),
   PREFDISCO_ADMIN_PASSWORD: unsetIfEmpty(z.string().optional()),
@@ -54,8 +55,11 @@ export interface Config {
   cookieSecret: string | null;
   /** Cookies get the Secure flag (and HSTS is sent): set when the app is served over https. */
   secureCookies: boolean;
-  /** Trust X-Forwarded-* from a reverse proxy, so rate limits see each client's own address. */
-  trustProxy: boolean;
+  /**
+   * Which reverse proxies may tell the client's address (X-Forwarded-For), so rate limits see each client's own
+   * address: false (none), a hop count, or the proxies' addresses/CIDRs. Passed to Fastify's `trustProxy`.
+   */
+  trustProxy: TrustProxy;
   /** Other browser origins allowed to call the API and open sockets with a person's cookie (normally none). */
   allowedOrigins: string[];
   /** PREFDISCO_ADMIN_USERNAME; `serve` creates this researcher on a database without any. */
@@ -63,6 +67,9 @@ export interface Config {
   /** PREFDISCO_ADMIN_PASSWORD: a secret, used only to create that account (also by `prefdisco admin create`). */
   adminPassword: string | null;
 }
+
+/** false: no proxy; a number: that many hops in front of the app; a list: the proxies' addresses or CIDRs. */
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -89,6 +96,61 @@ function parseOrigins(list: string | undefined): string[] {
   });
 }
 
+// proxy-addr's (Fastify's) names for address ranges, accepted as list entries.
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * PREFDISCO_TRUST_PROXY: `false` (default), a hop count (`1`: one proxy in front), or a comma list of the proxies'
+ * addresses/CIDRs (`127.0.0.1,::1`, `10.0.0.0/8`). `true` is refused: it trusted every hop, so the left-most
+ * X-Forwarded-For (written by the client) became the client's address and every per-address limit was the client's
+ * to choose.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const text = (value ?? '').trim().toLowerCase();
+  const fail = (why: string): never => {
+    throw new ConfigError(`invalid configuration:\n  PREFDISCO_TRUST_PROXY: ${why}`);
+  };
+  if (text === '' || text === 'false' || text === 'no' || text === '0') return false;
+  if (text === 'true' || text === 'yes') {
+    return fail(
+      `"${value}" would trust every hop, letting a client choose its own address with X-Forwarded-For. Name the ` +
+        'proxy instead: its address (127.0.0.1,::1 for a proxy on the same host) or the number of proxies in ' +
+        'front of the app (1)',
+    );
+  }
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  const bad = entries.filter((entry) => !isAddressOrCidr(entry));
+  if (bad.length > 0) {
+    fail(`"${bad.join('", "')}" is not an IP address or CIDR (expected e.g. 127.0.0.1,::1 or 10.0.0.0/8, or 1)`);
+  }
+  return entries;
+}
+
+/**
+ * The value for Fastify's `trustProxy`. Fastify (5.12) treats a bare number as "trust nothing", because a hop count
+ * cannot check who is connecting; a hop count here means: believe that many hops, the connecting peer first. That is
+ * right when only the proxy can reach the app (PREFDISCO_HOST=127.0.0.1 with the proxy on the same host); the address
+ * list is right everywhere.
+ */
+export function fastifyTrustProxy(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
 /** Parses configuration from the environment. The only place in the server that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -111,7 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.PREFDISCO_LOG_LEVEL,
     cookieSecret: e.PREFDISCO_COOKIE_SECRET ?? null,
     secureCookies: e.PREFDISCO_SECURE_COOKIES,
-    trustProxy: e.PREFDISCO_TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.PREFDISCO_TRUST_PROXY),
     allowedOrigins: parseOrigins(e.PREFDISCO_ALLOWED_ORIGINS),
     adminUsername: e.PREFDISCO_ADMIN_USERNAME ?? null,
     adminPassword: e.PREFDISCO_ADMIN_PASSWORD ?? null,

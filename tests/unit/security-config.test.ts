@@ -40,11 +40,27 @@ describe('security configuration', () => {
     expect(config).toMatchObject({
       cookieSecret: 's'.repeat(32),
       secureCookies: true,
-      trustProxy: true,
+      trustProxy: 1,
       allowedOrigins: ['https://a.example', 'http://b.example:8080'],
       adminUsername: 'admin',
       adminPassword: null,
     });
+  });
+
+  it('PREFDISCO_TRUST_PROXY names the proxy: off, a hop count, or addresses/CIDRs; `true` is refused', () => {
+    const trust = (value: string) => loadConfig({ PREFDISCO_TRUST_PROXY: value }).trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust(' 127.0.0.1, ::1 ')).toEqual(['127.0.0.1', '::1']);
+    expect(trust('10.0.0.0/8,fd00::/8,loopback')).toEqual(['10.0.0.0/8', 'fd00::/8', 'loopback']);
+    expect(() => trust('true')).toThrowError(ConfigError);
+    expect(() => trust('true')).toThrowError(
+      /PREFDISCO_TRUST_PROXY: "true" would trust every hop.*127\.0\.0\.1,::1.*\(1\)/s,
+    );
+    expect(() => trust('yes')).toThrowError(/every hop/);
+    expect(() => trust('proxy.example')).toThrowError(/"proxy\.example" is not an IP address or CIDR/);
+    expect(() => trust('10.0.0.0/33')).toThrowError(/"10\.0\.0\.0\/33"/);
   });
 
   it('names a short cookie secret and an origin that is not a URL', () => {
