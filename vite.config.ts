@@ -1,12 +1,19 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { compression } from 'vite-plugin-compression2';
 
 // The client lives in client/; tests and benchmarks run from the repository root (vitest's root must stay '.').
 const serverPort = Number(process.env.PREFDISCO_PORT ?? 5170);
 
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  plugins: [
+    react(),
+    // Brotli and gzip copies beside each file (foo.js.br, foo.js.gz), made once at build at the highest levels: the
+    // server (and a proxy) send them as they are, with Content-Encoding chosen from Accept-Encoding, and never
+    // compress at request time.
+    compression({ algorithms: ['brotliCompress', 'gzip'], logLevel: 'silent' }),
+  ],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

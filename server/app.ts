@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -39,6 +39,16 @@ import type { PlayQueue } from './services/live/live-types.ts';
 import type { BatchRuns } from './services/research/batch-runs.ts';
 import type { ModelLookup } from './services/research/run-options.ts';
 import type { Storage } from './storage/storage.ts';
+
+/**
+ * Files under assets/ carry a content hash in their name (Vite): a new build makes new names, so browsers may keep
+ * them for a year without asking. Everything else (index.html, which names the current hashes) is revalidated on
+ * every load (ETag, 304), so a release reaches people at their next page load.
+ */
+function cacheControlFor(clientDir: string, path: string): string {
+  return relative(clientDir, path).startsWith(`assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 export interface AppDeps {
   config: Pick<Config, 'clientDir'> &
     Partial<
@@ -136,7 +146,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const indexFile = join(deps.config.clientDir, 'index.html');
   const clientBuilt = existsSync(indexFile);
   if (clientBuilt) {
-    await app.register(fastifyStatic, { root: deps.config.clientDir, wildcard: false });
+    await app.register(fastifyStatic, {
+      root: deps.config.clientDir,
+      wildcard: false,
+      // The .br/.gz copies made at build (vite.config.ts), chosen by Accept-Encoding, with Vary: accept-encoding.
+      preCompressed: true,
+      setHeaders: (reply, path) => void reply.header('cache-control', cacheControlFor(deps.config.clientDir, path)),
+    });
   }
   app.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith('/api/') || request.method !== 'GET') {
