@@ -6,7 +6,7 @@ import { launchBrowser } from '../support/browser.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { serveProcess, type ServedApp } from '../support/serve-process.ts';
 import { tempDir, writeFile } from '../support/temp-files.ts';
-import { gzipBytes, recordScripts } from './support/js-weight.ts';
+import { recordTransfers } from './support/transferred-bytes.ts';
 import { openStudy, openTab } from './support/console-pages.ts';
 import { asProlificOpens, setUpLiveStudy, waitForCandidates, type OpenedStudy } from './support/live-study-setup.ts';
 import { pacedAssistant } from './support/paced-assistant.ts';
@@ -14,7 +14,7 @@ import { acceptConsent, criterionCount, scoreWithKeyboard } from './support/part
 import { e2eSettings } from '../support/test-env.ts';
 
 const dir = tempDir();
-const { screenshotDir: shots, clientDir } = e2eSettings(dir);
+const { screenshotDir: shots } = e2eSettings(dir);
 const admin = { username: 'admin', password: 'a long enough password' };
 const FIRST_PAGE_BUDGET = 300 * 1024;
 // A distinctive name, so the blinding check below cannot miss it (or trip over a word that contains it).
@@ -89,16 +89,21 @@ describe('a researcher sets up a live study; participants play and rate it in th
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const scripts = recordScripts(page);
+    const transferred = await recordTransfers(page);
 
     // The invitation link, as Prolific opens it.
     await page.goto(asProlificOpens(study.actorLink, '5f0c1a2b3c4d5e6f7a8b9c0d'));
     await page.getByRole('heading', { name: /Information and consent/ }).waitFor();
-    // A participant's first page never loads the researcher console; its JavaScript stays small.
-    const weight = gzipBytes(clientDir, scripts());
-    console.info(`participant first page: ${(weight.total / 1024).toFixed(1)} KB of JS (gzip)`, weight.files);
-    expect(weight.files.some((f) => f.path.includes('researcher-console'))).toBe(false);
-    expect(weight.total).toBeLessThan(FIRST_PAGE_BUDGET);
+    // A participant's first page never loads the researcher console, and what it fetches stays small on the wire:
+    // every request of the first load (page, scripts, API), as Chromium received it, compression included.
+    const weight = transferred();
+    const lines = weight.files.map((f) => `${(f.bytes / 1024).toFixed(1)} KB ${f.encoding ?? 'identity'} ${f.url}`);
+    console.info(`participant first load: ${(weight.total / 1024).toFixed(1)} KB transferred\n  ${lines.join('\n  ')}`);
+    expect(weight.files.some((f) => f.url.includes('researcher-console'))).toBe(false);
+    const scripts = weight.files.filter((f) => new URL(f.url).pathname.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(2);
+    expect(scripts.map((f) => f.encoding ?? 'identity')).not.toContain('identity');
+    expect(weight.total).toBeLessThanOrEqual(FIRST_PAGE_BUDGET);
     expect(page.url()).toContain('PROLIFIC_PID=5f0c1a2b3c4d5e6f7a8b9c0d');
     await shot(page, 'join-consent.png');
     await acceptConsent(page);
