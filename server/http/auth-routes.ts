@@ -75,6 +75,9 @@ export function authRoutes(options: AuthRoutesOptions) {
         } catch (error) {
           // Who tried is not logged: people type passwords into the username field.
           if (error instanceof AppError) request.log.info({ ip: request.ip }, 'login failed');
+          // A username locked after repeated failures (services/auth/login-throttle.ts) says when to try again.
+          const retryAfter = error instanceof AppError ? error.details?.['retryAfterSeconds'] : undefined;
+          if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
           throw error;
         }
       },

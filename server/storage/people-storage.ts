@@ -55,6 +55,22 @@ export interface StudyInvite {
 }
 
 /**
+ * Failed sign-ins recorded for one username (compared case-insensitively), whether or not such an account exists.
+ * What the numbers mean is the auth service's policy (server/services/auth/login-throttle.ts); storage keeps them.
+ */
+export interface LoginThrottle {
+  /** Failed attempts counted since `windowStartedAt`. */
+  failures: number;
+  windowStartedAt: string;
+  /** Attempts are refused until this time (ISO), even with the right password; null when not locked. */
+  lockedUntil: string | null;
+  /** How many times the username has been locked since it was last cleared (the delay grows with it). */
+  lockouts: number;
+  /** After this time the record no longer matters and may be forgotten. */
+  expiresAt: string;
+}
+
+/**
  * Researchers, participants, their login sessions, study invitation links and app secrets. Part of `Storage`
  * (`storage.people`); every implementation must pass tests/contract/people-storage.contract.ts. Each method is atomic.
  */
@@ -64,6 +80,22 @@ export interface PeopleStorage {
   /** Case-insensitive; includes the password hash, for login. */
   findResearcherByUsername(username: string): Promise<ResearcherWithHash | null>;
   countResearchers(): Promise<number>;
+
+  /** The throttle record of a username; null if there is none or it expired before `now`. */
+  getLoginThrottle(username: string, now: Date): Promise<LoginThrottle | null>;
+  /**
+   * Atomically reads the username's throttle record (null if none or expired before `now`), stores what `next` returns
+   * for it, and returns that. `next` must be synchronous and free of side effects: it may run inside a transaction.
+   * Concurrent calls for one username (from any process) see each other's results, so none is lost. Records expired
+   * before `now` of other usernames may be deleted on the way.
+   */
+  updateLoginThrottle(
+    username: string,
+    now: Date,
+    next: (current: LoginThrottle | null) => LoginThrottle,
+  ): Promise<LoginThrottle>;
+  /** Forgets the username's failed sign-ins (after a successful one). */
+  clearLoginThrottle(username: string): Promise<void>;
 
   createSession(session: NewAuthSession): Promise<void>;
   /** The session with this token hash if it is not revoked, `now` is before its expiry and its subject exists. */

@@ -138,5 +138,47 @@ export function peopleStorageContract(name: string, open: () => Promise<Storage>
       expect(await storage.people.getOrCreateAppSecret('cookie-signing', 'third')).toBe('first');
       expect(await storage.people.getOrCreateAppSecret('other', 'x')).toBe('x');
     });
+
+    it('keeps login throttle records per username (any case), applies updates atomically, and forgets expired ones', async () => {
+      const now = new Date('2030-03-01T10:00:00.000Z');
+      const record = (failures: number, expiresAt = '2030-03-01T10:15:00.000Z') => ({
+        failures,
+        windowStartedAt: now.toISOString(),
+        lockedUntil: null,
+        lockouts: 0,
+        expiresAt,
+      });
+      expect(await storage.people.getLoginThrottle('alice', now)).toBeNull();
+      const seen: (number | null)[] = [];
+      // Concurrent updates each see the one before: none is lost.
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          storage.people.updateLoginThrottle('alice', now, (current) => {
+            seen.push(current?.failures ?? null);
+            return record((current?.failures ?? 0) + 1);
+          }),
+        ),
+      );
+      expect(seen).toEqual([null, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(await storage.people.getLoginThrottle('ALICE', now)).toEqual(record(10));
+      const locked = { ...record(11), lockedUntil: '2030-03-01T10:01:00.000Z', lockouts: 1 };
+      expect(await storage.people.updateLoginThrottle('Alice', now, () => locked)).toEqual(locked);
+      expect(await storage.people.getLoginThrottle('alice', now)).toEqual(locked);
+
+      // Past its expiry a record reads as none, and is handed to `next` as none.
+      const later = new Date('2030-03-01T10:15:00.000Z');
+      expect(await storage.people.getLoginThrottle('alice', later)).toBeNull();
+      let handed: unknown = 'not called';
+      await storage.people.updateLoginThrottle('alice', later, (current) => {
+        handed = current;
+        return record(1, '2030-03-01T10:30:00.000Z');
+      });
+      expect(handed).toBeNull();
+
+      await storage.people.updateLoginThrottle('bob', now, () => record(2));
+      await storage.people.clearLoginThrottle('ALICE');
+      expect(await storage.people.getLoginThrottle('alice', now)).toBeNull();
+      expect(await storage.people.getLoginThrottle('bob', now)).toEqual(record(2));
+    });
   });
 }

@@ -62,11 +62,16 @@ describe('prefdisco admin create', () => {
     expect(await verifyPassword('piped-password-1', (await storedHash(db, 'bob')) ?? '')).toBe(true);
   });
 
-  it('refuses a short password, a missing password and a missing --username', async () => {
+  it('refuses a short or guessable password, a missing password and a missing --username', async () => {
     const db = join(dir, 'bad.sqlite');
     const short = await runWithStdin(['admin', 'create', '--username', 'carol', '--db', db], 'short\n');
     expect(short.code).toBe(1);
     expect(short.stderr).toContain('at least 10 characters');
+    const guessable = await runWithStdin(['admin', 'create', '--username', 'carol', '--db', db], 'carol12345\n');
+    expect(guessable.code).toBe(1);
+    expect(guessable.stderr).toMatch(
+      /^prefdisco: the password is too easy to guess\. There should not be any personal/,
+    );
     const none = await runWithStdin(['admin', 'create', '--username', 'carol', '--db', db], '');
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no password given');

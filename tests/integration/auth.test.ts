@@ -153,8 +153,9 @@ describe('researcher sign-in', () => {
     const other = await startApp();
     try {
       const statuses: number[] = [];
+      // A name each time: the per-account lockout (tested below) would otherwise answer 429 after five.
       for (let i = 0; i < 11; i++)
-        statuses.push((await loginViaHttp(other.app, 'nobody', `guess-${i}-password`)).status);
+        statuses.push((await loginViaHttp(other.app, `nobody-${i}`, `guess-${i}-password`)).status);
       expect(statuses).toEqual([...Array<number>(10).fill(401), 429]);
       const res = await other.app.inject({
         method: 'POST',
@@ -164,6 +165,38 @@ describe('researcher sign-in', () => {
       expect(res.statusCode).toBe(429);
       expect(res.json()).toMatchObject({ error: 'rate_limited' });
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await other.app.close();
+      await other.storage.close();
+    }
+  });
+});
+
+describe('per-account lockout after repeated failed sign-ins', () => {
+  it('locks the username (even for the right password) with 429 and Retry-After; other names are unaffected', async () => {
+    const other = await startApp({ rateLimits: { loginPerMinute: 1000, joinPerMinute: 1000 } });
+    try {
+      await signInResearcher(other, { username: 'dora', password: 'dora-password-9' });
+      await signInResearcher(other, { username: 'emil', password: 'emil-password-9' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await loginViaHttp(other.app, 'dora', `wrong-guess-${i}`)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401]);
+      const locked = await other.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'DORA', password: 'dora-password-9' },
+      });
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json()).toMatchObject({ error: 'rate_limited', details: { retryAfterSeconds: 60 } });
+      expect(locked.json().message).toMatch(/too many failed sign-ins for this username; try again in 60 s/);
+      expect(locked.headers['retry-after']).toBe('60');
+      expect(locked.cookies).toEqual([]);
+      // An unknown username is counted and locked the same way, so a 429 does not tell whether an account exists.
+      for (let i = 0; i < 5; i++) await loginViaHttp(other.app, 'ghost', `wrong-guess-${i}`);
+      const ghost = await loginViaHttp(other.app, 'ghost', 'dora-password-9');
+      expect(ghost.status).toBe(429);
+      expect(ghost.body).toEqual({ ...(locked.json() as object) });
+      expect((await loginViaHttp(other.app, 'emil', 'emil-password-9')).status).toBe(200);
     } finally {
       await other.app.close();
       await other.storage.close();

@@ -33,6 +33,20 @@ describe('first-run setup of the first researcher account', () => {
     });
     expect(weak.statusCode).toBe(400);
     expect(weak.json()).toMatchObject({ error: 'weak_password' });
+    // Long enough but guessable: repeats, blanks, the username with digits.
+    for (const password of ['aaaaaaaaaa', ' '.repeat(10), 'first12345']) {
+      const guessable = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/setup',
+        payload: { username: 'first', password },
+      });
+      expect(guessable.statusCode, JSON.stringify(password)).toBe(400);
+      expect(guessable.json()).toMatchObject({
+        error: 'weak_password',
+        message: expect.stringMatching(/^the password is too easy to guess\. .+ A few unrelated words/),
+      });
+    }
+    expect(await t.storage.people.countResearchers()).toBe(0);
 
     const [a, b] = await Promise.all([
       t.app.inject({ method: 'POST', url: '/api/auth/setup', payload: account }),

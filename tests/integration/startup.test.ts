@@ -56,6 +56,20 @@ describe('prefdisco serve (what npm start runs)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a guessable PREFDISCO_ADMIN_PASSWORD stops start-up with the reason', async () => {
+    const r = await runCli(['serve'], {
+      PREFDISCO_PORT: '0',
+      PREFDISCO_DB: join(dir, 'weak-admin.sqlite'),
+      PREFDISCO_ADMIN_USERNAME: 'admin',
+      PREFDISCO_ADMIN_PASSWORD: 'admin12345',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^prefdisco: cannot create the first researcher \(PREFDISCO_ADMIN_USERNAME\/PASSWORD\): the password is too easy to guess\./,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('a bad configuration value is named', async () => {
     const r = await runCli(['serve'], { PREFDISCO_PORT: 'eighty', PREFDISCO_DB: join(dir, 'cfg.sqlite') });
     expect(r.code).toBe(1);

@@ -1,17 +1,26 @@
 import { UsernameSchema } from '../../../shared/schemas/auth.ts';
 import type { Identity } from '../../../shared/schemas/identity.ts';
 import type { PeopleStorage, Researcher } from '../../storage/people-storage.ts';
-import { hashPassword, passwordProblem, verifyPassword } from './password-hash.ts';
+import {
+  admitLoginAttempt,
+  DEFAULT_LOGIN_THROTTLE,
+  loginSucceeded,
+  type LoginThrottlePolicy,
+} from './login-throttle.ts';
+import { hashPassword, verifyPassword } from './password-hash.ts';
+import { assertStrongPassword } from './password-strength.ts';
 import { issueSession, type IssuedSession } from './sessions.ts';
 import { AppError } from '../../../shared/errors.ts';
 
-/** Creates a researcher account after checking the username and the password policy. */
+/**
+ * Creates a researcher account after checking the username and the password policy (length and strength, with the
+ * username counted as known to an attacker: docs/security.md). Every way an account is made comes through here.
+ */
 export async function createResearcher(people: PeopleStorage, username: string, password: string): Promise<Researcher> {
   const name = UsernameSchema.safeParse(username);
   if (!name.success)
     throw new AppError('invalid_username', `username ${name.error.issues[0]?.message ?? 'is invalid'}`);
-  const problem = passwordProblem(password);
-  if (problem) throw new AppError('weak_password', problem);
+  await assertStrongPassword(password, name.data);
   try {
     return await people.createResearcher({ username: name.data, passwordHash: await hashPassword(password) });
   } catch (error) {
@@ -29,16 +38,23 @@ function decoy(): Promise<string> {
   return decoyHash;
 }
 
-/** Checks a username and password and opens a researcher session. Any mismatch is the same `invalid_credentials`. */
+/**
+ * Checks a username and password and opens a researcher session. Any mismatch is the same `invalid_credentials`;
+ * a username locked after repeated failures is refused with `rate_limited` before the password is checked
+ * (login-throttle.ts). `now` and `throttle` are injectable for tests.
+ */
 export async function login(
   people: PeopleStorage,
   username: string,
   password: string,
   now = new Date(),
+  throttle: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE,
 ): Promise<{ identity: Identity; session: IssuedSession }> {
+  await admitLoginAttempt(people, username, now, throttle);
   const researcher = await people.findResearcherByUsername(username.trim());
   const matches = await verifyPassword(password, researcher?.passwordHash ?? (await decoy()));
   if (!researcher || !matches) throw new AppError('invalid_credentials', 'wrong username or password');
+  await loginSucceeded(people, username);
   const session = await issueSession(people, 'researcher', researcher.id, now);
   return { identity: { kind: 'researcher', researcherId: researcher.id, username: researcher.username }, session };
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type {
+  LoginThrottle,
   NewAuthSession,
   Participant,
   PeopleStorage,
@@ -12,6 +13,7 @@ import type {
   ValidAuthSession,
 } from '../people-storage.ts';
 import { cachedStatement } from './statement-cache.ts';
+import * as loginThrottle from './login-throttle-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 interface ParticipantRow {
@@ -111,6 +113,22 @@ export class SqlitePeopleStorage implements PeopleStorage {
 
   async countResearchers(): Promise<number> {
     return cachedStatement(this.db, 'SELECT COUNT(*) FROM researchers').pluck().get() as number;
+  }
+
+  async getLoginThrottle(username: string, now: Date): Promise<LoginThrottle | null> {
+    return loginThrottle.getLoginThrottle(this.db, username, now);
+  }
+
+  async updateLoginThrottle(
+    username: string,
+    now: Date,
+    next: (current: LoginThrottle | null) => LoginThrottle,
+  ): Promise<LoginThrottle> {
+    return loginThrottle.updateLoginThrottle(this.db, username, now, next);
+  }
+
+  async clearLoginThrottle(username: string): Promise<void> {
+    loginThrottle.clearLoginThrottle(this.db, username);
   }
 
   async createSession(s: NewAuthSession): Promise<void> {
