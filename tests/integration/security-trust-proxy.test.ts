@@ -50,7 +50,8 @@ function loginThroughProxy(app: FastifyInstance, forwardedFor: string, i: number
     url: '/api/auth/login',
     remoteAddress: PROXY,
     headers: { 'x-forwarded-for': forwardedFor },
-    payload: { username: 'nobody', password: `guess-${i}-password` },
+    // A new username each time: only the per-address limit is under test, not the lock on one account.
+    payload: { username: `nobody-${i}`, password: `guess-${i}-password` },
   });
 }
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack } from '../../shared/protocol/acks.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.ts';
-import { buildApp } from '../../server/app.ts';
+import { buildApp, type AppDeps } from '../../server/app.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import type { ModelProvider } from '../../server/models/model-provider.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
@@ -23,20 +23,25 @@ export interface LiveApp {
 
 /**
  * The real app with live play on a real SQLite file, listening on port 0, with the sample imported. `model` fills
- * the assistant seat (default: the scripted model).
+ * the assistant seat (default: the scripted model); `deps` sets more of the app (security settings, logger, limits).
  */
 export async function startLiveApp(
   dbFile: string,
-  options: { queue: (storage: Storage, model: string) => PlayQueue; model?: ModelProvider },
+  options: {
+    queue: (storage: Storage, model: string) => PlayQueue;
+    model?: ModelProvider;
+    deps?: Pick<AppDeps, 'logger' | 'rateLimits'> & { config?: Omit<AppDeps['config'], 'clientDir'> };
+  },
 ): Promise<LiveApp> {
   const storage = await openSampleStorage(dbFile);
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const models: Record<string, ModelProvider> = { scripted };
   if (options.model) models[options.model.config.name] = options.model;
   const app = await buildApp({
-    config: { clientDir: join(dbFile, '..', 'no-client') },
+    ...options.deps,
+    config: { clientDir: join(dbFile, '..', 'no-client'), ...options.deps?.config },
     storage,
-    rateLimits: { loginPerMinute: 10_000, joinPerMinute: 10_000 },
+    rateLimits: { loginPerMinute: 10_000, joinPerMinute: 10_000, ...options.deps?.rateLimits },
     live: {
       model: (name) => {
         const model = models[name];
