@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { formatIssue } from '../shared/benchmark/issues.ts';
 import { buildApp } from './app.ts';
@@ -6,9 +7,10 @@ import { loadModelConfigs, ModelRegistry, ModelsConfigError } from './models/mod
 import { ImportRejectedError } from './services/benchmark/import-benchmark-file.ts';
 import { PersonaLibraryError } from './services/persona-library.ts';
 import { prepareData } from './services/prepare-data.ts';
+import { removeLeftoverUploads } from './services/research/upload-temp.ts';
 import { ensureFirstResearcher } from './services/auth/accounts.ts';
 import { AppError } from '../shared/errors.ts';
-import { MigrationError } from './storage/errors.ts';
+import { asDatabaseError, DatabaseUnusableError, MigrationError } from './storage/errors.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
 
 /** Composition root: config → storage → data → app → listen; closes everything on SIGINT/SIGTERM. */
@@ -23,8 +25,15 @@ export async function main(): Promise<{ url: string }> {
     storage,
     models,
     logger: { level: config.logLevel },
+  }).catch(async (error: unknown) => {
+    await storage.close();
+    throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
   });
   try {
+    // Uploads a killed process left in the temp folder (upload-temp.ts); running uploads of other servers stay.
+    const leftovers = await removeLeftoverUploads();
+    if (leftovers > 0)
+      app.log.info(`removed ${leftovers} unfinished upload folder(s) left in ${tmpdir()} by earlier runs`);
     await prepareData(storage, config, app.log);
     const admin =
       config.adminUsername !== null && config.adminPassword !== null
@@ -45,7 +54,8 @@ export async function main(): Promise<{ url: string }> {
   } catch (error) {
     await app.close();
     await storage.close();
-    throw error;
+    // The disk filling up while the sample is imported is the database's problem, not a bug: say so in one line.
+    throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
   }
 
   const address = await app.listen({ host: config.host, port: config.port });
@@ -65,6 +75,10 @@ export async function main(): Promise<{ url: string }> {
   return { url };
 }
 
+function isSqliteError(error: unknown): boolean {
+  return String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_');
+}
+
 /** Start-up failures a person can fix get one clear message on stderr, not a stack trace. */
 export function describeStartupError(error: unknown): string {
   if (error instanceof ImportRejectedError) {
@@ -76,6 +90,7 @@ export function describeStartupError(error: unknown): string {
   }
   if (
     error instanceof ConfigError ||
+    error instanceof DatabaseUnusableError ||
     error instanceof PersonaLibraryError ||
     error instanceof MigrationError ||
     error instanceof ModelsConfigError
@@ -85,6 +100,9 @@ export function describeStartupError(error: unknown): string {
     return `cannot create the first researcher (PREFDISCO_ADMIN_USERNAME/PASSWORD): ${error.message}`;
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return `${(error as Error).message}: another program is using the port; set PREFDISCO_PORT to another one`;
+  }
+  if ((error as NodeJS.ErrnoException).code === 'EACCES' && (error as NodeJS.ErrnoException).syscall === 'listen') {
+    return `${(error as Error).message}: this user may not use the port; set PREFDISCO_PORT to one above 1023`;
   }
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +69,24 @@ describe('prefdisco serve (what npm start runs)', () => {
       /^prefdisco: cannot create the first researcher \(PREFDISCO_ADMIN_USERNAME\/PASSWORD\): the password is too easy to guess\./,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a damaged database file stops start-up with one line naming it and what to do', async () => {
+    const file = join(dir, 'damaged.sqlite');
+    writeFileSync(file, randomBytes(32_768));
+    const r = await runCli(['serve'], { PREFDISCO_PORT: '0', PREFDISCO_DB: file });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `prefdisco: the database ${file} is damaged or is not a database: restore it from a backup (with its -wal file), or move it away to start with an empty one\n`,
+    );
+  });
+
+  it('a database path the system will not write to stops start-up with one line about permissions', async () => {
+    const r = await runCli(['serve'], { PREFDISCO_PORT: '0', PREFDISCO_DB: '/sys/prefdisco-test/prefdisco.sqlite' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^prefdisco: the database \/sys\/prefdisco-test\/prefdisco\.sqlite or its folder cannot be written \(E[A-Z]+\): give the user running PrefDisco write permission on both, .+\n$/,
+    );
   });
 
   it('a bad configuration value is named', async () => {

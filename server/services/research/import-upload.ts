@@ -1,6 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +7,7 @@ import type { ImportOutcome } from '../../../shared/schemas/study.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { importBenchmarkFile, ImportRejectedError } from '../benchmark/import-benchmark-file.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { createUploadDir, removeUploadDir } from './upload-temp.ts';
 
 const MB = 1024 * 1024;
 /** Largest benchmark file accepted over HTTP (the released benchmark's splits are far smaller). */
@@ -34,6 +33,8 @@ export interface ImportUploadOptions {
   /** The name the file is stored under in the study; a fixed name otherwise. */
   filename?: string | undefined;
   limit?: number;
+  /** The folder the upload waits in while it is checked (tests); the system temp folder by default. */
+  tempRoot?: string;
 }
 
 /** Counts bytes on their way to disk and stops the upload once it passes the limit. */
@@ -68,15 +69,16 @@ function listed(issues: ValidationIssue[]): ValidationIssue[] {
 
 /**
  * Imports a benchmark file sent as a request body. The body is streamed to a temporary file (a 500 MB file never sits
- * in memory), validated and imported by the same code as `prefdisco import`, and the file is deleted whatever happens.
- * Nothing is stored unless the whole file is valid.
+ * in memory), validated and imported by the same code as `prefdisco import`, and the file is deleted whatever happens
+ * (if the process dies meanwhile, the next start-up removes it: upload-temp.ts). Nothing is stored unless the whole
+ * file is valid.
  */
 export async function importUpload(
   storage: Storage,
   body: Readable | null,
   options: ImportUploadOptions,
 ): Promise<ImportUploadResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'prefdisco-import-'));
+  const dir = await createUploadDir(options.tempRoot);
   const file = join(dir, options.filename ?? 'upload.jsonl');
   try {
     try {
@@ -114,6 +116,6 @@ export async function importUpload(
     // on as they are.
     throw error;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeUploadDir(dir);
   }
 }

@@ -18,6 +18,7 @@ import { SqlitePeopleStorage } from './sqlite-people-storage.ts';
 import { SqliteStudyWorkStorage } from './sqlite-study-work-storage.ts';
 import { SqliteResearchStorage } from './sqlite-research-storage.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { asDatabaseError } from '../errors.ts';
 
 const PREVIEW_CHARS = 160;
 
@@ -71,19 +72,24 @@ export class SqliteStorage implements Storage {
     this.research = new SqliteResearchStorage(db);
   }
 
-  /** Opens (creating if needed) the database and applies pending migrations; throws MigrationError if one fails. */
+  /**
+   * Opens (creating if needed) the database and applies pending migrations. Throws DatabaseUnusableError (one line:
+   * what is wrong, what to do) for a full disk, a damaged file, no write permission or no folder; MigrationError if a
+   * migration fails otherwise.
+   */
   static open(options: SqliteStorageOptions): SqliteStorage {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    const db = new Database(options.file);
+    let db: Database.Database | null = null;
     try {
+      if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+      db = new Database(options.file);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       applyMigrations(db);
     } catch (error) {
-      db.close();
-      throw error;
+      db?.close();
+      throw asDatabaseError(options.file, error);
     }
     const storage = new SqliteStorage(db);
     if (options.backgroundCheckpoint && options.file !== ':memory:') {
