@@ -103,7 +103,7 @@ const boundaryRules = {
         message: '${file.type} may not import ${dependency.source}' + seeTable,
         rules: [
           // shared/ runs in the browser and on the server alike: zod only.
-          { from: ['shared'], disallow: ['*'] },
+          { from: ['shared'], disallow: ['*', '@*/*'] },
           { from: ['shared'], allow: ['zod'] },
           { from: serverTypes, disallow: browserLibraries },
           // Provider SDKs stay behind the ModelProvider interface.

@@ -62,11 +62,18 @@ describe('import boundaries (eslint.config.js)', () => {
     ]);
   });
 
-  it('keeps other packages out of shared/, React included', async () => {
-    const code = "import { useState } from 'react';\nimport path from 'path';\nexport const all = [useState, path];\n";
+  it('keeps other packages out of shared/, React and scoped packages included', async () => {
+    const code = [
+      "import { useState } from 'react';",
+      "import path from 'path';",
+      "import Button from '@mui/material/Button';",
+      'export const all = [useState, path, Button];',
+      '',
+    ].join('\n');
     expect(await boundaryErrors('shared/stats/x.ts', code)).toEqual([
       'boundaries/external line 1',
       'boundaries/external line 2',
+      'boundaries/external line 3',
     ]);
   });
 
