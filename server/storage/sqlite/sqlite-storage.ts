@@ -1,8 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { normalizeProblem } from '../../../shared/benchmark/normalize-problem.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { LibraryPersona, Persona } from '../../../shared/schemas/persona.ts';
 import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../../shared/schemas/study.ts';
@@ -17,10 +16,9 @@ import { applyMigrations } from './migrate.ts';
 import { SqlitePeopleStorage } from './sqlite-people-storage.ts';
 import { SqliteStudyWorkStorage } from './sqlite-study-work-storage.ts';
 import { SqliteResearchStorage } from './sqlite-research-storage.ts';
+import { importBenchmark, sha256 } from './import-benchmark-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { asDatabaseError } from '../errors.ts';
-
-const PREVIEW_CHARS = 160;
 
 interface StudyRow {
   id: string;
@@ -29,17 +27,8 @@ interface StudyRow {
   created_at: string;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 function toStudy(row: StudyRow): Study {
   return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at };
-}
-
-function preview(record: BenchmarkRecord): string {
-  const question = normalizeProblem(record).question.replace(/\s+/g, ' ').trim();
-  return question.length > PREVIEW_CHARS ? `${question.slice(0, PREVIEW_CHARS - 1)}…` : question;
 }
 
 export interface SqliteStorageOptions {
@@ -152,115 +141,9 @@ export class SqliteStorage implements Storage {
   }
 
   async importBenchmark(input: ImportBenchmarkInput): Promise<ImportOutcome> {
-    const db = this.db;
-    const outcome: ImportOutcome = {
-      studyId: '',
-      studyCreated: false,
-      fileSha256: input.sha256,
-      alreadyImported: false,
-      recordsAdded: 0,
-      recordsUnchanged: 0,
-      personasAdded: 0,
-      criteriaAdded: 0,
-    };
-    const findFile = db.prepare('SELECT id FROM benchmark_files WHERE study_id = ? AND sha256 = ?').pluck();
-    const insertFile = db.prepare(
-      `INSERT INTO benchmark_files (study_id, sha256, source_name, bytes, metadata_json, record_count, imported_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const findRecord = db.prepare('SELECT sha256, file_id FROM records WHERE study_id = ? AND problem_id = ?');
-    const insertPersona = db.prepare(
-      'INSERT OR IGNORE INTO personas (id, sha256, json, created_at) VALUES (?, ?, ?, ?)',
-    );
-    const insertRecord = db.prepare(
-      `INSERT INTO records (study_id, problem_id, file_id, line, task, persona_id, persona_sha256, persona_name,
-         question_preview, preference_count, criterion_count, sha256, json)
-       VALUES (@study_id, @problem_id, @file_id, @line, @task, @persona_id, @persona_sha256, @persona_name,
-         @question_preview, @preference_count, @criterion_count, @sha256, @json)`,
-    );
-    const insertCriterion = db.prepare(
-      `INSERT INTO rubric_criteria (study_id, problem_id, position, preference, weight, description, levels_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-
-    db.transaction(() => {
-      const now = new Date().toISOString();
-      let studyId = db.prepare('SELECT id FROM studies WHERE name = ?').pluck().get(input.studyName) as
-        string | undefined;
-      if (studyId === undefined) {
-        studyId = randomUUID();
-        db.prepare('INSERT INTO studies (id, name, description, created_at) VALUES (?, ?, ?, ?)').run(
-          studyId,
-          input.studyName,
-          '',
-          now,
-        );
-        outcome.studyCreated = true;
-      }
-      outcome.studyId = studyId;
-      if (findFile.get(studyId, input.sha256) !== undefined) {
-        outcome.alreadyImported = true;
-        outcome.recordsUnchanged = input.records.length;
-        return;
-      }
-      const fileId = Number(
-        insertFile.run(
-          studyId,
-          input.sha256,
-          input.sourceName,
-          input.bytes,
-          input.metadata ? JSON.stringify(input.metadata) : null,
-          input.records.length,
-          now,
-        ).lastInsertRowid,
-      );
-      for (const { line, task, record } of input.records) {
-        const json = JSON.stringify(record);
-        const recordSha = sha256(json);
-        const existing = findRecord.get(studyId, record.problem_id) as { sha256: string; file_id: number } | undefined;
-        if (existing) {
-          if (existing.sha256 !== recordSha) {
-            throw new AppError(
-              'conflict',
-              `line ${line}: problem_id "${record.problem_id}" is already in this study with different content; nothing was imported`,
-            );
-          }
-          outcome.recordsUnchanged += 1;
-          continue;
-        }
-        const personaJson = JSON.stringify(record.persona);
-        const personaSha = sha256(personaJson);
-        outcome.personasAdded += insertPersona.run(record.persona.id, personaSha, personaJson, now).changes;
-        insertRecord.run({
-          study_id: studyId,
-          problem_id: record.problem_id,
-          file_id: fileId,
-          line,
-          task,
-          persona_id: record.persona.id,
-          persona_sha256: personaSha,
-          persona_name: record.persona.name,
-          question_preview: preview(record),
-          preference_count: Object.keys(record.persona_preferences).length,
-          criterion_count: record.evaluation_rubric.evaluation_criteria.length,
-          sha256: recordSha,
-          json,
-        });
-        record.evaluation_rubric.evaluation_criteria.forEach((c, position) => {
-          insertCriterion.run(
-            studyId,
-            record.problem_id,
-            position,
-            c.preference,
-            c.weight ?? null,
-            c.description,
-            JSON.stringify(c.levels),
-          );
-          outcome.criteriaAdded += 1;
-        });
-        outcome.recordsAdded += 1;
-      }
-    })();
+    const outcome = importBenchmark(this.db, input);
+    // One import can be hundreds of MB of pages in the WAL, and the WAL file never shrinks by itself.
+    if (outcome.recordsAdded > 0) await this.truncateWal();
     return outcome;
   }
 
@@ -373,6 +256,22 @@ export class SqliteStorage implements Storage {
 
   async countEpisodes(filter: { runId?: string }): Promise<number> {
     return episodes.countEpisodes(this.db, filter);
+  }
+
+  /**
+   * Copies the whole WAL into the database and empties the -wal file. On the checkpoint worker when there is one (the
+   * server's event loop keeps serving while the pages are copied), else here. Never fails the write that asked for
+   * it: the data is committed either way, and a checkpoint held back by readers is retried later.
+   */
+  private async truncateWal(): Promise<void> {
+    // Busy on the worker means readers hold the WAL: retrying here would only block the event loop on them.
+    const onWorker = (await this.checkpointer?.truncate()) ?? 'unavailable';
+    if (onWorker !== 'unavailable') return;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Busy past busy_timeout: the background or automatic checkpoints catch up.
+    }
   }
 
   async close(): Promise<void> {
