@@ -13,7 +13,7 @@ const RECORDS = 5_000;
 const RUNS = 3;
 
 /**
- * Target (product.md): a 5,000-record benchmark file validated and imported in under 5 s.
+ * Target: a 5,000-record benchmark file validated and imported in under 5 s.
  * Baseline in the same process: streaming the file's lines and JSON.parse of each, the least any validator must do;
  * the ratio shows what the schema and cross-field checks add on top.
  */

@@ -5,7 +5,7 @@ import type { NormalizedProblem } from '../../shared/schemas/problem.ts';
 /**
  * How problems and personas are written into generation prompts. Problems go through the evaluator's own
  * normalisation, so the generator sees the question and options exactly as the assistant will, for every source shape.
- * Two reference quirks (prefdisco-reference.md §8.3) are deliberately not reproduced here: SocialIQA's options
+ * Two quirks of the reference generator are deliberately not reproduced here: SocialIQA's options
  * (answerA–C) are shown like every other task's, and the gold letter comes from `normalizeProblem`, which handles any
  * option index (the reference's LogiQA prompt indexed "ABC" and so dropped every problem whose answer is D).
  */

@@ -2,7 +2,7 @@ import type { LibraryPersona } from '../../shared/schemas/persona.ts';
 import { randomInt, type Rng } from '../../shared/stats/random.ts';
 
 /**
- * The diversity pressure of persona generation (prefdisco-reference.md §2.1): most prompts suggest an occupation not
+ * The diversity pressure of persona generation, as in the reference generator: most prompts suggest an occupation not
  * yet in the library and the least-represented age bracket; the others show a few library personas as examples of
  * the detail expected. Every prompt names recent personas to differ from, and names and places to avoid.
  */

@@ -3,7 +3,7 @@ import type { SourceTask } from '../../shared/benchmark/source-task.ts';
 import type { FieldSource, SourceConfig } from '../../shared/schemas/generation-config.ts';
 
 /**
- * The ten source shapes (prefdisco-reference.md §1.7) as field specifications: which fields a row of that dataset
+ * The reference's ten source shapes as field specifications: which fields a row of that dataset
  * must have and of what kind, so a CSV export or a JSONL dump can be turned into the exact `original_problem` the
  * reference would have stored, and a row that cannot be is reported instead of producing a record without a question
  * or a gold answer.

@@ -2,7 +2,7 @@ import type { NormalizedProblem } from '../schemas/problem.ts';
 
 /**
  * Turns a record's problem into the evaluator's view, exactly as the reference's `normalize_problem`
- * (prefdisco-reference.md §1.7) does, so prompts built from it match the reference byte for byte.
+ * does, so prompts built from it match the reference byte for byte.
  */
 
 type Row = Record<string, unknown>;

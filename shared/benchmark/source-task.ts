@@ -1,5 +1,5 @@
 /**
- * The ten source datasets PrefDisco builds on (prefdisco-reference.md §1.7) and how to tell them apart.
+ * The ten source datasets PrefDisco builds on and how to tell them apart.
  * Records do not name their source, so the shape of `original_problem` is the evidence; the metadata line's
  * `dataset` is used first when it names a known dataset.
  */

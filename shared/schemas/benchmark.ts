@@ -6,7 +6,7 @@ import { RubricSchema } from './rubric.ts';
 
 /**
  * Benchmark files are JSONL: an optional `{"type":"metadata"}` line and `{"type":"personalized_problem"}` records
- * (prefdisco-reference.md §1.1–§1.3). Every object keeps unknown keys so files from the reference and from later
+ * (docs/data-formats.md). Every object keeps unknown keys so files from the reference and from later
  * versions round-trip unchanged.
  */
 

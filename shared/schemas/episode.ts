@@ -42,7 +42,7 @@ export const TokenUsageSchema = z.object({
   costUsd: z.number().min(0).nullable(),
 });
 
-/** Everything needed to recompute a number from the database alone (architecture.md: record provenance). */
+/** Everything needed to recompute a number from the database alone: the provenance of every record. */
 export const ProvenanceSchema = z.object({
   appVersion: z.string(),
   assistantModel: z.string(),

@@ -3,7 +3,7 @@ import { SOURCE_TASK_NAMES, type SourceTask } from '../benchmark/source-task.ts'
 
 /**
  * The per-task configuration of `prefdisco generate` (docs/generating-benchmarks.md), our counterpart of the
- * reference's `benchmark_generator_<task>.yaml` (prefdisco-reference.md §1.7, §8.3). Paths are relative to the config
+ * reference's `benchmark_generator_<task>.yaml`. Paths are relative to the config
  * file's directory. Defaults follow the reference where it has one (100 problems, 20 dimensions, 2–3 of them
  * expertise, 4–5 general dimensions, temperature 0.7) and are documented where we chose.
  */
@@ -17,7 +17,7 @@ export const SourceConfigSchema = z.strictObject({
   file: z.string().min(1),
   /** Taken from the file extension when absent. */
   format: z.enum(['jsonl', 'csv']).optional(),
-  /** Which of the ten reference source shapes each row becomes (prefdisco-reference.md §1.7). */
+  /** Which of the ten reference source shapes each row becomes. */
   shape: z.enum(SOURCE_TASK_NAMES as [SourceTask, ...SourceTask[]]),
   /**
    * Shape field → source column(s). A shape field not listed is read from the column of the same name. When this is

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Persona shapes from the reference generator (prefdisco-reference.md §1.4).
+ * Persona shapes from the reference generator.
  *
  * Two strengths of the same shape:
  * - `PersonaSchema` is what a benchmark record may carry. The reference fills personas by LLM and never validated

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * One hidden preference of a persona for one problem: a value of `persona_preferences`
- * (prefdisco-reference.md §1.5). The record key is the canonical dimension name; `name` is an LLM copy of it.
+ * One hidden preference of a persona for one problem: a value of `persona_preferences`.
+ * The record key is the canonical dimension name; `name` is an LLM copy of it.
  */
 export const PreferenceSchema = z.looseObject({
   name: z.string().optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The problem as the evaluator sees it after normalisation (prefdisco-reference.md §1.7).
+ * The problem as the evaluator sees it after normalisation.
  * Legacy files may carry it as `parsed_problem`, which then takes precedence over `original_problem`.
  */
 export const NormalizedProblemSchema = z.looseObject({

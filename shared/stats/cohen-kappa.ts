@@ -28,7 +28,7 @@ export type KappaResult = StatResult & { observedAgreement?: number; chanceAgree
  * - Weighted (Cohen 1968, Psychol. Bull. 70:213–220; quadratic weights: Fleiss & Cohen 1973):
  *   κ_w = 1 − Σ_ab w_ab O_ab / Σ_ab w_ab E_ab, with O the observed joint proportions and E_ab = p_{A,a} p_{B,b}.
  *   Linear w_ab = |a − b|/R, quadratic w_ab = (a − b)²/R², where R = max − min of the categories. For categories
- *   1…K this is exactly |a−b|/(K−1) and (a−b)²/(K−1)² (docs/agreement-methods.md §4.3). Distances are taken between
+ *   1…K this is exactly |a−b|/(K−1) and (a−b)²/(K−1)². Distances are taken between
  *   the category *values*, not their positions in the list, so an unused middle category (say 1, 2, 5 observed on a
  *   1–5 scale) cannot shrink the distance from 2 to 5; R cancels in the ratio.
  *

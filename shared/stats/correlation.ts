@@ -1,6 +1,6 @@
 /**
- * Paired agreement statistics for two numeric series: Pearson r, Spearman ρ, Kendall τ-b, MAE and RMSE
- * (agreement-methods.md §4.4, §4.10). Every function drops the pairs where either side is null or NaN and reports in
+ * Paired agreement statistics for two numeric series: Pearson r, Spearman ρ, Kendall τ-b, MAE and RMSE.
+ * Every function drops the pairs where either side is null or NaN and reports in
  * `n` how many pairs remained, so a score missing on one side never shifts the other side's values.
  */
 import { noValue, statValue, type StatResult } from './stat-result.ts';

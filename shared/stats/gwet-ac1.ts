@@ -15,7 +15,7 @@ export type AC1Result = StatResult & {
 /**
  * Gwet's first-order agreement coefficient AC1 for two raters and nominal categories. Gwet (2008), "Computing
  * inter-rater reliability and its variance in the presence of high agreement", Br. J. Math. Stat. Psychol.
- * 61:29–48 (docs/agreement-methods.md §4.3):
+ * 61:29–48:
  *
  *   AC1 = (p_o − p_e)/(1 − p_e),  p_e = (1/(K − 1)) Σ_k π_k (1 − π_k),  π_k = (p_{A,k} + p_{B,k})/2.
  *
@@ -73,8 +73,8 @@ export function gwetAC1(
 }
 
 /**
- * Percent (raw) agreement p_o = (1/N) Σ_i 1[a_i = b_i] over the N items rated by both raters (docs/agreement-methods.md
- * §4.1; FastChat's MT-Bench agreement). Not chance-corrected: it is inflated when one category dominates, so report it
+ * Percent (raw) agreement p_o = (1/N) Σ_i 1[a_i = b_i] over the N items rated by both raters (as in
+ * FastChat's MT-Bench agreement). Not chance-corrected: it is inflated when one category dominates, so report it
  * next to κ or AC1, not instead. Undefined when no item was rated by both.
  */
 export function percentAgreement(a: readonly (Category | null)[], b: readonly (Category | null)[]): StatResult {

@@ -6,10 +6,10 @@ import type { BootstrapCi } from './bootstrap.ts';
  * weighted_score (PrefAlign, 1–5) of record i under baseline, oracle and discovery; c_i ∈ {0, 1} is its correctness.
  */
 
-/** Evaluation modes of the reference (prefdisco-reference.md §3.1). */
+/** Evaluation modes of the reference. */
 export type MetricMode = 'no_prompt' | 'persona_known' | 'infer_persona';
 
-/** One evaluated episode: a result line (§5.3) reduced to what the metrics need. */
+/** One evaluated episode: a result line reduced to what the metrics need. */
 export interface MetricRow {
   model: string;
   task: string;

@@ -15,7 +15,7 @@ import { call, episodeLog, startWorkApp, storeLiveEpisode, type WorkApp } from '
 import { jsonl, tempDir, writeFile } from '../support/temp-files.ts';
 
 /**
- * Blinding (product.md, non-negotiable): everything a rater can receive, over the socket and over HTTP, is collected
+ * Blinding (non-negotiable): everything a rater can receive, over the socket and over HTTP, is collected
  * and deep-scanned for anything that says which model, condition or user produced an answer, or which episode or run.
  */
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 
-/** The invented example record of prefdisco-reference.md §1.8, in the exact reference shape. */
+/** An invented example record, in the exact reference shape. */
 export const REFERENCE_EXAMPLE_FILE = new URL('../fixtures/reference-example.jsonl', import.meta.url).pathname;
 
 export function referenceExample(): BenchmarkRecord {

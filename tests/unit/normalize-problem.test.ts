@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeProblem } from '../../shared/benchmark/normalize-problem.ts';
 import { detectSourceTask } from '../../shared/benchmark/source-task.ts';
 
-// One row per source dataset, in the field shape each dataset has (prefdisco-reference.md §1.7).
+// One row per source dataset, in the field shape each dataset has.
 describe('normalizeProblem: the ten source shapes', () => {
   it('MATH-500: problem, answer string, solution', () => {
     const row = {

@@ -4,7 +4,7 @@ import { AggregateLineSchema, EvalResultSchema } from '../../shared/schemas/eval
 import { StudyNameSchema } from '../../shared/schemas/study.ts';
 import { referenceExample } from '../support/records.ts';
 
-// Result and aggregate lines in the reference evaluator's shape (prefdisco-reference.md §5.3–5.4).
+// Result and aggregate lines in the reference evaluator's shape.
 const resultLine = {
   problem_id: 'problem_17_okafor_3fa9c21b',
   persona_id: 'okafor_3fa9c21b',
