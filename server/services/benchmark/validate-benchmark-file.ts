@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
@@ -12,6 +11,7 @@ import {
   METADATA_TYPE,
   RECORD_TYPE,
 } from '../../../shared/schemas/benchmark.ts';
+import { IMAGES_FOLDER, resolveImage } from './image-path.ts';
 import { DEFAULT_MAX_LINE_BYTES, readJsonlLines } from './read-jsonl-lines.ts';
 import { describeError } from '../../../shared/errors.ts';
 
@@ -315,19 +315,19 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
 
       const image = options.skipImages ? null : imageOf(record);
       if (image && !URL_SCHEME.test(image.image)) {
-        const full = resolve(baseDir, image.image);
-        let found = imageExists.get(full);
+        let found = imageExists.get(image.image);
         if (found === undefined) {
-          found = existsSync(full);
-          imageExists.set(full, found);
+          found = (await resolveImage(baseDir, image.image)) !== null;
+          imageExists.set(image.image, found);
         }
+        // One message for missing and not allowed (outside images/): the answer must not tell them apart.
         if (!found) {
           add({
             severity: 'error',
             code: 'missing_image',
             line,
             path: image.path,
-            message: `image file "${image.image}" not found next to the benchmark (use --skip-images to skip this check)`,
+            message: `image file "${image.image}" not found in the ${IMAGES_FOLDER}/ folder next to the benchmark (use --skip-images to skip this check)`,
           });
         }
       }
