@@ -1,4 +1,4 @@
-/** The assistant's turn format in the discovery condition (reference §3.4). */
+/** The assistant's turn markers in the discovery condition, as the reference defines them (docs/engine.md). */
 export const ACTION_MARKER = '###ACTION###:';
 export const RESPONSE_MARKER = '###RESPONSE###:';
 export const STOP_SIGNAL = '###STOP###';

@@ -7,7 +7,7 @@ import { pythonRepr } from './python-repr.ts';
 import { encloseUntrusted } from './untrusted-text.ts';
 
 /**
- * The reference asks for temperature 0 but its client turns 0 into the default 0.7 (`temperature or default`, §5.2).
+ * The reference asks for temperature 0 but its client turns 0 into the default 0.7 (`temperature or default`).
  * We use 0 as intended; `REFERENCE_CORRECTNESS_TEMPERATURE` restores the reference's behaviour.
  */
 export const CORRECTNESS_TEMPERATURE = 0;
@@ -30,7 +30,10 @@ function toBit(value: z.infer<typeof CorrectnessReplySchema>['correct']): 0 | 1 
   return value === 1 || value === true || value === '1' || value === 'true' ? 1 : 0;
 }
 
-/** One 0/1 judgment of the final answer against the gold answer, ignoring style (reference §5.2). */
+/**
+ * One 0/1 judgment of the final answer against the gold answer, ignoring style, as the reference's correctness judge
+ * does.
+ */
 export async function judgeCorrectness(
   judge: ModelProvider,
   problem: NormalizedProblem,

@@ -19,8 +19,9 @@ export interface DisclosureLabel {
 
 /**
  * The preference-disclosure ledger for one turn: which hidden preferences the assistant asked about and which the
- * user revealed, with the value. (The reference's detector always returned [] — §4.1; this replaces it.) Names the
- * labeler invents are dropped and reported; a labeler failure leaves the turn unlabeled but never fails the episode.
+ * user revealed, with the value. (The reference's detector reads the wrong key and always returns []; this replaces
+ * it.) Names the labeler invents are dropped and reported; a labeler failure leaves the turn unlabeled but never fails
+ * the episode.
  */
 export async function labelDisclosure(
   labeler: ModelProvider,

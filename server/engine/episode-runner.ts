@@ -26,7 +26,7 @@ export interface EpisodeSpec {
   /** A simulated user type for infer_persona; 'no_user_interaction' for the two single-call modes. */
   userType: UserType;
   maxTurns?: number;
-  /** The fixed-K questions ablation: exactly K questions, stop signals ignored (§3.4). */
+  /** The fixed-K questions ablation: exactly K questions, stop signals ignored (docs/engine.md). */
   fixedQuestions?: number | null;
   /** Switches that restore reference bugs for comparability (docs/engine.md). */
   reference?: { missingScoreAsOne?: boolean; correctnessTemperature?: boolean };
@@ -215,7 +215,7 @@ function actionOf(text: string): { final: boolean; via: 'marker' | 'heuristic' }
   return { final: parsed.final, via: parsed.via };
 }
 
-/** The discovery loop (§3.4), continued from `state`; updates it as it goes. */
+/** The discovery loop (ask, answer, until stop or the turn limit), continued from `state`; updates it as it goes. */
 async function elicit(
   spec: EpisodeSpec,
   who: EpisodeParticipants,

@@ -3,7 +3,7 @@ import type { NormalizedProblem } from '../../shared/schemas/problem.ts';
 export const OPENING_PREFIX = 'I need help with the following task: ';
 
 /**
- * The first message of every episode, spoken by the user (reference §3.2): the task, then one `A. text` line per
+ * The first message of every episode, spoken by the user, as in the reference: the task, then one `A. text` line per
  * option when the problem has options.
  */
 export function openingMessage(problem: Pick<NormalizedProblem, 'question' | 'options'>): string {

@@ -18,10 +18,10 @@ function trait(big5: unknown, name: string): string {
 }
 
 /**
- * The persona profile string the oracle's system prompt and the simulated user both receive (reference §3.3), in the
- * reference's field order. Only the Big Five descriptions appear (not scores), agreeableness and neuroticism are left
- * out, and the preferences are the Python repr of the whole `persona_preferences` dict under the reference's
- * misspelt heading "PREFERECES:" — all kept on purpose, because scores depend on what the model and simulator see.
+ * The persona profile string the oracle's system prompt and the simulated user both receive, in the reference's field
+ * order. Only the Big Five descriptions appear (not scores), agreeableness and neuroticism are left out, and the
+ * preferences are the Python repr of the whole `persona_preferences` dict under the reference's misspelt heading
+ * "PREFERECES:" — all kept on purpose, because scores depend on what the model and simulator see.
  */
 export function personaProfile(record: Pick<BenchmarkRecord, 'persona' | 'persona_preferences'>): string {
   const p = record.persona;

@@ -6,7 +6,7 @@ import { callForJson } from './json-call.ts';
 import { renderPrompt } from './prompt-library.ts';
 import { encloseUntrusted } from './untrusted-text.ts';
 
-/** The rubric judge's temperature in the reference (§5.1). */
+/** The rubric judge's temperature in the reference. */
 export const RUBRIC_JUDGE_TEMPERATURE = 0.1;
 
 const JudgeReplySchema = z.looseObject({
@@ -26,7 +26,7 @@ export interface CriterionJudgment {
 }
 
 export interface RubricJudgeOptions {
-  /** Reference behaviour: an unusable judge reply counts as score 1 (§5.1). Off by default: it is recorded instead. */
+  /** Reference behaviour: an unusable judge reply counts as score 1. Off by default: it is recorded instead. */
   missingScoreAsOne?: boolean;
   parseRetries?: number;
   signal?: AbortSignal;

@@ -9,7 +9,7 @@ import { renderPrompt, type PromptName } from './prompt-library.ts';
 import type { Exchange, UserReply, UserSeat } from './seats.ts';
 import { encloseUntrusted } from './untrusted-text.ts';
 
-/** The simulator's temperature, hard-coded in the reference's call (§4.1). */
+/** The simulator's temperature, hard-coded in the reference's call. */
 export const SIMULATOR_TEMPERATURE = 0.4;
 
 /** The reference's reply when the simulator's JSON has no `response`. */
@@ -31,8 +31,8 @@ export function renderChatHistory(history: Exchange[], latestAssistant: string):
 }
 
 /**
- * The user seat filled by an LLM playing the persona (reference §4). It sees the full profile, preferences included,
- * and the conversation after the opening message, never the task text.
+ * The user seat filled by an LLM playing the persona, as in the reference (docs/engine.md). It sees the full profile,
+ * preferences included, and the conversation after the opening message, never the task text.
  */
 export class SimulatedUserSeat implements UserSeat {
   readonly kind = 'simulated' as const;

@@ -17,7 +17,7 @@ export interface ProposalRequest {
 
 /**
  * During generation only, the reference recasts MedQA as a consultation by the patient's caretaker and asks for
- * caretaker dimensions (§1.7). We keep the caretaker framing as an instruction rather than rewriting the question.
+ * caretaker dimensions. We keep the caretaker framing as an instruction rather than rewriting the question.
  */
 const MEDQA_NOTE =
   '- This person is the caretaker of the patient described: they ask because someone they look after is in this situation. ' +

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** A preference dimension: what a preference is about, before any persona's value is filled in (§2.2 step 1). */
+/**
+ * A preference dimension: what a preference is about, before any persona's value is filled in
+ * (docs/generating-benchmarks.md, Dimensions).
+ */
 export interface Dimension {
   name: string;
   description: string;

@@ -7,7 +7,7 @@ import { generateJson, type GenerationContext } from './generation-call.ts';
 import { problemText } from './generation-text.ts';
 import { sampleWithoutReplacement } from './seeded.ts';
 
-/** The reference shows the model 5 random problems of the dataset (§2.3). */
+/** The reference shows the model 5 random problems of the dataset when it proposes dataset-level dimensions. */
 export const GENERAL_EXAMPLES = 5;
 
 function generalSchema(count: number) {
@@ -40,7 +40,7 @@ function generalSchema(count: number) {
 }
 
 /**
- * Dataset-level dimensions that apply to every problem (§2.3), generated once per task and stored in the metadata line
+ * Dataset-level dimensions that apply to every problem, generated once per task and stored in the metadata line
  * as `general_preferences` (name → {name, description, value_range, global_importance}).
  */
 export async function generateGeneralDimensions(

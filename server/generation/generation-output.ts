@@ -7,7 +7,7 @@ import {
 } from '../../shared/schemas/benchmark.ts';
 
 /**
- * The output file `personalized_<task>.jsonl` in the reference format (§1.1–§1.3): a metadata line, then one
+ * The output file `personalized_<task>.jsonl` in the reference format (docs/data-formats.md): a metadata line, then one
  * `personalized_problem` line per (problem, persona). Records are appended as they are made, so a crash loses
  * nothing finished; at the end of every run the file is rewritten with the records in plan order, so the bytes do
  * not depend on which concurrent pair happened to finish first.

@@ -86,7 +86,7 @@ export function personaProfileText(persona: Persona): string {
   ].join('\n');
 }
 
-/** The shorter summary the instantiation step gets (reference §2.2 step 3). */
+/** The shorter summary the instantiation step gets, as in the reference. */
 export function personaSummaryText(persona: Persona): string {
   const d = persona.demographics;
   const e = persona.educational_profile;

@@ -9,7 +9,7 @@ import { earlierText, type EarlierPreference } from './preference-history.ts';
 
 const ValueSchema = z.union([
   z.number(),
-  // "4" is a number on the scale; the judge and PEP treat only numbers as scale values (§1.5).
+  // "4" is a number on the scale; the judge and PEP treat only numbers as scale values.
   z
     .string()
     .trim()

@@ -34,7 +34,10 @@ export function recordDimensions(own: Dimension[], general: Dimension[], include
   return [...own, ...general.filter((g) => !have.has(dimensionKey(g.name)))];
 }
 
-/** Steps 3 and 4 of a record (instantiate, keep the sparse subset, write the rubric) and the record itself (§1.3). */
+/**
+ * Steps 3 and 4 of a record (instantiate, keep the sparse subset, write the rubric) and the record itself
+ * (docs/generating-benchmarks.md).
+ */
 export async function assembleRecord(ctx: GenerationContext, input: AssemblyInput): Promise<BenchmarkRecord> {
   const prefs = input.config.preferences;
   const persona = asRecordPersona(input.persona);

@@ -23,7 +23,7 @@ export function groupOf(type: string): CriterionGroup {
   return type === 'expertise' || type === 'personal' ? type : 'other';
 }
 
-/** weight = local_importance / Σ local_importance, to 3 decimals as the reference's prompt states it (§1.6). */
+/** weight = local_importance / Σ local_importance, to 3 decimals as the reference's prompt states it. */
 export function rubricWeights(preferences: Record<string, Preference>): Record<string, number> {
   const total = Object.values(preferences).reduce((sum, p) => sum + p.local_importance, 0);
   return Object.fromEntries(

@@ -33,8 +33,8 @@ export function generationSettings(config: GenerationConfig, sourceSha256: strin
 }
 
 /**
- * The metadata line (§1.2) plus our provenance under `generator`. Nothing in it depends on the clock or the machine,
- * so the same run gives the same bytes.
+ * The metadata line (the file's first line, as in the reference) plus our provenance under `generator`. Nothing in it
+ * depends on the clock or the machine, so the same run gives the same bytes.
  */
 export function generationMetadata(
   config: GenerationConfig,

@@ -4,7 +4,7 @@ import type { ValidationIssue } from './issues.ts';
 import { jsonPath } from './issues.ts';
 import { normalizeProblem } from './normalize-problem.ts';
 
-/** The reference generator's tolerance before it warns about rubric weights (§1.6). */
+/** The reference generator's tolerance before it warns that rubric weights do not sum to 1. */
 export const WEIGHT_TOLERANCE = 0.05;
 
 /**

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-/** Evaluation conditions of the reference evaluator (§3.1). */
+/** Evaluation conditions of the reference evaluator (docs/engine.md). */
 export const MODES = ['no_prompt', 'persona_known', 'infer_persona'] as const;
 export const ModeSchema = z.enum(MODES);
 export type Mode = z.infer<typeof ModeSchema>;
 
-/** Simulated user types (§4.2); `no_user_interaction` labels the two single-call modes. */
+/** Simulated user types of the reference; `no_user_interaction` labels the two single-call modes. */
 export const USER_TYPES = ['passive', 'passive_nostop', 'collaborative', 'no_user_interaction'] as const;
 export const UserTypeSchema = z.enum(USER_TYPES);
 export type UserType = z.infer<typeof UserTypeSchema>;
@@ -17,20 +17,20 @@ export const ChatMessageSchema = z.looseObject({
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
 export const CriterionScoreSchema = z.looseObject({
-  /** Stored as the judge returned it; the reference does not range-check (§8.2). */
+  /** Stored as the judge returned it; the reference does not range-check it. */
   score: z.number(),
   justification: z.string(),
   weight: z.number(),
 });
 
-/** One result line per (record, mode, user type) (§5.3). */
+/** One result line per (record, mode, user type), in the reference's format. */
 export const EvalResultSchema = z.looseObject({
   problem_id: z.string(),
   persona_id: z.string(),
   mode: ModeSchema,
   user_type: UserTypeSchema,
   weighted_score: z.number(),
-  /** Absent or null when correctness was never judged; a resumed run re-judges such lines (§3.6). */
+  /** Absent or null when correctness was never judged; a resumed run re-judges such lines. */
   correct: z.union([z.literal(0), z.literal(1), z.boolean(), z.null()]).optional(),
   conversation: z.array(ChatMessageSchema),
   evaluation: z.looseObject({
@@ -41,7 +41,7 @@ export const EvalResultSchema = z.looseObject({
     weighted_score: z.number(),
     /** Completed question/answer exchanges; 0 for no_prompt and persona_known. */
     interaction_turns: z.number().int().min(0),
-    /** Always [] in the reference (its detector reads the wrong key, §4.1). */
+    /** Always [] in the reference (its detector reads the wrong key). */
     preferences_expressed: z.array(z.string()),
   }),
   /** Unix seconds. */
@@ -55,7 +55,7 @@ const GroupAverageSchema = z.looseObject({
   evaluations: z.number().int().min(0),
 });
 
-/** One line appended to `<output>_aggregate.jsonl` at the end of a run (§5.4). */
+/** One line appended to `<output>_aggregate.jsonl` at the end of a run, as the reference does. */
 export const AggregateLineSchema = z.looseObject({
   model: z.string(),
   problems_evaluated: z.number().int().min(0),

@@ -20,7 +20,7 @@ export const PreferenceSchema = z.looseObject({
 });
 export type Preference = z.infer<typeof PreferenceSchema>;
 
-/** Dataset-level dimension stored in the metadata line (§2.3). */
+/** Dataset-level dimension stored in the metadata line under `general_preferences`. */
 export const GeneralDimensionSchema = z.looseObject({
   name: z.string().optional(),
   description: z.string().optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Scores a judge or rater may give a criterion (reference §5.1: integers 1–5). */
+/** Scores a judge or rater may give a criterion (the reference judge scores integers 1–5). */
 export const SCORE_MIN = 1;
 export const SCORE_MAX = 5;
 
@@ -9,7 +9,7 @@ export const CriterionLevelSchema = z.looseObject({
   description: z.string(),
 });
 
-/** One rubric criterion; `preference` must equal a key of the record's `persona_preferences` (§1.6). */
+/** One rubric criterion; `preference` must equal a key of the record's `persona_preferences`. */
 export const CriterionSchema = z.looseObject({
   preference: z.string().min(1),
   description: z.string(),

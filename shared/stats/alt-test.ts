@@ -1,6 +1,6 @@
 /**
  * The Alternative Annotator Test (Calderon, Reichart & Dror 2025, "The Alternative Annotator Test for LLM-as-a-Judge",
- * ACL 2025, arXiv 2501.10970; reference code github.com/nitaytech/AltTest), §4.9: can the LLM replace a human? Each
+ * ACL 2025, arXiv 2501.10970; reference code github.com/nitaytech/AltTest): can the LLM replace a human? Each
  * human j is left out in turn and we ask who represents the remaining humans better, the LLM or human j.
  */
 
@@ -154,10 +154,10 @@ function score(v: AltValue, others: AltValue[], scoring: AltScoring): number {
 }
 
 /**
- * Runs the alt-test (paper §3; reference `alt_test`): instances need the LLM's value and ≥ 2 humans. For each annotator
- * j with ≥ minItems such instances, d_i = W^h_ij − W^f_ij and a one-sided one-sample t-test of H0: mean(d) ≥ ε (that
- * is, ρ^f_j ≤ ρ^h_j − ε) gives p_j = T_{n−1}((d̄ − ε)/(s_d/√n)); when s_d = 0, p_j = 0 if d̄ < ε else 1 (the limit of
- * t = ±∞). BY at level alpha over the p_j; ω = share rejected, ρ = mean ρ^f_j, passed = ω ≥ 0.5.
+ * Runs the alt-test (Calderon et al. 2025, §3; their code's `alt_test`): instances need the LLM's value and ≥ 2 humans.
+ * For each annotator j with ≥ minItems such instances, d_i = W^h_ij − W^f_ij and a one-sided one-sample t-test of H0:
+ * mean(d) ≥ ε (that is, ρ^f_j ≤ ρ^h_j − ε) gives p_j = T_{n−1}((d̄ − ε)/(s_d/√n)); when s_d = 0, p_j = 0 if d̄ < ε else
+ * 1 (the limit of t = ±∞). BY at level alpha over the p_j; ω = share rejected, ρ = mean ρ^f_j, passed = ω ≥ 0.5.
  */
 export function altTest(items: readonly AltTestItem[], options: AltTestOptions): AltTestResult {
   const { epsilon, alpha = 0.05, scoring, minItems = 2 } = options;

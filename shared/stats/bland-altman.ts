@@ -1,7 +1,7 @@
 /**
  * Bland–Altman limits of agreement between two methods measuring the same quantity (Bland & Altman 1986, "Statistical
  * methods for assessing agreement between two methods of clinical measurement", The Lancet 327(8476), 307–310).
- * §4.10 uses it for PrefAlign from human-played vs simulator-played conversations.
+ * The agreement report uses it for PrefAlign from human-played vs simulator-played conversations.
  */
 import { completePairs, type PairedSeries } from './correlation.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Cluster (block) bootstrap: resample whole clusters, such as personas, items or raters, instead of single
- * observations (§4.10: "a cluster bootstrap CI that resamples personas or items and raters"). Ratings that share a
- * persona are correlated, and an item-level bootstrap treats them as independent, so its interval is too narrow.
+ * observations. Ratings that share a persona are correlated, and an item-level bootstrap treats them as independent, so
+ * its interval is too narrow.
  */
 import type { BootstrapCi, BootstrapOptions, IndexStatistic } from './bootstrap.ts';
 import { createRng } from './random.ts';

@@ -1,7 +1,7 @@
 /**
  * Intraclass correlations for n subjects (targets) each rated by the same k raters (Shrout & Fleiss 1979, "Intraclass
- * correlations: uses in assessing rater reliability", Psychological Bulletin 86(2), 420–428). §4.4 recommends
- * ICC(2,1) as the absolute-agreement index for Likert ratings by several humans (and a judge as one more rater).
+ * correlations: uses in assessing rater reliability", Psychological Bulletin 86(2), 420–428). We use ICC(2,1) as the
+ * absolute-agreement index for Likert ratings by several humans (and a judge as one more rater).
  */
 import { noValue, statValue, type StatResult } from './stat-result.ts';
 

@@ -1,6 +1,6 @@
 /**
- * Two-sample Kolmogorov–Smirnov statistic, for §4.10 (2c) distributional realism: do simulated users' turns-to-
- * completion, words per turn, … follow the same distribution as real users'?
+ * Two-sample Kolmogorov–Smirnov statistic, for the agreement report's distributional realism: do simulated users'
+ * turns-to-completion, words per turn, … follow the same distribution as real users'?
  */
 import { noValue, statValue, type StatResult } from './stat-result.ts';
 

@@ -1,7 +1,7 @@
 /**
- * Leave-one-out (LOO) agreement with the other humans, §4.2 (AlpacaEval, `src/alpaca_eval/analyze.py`): the human
- * ceiling, and the same measure for a judge, so that "the judge agrees with humans as well as humans agree with each
- * other" is a like-for-like comparison.
+ * Leave-one-out (LOO) agreement with the other humans, as AlpacaEval computes it (`src/alpaca_eval/analyze.py`): the
+ * human ceiling, and the same measure for a judge, so that "the judge agrees with humans as well as humans agree with
+ * each other" is a like-for-like comparison.
  */
 import { createRng, randomInt, type Rng } from './random.ts';
 import { noValue, statValue, type StatResult } from './stat-result.ts';

@@ -336,7 +336,7 @@ describe('Alt-Test (Calderon, Reichart & Dror 2025, arXiv 2501.10970)', () => {
   });
 });
 
-describe('Leave-one-out agreement (AlpacaEval §4.2), hand example', () => {
+describe('Leave-one-out agreement (as in AlpacaEval), hand example', () => {
   // A = [1,1,1,2]: j1–3 others' mode 1 ✓✓✓, j4 others [1,1,1] ✗; means 4/3,4/3,4/3,1 → |d| 1/3·3 + 1 = 2
   // B = [3,3,2,2]: j1,j2 mode of [3,2,2] = 2 ✗; j3,j4 mode 3 ✗; |d| = 2/3 each → 8/3
   // C = [5,5,–,5]: all ✓, |d| = 0.  M = 11 pairs.

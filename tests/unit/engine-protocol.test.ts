@@ -8,7 +8,7 @@ import { pythonRepr } from '../../server/engine/python-repr.ts';
 import { renderChatHistory } from '../../server/engine/simulated-user-seat.ts';
 import { referenceExample } from '../support/records.ts';
 
-describe('opening message (reference §3.2)', () => {
+describe('opening message (as the reference writes it)', () => {
   it('is the prefix and the question, with one "A. text" line per option when there are options', () => {
     expect(openingMessage({ question: 'What is 2+2?', options: {} })).toBe(
       'I need help with the following task: What is 2+2?',
@@ -19,7 +19,7 @@ describe('opening message (reference §3.2)', () => {
   });
 });
 
-describe('persona profile string (reference §3.3)', () => {
+describe('persona profile string (as the reference writes it)', () => {
   it('has the reference fields in order, Big Five descriptions only (no agreeableness or neuroticism), and the preferences as a Python dict', () => {
     const profile = personaProfile(referenceExample());
     const lines = profile.split('\n');

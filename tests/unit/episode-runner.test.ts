@@ -69,7 +69,7 @@ async function run(
 const messages = (events: readonly EpisodeEvent[]) =>
   events.filter((e) => e.type === 'message').map((e) => (e.type === 'message' ? `${e.role}:${e.kind}` : ''));
 
-describe('episode runner: the discovery loop (reference §3.4)', () => {
+describe('episode runner: the discovery loop', () => {
   it('asks at most max_turns (5) questions, then appends the final prompt to the last user message', async () => {
     const assistant = new PlannedAssistant((i) => (i < 5 ? ask(`Q${i}?`) : answer('Done.')));
     const user = new PlannedUser();
@@ -138,7 +138,7 @@ describe('episode runner: the discovery loop (reference §3.4)', () => {
   });
 });
 
-describe('episode runner: baseline and oracle (reference §3.5)', () => {
+describe('episode runner: baseline and oracle (no_prompt, persona_known)', () => {
   it('no_prompt is one call with no system prompt; persona_known one call with the profile', async () => {
     const baseline = new PlannedAssistant(() => 'Generic answer.');
     const { result } = await run({ mode: 'no_prompt', userType: 'no_user_interaction' }, baseline, null);
@@ -162,7 +162,7 @@ describe('episode runner: baseline and oracle (reference §3.5)', () => {
   });
 });
 
-describe('judging (reference §5)', () => {
+describe('judging (rubric and correctness judges)', () => {
   it('weighted score is Σw·s/Σw', () => {
     expect(
       weightedScore([
@@ -260,7 +260,7 @@ describe('judging (reference §5)', () => {
   });
 });
 
-describe('the simulated user (reference §4)', () => {
+describe('the simulated user', () => {
   it('sees the profile and the chat history but never the task text; replies parsed from {thought, response}', async () => {
     const record = referenceExample();
     const sim = new RecordingProvider(() => "{'thought': 'brief', 'response': 'I keep bees.'}", 'sim');

@@ -14,7 +14,7 @@ function codes(issues: ValidationIssue[]): string[] {
 }
 
 describe('validateBenchmarkFile: valid input', () => {
-  it('accepts the reference example record (§1.8) exactly as documented', async () => {
+  it('accepts the reference example record exactly as published', async () => {
     const report = await validateBenchmarkFile(REFERENCE_EXAMPLE_FILE);
     expect(report.issues).toEqual([]);
     expect(report.valid).toBe(true);

@@ -87,9 +87,10 @@ function grouped(units: readonly TurnUnit[], key: (u: TurnUnit) => string): [str
 }
 
 /**
- * Turn-level fidelity (§4.10 2a): for every question a person answered and the simulated twin answered too, each
- * hidden preference falls in {not_revealed, revealed_correct, revealed_wrong} for the person and for the twin; Cohen's
- * κ (nominal) of the two, overall, per preference and per preference type, and whether both revealed the same value.
+ * Turn-level fidelity (docs/agreement-report.md, section c): for every question a person answered and the simulated
+ * twin answered too, each hidden preference falls in {not_revealed, revealed_correct, revealed_wrong} for the person
+ * and for the twin; Cohen's κ (nominal) of the two, overall, per preference and per preference type, and whether both
+ * revealed the same value.
  */
 export function disclosureSection(
   live: readonly LiveEpisode[],

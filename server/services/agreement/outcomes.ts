@@ -72,9 +72,9 @@ export function outcomePairs(
 }
 
 /**
- * Outcome level (§4.10 2e): PrefAlign of the person-played episode vs its simulator-played twin for the same
- * record × model (means when a record × model was played more than once): correlation, Bland–Altman limits, the
- * model ranking each side gives, and how often each side ends worse than the generic no_prompt answer.
+ * Outcome level (docs/agreement-report.md, section c): PrefAlign of the person-played episode vs its simulator-played
+ * twin for the same record × model (means when a record × model was played more than once): correlation, Bland–Altman
+ * limits, the model ranking each side gives, and how often each side ends worse than the generic no_prompt answer.
  */
 export function outcomes(pairs: readonly OutcomePair[], settings: ResampleSettings): Outcomes {
   const h = pairs.map((p) => p.human);
@@ -155,8 +155,9 @@ function behaviourRow(
 }
 
 /**
- * Distributional realism (§4.10 2c): questions answered per completed episode, words per reply and unprompted
- * disclosures per labeled reply, for people and for the simulated twins, with the two-sample KS statistic.
+ * Distributional realism (docs/agreement-report.md, section c): questions answered per completed episode, words per
+ * reply and unprompted disclosures per labeled reply, for people and for the simulated twins, with the two-sample KS
+ * statistic.
  */
 export function behaviour(
   live: readonly PlayedEpisode[],

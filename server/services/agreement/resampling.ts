@@ -11,8 +11,9 @@ export interface ResampleSettings {
 
 /**
  * What a section's bootstrap resamples. Units (items, turn × preference pairs …) of one persona are correlated, so
- * when personas have several units the persona is the cluster and its units are drawn together (§4.10); when every
- * persona has one unit (or there is one persona) each unit is its own cluster: the plain item bootstrap.
+ * when personas have several units the persona is the cluster and its units are drawn together
+ * (docs/agreement-report.md, Intervals); when every persona has one unit (or there is one persona) each unit is its own
+ * cluster: the plain item bootstrap.
  */
 export interface Plan {
   unit: 'item' | 'persona';

@@ -117,7 +117,7 @@ function imageOf(record: BenchmarkRecord): { image: string; path: string } | nul
 }
 
 /**
- * Validates a benchmark JSONL file: everything the reference's `scripts/validate_benchmark.py` checks (§1.3) plus
+ * Validates a benchmark JSONL file: everything the reference's `scripts/validate_benchmark.py` checks plus
  * schema, rubric ↔ preference, weight, id and encoding checks. Never throws on bad content; every problem becomes an
  * issue with its line and JSON path.
  */

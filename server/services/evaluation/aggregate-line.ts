@@ -20,8 +20,9 @@ function correctBit(c: EvalResult['correct']): number | null {
 }
 
 /**
- * The reference's end-of-run aggregate line (§5.4), over every result in the file (earlier runs included), with plain
- * arithmetic means. Results whose correctness is still unknown (null) are left out of the correctness averages.
+ * The reference's end-of-run aggregate line (docs/engine.md), over every result in the file (earlier runs included),
+ * with plain arithmetic means. Results whose correctness is still unknown (null) are left out of the correctness
+ * averages.
  */
 export function aggregateLine(
   model: string,

@@ -30,7 +30,7 @@ export function sampleRecords<T>(records: T[], maxProblems: number | null, seed:
   return pool.slice(0, take);
 }
 
-/** Contiguous blocks, the remainder spread over the first shards, as the reference's sharding (§3.6). */
+/** Contiguous blocks, the remainder spread over the first shards, as the reference shards a run. */
 export function shardOf<T>(items: T[], shard: Shard | null): T[] {
   if (shard === null) return items;
   const base = Math.floor(items.length / shard.count);

@@ -5,7 +5,7 @@ import type { ModelProvider } from '../../models/model-provider.ts';
 import { rewriteJsonLines, type ResultsFile } from './result-files.ts';
 
 /**
- * Resume rule of the reference (§3.6): result lines whose correctness is missing or null are judged again, and the
+ * Resume rule of the reference: result lines whose correctness is missing or null are judged again, and the
  * file is rewritten (atomically) with the answers filled in. Lines whose record is not in this benchmark stay as they
  * are. Returns how many lines were re-judged.
  */

@@ -4,7 +4,7 @@ import { EvalResultSchema, type EvalResult } from '../../../shared/schemas/evalu
 import { jsonPath } from '../../../shared/benchmark/issues.ts';
 import { describeError } from '../../../shared/errors.ts';
 
-/** `results/x_results.jsonl` → `results/x_results_aggregate.jsonl`, the reference's naming (§5.4). */
+/** `results/x_results.jsonl` → `results/x_results_aggregate.jsonl`, the reference's naming. */
 export function companionPath(resultsFile: string, suffix: 'aggregate' | 'failures'): string {
   const base = resultsFile.endsWith('.jsonl') ? resultsFile.slice(0, -'.jsonl'.length) : resultsFile;
   return `${base}_${suffix}.jsonl`;

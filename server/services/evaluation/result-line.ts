@@ -20,9 +20,9 @@ export interface ResultExtras {
 }
 
 /**
- * One reference-format result line (§5.3) for a completed episode, plus `prefdisco_live` extras. Where the reference
- * always wrote `preferences_expressed: []` (a bug, §4.1), we fill it with the preferences the disclosure ledger says
- * the user revealed.
+ * One reference-format result line (docs/engine.md) for a completed episode, plus `prefdisco_live` extras. Where the
+ * reference always wrote `preferences_expressed: []` (its detector reads the wrong key), we fill it with the
+ * preferences the disclosure ledger says the user revealed.
  */
 export function resultLine(
   record: BenchmarkRecord,

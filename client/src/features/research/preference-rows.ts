@@ -10,7 +10,7 @@ export interface PreferenceRow {
   key: string;
   preference: Preference | null;
   criterion: Criterion | null;
-  /** The weight the judge applies: the rubric's own, or 1/N when the rubric gives none (reference §1.6). */
+  /** The weight the judge applies: the rubric's own, or 1/N when the rubric gives none, as the reference judge does. */
   weight: number;
   weightImplied: boolean;
 }
