@@ -3,6 +3,7 @@ import type { Mode, UserType } from '../../../shared/schemas/evaluation.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { EvaluationModels } from './episode-setup.ts';
 import type { Shard } from './job-plan.ts';
+import type { RunProgress } from '../../../shared/schemas/research.ts';
 
 /** Records already validated and stored (a study's), run instead of reading a file. */
 export interface PreparedBenchmark {
@@ -42,15 +43,8 @@ export interface BatchDeps {
 
 export type BatchRunOptions = BatchSpec & BatchDeps;
 
-export interface BatchProgress {
-  total: number;
-  done: number;
-  failed: number;
-  /** Already in the results file from an earlier run. */
-  skipped: number;
-  running: number;
-  elapsedMs: number;
-}
+/** A run's counts as the researcher API reports them (RunProgress), without the token and cost meter. */
+export type BatchProgress = Pick<RunProgress, 'total' | 'done' | 'failed' | 'skipped' | 'running' | 'elapsedMs'>;
 
 export interface BatchSummary extends BatchProgress {
   interrupted: boolean;
