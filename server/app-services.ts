@@ -28,8 +28,9 @@ export interface ServiceContext {
 }
 
 /**
- * Builds the services from the app's dependencies. Nothing here knows HTTP or sockets; runs a crashed process left
- * 'running' are marked interrupted before the app serves anything.
+ * Builds the services from the app's dependencies. Nothing here knows HTTP or sockets, and nothing here takes over
+ * what a previous process left: runs left 'running' and live episodes are recovered by main.ts once the server holds
+ * the database's lease and listens (`batchRuns.recover()`, `live.recover()`).
  */
 export async function buildServices(deps: AppDeps, context: ServiceContext): Promise<AppServices> {
   // One model registry for the whole app, so each model's concurrency limit and spend cap hold across live play,
@@ -47,7 +48,6 @@ export async function buildServices(deps: AppDeps, context: ServiceContext): Pro
     runsDir: deps.config.runsDir ?? join(PROJECT_ROOT, 'data', 'runs'),
     log: context.log,
   });
-  await batchRuns.recover();
   const liveModel = deps.live?.model ?? ((name: string) => models.get(name));
   const live = new LiveSessions({
     storage: deps.storage,

@@ -12,21 +12,35 @@ import { ensureFirstResearcher } from './services/auth/accounts.ts';
 import { AppError } from '../shared/errors.ts';
 import { asDatabaseError, DatabaseUnusableError, MigrationError } from './storage/errors.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+import { holdServerLease, ServerLeaseHeldError } from './services/server-lease.ts';
 
-/** Composition root: config → storage → data → app → listen; closes everything on SIGINT/SIGTERM. */
+/**
+ * Composition root: config → storage → server lease → app → data → listen → recovery of what a previous process left;
+ * closes everything (and gives the lease up) on SIGINT/SIGTERM.
+ */
 export async function main(): Promise<{ url: string }> {
   const config = loadConfig();
   // Read the models file before opening anything, so a bad file stops start-up with its own message.
   const models = new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v));
   // The server commits from its event loop: WAL checkpoints (copy + fsync) run on a worker thread instead.
   const storage = SqliteStorage.open({ file: config.databaseFile, backgroundCheckpoint: true });
+  // One server per database, taken before anything is written: a second one would take over the first's live
+  // episodes and batch runs at start-up.
+  const lease = await holdServerLease(storage.serverLease, config.databaseFile).catch(async (error: unknown) => {
+    await storage.close();
+    throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
+  });
+  const closeStorage = async (): Promise<void> => {
+    await lease.release().catch(() => undefined); // Unreleased, it expires by itself.
+    await storage.close();
+  };
   const app = await buildApp({
     config,
     storage,
     models,
     logger: { level: config.logLevel },
   }).catch(async (error: unknown) => {
-    await storage.close();
+    await closeStorage();
     throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
   });
   try {
@@ -48,17 +62,27 @@ export async function main(): Promise<{ url: string }> {
         'no researcher account yet: open the app in a browser on this machine to create it, or run `prefdisco admin create --username NAME` (or set PREFDISCO_ADMIN_USERNAME and PREFDISCO_ADMIN_PASSWORD)',
       );
     }
-    // Live episodes a previous process left running continue where they stopped.
-    const resumed = await app.live.recover();
-    if (resumed > 0) app.log.info(`resumed ${resumed} live episodes`);
   } catch (error) {
     await app.close();
-    await storage.close();
+    await closeStorage();
     // The disk filling up while the sample is imported is the database's problem, not a bug: say so in one line.
     throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
   }
 
-  const address = await app.listen({ host: config.host, port: config.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+    // Only a server that listens takes over what a previous process left: runs it left 'running' were interrupted,
+    // and its live episodes continue where they stopped.
+    const interrupted = await app.batchRuns.recover();
+    if (interrupted > 0) app.log.info(`marked ${interrupted} batch runs left running as interrupted`);
+    const resumed = await app.live.recover();
+    if (resumed > 0) app.log.info(`resumed ${resumed} live episodes`);
+  } catch (error) {
+    await app.close();
+    await closeStorage();
+    throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
+  }
   const url = address.replace('127.0.0.1', 'localhost');
   app.log.info(`PrefDisco Live is serving at ${url} (database ${config.databaseFile})`);
 
@@ -68,7 +92,7 @@ export async function main(): Promise<{ url: string }> {
     closing = true;
     app.log.info(`${signal}: shutting down`);
     await app.close();
-    await storage.close();
+    await closeStorage();
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -93,7 +117,8 @@ export function describeStartupError(error: unknown): string {
     error instanceof DatabaseUnusableError ||
     error instanceof PersonaLibraryError ||
     error instanceof MigrationError ||
-    error instanceof ModelsConfigError
+    error instanceof ModelsConfigError ||
+    error instanceof ServerLeaseHeldError
   )
     return error.message;
   if (error instanceof AppError && (error.code === 'invalid_username' || error.code === 'weak_password'))

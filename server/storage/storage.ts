@@ -6,6 +6,7 @@ import type { EpisodeSummary, RunInput } from './episode-storage.ts';
 import type { LiveEpisodeStorage } from './live-storage.ts';
 import type { PeopleStorage } from './people-storage.ts';
 import type { ResearchStorage } from './research-storage.ts';
+import type { ServerLeaseStorage } from './server-lease-storage.ts';
 import type { StudyWorkStorage } from './study-work-storage.ts';
 
 /** One validated record of a benchmark file, with what the importer worked out about it. */
@@ -49,6 +50,8 @@ export interface Storage {
   readonly work: StudyWorkStorage;
   /** Batch runs started for a study, and a study's records and episodes for results and exports (research-storage.ts). */
   readonly research: ResearchStorage;
+  /** Which server process serves this database (server/storage/server-lease-storage.ts). */
+  readonly serverLease: ServerLeaseStorage;
 
   /** Creates a study; `conflict` if the name is taken. */
   createStudy(input: { name: string; description?: string }): Promise<Study>;

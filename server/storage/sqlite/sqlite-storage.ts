@@ -16,6 +16,7 @@ import { applyMigrations } from './migrate.ts';
 import { SqlitePeopleStorage } from './sqlite-people-storage.ts';
 import { SqliteStudyWorkStorage } from './sqlite-study-work-storage.ts';
 import { SqliteResearchStorage } from './sqlite-research-storage.ts';
+import { SqliteServerLeaseStorage } from './sqlite-server-lease-storage.ts';
 import { importBenchmark, sha256 } from './import-benchmark-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { asDatabaseError } from '../errors.ts';
@@ -50,6 +51,7 @@ export class SqliteStorage implements Storage {
   readonly live: SqliteLiveStorage;
   readonly work: SqliteStudyWorkStorage;
   readonly research: SqliteResearchStorage;
+  readonly serverLease: SqliteServerLeaseStorage;
 
   private checkpointer: WalCheckpointer | null = null;
 
@@ -59,6 +61,7 @@ export class SqliteStorage implements Storage {
     this.live = new SqliteLiveStorage(db);
     this.work = new SqliteStudyWorkStorage(db);
     this.research = new SqliteResearchStorage(db);
+    this.serverLease = new SqliteServerLeaseStorage(db);
   }
 
   /**

@@ -1,0 +1,88 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
+import { runCli } from '../support/run-cli.ts';
+import { serveProcess } from '../support/serve-process.ts';
+import { tempDir } from '../support/temp-files.ts';
+
+const dir = tempDir();
+
+/** A batch run stored 'running', as a server stores one it is running; a starting server would interrupt it. */
+async function runningRun(storage: SqliteStorage): Promise<string> {
+  const study = (await storage.listStudies())[0] ?? (await storage.createStudy({ name: 'runs' }));
+  const run = await storage.research.createStudyRun({
+    id: `run-${study.id}`,
+    studyId: study.id,
+    benchmarkSha256: 'b',
+    outPath: join(dir, `run-${study.id}.jsonl`),
+    options: {
+      model: 'scripted',
+      judge: 'scripted',
+      simulator: 'scripted',
+      modes: ['no_prompt'],
+      userTypes: ['passive_nostop'],
+      maxTurns: 5,
+      fixedQuestions: null,
+      maxProblems: null,
+      seed: 42,
+    },
+  });
+  return run.id;
+}
+
+describe('one server per database', () => {
+  it('a second server on the same database exits 1 with one line naming the holder, touching nothing of the first', async () => {
+    const db = join(dir, 'shared.sqlite');
+    const first = await serveProcess({ PREFDISCO_DB: db });
+    const storage = SqliteStorage.open({ file: db });
+    try {
+      const run = await runningRun(storage);
+      const pid = (await storage.serverLease.current())?.pid;
+      expect(pid).toBeGreaterThan(0);
+
+      const started = Date.now();
+      const second = await runCli(['serve'], { PREFDISCO_DB: db, PREFDISCO_PORT: '0' });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(
+        new RegExp(`^prefdisco: the database .*shared\\.sqlite is already served by process ${pid} on .*\\n$`),
+      );
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect((await storage.research.getRun(run))?.status).toBe('running');
+      expect((await storage.serverLease.current())?.pid).toBe(pid);
+      expect(await (await fetch(`${first.url}/api/health`)).json()).toMatchObject({ ok: true });
+    } finally {
+      await storage.close();
+      expect(await first.stop()).toBe(0);
+    }
+    // A clean shutdown gives the lease up: the next start does not wait.
+    const check = SqliteStorage.open({ file: db });
+    expect(await check.serverLease.current()).toBeNull();
+    await check.close();
+  });
+
+  it('a taken port stops start-up before any recovery: the runs left running stay as they were, and the process exits 1', async () => {
+    const db = join(dir, 'port.sqlite');
+    const seed = SqliteStorage.open({ file: db });
+    const run = await runningRun(seed);
+    await seed.close();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await runCli(['serve'], {
+        PREFDISCO_DB: db,
+        PREFDISCO_PORT: String(port),
+        PREFDISCO_HOST: '127.0.0.1',
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^prefdisco: .*EADDRINUSE.*another program is using the port.*\n$/);
+    } finally {
+      blocker.close();
+    }
+    const check = SqliteStorage.open({ file: db });
+    expect((await check.research.getRun(run))?.status).toBe('running');
+    expect(await check.serverLease.current()).toBeNull();
+    await check.close();
+  });
+});
