@@ -6,7 +6,12 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from '../shared/errors.ts';
 import { buildServices } from './app-services.ts';
-import { fastifyTrustProxy, type Config } from './config.ts';
+import {
+  DEFAULT_MAX_CONNECTIONS_PER_IP,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  fastifyTrustProxy,
+  type Config,
+} from './config.ts';
 import { agreementRoutes } from './http/agreement-routes.ts';
 import { episodeRoutes } from './http/episode-routes.ts';
 import { authRoutes, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from './http/auth-routes.ts';
@@ -27,6 +32,8 @@ import { studyWorkRoutes } from './http/study-work-routes.ts';
 import type { ModelProvider } from './models/model-provider.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerSecurity } from './plugins/security.ts';
+import { DEFAULT_BODY_LIMIT, registerJsonParser } from './plugins/body-limits.ts';
+import { limitConnectionsPerAddress, warnIfFewDescriptors } from './plugins/connection-limits.ts';
 import { attachSocketIo } from './plugins/socket-io.ts';
 import { registerPlayHandlers, socketBroadcast } from './realtime/play-handlers.ts';
 import { registerRatingHandlers } from './realtime/rating-handlers.ts';
@@ -52,7 +59,17 @@ function cacheControlFor(clientDir: string, path: string): string {
 export interface AppDeps {
   config: Pick<Config, 'clientDir'> &
     Partial<
-      Pick<Config, 'cookieSecret' | 'secureCookies' | 'trustProxy' | 'allowedOrigins' | 'runsDir' | 'modelsFile'>
+      Pick<
+        Config,
+        | 'cookieSecret'
+        | 'secureCookies'
+        | 'trustProxy'
+        | 'allowedOrigins'
+        | 'runsDir'
+        | 'modelsFile'
+        | 'maxConnectionsPerIp'
+        | 'requestTimeoutMs'
+      >
     >;
   storage: Storage;
   logger?: FastifyServerOptions['logger'];
@@ -74,13 +91,25 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Per-request lines are debug detail; at the default level the log shows start-up, warnings and failures.
+  const requestTimeoutMs = deps.config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxConnectionsPerIp = deps.config.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP;
   const app = Fastify({
     logger: deps.logger ?? false,
-    bodyLimit: 10 * 1024 * 1024,
+    // Small by default; the routes that take more name their own limit (plugins/body-limits.ts).
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // A request must arrive whole in time (headers sooner), so slow bodies cannot hold sockets open for ever.
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: 10_000,
+    // Node checks the timeouts above on this interval (default 30 s), so a short timeout is kept to within a second.
+    http: { connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
     logController: new LogController({ disableRequestLogging: true }),
     // Behind a reverse proxy, request.ip (rate limits) must be the client's address from X-Forwarded-For.
     trustProxy: fastifyTrustProxy(deps.config.trustProxy ?? false),
   });
+  app.server.headersTimeout = Math.min(15_000, requestTimeoutMs);
+  limitConnectionsPerAddress(app.server, maxConnectionsPerIp);
+  warnIfFewDescriptors(app.log, maxConnectionsPerIp);
+  registerJsonParser(app);
   // Every route declares its contract with shared zod schemas: requests are validated on the way in, and responses
   // on the way out (a response that breaks its schema is a bug, answered 500 and logged).
   app.setValidatorCompiler(validatorCompiler);

@@ -15,6 +15,9 @@ function unsetIfEmpty<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (v === '' ? undefined : v), schema);
 }
 
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 256;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+
 const EnvSchema = z.object({
   PREFDISCO_HOST: z.string().min(1).default('127.0.0.1'),
   PREFDISCO_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -35,6 +38,17 @@ const EnvSchema = z.object({
   PREFDISCO_ALLOWED_ORIGINS: unsetIfEmpty(z.string().optional()),
   PREFDISCO_ADMIN_USERNAME: unsetIfEmpty(z.string().optional()),
   PREFDISCO_ADMIN_PASSWORD: unsetIfEmpty(z.string().optional()),
+  PREFDISCO_MAX_CONNECTIONS_PER_IP: unsetIfEmpty(
+    z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_CONNECTIONS_PER_IP),
+  ),
+  PREFDISCO_REQUEST_TIMEOUT_SECONDS: unsetIfEmpty(
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(DEFAULT_REQUEST_TIMEOUT_MS / 1000),
+  ),
 });
 
 export interface Config {
@@ -66,6 +80,16 @@ export interface Config {
   adminUsername: string | null;
   /** PREFDISCO_ADMIN_PASSWORD: a secret, used only to create that account (also by `prefdisco admin create`). */
   adminPassword: string | null;
+  /**
+   * Sockets (HTTP and WebSocket) one address may hold open at once; the excess is closed at once. Generous by default,
+   * as a campus or company NAT puts many people behind one address.
+   */
+  maxConnectionsPerIp: number;
+  /**
+   * Time a client has to send a whole request, body included (Node's requestTimeout: the server is one, so it suits
+   * the largest upload, a 100 MB import, at ~3 Mbit/s). A slow body that drips in is cut when it runs out.
+   */
+  requestTimeoutMs: number;
 }
 
 /** false: no proxy; a number: that many hops in front of the app; a list: the proxies' addresses or CIDRs. */
@@ -177,6 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: parseOrigins(e.PREFDISCO_ALLOWED_ORIGINS),
     adminUsername: e.PREFDISCO_ADMIN_USERNAME ?? null,
     adminPassword: e.PREFDISCO_ADMIN_PASSWORD ?? null,
+    maxConnectionsPerIp: e.PREFDISCO_MAX_CONNECTIONS_PER_IP,
+    requestTimeoutMs: e.PREFDISCO_REQUEST_TIMEOUT_SECONDS * 1000,
   };
 }
 

@@ -10,6 +10,7 @@ import { hashSessionToken, issueSession, revokeSession } from '../services/auth/
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../plugins/auth.ts';
 import { disconnectSession } from '../realtime/socket-auth.ts';
 import type { PeopleStorage } from '../storage/people-storage.ts';
+import { LOGOUT_BODY_LIMIT } from '../plugins/body-limits.ts';
 
 export interface AuthRateLimits {
   /** Login attempts per IP per minute: slows password guessing to a crawl. */
@@ -85,7 +86,7 @@ export function authRoutes(options: AuthRoutesOptions) {
 
     app.post(
       '/api/auth/logout',
-      { schema: { tags: ['auth'], response: { 200: OkSchema, ...ERROR_RESPONSES } } },
+      { bodyLimit: LOGOUT_BODY_LIMIT, schema: { tags: ['auth'], response: { 200: OkSchema, ...ERROR_RESPONSES } } },
       async (request, reply) => {
         const token = sessionTokenOf(request);
         if (token !== null) {

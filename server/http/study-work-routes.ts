@@ -12,6 +12,7 @@ import {
 import { AssignmentProgressSchema, LiveStudySettingsBodySchema } from '../../shared/schemas/live-study.ts';
 import type { StudyWork } from '../services/studies/study-work-service.ts';
 import type { StudyTransition } from '../services/studies/study-settings.ts';
+import { CANDIDATES_BODY_LIMIT, GOLD_BODY_LIMIT, SETTINGS_BODY_LIMIT } from '../plugins/body-limits.ts';
 import { researcherOnly } from './guards.ts';
 
 const tags = ['live studies'];
@@ -37,6 +38,7 @@ export function studyWorkRoutes(work: StudyWork) {
       '/api/studies/:studyId/settings',
       {
         ...researcherOnly,
+        bodyLimit: SETTINGS_BODY_LIMIT,
         schema: {
           tags,
           params,
@@ -60,6 +62,7 @@ export function studyWorkRoutes(work: StudyWork) {
       '/api/studies/:studyId/rating-candidates',
       {
         ...researcherOnly,
+        bodyLimit: CANDIDATES_BODY_LIMIT,
         schema: {
           tags,
           params,
@@ -80,6 +83,7 @@ export function studyWorkRoutes(work: StudyWork) {
       '/api/studies/:studyId/gold-items',
       {
         ...researcherOnly,
+        bodyLimit: GOLD_BODY_LIMIT,
         schema: { tags, params, body: GoldBodySchema, response: { 200: GoldAddedSchema, ...ERROR_RESPONSES } },
       },
       async (request) => work.addGoldItems(request.params.studyId, request.body.items),

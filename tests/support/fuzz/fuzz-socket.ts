@@ -3,6 +3,7 @@ import { type Ack } from '../../../shared/protocol/acks.ts';
 import { isErrorCode } from '../../../shared/errors.ts';
 import type { ResyncResult } from '../../../shared/protocol/live.ts';
 import { CLIENT_EVENT_NAMES } from '../../../shared/protocol/events.ts';
+import { MAX_SOCKET_MESSAGE_BYTES } from '../../../server/plugins/socket-io.ts';
 import { caseRef, Fuzz } from './fuzz-random.ts';
 import type { FailureKind, FuzzFailure, FuzzRun } from './fuzz-report.ts';
 import { FUZZ_ROLES, type FuzzIds, type FuzzRole, type FuzzTarget } from './fuzz-target.ts';
@@ -51,7 +52,7 @@ export interface SocketCase {
   label: string;
 }
 
-const MAX_HTTP_BUFFER = 1_000_000;
+const MAX_HTTP_BUFFER = MAX_SOCKET_MESSAGE_BYTES;
 
 /** A message over the server's size limit is dropped with its connection, by design (server/plugins/socket-io.ts). */
 function sized(c: SocketCase): SocketCase {
