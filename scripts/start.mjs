@@ -1,4 +1,6 @@
-// `npm start`: build the browser app if it is missing or older than its sources, then serve.
+// `npm start`: build the browser app if it is missing or older than its sources, then serve. Exits with the server's
+// exit code, so a server that cannot start (port taken, database served by another process) fails `npm start` and
+// its service manager sees it. `--no-build` skips the build check (the browser app is served as it is).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +22,7 @@ const sources = [join(root, 'client'), join(root, 'shared')];
 const stale =
   !existsSync(builtIndex) ||
   Math.max(...sources.map(newestMtime), statSync(join(root, 'vite.config.ts')).mtimeMs) > statSync(builtIndex).mtimeMs;
-if (stale) {
+if (stale && !process.argv.includes('--no-build')) {
   process.stdout.write('Building the browser app (vite build)…\n');
   const build = spawnSync(
     process.execPath,

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../server/config.ts';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import { runCli } from '../support/run-cli.ts';
 import { serveProcess } from '../support/serve-process.ts';
@@ -84,5 +86,28 @@ describe('one server per database', () => {
     expect((await check.research.getRun(run))?.status).toBe('running');
     expect(await check.serverLease.current()).toBeNull();
     await check.close();
+  });
+});
+
+describe('npm start (scripts/start.mjs)', () => {
+  it("exits with the server's exit code when the server cannot start", async () => {
+    const db = join(dir, 'npm-start.sqlite');
+    const first = await serveProcess({ PREFDISCO_DB: db });
+    try {
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [join(PROJECT_ROOT, 'scripts', 'start.mjs'), '--no-build'], {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, PREFDISCO_DB: db, PREFDISCO_PORT: '0' },
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^prefdisco: the database .*npm-start\.sqlite is already served by process \d+ on /);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
   });
 });
