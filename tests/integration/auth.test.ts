@@ -225,7 +225,8 @@ describe('joining a study through an invitation link', () => {
       inviteCode: invite.code,
     });
 
-    const again = await joinViaHttp(t.app, invite.code, { PROLIFIC_PID: params.PROLIFIC_PID });
+    // A new browser resumes with the link of the same Prolific attempt (PID and SESSION_ID; join-takeover.test.ts).
+    const again = await joinViaHttp(t.app, invite.code, { PROLIFIC_PID: params.PROLIFIC_PID, SESSION_ID: 'se1' });
     expect(again.body).toEqual({
       participantId,
       studyId: t.studyId,
@@ -239,7 +240,9 @@ describe('joining a study through an invitation link', () => {
   it('concurrent joins with the same PID yield one participant', async () => {
     const invite = await t.storage.people.createInvite({ studyId: t.studyId, role: 'rater' });
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => joinViaHttp(t.app, invite.code, { PROLIFIC_PID: 'concurrent-pid' })),
+      Array.from({ length: 6 }, () =>
+        joinViaHttp(t.app, invite.code, { PROLIFIC_PID: 'concurrent-pid', SESSION_ID: 'concurrent-session' }),
+      ),
     );
     const bodies = results.map((r) => r.body as { participantId: string; resumed: boolean });
     expect(results.map((r) => r.status)).toEqual(Array<number>(6).fill(200));

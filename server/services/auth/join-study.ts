@@ -20,8 +20,11 @@ export interface JoinOutcome {
 }
 
 /**
- * A person opens an invitation link. With a Prolific id, the same (study, PROLIFIC_PID) always resumes the same
- * participant, from any browser. Without one, the browser's own participant session in this study and role resumes;
+ * A person opens an invitation link. With a Prolific id, the same (study, PROLIFIC_PID) is always the same
+ * participant, but a PID is no secret (it shows in links, screenshots and exports), so knowing it does not let a
+ * browser take that participant's place (persona, hidden preferences, transcript, completion code). Resuming needs
+ * proof tied to the person: the browser they started in (its participant session cookie), or Prolific's SESSION_ID of
+ * their attempt, equal to the one stored at their first join. Otherwise `forbidden`. Without a PID, the browser's own participant session in this study and role resumes;
  * otherwise a new anonymous participant is created. A paused or closed study refuses everyone, new or returning.
  */
 export async function joinStudy(
@@ -62,5 +65,18 @@ export async function joinStudy(
       `you already take part in this study as ${participant.role === 'actor' ? 'an actor' : 'a rater'}`,
     );
   }
+  if (!created && !provesParticipant(participant, prolific, current)) {
+    throw new AppError(
+      'forbidden',
+      'this Prolific ID has already started this study in another browser; please continue in the browser you started in, or contact the researcher',
+    );
+  }
   return { participant, resumed: !created };
+}
+
+/** Whether the request comes from the participant's own browser or carries the SESSION_ID of their first join. */
+function provesParticipant(participant: Participant, prolific: ProlificIds, current: Identity | null): boolean {
+  if (current?.kind === 'participant' && current.participantId === participant.id) return true;
+  const stored = participant.prolificSessionId;
+  return stored !== undefined && stored !== '' && prolific.prolificSessionId === stored;
 }
