@@ -2,10 +2,12 @@ import { Command, Help, type ErrorOptions, type Option } from 'commander';
 import { APP_VERSION } from '../version.ts';
 import { registerAdmin } from './admin-command.ts';
 import { registerAgreement } from './agreement-command.ts';
+import { registerBackup } from './backup-command.ts';
 import type { CliContext } from './cli-io.ts';
 import { registerGenerate } from './generate-command.ts';
 import { registerImport } from './import-command.ts';
 import { registerReport } from './report-command.ts';
+import { registerRestore } from './restore-command.ts';
 import { registerRun } from './run-command.ts';
 import { registerServe } from './serve-command.ts';
 import { registerStats } from './stats-command.ts';
@@ -68,5 +70,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAgreement(program, ctx);
   registerServe(program, ctx);
   registerAdmin(program, ctx);
+  registerBackup(program, ctx);
+  registerRestore(program, ctx);
   return program;
 }

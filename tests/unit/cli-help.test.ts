@@ -33,6 +33,8 @@ describe('every command has --help', () => {
       'serve',
       'admin',
       'admin create',
+      'backup',
+      'restore',
     ]);
     // the per-command checks below loop over these, so they must not be empty
     expect(commands.reduce((n, c) => n + c.command.options.length, 0)).toBeGreaterThan(40);
