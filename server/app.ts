@@ -41,6 +41,7 @@ import { attachSocketAuth } from './realtime/socket-auth.ts';
 import { registerStudyHandlers } from './realtime/study-handlers.ts';
 import type { StudyGate } from './services/auth/join-study.ts';
 import { resolveCookieSecret } from './services/auth/sessions.ts';
+import { SetupToken } from './services/auth/setup-token.ts';
 import type { LiveSessions } from './services/live/live-sessions.ts';
 import type { PlayQueue } from './services/live/live-types.ts';
 import type { BatchRuns } from './services/research/batch-runs.ts';
@@ -143,10 +144,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieSecret: await resolveCookieSecret(deps.storage.people, deps.config.cookieSecret),
   });
 
+  // First-run setup's one-time token, printed by main.ts inside the setup link (services/auth/setup-token.ts).
+  const setupToken = new SetupToken();
+  app.decorate('setupToken', setupToken);
+
   const routes = [
     healthRoutes,
     openApiRoutes,
-    setupRoutes({ people: deps.storage.people, secureCookies: security.secureCookies }),
+    setupRoutes({ people: deps.storage.people, secureCookies: security.secureCookies, token: setupToken }),
     authRoutes({
       people: deps.storage.people,
       studyGate: deps.studyGate ?? work.gate,
@@ -216,5 +221,7 @@ declare module 'fastify' {
     live: LiveSessions;
     /** Batch runs started from the researcher's browser. */
     batchRuns: BatchRuns;
+    /** First-run setup's one-time token: only main.ts (the console) and tests read it. */
+    setupToken: SetupToken;
   }
 }

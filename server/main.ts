@@ -59,7 +59,7 @@ export async function main(): Promise<{ url: string }> {
     if (admin) app.log.info(`created the first researcher account "${admin.username}" (PREFDISCO_ADMIN_USERNAME)`);
     else if ((await storage.people.countResearchers()) === 0) {
       app.log.warn(
-        'no researcher account yet: open the app in a browser on this machine to create it, or run `prefdisco admin create --username NAME` (or set PREFDISCO_ADMIN_USERNAME and PREFDISCO_ADMIN_PASSWORD)',
+        'no researcher account yet: open the setup link printed once the server listens in a browser on this machine, or run `prefdisco admin create --username NAME` (or set PREFDISCO_ADMIN_USERNAME and PREFDISCO_ADMIN_PASSWORD)',
       );
     }
   } catch (error) {
@@ -85,6 +85,14 @@ export async function main(): Promise<{ url: string }> {
   }
   const url = address.replace('127.0.0.1', 'localhost');
   app.log.info(`PrefDisco Live is serving at ${url} (database ${config.databaseFile})`);
+  if ((await storage.people.countResearchers()) === 0) {
+    // The one-time token is shown here and nowhere else: whoever creates the first account has read this console.
+    const { port } = new URL(url);
+    const local = port ? `localhost:${port}` : 'localhost';
+    app.log.warn(
+      `first-run setup: open http://${local}/setup#token=${app.setupToken.value} in a browser on this machine to create the first researcher account (from elsewhere: ssh -L ${port || 80}:${local} to this machine first)`,
+    );
+  }
 
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -105,8 +105,9 @@ export function attachSocketAuth(io: RealtimeServer, options: SocketAuthOptions)
     const tokenHash = sessionOf.get(socket);
     if (tokenHash === undefined) return;
     void socket.join(sessionRoom(tokenHash));
-    if (socket.pid === undefined) return;
-    const pid = socket.pid;
+    // The private session id recovery is keyed by: set on every socket when recovery is on, but typed private.
+    const pid = (socket as unknown as { pid?: unknown }).pid;
+    if (typeof pid !== 'string') return;
     sessionOfPid.set(pid, tokenHash);
     socket.once('disconnect', () => {
       // Kept as long as Socket.IO keeps the state for recovery; a tab that never comes back is forgotten.

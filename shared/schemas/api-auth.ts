@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InviteCodeSchema } from './auth.ts';
+import { InviteCodeSchema, LoginBodySchema } from './auth.ts';
 import { IdentitySchema, ParticipantRoleSchema } from './identity.ts';
 import { StudyStatusSchema } from './live-study.ts';
 
@@ -10,6 +10,13 @@ export const IdentityResponseSchema = z.object({ identity: IdentitySchema });
 /** `GET /api/auth/setup`: whether the first researcher account still has to be created, and whether from here. */
 export const SetupStatusSchema = z.object({ setupNeeded: z.boolean(), fromThisMachine: z.boolean() });
 export type SetupStatus = z.infer<typeof SetupStatusSchema>;
+
+/**
+ * `POST /api/auth/setup`: the first account, with the one-time token of the setup link the server printed at start.
+ * Optional here so that a request without it is answered `forbidden` with where to find the link.
+ */
+export const SetupBodySchema = LoginBodySchema.extend({ setupToken: z.string().max(200).optional() });
+export type SetupBody = z.infer<typeof SetupBodySchema>;
 
 export const JoinParamsSchema = z.object({ code: InviteCodeSchema });
 

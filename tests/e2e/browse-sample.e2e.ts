@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
-import { serveProcess, type ServedApp } from '../support/serve-process.ts';
+import { serveProcess, setupLinkOf, type ServedApp } from '../support/serve-process.ts';
 import { tempDir } from '../support/temp-files.ts';
 import { writeBrokenBenchmark, writeSmallBenchmark } from './support/benchmark-files.ts';
 import { openStudy, openTab, shot } from './support/console-pages.ts';
@@ -38,8 +38,9 @@ afterAll(async () => {
 
 describe('a researcher’s journey on a fresh install', () => {
   it('creates the first account, browses the sample study, signs out and in again', async () => {
-    // First run: no researcher yet, and the browser is on the server's machine, so the setup form shows.
-    await page.goto(served.url);
+    // First run: no researcher yet, and the browser is on the server's machine, at the setup link the server
+    // printed (with its one-time token), so the setup form shows.
+    await page.goto(await setupLinkOf(served));
     await setupCard(page).waitFor();
     await page.screenshot({ path: join(shots, 'setup-card.png'), animations: 'disabled' });
     // The password rule is checked at the field before anything is sent.

@@ -12,6 +12,8 @@ afterAll(async () => {
 });
 
 const account = { username: 'first', password: 'a long enough password' };
+// The one-time token of the printed setup link (setup-token.test.ts covers requests without it).
+const token = () => t.app.setupToken.value;
 
 describe('first-run setup of the first researcher account', () => {
   it('is offered on a fresh database, only to this machine, once', async () => {
@@ -22,14 +24,14 @@ describe('first-run setup of the first researcher account', () => {
     const remote = await t.app.inject({
       method: 'POST',
       url: '/api/auth/setup',
-      payload: account,
+      payload: { ...account, setupToken: token() },
       remoteAddress: '10.1.2.3',
     });
     expect(remote.statusCode).toBe(403);
     const weak = await t.app.inject({
       method: 'POST',
       url: '/api/auth/setup',
-      payload: { username: 'first', password: 'short' },
+      payload: { username: 'first', password: 'short', setupToken: token() },
     });
     expect(weak.statusCode).toBe(400);
     expect(weak.json()).toMatchObject({ error: 'weak_password' });
@@ -38,7 +40,7 @@ describe('first-run setup of the first researcher account', () => {
       const guessable = await t.app.inject({
         method: 'POST',
         url: '/api/auth/setup',
-        payload: { username: 'first', password },
+        payload: { username: 'first', password, setupToken: token() },
       });
       expect(guessable.statusCode, JSON.stringify(password)).toBe(400);
       expect(guessable.json()).toMatchObject({
@@ -49,8 +51,12 @@ describe('first-run setup of the first researcher account', () => {
     expect(await t.storage.people.countResearchers()).toBe(0);
 
     const [a, b] = await Promise.all([
-      t.app.inject({ method: 'POST', url: '/api/auth/setup', payload: account }),
-      t.app.inject({ method: 'POST', url: '/api/auth/setup', payload: { ...account, username: 'second' } }),
+      t.app.inject({ method: 'POST', url: '/api/auth/setup', payload: { ...account, setupToken: token() } }),
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/setup',
+        payload: { ...account, username: 'second', setupToken: token() },
+      }),
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
     expect(await t.storage.people.countResearchers()).toBe(1);

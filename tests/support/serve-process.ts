@@ -42,3 +42,16 @@ export async function serveProcess(env: Record<string, string>): Promise<ServedA
     },
   };
 }
+
+/** The first-run setup link (with its one-time token) the server printed on its console; waits for it briefly. */
+export async function setupLinkOf(served: ServedApp, ms = 10_000): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const link = /first-run setup: open (http:\/\/localhost(?::\d+)?\/setup#token=[A-Za-z0-9_-]{43})/.exec(
+      served.output(),
+    )?.[1];
+    if (link) return link;
+    if (Date.now() - started > ms) throw new Error(`the server printed no setup link:\n${served.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,5 +1,10 @@
 import { OkSchema } from '../../../shared/schemas/api-common.ts';
-import { IdentityResponseSchema, SetupStatusSchema, type SetupStatus } from '../../../shared/schemas/api-auth.ts';
+import {
+  IdentityResponseSchema,
+  SetupStatusSchema,
+  type SetupBody,
+  type SetupStatus,
+} from '../../../shared/schemas/api-auth.ts';
 import type { LoginBody } from '../../../shared/schemas/auth.ts';
 import type { Identity } from '../../../shared/schemas/identity.ts';
 import { ApiError, getJson, postJson } from './request.ts';
@@ -33,7 +38,10 @@ export function fetchSetupStatus(signal?: AbortSignal): Promise<SetupStatus> {
   return getJson('/api/auth/setup', SetupStatusSchema, signal);
 }
 
-/** Creates the first researcher account (only while none exists, only from the server's machine) and signs it in. */
-export async function createFirstResearcher(credentials: LoginBody, signal?: AbortSignal): Promise<Identity> {
+/**
+ * Creates the first researcher account (only while none exists, only from the server's machine, with the one-time
+ * token of the setup link the server printed) and signs it in.
+ */
+export async function createFirstResearcher(credentials: SetupBody, signal?: AbortSignal): Promise<Identity> {
   return (await postJson('/api/auth/setup', credentials, IdentityResponseSchema, signal)).identity;
 }

@@ -1,3 +1,4 @@
+import type { SetupBody } from '../../../shared/schemas/api-auth.ts';
 import type { LoginBody } from '../../../shared/schemas/auth.ts';
 import type { Identity } from '../../../shared/schemas/identity.ts';
 import { createFirstResearcher, fetchIdentity, fetchSetupStatus, login, logout } from '../http/auth-api.ts';
@@ -27,7 +28,7 @@ export interface AuthSlice {
   checkSession: () => Promise<void>;
   /** Resolve to true once signed in, false when the server refused (the reason is in authError). */
   signIn: (credentials: LoginBody) => Promise<boolean>;
-  createFirstAccount: (credentials: LoginBody) => Promise<boolean>;
+  createFirstAccount: (credentials: SetupBody) => Promise<boolean>;
   signOut: () => Promise<void>;
   dismissAuthError: () => void;
   /** For research calls: when `err` is a 401, go back to the sign-in card and return true. */

@@ -5,13 +5,18 @@ import Typography from '@mui/material/Typography';
 import { useAppStore } from '../../store/index.ts';
 import { AuthCard } from './auth-card.tsx';
 import { SetupForm } from './setup-form.tsx';
+import { setupTokenFrom } from './setup-link.ts';
 
 const TITLE = 'Create the first researcher account';
 
-/** First run: no researcher account exists yet. Only a browser on the server's own machine may create one. */
+/**
+ * First run: no researcher account exists yet. Only a browser on the server's own machine may create one, and only
+ * through the setup link the server printed on its console (it carries a one-time token).
+ */
 export function SetupCard() {
   const fromThisMachine = useAppStore((s) => s.setupFromThisMachine);
   const checkSession = useAppStore((s) => s.checkSession);
+  const setupToken = setupTokenFrom(window.location);
 
   if (!fromThisMachine) {
     return (
@@ -39,6 +44,21 @@ export function SetupCard() {
       </AuthCard>
     );
   }
+  if (setupToken === null) {
+    return (
+      <AuthCard title={TITLE}>
+        <Typography>This server has no researcher account yet.</Typography>
+        <Alert severity="info">
+          To create it, open the setup link the server printed in its console (the terminal or service log where it was
+          started): it looks like <code>http://localhost:5170/setup#token=…</code> and works once. Or create the account
+          on the server with <code>npx prefdisco admin create --username NAME</code>, then reload this page.
+        </Alert>
+        <Button variant="outlined" onClick={() => void checkSession()}>
+          Check again
+        </Button>
+      </AuthCard>
+    );
+  }
   return (
     <AuthCard title={TITLE}>
       <Typography variant="body2" color="text.secondary">
@@ -46,7 +66,7 @@ export function SetupCard() {
         a browser on the machine the server runs on. Add further accounts later with{' '}
         <code>npx prefdisco admin create</code>.
       </Typography>
-      <SetupForm />
+      <SetupForm setupToken={setupToken} />
     </AuthCard>
   );
 }

@@ -9,8 +9,11 @@ import { sentence } from './sentence.ts';
 
 const EMPTY: Fields = { username: '', password: '', confirm: '' };
 
-/** Username, password and its confirmation for the first account; checked here, then by the server. */
-export function SetupForm() {
+/**
+ * Username, password and its confirmation for the first account; checked here, then by the server, which also wants
+ * the one-time token from the setup link.
+ */
+export function SetupForm({ setupToken }: { setupToken: string }) {
   const createFirstAccount = useAppStore((s) => s.createFirstAccount);
   const busy = useAppStore((s) => s.authBusy);
   const error = useAppStore((s) => s.authError);
@@ -30,7 +33,7 @@ export function SetupForm() {
     event.preventDefault();
     setAttempted(true);
     if (busy || Object.keys(checkSetupForm(form)).length > 0) return;
-    void createFirstAccount({ username: form.username.trim(), password: form.password });
+    void createFirstAccount({ username: form.username.trim(), password: form.password, setupToken });
   };
 
   return (
