@@ -3,6 +3,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { navigate } from '../../app/router.ts';
 import { useAppStore } from '../../store/index.ts';
 import { checkSetupForm, MIN_PASSWORD_LENGTH, type SetupForm as Fields } from './setup-form-checks.ts';
 import { sentence } from './sentence.ts';
@@ -33,7 +34,10 @@ export function SetupForm({ setupToken }: { setupToken: string }) {
     event.preventDefault();
     setAttempted(true);
     if (busy || Object.keys(checkSetupForm(form)).length > 0) return;
-    void createFirstAccount({ username: form.username.trim(), password: form.password, setupToken });
+    void createFirstAccount({ username: form.username.trim(), password: form.password, setupToken }).then((created) => {
+      // Off the setup link: the spent token leaves the address bar, and the console opens at its start page.
+      if (created) navigate('/', { replace: true });
+    });
   };
 
   return (
