@@ -1,0 +1,150 @@
+import type { ModelProvider } from '../models/model-provider.ts';
+import { ModelCallError } from '../models/model-provider.ts';
+import { describeError } from '../../shared/errors.ts';
+import { parseAction, STOP_SIGNAL } from './assistant-protocol.ts';
+import { labelDisclosure } from './disclosure-labeler.ts';
+import type { EpisodeLog } from './episode-log.ts';
+import { EpisodeAbortedError, EpisodeFailure } from './episode-errors.ts';
+import type { EpisodeParticipants, EpisodeSpec } from './episode-runner.ts';
+import type { EpisodeState, JudgedCriterion } from './episode-state.ts';
+import { renderPrompt } from './prompt-library.ts';
+import { judgeCriterion } from './rubric-judge.ts';
+import type { UserSeat } from './seats.ts';
+
+/** The phases of an episode after its opening: the discovery loop and the rubric judgments, with their error mapping. */
+
+export function stageOf(error: unknown, stage: EpisodeFailure['stage']): never {
+  if (error instanceof EpisodeFailure || error instanceof EpisodeAbortedError) throw error;
+  if (error instanceof ModelCallError) {
+    if (error.code === 'aborted') throw new EpisodeAbortedError();
+    throw new EpisodeFailure(stage, error.code, error.message);
+  }
+  throw new EpisodeFailure('internal', 'internal', describeError(error));
+}
+
+export function actionOf(text: string): { final: boolean; via: 'marker' | 'heuristic' } {
+  const parsed = parseAction(text);
+  return { final: parsed.final, via: parsed.via };
+}
+
+/** The discovery loop (ask, answer, until stop or the turn limit), continued from `state`; updates it as it goes. */
+export async function elicit(
+  spec: EpisodeSpec,
+  who: EpisodeParticipants,
+  log: EpisodeLog,
+  signal: AbortSignal,
+  state: EpisodeState,
+  ask: (system: string | null) => Promise<{ text: string; regenerated: boolean }>,
+  maxTurns: number,
+  fixed: number | null,
+): Promise<void> {
+  const user = who.user as UserSeat;
+  const limit = fixed ?? maxTurns;
+  while (!state.terminate && state.turn < limit) {
+    const turn = state.turn;
+    let message = state.pendingQuestion;
+    if (message === null) {
+      const system =
+        fixed === null
+          ? renderPrompt('discoverySystem')
+          : renderPrompt('fixedQuestionsSystem', { num_questions: fixed, turn });
+      const asked = await ask(system);
+      message = asked.text;
+      state.conversation.push({ role: 'assistant', content: message });
+      log.append({
+        type: 'message',
+        role: 'assistant',
+        kind: 'question',
+        turn,
+        content: message,
+        action: actionOf(message),
+        ...(asked.regenerated ? { regenerated: true } : {}),
+      });
+    }
+    state.pendingQuestion = message;
+    const action = actionOf(message);
+    let reply: string;
+    let userTerminates: boolean;
+    if (action.final) {
+      // The user is not asked: the reference's simulator answers a final answer with the bare stop signal.
+      reply = STOP_SIGNAL;
+      userTerminates = true;
+      log.append({ type: 'message', role: 'user', kind: 'stop', turn, content: reply });
+    } else {
+      const r = await user
+        .reply({ turn, assistantMessage: message, history: [...state.history], signal })
+        .catch((e: unknown) => stageOf(e, 'user'));
+      reply = r.response;
+      userTerminates = r.terminate;
+      state.answered += 1;
+      log.append({
+        type: 'message',
+        role: 'user',
+        kind: 'reply',
+        turn,
+        content: reply,
+        ...(r.thought ? { thought: r.thought } : {}),
+        ...(r.issue ? { issue: r.issue } : {}),
+        ...(r.terminate ? { terminate: true } : {}),
+        ...(r.clientMessageId ? { clientMessageId: r.clientMessageId } : {}),
+      });
+      if (who.labeler) {
+        const label = await labelDisclosure(
+          who.labeler,
+          spec.record.persona_preferences,
+          { assistantMessage: message, userMessage: reply },
+          signal,
+        ).catch((e: unknown) =>
+          e instanceof ModelCallError && e.code !== 'aborted'
+            ? { asked: [], revealed: [], issue: `labeler failed: ${e.message}` }
+            : stageOf(e, 'judge'),
+        );
+        log.append({
+          type: 'disclosure_labeled',
+          turn,
+          asked: label.asked,
+          revealed: label.revealed,
+          ...(label.issue ? { issue: label.issue } : {}),
+        });
+      }
+    }
+    state.conversation.push({ role: 'user', content: reply });
+    state.history.push({ assistant: message, user: reply });
+    state.pendingQuestion = null;
+    state.terminate = fixed !== null ? false : userTerminates;
+    state.turn = turn + 1;
+  }
+}
+
+export async function judgeAll(
+  spec: EpisodeSpec,
+  judge: ModelProvider,
+  finalAnswer: string,
+  log: EpisodeLog,
+  signal: AbortSignal,
+  state: EpisodeState,
+): Promise<JudgedCriterion[]> {
+  const out: JudgedCriterion[] = [];
+  for (const criterion of spec.record.evaluation_rubric.evaluation_criteria) {
+    const done = state.judged.get(criterion.preference);
+    if (done) {
+      out.push(done);
+      continue;
+    }
+    const j = await judgeCriterion(judge, spec.record, criterion, finalAnswer, {
+      signal,
+      missingScoreAsOne: spec.reference?.missingScoreAsOne ?? false,
+    }).catch((e: unknown) => stageOf(e, 'judge'));
+    log.append({
+      type: 'criterion_judged',
+      preference: j.preference,
+      score: j.score,
+      justification: j.justification,
+      weight: j.weight,
+      attempts: j.attempts,
+      ...(j.issue ? { issue: j.issue } : {}),
+    });
+    out.push(j);
+  }
+  return out;
+}
