@@ -2,14 +2,13 @@ import type { ModelConfig } from '../../../shared/schemas/models.ts';
 import { ModelCallError, type ModelProvider, type ModelRequest, type ModelResponse } from '../model-provider.ts';
 import { scriptedAssistantReply, type AssistantHint } from './scripted-assistant.ts';
 import {
-  scriptedCoherence,
   scriptedDedup,
   scriptedDimensionProposal,
   scriptedGeneralDimensions,
   scriptedInstantiation,
-  scriptedPersona,
   scriptedRubricCriteria,
 } from './scripted-generation.ts';
+import { scriptedCoherence, scriptedPersona } from './scripted-persona.ts';
 import { scriptedCorrectness, scriptedDisclosure, scriptedRubricScore, scriptedUserReply } from './scripted-roles.ts';
 
 type Hint = Record<string, unknown>;
