@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatIssue } from '../../shared/benchmark/issues.ts';
-import type { ValidationReport } from '../services/benchmark/validate-benchmark-file.ts';
+import type { ValidationReport } from '../services/benchmark/validation-report.ts';
 import { validateBenchmarkFile } from '../services/benchmark/validate-benchmark-file.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 

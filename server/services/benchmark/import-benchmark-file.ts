@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { detectSourceTask, taskForDataset } from '../../../shared/benchmark/source-task.ts';
 import { StudyNameSchema, type ImportOutcome } from '../../../shared/schemas/study.ts';
 import type { Storage } from '../../storage/storage.ts';
-import type { ValidationReport } from './validate-benchmark-file.ts';
+import type { ValidationReport } from './validation-report.ts';
 import { validateBenchmarkFile } from './validate-benchmark-file.ts';
 
 /** The file failed validation; nothing was stored. The report says what and where. */

@@ -1,120 +1,27 @@
-import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { z } from 'zod';
 import type { ValidationIssue } from '../../../shared/benchmark/issues.ts';
 import { jsonPath } from '../../../shared/benchmark/issues.ts';
 import { checkRecord } from '../../../shared/benchmark/record-checks.ts';
-import type { BenchmarkMetadata, BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
+import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import {
   BenchmarkMetadataSchema,
   BenchmarkRecordSchema,
   METADATA_TYPE,
   RECORD_TYPE,
 } from '../../../shared/schemas/benchmark.ts';
+import {
+  fileAccessIssue,
+  imageOf,
+  isPlainObject,
+  jsonErrorMessage,
+  MAX_NESTING,
+  nestedDeeperThan,
+  schemaIssues,
+  URL_SCHEME,
+} from './benchmark-line-checks.ts';
 import { IMAGES_FOLDER, resolveImage } from './image-path.ts';
 import { DEFAULT_MAX_LINE_BYTES, readJsonlLines } from './read-jsonl-lines.ts';
-import { describeError } from '../../../shared/errors.ts';
-
-export interface ValidateOptions {
-  /** Skip the image-file existence check (the reference validator's `--skip-images`). */
-  skipImages?: boolean;
-  /** Keep the parsed records and metadata in the result (import needs them; plain validation does not). */
-  collect?: boolean;
-  maxLineBytes?: number;
-  /** At most this many schema issues are listed per line; the rest are counted in one line. */
-  maxIssuesPerLine?: number;
-}
-
-export interface ValidationReport {
-  file: string;
-  valid: boolean;
-  issues: ValidationIssue[];
-  errorCount: number;
-  warningCount: number;
-  /** Lines per `type` value, as the reference validator prints them. */
-  countsByType: Record<string, number>;
-  recordCount: number;
-  lineCount: number;
-  sha256: string | null;
-  bytes: number;
-  /** The last metadata line (the evaluator keeps the last one). */
-  metadata: BenchmarkMetadata | null;
-  /** Filled only with `collect: true` and only when the file is valid. */
-  records: BenchmarkRecord[];
-  /** Each collected record's source line, parallel to `records`. */
-  recordLines: number[];
-}
-
-/**
- * Deepest nesting a line may have. Records nest about six levels; JSON.parse accepts far deeper values, but storing one
- * overflowed the stack of JSON.stringify inside the import transaction (found by fuzzing: an import that threw a
- * RangeError instead of reporting the line). Refused here, with its line, like any other malformed input.
- */
-const MAX_NESTING = 100;
-
-/** The path to the first value nested deeper than `max` (recursion stops there, so it cannot overflow), else null. */
-function nestedDeeperThan(value: unknown, max: number, path: (string | number)[]): (string | number)[] | null {
-  if (value === null || typeof value !== 'object') return null;
-  if (path.length >= max) return [...path];
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      path.push(i);
-      const hit = nestedDeeperThan(value[i], max, path);
-      path.pop();
-      if (hit) return hit;
-    }
-    return null;
-  }
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    path.push(key);
-    const hit = nestedDeeperThan((value as Record<string, unknown>)[key], max, path);
-    path.pop();
-    if (hit) return hit;
-  }
-  return null;
-}
-
-const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function schemaIssues(error: z.ZodError, line: number, limit: number): ValidationIssue[] {
-  const shown = error.issues.slice(0, limit).map<ValidationIssue>((issue) => ({
-    severity: 'error',
-    code: 'schema',
-    line,
-    path: jsonPath(issue.path),
-    message: issue.message,
-  }));
-  if (error.issues.length > limit) {
-    shown.push({
-      severity: 'error',
-      code: 'schema',
-      line,
-      path: '',
-      message: `${error.issues.length - limit} more schema errors on this line`,
-    });
-  }
-  return shown;
-}
-
-/** "Unexpected token } in JSON at position 12" → a message without the engine's wording of positions. */
-function jsonErrorMessage(error: unknown): string {
-  const text = describeError(error);
-  return `not valid JSON: ${text}`;
-}
-
-function imageOf(record: BenchmarkRecord): { image: string; path: string } | null {
-  const parsed = record.parsed_problem;
-  if (parsed && typeof parsed.image === 'string' && parsed.image)
-    return { image: parsed.image, path: '$.parsed_problem.image' };
-  const original = record.original_problem.image;
-  if (typeof original === 'string' && original) return { image: original, path: '$.original_problem.image' };
-  return null;
-}
+import { emptyReport, finishReport, type ValidateOptions, type ValidationReport } from './validation-report.ts';
 
 /**
  * Validates a benchmark JSONL file: everything the reference's `scripts/validate_benchmark.py` checks plus
@@ -122,60 +29,15 @@ function imageOf(record: BenchmarkRecord): { image: string; path: string } | nul
  * issue with its line and JSON path.
  */
 export async function validateBenchmarkFile(file: string, options: ValidateOptions = {}): Promise<ValidationReport> {
-  const report: ValidationReport = {
-    file,
-    valid: false,
-    issues: [],
-    errorCount: 0,
-    warningCount: 0,
-    countsByType: {},
-    recordCount: 0,
-    lineCount: 0,
-    sha256: null,
-    bytes: 0,
-    metadata: null,
-    records: [],
-    recordLines: [],
-  };
+  const report = emptyReport(file);
   const add = (issue: ValidationIssue): void => {
     report.issues.push(issue);
   };
-  const finish = (): ValidationReport => {
-    report.errorCount = report.issues.filter((i) => i.severity === 'error').length;
-    report.warningCount = report.issues.length - report.errorCount;
-    report.valid = report.errorCount === 0;
-    if (!report.valid) {
-      report.records = [];
-      report.recordLines = [];
-    }
-    return report;
-  };
+  const finish = (): ValidationReport => finishReport(report);
 
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) {
-      add({
-        severity: 'error',
-        code: 'unreadable_file',
-        line: null,
-        path: '',
-        message: 'is a directory, not a benchmark file',
-      });
-      return finish();
-    }
-    if (info.size === 0) {
-      add({ severity: 'error', code: 'empty_file', line: null, path: '', message: 'the file is empty' });
-      return finish();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : `cannot read the file (${code ?? 'unknown error'})`;
-    add({ severity: 'error', code: 'unreadable_file', line: null, path: '', message });
+  const accessIssue = await fileAccessIssue(file);
+  if (accessIssue) {
+    add(accessIssue);
     return finish();
   }
 

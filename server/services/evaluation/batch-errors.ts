@@ -1,4 +1,4 @@
-import type { ValidationReport } from '../benchmark/validate-benchmark-file.ts';
+import type { ValidationReport } from '../benchmark/validation-report.ts';
 import type { ResultLineIssue } from './result-files.ts';
 
 export class InvalidBenchmarkError extends Error {

@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImportRejectedError, importBenchmarkFile } from '../../../server/services/benchmark/import-benchmark-file.ts';
-import {
-  validateBenchmarkFile,
-  type ValidationReport,
-} from '../../../server/services/benchmark/validate-benchmark-file.ts';
+import { validateBenchmarkFile } from '../../../server/services/benchmark/validate-benchmark-file.ts';
+import type { ValidationReport } from '../../../server/services/benchmark/validation-report.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { Storage } from '../../../server/storage/storage.ts';
 import { exampleRecord } from '../records.ts';
