@@ -13,6 +13,7 @@ import { AppError } from '../shared/errors.ts';
 import { asDatabaseError, DatabaseUnusableError, MigrationError } from './storage/errors.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
 import { holdServerLease, ServerLeaseHeldError } from './services/server-lease.ts';
+import type { ServerLeaseHolder } from './storage/server-lease-storage.ts';
 
 /**
  * Composition root: config → storage → server lease → app → data → listen → recovery of what a previous process left;
@@ -26,7 +27,11 @@ export async function main(): Promise<{ url: string }> {
   const storage = SqliteStorage.open({ file: config.databaseFile, backgroundCheckpoint: true });
   // One server per database, taken before anything is written: a second one would take over the first's live
   // episodes and batch runs at start-up.
-  const lease = await holdServerLease(storage.serverLease, config.databaseFile).catch(async (error: unknown) => {
+  // Set once the app exists: a server whose lease another process took must stop, or two would serve one database.
+  let onLeaseLost: (holder: ServerLeaseHolder | null) => void = () => undefined;
+  const lease = await holdServerLease(storage.serverLease, config.databaseFile, {
+    onLost: (holder) => onLeaseLost(holder),
+  }).catch(async (error: unknown) => {
     await storage.close();
     throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
   });
@@ -101,6 +106,14 @@ export async function main(): Promise<{ url: string }> {
     app.log.info(`${signal}: shutting down`);
     await app.close();
     await closeStorage();
+  };
+  onLeaseLost = (holder) => {
+    app.log.error(
+      { holder },
+      'another server took over this database (the lease could not be renewed in time): stopping this one',
+    );
+    process.exitCode = 1;
+    void shutdown('lease lost');
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

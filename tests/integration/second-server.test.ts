@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/config.ts';
@@ -60,6 +61,25 @@ describe('one server per database', () => {
     // A clean shutdown gives the lease up: the next start does not wait.
     const check = SqliteStorage.open({ file: db });
     expect(await check.serverLease.current()).toBeNull();
+    await check.close();
+  });
+
+  it('a server whose lease another process took stops itself, exits 1, and leaves the new holder its lease', async () => {
+    const db = join(dir, 'taken.sqlite');
+    const served = await serveProcess({ PREFDISCO_DB: db });
+    // Another server took the database over (as one would after this one stalled past the lease's expiry).
+    const thief = new Database(db);
+    const until = new Date(Date.now() + 60_000).toISOString();
+    thief.prepare(`UPDATE server_lease SET holder = 'thief', host = 'elsewhere', pid = 1, expires_at = ?`).run(until);
+    thief.close();
+    const started = Date.now();
+    while (!/another server took over this database/.test(served.output()) && Date.now() - started < 15_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(served.output()).toMatch(/another server took over this database/);
+    expect(await served.stop()).toBe(1);
+    const check = SqliteStorage.open({ file: db });
+    expect(await check.serverLease.current()).toMatchObject({ holder: 'thief', pid: 1 });
     await check.close();
   });
 
