@@ -14,7 +14,14 @@ import type { AppSocket } from './socket.ts';
 
 /** Why the server will not take this tab's socket: a code of shared/errors.ts, or the server closing it on purpose. */
 export type SocketRefusal =
-  Extract<ErrorCode, 'unsupported_protocol' | 'cross_origin' | 'internal'> | 'server_disconnect';
+  Extract<ErrorCode, 'unsupported_protocol' | 'cross_origin' | 'unauthenticated' | 'internal'> | 'server_disconnect';
+
+/** The handshake refusals Socket.IO does not retry after (a middleware error ends its reconnection). */
+const REFUSED: readonly string[] = ['unsupported_protocol', 'cross_origin', 'unauthenticated', 'internal'];
+
+function isRefusal(code: string | null): code is SocketRefusal {
+  return code !== null && REFUSED.includes(code);
+}
 
 export interface RealtimeSink {
   /** Connected: the first time (`reconnected` false), or again after a drop. */
@@ -48,7 +55,8 @@ export function bindSocket(socket: AppSocket, sink: RealtimeSink): void {
   socket.on('connect_error', (err) => {
     const data = (err as Error & { data?: { error?: unknown } }).data;
     const code = typeof data?.error === 'string' ? data.error : null;
-    if (code === 'unsupported_protocol' || code === 'cross_origin' || code === 'internal') {
+    if (isRefusal(code)) {
+      // A session that ended while the socket was away (logout elsewhere, revoked) comes back as `unauthenticated`.
       sink.onSocketRefused(code);
     } else {
       // A network failure: Socket.IO keeps retrying with back-off; the banner says so.

@@ -53,6 +53,7 @@ const REFUSALS: Record<SocketRefusal, string> = {
   unsupported_protocol: 'This page is out of date. Reload it to continue.',
   cross_origin: 'The server refused this page’s connection (it was opened from another address).',
   server_disconnect: 'The server ended this session. Open your invitation link again to continue.',
+  unauthenticated: 'Your session has ended. Open your invitation link again to continue.',
   internal: 'The server could not check your session. Reload the page to try again.',
 };
 
