@@ -50,6 +50,20 @@ function writeInPieces(body: Buffer, cuts: number[]): Script {
 
 const settings = { messages: [{ role: 'user' as const, content: 'hi' }] };
 
+/** The direct OpenAI-compatible client against the script server: one retry, no back-off wait. */
+function retryingProvider(): AiSdkProvider {
+  const config = ModelConfigSchema.parse({
+    name: 'direct',
+    provider: 'openai-compatible',
+    model: 'm',
+    baseUrl,
+    maxRetries: 1,
+    retryBaseDelayMs: 1,
+    timeoutMs: 2000,
+  });
+  return new AiSdkProvider({ config });
+}
+
 describe('the direct OpenAI-compatible client', () => {
   it('reads events split mid-line and mid-character, with CRLF line ends and comments, in order', async () => {
     const text = 'Grüße, 世界! Done.';
@@ -144,16 +158,7 @@ describe('the direct OpenAI-compatible client', () => {
         res.end(`${event({ content: 'Whole.' }, 'stop')}\n\ndata: [DONE]\n\n`);
       }
     };
-    const config = ModelConfigSchema.parse({
-      name: 'direct',
-      provider: 'openai-compatible',
-      model: 'm',
-      baseUrl,
-      maxRetries: 1,
-      retryBaseDelayMs: 1,
-      timeoutMs: 2000,
-    });
-    const provider = new AiSdkProvider({ config });
+    const provider = retryingProvider();
     const response = await provider.complete({
       messages: settings.messages,
       purpose: 'assistant',
@@ -175,16 +180,7 @@ describe('the direct OpenAI-compatible client', () => {
         res.end(`${event({ content: 'Whole.' })}\n\n${event({}, 'stop')}\n\n`);
       }
     };
-    const config = ModelConfigSchema.parse({
-      name: 'direct',
-      provider: 'openai-compatible',
-      model: 'm',
-      baseUrl,
-      maxRetries: 1,
-      retryBaseDelayMs: 1,
-      timeoutMs: 2000,
-    });
-    const provider = new AiSdkProvider({ config });
+    const provider = retryingProvider();
     let shown = '';
     const response = await provider.complete({
       messages: settings.messages,
@@ -209,16 +205,7 @@ describe('the direct OpenAI-compatible client', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"id": "x", "object": "chat.completion"}');
     };
-    const config = ModelConfigSchema.parse({
-      name: 'direct',
-      provider: 'openai-compatible',
-      model: 'm',
-      baseUrl,
-      maxRetries: 1,
-      retryBaseDelayMs: 1,
-      timeoutMs: 2000,
-    });
-    const provider = new AiSdkProvider({ config });
+    const provider = retryingProvider();
     const error = await provider
       .complete({ messages: settings.messages, purpose: 'rubric_judge' })
       .catch((e: unknown) => e);
