@@ -14,19 +14,38 @@ export default defineConfig({
     // compress at request time.
     compression({ algorithms: ['brotliCompress', 'gzip'], logLevel: 'silent' }),
   ],
+  resolve: {
+    // rehype-katex brings its own older KaTeX (0.16), whose class names (base, strut …) differ from the KaTeX 0.19
+    // stylesheet the renderer imports (katex-base, katex-strut …): \boxed lost its frame. One copy, the project's.
+    dedupe: ['katex'],
+  },
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
     rolldownOptions: {
       output: {
-        // Libraries change less often than our code: separate chunks stay cached across releases.
+        // Libraries change less often than our code: separate chunks stay cached across releases. `entriesAware`
+        // splits a group by the chunks that use its modules, so the join page's first load carries only the MUI parts
+        // and libraries the join steps use; those only the lazy parts use (researcher console, play, rating, done)
+        // come with them (docs/ARCHITECTURE.md, "The participant bundle").
+        // A split group's chunk is named after every chunk using it (mui~index~researcher-console~…): name it after
+        // its group only, so a participant's file list never names the console (the hash tells the parts apart).
+        chunkFileNames: (chunk) => `assets/${chunk.name.split('~')[0]}-[hash].js`,
         codeSplitting: {
           groups: [
-            { name: 'mui', test: /node_modules[\\/](@mui|@emotion)/ },
+            { name: 'mui', test: /node_modules[\\/](@mui|@emotion)/, entriesAware: true },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
             // Only the researcher console uses TanStack Query: a chunk of its own keeps it off a participant's page.
             { name: 'query', test: /node_modules[\\/]@tanstack[\\/]/ },
-            { name: 'vendor', test: /node_modules/ },
+            // Markdown and KaTeX (with everything they pull in) are loaded only when model or benchmark text is shown
+            // (client/src/ui/rich-text): kept out of 'vendor', which every page loads first.
+            { name: 'rich-text', test: /node_modules[\\/](react-markdown|remark-[^\\/]+|rehype-katex|katex)[\\/]/ },
+            // The live connection's library in a chunk of its own, so a page's file list shows when it is loaded.
+            {
+              name: 'socket-io',
+              test: /node_modules[\\/](socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io)[\\/]/,
+            },
+            { name: 'vendor', test: /node_modules/, entriesAware: true },
           ],
         },
       },
@@ -34,7 +53,9 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': `http://127.0.0.1:${serverPort}`,
+      // The object form keeps the page's Host (localhost:5173), as Socket.IO's below does: the string shorthand would
+      // rewrite it to the server's, and the server refuses requests whose Origin names another host than their Host.
+      '/api': { target: `http://127.0.0.1:${serverPort}` },
       '/socket.io': { target: `http://127.0.0.1:${serverPort}`, ws: true },
     },
   },
@@ -56,8 +77,10 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Real HTTP and socket servers, child processes, the CLI.
-        test: { name: 'integration', include: ['tests/integration/**/*.test.ts'] },
+        // Real HTTP and socket servers, child processes, the CLI. Server processes now start a research worker thread
+        // too (a second copy of the server's code), and CI runs these files beside the unit files on two cores: a
+        // minute and a half before a test counts as hung.
+        test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 90_000 },
       },
       {
         extends: true,

@@ -25,7 +25,7 @@ function options(workDir: string, name: string, over: Partial<BatchRunOptions>):
     seed: 42,
     shard: null,
     concurrency: 16,
-    reference: { missingScoreAsOne: false, correctnessTemperature: false },
+    referenceQuirks: false,
     skipImages: false,
     storage: null,
     signal: new AbortController().signal,

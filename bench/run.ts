@@ -5,8 +5,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_VERSION } from '../server/version.ts';
 import { batchBench } from './batch.bench.ts';
+import { firstPaintBench } from './first-paint.bench.ts';
 import { fuzzBench } from './fuzz.bench.ts';
 import { importBench } from './import.bench.ts';
+import { liveBusyBench } from './live-busy.bench.ts';
 import { liveBench, liveFaultsBench } from './live.bench.ts';
 import { statsBench } from './stats.bench.ts';
 import type { BenchResult } from './support/bench-result.ts';
@@ -18,7 +20,9 @@ const BENCHES: Record<string, (workDir: string) => Promise<BenchResult>> = {
   stats: statsBench,
   live: liveBench,
   'live-faults': liveFaultsBench,
+  'live-busy': liveBusyBench,
   fuzz: fuzzBench,
+  'first-paint': firstPaintBench,
 };
 /** Lower limits (a value below one is a miss), for metrics where more is better. */
 const FLOORS: Record<string, Record<string, number>> = { batch: { latency_efficiency: 0.95 } };

@@ -124,6 +124,7 @@ export function synthesize(seed = 7): AgreementData {
       promptHashes: none,
       rubricHashes: none,
       appVersions: ['bench'],
+      testModels: none,
     },
   };
 }

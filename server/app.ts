@@ -18,11 +18,17 @@ import { authRoutes, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from './htt
 import { registerErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { inviteRoutes } from './http/invite-routes.ts';
+import { joinShell } from './http/join-shell.ts';
 import { liveHealthRoutes } from './http/live-health-routes.ts';
+import { liveSessionRoutes } from './http/live-session-routes.ts';
 import { modelRoutes } from './http/model-routes.ts';
 import { openApiRoutes, OPENAPI_INFO } from './http/openapi-routes.ts';
 import { participantRoutes } from './http/participant-routes.ts';
+import { consentRoutes } from './http/consent-routes.ts';
+import { participantDeletionRoutes } from './http/participant-deletion-routes.ts';
 import { personaRoutes } from './http/persona-routes.ts';
+import { previewRoutes } from './http/preview-routes.ts';
+import { promptPackRoutes } from './http/prompt-pack-routes.ts';
 import { researchExportRoutes } from './http/research-export-routes.ts';
 import { researchImportRoutes } from './http/research-import-routes.ts';
 import { researchRoutes } from './http/research-routes.ts';
@@ -36,15 +42,22 @@ import { DEFAULT_BODY_LIMIT, registerJsonParser } from './plugins/body-limits.ts
 import { limitConnectionsPerAddress, warnIfFewDescriptors } from './plugins/connection-limits.ts';
 import { attachSocketIo } from './plugins/socket-io.ts';
 import { registerPlayHandlers, socketBroadcast } from './realtime/play-handlers.ts';
+import { registerPresence } from './realtime/presence-handlers.ts';
+import { PresenceTracker } from './services/live/presence.ts';
 import { registerRatingHandlers } from './realtime/rating-handlers.ts';
 import { attachSocketAuth } from './realtime/socket-auth.ts';
 import { registerStudyHandlers } from './realtime/study-handlers.ts';
+import { ParticipantTabs, registerTabHandlers } from './realtime/tab-handlers.ts';
 import type { StudyGate } from './services/auth/join-study.ts';
 import { resolveCookieSecret } from './services/auth/sessions.ts';
 import { SetupToken } from './services/auth/setup-token.ts';
 import type { LiveSessions } from './services/live/live-sessions.ts';
 import type { PlayQueue } from './services/live/live-types.ts';
+import { agreementReports } from './services/agreement/report-pool.ts';
+import type { JobHost } from './services/jobs/job-host.ts';
+import type { Logger } from './services/logger.ts';
 import type { BatchRuns } from './services/research/batch-runs.ts';
+import { participantIntro } from './services/studies/participant-intro.ts';
 import type { ModelLookup } from './services/research/run-options.ts';
 import type { Storage } from './storage/storage.ts';
 
@@ -67,7 +80,9 @@ export interface AppDeps {
         | 'trustProxy'
         | 'allowedOrigins'
         | 'runsDir'
+        | 'promptsDir'
         | 'modelsFile'
+        | 'databaseFile'
         | 'maxConnectionsPerIp'
         | 'requestTimeoutMs'
       >
@@ -77,11 +92,13 @@ export interface AppDeps {
   /** Whether a study takes participants now; default: its live-study status (services/studies, open when never configured). */
   studyGate?: StudyGate;
   /** Live play's models and queue; default: the app's models and the studies' play queue (tests swap them). */
-  live?: { model(name: string): ModelProvider; queue: PlayQueue };
+  live?: { model(name: string): ModelProvider; queue: PlayQueue; storageRetryWindowMs?: number };
   /** Whether a model name is declared (settings may only name declared models); default: those in `models`. */
   isDeclaredModel?: (name: string) => boolean;
   /** The declared models (live play, batch runs, settings); default: config.modelsFile (else only scripted). */
   models?: ModelLookup;
+  /** The research worker thread background jobs run on (main.ts); default: they run on the app's own thread. */
+  researchWorker?: (log: Logger) => JobHost;
   /** Per-IP limits on sign-in and joining; tests and benchmarks raise them. */
   rateLimits?: Partial<AuthRateLimits>;
 }
@@ -132,6 +149,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before any route, so the OpenAPI document sees every one (served at /api/openapi.json).
   await app.register(fastifySwagger, { openapi: OPENAPI_INFO, transform: jsonSchemaTransform });
   const io = attachSocketIo(app);
+  // Participants' browsers connected now, for the live monitor (memory only).
+  const presence = new PresenceTracker();
+  registerPresence(io, presence);
   const services = await buildServices(deps, { log: app.log, broadcast: socketBroadcast(io) });
   const { work, batchRuns, live } = services;
   app.decorate('batchRuns', batchRuns);
@@ -139,6 +159,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Runs stop with their progress stored and live episodes stay 'running' in storage; both resume at the next start.
   app.addHook('preClose', async () => batchRuns.close());
   app.addHook('preClose', async () => live.close());
+  app.addHook('preClose', async () => services.jobs.close());
+  // Agreement reports take seconds of CPU: on a pool thread when the app knows its database file (the server), else here.
+  const reports = agreementReports(deps.storage, deps.config.databaseFile);
+  app.addHook('preClose', async () => reports.close());
   await registerAuth(app, {
     people: deps.storage.people,
     cookieSecret: await resolveCookieSecret(deps.storage.people, deps.config.cookieSecret),
@@ -155,9 +179,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authRoutes({
       people: deps.storage.people,
       studyGate: deps.studyGate ?? work.gate,
+      requireProlificIdFormat: async (studyId) => (await work.getSettings(studyId))?.requireProlificIdFormat ?? false,
       participantIntro: async (studyId, role) => {
-        const settings = await work.getSettings(studyId);
-        return { consentText: settings?.consentText ?? '', instructions: settings?.instructions[role] ?? '' };
+        const { consentText, instructions } = participantIntro(await work.getSettings(studyId), role);
+        return { consentText, instructions };
       },
       secureCookies: security.secureCookies,
       rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...deps.rateLimits },
@@ -167,13 +192,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     studyWorkRoutes(work),
     inviteRoutes(deps.storage),
     participantRoutes(deps.storage),
+    participantDeletionRoutes({ storage: deps.storage, live, secureCookies: security.secureCookies }),
+    previewRoutes(deps.storage),
+    consentRoutes(deps.storage),
     researchImportRoutes(deps.storage),
     researchRoutes(deps.storage, batchRuns),
-    episodeRoutes(deps.storage),
+    episodeRoutes(deps.storage, presence),
     researchExportRoutes(deps.storage),
-    agreementRoutes(deps.storage),
+    agreementRoutes(reports),
     modelRoutes(services.models),
+    promptPackRoutes(services.promptPacks),
     liveHealthRoutes(deps.storage, services.liveModel),
+    liveSessionRoutes(deps.storage, live),
   ];
   for (const plugin of routes) await app.register(plugin);
 
@@ -188,6 +218,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       setHeaders: (reply, path) => void reply.header('cache-control', cacheControlFor(deps.config.clientDir, path)),
     });
   }
+  const joinShellFor = joinShell({
+    clientDir: deps.config.clientDir,
+    findInvite: (code) => deps.storage.people.findInvite(code),
+    studyGate: deps.studyGate ?? work.gate,
+    getSettings: (studyId) => work.getSettings(studyId),
+  });
   app.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith('/api/') || request.method !== 'GET') {
       const refusal = new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
@@ -199,6 +235,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .type('text/plain')
         .send('The browser app is not built. Run `npm run build` (npm start does it for you).');
     }
+    // An invitation link whose first step is consent gets it in the page itself (http/join-shell.ts); not cached,
+    // as it is this study's text now.
+    const withConsent = await joinShellFor(request);
+    if (withConsent !== null)
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(withConsent);
     // Client-side routes (/play/…, /rate/…) all load the single-page app.
     return reply.type('text/html').sendFile('index.html');
   });
@@ -212,6 +253,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerStudyHandlers(io, deps.storage, app.log);
   registerRatingHandlers(io, work, app.log);
   registerPlayHandlers(io, live, app.log);
+  // One working tab per participant: a second tab asks before it takes the task (shared/protocol/tabs.ts).
+  registerTabHandlers(io, new ParticipantTabs(), app.log);
   return app;
 }
 

@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   PREFDISCO_CLIENT_DIR: z.string().min(1).default('dist/client'),
   PREFDISCO_MODELS_FILE: z.string().min(1).default('config/models.json'),
   PREFDISCO_RUNS_DIR: z.string().min(1).default('data/runs'),
+  PREFDISCO_PROMPTS_DIR: unsetIfEmpty(z.string().min(1).default('data/prompts')),
   PREFDISCO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Security (docs/security.md). An empty value counts as unset, as env files often leave them empty.
   PREFDISCO_COOKIE_SECRET: unsetIfEmpty(z.string().min(32, 'must have at least 32 characters').optional()),
@@ -41,6 +42,8 @@ const EnvSchema = z.object({
   PREFDISCO_MAX_CONNECTIONS_PER_IP: unsetIfEmpty(
     z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_CONNECTIONS_PER_IP),
   ),
+  PREFDISCO_SETUP_LINK_PORT: unsetIfEmpty(z.coerce.number().int().min(1).max(65535).optional()),
+  PREFDISCO_RETENTION_PURGE_HOURS: unsetIfEmpty(z.coerce.number().min(0).max(8760).default(24)),
   PREFDISCO_REQUEST_TIMEOUT_SECONDS: unsetIfEmpty(
     z.coerce
       .number()
@@ -64,6 +67,11 @@ export interface Config {
   modelsFile: string;
   /** Results files of batch runs started from the browser (`<runId>.jsonl`, reference format). */
   runsDir: string;
+  /**
+   * The prompt packs live studies may use, one folder per pack (docs/prompt-packs.md). Studies name a pack by its
+   * folder name only; a folder that does not exist offers none.
+   */
+  promptsDir: string;
   logLevel: z.infer<typeof EnvSchema>['PREFDISCO_LOG_LEVEL'];
   /** Signs session cookies; when null the server generates one once and keeps it in the database. */
   cookieSecret: string | null;
@@ -87,9 +95,19 @@ export interface Config {
   maxConnectionsPerIp: number;
   /**
    * Time a client has to send a whole request, body included (Node's requestTimeout: the server is one, so it suits
-   * the largest upload, a 100 MB import, at ~3 Mbit/s). A slow body that drips in is cut when it runs out.
+   * the largest upload, a 512 MB import, at ~14 Mbit/s; raise it for slower links). A slow body that drips in is cut when it runs out.
    */
   requestTimeoutMs: number;
+  /**
+   * How often the server runs the retention purge (docs/data-protection.md, "Retention"); 0 never. It also runs once
+   * at start-up.
+   */
+  retentionPurgeIntervalMs: number;
+  /**
+   * The port the printed first-run setup link names, when browsers reach the app on another port than the server's:
+   * `npm run dev` sets the Vite dev server's, which proxies the API. Null: the server's own port.
+   */
+  setupLinkPort: number | null;
 }
 
 /** false: no proxy; a number: that many hops in front of the app; a list: the proxies' addresses or CIDRs. */
@@ -194,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDir: fromRoot(e.PREFDISCO_CLIENT_DIR),
     modelsFile: fromRoot(e.PREFDISCO_MODELS_FILE),
     runsDir: fromRoot(e.PREFDISCO_RUNS_DIR),
+    promptsDir: fromRoot(e.PREFDISCO_PROMPTS_DIR),
     logLevel: e.PREFDISCO_LOG_LEVEL,
     cookieSecret: e.PREFDISCO_COOKIE_SECRET ?? null,
     secureCookies: e.PREFDISCO_SECURE_COOKIES,
@@ -203,6 +222,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.PREFDISCO_ADMIN_PASSWORD ?? null,
     maxConnectionsPerIp: e.PREFDISCO_MAX_CONNECTIONS_PER_IP,
     requestTimeoutMs: e.PREFDISCO_REQUEST_TIMEOUT_SECONDS * 1000,
+    retentionPurgeIntervalMs: e.PREFDISCO_RETENTION_PURGE_HOURS * 3_600_000,
+    setupLinkPort: e.PREFDISCO_SETUP_LINK_PORT ?? null,
   };
 }
 

@@ -4,6 +4,7 @@ import { formatIssue } from '../shared/benchmark/issues.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, secretFromEnv } from './config.ts';
 import { loadModelConfigs, ModelRegistry, ModelsConfigError } from './models/model-registry.ts';
+import { startRetentionPurge } from './services/participants/retention-purge.ts';
 import { ImportRejectedError } from './services/benchmark/import-benchmark-file.ts';
 import { PersonaLibraryError } from './services/persona-library.ts';
 import { prepareData } from './services/prepare-data.ts';
@@ -13,6 +14,7 @@ import { AppError } from '../shared/errors.ts';
 import { asDatabaseError, DatabaseUnusableError, MigrationError } from './storage/errors.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
 import { holdServerLease, ServerLeaseHeldError } from './services/server-lease.ts';
+import { ResearchWorker } from './services/jobs/research-worker.ts';
 import type { ServerLeaseHolder } from './storage/server-lease-storage.ts';
 
 /**
@@ -28,9 +30,15 @@ export async function main(): Promise<{ url: string }> {
   // One server per database, taken before anything is written: a second one would take over the first's live
   // episodes and batch runs at start-up.
   // Set once the app exists: a server whose lease another process took must stop, or two would serve one database.
-  let onLeaseLost: (holder: ServerLeaseHolder | null) => void = () => undefined;
+  // A loss noticed while starting is kept and acted on as soon as the app can stop (renewal reports it only once).
+  const lostWhileStarting: { holder: ServerLeaseHolder | null }[] = [];
+  let onLeaseLost = (holder: ServerLeaseHolder | null): void => {
+    lostWhileStarting.push({ holder });
+  };
+  let onRenewFailed: (error: unknown) => void = () => undefined;
   const lease = await holdServerLease(storage.serverLease, config.databaseFile, {
     onLost: (holder) => onLeaseLost(holder),
+    onRenewFailed: (error) => onRenewFailed(error),
   }).catch(async (error: unknown) => {
     await storage.close();
     throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
@@ -39,11 +47,21 @@ export async function main(): Promise<{ url: string }> {
     await lease.release().catch(() => undefined); // Unreleased, it expires by itself.
     await storage.close();
   };
+  // Background jobs (batch runs, …) run on this thread, off the event loop; started once recovery is done.
+  let researchWorker: ResearchWorker | null = null;
   const app = await buildApp({
     config,
     storage,
     models,
     logger: { level: config.logLevel },
+    researchWorker: (log) =>
+      (researchWorker = new ResearchWorker({
+        databaseFile: config.databaseFile,
+        modelsFile: config.modelsFile,
+        promptsDir: config.promptsDir,
+        jobs: storage.jobs,
+        log,
+      })),
   }).catch(async (error: unknown) => {
     await closeStorage();
     throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
@@ -77,10 +95,18 @@ export async function main(): Promise<{ url: string }> {
   let address: string;
   try {
     address = await app.listen({ host: config.host, port: config.port });
-    // Only a server that listens takes over what a previous process left: runs it left 'running' were interrupted,
-    // and its live episodes continue where they stopped.
-    const interrupted = await app.batchRuns.recover();
-    if (interrupted > 0) app.log.info(`marked ${interrupted} batch runs left running as interrupted`);
+    // Only a server that listens takes over what a previous process left. This one holds the database's lease, so no
+    // worker of an earlier process is alive: the jobs it held go back to the queue now, not when their leases expire.
+    // Its runs resume on the research worker; runs without a job (stored before runs had them) stay interrupted; its
+    // live episodes continue where they stopped.
+    const requeued = await storage.jobs.requeueRunningJobs();
+    const runs = await app.batchRuns.recover();
+    if (runs.interrupted > 0) app.log.info(`marked ${runs.interrupted} batch runs left running as interrupted`);
+    if (requeued > 0) app.log.info(`resuming ${requeued} background jobs a previous process left running`);
+    // The thread costs a second copy of the server's code and a few seconds of CPU to start: a server with nothing
+    // queued starts it when the first job arrives (ResearchWorker.wake) instead of competing with its first requests.
+    const queued = requeued > 0 || (await storage.jobs.listJobs({ statuses: ['queued'] })).length > 0;
+    if (queued) (researchWorker as ResearchWorker | null)?.start();
     const resumed = await app.live.recover();
     if (resumed > 0) app.log.info(`resumed ${resumed} live episodes`);
   } catch (error) {
@@ -88,11 +114,15 @@ export async function main(): Promise<{ url: string }> {
     await closeStorage();
     throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
   }
+  // Participant data of studies closed longer than their retention is deleted at start-up and then daily.
+  const purge =
+    config.retentionPurgeIntervalMs > 0 ? startRetentionPurge(storage, app.log, config.retentionPurgeIntervalMs) : null;
   const url = address.replace('127.0.0.1', 'localhost');
   app.log.info(`PrefDisco Live is serving at ${url} (database ${config.databaseFile})`);
   if ((await storage.people.countResearchers()) === 0) {
     // The one-time token is shown here and nowhere else: whoever creates the first account has read this console.
-    const { port } = new URL(url);
+    // Under `npm run dev` the browser app is on Vite's port (it proxies the API), so the link names that one.
+    const port = config.setupLinkPort === null ? new URL(url).port : String(config.setupLinkPort);
     const local = port ? `localhost:${port}` : 'localhost';
     app.log.warn(
       `first-run setup: open http://${local}/setup#token=${app.setupToken.value} in a browser on this machine to create the first researcher account (from elsewhere: ssh -L ${port || 80}:${local} to this machine first)`,
@@ -104,16 +134,22 @@ export async function main(): Promise<{ url: string }> {
     if (closing) return;
     closing = true;
     app.log.info(`${signal}: shutting down`);
+    await purge?.stop();
     await app.close();
     await closeStorage();
   };
-  onLeaseLost = (holder) => {
+  const stopOnLeaseLost = (holder: ServerLeaseHolder | null): void => {
     app.log.error(
       { holder },
       'another server took over this database (the lease could not be renewed in time): stopping this one',
     );
     process.exitCode = 1;
     void shutdown('lease lost');
+  };
+  onLeaseLost = stopOnLeaseLost;
+  for (const lost of lostWhileStarting) stopOnLeaseLost(lost.holder);
+  onRenewFailed = (error) => {
+    app.log.warn({ err: error }, 'could not renew the server lease (retrying before it expires)');
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

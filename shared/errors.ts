@@ -34,6 +34,8 @@ export const ERRORS = {
   not_your_turn: { status: 409, retryable: true },
   episode_closed: { status: 409, retryable: false },
   no_work: { status: 404, retryable: true },
+  // Another tab of the same participant took the task over (shared/protocol/tabs.ts); this one may ask to take it back.
+  taken_over: { status: 409, retryable: false },
   // Research work
   unknown_model: { status: 400, retryable: false },
   model_unavailable: { status: 400, retryable: false },

@@ -19,6 +19,16 @@ const BenchEnvSchema = z.object({
     .default('200'),
   /** A directory: the live server runs with `node --cpu-prof` and writes its profile there on shutdown. */
   BENCH_LIVE_CPU_PROF: z.string().min(1).optional(),
+  /** Persons playing in bench:live-busy (each phase, quiet and busy). */
+  BENCH_LIVE_BUSY_SESSIONS: z.coerce.number().int().min(1).max(5000).default(200),
+  /** Episodes of the scripted batch run bench:live-busy starts beside live play (3 conditions per record). */
+  BENCH_LIVE_BUSY_BATCH_EPISODES: z.coerce.number().int().min(3).max(100_000).default(5000),
+  /** Size of the benchmark file bench:live-busy imports beside live play, MB. */
+  BENCH_LIVE_BUSY_IMPORT_MB: z.coerce.number().min(1).max(500).default(100),
+  /** Bootstrap resamples of the agreement report bench:live-busy requests beside live play (the API allows 10,000). */
+  BENCH_LIVE_BUSY_AGREEMENT_RESAMPLES: z.coerce.number().int().min(1).max(10_000).default(10_000),
+  /** Cold loads per participant page and profile in bench:first-paint (the median is reported). */
+  BENCH_FIRST_PAINT_LOADS: z.coerce.number().int().min(1).max(50).default(5),
 });
 
 export interface BenchConfig {
@@ -27,6 +37,8 @@ export interface BenchConfig {
   liveFaultRate: number | null;
   liveFaultSessions: number[];
   liveCpuProfDir: string | null;
+  firstPaintLoads: number;
+  liveBusy: { sessions: number; batchEpisodes: number; importMb: number; agreementResamples: number };
 }
 
 export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -45,5 +57,12 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
       .map(Number)
       .filter((n) => n > 0),
     liveCpuProfDir: parsed.data.BENCH_LIVE_CPU_PROF ?? null,
+    firstPaintLoads: parsed.data.BENCH_FIRST_PAINT_LOADS,
+    liveBusy: {
+      sessions: parsed.data.BENCH_LIVE_BUSY_SESSIONS,
+      batchEpisodes: parsed.data.BENCH_LIVE_BUSY_BATCH_EPISODES,
+      importMb: parsed.data.BENCH_LIVE_BUSY_IMPORT_MB,
+      agreementResamples: parsed.data.BENCH_LIVE_BUSY_AGREEMENT_RESAMPLES,
+    },
   };
 }

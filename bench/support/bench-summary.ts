@@ -35,9 +35,13 @@ const HEADLINES: Record<string, RegExp> = {
   live: /_(sessions|app_sessions_completed|app_replies_per_s|app_chunks_per_s|app_reply_p50_ms|echo_reply_p99_ms|app_server_cpu_cores|echo_server_cpu_cores|app_server_rss_peak_mb|cpu_ratio|app_episode_p99_s|sessions_slowed|faults_injected|reported_failed_attempts|reported_retries|reported_failed_episodes|client_loop_p99_ms)$/,
   'live-faults':
     /_(sessions|app_sessions_completed|app_reply_p50_ms|echo_reply_p99_ms|app_episode_p50_s|app_episode_p99_s|echo_episode_p99_s|sessions_slowed|model_calls_received|faults_injected|faults_rate_limited|faults_server_error|faults_hang|faults_cut|reported_failed_attempts|reported_retries|reported_failed_calls|reported_failed_episodes)$/,
+  'live-busy':
+    /^(?:sessions|(?:quiet|busy)_(?:reply_p50_ms|reply_p99_ms|episode_p99_s|server_cpu_cores|health_p50_ms|health_p99_ms|health_max_ms|machine_busy_cores)|(?:quiet|busy)_load_avg_1m_end|batch_episodes|batch_seconds|import_mb|import_seconds|agreement_seconds|episode_p99_ratio)$/,
   batch: /./,
   import: /./,
   stats: /./,
+  'first-paint':
+    /^(?:(?:phone|slow)_join_(?:kb|fcp_ms|consent_ms)|slow_(?:play|rate|done)_content_ms|load_avg_1m_end)$/,
 };
 
 function verdictOf(value: number, target: number | undefined, floor: number | undefined): SummaryRow['verdict'] {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { ADMIN } from './live-study-setup.ts';
@@ -30,7 +31,7 @@ export function serveEnv(dir: string, modelsFile: string, extra: Record<string, 
  */
 export async function startServer(
   env: Record<string, string>,
-  options: { cpuProfDir?: string | null } = {},
+  options: { cpuProfDir?: string | null; logFile?: string } = {},
 ): Promise<ServerProcess> {
   // A CPU profile is written when the process exits normally, i.e. after stop('SIGTERM'), not after a SIGKILL.
   const profile = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
@@ -40,6 +41,12 @@ export async function startServer(
     { cwd: PROJECT_ROOT, env: { ...process.env, ...env } },
   );
   let tail = '';
+  // The whole log, when asked: a bench that saw failures reads the server's side of them there.
+  if (options.logFile) {
+    const log = createWriteStream(options.logFile);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server printed no URL:\n${tail}`)), 30_000);

@@ -1,12 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ADMIN, call, signInAsAdmin } from '../../tests/support/researcher-http.ts';
+import { agreeToConsentOverHttp } from '../../tests/support/consent-agreement.ts';
 
 /**
  * The researcher's side of a live study, over HTTP as the browser does it: log in, save the settings, open the study,
  * make the actor invitation link. And an actor joining through that link. Shared by the live bench and crash test.
  */
 
-export const ADMIN = { username: 'admin', password: 'a long enough password' };
+export { ADMIN };
 
 export interface LiveStudyOptions {
   /** Declared model names (see writeModelsFile). */
@@ -17,6 +19,8 @@ export interface LiveStudyOptions {
   playsPerActor: number;
   /** Limit the study to these records (default: all of the sample). */
   problemIds?: string[];
+  /** Run each live episode's simulated twin (default: off, so a bench measures live play alone). */
+  simulatedTwin?: boolean;
 }
 
 export interface LiveStudy {
@@ -82,32 +86,15 @@ export async function liveHealth(url: string, study: LiveStudy): Promise<LiveHea
   )) as unknown as LiveHealth;
 }
 
-async function call(url: string, method: string, cookie: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, {
-    method,
-    headers: { cookie, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
 export async function setUpLiveStudy(url: string, o: LiveStudyOptions): Promise<LiveStudy> {
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const cookie = await signInAsAdmin(url);
   const studies = (await call(`${url}/api/studies`, 'GET', cookie)).studies as { id: string }[];
   const studyId = studies[0]?.id ?? '';
   await call(`${url}/api/studies/${studyId}/settings`, 'PUT', cookie, {
     models: [o.model],
     judgeModel: o.judgeModel,
     simulatorModel: o.judgeModel,
-    simulatedTwin: false,
+    simulatedTwin: o.simulatedTwin ?? false,
     completionCodes: { completed: 'C0DE-OK' },
     playsPerRecord: o.playsPerRecord,
     quotas: { playsPerActor: o.playsPerActor },
@@ -142,6 +129,8 @@ export async function joinStudy(
   if (res.status !== 200) throw new Error(`join failed: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   if (!cookie.startsWith('pd_session=')) throw new Error('join set no session cookie');
+  // As the consent step does: play refuses anyone who has not agreed.
+  await agreeToConsentOverHttp(url, { cookie, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) });
   return cookie;
 }
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonPath } from '../../shared/benchmark/issues.ts';
-import { SOURCE_TASKS, type SourceTask } from '../../shared/benchmark/source-task.ts';
+import { CARETAKER_CONTEXT, SOURCE_TASKS, type SourceTask } from '../../shared/benchmark/source-task.ts';
 import type { LibraryPersona } from '../../shared/schemas/persona.ts';
 import { SampleProblemSourceSchema, type SampleProblemSource } from './source-schema.ts';
 
@@ -54,7 +54,10 @@ export function buildSampleBenchmark(srcDir: string, personas: LibraryPersona[])
   );
 
   for (const source of sources) {
-    const problemContext = SOURCE_TASKS[source.task as SourceTask].problemContext;
+    // The sample's medical questions were written as a caretaker's consultation (their preferences are a relative's),
+    // as the reference generator frames its multimedqa sources; other tasks keep their own context.
+    const problemContext =
+      source.task === 'medqa' ? CARETAKER_CONTEXT : SOURCE_TASKS[source.task as SourceTask].problemContext;
     for (const variant of source.variants) {
       const persona = byId.get(variant.persona_id);
       if (!persona)

@@ -14,6 +14,7 @@ import { validateBenchmarkFile } from '../services/benchmark/validate-benchmark-
 import { PersonaLibraryError } from '../services/persona-library.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 import { integerAtLeast } from './cli-options.ts';
+import { promptsOption, readGenerationPromptsOption } from './prompts-option.ts';
 import { NO_PROGRESS, ProgressReporter } from './progress-line.ts';
 
 /** Exit codes (also in the command's help and docs/generating-benchmarks.md). */
@@ -42,6 +43,7 @@ interface GenerateOptions {
   concurrency: number;
   maxPairs?: number;
   personas?: string;
+  prompts?: string;
 }
 
 export function registerGenerate(program: Command, ctx: CliContext): void {
@@ -63,6 +65,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     .option('--concurrency <N>', 'model calls at once (does not change the output)', integerAtLeast(1), 4)
     .option('--max-pairs <N>', 'stop after N new records (try a config cheaply; rerun to continue)', integerAtLeast(1))
     .option('--personas <DIR>', "the persona library (default: the config's personas.dir, else PREFDISCO_PERSONAS_DIR)")
+    .addOption(promptsOption())
     .addHelpText(
       'after',
       [
@@ -84,6 +87,8 @@ async function generate(options: GenerateOptions, io: CliIo): Promise<number> {
   const concurrency = options.concurrency;
   const maxPairs = options.maxPairs ?? null;
   const appConfig = loadConfig();
+  const prompts = readGenerationPromptsOption(options.prompts, io);
+  if (prompts === null) return GENERATE_EXIT.usage;
 
   let provider: MeteredProvider;
   let loaded;
@@ -121,6 +126,7 @@ async function generate(options: GenerateOptions, io: CliIo): Promise<number> {
       provider,
       concurrency,
       maxPairs,
+      prompts,
       signal: controller.signal,
       onSource: (source, sampled, file) => reportSource(source, sampled, file, io),
       onProgress: (p) => progress.update(p),

@@ -6,6 +6,7 @@ import {
   type BootstrapCi,
   type GroupMetrics,
   type MetricRow,
+  type WorseThanGenericSummary,
 } from '../../shared/stats/index.ts';
 import { readJsonlLines } from '../services/benchmark/read-jsonl-lines.ts';
 import { companionPath, readResultsFile } from '../services/evaluation/result-files.ts';
@@ -54,6 +55,25 @@ function groupTable(g: GroupMetrics): string[] {
     );
   }
   return lines;
+}
+
+/** "61 of 210 (29.0%)": counts first, so a reader can redo the share in the unit they need. */
+function share(part: number, n: number): string {
+  return `${part} of ${n} (${n === 0 ? '—' : `${((part / n) * 100).toFixed(1)}%`})`;
+}
+
+/** Worse than generic over everything reported, in both units (docs/metrics.md, "Worse than generic: two units"). */
+function worseThanGenericLines(summaries: readonly WorseThanGenericSummary[]): string[] {
+  const compared = summaries.filter((s) => s.records.n > 0);
+  if (compared.length === 0) return [];
+  return [
+    'worse than generic over all models and tasks (discovery below baseline; a difference within 1e-9 is a tie, not worse):',
+    ...compared.map(
+      (s) =>
+        `  discovery (${s.userType}): records ${share(s.records.worse, s.records.n)}, ties ${s.records.ties}; ` +
+        `model × task groups (discovery mean below baseline mean) ${share(s.groups.worse, s.groups.n)}, ties ${s.groups.ties}`,
+    ),
+  ];
 }
 
 /** The last `model` named in the reference's `<out>_aggregate.jsonl`, for result files that do not name it per line. */
@@ -153,6 +173,8 @@ async function report(files: string[], options: ReportOptions, io: CliIo): Promi
     );
   }
   for (const g of metrics.groups) io.out(`${groupTable(g).join('\n')}\n`);
+  const worse = worseThanGenericLines(metrics.worseThanGeneric);
+  if (worse.length > 0) io.out(`${worse.join('\n')}\n`);
   io.out(
     `${metrics.inputRows} result lines${metrics.duplicateRowsDropped ? `, ${metrics.duplicateRowsDropped} duplicates dropped (last kept)` : ''}` +
       `${failures ? `; ${failures} failed episodes recorded in *_failures.jsonl (not in these numbers)` : ''}; ` +

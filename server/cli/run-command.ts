@@ -3,9 +3,16 @@ import { formatIssue } from '../../shared/benchmark/issues.ts';
 import { MODES, USER_TYPES, type Mode, type UserType } from '../../shared/schemas/evaluation.ts';
 import { loadConfig, secretFromEnv } from '../config.ts';
 import { DEFAULT_MAX_TURNS } from '../engine/episode-runner.ts';
+import { promptsOption, readPromptsOption } from './prompts-option.ts';
 import { MeteredProvider, type UsageTotals } from '../models/metered-provider.ts';
 import { loadModelConfigs, ModelRegistry, ModelsConfigError } from '../models/model-registry.ts';
-import { InvalidBenchmarkError, ResultsFileError, runBatch } from '../services/evaluation/batch-run.ts';
+import {
+  ImagesMismatchError,
+  InvalidBenchmarkError,
+  PromptPackMismatchError,
+  ResultsFileError,
+  runBatch,
+} from '../services/evaluation/batch-run.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 import { databaseOptions, integerAtLeast, listOf } from './cli-options.ts';
@@ -37,7 +44,12 @@ interface RunOptions {
   /** A path, false for --no-db, undefined for the configured database. */
   db?: string | false;
   skipImages?: boolean;
+  image?: boolean;
   referenceQuirks?: boolean;
+  strict?: boolean;
+  prompts?: string;
+  /** Set only by --share-baseline or --no-share-baseline; when neither is given it follows --reference-quirks. */
+  shareBaseline?: boolean;
 }
 
 export function registerRun(program: Command, ctx: CliContext): void {
@@ -76,9 +88,27 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--concurrency <N>', 'episodes at once', integerAtLeast(1), 8)
     .option(
       '--reference-quirks',
-      "reproduce the reference's judge bugs (missing score = 1, correctness at temperature 0.7)",
+      'handle judge and simulator replies as the reference does: asked once, read its way (no score = 1, ' +
+        'any number kept, unreadable = episode skipped), correctness at temperature 0.7 (docs/engine.md)',
     )
-    .option('--skip-images', 'do not check that image files named in records exist');
+    .option(
+      '--share-baseline',
+      "one baseline (no_prompt) answer per problem, shared by all its personas, as the reference's response cache " +
+        'makes it, still judged per persona (default: on with --reference-quirks, off otherwise)',
+    )
+    .option('--no-share-baseline', 'a baseline answer of its own for every persona, even with --reference-quirks')
+    .option('--skip-images', 'do not check that image files named in records exist')
+    .option(
+      '--image',
+      "send each record's image (images/ next to BENCH) to the model under test with the opening message, as the " +
+        "reference's --image; records without one are skipped and listed in the failures file",
+    )
+    .option(
+      '--strict',
+      'refuse a benchmark file with any validation error (default: run every record the reference could run, ' +
+        'skip the others with their reasons in the failures file)',
+    )
+    .addOption(promptsOption());
   for (const option of databaseOptions(true)) command.addOption(option);
   command.action(async (file: string, options: RunOptions) => ctx.exit(await run(file, options, ctx.io)));
 }
@@ -100,6 +130,8 @@ async function run(benchmarkFile: string, options: RunOptions, io: CliIo): Promi
   const fixedQuestions = options.fixedQuestions ?? null;
   const quirks = options.referenceQuirks === true;
   const config = loadConfig();
+  const prompts = readPromptsOption(options.prompts, 'run', io);
+  if (prompts === null) return 2;
 
   let registry: ModelRegistry;
   let models;
@@ -143,8 +175,12 @@ async function run(benchmarkFile: string, options: RunOptions, io: CliIo): Promi
       seed: options.seed,
       shard: options.shard ?? null,
       concurrency: options.concurrency,
-      reference: { missingScoreAsOne: quirks, correctnessTemperature: quirks },
+      referenceQuirks: quirks,
       skipImages: options.skipImages === true,
+      images: options.image === true,
+      strict: options.strict === true,
+      prompts,
+      shareBaseline: options.shareBaseline ?? quirks,
       storage,
       signal: controller.signal,
       onProgress: (p) => progress.update(p),
@@ -158,13 +194,26 @@ async function run(benchmarkFile: string, options: RunOptions, io: CliIo): Promi
         `${usage.costUsd === null ? '' : `, $${usage.costUsd.toFixed(4)}`}`,
     );
     if (summary.aggregateFile) io.out(`aggregate line appended to ${summary.aggregateFile}`);
+    if (summary.invalidRecords > 0)
+      io.out(
+        `${summary.invalidRecords} benchmark lines could not be evaluated and were skipped; their reasons are in ` +
+          `${summary.failuresFile} (prefdisco validate lists every issue; --strict refuses such a file)`,
+      );
+    if (summary.imageSkipped > 0)
+      io.out(
+        `${summary.imageSkipped} records without a usable image were skipped (--image); listed in ${summary.failuresFile}`,
+      );
     if (summary.failed > 0) io.out(`failures (with reasons) in ${summary.failuresFile}; a rerun retries them`);
-    return summary.interrupted ? 130 : summary.failed > 0 ? 1 : 0;
+    return summary.interrupted ? 130 : summary.failed > 0 || summary.invalidRecords > 0 ? 1 : 0;
   } catch (error) {
     progress.finish();
     if (error instanceof InvalidBenchmarkError) {
       for (const issue of error.report.issues.filter((i) => i.severity === 'error').slice(0, 50))
         io.err(formatIssue(error.report.file, issue));
+      io.err(error.message);
+      return 1;
+    }
+    if (error instanceof PromptPackMismatchError || error instanceof ImagesMismatchError) {
       io.err(error.message);
       return 1;
     }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatIssue } from '../../shared/benchmark/issues.ts';
 import type { ValidationReport } from '../services/benchmark/validation-report.ts';
+import { referenceValidate } from '../services/benchmark/reference-validator.ts';
 import { validateBenchmarkFile } from '../services/benchmark/validate-benchmark-file.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 
@@ -26,6 +27,7 @@ function summaryLine(report: ValidationReport): string {
 interface ValidateOptions {
   skipImages?: boolean;
   json?: boolean;
+  reference?: boolean;
 }
 
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -39,7 +41,37 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .argument('<FILE...>', 'benchmark files to check')
     .option('--skip-images', 'do not check that image files named in records exist')
     .option('--json', 'print a machine-readable report (every issue)')
-    .action(async (files: string[], options: ValidateOptions) => ctx.exit(await validate(files, options, ctx.io)));
+    .option(
+      '--reference',
+      "check only what the reference's validator (scripts/validate_benchmark.py) checks, to tell whether it would " +
+        'accept the file',
+    )
+    .action(async (files: string[], options: ValidateOptions) =>
+      ctx.exit(await (options.reference ? validateAsReference : validate)(files, options, ctx.io)),
+    );
+}
+
+/** The reference validator's report, one per file: its counts, at most 20 errors, then its verdict. */
+async function validateAsReference(files: string[], options: ValidateOptions, io: CliIo): Promise<number> {
+  const reports = [];
+  for (const file of files) reports.push(await referenceValidate(file, { skipImages: options.skipImages === true }));
+  if (options.json) {
+    io.out(JSON.stringify({ valid: reports.every((r) => r.valid), files: reports }, null, 2));
+  } else {
+    for (const r of reports) {
+      const types = Object.entries(r.countsByType)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([t, n]) => `${t}=${n}`)
+        .join(', ');
+      io.out(`${r.file}: records: ${r.records}; types: ${types || 'none'}`);
+      for (const e of r.errors.slice(0, 20)) io.out(`${r.file}: error: ${e}`);
+      if (r.errors.length > 20) io.out(`${r.file}: error: ... and ${r.errors.length - 20} more`);
+      io.out(
+        `${r.file}: ${r.valid ? 'the reference validator accepts this file' : 'the reference validator rejects this file'}`,
+      );
+    }
+  }
+  return reports.every((r) => r.valid) ? 0 : 1;
 }
 
 async function validate(files: string[], options: ValidateOptions, io: CliIo): Promise<number> {

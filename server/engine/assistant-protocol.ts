@@ -16,15 +16,17 @@ export interface ParsedAction {
 
 /**
  * Whether an assistant message is its final answer, exactly as the reference's `_is_requesting_final_answer`:
- * with an ###ACTION### marker, the rest of that line stripped of whitespace and `[]'"` must equal `final_answer`
- * (case-insensitive); without one, a phrase heuristic decides.
+ * with an ###ACTION### marker, the line it starts on is split at the marker and the LAST piece taken (so of two
+ * markers on one line the second decides); that piece, stripped of whitespace and then of the characters `[]'"` only
+ * (Python's strip with a character set: whitespace inside the brackets stays, so `[ 'final_answer' ]` is not final),
+ * must equal `final_answer` (case-insensitive). Without a marker, a phrase heuristic decides.
  */
 export function parseAction(message: string): ParsedAction {
   const at = message.indexOf(ACTION_MARKER);
   if (at !== -1) {
-    const rest = message.slice(at + ACTION_MARKER.length);
-    const line = rest.split('\n', 1)[0] ?? '';
-    const action = line.trim().replace(/^[\s[\]'"]+|[\s[\]'"]+$/g, '');
+    const line = message.slice(at).split('\n', 1)[0] ?? '';
+    const pieces = line.split(ACTION_MARKER);
+    const action = (pieces[pieces.length - 1] ?? '').trim().replace(/^[[\]'"]+|[[\]'"]+$/g, '');
     return { final: action.toLowerCase() === 'final_answer', via: 'marker', action };
   }
   const lower = message.toLowerCase();

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { NormalizedProblem } from '../../shared/schemas/problem.ts';
 import type { ModelProvider, TokenUsage } from '../models/model-provider.ts';
 import { callForJson } from './json-call.ts';
-import { renderPrompt } from './prompt-library.ts';
-import { pythonRepr } from './python-repr.ts';
+import { ReferenceSkipError, referenceCorrectnessReply } from './reference-replies.ts';
+import { renderPrompt, type PromptSet } from './prompt-library.ts';
+import { pythonRepr, pythonStr } from './python-repr.ts';
 import { encloseUntrusted } from './untrusted-text.ts';
 
 /**
@@ -31,6 +32,34 @@ function toBit(value: z.infer<typeof CorrectnessReplySchema>['correct']): 0 | 1 
 }
 
 /**
+ * The correctness judge's two messages. `responseBlock` is the final answer already enclosed (`encloseUntrusted`);
+ * `prefdisco prompts show` passes a marked placeholder, so it prints what a run sends.
+ */
+export function correctnessJudgeMessages(
+  problem: NormalizedProblem,
+  responseBlock: string,
+  prompts?: PromptSet,
+): [{ role: 'system'; content: string }, { role: 'user'; content: string }] {
+  const prompt = renderPrompt(
+    'correctnessJudgeUser',
+    {
+      question: problem.question,
+      // The options dict as the reference prints it: raw values (`{'A': 5}`) where the source row has them.
+      options: problem.optionsRepr ?? pythonRepr(problem.options),
+      // The reference's f-string prints the gold answer with Python's str(): 1e-05, not 0.00001.
+      answer: pythonStr(problem.answer),
+      // The final answer is the model's (in a live session, shaped by the participant): data, never instructions.
+      response: responseBlock,
+    },
+    prompts,
+  );
+  return [
+    { role: 'system', content: renderPrompt('correctnessJudgeSystem', {}, prompts) },
+    { role: 'user', content: prompt },
+  ];
+}
+
+/**
  * One 0/1 judgment of the final answer against the gold answer, ignoring style, as the reference's correctness judge
  * does.
  */
@@ -38,30 +67,37 @@ export async function judgeCorrectness(
   judge: ModelProvider,
   problem: NormalizedProblem,
   response: string,
-  options: { temperature?: number; parseRetries?: number; signal?: AbortSignal } = {},
+  options: {
+    temperature?: number;
+    parseRetries?: number;
+    signal?: AbortSignal;
+    /** `--reference-quirks`: temperature 0.7, one call, the reply read as the reference reads it. */
+    reference?: boolean;
+    /** A prompt pack's judge prompts; ours when absent. */
+    prompts?: PromptSet;
+  } = {},
 ): Promise<CorrectnessJudgment> {
-  const prompt = renderPrompt('correctnessJudgeUser', {
-    question: problem.question,
-    options: pythonRepr(problem.options),
-    answer: String(problem.answer),
-    // The final answer is the model's (in a live session, shaped by the participant): data, never instructions.
-    response: encloseUntrusted('RESPONSE', response).block,
-  });
-  const result = await callForJson(
-    judge,
-    {
-      messages: [
-        { role: 'system', content: renderPrompt('correctnessJudgeSystem') },
-        { role: 'user', content: prompt },
-      ],
-      purpose: 'correctness_judge',
-      temperature: options.temperature ?? CORRECTNESS_TEMPERATURE,
-      ...(options.signal ? { signal: options.signal } : {}),
-      hint: { answer: problem.answer, options: problem.options, response },
-    },
-    CorrectnessReplySchema,
-    options.parseRetries ?? 2,
-  );
+  const request = {
+    messages: correctnessJudgeMessages(problem, encloseUntrusted('RESPONSE', response).block, options.prompts),
+    purpose: 'correctness_judge' as const,
+    temperature:
+      options.temperature ?? (options.reference ? REFERENCE_CORRECTNESS_TEMPERATURE : CORRECTNESS_TEMPERATURE),
+    ...(options.signal ? { signal: options.signal } : {}),
+    hint: { answer: problem.answer, options: problem.options, response },
+  };
+  if (options.reference) {
+    const one = await callForJson(judge, request, z.unknown(), 0);
+    const read = referenceCorrectnessReply(one.raw);
+    if (!read.ok) throw new ReferenceSkipError(`correctness: ${read.reason}`);
+    return {
+      correct: read.correct,
+      justification: read.justification,
+      attempts: one.attempts,
+      usage: one.usage,
+      ...(read.note ? { issue: `${read.note} (reference behaviour)` } : {}),
+    };
+  }
+  const result = await callForJson(judge, request, CorrectnessReplySchema, options.parseRetries ?? 2);
 
   if (result.value === null) {
     // The reference's fallback for an unparseable reply: correct iff the text says "is correct".

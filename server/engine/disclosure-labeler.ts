@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Preference } from '../../shared/schemas/preference.ts';
 import type { ModelProvider, TokenUsage } from '../models/model-provider.ts';
 import { callForJson } from './json-call.ts';
-import { renderPrompt } from './prompt-library.ts';
+import { renderPrompt, type PromptSet } from './prompt-library.ts';
 import { encloseUntrusted } from './untrusted-text.ts';
 
 const LabelSchema = z.looseObject({
@@ -18,6 +18,26 @@ export interface DisclosureLabel {
 }
 
 /**
+ * The labeler's prompt for one turn; the two messages come already enclosed (`encloseUntrusted`), and
+ * `prefdisco prompts show` passes marked placeholders, so it prints what a run sends.
+ */
+export function disclosureLabelerPrompt(
+  preferences: Record<string, Preference>,
+  assistantBlock: string,
+  userBlock: string,
+  prompts?: PromptSet,
+): string {
+  const preferenceList = Object.entries(preferences)
+    .map(([name, p]) => `- ${name}: ${String(p.value)}`)
+    .join('\n');
+  return renderPrompt(
+    'disclosureLabeler',
+    { preference_list: preferenceList, assistant_message: assistantBlock, user_message: userBlock },
+    prompts,
+  );
+}
+
+/**
  * The preference-disclosure ledger for one turn: which hidden preferences the assistant asked about and which the
  * user revealed, with the value. (The reference's detector reads the wrong key and always returns []; this replaces
  * it.) Names the labeler invents are dropped and reported; a labeler failure leaves the turn unlabeled but never fails
@@ -28,22 +48,21 @@ export async function labelDisclosure(
   preferences: Record<string, Preference>,
   turn: { assistantMessage: string; userMessage: string },
   signal?: AbortSignal,
+  prompts?: PromptSet,
 ): Promise<DisclosureLabel> {
-  const preferenceList = Object.entries(preferences)
-    .map(([name, p]) => `- ${name}: ${String(p.value)}`)
-    .join('\n');
   const result = await callForJson(
     labeler,
     {
       messages: [
         {
           role: 'user',
-          content: renderPrompt('disclosureLabeler', {
-            preference_list: preferenceList,
+          content: disclosureLabelerPrompt(
+            preferences,
             // Both messages come from the conversation (the model, a participant or the simulator): data only.
-            assistant_message: encloseUntrusted('ASSISTANT_MESSAGE', turn.assistantMessage).block,
-            user_message: encloseUntrusted('USER_REPLY', turn.userMessage).block,
-          }),
+            encloseUntrusted('ASSISTANT_MESSAGE', turn.assistantMessage).block,
+            encloseUntrusted('USER_REPLY', turn.userMessage).block,
+            prompts,
+          ),
         },
       ],
       purpose: 'disclosure_labeler',

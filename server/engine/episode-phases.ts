@@ -8,6 +8,7 @@ import { EpisodeAbortedError, EpisodeFailure } from './episode-errors.ts';
 import type { EpisodeParticipants, EpisodeSpec } from './episode-runner.ts';
 import type { EpisodeState, JudgedCriterion } from './episode-state.ts';
 import { renderPrompt } from './prompt-library.ts';
+import { REFERENCE_SKIP, ReferenceSkipError } from './reference-replies.ts';
 import { judgeCriterion } from './rubric-judge.ts';
 import type { UserSeat } from './seats.ts';
 
@@ -15,6 +16,8 @@ import type { UserSeat } from './seats.ts';
 
 export function stageOf(error: unknown, stage: EpisodeFailure['stage']): never {
   if (error instanceof EpisodeFailure || error instanceof EpisodeAbortedError) throw error;
+  // Under --reference-quirks, a reply the reference cannot use skips the episode, as the reference's exception does.
+  if (error instanceof ReferenceSkipError) throw new EpisodeFailure(stage, REFERENCE_SKIP, error.message);
   if (error instanceof ModelCallError) {
     if (error.code === 'aborted') throw new EpisodeAbortedError();
     throw new EpisodeFailure(stage, error.code, error.message);
@@ -46,8 +49,8 @@ export async function elicit(
     if (message === null) {
       const system =
         fixed === null
-          ? renderPrompt('discoverySystem')
-          : renderPrompt('fixedQuestionsSystem', { num_questions: fixed, turn });
+          ? renderPrompt('discoverySystem', {}, spec.prompts)
+          : renderPrompt('fixedQuestionsSystem', { num_questions: fixed, turn }, spec.prompts);
       const asked = await ask(system);
       message = asked.text;
       state.conversation.push({ role: 'assistant', content: message });
@@ -94,6 +97,7 @@ export async function elicit(
           spec.record.persona_preferences,
           { assistantMessage: message, userMessage: reply },
           signal,
+          spec.prompts,
         ).catch((e: unknown) =>
           e instanceof ModelCallError && e.code !== 'aborted'
             ? { asked: [], revealed: [], issue: `labeler failed: ${e.message}` }
@@ -109,7 +113,7 @@ export async function elicit(
       }
     }
     state.conversation.push({ role: 'user', content: reply });
-    state.history.push({ assistant: message, user: reply });
+    state.history.push({ assistant: message, user: reply, ...(action.final ? { automaticStop: true as const } : {}) });
     state.pendingQuestion = null;
     state.terminate = fixed !== null ? false : userTerminates;
     state.turn = turn + 1;
@@ -133,7 +137,8 @@ export async function judgeAll(
     }
     const j = await judgeCriterion(judge, spec.record, criterion, finalAnswer, {
       signal,
-      missingScoreAsOne: spec.reference?.missingScoreAsOne ?? false,
+      reference: spec.referenceQuirks === true,
+      ...(spec.prompts ? { prompts: spec.prompts } : {}),
     }).catch((e: unknown) => stageOf(e, 'judge'));
     log.append({
       type: 'criterion_judged',

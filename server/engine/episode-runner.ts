@@ -2,12 +2,14 @@ import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 import type { Mode, UserType } from '../../shared/schemas/evaluation.ts';
 import type { Provenance } from '../../shared/schemas/episode.ts';
 import { normalizeProblem } from '../../shared/benchmark/normalize-problem.ts';
+import { personaIdOf } from '../../shared/benchmark/record-checks.ts';
 import type { ModelProvider } from '../models/model-provider.ts';
-import { judgeCorrectness, REFERENCE_CORRECTNESS_TEMPERATURE } from './correctness-judge.ts';
+import { judgeCorrectness } from './correctness-judge.ts';
+import { REFERENCE_SKIP } from './reference-replies.ts';
 import type { EpisodeLog } from './episode-log.ts';
 import { openingMessage } from './opening-message.ts';
 import { personaProfile } from './persona-profile.ts';
-import { renderPrompt } from './prompt-library.ts';
+import { renderPrompt, type PromptSet } from './prompt-library.ts';
 import { weightedScore } from './rubric-judge.ts';
 import type { AssistantSeat, UserSeat } from './seats.ts';
 import { actionOf, elicit, judgeAll, stageOf } from './episode-phases.ts';
@@ -27,8 +29,15 @@ export interface EpisodeSpec {
   maxTurns?: number;
   /** The fixed-K questions ablation: exactly K questions, stop signals ignored (docs/engine.md). */
   fixedQuestions?: number | null;
-  /** Switches that restore reference bugs for comparability (docs/engine.md). */
-  reference?: { missingScoreAsOne?: boolean; correctnessTemperature?: boolean };
+  /**
+   * `--reference-quirks`: judge and simulator replies are asked once and read as the reference reads them, and the
+   * correctness judge runs at the reference's accidental 0.7 (docs/engine.md, the quirks table).
+   */
+  referenceQuirks?: boolean;
+  /** The prompts the episode is asked with: a prompt pack (prompt-pack.ts), or ours when absent. */
+  prompts?: PromptSet;
+  /** The whole numbers the record's source line wrote as floats (profile-floats.ts): the profile prints them `4.0`. */
+  integralFloats?: ReadonlySet<string>;
 }
 
 export interface EpisodeParticipants {
@@ -68,7 +77,7 @@ export async function runEpisode(
     log.append({
       type: 'episode_started',
       problemId: record.problem_id,
-      personaId: record.persona.id,
+      personaId: personaIdOf(record),
       mode,
       userType: spec.userType,
       userSeat: mode === 'infer_persona' ? (who.user?.kind ?? 'none') : 'none',
@@ -105,7 +114,18 @@ export async function runEpisode(
     if (state.finalAnswer === null) {
       if (mode === 'no_prompt' || mode === 'persona_known') {
         const { text, regenerated } = await ask(
-          mode === 'no_prompt' ? null : renderPrompt('oracleSystem', { persona_profile: personaProfile(record) }),
+          mode === 'no_prompt'
+            ? null
+            : renderPrompt(
+                'oracleSystem',
+                {
+                  persona_profile: personaProfile(
+                    record,
+                    spec.integralFloats ? { integralFloats: spec.integralFloats } : {},
+                  ),
+                },
+                spec.prompts,
+              ),
         );
         state.conversation.push({ role: 'assistant', content: text });
         state.finalAnswer = text;
@@ -121,7 +141,7 @@ export async function runEpisode(
         if (!who.user) throw new EpisodeFailure('internal', 'internal', 'infer_persona needs a user seat');
         await elicit(spec, who, log, signal, state, ask, maxTurns, fixed);
         if (!state.finalPromptAdded) {
-          const finalPrompt = renderPrompt('finalPrompt');
+          const finalPrompt = renderPrompt('finalPrompt', {}, spec.prompts);
           addFinalPrompt(state.conversation, finalPrompt);
           state.finalPromptAdded = true;
           log.append({
@@ -133,7 +153,7 @@ export async function runEpisode(
           });
         }
         // The final answer is asked under the dynamic discovery prompt even in the fixed-K ablation, as the reference does.
-        const { text, regenerated } = await ask(renderPrompt('discoverySystem'));
+        const { text, regenerated } = await ask(renderPrompt('discoverySystem', {}, spec.prompts));
         state.conversation.push({ role: 'assistant', content: text });
         state.finalAnswer = text;
         log.append({
@@ -150,11 +170,21 @@ export async function runEpisode(
     const finalAnswer = state.finalAnswer;
 
     const judgments = await judgeAll(spec, who.judge, finalAnswer, log, signal, state);
+    const missing = judgments.filter((j) => j.score === null);
+    if (spec.referenceQuirks && missing.length > 0) {
+      // The reference sums the scores before it asks about correctness; a score it cannot multiply ends it there.
+      throw new EpisodeFailure(
+        'judge',
+        REFERENCE_SKIP,
+        `the reference cannot weigh the score of: ${missing.map((j) => `${j.preference} (${j.issue ?? ''})`).join(', ')}`,
+      );
+    }
     const correctness =
       state.correctness ??
       (await judgeCorrectness(who.judge, problem, finalAnswer, {
         signal,
-        ...(spec.reference?.correctnessTemperature ? { temperature: REFERENCE_CORRECTNESS_TEMPERATURE } : {}),
+        reference: spec.referenceQuirks === true,
+        ...(spec.prompts ? { prompts: spec.prompts } : {}),
       }).catch((e: unknown) => stageOf(e, 'correctness')));
     if (!state.correctness) {
       log.append({
@@ -166,7 +196,6 @@ export async function runEpisode(
       });
     }
 
-    const missing = judgments.filter((j) => j.score === null);
     if (missing.length > 0) {
       throw new EpisodeFailure(
         'judge',
@@ -175,16 +204,20 @@ export async function runEpisode(
       );
     }
     const score = weightedScore(judgments);
+    // Ours: the questions the user answered. The reference's: half its simulator history, rounded down, where an
+    // in-loop final answer adds a line with no reply (only the fixed-K ablation can have one and go on).
+    const stops = state.history.filter((e) => e.automaticStop).length;
+    const interactionTurns = spec.referenceQuirks ? Math.floor((2 * state.answered + stops) / 2) : state.answered;
     log.append({
       type: 'episode_completed',
       weightedScore: score,
       correct: correctness.correct,
-      interactionTurns: state.answered,
+      interactionTurns,
     });
     return {
       conversation: state.conversation,
       finalAnswer,
-      interactionTurns: state.answered,
+      interactionTurns,
       judgments,
       correctness,
       weightedScore: score,

@@ -66,7 +66,11 @@ export function stateFromEvents(events: readonly EpisodeEvent[], fixedQuestions:
           s.pendingQuestion = e.content;
         } else if (e.kind === 'reply' || e.kind === 'stop') {
           s.conversation.push({ role: 'user', content: e.content });
-          s.history.push({ assistant: s.pendingQuestion ?? '', user: e.content });
+          s.history.push({
+            assistant: s.pendingQuestion ?? '',
+            user: e.content,
+            ...(e.kind === 'stop' ? { automaticStop: true as const } : {}),
+          });
           s.pendingQuestion = null;
           s.turn = e.turn + 1;
           if (e.kind === 'reply') s.answered += 1;

@@ -6,22 +6,24 @@ import { join } from 'node:path';
 const PROMPTS_DIR = fileURLToPath(new URL('./prompts/', import.meta.url));
 
 /**
- * The prompt versions in use. A new wording is a new file and a new entry here (see prompts/README.md). The `.v2`
- * files differ from `.v1` only in how conversation text is enclosed: between tags whose code the text cannot know, with
- * the instruction to treat it as data (untrusted-text.ts), where `.v1` used `"""` or nothing.
+ * The prompt versions in use. A new wording is a new file and a new entry here (see prompts/README.md); older files stay
+ * in the folder so the hashes stored with earlier episodes can still be matched to their text. The `.v2` user and
+ * judge files differ from `.v1` only in how conversation text is enclosed (untrusted-text.ts). The current set carries
+ * the reference's instructions one by one, no more and no less; docs/prompt-contract.md pairs each reference
+ * instruction with our sentence and lists the deliberate differences, and tests/unit/prompt-contract.test.ts pins it.
  */
 export const PROMPT_FILES = {
-  discoverySystem: 'discovery-system.v1.txt',
-  fixedQuestionsSystem: 'fixed-questions-system.v1.txt',
-  oracleSystem: 'oracle-system.v1.txt',
-  finalPrompt: 'final-prompt.v1.txt',
-  userPassive: 'user-passive.v2.txt',
-  userPassiveNostop: 'user-passive-nostop.v2.txt',
-  userCollaborative: 'user-collaborative.v2.txt',
-  rubricJudgeSystem: 'rubric-judge-system.v1.txt',
-  rubricJudgeUser: 'rubric-judge-user.v2.txt',
+  discoverySystem: 'discovery-system.v2.txt',
+  fixedQuestionsSystem: 'fixed-questions-system.v2.txt',
+  oracleSystem: 'oracle-system.v2.txt',
+  finalPrompt: 'final-prompt.v2.txt',
+  userPassive: 'user-passive.v3.txt',
+  userPassiveNostop: 'user-passive-nostop.v3.txt',
+  userCollaborative: 'user-collaborative.v3.txt',
+  rubricJudgeSystem: 'rubric-judge-system.v2.txt',
+  rubricJudgeUser: 'rubric-judge-user.v3.txt',
   correctnessJudgeSystem: 'correctness-judge-system.v1.txt',
-  correctnessJudgeUser: 'correctness-judge-user.v2.txt',
+  correctnessJudgeUser: 'correctness-judge-user.v3.txt',
   disclosureLabeler: 'disclosure-labeler.v2.txt',
 } as const;
 
@@ -29,10 +31,21 @@ export type PromptName = keyof typeof PROMPT_FILES;
 
 export interface PromptTemplate {
   name: PromptName;
+  /** The file name; for a prompt pack's file, `<pack name>/<file>`, so provenance never confuses it with ours. */
   file: string;
   text: string;
   /** SHA-256 of the file's text; stored with every episode that used it. */
   sha256: string;
+}
+
+/**
+ * The prompts an episode is asked with: ours, or a researcher's prompt pack (prompt-pack.ts) with ours for the roles
+ * it leaves out. Carried by the episode spec, so batch and live episodes render from the same set they record.
+ */
+export interface PromptSet {
+  /** The pack's name and hash (docs/prompt-packs.md); null for our own prompts. */
+  readonly pack: { readonly name: string; readonly sha256: string } | null;
+  readonly templates: Readonly<Record<PromptName, PromptTemplate>>;
 }
 
 /** A prompt file's text as sent (trailing newlines dropped) and its SHA-256: shared by every prompt set. */
@@ -50,9 +63,11 @@ export const PROMPTS: Readonly<Record<PromptName, PromptTemplate>> = Object.from
   (Object.keys(PROMPT_FILES) as PromptName[]).map((name) => [name, load(name)]),
 ) as Record<PromptName, PromptTemplate>;
 
-/** Hashes of every prompt, keyed by file name: the provenance record for an episode. */
-export function promptHashes(): Record<string, string> {
-  return Object.fromEntries(Object.values(PROMPTS).map((p) => [p.file, p.sha256]));
+export const OUR_PROMPTS: PromptSet = { pack: null, templates: PROMPTS };
+
+/** Hashes of every prompt of a set, keyed by file name: the provenance record for an episode. */
+export function promptHashes(set: PromptSet = OUR_PROMPTS): Record<string, string> {
+  return Object.fromEntries(Object.values(set.templates).map((p) => [p.file, p.sha256]));
 }
 
 /**
@@ -73,7 +88,11 @@ export function fillPlaceholders(
   });
 }
 
-export function renderPrompt(name: PromptName, values: Readonly<Record<string, string | number>> = {}): string {
-  const template = PROMPTS[name];
+export function renderPrompt(
+  name: PromptName,
+  values: Readonly<Record<string, string | number>> = {},
+  set: PromptSet = OUR_PROMPTS,
+): string {
+  const template = set.templates[name];
   return fillPlaceholders(template.text, template.file, values);
 }

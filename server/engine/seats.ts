@@ -33,6 +33,11 @@ export interface AssistantSeat {
 export interface Exchange {
   assistant: string;
   user: string;
+  /**
+   * The user was not asked: the engine answered an in-loop final answer with ###STOP### (only the fixed-K ablation
+   * goes on after one). The reference's simulator records no user line for it, so its history shows none.
+   */
+  automaticStop?: true;
 }
 
 export interface UserReply {

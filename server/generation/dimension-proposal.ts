@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SourceTask } from '../../shared/benchmark/source-task.ts';
+import { CARETAKER_CONTEXT, type SourceTask } from '../../shared/benchmark/source-task.ts';
 import type { Persona } from '../../shared/schemas/persona.ts';
 import { DimensionReplySchema, toDimension, type Dimension } from './dimension.ts';
 import { cleanDimensionName, dimensionKey, hasWishPrefix, MAX_NAME_LENGTH } from './dimension-names.ts';
@@ -16,8 +16,9 @@ export interface ProposalRequest {
 }
 
 /**
- * During generation only, the reference recasts MedQA as a consultation by the patient's caretaker and asks for
- * caretaker dimensions. We keep the caretaker framing as an instruction rather than rewriting the question.
+ * During generation only, the reference recasts a medical question as a consultation by the patient's caretaker and
+ * asks for caretaker dimensions, for the dataset names in CARETAKER_DATASETS only. We keep the caretaker framing as an
+ * instruction rather than rewriting the question.
  */
 const MEDQA_NOTE =
   '- This person is the caretaker of the patient described: they ask because someone they look after is in this situation. ' +
@@ -92,7 +93,8 @@ export async function proposeDimensions(ctx: GenerationContext, request: Proposa
       count,
       expertise_min: Math.min(expertise.min, count),
       expertise_max: Math.min(expertise.max, count),
-      context_note: request.shape === 'medqa' ? MEDQA_NOTE : '',
+      // As the reference: the caretaker prompt follows the problem context, not the source shape.
+      context_note: request.problemContext === CARETAKER_CONTEXT ? MEDQA_NOTE : '',
     },
     schema: proposalSchema(count, expertise),
     hint: {

@@ -22,7 +22,7 @@ export async function runPairs(input: PairsInput, deps: PairsDeps): Promise<void
   const pairs = pairsOf(input.plan, config.batchSize);
   const records = readDoneRecords(files.out, pairs);
   const metadata = (): Record<string, unknown> =>
-    generationMetadata(config, input.state, input.sampled.length, input.general);
+    generationMetadata(config, input.state, input.sampled.length, input.general, deps.ctx.prompts);
   const orderOf = new Map(pairs.map((p) => [p.problemId, p.order]));
   const sortedRecords = (): BenchmarkRecord[] =>
     [...records.values()].sort((a, b) => (orderOf.get(a.problem_id) ?? 0) - (orderOf.get(b.problem_id) ?? 0));

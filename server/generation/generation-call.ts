@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { callForJson } from '../engine/json-call.ts';
 import type { CallPurpose, ModelProvider, ScriptHint } from '../models/model-provider.ts';
 import { StepFailure, type GenerationStage } from './generation-errors.ts';
-import { generationMessages, type GenerationPromptName } from './generation-prompts.ts';
+import { generationMessages, type GenerationPromptName, type GenerationPromptSet } from './generation-prompts.ts';
 
 /** What every generation step needs to call the model. */
 export interface GenerationContext {
@@ -11,6 +11,8 @@ export interface GenerationContext {
   maxTries: number;
   temperature: number;
   signal: AbortSignal;
+  /** `--prompts DIR`: a prompt pack's generation prompts; ours when absent. */
+  prompts?: GenerationPromptSet;
 }
 
 export interface JsonStep<S extends z.ZodType> {
@@ -35,7 +37,7 @@ export async function generateJson<S extends z.ZodType>(
   const result = await callForJson(
     ctx.provider,
     {
-      messages: generationMessages(step.prompt, step.values),
+      messages: generationMessages(step.prompt, step.values, ctx.prompts),
       purpose: step.purpose,
       temperature: ctx.temperature,
       signal: ctx.signal,

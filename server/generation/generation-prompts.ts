@@ -17,39 +17,46 @@ export const GENERATION_PROMPT_FILES = {
 
 export type GenerationPromptName = keyof typeof GENERATION_PROMPT_FILES;
 
-const FILES = Object.fromEntries(
-  (Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [
-    name,
-    readPromptFile(PROMPTS_DIR, GENERATION_PROMPT_FILES[name]),
-  ]),
-) as Record<GenerationPromptName, { text: string; sha256: string }>;
-const TEXTS = Object.fromEntries(Object.entries(FILES).map(([name, f]) => [name, f.text])) as Record<
-  GenerationPromptName,
-  string
->;
+/** The generator's prompts: ours, or a prompt pack's for the roles it names (loadGenerationPromptPack). */
+export interface GenerationPromptSet {
+  /** The pack's name and hash (docs/prompt-packs.md); null for our own prompts. */
+  readonly pack: { readonly name: string; readonly sha256: string } | null;
+  /** Each prompt's file (`<pack name>/<file>` for a pack's), text and SHA-256. */
+  readonly templates: Readonly<Record<GenerationPromptName, { file: string; text: string; sha256: string }>>;
+}
+
+export const OUR_GENERATION_PROMPTS: GenerationPromptSet = {
+  pack: null,
+  templates: Object.fromEntries(
+    (Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [
+      name,
+      { file: GENERATION_PROMPT_FILES[name], ...readPromptFile(PROMPTS_DIR, GENERATION_PROMPT_FILES[name]) },
+    ]),
+  ) as Record<GenerationPromptName, { file: string; text: string; sha256: string }>,
+};
 
 /** SHA-256 of each prompt file's text, keyed by file name, recorded in the metadata line of a generated file. */
-export function generationPromptHashes(): Record<string, string> {
-  return Object.fromEntries(
-    (Object.keys(GENERATION_PROMPT_FILES) as GenerationPromptName[]).map((name) => [
-      GENERATION_PROMPT_FILES[name],
-      FILES[name].sha256,
-    ]),
-  );
+export function generationPromptHashes(set: GenerationPromptSet = OUR_GENERATION_PROMPTS): Record<string, string> {
+  return Object.fromEntries(Object.values(set.templates).map((t) => [t.file, t.sha256]));
 }
 
 /** Fills `{name}` placeholders (the engine's rules: `{{`/`}}` literal, a missing value throws). */
 export function renderGenerationPrompt(
   name: GenerationPromptName,
   values: Readonly<Record<string, string | number>> = {},
+  set: GenerationPromptSet = OUR_GENERATION_PROMPTS,
 ): string {
-  return fillPlaceholders(TEXTS[name], GENERATION_PROMPT_FILES[name], values);
+  return fillPlaceholders(set.templates[name].text, set.templates[name].file, values);
 }
 
 /** Every generation call: the fixed system prompt, then one user message (as the reference's generator does). */
-export function generationMessages(name: GenerationPromptName, values: Readonly<Record<string, string | number>>) {
+export function generationMessages(
+  name: GenerationPromptName,
+  values: Readonly<Record<string, string | number>>,
+  set: GenerationPromptSet = OUR_GENERATION_PROMPTS,
+) {
   return [
-    { role: 'system' as const, content: TEXTS.system },
-    { role: 'user' as const, content: renderGenerationPrompt(name, values) },
+    { role: 'system' as const, content: set.templates.system.text },
+    { role: 'user' as const, content: renderGenerationPrompt(name, values, set) },
   ];
 }

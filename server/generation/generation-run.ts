@@ -5,9 +5,11 @@ import type { BatchProgress } from '../services/evaluation/batch-spec.ts';
 import { ProgressCounter } from '../services/evaluation/progress-counter.ts';
 import { runPairs } from './generation-batches.ts';
 import { GenerationSetupError } from './generation-errors.ts';
+import type { GenerationPromptSet } from './generation-prompts.ts';
 import { drawPlanOnce, generalDimensionsOnce, growPersonas, type SetupInput } from './generation-setup.ts';
 import {
   changedSettings,
+  checkSamePromptPack,
   GenerationStateError,
   readState,
   writeState,
@@ -33,6 +35,8 @@ export interface GenerationSpec {
   concurrency: number;
   /** Stop after this many new records (to try a config cheaply, or to test resumption). */
   maxPairs: number | null;
+  /** `--prompts DIR`: a prompt pack's generation prompts; ours when absent. */
+  prompts?: GenerationPromptSet;
 }
 
 /** What a generation run works with: the model, when to stop, and who is told what happens. */
@@ -81,7 +85,13 @@ export async function runGeneration(options: GenerationRunOptions): Promise<Gene
     );
 
   const control = new RunControl(signal, files.failures, provider.config.name);
-  const ctx = { provider, maxTries: config.maxTries, temperature: config.temperature, signal: control.signal };
+  const ctx = {
+    provider,
+    maxTries: config.maxTries,
+    temperature: config.temperature,
+    signal: control.signal,
+    ...(spec.prompts ? { prompts: spec.prompts } : {}),
+  };
   const notice = (text: string): void => onNotice?.(text);
   let personasGenerated = 0;
   try {
@@ -143,6 +153,8 @@ async function openRun(
       `${files.out} exists but ${files.state} does not; it was not made by this command or its state was lost. Use another --out directory`,
     );
   }
+  const pack = spec.prompts?.pack ?? null;
+  const promptPack = pack ? { name: pack.name, sha256: pack.sha256 } : null;
   if (saved !== null) {
     const changed = changedSettings(saved.settings, settings);
     if (changed.length > 0) {
@@ -150,6 +162,7 @@ async function openRun(
         `${files.out} was started with different settings (${changed.join(', ')}); rerun with the same config and flags, or use another --out directory`,
       );
     }
+    checkSamePromptPack(files.out, saved, promptPack);
   }
   const state: GenerationState = saved ?? {
     version: 1,
@@ -160,7 +173,9 @@ async function openRun(
     generalDimensions: null,
     baseLibrary: spec.libraryFile ? readLibraryFile(spec.libraryFile).map((d) => ({ ...d })) : [],
     models: [],
+    promptPack,
   };
+  state.promptPack = promptPack;
   if (!state.models.includes(model)) state.models.push(model);
   writeState(files.state, state);
   return { files, source, state };

@@ -39,6 +39,12 @@ export const GenerationStateSchema = z.strictObject({
   baseLibrary: z.array(DimensionEntrySchema),
   /** Models used, in the order first used (the metadata's `llm_clients`). */
   models: z.array(z.string()),
+  /**
+   * The prompt pack the run was started with (`--prompts`; null: our own prompts). A rerun with another is refused, so
+   * one benchmark is never made with two prompt sets. Absent in state files written before it was kept: such a run
+   * takes the pack of its next rerun.
+   */
+  promptPack: z.strictObject({ name: z.string(), sha256: z.string() }).nullable().optional(),
 });
 export type GenerationState = z.infer<typeof GenerationStateSchema>;
 
@@ -69,6 +75,24 @@ export function writeState(file: string, state: GenerationState): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(tmp, file);
+}
+
+export type PromptPackId = { name: string; sha256: string } | null;
+
+/** A prompt set as messages name it, the way `run` does: the pack's name and hash, or ours. */
+export function describePromptPack(pack: PromptPackId): string {
+  return pack ? `prompt pack ${pack.name} (sha256 ${pack.sha256.slice(0, 12)}…)` : 'our own prompts';
+}
+
+/** Throws unless this run asks for the prompt set the saved run was started with (if the state says which). */
+export function checkSamePromptPack(outFile: string, saved: GenerationState, requested: PromptPackId): void {
+  if (saved.promptPack === undefined) return;
+  if ((saved.promptPack?.sha256 ?? null) === (requested?.sha256 ?? null)) return;
+  throw new GenerationStateError(
+    `${outFile} was started with ${describePromptPack(saved.promptPack)}, this run asks for ` +
+      `${describePromptPack(requested)}; continuing would make one benchmark with two prompt sets: ` +
+      'rerun with the same --prompts, or use another --out directory',
+  );
 }
 
 /** Setting names whose values differ between a saved run and this one. */

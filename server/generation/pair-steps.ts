@@ -1,4 +1,4 @@
-import { SOURCE_TASKS } from '../../shared/benchmark/source-task.ts';
+import { problemContextFor } from '../../shared/benchmark/source-task.ts';
 import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 import type { GenerationConfig } from '../../shared/schemas/generation-config.ts';
 import type { GeneralDimension } from '../../shared/schemas/preference.ts';
@@ -65,7 +65,7 @@ export class BatchSteps {
   ) {
     this.#limit = new ConcurrencyLimit(Math.max(1, input.concurrency));
     this.#generalDims = generalAsDimensions(input.general);
-    this.#problemContext = SOURCE_TASKS[input.config.source.shape].problemContext;
+    this.#problemContext = problemContextFor(input.config.source.shape, input.config.dataset);
   }
 
   /** Returns false when the run was stopped during the batch (nothing more should start). */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SOURCE_TASKS } from '../../shared/benchmark/source-task.ts';
+import { problemContextFor } from '../../shared/benchmark/source-task.ts';
 import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 import type { GenerationConfig } from '../../shared/schemas/generation-config.ts';
 import type { GeneralDimension } from '../../shared/schemas/preference.ts';
@@ -8,7 +8,7 @@ import { APP_VERSION } from '../version.ts';
 import type { Dimension } from './dimension.ts';
 import { DimensionLibrary } from './dimension-library.ts';
 import type { GenerationState } from './generation-state.ts';
-import { generationPromptHashes } from './generation-prompts.ts';
+import { generationPromptHashes, type GenerationPromptSet } from './generation-prompts.ts';
 
 /**
  * The settings that decide what a run produces. A rerun must match them to continue the run; the model, concurrency,
@@ -41,6 +41,7 @@ export function generationMetadata(
   state: GenerationState,
   sampleSize: number,
   general: Record<string, GeneralDimension>,
+  prompts?: GenerationPromptSet,
 ): Record<string, unknown> {
   return {
     type: 'metadata',
@@ -53,7 +54,7 @@ export function generationMetadata(
     multi_model_generation: state.models.length > 1,
     llm_clients: state.models,
     source_task: config.source.shape,
-    problem_context: SOURCE_TASKS[config.source.shape].problemContext,
+    problem_context: problemContextFor(config.source.shape, config.dataset),
     generator: {
       name: 'prefdisco-live generate',
       version: APP_VERSION,
@@ -68,7 +69,9 @@ export function generationMetadata(
       batch_size: config.batchSize,
       temperature: config.temperature,
       personas_generated: state.personasGenerated,
-      prompt_hashes: generationPromptHashes(),
+      prompt_hashes: generationPromptHashes(prompts),
+      // Only with a pack, so a file generated with our prompts keeps its bytes.
+      ...(prompts?.pack ? { prompt_pack: prompts.pack } : {}),
     },
   };
 }

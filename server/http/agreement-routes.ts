@@ -4,10 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../shared/errors.ts';
 import { ERROR_RESPONSES, StudyParamsSchema } from '../../shared/schemas/api-common.ts';
 import { AgreementFileSchema, AgreementReportSchema, AgreementSettingsSchema } from '../../shared/schemas/agreement.ts';
-import { agreementReport } from '../services/agreement/agreement-report.ts';
+import type { AgreementReports } from '../services/agreement/report-pool.ts';
 import { AGREEMENT_COLUMNS, agreementRows } from '../services/agreement/report-tables.ts';
 import { encodeRows, type Row } from '../services/research/table-format.ts';
-import type { Storage } from '../storage/storage.ts';
 import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
 import { researcherOnly } from './guards.ts';
 import { noStore } from './no-store.ts';
@@ -21,9 +20,10 @@ async function* each(rows: readonly Row[]): AsyncGenerator<Row> {
 
 /**
  * The agreement report of a study (docs/agreement-report.md), researchers only: `GET …/agreement` is the whole report
- * as JSON; `GET …/agreement/<table>.<csv|jsonl>` one of its tables. Query: `epsilon`, `resamples`, `seed`.
+ * as JSON; `GET …/agreement/<table>.<csv|jsonl>` one of its tables. Query: `epsilon`, `resamples`, `seed`. Reports
+ * are computed by `reports`: in the server on a thread of their own, so the live loop goes on answering participants.
  */
-export function agreementRoutes(storage: Storage) {
+export function agreementRoutes(reports: AgreementReports) {
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     noStore(app);
@@ -40,7 +40,7 @@ export function agreementRoutes(storage: Storage) {
         },
       },
       async (request) => {
-        const report = await agreementReport(storage, request.params.studyId, request.query);
+        const report = await reports.report(request.params.studyId, request.query);
         if (!report) throw new AppError('not_found', 'no such study');
         return report;
       },
@@ -58,7 +58,7 @@ export function agreementRoutes(storage: Storage) {
         },
       },
       async (request, reply) => {
-        const report = await agreementReport(storage, request.params.studyId, request.query);
+        const report = await reports.report(request.params.studyId, request.query);
         if (!report) throw new AppError('not_found', 'no such study');
         const { table, format } = request.params.file;
         const name = `${report.studyName.replace(/[^\w.-]+/g, '-')}-agreement-${table}.${format}`;

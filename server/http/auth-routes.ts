@@ -5,8 +5,14 @@ import { ERROR_RESPONSES, OkSchema } from '../../shared/schemas/api-common.ts';
 import { IdentityResponseSchema, JoinParamsSchema } from '../../shared/schemas/api-auth.ts';
 import { JoinBodySchema, JoinResultSchema, LoginBodySchema, type JoinResult } from '../../shared/schemas/auth.ts';
 import { login } from '../services/auth/accounts.ts';
-import { joinStudy, type StudyGate } from '../services/auth/join-study.ts';
-import { hashSessionToken, issueSession, revokeSession } from '../services/auth/sessions.ts';
+import { checkProlificIdFormat, joinStudy, type ProlificIdRule, type StudyGate } from '../services/auth/join-study.ts';
+import {
+  hashSessionToken,
+  issueSession,
+  resolveSession,
+  revokeSession,
+  type IssuedSession,
+} from '../services/auth/sessions.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../plugins/auth.ts';
 import { disconnectSession } from '../realtime/socket-auth.ts';
 import type { PeopleStorage } from '../storage/people-storage.ts';
@@ -29,6 +35,8 @@ export interface AuthRoutesOptions {
     role: 'actor' | 'rater',
   ) => Promise<{ consentText: string; instructions: string }>;
   studyGate: StudyGate;
+  /** Whether the study refuses PROLIFIC_PIDs that are not 24 hex characters (its settings); none: any id is taken. */
+  requireProlificIdFormat?: ProlificIdRule;
   secureCookies: boolean;
   rateLimits: AuthRateLimits;
 }
@@ -43,6 +51,25 @@ async function revokePrevious(request: FastifyRequest, people: PeopleStorage): P
   const tokenHash = hashSessionToken(token);
   await revokeSession(people, tokenHash);
   disconnectSession(request.server.io, tokenHash);
+}
+
+/**
+ * The browser's own session when it already belongs to `participantId` (the same person opening their link again,
+ * going Back to it, or in a second tab): kept, so the tabs already open are not cut off as if the server had ended
+ * them (docs/live-play.md, "Tabs, Back and drafts"). Null when the join must start a new session.
+ */
+async function sessionToKeep(
+  request: FastifyRequest,
+  people: PeopleStorage,
+  participantId: string,
+): Promise<IssuedSession | null> {
+  const identity = request.identity;
+  if (identity?.kind !== 'participant' || identity.participantId !== participantId) return null;
+  const token = sessionTokenOf(request);
+  const session = token === null ? null : await resolveSession(people, token);
+  return token === null || session === null
+    ? null
+    : { token, tokenHash: session.tokenHash, expiresAt: session.expiresAt };
 }
 
 /** Sign-in, sign-out, who am I, and joining a study through an invitation link. */
@@ -127,6 +154,9 @@ export function authRoutes(options: AuthRoutesOptions) {
           ...(body.STUDY_ID === undefined ? {} : { prolificStudyId: body.STUDY_ID }),
           ...(body.SESSION_ID === undefined ? {} : { prolificSessionId: body.SESSION_ID }),
         };
+        if (options.requireProlificIdFormat) {
+          await checkProlificIdFormat(people, request.params.code, prolific, options.requireProlificIdFormat);
+        }
         const { participant, resumed } = await joinStudy(
           people,
           request.params.code,
@@ -134,8 +164,9 @@ export function authRoutes(options: AuthRoutesOptions) {
           options.studyGate,
           request.identity,
         );
-        const session = await issueSession(people, 'participant', participant.id);
-        await revokePrevious(request, people);
+        const kept = await sessionToKeep(request, people, participant.id);
+        const session = kept ?? (await issueSession(people, 'participant', participant.id));
+        if (!kept) await revokePrevious(request, people);
         setSessionCookie(reply, session, secureCookies);
         const intro = await options.participantIntro?.(participant.studyId, participant.role);
         const result: JoinResult = {

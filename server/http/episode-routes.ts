@@ -10,12 +10,13 @@ import {
 import { StudyResultsSchema } from '../../shared/schemas/api-results.ts';
 import { ResultsQuerySchema } from '../../shared/schemas/research.ts';
 import { studyResults } from '../services/research/study-results.ts';
+import type { PresenceReader } from '../services/live/presence.ts';
 import type { Storage } from '../storage/storage.ts';
 import { researcherOnly } from './guards.ts';
 import { noStore } from './no-store.ts';
 
 /** Live-session monitoring, any episode's log, and a study's results: what the researcher's console reads. */
-export function episodeRoutes(storage: Storage) {
+export function episodeRoutes(storage: Storage, presence: PresenceReader) {
   const requireStudy = async (studyId: string): Promise<void> => {
     if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
   };
@@ -39,13 +40,16 @@ export function episodeRoutes(storage: Storage) {
         await requireStudy(studyId);
         const { status } = request.query;
         const live = await storage.live.listLive({ studyId, ...(status ? { status } : {}) });
+        const prolific = await storage.research.prolificIds(live.map((e) => e.participantId));
         return {
           episodes: live.map((e) => ({
             ...e.summary,
             studyId: e.studyId,
             participantId: e.participantId,
+            prolificPid: prolific.get(e.participantId)?.prolificPid ?? null,
             assignmentId: e.assignmentId,
             spec: e.spec,
+            presence: presence.of(e.participantId),
           })),
         };
       },

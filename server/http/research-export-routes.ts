@@ -13,7 +13,10 @@ import { noStore } from './no-store.ts';
 
 const ExportParams = StudyParamsSchema.extend({ file: ExportFileSchema });
 
-/** `GET /api/studies/:studyId/export/<table>.<format>`: streamed as it is read from storage, never built in memory. */
+/**
+ * `GET /api/studies/:studyId/export/<table>.<format>`: streamed as it is read from storage, never built in memory.
+ * Every table names people by the study's pseudonyms except `participants`, the payment list (docs/data-protection.md).
+ */
 export function researchExportRoutes(storage: Storage) {
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -37,7 +40,10 @@ export function researchExportRoutes(storage: Storage) {
         if (!study) throw new AppError('not_found', 'no such study');
         const { table, format } = file;
         const rows = exportRows(storage, studyId, table);
-        const name = `${study.name.replace(/[^\w.-]+/g, '-')}-${table}.${format}`;
+        // The payment list is the one file with real Prolific ids: its name says so, and so does a header.
+        const payment = table === 'participants';
+        const name = `${study.name.replace(/[^\w.-]+/g, '-')}-${payment ? 'participants-payment-list-real-prolific-ids' : table}.${format}`;
+        reply.header('x-prefdisco-ids', payment ? 'real-prolific-ids' : 'pseudonymized');
         return sendFile(reply, {
           type: FILE_TYPES[format],
           name,

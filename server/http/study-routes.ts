@@ -3,18 +3,22 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../shared/errors.ts';
 import { ERROR_RESPONSES, StudyParamsSchema } from '../../shared/schemas/api-common.ts';
 import {
+  CreateStudyBodySchema,
+  ProblemIdsQuerySchema,
+  ProblemIdsResponseSchema,
   RecordPageQuerySchema,
   RecordPageSchema,
   RecordParamsSchema,
   RecordResponseSchema,
   StudiesResponseSchema,
+  StudyResponseSchema,
 } from '../../shared/schemas/api-studies.ts';
 import type { Storage } from '../storage/storage.ts';
 import { requireResearcher } from './guards.ts';
 
 const tags = ['studies'];
 
-/** Read-only study and record routes for researchers; imports and settings have their own routes. */
+/** Studies (list, create empty) and their records for researchers; imports and settings have their own routes. */
 export function studyRoutes(storage: Storage) {
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -24,6 +28,43 @@ export function studyRoutes(storage: Storage) {
       '/api/studies',
       { schema: { tags, response: { 200: StudiesResponseSchema, ...ERROR_RESPONSES } } },
       async () => ({ studies: await storage.listStudies() }),
+    );
+
+    app.post(
+      '/api/studies',
+      {
+        schema: {
+          tags,
+          body: CreateStudyBodySchema,
+          response: { 201: StudyResponseSchema, ...ERROR_RESPONSES },
+        },
+      },
+      async (request, reply) => {
+        const { name, description } = request.body;
+        // A taken name is refused by storage (conflict), so two researchers creating the same name get one study.
+        const study = await storage.createStudy({ name, ...(description ? { description } : {}) });
+        return reply.code(201).send({ study });
+      },
+    );
+
+    app.get(
+      '/api/studies/:studyId/problem-ids',
+      {
+        schema: {
+          tags,
+          params: StudyParamsSchema,
+          querystring: ProblemIdsQuerySchema,
+          response: { 200: ProblemIdsResponseSchema, ...ERROR_RESPONSES },
+        },
+      },
+      async (request) => {
+        if (!(await storage.getStudy(request.params.studyId))) throw new AppError('not_found', 'no such study');
+        // Ids only (tens of thousands fit in memory); filtering here keeps the picker's answers small.
+        const all = await storage.work.listProblemIds(request.params.studyId);
+        const q = request.query.q.trim().toLowerCase();
+        const matches = q ? all.filter((id) => id.toLowerCase().includes(q)) : all;
+        return { total: matches.length, ids: matches.slice(0, request.query.limit) };
+      },
     );
 
     app.get(

@@ -3,11 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../shared/errors.ts';
 import { ERROR_RESPONSES, StudyParamsSchema } from '../../shared/schemas/api-common.ts';
 import {
-  CandidatesAddedSchema,
   CandidatesBodySchema,
+  CandidatesResponseSchema,
   GoldAddedSchema,
   GoldBodySchema,
   SettingsResponseSchema,
+  WithdrawBodySchema,
+  WithdrawnSchema,
 } from '../../shared/schemas/api-studies.ts';
 import { AssignmentProgressSchema, LiveStudySettingsBodySchema } from '../../shared/schemas/live-study.ts';
 import type { StudyWork } from '../services/studies/study-work-service.ts';
@@ -18,7 +20,10 @@ import { researcherOnly } from './guards.ts';
 const tags = ['live studies'];
 const params = StudyParamsSchema;
 
-/** Researcher routes for live studies: settings, open/pause/close, rating candidates, gold items, progress. */
+/**
+ * Researcher routes for live studies: settings, open/pause/close, rating candidates (add, dry run, withdraw), gold
+ * items, progress.
+ */
 export function studyWorkRoutes(work: StudyWork) {
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -67,15 +72,35 @@ export function studyWorkRoutes(work: StudyWork) {
           tags,
           params,
           body: CandidatesBodySchema,
-          response: { 200: CandidatesAddedSchema, ...ERROR_RESPONSES },
+          response: { 200: CandidatesResponseSchema, ...ERROR_RESPONSES },
         },
       },
       async (request) => {
         const { studyId } = request.params;
         const body = request.body;
-        return 'runId' in body
-          ? work.addRunAnswers(studyId, body.runId, body.modes)
+        if ('runId' in body)
+          return body.dryRun
+            ? work.previewRunAnswers(studyId, body.runId, body.modes)
+            : work.addRunAnswers(studyId, body.runId, body.modes);
+        return body.dryRun
+          ? work.previewRatingCandidates(studyId, body.episodeIds)
           : work.addRatingCandidates(studyId, body.episodeIds);
+      },
+    );
+
+    app.post(
+      '/api/studies/:studyId/rating-candidates/withdraw',
+      {
+        ...researcherOnly,
+        bodyLimit: CANDIDATES_BODY_LIMIT,
+        schema: { tags, params, body: WithdrawBodySchema, response: { 200: WithdrawnSchema, ...ERROR_RESPONSES } },
+      },
+      async (request) => {
+        const { studyId } = request.params;
+        const body = request.body;
+        return 'runId' in body
+          ? work.withdrawRunAnswers(studyId, body.runId, body.modes)
+          : work.withdrawItems(studyId, body.itemIds);
       },
     );
 

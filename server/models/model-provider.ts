@@ -18,9 +18,21 @@ export const CALL_PURPOSES = [
 ] as const;
 export type CallPurpose = (typeof CALL_PURPOSES)[number];
 
+/** An image sent with a message: the file's own bytes and the media type they are in. */
+export interface ModelImage {
+  /** image/png, image/jpeg, image/gif or image/webp (server/services/benchmark/image-file.ts). */
+  mediaType: string;
+  data: Uint8Array;
+}
+
 export interface ModelMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /**
+   * Images sent after the text, on user messages only (`prefdisco run --image` attaches a record's image to the
+   * opening message, as the reference does). Providers ignore them on other roles; the scripted provider ignores them.
+   */
+  images?: readonly ModelImage[];
 }
 
 /**

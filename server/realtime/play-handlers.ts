@@ -35,6 +35,8 @@ export function socketBroadcast(io: RealtimeServer): LiveBroadcast {
     chunk: (episodeId, chunk) => void io.to(actorRoom(episodeId)).emit('episode:chunked', chunk),
     idleWarning: (episodeId, secondsLeft) =>
       void io.to(actorRoom(episodeId)).emit('episode:warned', { episodeId, kind: 'idle', secondsLeft }),
+    storageNotice: (episodeId, state) =>
+      void io.to(actorRoom(episodeId)).emit('episode:warned', { episodeId, kind: 'storage', state }),
     toWatchers: (episodeId, event) => void io.to(watchRoom(episodeId)).emit('episode:logged', { episodeId, event }),
   };
 }
@@ -67,7 +69,7 @@ export function registerPlayHandlers(io: RealtimeServer, live: LiveSessions, log
     on('episode:rate', SelfRatingPayloadSchema, async (p) =>
       live.rate(actor(), p.episodeId, {
         scores: p.scores,
-        correct: p.correct,
+        ...(p.correct === undefined ? {} : { correct: p.correct }),
         secondsSpent: p.secondsSpent,
         ...(p.justification ? { justification: p.justification } : {}),
       }),

@@ -1,5 +1,12 @@
 import { AppError } from '../../shared/errors.ts';
-import { RatingNextPayloadSchema, RatingSubmitPayloadSchema } from '../../shared/schemas/live-study.ts';
+import {
+  RatingFlagPayloadSchema,
+  RatingNextPayloadSchema,
+  RatingProgressPayloadSchema,
+  RatingRevisePayloadSchema,
+  RatingSkipPayloadSchema,
+  RatingSubmitPayloadSchema,
+} from '../../shared/schemas/live-study.ts';
 import type { Identity } from '../../shared/schemas/identity.ts';
 import type { RealtimeServer } from '../plugins/socket-io.ts';
 import type { Logger } from '../services/logger.ts';
@@ -22,6 +29,14 @@ export function registerRatingHandlers(io: RealtimeServer, work: StudyWork, log:
     on('rating:next', RatingNextPayloadSchema, async () => work.nextRating(requireRater(socket.data.identity)));
     on('rating:submit', RatingSubmitPayloadSchema, async (p) =>
       work.submitRating(requireRater(socket.data.identity), p),
+    );
+    on('rating:skip', RatingSkipPayloadSchema, async (p) => work.skipRating(requireRater(socket.data.identity), p));
+    on('rating:revise', RatingRevisePayloadSchema, async (p) =>
+      work.reviseRating(requireRater(socket.data.identity), p),
+    );
+    on('rating:flag', RatingFlagPayloadSchema, async (p) => work.flagItem(requireRater(socket.data.identity), p));
+    on('rating:progress', RatingProgressPayloadSchema, async () =>
+      work.ratingProgress(requireRater(socket.data.identity)),
     );
   });
 }

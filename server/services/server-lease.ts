@@ -41,7 +41,12 @@ function processAlive(pid: number): boolean {
 export async function holdServerLease(
   lease: ServerLeaseStorage,
   databaseFile: string,
-  options: { ttlMs?: number; onLost?: (current: ServerLeaseHolder | null) => void } = {},
+  options: {
+    ttlMs?: number;
+    onLost?: (current: ServerLeaseHolder | null) => void;
+    /** A renewal that threw (busy or failing database); the next one tries again. Told so the operator can see it. */
+    onRenewFailed?: (error: unknown) => void;
+  } = {},
 ): Promise<HeldServerLease> {
   const ttlMs = options.ttlMs ?? SERVER_LEASE_TTL_MS;
   const claim = { holder: randomUUID(), host: hostname(), pid: process.pid };
@@ -61,7 +66,8 @@ export async function holdServerLease(
           lost = true;
           options.onLost?.(await lease.current());
         },
-        () => undefined, // A busy or failing database: the next renewal tries again before the lease runs out.
+        // A busy or failing database: the next renewal tries again before the lease runs out.
+        (error: unknown) => options.onRenewFailed?.(error),
       );
     },
     Math.floor(ttlMs / 3),

@@ -49,7 +49,13 @@ export interface LiveEpisodeStorage {
   awaitingRatingFor(participantId: string): Promise<string | null>;
   /** Who played an episode (null for batch and simulated episodes): raters never rate their own sessions. */
   sourceParticipantOf(episodeId: string): Promise<string | null>;
-  /** A fully simulated episode run alongside a live one (same record and model), linked to it. */
+  /**
+   * Starts the simulated twin of a live episode as a running episode linked to it, whose events then go through
+   * `append` one by one and whose end through `finish` (so a crash mid-twin leaves its prefix stored). A live episode
+   * has one twin: if it has one already, that one is returned (`created: false`) and nothing is written.
+   */
+  beginTwin(liveEpisodeId: string, summary: EpisodeSummary): Promise<{ twin: EpisodeSummary; created: boolean }>;
+  /** A fully simulated episode run alongside a live one (same record and model), linked to it, stored whole. */
   saveTwin(liveEpisodeId: string, summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void>;
   /** Episodes linked to a live episode as its simulated twins. */
   twinsOf(liveEpisodeId: string): Promise<string[]>;

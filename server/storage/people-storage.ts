@@ -45,13 +45,32 @@ export interface Participant extends ProlificIds {
   createdAt: string;
 }
 
-export interface StudyInvite {
+/** How revoking a link treats the people who already joined through it. */
+export type InviteRevokeMode = 'finish' | 'lock';
+
+/** What a researcher sets on a link: a label for the console, and limits on who may still join through it. */
+export interface InviteLimits {
+  /** Free text (at most 200 characters) shown in the console; '' for none. */
+  label: string;
+  /** Distinct participants who may join through the link; null for no cap. Returning participants never count again. */
+  maxParticipants: number | null;
+  /** After this time (ISO) the link admits nobody new; null when it does not expire. */
+  expiresAt: string | null;
+}
+
+export interface StudyInvite extends InviteLimits {
   /** Unguessable (128 random bits, URL-safe): knowing the code is what lets a person join. */
   code: string;
   studyId: string;
   role: ParticipantRole;
   createdAt: string;
   revoked: boolean;
+  /** How the link was revoked; null while it is not. */
+  revokeMode: InviteRevokeMode | null;
+  /** Distinct participants who joined through the link (its use count). */
+  participants: number;
+  /** Of those, how many hold work in hand now: an unexpired play or rating lease. */
+  midTask: number;
 }
 
 /**
@@ -107,22 +126,41 @@ export interface PeopleStorage {
    * Finds the participant of a study with this Prolific PID, or creates it, atomically: any number of concurrent
    * calls with the same (study, PID) yield one participant, and exactly one of them reports `created: true`.
    * Without a PID a new anonymous participant is created every time. `not_found` if the study does not exist.
+   * With `inviteCode`, a new participant is created only if that link admits one at `now` (default: the current
+   * time): not revoked, not expired, and fewer participants joined through it than its cap; otherwise
+   * `invalid_invite` with a message saying which. The check and the insert are one transaction, so concurrent joins
+   * never take a link past its cap. A participant found by PID is returned whatever the link's state.
    */
   findOrCreateParticipant(input: {
     studyId: string;
     role: ParticipantRole;
     prolific: ProlificIds;
     inviteCode?: string;
+    now?: Date;
   }): Promise<{ participant: Participant; created: boolean }>;
   getParticipant(id: string): Promise<Participant | null>;
 
-  /** Creates an invitation link for a role in a study with a fresh unguessable code; `not_found` if no such study. */
-  createInvite(input: { studyId: string; role: ParticipantRole }): Promise<StudyInvite>;
-  /** The invite with this code, revoked or not (callers decide what a revoked invite means). */
-  findInvite(code: string): Promise<StudyInvite | null>;
-  listInvites(studyId: string): Promise<StudyInvite[]>;
-  /** Revokes an invite; people who already joined through it keep their sessions. */
-  revokeInvite(code: string): Promise<void>;
+  /**
+   * Creates an invitation link for a role in a study with a fresh unguessable code; limits left out are none.
+   * `not_found` if no such study.
+   */
+  createInvite(input: { studyId: string; role: ParticipantRole } & Partial<InviteLimits>): Promise<StudyInvite>;
+  /**
+   * The invite with this code, revoked or not (callers decide what a revoked invite means), with its counts at `now`
+   * (default: the current time).
+   */
+  findInvite(code: string, now?: Date): Promise<StudyInvite | null>;
+  listInvites(studyId: string, now?: Date): Promise<StudyInvite[]>;
+  /** Changes the given limits of an invite (revoked or not); null if there is no such invite. */
+  updateInvite(code: string, changes: Partial<InviteLimits>): Promise<StudyInvite | null>;
+  /**
+   * Revokes an invite: nobody new joins through it. With 'finish' (the default), people who joined through it keep
+   * their sessions and may come back; with 'lock', their participant sessions are revoked in the same transaction
+   * and the token hashes of those sessions returned, so the caller can disconnect their sockets. Revoking an
+   * already revoked invite again may change its mode (from 'finish' to 'lock'; never back, since sessions revoked stay
+   * revoked). Unknown codes do nothing.
+   */
+  revokeInvite(code: string, mode?: InviteRevokeMode): Promise<{ revokedSessions: string[] }>;
 
   /**
    * The stored secret with this name; if there is none, stores `candidate` and returns it. Atomic: concurrent callers

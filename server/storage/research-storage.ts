@@ -1,7 +1,9 @@
 import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import type { EpisodeSource, RunInfo, RunProgress, RunStatus } from '../../shared/schemas/research.ts';
+import type { ParticipantOutcomeKind } from '../../shared/schemas/participant-outcome.ts';
 import type { EpisodeSummary } from './episode-storage.ts';
+import type { Participant, ProlificIds } from './people-storage.ts';
 
 /** A study's record with the source task worked out at import. */
 export interface StudyRecord {
@@ -23,6 +25,38 @@ export interface StudyEpisode extends EpisodeSummary {
 /** Where the previous page of {@link ResearchStorage.studyEpisodes} ended. */
 export interface EpisodeCursor {
   startedAt: string;
+  id: string;
+}
+
+/** A participant of a study with what the participants export needs: their work, its times, and how it ended. */
+export interface StudyParticipant extends Participant {
+  /** Live episodes they played (twins not counted), by how they ended. */
+  plays: {
+    started: number;
+    completed: number;
+    /** Completed plays whose answer they rated themselves (the step that earns the completion code). */
+    selfRated: number;
+    /** Ended because they stopped replying (idle timeout). */
+    timedOut: number;
+    /** Ended by the model, judge or server failing, or left (aborted). */
+    otherwiseEnded: number;
+  };
+  /** Ratings given, "can't judge" answers (not ratings, but counted toward the quota), attention checks met. */
+  ratings: { done: number; cantJudge: number; attentionChecked: number; attentionPassed: number };
+  /**
+   * The times of the events of the live episodes they played, ascending; failures are left out (an idle timeout is
+   * logged long after the person's last act).
+   */
+  eventTimes: string[];
+  /** Each rating's submit time and the seconds the rater spent on it, in submit order. */
+  ratingTimes: { at: string; secondsSpent: number }[];
+  /** How their task ended, as stored when it ended; null while it has not (or ended before outcomes were stored). */
+  outcome: { outcome: ParticipantOutcomeKind; completionCode: string | null; endedAt: string } | null;
+}
+
+/** Where the previous page of {@link ResearchStorage.studyParticipants} ended. */
+export interface ParticipantCursor {
+  createdAt: string;
   id: string;
 }
 
@@ -57,6 +91,13 @@ export interface ResearchStorage {
   listStudyRecords(studyId: string): Promise<StudyRecord[]>;
   /** The study's episodes (batch, live and twins) in start order, `limit` at a time after `after`. */
   studyEpisodes(studyId: string, page: { after: EpisodeCursor | null; limit: number }): Promise<StudyEpisode[]>;
+  /** The study's participants (actors and raters) in joining order, `limit` at a time after `after`. */
+  studyParticipants(
+    studyId: string,
+    page: { after: ParticipantCursor | null; limit: number },
+  ): Promise<StudyParticipant[]>;
+  /** The Prolific ids of these participants, by participant id; unknown ids are left out. */
+  prolificIds(participantIds: readonly string[]): Promise<Map<string, ProlificIds>>;
   /** Events of these episodes whose type is listed, ordered by episode (as given) and seq. */
   episodeEvents(
     episodeIds: readonly string[],

@@ -2,7 +2,10 @@ import type { BenchmarkMetadata, BenchmarkRecord } from '../../shared/schemas/be
 import type { LibraryPersona, Persona } from '../../shared/schemas/persona.ts';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../shared/schemas/study.ts';
+import type { ConsentStorage } from './consent-storage.ts';
 import type { EpisodeSummary, RunInput } from './episode-storage.ts';
+import type { JobStorage } from './job-storage.ts';
+import type { ParticipantDeletionStorage } from './participant-deletion-storage.ts';
 import type { LiveEpisodeStorage } from './live-storage.ts';
 import type { PeopleStorage } from './people-storage.ts';
 import type { ResearchStorage } from './research-storage.ts';
@@ -17,6 +20,12 @@ export interface ImportRecordInput {
   task: string;
   /** The record exactly as parsed from the file, unknown fields included. */
   record: BenchmarkRecord;
+  /**
+   * The whole numbers the line wrote as floats in its persona and preferences (profile-floats.ts), stored with the
+   * record so its persona profile prints them `4.0`; records read back carry them
+   * (shared/benchmark/record-floats.ts).
+   */
+  integralFloats?: ReadonlySet<string>;
 }
 
 export interface ImportBenchmarkInput {
@@ -52,6 +61,12 @@ export interface Storage {
   readonly research: ResearchStorage;
   /** Which server process serves this database (server/storage/server-lease-storage.ts). */
   readonly serverLease: ServerLeaseStorage;
+  /** Background work recorded before it starts, claimed and leased by workers (server/storage/job-storage.ts). */
+  readonly jobs: JobStorage;
+  /** Deleting a participant's data: withdrawal, researcher deletion, retention (participant-deletion-storage.ts). */
+  readonly deletions: ParticipantDeletionStorage;
+  /** Consent texts shown and each participant's decision on theirs (server/storage/consent-storage.ts). */
+  readonly consent: ConsentStorage;
 
   /** Creates a study; `conflict` if the name is taken. */
   createStudy(input: { name: string; description?: string }): Promise<Study>;

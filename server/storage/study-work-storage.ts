@@ -1,5 +1,13 @@
 import type { Rng } from '../../shared/stats/random.ts';
-import type { AssignmentProgress, LiveStudySettings, TranscriptTurn } from '../../shared/schemas/live-study.ts';
+import type {
+  AssignmentProgress,
+  CantJudgeReason,
+  LiveStudySettings,
+  RatingFlag,
+  RatingFlagKind,
+  TranscriptTurn,
+} from '../../shared/schemas/live-study.ts';
+import type { ParticipantOutcomeKind } from '../../shared/schemas/participant-outcome.ts';
 
 export type LeaseStatus = 'leased' | 'completed' | 'expired' | 'released';
 
@@ -48,6 +56,18 @@ export interface NewRatingCandidate {
   gold: GoldExpectation | null;
 }
 
+/** Which queued answers a withdrawal means: the random item ids, or the source episodes (a run's answers). */
+export type CandidateRef = { itemIds: readonly string[] } | { episodeIds: readonly string[] };
+
+export interface WithdrawOutcome {
+  /** Answers out of the queue now (nobody had rated them), those withdrawn before included. */
+  withdrawn: number;
+  /** Answers referenced that already have ratings: they stay, ratings and all. */
+  kept: number;
+  /** Item ids that are not in the study; when any, nothing was withdrawn. */
+  missing: string[];
+}
+
 export interface RatingLease {
   id: string;
   studyId: string;
@@ -82,6 +102,62 @@ export type SubmitOutcome =
   /** No lease on this item for this rater, or it lapsed and the item has since gone to k other raters. */
   | { kind: 'not_leased' };
 
+/** "Can't judge": a judgment without scores (see `skipRating`). */
+export interface NewSkip {
+  studyId: string;
+  participantId: string;
+  itemId: string;
+  reason: CantJudgeReason;
+  note: string;
+  secondsSpent: number;
+  now: Date;
+}
+
+/** A judgment's new values: scores (with the attention outcome for gold items) or can't judge. */
+export type Verdict =
+  | {
+      kind: 'scores';
+      scores: Record<string, number>;
+      correct: 0 | 1;
+      justification: string;
+      attentionPassed: boolean | null;
+    }
+  | { kind: 'cant_judge'; reason: CantJudgeReason; note: string };
+
+/** The rater's most recent judgment in a study: the item, whether it was gold, and whether it was scored. */
+export interface LatestJudgment {
+  itemId: string;
+  problemId: string;
+  gold: GoldExpectation | null;
+  kind: 'scores' | 'cant_judge';
+  /** How many judgments the rater had stored before this one. */
+  before: number;
+}
+
+export interface Revision {
+  studyId: string;
+  participantId: string;
+  itemId: string;
+  verdict: Verdict;
+  secondsSpent: number;
+  now: Date;
+}
+
+export type ReviseOutcome =
+  | { kind: 'revised'; rated: number }
+  | { kind: 'not_latest' }
+  /** Can't judge would become a rating of an answer that meanwhile has k ratings. */
+  | { kind: 'answer_full' };
+
+export interface NewFlag {
+  studyId: string;
+  participantId: string;
+  itemId: string;
+  kind: RatingFlagKind;
+  note: string;
+  now: Date;
+}
+
 export interface StoredRating {
   itemId: string;
   problemId: string;
@@ -94,6 +170,16 @@ export interface StoredRating {
   secondsSpent: number;
   attentionPassed: boolean | null;
   createdAt: string;
+}
+
+/** How a participant's task ended (one per participant; see `recordOutcome`). */
+export interface ParticipantOutcome {
+  studyId: string;
+  participantId: string;
+  outcome: ParticipantOutcomeKind;
+  /** The completion code shown when it ended; null when the study had none. */
+  completionCode: string | null;
+  endedAt: string;
 }
 
 /**
@@ -138,6 +224,16 @@ export interface StudyWorkStorage {
     candidates: NewRatingCandidate[],
     now: Date,
   ): Promise<{ added: number; unchanged: number }>;
+  /** The episodes among these that already have an answer in the study's rating queue. */
+  queuedEpisodes(studyId: string, episodeIds: readonly string[]): Promise<string[]>;
+  /** How many of the study's answers still in the queue (gold items included) carry no dialogue. */
+  countCandidatesWithoutTranscript(studyId: string): Promise<number>;
+  /**
+   * Marks referenced answers nobody has rated as withdrawn and releases the leases held on them, in one transaction;
+   * rated ones stay in the queue. Withdrawn items are never handed out again, and adding their episode again changes
+   * nothing. Unknown item ids withdraw nothing and come back in `missing`.
+   */
+  withdrawRatingCandidates(studyId: string, ref: CandidateRef, now: Date): Promise<WithdrawOutcome>;
   /**
    * The rater's lease in hand (also while the study is paused), or, in an open study, a new one: with probability goldRate (drawn from `rng`) a gold item they have not
    * rated, else the least-covered answer (fewest ratings + active leases) that has fewer than k raters, is not from an
@@ -149,11 +245,45 @@ export interface StudyWorkStorage {
   findRatingLease(studyId: string, participantId: string, itemId: string): Promise<RatingLease | null>;
   /** Stores a rating against the rater's lease on the item, atomically with completing the lease. */
   submitRating(rating: NewRating): Promise<SubmitOutcome>;
+  /** Scored ratings only: "can't judge" answers are not ratings, so agreement statistics never see them. */
   listRatings(studyId: string): Promise<StoredRating[]>;
-  /** Ratings the participant has stored in the study (gold included), for quotas and progress. */
+  /** Judgments the participant has stored in the study (gold and "can't judge" included), for quotas and progress. */
   countRatings(studyId: string, participantId: string): Promise<number>;
-  /** The participant's attention checks in the study: gold items rated, and how many of those passed. */
+  /**
+   * The participant's attention checks in the study: gold items judged, and how many of those passed. "Can't judge"
+   * on a gold item counts as a check not passed (gold items are made to be judgeable).
+   */
   attentionTally(studyId: string, participantId: string): Promise<{ checked: number; passed: number }>;
+  /**
+   * Stores "can't judge" against the rater's lease on the item, completing the lease like a rating (same refusals).
+   * The answer's coverage does not grow, so it goes to another rater.
+   */
+  skipRating(skip: NewSkip): Promise<SubmitOutcome>;
+  /** The rater's most recent judgment (rating or can't judge) in the study, or null. */
+  latestJudgment(studyId: string, participantId: string): Promise<LatestJudgment | null>;
+  /**
+   * Replaces the values of the rater's most recent judgment, which must be of `itemId` (else `not_latest`); scores may
+   * become can't judge and back. Atomic; the lease and the judgment's time stay, `revised_at` is set.
+   */
+  reviseLatest(revision: Revision): Promise<ReviseOutcome>;
+  /** Stores or replaces a rater's flag on an item they hold or have judged; false when they never had the item. */
+  flagItem(flag: NewFlag): Promise<boolean>;
+  listFlags(studyId: string): Promise<RatingFlag[]>;
+  /** How many more items the queue could give the rater now, besides the one in hand (k, gold and eligibility apply). */
+  availableFor(studyId: string, participantId: string, now: Date): Promise<number>;
+  /** How many of the rater's judgments are "can't judge". */
+  countSkips(studyId: string, participantId: string): Promise<number>;
+
+  /**
+   * Stores how a participant's task ended, unless the outcome stored already outranks it (`outcomeReplaces` in
+   * shared/schemas/participant-outcome.ts: a completed task is not undone by a later time-out; a screen-out is final).
+   * Returns the outcome in force afterwards. Atomic: concurrent ends of one participant keep the higher one.
+   */
+  recordOutcome(outcome: Omit<ParticipantOutcome, 'endedAt'> & { now: Date }): Promise<ParticipantOutcome>;
+  /** The participant's stored outcome, or null while their task has not ended. */
+  getOutcome(participantId: string): Promise<ParticipantOutcome | null>;
+  /** The plays an actor holds or has completed in the study (released ones do not count): their quota's use. */
+  playsTaken(studyId: string, participantId: string): Promise<number>;
 
   /** Per unit, candidate and rater counts; leases past expiry count as inactive. */
   progress(studyId: string, now: Date): Promise<Omit<AssignmentProgress, 'status' | 'raterOverlap'>>;

@@ -93,3 +93,55 @@ export function checkRecord(record: BenchmarkRecord, line: number | null): Valid
   }
   return issues;
 }
+
+/** The persona id a result line carries: the reference's `persona.get("id", "unknown")`. */
+export function personaIdOf(record: { persona?: unknown }): string {
+  const id = isObject(record.persona) ? record.persona.id : undefined;
+  return typeof id === 'string' && id !== '' ? id : 'unknown';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Why the reference's evaluator could not evaluate this record line, restating what `InteractiveEvaluator.evaluate_model`
+ * and `UserSimulator.evaluate_final_response` (src/environment.py) read from it: the problem id, the persona as a
+ * dict, each criterion's `preference` and `description`, a numeric `weight` when there is one, and the `value` and
+ * `justification` of the preference each criterion names. Empty: the reference runs it, so `prefdisco run` does too,
+ * even when `validate` reports errors (a preference without `type`, `value` a list, `local_importance` "4", `levels`
+ * missing or a dict, a level score "1-2", age "47", a Big Five trait as text, no persona id, a duplicate criterion,
+ * a preference without a criterion). Our own addition: no criteria at all is also a blocker (nothing to judge).
+ */
+export function evaluationBlockers(value: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  if (typeof value.problem_id !== 'string' || value.problem_id === '') out.push('$.problem_id: must be a string');
+  if (!isObject(value.persona)) out.push('$.persona: must be an object');
+  const preferences = value.persona_preferences;
+  if (!isObject(preferences)) out.push('$.persona_preferences: must be an object');
+  const rubric = value.evaluation_rubric;
+  const criteria = isObject(rubric) ? rubric.evaluation_criteria : undefined;
+  if (!Array.isArray(criteria) || criteria.length === 0) {
+    out.push('$.evaluation_rubric.evaluation_criteria: must list at least one criterion');
+    return out;
+  }
+  criteria.forEach((criterion, i) => {
+    const at = jsonPath(['evaluation_rubric', 'evaluation_criteria', i]);
+    if (!isObject(criterion)) {
+      out.push(`${at}: must be an object`);
+      return;
+    }
+    if (typeof criterion.preference !== 'string') out.push(`${at}.preference: must be a string`);
+    if (!('description' in criterion)) out.push(`${at}.description: missing`);
+    if ('weight' in criterion && typeof criterion.weight !== 'number' && typeof criterion.weight !== 'boolean')
+      out.push(`${at}.weight: must be a number when present`);
+    if (typeof criterion.preference !== 'string' || !isObject(preferences)) return;
+    const preference = Object.hasOwn(preferences, criterion.preference) ? preferences[criterion.preference] : undefined;
+    const path = jsonPath(['persona_preferences', criterion.preference]);
+    if (!isObject(preference)) out.push(`${at}.preference: "${criterion.preference}" matches no preference`);
+    else
+      for (const key of ['value', 'justification'])
+        if (!(key in preference)) out.push(`${path}.${key}: missing (the judge prompt needs it)`);
+  });
+  return out;
+}

@@ -11,12 +11,31 @@ export const SOURCE_TASKS = {
   scienceqa: { dataset: 'derek-thomas/ScienceQA', problemContext: 'question' },
   mmlu: { dataset: 'lighteval/mmlu', problemContext: 'question' },
   simpleqa: { dataset: 'pvduy/simpleqa', problemContext: 'question' },
-  medqa: { dataset: 'GBaker/MedQA-USMLE-4-options', problemContext: 'medical consultation as a patient caretaker' },
+  // The reference's generator recasts only the dataset names in CARETAKER_DATASETS; the MedQA it ships a config for
+  // is not one of them, so its records are a plain "question".
+  medqa: { dataset: 'GBaker/MedQA-USMLE-4-options', problemContext: 'question' },
   commonsenseqa: { dataset: 'tau/commonsense_qa', problemContext: 'question' },
   socialiqa: { dataset: 'allenai/social_i_qa', problemContext: 'question' },
 } as const;
 
 export type SourceTask = keyof typeof SOURCE_TASKS;
+
+/** The problem context of a medical question recast as a consultation by the patient's caretaker. */
+export const CARETAKER_CONTEXT = 'medical consultation as a patient caretaker';
+
+/**
+ * The dataset names whose questions the reference's generator recasts as a caretaker's consultation
+ * (`PersonalizedBenchmarkGenerator._extract_problem_content`, src/benchmark_generator.py: `is_multimedqa`). The MedQA
+ * of its shipped config, GBaker/MedQA-USMLE-4-options, is not among them.
+ */
+export const CARETAKER_DATASETS: readonly string[] = ['openlifescienceai/medqa', 'medqa', 'multimedqa'];
+
+/** The `problem_context` of a generated record: the caretaker framing only for the reference's dataset names. */
+export function problemContextFor(task: SourceTask, dataset: string | undefined): string {
+  return dataset !== undefined && CARETAKER_DATASETS.includes(dataset)
+    ? CARETAKER_CONTEXT
+    : SOURCE_TASKS[task].problemContext;
+}
 export const SOURCE_TASK_NAMES = Object.keys(SOURCE_TASKS) as SourceTask[];
 
 export function taskForDataset(dataset: string | undefined): SourceTask | null {

@@ -3,7 +3,13 @@ import type { EpisodeEventSchema } from '../schemas/episode.ts';
 import type { Identity } from '../schemas/identity.ts';
 import type {
   BlindRatingItemSchema,
+  RaterCountsSchema,
+  RatingFlaggedSchema,
+  RatingFlagPayloadSchema,
   RatingNextPayloadSchema,
+  RatingProgressPayloadSchema,
+  RatingRevisePayloadSchema,
+  RatingSkipPayloadSchema,
   RatingSubmitPayloadSchema,
   RatingSubmittedSchema,
 } from '../schemas/live-study.ts';
@@ -28,6 +34,7 @@ import type {
   TagPayloadSchema,
   WatchPayloadSchema,
 } from './live.ts';
+import type { TabClaimPayloadSchema, TabClaimResultSchema, TakenOverSchema } from './tabs.ts';
 
 /** Bumped whenever an event's name or payload changes incompatibly; clients send it when they connect. */
 export const PROTOCOL_VERSION = 1;
@@ -59,6 +66,16 @@ export interface ClientToServerEvents {
   'rating:next': Request<typeof RatingNextPayloadSchema, typeof BlindRatingItemSchema>;
   /** Rater: scores for an item leased to them, once per item; the ack says how far they are, never if it was gold. */
   'rating:submit': Request<typeof RatingSubmitPayloadSchema, typeof RatingSubmittedSchema>;
+  /** Rater: "can't judge" an item leased to them, with a reason; counts toward their quota, not as a rating. */
+  'rating:skip': Request<typeof RatingSkipPayloadSchema, typeof RatingSubmittedSchema>;
+  /** Rater: new values (scores, or can't judge) for their most recent judgment, while their task is open. */
+  'rating:revise': Request<typeof RatingRevisePayloadSchema, typeof RatingSubmittedSchema>;
+  /** Rater: report an item (broken, offensive, wrong correct answer, other) to the researchers. */
+  'rating:flag': Request<typeof RatingFlagPayloadSchema, typeof RatingFlaggedSchema>;
+  /** Rater: their counters (judged, can't judge, quota, available now, finished). */
+  'rating:progress': Request<typeof RatingProgressPayloadSchema, typeof RaterCountsSchema>;
+  /** Participant: this tab takes (or, with `takeOver`, takes over) the task; `open_elsewhere` if another tab has it. */
+  'session:claim': Request<typeof TabClaimPayloadSchema, typeof TabClaimResultSchema>;
 }
 
 export type RequestName = keyof ClientToServerEvents;
@@ -78,6 +95,11 @@ export const CLIENT_EVENT_NAMES = [
   'episode:watch',
   'rating:next',
   'rating:submit',
+  'rating:skip',
+  'rating:revise',
+  'rating:flag',
+  'rating:progress',
+  'session:claim',
 ] as const;
 type MissingClientEvent = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENT_NAMES)[number]>;
 const allClientEventsListed: [MissingClientEvent] extends [never] ? true : MissingClientEvent = true;
@@ -95,6 +117,8 @@ export interface ServerToClientEvents {
   /** To watching researchers: every stored event, unfiltered. */
   'episode:logged': Broadcast<typeof EpisodeLoggedSchema>;
   'study:imported': Broadcast<typeof StudyImportedSchema>;
+  /** To a participant's tab: another tab of theirs took the task over; this one is refused from now on. */
+  'session:taken-over': Broadcast<typeof TakenOverSchema>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events yet

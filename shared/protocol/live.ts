@@ -24,10 +24,15 @@ export const TagPayloadSchema = z.strictObject({
   turn: z.number().int().min(0).max(100),
   tag: z.enum(QUESTION_TAGS),
 });
+/**
+ * `episode:rate`: the actor's own rating, as the person they played. `correct` is optional and today's page does not
+ * ask it: the actor never sees the correct answer, so their guess would be noise (docs/studies-and-ratings.md). It is
+ * still accepted, and stored, from clients that send it.
+ */
 export const SelfRatingPayloadSchema = z.strictObject({
   episodeId,
   scores: z.record(z.string().max(500), z.number().int().min(1).max(5)),
-  correct: z.union([z.literal(0), z.literal(1)]),
+  correct: z.union([z.literal(0), z.literal(1)]).optional(),
   justification: z.string().max(5000).optional(),
   secondsSpent: z.number().min(0).max(86_400),
 });
@@ -115,12 +120,19 @@ export type ChunkMessage = z.infer<typeof ChunkMessageSchema>;
 
 /** `episode:appended`: a stored event, in the actor's view. */
 export const EpisodeAppendedSchema = z.object({ episodeId: z.string(), event: ActorEventSchema });
-/** `episode:warned`: the actor has been idle; the episode ends in `secondsLeft` seconds without a reply. */
-export const EpisodeWarnedSchema = z.object({
-  episodeId: z.string(),
-  kind: z.literal('idle'),
-  secondsLeft: z.number(),
-});
+/**
+ * `episode:warned`: something the actor must know about the episode now. `idle`: they have been idle; the episode
+ * ends in `secondsLeft` seconds without a reply. `storage`: saving the conversation is delayed (`delayed`: it is
+ * paused, the server keeps trying), works again (`resumed`: the notice clears), or gave up (`failed`: the episode
+ * ends; its stored `episode_failed` event follows once storage allows).
+ */
+export const STORAGE_NOTICE_STATES = ['delayed', 'resumed', 'failed'] as const;
+export type StorageNoticeState = (typeof STORAGE_NOTICE_STATES)[number];
+export const EpisodeWarnedSchema = z.discriminatedUnion('kind', [
+  z.object({ episodeId: z.string(), kind: z.literal('idle'), secondsLeft: z.number() }),
+  z.object({ episodeId: z.string(), kind: z.literal('storage'), state: z.enum(STORAGE_NOTICE_STATES) }),
+]);
+export type EpisodeWarned = z.infer<typeof EpisodeWarnedSchema>;
 /** `episode:logged`: to watching researchers, every stored event, unfiltered. */
 export const EpisodeLoggedSchema = z.object({ episodeId: z.string(), event: EpisodeEventSchema });
 /** `study:imported`: a benchmark file was imported into a study. */

@@ -230,6 +230,8 @@ export const AgreementReportSchema = z.object({
     promptHashes: z.array(z.string()),
     rubricHashes: z.array(z.string()),
     appVersions: z.array(z.string()),
+    /** Models (under test, judge or simulator) that are the offline test model: demo numbers, not research results. */
+    testModels: z.array(z.string()),
   }),
   /** SHA-256 of the canonical JSON (sorted keys) of everything above except `generatedAt`. */
   reportSha256: z.string(),

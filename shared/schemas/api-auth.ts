@@ -23,8 +23,11 @@ export const JoinParamsSchema = z.object({ code: InviteCodeSchema });
 /** `GET /api/participant/study`: what a participant's pages show before any work starts. */
 export const ParticipantStudySchema = z.object({
   role: ParticipantRoleSchema,
+  /** The consent for this role: raters get the rater consent when the study has one ('' : the page's default). */
   consentText: z.string(),
   instructions: z.string(),
+  /** The researcher's estimate of this role's task in minutes (0: none given). */
+  estimatedMinutes: z.number().int().optional(),
   status: StudyStatusSchema,
 });
 export type ParticipantStudy = z.infer<typeof ParticipantStudySchema>;

@@ -27,7 +27,28 @@ const liveShape = {
   assignmentId: z.string().nullable(),
   spec: z.record(z.string(), z.unknown()),
 };
-export const LiveEpisodeSchema = EpisodeSummarySchema.extend(liveShape);
+/**
+ * Whether the participant's browser is there now: online (connected, sent something lately), idle (connected, nothing
+ * sent for a while), disconnected (no socket). `since` is when that state began, null when unknown (not seen since the
+ * server started); `lastInputAt` is their browser's last request.
+ */
+export const PRESENCE_STATES = ['online', 'idle', 'disconnected'] as const;
+export const ParticipantPresenceSchema = z.object({
+  state: z.enum(PRESENCE_STATES),
+  since: z.string().nullable(),
+  lastInputAt: z.string().nullable(),
+});
+export type ParticipantPresence = z.infer<typeof ParticipantPresenceSchema>;
+
+/**
+ * A live episode as the live monitor lists it: with the actor's Prolific id (null when they joined without one) and
+ * their presence now.
+ */
+export const LiveEpisodeSchema = EpisodeSummarySchema.extend({
+  ...liveShape,
+  prolificPid: z.string().nullable(),
+  presence: ParticipantPresenceSchema,
+});
 export type LiveEpisode = z.infer<typeof LiveEpisodeSchema>;
 export const LiveEpisodesResponseSchema = z.object({ episodes: z.array(LiveEpisodeSchema) });
 

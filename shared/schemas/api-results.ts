@@ -55,6 +55,13 @@ export const MetricsReportSchema = z.object({
       ),
     }),
   ),
+  worseThanGeneric: z.array(
+    z.object({
+      userType: z.string(),
+      records: z.object({ n: Count, worse: Count, ties: Count, better: Count }),
+      groups: z.object({ n: Count, worse: Count, ties: Count, better: Count }),
+    }),
+  ),
 }) satisfies z.ZodType<MetricsReport>;
 
 const StatusCountsSchema = z.object(
@@ -64,11 +71,47 @@ const StatusCountsSchema = z.object(
   >,
 );
 
+/** What one results row (model × task scope × condition × user type) rests on: its episodes and distinct records. */
+export const RowCoverageSchema = z.object({
+  model: z.string(),
+  /** The task, or '*' for the model pooled over tasks. */
+  task: z.string(),
+  condition: z.enum(['baseline', 'oracle', 'discovery']),
+  userType: z.string(),
+  /** Completed episodes; more than `records` when a record was played more than once (the latest one counts). */
+  episodes: Count,
+  records: Count,
+});
+export type RowCoverage = z.infer<typeof RowCoverageSchema>;
+
+/**
+ * Which records the rows cover (docs/metrics.md, "Same records only"). The counts are over all completed episodes,
+ * whether or not the numbers were restricted; `rows` describes the numbers as computed.
+ */
+export const RecordCoverageSchema = z.object({
+  /** Distinct records with a completed episode from batch runs, live sessions (people) and their simulated twins. */
+  bySource: z.object({ batch: Count, live: Count, twin: Count }),
+  /** Records covered by at least one row. */
+  union: Count,
+  /** Records covered by every row (model × condition × user type, pooled over tasks). */
+  common: Count,
+  /** Whether the numbers were computed over the common records only (`?sameRecords=true`). */
+  sameRecords: z.boolean(),
+  rows: z.array(RowCoverageSchema),
+});
+export type RecordCoverage = z.infer<typeof RecordCoverageSchema>;
+
 /** Metrics over the study's completed episodes, and episodes per source (batch, live, twin) and status. */
 export const StudyResultsSchema = z.object({
   metrics: MetricsReportSchema,
   episodes: z.object({ batch: StatusCountsSchema, live: StatusCountsSchema, twin: StatusCountsSchema }),
   failed: Count,
+  /**
+   * Models behind these numbers (under test, judge or simulator) that are the offline test model (`scripted`): its
+   * numbers are for demos and tests, never research results. Empty for a study run on real models only.
+   */
+  testModels: z.array(z.string()),
+  coverage: RecordCoverageSchema,
 });
 export type StudyResults = z.infer<typeof StudyResultsSchema>;
 

@@ -51,6 +51,8 @@ export const ProvenanceSchema = z.object({
   /** Model configs as used (parameters, provider kind, model id); never API keys. */
   modelSettings: z.record(z.string(), z.unknown()),
   promptHashes: z.record(z.string(), z.string()),
+  /** The prompt pack the episode was asked with (docs/prompt-packs.md); absent or null: our own prompts. */
+  promptPack: z.object({ name: z.string(), sha256: z.string() }).nullable().optional(),
   recordSha256: z.string(),
   personaSha256: z.string(),
   rubricSha256: z.string(),
@@ -108,7 +110,8 @@ export const EpisodeEventSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('criterion_judged'),
     preference: z.string(),
-    score: z.number().int().min(1).max(5).nullable(),
+    // An integer 1–5, except under --reference-quirks, which keeps whatever number the judge gave (as the reference).
+    score: z.number().finite().nullable(),
     justification: z.string(),
     weight: z.number(),
     attempts: z.number().int().min(1),
@@ -142,9 +145,9 @@ export const EpisodeEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('actor_rated'),
-    /** The person's own rating of the final answer: criterion → 1–5, and correctness. */
+    /** The person's own rating of the final answer: criterion → 1–5, and correctness (absent: not asked). */
     scores: z.record(z.string(), z.number().int().min(1).max(5)),
-    correct: z.union([z.literal(0), z.literal(1)]),
+    correct: z.union([z.literal(0), z.literal(1)]).optional(),
     justification: z.string().optional(),
     secondsSpent: z.number().min(0),
   }),

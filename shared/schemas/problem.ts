@@ -6,7 +6,13 @@ import { z } from 'zod';
  */
 export const NormalizedProblemSchema = z.looseObject({
   question: z.string(),
+  /** Each option's text as Python's str() prints it, keyed by its label. */
   options: z.record(z.string(), z.string()),
+  /**
+   * Python's repr of the options as the source row holds them (`{'A': 5}`, where `options` has the text '5'), which
+   * the correctness judge's prompt prints. Present only when it differs from the repr of `options`.
+   */
+  optionsRepr: z.string().optional(),
   answer: z.union([z.string(), z.number()]),
   solution: z.string().nullable(),
   image: z.string().nullable(),

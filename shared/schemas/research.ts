@@ -25,6 +25,11 @@ export const ImportQuerySchema = z.object({
     .optional(),
 });
 
+/** The records a batch run draws from (before `maxProblems` samples them). */
+export const RUN_RECORDS = ['all', 'study-selection'] as const;
+export const RunRecordsSchema = z.enum(RUN_RECORDS);
+export type RunRecords = z.infer<typeof RunRecordsSchema>;
+
 /** `POST /api/studies/:studyId/runs`. Omitted fields get the CLI's defaults (`prefdisco run`). */
 export const StartRunBodySchema = z.strictObject({
   model: ModelName,
@@ -46,6 +51,11 @@ export const StartRunBodySchema = z.strictObject({
     .optional(),
   /** Episodes at a time; does not change results, so it is not part of a run's identity for resuming. */
   concurrency: z.number().int().min(1).max(256).optional(),
+  /**
+   * Which of the study's records the run draws from: `all` (default), or `study-selection`, the records the live
+   * study's settings select for play, so batch rows and human rows can cover the same records.
+   */
+  records: RunRecordsSchema.optional(),
 });
 export type StartRunBody = z.infer<typeof StartRunBodySchema>;
 
@@ -84,6 +94,8 @@ export const RunOptionsSchema = z.object({
   fixedQuestions: z.number().int().nullable(),
   maxProblems: z.number().int().nullable(),
   seed: z.number().int(),
+  /** Absent on runs stored before the option existed: those drew from all records. */
+  records: RunRecordsSchema.optional(),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -94,6 +106,8 @@ export const RunInfoSchema = z.object({
   options: RunOptionsSchema.extend({
     concurrency: z.number().int().optional(),
     resumedFrom: z.string().nullable().optional(),
+    /** With `records: 'study-selection'`: how many records the selection held when the run started, and their hash. */
+    selection: z.object({ records: z.number().int().min(0), sha256: z.string() }).optional(),
   }),
   progress: RunProgressSchema.nullable(),
   createdAt: z.string(),
@@ -101,7 +115,16 @@ export const RunInfoSchema = z.object({
 });
 export type RunInfo = z.infer<typeof RunInfoSchema>;
 
-export const EXPORT_TABLES = ['episodes', 'messages', 'ratings', 'disclosures'] as const;
+export const EXPORT_TABLES = [
+  'episodes',
+  'messages',
+  'ratings',
+  'ratings_long',
+  'self_ratings',
+  'question_tags',
+  'disclosures',
+  'participants',
+] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -110,8 +133,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const ExportFileSchema = z
   .string()
   .regex(
-    /^(episodes|messages|ratings|disclosures)\.(jsonl|csv)$/,
-    'expected episodes, messages, ratings or disclosures, then .jsonl or .csv',
+    new RegExp(`^(${EXPORT_TABLES.join('|')})\\.(${EXPORT_FORMATS.join('|')})$`),
+    `expected ${EXPORT_TABLES.join(', ')}, then .jsonl or .csv`,
   )
   .transform((file) => {
     const [table, format] = file.split('.') as [ExportTable, ExportFormat];
@@ -125,4 +148,12 @@ export type EpisodeSource = (typeof EPISODE_SOURCES)[number];
 export const ResultsQuerySchema = z.object({
   resamples: z.coerce.number().int().min(1).max(10_000).default(1000),
   seed: z.coerce.number().int().min(0).default(42),
+  /**
+   * `true`: every row is computed over only the records that every row covers (docs/metrics.md, "Same records only"),
+   * so human, twin and batch rows compare like with like.
+   */
+  sameRecords: z
+    .enum(['0', '1', 'true', 'false'])
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
 });

@@ -13,6 +13,7 @@ export {
   type VectorStatistic,
 } from './bootstrap.ts';
 export { computeMetrics, POOLED_TASK, TIE_TOLERANCE } from './prefdisco-metrics.ts';
+export type { UnitCounts, WorseThanGenericSummary } from './worse-than-generic.ts';
 export type {
   ConditionMetrics,
   ConditionName,

@@ -1,4 +1,5 @@
 import type { BootstrapCi } from './bootstrap.ts';
+import type { WorseThanGenericSummary } from './worse-than-generic.ts';
 
 /**
  * Input and output shapes of {@link computeMetrics} (prefdisco-metrics.ts). Formulas are in docs/metrics.md and, per
@@ -118,4 +119,9 @@ export interface MetricsReport {
   ignoredRows: number;
   /** Sorted by model, then task, with each model's pooled group ('*') after its tasks. */
   groups: GroupMetrics[];
+  /**
+   * Worse than generic over all models and tasks, per discovery user type, in two units: paired records, and
+   * (model, task) groups whose discovery mean is below their baseline mean (worse-than-generic.ts).
+   */
+  worseThanGeneric: WorseThanGenericSummary[];
 }

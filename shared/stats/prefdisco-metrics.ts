@@ -17,6 +17,7 @@ import {
   STATS_PER_DISCOVERY,
   type RecordCells,
 } from './record-matrix.ts';
+import { worseThanGeneric } from './worse-than-generic.ts';
 
 export { TIE_TOLERANCE } from './record-matrix.ts';
 
@@ -79,6 +80,13 @@ export function computeMetrics(rows: readonly MetricRow[], options: MetricsOptio
   const ordered = [...groups.values()].sort(
     (a, b) => compare(a.model, b.model) || isPooled(a) - isPooled(b) || compare(a.task, b.task),
   );
+  const perTask = ordered.filter((g) => g.task !== POOLED_TASK).map((g) => ({ records: [...g.records.values()] }));
+  const prefix = discoveryKey('');
+  const userTypes = new Set(
+    [...latest.values()]
+      .map(conditionKey)
+      .flatMap((key) => (key?.startsWith(prefix) ? [key.slice(prefix.length)] : [])),
+  );
   return {
     resamples,
     seed,
@@ -87,6 +95,7 @@ export function computeMetrics(rows: readonly MetricRow[], options: MetricsOptio
     duplicateRowsDropped: rows.length - latest.size,
     ignoredRows,
     groups: ordered.map((g) => groupMetrics(g, { resamples, seed })),
+    worseThanGeneric: worseThanGeneric(perTask, [...userTypes]),
   };
 }
 

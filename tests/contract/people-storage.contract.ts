@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../server/storage/storage.ts';
+import { T0, minutesAfter, settings, studyWithRecords } from '../support/study-work-fixtures.ts';
 
 /**
  * The behaviour every `Storage.people` implementation must have. Run it from one test file per implementation:
@@ -114,8 +115,9 @@ export function peopleStorageContract(name: string, open: () => Promise<Storage>
       expect((await storage.people.listInvites(studyId)).map((i) => i.code).sort()).toEqual(
         [actor.code, rater.code].sort(),
       );
-      await storage.people.revokeInvite(actor.code);
-      expect(await storage.people.findInvite(actor.code)).toEqual({ ...actor, revoked: true });
+      expect(actor).toMatchObject({ label: '', maxParticipants: null, expiresAt: null, participants: 0, midTask: 0 });
+      expect(await storage.people.revokeInvite(actor.code)).toEqual({ revokedSessions: [] });
+      expect(await storage.people.findInvite(actor.code)).toEqual({ ...actor, revoked: true, revokeMode: 'finish' });
       await expect(storage.people.createInvite({ studyId: 'nope', role: 'actor' })).rejects.toMatchObject({
         code: 'not_found',
       });
@@ -127,6 +129,162 @@ export function peopleStorageContract(name: string, open: () => Promise<Storage>
         inviteCode: rater.code,
       });
       expect(joined.participant.inviteCode).toBe(rater.code);
+    });
+
+    it('keeps an invite’s label, cap and expiry, and changes only the limits named', async () => {
+      const invite = await storage.people.createInvite({
+        studyId,
+        role: 'actor',
+        label: 'Prolific pilot',
+        maxParticipants: 5,
+        expiresAt: '2030-02-01T00:00:00.000Z',
+      });
+      expect(invite).toMatchObject({
+        label: 'Prolific pilot',
+        maxParticipants: 5,
+        expiresAt: '2030-02-01T00:00:00.000Z',
+      });
+      expect(await storage.people.findInvite(invite.code)).toEqual(invite);
+
+      expect(await storage.people.updateInvite(invite.code, { maxParticipants: null })).toEqual({
+        ...invite,
+        maxParticipants: null,
+      });
+      expect(await storage.people.updateInvite(invite.code, { label: 'main wave', expiresAt: null })).toEqual({
+        ...invite,
+        label: 'main wave',
+        maxParticipants: null,
+        expiresAt: null,
+      });
+      expect(await storage.people.updateInvite('no-such-code', { label: 'x' })).toBeNull();
+    });
+
+    it('admits new participants through a link only up to its cap, even when they join at once; returning ones always', async () => {
+      const invite = await storage.people.createInvite({ studyId, role: 'actor', maxParticipants: 3 });
+      const joins = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          storage.people.findOrCreateParticipant({
+            studyId,
+            role: 'actor',
+            prolific: { prolificPid: `pid-${i}` },
+            inviteCode: invite.code,
+          }),
+        ),
+      );
+      const joined = joins.flatMap((j) => (j.status === 'fulfilled' ? [j.value.participant] : []));
+      expect(joined).toHaveLength(3);
+      for (const j of joins) {
+        if (j.status === 'rejected') {
+          expect(j.reason).toMatchObject({
+            code: 'invalid_invite',
+            message: 'this invitation link has reached its limit of 3 participants',
+            details: { reason: 'full' },
+          });
+        }
+      }
+      expect(await storage.people.findInvite(invite.code)).toMatchObject({ participants: 3 });
+
+      // A participant who joined before comes back through the full link and is not counted again.
+      const back = await storage.people.findOrCreateParticipant({
+        studyId,
+        role: 'actor',
+        prolific: { prolificPid: joined[0]?.prolificPid ?? '' },
+        inviteCode: invite.code,
+      });
+      expect(back).toEqual({ participant: joined[0], created: false });
+      await expect(
+        storage.people.findOrCreateParticipant({ studyId, role: 'actor', prolific: {}, inviteCode: invite.code }),
+      ).rejects.toMatchObject({ code: 'invalid_invite' });
+      expect(await storage.people.findInvite(invite.code)).toMatchObject({ participants: 3 });
+
+      // Raising the cap admits one more.
+      await storage.people.updateInvite(invite.code, { maxParticipants: 4 });
+      const fourth = await storage.people.findOrCreateParticipant({
+        studyId,
+        role: 'actor',
+        prolific: {},
+        inviteCode: invite.code,
+      });
+      expect(fourth.created).toBe(true);
+      await expect(
+        storage.people.findOrCreateParticipant({ studyId, role: 'actor', prolific: {}, inviteCode: 'no-such-code' }),
+      ).rejects.toMatchObject({ code: 'invalid_invite' });
+    });
+
+    it('an expired or revoked link admits nobody new, but those who joined through it come back', async () => {
+      const expiring = await storage.people.createInvite({
+        studyId,
+        role: 'rater',
+        expiresAt: '2030-01-01T12:00:00.000Z',
+      });
+      const join = (inviteCode: string, prolificPid: string, now: Date) =>
+        storage.people.findOrCreateParticipant({ studyId, role: 'rater', prolific: { prolificPid }, inviteCode, now });
+      const before = await join(expiring.code, 'early', new Date('2030-01-01T11:59:59.999Z'));
+      expect(before.created).toBe(true);
+      const after = new Date('2030-01-01T12:00:00.000Z');
+      await expect(join(expiring.code, 'late', after)).rejects.toMatchObject({
+        code: 'invalid_invite',
+        message: 'this invitation link expired on 2030-01-01 12:00 UTC and takes no new participants',
+        details: { reason: 'expired' },
+      });
+      expect(await join(expiring.code, 'early', after)).toEqual({ participant: before.participant, created: false });
+
+      const revoked = await storage.people.createInvite({ studyId, role: 'rater' });
+      const member = await join(revoked.code, 'member', T0);
+      await storage.people.revokeInvite(revoked.code, 'finish');
+      await expect(join(revoked.code, 'newcomer', T0)).rejects.toMatchObject({
+        code: 'invalid_invite',
+        details: { reason: 'withdrawn' },
+      });
+      expect(await join(revoked.code, 'member', T0)).toEqual({ participant: member.participant, created: false });
+      expect(await storage.people.getParticipant(member.participant.id)).not.toBeNull();
+    });
+
+    it('counts the people who joined through a link and those with work in hand; a lock revokes their sessions', async () => {
+      const {
+        studyId: workStudy,
+        problemIds: [p0 = '', p1 = ''],
+      } = await studyWithRecords(storage, 'Invite counts', 2);
+      await storage.work.saveSettings(workStudy, settings({ leaseMinutes: 30 }), T0, [
+        { problemId: p0, model: 'model-a' },
+        { problemId: p1, model: 'model-a' },
+      ]);
+      const invite = await storage.people.createInvite({ studyId: workStudy, role: 'actor' });
+      const other = await storage.people.createInvite({ studyId: workStudy, role: 'actor' });
+      const join = async (inviteCode: string) =>
+        (await storage.people.findOrCreateParticipant({ studyId: workStudy, role: 'actor', prolific: {}, inviteCode }))
+          .participant;
+      const [busy, idle, elsewhere] = [await join(invite.code), await join(invite.code), await join(other.code)];
+      await storage.work.leaseNextPlay(workStudy, busy.id, T0);
+      await storage.work.leaseNextPlay(workStudy, elsewhere.id, T0);
+      expect(await storage.people.findInvite(invite.code, minutesAfter(T0, 1))).toMatchObject({
+        participants: 2,
+        midTask: 1,
+      });
+      // A lease past its expiry is not work in hand, even before a claim marks it expired.
+      expect(await storage.people.findInvite(invite.code, minutesAfter(T0, 31))).toMatchObject({ midTask: 0 });
+      const listed = await storage.people.listInvites(workStudy, minutesAfter(T0, 1));
+      expect(Object.fromEntries(listed.map((i) => [i.code, [i.participants, i.midTask]]))).toEqual({
+        [invite.code]: [2, 1],
+        [other.code]: [1, 1],
+      });
+
+      const now = Date.now();
+      const times = { createdAt: new Date(now).toISOString(), expiresAt: new Date(now + 3_600_000).toISOString() };
+      const session = (tokenHash: string, subjectId: string) =>
+        storage.people.createSession({ tokenHash, kind: 'participant', subjectId, ...times });
+      await session('1'.repeat(64), busy.id);
+      await session('2'.repeat(64), idle.id);
+      await session('3'.repeat(64), elsewhere.id);
+      const { revokedSessions } = await storage.people.revokeInvite(invite.code, 'lock');
+      expect(revokedSessions.sort()).toEqual(['1'.repeat(64), '2'.repeat(64)]);
+      expect(await storage.people.findValidSession('1'.repeat(64), new Date())).toBeNull();
+      expect(await storage.people.findValidSession('2'.repeat(64), new Date())).toBeNull();
+      expect(await storage.people.findValidSession('3'.repeat(64), new Date())).not.toBeNull();
+      expect(await storage.people.findInvite(invite.code)).toMatchObject({ revoked: true, revokeMode: 'lock' });
+      // Locked stays locked: a later 'finish' cannot give back the sessions it revoked.
+      await storage.people.revokeInvite(invite.code, 'finish');
+      expect(await storage.people.findInvite(invite.code)).toMatchObject({ revokeMode: 'lock' });
     });
 
     it('keeps the first app secret; later candidates do not replace it', async () => {

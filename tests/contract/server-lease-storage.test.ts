@@ -1,23 +1,8 @@
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
-import { tempDir } from '../support/temp-files.ts';
-
-const dir = tempDir();
-let n = 0;
-const open: SqliteStorage[] = [];
+import { describe, expect, it } from 'vitest';
+import { twoConnectionsPerTest } from '../support/two-connections.ts';
 
 /** Two connections to one real database file, as two server processes would have. */
-function twoConnections(): [SqliteStorage, SqliteStorage] {
-  const file = join(dir, `lease-${++n}.sqlite`);
-  const pair: [SqliteStorage, SqliteStorage] = [SqliteStorage.open({ file }), SqliteStorage.open({ file })];
-  open.push(...pair);
-  return pair;
-}
-
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
-});
+const twoConnections = twoConnectionsPerTest('lease');
 
 const t0 = new Date('2026-01-01T00:00:00.000Z');
 const later = (ms: number): Date => new Date(t0.getTime() + ms);

@@ -51,6 +51,60 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       await expect(storage.work.saveSettings('no-such-study', s, T0)).rejects.toMatchObject({ code: 'not_found' });
     });
 
+    it('settings read back follow every save, also one through another connection; changing a read copy stores nothing', async () => {
+      const { studyId } = await studyWithRecords(storage, 'Settings again', 1);
+      await storage.work.saveSettings(studyId, settings({ raterOverlap: 2 }), T0);
+      expect(await storage.work.getSettings(studyId)).toMatchObject({ raterOverlap: 2, status: 'open' });
+      expect(await storage.work.getSettings(studyId)).toMatchObject({ raterOverlap: 2, status: 'open' });
+      const other = await stores.openAnother();
+      extra.push(other);
+      await other.work.saveSettings(studyId, settings({ raterOverlap: 3, status: 'paused' }), T0);
+      expect(await storage.work.getSettings(studyId)).toMatchObject({ raterOverlap: 3, status: 'paused' });
+      const read = (await storage.work.getSettings(studyId)) as { raterOverlap: number; models: string[] };
+      // A store may hand out a shared, frozen copy (the change then throws) or a private one; either way nothing changes.
+      try {
+        read.raterOverlap = 9;
+        read.models.push('x');
+      } catch {
+        // frozen
+      }
+      expect(await storage.work.getSettings(studyId)).toMatchObject({ raterOverlap: 3, models: settings().models });
+    });
+
+    it('outcomes: one per participant, a higher one replaces a lower one, never the reverse; unknown study not_found', async () => {
+      const { studyId } = await studyWithRecords(storage, 'Outcomes', 1);
+      const p = { studyId, participantId: 'actor-1' };
+      expect(await storage.work.getOutcome('actor-1')).toBeNull();
+      expect(await storage.work.recordOutcome({ ...p, outcome: 'timed_out', completionCode: 'IDLE', now: T0 })).toEqual(
+        { ...p, outcome: 'timed_out', completionCode: 'IDLE', endedAt: T0.toISOString() },
+      );
+      const later = minutesAfter(T0, 5);
+      await storage.work.recordOutcome({ ...p, outcome: 'completed', completionCode: 'DONE', now: later });
+      // A later time-out does not take a finished task's code away.
+      const kept = await storage.work.recordOutcome({ ...p, outcome: 'timed_out', completionCode: 'IDLE', now: T0 });
+      expect(kept).toEqual({ ...p, outcome: 'completed', completionCode: 'DONE', endedAt: later.toISOString() });
+      expect(await storage.work.getOutcome('actor-1')).toEqual(kept);
+      // Another participant is apart; a code-less outcome is stored as null.
+      await storage.work.recordOutcome({
+        studyId,
+        participantId: 'rater-1',
+        outcome: 'no_work',
+        completionCode: null,
+        now: T0,
+      });
+      expect(await storage.work.getOutcome('rater-1')).toMatchObject({ outcome: 'no_work', completionCode: null });
+      await expect(
+        storage.work.recordOutcome({
+          studyId: 'no-such-study',
+          participantId: 'x',
+          outcome: 'completed',
+          completionCode: null,
+          now: T0,
+        }),
+      ).rejects.toMatchObject({ code: 'not_found' });
+      expect(await storage.work.getOutcome('x')).toBeNull();
+    });
+
     it('plays: least-played unit first, quota per unit and per actor, never the same record twice', async () => {
       const {
         studyId,
@@ -62,8 +116,11 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
         { problemId: p1, model: 'a' },
       ]);
 
+      expect(await storage.work.playsTaken(studyId, 'actor-1')).toBe(0);
       const first = leased(await storage.work.leaseNextPlay(studyId, 'actor-1', T0));
       expect(first).toMatchObject({ problemId: p0, model: 'a', status: 'leased', participantId: 'actor-1' });
+      // A held play counts toward the actor's quota.
+      expect(await storage.work.playsTaken(studyId, 'actor-1')).toBe(1);
       // Asking again returns the assignment in hand.
       expect(await storage.work.leaseNextPlay(studyId, 'actor-1', T0)).toMatchObject({
         kind: 'leased',
@@ -84,6 +141,7 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       });
       const done = leased(await storage.work.leaseNextPlay(studyId, 'actor-1', T0));
       await storage.work.endPlayLease(done.id, 'completed', T0);
+      expect(await storage.work.playsTaken(studyId, 'actor-1')).toBe(2);
       expect(await storage.work.leaseNextPlay(studyId, 'actor-1', T0)).toEqual({
         kind: 'none',
         reason: 'quota_reached',
@@ -348,8 +406,188 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
         [true, 2],
       ]);
       expect(progress.raters).toEqual([
-        { participantId: 'r1', rated: 2, active: 0, attentionChecked: 1, attentionPassed: 0 },
-        { participantId: 'r2', rated: 1, active: 0, attentionChecked: 1, attentionPassed: 1 },
+        {
+          participantId: 'r1',
+          prolificPid: null,
+          rated: 2,
+          cantJudge: 0,
+          active: 0,
+          attentionChecked: 1,
+          attentionPassed: 0,
+        },
+        {
+          participantId: 'r2',
+          prolificPid: null,
+          rated: 1,
+          cantJudge: 0,
+          active: 0,
+          attentionChecked: 1,
+          attentionPassed: 1,
+        },
+      ]);
+    });
+
+    it('candidates: queued episodes, answers without a dialogue, withdrawing unrated answers for good', async () => {
+      const { studyId, problemIds } = await studyWithRecords(storage, 'Withdraw', 1);
+      await storage.work.saveSettings(studyId, settings({ raterOverlap: 2, goldRate: 0 }), T0);
+      const [rated, held, idle] = await episodeCandidates(storage, problemIds, 3);
+      if (!rated || !held || !idle) throw new Error('three candidates');
+      const dialogue = [{ role: 'user' as const, content: 'hi' }];
+      await storage.work.addRatingCandidates(studyId, [{ ...rated, transcript: dialogue }, held], T0);
+      const ids = [rated, held, idle].map((c) => c.sourceEpisodeId ?? '');
+      expect(await storage.work.queuedEpisodes(studyId, [...ids, 'no-such-episode'])).toEqual(ids.slice(0, 2));
+      expect(await storage.work.countCandidatesWithoutTranscript(studyId)).toBe(1);
+      await storage.work.addRatingCandidates(studyId, [idle, goldCandidate(problemIds[0] ?? '')], T0);
+      expect(await storage.work.countCandidatesWithoutTranscript(studyId)).toBe(3);
+
+      // r1 rates the answer with a dialogue (least covered, then their own order: take leases until it comes).
+      const items = (await storage.work.progress(studyId, T0)).candidates;
+      const itemOf = (episodeId: string | null) => items.find((c) => c.sourceEpisodeId === episodeId)?.itemId ?? '';
+      const claimed = new Map<string, string>();
+      for (const rater of ['r1', 'r2', 'r3']) {
+        const lease = leased(await storage.work.leaseNextRating(studyId, rater, T0, NEVER_GOLD));
+        claimed.set(rater, lease.itemId);
+      }
+      const [raterOfRated] = [...claimed].find(([, item]) => item === itemOf(rated.sourceEpisodeId)) ?? [];
+      const [raterOfHeld] = [...claimed].find(([, item]) => item === itemOf(held.sourceEpisodeId)) ?? [];
+      if (!raterOfRated || !raterOfHeld) throw new Error('three raters take three different answers first');
+      const rating = {
+        studyId,
+        participantId: raterOfRated,
+        itemId: itemOf(rated.sourceEpisodeId),
+        scores: SCORES,
+        correct: 1 as const,
+        justification: '',
+        secondsSpent: 5,
+        attentionPassed: null,
+        now: T0,
+      };
+      expect(await storage.work.submitRating(rating)).toMatchObject({ kind: 'stored' });
+
+      const unknown = await storage.work.withdrawRatingCandidates(
+        studyId,
+        { itemIds: ['nope', itemOf(idle.sourceEpisodeId)] },
+        T0,
+      );
+      expect(unknown).toEqual({ withdrawn: 0, kept: 0, missing: ['nope'] });
+      const byEpisode = { episodeIds: [...ids, 'never-queued'] };
+      const later = minutesAfter(T0, 1);
+      expect(await storage.work.withdrawRatingCandidates(studyId, byEpisode, later)).toEqual({
+        withdrawn: 2,
+        kept: 1,
+        missing: [],
+      });
+      expect(await storage.work.withdrawRatingCandidates(studyId, byEpisode, later)).toEqual({
+        withdrawn: 2,
+        kept: 1,
+        missing: [],
+      });
+      // Only the rated answer (and the gold item, which this study never draws) are left; the held lease is released.
+      expect(await storage.work.countCandidatesWithoutTranscript(studyId)).toBe(1);
+      expect(await storage.work.findRatingLease(studyId, raterOfHeld, itemOf(held.sourceEpisodeId))).toMatchObject({
+        status: 'released',
+      });
+      expect(
+        await storage.work.submitRating({
+          ...rating,
+          participantId: raterOfHeld,
+          itemId: itemOf(held.sourceEpisodeId),
+        }),
+      ).toEqual({ kind: 'not_leased' });
+      const next = leased(await storage.work.leaseNextRating(studyId, raterOfHeld, later, NEVER_GOLD));
+      expect(next.itemId).toBe(itemOf(rated.sourceEpisodeId));
+      // k = 2: its rating and that lease fill it, and nothing else is left to hand out.
+      expect(await storage.work.leaseNextRating(studyId, 'r4', later, NEVER_GOLD)).toEqual({
+        kind: 'none',
+        reason: 'no_work',
+      });
+      expect(await storage.work.addRatingCandidates(studyId, [held, idle], later)).toEqual({ added: 0, unchanged: 2 });
+      const withdrawn = (await storage.work.progress(studyId, later)).candidates.filter((c) => c.withdrawn === true);
+      expect(withdrawn.map((c) => c.sourceEpisodeId).sort()).toEqual(
+        [held.sourceEpisodeId, idle.sourceEpisodeId].sort(),
+      );
+      expect(await storage.work.listRatings(studyId)).toHaveLength(1);
+    });
+
+    it("judgments: can't judge counts for the rater, not for k; only the latest is revised; flags are kept", async () => {
+      const { studyId, problemIds } = await studyWithRecords(storage, 'Judgments', 1);
+      await storage.work.saveSettings(studyId, settings({ raterOverlap: 1, quotas: { ratingsPerRater: 5 } }), T0);
+      await storage.work.addRatingCandidates(studyId, await episodeCandidates(storage, problemIds, 2), T0);
+      const first = leased(await storage.work.leaseNextRating(studyId, 'r1', T0, NEVER_GOLD));
+      expect(await storage.work.availableFor(studyId, 'r1', T0)).toBe(1);
+      const skip = { studyId, participantId: 'r1', itemId: first.itemId, reason: 'other', note: 'n', secondsSpent: 3 };
+      expect(await storage.work.skipRating({ ...skip, reason: 'other', now: T0 })).toEqual({
+        kind: 'stored',
+        rated: 1,
+      });
+      expect(await storage.work.skipRating({ ...skip, reason: 'other', now: T0 })).toEqual({ kind: 'already_rated' });
+      expect(await storage.work.countSkips(studyId, 'r1')).toBe(1);
+      expect(await storage.work.listRatings(studyId)).toEqual([]);
+      // k = 1, but a "can't judge" is no rating: both answers, the skipped one too, are still there for another rater.
+      // (Which of the two, both unrated, r2 is served first is not fixed: ties go by random item id.)
+      expect(await storage.work.availableFor(studyId, 'r2', T0)).toBe(2);
+      expect(await storage.work.latestJudgment(studyId, 'r1')).toMatchObject({
+        itemId: first.itemId,
+        kind: 'cant_judge',
+        before: 0,
+      });
+      const scores = { kind: 'scores' as const, scores: SCORES, correct: 1 as const, justification: 'x' };
+      const revision = { studyId, participantId: 'r1', itemId: first.itemId, secondsSpent: 2, now: T0 };
+      expect(await storage.work.reviseLatest({ ...revision, verdict: { ...scores, attentionPassed: null } })).toEqual({
+        kind: 'revised',
+        rated: 1,
+      });
+      expect((await storage.work.listRatings(studyId)).map((r) => [r.participantId, r.secondsSpent])).toEqual([
+        ['r1', 5],
+      ]);
+      const second = leased(await storage.work.leaseNextRating(studyId, 'r1', minutesAfter(T0, 1), NEVER_GOLD));
+      expect(
+        await storage.work.submitRating({
+          ...revision,
+          itemId: second.itemId,
+          scores: SCORES,
+          correct: 0,
+          justification: '',
+          attentionPassed: null,
+          now: minutesAfter(T0, 1),
+        }),
+      ).toEqual({ kind: 'stored', rated: 2 });
+      expect(
+        await storage.work.reviseLatest({ ...revision, verdict: { kind: 'cant_judge', reason: 'other', note: '' } }),
+      ).toEqual({ kind: 'not_latest' });
+
+      expect(
+        await storage.work.flagItem({
+          studyId,
+          participantId: 'r1',
+          itemId: first.itemId,
+          kind: 'broken',
+          note: 'a',
+          now: T0,
+        }),
+      ).toBe(true);
+      expect(
+        await storage.work.flagItem({
+          studyId,
+          participantId: 'r1',
+          itemId: first.itemId,
+          kind: 'other',
+          note: 'b',
+          now: T0,
+        }),
+      ).toBe(true);
+      expect(
+        await storage.work.flagItem({
+          studyId,
+          participantId: 'r9',
+          itemId: first.itemId,
+          kind: 'broken',
+          note: '',
+          now: T0,
+        }),
+      ).toBe(false);
+      expect((await storage.work.listFlags(studyId)).map((f) => [f.itemId, f.participantId, f.kind, f.note])).toEqual([
+        [first.itemId, 'r1', 'other', 'b'],
       ]);
     });
 

@@ -148,6 +148,7 @@ describe('the agreement report of a hand-computed study', () => {
       promptHashes: ['discoverySystem:p-hash'],
       rubricHashes: ['rubric-0', 'rubric-1', 'rubric-2'],
       appVersions: ['test-1'],
+      testModels: [],
     });
   });
 

@@ -146,7 +146,9 @@ describe('AiSdkProvider against a local OpenAI-compatible server', () => {
     expect(body?.response_format).toEqual({ type: 'json_object' });
     expect(body?.messages[0]).toEqual({ role: 'system', content: 'You are terse.' });
     expect(body?.messages[1]).toEqual({ role: 'user', content: `What is six times seven?\n\n${JSON_INSTRUCTION}` });
-    expect(JSON_INSTRUCTION).toBe('Respond with clean JSON only, without code fences.');
+    expect(JSON_INSTRUCTION).toBe(
+      'Reply with clean JSON only: no explanations, no code blocks, and no ```json marker.',
+    );
   });
 
   it('json mode works the same through the openai provider (chat completions) and when streaming', async () => {

@@ -258,7 +258,10 @@ describe('joining a study through an invitation link', () => {
     expect(idOf(a)).not.toBe(idOf(b));
     const reload = await joinViaHttp(t.app, invite.code, { PROLIFIC_PID: '' }, a.cookie ?? '');
     expect(reload.body).toMatchObject({ participantId: idOf(a), resumed: true });
-    expect((await me(a.cookie ?? '')).statusCode).toBe(401);
+    // The same participant's session is kept, so their other tabs stay connected (another participant's is replaced:
+    // authorization-matrix.test.ts, "a replaced session").
+    expect(reload.cookie).toBe(a.cookie);
+    expect((await me(a.cookie ?? '')).statusCode).toBe(200);
   });
 
   it('refuses a paused or closed study, a withdrawn or unknown link, and a second role for the same PID', async () => {

@@ -1,23 +1,14 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Ack } from '../../shared/protocol/acks.ts';
 import type { PlaySnapshot, ResyncResult } from '../../shared/protocol/live.ts';
 import { MODES, USER_TYPES } from '../../shared/schemas/evaluation.ts';
 import type { BlindRatingItem } from '../../shared/schemas/live-study.ts';
 import { deepScan, type Forbidden } from '../support/blind-scan.ts';
-import {
-  joinAs,
-  openSocket,
-  request,
-  startLiveApp,
-  until,
-  type LiveApp,
-  type TestSocket,
-} from '../support/live-app.ts';
+import { request, until, type LiveApp, type TestSocket } from '../support/live-app.ts';
+import { liveBench } from '../support/live-bench.ts';
 import { simplePlayQueue } from '../support/simple-play-queue.ts';
 import { studyWithRecords } from '../support/study-work-fixtures.ts';
-import { tempDir } from '../support/temp-files.ts';
 import { signInResearcher } from '../support/auth-helpers.ts';
 
 /**
@@ -26,7 +17,7 @@ import { signInResearcher } from '../support/auth-helpers.ts';
  * receives none of its broadcasts; a rater cannot submit for an item leased to someone else; and the blinded item a
  * rater gets for a live answer names no model, condition, episode or time.
  */
-const dir = tempDir();
+const bench = liveBench('all');
 let live: LiveApp;
 let otherStudyId = '';
 let owner: { socket: TestSocket; episodeId: string; cookie: string };
@@ -47,37 +38,29 @@ async function ack(socket: TestSocket, event: string, payload: unknown): Promise
 }
 
 beforeAll(async () => {
-  live = await startLiveApp(join(dir, 'episodes.sqlite'), {
+  live = await bench.start({
     queue: (storage, model) => simplePlayQueue(storage, model, { idleTimeoutSeconds: 3600 }),
   });
   otherStudyId = (await studyWithRecords(live.storage, 'Another study', 2)).studyId;
   researcherCookie = (await signInResearcher(live)).cookie;
-  const ownerCookie = await joinAs(live.app, live.storage, live.studyId, 'actor', 'owner');
-  const ownerSocket = await openSocket(live.url, ownerCookie);
-  const snapshot: PlaySnapshot = await request(ownerSocket, 'play:start', {});
-  owner = { socket: ownerSocket, episodeId: snapshot.episodeId, cookie: ownerCookie };
-  await pollAwaiting(ownerSocket, owner.episodeId);
+  const joined = await bench.join(live, { pid: 'owner' });
+  const snapshot: PlaySnapshot = await request(joined.socket, 'play:start', {});
+  owner = { ...joined, episodeId: snapshot.episodeId };
+  await pollAwaiting(owner.socket, owner.episodeId);
 
   const people = {
-    sameStudyActor: await joinAs(live.app, live.storage, live.studyId, 'actor', 'same-actor'),
-    sameStudyRater: await joinAs(live.app, live.storage, live.studyId, 'rater', 'same-rater'),
-    otherStudyActor: await joinAs(live.app, live.storage, otherStudyId, 'actor', 'other-actor'),
-    otherStudyRater: await joinAs(live.app, live.storage, otherStudyId, 'rater', 'other-rater'),
+    sameStudyActor: await bench.join(live, { role: 'actor', pid: 'same-actor' }),
+    sameStudyRater: await bench.join(live, { role: 'rater', pid: 'same-rater' }),
+    otherStudyActor: await bench.join(live, { role: 'actor', studyId: otherStudyId, pid: 'other-actor' }),
+    otherStudyRater: await bench.join(live, { role: 'rater', studyId: otherStudyId, pid: 'other-rater' }),
   };
-  for (const [name, cookie] of Object.entries(people)) {
-    const socket = await openSocket(live.url, cookie);
+  for (const [name, { socket, cookie }] of Object.entries(people)) {
     const seen: string[] = [];
     socket.on('episode:appended', ({ episodeId }) => seen.push(episodeId));
     socket.on('episode:chunked', ({ episodeId }) => seen.push(episodeId));
     intruders[name] = { socket, cookie, seen };
   }
 }, 30_000);
-
-afterAll(async () => {
-  owner?.socket.close();
-  for (const i of Object.values(intruders)) i.socket.close();
-  await live?.close();
-});
 
 describe("another participant's episode", () => {
   it('is not found for other actors (same study or another) on reply, resync, tag and rate; forbidden to raters; watch is for researchers', async () => {
@@ -108,7 +91,7 @@ describe("another participant's episode", () => {
     // Nothing they sent was stored.
     expect(await live.storage.live.eventsAfter(owner.episodeId, -1)).toEqual(before);
     // The researcher may watch it.
-    const researcher = await openSocket(live.url, researcherCookie);
+    const researcher = await bench.connect(live, researcherCookie);
     try {
       expect(await ack(researcher, 'episode:watch', { episodeId: owner.episodeId })).toMatchObject({ ok: true });
     } finally {
@@ -177,8 +160,7 @@ describe("another rater's item", () => {
     expect(await put('PUT', `/api/studies/${otherStudyId}/settings`, { models: ['scripted'] })).toBe(200);
     expect(await put('POST', `/api/studies/${otherStudyId}/open`)).toBe(200);
 
-    const holderCookie = await joinAs(live.app, live.storage, studyId, 'rater', 'holder');
-    const holder = await openSocket(live.url, holderCookie);
+    const holder = (await bench.join(live, { role: 'rater', studyId, pid: 'holder' })).socket;
     try {
       const item: BlindRatingItem = await request(holder, 'rating:next', {});
       const submit = {
@@ -223,10 +205,7 @@ describe('blinding of a live answer', () => {
       if (sources < 2) await new Promise((r) => setTimeout(r, 20));
     }
     expect(sources).toBe(2);
-    const rater = await openSocket(
-      live.url,
-      await joinAs(live.app, live.storage, live.studyId, 'rater', 'blind-rater'),
-    );
+    const rater = (await bench.join(live, { role: 'rater', pid: 'blind-rater' })).socket;
     const received: unknown[] = [];
     try {
       for (let i = 0; i < 10; i++) {

@@ -43,12 +43,20 @@ const ROUTE_POLICY: Record<string, Policy> = {
   'GET /api/auth/me': 'public',
   'POST /api/join/:code': 'public',
   'GET /api/participant/study': 'participant',
+  'GET /api/participant/journey': 'participant',
+  'POST /api/participant/screening': 'participant',
+  'POST /api/participant/consent': 'participant',
+  'GET /api/studies/:studyId/consent-versions': 'researcher',
+  'POST /api/participant/withdraw': 'participant',
   'GET /api/studies': 'researcher',
+  'POST /api/studies': 'researcher',
+  'GET /api/studies/:studyId/problem-ids': 'researcher',
   'POST /api/studies/import': 'researcher',
   'GET /api/studies/:studyId/records': 'researcher',
   'GET /api/studies/:studyId/records/:problemId': 'researcher',
   'GET /api/studies/:studyId/results': 'researcher',
   'POST /api/studies/:studyId/rating-candidates': 'researcher',
+  'POST /api/studies/:studyId/rating-candidates/withdraw': 'researcher',
   'POST /api/studies/:studyId/runs': 'researcher',
   'GET /api/studies/:studyId/runs': 'researcher',
   'GET /api/studies/:studyId/settings': 'researcher',
@@ -63,8 +71,14 @@ const ROUTE_POLICY: Record<string, Policy> = {
   'GET /api/studies/:studyId/invites': 'researcher',
   'POST /api/studies/:studyId/invites': 'researcher',
   'DELETE /api/studies/:studyId/invites/:code': 'researcher',
+  'POST /api/studies/:studyId/participants/delete': 'researcher',
+  'PATCH /api/studies/:studyId/invites/:code': 'researcher',
   'GET /api/studies/:studyId/live-episodes': 'researcher',
   'GET /api/studies/:studyId/live-health': 'researcher',
+  'GET /api/studies/:studyId/preview/:role': 'researcher',
+  'GET /api/studies/:studyId/live-units': 'researcher',
+  'POST /api/studies/:studyId/episodes/:episodeId/end': 'researcher',
+  'POST /api/studies/:studyId/assignments/:assignmentId/release': 'researcher',
   'GET /api/studies/:studyId/export/:file': 'researcher',
   'GET /api/personas': 'researcher',
   'GET /api/personas/:personaId': 'researcher',
@@ -74,6 +88,7 @@ const ROUTE_POLICY: Record<string, Policy> = {
   'GET /api/runs/:runId/results.jsonl': 'researcher',
   'GET /api/episodes/:episodeId': 'researcher',
   'GET /api/models': 'researcher',
+  'GET /api/prompt-packs': 'researcher',
 };
 
 const EVENT_ACCESS: Record<(typeof CLIENT_EVENT_NAMES)[number], Who[]> = {
@@ -86,6 +101,11 @@ const EVENT_ACCESS: Record<(typeof CLIENT_EVENT_NAMES)[number], Who[]> = {
   'episode:watch': RESEARCHER,
   'rating:next': RATERS,
   'rating:submit': RATERS,
+  'rating:skip': RATERS,
+  'rating:revise': RATERS,
+  'rating:flag': RATERS,
+  'rating:progress': RATERS,
+  'session:claim': [...ACTORS, ...RATERS],
 };
 
 /** A valid-looking payload per event, so a refusal can only come from who is asking. */
@@ -99,6 +119,11 @@ const SAMPLE_PAYLOAD: Record<(typeof CLIENT_EVENT_NAMES)[number], unknown> = {
   'episode:watch': { episodeId: 'e-1' },
   'rating:next': {},
   'rating:submit': { itemId: 'i-1', scores: {}, correct: 1, secondsSpent: 1 },
+  'rating:skip': { itemId: 'i-1', reason: 'other', secondsSpent: 1 },
+  'rating:revise': { itemId: 'i-1', reason: 'other', secondsSpent: 1 },
+  'rating:flag': { itemId: 'i-1', kind: 'broken' },
+  'rating:progress': {},
+  'session:claim': { tabId: 'tab-1', takeOver: false },
 };
 
 const dir = tempDir();
@@ -180,7 +205,8 @@ describe("authorization matrix: every HTTP route × nobody / researcher / actor 
           for (const line of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
             if (line.startsWith(`${SESSION_COOKIE}=`)) sessionCookies.push({ key, line });
           }
-          if (key === 'POST /api/auth/logout') await signInEveryone();
+          // Withdrawing deletes the participant: everyone gets a fresh one, as after signing out.
+          if (key === 'POST /api/auth/logout' || key === 'POST /api/participant/withdraw') await signInEveryone();
         }
         checked.push(key);
       }
@@ -317,7 +343,7 @@ describe("authorization matrix: every socket event × nobody / researcher / acto
               );
             else
               expect(
-                ['study:list', 'play:start', 'rating:next'],
+                ['study:list', 'play:start', 'rating:next', 'rating:progress'],
                 `${event} accepted garbage ${JSON.stringify(payload)?.slice(0, 40)}`,
               ).toContain(event);
           }

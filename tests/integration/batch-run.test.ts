@@ -73,7 +73,7 @@ function options(over: Partial<BatchRunOptions> = {}): BatchRunOptions {
     seed: 42,
     shard: null,
     concurrency: 4,
-    reference: { missingScoreAsOne: false, correctnessTemperature: false },
+    referenceQuirks: false,
     skipImages: false,
     storage: null,
     signal: new AbortController().signal,

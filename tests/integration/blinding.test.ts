@@ -3,20 +3,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODES, USER_TYPES } from '../../shared/schemas/evaluation.ts';
 import type { Ack } from '../../shared/protocol/acks.ts';
 import type { BlindRatingItem } from '../../shared/schemas/live-study.ts';
+import type { EpisodeSummary } from '../../shared/schemas/episode.ts';
 import { ModelConfigSchema } from '../../shared/schemas/models.ts';
 import { AiSdkProvider } from '../../server/models/http/ai-sdk-provider.ts';
 import { runBatch } from '../../server/services/evaluation/batch-run.ts';
 import { connectSocket, joinAs, signInResearcher, type TestSocket } from '../support/auth-helpers.ts';
+import { separatedByLength, shapeOf } from '../support/item-shape.ts';
 import { deepScan, routesOf, type Forbidden } from '../support/blind-scan.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { exampleRecord } from '../support/records.ts';
 import { roleResponder } from '../support/role-responder.ts';
 import { call, episodeLog, startWorkApp, storeLiveEpisode, type WorkApp } from '../support/study-work-app.ts';
+import { shownConsent } from '../../server/services/consent/consent-text.ts';
 import { jsonl, tempDir, writeFile } from '../support/temp-files.ts';
 
 /**
  * Blinding (non-negotiable): everything a rater can receive, over the socket and over HTTP, is collected
  * and deep-scanned for anything that says which model, condition or user produced an answer, or which episode or run.
+ * The items' shapes are compared too: keys, value types, optional fields and transcript lengths must not tell gold
+ * from real answers, one condition from another, or a person from the simulator.
+ *
+ * Two studies, both asking for transcripts: "Blinding" mixes every condition, a live session, its twin and a gold item
+ * (so no item may show a dialogue); "Blinding, dialogues" holds only discovery answers with a dialogue (so every item
+ * shows one).
  */
 
 const dir = tempDir();
@@ -26,6 +35,7 @@ const TWIN_EPISODE = 'twin-episode-c9d1';
 let t: WorkApp;
 let server: FakeOpenAiServer;
 let studyId = '';
+let dialogueStudyId = '';
 let runId = '';
 const episodeIds: string[] = [];
 const received: { where: string; body: unknown }[] = [];
@@ -57,6 +67,14 @@ beforeAll(async () => {
     metadata: null,
     records: records.map((record, i) => ({ line: i + 1, task: 'math', record })),
   }));
+  ({ studyId: dialogueStudyId } = await t.storage.importBenchmark({
+    studyName: 'Blinding, dialogues',
+    sourceName: 'b.jsonl',
+    sha256: 'blind-dialogues',
+    bytes: 1,
+    metadata: null,
+    records: records.map((record, i) => ({ line: i + 1, task: 'math', record })),
+  }));
 
   // Batch-run episodes, stored by the real batch runner: every condition, two simulated user types.
   const bench = writeFile(
@@ -76,7 +94,7 @@ beforeAll(async () => {
     seed: 1,
     shard: null,
     concurrency: 4,
-    reference: { missingScoreAsOne: false, correctnessTemperature: false },
+    referenceQuirks: false,
     skipImages: false,
     storage: t.storage,
     signal: new AbortController().signal,
@@ -166,22 +184,44 @@ beforeAll(async () => {
   );
   expect((await call(t.app, researcher, 'POST', `/api/studies/${studyId}/open`)).status).toBe(200);
 
-  // Two raters work through the whole queue over real sockets; every ack is kept.
-  for (const n of [1, 2]) {
-    const rater = await joinAs(t, 'rater', { studyId });
-    const socket: TestSocket = await connectSocket(t.url, { cookie: rater.cookie });
-    for (;;) {
-      const ack: Ack<BlindRatingItem> = await socket.timeout(5000).emitWithAck('rating:next', {});
-      received.push({ where: `rater ${n} rating:next`, body: ack });
-      if (!ack.ok) break;
-      const scores = Object.fromEntries(ack.data.rubric.map((c) => [c.preference, 3]));
-      const submitted = await socket
-        .timeout(5000)
-        .emitWithAck('rating:submit', { itemId: ack.data.itemId, scores, correct: 1, secondsSpent: 20 });
-      received.push({ where: `rater ${n} rating:submit`, body: submitted });
+  // The dialogue study: the run's discovery answers (two simulated user types), the live session and its twin.
+  const dialogueUrl = `/api/studies/${dialogueStudyId}`;
+  expect((await call(t.app, researcher, 'PUT', `${dialogueUrl}/settings`, { ...settings, goldRate: 0 })).status).toBe(
+    200,
+  );
+  const discovery = (await t.storage.listEpisodes({ runId }))
+    .filter((e) => e.mode === 'infer_persona')
+    .map((e) => e.id);
+  expect(
+    (
+      await call(t.app, researcher, 'POST', `${dialogueUrl}/rating-candidates`, {
+        episodeIds: [...discovery, LIVE_EPISODE, TWIN_EPISODE],
+      })
+    ).body,
+  ).toEqual({ added: 6, unchanged: 0 });
+  expect((await call(t.app, researcher, 'POST', `${dialogueUrl}/open`)).status).toBe(200);
+
+  // Two raters per study work through the whole queue over real sockets; every ack is kept.
+  for (const [study, prefix] of [
+    [studyId, ''],
+    [dialogueStudyId, 'dialogues '],
+  ] as const) {
+    for (const n of [1, 2]) {
+      const rater = await joinAs(t, 'rater', { studyId: study });
+      const socket: TestSocket = await connectSocket(t.url, { cookie: rater.cookie });
+      for (;;) {
+        const ack: Ack<BlindRatingItem> = await socket.timeout(5000).emitWithAck('rating:next', {});
+        received.push({ where: `${prefix}rater ${n} rating:next`, body: ack });
+        if (!ack.ok) break;
+        const scores = Object.fromEntries(ack.data.rubric.map((c) => [c.preference, 3]));
+        const submitted = await socket
+          .timeout(5000)
+          .emitWithAck('rating:submit', { itemId: ack.data.itemId, scores, correct: 1, secondsSpent: 20 });
+        received.push({ where: `${prefix}rater ${n} rating:submit`, body: submitted });
+      }
+      socket.close();
+      if (prefix === '') await collectHttp(rater.cookie, n);
     }
-    socket.close();
-    await collectHttp(rater.cookie, n);
   }
 });
 
@@ -191,6 +231,17 @@ afterAll(async () => {
 });
 
 /** Every route the app has, called with the rater's cookie (GET) and ids filled in, including ones they must not use. */
+/**
+ * The journey carries the role's built-in consent text, the same words for every rater of every study (its "what a
+ * person needs" describes the research, not an item), so it is left out of the scan; a study's own text would not be.
+ */
+function withoutDefaultConsent(body: unknown): unknown {
+  const rater = shownConsent(null, 'rater').text;
+  if (typeof body !== 'object' || body === null || !('consent' in body)) return body;
+  const consent = (body as { consent: { text?: unknown } }).consent;
+  return consent.text === rater ? { ...body, consent: { ...consent, text: '' } } : body;
+}
+
 async function collectHttp(cookie: string, n: number): Promise<void> {
   const item = received.find((r) => (r.body as Ack<BlindRatingItem>).ok);
   const values: Record<string, string> = {
@@ -215,10 +266,8 @@ async function collectHttp(cookie: string, n: number): Promise<void> {
         headers: { cookie },
         ...(method === 'GET' ? {} : { payload: {} }),
       });
-      received.push({
-        where: `rater ${n} ${method} ${url} → ${res.statusCode}`,
-        body: String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body,
-      });
+      const body: unknown = String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body;
+      received.push({ where: `rater ${n} ${method} ${url} → ${res.statusCode}`, body: withoutDefaultConsent(body) });
     }
   }
 }
@@ -265,27 +314,92 @@ function forbidden(payload: 'rating' | 'http' = 'rating'): Forbidden {
   };
 }
 
+/** The items raters of one study were given (prefix '' for the mixed study, 'dialogues ' for the other). */
+function itemsOf(prefix: '' | 'dialogues '): BlindRatingItem[] {
+  return received.flatMap((r) =>
+    (r.body as Ack<BlindRatingItem>).ok && r.where.startsWith(`${prefix}rater `) && r.where.endsWith('rating:next')
+      ? [(r.body as { data: BlindRatingItem }).data]
+      : [],
+  );
+}
+
+/** Each item a rater got, with its class as only the server knows it (gold, the condition, the user seat and type). */
+async function classified(
+  study: string,
+  prefix: '' | 'dialogues ',
+  classOf: (episode: EpisodeSummary | null, isGold: boolean) => string,
+): Promise<{ cls: string; item: BlindRatingItem }[]> {
+  const candidates = (await t.storage.work.progress(study, new Date())).candidates;
+  const out: { cls: string; item: BlindRatingItem }[] = [];
+  for (const item of itemsOf(prefix)) {
+    const candidate = candidates.find((c) => c.itemId === item.itemId);
+    const episode = candidate?.sourceEpisodeId ? await t.storage.getEpisode(candidate.sourceEpisodeId) : null;
+    out.push({ cls: classOf(episode?.summary ?? null, candidate?.isGold ?? false), item });
+  }
+  return out;
+}
+
+/** Per class, the distinct shapes of its items: blind when every class has the same single shape. */
+function shapesByClass(items: { cls: string; item: BlindRatingItem }[]): Record<string, string[]> {
+  const byClass: Record<string, Set<string>> = {};
+  for (const { cls, item } of items) (byClass[cls] ??= new Set()).add(JSON.stringify(shapeOf(item)));
+  return Object.fromEntries(Object.entries(byClass).map(([cls, shapes]) => [cls, [...shapes]]));
+}
+
 describe('blinding', () => {
-  it('raters received items from every source, transcripts included', () => {
-    const items = received.flatMap((r) =>
-      (r.body as Ack<BlindRatingItem>).ok && r.where.endsWith('rating:next')
-        ? [(r.body as { data: BlindRatingItem }).data]
-        : [],
-    );
+  it('raters received items from every source; the mixed study shows no dialogue, the dialogue study shows every one', () => {
+    const items = itemsOf('');
     // 10 answers + 1 gold item for each of the two raters.
     expect(items).toHaveLength(22);
     expect(new Set(items.map((i) => i.itemId)).size).toBe(11);
-    const live = items.find((i) => i.answer.startsWith('Split the hexagon'));
+    expect(items.filter((i) => i.transcript !== undefined)).toEqual([]);
+    expect(items.find((i) => i.answer.startsWith('Split the hexagon'))?.answer).toBe(
+      'Split the hexagon into 4 triangles: 4 x 180 = 720 degrees.',
+    );
+
+    const dialogues = itemsOf('dialogues ');
+    // 4 discovery answers of the run, the live session and its twin, for each of the two raters.
+    expect(dialogues).toHaveLength(12);
+    expect(dialogues.filter((i) => i.transcript === undefined)).toEqual([]);
+    const live = dialogues.find((i) => i.answer.startsWith('Split the hexagon'));
     expect(live?.transcript).toEqual([
       { role: 'user', content: 'I need help with the following task: the question' },
       { role: 'assistant', content: 'Do you like drawing the shape first?' },
       { role: 'user', content: 'Yes, pictures help me.' },
     ]);
     expect(live?.answer).toBe('Split the hexagon into 4 triangles: 4 x 180 = 720 degrees.');
-    expect(items.find((i) => i.answer === 'Draw it: 720 degrees.')?.transcript?.[2]).toEqual({
+    expect(dialogues.find((i) => i.answer === 'Draw it: 720 degrees.')?.transcript?.[2]).toEqual({
       role: 'user',
       content: 'I prefer pictures.',
     });
+  });
+
+  it('gold and real answers, and the three conditions, have one shape and transcript lengths that do not tell them apart', async () => {
+    const items = await classified(studyId, '', (episode, isGold) => (isGold ? 'gold' : (episode?.mode ?? '?')));
+    expect(new Set(items.map((i) => i.cls))).toEqual(new Set(['gold', ...MODES]));
+    const shapes = shapesByClass(items);
+    const reference = shapes['gold'];
+    expect(reference).toHaveLength(1);
+    for (const cls of Object.keys(shapes)) expect(shapes[cls], cls).toEqual(reference);
+    expect(separatedByLength(items.map(({ cls, item }) => ({ cls, length: item.transcript?.length ?? 0 })))).toEqual(
+      [],
+    );
+  });
+
+  it('in the dialogue study, a person’s answers and the simulator’s (either user type) have one shape and overlapping transcript lengths', async () => {
+    const items = await classified(dialogueStudyId, 'dialogues ', (episode) =>
+      episode ? `${episode.userSeat}/${episode.userType}` : '?',
+    );
+    expect(new Set(items.map((i) => i.cls))).toEqual(
+      new Set(['person/passive_nostop', 'simulated/passive', 'simulated/collaborative']),
+    );
+    const shapes = shapesByClass(items);
+    const reference = shapes['person/passive_nostop'];
+    expect(reference).toHaveLength(1);
+    for (const cls of Object.keys(shapes)) expect(shapes[cls], cls).toEqual(reference);
+    expect(separatedByLength(items.map(({ cls, item }) => ({ cls, length: item.transcript?.length ?? 0 })))).toEqual(
+      [],
+    );
   });
 
   it('the scanner finds every kind of give-away in the source episodes themselves', async () => {

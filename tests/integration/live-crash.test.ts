@@ -5,40 +5,70 @@ import { playEpisode, type AckedReply } from '../../bench/support/live-actor.ts'
 import { startServer, serveEnv, type ServerProcess } from '../../bench/support/live-server-process.ts';
 import { joinStudy, prolificId, setUpLiveStudy, writeModelsFile } from '../../bench/support/live-study-setup.ts';
 import { verifyLiveRun } from '../../bench/support/live-verify.ts';
+import Database from 'better-sqlite3';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { roleResponder } from '../support/role-responder.ts';
+import { storedTwins } from '../support/stored-twins.ts';
 import { tempDir } from '../support/temp-files.ts';
 import { crashSettings } from '../support/test-env.ts';
 
 const { sessions: SESSIONS, kills: KILLS } = crashSettings();
-// Bounded, but growing with the size: each kill costs a restart and every actor's reconnect.
-const TIMEOUT_MS = 40_000 + SESSIONS * 1_000 + KILLS * 5_000;
+// Bounded, but growing with the size: each kill costs a restart and every actor's reconnect; the twins, killed once
+// more after the actors, then run a few at a time on the research worker.
+const TIMEOUT_MS = 40_000 + SESSIONS * 1_000 + KILLS * 5_000 + 70_000 + SESSIONS * 1_500;
 const SEED = 20_261_126;
 const dir = tempDir('prefdisco-crash-');
+const dbFile = join(dir, 'live.sqlite');
 let models: FakeOpenAiServer;
+/** The server process running now, killed after the test even when it fails midway. */
+let alive: ServerProcess | null = null;
 
 beforeAll(async () => {
   models = await startFakeOpenAiServer();
-  // Each model turn streams 60 pieces 25 ms apart (1.5 s), so at any moment most sessions are mid-stream.
-  models.respondWith(roleResponder({ questions: 3, chunks: 60, chunkDelayMs: 25 }));
+  // Each model turn streams 60 pieces 25 ms apart (1.5 s), so at any moment most sessions are mid-stream. Calls that
+  // do not stream (the simulated twins' turns, simulated user, judges) take 150 ms, so twins take a while.
+  const roles = roleResponder({ questions: 3, chunks: 60, chunkDelayMs: 25 });
+  models.respondWith((body) => {
+    const reply = roles(body);
+    return reply.kind === 'text' && !body.stream ? { ...reply, delayMs: 150 } : reply;
+  });
 });
 afterAll(async () => {
+  await alive?.stop('SIGKILL');
   await models.close();
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Simulated twins running now with some of their events stored (read-only, beside the running server). */
+function twinsUnderWay(dbFile: string): number {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        `SELECT COUNT(*) FROM episodes e WHERE e.twin_of IS NOT NULL AND e.status = 'running'
+           AND EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id)`,
+      )
+      .pluck()
+      .get() as number;
+  } finally {
+    db.close();
+  }
+}
+
 describe('live play survives repeated kill -9 of the server', () => {
   it(
-    `${SESSIONS} actors, ${KILLS} SIGKILLs at seeded moments: every acknowledged reply stored once, every episode completed with contiguous seqs`,
+    `${SESSIONS} actors, ${KILLS} SIGKILLs at seeded moments: every acknowledged reply stored once, every episode completed with contiguous seqs, every simulated twin finished once`,
     async () => {
       const env = serveEnv(dir, writeModelsFile(dir, models.baseUrl));
       let server: ServerProcess = await startServer(env);
+      alive = server;
       const study = await setUpLiveStudy(server.url, {
         model: 'mut',
         judgeModel: 'judge',
         playsPerRecord: 1,
         playsPerActor: 1,
+        simulatedTwin: true,
       });
       const cookies = await Promise.all(
         Array.from({ length: SESSIONS }, (_, i) => joinStudy(server.url, study.inviteCode, prolificId(SEED, i))),
@@ -69,7 +99,7 @@ describe('live play survives repeated kill -9 of the server', () => {
       );
       const settled = Promise.allSettled(actors);
 
-      const kills: { afterMs: number; streaming: boolean }[] = [];
+      const kills: { afterMs: number; streaming: boolean; twinsUnderWay: number }[] = [];
       for (let k = 0; k < KILLS; k++) {
         const afterMs = Math.round(500 + killRng() * 1000);
         await sleep(afterMs);
@@ -82,9 +112,10 @@ describe('live play survives repeated kill -9 of the server', () => {
         await sleep(k === 0 ? 0 : killRng() * 5);
         let restarted!: (url: string) => void;
         current = new Promise((resolve) => (restarted = resolve));
-        kills.push({ afterMs, streaming: Date.now() - lastChunkAt < 100 });
+        kills.push({ afterMs, streaming: Date.now() - lastChunkAt < 100, twinsUnderWay: twinsUnderWay(dbFile) });
         expect(await server.stop('SIGKILL')).toBeNull();
         server = await startServer(env);
+        alive = server;
         restarted(server.url);
       }
 
@@ -95,12 +126,42 @@ describe('live play survives repeated kill -9 of the server', () => {
       expect(played.every((p) => p.completionCode === 'C0DE-OK')).toBe(true);
       // Every kill landed mid-episode for every actor: each needed a new socket per server process.
       expect(played.map((p) => p.connections)).toEqual(played.map(() => KILLS + 1));
+      // The twins run on after the actors (their jobs, a few at a time): once more kill -9 while some are under way.
+      const ids = played.map((p) => p.episodeId);
+      let underWay = twinsUnderWay(dbFile);
+      for (
+        let i = 0;
+        i < 300 && underWay === 0 && storedTwins(dbFile, ids).some((t) => t.status !== 'completed');
+        i++
+      ) {
+        await sleep(100);
+        underWay = twinsUnderWay(dbFile);
+      }
+      if (underWay > 0) {
+        kills.push({ afterMs: 0, streaming: false, twinsUnderWay: underWay });
+        expect(await server.stop('SIGKILL')).toBeNull();
+        server = await startServer(env);
+        alive = server;
+      }
+      // Some kill stopped twins midway (they had stored events and were not finished).
+      expect(kills.filter((k) => k.twinsUnderWay > 0).length, JSON.stringify(kills)).toBeGreaterThan(0);
+      // Every live episode's simulated twin finishes exactly once: one twin each, completed, its log whole (seqs without
+      // gap or repeat, one start, one end). Twins a kill stopped resume after the restart.
+      let twins = storedTwins(dbFile, ids);
+      for (let i = 0; i < 10 * (30 + SESSIONS * 1.5) && twins.some((t) => t.status !== 'completed'); i++) {
+        await sleep(100);
+        twins = storedTwins(dbFile, ids);
+      }
+      expect(twins.map((t) => ({ twins: t.twins, status: t.status, problems: t.problems }))).toEqual(
+        ids.map(() => ({ twins: 1, status: 'completed', problems: [] })),
+      );
       expect(await server.stop('SIGTERM')).toBe(0);
+      alive = null;
 
       const byReply = new Map(acks.map((a) => [`${a.episodeId} ${a.clientMessageId}`, a]));
       expect(byReply.size).toBe(SESSIONS * 3);
       const verified = verifyLiveRun(
-        join(dir, 'live.sqlite'),
+        dbFile,
         [...byReply.values()],
         played.map((p) => p.episodeId),
       );

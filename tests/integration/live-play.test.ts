@@ -1,66 +1,25 @@
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ActorEvent, ChunkMessage, PlaySnapshot } from '../../shared/protocol/live.ts';
+import { describe, expect, it } from 'vitest';
+import type { PlaySnapshot } from '../../shared/protocol/live.ts';
 import type { Ack } from '../../shared/protocol/acks.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
-import {
-  joinAs,
-  openSocket,
-  request,
-  startLiveApp,
-  until,
-  type LiveApp,
-  type TestSocket,
-} from '../support/live-app.ts';
+import { request, until, type LiveApp } from '../support/live-app.ts';
+import { ActorClient } from '../support/live-actor.ts';
+import { liveBench } from '../support/live-bench.ts';
 import { simplePlayQueue } from '../support/simple-play-queue.ts';
 import { SlowStreamProvider } from '../support/slow-stream-provider.ts';
-import { tempDir } from '../support/temp-files.ts';
 
-const dir = tempDir();
-let n = 0;
-const open: { close(): Promise<void> | void }[] = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
-
-/** What a browser keeps: events applied once by seq, and the streamed text of the current turn. */
-class ActorClient {
-  readonly events = new Map<number, ActorEvent>();
-  readonly chunks: ChunkMessage[] = [];
-  constructor(readonly socket: TestSocket) {
-    socket.on('episode:appended', ({ event }) => this.events.set(event.seq, event));
-    socket.on('episode:chunked', (c) => this.chunks.push(c));
-  }
-  messages(kind?: string): Extract<ActorEvent, { type: 'message' }>[] {
-    return [...this.events.values()]
-      .filter((e): e is Extract<ActorEvent, { type: 'message' }> => e.type === 'message' && (!kind || e.kind === kind))
-      .sort((a, b) => a.seq - b.seq);
-  }
-  /** The model's questions the person must answer (not its final answers). */
-  questions(): Extract<ActorEvent, { type: 'message' }>[] {
-    return this.messages().filter((m) => m.role === 'assistant' && !m.final);
-  }
-  lastSeq(): number {
-    return Math.max(-1, ...this.events.keys());
-  }
-}
+const bench = liveBench();
 
 async function liveApp(model?: 'slow', settings: Parameters<typeof simplePlayQueue>[2] = {}): Promise<LiveApp> {
-  const file = join(dir, `live-${++n}.sqlite`);
-  const app = await startLiveApp(file, {
+  return bench.start({
     queue: (storage, name) => simplePlayQueue(storage, name, settings),
     ...(model === 'slow' ? { model: new SlowStreamProvider(new ScriptedProvider(SCRIPTED_MODEL)) } : {}),
   });
-  open.push(app);
-  return app;
 }
 
 async function actor(app: LiveApp): Promise<ActorClient> {
-  const cookie = await joinAs(app.app, app.storage, app.studyId, 'actor', `pid-${++n}`);
-  const socket = await openSocket(app.url, cookie);
-  open.push({ close: () => void socket.close() });
-  return new ActorClient(socket);
+  return new ActorClient((await bench.join(app)).socket);
 }
 
 describe('live play with a person in the user seat', () => {
@@ -179,8 +138,7 @@ describe('live play with a person in the user seat', () => {
     const seenChunks = first.chunks.length;
     const cookie = (first.socket.io.opts.extraHeaders as Record<string, string>).cookie ?? '';
 
-    const again = new ActorClient(await openSocket(app.url, cookie));
-    open.push({ close: () => void again.socket.close() });
+    const again = new ActorClient(await bench.connect(app, cookie));
     const sync = await request(again.socket, 'episode:resync', {
       episodeId: snapshot.episodeId,
       afterSeq: first.lastSeq(),
@@ -200,11 +158,11 @@ describe('live play with a person in the user seat', () => {
   });
 
   it('a server restart mid-stream resumes the episode: the interrupted turn is regenerated, nothing acknowledged is lost or repeated', async () => {
-    const file = join(dir, `restart-${++n}.sqlite`);
+    const file = bench.file('restart');
     const slow = () => new SlowStreamProvider(new ScriptedProvider(SCRIPTED_MODEL));
-    const first = await startLiveApp(file, { queue: (s, model) => simplePlayQueue(s, model), model: slow() });
-    const cookie = await joinAs(first.app, first.storage, first.studyId, 'actor', 'pid-restart');
-    const a = new ActorClient(await openSocket(first.url, cookie));
+    const first = await bench.start({ queue: (s, model) => simplePlayQueue(s, model), model: slow() }, file);
+    const { cookie, socket } = await bench.join(first, { pid: 'pid-restart' });
+    const a = new ActorClient(socket);
     const snapshot = await request(a.socket, 'play:start', {});
     await until(() => a.messages('question').length === 1, 5000, 'first question');
     const ack = await request(a.socket, 'episode:reply', {
@@ -216,10 +174,8 @@ describe('live play with a person in the user seat', () => {
     a.socket.close();
     await first.close();
 
-    const second = await startLiveApp(file, { queue: (s, model) => simplePlayQueue(s, model), model: slow() });
-    open.push(second);
-    const b = new ActorClient(await openSocket(second.url, cookie));
-    open.push({ close: () => void b.socket.close() });
+    const second = await bench.start({ queue: (s, model) => simplePlayQueue(s, model), model: slow() }, file);
+    const b = new ActorClient(await bench.connect(second, cookie));
     const resumed = await request(b.socket, 'play:start', {});
     expect(resumed.episodeId).toBe(snapshot.episodeId);
     for (const e of resumed.events) b.events.set(e.seq, e);
@@ -248,7 +204,7 @@ describe('live play with a person in the user seat', () => {
     const app = await liveApp(undefined, { idleTimeoutSeconds: 0.5 });
     const client = await actor(app);
     const warnings: number[] = [];
-    client.socket.on('episode:warned', (w) => warnings.push(w.secondsLeft));
+    client.socket.on('episode:warned', (w) => warnings.push(w.kind === 'idle' ? w.secondsLeft : -1));
     const snapshot = await request(client.socket, 'play:start', {});
     await until(() => [...client.events.values()].some((e) => e.type === 'episode_failed'), 5000, 'the timeout');
     expect(warnings).toHaveLength(1);
@@ -310,8 +266,7 @@ describe('live play with a person in the user seat', () => {
       ok: false,
       error: 'forbidden',
     });
-    const stranger = await openSocket(app.url, null);
-    open.push({ close: () => void stranger.close() });
+    const stranger = await bench.connect(app, null);
     expect(await (stranger as unknown as typeof raw).timeout(5000).emitWithAck('play:start', {})).toMatchObject({
       ok: false,
       error: 'unauthenticated',

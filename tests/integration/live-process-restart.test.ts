@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActorEvent, ChunkMessage } from '../../shared/protocol/live.ts';
+import { agreeToConsentOverHttp } from '../support/consent-agreement.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { request, until, type TestSocket } from '../support/live-app.ts';
 import { roleResponder } from '../support/role-responder.ts';
@@ -108,6 +109,7 @@ describe('a live episode survives a killed server process', () => {
     });
     expect(joined.status).toBe(200);
     const cookie = (joined.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    await agreeToConsentOverHttp(server.url, { cookie });
     const open = (url: string): Promise<TestSocket> =>
       new Promise((resolve, reject) => {
         const s: TestSocket = connect(url, {

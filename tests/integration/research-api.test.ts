@@ -390,6 +390,7 @@ describe('batch runs, results and exports', () => {
     expect(body.episodes.batch).toEqual({ running: 0, completed: 12, failed: 0, aborted: 0 });
     expect(body.episodes.live).toEqual({ running: 0, completed: 1, failed: 0, aborted: 0 });
     expect(body.failed).toBe(0);
+    expect(body).toMatchObject({ testModels: ['scripted'] });
     expect(body.metrics.inputRows).toBe(13);
     const pooled = body.metrics.groups.find((g) => g.model === 'scripted' && g.task === '*');
     const n = (condition: string, userType: string) =>

@@ -73,15 +73,18 @@ describe('one server per database', () => {
     thief.prepare(`UPDATE server_lease SET holder = 'thief', host = 'elsewhere', pid = 1, expires_at = ?`).run(until);
     thief.close();
     const started = Date.now();
-    while (!/another server took over this database/.test(served.output()) && Date.now() - started < 15_000) {
+    // Renewal runs every 5 s; a loaded CI machine can delay timers, so allow several rounds.
+    while (!/another server took over this database/.test(served.output()) && Date.now() - started < 40_000) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(served.output()).toMatch(/another server took over this database/);
-    expect(await served.stop()).toBe(1);
+    // It stops by itself: a SIGTERM sent now could land while the process is already exiting, after Node has restored
+    // the signal's default action, and end it by the signal instead of its exit code.
+    expect(await served.exited()).toBe(1);
     const check = SqliteStorage.open({ file: db });
     expect(await check.serverLease.current()).toMatchObject({ holder: 'thief', pid: 1 });
     await check.close();
-  });
+  }, 90_000);
 
   it('a taken port stops start-up before any recovery: the runs left running stay as they were, and the process exits 1', async () => {
     const db = join(dir, 'port.sqlite');

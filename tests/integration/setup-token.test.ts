@@ -134,4 +134,20 @@ describe('first-run setup needs the one-time token the server printed, from a br
       await served.stop();
     }
   });
+
+  it("names the port browsers use when that is not the server's (npm run dev: Vite's), also in the ssh hint", async () => {
+    const served = await serveProcess({
+      PREFDISCO_DB: join(dir, 'dev-link.sqlite'),
+      PREFDISCO_SEED_SAMPLE: 'false',
+      PREFDISCO_SETUP_LINK_PORT: '5999',
+    });
+    try {
+      const link = new URL(await setupLinkOf(served));
+      expect(link.host).toBe('localhost:5999');
+      expect(new URL(served.url).port).not.toBe('5999');
+      expect(served.output()).toContain('ssh -L 5999:localhost:5999 to this machine first');
+    } finally {
+      await served.stop();
+    }
+  });
 });

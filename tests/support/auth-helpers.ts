@@ -8,6 +8,7 @@ import { joinStudy, type StudyGate } from '../../server/services/auth/join-study
 import { issueSession, SESSION_COOKIE } from '../../server/services/auth/sessions.ts';
 import type { SessionKind } from '../../server/storage/people-storage.ts';
 import type { Storage } from '../../server/storage/storage.ts';
+import { agreeToConsent } from './consent-agreement.ts';
 
 /**
  * Signing in and joining for tests, e.g. an authorization matrix:
@@ -92,18 +93,22 @@ async function defaultStudyId(storage: Storage): Promise<string> {
 
 /**
  * Joins a study as an actor or rater through a fresh invite, as opening an invitation link does, and returns the
- * participant's cookie. With `prolificPid` the same participant is resumed on later calls.
+ * participant's cookie. With `prolificPid` the same participant is resumed on later calls. The participant agrees to
+ * the study's consent (play and rating require it) unless `consent: false`.
  */
 export async function joinAs(
   t: AppUnderTest,
   role: ParticipantRole,
-  options: { studyId?: string; prolificPid?: string; studyGate?: StudyGate } = {},
+  options: { studyId?: string; prolificPid?: string; studyGate?: StudyGate; consent?: boolean } = {},
 ): Promise<JoinedParticipant> {
   const studyId = options.studyId ?? (await defaultStudyId(t.storage));
   const invite = await t.storage.people.createInvite({ studyId, role });
   const gate: StudyGate = options.studyGate ?? (async () => 'open');
   const prolific = options.prolificPid === undefined ? {} : { prolificPid: options.prolificPid };
   const { participant, resumed } = await joinStudy(t.storage.people, invite.code, prolific, gate);
+  if (options.consent !== false) {
+    await agreeToConsent(t.storage, { participantId: participant.id, studyId, role: participant.role });
+  }
   return {
     participantId: participant.id,
     studyId,

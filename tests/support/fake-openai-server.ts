@@ -37,6 +37,9 @@ const BodySchema = z.looseObject({
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).optional(),
   temperature: z.number().optional(),
   max_tokens: z.number().optional(),
+  /** What OpenAI's reasoning models take instead of max_tokens. */
+  max_completion_tokens: z.number().optional(),
+  reasoning_effort: z.string().optional(),
   top_p: z.number().optional(),
   seed: z.number().optional(),
   response_format: z.unknown().optional(),
@@ -46,7 +49,14 @@ export type ChatRequestBody = z.infer<typeof BodySchema>;
 export interface RecordedRequest {
   body: ChatRequestBody;
   authorization: string | undefined;
+  /** Azure OpenAI sends its key in an `api-key` header instead of Authorization. */
+  apiKey: string | undefined;
+  /** The request path with its query, e.g. /v1/chat/completions or Azure's /openai/deployments/D/chat/completions?api-version=V. */
+  path: string;
 }
+
+/** OpenAI's path, or Azure OpenAI's deployment-based path (the deployment is the model). */
+const CHAT_PATH = /^\/(?:v1|openai\/deployments\/[^/?]+)\/chat\/completions(?:\?api-version=[\w.-]+)?$/;
 
 export interface FakeOpenAiServer {
   /** e.g. http://127.0.0.1:40123 */
@@ -83,10 +93,17 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return sendError(res, 404, 'not found');
+    const path = req.url ?? '';
+    if (req.method !== 'POST' || !CHAT_PATH.test(path)) return sendError(res, 404, 'not found');
     const parsed = BodySchema.safeParse(parseJson(await readBody(req)));
     if (!parsed.success) return sendError(res, 400, `invalid request body: ${parsed.error.message}`);
-    requests.push({ body: parsed.data, authorization: req.headers.authorization });
+    const apiKey = req.headers['api-key'];
+    requests.push({
+      body: parsed.data,
+      authorization: req.headers.authorization,
+      apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+      path,
+    });
     const reply = queue.shift() ?? responder?.(parsed.data) ?? { kind: 'text', text: DEFAULT_REPLY_TEXT };
     await answer(parsed.data, reply, res);
   }

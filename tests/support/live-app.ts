@@ -9,6 +9,7 @@ import type { ModelProvider } from '../../server/models/model-provider.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
 import type { PlayQueue } from '../../server/services/live/live-types.ts';
 import type { Storage } from '../../server/storage/storage.ts';
+import { agreeToConsentByInject } from './consent-agreement.ts';
 import { openSampleStorage } from './sample-storage.ts';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -30,6 +31,8 @@ export async function startLiveApp(
   options: {
     queue: (storage: Storage, model: string) => PlayQueue;
     model?: ModelProvider;
+    /** How long live episodes retry a failing append before they fail with storage_failed (default: 2 minutes). */
+    storageRetryWindowMs?: number;
     deps?: Pick<AppDeps, 'logger' | 'rateLimits'> & { config?: Omit<AppDeps['config'], 'clientDir'> };
   },
 ): Promise<LiveApp> {
@@ -49,6 +52,7 @@ export async function startLiveApp(
         return model;
       },
       queue: options.queue(storage, options.model?.config.name ?? 'scripted'),
+      ...(options.storageRetryWindowMs !== undefined ? { storageRetryWindowMs: options.storageRetryWindowMs } : {}),
     },
   });
   await app.live?.recover();
@@ -83,6 +87,8 @@ export async function joinAs(
   if (res.statusCode !== 200) throw new Error(`join failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'pd_session');
   if (!cookie) throw new Error('no session cookie');
+  // As the consent step does: play refuses anyone who has not agreed.
+  await agreeToConsentByInject(app, `pd_session=${cookie.value}`);
   return `pd_session=${cookie.value}`;
 }
 

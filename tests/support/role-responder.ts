@@ -25,7 +25,7 @@ export function roleResponder(
     });
     if (all.includes('You are role-playing'))
       return reply(JSON.stringify({ thought: 't', response: 'I like short answers.' }));
-    if (system && text(system.content).includes('one specific criterion'))
+    if (system && text(system.content).includes('against specific criteria'))
       return reply('{"score": 4, "justification": "Mostly fits."}');
     if (system && text(system.content).includes('correct answer, by comparing'))
       return reply('{"justification": "Matches.", "correct": 1}');

@@ -7,6 +7,8 @@ export interface ServedApp {
   output(): string;
   /** Sends the signal (default SIGTERM: a clean shutdown; SIGKILL: a crash) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the server ends by itself (no signal sent). */
+  exited(): Promise<number | null>;
 }
 
 /** Starts `prefdisco serve` on a free port, as `npm start` does, and resolves with its URL once it listens. */
@@ -40,6 +42,7 @@ export async function serveProcess(env: Record<string, string>): Promise<ServedA
       child.kill(signal);
       return exited;
     },
+    exited: () => exited,
   };
 }
 

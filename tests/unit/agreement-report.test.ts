@@ -194,7 +194,15 @@ const empty: AgreementData = {
   live: [],
   twins: [],
   baselines: [],
-  provenance: { models: [], judgeModels: [], simulatorModels: [], promptHashes: [], rubricHashes: [], appVersions: [] },
+  provenance: {
+    models: [],
+    judgeModels: [],
+    simulatorModels: [],
+    promptHashes: [],
+    rubricHashes: [],
+    appVersions: [],
+    testModels: [],
+  },
 };
 const settings = { epsilon: 0.1, resamples: 100, seed: 42 };
 

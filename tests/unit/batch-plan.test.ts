@@ -23,7 +23,7 @@ function spec(outFile: string, over: Partial<BatchSpec> = {}): BatchSpec {
     seed: 42,
     shard: null,
     concurrency: 4,
-    reference: { missingScoreAsOne: false, correctnessTemperature: false },
+    referenceQuirks: false,
     skipImages: true,
     ...over,
   };
@@ -52,7 +52,7 @@ describe('batch plan and resume', () => {
       'seed',
       'maxProblems',
       'shard',
-      'reference',
+      'referenceQuirks',
     ]);
   });
 

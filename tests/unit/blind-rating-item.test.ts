@@ -69,7 +69,7 @@ describe('blindRatingItem', () => {
     );
   });
 
-  it('adds the transcript only when the study shows it', () => {
+  it('adds the transcript only when the study shows it, and then to every item alike', () => {
     const input = {
       itemId: 'abc',
       record: exampleRecord(0),
@@ -77,6 +77,9 @@ describe('blindRatingItem', () => {
       transcript: [{ role: 'user' as const, content: 'hi' }],
     };
     expect(blindRatingItem({ ...input, showTranscript: true }).transcript).toEqual([{ role: 'user', content: 'hi' }]);
-    expect(blindRatingItem({ ...input, transcript: null, showTranscript: true })).not.toHaveProperty('transcript');
+    expect(blindRatingItem({ ...input, showTranscript: false })).not.toHaveProperty('transcript');
+    // Whether dialogues show is decided per study, never per item: an item without one still carries the key, so the
+    // item's shape tells nothing (transcriptsShown keeps such studies from showing dialogues at all).
+    expect(blindRatingItem({ ...input, transcript: null, showTranscript: true }).transcript).toEqual([]);
   });
 });

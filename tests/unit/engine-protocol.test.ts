@@ -4,7 +4,7 @@ import { extractJson } from '../../server/engine/lenient-json.ts';
 import { openingMessage } from '../../server/engine/opening-message.ts';
 import { personaProfile } from '../../server/engine/persona-profile.ts';
 import { PROMPTS, promptHashes, renderPrompt } from '../../server/engine/prompt-library.ts';
-import { pythonRepr } from '../../server/engine/python-repr.ts';
+import { pythonJsonDumps, pythonRepr, pythonStr } from '../../server/engine/python-repr.ts';
 import { renderChatHistory } from '../../server/engine/simulated-user-seat.ts';
 import { referenceExample } from '../support/records.ts';
 
@@ -34,34 +34,35 @@ describe('persona profile string (as the reference writes it)', () => {
     ]);
     expect(lines.slice(8, 15)).toEqual([
       'LEARNING PROFILE:',
-      'Knowledge level: Left school at 16; comfortable with arithmetic, shaky on geometry',
-      'Learning style: Visual-kinesthetic; sketches everything',
-      'Problem-solving: Trial and error, then looks for a pattern',
-      'Confidence: Low in maths, high in practical work',
-      'Anxiety triggers: Dense notation',
-      'Motivation: Wants to help her son with homework',
+      '- Knowledge level: Left school at 16; comfortable with arithmetic, shaky on geometry',
+      '- Learning style: Visual-kinesthetic; sketches everything',
+      '- Problem-solving: Trial and error, then looks for a pattern',
+      '- Confidence: Low in maths, high in practical work',
+      '- Anxiety triggers: Dense notation',
+      '- Motivation: Wants to help her son with homework',
     ]);
     expect(lines.slice(16, 20)).toEqual([
       'PERSONALITY:',
-      'Openness: Curious, likes hands-on experiments',
-      'Conscientiousness: Methodical with hive records',
-      'Social style: Quiet, prefers small groups',
+      '- Openness: Curious, likes hands-on experiments',
+      '- Conscientiousness: Methodical with hive records',
+      '- Social style: Quiet, prefers small groups',
     ]);
     expect(profile).not.toMatch(/Warm and patient|Anxious under time pressure/);
-    expect(lines[21]).toBe('BACKSTORY:');
-    expect(lines[24]).toBe('PREFERECES:');
-    expect(lines[25]).toMatch(
-      /^\{'Comfort with Polygon Decomposition': \{'name': 'Comfort with Polygon Decomposition', 'description': /,
+    expect(lines[21]).toMatch(/^BACKSTORY: After 20 years in retail/);
+    expect(lines[23]).toMatch(
+      /^PREFERECES:\{'Comfort with Polygon Decomposition': \{'name': 'Comfort with Polygon Decomposition', 'description': /,
     );
-    expect(lines[25]).toContain("'value': 2, 'local_importance': 4,");
-    expect(lines[25]).toContain("'value': 'low'");
+    expect(lines[23]).toContain("'value': 2, 'local_importance': 4,");
+    expect(lines[23]).toContain("'value': 'low'");
   });
 
-  it('shows Unknown / Not specified / ? for missing fields', () => {
+  it('shows the reference defaults (Unknown, Not specified, ?, empty) for missing fields', () => {
     const profile = personaProfile({ persona: { id: 'x_1', name: 'A B' }, persona_preferences: {} });
     expect(profile).toContain('Age: ?, Occupation: Unknown');
-    expect(profile).toContain('Learning style: Not specified');
-    expect(profile.endsWith('PREFERECES:\n{}')).toBe(true);
+    expect(profile).toContain('- Learning style: Not specified');
+    expect(profile).toContain('Summary: \n');
+    expect(profile).toContain('BACKSTORY: No backstory provided');
+    expect(profile.endsWith('PREFERECES:{}')).toBe(true);
   });
 });
 
@@ -75,6 +76,21 @@ describe('Python repr of the preferences dict', () => {
     expect(pythonRepr('line\nbreak\\')).toBe("'line\\nbreak\\\\'");
     expect(pythonRepr(1e-5)).toBe('1e-05');
     expect(pythonRepr('naïve – café')).toBe("'naïve – café'");
+    // What Python's isprintable() rejects is escaped; other non-ASCII is kept.
+    expect(pythonRepr('a\u00a0b\u200bc\u2028d😀')).toBe(String.raw`'a\xa0b\u200bc\u2028d😀'`);
+  });
+
+  it('json.dumps(indent=2) as the judge sees the levels: non-ASCII escaped, as Python does', () => {
+    expect(pythonJsonDumps([{ score: 1, description: 'café ☃ 😀\n' }])).toBe(
+      '[\n  {\n    "score": 1,\n    "description": "caf\\u00e9 \\u2603 \\ud83d\\ude00\\n"\n  }\n]',
+    );
+    expect(pythonJsonDumps([])).toBe('[]');
+  });
+
+  it("str() as the judges' f-strings print values: strings as they are, others as repr", () => {
+    expect(pythonStr('42')).toBe('42');
+    expect(pythonStr(1e-5)).toBe('1e-05');
+    expect(pythonStr(['a', 2])).toBe("['a', 2]");
   });
 });
 
@@ -142,7 +158,7 @@ describe('prompts', () => {
   it('the discovery prompt carries the ACTION/RESPONSE contract; fixed-K names the turn', () => {
     const discovery = renderPrompt('discoverySystem');
     expect(discovery).toContain("###ACTION###: 'ask_question' or 'final_answer'");
-    expect(discovery).toContain('###RESPONSE###: [your clarifying question] or [your complete answer]');
+    expect(discovery).toContain('###RESPONSE###: [clarifying question] or [full answer]');
     const fixed = renderPrompt('fixedQuestionsSystem', { num_questions: 3, turn: 0 });
     expect(fixed).toContain('This is turn 0 of 3.');
     expect(fixed).toContain("###ACTION###: 'ask_question'");

@@ -190,7 +190,7 @@ describe('judging (rubric and correctness judges)', () => {
     };
     const j = judge(
       (r) =>
-        `{"score": ${scores[/CRITERION: (.*)/.exec(r.messages[1]?.content ?? '')?.[1] ?? ''] ?? 1}, "justification": "j"}`,
+        `{"score": ${scores[/CRITERION TO EVALUATE:\n(.*)/.exec(r.messages[1]?.content ?? '')?.[1] ?? ''] ?? 1}, "justification": "j"}`,
     );
     const { result } = await run(
       { record, mode: 'no_prompt', userType: 'no_user_interaction' },
@@ -202,7 +202,7 @@ describe('judging (rubric and correctness judges)', () => {
     const first = j.requests.find((r) => r.purpose === 'rubric_judge');
     expect(first?.temperature).toBe(0.1);
     expect(first?.messages[1]?.content).toContain('"description": "Builds the triangle split visually, step by step"');
-    expect(first?.messages[1]?.content).toContain('Value: 2');
+    expect(first?.messages[1]?.content).toContain('Preference value: 2');
     expect(first?.messages[1]?.content).toContain('Context: Geometry was never taught to her beyond basics');
   });
 
@@ -219,15 +219,16 @@ describe('judging (rubric and correctness judges)', () => {
     expect(j.requests.filter((r) => r.purpose === 'rubric_judge').length).toBe(3 * 3);
   });
 
-  it('with the reference switch, an unusable score counts as 1', async () => {
+  it('with --reference-quirks, a reply without JSON is not asked again: the episode is skipped, as the reference does', async () => {
     const j = judge(() => 'no json');
-    const { result } = await run(
-      { mode: 'no_prompt', userType: 'no_user_interaction', reference: { missingScoreAsOne: true } },
+    const attempt = run(
+      { mode: 'no_prompt', userType: 'no_user_interaction', referenceQuirks: true },
       new PlannedAssistant(() => 'x'),
       null,
       j,
     );
-    expect(result.weightedScore).toBe(1);
+    await expect(attempt).rejects.toMatchObject({ stage: 'judge', code: 'reference_skip' });
+    expect(j.requests.filter((r) => r.purpose === 'rubric_judge')).toHaveLength(1);
   });
 
   it('an out-of-range score is rejected and asked again', async () => {
@@ -251,7 +252,7 @@ describe('judging (rubric and correctness judges)', () => {
     expect(j.requests.find((r) => r.purpose === 'correctness_judge')?.temperature).toBe(0);
     const k = judge();
     await run(
-      { mode: 'no_prompt', userType: 'no_user_interaction', reference: { correctnessTemperature: true } },
+      { mode: 'no_prompt', userType: 'no_user_interaction', referenceQuirks: true },
       new PlannedAssistant(() => 'x'),
       null,
       k,

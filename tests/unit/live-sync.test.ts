@@ -8,7 +8,7 @@ import {
   type RequestName,
   type RequestPort,
 } from '../../client/src/realtime/socket.ts';
-import { RATED } from '../../client/src/store/play-outcome.ts';
+import { ratedMessage } from '../../client/src/store/play-outcome.ts';
 import { createSessionMemory, type KeyValueStore } from '../../client/src/store/session-memory.ts';
 
 /**
@@ -311,7 +311,7 @@ describe('a reload', () => {
     );
     await resumed;
     expect(after.socket.payloads('play:start')).toEqual([]);
-    expect(after.finished).toEqual([{ message: RATED, completionCode: 'CODE-7' }]);
+    expect(after.finished).toEqual([{ message: ratedMessage(), completionCode: 'CODE-7' }]);
     expect(after.sync.state.playPhase).toBe('done');
     expect(storage.items.has('pd.episode.p1')).toBe(false);
   });
@@ -410,7 +410,7 @@ describe('the end of the episode', () => {
     expect(h.socket.payloads('episode:resync')).toEqual([]);
     h.socket.answer('episode:rate', { ok: true, data: { seq: 3, completionCode: 'CODE-1' } });
     await rating;
-    expect(h.finished).toEqual([{ message: RATED, completionCode: 'CODE-1' }]);
+    expect(h.finished).toEqual([{ message: ratedMessage(), completionCode: 'CODE-1' }]);
     expect(h.sync.state.playPhase).toBe('done');
   });
 
@@ -426,5 +426,46 @@ describe('the end of the episode', () => {
     await settle();
     expect(h.finished).toHaveLength(1);
     expect(h.finished[0]?.message).toMatch(/no reply came in time/);
+  });
+});
+
+describe('saving delayed on the server', () => {
+  it('shows the notice, keeps a reply refused as unavailable, and when saving works again clears it, resyncs and resends', async () => {
+    const h = harness();
+    await h.start();
+    h.sync.onStorage('ep1', 'delayed');
+    expect(h.sync.state.storageNotice).toBe('delayed');
+    send(h.sync);
+    h.socket.answer('episode:reply', { ok: false, error: 'unavailable' });
+    await settle();
+    expect(h.sync.state.outbox.map((r) => r.clientMessageId)).toEqual(['cm-1']);
+    expect(h.sync.state.replyError).toBeNull();
+
+    h.sync.onStorage('ep1', 'resumed');
+    expect(h.sync.state.storageNotice).toBeNull();
+    expect(h.socket.payloads('episode:resync').at(-1)).toEqual({ episodeId: 'ep1', afterSeq: 2 });
+    h.socket.answer('episode:resync', resynced([]));
+    await settle();
+    expect(h.socket.payloads('episode:reply')).toEqual([
+      { episodeId: 'ep1', clientMessageId: 'cm-1', text: 'Hi there' },
+      { episodeId: 'ep1', clientMessageId: 'cm-1', text: 'Hi there' },
+    ]);
+  });
+
+  it('a notice for another episode is ignored; saving that failed ends the session with its own message once stored', async () => {
+    const h = harness();
+    await h.start();
+    h.sync.onStorage('other', 'delayed');
+    expect(h.sync.state.storageNotice).toBeNull();
+    h.sync.onStorage('ep1', 'failed');
+    expect(h.sync.state.storageNotice).toBe('failed');
+    expect(h.finished).toEqual([]);
+    const failed: ActorEvent = { seq: 3, prevSeq: 2, type: 'episode_failed', code: 'storage_failed' };
+    h.sync.onAppended('ep1', failed);
+    h.socket.answer('episode:resync', resynced([], { status: 'failed' }));
+    await settle();
+    expect(h.finished).toHaveLength(1);
+    expect(h.finished[0]?.message).toContain('could not save the conversation');
+    expect(h.sync.state.storageNotice).toBeNull();
   });
 });

@@ -25,7 +25,31 @@ describe('model configuration', () => {
       'anthropic',
       'google',
       'openai-compatible',
+      'azure',
+      'bedrock',
     ]);
+  });
+
+  it('azure needs its endpoint and bedrock its region; apiVersion and region belong to those providers only', () => {
+    const file = writeFile(
+      dir,
+      'cloud.json',
+      JSON.stringify({
+        models: [
+          { name: 'az', provider: 'azure', model: 'deployment' },
+          { name: 'br', provider: 'bedrock', model: 'anthropic.claude' },
+          { name: 'oa', provider: 'openai', model: 'gpt-4o', apiVersion: '2024-10-21', region: 'us-east-1' },
+        ],
+      }),
+    );
+    expect(() => loadModelConfigs(file)).toThrow(
+      [
+        '$.models[0].baseUrl: an azure model needs baseUrl, the resource endpoint https://RESOURCE.openai.azure.com/openai',
+        '$.models[1].region: a bedrock model needs region (e.g. us-east-1)',
+        '$.models[2].apiVersion: apiVersion applies to azure models only',
+        '$.models[2].region: region applies to bedrock models only',
+      ].join('\n  '),
+    );
   });
 
   it('a bad file names the file and the field', () => {

@@ -199,3 +199,75 @@ describe('normalizeProblem: precedence rules', () => {
     expect(normalizeProblem({ original_problem: { question: 'q' } }).answer).toBe('');
   });
 });
+
+/** The edges where a port is easy to get wrong: each as the reference's `normalize_problem` (src/benchmark_data.py). */
+describe('normalizeProblem: edges, as the reference', () => {
+  const norm = (row: unknown) => normalizeProblem({ original_problem: row });
+
+  it('an empty SocialIQA answerC is kept as an option (the reference keeps every answer that is not None)', () => {
+    const p = norm({ context: 'c', question: 'q', answerA: 'yes', answerB: 'no', answerC: '', label: '1' });
+    expect(p.options).toEqual({ A: 'yes', B: 'no', C: '' });
+    expect(norm({ question: 'q', answerA: 'yes', answerB: null }).options).toEqual({ A: 'yes' });
+  });
+
+  it('a context without a question is the question alone, with no blank line after it', () => {
+    expect(norm({ context: 'Only context.' }).question).toBe('Only context.');
+    expect(norm({ context: 'C.', question: 'Q?' }).question).toBe('C.\n\nQ?');
+  });
+
+  it('label and text lists of different length are zipped to the shorter, not padded', () => {
+    expect(norm({ question: 'q', choices: { label: ['A', 'B', 'C'], text: ['x', 'y'] } }).options).toEqual({
+      A: 'x',
+      B: 'y',
+    });
+    expect(norm({ question: 'q', choices: { label: ['A'], text: ['x', 'y'] } }).options).toEqual({ A: 'x' });
+    // Nothing left to zip: SocialIQA's fields are tried next, as in the reference.
+    expect(norm({ question: 'q', choices: { label: [], text: [] }, answerA: 'a' }).options).toEqual({ A: 'a' });
+  });
+
+  it('boolean answers: with options Python counts True as 1 ("B") and False as 0 ("A"); without, True stays True', () => {
+    expect(norm({ question: 'q', choices: ['x', 'y'], answer: true }).answer).toBe('B');
+    expect(norm({ question: 'q', choices: ['x', 'y'], answer: false }).answer).toBe('A');
+    expect(norm({ question: 'q', answer: true }).answer).toBe('True');
+  });
+
+  it('numeric option values: text for the opening message, the raw values in the judge prompt repr', () => {
+    const p = norm({ question: 'q', choices: [5, 2.5, null, true], answer: 1 });
+    expect(p.options).toEqual({ A: '5', B: '2.5', C: 'None', D: 'True' });
+    expect(p.optionsRepr).toBe("{'A': 5, 'B': 2.5, 'C': None, 'D': True}");
+    expect(p.answer).toBe('B');
+    expect(norm({ question: 'q', choices: ['x'] }).optionsRepr).toBeUndefined();
+  });
+
+  it('an integer-valued float answer: JSON.parse reads 2.0 as 2, so with options it becomes a letter (documented gap)', () => {
+    expect(norm({ question: 'q', choices: ['a', 'b', 'c'], answer: 2.0 }).answer).toBe('C');
+    expect(norm({ question: 'q', answer: 2.5 }).answer).toBe(2.5);
+  });
+
+  it('a solution of 0 or [] is kept as Python prints it; only absent, None and "" are dropped', () => {
+    expect(norm({ question: 'q', solution: 0 }).solution).toBe('0');
+    expect(norm({ question: 'q', solution: [] }).solution).toBe('[]');
+    expect(norm({ question: 'q', lecture: false, solution: 'S' }).solution).toBe('False\n\nS');
+    expect(norm({ question: 'q', lecture: '', solution: null }).solution).toBeNull();
+  });
+
+  it('a record without original_problem is its own source row; a source that is not an object is the question', () => {
+    expect(normalizeProblem({ question: 'Top-level?', answer: 'x' } as never)).toMatchObject({
+      question: 'Top-level?',
+      answer: 'x',
+    });
+    expect(normalizeProblem({ original_problem: 'just text' })).toEqual({
+      question: 'just text',
+      options: {},
+      answer: '',
+      solution: null,
+      image: null,
+    });
+    expect(normalizeProblem({ original_problem: null }).question).toBe('None');
+  });
+
+  it('a question that is not a string prints as Python str()', () => {
+    expect(norm({ question: ['a', 1] }).question).toBe("['a', 1]");
+    expect(norm({ question: 42 }).question).toBe('42');
+  });
+});

@@ -47,6 +47,18 @@ describe('settings draft', () => {
     expect(fieldOf(['instructions', 'actor'])).toBe('actorInstructions');
     expect(fieldOf('$.nothing')).toBeNull();
   });
+
+  it('carries the prompt pack: built-in by default, a folder name as chosen, a path refused on the field', () => {
+    const draft = toDraft(DEFAULT_SETTINGS);
+    expect(draft.promptPack).toBe('');
+    const chosen = checkDraft({ ...draft, promptPack: 'reference-ec800ba' });
+    expect(chosen.ok && chosen.body.promptPack).toBe('reference-ec800ba');
+    const path = checkDraft({ ...draft, promptPack: '../secrets' });
+    expect(path.ok).toBe(false);
+    if (path.ok) return;
+    expect(path.errors.promptPack).toMatch(/^Must be a pack folder name .*no "\/" or "\.\."/);
+    expect(fieldOf('$.promptPack')).toBe('promptPack');
+  });
 });
 
 describe('run progress', () => {

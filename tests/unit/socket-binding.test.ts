@@ -1,35 +1,24 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bindSocket, type RealtimeSink, type SocketRefusal } from '../../client/src/realtime/socket-binding.ts';
 import type { AppSocket } from '../../client/src/realtime/socket.ts';
+import { socketIoServer } from '../support/socket-io-server.ts';
 
 // A real Socket.IO server whose handshake middleware answers as the app's socket-auth does: an Error carrying a
 // closed code in `data.error`, chosen here by the client's `auth.refuse`.
-const http = createServer();
-const server = new Server(http);
-server.use((socket, next) => {
-  const refuse = (socket.handshake.auth as { refuse?: unknown }).refuse;
-  if (typeof refuse === 'string') return next(Object.assign(new Error(refuse), { data: { error: refuse } }));
-  next();
-});
-let url = '';
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = socketIoServer((ioServer) =>
+  ioServer.use((socket, next) => {
+    const refuse = (socket.handshake.auth as { refuse?: unknown }).refuse;
+    if (typeof refuse === 'string') return next(Object.assign(new Error(refuse), { data: { error: refuse } }));
+    next();
+  }),
+);
 
 /** What bindSocket told the store, until the first refusal or drop. */
 type Outcome = { refused: SocketRefusal } | { dropped: true };
 
 function outcome(refuse: string): Promise<Outcome> {
-  const socket: AppSocket = io(url, { transports: ['websocket'], reconnection: false, auth: { refuse } });
+  const socket: AppSocket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { refuse } });
   return new Promise<Outcome>((resolve) => {
     const sink: RealtimeSink = {
       onSocketConnected: () => undefined,

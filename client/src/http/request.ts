@@ -55,7 +55,7 @@ async function errorFrom(response: Response, what: string): Promise<ApiError> {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Sent as JSON; state-changing requests must be JSON and same-origin. */
   body?: unknown;
   /** Sent as it is instead of JSON (a file upload), with this content type. */

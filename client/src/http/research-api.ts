@@ -63,8 +63,9 @@ export function fetchLiveHealth(studyId: string, signal?: AbortSignal): Promise<
   return getJson(`${study(studyId)}/live-health`, LiveHealthSchema, signal);
 }
 
-export function fetchResults(studyId: string, signal?: AbortSignal): Promise<StudyResults> {
-  return getJson(`${study(studyId)}/results`, StudyResultsSchema, signal);
+/** `sameRecords`: every row computed over the records common to all rows (the server restricts, then computes). */
+export function fetchResults(studyId: string, sameRecords: boolean, signal?: AbortSignal): Promise<StudyResults> {
+  return getJson(`${study(studyId)}/results${sameRecords ? '?sameRecords=true' : ''}`, StudyResultsSchema, signal);
 }
 
 /** Any stored episode (batch, live or twin) with its whole event log. */

@@ -1,15 +1,21 @@
 import { OkSchema } from '../../../shared/schemas/api-common.ts';
 import {
   CandidatesAddedSchema,
+  CandidatesPreviewSchema,
   GoldAddedSchema,
   ImportedSchema,
   ImportRefusalDetailsSchema,
   InviteResponseSchema,
   InvitesResponseSchema,
   SettingsResponseSchema,
+  WithdrawnSchema,
+  type CandidatesPreview,
   type Imported,
   type ImportRefusalDetails,
   type Invite,
+  type InviteRevokeMode,
+  type UpdateInviteBody,
+  type Withdrawn,
 } from '../../../shared/schemas/api-studies.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
@@ -20,7 +26,7 @@ import {
   type LiveStudySettings,
   type LiveStudySettingsBody,
 } from '../../../shared/schemas/live-study.ts';
-import { ApiError, deleteJson, getJson, postJson, putJson, requestJson } from './request.ts';
+import { ApiError, getJson, postJson, putJson, requestJson } from './request.ts';
 
 /**
  * A live study's settings, lifecycle, invitation links and assignment progress, and benchmark imports. Answers are
@@ -65,8 +71,26 @@ export async function createInvite(studyId: string, role: ParticipantRole, signa
   return (await postJson(`${study(studyId)}/invites`, { role }, InviteResponseSchema, signal)).invite;
 }
 
-export async function revokeInvite(studyId: string, code: string, signal?: AbortSignal): Promise<void> {
-  await deleteJson(`${study(studyId)}/invites/${encodeURIComponent(code)}`, OkSchema, signal);
+/** Changes a link's label, cap or expiry (null removes a cap or expiry). */
+export async function updateInvite(
+  studyId: string,
+  code: string,
+  body: UpdateInviteBody,
+  signal?: AbortSignal,
+): Promise<Invite> {
+  const path = `${study(studyId)}/invites/${encodeURIComponent(code)}`;
+  return (await requestJson(path, InviteResponseSchema, { method: 'PATCH', body, signal })).invite;
+}
+
+/** 'finish' lets people who joined through the link come back to finish; 'lock' ends their sessions. */
+export async function revokeInvite(
+  studyId: string,
+  code: string,
+  mode: InviteRevokeMode,
+  signal?: AbortSignal,
+): Promise<void> {
+  const path = `${study(studyId)}/invites/${encodeURIComponent(code)}`;
+  await requestJson(path, OkSchema, { method: 'DELETE', body: { mode }, signal });
 }
 
 export function fetchAssignments(studyId: string, signal?: AbortSignal): Promise<AssignmentProgress> {
@@ -81,6 +105,31 @@ export function addRunAnswers(
   signal?: AbortSignal,
 ): Promise<{ added: number; unchanged: number }> {
   return postJson(`${study(studyId)}/rating-candidates`, { runId, modes }, CandidatesAddedSchema, signal);
+}
+
+/** What `addRunAnswers` would add, by model and condition, without adding anything (the confirm dialog shows it). */
+export function previewRunAnswers(
+  studyId: string,
+  runId: string,
+  modes: Mode[],
+  signal?: AbortSignal,
+): Promise<CandidatesPreview> {
+  return postJson(
+    `${study(studyId)}/rating-candidates`,
+    { runId, modes, dryRun: true },
+    CandidatesPreviewSchema,
+    signal,
+  );
+}
+
+/** Takes a run's answers in these conditions that nobody has rated out of the rating queue; rated ones stay. */
+export function withdrawRunAnswers(
+  studyId: string,
+  runId: string,
+  modes: Mode[],
+  signal?: AbortSignal,
+): Promise<Withdrawn> {
+  return postJson(`${study(studyId)}/rating-candidates/withdraw`, { runId, modes }, WithdrawnSchema, signal);
 }
 
 /** Adds one attention item: an answer written by the researcher and the scores a careful rater gives it. */

@@ -14,6 +14,7 @@ export interface PageRequest {
 export const queryKeys = {
   health: () => ['server', 'health'] as const,
   models: () => ['models'] as const,
+  promptPacks: () => ['prompt-packs'] as const,
   studies: () => ['studies'] as const,
   study: (studyId: string) => ['study', studyId] as const,
   records: (studyId: string, page: PageRequest) => ['study', studyId, 'records', page] as const,
@@ -27,8 +28,10 @@ export const queryKeys = {
   liveEpisodes: (studyId: string, status: EpisodeStatus | null) =>
     ['study', studyId, 'live-episodes', status ?? 'all'] as const,
   liveHealth: (studyId: string) => ['study', studyId, 'live-health'] as const,
+  liveUnits: (studyId: string) => ['study', studyId, 'live-units'] as const,
   assignments: (studyId: string) => ['study', studyId, 'assignments'] as const,
-  results: (studyId: string) => ['study', studyId, 'results'] as const,
+  results: (studyId: string, sameRecords = false) =>
+    ['study', studyId, 'results', sameRecords ? 'same-records' : 'all-records'] as const,
   agreement: (studyId: string) => ['study', studyId, 'agreement'] as const,
   /** A stored episode with its whole log (HTTP), for the transcript dialog. */
   storedEpisode: (episodeId: string) => ['episode', episodeId, 'stored'] as const,

@@ -59,7 +59,8 @@ export class LiveOutbox {
         this.inFlight.delete(clientMessageId);
         if (r.ok) return this.remove(clientMessageId);
         // No answer: the reply stays in the outbox and goes again on the next connection.
-        if (r.error === 'timeout' || r.error === 'offline') return;
+        // Saving is delayed on the server (`unavailable`): it waits too, and goes again once saving works.
+        if (r.error === 'timeout' || r.error === 'offline' || r.error === 'unavailable') return;
         // Refused for good (too long, not awaited, episode over): give the words back to the actor.
         this.remove(clientMessageId);
         if (this.host.state().draft.trim() === '') this.host.setDraft(text);

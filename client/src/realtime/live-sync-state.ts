@@ -15,6 +15,8 @@ export interface LiveSyncState {
   playLog: PlayLog;
   episodeStatus: PlaySnapshot['status'];
   idleWarning: { secondsLeft: number; receivedAt: number } | null;
+  /** Saving the conversation is delayed (it is paused) or failed (the episode is ending); null when all is well. */
+  storageNotice: 'delayed' | 'failed' | null;
   /** Replies sent but not yet acknowledged by the server, oldest first. */
   outbox: PendingReply[];
   draft: string;
@@ -33,6 +35,7 @@ export const initialLiveSyncState = (): LiveSyncState => ({
   playLog: emptyLog(),
   episodeStatus: 'running',
   idleWarning: null,
+  storageNotice: null,
   outbox: [],
   draft: '',
   replyError: null,
@@ -49,7 +52,8 @@ export type LiveSyncMemory = Pick<
 
 export interface SelfRating {
   scores: Record<string, number>;
-  correct: 0 | 1;
+  /** Not asked of actors any more (they never see the correct answer); kept for the payload's older shape. */
+  correct?: 0 | 1;
   justification?: string;
   secondsSpent: number;
 }

@@ -1,4 +1,10 @@
-import type { ActorEvent, ChunkMessage, PlaySnapshot, StreamingTurn } from '../../../shared/protocol/live.ts';
+import type {
+  ActorEvent,
+  ChunkMessage,
+  PlaySnapshot,
+  StorageNoticeState,
+  StreamingTurn,
+} from '../../../shared/protocol/live.ts';
 import {
   appendEvents,
   applyChunk,
@@ -8,7 +14,7 @@ import {
   withServerStream,
   type QuestionTag,
 } from '../store/play-log.ts';
-import { failureMessage, infoOf, RATED } from '../store/play-outcome.ts';
+import { failureMessage, infoOf, ratedMessage } from '../store/play-outcome.ts';
 import type { EpisodeInfo } from '../store/session-memory.ts';
 import { LiveOutbox } from './live-outbox.ts';
 import { initialLiveSyncState, type LiveSyncDeps, type LiveSyncState, type SelfRating } from './live-sync-state.ts';
@@ -21,7 +27,8 @@ import { ackMessage, requestOn, type PayloadOf, type RequestName } from './socke
  * them. It knows nothing of React or zustand; the socket, the tab's memory and the way out are given to it.
  */
 
-const noAnswer = (error: string): boolean => error === 'timeout' || error === 'offline';
+/** No answer yet (offline, too slow) or not now (saving delayed on the server): try again later, not an error. */
+const noAnswer = (error: string): boolean => error === 'timeout' || error === 'offline' || error === 'unavailable';
 
 export class LiveSync {
   state: LiveSyncState = initialLiveSyncState();
@@ -121,6 +128,14 @@ export class LiveSync {
     if (this.state.episode?.episodeId === episodeId) this.update({ idleWarning: { secondsLeft, receivedAt: now() } });
   }
 
+  /** Saving on the server is delayed (the conversation pauses), works again, or failed (the episode is ending). */
+  onStorage(episodeId: string, state: StorageNoticeState): void {
+    if (this.state.episode?.episodeId !== episodeId) return;
+    this.update({ storageNotice: state === 'resumed' ? null : state });
+    // Working again: catch up on what was stored meanwhile, and send the replies that waited.
+    if (state === 'resumed') void this.resync();
+  }
+
   setDraft(text: string): void {
     const episode = this.state.episode;
     if (episode) this.deps.memory.saveDraft(episode.episodeId, text);
@@ -149,7 +164,7 @@ export class LiveSync {
     this.update({ selfRatingBusy: true, selfRatingError: null });
     const r = await this.request('episode:rate', { episodeId: episode.episodeId, ...rating });
     this.update({ selfRatingBusy: false });
-    if (r.ok) return this.finish(RATED, r.data.completionCode);
+    if (r.ok) return this.finish(ratedMessage(), r.data.completionCode);
     // Already rated (from another tab, or an ack lost on the way): the resync shows the finished state.
     if (r.error === 'conflict') return this.resync();
     this.update({ selfRatingError: ackMessage(r) });
@@ -163,7 +178,15 @@ export class LiveSync {
   nextTask(): void {
     const participantId = this.deps.participantId();
     if (participantId !== null) this.deps.memory.saveEpisode(participantId, null);
-    this.update({ episode: null, playLog: emptyLog(), playPhase: 'idle', idleWarning: null, outbox: [], draft: '' });
+    this.update({
+      episode: null,
+      playLog: emptyLog(),
+      playPhase: 'idle',
+      idleWarning: null,
+      storageNotice: null,
+      outbox: [],
+      draft: '',
+    });
   }
 
   /** Another participant joined in this tab: forget everything of the previous one. */
@@ -261,7 +284,7 @@ export class LiveSync {
     const rated = events.some((e) => e.type === 'actor_rated');
     if (rated || failed || (episodeStatus === 'failed' && !finalAnswerOf(events))) {
       const code = failed?.type === 'episode_failed' ? failed.code : undefined;
-      return this.finish(rated ? RATED : failureMessage(code), completionCode);
+      return this.finish(rated ? ratedMessage() : failureMessage(code), completionCode);
     }
     this.update({ playPhase: finalAnswerOf(events) ? 'answered' : 'playing' });
   }
@@ -270,7 +293,7 @@ export class LiveSync {
   private finish(message: string, completionCode: string | null): void {
     const participantId = this.deps.participantId();
     if (participantId !== null) this.deps.memory.saveEpisode(participantId, null);
-    this.update({ playPhase: 'done', idleWarning: null });
+    this.update({ playPhase: 'done', idleWarning: null, storageNotice: null });
     this.deps.onFinished(message, completionCode);
   }
 }

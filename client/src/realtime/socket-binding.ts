@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { ErrorCode } from '../../../shared/errors.ts';
-import type { ActorEvent, ChunkMessage } from '../../../shared/protocol/live.ts';
+import type { ActorEvent, ChunkMessage, StorageNoticeState } from '../../../shared/protocol/live.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import { mergeEvents } from '../query/episode-log.ts';
 import { isLiveEpisodesKey, queryKeys } from '../query/query-keys.ts';
@@ -32,6 +32,10 @@ export interface RealtimeSink {
   onEpisodeAppended(episodeId: string, event: ActorEvent): void;
   onEpisodeChunked(chunk: ChunkMessage): void;
   onEpisodeWarned(episodeId: string, secondsLeft: number): void;
+  /** Saving the conversation is delayed (paused), works again, or gave up (the episode ends). */
+  onEpisodeStorage?(episodeId: string, state: StorageNoticeState): void;
+  /** Another tab of this participant took the task over (shared/protocol/tabs.ts): this one stops. */
+  onTakenOver?(): void;
 }
 
 const bound = new WeakSet<AppSocket>();
@@ -49,7 +53,7 @@ export function bindSocket(socket: AppSocket, sink: RealtimeSink): void {
   socket.on('disconnect', (reason) => {
     // The server closed this socket on purpose (sign-out elsewhere, session revoked): Socket.IO will not retry.
     if (reason === 'io server disconnect') sink.onSocketRefused('server_disconnect');
-    // This tab closed it on purpose (another participant joined here): nothing to report.
+    // This tab closed it on purpose (another participant joined here, or another tab took the task): nothing to report.
     else if (reason !== 'io client disconnect') sink.onSocketDropped();
   });
   socket.on('connect_error', (err) => {
@@ -63,9 +67,13 @@ export function bindSocket(socket: AppSocket, sink: RealtimeSink): void {
       sink.onSocketDropped();
     }
   });
+  socket.on('session:taken-over', () => sink.onTakenOver?.());
   socket.on('episode:appended', ({ episodeId, event }) => sink.onEpisodeAppended(episodeId, event));
   socket.on('episode:chunked', (chunk) => sink.onEpisodeChunked(chunk));
-  socket.on('episode:warned', ({ episodeId, secondsLeft }) => sink.onEpisodeWarned(episodeId, secondsLeft));
+  socket.on('episode:warned', (warning) => {
+    if (warning.kind === 'idle') sink.onEpisodeWarned(warning.episodeId, warning.secondsLeft);
+    else sink.onEpisodeStorage?.(warning.episodeId, warning.state);
+  });
 }
 
 const monitored = new WeakSet<AppSocket>();

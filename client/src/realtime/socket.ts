@@ -5,6 +5,8 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../../shared/protocol/events.ts';
+import { errorCodeText, isCatalogErrorCode } from '../i18n/error-text.ts';
+import { i18next, t } from '../i18n/index.ts';
 
 /**
  * The one Socket.IO connection of a participant's tab. Created on first use (researcher pages never open it), not
@@ -85,21 +87,23 @@ export function request<E extends RequestName>(
   return requestOn(socketPort(timeoutMs), event, payload);
 }
 
-/** A sentence for a failed ack: the server's own message when it sent one. */
+/**
+ * A sentence for a failed ack, in the participant's language: the server's own message when it sent one and the pages
+ * are in English; otherwise the catalog's message for the error code (client/src/i18n/error-text.ts).
+ */
 export function ackMessage(result: { ok: false; error: string; issues?: { message: string }[] | undefined }): string {
   const detail = result.issues
     ?.map((i) => i.message)
     .filter((m) => m !== '')
     .join('; ');
-  if (detail) return detail;
   switch (result.error) {
     case 'timeout':
-      return 'The server did not answer in time.';
+      return t('errors.timeout');
     case 'offline':
-      return 'There is no connection to the server right now.';
+      return t('errors.offline');
     case 'unauthenticated':
-      return 'Your session has ended. Open your invitation link again.';
-    default:
-      return `The server refused the request (${result.error}).`;
+      return t('errors.sessionEnded');
   }
+  if (detail && i18next.language === 'en') return detail;
+  return isCatalogErrorCode(result.error) ? errorCodeText(result.error) : t('errors.refused', { code: result.error });
 }

@@ -4,6 +4,7 @@ import { createConsoleSlice } from './console-slice.ts';
 import { createParticipantSlice } from './participant-slice.ts';
 import { createPlayReplySlice } from './play-reply-slice.ts';
 import { createPlaySlice } from './play-slice.ts';
+import { createRatingDraftSlice } from './rating-draft-slice.ts';
 import { createRatingSlice } from './rating-slice.ts';
 import type { AppState } from './types.ts';
 
@@ -21,4 +22,5 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createPlaySlice(...args),
   ...createPlayReplySlice(...args),
   ...createRatingSlice(...args),
+  ...createRatingDraftSlice(...args),
 }));

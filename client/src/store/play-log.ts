@@ -75,6 +75,24 @@ export function withServerStream(log: PlayLog, streaming: StreamingTurn | null):
 export const messagesOf = (events: readonly ActorEvent[]): ActorMessage[] =>
   events.filter((e): e is ActorMessage => e.type === 'message');
 
+const isEarlyAnswer = (m: ActorMessage): boolean => m.role === 'assistant' && m.kind === 'question' && m.final === true;
+
+/**
+ * The messages the person sees. A model that answers before its questions run out (a question turn marked final) is
+ * asked once more by the engine, under the final prompt, and that second answer is the one judged and rated. Once it
+ * has arrived the early answer is left out, so the answer appears once, as the final answer the person will rate.
+ * An early answer followed by more questions (the fixed-questions ablation keeps asking) stays: it is part of what
+ * happened.
+ */
+export function shownMessagesOf(events: readonly ActorEvent[]): ActorMessage[] {
+  const messages = messagesOf(events);
+  return messages.filter((m, i) => {
+    if (!isEarlyAnswer(m)) return true;
+    const next = messages.slice(i + 1).find((n) => n.role === 'assistant');
+    return next?.kind !== 'final_answer';
+  });
+}
+
 /** The turn of the model's question that waits for the person's reply, or null. */
 export function awaitingTurnOf(events: readonly ActorEvent[]): number | null {
   if (events.some((e) => e.type === 'episode_completed' || e.type === 'episode_failed')) return null;

@@ -1,4 +1,5 @@
 import type { PlaySnapshot } from '../../../shared/protocol/live.ts';
+import { t } from '../i18n/index.ts';
 import type { EpisodeInfo } from './session-memory.ts';
 
 /** How an actor's episode is remembered and how its end is told to them. */
@@ -13,12 +14,14 @@ export const infoOf = (s: PlaySnapshot): EpisodeInfo => ({
   instructions: s.instructions,
 });
 
-export const RATED = 'Thank you — your conversation and your rating are saved.';
+/** The end of an episode the actor rated. */
+export const ratedMessage = (): string => t('end.rated');
 
-export const NO_MORE_TASKS = 'There are no more tasks for you in this study.';
+export const noMoreTasksMessage = (): string => t('end.noMoreTasks');
 
 export function failureMessage(code: string | undefined): string {
-  if (code === 'idle_timeout')
-    return 'The session ended because no reply came in time. What you wrote so far is saved.';
-  return `The session ended early because of a technical problem (${code ?? 'unknown'}). What you wrote so far is saved.`;
+  if (code === 'idle_timeout') return t('end.idleTimeout');
+  if (code === 'ended_by_researcher') return t('end.byResearcher');
+  if (code === 'storage_failed') return t('end.storageFailed');
+  return t('end.technical', { code: code ?? 'unknown' });
 }

@@ -1,10 +1,10 @@
 import type { StoreApi } from 'zustand';
-import type { ActorEvent, ChunkMessage } from '../../../shared/protocol/live.ts';
+import type { ActorEvent, ChunkMessage, StorageNoticeState } from '../../../shared/protocol/live.ts';
 import { navigate } from '../app/router.ts';
 import { LiveSync } from '../realtime/live-sync.ts';
 import type { LiveSyncState } from '../realtime/live-sync-state.ts';
 import { socketPort } from '../realtime/socket.ts';
-import { NO_MORE_TASKS } from './play-outcome.ts';
+import { noMoreTasksMessage } from './play-outcome.ts';
 import { memory } from './session-memory.ts';
 import type { AppSlice, AppState } from './types.ts';
 
@@ -14,7 +14,7 @@ import type { AppSlice, AppState } from './types.ts';
  */
 export type PlaySlice = Pick<
   LiveSyncState,
-  'episode' | 'playPhase' | 'playError' | 'playLog' | 'episodeStatus' | 'idleWarning'
+  'episode' | 'playPhase' | 'playError' | 'playLog' | 'episodeStatus' | 'idleWarning' | 'storageNotice'
 > & {
   /** Starts or resumes the actor's episode (on the first connection and after "next task"). */
   startPlay: () => Promise<void>;
@@ -25,6 +25,7 @@ export type PlaySlice = Pick<
   onEpisodeAppended: (episodeId: string, event: ActorEvent) => void;
   onEpisodeChunked: (chunk: ChunkMessage) => void;
   onEpisodeWarned: (episodeId: string, secondsLeft: number) => void;
+  onEpisodeStorage: (episodeId: string, state: StorageNoticeState) => void;
 };
 
 const syncs = new WeakMap<StoreApi<AppState>, LiveSync>();
@@ -45,7 +46,11 @@ export function liveSyncOf(...[set, get, api]: Parameters<AppSlice<unknown>>): L
       onNoWork: () => {
         // Nothing new to do: the code of the episode this actor finished before (if any) stays on the done page.
         const before = get().finish;
-        get().setFinish({ role: 'actor', completionCode: before?.completionCode ?? null, message: NO_MORE_TASKS });
+        get().setFinish({
+          role: 'actor',
+          completionCode: before?.completionCode ?? null,
+          message: noMoreTasksMessage(),
+        });
         navigate('/done', { replace: true });
       },
     });
@@ -56,7 +61,7 @@ export function liveSyncOf(...[set, get, api]: Parameters<AppSlice<unknown>>): L
 
 export const createPlaySlice: AppSlice<PlaySlice> = (...args) => {
   const sync = liveSyncOf(...args);
-  const { episode, playPhase, playError, playLog, episodeStatus, idleWarning } = sync.state;
+  const { episode, playPhase, playError, playLog, episodeStatus, idleWarning, storageNotice } = sync.state;
   return {
     episode,
     playPhase,
@@ -64,16 +69,19 @@ export const createPlaySlice: AppSlice<PlaySlice> = (...args) => {
     playLog,
     episodeStatus,
     idleWarning,
+    storageNotice,
     startPlay: () => sync.start(),
     playOnConnect: (reconnected) => sync.onConnected(reconnected),
     resetPlay: () => sync.reset(),
     nextTask: () => {
       sync.nextTask();
-      // The play page starts the next episode when it mounts.
-      navigate('/play');
+      // The play page starts the next episode when it mounts. Replaced, not pushed: Back must not return to the done
+      // page of the task before.
+      navigate('/play', { replace: true });
     },
     onEpisodeAppended: (episodeId, event) => sync.onAppended(episodeId, event),
     onEpisodeChunked: (chunk) => sync.onChunked(chunk),
     onEpisodeWarned: (episodeId, secondsLeft) => sync.onWarned(episodeId, secondsLeft),
+    onEpisodeStorage: (episodeId, state) => sync.onStorage(episodeId, state),
   };
 };

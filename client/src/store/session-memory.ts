@@ -1,10 +1,13 @@
 import type { PlaySnapshot } from '../../../shared/protocol/live.ts';
 
 /**
- * What a participant's tab keeps in sessionStorage so a reload loses nothing: the reply being sent until the server
- * acknowledges it, the draft being typed, the episode being played (the server has no "resume the episode I am
- * rating" request: play:start only resumes running episodes), and how the participant finished.
- * Keys carry the participant or episode id so another participant in the same tab never sees them.
+ * What a participant's browser keeps in localStorage so a reload, a second tab or coming back later loses nothing: the
+ * reply being sent until the server acknowledges it, the draft being typed (until it is sent), the episode being
+ * played (the server has no "resume the episode I am rating" request: play:start only resumes running episodes), the
+ * ratings being filled in, the journey steps done (consent, instructions, practice) and how the participant finished. localStorage, not
+ * sessionStorage: a returning participant opens their link in a new tab. Only one tab plays at a time
+ * (shared/protocol/tabs.ts), so tabs never write the same keys at once. Keys carry the participant or episode id so
+ * another participant in the same browser never sees them.
  */
 
 export interface PendingReply {
@@ -27,7 +30,7 @@ export interface Finish {
   message: string;
 }
 
-/** The part of the Web Storage API used here: sessionStorage in the browser, a Map-backed stand-in in unit tests. */
+/** The part of the Web Storage API used here: localStorage in the browser, a Map-backed stand-in in unit tests. */
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 /** The tab's memory over `store` (looked up on each use: tests in Node have no window). */
@@ -61,13 +64,21 @@ export function createSessionMemory(store: () => KeyValueStore) {
     saveEpisode: (participantId: string, info: EpisodeInfo | null): void => write(`pd.episode.${participantId}`, info),
     finish: (participantId: string): Finish | null => read<Finish>(`pd.finish.${participantId}`),
     saveFinish: (participantId: string, finish: Finish | null): void => write(`pd.finish.${participantId}`, finish),
-    /** Journey steps already done in this tab (consent, practice), so a reload does not ask again. */
-    stepDone: (participantId: string, step: 'consent' | 'practice'): boolean =>
+    /** Ratings being filled in (scores, correctness, comment), by item or episode rated: a reload keeps them. */
+    ratingDrafts: <T>(participantId: string): Record<string, T> =>
+      read<Record<string, T>>(`pd.ratingDrafts.${participantId}`) ?? {},
+    saveRatingDrafts: (participantId: string, drafts: Record<string, unknown>): void =>
+      write(`pd.ratingDrafts.${participantId}`, Object.keys(drafts).length ? drafts : null),
+    /** Journey steps already done in this browser, so a reload or a return does not ask again. */
+    stepDone: (participantId: string, step: JourneyStep): boolean =>
       read<boolean>(`pd.${step}.${participantId}`) === true,
-    markStep: (participantId: string, step: 'consent' | 'practice'): void => write(`pd.${step}.${participantId}`, true),
+    markStep: (participantId: string, step: JourneyStep): void => write(`pd.${step}.${participantId}`, true),
   };
 }
 
+/** The steps before the task that a participant does once: agreeing, reading the instructions, the practice round. */
+export type JourneyStep = 'consent' | 'instructions' | 'practice';
+
 export type SessionMemory = ReturnType<typeof createSessionMemory>;
 
-export const memory: SessionMemory = createSessionMemory(() => window.sessionStorage);
+export const memory: SessionMemory = createSessionMemory(() => window.localStorage);

@@ -1,6 +1,7 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
+import { useTranslation } from '../i18n/index.ts';
 
 interface ErrorAlertProps {
   title: string;
@@ -10,13 +11,14 @@ interface ErrorAlertProps {
 
 /** A failed load: says what failed, shows the server's own message, and offers a retry. */
 export function ErrorAlert({ title, message, onRetry }: ErrorAlertProps) {
+  const { t } = useTranslation();
   return (
     <Alert
       severity="error"
       action={
         onRetry ? (
           <Button color="inherit" size="small" onClick={onRetry}>
-            Retry
+            {t('common.retry')}
           </Button>
         ) : undefined
       }

@@ -9,12 +9,14 @@ import {
   type TokenUsage,
 } from '../model-provider.ts';
 import { ConcurrencyLimit } from '../concurrency-limit.ts';
+import { resolveSampling } from '../sampling-defaults.ts';
 import { callModel, type CallOutput, type CallSettings } from './call-model.ts';
 import { AttemptFailure, classifyError } from './classify-error.ts';
 import { createLanguageModels, type LanguageModels } from './create-language-model.ts';
 import { appendJsonInstruction, stripJsonFences } from './json-mode.ts';
 import { createOpenAiCompatibleCall, type OpenAiCompatibleCall } from './openai-compatible-call.ts';
-import { ResponseCache } from './response-cache.ts';
+import { reasoningProviderOptions, thinkingRefusesTemperature } from './reasoning-options.ts';
+import { messagesForKey, ResponseCache } from './response-cache.ts';
 import { abortableSleep, withRetries, type RetryPolicy, type Sleep } from './retry.ts';
 
 export interface AiSdkProviderOptions {
@@ -119,18 +121,27 @@ export class AiSdkProvider implements ModelProvider {
 
   #prepare(request: ModelRequest): PreparedCall {
     const json = request.json === true;
-    const temperature = request.temperature ?? this.config.parameters.temperature;
-    const maxOutputTokens = request.maxTokens ?? this.config.parameters.maxTokens;
+    // The role's defaults, the model's parameters and the call's own values, in that precedence (docs/engine.md).
+    const { temperature, maxTokens, topP, seed, reasoningEffort } = resolveSampling(this.config, request);
+    const providerOptions = reasoningProviderOptions(this.config, reasoningEffort);
     const settings: CallSettings = {
       messages: json ? appendJsonInstruction(request.messages) : request.messages,
-      temperature,
-      maxOutputTokens,
-      topP: this.config.parameters.topP,
-      seed: this.config.parameters.seed,
+      temperature: thinkingRefusesTemperature(this.config, reasoningEffort) ? undefined : temperature,
+      maxOutputTokens: maxTokens,
+      topP,
+      seed,
+      ...(reasoningEffort !== undefined ? { reasoningEffort } : {}),
+      ...(providerOptions ? { providerOptions } : {}),
     };
     // The key serialises every message; without a cache it would be built for nothing on every call.
     const cacheKey = this.#cache
-      ? ResponseCache.key([request.messages, temperature ?? null, maxOutputTokens ?? null, json])
+      ? ResponseCache.key([
+          messagesForKey(request.messages),
+          temperature ?? null,
+          maxTokens ?? null,
+          json,
+          reasoningEffort ?? null,
+        ])
       : '';
     return { settings, json, cacheKey };
   }

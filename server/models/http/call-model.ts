@@ -1,6 +1,8 @@
-import { generateText, streamText, type LanguageModelUsage } from 'ai';
+import { generateText, streamText, type LanguageModelUsage, type ModelMessage as SdkModelMessage } from 'ai';
+import type { ReasoningEffort } from '../../../shared/schemas/models.ts';
 import type { ModelMessage } from '../model-provider.ts';
 import type { SdkLanguageModel } from './create-language-model.ts';
+import type { SdkProviderOptions } from './reasoning-options.ts';
 
 export interface CallSettings {
   messages: ModelMessage[];
@@ -8,6 +10,10 @@ export interface CallSettings {
   maxOutputTokens?: number;
   topP?: number;
   seed?: number;
+  /** Sent as `reasoning_effort` by the direct OpenAI-compatible call; the AI SDK path gets it in providerOptions. */
+  reasoningEffort?: ReasoningEffort;
+  /** The provider's own options (reasoning-options.ts), for the AI SDK path. */
+  providerOptions?: SdkProviderOptions;
 }
 
 export interface CallOutput {
@@ -29,11 +35,12 @@ export async function callModel(
 ): Promise<CallOutput> {
   const common = {
     model,
-    messages: settings.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: settings.messages.map(sdkMessage),
     temperature: settings.temperature,
     maxOutputTokens: settings.maxOutputTokens,
     topP: settings.topP,
     seed: settings.seed,
+    ...(settings.providerOptions ? { providerOptions: settings.providerOptions } : {}),
     maxRetries: 0,
     abortSignal: signal,
     // Our system prompts are our own text, not user input: the SDK's prompt-injection warning does not apply.
@@ -70,6 +77,18 @@ export async function callModel(
   // A stream cut short by the signal may simply end; the signal, not the partial text, says what happened.
   if (signal.aborted) throw signal.reason;
   return { text, finishReason, ...tokens(usage) };
+}
+
+/** A user message with images becomes the SDK's content parts: the text, then each image with its media type. */
+function sdkMessage(m: ModelMessage): SdkModelMessage {
+  if (m.role !== 'user' || !m.images?.length) return { role: m.role, content: m.content };
+  return {
+    role: 'user',
+    content: [
+      { type: 'text', text: m.content },
+      ...m.images.map((i) => ({ type: 'image' as const, image: i.data, mediaType: i.mediaType })),
+    ],
+  };
 }
 
 function tokens(usage: LanguageModelUsage | undefined): Pick<CallOutput, 'inputTokens' | 'outputTokens'> {

@@ -1,4 +1,6 @@
+import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { createAnthropic } from '@ai-sdk/anthropic';
+import { createAzure } from '@ai-sdk/azure';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
@@ -28,8 +30,10 @@ const jsonObjectMode: LanguageModelMiddleware = {
 
 export function createLanguageModels(config: ModelConfig, apiKey: string | undefined): LanguageModels {
   const text = createBaseModel(config, apiKey);
-  // Anthropic ignores a schema-less JSON format with a warning; there the appended instruction does the work.
-  const json = config.provider === 'anthropic' ? text : wrapLanguageModel({ model: text, middleware: jsonObjectMode });
+  // Anthropic (direct or on Bedrock) ignores a schema-less JSON format with a warning; there the appended
+  // instruction does the work.
+  const instructionOnly = config.provider === 'anthropic' || config.provider === 'bedrock';
+  const json = instructionOnly ? text : wrapLanguageModel({ model: text, middleware: jsonObjectMode });
   return { text, json };
 }
 
@@ -51,6 +55,23 @@ function createBaseModel(config: ModelConfig, apiKey: string | undefined): SdkLa
       return createAnthropic({ apiKey: key, baseURL })(config.model);
     case 'google':
       return createGoogleGenerativeAI({ apiKey: key, baseURL })(config.model);
+    case 'azure':
+      // `model` is the deployment name. Chat completions, as for openai; an apiVersion selects the older
+      // deployment-based URLs that many Azure resources still serve.
+      return createAzure({
+        apiKey: key,
+        baseURL,
+        ...(config.apiVersion ? { apiVersion: config.apiVersion, useDeploymentBasedUrls: true } : {}),
+      }).chat(config.model);
+    case 'bedrock':
+      // With apiKeyEnv, a Bedrock API key (bearer token). Without it, the AWS SDK's usual credentials: the
+      // provider signs requests with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, which it reads
+      // itself (docs/models.md says so; they are the operator's standard AWS variables, not our configuration).
+      return createAmazonBedrock({
+        ...(config.region ? { region: config.region } : {}),
+        ...(baseURL ? { baseURL } : {}),
+        ...(apiKey ? { apiKey } : {}),
+      })(config.model);
     case 'scripted':
       throw new Error(`model "${config.name}" uses the scripted provider, which is not an HTTP provider`);
   }

@@ -1,7 +1,11 @@
 import type { ModelMessage } from '../model-provider.ts';
 
-/** The reference client's JSON request, appended to the last message (src/llm/api_client.py). */
-export const JSON_INSTRUCTION = 'Respond with clean JSON only, without code fences.';
+/**
+ * Appended to the last message of every JSON-mode call, as the reference's client does (`LLMClient.chat` in
+ * src/llm/api_client.py). In our words, with its meaning: clean JSON only, no explanations, no code block, no ```json
+ * marker (docs/prompt-contract.md).
+ */
+export const JSON_INSTRUCTION = 'Reply with clean JSON only: no explanations, no code blocks, and no ```json marker.';
 
 export function appendJsonInstruction(messages: readonly ModelMessage[]): ModelMessage[] {
   const copy = messages.map((m) => ({ ...m }));

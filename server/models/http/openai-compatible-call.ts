@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, t
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { APICallError, InvalidResponseDataError, JSONParseError } from 'ai';
 import { createParser } from 'eventsource-parser';
+import type { ModelMessage } from '../model-provider.ts';
 import type { CallOutput, CallSettings } from './call-model.ts';
 
 /**
@@ -57,11 +58,12 @@ export function createOpenAiCompatibleCall(
     const stream = onChunk !== undefined;
     const payload = {
       model,
-      messages: settings.messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: settings.messages.map(chatMessage),
       temperature: settings.temperature,
       max_tokens: settings.maxOutputTokens,
       top_p: settings.topP,
       seed: settings.seed,
+      reasoning_effort: settings.reasoningEffort,
       ...(json ? { response_format: { type: 'json_object' } } : {}),
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
     };
@@ -72,6 +74,26 @@ export function createOpenAiCompatibleCall(
     // A reply cut short by the signal may simply end; the signal, not the partial text, says what happened.
     if (signal.aborted) throw signal.reason;
     return output;
+  };
+}
+
+type ChatContent = string | ({ type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } })[];
+
+/**
+ * A user message with images is sent as OpenAI's content array, as the reference sends its opening message: the text,
+ * then each image as a base64 data URL of the file's bytes.
+ */
+function chatMessage(m: ModelMessage): { role: ModelMessage['role']; content: ChatContent } {
+  if (m.role !== 'user' || !m.images?.length) return { role: m.role, content: m.content };
+  return {
+    role: 'user',
+    content: [
+      { type: 'text', text: m.content },
+      ...m.images.map((i) => ({
+        type: 'image_url' as const,
+        image_url: { url: `data:${i.mediaType};base64,${Buffer.from(i.data).toString('base64')}` },
+      })),
+    ],
   };
 }
 

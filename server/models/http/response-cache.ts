@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import type { ModelMessage } from '../model-provider.ts';
+
 /**
  * In-process memo of model answers, keyed like the reference's cache (messages, temperature, max tokens, JSON
  * mode). A pending entry is shared, so identical calls made at the same time cost one request. Failed calls are
@@ -39,4 +42,22 @@ export class ResponseCache<T> {
   clear(): void {
     this.#entries.clear();
   }
+}
+
+/**
+ * The messages as a cache key sees them: an image stands for the sha256 of its bytes. Serialising the bytes
+ * themselves would write every byte as a JSON number on every call, and keep that string in the cache.
+ */
+export function messagesForKey(messages: readonly ModelMessage[]): unknown[] {
+  return messages.map((m) =>
+    m.images?.length
+      ? {
+          ...m,
+          images: m.images.map((i) => ({
+            mediaType: i.mediaType,
+            sha256: createHash('sha256').update(i.data).digest('hex'),
+          })),
+        }
+      : m,
+  );
 }

@@ -31,6 +31,7 @@ export class ScriptedProvider implements ModelProvider {
       // Stream in word-sized pieces so live play looks and behaves like a real model.
       for (const piece of text.match(/\S+\s*|\s+/g) ?? []) request.onChunk(piece);
     }
+    // Text only: the scripted model never looks at images (`run --image`), so they count for nothing.
     const input = request.messages.reduce((n, m) => n + m.content.length, 0);
     return {
       text,

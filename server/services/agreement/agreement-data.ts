@@ -42,7 +42,7 @@ export interface RatedItem {
   judgeWeighted: number | null;
   judgeCorrect: 0 | 1 | null;
   /** The actor's own rating of the answer, when a person played the episode and rated it (actor_rated). */
-  self: { scores: (number | null)[]; correct: 0 | 1 } | null;
+  self: { scores: (number | null)[]; correct: 0 | 1 | null } | null;
 }
 
 export interface DisclosureLabel {
@@ -96,6 +96,8 @@ export interface ProvenanceSets {
   promptHashes: string[];
   rubricHashes: string[];
   appVersions: string[];
+  /** Models (any seat) that are the offline test model: the report then says its numbers are not research results. */
+  testModels: string[];
 }
 
 export interface AgreementData {

@@ -89,7 +89,7 @@ export function ratedItems(
       judge: criteria.map((c) => source?.judged.get(c) ?? null),
       judgeWeighted: source?.weighted ?? null,
       judgeCorrect: source?.correct ?? null,
-      self: self ? { scores: criteria.map((c) => self.scores[c] ?? null), correct: self.correct } : null,
+      self: self ? { scores: criteria.map((c) => self.scores[c] ?? null), correct: self.correct ?? null } : null,
     });
   }
   return items;

@@ -4,6 +4,7 @@ import type { AgreementData, ProvenanceSets } from './agreement-data.ts';
 import { gatherEpisodes } from './gather-episodes.ts';
 import { ratedItems, sourceEpisodes } from './gather-ratings.ts';
 import { recordInfo } from './record-info.ts';
+import { testModelsOf } from '../research/test-models.ts';
 
 const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 
@@ -18,6 +19,7 @@ export function provenanceSets(provenances: readonly Provenance[]): ProvenanceSe
     ),
     rubricHashes: sortedUnique(provenances.map((p) => p.rubricSha256)),
     appVersions: sortedUnique(provenances.map((p) => p.appVersion)),
+    testModels: testModelsOf(provenances),
   };
 }
 

@@ -33,6 +33,11 @@ export function reportText(r: AgreementReport): string {
       `${c.liveEpisodes} live episodes, ${c.twinEpisodes} simulated twins, ${c.baselineEpisodes} generic baselines`,
     `95% percentile bootstrap (${r.settings.resamples} resamples, seed ${r.settings.seed}); Alt-Test ε = ${r.settings.epsilon}; report ${r.reportSha256}`,
   ];
+  const test = r.provenance.testModels;
+  if (test.length > 0)
+    parts.push(
+      `note: ${test.join(', ')} ${test.length === 1 ? 'is the offline test model' : 'are offline test models'}: demo numbers, not research results.`,
+    );
   let n = new Notes();
   parts.push(
     table(

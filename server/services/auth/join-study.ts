@@ -1,7 +1,8 @@
 import type { Identity } from '../../../shared/schemas/identity.ts';
-import type { Participant, PeopleStorage, ProlificIds } from '../../storage/people-storage.ts';
+import type { Participant, PeopleStorage, ProlificIds, StudyInvite } from '../../storage/people-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { isProlificPidFormat } from '../../../shared/schemas/participant-outcome.ts';
 
 export type StudyGateState = 'open' | 'paused' | 'closed' | 'missing';
 
@@ -35,8 +36,8 @@ export async function joinStudy(
   current: Identity | null = null,
 ): Promise<JoinOutcome> {
   const invite = await people.findInvite(code);
-  if (!invite || invite.revoked)
-    throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
+  if (!invite) throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
+  await refuseLockedOut(people, invite, null);
   const gate = await studyGate(invite.studyId);
   if (gate === 'missing')
     throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
@@ -65,13 +66,36 @@ export async function joinStudy(
       `you already take part in this study as ${participant.role === 'actor' ? 'an actor' : 'a rater'}`,
     );
   }
+  if (!created) await refuseLockedOut(people, invite, participant);
   if (!created && !provesParticipant(participant, prolific, current)) {
     throw new AppError(
       'forbidden',
-      'this Prolific ID has already started this study in another browser; please continue in the browser you started in, or contact the researcher',
+      'this Prolific ID has already started this study in another browser; please open the study again from Prolific (its link identifies your attempt), or continue in the browser you started in, or contact the researcher',
     );
   }
   return { participant, resumed: !created };
+}
+
+/**
+ * Invite limits at the door (docs/security.md, "Invitation links"). A link revoked with 'lock' admits nobody, and a
+ * returning participant who first joined through a locked link stays out whichever link of the study they open. A
+ * cap, an expiry or a 'finish' revoke only keep new people out, so returning participants can finish; storage checks
+ * those in the same transaction that would create the participant (PeopleStorage.findOrCreateParticipant).
+ */
+async function refuseLockedOut(
+  people: PeopleStorage,
+  invite: StudyInvite,
+  returning: Participant | null,
+): Promise<void> {
+  const locked = (i: StudyInvite | null) => i?.revoked === true && i.revokeMode === 'lock';
+  if (locked(invite)) throw new AppError('invalid_invite', 'this invitation link has been withdrawn');
+  if (
+    returning?.inviteCode &&
+    returning.inviteCode !== invite.code &&
+    locked(await people.findInvite(returning.inviteCode))
+  ) {
+    throw new AppError('forbidden', 'the researcher has withdrawn the link you joined this study through');
+  }
 }
 
 /** Whether the request comes from the participant's own browser or carries the SESSION_ID of their first join. */
@@ -79,4 +103,30 @@ function provesParticipant(participant: Participant, prolific: ProlificIds, curr
   if (current?.kind === 'participant' && current.participantId === participant.id) return true;
   const stored = participant.prolificSessionId;
   return stored !== undefined && stored !== '' && prolific.prolificSessionId === stored;
+}
+
+/** Whether a study refuses Prolific ids that do not look like Prolific's (its `requireProlificIdFormat` setting). */
+export type ProlificIdRule = (studyId: string) => Promise<boolean>;
+
+/**
+ * Refuses a PROLIFIC_PID that is not 24 hexadecimal characters when the invite's study asks for the format, before
+ * anything is stored. A link opened outside Prolific (or with an unfilled template) is the usual cause, so the message
+ * says where to open it from. Applies to every join with a PID, returning ones included: turn it on before opening.
+ */
+export async function checkProlificIdFormat(
+  people: PeopleStorage,
+  code: string,
+  prolific: ProlificIds,
+  requiresFormat: ProlificIdRule,
+): Promise<void> {
+  const pid = prolific.prolificPid;
+  if (pid === undefined || isProlificPidFormat(pid)) return;
+  const invite = await people.findInvite(code);
+  // An unknown or withdrawn link is joinStudy's to refuse, with its own message.
+  if (!invite || invite.revoked || !(await requiresFormat(invite.studyId))) return;
+  throw new AppError(
+    'invalid_payload',
+    'this link carries a Prolific ID that is not valid (a Prolific ID is 24 letters a–f and digits); please open the study from Prolific again, or contact the researcher',
+    { issues: [{ path: '$.PROLIFIC_PID', message: 'must be 24 hexadecimal characters' }] },
+  );
 }

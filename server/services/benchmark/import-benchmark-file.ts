@@ -20,7 +20,12 @@ export interface ImportFileResult {
 
 /**
  * Validates a benchmark file in full and, only if it has no errors, stores it (and creates the study if needed) in
- * one transaction: all or nothing. Importing the same file again changes nothing.
+ * one transaction: all or nothing. Importing the same file again changes nothing, except that records imported
+ * before their float positions were kept get them.
+ *
+ * Each record is stored with the positions of the whole numbers its line wrote as floats (`4.0`) in its persona and
+ * preferences, found while the line is validated (its one parse), so live episodes print its persona profile as the
+ * reference does.
  */
 export async function importBenchmarkFile(
   storage: Storage,
@@ -28,7 +33,11 @@ export async function importBenchmarkFile(
   options: { study: string; skipImages?: boolean },
 ): Promise<ImportFileResult> {
   const studyName = StudyNameSchema.parse(options.study);
-  const report = await validateBenchmarkFile(file, { collect: true, skipImages: options.skipImages ?? false });
+  const report = await validateBenchmarkFile(file, {
+    collect: true,
+    skipImages: options.skipImages ?? false,
+    profileFloats: true,
+  });
   if (!report.valid || report.sha256 === null) throw new ImportRejectedError(report);
 
   const datasetTask = taskForDataset(report.metadata?.dataset);
@@ -42,6 +51,7 @@ export async function importBenchmarkFile(
       line: report.recordLines[i] ?? 0,
       task: datasetTask ?? detectSourceTask(record.original_problem),
       record,
+      integralFloats: report.recordFloats[i],
     })),
   });
   return { outcome, report };

@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import type { ValidationIssue } from '../../../shared/benchmark/issues.ts';
 import { jsonPath } from '../../../shared/benchmark/issues.ts';
-import { checkRecord } from '../../../shared/benchmark/record-checks.ts';
+import { checkRecord, evaluationBlockers } from '../../../shared/benchmark/record-checks.ts';
+import { PersonaProfileError, personaProfile } from '../../engine/persona-profile.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import {
   BenchmarkMetadataSchema,
@@ -20,6 +21,7 @@ import {
   URL_SCHEME,
 } from './benchmark-line-checks.ts';
 import { IMAGES_FOLDER, resolveImage } from './image-path.ts';
+import { NO_FLOATS, profileFloatPaths } from './profile-floats.ts';
 import { DEFAULT_MAX_LINE_BYTES, readJsonlLines } from './read-jsonl-lines.ts';
 import { emptyReport, finishReport, type ValidateOptions, type ValidationReport } from './validation-report.ts';
 
@@ -33,7 +35,10 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
   const add = (issue: ValidationIssue): void => {
     report.issues.push(issue);
   };
-  const finish = (): ValidationReport => finishReport(report);
+  const tolerant = options.tolerant === true;
+  const finish = (): ValidationReport => finishReport(report, tolerant);
+  const floatsOf = (text: string): ReadonlySet<string> =>
+    options.profileFloats === true ? profileFloatPaths(text) : NO_FLOATS;
 
   const accessIssue = await fileAccessIssue(file);
   if (accessIssue) {
@@ -46,6 +51,57 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
   const firstLineOf = new Map<string, number>();
   const limit = options.maxIssuesPerLine ?? 20;
   let metadataLine: number | null = null;
+
+  const imageFound = async (image: string): Promise<boolean> => {
+    let found = imageExists.get(image);
+    if (found === undefined) {
+      found = (await resolveImage(baseDir, image)) !== null;
+      imageExists.set(image, found);
+    }
+    return found;
+  };
+  /** A line a tolerant run cannot use at all (not JSON, not an object, no type). */
+  const skipLine = (line: number, reason: string): void => {
+    if (tolerant) report.skipped.push({ line, problemId: null, personaId: null, reasons: [reason] });
+  };
+  /**
+   * Tolerant runs: keep a record line the reference's evaluator could run, whatever our schema says of it; list the
+   * others as skipped with every reason.
+   */
+  const keepForRun = async (
+    value: Record<string, unknown>,
+    line: number,
+    text: string,
+    duplicateOf: number | undefined,
+  ) => {
+    const reasons = evaluationBlockers(value);
+    if (duplicateOf !== undefined) reasons.push(`$.problem_id: already used on line ${duplicateOf}`);
+    if (reasons.length === 0) {
+      try {
+        personaProfile(value as BenchmarkRecord);
+      } catch (error) {
+        if (!(error instanceof PersonaProfileError)) throw error;
+        reasons.push(error.message);
+      }
+    }
+    const image =
+      options.skipImages || !isPlainObject(value.original_problem) ? null : imageOf(value as BenchmarkRecord);
+    if (image && !URL_SCHEME.test(image.image) && !(await imageFound(image.image)))
+      reasons.push(`${image.path}: image file "${image.image}" not found`);
+    if (reasons.length > 0) {
+      const persona = isPlainObject(value.persona) ? value.persona.id : undefined;
+      report.skipped.push({
+        line,
+        problemId: typeof value.problem_id === 'string' ? value.problem_id : null,
+        personaId: typeof persona === 'string' ? persona : null,
+        reasons,
+      });
+      return;
+    }
+    report.records.push(value as BenchmarkRecord);
+    report.recordLines.push(line);
+    report.recordFloats.push(floatsOf(text));
+  };
 
   try {
     for await (const entry of readJsonlLines(file, {
@@ -66,6 +122,7 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
           path: '',
           message: `line is ${entry.bytes} bytes, over the ${max}-byte limit`,
         });
+        skipLine(line, `line is ${entry.bytes} bytes, over the ${max}-byte limit`);
         continue;
       }
       if (entry.kind === 'not_utf8') {
@@ -76,6 +133,7 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
           path: '',
           message: `not valid UTF-8 (first bad byte at offset ${entry.offset} of the line)`,
         });
+        skipLine(line, 'not valid UTF-8');
         continue;
       }
       if (entry.text.trim() === '') continue;
@@ -85,6 +143,7 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
         value = JSON.parse(entry.text);
       } catch (error) {
         add({ severity: 'error', code: 'invalid_json', line, path: '', message: jsonErrorMessage(error) });
+        skipLine(line, jsonErrorMessage(error));
         continue;
       }
       if (!isPlainObject(value)) {
@@ -95,6 +154,7 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
           path: '$',
           message: 'each line must be one JSON object',
         });
+        skipLine(line, 'not a JSON object');
         continue;
       }
       const deep = nestedDeeperThan(value, MAX_NESTING, []);
@@ -106,6 +166,7 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
           path: jsonPath(deep),
           message: `nested deeper than ${MAX_NESTING} levels`,
         });
+        skipLine(line, `nested deeper than ${MAX_NESTING} levels`);
         continue;
       }
       const type = value.type;
@@ -117,6 +178,7 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
           path: '$.type',
           message: `"type" must be "${METADATA_TYPE}" or "${RECORD_TYPE}"`,
         });
+        skipLine(line, '"type" missing or not a string');
         continue;
       }
       report.countsByType[type] = (report.countsByType[type] ?? 0) + 1;
@@ -156,8 +218,9 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
       if (!parsed.success) {
         report.issues.push(...schemaIssues(parsed.error, line, limit));
         // Still catch duplicates on lines whose id is readable, so one run reports both problems.
-        if (typeof value.problem_id === 'string' && !firstLineOf.has(value.problem_id))
-          firstLineOf.set(value.problem_id, line);
+        const earlier = typeof value.problem_id === 'string' ? firstLineOf.get(value.problem_id) : undefined;
+        if (typeof value.problem_id === 'string' && earlier === undefined) firstLineOf.set(value.problem_id, line);
+        if (tolerant) await keepForRun(value, line, entry.text, earlier);
         continue;
       }
       const record = parsed.data;
@@ -177,11 +240,7 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
 
       const image = options.skipImages ? null : imageOf(record);
       if (image && !URL_SCHEME.test(image.image)) {
-        let found = imageExists.get(image.image);
-        if (found === undefined) {
-          found = (await resolveImage(baseDir, image.image)) !== null;
-          imageExists.set(image.image, found);
-        }
+        const found = await imageFound(image.image);
         // One message for missing and not allowed (outside images/): the answer must not tell them apart.
         if (!found) {
           add({
@@ -193,10 +252,13 @@ export async function validateBenchmarkFile(file: string, options: ValidateOptio
           });
         }
       }
-      if (options.collect) {
+      if (tolerant) {
+        await keepForRun(value, line, entry.text, first);
+      } else if (options.collect) {
         // Keep the value as parsed from the file, not zod's copy, so key order and unknown fields round-trip exactly.
         report.records.push(value as BenchmarkRecord);
         report.recordLines.push(line);
+        report.recordFloats.push(floatsOf(entry.text));
       }
     }
   } catch (error) {

@@ -9,8 +9,18 @@ export interface ValidateOptions {
   /** Keep the parsed records and metadata in the result (import needs them; plain validation does not). */
   collect?: boolean;
   maxLineBytes?: number;
+  /**
+   * `prefdisco run` without --strict: keep every record line the reference's evaluator could run (implies `collect`),
+   * even in an invalid file; the lines it could not run are listed in `skipped` with their reasons.
+   */
+  tolerant?: boolean;
   /** At most this many schema issues are listed per line; the rest are counted in one line. */
   maxIssuesPerLine?: number;
+  /**
+   * Fill `recordFloats`: each kept line that can hold a whole number written as a float is scanned (not parsed again)
+   * for their positions (profile-floats.ts). Runs, `prompts show` and import ask for them; plain validation does not.
+   */
+  profileFloats?: boolean;
 }
 
 export interface ValidationReport {
@@ -31,6 +41,22 @@ export interface ValidationReport {
   records: BenchmarkRecord[];
   /** Each collected record's source line, parallel to `records`. */
   recordLines: number[];
+  /**
+   * Parallel to `records`: the whole numbers the line wrote as floats in its persona and preferences
+   * (profile-floats.ts), so the persona profile prints `4.0` where the file has it, as the reference does. Empty
+   * sets unless `profileFloats` was asked for.
+   */
+  recordFloats: ReadonlySet<string>[];
+  /** With `tolerant`: the lines a run cannot evaluate, with why. */
+  skipped: SkippedLine[];
+}
+
+/** A line of a benchmark file that a tolerant run leaves out, and why (written to the run's failures file). */
+export interface SkippedLine {
+  line: number;
+  problemId: string | null;
+  personaId: string | null;
+  reasons: string[];
 }
 
 export function emptyReport(file: string): ValidationReport {
@@ -48,17 +74,20 @@ export function emptyReport(file: string): ValidationReport {
     metadata: null,
     records: [],
     recordLines: [],
+    recordFloats: [],
+    skipped: [],
   };
 }
 
-/** Counts the issues and settles validity; an invalid file keeps no collected records. */
-export function finishReport(report: ValidationReport): ValidationReport {
+/** Counts the issues and settles validity; an invalid file keeps no collected records unless the reading is tolerant. */
+export function finishReport(report: ValidationReport, tolerant = false): ValidationReport {
   report.errorCount = report.issues.filter((i) => i.severity === 'error').length;
   report.warningCount = report.issues.length - report.errorCount;
   report.valid = report.errorCount === 0;
-  if (!report.valid) {
+  if (!report.valid && !tolerant) {
     report.records = [];
     report.recordLines = [];
+    report.recordFloats = [];
   }
   return report;
 }

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { personaIdOf } from '../../../shared/benchmark/record-checks.ts';
 import { EpisodeAbortedError, EpisodeFailure } from '../../engine/episode-errors.ts';
 import { EpisodeLog } from '../../engine/episode-log.ts';
 import { runEpisode, type EpisodeSpec } from '../../engine/episode-runner.ts';
+import type { ModelImage } from '../../models/model-provider.ts';
 import type { Storage } from '../../storage/storage.ts';
+import { readImage } from '../benchmark/image-file.ts';
 import type { BatchPlan } from './batch-plan.ts';
 import { batchParticipants, buildProvenance, type EvaluationModels } from './episode-setup.ts';
 import { episodeSummary } from './episode-summary.ts';
 import type { Job } from './job-plan.ts';
 import { appendJsonLine } from './result-files.ts';
 import { resultLine } from './result-line.ts';
+import type { SharedBaselines } from './shared-baseline.ts';
 
 /** What every episode of a run shares. */
 export interface EpisodeContext {
@@ -16,6 +20,8 @@ export interface EpisodeContext {
   runId: string | null;
   models: EvaluationModels;
   storage: Storage | null;
+  /** `--share-baseline`: the answers shared by the baseline episodes of a problem; null when off. */
+  baselines: SharedBaselines | null;
 }
 
 export type EpisodeOutcome = 'done' | 'failed' | 'aborted';
@@ -26,22 +32,60 @@ export type EpisodeOutcome = 'done' | 'failed' | 'aborted';
  * not the episode's own (a bug, storage failing) are thrown.
  */
 export async function runBatchEpisode(job: Job, ctx: EpisodeContext, signal: AbortSignal): Promise<EpisodeOutcome> {
-  const { plan, models } = ctx;
+  const { plan } = ctx;
+  const models =
+    ctx.baselines && job.mode === 'no_prompt'
+      ? { ...ctx.models, assistant: ctx.baselines.assistant(ctx.models.assistant) }
+      : ctx.models;
   const episodeId = randomUUID();
   const startedAt = new Date().toISOString();
   const simulatorUsed = job.mode === 'infer_persona';
-  const provenance = buildProvenance(job.record, models, simulatorUsed, plan.settings, plan.benchmark.sha256);
+  const provenance = buildProvenance(
+    job.record,
+    models,
+    simulatorUsed,
+    plan.settings,
+    plan.benchmark.sha256,
+    plan.prompts,
+  );
   const log = new EpisodeLog();
-  const { maxTurns, fixedQuestions, reference } = plan.settings;
+  const { maxTurns, fixedQuestions, referenceQuirks } = plan.settings;
+  const integralFloats = plan.benchmark.floatsOf?.(job.record);
+  const imageFile = plan.images?.files.get(job.record);
+  let openingImage: ModelImage | undefined;
+  try {
+    openingImage = imageFile ? await readImage(imageFile) : undefined;
+  } catch (error) {
+    // Found when the run was planned, gone or unreadable now: this episode fails; a rerun tries it again.
+    appendJsonLine(plan.failuresFile, {
+      problem_id: job.record.problem_id,
+      persona_id: personaIdOf(job.record),
+      mode: job.mode,
+      user_type: job.userType,
+      stage: 'image',
+      code: 'image_unreadable',
+      reason: `the image could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      episode_id: null,
+      timestamp: Date.now() / 1000,
+    });
+    return 'failed';
+  }
   const spec: EpisodeSpec = {
     record: job.record,
     mode: job.mode,
     userType: job.userType,
     maxTurns,
     fixedQuestions,
-    reference,
+    referenceQuirks,
+    prompts: plan.prompts,
+    ...(integralFloats ? { integralFloats } : {}),
   };
-  const participants = batchParticipants(job.record, job.mode, job.userType, fixedQuestions, models, provenance);
+  const participants = batchParticipants(job.record, job.mode, job.userType, fixedQuestions, models, provenance, {
+    referenceQuirks,
+    prompts: plan.prompts,
+    ...(integralFloats ? { integralFloats } : {}),
+    ...(openingImage ? { openingImage } : {}),
+  });
   const save = (status: 'completed' | 'failed' | 'aborted'): Promise<void> =>
     ctx.storage?.saveEpisode(
       episodeSummary(episodeId, ctx.runId, spec, participants, log.events, status, startedAt),
@@ -68,7 +112,7 @@ export async function runBatchEpisode(job: Job, ctx: EpisodeContext, signal: Abo
     if (!(error instanceof EpisodeFailure)) throw error;
     appendJsonLine(plan.failuresFile, {
       problem_id: job.record.problem_id,
-      persona_id: job.record.persona.id,
+      persona_id: personaIdOf(job.record),
       mode: job.mode,
       user_type: job.userType,
       stage: error.stage,

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { personaIdOf } from '../../../shared/benchmark/record-checks.ts';
 import { ConcurrencyLimit } from '../../models/concurrency-limit.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { aggregateLine } from './aggregate-line.ts';
@@ -8,8 +9,14 @@ import type { BatchDeps, BatchRunOptions, BatchSummary } from './batch-spec.ts';
 import type { Job } from './job-plan.ts';
 import { ProgressCounter } from './progress-counter.ts';
 import { appendJsonLine, readResultsFile } from './result-files.ts';
+import { SharedBaselines } from './shared-baseline.ts';
 
-export { InvalidBenchmarkError, ResultsFileError } from './batch-errors.ts';
+export {
+  ImagesMismatchError,
+  InvalidBenchmarkError,
+  PromptPackMismatchError,
+  ResultsFileError,
+} from './batch-errors.ts';
 export type {
   BatchDeps,
   BatchProgress,
@@ -32,20 +39,71 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchSummary> 
   const progress = new ProgressCounter(onProgress);
   const plan = await planBatch(spec);
   const resume = await resumeFromResults(plan, models.judge, signal);
+  const invalidRecords = recordSkippedLines(plan);
+  const imageSkipped = recordImageSkips(plan);
   const runId = spec.runId ?? (await openRun(plan, storage));
   progress.begin(plan.jobs.length, plan.jobs.length - resume.todo.length);
-  await scheduleEpisodes(resume.todo, { plan, runId, models, storage }, spec.concurrency, signal, progress);
+  const baselines = plan.settings.shareBaseline
+    ? new SharedBaselines((await readResultsFile(plan.outFile)).results)
+    : null;
+  await scheduleEpisodes(resume.todo, { plan, runId, models, storage, baselines }, spec.concurrency, signal, progress);
   const interrupted = signal.aborted;
   const aggregateFile = interrupted ? null : await appendAggregate(plan, models);
   return {
     ...progress.snapshot(),
     interrupted,
     rejudged: resume.rejudged,
+    invalidRecords,
+    imageSkipped,
     runId,
     outFile: plan.outFile,
     aggregateFile,
     failuresFile: plan.failuresFile,
   };
+}
+
+/**
+ * The benchmark lines a tolerant run leaves out go to the failures file, one line each with every reason, so a
+ * researcher sees what the run did not evaluate and why. Returns how many.
+ */
+function recordSkippedLines(plan: BatchPlan): number {
+  const skipped = plan.benchmark.skipped ?? [];
+  for (const s of skipped) {
+    appendJsonLine(plan.failuresFile, {
+      problem_id: s.problemId,
+      persona_id: s.personaId,
+      mode: null,
+      user_type: null,
+      stage: 'validation',
+      code: 'record_not_runnable',
+      reason: s.reasons.join('; '),
+      line: s.line,
+      timestamp: Date.now() / 1000,
+    });
+  }
+  return skipped.length;
+}
+
+/**
+ * `--image`: the records left out for want of a usable image go to the failures file too, one line each with why.
+ * Not an error of the file (the reference skips them silently), so they are counted apart. Returns how many.
+ */
+function recordImageSkips(plan: BatchPlan): number {
+  const skipped = plan.images?.skipped ?? [];
+  for (const { record, reason } of skipped) {
+    appendJsonLine(plan.failuresFile, {
+      problem_id: record.problem_id,
+      persona_id: personaIdOf(record),
+      mode: null,
+      user_type: null,
+      stage: 'image',
+      code: 'no_usable_image',
+      reason,
+      line: plan.benchmark.lineOf?.(record) ?? null,
+      timestamp: Date.now() / 1000,
+    });
+  }
+  return skipped.length;
 }
 
 /** Phase 3: the run's row in storage, which every stored episode refers to (none without storage). */

@@ -6,10 +6,10 @@ import type { Provenance } from '../../../shared/schemas/episode.ts';
 import type { ModelConfig } from '../../../shared/schemas/models.ts';
 import { ModelAssistantSeat } from '../../engine/model-assistant-seat.ts';
 import type { EpisodeParticipants } from '../../engine/episode-runner.ts';
-import { promptHashes } from '../../engine/prompt-library.ts';
+import { OUR_PROMPTS, promptHashes, type PromptSet } from '../../engine/prompt-library.ts';
 import type { UserSeat } from '../../engine/seats.ts';
 import { SimulatedUserSeat } from '../../engine/simulated-user-seat.ts';
-import type { ModelProvider } from '../../models/model-provider.ts';
+import type { ModelImage, ModelProvider } from '../../models/model-provider.ts';
 import { APP_VERSION } from '../../version.ts';
 
 export interface EvaluationModels {
@@ -38,6 +38,7 @@ export function buildProvenance(
   simulatorUsed: boolean,
   options: Record<string, unknown>,
   benchmarkSha256: string | null,
+  prompts: PromptSet = OUR_PROMPTS,
 ): Provenance {
   return {
     appVersion: APP_VERSION,
@@ -49,7 +50,8 @@ export function buildProvenance(
       judge: settings(models.judge.config),
       ...(simulatorUsed ? { simulator: settings(models.simulator.config) } : {}),
     },
-    promptHashes: promptHashes(),
+    promptHashes: promptHashes(prompts),
+    ...(prompts.pack ? { promptPack: prompts.pack } : {}),
     recordSha256: sha256(record),
     personaSha256: sha256(record.persona),
     rubricSha256: sha256(record.evaluation_rubric),
@@ -69,6 +71,13 @@ export function batchParticipants(
   fixedQuestions: number | null,
   models: EvaluationModels,
   provenance: Provenance,
+  options: {
+    referenceQuirks?: boolean;
+    prompts?: PromptSet;
+    integralFloats?: ReadonlySet<string>;
+    /** `run --image`: the record's image, sent to the model under test with the opening message. */
+    openingImage?: ModelImage;
+  } = {},
 ): EpisodeParticipants {
   const hint = {
     mode,
@@ -79,10 +88,18 @@ export function batchParticipants(
   };
   const user: UserSeat | null =
     mode === 'infer_persona' && userType !== 'no_user_interaction'
-      ? new SimulatedUserSeat(models.simulator, record, userType)
+      ? new SimulatedUserSeat(models.simulator, record, userType, {
+          reference: options.referenceQuirks === true,
+          ...(options.prompts ? { prompts: options.prompts } : {}),
+          ...(options.integralFloats ? { integralFloats: options.integralFloats } : {}),
+        })
       : null;
   return {
-    assistant: new ModelAssistantSeat(models.assistant, hint),
+    assistant: new ModelAssistantSeat(
+      models.assistant,
+      hint,
+      options.openingImage ? [options.openingImage] : undefined,
+    ),
     user,
     judge: models.judge,
     labeler: models.judge,

@@ -1,4 +1,5 @@
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import { personaIdOf } from '../../../shared/benchmark/record-checks.ts';
 import type { EpisodeParticipants, EpisodeSpec } from '../../engine/episode-runner.ts';
 import type { EpisodeStatus, EpisodeSummary } from '../../storage/episode-storage.ts';
 
@@ -22,7 +23,7 @@ export function episodeSummary(
     id,
     runId,
     problemId: spec.record.problem_id,
-    personaId: spec.record.persona.id,
+    personaId: personaIdOf(spec.record),
     mode: spec.mode,
     userType: spec.userType,
     userSeat: spec.mode === 'infer_persona' ? (who.user?.kind ?? 'none') : 'none',

@@ -1,6 +1,8 @@
 import { normalizeProblem } from '../../../shared/benchmark/normalize-problem.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import { judgeCorrectness } from '../../engine/correctness-judge.ts';
+import type { PromptSet } from '../../engine/prompt-library.ts';
+import { ReferenceSkipError } from '../../engine/reference-replies.ts';
 import type { ModelProvider } from '../../models/model-provider.ts';
 import { rewriteJsonLines, type ResultsFile } from './result-files.ts';
 
@@ -15,6 +17,7 @@ export async function rejudgeMissingCorrectness(
   records: BenchmarkRecord[],
   judge: ModelProvider,
   signal: AbortSignal,
+  options: { reference?: boolean; prompts?: PromptSet } = {},
 ): Promise<number> {
   const pending = existing.results.filter((r) => r.correct === null || r.correct === undefined);
   if (pending.length === 0 && existing.migrated === 0) return 0;
@@ -24,8 +27,17 @@ export async function rejudgeMissingCorrectness(
     const record = byId.get(result.problem_id);
     const finalAnswer = [...result.conversation].reverse().find((m) => m.role === 'assistant')?.content;
     if (!record || finalAnswer === undefined || signal.aborted) continue;
-    const judgment = await judgeCorrectness(judge, normalizeProblem(record), finalAnswer, { signal });
-    if (judgment.correct === null) continue;
+    // Under --reference-quirks the reference's judge call (temperature 0.7, one reply read its way); a reply it could
+    // not use leaves the line as it is, to be tried on the next resume.
+    const judgment = await judgeCorrectness(judge, normalizeProblem(record), finalAnswer, {
+      signal,
+      reference: options.reference === true,
+      ...(options.prompts ? { prompts: options.prompts } : {}),
+    }).catch((e: unknown) => {
+      if (e instanceof ReferenceSkipError) return null;
+      throw e;
+    });
+    if (judgment === null || judgment.correct === null) continue;
     result.correct = judgment.correct;
     result.evaluation.correctness = { justification: judgment.justification, correct: judgment.correct };
     rejudged += 1;

@@ -1,4 +1,5 @@
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
+import { personaIdOf } from '../../../shared/benchmark/record-checks.ts';
 import type { EpisodeEvent, Provenance } from '../../../shared/schemas/episode.ts';
 import type { EvalResult, Mode, UserType } from '../../../shared/schemas/evaluation.ts';
 import type { EpisodeResult } from '../../engine/episode-result.ts';
@@ -13,6 +14,8 @@ export interface ResultExtras {
   app_version: string;
   record_sha256: string;
   prompt_hashes: Record<string, string>;
+  /** The prompt pack's name and hash (docs/prompt-packs.md); null for our own prompts. */
+  prompt_pack: { name: string; sha256: string } | null;
   options: Record<string, unknown>;
   disclosure: { turn: number; asked: string[]; revealed: { preference: string; value: string }[]; issue?: string }[];
   issues: string[];
@@ -41,7 +44,7 @@ export function resultLine(
   const p = extras.provenance;
   return {
     problem_id: record.problem_id,
-    persona_id: record.persona.id || 'unknown',
+    persona_id: personaIdOf(record),
     mode,
     user_type: userType,
     weighted_score: result.weightedScore,
@@ -69,6 +72,7 @@ export function resultLine(
       app_version: p.appVersion,
       record_sha256: p.recordSha256,
       prompt_hashes: p.promptHashes,
+      prompt_pack: p.promptPack ?? null,
       options: p.options,
       disclosure: disclosure.map((d) => ({
         turn: d.turn,

@@ -1,21 +1,36 @@
+import { AppError } from '../../../shared/errors.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeSpec } from '../../engine/episode-runner.ts';
+import { OUR_PROMPTS, type PromptSet } from '../../engine/prompt-library.ts';
+import type { ModelProvider } from '../../models/model-provider.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { batchParticipants, buildProvenance, type EvaluationModels } from '../evaluation/episode-setup.ts';
 import { episodeSummary } from '../evaluation/episode-summary.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import { PersonSeat } from './person-seat.ts';
-import { RunningEpisode } from './running-episode.ts';
-import { simulatedTwinEpisode, twinReply } from './twin.ts';
+import { pinnedPrompts } from './live-prompts.ts';
+import { RunningEpisode, type EndRequest } from './running-episode.ts';
+import { storeFailedEnd, type EndReason } from './episode-end-store.ts';
+import { keepTrying } from './storage-retry.ts';
+import { twinReply } from './twin.ts';
+import { TWIN_JOB_KIND, twinJobKey, type TwinJobPayload } from './twin-episode.ts';
 
 /**
  * The live episodes running in this process: each one's engine, person seat and twin replies, the simulated twins
- * in the background, and the log they write to (through the engine while it runs, else straight to storage).
+ * in the background, and the log they write to (through the engine while it runs, else straight to storage). There
+ * is one server per database (its lease), so an episode 'running' in storage but not here is healed by resuming it.
  */
 export class LiveEpisodes {
   private readonly running = new Map<string, RunningEpisode>();
   private readonly twins = new Set<Promise<void>>();
+  /** Episodes whose end is not stored yet (storage still failing): requests about them are answered `unavailable`. */
+  private readonly ending = new Map<string, Promise<void>>();
+  /** Episodes being resumed from storage right now, so two requests healing the same one launch it once. */
+  private readonly resuming = new Map<string, Promise<RunningEpisode | null>>();
+  /** Live episodes whose simulated twin was started by this process. */
+  private readonly twinStarted = new Set<string>();
+  private readonly closing = new AbortController();
 
   constructor(private readonly deps: LiveDeps) {}
 
@@ -24,56 +39,143 @@ export class LiveEpisodes {
     return this.running.get(episodeId);
   }
 
+  /** Throws a retryable `unavailable` while the episode cannot be played: saving it is delayed, or its end not stored. */
+  assertAvailable(episodeId: string): void {
+    if (this.ending.has(episodeId) || this.closing.signal.aborted)
+      throw new AppError('unavailable', 'this episode is being closed; try again in a moment');
+    if (this.running.get(episodeId)?.storageDelayed)
+      throw new AppError('unavailable', 'saving the conversation is delayed; try again in a moment');
+  }
+
+  /**
+   * The running episode, resumed from its stored events if storage says it runs but this process does not hold it
+   * (as start-up recovery does). Null when it is over. `unavailable` while its end is being stored.
+   */
+  async live(info: LiveEpisodeInfo): Promise<RunningEpisode | null> {
+    const id = info.summary.id;
+    this.assertAvailable(id);
+    const running = this.running.get(id);
+    if (running) return running;
+    if (info.summary.status !== 'running') return null;
+    let resuming = this.resuming.get(id);
+    if (!resuming) {
+      resuming = this.resume(info).finally(() => this.resuming.delete(id));
+      this.resuming.set(id, resuming);
+    }
+    const resumed = await resuming;
+    this.assertAvailable(id);
+    return resumed;
+  }
+
   /** Continues every live episode a previous process left running (called at start-up, before listening). */
   async recover(): Promise<number> {
     const episodes = await this.deps.storage.live.running();
     for (const info of episodes) {
-      const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
-      if (!record) {
-        await this.deps.storage.live.finish(info.summary.id, {
-          status: 'failed',
-          weightedScore: null,
-          correct: null,
-          interactionTurns: null,
-          failure: { stage: 'internal', reason: 'record no longer in the study' },
-        });
-        continue;
-      }
-      const settings = await this.deps.queue.settings(info.studyId);
-      const events = await this.deps.storage.live.eventsAfter(info.summary.id, -1);
-      this.launch(info, record, settings, events);
-      this.deps.log.info(
-        { studyId: info.studyId, episodeId: info.summary.id, storedEvents: events.length },
-        'resumed live episode',
+      // One that cannot be read now stays 'running' in storage: the actor's next request heals it.
+      await this.resume(info).catch((error: unknown) =>
+        this.deps.log.error(
+          { err: error, studyId: info.studyId, episodeId: info.summary.id },
+          'resuming a live episode failed',
+        ),
       );
     }
     return episodes.length;
   }
 
-  launch(
+  /**
+   * Launches one stored running episode again from its events. One that cannot run any more (its record is gone, a
+   * model it uses is no longer declared) is ended as failed with the reason and its lease released, so it never stops
+   * the others or the server. A failure to read storage is thrown: nothing is decided from a read that did not happen.
+   */
+  private async resume(info: LiveEpisodeInfo): Promise<RunningEpisode | null> {
+    const log = this.deps.log.child({ studyId: info.studyId, episodeId: info.summary.id });
+    let end: EndReason;
+    const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
+    if (record) {
+      const settings = await this.deps.queue.settings(info.studyId);
+      const models = this.modelsOf(info, settings);
+      // The prompts it started with (its pinned pack), never the study's current ones.
+      const prompts = pinnedPrompts(info.spec, this.deps.prompts);
+      if ('missing' in models) {
+        end = { code: 'model_undeclared', reason: `model ${models.missing} is no longer declared` };
+      } else if ('problem' in prompts) {
+        end = { code: 'prompt_pack_unavailable', reason: prompts.problem };
+      } else {
+        const events = await this.deps.storage.live.eventsAfter(info.summary.id, -1);
+        const episode = this.launch(info, record, settings, events, models, prompts);
+        log.info({ storedEvents: events.length }, 'resumed live episode');
+        // The person had played: their twin's job is recorded (once) even if the process died before it was.
+        if (events.some((e) => (e.type === 'message' && e.kind === 'reply') || e.type === 'actor_rated'))
+          void this.ensureSimulatedTwin(info).catch((error: unknown) =>
+            log.error({ err: error }, 'starting the simulated twin failed'),
+          );
+        return episode;
+      }
+    } else {
+      end = { code: 'record_missing', reason: 'record no longer in the study' };
+    }
+    log.warn({ reason: end.reason }, 'a live episode left running cannot resume; it ends as failed');
+    await this.endStored(info, end);
+    return null;
+  }
+
+  /** The episode's models, or the first name no longer declared. */
+  private modelsOf(info: LiveEpisodeInfo, settings: LivePlaySettings): EvaluationModels | { missing: string } {
+    const names = {
+      assistant: info.summary.assistantModel,
+      judge: info.summary.judgeModel,
+      simulator: info.summary.simulatorModel ?? settings.simulatorModel,
+    };
+    const models: Partial<Record<keyof typeof names, ModelProvider>> = {};
+    for (const [seat, name] of Object.entries(names) as [keyof typeof names, string][]) {
+      try {
+        models[seat] = this.deps.model(name);
+      } catch {
+        return { missing: name };
+      }
+    }
+    const { assistant, judge, simulator } = models;
+    if (!assistant || !judge || !simulator) return { missing: names.assistant };
+    return { assistant, judge, simulator };
+  }
+
+  /** Starts a new episode's engine (stored with `live.begin` first). Throws if one of its models is not declared. */
+  start(
+    info: LiveEpisodeInfo,
+    record: BenchmarkRecord,
+    settings: LivePlaySettings,
+    prompts: PromptSet = OUR_PROMPTS,
+  ): RunningEpisode {
+    const models = this.modelsOf(info, settings);
+    if ('missing' in models) throw new AppError('model_unavailable', `model ${models.missing} is not declared`);
+    return this.launch(info, record, settings, [], models, prompts);
+  }
+
+  private launch(
     info: LiveEpisodeInfo,
     record: BenchmarkRecord,
     settings: LivePlaySettings,
     existing: readonly EpisodeEvent[],
-  ): void {
+    models: EvaluationModels,
+    prompts: PromptSet,
+  ): RunningEpisode {
     const id = info.summary.id;
-    const judge = this.deps.model(info.summary.judgeModel);
-    const simulator = this.deps.model(info.summary.simulatorModel ?? settings.simulatorModel);
+    const { judge, simulator } = models;
     let episode: RunningEpisode | null = null;
     const seat = new PersonSeat((awaited) => {
       if (!episode) return;
       episode.startIdleTimer(awaited);
-      const twin = twinReply(episode, awaited, simulator, judge);
+      const twin = twinReply(episode, awaited, simulator, judge, prompts);
       episode.background.add(twin);
       void twin.finally(() => episode?.background.delete(twin));
     });
-    episode = new RunningEpisode(info, record, settings, seat, this.deps, existing);
-    const logger = episode.logger;
-    this.running.set(id, episode);
-    const models = { assistant: this.deps.model(info.summary.assistantModel), judge, simulator };
-    const provenance = buildProvenance(record, models, true, { live: true, ...info.spec }, null);
+    const running = new RunningEpisode(info, record, settings, seat, this.deps, existing);
+    episode = running;
+    const logger = running.logger;
+    this.running.set(id, running);
+    const provenance = buildProvenance(record, models, true, { live: true, ...info.spec }, null, prompts);
     const participants = {
-      ...batchParticipants(record, info.summary.mode, info.summary.userType, null, models, provenance),
+      ...batchParticipants(record, info.summary.mode, info.summary.userType, null, models, provenance, { prompts }),
       user: seat,
     };
     const spec: EpisodeSpec = {
@@ -81,31 +183,99 @@ export class LiveEpisodes {
       mode: info.summary.mode,
       userType: info.summary.userType,
       maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns),
+      prompts,
     };
-    const run = episode
+    const run = running
       .run(spec, participants)
       .then(async (outcome) => {
+        // Ended from outside (storage gave up, a researcher ended it): store why, after what was stored.
+        const end = running.endRequest;
+        if (end) return this.endStored(info, end, running);
         if (outcome === 'aborted') return;
-        const events = (episode as RunningEpisode).log.events;
+        const events = running.log.events;
         const s = episodeSummary(id, null, spec, participants, events, outcome, info.summary.startedAt);
-        await this.deps.storage.live.finish(id, {
-          status: outcome,
-          weightedScore: s.weightedScore,
-          correct: s.correct,
-          interactionTurns: s.interactionTurns,
-          failure: s.failure,
-        });
+        // Retried while storage fails: an ended episode left 'running' would be resumed and played again.
+        const finished = await keepTrying(
+          () =>
+            this.deps.storage.live.finish(id, {
+              status: outcome,
+              weightedScore: s.weightedScore,
+              correct: s.correct,
+              interactionTurns: s.interactionTurns,
+              failure: s.failure,
+            }),
+          this.closing.signal,
+          (error, attempt) => {
+            if (attempt === 0) logger.warn({ err: error }, 'storing the end of a live episode failed; retrying');
+          },
+        );
+        if (!finished) return;
         if (outcome === 'completed') await this.answered(info.studyId, id);
         // An actor who went idle leaves their unit to someone else.
         if (outcome === 'failed' && events.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout')) {
-          await this.deps.queue.releasePlay?.(info.assignmentId, info.studyId, info.participantId);
+          await this.release(info, 'timed_out');
         }
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'live episode stopped');
       })
       .finally(() => this.running.delete(id));
+    running.settled = run;
     this.track(run, { studyId: info.studyId, episodeId: id });
+    return running;
+  }
+
+  /**
+   * Ends a live episode as failed without its engine: a researcher ends a session, or it cannot resume. A running
+   * engine is stopped first and the end stored after its last stored event. Resolves once the end is stored.
+   */
+  async end(info: LiveEpisodeInfo, end: EndRequest): Promise<void> {
+    const id = info.summary.id;
+    const pending = this.ending.get(id);
+    if (pending) return pending;
+    const running = this.running.get(id);
+    if (running) {
+      // The run's own completion stores the end (launch): wait for that rather than store it twice.
+      running.requestEnd(end);
+      await running.settled;
+      return;
+    }
+    await this.endStored(info, end);
+  }
+
+  /**
+   * Stores an episode's end: its episode_failed event (after the last stored one), its summary as failed, and releases
+   * its play lease so the unit goes to someone else; the actor sees the event. While storage fails this is retried in
+   * the background (requests about the episode are answered `unavailable`); a shutdown meanwhile leaves it 'running'
+   * in storage, and the next start heals it.
+   */
+  private endStored(info: LiveEpisodeInfo, end: EndReason, after?: RunningEpisode): Promise<void> {
+    const id = info.summary.id;
+    const existing = this.ending.get(id);
+    if (existing) return existing;
+    const log = this.deps.log.child({ studyId: info.studyId, episodeId: id });
+    const work = (async () => {
+      const stored = await storeFailedEnd(this.deps, id, end, after, this.closing.signal, log);
+      if (!stored) return;
+      log.info({ code: end.code, reason: end.reason }, 'live episode ended');
+      // The server's own failures (storage, a model or record gone) pay the actor the partial code; a researcher's end
+      // leaves payment to the researcher.
+      await this.release(info, end.code === 'ended_by_researcher' ? null : 'timed_out');
+    })().finally(() => this.ending.delete(id));
+    this.ending.set(id, work);
+    return work;
+  }
+
+  /** The unit goes back to the queue for someone else; a failure is logged (the lease lapses on its own). */
+  private async release(info: LiveEpisodeInfo, outcome: 'timed_out' | null): Promise<void> {
+    await this.deps.queue
+      .releasePlay?.(info.assignmentId, info.studyId, info.participantId, outcome)
+      .catch((error: unknown) =>
+        this.deps.log.error(
+          { err: error, studyId: info.studyId, episodeId: info.summary.id, assignmentId: info.assignmentId },
+          'releasing the play lease failed',
+        ),
+      );
   }
 
   /** Hands a finished answer to the rating queue; a failure there is logged, never fatal to the episode. */
@@ -126,22 +296,25 @@ export class LiveEpisodes {
     void p.finally(() => this.twins.delete(p));
   }
 
-  /** The fully simulated twin of a new live episode, run in the background; its answer goes to the raters too. */
-  startSimulatedTwin(
-    studyId: string,
-    episodeId: string,
-    record: BenchmarkRecord,
-    spec: Omit<EpisodeSpec, 'record' | 'userType'>,
-    models: EvaluationModels,
-  ): void {
-    this.track(
-      simulatedTwinEpisode(this.deps.storage, episodeId, record, spec, models, new AbortController().signal).then(
-        async (twinId) => {
-          if (twinId) await this.answered(studyId, twinId);
-        },
-      ),
-      { studyId, episodeId, work: 'simulated twin' },
-    );
+  /**
+   * The fully simulated twin of a live episode, started once the person has played (their first reply, or their
+   * rating where the mode has no conversation), never merely because a unit was started: anyone with the actor link
+   * could otherwise make the server pay for model calls. It is a job (`twin:<episodeId>`, recorded before it starts,
+   * once per live episode however often this is asked) that the research worker runs off the live loop, resumes after
+   * a crash or restart, and stops at shutdown (twin-job.ts). Its answer goes to the raters too.
+   */
+  async ensureSimulatedTwin(episode: RunningEpisode | LiveEpisodeInfo): Promise<void> {
+    const info = episode instanceof RunningEpisode ? episode.info : episode;
+    const id = info.summary.id;
+    if (this.twinStarted.has(id) || this.closing.signal.aborted) return;
+    this.twinStarted.add(id);
+    const settings = await this.deps.queue.settings(info.studyId);
+    if (!settings.simulatedTwin) return;
+    const models = this.modelsOf(info, settings);
+    if ('missing' in models) return;
+    const payload: TwinJobPayload = { liveEpisodeId: id };
+    const { created } = await this.deps.storage.jobs.enqueueJob({ kind: TWIN_JOB_KIND, key: twinJobKey(id), payload });
+    if (created) this.deps.wakeJobs?.();
   }
 
   /** The episode's events: from the engine's log while it runs here, else from storage. */
@@ -159,10 +332,13 @@ export class LiveEpisodes {
     episodeId: string,
     event: Parameters<RunningEpisode['log']['append']>[0],
   ): Promise<{ seq: number }> {
+    this.assertAvailable(episodeId);
     const running = this.running.get(episodeId);
     if (running) {
       const appended = running.log.append(event);
       await running.flushed();
+      if (running.lastStoredSeq < appended.seq)
+        throw new AppError('unavailable', 'saving the conversation failed; try again in a moment');
       return { seq: appended.seq };
     }
     const last = (await this.deps.storage.live.eventsAfter(episodeId, -1)).pop();
@@ -174,10 +350,12 @@ export class LiveEpisodes {
 
   /** Stops all live episodes (server shutdown); they stay 'running' in storage and resume at the next start. */
   async close(): Promise<void> {
+    this.closing.abort();
     for (const episode of this.running.values()) {
       episode.controller.abort();
     }
     await Promise.allSettled([...this.running.values()].map((e) => e.done));
+    await Promise.allSettled([...this.ending.values()]);
     await Promise.allSettled([...this.twins]);
   }
 }

@@ -6,6 +6,7 @@ import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { actorViews } from './actor-view.ts';
 import type { LiveDeps } from './live-types.ts';
 import { LiveEpisodes } from './live-episodes.ts';
+import { startPrompts } from './live-prompts.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
@@ -27,11 +28,14 @@ export class LiveSessions {
     actor: Actor,
     beforeStart: (episodeId: string) => Promise<void> = async () => undefined,
   ): Promise<PlaySnapshot> {
-    // A running episode, or a finished one still waiting for the actor's rating, is theirs to continue.
+    // A running episode, or a finished one still waiting for the actor's rating, is theirs to continue. One that
+    // storage says runs but this process does not hold is resumed from its events; if it cannot be, it has just
+    // ended as failed and the actor goes on to a new unit.
     const current =
       (await this.deps.storage.live.runningFor(actor.participantId)) ??
       (await this.deps.storage.live.awaitingRatingFor(actor.participantId));
-    if (current) {
+    const held = current ? await this.deps.storage.live.get(current) : null;
+    if (current && held && (held.summary.status !== 'running' || (await this.episodes.live(held)))) {
       await beforeStart(current);
       return this.snapshot(actor, current);
     }
@@ -41,11 +45,12 @@ export class LiveSessions {
     if (!record) throw new AppError('not_found', `record ${unit.problemId} is not in the study`);
     const settings = await this.deps.queue.settings(unit.studyId);
     const id = randomUUID();
-    const spec = { mode: settings.mode, maxTurns: settings.maxTurns };
     const assistant = this.deps.model(unit.model);
     const judge = this.deps.model(settings.judgeModel);
     const simulator = this.deps.model(settings.simulatorModel);
     const userType = settings.mode === 'infer_persona' ? 'passive_nostop' : 'no_user_interaction';
+    // The study's prompt pack, loaded now and pinned in the spec, so a resume goes on with the same prompts.
+    const { prompts, pin } = startPrompts(settings, this.deps.prompts, this.deps.log.child({ studyId: unit.studyId }));
     const info: LiveEpisodeInfo = {
       summary: {
         id,
@@ -69,15 +74,13 @@ export class LiveSessions {
       studyId: unit.studyId,
       participantId: actor.participantId,
       assignmentId: unit.assignmentId,
-      spec,
+      spec: { mode: settings.mode, maxTurns: settings.maxTurns, ...pin },
     };
     await this.deps.storage.live.begin(info);
     // The browser joins the episode's updates before the model starts, so it sees the first turn stream.
     await beforeStart(id);
-    this.episodes.launch(info, record, settings, []);
-    if (settings.simulatedTwin) {
-      this.episodes.startSimulatedTwin(unit.studyId, id, record, spec, { assistant, judge, simulator });
-    }
+    // The simulated twin starts only once the person has played (reply, rate): see ensureSimulatedTwin.
+    this.episodes.start(info, record, settings, prompts);
     return this.snapshot(actor, id);
   }
 
@@ -123,7 +126,7 @@ export class LiveSessions {
   /** Exactly the person-visible events after `afterSeq`, and the model turn being streamed right now. */
   async resync(actor: Actor, episodeId: string, afterSeq: number): Promise<ResyncResult> {
     const info = await this.owned(actor, episodeId);
-    const running = this.episodes.get(episodeId);
+    const running = await this.episodes.live(info);
     if (running) await running.flushed();
     const all = await this.deps.storage.live.eventsAfter(episodeId, -1);
     const visible = actorViews(all, -1);
@@ -155,10 +158,12 @@ export class LiveSessions {
     clientMessageId: string,
     text: string,
   ): Promise<{ seq: number; duplicate: boolean }> {
-    await this.owned(actor, episodeId);
+    // The episode running here knows whose it is: no read of its row for every message (only for one not held here).
+    const held = this.episodes.get(episodeId)?.info;
+    const info = held?.participantId === actor.participantId ? held : await this.owned(actor, episodeId);
     const stored = await this.deps.storage.live.findClientMessage(episodeId, clientMessageId);
     if (stored !== null) return { seq: stored, duplicate: true };
-    const episode = this.episodes.get(episodeId);
+    const episode = await this.episodes.live(info);
     if (!episode) throw new AppError('episode_closed', 'this episode is not running');
     if (episode.hasPendingAck(clientMessageId))
       return { seq: await episode.awaitStored(clientMessageId), duplicate: true };
@@ -175,6 +180,10 @@ export class LiveSessions {
       .catch((error: unknown) =>
         episode.logger.error({ err: error, assignmentId: episode.info.assignmentId }, 'renewing the play lease failed'),
       );
+    // The person has played: now (once) the simulated twin may cost model calls.
+    void this.episodes
+      .ensureSimulatedTwin(episode)
+      .catch((error: unknown) => episode.logger.error({ err: error }, 'starting the simulated twin failed'));
     return { seq, duplicate: false };
   }
 
@@ -195,7 +204,7 @@ export class LiveSessions {
   async rate(
     actor: Actor,
     episodeId: string,
-    rating: { scores: Record<string, number>; correct: 0 | 1; justification?: string; secondsSpent: number },
+    rating: { scores: Record<string, number>; correct?: 0 | 1; justification?: string; secondsSpent: number },
   ): Promise<{ seq: number; completionCode: string | null }> {
     const info = await this.owned(actor, episodeId);
     const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
@@ -216,11 +225,20 @@ export class LiveSessions {
     const { seq } = await this.episodes.appendOutsideEngine(episodeId, {
       type: 'actor_rated',
       scores: rating.scores,
-      correct: rating.correct,
+      // Absent when the page did not ask it (actors are no longer asked about correctness).
+      ...(rating.correct === undefined ? {} : { correct: rating.correct }),
       ...(rating.justification ? { justification: rating.justification } : {}),
       secondsSpent: rating.secondsSpent,
     });
     const completionCode = await this.deps.queue.completePlay(info.assignmentId, info.studyId, actor.participantId);
+    // Where the mode has no conversation, rating is how the person plays: the twin starts here (once) then.
+    if (record) {
+      void this.episodes
+        .ensureSimulatedTwin(info)
+        .catch((error: unknown) =>
+          this.deps.log.error({ err: error, studyId: info.studyId, episodeId }, 'starting the simulated twin failed'),
+        );
+    }
     return { seq, completionCode };
   }
 
@@ -228,8 +246,27 @@ export class LiveSessions {
   async watch(episodeId: string): Promise<EpisodeEvent[]> {
     const info = await this.deps.storage.live.get(episodeId);
     if (!info) throw new AppError('not_found', 'no such live episode');
-    await this.episodes.get(episodeId)?.flushed();
+    const running = this.episodes.get(episodeId);
+    // While saving is delayed the researcher sees what is stored so far, rather than wait for storage.
+    if (running && !running.storageDelayed) await running.flushed();
     return this.deps.storage.live.eventsAfter(episodeId, -1);
+  }
+
+  /**
+   * A researcher ends a stuck live session: the engine stops, `episode_failed` (`ended_by_researcher`, with the
+   * reason) is stored, the episode is finished as failed and its play lease released; the actor sees the end.
+   * `not_found` unless the episode is a live one of this study; `conflict` once it is over.
+   */
+  async endByResearcher(studyId: string, episodeId: string, reason: string): Promise<void> {
+    const info = await this.deps.storage.live.get(episodeId);
+    if (!info || info.studyId !== studyId) throw new AppError('not_found', 'no such live episode in this study');
+    if (info.summary.status !== 'running')
+      throw new AppError('conflict', `this episode is already ${info.summary.status}`);
+    await this.episodes.end(info, { code: 'ended_by_researcher', reason });
+    // The engine may have finished on its own just before it was stopped: say so rather than claim it was ended.
+    const after = await this.deps.storage.live.get(episodeId);
+    if (after?.summary.status !== 'failed' || after.summary.failure?.reason !== reason)
+      throw new AppError('conflict', `this episode ended on its own (${after?.summary.status ?? 'unknown'})`);
   }
 
   /** Continues every live episode a previous process left running (called at start-up, before listening). */

@@ -1,3 +1,4 @@
+import { AppError, describeError } from '../../../shared/errors.ts';
 import type { StreamingTurn } from '../../../shared/protocol/live.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
@@ -10,11 +11,22 @@ import { CHUNK_WINDOW_MS, ChunkCoalescer } from './chunk-coalescer.ts';
 import type { Logger } from '../logger.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import type { AwaitedReply, PersonSeat } from './person-seat.ts';
+import { backoffDelay, pause, STORAGE_RETRY_WINDOW_MS } from './storage-retry.ts';
+
+/** Why an episode ends without its engine finishing it: storage gave up, or a researcher ended the session. */
+export interface EndRequest {
+  code: 'storage_failed' | 'ended_by_researcher';
+  reason: string;
+}
 
 interface Deferred<T> {
   promise: Promise<T>;
   resolve(value: T): void;
   reject(error: unknown): void;
+}
+
+function isAssistantMessage(e: EpisodeEvent): boolean {
+  return e.type === 'message' && e.role === 'assistant';
 }
 
 function deferred<T>(): Deferred<T> {
@@ -41,10 +53,21 @@ export class RunningEpisode {
   private lastVisibleSeq: number;
   private readonly acks = new Map<string, Deferred<number>>();
   private idleTimers: NodeJS.Timeout[] = [];
-  private storeFailed = false;
+  /** Set once an event could not be stored: later events are not stored either, so the stored log has no gap. */
+  private halted = false;
+  /** Assistant messages in the log so far: the turn being streamed, counted as they come rather than per chunk. */
+  private assistantMessages: number;
+  /** An event is waiting for storage to work again: the conversation is paused (the actor has been told). */
+  private delayed = false;
+  /** The seq of the last event stored; events after it exist only in memory. */
+  lastStoredSeq: number;
+  /** Set when the episode is to end without its engine: the engine is stopped and the reason is stored for it. */
+  endRequest: EndRequest | null = null;
   /** Background work (twin replies) the episode waits for before it is closed. */
   readonly background = new Set<Promise<void>>();
   done: Promise<void> = Promise.resolve();
+  /** Resolves once the episode is over here and its end is handled: summary stored, or its failure stored. */
+  settled: Promise<void> = Promise.resolve();
 
   constructor(
     readonly info: LiveEpisodeInfo,
@@ -55,11 +78,13 @@ export class RunningEpisode {
     existing: readonly EpisodeEvent[],
   ) {
     this.lastVisibleSeq = -1;
+    this.lastStoredSeq = existing.at(-1)?.seq ?? -1;
     this.logger = deps.log.child({ studyId: info.studyId, episodeId: info.summary.id });
     this.chunks = new ChunkCoalescer(deps.chunkWindowMs ?? CHUNK_WINDOW_MS, (turn, index, delta, restart) =>
       this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta, ...(restart ? { restart } : {}) }),
     );
     for (const e of existing) if (actorView(e, -1)) this.lastVisibleSeq = e.seq;
+    this.assistantMessages = existing.filter(isAssistantMessage).length;
     this.log = new EpisodeLog(
       (event) => this.store(event),
       () => new Date(),
@@ -76,23 +101,34 @@ export class RunningEpisode {
     return this.chunks.streaming;
   }
 
+  /** Saving is delayed: the conversation waits for storage (requests are answered `unavailable` meanwhile). */
+  get storageDelayed(): boolean {
+    return this.delayed;
+  }
+
+  /** The seq of the last event the actor was sent (the prevSeq of the next one). */
+  get lastActorSeq(): number {
+    return this.lastVisibleSeq;
+  }
+
   /**
-   * Stores each event in order, and only then announces it: the person's ack, their view, the watchers' view. A
-   * storage failure stops the episode rather than let it run on with events nobody can recover.
+   * Stores each event in order, and only then announces it: the person's ack, their view, the watchers' view. An
+   * event that cannot be stored is retried (storeRetrying); if storage stays broken the episode ends rather than run
+   * on with events nobody can recover.
    */
   private store(event: EpisodeEvent): void {
     // The last pieces of a model turn go out before its whole message can be announced.
-    if (event.type === 'message' && event.role === 'assistant') this.chunks.flush();
+    if (isAssistantMessage(event)) {
+      this.chunks.flush();
+      this.assistantMessages += 1;
+    }
     this.persisted = this.persisted.then(async () => {
-      if (this.storeFailed) return;
-      try {
-        await this.deps.storage.live.append(this.id, event);
-      } catch (error) {
-        this.storeFailed = true;
-        this.logger.error({ err: error, seq: event.seq, type: event.type }, 'storing an episode event failed');
-        this.controller.abort();
+      if (this.halted) return;
+      if (!(await this.storeRetrying(event))) {
+        this.halted = true;
         return;
       }
+      this.lastStoredSeq = event.seq;
       if (event.type === 'message' && event.role === 'assistant') this.chunks.ended();
       const view = actorView(event, this.lastVisibleSeq);
       if (view) {
@@ -105,6 +141,62 @@ export class RunningEpisode {
         this.acks.delete(event.clientMessageId);
       }
     });
+  }
+
+  /**
+   * Appends one event, retrying with backoff (0.5 s doubling to 10 s) while storage fails, for at most the retry
+   * window. The actor is told when saving is delayed and when it works again. False when the event was not stored:
+   * the window passed (the episode then ends with `storage_failed`) or the episode was stopped meanwhile.
+   */
+  private async storeRetrying(event: EpisodeEvent): Promise<boolean> {
+    const window = this.deps.storageRetryWindowMs ?? STORAGE_RETRY_WINDOW_MS;
+    let since: number | null = null;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deps.storage.live.append(this.id, event);
+        if (since !== null) {
+          this.delayed = false;
+          this.logger.info({ seq: event.seq, attempts: attempt + 1 }, 'storing episode events works again');
+          this.deps.broadcast.storageNotice(this.id, 'resumed');
+        }
+        return true;
+      } catch (error) {
+        if (since === null) {
+          since = Date.now();
+          this.delayed = true;
+          this.logger.warn(
+            { err: error, seq: event.seq, type: event.type },
+            'storing an episode event failed; retrying',
+          );
+          this.deps.broadcast.storageNotice(this.id, 'delayed');
+        }
+        // Stopped meanwhile (shutdown, or a researcher ended it): what is stored is what resumes or is kept.
+        if (this.controller.signal.aborted) return false;
+        const left = since + window - Date.now();
+        if (left <= 0) {
+          this.giveUp(error, event, window);
+          return false;
+        }
+        await pause(Math.min(backoffDelay(attempt), left), this.controller.signal);
+      }
+    }
+  }
+
+  /** Storage stayed broken for the whole window: the engine stops and the episode ends with `storage_failed`. */
+  private giveUp(error: unknown, event: EpisodeEvent, windowMs: number): void {
+    this.endRequest = {
+      code: 'storage_failed',
+      reason: `the conversation could not be saved for ${Math.round(windowMs / 1000)} s: ${describeError(error)}`,
+    };
+    this.logger.error({ err: error, seq: event.seq, type: event.type }, 'storage kept failing; the episode ends');
+    this.deps.broadcast.storageNotice(this.id, 'failed');
+    this.controller.abort();
+  }
+
+  /** Stops the engine so that the episode ends with this reason (stored by LiveEpisodes once the engine is done). */
+  requestEnd(request: EndRequest): void {
+    this.endRequest ??= request;
+    this.controller.abort();
   }
 
   /** Resolves once every event appended so far is stored. */
@@ -136,7 +228,7 @@ export class RunningEpisode {
 
   /** The turn number the model is currently answering: questions asked so far (the final answer gets the next). */
   private turnOfNextAssistantMessage(): number {
-    return this.log.events.filter((e) => e.type === 'message' && e.role === 'assistant').length;
+    return this.assistantMessages;
   }
 
   startIdleTimer(awaited: AwaitedReply): void {
@@ -175,7 +267,7 @@ export class RunningEpisode {
         this.clearIdleTimer();
         await Promise.allSettled([...this.background]);
         await this.persisted;
-        for (const d of this.acks.values()) d.reject(new Error('episode ended'));
+        for (const d of this.acks.values()) d.reject(new AppError('episode_closed', 'this episode has ended'));
         this.acks.clear();
       }
     })();

@@ -6,99 +6,109 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunInfo, RunProgress, RunStatus, StartRunBody } from '../../../shared/schemas/research.ts';
 import type { StudyRecord } from '../../storage/research-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
-import { ResultsFileError, runBatch, type BatchProgress } from '../evaluation/batch-run.ts';
-import { runProgress } from './run-progress.ts';
-import {
-  DEFAULT_CONCURRENCY,
-  optionsKey,
-  runModels,
-  runOptions,
-  type MeteredModels,
-  type ModelLookup,
-} from './run-options.ts';
+import type { JobHost } from '../jobs/job-host.ts';
+import { BATCH_RUN_JOB, batchRunJobKey, recordsSha256, type BatchRunJobPayload } from './batch-run-job.ts';
+import { DEFAULT_CONCURRENCY, optionsKey, runModels, runOptions, type ModelLookup } from './run-options.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { Logger } from '../logger.ts';
 
 export interface BatchRunsDeps {
   storage: Storage;
+  /** The declared models: a run naming an unknown or unusable one is refused before it is stored. */
   models: ModelLookup;
   /** Where results files go: `<runsDir>/<runId>.jsonl`. */
   runsDir: string;
   /** The service's logger; each run logs through a child carrying its studyId and runId. */
   log: Logger;
-  /** How often a running run's progress is written to the database (default 2 s). */
-  persistEveryMs?: number;
+  /** Where the runs' jobs execute (the research worker thread in the server); told when one is enqueued or cancelled. */
+  jobs: JobHost;
 }
 
-interface ActiveRun {
-  controller: AbortController;
-  log: Logger;
-  models: MeteredModels;
-  startedAt: number;
-  endedAt: number | null;
-  batch: BatchProgress;
-  /** Set when runBatch has returned, so readers stop reporting 'running' before the row is rewritten. */
-  final: { status: RunStatus; error?: RunProgress['error'] } | null;
-  finished: Promise<void>;
-}
-
-interface RecordSet {
-  records: StudyRecord[];
-  sha256: string;
+/** A run limited to the live study's selection: the selected records' ids, and what the run records about them. */
+interface Selection {
+  problemIds: string[];
+  info: { records: number; sha256: string };
 }
 
 /** A cancel answers once the run has stopped, or after this long with the run still stopping. */
 const CANCEL_WAIT_MS = 10_000;
+/** How often a cancel looks at the run's row while it waits for the worker to stop the run. */
+const CANCEL_POLL_MS = 20;
 
-function recordsSha256(records: readonly StudyRecord[]): string {
-  const hash = createHash('sha256');
-  for (const r of records) hash.update(`${JSON.stringify(r.record)}\n`);
-  return hash.digest('hex');
+const NO_PROGRESS: RunProgress = {
+  total: 0,
+  done: 0,
+  failed: 0,
+  skipped: 0,
+  running: 0,
+  elapsedMs: 0,
+  calls: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: null,
+};
+
+/** Runs with these options are the same work: a second one while the first is unfinished is refused. */
+function claimOf(studyId: string, options: RunInfo['options']): string {
+  return `${studyId}\u0000${optionsKey({ ...options, selection: undefined })}`;
 }
 
 /**
- * Batch runs started from the browser: each is `runBatch` over a study's stored records, in the background, with its
- * AbortController kept here. Progress is written to the run's row every few seconds and at the end; a run with the
- * options of an earlier one starts from a copy of its results file, so cancelling and starting again resumes.
+ * Batch runs started from the browser. Starting one records the run and its job (kind `batch_run`) in the database
+ * and answers at once; the research worker claims the job and runs `runBatch` off the server's event loop
+ * (batch-run-job.ts), writing progress to the run's row, which is what `get` and `list` read. A cancel is recorded on
+ * the job and reaches the worker at once. A run with the options of an earlier one starts from a copy of its results
+ * file, so cancelling and starting again resumes; a run cut short by a crash or shutdown resumes by itself.
  */
 export class BatchRuns {
-  private readonly active = new Map<string, ActiveRun>();
-  /** (study, options) → run id ('' while starting): two identical runs at once would do the same work twice. */
-  private readonly claims = new Map<string, string>();
+  /** Claims of runs being started (between the duplicate check and their job being stored). */
+  private readonly starting = new Set<string>();
   private closing = false;
 
   constructor(private readonly deps: BatchRunsDeps) {}
 
-  /** At start-up: runs left 'running' by a process that stopped without finishing them were interrupted. */
-  async recover(): Promise<number> {
-    return this.deps.storage.research.interruptRunningRuns();
+  /**
+   * At start-up: runs left 'running' were cut short. Those with a job still to do are resumed by the worker (which
+   * sets them running again when it claims them); the rest (stored before runs had jobs) stay 'interrupted'.
+   */
+  async recover(): Promise<{ interrupted: number; resuming: number }> {
+    const { storage } = this.deps;
+    const queued = await storage.jobs.listJobs({ kinds: [BATCH_RUN_JOB], statuses: ['queued'] });
+    let resuming = 0;
+    for (const job of queued) {
+      const run = await storage.research.getRun((job.payload as BatchRunJobPayload).runId);
+      if (run?.status === 'running') resuming += 1;
+    }
+    const marked = await storage.research.interruptRunningRuns();
+    return { interrupted: marked - resuming, resuming };
   }
 
   async start(studyId: string, body: StartRunBody): Promise<{ run: RunInfo; resumedFrom: string | null }> {
     if (this.closing) throw new AppError('unavailable', 'the server is shutting down');
     const { storage, runsDir } = this.deps;
     const options = runOptions(body);
-    const models = runModels(this.deps.models, options);
-    const claim = `${studyId}\u0000${optionsKey(options)}`;
-    const holder = this.claims.get(claim);
-    if (holder !== undefined)
-      throw new AppError(
-        'run_in_progress',
-        'a run with these options is already running in this study',
-        holder ? { details: { runId: holder } } : {},
-      );
-    this.claims.set(claim, '');
+    // Refuses unknown or unusable models before anything is stored (the worker builds its own from its registry).
+    runModels(this.deps.models, options);
+    const claim = claimOf(studyId, options);
+    if (this.starting.has(claim))
+      throw new AppError('run_in_progress', 'a run with these options is already running in this study');
+    this.starting.add(claim);
     try {
+      const holder = await this.unfinishedRunWith(claim);
+      if (holder)
+        throw new AppError('run_in_progress', 'a run with these options is already running in this study', {
+          details: { runId: holder },
+        });
       if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
       const records = await storage.research.listStudyRecords(studyId);
       if (records.length === 0)
         throw new AppError('no_records', 'the study has no records to run; import a benchmark file first');
+      const selection = options.records === 'study-selection' ? await this.selection(studyId, records) : null;
+      const key = optionsKey({ ...options, selection: selection?.info });
       // The newest earlier run with these options, unless its results file was unreadable (a copy would fail again).
       const previous = (await storage.research.listRuns(studyId)).find(
         (r) =>
-          r.status !== 'running' &&
-          r.progress?.error?.code !== 'results_file_invalid' &&
-          optionsKey(r.options) === optionsKey(options),
+          r.status !== 'running' && r.progress?.error?.code !== 'results_file_invalid' && optionsKey(r.options) === key,
       );
       const id = randomUUID();
       const outPath = join(runsDir, `${id}.jsonl`);
@@ -111,21 +121,51 @@ export class BatchRuns {
         resumedFrom = previous.id;
       }
       const concurrency = body.concurrency ?? DEFAULT_CONCURRENCY;
-      const sha256 = recordsSha256(records);
       const run = await storage.research.createStudyRun({
         id,
         studyId,
-        benchmarkSha256: sha256,
+        benchmarkSha256: recordsSha256(records),
         outPath,
-        options: { ...options, concurrency, resumedFrom },
+        options: { ...options, concurrency, resumedFrom, ...(selection ? { selection: selection.info } : {}) },
       });
-      this.claims.set(claim, id);
-      this.launch(run, { records, sha256 }, models, outPath, claim);
+      const payload: BatchRunJobPayload = { runId: id, problemIds: selection?.problemIds ?? null };
+      await storage.jobs.enqueueJob({ kind: BATCH_RUN_JOB, key: batchRunJobKey(id), payload });
+      this.deps.log.info({ studyId, runId: id, resumedFrom }, 'batch run queued');
+      this.deps.jobs.wake();
       return { run, resumedFrom };
-    } catch (error) {
-      this.claims.delete(claim);
-      throw error;
+    } finally {
+      this.starting.delete(claim);
     }
+  }
+
+  /** The id of a run of `claim` whose job is not finished yet, if any. */
+  private async unfinishedRunWith(claim: string): Promise<string | null> {
+    const { storage } = this.deps;
+    const unfinished = await storage.jobs.listJobs({ kinds: [BATCH_RUN_JOB], statuses: ['queued', 'running'] });
+    for (const job of unfinished) {
+      if (job.cancelRequested) continue;
+      const run = await storage.research.getRun((job.payload as BatchRunJobPayload).runId);
+      if (run && claimOf(run.studyId, run.options) === claim) return run.id;
+    }
+    return null;
+  }
+
+  /**
+   * The records the live study's settings select for play (all of them when it selects all), in the study's order.
+   * `no_records` when the selection names none of the study's records: an empty run would look like a finished one.
+   */
+  private async selection(studyId: string, records: readonly StudyRecord[]): Promise<Selection> {
+    const selected = (await this.deps.storage.work.getSettings(studyId))?.records ?? { kind: 'all' };
+    const wanted = selected.kind === 'list' ? new Set(selected.problemIds) : null;
+    const problemIds = records.map((r) => r.problemId).filter((id) => wanted === null || wanted.has(id));
+    if (problemIds.length === 0)
+      throw new AppError(
+        'no_records',
+        "the live study's record selection names none of the study's records; choose records in the study settings or run on all records",
+      );
+    const hash = createHash('sha256');
+    for (const id of [...problemIds].sort()) hash.update(`${id}\n`);
+    return { problemIds, info: { records: problemIds.length, sha256: hash.digest('hex') } };
   }
 
   async get(runId: string): Promise<RunInfo | null> {
@@ -133,149 +173,51 @@ export class BatchRuns {
     if (!stored) return null;
     // The results file's path is the server's business, not the browser's.
     const { outPath: _outPath, ...run } = stored;
-    const active = this.active.get(runId);
-    return active ? { ...run, status: active.final?.status ?? 'running', progress: this.snapshot(active) } : run;
+    return run;
   }
 
   async list(studyId: string): Promise<RunInfo[]> {
-    const runs = await this.deps.storage.research.listRuns(studyId);
-    return runs.map((run) => {
-      const active = this.active.get(run.id);
-      return active ? { ...run, status: active.final?.status ?? 'running', progress: this.snapshot(active) } : run;
-    });
+    return this.deps.storage.research.listRuns(studyId);
   }
 
-  /** Stops a running run (its status becomes 'interrupted'); `not_running` if it already ended. */
+  /**
+   * Stops a running run (its status becomes 'interrupted'); `not_running` if it already ended. The cancel is recorded
+   * on the run's job and sent to the worker, and the answer waits until the worker has stopped the run.
+   */
   async cancel(runId: string): Promise<RunInfo> {
-    const active = this.active.get(runId);
-    if (!active) {
-      const run = await this.get(runId);
-      if (!run) throw new AppError('not_found', 'no such run');
+    const { storage } = this.deps;
+    const run = await this.get(runId);
+    if (!run) throw new AppError('not_found', 'no such run');
+    const before = await storage.jobs.getJobByKey(batchRunJobKey(runId));
+    const unfinished = before !== null && (before.status === 'queued' || before.status === 'running');
+    if (!unfinished || before.cancelRequested)
       throw new AppError('not_running', `the run is not running (it is ${run.status})`, {
         details: { status: run.status },
       });
+    const job = await storage.jobs.requestJobCancel({ id: before.id });
+    if (job?.status === 'cancelled') {
+      // It was still queued: no worker had it, so its status is written here.
+      await storage.research.updateRun(runId, { status: 'interrupted', progress: run.progress ?? NO_PROGRESS });
+      return (await this.get(runId)) as RunInfo;
     }
-    active.controller.abort();
-    await Promise.race([active.finished, sleep(CANCEL_WAIT_MS, undefined, { ref: false })]);
-    return (await this.get(runId)) as RunInfo;
+    this.deps.jobs.cancel(before.id);
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    for (;;) {
+      const now = await this.get(runId);
+      if (!now || now.status !== 'running' || Date.now() > deadline) return now as RunInfo;
+      await sleep(CANCEL_POLL_MS);
+    }
   }
 
   /** The run's results file (reference format), or null for an unknown run. */
   async resultsFile(runId: string): Promise<{ path: string; exists: boolean; status: RunStatus } | null> {
     const run = await this.deps.storage.research.getRun(runId);
     if (!run?.outPath) return null;
-    return {
-      path: run.outPath,
-      exists: existsSync(run.outPath),
-      status: this.active.has(runId) ? 'running' : run.status,
-    };
+    return { path: run.outPath, exists: existsSync(run.outPath), status: run.status };
   }
 
-  /** Stops every running run and waits until each has stored its episodes and final progress ('interrupted'). */
+  /** No new runs from now on; running ones are stopped (and left resumable) when the job host closes. */
   async close(): Promise<void> {
     this.closing = true;
-    const running = [...this.active.values()];
-    for (const run of running) run.controller.abort();
-    await Promise.all(running.map((r) => r.finished));
-  }
-
-  private launch(run: RunInfo, records: RecordSet, models: MeteredModels, outFile: string, claim: string): void {
-    const active: ActiveRun = {
-      controller: new AbortController(),
-      log: this.deps.log.child({ studyId: run.studyId, runId: run.id }),
-      models,
-      startedAt: Date.now(),
-      endedAt: null,
-      final: null,
-      finished: Promise.resolve(),
-      batch: { total: 0, done: 0, failed: 0, skipped: 0, running: 0, elapsedMs: 0 },
-    };
-    this.active.set(run.id, active);
-    const timer = setInterval(() => void this.persist(run.id, active), this.deps.persistEveryMs ?? 2000);
-    timer.unref();
-    active.finished = this.execute(run, records, active, outFile).finally(() => {
-      clearInterval(timer);
-      this.active.delete(run.id);
-      this.claims.delete(claim);
-    });
-  }
-
-  private async execute(
-    run: RunInfo,
-    { records, sha256 }: RecordSet,
-    active: ActiveRun,
-    outFile: string,
-  ): Promise<void> {
-    const o = run.options;
-    const taskByProblem = new Map(records.map((r) => [r.problemId, r.task]));
-    try {
-      const summary = await runBatch({
-        benchmarkFile: `study:${run.studyId}`,
-        prepared: {
-          records: records.map((r) => r.record),
-          sha256,
-          taskOf: (r) => taskByProblem.get(r.problem_id) ?? 'unknown',
-        },
-        runId: run.id,
-        outFile,
-        models: active.models,
-        modes: o.modes,
-        userTypes: o.userTypes,
-        maxTurns: o.maxTurns,
-        fixedQuestions: o.fixedQuestions,
-        maxProblems: o.maxProblems,
-        seed: o.seed,
-        shard: null,
-        concurrency: o.concurrency ?? DEFAULT_CONCURRENCY,
-        reference: { missingScoreAsOne: false, correctnessTemperature: false },
-        skipImages: true,
-        storage: this.deps.storage,
-        signal: active.controller.signal,
-        onProgress: (p) => {
-          active.batch = p;
-        },
-      });
-      active.batch = summary;
-      active.final = { status: summary.interrupted ? 'interrupted' : 'completed' };
-      active.log.info(
-        { status: active.final.status, done: summary.done, failed: summary.failed, resumed: summary.skipped },
-        'batch run ended',
-      );
-    } catch (error) {
-      if (error instanceof ResultsFileError) {
-        active.final = {
-          status: 'failed',
-          error: {
-            code: 'results_file_invalid',
-            message: `${error.issues.length} lines of the results file are not result lines`,
-          },
-        };
-      } else {
-        active.log.error({ err: error }, 'batch run stopped');
-        active.final = {
-          status: 'failed',
-          error: { code: 'internal', message: 'the run stopped on an internal error; the server log has the details' },
-        };
-      }
-    }
-    active.endedAt = Date.now();
-    await this.persist(run.id, active);
-  }
-
-  private snapshot(active: ActiveRun): RunProgress {
-    const usage = [active.models.assistant, active.models.judge, active.models.simulator].map((m) => m.totals);
-    return runProgress(active.batch, usage, (active.endedAt ?? Date.now()) - active.startedAt, active.final?.error);
-  }
-
-  private async persist(runId: string, active: ActiveRun): Promise<void> {
-    try {
-      await this.deps.storage.research.updateRun(runId, {
-        ...(active.final ? { status: active.final.status } : {}),
-        progress: this.snapshot(active),
-      });
-    } catch (error) {
-      // Progress is a convenience; a failed write must not stop the run (the episodes and results file are the data).
-      active.log.error({ err: error }, 'storing batch run progress failed');
-    }
   }
 }

@@ -1,6 +1,18 @@
 import type { ExportTable } from '../../../shared/schemas/research.ts';
 import type { StudyEpisode } from '../../storage/research-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
+import { PARTICIPANT_COLUMNS, participantRows } from './participant-rows.ts';
+import { ProlificLookup } from './prolific-cells.ts';
+import {
+  QUESTION_TAG_COLUMNS,
+  questionTagRows,
+  RATING_COLUMNS,
+  RATING_LONG_COLUMNS,
+  ratingLongRows,
+  ratingRows,
+  SELF_RATING_COLUMNS,
+  selfRatingRows,
+} from './rating-rows.ts';
 import { studyEpisodes, studyEvents } from './study-episodes.ts';
 import type { Row } from './table-format.ts';
 
@@ -11,6 +23,9 @@ export const EXPORT_COLUMNS: Record<ExportTable, readonly string[]> = {
     'source',
     'run_id',
     'participant_id',
+    'prolific_pid',
+    'prolific_study_id',
+    'prolific_session_id',
     'twin_of',
     'problem_id',
     'task',
@@ -31,30 +46,25 @@ export const EXPORT_COLUMNS: Record<ExportTable, readonly string[]> = {
     'ended_at',
   ],
   messages: ['episode_id', 'source', 'seq', 'at', 'turn', 'role', 'kind', 'content', 'regenerated', 'twin'],
-  ratings: [
-    'item_id',
-    'problem_id',
-    'source_episode_id',
-    'is_gold',
-    'participant_id',
-    'scores',
-    'correct',
-    'justification',
-    'seconds_spent',
-    'attention_passed',
-    'created_at',
-  ],
+  ratings: RATING_COLUMNS,
+  ratings_long: RATING_LONG_COLUMNS,
+  self_ratings: SELF_RATING_COLUMNS,
+  question_tags: QUESTION_TAG_COLUMNS,
   disclosures: ['episode_id', 'seq', 'turn', 'event', 'source', 'asked', 'revealed'],
+  participants: PARTICIPANT_COLUMNS,
 };
 
 async function* episodeRows(storage: Storage, studyId: string): AsyncGenerator<Row> {
+  const prolific = await ProlificLookup.forStudy(storage, studyId);
   for await (const page of studyEpisodes(storage, studyId)) {
+    await prolific.load(page.map((e) => e.participantId));
     for (const e of page) {
       yield {
         episode_id: e.id,
         source: e.source,
         run_id: e.runId,
-        participant_id: e.participantId,
+        participant_id: prolific.participant(e.participantId),
+        ...prolific.cells(e.participantId),
         twin_of: e.twinOf,
         problem_id: e.problemId,
         task: e.task,
@@ -133,24 +143,6 @@ async function* disclosureRows(storage: Storage, studyId: string): AsyncGenerato
   }
 }
 
-async function* ratingRows(storage: Storage, studyId: string): AsyncGenerator<Row> {
-  for (const r of await storage.work.listRatings(studyId)) {
-    yield {
-      item_id: r.itemId,
-      problem_id: r.problemId,
-      source_episode_id: r.sourceEpisodeId,
-      is_gold: r.isGold,
-      participant_id: r.participantId,
-      scores: r.scores,
-      correct: r.correct,
-      justification: r.justification,
-      seconds_spent: r.secondsSpent,
-      attention_passed: r.attentionPassed,
-      created_at: r.createdAt,
-    };
-  }
-}
-
 /** The rows of one export table of a study, produced as the response pulls them. */
 export function exportRows(storage: Storage, studyId: string, table: ExportTable): AsyncGenerator<Row> {
   switch (table) {
@@ -162,5 +154,13 @@ export function exportRows(storage: Storage, studyId: string, table: ExportTable
       return disclosureRows(storage, studyId);
     case 'ratings':
       return ratingRows(storage, studyId);
+    case 'ratings_long':
+      return ratingLongRows(storage, studyId);
+    case 'self_ratings':
+      return selfRatingRows(storage, studyId);
+    case 'question_tags':
+      return questionTagRows(storage, studyId);
+    case 'participants':
+      return participantRows(storage, studyId);
   }
 }

@@ -28,11 +28,17 @@ export function runOptions(body: StartRunBody): RunOptions {
     fixedQuestions,
     maxProblems: body.maxProblems ?? null,
     seed: body.seed ?? 42,
+    records: body.records ?? 'all',
   };
 }
 
-/** Two runs with the same key produce the same episodes, so the later one may resume from the earlier's results. */
-export function optionsKey(o: RunOptions): string {
+/**
+ * Two runs with the same key produce the same episodes, so the later one may resume from the earlier's results. A run
+ * limited to the study's selection carries the selection's hash: after the selection changes, it starts afresh.
+ */
+export function optionsKey(o: RunOptions & { selection?: { sha256: string } | undefined }): string {
+  // Runs drawing from all records keep the key they had before the option existed, so they still resume each other.
+  const limited = o.records === 'study-selection' ? [['study-selection', o.selection?.sha256 ?? null]] : [];
   return JSON.stringify([
     o.model,
     o.judge,
@@ -43,6 +49,7 @@ export function optionsKey(o: RunOptions): string {
     o.fixedQuestions,
     o.maxProblems,
     o.seed,
+    ...limited,
   ]);
 }
 

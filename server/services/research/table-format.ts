@@ -1,11 +1,9 @@
+import { FORMULA_START } from '../../../shared/csv-formula.ts';
 import type { ExportFormat } from '../../../shared/schemas/research.ts';
 
 export type Cell = string | number | boolean | null | readonly unknown[] | Readonly<Record<string, unknown>>;
 export type Row = Readonly<Record<string, Cell>>;
 
-// Spreadsheet programs run a cell that starts with one of these as a formula (OWASP "CSV injection"); tab and CR are
-// on OWASP's list as well.
-const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One CSV cell (RFC 4180): text that could run as a formula gets a leading "'", then quotes where needed. */

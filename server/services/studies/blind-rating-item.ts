@@ -17,7 +17,20 @@ export interface BlindItemInput {
   record: BenchmarkRecord;
   answer: string;
   transcript: TranscriptTurn[] | null;
+  /** Whether this study shows dialogues now: `transcriptsShown`, the same answer for every item of the study. */
   showTranscript: boolean;
+}
+
+/**
+ * Blinding by shape. Only discovery answers have a dialogue; baseline and oracle answers and gold items have none. If
+ * the dialogue were shown wherever one exists, its mere presence (or its length) would tell a rater which condition an
+ * answer came from and which items are attention checks. So the choice is made per study, never per item: raters see
+ * dialogues only while the study's setting asks for them AND every answer in its queue, gold items included, has one.
+ * One answer without a dialogue switches them off for every item. The cost: a study that mixes conditions or uses gold
+ * items rates answers on their own, as the judge does (docs/studies-and-ratings.md, "Blinding").
+ */
+export function transcriptsShown(setting: boolean, candidatesWithoutTranscript: number): boolean {
+  return setting && candidatesWithoutTranscript === 0;
 }
 
 // Persona fields a rater needs to judge fit. Left out: id and usage_count (bookkeeping), and unknown generator keys.
@@ -87,7 +100,7 @@ export function blindRatingItem(input: BlindItemInput): BlindRatingItem {
       levels: c.levels.map((l) => ({ score: l.score, description: l.description })),
     })),
     answer: stripMarkers(input.answer),
-    ...(input.showTranscript && input.transcript ? { transcript: blindTranscript(input.transcript) } : {}),
+    ...(input.showTranscript ? { transcript: blindTranscript(input.transcript ?? []) } : {}),
   };
   // The strict schema is the last gate: an unexpected top-level field fails here instead of reaching a rater.
   return BlindRatingItemSchema.parse(item);

@@ -4,6 +4,7 @@ import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { GoldItem, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
 import type { NewRatingCandidate } from '../../storage/study-work-storage.ts';
+import { providerOf } from '../research/test-models.ts';
 import { requireStudy, type SettingsDeps } from './study-settings.ts';
 
 type Message = Extract<EpisodeEvent, { type: 'message' }>;
@@ -16,13 +17,16 @@ export function finalAnswerOf(events: readonly EpisodeEvent[]): string | null {
 
 /**
  * The dialogue before the final answer: the opening, the model's questions and the user's replies. The automatic
- * ###STOP### and the engine's final prompt are plumbing, and the simulator's private `thought` is never copied.
+ * ###STOP### and the engine's final prompt are plumbing, and the simulator's private `thought` is never copied. A
+ * "question" turn whose action was the final answer is the model answering in the loop: the rater sees the answer
+ * itself, and keeping that turn would make dialogues the model ended one turn longer than those the turn limit ended.
  */
 export function transcriptOf(events: readonly EpisodeEvent[]): TranscriptTurn[] | null {
   const turns = events
     .filter(
       (e): e is Message =>
-        e.type === 'message' && (e.kind === 'opening' || e.kind === 'question' || e.kind === 'reply'),
+        e.type === 'message' &&
+        (e.kind === 'opening' || e.kind === 'reply' || (e.kind === 'question' && e.action?.final !== true)),
     )
     .map((e) => ({ role: e.role, content: e.content }));
   return turns.length > 1 ? turns : null;
@@ -47,20 +51,34 @@ async function openForCandidates(deps: SettingsDeps, studyId: string): Promise<v
   if (settings?.status === 'closed') throw new AppError('study_closed', 'the study is closed');
 }
 
+/** An answer an episode would put in the queue, with what the researcher's preview groups it by. */
+export interface EpisodeCandidate {
+  candidate: NewRatingCandidate & { sourceEpisodeId: string };
+  model: string;
+  mode: Mode;
+  /** The assistant's provider kind as the episode's provenance records it; null when it does not. */
+  provider: string | null;
+}
+
+/** The provider kind the model under test ran on, from the episode_started provenance. */
+function assistantProvider(events: readonly EpisodeEvent[]): string | null {
+  const started = events.find((e) => e.type === 'episode_started');
+  return started ? providerOf(started.provenance, 'assistant') : null;
+}
+
 /**
- * Makes stored episodes' final answers rateable in a study: live sessions and `prefdisco run` episodes alike. Every
- * episode must exist, have a final answer and be about a record of the study; otherwise nothing is added and each
- * problem is reported. Adding an episode twice changes nothing.
+ * The answers these episodes would add to the study's queue. Every episode must exist, have a final answer and be
+ * about a record of the study; otherwise each problem is reported and nothing is returned.
  */
-export async function addRatingCandidates(
+export async function episodeCandidates(
   deps: SettingsDeps,
   studyId: string,
-  episodeIds: string[],
-): Promise<{ added: number; unchanged: number }> {
+  episodeIds: readonly string[],
+): Promise<EpisodeCandidate[]> {
   await openForCandidates(deps, studyId);
   const records = new Set(await deps.storage.work.listProblemIds(studyId));
   const issues: ErrorIssue[] = [];
-  const candidates: NewRatingCandidate[] = [];
+  const found: EpisodeCandidate[] = [];
   for (const [i, episodeId] of episodeIds.entries()) {
     const path = `$.episodeIds[${i}]`;
     const episode = await deps.storage.getEpisode(episodeId);
@@ -77,38 +95,80 @@ export async function addRatingCandidates(
       issues.push({ path, message: 'the episode has no final answer' });
       continue;
     }
-    candidates.push({
-      problemId: episode.summary.problemId,
-      sourceEpisodeId: episodeId,
-      sourceParticipantId: await deps.storage.live.sourceParticipantOf(episodeId),
-      answer,
-      transcript: transcriptOf(episode.events),
-      gold: null,
+    found.push({
+      candidate: {
+        problemId: episode.summary.problemId,
+        sourceEpisodeId: episodeId,
+        sourceParticipantId: await deps.storage.live.sourceParticipantOf(episodeId),
+        answer,
+        transcript: transcriptOf(episode.events),
+        gold: null,
+      },
+      model: episode.summary.assistantModel,
+      mode: episode.summary.mode,
+      provider: assistantProvider(episode.events),
     });
   }
   if (issues.length > 0)
     throw new AppError('invalid_payload', 'some episodes cannot be rated in this study', { issues });
-  return deps.storage.work.addRatingCandidates(studyId, candidates, deps.now());
+  return found;
 }
 
 /**
- * Sends a batch run's answers to the raters: every completed episode of the run in the given conditions (the
- * researcher usually picks discovery, or discovery plus the generic baseline for the worse-than-generic comparison).
- * The run must belong to this study. Answers already queued stay as they are.
+ * Makes stored episodes' final answers rateable in a study: live sessions and `prefdisco run` episodes alike. Every
+ * episode must exist, have a final answer and be about a record of the study; otherwise nothing is added and each
+ * problem is reported. Adding an episode twice changes nothing.
  */
+export async function addRatingCandidates(
+  deps: SettingsDeps,
+  studyId: string,
+  episodeIds: readonly string[],
+): Promise<{ added: number; unchanged: number }> {
+  const found = await episodeCandidates(deps, studyId, episodeIds);
+  return deps.storage.work.addRatingCandidates(
+    studyId,
+    found.map((f) => f.candidate),
+    deps.now(),
+  );
+}
+
+/**
+ * A batch run's completed episodes in the given conditions (the researcher usually picks discovery, or discovery plus
+ * the generic baseline for the worse-than-generic comparison). The run must belong to this study.
+ */
+export async function runEpisodeIds(
+  deps: SettingsDeps,
+  studyId: string,
+  runId: string,
+  modes: readonly Mode[],
+): Promise<string[]> {
+  const run = await deps.storage.research.getRun(runId);
+  if (!run || run.studyId !== studyId) throw new AppError('not_found', 'no such run in this study');
+  const episodes = await deps.storage.listEpisodes({ runId, limit: 100_000 });
+  return episodes.filter((e) => e.status === 'completed' && modes.includes(e.mode)).map((e) => e.id);
+}
+
+/** The run's answers to send: refused when the run has none in these conditions. */
+export async function runAnswerIds(
+  deps: SettingsDeps,
+  studyId: string,
+  runId: string,
+  modes: readonly Mode[],
+): Promise<string[]> {
+  const ids = await runEpisodeIds(deps, studyId, runId, modes);
+  if (ids.length === 0)
+    throw new AppError('invalid_payload', `the run has no completed episodes in ${modes.join(', ')}`);
+  return ids;
+}
+
+/** Sends a batch run's answers in the given conditions to the raters. Answers already queued stay as they are. */
 export async function addRunAnswers(
   deps: SettingsDeps,
   studyId: string,
   runId: string,
   modes: readonly Mode[],
 ): Promise<{ added: number; unchanged: number }> {
-  const run = await deps.storage.research.getRun(runId);
-  if (!run || run.studyId !== studyId) throw new AppError('not_found', 'no such run in this study');
-  const episodes = await deps.storage.listEpisodes({ runId, limit: 100_000 });
-  const ids = episodes.filter((e) => e.status === 'completed' && modes.includes(e.mode)).map((e) => e.id);
-  if (ids.length === 0)
-    throw new AppError('invalid_payload', `the run has no completed episodes in ${modes.join(', ')}`);
-  return addRatingCandidates(deps, studyId, ids);
+  return addRatingCandidates(deps, studyId, await runAnswerIds(deps, studyId, runId, modes));
 }
 
 /** Adds attention items: answers written by the researcher with the scores a careful rater gives them. */

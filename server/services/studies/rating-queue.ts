@@ -6,8 +6,11 @@ import type {
 } from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
 import type { GoldExpectation, NoWorkReason } from '../../storage/study-work-storage.ts';
-import { blindRatingItem } from './blind-rating-item.ts';
+import { blindRatingItem, transcriptsShown } from './blind-rating-item.ts';
+import { raterCounts } from './rater-counts.ts';
 import { scoreIssues } from './rating-candidates.ts';
+import { endTask, isScreenedOut } from './participant-outcomes.ts';
+import { requireAgreedConsent } from '../consent/consent-decisions.ts';
 import type { SettingsDeps } from './study-settings.ts';
 import { AppError } from '../../../shared/errors.ts';
 
@@ -33,6 +36,24 @@ export function noWork(reason: NoWorkReason): AppError {
       );
 }
 
+/**
+ * The refusal for a rater the queue has nothing for. With quota left and nothing to rate now, the study's out-of-work
+ * policy decides: 'wait' (the rater's page checks again later) stores nothing; 'code' ends their task with the noWork
+ * outcome and code, which their page then reads (GET /api/participant/journey). A rater at their quota with no stored
+ * end (the researcher lowered the quota below their count) gets it now, so their page never waits for nothing.
+ */
+async function outOfWork(deps: RatingDeps, rater: Rater, reason: NoWorkReason): Promise<AppError> {
+  if (reason === 'study_not_open') return noWork(reason);
+  const settings = await deps.storage.work.getSettings(rater.studyId);
+  if (reason === 'no_work' && settings?.outOfWork.policy === 'code') {
+    await endTask(deps, rater, 'no_work', settings);
+  } else if (reason === 'quota_reached' && settings && !(await deps.storage.work.getOutcome(rater.participantId))) {
+    const failed = failedAttention(await deps.storage.work.attentionTally(rater.studyId, rater.participantId));
+    await endTask(deps, rater, failed ? 'failed_attention' : 'completed', settings);
+  }
+  return noWork(reason);
+}
+
 /** A gold item is passed when every criterion is within the item's tolerance of the expected score. */
 export function passesAttention(gold: GoldExpectation, scores: Record<string, number>): boolean {
   return Object.entries(gold.expectedScores).every(([criterion, expected]) => {
@@ -54,12 +75,18 @@ async function settingsOf(deps: RatingDeps, studyId: string): Promise<LiveStudyS
 
 /** The rater's item in hand, else the next from the queue, as the rater may see it. */
 export async function nextRating(deps: RatingDeps, rater: Rater): Promise<BlindRatingItem> {
+  if (await isScreenedOut(deps.storage, rater.participantId)) {
+    throw new AppError('no_work', 'your answer to the screening question ends your part in this study');
+  }
+  // No rating is stored for someone who has not agreed to the study's consent (docs/data-protection.md).
+  await requireAgreedConsent(deps.storage, rater.participantId);
   const claim = await deps.storage.work.leaseNextRating(rater.studyId, rater.participantId, deps.now(), deps.rng);
-  if (claim.kind === 'none') throw noWork(claim.reason);
+  if (claim.kind === 'none') throw await outOfWork(deps, rater, claim.reason);
   const { lease } = claim;
-  const [record, settings] = await Promise.all([
+  const [record, settings, withoutTranscript] = await Promise.all([
     deps.storage.getRecord(rater.studyId, lease.problemId),
     settingsOf(deps, rater.studyId),
+    deps.storage.work.countCandidatesWithoutTranscript(rater.studyId),
   ]);
   if (!record) throw new Error('the record of this item is missing');
   return blindRatingItem({
@@ -67,7 +94,7 @@ export async function nextRating(deps: RatingDeps, rater: Rater): Promise<BlindR
     record,
     answer: lease.answer,
     transcript: lease.transcript,
-    showTranscript: settings.showTranscript,
+    showTranscript: transcriptsShown(settings.showTranscript, withoutTranscript),
   });
 }
 
@@ -108,11 +135,9 @@ export async function submitRating(
   const quota = settings.quotas.ratingsPerRater;
   let completionCode: string | null = null;
   if (outcome.rated >= quota) {
-    const codes = settings.completionCodes;
-    const code = failedAttention(await deps.storage.work.attentionTally(rater.studyId, rater.participantId))
-      ? codes.failedAttention
-      : codes.completed;
-    completionCode = code === '' ? null : code;
+    // Stored with its code, so the end is shown again on another device.
+    const failed = failedAttention(await deps.storage.work.attentionTally(rater.studyId, rater.participantId));
+    completionCode = await endTask(deps, rater, failed ? 'failed_attention' : 'completed', settings);
   }
-  return { rated: outcome.rated, quota, completionCode };
+  return { ...(await raterCounts(deps, rater, settings, outcome.rated)), completionCode };
 }

@@ -7,11 +7,14 @@ import {
 } from '../../../shared/schemas/live-study.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { PlayUnitRef } from '../../storage/study-work-storage.ts';
+import type { StudyPromptPacks } from './study-prompt-packs.ts';
 
 export interface SettingsDeps {
   storage: Storage;
   /** Whether a model name is declared (config/models.json, plus the built-in `scripted`). */
   isDeclaredModel: (name: string) => boolean;
+  /** The server's prompt packs; without them a study may only use the built-in prompts. */
+  promptPacks?: Pick<StudyPromptPacks, 'load'>;
   now: () => Date;
 }
 
@@ -33,7 +36,23 @@ export async function getSettings(deps: SettingsDeps, studyId: string): Promise<
   return deps.storage.work.getSettings(studyId);
 }
 
-/** Models must be declared and listed records must be the study's; returns the selected problem ids in order. */
+/** The study's prompt pack, read and checked whole as live episodes will load it: its problems, each at `$.promptPack`. */
+function promptPackIssues(deps: SettingsDeps, folder: string): ErrorIssue[] {
+  if (folder === '') return [];
+  if (!deps.promptPacks) return [{ path: '$.promptPack', message: 'this server offers no prompt packs' }];
+  try {
+    deps.promptPacks.load(folder);
+    return [];
+  } catch (error) {
+    if (error instanceof AppError && error.issues) return error.issues;
+    throw error;
+  }
+}
+
+/**
+ * Models must be declared, listed records must be the study's and the prompt pack usable; returns the selected
+ * problem ids in order.
+ */
 async function validate(deps: SettingsDeps, studyId: string, s: LiveStudySettingsBody): Promise<string[]> {
   const issues: ErrorIssue[] = [];
   s.models.forEach((m, i) => {
@@ -52,6 +71,7 @@ async function validate(deps: SettingsDeps, studyId: string, s: LiveStudySetting
     });
     selected = [...new Set(s.records.problemIds)];
   }
+  issues.push(...promptPackIssues(deps, s.promptPack));
   if (issues.length > 0) throw new AppError('invalid_payload', 'the settings are not valid', { issues });
   return selected;
 }

@@ -4,9 +4,14 @@ import type {
   GoldItem,
   LiveStudySettings,
   LiveStudySettingsBody,
+  RaterCounts,
+  RatingFlagPayload,
+  RatingRevisePayload,
+  RatingSkipPayload,
   RatingSubmitPayload,
   RatingSubmitted,
 } from '../../../shared/schemas/live-study.ts';
+import type { CandidatesPreview, Withdrawn } from '../../../shared/schemas/api-studies.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
 import type { Storage } from '../../storage/storage.ts';
@@ -14,13 +19,19 @@ import type { PlayLease } from '../../storage/study-work-storage.ts';
 import type { StudyGate } from '../auth/join-study.ts';
 import type { PlayQueue } from '../live/live-types.ts';
 import { nextPlay, studyPlayQueue } from './play-queue.ts';
-import { addGoldItems, addRatingCandidates, addRunAnswers } from './rating-candidates.ts';
+import { previewCandidates } from './candidate-preview.ts';
+import { addGoldItems, addRatingCandidates, addRunAnswers, runAnswerIds } from './rating-candidates.ts';
 import { nextRating, submitRating, type Rater } from './rating-queue.ts';
+import { flagItem, ratingProgress, reviseRating, skipRating } from './rating-judgments.ts';
 import { getSettings, requireStudy, saveSettings, transition, type StudyTransition } from './study-settings.ts';
+import { withdrawItems, withdrawRunAnswers } from './withdraw-candidates.ts';
+import type { StudyPromptPacks } from './study-prompt-packs.ts';
 
 export interface StudyWorkOptions {
   storage: Storage;
   isDeclaredModel: (name: string) => boolean;
+  /** The server's prompt packs (PREFDISCO_PROMPTS_DIR), which settings may name; none: built-in prompts only. */
+  promptPacks?: StudyPromptPacks;
   now?: () => Date;
   rng?: Rng;
 }
@@ -32,10 +43,21 @@ export interface StudyWork {
   transition(studyId: string, action: StudyTransition): Promise<LiveStudySettings>;
   addRatingCandidates(studyId: string, episodeIds: string[]): Promise<{ added: number; unchanged: number }>;
   addRunAnswers(studyId: string, runId: string, modes: readonly Mode[]): Promise<{ added: number; unchanged: number }>;
+  /** Dry runs of the two above: what they would add, by model and condition; nothing is stored. */
+  previewRatingCandidates(studyId: string, episodeIds: string[]): Promise<CandidatesPreview>;
+  previewRunAnswers(studyId: string, runId: string, modes: readonly Mode[]): Promise<CandidatesPreview>;
+  /** Takes unrated answers out of the rating queue; rated ones stay. */
+  withdrawItems(studyId: string, itemIds: string[]): Promise<Withdrawn>;
+  withdrawRunAnswers(studyId: string, runId: string, modes: readonly Mode[]): Promise<Withdrawn>;
   addGoldItems(studyId: string, items: GoldItem[]): Promise<{ added: number }>;
   nextPlay(actor: { studyId: string; participantId: string }): Promise<PlayLease>;
   nextRating(rater: Rater): Promise<BlindRatingItem>;
   submitRating(rater: Rater, payload: RatingSubmitPayload): Promise<RatingSubmitted>;
+  /** "Can't judge", changing the most recent judgment, flags, and the rater's counters (rating-judgments.ts). */
+  skipRating(rater: Rater, payload: RatingSkipPayload): Promise<RatingSubmitted>;
+  reviseRating(rater: Rater, payload: RatingRevisePayload): Promise<RatingSubmitted>;
+  flagItem(rater: Rater, payload: RatingFlagPayload): Promise<{ itemId: string; kind: RatingFlagPayload['kind'] }>;
+  ratingProgress(rater: Rater): Promise<RaterCounts>;
   progress(studyId: string): Promise<AssignmentProgress>;
   /** Whether invitation links of a study admit people now (for the join flow). */
   gate: StudyGate;
@@ -47,6 +69,7 @@ export function createStudyWork(options: StudyWorkOptions): StudyWork {
   const deps = {
     storage: options.storage,
     isDeclaredModel: options.isDeclaredModel,
+    ...(options.promptPacks ? { promptPacks: options.promptPacks } : {}),
     now: options.now ?? (() => new Date()),
     rng: options.rng ?? Math.random,
   };
@@ -57,10 +80,19 @@ export function createStudyWork(options: StudyWorkOptions): StudyWork {
     transition: (studyId, action) => transition(deps, studyId, action),
     addRatingCandidates: (studyId, episodeIds) => addRatingCandidates(deps, studyId, episodeIds),
     addRunAnswers: (studyId, runId, modes) => addRunAnswers(deps, studyId, runId, modes),
+    previewRatingCandidates: (studyId, episodeIds) => previewCandidates(deps, studyId, episodeIds),
+    previewRunAnswers: async (studyId, runId, modes) =>
+      previewCandidates(deps, studyId, await runAnswerIds(deps, studyId, runId, modes)),
+    withdrawItems: (studyId, itemIds) => withdrawItems(deps, studyId, itemIds),
+    withdrawRunAnswers: (studyId, runId, modes) => withdrawRunAnswers(deps, studyId, runId, modes),
     addGoldItems: (studyId, items) => addGoldItems(deps, studyId, items),
     nextPlay: (actor) => nextPlay(deps, actor),
     nextRating: (rater) => nextRating(deps, rater),
     submitRating: (rater, payload) => submitRating(deps, rater, payload),
+    skipRating: (rater, payload) => skipRating(deps, rater, payload),
+    reviseRating: (rater, payload) => reviseRating(deps, rater, payload),
+    flagItem: (rater, payload) => flagItem(deps, rater, payload),
+    ratingProgress: (rater) => ratingProgress(deps, rater),
     async progress(studyId) {
       await requireStudy(storage, studyId);
       const settings = await storage.work.getSettings(studyId);

@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { ImportOutcome } from '../../../shared/schemas/study.ts';
 import type { ImportBenchmarkInput } from '../storage.ts';
+import { floatPathsColumn } from './record-float-paths.ts';
 
 const PREVIEW_CHARS = 160;
 
@@ -42,9 +43,13 @@ export function importBenchmark(db: Database.Database, input: ImportBenchmarkInp
   const insertPersona = db.prepare('INSERT OR IGNORE INTO personas (id, sha256, json, created_at) VALUES (?, ?, ?, ?)');
   const insertRecord = db.prepare(
     `INSERT INTO records (study_id, problem_id, file_id, line, task, persona_id, persona_sha256, persona_name,
-       question_preview, preference_count, criterion_count, sha256, json)
+       question_preview, preference_count, criterion_count, sha256, json, float_paths_json)
      VALUES (@study_id, @problem_id, @file_id, @line, @task, @persona_id, @persona_sha256, @persona_name,
-       @question_preview, @preference_count, @criterion_count, @sha256, @json)`,
+       @question_preview, @preference_count, @criterion_count, @sha256, @json, @float_paths_json)`,
+  );
+  // Records imported before migration 013 have no float paths (NULL): the same content imported again supplies them.
+  const addFloatPaths = db.prepare(
+    `UPDATE records SET float_paths_json = ? WHERE study_id = ? AND problem_id = ? AND float_paths_json IS NULL`,
   );
   const insertCriterion = db.prepare(
     `INSERT INTO rubric_criteria (study_id, problem_id, position, preference, weight, description, levels_json)
@@ -69,6 +74,9 @@ export function importBenchmark(db: Database.Database, input: ImportBenchmarkInp
     if (findFile.get(studyId, input.sha256) !== undefined) {
       outcome.alreadyImported = true;
       outcome.recordsUnchanged = input.records.length;
+      // The same bytes were imported before, so every record of the file is in the study with this content.
+      for (const { record, integralFloats } of input.records)
+        addFloatPaths.run(floatPathsColumn(integralFloats), studyId, record.problem_id);
       return;
     }
     const fileId = Number(
@@ -82,7 +90,7 @@ export function importBenchmark(db: Database.Database, input: ImportBenchmarkInp
         now,
       ).lastInsertRowid,
     );
-    for (const { line, task, record } of input.records) {
+    for (const { line, task, record, integralFloats } of input.records) {
       const json = JSON.stringify(record);
       const recordSha = sha256(json);
       const existing = findRecord.get(studyId, record.problem_id) as { sha256: string; file_id: number } | undefined;
@@ -94,6 +102,7 @@ export function importBenchmark(db: Database.Database, input: ImportBenchmarkInp
           );
         }
         outcome.recordsUnchanged += 1;
+        addFloatPaths.run(floatPathsColumn(integralFloats), studyId, record.problem_id);
         continue;
       }
       const personaJson = JSON.stringify(record.persona);
@@ -113,6 +122,7 @@ export function importBenchmark(db: Database.Database, input: ImportBenchmarkInp
         criterion_count: record.evaluation_rubric.evaluation_criteria.length,
         sha256: recordSha,
         json,
+        float_paths_json: floatPathsColumn(integralFloats),
       });
       record.evaluation_rubric.evaluation_criteria.forEach((c, position) => {
         insertCriterion.run(

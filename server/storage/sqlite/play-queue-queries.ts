@@ -65,6 +65,16 @@ export function heldPlay(db: Database.Database, studyId: string, participantId: 
   return held ? toLease(held) : null;
 }
 
+/** The plays an actor holds or has completed: what counts toward their `playsPerActor` quota. */
+export function playsTaken(db: Database.Database, studyId: string, participantId: string): number {
+  return cachedStatement(
+    db,
+    `SELECT COUNT(*) FROM play_leases WHERE study_id = ? AND participant_id = ? AND status IN ('leased', 'completed')`,
+  )
+    .pluck()
+    .get(studyId, participantId) as number;
+}
+
 /** A new lease. Must run inside an immediate transaction, with the study open, its leases expired and none held. */
 export function claimPlay(
   db: Database.Database,
@@ -73,12 +83,7 @@ export function claimPlay(
   now: Date,
   settings: LiveStudySettings,
 ): Claim<PlayLease> {
-  const plays = cachedStatement(
-    db,
-    `SELECT COUNT(*) FROM play_leases WHERE study_id = ? AND participant_id = ? AND status IN ('leased', 'completed')`,
-  )
-    .pluck()
-    .get(studyId, participantId) as number;
+  const plays = playsTaken(db, studyId, participantId);
   if (plays >= settings.quotas.playsPerActor) return { kind: 'none', reason: 'quota_reached' };
 
   // An actor never gets a record they were already given (under any model): they would know the persona's answers.

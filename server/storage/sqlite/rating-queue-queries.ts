@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { LiveStudySettings, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
@@ -12,6 +12,7 @@ import type {
   SubmitOutcome,
 } from '../study-work-storage.ts';
 import { expiresAt } from './play-queue-queries.ts';
+import { newItemId } from './random-ids.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 /** The rating queue on SQLite: candidates, claims and ratings. Callers wrap claims and submits in a transaction. */
@@ -65,11 +66,6 @@ export function raterOrder(participantId: unknown, itemId: unknown): number {
 
 export function registerRaterOrder(db: Database.Database): void {
   db.function('rater_order', { deterministic: true }, raterOrder);
-}
-
-/** A fresh opaque item id: 96 random bits, nothing derived from the episode. */
-function newItemId(): string {
-  return randomBytes(12).toString('base64url');
 }
 
 export function addCandidates(
@@ -140,20 +136,37 @@ export function findRatingLease(
   return row ? toLease(row) : null;
 }
 
+/** Judgments: scored ratings and "can't judge" answers alike count toward a rater's quota. */
 export function countRatings(db: Database.Database, studyId: string, participantId: string): number {
-  return cachedStatement(db, 'SELECT COUNT(*) FROM ratings WHERE study_id = ? AND participant_id = ?')
+  return cachedStatement(
+    db,
+    `SELECT (SELECT COUNT(*) FROM ratings WHERE study_id = @s AND participant_id = @p)
+      + (SELECT COUNT(*) FROM rating_skips WHERE study_id = @s AND participant_id = @p)`,
+  )
     .pluck()
-    .get(studyId, participantId) as number;
+    .get({ s: studyId, p: participantId }) as number;
 }
 
-// Candidates this rater may be given: not from an episode they played, not already rated by them. A person has one
-// participant id per study and role, so "they played it" also matches the actor's Prolific id to the rater's: that
-// catches the actor of a study-A session who rates in study B.
-const ELIGIBLE = `c.study_id = @study AND c.is_gold = @gold
+/** Whether the rater has judged (rated or could not judge) this candidate. */
+export function hasJudged(db: Database.Database, candidateId: number, participantId: string): boolean {
+  return (
+    cachedStatement(
+      db,
+      `SELECT 1 FROM ratings WHERE candidate_id = @c AND participant_id = @p
+      UNION ALL SELECT 1 FROM rating_skips WHERE candidate_id = @c AND participant_id = @p`,
+    ).get({ c: candidateId, p: participantId }) !== undefined
+  );
+}
+
+// Candidates this rater may be given: not withdrawn, not from an episode they played, not already rated by them. A
+// person has one participant id per study and role, so "they played it" also matches the actor's Prolific id to the
+// rater's: that catches the actor of a study-A session who rates in study B.
+const ELIGIBLE = `c.study_id = @study AND c.is_gold = @gold AND c.withdrawn_at IS NULL
   AND (c.source_participant_id IS NULL OR (c.source_participant_id <> @participant AND NOT EXISTS (
     SELECT 1 FROM participants sp JOIN participants rp ON rp.id = @participant
     WHERE sp.id = c.source_participant_id AND sp.prolific_pid IS NOT NULL AND sp.prolific_pid = rp.prolific_pid)))
-  AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.candidate_id = c.id AND r.participant_id = @participant)`;
+  AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.candidate_id = c.id AND r.participant_id = @participant)
+  AND NOT EXISTS (SELECT 1 FROM rating_skips s WHERE s.candidate_id = c.id AND s.participant_id = @participant)`;
 
 function pickRegular(db: Database.Database, studyId: string, participantId: string, k: number): number | undefined {
   // Coverage = distinct raters who rated it or hold a live lease on it (one active lease per rater, one rating each).
@@ -180,6 +193,36 @@ function pickGold(db: Database.Database, studyId: string, participantId: string)
   )
     .pluck()
     .get({ study: studyId, participant: participantId, gold: 1 }) as number | undefined;
+}
+
+/**
+ * How many items a claim could give the rater now besides the one in hand: regular answers under k (leases past
+ * expiry do not count) and, when the study draws gold items, the gold items left for them.
+ */
+export function availableFor(
+  db: Database.Database,
+  studyId: string,
+  participantId: string,
+  now: string,
+  { raterOverlap, goldRate }: LiveStudySettings,
+): number {
+  const params = { study: studyId, participant: participantId, now };
+  const notHeld = `AND NOT EXISTS (SELECT 1 FROM rating_leases hl WHERE hl.candidate_id = c.id
+    AND hl.participant_id = @participant AND hl.status = 'leased')`;
+  const regular = cachedStatement(
+    db,
+    `SELECT COUNT(*) FROM rating_candidates c WHERE ${ELIGIBLE} ${notHeld}
+      AND (SELECT COUNT(*) FROM ratings r WHERE r.candidate_id = c.id)
+        + (SELECT COUNT(*) FROM rating_leases l WHERE l.candidate_id = c.id AND l.status = 'leased' AND l.expires_at > @now)
+        < @k`,
+  )
+    .pluck()
+    .get({ ...params, gold: 0, k: raterOverlap }) as number;
+  if (goldRate <= 0) return regular;
+  const gold = cachedStatement(db, `SELECT COUNT(*) FROM rating_candidates c WHERE ${ELIGIBLE} ${notHeld}`)
+    .pluck()
+    .get({ ...params, gold: 1 }) as number;
+  return regular + gold;
 }
 
 /** The rater's lease in hand (after expiry), if any. */
@@ -226,34 +269,10 @@ export function storeRating(db: Database.Database, r: NewRating, settings: LiveS
     'SELECT id, is_gold FROM rating_candidates WHERE study_id = ? AND item_id = ?',
   ).get(r.studyId, r.itemId) as { id: number; is_gold: number } | undefined;
   if (!candidate) return { kind: 'not_leased' };
-  if (
-    cachedStatement(db, 'SELECT 1 FROM ratings WHERE candidate_id = ? AND participant_id = ?').get(
-      candidate.id,
-      r.participantId,
-    )
-  ) {
-    return { kind: 'already_rated' };
-  }
-  const lease = cachedStatement(
-    db,
-    `SELECT id, status, expires_at FROM rating_leases WHERE candidate_id = ? AND participant_id = ?
-    AND status IN ('leased', 'expired') ORDER BY leased_at DESC, rowid DESC LIMIT 1`,
-  ).get(candidate.id, r.participantId) as { id: string; status: string; expires_at: string } | undefined;
+  if (hasJudged(db, candidate.id, r.participantId)) return { kind: 'already_rated' };
+  const lease = usableLease(db, candidate, r.participantId, r.now.toISOString(), settings);
   if (!lease) return { kind: 'not_leased' };
   const now = r.now.toISOString();
-  const lapsed = lease.status === 'expired' || lease.expires_at <= now;
-  if (lapsed && candidate.is_gold === 0) {
-    // A late rating is welcome unless the answer has meanwhile gone to k other raters: k is a ceiling.
-    const others = cachedStatement(
-      db,
-      `SELECT
-        (SELECT COUNT(*) FROM ratings WHERE candidate_id = @c)
-        + (SELECT COUNT(*) FROM rating_leases WHERE candidate_id = @c AND status = 'leased' AND expires_at > @now AND participant_id <> @p)`,
-    )
-      .pluck()
-      .get({ c: candidate.id, now, p: r.participantId }) as number;
-    if (others >= settings.raterOverlap) return { kind: 'not_leased' };
-  }
   cachedStatement(
     db,
     `INSERT INTO ratings (candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification, seconds_spent,
@@ -272,4 +291,37 @@ export function storeRating(db: Database.Database, r: NewRating, settings: LiveS
   );
   cachedStatement(db, `UPDATE rating_leases SET status = 'completed', ended_at = ? WHERE id = ?`).run(now, lease.id);
   return { kind: 'stored', rated: countRatings(db, r.studyId, r.participantId) };
+}
+
+/**
+ * The rater's lease a judgment may be stored against: their newest live or lapsed lease on the candidate, unless it
+ * lapsed and the answer has meanwhile gone to k other raters.
+ */
+export function usableLease(
+  db: Database.Database,
+  candidate: { id: number; is_gold: number },
+  participantId: string,
+  now: string,
+  settings: LiveStudySettings,
+): { id: string } | null {
+  const lease = cachedStatement(
+    db,
+    `SELECT id, status, expires_at FROM rating_leases WHERE candidate_id = ? AND participant_id = ?
+    AND status IN ('leased', 'expired') ORDER BY leased_at DESC, rowid DESC LIMIT 1`,
+  ).get(candidate.id, participantId) as { id: string; status: string; expires_at: string } | undefined;
+  if (!lease) return null;
+  const lapsed = lease.status === 'expired' || lease.expires_at <= now;
+  if (lapsed && candidate.is_gold === 0) {
+    // A late rating is welcome unless the answer has meanwhile gone to k other raters: k is a ceiling.
+    const others = cachedStatement(
+      db,
+      `SELECT
+        (SELECT COUNT(*) FROM ratings WHERE candidate_id = @c)
+        + (SELECT COUNT(*) FROM rating_leases WHERE candidate_id = @c AND status = 'leased' AND expires_at > @now AND participant_id <> @p)`,
+    )
+      .pluck()
+      .get({ c: candidate.id, now, p: participantId }) as number;
+    if (others >= settings.raterOverlap) return null;
+  }
+  return { id: lease.id };
 }

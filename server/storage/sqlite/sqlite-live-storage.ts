@@ -223,6 +223,25 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
     return id ?? null;
   }
 
+  async beginTwin(liveEpisodeId: string, summary: EpisodeSummary): Promise<{ twin: EpisodeSummary; created: boolean }> {
+    // IMMEDIATE: the research worker's connection and the server's may both ask; the check and the insert are one step.
+    return this.db
+      .transaction(() => {
+        const existing = cachedStatement(
+          this.db,
+          'SELECT * FROM episodes WHERE twin_of = ? ORDER BY started_at LIMIT 1',
+        ).get(liveEpisodeId) as EpisodeRow | undefined;
+        if (existing) return { twin: episodeRowToSummary(existing), created: false };
+        saveEpisode(this.db, summary, []);
+        cachedStatement(
+          this.db,
+          'UPDATE episodes SET twin_of = ?, study_id = (SELECT study_id FROM episodes WHERE id = ?) WHERE id = ?',
+        ).run(liveEpisodeId, liveEpisodeId, summary.id);
+        return { twin: summary, created: true };
+      })
+      .immediate();
+  }
+
   async saveTwin(liveEpisodeId: string, summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void> {
     this.db.transaction(() => {
       saveEpisode(this.db, summary, events);

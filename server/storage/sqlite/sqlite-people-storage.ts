@@ -1,7 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type {
+  InviteLimits,
+  InviteRevokeMode,
   LoginThrottle,
   NewAuthSession,
   Participant,
@@ -12,11 +14,13 @@ import type {
   StudyInvite,
   ValidAuthSession,
 } from '../people-storage.ts';
+import { newInviteCode } from './random-ids.ts';
 import { cachedStatement } from './statement-cache.ts';
 import * as loginThrottle from './login-throttle-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
 
-interface ParticipantRow {
+/** A `participants` row as stored (the participants export reads the same columns plus its joins). */
+export interface ParticipantRow {
   id: string;
   study_id: string;
   role: ParticipantRole;
@@ -33,6 +37,56 @@ interface InviteRow {
   role: ParticipantRole;
   created_at: string;
   revoked: number;
+  label: string;
+  max_participants: number | null;
+  expires_at: string | null;
+  revoke_mode: InviteRevokeMode | null;
+}
+
+/** An invite row with its counts, as INVITE_SELECT reads it. */
+interface InviteWithCountsRow extends InviteRow {
+  participants: number;
+  mid_task: number;
+}
+
+/**
+ * An invite with its use count and how many of its people are mid-task (an unexpired play or rating lease in hand).
+ * The lease tables belong to the work part of storage; they share this database, and reading them here keeps the
+ * counts one query. Takes the time as `@now`.
+ */
+const INVITE_SELECT = `SELECT i.*,
+  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code) AS participants,
+  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code AND (
+     EXISTS (SELECT 1 FROM play_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
+             AND l.status = 'leased' AND l.expires_at > @now)
+     OR EXISTS (SELECT 1 FROM rating_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
+             AND l.status = 'leased' AND l.expires_at > @now))) AS mid_task
+  FROM study_invites i`;
+
+/**
+ * Why a link admits nobody new at `now`, in words for the person who opened it, with a reason the join page can
+ * word its own way; null when it admits them.
+ */
+function inviteRefusal(
+  row: InviteRow,
+  used: number,
+  now: Date,
+): { reason: 'withdrawn' | 'expired' | 'full'; message: string } | null {
+  if (row.revoked === 1) {
+    return { reason: 'withdrawn', message: 'this invitation link has been withdrawn and takes no new participants' };
+  }
+  if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) {
+    const at = `${row.expires_at.slice(0, 16).replace('T', ' ')} UTC`;
+    return { reason: 'expired', message: `this invitation link expired on ${at} and takes no new participants` };
+  }
+  if (row.max_participants !== null && used >= row.max_participants) {
+    const n = row.max_participants;
+    return {
+      reason: 'full',
+      message: `this invitation link has reached its limit of ${n} participant${n === 1 ? '' : 's'}`,
+    };
+  }
+  return null;
 }
 
 interface SessionRow {
@@ -59,13 +113,19 @@ function toParticipant(row: ParticipantRow): Participant {
   };
 }
 
-function toInvite(row: InviteRow): StudyInvite {
+function toInvite(row: InviteWithCountsRow): StudyInvite {
   return {
     code: row.code,
     studyId: row.study_id,
     role: row.role,
     createdAt: row.created_at,
     revoked: row.revoked === 1,
+    revokeMode: row.revoke_mode,
+    label: row.label,
+    maxParticipants: row.max_participants,
+    expiresAt: row.expires_at,
+    participants: row.participants,
+    midTask: row.mid_task,
   };
 }
 
@@ -169,7 +229,9 @@ export class SqlitePeopleStorage implements PeopleStorage {
     role: ParticipantRole;
     prolific: ProlificIds;
     inviteCode?: string;
+    now?: Date;
   }): Promise<{ participant: Participant; created: boolean }> {
+    const now = input.now ?? new Date();
     const pid = input.prolific.prolificPid ?? null;
     const find = cachedStatement(this.db, 'SELECT * FROM participants WHERE study_id = ? AND prolific_pid = ?');
     return this.db
@@ -181,6 +243,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
           const existing = find.get(input.studyId, pid) as ParticipantRow | undefined;
           if (existing) return { participant: toParticipant(existing), created: false };
         }
+        if (input.inviteCode !== undefined) this.admitThroughInvite(input.inviteCode, now);
         const row: ParticipantRow = {
           id: randomUUID(),
           study_id: input.studyId,
@@ -189,7 +252,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
           prolific_study_id: input.prolific.prolificStudyId ?? null,
           prolific_session_id: input.prolific.prolificSessionId ?? null,
           invite_code: input.inviteCode ?? null,
-          created_at: new Date().toISOString(),
+          created_at: now.toISOString(),
         };
         // The select-then-insert runs in one write transaction, and the partial unique index backs it up for other
         // writers (another process on the same file, or a future PostgreSQL implementation).
@@ -209,45 +272,106 @@ export class SqlitePeopleStorage implements PeopleStorage {
     return row ? toParticipant(row) : null;
   }
 
-  async createInvite(input: { studyId: string; role: ParticipantRole }): Promise<StudyInvite> {
+  /** Throws `invalid_invite` unless the link admits a new participant at `now`; runs inside the join transaction. */
+  private admitThroughInvite(code: string, now: Date): void {
+    const row = cachedStatement(this.db, 'SELECT * FROM study_invites WHERE code = ?').get(code) as
+      InviteRow | undefined;
+    if (!row) throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
+    const used = cachedStatement(this.db, 'SELECT COUNT(*) FROM participants WHERE invite_code = ?')
+      .pluck()
+      .get(code) as number;
+    const refusal = inviteRefusal(row, used, now);
+    if (refusal !== null) {
+      throw new AppError('invalid_invite', refusal.message, { details: { reason: refusal.reason } });
+    }
+  }
+
+  async createInvite(input: { studyId: string; role: ParticipantRole } & Partial<InviteLimits>): Promise<StudyInvite> {
     const row: InviteRow = {
-      code: randomBytes(16).toString('base64url'),
+      code: newInviteCode(),
       study_id: input.studyId,
       role: input.role,
       created_at: new Date().toISOString(),
       revoked: 0,
+      label: input.label ?? '',
+      max_participants: input.maxParticipants ?? null,
+      expires_at: input.expiresAt ?? null,
+      revoke_mode: null,
     };
     try {
-      cachedStatement(this.db, 'INSERT INTO study_invites (code, study_id, role, created_at) VALUES (?, ?, ?, ?)').run(
-        row.code,
-        row.study_id,
-        row.role,
-        row.created_at,
-      );
+      cachedStatement(
+        this.db,
+        `INSERT INTO study_invites (code, study_id, role, created_at, label, max_participants, expires_at)
+         VALUES (@code, @study_id, @role, @created_at, @label, @max_participants, @expires_at)`,
+      ).run(row);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
         throw new AppError('not_found', 'no such study');
       throw error;
     }
-    return toInvite(row);
+    return toInvite({ ...row, participants: 0, mid_task: 0 });
   }
 
-  async findInvite(code: string): Promise<StudyInvite | null> {
-    const row = cachedStatement(this.db, 'SELECT * FROM study_invites WHERE code = ?').get(code) as
-      InviteRow | undefined;
+  async findInvite(code: string, now: Date = new Date()): Promise<StudyInvite | null> {
+    const row = cachedStatement(this.db, `${INVITE_SELECT} WHERE i.code = @code`).get({
+      code,
+      now: now.toISOString(),
+    }) as InviteWithCountsRow | undefined;
     return row ? toInvite(row) : null;
   }
 
-  async listInvites(studyId: string): Promise<StudyInvite[]> {
+  async listInvites(studyId: string, now: Date = new Date()): Promise<StudyInvite[]> {
     const rows = cachedStatement(
       this.db,
-      'SELECT * FROM study_invites WHERE study_id = ? ORDER BY created_at, code',
-    ).all(studyId) as InviteRow[];
+      `${INVITE_SELECT} WHERE i.study_id = @studyId ORDER BY i.created_at, i.code`,
+    ).all({ studyId, now: now.toISOString() }) as InviteWithCountsRow[];
     return rows.map(toInvite);
   }
 
-  async revokeInvite(code: string): Promise<void> {
-    cachedStatement(this.db, 'UPDATE study_invites SET revoked = 1 WHERE code = ?').run(code);
+  async updateInvite(code: string, changes: Partial<InviteLimits>): Promise<StudyInvite | null> {
+    // COALESCE cannot tell "leave as it is" from "set to none", so each given field is a flag and a value.
+    cachedStatement(
+      this.db,
+      `UPDATE study_invites SET
+         label = CASE WHEN @setLabel THEN @label ELSE label END,
+         max_participants = CASE WHEN @setMax THEN @max ELSE max_participants END,
+         expires_at = CASE WHEN @setExpiry THEN @expiresAt ELSE expires_at END
+       WHERE code = @code`,
+    ).run({
+      code,
+      setLabel: changes.label === undefined ? 0 : 1,
+      label: changes.label ?? '',
+      setMax: changes.maxParticipants === undefined ? 0 : 1,
+      max: changes.maxParticipants ?? null,
+      setExpiry: changes.expiresAt === undefined ? 0 : 1,
+      expiresAt: changes.expiresAt ?? null,
+    });
+    return this.findInvite(code);
+  }
+
+  async revokeInvite(code: string, mode: InviteRevokeMode = 'finish'): Promise<{ revokedSessions: string[] }> {
+    return this.db
+      .transaction(() => {
+        // A link locked once stays locked: the sessions it revoked cannot be given back.
+        cachedStatement(
+          this.db,
+          `UPDATE study_invites SET revoked = 1,
+             revoke_mode = CASE WHEN revoke_mode = 'lock' THEN 'lock' ELSE @mode END
+           WHERE code = @code`,
+        ).run({ code, mode });
+        if (mode !== 'lock') return { revokedSessions: [] };
+        const revokedSessions = cachedStatement(
+          this.db,
+          `UPDATE auth_sessions SET revoked = 1
+           WHERE kind = 'participant' AND revoked = 0
+             AND subject_id IN (SELECT id FROM participants WHERE invite_code = ?)
+           RETURNING token_hash`,
+        )
+          .pluck()
+          .all(code) as string[];
+        return { revokedSessions };
+      })
+      .immediate();
   }
 
   async getOrCreateAppSecret(name: string, candidate: string): Promise<string> {

@@ -2,8 +2,19 @@ import type Database from 'better-sqlite3';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { RunInfo, RunProgress, RunStatus } from '../../../shared/schemas/research.ts';
-import type { EpisodeCursor, NewStudyRun, ResearchStorage, StudyEpisode, StudyRecord } from '../research-storage.ts';
+import type {
+  EpisodeCursor,
+  NewStudyRun,
+  ParticipantCursor,
+  ResearchStorage,
+  StudyEpisode,
+  StudyParticipant,
+  StudyRecord,
+} from '../research-storage.ts';
+import type { ProlificIds } from '../people-storage.ts';
 import { episodeRowToSummary, type EpisodeRow } from './episode-queries.ts';
+import { withStoredFloats } from './record-float-paths.ts';
+import { prolificIdsOf, studyParticipantsPage } from './participant-export-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 interface RunRow {
@@ -112,9 +123,13 @@ export class SqliteResearchStorage implements ResearchStorage {
 
   async listStudyRecords(studyId: string): Promise<StudyRecord[]> {
     const rows = this.db
-      .prepare('SELECT problem_id, task, json FROM records WHERE study_id = ? ORDER BY file_id, line')
-      .all(studyId) as { problem_id: string; task: string; json: string }[];
-    return rows.map((r) => ({ problemId: r.problem_id, task: r.task, record: JSON.parse(r.json) as BenchmarkRecord }));
+      .prepare('SELECT problem_id, task, json, float_paths_json FROM records WHERE study_id = ? ORDER BY file_id, line')
+      .all(studyId) as { problem_id: string; task: string; json: string; float_paths_json: string | null }[];
+    return rows.map((r) => ({
+      problemId: r.problem_id,
+      task: r.task,
+      record: withStoredFloats(JSON.parse(r.json) as BenchmarkRecord, r.float_paths_json),
+    }));
   }
 
   async studyEpisodes(studyId: string, page: { after: EpisodeCursor | null; limit: number }): Promise<StudyEpisode[]> {
@@ -135,6 +150,17 @@ export class SqliteResearchStorage implements ResearchStorage {
         limit: page.limit,
       }) as StudyEpisodeRow[];
     return rows.map(toStudyEpisode);
+  }
+
+  async studyParticipants(
+    studyId: string,
+    page: { after: ParticipantCursor | null; limit: number },
+  ): Promise<StudyParticipant[]> {
+    return this.db.transaction(() => studyParticipantsPage(this.db, studyId, page))();
+  }
+
+  async prolificIds(participantIds: readonly string[]): Promise<Map<string, ProlificIds>> {
+    return prolificIdsOf(this.db, participantIds);
   }
 
   async episodeEvents(

@@ -17,7 +17,11 @@ import { SqlitePeopleStorage } from './sqlite-people-storage.ts';
 import { SqliteStudyWorkStorage } from './sqlite-study-work-storage.ts';
 import { SqliteResearchStorage } from './sqlite-research-storage.ts';
 import { SqliteServerLeaseStorage } from './sqlite-server-lease-storage.ts';
+import { SqliteJobStorage } from './sqlite-job-storage.ts';
+import { SqliteParticipantDeletionStorage } from './sqlite-participant-deletion-storage.ts';
+import { SqliteConsentStorage } from './sqlite-consent-storage.ts';
 import { importBenchmark, sha256 } from './import-benchmark-queries.ts';
+import { withStoredFloats } from './record-float-paths.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { asDatabaseError } from '../errors.ts';
 
@@ -52,6 +56,9 @@ export class SqliteStorage implements Storage {
   readonly work: SqliteStudyWorkStorage;
   readonly research: SqliteResearchStorage;
   readonly serverLease: SqliteServerLeaseStorage;
+  readonly jobs: SqliteJobStorage;
+  readonly deletions: SqliteParticipantDeletionStorage;
+  readonly consent: SqliteConsentStorage;
 
   private checkpointer: WalCheckpointer | null = null;
 
@@ -62,6 +69,9 @@ export class SqliteStorage implements Storage {
     this.work = new SqliteStudyWorkStorage(db);
     this.research = new SqliteResearchStorage(db);
     this.serverLease = new SqliteServerLeaseStorage(db);
+    this.jobs = new SqliteJobStorage(db);
+    this.deletions = new SqliteParticipantDeletionStorage(db);
+    this.consent = new SqliteConsentStorage(db);
   }
 
   /**
@@ -181,10 +191,11 @@ export class SqliteStorage implements Storage {
   }
 
   async getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null> {
-    const json = cachedStatement(this.db, 'SELECT json FROM records WHERE study_id = ? AND problem_id = ?')
-      .pluck()
-      .get(studyId, problemId) as string | undefined;
-    return json === undefined ? null : (JSON.parse(json) as BenchmarkRecord);
+    const row = cachedStatement(
+      this.db,
+      'SELECT json, float_paths_json FROM records WHERE study_id = ? AND problem_id = ?',
+    ).get(studyId, problemId) as { json: string; float_paths_json: string | null } | undefined;
+    return row === undefined ? null : withStoredFloats(JSON.parse(row.json) as BenchmarkRecord, row.float_paths_json);
   }
 
   async syncPersonaLibrary(personas: LibraryPersona[]): Promise<{ added: number; updated: number; unchanged: number }> {

@@ -3,22 +3,40 @@ import {
   LiveStudySettingsSchema,
   type AssignmentProgress,
   type LiveStudySettings,
+  type RatingFlag,
 } from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
 import type {
+  CandidateRef,
   Claim,
+  LatestJudgment,
+  NewFlag,
   NewRating,
   NewRatingCandidate,
+  NewSkip,
+  ParticipantOutcome,
   PlayLease,
   PlayUnitRef,
   RatingLease,
+  ReviseOutcome,
+  Revision,
   StoredRating,
   StudyWorkStorage,
   SubmitOutcome,
+  WithdrawOutcome,
 } from '../study-work-storage.ts';
-import { claimPlay, endPlayLease, expirePlayLeases, expiresAt, getPlayLease, heldPlay } from './play-queue-queries.ts';
+import {
+  claimPlay,
+  endPlayLease,
+  expirePlayLeases,
+  expiresAt,
+  getPlayLease,
+  heldPlay,
+  playsTaken,
+} from './play-queue-queries.ts';
 import {
   addCandidates,
+  availableFor,
   claimRating,
   countRatings,
   expireRatingLeases,
@@ -27,7 +45,18 @@ import {
   registerRaterOrder,
   storeRating,
 } from './rating-queue-queries.ts';
+import { countWithoutTranscript, queuedEpisodes, withdrawCandidates } from './rating-candidate-queries.ts';
 import { queryProgress, queryRatings } from './work-progress-queries.ts';
+import {
+  countSkips,
+  goldSkips,
+  latestJudgment,
+  listFlags,
+  reviseLatest,
+  storeFlag,
+  storeSkip,
+} from './rating-judgment-queries.ts';
+import { getOutcome, recordOutcome } from './participant-outcome-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
 import { AppError } from '../../../shared/errors.ts';
 
@@ -40,11 +69,23 @@ function isConstraint(error: unknown, kind: string): boolean {
   return (error as { code?: string }).code === `SQLITE_CONSTRAINT_${kind}`;
 }
 
+/** Shared between callers by readSettings' cache: frozen, so a caller that changed it would fail loudly, not others. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /**
  * Study settings and work queues on SQLite. Claims and submits run as IMMEDIATE transactions: the write lock is taken
  * before anything is read, so two connections (or processes) on one file cannot both count a slot as free.
  */
 export class SqliteStudyWorkStorage implements StudyWorkStorage {
+  /** The last parsed settings of each study, with the stored text they came from (see readSettings). */
+  private readonly parsedSettings = new Map<string, { json: string; status: string; settings: LiveStudySettings }>();
+
   constructor(private readonly db: Database.Database) {
     registerRaterOrder(db);
   }
@@ -152,6 +193,18 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
     }
   }
 
+  async queuedEpisodes(studyId: string, episodeIds: readonly string[]): Promise<string[]> {
+    return queuedEpisodes(this.db, studyId, episodeIds);
+  }
+
+  async countCandidatesWithoutTranscript(studyId: string): Promise<number> {
+    return countWithoutTranscript(this.db, studyId);
+  }
+
+  async withdrawRatingCandidates(studyId: string, ref: CandidateRef, now: Date): Promise<WithdrawOutcome> {
+    return this.db.transaction(() => withdrawCandidates(this.db, studyId, ref, now)).immediate();
+  }
+
   async leaseNextRating(studyId: string, participantId: string, now: Date, rng: Rng): Promise<Claim<RatingLease>> {
     return this.db
       .transaction((): Claim<RatingLease> => {
@@ -201,11 +254,77 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
       FROM ratings WHERE study_id = ? AND participant_id = ?`,
       )
       .get(studyId, participantId) as { checked: number; passed: number };
-    return { checked: row.checked, passed: row.passed };
+    const skipped = goldSkips(this.db, studyId, participantId);
+    return { checked: row.checked + skipped, passed: row.passed };
+  }
+
+  async skipRating(skip: NewSkip): Promise<SubmitOutcome> {
+    return this.judgment(skip.studyId, (settings) => storeSkip(this.db, skip, settings), { kind: 'not_leased' });
+  }
+
+  async latestJudgment(studyId: string, participantId: string): Promise<LatestJudgment | null> {
+    return latestJudgment(this.db, studyId, participantId);
+  }
+
+  async reviseLatest(revision: Revision): Promise<ReviseOutcome> {
+    return this.judgment(revision.studyId, (settings) => reviseLatest(this.db, revision, settings), {
+      kind: 'not_latest',
+    });
+  }
+
+  async flagItem(flag: NewFlag): Promise<boolean> {
+    return this.db.transaction(() => storeFlag(this.db, flag)).immediate();
+  }
+
+  async listFlags(studyId: string): Promise<RatingFlag[]> {
+    return listFlags(this.db, studyId);
+  }
+
+  async availableFor(studyId: string, participantId: string, now: Date): Promise<number> {
+    const settings = this.readSettings(studyId);
+    return settings ? availableFor(this.db, studyId, participantId, now.toISOString(), settings) : 0;
+  }
+
+  async countSkips(studyId: string, participantId: string): Promise<number> {
+    return countSkips(this.db, studyId, participantId);
+  }
+
+  /** A judgment write in an immediate transaction, with the study's settings; `missing` when it has none. */
+  private judgment<T>(studyId: string, write: (settings: LiveStudySettings) => T, missing: T): T {
+    try {
+      return this.db
+        .transaction((): T => {
+          const settings = this.readSettings(studyId);
+          return settings ? write(settings) : missing;
+        })
+        .immediate();
+    } catch (error) {
+      // Only reachable if two judgments of one item interleave across processes; the first one won.
+      if (isConstraint(error, 'UNIQUE')) return { kind: 'already_rated' } as T;
+      throw error;
+    }
+  }
+
+  async recordOutcome(outcome: Omit<ParticipantOutcome, 'endedAt'> & { now: Date }): Promise<ParticipantOutcome> {
+    const { now, ...next } = outcome;
+    try {
+      return this.db.transaction(() => recordOutcome(this.db, next, now)).immediate();
+    } catch (error) {
+      if (isConstraint(error, 'FOREIGNKEY')) throw new AppError('not_found', 'no such study');
+      throw error;
+    }
+  }
+
+  async getOutcome(participantId: string): Promise<ParticipantOutcome | null> {
+    return getOutcome(this.db, participantId);
+  }
+
+  async playsTaken(studyId: string, participantId: string): Promise<number> {
+    return playsTaken(this.db, studyId, participantId);
   }
 
   async progress(studyId: string, now: Date): Promise<Omit<AssignmentProgress, 'status' | 'raterOverlap'>> {
-    return queryProgress(this.db, studyId, now.toISOString());
+    return { ...queryProgress(this.db, studyId, now.toISOString()), flags: listFlags(this.db, studyId) };
   }
 
   private readSettings(studyId: string): LiveStudySettings | null {
@@ -214,7 +333,15 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
       'SELECT status, settings_json FROM live_study_settings WHERE study_id = ?',
     ).get(studyId) as { status: string; settings_json: string } | undefined;
     if (!row) return null;
+    // Every reply renews a play lease and reads the settings: the parse (the schema has dozens of fields) is done once
+    // per stored version, recognised by its exact text and status, instead of once per message.
+    const cached = this.parsedSettings.get(studyId);
+    if (cached && cached.json === row.settings_json && cached.status === row.status) return cached.settings;
     // Parsed on the way out too: settings written by an older version get today's defaults for new fields.
-    return LiveStudySettingsSchema.parse({ ...(JSON.parse(row.settings_json) as object), status: row.status });
+    const settings = deepFreeze(
+      LiveStudySettingsSchema.parse({ ...(JSON.parse(row.settings_json) as object), status: row.status }),
+    );
+    this.parsedSettings.set(studyId, { json: row.settings_json, status: row.status, settings });
+    return settings;
   }
 }

@@ -24,16 +24,24 @@ export function queryProgress(
         `
     SELECT c.item_id AS itemId, c.problem_id AS problemId, c.source_episode_id AS sourceEpisodeId, c.is_gold AS isGold,
       (SELECT COUNT(*) FROM ratings r WHERE r.candidate_id = c.id) AS rated,
-      (SELECT COUNT(*) FROM rating_leases l WHERE l.candidate_id = c.id AND l.status = 'leased' AND l.expires_at > @now) AS active
+      (SELECT COUNT(*) FROM rating_leases l WHERE l.candidate_id = c.id AND l.status = 'leased' AND l.expires_at > @now) AS active,
+      c.withdrawn_at IS NOT NULL AS withdrawn,
+      (SELECT COUNT(*) FROM rating_skips s WHERE s.candidate_id = c.id) AS cantJudge,
+      (SELECT COUNT(*) FROM rating_flags f WHERE f.candidate_id = c.id) AS flagged
     FROM rating_candidates c WHERE c.study_id = @study ORDER BY c.id`,
       )
-      .all({ study: studyId, now }) as (Omit<AssignmentProgress['candidates'][number], 'isGold'> & { isGold: number })[]
-  ).map((c) => ({ ...c, isGold: c.isGold === 1 }));
+      .all({ study: studyId, now }) as (Omit<AssignmentProgress['candidates'][number], 'isGold' | 'withdrawn'> & {
+      isGold: number;
+      withdrawn: number;
+    })[]
+  ).map(({ withdrawn, ...c }) => ({ ...c, isGold: c.isGold === 1, ...(withdrawn === 1 ? { withdrawn: true } : {}) }));
   const raters = db
     .prepare(
       `
     SELECT p.participant_id AS participantId,
+      (SELECT prolific_pid FROM participants WHERE id = p.participant_id) AS prolificPid,
       (SELECT COUNT(*) FROM ratings r WHERE r.study_id = @study AND r.participant_id = p.participant_id) AS rated,
+      (SELECT COUNT(*) FROM rating_skips s WHERE s.study_id = @study AND s.participant_id = p.participant_id) AS cantJudge,
       (SELECT COUNT(*) FROM rating_leases l WHERE l.study_id = @study AND l.participant_id = p.participant_id
          AND l.status = 'leased' AND l.expires_at > @now) AS active,
       (SELECT COUNT(*) FROM ratings r WHERE r.study_id = @study AND r.participant_id = p.participant_id

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { agreeToConsentOverHttp } from '../../support/consent-agreement.ts';
 import { openSocket, request, type TestSocket } from '../../support/live-app.ts';
 
 /**
@@ -17,6 +18,7 @@ export async function playOneReply(
   });
   if (res.status !== 200) throw new Error(`join failed: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  await agreeToConsentOverHttp(url.origin, { cookie });
   const socket = await openSocket(url.origin, cookie);
   const snapshot = await request(socket, 'play:start', {});
   let awaiting = snapshot.awaitingTurn;

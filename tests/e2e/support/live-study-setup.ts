@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { expectAccessible } from './accessibility.ts';
 import { openStudy, openTab } from './console-pages.ts';
 import { signIn, type Credentials } from './researcher-forms.ts';
 
@@ -34,6 +35,7 @@ export async function setUpLiveStudy(
   await models.press('Enter');
   await page.getByLabel('Max turns', { exact: true }).fill('3');
   await page.getByLabel('Only these problem ids').check();
+  await page.getByRole('button', { name: 'Paste a list instead…' }).click();
   await page.getByLabel('Problem ids', { exact: true }).fill(PROBLEM_IDS.join('\n'));
   await page.getByLabel('Raters per answer (k)', { exact: true }).fill('1');
   await page
@@ -41,16 +43,19 @@ export async function setUpLiveStudy(
     .fill('Play the persona as naturally as you can. Keep replies to one or two sentences.');
   await page.getByLabel('Instructions for raters', { exact: true }).fill('Judge the answer for this person only.');
   await page.getByLabel('Completed', { exact: true }).fill('DONE123');
+  await expectAccessible(page, 'console: settings filled in');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Settings saved.').waitFor();
   await page.getByRole('button', { name: 'Open study' }).click();
   await page.getByText('The study is open. Pause it').waitFor();
+  await expectAccessible(page, 'console: settings saved, study open');
 
   await openTab(page, 'Invites');
   await page.getByRole('button', { name: 'New actor link' }).click();
-  const actorLink = await page.getByLabel('actor link', { exact: true }).inputValue();
+  const actorLink = await page.getByRole('textbox', { name: 'actor link' }).inputValue();
   await page.getByRole('button', { name: 'New rater link' }).click();
-  const raterLink = await page.getByLabel('rater link', { exact: true }).inputValue();
+  const raterLink = await page.getByRole('textbox', { name: 'rater link' }).inputValue();
+  await expectAccessible(page, 'console: invites with an actor and a rater link');
   const session = (await page.context().cookies(base)).find((c) => c.name === 'pd_session');
   expect(session, 'the researcher is signed in').toBeDefined();
   return { studyId, actorLink, raterLink, headers: { cookie: `pd_session=${session?.value ?? ''}` } };

@@ -39,6 +39,8 @@ export const HTTP_ROUTE_SPECS: Record<string, RouteSpec> = {
     session: true,
   },
   'GET /api/studies': {},
+  'POST /api/studies': { body: () => ({ name: 'Fuzz created', description: 'made by the fuzzer' }) },
+  'GET /api/studies/:studyId/problem-ids': { query: () => ({ q: 'a', limit: '5' }) },
   'POST /api/studies/import': {
     query: () => ({ study: 'Fuzz upload', skipImages: '1', filename: 'fuzz.jsonl' }),
     file: true,
@@ -47,6 +49,8 @@ export const HTTP_ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /api/studies/:studyId/records/:problemId': {},
   'GET /api/studies/:studyId/results': { query: () => ({ resamples: '20', seed: '1' }) },
   'POST /api/studies/:studyId/rating-candidates': { body: (ids) => ({ episodeIds: [ids.episodeId] }) },
+  // An id that names no answer, so the fuzz never takes the rater's item out of the queue for later cases.
+  'POST /api/studies/:studyId/rating-candidates/withdraw': { body: () => ({ itemIds: ['AAAAAAAAAAAAAAAA'] }) },
   'POST /api/studies/:studyId/runs': { body: () => BUSY },
   'GET /api/studies/:studyId/runs': {},
   'GET /api/studies/:studyId/settings': {},
@@ -74,18 +78,38 @@ export const HTTP_ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /api/studies/:studyId/invites': { body: () => ({ role: 'rater' }) },
   // A code that is not the one the fuzz joins with, so deleting it does not close the join route for later cases.
   'DELETE /api/studies/:studyId/invites/:code': { params: { code: 'AAAAAAAAAAAAAAAAAAAAAA' } },
+  // A Prolific id nobody joined with, so the fuzz deletes none of its participants.
+  'POST /api/studies/:studyId/participants/delete': { body: () => ({ prolificId: 'fuzz-no-such-pid' }) },
+  // The same unknown code: a fuzzed cap or expiry must not close the link the fuzz joins with.
+  'PATCH /api/studies/:studyId/invites/:code': {
+    params: { code: 'AAAAAAAAAAAAAAAAAAAAAA' },
+    body: () => ({ label: 'fuzz', maxParticipants: 5, expiresAt: null }),
+  },
   'GET /api/studies/:studyId/live-episodes': { query: () => ({ status: 'running' }) },
   'GET /api/studies/:studyId/live-health': {},
+  'GET /api/studies/:studyId/preview/:role': { params: { role: 'rater' } },
+  'GET /api/studies/:studyId/live-units': {},
+  'POST /api/studies/:studyId/episodes/:episodeId/end': { body: () => ({ reason: 'fuzz' }) },
+  'POST /api/studies/:studyId/assignments/:assignmentId/release': { body: () => ({ reason: 'fuzz' }) },
   'GET /api/studies/:studyId/export/:file': { params: { file: 'messages.csv' } },
   'GET /api/personas': {},
   'GET /api/personas/:personaId': {},
   'GET /api/participant/study': {},
+  'GET /api/participant/journey': {},
+  // 'yes', so the fuzz participant is not screened out of the routes fuzzed after this one.
+  'POST /api/participant/screening': { body: () => ({ answer: 'yes' }) },
+  // The fuzz participants agreed when they joined (joinAs), so agreeing again is accepted whatever hash is sent.
+  'POST /api/participant/consent': { body: () => ({ agreed: true, sha256: '0'.repeat(64) }) },
+  'GET /api/studies/:studyId/consent-versions': {},
+  // Deletes the caller's participant and session; the fuzz target joins the role again afterwards.
+  'POST /api/participant/withdraw': { session: true },
   'GET /api/runs/:runId': {},
   'GET /api/runs/:runId/episodes': { query: () => ({ offset: '0', limit: '10' }) },
   'POST /api/runs/:runId/cancel': {},
   'GET /api/runs/:runId/results.jsonl': {},
   'GET /api/episodes/:episodeId': {},
   'GET /api/models': {},
+  'GET /api/prompt-packs': {},
 };
 
 /** Every method and path the app serves under /api (HEAD and OPTIONS answer for GET and the CORS layer). */

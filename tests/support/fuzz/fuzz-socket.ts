@@ -36,6 +36,17 @@ const VALID: Record<EventName, (ids: FuzzIds, fz: Fuzz, index: number) => unknow
     correct: 0,
     secondsSpent: 30,
   }),
+  'rating:skip': (ids) => ({ itemId: ids.itemId, reason: 'outside_expertise', secondsSpent: 20 }),
+  'rating:revise': (ids) => ({
+    itemId: ids.itemId,
+    scores: Object.fromEntries(ids.criteria.map((c) => [c, 4])),
+    correct: 1,
+    secondsSpent: 5,
+  }),
+  'rating:flag': (ids) => ({ itemId: ids.itemId, kind: 'broken', note: 'the options do not load' }),
+  'rating:progress': () => ({}),
+  // One socket per fuzzed participant: a claim finds no other tab, so taking over changes nothing either way.
+  'session:claim': (_ids, fz) => ({ tabId: 'fuzz-tab', takeOver: fz.chance(0.5) }),
 };
 
 function episodeOf(ids: FuzzIds, fz: Fuzz): string {

@@ -112,6 +112,13 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const refresh = async (role: FuzzRole): Promise<void> => {
     if (role === 'nobody') return;
     const s = subjects[role];
+    // A participant who withdrew (POST /api/participant/withdraw) is deleted: the role joins its study again.
+    if (s.kind === 'participant' && (await storage.people.getParticipant(s.id)) === null) {
+      const studyOf = role === 'otherActor' || role === 'otherRater' ? other.studyId : studyId;
+      s.id = (
+        await joinAs(t, role === 'actor' || role === 'otherActor' ? 'actor' : 'rater', { studyId: studyOf })
+      ).participantId;
+    }
     cookies.set(role, await mintSessionCookie(t, s.kind, s.id));
   };
   for (const role of FUZZ_ROLES) await refresh(role);

@@ -18,7 +18,8 @@ export function AuthCard({ title, children }: AuthCardProps) {
       <Card component="section" aria-labelledby={titleId} sx={{ width: '100%', maxWidth: 440 }}>
         <CardContent sx={{ p: { xs: 2.5, sm: 4 }, '&:last-child': { pb: { xs: 2.5, sm: 4 } } }}>
           <Stack spacing={2.5}>
-            <Typography id={titleId} variant="h2" component="h2">
+            {/* The page's one h1: signed out, the card is all there is (the app bar's name is not a heading). */}
+            <Typography id={titleId} variant="h2" component="h1">
               {title}
             </Typography>
             {children}

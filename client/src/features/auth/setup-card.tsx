@@ -22,9 +22,11 @@ export function SetupCard() {
     return (
       <AuthCard title={TITLE}>
         <Typography>This server has no researcher account yet.</Typography>
-        <Alert severity="info">
+        <Alert role="note" severity="info">
           For safety, the first account can only be created in a browser on the machine the server runs on. Create it on
-          the server instead, then reload this page and sign in:
+          the server instead, in the app's folder, then reload this page and sign in. (On a server set up with the
+          deployment guide, run <code>deploy/prefdisco-cli</code> as the service's user in place of{' '}
+          <code>npx prefdisco</code>, so the account goes into the service's database.)
         </Alert>
         <Box
           component="pre"
@@ -48,7 +50,7 @@ export function SetupCard() {
     return (
       <AuthCard title={TITLE}>
         <Typography>This server has no researcher account yet.</Typography>
-        <Alert severity="info">
+        <Alert role="note" severity="info">
           To create it, open the setup link the server printed in its console (the terminal or service log where it was
           started): it looks like <code>http://localhost:5170/setup#token=…</code> and works once. Or create the account
           on the server with <code>npx prefdisco admin create --username NAME</code>, then reload this page.

@@ -35,7 +35,11 @@ export function SignInCard() {
 
   return (
     <AuthCard title="Sign in">
-      {notice && <Alert severity="info">{notice}</Alert>}
+      {notice && (
+        <Alert role="status" severity="info">
+          {notice}
+        </Alert>
+      )}
       {error && <Alert severity="error">{sentence(error)}</Alert>}
       <Stack component="form" spacing={2} noValidate aria-label="Sign in" onSubmit={(e) => void onSubmit(e)}>
         <TextField

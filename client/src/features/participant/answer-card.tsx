@@ -1,6 +1,7 @@
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
 import Typography from '@mui/material/Typography';
+import { RichText } from '../../ui/rich-text/rich-text.tsx';
 
 /** The answer being rated, in full, set apart from everything around it. */
 export function AnswerCard({ text, title }: { text: string; title: string }) {
@@ -11,7 +12,7 @@ export function AnswerCard({ text, title }: { text: string; title: string }) {
           {title}
         </Typography>
         <Typography component="div" sx={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-          {text}
+          <RichText text={text} />
         </Typography>
       </CardContent>
     </Card>

@@ -1,8 +1,9 @@
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import { useMemo } from 'react';
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
-import { messagesOf, tagsOf } from '../../store/play-log.ts';
+import { shownMessagesOf, tagsOf } from '../../store/play-log.ts';
 import { ChatMessage } from './chat-message.tsx';
 import { MessageBubble } from './message-bubble.tsx';
 import { textAt } from './persona-facts.ts';
@@ -14,17 +15,18 @@ import { StreamingBubble } from './streaming-bubble.tsx';
  * without script, and a person who scrolled up to reread is not pulled down.
  */
 export function ChatLog() {
+  const { t } = useTranslation();
   const events = useAppStore((s) => s.playLog.events);
   const pendingTags = useAppStore((s) => s.pendingTags);
   const maxTurns = useAppStore((s) => s.episode?.maxTurns ?? 0);
-  const speaker = useAppStore((s) => (s.episode ? textAt(s.episode.persona, 'name') : null)) ?? 'your persona';
-  const messages = useMemo(() => messagesOf(events), [events]);
+  const speaker = useAppStore((s) => (s.episode ? textAt(s.episode.persona, 'name') : null)) ?? t('chat.yourPersona');
+  const messages = useMemo(() => shownMessagesOf(events), [events]);
   const tags = useMemo(() => tagsOf(events), [events]);
 
   return (
     <Box
       component="section"
-      aria-label="Conversation"
+      aria-label={t('chat.conversation')}
       tabIndex={0}
       sx={{
         flex: 1,
@@ -55,13 +57,14 @@ export function ChatLog() {
 
 /** Replies sent and not yet acknowledged: shown at once, marked as on their way. */
 function PendingReplies({ speaker }: { speaker: string }) {
+  const { t } = useTranslation();
   const outbox = useAppStore((s) => s.outbox);
   const online = useAppStore((s) => s.connection === 'connected');
   return outbox.map((r) => (
     <MessageBubble
       key={r.clientMessageId}
       side="actor"
-      header={`You, as ${speaker}`}
+      header={t('chat.youAs', { name: speaker })}
       text={r.text}
       footer={
         <Box
@@ -69,7 +72,7 @@ function PendingReplies({ speaker }: { speaker: string }) {
           role="status"
           sx={{ display: 'block', mt: 0.5, fontSize: '0.75rem', color: 'text.secondary' }}
         >
-          {online ? 'Sending…' : 'Waiting for the connection — will be sent automatically'}
+          {online ? t('chat.sending') : t('chat.waitingForConnection')}
         </Box>
       }
     />

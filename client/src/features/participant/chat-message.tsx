@@ -1,4 +1,5 @@
 import { memo, useCallback, type KeyboardEvent } from 'react';
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 import type { ActorMessage, QuestionTag } from '../../store/play-log.ts';
 import { MessageBubble } from './message-bubble.tsx';
@@ -14,6 +15,7 @@ interface ChatMessageProps {
 
 /** One stored message, drawn by its kind: the task, a model question (taggable), the final answer, a reply. */
 export const ChatMessage = memo(function ChatMessage({ message, maxTurns, speaker, tag }: ChatMessageProps) {
+  const { t } = useTranslation();
   const tagQuestion = useAppStore((s) => s.tagQuestion);
   const isQuestion = message.role === 'assistant' && message.kind === 'question' && !message.final;
   const onTag = useCallback((turn: number, picked: QuestionTag) => void tagQuestion(turn, picked), [tagQuestion]);
@@ -29,14 +31,15 @@ export const ChatMessage = memo(function ChatMessage({ message, maxTurns, speake
   );
 
   if (message.kind === 'opening') return <TaskCard text={message.text} speaker={speaker} />;
-  if (message.role === 'user') return <MessageBubble side="actor" header={`You, as ${speaker}`} text={message.text} />;
+  if (message.role === 'user')
+    return <MessageBubble side="actor" header={t('chat.youAs', { name: speaker })} text={message.text} />;
   // A model may answer before its questions run out (a "question" turn marked final); the engine then still asks it
-  // for the final answer, so only that last one is called final.
+  // for the final answer, so only that last one is called final (and the chat log drops the early one once it comes).
   const header = isQuestion
-    ? `Model · question ${message.turn + 1} of ${maxTurns}`
+    ? t('chat.modelQuestion', { current: message.turn + 1, max: maxTurns })
     : message.kind === 'final_answer'
-      ? 'Model · final answer'
-      : 'Model · answer';
+      ? t('chat.modelFinalAnswer')
+      : t('chat.modelAnswer');
   return (
     <MessageBubble
       side="model"
@@ -44,10 +47,10 @@ export const ChatMessage = memo(function ChatMessage({ message, maxTurns, speake
       text={message.text}
       label={
         isQuestion
-          ? `Question ${message.turn + 1}. Press 1 to 4 to tag it.`
+          ? t('chat.questionLabel', { number: message.turn + 1 })
           : message.kind === 'final_answer'
-            ? 'Final answer'
-            : 'Answer'
+            ? t('chat.finalAnswerLabel')
+            : t('chat.answerLabel')
       }
       onKeyDown={isQuestion ? onKeyDown : undefined}
       footer={isQuestion ? <QuestionTags turn={message.turn} tag={tag} onTag={onTag} /> : undefined}

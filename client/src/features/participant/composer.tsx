@@ -4,6 +4,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { KeyboardEvent, Ref } from 'react';
 import { MAX_REPLY_CHARS } from '../../../../shared/protocol/live.ts';
+import { useTranslation } from '../../i18n/index.ts';
 
 interface ComposerProps {
   value: string;
@@ -18,6 +19,7 @@ interface ComposerProps {
 
 /** The reply box: Enter sends, Shift+Enter starts a new line. The box never disables, so focus is never lost. */
 export function Composer({ value, onChange, onSend, canSend, hint, inputRef }: ComposerProps) {
+  const { t } = useTranslation();
   const tooLong = value.length > MAX_REPLY_CHARS;
   const ready = canSend && value.trim() !== '' && !tooLong;
 
@@ -43,7 +45,7 @@ export function Composer({ value, onChange, onSend, canSend, hint, inputRef }: C
           multiline
           minRows={2}
           maxRows={6}
-          label="Your reply"
+          label={t('composer.label')}
           value={value}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
@@ -57,11 +59,11 @@ export function Composer({ value, onChange, onSend, canSend, hint, inputRef }: C
           color={tooLong ? 'error' : 'text.secondary'}
           sx={{ display: 'block', mt: 0.5, minHeight: '1.66em' }}
         >
-          {tooLong ? `Too long: at most ${MAX_REPLY_CHARS} characters (${value.length} now).` : hint}
+          {tooLong ? t('composer.tooLong', { max: MAX_REPLY_CHARS, length: value.length }) : hint}
         </Typography>
       </Box>
       <Button type="submit" variant="contained" disabled={!ready} sx={{ mt: 1 }}>
-        Send
+        {t('composer.send')}
       </Button>
     </Box>
   );

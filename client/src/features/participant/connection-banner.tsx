@@ -1,5 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 
 /**
@@ -7,6 +8,7 @@ import { useAppStore } from '../../store/index.ts';
  * when it is back. Refusals (outdated page, ended session) cannot heal by themselves, so they offer a reload.
  */
 export function ConnectionBanner() {
+  const { t } = useTranslation();
   const connection = useAppStore((s) => s.connection);
   const error = useAppStore((s) => s.connectionError);
   if (connection === 'refused') {
@@ -16,7 +18,7 @@ export function ConnectionBanner() {
         square
         action={
           <Button color="inherit" onClick={() => window.location.reload()}>
-            Reload
+            {t('connection.reload')}
           </Button>
         }
       >
@@ -27,7 +29,7 @@ export function ConnectionBanner() {
   if (connection !== 'reconnecting') return null;
   return (
     <Alert severity="warning" square role="status">
-      Connection lost — reconnecting… What you type is kept and will be sent as soon as the connection is back.
+      {t('connection.lost')}
     </Alert>
   );
 }

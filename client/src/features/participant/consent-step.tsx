@@ -1,3 +1,4 @@
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
@@ -8,39 +9,79 @@ import FormHelperText from '@mui/material/FormHelperText';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState, type FormEvent } from 'react';
+import type { ParticipantRole } from '../../../../shared/schemas/identity.ts';
+import { t as translate, useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 import { Narrow } from './participant-gate.tsx';
+import { useParticipantPreview } from './preview-context.ts';
 import { StepHeading } from './step-heading.tsx';
+import { StepIndicator } from './step-indicator.tsx';
 
-const DEFAULT_CONSENT = [
-  'You are invited to take part in a research study on how AI language models find out what a person needs before they answer.',
-  'Depending on the link you followed, you will either play a described person in a short text chat with an AI model and then rate its answer, or rate answers that AI models gave to such people.',
-  'We record what you type, your ratings and how long each step takes, together with your Prolific ID so that your work can be matched to your payment.',
-  'Please do not type personal information about yourself: in the chat you are playing a fictional person.',
-  'Taking part is voluntary. You may stop at any time by closing this page. If you have questions, contact the researchers through Prolific.',
-];
+/** The built-in consent per role, for studies that give none: actors chat as a persona, raters only rate. */
+function defaultConsent(role: ParticipantRole): string[] {
+  const middle =
+    role === 'actor'
+      ? [
+          translate('consent.default.actorTask'),
+          translate('consent.default.actorData'),
+          translate('consent.default.actorPrivacy'),
+        ]
+      : [
+          translate('consent.default.raterTask'),
+          translate('consent.default.raterData'),
+          translate('consent.default.raterPrivacy'),
+        ];
+  return [translate('consent.default.study'), ...middle, translate('consent.default.voluntary')];
+}
 
-/** Consent before anything else: the study's own text when the server provides it, else a sensible default. */
-export function ConsentStep() {
-  const consentText = useAppStore((s) => s.consentText);
+/**
+ * Consent before anything else: the study's own text for this role when it has one, else the role's default. A
+ * participant reads the text the server sends with their journey (the one it records their decision against, by its
+ * SHA-256); the join's text and the built-in default stand in until the journey has come. "I do not agree" stores the
+ * refusal and ends their part (docs/data-protection.md).
+ */
+export function ConsentStep({ role }: { role: ParticipantRole }) {
+  const { t } = useTranslation();
+  const preview = useParticipantPreview();
+  const joinedText = useAppStore((s) => s.consentText);
+  const journeyText = useAppStore((s) => s.journey?.consent.text ?? null);
+  // The join stores the role's text trimmed, '' as none; the preview reads it as GET /api/participant/study gives it.
+  const consentText = preview ? preview.study.consentText.trim() || null : (journeyText ?? joinedText);
   const acceptConsent = useAppStore((s) => s.acceptConsent);
+  const declineConsent = useAppStore((s) => s.declineConsent);
+  const consentError = useAppStore((s) => s.consentError);
   const [agreed, setAgreed] = useState(false);
   const [tried, setTried] = useState(false);
-  const paragraphs = consentText ? consentText.split(/\n\s*\n/) : DEFAULT_CONSENT;
+  const [sending, setSending] = useState(false);
+  const paragraphs = consentText ? consentText.split(/\n\s*\n/) : defaultConsent(role);
+
+  const send = (decide: () => Promise<void>): void => {
+    setSending(true);
+    void decide().finally(() => setSending(false));
+  };
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
     setTried(true);
-    if (agreed) acceptConsent();
+    if (agreed) {
+      if (preview) preview.advance('consent');
+      else send(acceptConsent);
+    }
+  };
+
+  // The preview stores nothing: declining there only shows that the button exists.
+  const decline = (): void => {
+    if (!preview) send(declineConsent);
   };
 
   return (
     <Narrow>
+      <StepIndicator role={role} current="consent" />
       <Card component="section" aria-labelledby="consent-title">
         <CardContent>
           <Stack spacing={2} component="form" onSubmit={submit} noValidate>
-            <StepHeading id="consent-title" kicker="Before you start" title="Information and consent" />
-            <Box sx={{ maxHeight: '50vh', overflowY: 'auto', pr: 1 }} tabIndex={0} aria-label="Consent text">
+            <StepHeading id="consent-title" kicker={t('common.beforeYouStart')} title={t('consent.title')} />
+            <Box sx={{ maxHeight: '50vh', overflowY: 'auto', pr: 1 }} tabIndex={0} aria-label={t('consent.textLabel')}>
               {paragraphs.map((p, i) => (
                 <Typography key={i} sx={{ mb: 1.5, whiteSpace: 'pre-wrap' }}>
                   {p}
@@ -50,19 +91,27 @@ export function ConsentStep() {
             <Box>
               <FormControlLabel
                 control={<Checkbox checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />}
-                label="I have read the information above and agree to take part."
+                label={t('consent.agree')}
               />
               {tried && !agreed && (
                 <FormHelperText error role="alert">
-                  Please tick the box to continue, or close this page if you do not wish to take part.
+                  {t('consent.tickToContinue')}
                 </FormHelperText>
               )}
             </Box>
-            <Box>
-              <Button type="submit" variant="contained" size="large">
-                Continue
+            {consentError && !preview && (
+              <Alert severity="warning" role="alert">
+                {consentError}
+              </Alert>
+            )}
+            <Stack direction="row" spacing={2} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+              <Button type="submit" variant="contained" size="large" disabled={sending}>
+                {t('common.continue')}
               </Button>
-            </Box>
+              <Button type="button" variant="text" size="large" onClick={decline} disabled={sending}>
+                {t('consent.decline')}
+              </Button>
+            </Stack>
           </Stack>
         </CardContent>
       </Card>

@@ -6,6 +6,8 @@ import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Typography from '@mui/material/Typography';
 import { memo, type KeyboardEvent } from 'react';
+import { t, useTranslation } from '../../i18n/index.ts';
+import { RichText } from '../../ui/rich-text/rich-text.tsx';
 
 export interface RubricCriterion {
   preference: string;
@@ -22,8 +24,8 @@ function levelText(levels: RubricCriterion['levels'], score: number): { text: st
   if (exact) return { text: exact.description, described: true };
   const below = levels.filter((l) => l.score < score).at(-1);
   const above = levels.find((l) => l.score > score);
-  if (below && above) return { text: `Between ${below.score} and ${above.score}`, described: false };
-  return { text: score < 3 ? 'Lower end of the scale' : 'Upper end of the scale', described: false };
+  if (below && above) return { text: t('rating.between', { low: below.score, high: above.score }), described: false };
+  return { text: score < 3 ? t('rating.lowerEnd') : t('rating.upperEnd'), described: false };
 }
 
 interface ScaleProps {
@@ -37,8 +39,8 @@ interface ScaleProps {
 }
 
 /**
- * One rubric criterion as a native radio group: Tab enters and leaves it, arrows change the score, and keys 1–5
- * set it and move on. `data-scale` lets the form move focus between groups.
+ * One rubric criterion as a native radio group with one Tab stop: Tab enters and leaves it, arrows change the score,
+ * and keys 1–5 set it and move on. `data-scale` lets the form move focus between groups.
  */
 export const CriterionScale = memo(function CriterionScale({
   criterion,
@@ -48,7 +50,12 @@ export const CriterionScale = memo(function CriterionScale({
   onChange,
   onPicked,
 }: ScaleProps) {
+  useTranslation(); // the level texts and title follow the participant's language
   const labelId = `criterion-${index}-label`;
+
+  // Roving tabindex: one Tab stop per criterion (its score, or 1 while unscored), so Tab moves between criteria as the
+  // form says; arrows move within. Left to the browser, Tab walked through all five radios of an unscored criterion.
+  const tabStop = value ?? SCORES[0];
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     if (!/^[1-5]$/.test(event.key) || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
@@ -60,17 +67,24 @@ export const CriterionScale = memo(function CriterionScale({
       component="fieldset"
       error={invalid}
       data-scale={index}
-      sx={{ width: '100%', border: 1, borderColor: invalid ? 'error.main' : 'divider', borderRadius: 2, p: 1.5 }}
+      sx={{
+        scrollMarginTop: 112,
+        width: '100%',
+        border: 1,
+        borderColor: invalid ? 'error.main' : 'divider',
+        borderRadius: 2,
+        p: 1.5,
+      }}
     >
       <FormLabel
         component="legend"
         id={labelId}
         sx={{ px: 0.5, color: 'text.primary', fontWeight: 600, '&.Mui-focused': { color: 'text.primary' } }}
       >
-        {index + 1}. {criterion.preference}
+        {t('rating.criterionTitle', { number: index + 1, name: criterion.preference })}
       </FormLabel>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-        {criterion.description}
+        <RichText text={criterion.description} inline />
       </Typography>
       <RadioGroup
         aria-labelledby={labelId}
@@ -84,7 +98,9 @@ export const CriterionScale = memo(function CriterionScale({
             <FormControlLabel
               key={score}
               value={String(score)}
-              control={<Radio size="small" sx={{ py: 0.5 }} />}
+              control={
+                <Radio size="small" sx={{ py: 0.5 }} slotProps={{ input: { tabIndex: score === tabStop ? 0 : -1 } }} />
+              }
               sx={{
                 alignItems: 'flex-start',
                 mx: 0,
@@ -105,7 +121,7 @@ export const CriterionScale = memo(function CriterionScale({
                       fontStyle: level.described ? undefined : 'italic',
                     }}
                   >
-                    {level.text}
+                    {level.described ? <RichText text={level.text} inline /> : level.text}
                   </Typography>
                 </Box>
               }

@@ -1,9 +1,15 @@
 import Alert from '@mui/material/Alert';
 import { useEffect, useState } from 'react';
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 
-/** The server's idle warning, counting down: the episode ends at zero unless the actor replies. */
+/**
+ * The server's idle warning, counting down: the episode ends at zero unless the actor replies. It stays on the page
+ * (role=alert, so screen readers announce it) and leaves the tab's title alone: a changed title outlives the warning
+ * and makes the tab read as another page.
+ */
 export function IdleWarning() {
+  const { t } = useTranslation();
   const warning = useAppStore((s) => s.idleWarning);
   const [now, setNow] = useState(() => Date.now());
 
@@ -17,8 +23,7 @@ export function IdleWarning() {
   const left = Math.max(0, Math.round(warning.secondsLeft - (now - warning.receivedAt) / 1000));
   return (
     <Alert severity="warning" role="alert" sx={{ mb: 1 }}>
-      Are you still there? Please reply to the model’s question — the session ends in {left} second
-      {left === 1 ? '' : 's'} without a reply.
+      {t('idle.warning', { count: left })}
     </Alert>
   );
 }

@@ -1,5 +1,6 @@
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
+import { useTranslation } from '../../i18n/index.ts';
 
 function clock(seconds: number): string {
   const m = Math.floor(seconds / 60);
@@ -12,6 +13,7 @@ function clock(seconds: number): string {
  * second and kept out of the accessibility tree's live regions: a ticking announcement would drown the screen reader.
  */
 export function ItemTimer({ since }: { since: number | null }) {
+  const { t } = useTranslation();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const id = window.setInterval(() => setNow(Date.now()), 1000);
@@ -20,7 +22,7 @@ export function ItemTimer({ since }: { since: number | null }) {
   if (since === null) return null;
   return (
     <Typography variant="body2" color="text.secondary" sx={{ fontVariantNumeric: 'tabular-nums' }}>
-      {clock(Math.max(0, (now - since) / 1000))} on this answer
+      {t('timer.onThisAnswer', { time: clock(Math.max(0, (now - since) / 1000)) })}
     </Typography>
   );
 }

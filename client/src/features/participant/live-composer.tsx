@@ -1,10 +1,13 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
+import { focusIsFree } from './focus-if-lost.ts';
 import { awaitingTurnOf } from '../../store/play-log.ts';
 import { Composer } from './composer.tsx';
 
 /** The composer wired to the episode: the draft survives reloads, and focus returns to it when a question arrives. */
 export function LiveComposer() {
+  const { t } = useTranslation();
   const draft = useAppStore((s) => s.draft);
   const setDraft = useAppStore((s) => s.setDraft);
   const sendReply = useAppStore((s) => s.sendReply);
@@ -15,18 +18,18 @@ export function LiveComposer() {
 
   useEffect(() => {
     // A new question: put the caret in the box, unless the actor is busy elsewhere on the page (tagging, reading).
-    const active = document.activeElement;
-    if (awaiting !== null && (active === document.body || active === null)) input.current?.focus();
+    if (awaiting !== null && focusIsFree()) input.current?.focus();
   }, [awaiting]);
 
   const canSend = awaiting !== null && !sending;
   const hint = sending
     ? online
-      ? 'Sending your reply…'
-      : 'Your reply will be sent when the connection is back.'
+      ? t('composer.sending')
+      : t('composer.sendWhenBack')
     : awaiting === null
-      ? 'Wait for the model’s question. You can start typing already.'
-      : 'Enter sends · Shift+Enter for a new line';
+      ? t('composer.waitForQuestion')
+      : t('composer.howToSend');
+
   return (
     <Composer value={draft} onChange={setDraft} onSend={sendReply} canSend={canSend} hint={hint} inputRef={input} />
   );

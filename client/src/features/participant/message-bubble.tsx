@@ -1,6 +1,7 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { memo, type KeyboardEvent, type ReactNode } from 'react';
+import { RichText } from '../../ui/rich-text/rich-text.tsx';
 
 interface BubbleProps {
   side: 'model' | 'actor';
@@ -54,7 +55,8 @@ export const MessageBubble = memo(function MessageBubble({
         {header}
       </Typography>
       <Typography component="div" sx={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', minHeight: '1.5em' }}>
-        {text}
+        {/* The model's words are Markdown with math; a person's reply is shown exactly as they typed it. */}
+        {model ? <RichText text={text} /> : text}
         {streaming && (text === '' ? <WritingDots /> : <Caret />)}
       </Typography>
       {footer}
@@ -83,6 +85,9 @@ function Caret() {
   );
 }
 
+// A drawn dot, not a word: nothing to translate.
+const DOT = '●';
+
 function WritingDots() {
   return (
     <Box
@@ -92,7 +97,7 @@ function WritingDots() {
     >
       {[0, 1, 2].map((i) => (
         <Box key={i} component="span" sx={{ animation: 'pd-dot 1.2s infinite', animationDelay: `${i * 0.2}s` }}>
-          ●
+          {DOT}
         </Box>
       ))}
     </Box>

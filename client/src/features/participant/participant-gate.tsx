@@ -5,9 +5,11 @@ import Button from '@mui/material/Button';
 import { useEffect, type ReactNode } from 'react';
 import { PageLoading } from '../../app/page-loading.tsx';
 import { navigate } from '../../app/router.ts';
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 import type { Participant } from '../../store/participant-slice.ts';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { TabNotice } from './tab-notice.tsx';
 
 interface GateProps {
   /** The page is for this role only; the other role is sent to its own page. */
@@ -17,11 +19,17 @@ interface GateProps {
 
 /** Participant pages need a participant session (from the invitation link) and the live connection. */
 export function ParticipantGate({ role, children }: GateProps) {
+  const { t } = useTranslation();
   const status = useAppStore((s) => s.participantStatus);
   const error = useAppStore((s) => s.participantError);
   const participant = useAppStore((s) => s.participant);
   const loadParticipant = useAppStore((s) => s.loadParticipant);
   const connectRealtime = useAppStore((s) => s.connectRealtime);
+  const connection = useAppStore((s) => s.connection);
+  // The journey carries the study's participant language: pages wait for it rather than flash English first.
+  const journeyStatus = useAppStore((s) => s.journeyStatus);
+  const journeyKnown = useAppStore((s) => s.journey !== null);
+  const loadJourney = useAppStore((s) => s.loadJourney);
 
   useEffect(() => {
     void loadParticipant();
@@ -29,13 +37,16 @@ export function ParticipantGate({ role, children }: GateProps) {
   useEffect(() => {
     if (participant) connectRealtime();
   }, [participant, connectRealtime]);
+  useEffect(() => {
+    if (participant && journeyStatus === 'idle') void loadJourney();
+  }, [participant, journeyStatus, loadJourney]);
 
   if (status === 'error') {
     return (
       <Narrow>
         <ErrorAlert
-          title="Could not check your session"
-          message={error ?? 'unknown error'}
+          title={t('gate.sessionCheckFailed')}
+          message={error ?? t('errors.internal')}
           onRetry={() => void loadParticipant()}
         />
       </Narrow>
@@ -44,31 +55,35 @@ export function ParticipantGate({ role, children }: GateProps) {
   if (status === 'none') {
     return (
       <Narrow>
-        <Alert severity="info">
-          <AlertTitle>Open your invitation link</AlertTitle>
-          This page is for study participants. Please open the link you were given (for example on Prolific) to take
-          part.
+        <Alert role="note" severity="info">
+          <AlertTitle>{t('gate.openInviteTitle')}</AlertTitle>
+          {t('gate.openInviteText')}
         </Alert>
       </Narrow>
     );
   }
-  if (!participant) return <PageLoading label="Checking your session…" />;
+  if (!participant) return <PageLoading label={t('gate.checkingSession')} />;
+  if (!journeyKnown && (journeyStatus === 'idle' || journeyStatus === 'loading'))
+    return <PageLoading label={t('gate.loadingStudy')} />;
   if (role && participant.role !== role) {
     return (
       <Narrow>
         <Alert
+          role="note"
           severity="info"
           action={
             <Button color="inherit" onClick={() => navigate('/rate')}>
-              Go to rating
+              {t('gate.goToRating')}
             </Button>
           }
         >
-          You joined this study as a rater, so there is nothing to play here.
+          {t('gate.raterNotActor')}
         </Alert>
       </Narrow>
     );
   }
+  // Another tab has the task (or took it from this one): say so instead of showing a task this tab cannot send.
+  if (connection === 'elsewhere' || connection === 'taken_over') return <TabNotice state={connection} />;
   return children(participant);
 }
 

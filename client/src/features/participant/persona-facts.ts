@@ -1,3 +1,5 @@
+import { t } from '../../i18n/index.ts';
+
 /**
  * Reads what a participant page shows of a persona. Personas come from LLM output (only `id` and `name` are
  * guaranteed) and a rater's copy is an untyped allow-listed record, so every field is looked up defensively.
@@ -23,25 +25,26 @@ export function textAt(root: unknown, ...path: string[]): string | null {
   return null;
 }
 
-const FACTS: [string, string[]][] = [
-  ['Age', ['demographics', 'age']],
-  ['Occupation', ['demographics', 'occupation']],
-  ['Location', ['demographics', 'location']],
-  ['Family', ['demographics', 'family_context']],
-  ['Knowledge', ['educational_profile', 'knowledge_level']],
-  ['Learning style', ['educational_profile', 'cognitive_features', 'learning_style']],
-  ['Confidence', ['educational_profile', 'affective_features', 'confidence']],
-  ['Anxious about', ['educational_profile', 'affective_features', 'anxiety_triggers']],
-];
+// Labels are catalog keys (facts.*), read in the participant's language when the facts are built.
+const FACTS = [
+  ['age', ['demographics', 'age']],
+  ['occupation', ['demographics', 'occupation']],
+  ['location', ['demographics', 'location']],
+  ['family', ['demographics', 'family_context']],
+  ['knowledge', ['educational_profile', 'knowledge_level']],
+  ['learningStyle', ['educational_profile', 'cognitive_features', 'learning_style']],
+  ['confidence', ['educational_profile', 'affective_features', 'confidence']],
+  ['anxiousAbout', ['educational_profile', 'affective_features', 'anxiety_triggers']],
+] as const;
 
 export function personaFacts(persona: Record<string, unknown>): PersonaFacts {
   const expertise = persona.domain_expertise;
   return {
-    name: textAt(persona, 'name') ?? 'Unnamed persona',
+    name: textAt(persona, 'name') ?? t('facts.unnamed'),
     summary: textAt(persona, 'minimal_necessary_description'),
     facts: FACTS.flatMap(([label, path]): [string, string][] => {
       const value = textAt(persona, ...path);
-      return value === null ? [] : [[label, value]];
+      return value === null ? [] : [[t(`facts.${label}`), value]];
     }),
     backstory: textAt(persona, 'backstory'),
     expertise: Array.isArray(expertise) ? expertise.filter((e): e is string => typeof e === 'string') : [],

@@ -5,6 +5,7 @@ import CardContent from '@mui/material/CardContent';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useId, useMemo, useState } from 'react';
+import { useTranslation } from '../../i18n/index.ts';
 import { personaFacts } from './persona-facts.ts';
 import { ExpertiseChips, FactList } from '../../ui/persona-facts.tsx';
 
@@ -20,6 +21,7 @@ const AT_ONCE = 3;
 
 /** Who the persona is: the profile an actor plays, or the person a rater judges the answer for. */
 export function PersonaPanel({ persona, title }: PersonaPanelProps) {
+  const { t } = useTranslation();
   const view = useMemo(() => personaFacts(persona), [persona]);
   const [more, setMore] = useState(false);
   const moreId = useId();
@@ -39,7 +41,7 @@ export function PersonaPanel({ persona, title }: PersonaPanelProps) {
           </Box>
           {view.summary && <Typography variant="body2">{view.summary}</Typography>}
           <FactList facts={facts} id={moreId} columnGap={1.5} />
-          <ExpertiseChips domains={view.expertise} label="Expertise" />
+          <ExpertiseChips domains={view.expertise} label={t('persona.expertise')} />
           {more && view.backstory && <Typography variant="body2">{view.backstory}</Typography>}
           {hasMore && (
             <Box>
@@ -50,7 +52,7 @@ export function PersonaPanel({ persona, title }: PersonaPanelProps) {
                 aria-controls={moreId}
                 sx={{ px: 0 }}
               >
-                {more ? 'Show less' : `More about ${view.name.split(' ')[0]}`}
+                {more ? t('persona.showLess') : t('persona.moreAbout', { name: view.name.split(' ')[0] })}
               </Button>
             </Box>
           )}

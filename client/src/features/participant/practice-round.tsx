@@ -4,22 +4,19 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 import type { QuestionTag } from '../../store/play-log.ts';
 import { Composer } from './composer.tsx';
 import { MessageBubble } from './message-bubble.tsx';
 import { PersonaPanel } from './persona-panel.tsx';
-import {
-  PRACTICE_ANSWER,
-  PRACTICE_PERSONA,
-  PRACTICE_PREFERENCES,
-  PRACTICE_TASK,
-  PRACTICE_TURNS,
-} from './practice-script.ts';
+import { practiceScript } from './practice-script.ts';
 import { PreferenceList } from './preference-list.tsx';
-import { QuestionTags } from './question-tags.tsx';
+import { useParticipantPreview } from './preview-context.ts';
+import { QuestionTags, tagForKey } from './question-tags.tsx';
 import { StepHeading } from './step-heading.tsx';
+import { StepIndicator } from './step-indicator.tsx';
 import { TaskCard } from './task-card.tsx';
 import { useFakeStream } from './use-fake-stream.ts';
 
@@ -30,38 +27,50 @@ interface Said {
 
 /** The practice round: the real screen's parts, a pretend model, and a hint at each step. Nothing is sent. */
 export function PracticeRound() {
-  const finishPractice = useAppStore((s) => s.finishPractice);
+  const { t, i18n } = useTranslation();
+  // One script per language: its objects stay the same between renders (the persona card memoizes on them).
+  const script = useMemo(() => practiceScript(), [i18n.language]); // eslint-disable-line react-hooks/exhaustive-deps
+  const preview = useParticipantPreview();
+  const finishStored = useAppStore((s) => s.finishPractice);
+  const finishPractice = preview ? () => preview.advance('practice') : finishStored;
   const [said, setSaid] = useState<Said[]>([]);
   const [draft, setDraft] = useState('');
   const [tags, setTags] = useState<Record<number, QuestionTag>>({});
   const { text: streaming, stream } = useFakeStream();
   const questions = said.filter((s) => s.side === 'model').length;
   const replies = said.filter((s) => s.side === 'actor').length;
-  const finished = said.some((s) => s.text === PRACTICE_ANSWER);
+  const finished = said.some((s) => s.text === script.answer);
   const awaiting = streaming === null && !finished && questions > replies;
 
+  const firstQuestion = script.turns[0]?.question ?? '';
   useEffect(() => {
-    stream(PRACTICE_TURNS[0]?.question ?? '', () =>
-      setSaid([{ side: 'model', text: PRACTICE_TURNS[0]?.question ?? '' }]),
-    );
-  }, [stream]);
+    stream(firstQuestion, () => setSaid([{ side: 'model', text: firstQuestion }]));
+  }, [stream, firstQuestion]);
 
   const send = (): void => {
-    const next = PRACTICE_TURNS[replies + 1];
-    const modelText = next ? next.question : PRACTICE_ANSWER;
+    const next = script.turns[replies + 1];
+    const modelText = next ? next.question : script.answer;
     setSaid((s) => [...s, { side: 'actor', text: draft.trim() }]);
     setDraft('');
     stream(modelText, () => setSaid((s) => [...s, { side: 'model', text: modelText }]));
   };
 
-  const hint = finished ? null : PRACTICE_TURNS[Math.min(replies, PRACTICE_TURNS.length - 1)];
+  const tag = (turn: number, picked: QuestionTag): void => setTags((x) => ({ ...x, [turn]: picked }));
+  // Like the real chat: a question is a keyboard stop, and keys 1–4 tag the one that has focus.
+  const tagByKey =
+    (turn: number) =>
+    (event: KeyboardEvent<HTMLElement>): void => {
+      const picked = tagForKey(event);
+      if (!picked) return;
+      event.preventDefault();
+      tag(turn, picked);
+    };
+
+  const hint = finished ? null : script.turns[Math.min(replies, script.turns.length - 1)];
   return (
     <Stack spacing={2}>
-      <StepHeading
-        id="practice-title"
-        kicker="Practice round — nothing is recorded"
-        title="Try it: play Sam for two questions"
-      />
+      <StepIndicator role="actor" current="practice" />
+      <StepHeading id="practice-title" kicker={t('practice.kicker')} title={t('practice.title')} />
       <Box
         sx={{
           display: 'grid',
@@ -70,51 +79,57 @@ export function PracticeRound() {
           alignItems: 'start',
         }}
       >
-        <Stack spacing={2} component="aside" aria-label="Practice persona">
-          <PersonaPanel persona={PRACTICE_PERSONA} title="You are playing" />
-          <PreferenceList preferences={PRACTICE_PREFERENCES} hidden />
+        <Stack spacing={2} component="aside" aria-label={t('practice.personaRegion')}>
+          <PersonaPanel persona={script.persona} title={t('play.youArePlaying')} />
+          <PreferenceList preferences={script.preferences} hidden />
         </Stack>
-        <Stack spacing={1.5} component="section" aria-label="Practice conversation">
+        <Stack spacing={1.5} component="section" aria-label={t('practice.conversation')}>
           <Box sx={{ bgcolor: '#eef2f6', borderRadius: 2, p: 2, display: 'flex', flexDirection: 'column', gap: 1.5 }}>
-            <TaskCard text={PRACTICE_TASK} speaker={PRACTICE_PERSONA.name} />
+            <TaskCard text={script.task} speaker={script.persona.name} />
             {said.map((s, i) => {
               const turn = said.slice(0, i).filter((x) => x.side === 'model').length;
-              const isQuestion = s.side === 'model' && s.text !== PRACTICE_ANSWER;
+              const isQuestion = s.side === 'model' && s.text !== script.answer;
               const header =
                 s.side === 'actor'
-                  ? `You, as ${PRACTICE_PERSONA.name}`
+                  ? t('chat.youAs', { name: script.persona.name })
                   : isQuestion
-                    ? `Model · question ${turn + 1} of ${PRACTICE_TURNS.length}`
-                    : 'Model · final answer';
-              const footer = isQuestion ? (
-                <QuestionTags
-                  turn={turn}
-                  tag={tags[turn] ?? null}
-                  onTag={(t, tag) => setTags((x) => ({ ...x, [t]: tag }))}
+                    ? t('chat.modelQuestion', { current: turn + 1, max: script.turns.length })
+                    : t('chat.modelFinalAnswer');
+              const footer = isQuestion ? <QuestionTags turn={turn} tag={tags[turn] ?? null} onTag={tag} /> : undefined;
+              return (
+                <MessageBubble
+                  key={i}
+                  side={s.side}
+                  header={header}
+                  text={s.text}
+                  footer={footer}
+                  label={isQuestion ? t('chat.questionLabel', { number: turn + 1 }) : undefined}
+                  onKeyDown={isQuestion ? tagByKey(turn) : undefined}
                 />
-              ) : undefined;
-              return <MessageBubble key={i} side={s.side} header={header} text={s.text} footer={footer} />;
+              );
             })}
-            {streaming !== null && <MessageBubble side="model" header="Model · writing…" text={streaming} streaming />}
+            {streaming !== null && (
+              <MessageBubble side="model" header={t('chat.modelWritingHeader')} text={streaming} streaming />
+            )}
           </Box>
           {hint && (
-            <Alert severity="info" aria-live="polite">
-              <AlertTitle>{awaiting ? 'Your turn' : 'The model is writing'}</AlertTitle>
-              {awaiting ? hint.hint : 'Its words stream in as they are generated. Wait for the question to finish.'}
+            <Alert role="status" severity="info" aria-live="polite">
+              <AlertTitle>{awaiting ? t('practice.yourTurn') : t('practice.modelWriting')}</AlertTitle>
+              {awaiting ? hint.hint : t('practice.streamHint')}
             </Alert>
           )}
           {finished ? (
             <Alert
+              role="status"
               severity="success"
               action={
                 <Button variant="contained" color="success" onClick={finishPractice} sx={{ whiteSpace: 'nowrap' }}>
-                  Start the real task
+                  {t('practice.startReal')}
                 </Button>
               }
             >
-              <AlertTitle>Practice done</AlertTitle>
-              In the real task, after the final answer you rate it on the persona’s own criteria (keys 1–5), and say
-              whether it is correct. If the connection drops, wait: your reply is kept and sent when it is back.
+              <AlertTitle>{t('practice.doneTitle')}</AlertTitle>
+              {t('practice.doneText')}
             </Alert>
           ) : (
             <Composer
@@ -122,14 +137,14 @@ export function PracticeRound() {
               onChange={setDraft}
               onSend={send}
               canSend={awaiting}
-              hint={awaiting ? 'Enter sends · Shift+Enter for a new line' : 'Wait for the model’s question.'}
+              hint={awaiting ? t('composer.howToSend') : t('practice.waitForQuestion')}
             />
           )}
           {!finished && (
             <Typography variant="body2" color="text.secondary">
-              Skip ahead?{' '}
+              {t('practice.skipAhead')}{' '}
               <Button size="small" onClick={finishPractice}>
-                Go to the real task
+                {t('practice.goToReal')}
               </Button>
             </Typography>
           )}

@@ -5,7 +5,9 @@ import CardContent from '@mui/material/CardContent';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useMemo } from 'react';
-import { preferenceViews } from './persona-facts.ts';
+import { useTranslation } from '../../i18n/index.ts';
+import { preferenceViews, textAt } from './persona-facts.ts';
+import { meaningText, valueMeaning } from './preference-meaning.ts';
 
 interface PreferenceListProps {
   preferences: Record<string, Record<string, unknown>>;
@@ -16,7 +18,16 @@ interface PreferenceListProps {
 
 /** The persona's preferences for this task, most important first, with what each means and why it holds. */
 export function PreferenceList({ preferences, hidden, title }: PreferenceListProps) {
-  const items = useMemo(() => preferenceViews(preferences), [preferences]);
+  const { t } = useTranslation();
+  const items = useMemo(
+    () =>
+      preferenceViews(preferences).map((p) => {
+        const raw = preferences[p.name];
+        const meaning = valueMeaning(raw?.value, textAt(raw, 'value_range'));
+        return { ...p, meaning: meaning ? meaningText(meaning) : null };
+      }),
+    [preferences],
+  );
   return (
     <Card
       component="section"
@@ -25,15 +36,15 @@ export function PreferenceList({ preferences, hidden, title }: PreferenceListPro
     >
       <CardContent>
         <Typography id="preferences-title" variant="h3" component="h2" gutterBottom>
-          {title ?? (hidden ? 'Hidden preferences' : 'What this person wanted')}
+          {title ?? (hidden ? t('preferences.hiddenTitle') : t('preferences.wantedTitle'))}
         </Typography>
         {hidden && (
-          <Alert severity="warning" icon={false} sx={{ mb: 1.5, py: 0 }}>
-            <strong>Reveal only when asked.</strong> Do not volunteer these. When the model asks about one, answer in
-            character, briefly.
+          <Alert role="note" severity="warning" icon={false} sx={{ mb: 1.5, py: 0 }}>
+            <strong>{t('preferences.revealLead')}</strong>
+            {` ${t('preferences.revealRest')}`}
           </Alert>
         )}
-        {items.length === 0 && <Typography color="text.secondary">No preferences were given for this task.</Typography>}
+        {items.length === 0 && <Typography color="text.secondary">{t('preferences.none')}</Typography>}
         <Stack component="ul" spacing={1.25} sx={{ listStyle: 'none', p: 0, m: 0 }}>
           {items.map((p) => (
             <Box
@@ -50,18 +61,24 @@ export function PreferenceList({ preferences, hidden, title }: PreferenceListPro
                     variant="caption"
                     color="text.secondary"
                     sx={{ whiteSpace: 'nowrap' }}
-                    aria-label={`importance ${p.importance} of 5`}
+                    aria-label={t('preferences.importanceLabel', { value: p.importance })}
                   >
-                    importance {p.importance}/5
+                    {t('preferences.importance', { value: p.importance })}
                   </Typography>
                 )}
               </Box>
               <Typography variant="body2">
                 <Box component="span" sx={{ color: 'text.secondary' }}>
-                  Value:{' '}
+                  {t('preferences.value')}{' '}
                 </Box>
                 <strong>{p.value}</strong>
+                {p.meaning?.where && <> {p.meaning.where}</>}
               </Typography>
+              {p.meaning && (
+                <Typography variant="caption" component="p" color="text.secondary">
+                  {t('preferences.scale', { label: p.meaning.label, scale: p.meaning.scale })}
+                </Typography>
+              )}
               {p.description && (
                 <Typography variant="caption" component="p" color="text.secondary">
                   {p.description}
@@ -69,7 +86,7 @@ export function PreferenceList({ preferences, hidden, title }: PreferenceListPro
               )}
               {p.why && (
                 <Typography variant="caption" component="p" sx={{ mt: 0.25 }}>
-                  Why: {p.why}
+                  {t('preferences.why', { why: p.why })}
                 </Typography>
               )}
             </Box>

@@ -1,3 +1,4 @@
+import { useTranslation } from '../../i18n/index.ts';
 import Box from '@mui/material/Box';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
@@ -5,17 +6,29 @@ import Typography from '@mui/material/Typography';
 import { QUESTION_TAGS } from '../../../../shared/protocol/live.ts';
 import type { QuestionTag } from '../../store/play-log.ts';
 
-const LABELS: Record<QuestionTag, string> = {
-  relevant: 'Relevant',
-  redundant: 'Redundant',
-  premature: 'Premature',
-  off_persona: 'Off-persona',
-};
-
 /** Key → tag, for the one-key tagging of a focused question. */
 export const QUESTION_TAG_KEYS: Record<string, QuestionTag | undefined> = Object.fromEntries(
   QUESTION_TAGS.map((t, i) => [String(i + 1), t]),
 );
+
+/** The parts of a key press that decide whether it tags the focused question. */
+export interface TagKeyPress {
+  key: string;
+  target: unknown;
+  currentTarget: unknown;
+  altKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+}
+
+/**
+ * The tag a key press on a focused question asks for, or null: only a digit pressed on the question itself counts, so
+ * a key meant for a tag button inside it, or a shortcut with a modifier, is left alone.
+ */
+export function tagForKey(press: TagKeyPress): QuestionTag | null {
+  if (press.target !== press.currentTarget || press.altKey || press.ctrlKey || press.metaKey) return null;
+  return QUESTION_TAG_KEYS[press.key] ?? null;
+}
 
 /** Optional: what the actor thinks of one of the model's questions. The latest tag counts. */
 export function QuestionTags({
@@ -27,11 +40,12 @@ export function QuestionTags({
   tag: QuestionTag | null;
   onTag: (turn: number, tag: QuestionTag) => void;
 }) {
+  const { t } = useTranslation();
   const labelId = `tag-label-${turn}`;
   return (
     <Box sx={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 1, mt: 1 }}>
       <Typography id={labelId} variant="caption" color="text.secondary">
-        Tag (optional, keys 1–4):
+        {t('tags.label')}
       </Typography>
       <ToggleButtonGroup
         size="small"
@@ -45,13 +59,13 @@ export function QuestionTags({
           if (value) onTag(turn, value);
         }}
       >
-        {QUESTION_TAGS.map((t, i) => (
+        {QUESTION_TAGS.map((tag, i) => (
           <ToggleButton
-            key={t}
-            value={t}
+            key={tag}
+            value={tag}
             sx={{ py: 0, px: 1, textTransform: 'none', fontSize: '0.75rem', whiteSpace: 'nowrap' }}
           >
-            {i + 1} {LABELS[t]}
+            {`${i + 1} ${t(`tags.${tag}`)}`}
           </ToggleButton>
         ))}
       </ToggleButtonGroup>

@@ -1,77 +1,135 @@
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { PageLoading } from '../../app/page-loading.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
-import { AnswerCard } from './answer-card.tsx';
+import { CantJudgeDialog } from './cant-judge-dialog.tsx';
+import { EditLastRating } from './edit-last-rating.tsx';
+import { FlagDialog } from './flag-dialog.tsx';
+import { InstructionsDrawer } from './instructions-drawer.tsx';
 import { ItemTimer } from './item-timer.tsx';
 import { Narrow } from './participant-gate.tsx';
-import { PersonaPanel } from './persona-panel.tsx';
-import { PreferenceList } from './preference-list.tsx';
+import { PhoneContextBar } from './phone-context-bar.tsx';
+import { AnswerCard } from './answer-card.tsx';
+import { raterProgressText } from './rater-progress.ts';
+import { goldAnswerText, RatingItemView } from './rating-item-view.tsx';
 import { RatingForm } from './rating-form.tsx';
 import { StepHeading } from './step-heading.tsx';
-import { TaskView } from './task-view.tsx';
-import { TranscriptToggle } from './transcript-toggle.tsx';
+import { StepIndicator } from './step-indicator.tsx';
+import { usePhoneLayout } from './use-phone-layout.ts';
+import { useTranslation } from '../../i18n/index.ts';
 
 /**
  * A rater's workspace: one blinded item at a time (who asked, what they wanted, the task, the answer), scored on the
- * rubric. The item carries no model, condition or source; nothing here could show one.
+ * rubric, or set aside as "can't judge"; the last judgment can be changed until the next one is made, and any item
+ * can be reported. The item carries no model, condition or source; nothing here could show one.
  */
 export function RaterPage() {
+  const { t } = useTranslation();
   const item = useAppStore((s) => s.ratingItem);
   const status = useAppStore((s) => s.ratingStatus);
   const error = useAppStore((s) => s.ratingError);
-  const progress = useAppStore((s) => s.ratingProgress);
+  const counts = useAppStore((s) => s.ratingCounts);
+  const last = useAppStore((s) => s.ratingLast);
+  const editing = useAppStore((s) => s.ratingEditing);
   const nextRating = useAppStore((s) => s.nextRating);
   const submitRating = useAppStore((s) => s.submitRating);
+  const skipRating = useAppStore((s) => s.skipRating);
+  const editLastRating = useAppStore((s) => s.editLastRating);
+  const flagRatingItem = useAppStore((s) => s.flagRatingItem);
+  const loadRatingCounts = useAppStore((s) => s.loadRatingCounts);
   const connected = useAppStore((s) => s.connection === 'connected');
   const shownAt = useAppStore((s) => s.ratingShownAt);
+  const [dialog, setDialog] = useState<'cant_judge' | 'flag' | null>(null);
+  const phone = usePhoneLayout();
 
   useEffect(() => {
     // Coming back to the page (from the done page, say) asks the queue again; the first connection does too.
     if (connected && !item && status === 'idle') void nextRating();
   }, [connected, item, status, nextRating]);
+  useEffect(() => {
+    // The counters come with every judgment; the first item of a visit needs them asked for.
+    if (connected && counts === null) void loadRatingCounts();
+  }, [connected, counts, loadRatingCounts]);
 
+  if (editing && last) return <EditLastRating last={last} />;
   if (!item) {
     if (status === 'error')
       return (
         <Narrow>
           <ErrorAlert
-            title="Could not load the next answer"
-            message={error ?? 'unknown error'}
+            title={t('rater.loadFailed')}
+            message={error ?? t('errors.internal')}
             onRetry={() => void nextRating()}
           />
         </Narrow>
       );
-    return <PageLoading label="Finding the next answer to rate…" />;
+    return <PageLoading label={t('rater.finding')} />;
   }
-  const progressText = progress ? `${progress.rated} of ${progress.quota} rated` : 'Your first answer';
-  const goldOption = item.task.options[item.task.goldAnswer];
-  const goldAnswer = goldOption === undefined ? item.task.goldAnswer : `${item.task.goldAnswer} — ${goldOption}`;
+  const busy = status === 'submitting';
   return (
     <Stack spacing={2}>
+      <StepIndicator role="rater" current="task" />
       <Box sx={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-end', flexWrap: 'wrap', gap: 1 }}>
         {/* Keyed by item: each new item takes focus to its heading, so keyboard and screen-reader users start at the top. */}
         <StepHeading
           key={item.itemId}
           id="rater-title"
-          kicker={progressText}
-          title="Rate this answer for the person who asked"
+          kicker={raterProgressText(counts, true)}
+          title={t('rater.title')}
         />
-        <ItemTimer key={`timer-${item.itemId}`} since={shownAt} />
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+          <ItemTimer key={`timer-${item.itemId}`} since={shownAt} />
+          <InstructionsDrawer role="rater" />
+        </Box>
       </Box>
-      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, alignItems: 'start' }}>
-        <Stack spacing={2}>
-          <TaskView task={item.task} />
-          <AnswerCard title="The answer" text={item.answer} />
-          {item.transcript && item.transcript.length > 0 && <TranscriptToggle turns={item.transcript} />}
-          <PersonaPanel persona={item.persona} title="Who asked" />
-          <PreferenceList preferences={item.preferences} hidden={false} />
-        </Stack>
+      {last && (
+        <Alert
+          role="status"
+          severity="success"
+          action={
+            <Button color="inherit" size="small" onClick={() => editLastRating(true)}>
+              {t('rater.changeIt')}
+            </Button>
+          }
+        >
+          {last.verdict.kind === 'scores' ? t('rater.lastSaved') : t('rater.lastCantJudgeSaved')}
+        </Alert>
+      )}
+      {/* A phone: the answer and the rest of the item in panels at the top, one criterion at a time below (block, not
+          grid, so the panels' bar stays stuck to the top while the form scrolls). */}
+      <Box sx={phone ? {} : { display: 'grid', gap: 2, gridTemplateColumns: '1fr 1fr', alignItems: 'start' }}>
+        {phone ? (
+          <PhoneContextBar
+            key={`context-${item.itemId}`}
+            initial="answer"
+            panels={[
+              {
+                id: 'answer',
+                title: t('rater.answer'),
+                show: t('rater.showAnswer'),
+                hide: t('rater.hideAnswer'),
+                content: <AnswerCard title={t('rater.answer')} text={item.answer} />,
+              },
+              {
+                id: 'item',
+                title: t('rater.itemPanel'),
+                show: t('rater.showItem'),
+                hide: t('rater.hideItem'),
+                content: <RatingItemView item={item} withAnswer={false} />,
+              },
+            ]}
+          />
+        ) : (
+          <RatingItemView item={item} />
+        )}
         <Box
           sx={{
+            mt: phone ? 2 : 0,
             position: { md: 'sticky' },
             top: { md: 72 },
             maxHeight: { md: 'calc(100vh - 96px)' },
@@ -80,19 +138,52 @@ export function RaterPage() {
           }}
         >
           <Typography variant="h3" component="h2" sx={{ mb: 1 }}>
-            Your scores
+            {t('rater.yourScores')}
           </Typography>
           <RatingForm
             key={item.itemId}
             criteria={item.rubric}
-            busy={status === 'submitting'}
+            busy={busy}
             error={error}
-            submitLabel="Submit and next"
-            goldAnswer={goldAnswer}
-            onSubmit={(input) => void submitRating(input)}
+            submitLabel={t('rater.submitNext')}
+            goldAnswer={goldAnswerText(item)}
+            stepped={phone}
+            draftKey={`rater:${item.itemId}`}
+            onSubmit={(r) => {
+              if (r.correct === null) return;
+              void submitRating({
+                scores: r.scores,
+                correct: r.correct,
+                ...(r.justification ? { justification: r.justification } : {}),
+              });
+            }}
+            actions={
+              <>
+                <Button variant="outlined" onClick={() => setDialog('cant_judge')} disabled={busy}>
+                  {t('rater.cantJudge')}
+                </Button>
+                <Button onClick={() => setDialog('flag')}>{t('rater.report')}</Button>
+              </>
+            }
           />
         </Box>
       </Box>
+      <CantJudgeDialog
+        key={`skip-${item.itemId}`}
+        open={dialog === 'cant_judge'}
+        busy={busy}
+        onClose={() => setDialog(null)}
+        onConfirm={(reason, note) => {
+          setDialog(null);
+          void skipRating(reason, note);
+        }}
+      />
+      <FlagDialog
+        key={`flag-${item.itemId}`}
+        open={dialog === 'flag'}
+        onClose={() => setDialog(null)}
+        onSend={(kind, note) => flagRatingItem(item.itemId, kind, note)}
+      />
     </Stack>
   );
 }

@@ -5,22 +5,27 @@ import Stack from '@mui/material/Stack';
 import { useState } from 'react';
 import { PageLoading } from '../../app/page-loading.tsx';
 import { navigate } from '../../app/router.ts';
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 import { finalAnswerOf, messagesOf } from '../../store/play-log.ts';
-import type { RatingInput } from '../../store/rating-slice.ts';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
 import { AnswerCard } from './answer-card.tsx';
 import { FinishedNotice } from './finished-notice.tsx';
 import { Narrow } from './participant-gate.tsx';
+import { PhoneContextBar } from './phone-context-bar.tsx';
 import { PreferenceList } from './preference-list.tsx';
-import { RatingForm } from './rating-form.tsx';
+import { InstructionsDrawer } from './instructions-drawer.tsx';
+import { RatingForm, type RatingFormResult } from './rating-form.tsx';
+import { StepIndicator } from './step-indicator.tsx';
 import { StepHeading } from './step-heading.tsx';
 import { TaskCard } from './task-card.tsx';
 import { textAt } from './persona-facts.ts';
+import { usePhoneLayout } from './use-phone-layout.ts';
 import { useStartPlay } from './use-start-play.ts';
 
 /** The actor rates the model's final answer on the persona's own rubric, as the person they played. */
 export function SelfRatingPage() {
+  const { t } = useTranslation();
   const episode = useAppStore((s) => s.episode);
   const events = useAppStore((s) => s.playLog.events);
   const phase = useAppStore((s) => s.playPhase);
@@ -32,19 +37,20 @@ export function SelfRatingPage() {
   useStartPlay();
   // secondsSpent counts from the moment the rating form was first shown.
   const [shownAt] = useState(() => Date.now());
+  const phone = usePhoneLayout();
 
   if (!episode) {
     if (phase === 'error')
       return (
         <Narrow>
           <ErrorAlert
-            title="Could not load your task"
-            message={playError ?? 'unknown error'}
+            title={t('selfRating.loadFailed')}
+            message={playError ?? t('errors.internal')}
             onRetry={() => void startPlay()}
           />
         </Narrow>
       );
-    return <PageLoading label="Loading the answer to rate…" />;
+    return <PageLoading label={t('selfRating.loading')} />;
   }
   if (phase === 'done') return <FinishedNotice />;
   const answer = finalAnswerOf(events);
@@ -52,34 +58,82 @@ export function SelfRatingPage() {
     return (
       <Narrow>
         <Alert
+          role="note"
           severity="info"
           action={
             <Button color="inherit" onClick={() => navigate('/play')}>
-              Back to the chat
+              {t('selfRating.backToChat')}
             </Button>
           }
         >
-          The model has not given its final answer yet. Continue the conversation first.
+          {t('selfRating.notYet')}
         </Alert>
       </Narrow>
     );
   }
-  const name = textAt(episode.persona, 'name') ?? 'your persona';
+  const name = textAt(episode.persona, 'name') ?? t('chat.yourPersona');
   const task = messagesOf(events).find((m) => m.kind === 'opening');
-  const submit = (input: RatingInput): void => {
-    void submitSelfRating({ ...input, secondsSpent: Math.round((Date.now() - shownAt) / 100) / 10 });
+  // Correctness is not asked of actors (they never see the correct answer); only scores and a comment are sent.
+  const submit = ({ scores, justification }: RatingFormResult): void => {
+    void submitSelfRating({
+      scores,
+      ...(justification ? { justification } : {}),
+      secondsSpent: Math.round((Date.now() - shownAt) / 100) / 10,
+    });
   };
   return (
     <Stack spacing={2}>
-      <StepHeading id="self-rating-title" kicker="Last step" title={`Rate the final answer as ${name}`} />
-      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, alignItems: 'start' }}>
-        <Stack spacing={2}>
-          <AnswerCard title="The model’s final answer" text={answer.text} />
-          {task && <TaskCard text={task.text} speaker={name} />}
-          <PreferenceList preferences={episode.preferences} hidden={false} title={`${name}’s preferences`} />
-        </Stack>
+      <StepIndicator role="actor" current="task" />
+      <Box sx={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-end', flexWrap: 'wrap', gap: 1 }}>
+        <StepHeading id="self-rating-title" kicker={t('selfRating.kicker')} title={t('selfRating.title', { name })} />
+        <InstructionsDrawer role="actor" />
+      </Box>
+      {/* A phone: the answer and the task in panels at the top, one criterion at a time below (block, not grid, so the
+          panels' bar stays stuck to the top while the form scrolls). */}
+      <Box sx={phone ? {} : { display: 'grid', gap: 2, gridTemplateColumns: '1fr 1fr', alignItems: 'start' }}>
+        {phone ? (
+          <PhoneContextBar
+            initial="answer"
+            panels={[
+              {
+                id: 'answer',
+                title: t('selfRating.finalAnswerPanel'),
+                show: t('selfRating.showAnswer'),
+                hide: t('selfRating.hideAnswer'),
+                content: <AnswerCard title={t('selfRating.modelFinalAnswer')} text={answer.text} />,
+              },
+              {
+                id: 'task',
+                title: t('selfRating.taskPanel'),
+                show: t('selfRating.showTask'),
+                hide: t('selfRating.hideTask'),
+                content: (
+                  <Stack spacing={2}>
+                    {task && <TaskCard text={task.text} speaker={name} />}
+                    <PreferenceList
+                      preferences={episode.preferences}
+                      hidden={false}
+                      title={t('selfRating.preferencesOf', { name })}
+                    />
+                  </Stack>
+                ),
+              },
+            ]}
+          />
+        ) : (
+          <Stack spacing={2}>
+            <AnswerCard title={t('selfRating.modelFinalAnswer')} text={answer.text} />
+            {task && <TaskCard text={task.text} speaker={name} />}
+            <PreferenceList
+              preferences={episode.preferences}
+              hidden={false}
+              title={t('selfRating.preferencesOf', { name })}
+            />
+          </Stack>
+        )}
         <Box
           sx={{
+            mt: phone ? 2 : 0,
             position: { md: 'sticky' },
             top: { md: 72 },
             maxHeight: { md: 'calc(100vh - 96px)' },
@@ -91,7 +145,11 @@ export function SelfRatingPage() {
             criteria={episode.rubric}
             busy={busy}
             error={error}
-            submitLabel="Submit my rating"
+            submitLabel={t('selfRating.submit')}
+
+            askCorrectness={false}
+            stepped={phone}
+            draftKey={`self:${episode.episodeId}`}
             onSubmit={submit}
           />
         </Box>

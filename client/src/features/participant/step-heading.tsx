@@ -3,7 +3,8 @@ import { useEffect, useRef } from 'react';
 
 /**
  * A step's title, focused when the step appears: the page changes without a reload, so focus (and a screen
- * reader) must be moved to the new content on purpose.
+ * reader) must be moved to the new content on purpose. It is the page's one h1 (the header's study name is not a
+ * heading), so "jump to the main heading" lands on the step.
  */
 export function StepHeading({ id, kicker, title }: { id: string; kicker?: string; title: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
@@ -11,7 +12,7 @@ export function StepHeading({ id, kicker, title }: { id: string; kicker?: string
     ref.current?.focus();
   }, []);
   return (
-    <Typography ref={ref} id={id} variant="h2" component="h2" tabIndex={-1} sx={{ outline: 'none' }}>
+    <Typography ref={ref} id={id} variant="h2" component="h1" tabIndex={-1} sx={{ outline: 'none' }}>
       {kicker && (
         <Typography
           component="span"

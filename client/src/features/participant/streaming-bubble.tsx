@@ -1,3 +1,4 @@
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 import type { AppState } from '../../store/types.ts';
 import { MessageBubble } from './message-bubble.tsx';
@@ -19,6 +20,7 @@ function modelIsDue(s: AppState): boolean {
  * the turn is due, so the space for it is already there when the first token arrives.
  */
 export function StreamingBubble() {
+  const { t } = useTranslation();
   const raw = useAppStore((s) => s.playLog.streaming?.text ?? null);
   const due = useAppStore(modelIsDue);
   const asked = useAppStore((s) => s.playLog.assistantCount);
@@ -29,9 +31,9 @@ export function StreamingBubble() {
   const final = view.final ?? (asked >= maxTurns ? true : null);
   const header =
     final === true
-      ? 'Model · final answer'
+      ? t('chat.modelFinalAnswer')
       : final === false
-        ? `Model · question ${asked + 1} of ${maxTurns}`
-        : 'Model · writing…';
-  return <MessageBubble side="model" header={header} text={view.text} streaming label="The model is writing" />;
+        ? t('chat.modelQuestion', { current: asked + 1, max: maxTurns })
+        : t('chat.modelWritingHeader');
+  return <MessageBubble side="model" header={header} text={view.text} streaming label={t('chat.modelWriting')} />;
 }

@@ -5,24 +5,26 @@ import Stack from '@mui/material/Stack';
 import { useId, useState } from 'react';
 import type { TranscriptTurn } from '../../../../shared/schemas/live-study.ts';
 import { MessageBubble } from './message-bubble.tsx';
+import { useTranslation } from '../../i18n/index.ts';
 
 /** The conversation before the answer, on demand: most raters judge the answer alone. */
 export function TranscriptToggle({ turns }: { turns: TranscriptTurn[] }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const id = useId();
   return (
-    <Card component="section" aria-label="Conversation before the answer">
+    <Card component="section" aria-label={t('transcript.label')}>
       <CardContent>
         <Button onClick={() => setOpen(!open)} aria-expanded={open} aria-controls={id}>
-          {open ? 'Hide the conversation' : `Show the conversation (${turns.length} messages)`}
+          {open ? t('transcript.hide') : t('transcript.show', { count: turns.length })}
         </Button>
         <Stack id={id} spacing={1} hidden={!open} sx={{ mt: 1, display: open ? 'flex' : 'none' }}>
-          {turns.map((t, i) => (
+          {turns.map((turn, i) => (
             <MessageBubble
               key={i}
-              side={t.role === 'assistant' ? 'model' : 'actor'}
-              header={t.role === 'assistant' ? 'Assistant' : 'User'}
-              text={t.content}
+              side={turn.role === 'assistant' ? 'model' : 'actor'}
+              header={turn.role === 'assistant' ? t('transcript.assistant') : t('transcript.user')}
+              text={turn.content}
             />
           ))}
         </Stack>

@@ -1,19 +1,22 @@
 import Box from '@mui/material/Box';
 import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
+import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 import { finalAnswerOf, questionCount } from '../../store/play-log.ts';
 
 /** How far the conversation is: the model may ask at most maxTurns questions before it must answer. */
 export function TurnCounter() {
+  const { t } = useTranslation();
   const asked = useAppStore((s) => questionCount(s.playLog.events));
   const answered = useAppStore((s) => finalAnswerOf(s.playLog.events) !== null);
   const maxTurns = useAppStore((s) => s.episode?.maxTurns ?? 0);
   const label = answered
-    ? 'Final answer given'
+    ? t('turns.finalGiven')
     : asked === 0
-      ? `No questions yet (at most ${maxTurns})`
-      : `Question ${asked} of ${maxTurns}`;
+      ? t('turns.none', { max: maxTurns })
+      : t('turns.question', { current: asked, max: maxTurns });
+
   return (
     <Box sx={{ minWidth: 180 }}>
       <Typography variant="body2" sx={{ fontWeight: 600 }}>

@@ -18,11 +18,27 @@ const TABLES: Record<ExportTable, { title: string; text: string }> = {
   },
   ratings: {
     title: 'Ratings',
-    text: 'Every human rating: scores per criterion, correctness, time spent, attention checks.',
+    text: 'Every human rating with the rater’s pseudonym: scores per criterion, correctness, time spent, attention checks.',
+  },
+  ratings_long: {
+    title: 'Ratings, long format',
+    text: 'One row per rating and criterion with its score, for R, pandas or a pivot table.',
+  },
+  self_ratings: {
+    title: 'Self-ratings',
+    text: 'Each actor’s rating of the answer they got, with their comment and pseudonym.',
+  },
+  question_tags: {
+    title: 'Question tags',
+    text: 'The tags actors put on the model’s questions (relevant, redundant, premature, off persona), with the question.',
   },
   disclosures: {
     title: 'Disclosures',
     text: 'Per turn, which hidden preferences were asked about and revealed, by human, twin or batch user.',
+  },
+  participants: {
+    title: 'Participants',
+    text: 'The payment list, the one file with real Prolific ids (keep it private): one row per actor and rater, joined and finished, active minutes, outcome and code, work done. Paste the Prolific ids into Prolific’s approve and bonus boxes.',
   },
 };
 
@@ -34,7 +50,9 @@ export function ExportsTab({ studyId }: { studyId: string }) {
   return (
     <Stack spacing={2}>
       <Typography variant="body2" color="text.secondary">
-        Everything recorded in this study, as of now. Column meanings: docs/researcher-api.md, “Exports”.
+        Everything recorded in this study, as of now. Column meanings: docs/data-formats.md, “Exports”. People are named
+        by pseudonyms of this study except in the payment list; free text (messages, comments) is as written and may
+        contain personal details.
       </Typography>
       <Grid container spacing={2}>
         {EXPORT_TABLES.map((table) => (

@@ -36,7 +36,7 @@ export function LoadState({ what, loading, error, loaded, empty, emptyText, onRe
         </Box>
       )}
       {loaded && empty && (
-        <Alert severity="info" variant="outlined">
+        <Alert role="note" severity="info" variant="outlined">
           {emptyText}
         </Alert>
       )}

@@ -8,6 +8,7 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { useId, useState } from 'react';
 import { ExpandIcon } from '../../ui/icons.tsx';
+import { RichText } from '../../ui/rich-text/rich-text.tsx';
 import { sortedLevels, type PreferenceRow } from './preference-rows.ts';
 
 const COLUMNS = 6;
@@ -87,7 +88,7 @@ function Detail({ label, text }: { label: string; text: string }) {
       <Box component="strong" sx={{ mr: 0.5 }}>
         {label}:
       </Box>
-      {text}
+      <RichText text={text} inline />
     </Typography>
   );
 }
@@ -105,7 +106,7 @@ function Levels({ levels }: { levels: { score: number; description: string }[] }
             Score {level.score}
           </Typography>
           <Typography component="dd" variant="body2" sx={{ m: 0 }}>
-            {level.description}
+            <RichText text={level.description} inline />
           </Typography>
         </Box>
       ))}

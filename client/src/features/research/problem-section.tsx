@@ -9,6 +9,8 @@ import { useId, useMemo, useState } from 'react';
 import { normalizeProblem } from '../../../../shared/benchmark/normalize-problem.ts';
 import type { BenchmarkRecord } from '../../../../shared/schemas/benchmark.ts';
 import { ExpandIcon } from '../../ui/icons.tsx';
+import { bareLatexAsMath } from '../../ui/rich-text/math-delimiters.ts';
+import { RichText } from '../../ui/rich-text/rich-text.tsx';
 
 /** The problem exactly as the evaluator sees it (normalised), with the gold answer marked. */
 export function ProblemSection({ record }: { record: BenchmarkRecord }) {
@@ -23,8 +25,8 @@ export function ProblemSection({ record }: { record: BenchmarkRecord }) {
       <Typography variant="h3" component="h3">
         Problem
       </Typography>
-      <Typography sx={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-        {problem.question || '(no question text)'}
+      <Typography component="div" sx={{ overflowWrap: 'anywhere' }}>
+        {problem.question ? <RichText text={problem.question} /> : '(no question text)'}
       </Typography>
       {problem.image && /^(data:image\/|https?:)/.test(problem.image) && (
         <Box component="img" src={problem.image} alt="Figure that accompanies the problem" sx={{ maxWidth: '100%' }} />
@@ -52,8 +54,8 @@ export function ProblemSection({ record }: { record: BenchmarkRecord }) {
                 <Typography component="span" sx={{ fontWeight: 700, minWidth: '1.5em' }}>
                   {key}.
                 </Typography>
-                <Typography component="span" sx={{ flexGrow: 1, whiteSpace: 'pre-wrap' }}>
-                  {text}
+                <Typography component="span" sx={{ flexGrow: 1, minWidth: 0 }}>
+                  <RichText text={text} inline />
                 </Typography>
                 {isGold && <Chip size="small" color="success" label="gold" />}
               </Box>
@@ -66,9 +68,7 @@ export function ProblemSection({ record }: { record: BenchmarkRecord }) {
         {gold === '' ? (
           <Chip size="small" color="warning" label="none found — correctness cannot be judged" />
         ) : (
-          <Box component="span" sx={{ fontFamily: 'monospace' }}>
-            {gold}
-          </Box>
+          <RichText text={bareLatexAsMath(gold)} inline />
         )}
       </Typography>
       {problem.solution && (
@@ -85,9 +85,10 @@ export function ProblemSection({ record }: { record: BenchmarkRecord }) {
           <Collapse in={showSolution} id={solutionId}>
             <Typography
               variant="body2"
-              sx={{ whiteSpace: 'pre-wrap', mt: 1, p: 1.5, bgcolor: 'action.hover', borderRadius: 1 }}
+              component="div"
+              sx={{ mt: 1, p: 1.5, bgcolor: 'action.hover', borderRadius: 1 }}
             >
-              {problem.solution}
+              <RichText text={problem.solution} />
             </Typography>
           </Collapse>
         </Box>

@@ -22,7 +22,9 @@ export function StudiesView() {
   if (route.page === 'study') return <StudyPage tab={route.tab} />;
   return (
     <Stack spacing={2} sx={{ maxWidth: 640 }}>
-      <Alert severity="warning">There is no page at this address.</Alert>
+      <Alert role="note" severity="warning">
+        There is no page at this address.
+      </Alert>
       <Button variant="outlined" onClick={() => navigate('/')} sx={{ alignSelf: 'flex-start' }}>
         Go to the studies
       </Button>

@@ -38,6 +38,7 @@ export function StudyList({ onImport }: { onImport: () => void }) {
   if (studies.length === 0) {
     return (
       <Alert
+        role="note"
         severity="info"
         variant="outlined"
         action={

@@ -8,6 +8,7 @@ import { dateTime } from '../format.ts';
 import { LoadState } from '../load-state.tsx';
 import { queryState } from '../query-state.ts';
 import { TabSection } from '../tab-section.tsx';
+import { TestModelNotice } from '../test-model-notice.tsx';
 import { useStudy } from '../use-studies.ts';
 import { JudgeSection } from './judge-section.tsx';
 import { SimulatorSection } from './simulator-section.tsx';
@@ -21,6 +22,7 @@ function Provenance({ report }: { report: AgreementReport }) {
     ['Models under test', p.models],
     ['Judges', p.judgeModels],
     ['Simulators', p.simulatorModels],
+    ['Offline test models', p.testModels],
     ['App versions', p.appVersions],
     ['Prompt hashes', p.promptHashes],
     ['Rubric hashes', p.rubricHashes],
@@ -58,6 +60,7 @@ export function AgreementTab({ studyId }: { studyId: string }) {
     >
       {report && (
         <Stack spacing={4}>
+          <TestModelNotice models={report.provenance.testModels} />
           <Stack spacing={1}>
             <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
               <Chip size="small" label={`${report.settings.resamples} resamples · seed ${report.settings.seed}`} />

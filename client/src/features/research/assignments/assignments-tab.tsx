@@ -11,6 +11,7 @@ import { LoadState } from '../load-state.tsx';
 import { queryState } from '../query-state.ts';
 import { TabSection } from '../tab-section.tsx';
 import { GoldItemDialog } from './gold-item-dialog.tsx';
+import { RatingFlags } from './rating-flags.tsx';
 import { ProgressTable, type Column } from '../progress-table.tsx';
 import { useAssignments } from './use-assignments.ts';
 
@@ -82,7 +83,10 @@ function candidateColumns(k: number, view: (episodeId: string) => void): Column<
           <Button
             size="small"
             onClick={() => view(id)}
-            aria-label={`View episode ${id}`}
+            // The name contains the visible (shortened) id, so speech commands that say what is shown work; the
+            // whole id is in the tooltip.
+            aria-label={`View episode ${shortId(id, 12)}`}
+            title={id}
             sx={{ fontFamily: 'monospace', textTransform: 'none' }}
           >
             {shortId(id, 12)}
@@ -92,7 +96,14 @@ function candidateColumns(k: number, view: (episodeId: string) => void): Column<
     },
     {
       label: 'Ratings',
-      cell: (c) => (c.isGold ? count(c.rated) : <Bar done={c.rated} of={k} label={`Ratings of answer ${c.itemId}`} />),
+      cell: (c) =>
+        c.withdrawn ? (
+          <Chip size="small" variant="outlined" label="withdrawn" />
+        ) : c.isGold ? (
+          count(c.rated)
+        ) : (
+          <Bar done={c.rated} of={k} label={`Ratings of answer ${c.itemId}`} />
+        ),
     },
     { label: 'Being rated', align: 'right', cell: (c) => c.active },
   ];
@@ -107,7 +118,9 @@ const RATER_COLUMNS: Column<Rater>[] = [
       </Box>
     ),
   },
+  { label: 'Prolific id', cell: (r) => r.prolificPid ?? '—' },
   { label: 'Rated', align: 'right', cell: (r) => r.rated },
+  { label: 'Could not judge', align: 'right', cell: (r) => r.cantJudge ?? 0 },
   { label: 'In hand', align: 'right', cell: (r) => r.active },
   {
     label: 'Attention checks passed',
@@ -134,6 +147,12 @@ const ACTOR_COLUMNS: Column<Actor>[] = [
   { label: 'Dropped (timed out or left)', align: 'right', cell: (a) => a.dropped },
   { label: 'Last activity', cell: (a) => dateTime(a.lastActivityAt) },
 ];
+
+/** " · 3 withdrawn" when the researcher took answers back (they are never handed out again). */
+function withdrawnSummary(candidates: Candidate[]): string {
+  const withdrawn = candidates.filter((c) => c.withdrawn).length;
+  return withdrawn > 0 ? ` · ${count(withdrawn)} withdrawn` : '';
+}
 
 /** Who has played and rated what: per record (plays), per answer (ratings towards k), per rater. */
 export function AssignmentsTab({ studyId }: { studyId: string }) {
@@ -169,7 +188,7 @@ export function AssignmentsTab({ studyId }: { studyId: string }) {
           </TabSection>
           <TabSection
             title="Ratings per answer"
-            summary={`k = ${data.raterOverlap} raters per answer · ${count(data.candidates.filter((c) => !c.isGold && c.rated >= data.raterOverlap).length)} of ${count(data.candidates.filter((c) => !c.isGold).length)} answers fully rated`}
+            summary={`k = ${data.raterOverlap} raters per answer · ${count(data.candidates.filter((c) => !c.isGold && c.rated >= data.raterOverlap).length)} of ${count(data.candidates.filter((c) => !c.isGold && !c.withdrawn).length)} answers fully rated${withdrawnSummary(data.candidates)}`}
           >
             <ProgressTable
               label="Ratings per answer"
@@ -214,6 +233,7 @@ export function AssignmentsTab({ studyId }: { studyId: string }) {
               empty="No rater has started yet."
             />
           </TabSection>
+          <RatingFlags flags={data.flags} />
         </Stack>
       )}
     </LoadState>

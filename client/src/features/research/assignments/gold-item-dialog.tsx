@@ -14,6 +14,7 @@ import { useState } from 'react';
 import { normalizeProblem } from '../../../../../shared/benchmark/normalize-problem.ts';
 import type { RecordSummary } from '../../../../../shared/schemas/study.ts';
 import { errorMessage } from '../../../http/request.ts';
+import { RichText } from '../../../ui/rich-text/rich-text.tsx';
 import { useRecord, useRecordPage } from '../use-studies.ts';
 import { useAddGoldItem } from './use-assignments.ts';
 
@@ -79,8 +80,8 @@ export function GoldItemDialog({ studyId, open, onClose }: { studyId: string; op
           />
           {record && (
             <>
-              <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
-                {normalizeProblem(record).question}
+              <Typography variant="body2" component="div">
+                <RichText text={normalizeProblem(record).question} />
               </Typography>
               <TextField
                 label="The answer raters will see"

@@ -43,7 +43,8 @@ export function EpisodeDialog() {
       <DialogTitle id="episode-dialog-title" title={episodeId ?? undefined}>
         Episode {shortId(episodeId ?? '', 12)}
       </DialogTitle>
-      <DialogContent dividers>
+      {/* The transcript scrolls inside the dialog: keyboard users reach it with Tab and scroll it with the arrows. */}
+      <DialogContent dividers tabIndex={0} role="region" aria-label="Episode transcript">
         {query.isFetching && !episode && (
           <Stack spacing={1} aria-label="Loading the episode">
             {[0, 1, 2].map((i) => (

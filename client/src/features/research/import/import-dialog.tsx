@@ -29,7 +29,16 @@ function nameFromFile(fileName: string): string {
 }
 
 /** Upload a benchmark file into a new or existing study; the server validates it in full, all or nothing. */
-export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function ImportDialog({
+  open,
+  onClose,
+  initialStudyName = '',
+}: {
+  open: boolean;
+  onClose: () => void;
+  /** The study to import into, when the dialog opens for one (a study just created); the researcher may change it. */
+  initialStudyName?: string;
+}) {
   const studies = useStudies().data ?? [];
   const upload = useImportBenchmark();
   const importing = upload.isPending;
@@ -39,7 +48,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
   const error = upload.error ? errorMessage(upload.error) : null;
   const clearImport = () => upload.reset();
   const [file, setFile] = useState<File | null>(null);
-  const [name, setName] = useState('');
+  const [name, setName] = useState(initialStudyName);
   const [skipImages, setSkipImages] = useState(true);
   const [attempted, setAttempted] = useState(false);
   const [importedName, setImportedName] = useState('');

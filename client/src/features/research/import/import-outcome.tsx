@@ -37,12 +37,12 @@ export function ImportOutcome({ result, studyName, onOpenStudy }: ImportOutcomeP
   return (
     <Stack spacing={1.5}>
       {outcome.alreadyImported ? (
-        <Alert severity="info" action={open}>
+        <Alert role="status" severity="info" action={open}>
           <AlertTitle>Already imported</AlertTitle>
           This exact file is already in “{studyName}”; nothing changed.
         </Alert>
       ) : (
-        <Alert severity="success" action={open}>
+        <Alert role="status" severity="success" action={open}>
           <AlertTitle>
             Imported {plural(result.recordCount, 'record')} into “{studyName}”
             {outcome.studyCreated ? ' (new study)' : ''}
@@ -54,7 +54,9 @@ export function ImportOutcome({ result, studyName, onOpenStudy }: ImportOutcomeP
       )}
       {result.warnings.length > 0 && (
         <>
-          <Alert severity="warning">{plural(result.warningCount, 'warning')}: imported anyway, but worth a look.</Alert>
+          <Alert role="status" severity="warning">
+            {plural(result.warningCount, 'warning')}: imported anyway, but worth a look.
+          </Alert>
           <IssueTable issues={result.warnings} label="Warnings, by line" />
         </>
       )}

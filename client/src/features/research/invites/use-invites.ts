@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { InviteRevokeMode, UpdateInviteBody } from '../../../../../shared/schemas/api-studies.ts';
 import type { ParticipantRole } from '../../../../../shared/schemas/identity.ts';
-import { createInvite, fetchInvites, revokeInvite } from '../../../http/study-admin-api.ts';
+import { createInvite, fetchInvites, revokeInvite, updateInvite } from '../../../http/study-admin-api.ts';
 import { queryKeys } from '../../../query/query-keys.ts';
 
 /** A study's invitation links, one list for actors and raters. */
@@ -22,10 +23,19 @@ export function useCreateInvite(studyId: string) {
   });
 }
 
+/** A link's label, cap or expiry changed. */
+export function useUpdateInvite(studyId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ code, body }: { code: string; body: UpdateInviteBody }) => updateInvite(studyId, code, body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.invites(studyId) }),
+  });
+}
+
 export function useRevokeInvite(studyId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (code: string) => revokeInvite(studyId, code),
+    mutationFn: ({ code, mode }: { code: string; mode: InviteRevokeMode }) => revokeInvite(studyId, code, mode),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.invites(studyId) }),
   });
 }

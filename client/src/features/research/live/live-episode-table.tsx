@@ -12,6 +12,7 @@ import type { LiveEpisode } from '../../../../../shared/schemas/api-research.ts'
 import { useAppStore } from '../../../store/index.ts';
 import { dateTime, num, shortId } from '../format.ts';
 import { visuallyHidden } from '../../../ui/visually-hidden.ts';
+import { PresenceCell } from './presence-cell.tsx';
 
 /** Today's sessions need only the time; the full date is in the cell's title. */
 function timeOfDay(iso: string): string {
@@ -26,7 +27,7 @@ export const EPISODE_STATUS_COLORS = {
   aborted: 'warning',
 } as const;
 
-/** The study's live sessions, newest first. */
+/** The study's live sessions, newest first, with whether each running session's actor is there now. */
 export function LiveEpisodeTable({ episodes }: { episodes: LiveEpisode[] }) {
   const watch = useAppStore((s) => s.watchEpisode);
   const watchedId = useAppStore((s) => s.studyView.watchedEpisodeId);
@@ -36,12 +37,13 @@ export function LiveEpisodeTable({ episodes }: { episodes: LiveEpisode[] }) {
         <TableHead>
           <TableRow>
             <TableCell scope="col">Record</TableCell>
+            <TableCell scope="col">Actor</TableCell>
             <TableCell scope="col">Model</TableCell>
             <TableCell scope="col">Status</TableCell>
             <TableCell scope="col" align="right">
               Turns · score
             </TableCell>
-            <TableCell scope="col">
+            <TableCell scope="col" sx={{ pl: 0 }}>
               <span style={visuallyHidden}>Watch</span>
             </TableCell>
           </TableRow>
@@ -49,17 +51,29 @@ export function LiveEpisodeTable({ episodes }: { episodes: LiveEpisode[] }) {
         <TableBody>
           {episodes.map((e) => (
             <TableRow key={e.id} selected={e.id === watchedId}>
-              <TableCell sx={{ fontSize: '0.8rem' }}>
+              <TableCell sx={{ fontSize: '0.8rem', minWidth: 140 }}>
                 <Box component="span" sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}>
                   {e.problemId}
                 </Box>
                 <Box
                   component="span"
-                  sx={{ display: 'block', color: 'text.secondary' }}
-                  title={`${e.participantId}, ${dateTime(e.startedAt)}`}
+                  sx={{ display: 'block', color: 'text.secondary', whiteSpace: 'nowrap' }}
+                  title={dateTime(e.startedAt)}
                 >
-                  actor {shortId(e.participantId, 6)} · {timeOfDay(e.startedAt)}
+                  started {timeOfDay(e.startedAt)}
                 </Box>
+              </TableCell>
+              <TableCell sx={{ fontSize: '0.8rem' }}>
+                {/* The Prolific id is how researchers talk about a person; the internal id is the fallback. */}
+                <Box
+                  component="span"
+                  sx={{ display: 'block', fontFamily: 'monospace', overflowWrap: 'anywhere' }}
+                  title={`participant ${e.participantId}`}
+                >
+                  {e.prolificPid ?? `id ${shortId(e.participantId, 6)}`}
+                </Box>
+                {/* Whether the person is there matters while the session runs; afterwards it would only distract. */}
+                {e.status === 'running' && <PresenceCell presence={e.presence} />}
               </TableCell>
               <TableCell>{e.assistantModel}</TableCell>
               <TableCell>
@@ -68,7 +82,7 @@ export function LiveEpisodeTable({ episodes }: { episodes: LiveEpisode[] }) {
               <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                 {e.interactionTurns ?? '—'} · {num(e.weightedScore)}
               </TableCell>
-              <TableCell>
+              <TableCell sx={{ pl: 0 }}>
                 <Button
                   size="small"
                   variant={e.id === watchedId ? 'contained' : 'outlined'}

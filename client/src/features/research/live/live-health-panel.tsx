@@ -22,7 +22,11 @@ export function LiveHealthPanel({ health }: { health: LiveHealth }) {
   return (
     <Stack spacing={1}>
       {troubled.map((m) => (
-        <Alert key={m.name} severity={m.failedCalls > 0 ? 'error' : 'warning'}>
+        <Alert
+          key={m.name}
+          severity={m.failedCalls > 0 ? 'error' : 'warning'}
+          role={m.failedCalls > 0 ? 'alert' : 'status'}
+        >
           <AlertTitle>
             Model {m.name}: {count(Object.values(m.failedAttempts).reduce((a, b) => a + b, 0))} failed attempts in{' '}
             {count(m.calls)} calls

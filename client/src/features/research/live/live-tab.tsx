@@ -10,7 +10,9 @@ import { queryState } from '../query-state.ts';
 import { LiveEpisodeTable } from './live-episode-table.tsx';
 import { LiveHealthPanel } from './live-health-panel.tsx';
 import { LiveTranscript } from './live-transcript.tsx';
+import { LiveUnitsTable } from './live-units-table.tsx';
 import { useLiveEpisodes, useLiveHealth } from './use-live.ts';
+import { useLiveUnits } from './use-live-units.ts';
 
 /** Live sessions of the study, refreshed every few seconds, and any one's transcript as it streams. */
 export function LiveTab({ studyId }: { studyId: string }) {
@@ -20,10 +22,11 @@ export function LiveTab({ studyId }: { studyId: string }) {
   const query = useLiveEpisodes(studyId, filter);
   const episodes = query.data;
   const health = useLiveHealth(studyId).data;
+  const units = useLiveUnits(studyId).data;
 
   return (
     <Grid container spacing={2}>
-      <Grid size={{ xs: 12, lg: 5 }}>
+      <Grid size={{ xs: 12, lg: 7 }}>
         <Stack spacing={1.5}>
           <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
             <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1 }}>
@@ -46,6 +49,14 @@ export function LiveTab({ studyId }: { studyId: string }) {
             </TextField>
           </Stack>
           {health && <LiveHealthPanel health={health} />}
+          {units && units.length > 0 && (
+            <>
+              <Typography variant="h3" component="h2">
+                Units held now
+              </Typography>
+              <LiveUnitsTable studyId={studyId} units={units} />
+            </>
+          )}
           <LoadState
             what="the live episodes"
             {...queryState(query, true)}
@@ -61,7 +72,7 @@ export function LiveTab({ studyId }: { studyId: string }) {
           </LoadState>
         </Stack>
       </Grid>
-      <Grid size={{ xs: 12, lg: 7 }}>
+      <Grid size={{ xs: 12, lg: 5 }}>
         <LiveTranscript />
       </Grid>
     </Grid>

@@ -3,6 +3,7 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
+import { RichText } from '../../../ui/rich-text/rich-text.tsx';
 
 export type Voice = 'model' | 'person' | 'twin' | 'user';
 
@@ -64,7 +65,8 @@ export function Bubble({ voice, label, text, pending, chips }: BubbleProps) {
           component="blockquote"
           sx={{ m: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}
         >
-          {text === '' ? '(empty)' : text}
+          {/* Model and simulated-user text is Markdown with math; the person's words are shown as typed. */}
+          {text === '' ? '(empty)' : voice === 'person' ? text : <RichText text={text} />}
         </Typography>
       )}
       {chips && (

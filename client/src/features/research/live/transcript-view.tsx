@@ -78,7 +78,7 @@ function Row({ row, userName }: { row: TranscriptRow; userName: string }) {
       );
     case 'ended':
       return row.event.type === 'episode_completed' ? (
-        <Alert severity="success">
+        <Alert role="note" severity="success">
           Completed: weighted score {row.event.weightedScore.toFixed(2)}, {row.event.interactionTurns} turns.
         </Alert>
       ) : (

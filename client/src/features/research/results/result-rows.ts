@@ -14,6 +14,8 @@ export interface ResultRow {
   metrics: Condition;
   /** Paired comparison with baseline and oracle (discovery rows only). */
   paired: Discovery | null;
+  /** Completed episodes and distinct records behind the row (null from a server that does not say). */
+  coverage: { episodes: number; records: number } | null;
 }
 
 function user(condition: Condition): Pick<ResultRow, 'user' | 'userKind'> {
@@ -25,6 +27,12 @@ function user(condition: Condition): Pick<ResultRow, 'user' | 'userKind'> {
 
 /** The groups of one scope (a task, or '*' pooled) as table rows: model × condition × user type. */
 export function resultRows(results: StudyResults, task: string): ResultRow[] {
+  const covered = (model: string, c: Condition): ResultRow['coverage'] => {
+    const row = results.coverage.rows.find(
+      (r) => r.model === model && r.task === task && r.condition === c.condition && r.userType === c.userType,
+    );
+    return row ? { episodes: row.episodes, records: row.records } : null;
+  };
   return results.metrics.groups
     .filter((g) => g.task === task)
     .flatMap((g) =>
@@ -37,6 +45,7 @@ export function resultRows(results: StudyResults, task: string): ResultRow[] {
           ...user(c),
           metrics: c,
           paired: c.condition === 'discovery' ? (g.discovery.find((d) => d.userType === c.userType) ?? null) : null,
+          coverage: covered(g.model, c),
         })),
     );
 }
@@ -52,3 +61,21 @@ export const CONDITION_LABELS: Record<Condition['condition'], string> = {
   oracle: 'Oracle (persona_known)',
   discovery: 'Discovery (infer_persona)',
 };
+
+const records = (n: number): string => `${n} record${n === 1 ? '' : 's'}`;
+
+/**
+ * When the rows cover different records, in words: the records of each source and how many every row has in common
+ * ("… live sessions (people): 12, batch runs: 200; 200 records in all, 12 in common to every row"). Null when every
+ * row covers the same records, so there is nothing to warn about.
+ */
+export function coverageText(results: StudyResults): string | null {
+  const { bySource, union, common } = results.coverage;
+  if (union === common) return null;
+  const parts = [
+    bySource.live > 0 ? `live sessions (people): ${bySource.live}` : null,
+    bySource.twin > 0 ? `their simulated twins: ${bySource.twin}` : null,
+    bySource.batch > 0 ? `batch runs: ${bySource.batch}` : null,
+  ].filter((p): p is string => p !== null);
+  return `Rows cover different records — ${parts.join(', ')}; ${records(union)} in all, ${common} in common to every row.`;
+}

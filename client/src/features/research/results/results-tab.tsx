@@ -1,6 +1,9 @@
+import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
@@ -9,14 +12,16 @@ import { RefreshIcon } from '../../../ui/icons.tsx';
 import { count } from '../format.ts';
 import { LoadState } from '../load-state.tsx';
 import { queryState } from '../query-state.ts';
+import { TestModelNotice } from '../test-model-notice.tsx';
 import { CiChart } from './ci-chart.tsx';
-import { resultRows, resultTasks } from './result-rows.ts';
+import { coverageText, resultRows, resultTasks } from './result-rows.ts';
 import { ResultsTable } from './results-table.tsx';
 import { useResults } from './use-results.ts';
 
 /** PrefDisco metrics over the study's completed episodes, batch and live, with bootstrap intervals. */
 export function ResultsTab({ studyId }: { studyId: string }) {
-  const query = useResults(studyId);
+  const [sameRecords, setSameRecords] = useState(false);
+  const query = useResults(studyId, sameRecords);
   const results = query.data ?? null;
   const [task, setTask] = useState('*');
 
@@ -43,6 +48,10 @@ export function ResultsTab({ studyId }: { studyId: string }) {
             </MenuItem>
           ))}
         </TextField>
+        <FormControlLabel
+          label="Same records only"
+          control={<Switch checked={sameRecords} onChange={(e) => setSameRecords(e.target.checked)} />}
+        />
         <Button variant="outlined" size="small" startIcon={<RefreshIcon />} onClick={() => void query.refetch()}>
           Recompute
         </Button>
@@ -51,9 +60,15 @@ export function ResultsTab({ studyId }: { studyId: string }) {
         what="the results"
         {...queryState(query)}
         empty={rows.length === 0}
-        emptyText="No completed episodes yet. Start a batch run (Batch runs tab) or open the study to live sessions; results appear here as episodes finish."
+        emptyText={
+          sameRecords && results && results.coverage.union > 0
+            ? 'No record is covered by every row, so "Same records only" leaves nothing to compute. Turn it off, or run batch conditions on the records people play (Batch runs: only the live study’s selected records).'
+            : 'No completed episodes yet. Start a batch run (Batch runs tab) or open the study to live sessions; results appear here as episodes finish.'
+        }
         onRetry={() => void query.refetch()}
       >
+        <TestModelNotice models={results?.testModels ?? []} />
+        {results && <CoverageNotice results={results} />}
         <ResultsTable rows={rows} />
         <Typography variant="h3" component="h2" sx={{ pt: 1 }}>
           PrefAlign with 95% intervals
@@ -67,6 +82,25 @@ export function ResultsTab({ studyId }: { studyId: string }) {
         </Typography>
       </LoadState>
     </Stack>
+  );
+}
+
+/** Says when the rows rest on different records, and what the switch does about it. */
+function CoverageNotice({ results }: { results: StudyResults }) {
+  const text = coverageText(results);
+  if (results.coverage.sameRecords)
+    return (
+      <Alert role="status" severity="info">
+        Same records only: every row is computed over the {count(results.coverage.common)} records common to all rows
+        {text ? ` (of ${count(results.coverage.union)} covered by any row)` : ''}.
+      </Alert>
+    );
+  if (text === null) return null;
+  return (
+    <Alert role="status" severity="warning">
+      {text} Rows over different records are not directly comparable; switch on “Same records only” to compute every row
+      over the common records.
+    </Alert>
   );
 }
 

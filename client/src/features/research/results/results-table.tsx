@@ -15,7 +15,10 @@ const HEADERS: [string, string][] = [
   ['Model', ''],
   ['Condition', ''],
   ['User', 'Who answered the model’s questions'],
-  ['n', 'Episodes; failed ones (in brackets) are left out of the means'],
+  [
+    'n',
+    'Records the row covers; failed ones (in brackets) are left out of the means. When a record was played more than once, the second line gives the episodes (the latest per record counts)',
+  ],
   ['PrefAlign (1–5)', 'Mean weighted rubric score'],
   ['PrefAlign (0–100)', '(PrefAlign − 1) / 4 × 100'],
   ['Normalized alignment', '(D − B) / (O − B) × 100 over paired records: 0 = generic baseline, 100 = oracle'],
@@ -74,7 +77,14 @@ export function ResultsTable({ rows }: { rows: ResultRow[] }) {
                     />
                   )}
                 </TableCell>
-                <CiCell text={`${m.n}${m.failed > 0 ? ` (${m.failed})` : ''}`} />
+                <CiCell
+                  text={`${m.n}${m.failed > 0 ? ` (${m.failed})` : ''}`}
+                  note={
+                    r.coverage && r.coverage.episodes > r.coverage.records
+                      ? `${r.coverage.episodes} episodes`
+                      : undefined
+                  }
+                />
                 <CiCell value={m.prefAlign} />
                 <CiCell value={m.prefAlign100} digits={1} />
                 <CiCell value={p?.normalizedAlignment} digits={1} note={p && p.n > 0 ? `n=${p.n} paired` : undefined} />

@@ -27,6 +27,8 @@ export interface RunForm {
   concurrency: string;
   maxTurns: string;
   seed: string;
+  /** Only the records the live study's settings select for play, so batch rows cover what people play. */
+  studySelection: boolean;
 }
 
 /** The CLI's defaults (`prefdisco run`). */
@@ -40,6 +42,7 @@ export const blankForm: RunForm = {
   concurrency: '8',
   maxTurns: '5',
   seed: '42',
+  studySelection: false,
 };
 
 // Text to numbers: NaN stays NaN, so the shared schema names the field; empty optional fields are left out.
@@ -56,5 +59,6 @@ export function toBody(f: RunForm & { model: string; judge: string }): Partial<R
     concurrency: n(f.concurrency),
     maxTurns: n(f.maxTurns),
     seed: n(f.seed),
+    ...(f.studySelection ? { records: 'study-selection' } : {}),
   };
 }

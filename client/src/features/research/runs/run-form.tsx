@@ -14,10 +14,12 @@ import Typography from '@mui/material/Typography';
 import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { MODES, type Mode } from '../../../../../shared/schemas/evaluation.ts';
+import type { LiveStudySettings } from '../../../../../shared/schemas/live-study.ts';
 import { StartRunBodySchema } from '../../../../../shared/schemas/research.ts';
 import { ApiError, errorMessage } from '../../../http/request.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { ModelField } from '../model-field.tsx';
+import { useStudySettings } from '../settings/use-settings.ts';
 import { useDeclaredModels } from '../use-studies.ts';
 import {
   MODE_LABELS,
@@ -39,12 +41,23 @@ function runningRunId(err: unknown): string | null {
   return parsed.success ? (parsed.data.details?.runId ?? null) : null;
 }
 
+/** What the study's settings select for live play, in words. */
+function selectionText(settings: LiveStudySettings | null | undefined): string {
+  if (settings === undefined) return '';
+  const selection = settings?.records ?? { kind: 'all' };
+  if (selection.kind === 'all') return 'The study settings select all records, so this changes nothing yet.';
+  const n = selection.problemIds.length;
+  return `The study settings select ${n} record${n === 1 ? '' : 's'}.`;
+}
+
 export function RunForm({ studyId }: { studyId: string }) {
   const start = useStartRun(studyId);
   const starting = start.isPending;
   const startError = start.error ? { message: errorMessage(start.error), runId: runningRunId(start.error) } : null;
   const focusRun = useAppStore((s) => s.focusRun);
   const firstModel = useDeclaredModels().data?.find((m) => m.available)?.name ?? 'scripted';
+  // undefined while loading, null for a study never configured (which plays every record).
+  const settings = useStudySettings(studyId).data;
   const [form, setForm] = useState<Form>(blankForm);
   const [errors, setErrors] = useState<string[]>([]);
   // Untouched model fields follow the first usable declared model, which may arrive after the form.
@@ -82,8 +95,8 @@ export function RunForm({ studyId }: { studyId: string }) {
             Start a batch run
           </Typography>
           <Typography variant="body2" color="text.secondary">
-            Every record of the study (or the first N) in each chosen condition, with a simulated user. Same as{' '}
-            <code>prefdisco run</code>.
+            Every record of the study (or the live study’s selection, or a seeded sample of N) in each chosen condition,
+            with a simulated user. Same as <code>prefdisco run</code>.
           </Typography>
         </div>
         <Grid container spacing={2}>
@@ -160,6 +173,18 @@ export function RunForm({ studyId }: { studyId: string }) {
             </Grid>
           ))}
         </Grid>
+        <FormControl>
+          <FormControlLabel
+            label="Only the live study’s selected records"
+            control={
+              <Checkbox checked={form.studySelection} onChange={(e) => set('studySelection', e.target.checked)} />
+            }
+          />
+          <FormHelperText sx={{ mt: 0 }}>
+            {selectionText(settings)} Batch rows then cover the records people play, so Results compare like with like;
+            Max problems samples within them.
+          </FormHelperText>
+        </FormControl>
         {errors.length > 0 && <Alert severity="error">Not started: {errors.join('; ')}</Alert>}
         {startError && (
           <Alert

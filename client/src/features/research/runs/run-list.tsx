@@ -55,6 +55,8 @@ export function RunList({ runs, focusedId }: { runs: RunInfo[]; focusedId: strin
                   {o.modes.map((m) => MODE_LABELS[m]).join(', ')}
                   {o.modes.includes('infer_persona') && ` (${o.userTypes.join(', ')})`}
                   {o.maxProblems !== null && ` · first ${o.maxProblems}`}
+                  {o.records === 'study-selection' &&
+                    ` · live study’s selection${o.selection ? ` (${count(o.selection.records)} records)` : ''}`}
                 </TableCell>
                 <TableCell>
                   <Chip size="small" color={STATUS_COLORS[run.status]} label={run.status} />

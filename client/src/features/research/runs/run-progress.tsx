@@ -95,7 +95,9 @@ export function RunProgress({ studyId, run }: { studyId: string; run: RunInfo })
         </Box>
         {p?.error && <Alert severity="error">The run failed: {p.error.message}</Alert>}
         {run.status === 'interrupted' && (
-          <Alert severity="info">Interrupted. Start a run with the same options to resume where it stopped.</Alert>
+          <Alert role="note" severity="info">
+            Interrupted. Start a run with the same options to resume where it stopped.
+          </Alert>
         )}
         {cancelError && <Alert severity="error">{cancelError}</Alert>}
         {run.status !== 'running' && (p?.done ?? 0) > 0 && <SendToRaters studyId={studyId} run={run} />}

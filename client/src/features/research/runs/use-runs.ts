@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Mode } from '../../../../../shared/schemas/evaluation.ts';
 import type { RunInfo, StartRunBody } from '../../../../../shared/schemas/research.ts';
 import { cancelRun, fetchRunEpisodes, fetchRuns, startRun } from '../../../http/research-api.ts';
-import { addRunAnswers } from '../../../http/study-admin-api.ts';
+import { addRunAnswers, previewRunAnswers, withdrawRunAnswers } from '../../../http/study-admin-api.ts';
 import { queryKeys } from '../../../query/query-keys.ts';
 
 /** How often the runs are read while one is running: the "live" bar without flooding the server. */
@@ -64,6 +64,22 @@ export function useSendToRaters(studyId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ runId, modes }: { runId: string; modes: Mode[] }) => addRunAnswers(studyId, runId, modes),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.assignments(studyId) }),
+  });
+}
+
+/** A dry run of "Send to raters": what would be added, by model and condition; nothing is stored. */
+export function usePreviewSend(studyId: string) {
+  return useMutation({
+    mutationFn: ({ runId, modes }: { runId: string; modes: Mode[] }) => previewRunAnswers(studyId, runId, modes),
+  });
+}
+
+/** Takes a run's unrated answers in the chosen conditions out of the rating queue; the assignments change with it. */
+export function useWithdrawRun(studyId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ runId, modes }: { runId: string; modes: Mode[] }) => withdrawRunAnswers(studyId, runId, modes),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.assignments(studyId) }),
   });
 }

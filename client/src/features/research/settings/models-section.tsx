@@ -6,6 +6,7 @@ import TextField from '@mui/material/TextField';
 import { MODES, type Mode } from '../../../../../shared/schemas/evaluation.ts';
 import { ModelField, ModelsField } from '../model-field.tsx';
 import { FormSection, type SectionProps } from './form-section.tsx';
+import { PromptPackField } from './prompt-pack-field.tsx';
 
 const CONDITIONS: Record<Mode, string> = {
   infer_persona: 'Discovery (infer_persona): people play the user live',
@@ -82,6 +83,14 @@ export function ModelsSection({ draft, errors, disabled, change }: SectionProps)
             helperText="Scores each final answer on the rubric"
             disabled={disabled}
             required
+          />
+        </Grid>
+        <Grid size={{ xs: 12 }}>
+          <PromptPackField
+            value={draft.promptPack}
+            onChange={(v) => change('promptPack', v)}
+            error={errors.promptPack}
+            disabled={disabled}
           />
         </Grid>
       </Grid>

@@ -5,6 +5,7 @@ import RadioGroup from '@mui/material/RadioGroup';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import { FormSection, type SectionProps } from './form-section.tsx';
+import { ProblemIdPicker } from './problem-id-picker.tsx';
 import type { DraftField } from './settings-draft.ts';
 
 type NumberField = Extract<
@@ -40,7 +41,7 @@ const NUMBERS: { field: NumberField; label: string; help: string; step?: number 
 ];
 
 /** Which records are played, quotas, overlap, attention checks and timeouts. */
-export function ParticipationSection({ draft, errors, disabled, change }: SectionProps) {
+export function ParticipationSection({ studyId, draft, errors, disabled, change }: SectionProps & { studyId: string }) {
   return (
     <FormSection title="Records, quotas and timing">
       <RadioGroup
@@ -53,16 +54,12 @@ export function ParticipationSection({ draft, errors, disabled, change }: Sectio
         <FormControlLabel value="list" control={<Radio />} label="Only these problem ids" disabled={disabled} />
       </RadioGroup>
       {draft.recordsKind === 'list' && (
-        <TextField
-          label="Problem ids"
-          multiline
-          minRows={3}
+        <ProblemIdPicker
+          studyId={studyId}
           value={draft.problemIds}
-          onChange={(e) => change('problemIds', e.target.value)}
+          onChange={(text) => change('problemIds', text)}
           disabled={disabled}
-          error={errors.problemIds !== undefined}
-          helperText={errors.problemIds ?? 'One per line (or separated by commas); each must be a record of this study'}
-          slotProps={{ htmlInput: { style: { fontFamily: 'monospace' } } }}
+          error={errors.problemIds}
         />
       )}
       <Grid container spacing={2}>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Mode } from '../../../../../shared/schemas/evaluation.ts';
 import { LiveStudySettingsBodySchema, type LiveStudySettingsBody } from '../../../../../shared/schemas/live-study.ts';
+import type { ParticipantLanguage } from '../../../../../shared/schemas/participant-language.ts';
 
 /**
  * The settings form's working copy. Numbers are kept as typed text, so a half-typed "0." or an emptied field is not
@@ -12,6 +13,8 @@ export interface SettingsDraft {
   simulatorModel: string;
   judgeModel: string;
   simulatedTwin: boolean;
+  /** A pack folder of the server's prompts folder, or '' for the built-in prompts. */
+  promptPack: string;
   showTranscript: boolean;
   recordsKind: 'all' | 'list';
   problemIds: string;
@@ -30,6 +33,22 @@ export interface SettingsDraft {
   codeCompleted: string;
   codeFailedAttention: string;
   codeTimedOut: string;
+  codeScreenedOut: string;
+  codeNoWork: string;
+  raterConsentText: string;
+  actorMinutes: string;
+  raterMinutes: string;
+  urlCompleted: string;
+  urlFailedAttention: string;
+  urlTimedOut: string;
+  urlScreenedOut: string;
+  urlNoWork: string;
+  screeningQuestion: string;
+  requireProlificIdFormat: boolean;
+  outOfWorkPolicy: 'wait' | 'code';
+  outOfWorkWaitMinutes: string;
+  participantLanguage: ParticipantLanguage;
+  retentionDays: string;
 }
 
 export type DraftField = keyof SettingsDraft;
@@ -42,6 +61,7 @@ const PATHS: Record<DraftField, string> = {
   simulatorModel: 'simulatorModel',
   judgeModel: 'judgeModel',
   simulatedTwin: 'simulatedTwin',
+  promptPack: 'promptPack',
   showTranscript: 'showTranscript',
   recordsKind: 'records.kind',
   problemIds: 'records',
@@ -60,6 +80,22 @@ const PATHS: Record<DraftField, string> = {
   codeCompleted: 'completionCodes.completed',
   codeFailedAttention: 'completionCodes.failedAttention',
   codeTimedOut: 'completionCodes.timedOut',
+  codeScreenedOut: 'completionCodes.screenedOut',
+  codeNoWork: 'completionCodes.noWork',
+  raterConsentText: 'raterConsentText',
+  actorMinutes: 'estimatedMinutes.actor',
+  raterMinutes: 'estimatedMinutes.rater',
+  urlCompleted: 'completionUrls.completed',
+  urlFailedAttention: 'completionUrls.failedAttention',
+  urlTimedOut: 'completionUrls.timedOut',
+  urlScreenedOut: 'completionUrls.screenedOut',
+  urlNoWork: 'completionUrls.noWork',
+  screeningQuestion: 'screeningQuestion',
+  requireProlificIdFormat: 'requireProlificIdFormat',
+  outOfWorkPolicy: 'outOfWork.policy',
+  outOfWorkWaitMinutes: 'outOfWork.waitMinutes',
+  participantLanguage: 'participantLanguage',
+  retentionDays: 'retentionDays',
 };
 
 type NumberField = Extract<
@@ -73,6 +109,10 @@ type NumberField = Extract<
   | 'leaseMinutes'
   | 'idleTimeoutSeconds'
   | 'idleWarningSeconds'
+  | 'actorMinutes'
+  | 'raterMinutes'
+  | 'outOfWorkWaitMinutes'
+  | 'retentionDays'
 >;
 
 /** The defaults of a study never configured: exactly what the server would store for an empty body. */
@@ -85,6 +125,7 @@ export function toDraft(s: LiveStudySettingsBody): SettingsDraft {
     simulatorModel: s.simulatorModel,
     judgeModel: s.judgeModel,
     simulatedTwin: s.simulatedTwin,
+    promptPack: s.promptPack,
     showTranscript: s.showTranscript,
     recordsKind: s.records.kind,
     problemIds: s.records.kind === 'list' ? s.records.problemIds.join('\n') : '',
@@ -103,6 +144,22 @@ export function toDraft(s: LiveStudySettingsBody): SettingsDraft {
     codeCompleted: s.completionCodes.completed,
     codeFailedAttention: s.completionCodes.failedAttention,
     codeTimedOut: s.completionCodes.timedOut,
+    codeScreenedOut: s.completionCodes.screenedOut,
+    codeNoWork: s.completionCodes.noWork,
+    raterConsentText: s.raterConsentText,
+    actorMinutes: String(s.estimatedMinutes.actor),
+    raterMinutes: String(s.estimatedMinutes.rater),
+    urlCompleted: s.completionUrls.completed,
+    urlFailedAttention: s.completionUrls.failedAttention,
+    urlTimedOut: s.completionUrls.timedOut,
+    urlScreenedOut: s.completionUrls.screenedOut,
+    urlNoWork: s.completionUrls.noWork,
+    screeningQuestion: s.screeningQuestion,
+    requireProlificIdFormat: s.requireProlificIdFormat,
+    outOfWorkPolicy: s.outOfWork.policy,
+    outOfWorkWaitMinutes: String(s.outOfWork.waitMinutes),
+    participantLanguage: s.participantLanguage,
+    retentionDays: String(s.retentionDays),
   };
 }
 
@@ -140,6 +197,7 @@ export function checkDraft(d: SettingsDraft): DraftCheck {
     simulatorModel: d.simulatorModel.trim(),
     judgeModel: d.judgeModel.trim(),
     simulatedTwin: d.simulatedTwin,
+    promptPack: d.promptPack,
     showTranscript: d.showTranscript,
     records: d.recordsKind === 'all' ? { kind: 'all' } : { kind: 'list', problemIds: ids },
     maxTurns: number('maxTurns'),
@@ -156,7 +214,23 @@ export function checkDraft(d: SettingsDraft): DraftCheck {
       completed: d.codeCompleted.trim(),
       failedAttention: d.codeFailedAttention.trim(),
       timedOut: d.codeTimedOut.trim(),
+      screenedOut: d.codeScreenedOut.trim(),
+      noWork: d.codeNoWork.trim(),
     },
+    raterConsentText: d.raterConsentText,
+    estimatedMinutes: { actor: number('actorMinutes'), rater: number('raterMinutes') },
+    completionUrls: {
+      completed: d.urlCompleted.trim(),
+      failedAttention: d.urlFailedAttention.trim(),
+      timedOut: d.urlTimedOut.trim(),
+      screenedOut: d.urlScreenedOut.trim(),
+      noWork: d.urlNoWork.trim(),
+    },
+    screeningQuestion: d.screeningQuestion.trim(),
+    requireProlificIdFormat: d.requireProlificIdFormat,
+    outOfWork: { policy: d.outOfWorkPolicy, waitMinutes: number('outOfWorkWaitMinutes') },
+    participantLanguage: d.participantLanguage,
+    retentionDays: number('retentionDays'),
   };
   // The schema checks this only once every field parses; saying it at once saves a round of corrections.
   if (body.idleWarningSeconds >= body.idleTimeoutSeconds)

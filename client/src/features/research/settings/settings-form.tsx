@@ -3,11 +3,12 @@ import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { LiveStudySettingsBody, StudyStatus } from '../../../../../shared/schemas/live-study.ts';
 import { ApiError, errorMessage } from '../../../http/request.ts';
 import { ModelsSection } from './models-section.tsx';
 import { ParticipationSection } from './participation-section.tsx';
+import { ProlificSection } from './prolific-section.tsx';
 import {
   checkDraft,
   fieldOf,
@@ -17,6 +18,7 @@ import {
   type FieldErrors,
   type SettingsDraft,
 } from './settings-draft.ts';
+import { focusFirstInvalid, invalidInFormOrder } from './settings-focus.ts';
 import { TextsSection } from './texts-section.tsx';
 import { useSaveSettings } from './use-settings.ts';
 
@@ -41,6 +43,13 @@ export function SettingsForm({ studyId, initial, status }: SettingsFormProps) {
   // Fields edited since the last save: the server's complaint about them may no longer hold.
   const [edited, setEdited] = useState<ReadonlySet<DraftField>>(new Set());
   const [justSaved, setJustSaved] = useState(false);
+  // Bumped by a refused save: once the errors are on screen, focus goes to the first invalid field.
+  const [focusRequest, setFocusRequest] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focusRequest > 0 && formRef.current) focusFirstInvalid(formRef.current, summaryRef.current);
+  }, [focusRequest]);
   const locked = status === 'open' || status === 'closed';
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
 
@@ -49,7 +58,9 @@ export function SettingsForm({ studyId, initial, status }: SettingsFormProps) {
   for (const issue of serverError?.issues ?? []) {
     const field = fieldOf(issue.path);
     if (field === null) unplaced.push(issue.message);
-    else if (!edited.has(field)) serverErrors[field] ??= sentence(issue.message);
+    // Every problem of a field is shown (a prompt pack's, one per file), not only the first.
+    else if (!edited.has(field))
+      serverErrors[field] = [serverErrors[field], sentence(issue.message)].filter(Boolean).join('; ');
   }
   const errors = { ...serverErrors, ...clientErrors };
 
@@ -67,6 +78,7 @@ export function SettingsForm({ studyId, initial, status }: SettingsFormProps) {
     if (!check.ok) {
       setClientErrors(check.errors);
       setOtherErrors(check.other);
+      setFocusRequest((n) => n + 1);
       return;
     }
     setClientErrors({});
@@ -77,33 +89,45 @@ export function SettingsForm({ studyId, initial, status }: SettingsFormProps) {
         setDraft(toDraft(check.body));
         setJustSaved(true);
       },
+      onError: () => setFocusRequest((n) => n + 1),
     });
   };
 
   const props = { draft, errors, disabled: locked, change };
   const problems = Object.keys(errors).length + otherErrors.length;
+  const first = invalidInFormOrder(errors)[0];
   return (
-    <Stack component="form" spacing={2} noValidate aria-label="Study settings" onSubmit={submit}>
-      {status === 'open' && <Alert severity="info">The study is open. Pause it (above) to change its settings.</Alert>}
-      {status === 'closed' && <Alert severity="info">The study is closed; its settings are final.</Alert>}
+    <Stack ref={formRef} component="form" spacing={2} noValidate aria-label="Study settings" onSubmit={submit}>
+      {status === 'open' && (
+        <Alert role="note" severity="info">
+          The study is open. Pause it (above) to change its settings.
+        </Alert>
+      )}
+      {status === 'closed' && (
+        <Alert role="note" severity="info">
+          The study is closed; its settings are final.
+        </Alert>
+      )}
       {status === 'unconfigured' && (
-        <Alert severity="info">
+        <Alert role="note" severity="info">
           This study has never been configured. These are the defaults; save them (with at least one model under test)
           to open it.
         </Alert>
       )}
       <ModelsSection {...props} />
-      <ParticipationSection {...props} />
+      <ParticipationSection {...props} studyId={studyId} />
       <TextsSection {...props} />
+      <ProlificSection {...props} />
       {serverError && (
-        <Alert severity="error">
+        <Alert severity="error" ref={summaryRef} tabIndex={-1}>
           Not saved: {sentence(serverError.message)}
           {unplaced.length > 0 && ` (${unplaced.join('; ')})`}
         </Alert>
       )}
       {problems > 0 && !serverError && (
-        <Alert severity="error">
+        <Alert severity="error" ref={summaryRef} tabIndex={-1}>
           Not saved: {problems === 1 ? 'one field needs' : `${problems} fields need`} attention.
+          {first && ` The first (now focused): ${first.message.replace(/\.$/, '')}.`}
           {otherErrors.length > 0 && ` ${otherErrors.join('; ')}`}
         </Alert>
       )}

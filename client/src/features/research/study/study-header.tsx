@@ -9,6 +9,7 @@ import { errorMessage } from '../../../http/request.ts';
 import { plural } from '../format.ts';
 import { useStudySettings, useTransitionStudy } from '../settings/use-settings.ts';
 import { useStudy } from '../use-studies.ts';
+import { PreviewButton } from '../preview/preview-button.tsx';
 import { LifecycleButtons } from './lifecycle-buttons.tsx';
 import { StudyStatusChip } from './study-status.tsx';
 
@@ -48,6 +49,7 @@ export function StudyHeader({ studyId }: { studyId: string }) {
             </Stack>
           )}
         </Stack>
+        <PreviewButton studyId={studyId} />
         <LifecycleButtons
           status={status}
           transitioning={transition.isPending ? transition.variables : null}

@@ -42,6 +42,7 @@ export function StudyPage({ tab }: { tab: StudyTab }) {
   if (studies && !studies.some((x) => x.id === studyId)) {
     return (
       <Alert
+        role="note"
         severity="warning"
         action={
           <Button color="inherit" onClick={() => navigate('/')}>

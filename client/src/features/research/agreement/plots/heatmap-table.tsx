@@ -106,7 +106,8 @@ export function HeatmapTable({ heatmaps }: { heatmaps: Heatmap[] }) {
                     sx={{ bgcolor: shade(c.mae), fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}
                   >
                     {c.mae === null ? '—' : c.mae.toFixed(2)}
-                    <Box component="span" sx={{ color: 'text.secondary', fontSize: '0.75rem' }}>
+                    {/* The number's own colour: grey text on the darkest shades falls under 4.5:1. */}
+                    <Box component="span" sx={{ fontSize: '0.75rem' }}>
                       {c.n > 0 ? ` (n ${c.n})` : ''}
                     </Box>
                   </TableCell>

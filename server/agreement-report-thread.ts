@@ -1,0 +1,22 @@
+import { AppError } from '../shared/errors.ts';
+import { agreementReport } from './services/agreement/agreement-report.ts';
+import { appErrorData, type ReportOutcome, type ReportTask } from './services/agreement/report-task.ts';
+import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+
+/**
+ * One agreement report, on a thread of the report pool (a composition root like research-worker-main.ts): its own
+ * connection to the server's database, opened for this report and closed after it, so an idle thread holds no file
+ * open. It only reads; WAL lets it read while the live loop writes. An AppError is answered as data (see
+ * ReportOutcome); anything else is thrown, and the route answers it as the bug it is.
+ */
+export default async function computeReport(task: ReportTask): Promise<ReportOutcome> {
+  const storage = SqliteStorage.open({ file: task.databaseFile });
+  try {
+    return { report: await agreementReport(storage, task.studyId, task.settings) };
+  } catch (error) {
+    if (error instanceof AppError) return { refusal: appErrorData(error) };
+    throw error;
+  } finally {
+    await storage.close();
+  }
+}

@@ -1,0 +1,86 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { secretFromEnv } from './config.ts';
+import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+import type { LogFn, Logger } from './services/logger.ts';
+import { declaredModels } from './services/research/declared-models.ts';
+import { studyPromptPacks } from './services/studies/study-prompt-packs.ts';
+import { createStudyWork } from './services/studies/study-work-service.ts';
+import { jobHandlers } from './services/jobs/job-handlers.ts';
+import { JobRunner } from './services/jobs/job-runner.ts';
+import type { FromWorker, LogLevel, ResearchWorkerData, ToWorker } from './services/jobs/research-worker-protocol.ts';
+
+/**
+ * The research worker thread (started by services/jobs/research-worker.ts; a composition root like main.ts): its own connection to the server's database and its own
+ * model registry from the models file, and a JobRunner claiming batch runs and the other background jobs. Nothing
+ * here touches participants' sockets; the server's event loop stays free for them.
+ */
+const port = parentPort;
+if (!port) throw new Error('research-worker-main.ts runs only as a worker thread');
+const data = workerData as ResearchWorkerData;
+
+const post = (message: FromWorker): void => {
+  try {
+    port.postMessage(message);
+  } catch {
+    // A field that cannot be cloned (a function, a socket): the line is sent as text instead of lost.
+    if (message.type === 'log')
+      port.postMessage({ ...message, fields: { detail: String(JSON.stringify(message.fields)) } });
+  }
+};
+
+function threadLogger(bindings: Record<string, unknown>): Logger {
+  const at =
+    (level: LogLevel): LogFn =>
+    (objOrMsg: object | string, msg?: string) => {
+      const fields = typeof objOrMsg === 'string' ? bindings : { ...bindings, ...objOrMsg };
+      post({ type: 'log', level, fields, msg: typeof objOrMsg === 'string' ? objOrMsg : (msg ?? '') });
+    };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => threadLogger({ ...bindings, ...more }),
+  };
+}
+
+const log = threadLogger({});
+const storage = SqliteStorage.open({ file: data.databaseFile });
+const models = declaredModels(data.modelsFile, (v) => secretFromEnv(v));
+// What simulated twins need besides models: their live episode's pinned prompt pack, and the rating queue they join.
+const promptPacks = data.promptsDir === undefined ? undefined : studyPromptPacks(data.promptsDir);
+const work = createStudyWork({
+  storage,
+  isDeclaredModel: (name) => models.names().includes(name),
+  ...(promptPacks ? { promptPacks } : {}),
+});
+const runner = new JobRunner({
+  jobs: storage.jobs,
+  handlers: jobHandlers({
+    storage,
+    models,
+    ...(promptPacks ? { prompts: (folder: string) => promptPacks.load(folder) } : {}),
+    onAnswered: async (studyId, episodeId) => void (await work.addRatingCandidates(studyId, [episodeId])),
+  }),
+  log,
+  concurrency: data.concurrency,
+  leaseMs: data.leaseMs,
+});
+
+let stopping = false;
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'wake') runner.wake();
+  else if (message.type === 'cancel') runner.cancel(message.jobId);
+  else if (!stopping) {
+    stopping = true;
+    void runner
+      .stop()
+      .then(() => storage.close())
+      .finally(() => {
+        post({ type: 'stopped' });
+        port.close();
+      });
+  }
+});
+runner.start();
+post({ type: 'ready', owner: runner.owner });

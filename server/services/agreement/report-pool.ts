@@ -1,0 +1,84 @@
+import { Piscina } from 'piscina';
+import type { AgreementReport, AgreementSettings } from '../../../shared/schemas/agreement.ts';
+import { AppError } from '../../../shared/errors.ts';
+import type { Storage } from '../../storage/storage.ts';
+import { agreementReport } from './agreement-report.ts';
+import { rebuildAppError, type ReportOutcome, type ReportTask } from './report-task.ts';
+
+/**
+ * Where agreement reports are computed, as the routes see it. A report gathers every rating and episode of a study and
+ * resamples them thousands of times: seconds of CPU that must not hold up the live loop, which answers participants.
+ * The server computes them on a thread of a small piscina pool; an app built on storage a thread cannot open (tests'
+ * apps, an in-memory database) computes them on its own thread.
+ */
+export interface AgreementReports {
+  /** The report of a study; null when there is no such study. Refusals are AppErrors, as from `agreementReport`. */
+  report(studyId: string, settings: AgreementSettings): Promise<AgreementReport | null>;
+  /** Stops the pool's thread (a report being computed is abandoned: its request is answered with an error). */
+  close(): Promise<void>;
+}
+
+/** The thread's entry: plain JS that registers tsx in the thread, then loads server/agreement-report-thread.ts. */
+const ENTRY = new URL('../../agreement-report-boot.mjs', import.meta.url);
+
+export interface ReportPoolOptions {
+  /** The server's database file; each report opens its own connection to it on the thread. */
+  databaseFile: string;
+  /** Reports computed at once (default 1: a second core stays with the live loop). */
+  threads?: number;
+  /** How long an idle thread is kept for the next report before it ends (default 5 minutes). */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * Reports on a piscina pool of worker threads. The pool is made on the first report, not at start-up, and its thread
+ * ends after `idleTimeoutMs` without work, so a server whose researchers read no report pays nothing for it (a thread
+ * costs a copy of the server's code in memory and seconds of CPU to start, paid by the first report after a pause; a
+ * researcher reading reports asks for several within minutes). Reports beyond `threads` wait in the pool's queue.
+ */
+export function agreementReportPool(options: ReportPoolOptions): AgreementReports {
+  let pool: Piscina<ReportTask, ReportOutcome> | null = null;
+  let closed = false;
+  return {
+    async report(studyId, settings) {
+      if (closed) throw new AppError('unavailable', 'the server is shutting down');
+      pool ??= new Piscina<ReportTask, ReportOutcome>({
+        filename: ENTRY.href,
+        name: 'default',
+        minThreads: 0,
+        maxThreads: options.threads ?? 1,
+        idleTimeout: options.idleTimeoutMs ?? 5 * 60_000,
+        // Tasks are async: the thread's event loop must run between them (piscina's Atomics wait would block it).
+        atomics: 'disabled',
+      });
+      const outcome = await pool.run({ databaseFile: options.databaseFile, studyId, settings });
+      if ('refusal' in outcome) throw rebuildAppError(outcome.refusal);
+      return outcome.report;
+    },
+    async close() {
+      closed = true;
+      const running = pool;
+      pool = null;
+      // At shutdown a report is not worth waiting for: the researcher asks again once the server is back.
+      await running?.destroy();
+    },
+  };
+}
+
+/** Reports computed on the calling thread, for apps whose storage no other thread can open. */
+export function inProcessAgreementReports(storage: Storage): AgreementReports {
+  return {
+    report: (studyId, settings) => agreementReport(storage, studyId, settings),
+    close: async () => undefined,
+  };
+}
+
+/**
+ * The pool when the app knows the file its storage is on (the server: `config.databaseFile`), otherwise in-process.
+ * An in-memory database exists only on its own connection, so it also stays in-process.
+ */
+export function agreementReports(storage: Storage, databaseFile: string | undefined): AgreementReports {
+  return databaseFile === undefined || databaseFile === ':memory:'
+    ? inProcessAgreementReports(storage)
+    : agreementReportPool({ databaseFile });
+}

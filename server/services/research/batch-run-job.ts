@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import type { RunProgress, RunStatus } from '../../../shared/schemas/research.ts';
+import type { Job } from '../../storage/job-storage.ts';
+import type { StudyRecord } from '../../storage/research-storage.ts';
+import type { Storage } from '../../storage/storage.ts';
+import { ResultsFileError, runBatch, type BatchProgress } from '../evaluation/batch-run.ts';
+import type { JobContext, JobHandler, JobStopReason } from '../jobs/job-runner.ts';
+import { yieldingModels } from '../jobs/yielding-models.ts';
+import type { Logger } from '../logger.ts';
+import { runProgress } from './run-progress.ts';
+import { DEFAULT_CONCURRENCY, runModels, type MeteredModels, type ModelLookup } from './run-options.ts';
+
+/** Jobs of this kind run one browser-started batch run (`runBatch` over a study's stored records). */
+export const BATCH_RUN_JOB = 'batch_run';
+
+export const batchRunJobKey = (runId: string): string => `${BATCH_RUN_JOB}:${runId}`;
+
+/** What the job carries: the run (its row has the options and results file) and the records it draws from. */
+export interface BatchRunJobPayload {
+  runId: string;
+  /** The live study's selection as it was when the run started; null: every record of the study. */
+  problemIds: string[] | null;
+}
+
+export function recordsSha256(records: readonly StudyRecord[]): string {
+  const hash = createHash('sha256');
+  for (const r of records) hash.update(`${JSON.stringify(r.record)}\n`);
+  return hash.digest('hex');
+}
+
+export interface BatchRunJobDeps {
+  storage: Storage;
+  models: ModelLookup;
+  /** How often a running run's progress is written to its row (default 1 s): the status route reads it there. */
+  persistEveryMs?: number;
+}
+
+interface Progress {
+  models: MeteredModels;
+  batch: BatchProgress;
+  startedAt: number;
+  /** Time the run spent in earlier attempts (before a restart), so elapsed time adds up across resumes. */
+  earlierMs: number;
+}
+
+/**
+ * The handler of batch-run jobs. Resuming is runBatch's own: episodes already in the run's results file are skipped,
+ * so a run claimed again after a crash or shutdown finishes with every episode once. A cancel or shutdown stops the
+ * run as 'interrupted' (after a shutdown the job stays queued, and the next claim sets the run running again).
+ */
+export function batchRunJobHandler(deps: BatchRunJobDeps): JobHandler {
+  return async (job: Job, { signal, log: jobLog }: JobContext): Promise<void> => {
+    const { storage } = deps;
+    const payload = job.payload as BatchRunJobPayload;
+    const run = await storage.research.getRun(payload.runId);
+    if (!run?.outPath) throw new Error(`batch run ${payload.runId} is not stored (or has no results file)`);
+    const log = jobLog.child({ studyId: run.studyId, runId: run.id });
+    const progress: Progress = {
+      models: runModels(yieldingModels(deps.models), run.options),
+      batch: { total: 0, done: 0, failed: 0, skipped: 0, running: 0, elapsedMs: 0 },
+      startedAt: Date.now(),
+      earlierMs: job.attempts > 1 ? (run.progress?.elapsedMs ?? 0) : 0,
+    };
+    const persist = async (final?: { status: RunStatus; error?: RunProgress['error'] }): Promise<void> => {
+      try {
+        await storage.research.updateRun(run.id, {
+          status: final?.status ?? 'running',
+          progress: snapshot(progress, final?.error),
+        });
+      } catch (error) {
+        // Progress is a convenience; a failed write must not stop the run (the episodes and results file are the data).
+        log.error({ err: error }, 'storing batch run progress failed');
+      }
+    };
+    if (signal.aborted) {
+      // Cancelled before any work (its worker died after the cancel was asked): it ends as the cancel left it.
+      await persist({ status: 'interrupted' });
+      return;
+    }
+    await persist();
+    const timer = setInterval(() => void persist(), deps.persistEveryMs ?? 1000);
+    try {
+      const records = await storage.research.listStudyRecords(run.studyId);
+      const taskByProblem = new Map(records.map((r) => [r.problemId, r.task]));
+      const o = run.options;
+      const summary = await runBatch({
+        benchmarkFile: `study:${run.studyId}`,
+        prepared: {
+          records: records.map((r) => r.record),
+          sha256: recordsSha256(records),
+          taskOf: (r) => taskByProblem.get(r.problem_id) ?? 'unknown',
+        },
+        runId: run.id,
+        outFile: run.outPath,
+        models: progress.models,
+        modes: o.modes,
+        userTypes: o.userTypes,
+        maxTurns: o.maxTurns,
+        fixedQuestions: o.fixedQuestions,
+        problemIds: payload.problemIds,
+        maxProblems: o.maxProblems,
+        seed: o.seed,
+        shard: null,
+        concurrency: o.concurrency ?? DEFAULT_CONCURRENCY,
+        referenceQuirks: false,
+        skipImages: true,
+        storage,
+        signal,
+        onProgress: (p) => {
+          progress.batch = p;
+        },
+      });
+      progress.batch = summary;
+      clearInterval(timer);
+      const status: RunStatus = summary.interrupted ? 'interrupted' : 'completed';
+      log.info(
+        {
+          status,
+          stoppedBy: summary.interrupted ? (signal.reason as JobStopReason) : undefined,
+          done: summary.done,
+          failed: summary.failed,
+          resumed: summary.skipped,
+        },
+        'batch run ended',
+      );
+      await persist({ status });
+    } catch (error) {
+      clearInterval(timer);
+      await persist({ status: 'failed', error: failure(error, log) });
+      throw error;
+    }
+  };
+}
+
+function failure(error: unknown, log: Logger): RunProgress['error'] {
+  if (error instanceof ResultsFileError)
+    return {
+      code: 'results_file_invalid',
+      message: `${error.issues.length} lines of the results file are not result lines`,
+    };
+  log.error({ err: error }, 'batch run stopped');
+  return { code: 'internal', message: 'the run stopped on an internal error; the server log has the details' };
+}
+
+function snapshot(p: Progress, error?: RunProgress['error']): RunProgress {
+  const usage = [p.models.assistant, p.models.judge, p.models.simulator].map((m) => m.totals);
+  return runProgress(p.batch, usage, p.earlierMs + Date.now() - p.startedAt, error);
+}

@@ -1,0 +1,227 @@
+import type Database from 'better-sqlite3';
+import type { LiveStudySettings, RatingFlag, RatingFlagKind } from '../../../shared/schemas/live-study.ts';
+import type {
+  GoldExpectation,
+  LatestJudgment,
+  NewFlag,
+  NewSkip,
+  ReviseOutcome,
+  Revision,
+  SubmitOutcome,
+} from '../study-work-storage.ts';
+import { countRatings, hasJudged, usableLease } from './rating-queue-queries.ts';
+import { cachedStatement } from './statement-cache.ts';
+
+/**
+ * A rater changing their mind, saying they cannot judge, and flagging items, on SQLite. Callers wrap the writes in an
+ * immediate transaction. A rater's judgments are ordered by when their leases completed: a lease completes exactly
+ * when its rating or "can't judge" is stored, and a revision leaves it alone.
+ */
+
+interface CandidateRow {
+  id: number;
+  is_gold: number;
+  problem_id: string;
+  gold_json: string | null;
+}
+
+function candidateOf(db: Database.Database, studyId: string, itemId: string): CandidateRow | undefined {
+  return cachedStatement(
+    db,
+    'SELECT id, is_gold, problem_id, gold_json FROM rating_candidates WHERE study_id = ? AND item_id = ?',
+  ).get(studyId, itemId) as CandidateRow | undefined;
+}
+
+export function storeSkip(db: Database.Database, s: NewSkip, settings: LiveStudySettings): SubmitOutcome {
+  const candidate = candidateOf(db, s.studyId, s.itemId);
+  if (!candidate) return { kind: 'not_leased' };
+  if (hasJudged(db, candidate.id, s.participantId)) return { kind: 'already_rated' };
+  const now = s.now.toISOString();
+  const lease = usableLease(db, candidate, s.participantId, now, settings);
+  if (!lease) return { kind: 'not_leased' };
+  cachedStatement(
+    db,
+    `INSERT INTO rating_skips (candidate_id, study_id, participant_id, lease_id, reason, note, seconds_spent, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(candidate.id, s.studyId, s.participantId, lease.id, s.reason, s.note, s.secondsSpent, now);
+  cachedStatement(db, `UPDATE rating_leases SET status = 'completed', ended_at = ? WHERE id = ?`).run(now, lease.id);
+  return { kind: 'stored', rated: countRatings(db, s.studyId, s.participantId) };
+}
+
+interface LatestRow {
+  lease_id: string;
+  candidate_id: number;
+  item_id: string;
+  problem_id: string;
+  gold_json: string | null;
+  rating_id: number | null;
+  skip_id: number | null;
+}
+
+function latestRow(db: Database.Database, studyId: string, participantId: string): LatestRow | undefined {
+  return cachedStatement(
+    db,
+    `SELECT l.id AS lease_id, c.id AS candidate_id, c.item_id, c.problem_id, c.gold_json,
+      (SELECT r.id FROM ratings r WHERE r.lease_id = l.id) AS rating_id,
+      (SELECT s.id FROM rating_skips s WHERE s.lease_id = l.id) AS skip_id
+    FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    WHERE l.study_id = ? AND l.participant_id = ? AND l.status = 'completed'
+    ORDER BY l.ended_at DESC, l.rowid DESC LIMIT 1`,
+  ).get(studyId, participantId) as LatestRow | undefined;
+}
+
+export function latestJudgment(db: Database.Database, studyId: string, participantId: string): LatestJudgment | null {
+  const row = latestRow(db, studyId, participantId);
+  if (!row || (row.rating_id === null && row.skip_id === null)) return null;
+  return {
+    itemId: row.item_id,
+    problemId: row.problem_id,
+    gold: row.gold_json === null ? null : (JSON.parse(row.gold_json) as GoldExpectation),
+    kind: row.rating_id !== null ? 'scores' : 'cant_judge',
+    before: countRatings(db, studyId, participantId) - 1,
+  };
+}
+
+/** Must run inside an immediate transaction. */
+export function reviseLatest(db: Database.Database, r: Revision, settings: LiveStudySettings): ReviseOutcome {
+  const row = latestRow(db, r.studyId, r.participantId);
+  if (!row || row.item_id !== r.itemId || (row.rating_id === null && row.skip_id === null))
+    return { kind: 'not_latest' };
+  const now = r.now.toISOString();
+  const v = r.verdict;
+  if (v.kind === 'scores' && row.rating_id !== null) {
+    cachedStatement(
+      db,
+      `UPDATE ratings SET scores_json = ?, correct = ?, justification = ?, attention_passed = ?,
+      seconds_spent = seconds_spent + ?, revised_at = ? WHERE id = ?`,
+    ).run(
+      JSON.stringify(v.scores),
+      v.correct,
+      v.justification,
+      attention(v.attentionPassed),
+      r.secondsSpent,
+      now,
+      row.rating_id,
+    );
+  } else if (v.kind === 'cant_judge' && row.skip_id !== null) {
+    cachedStatement(
+      db,
+      'UPDATE rating_skips SET reason = ?, note = ?, seconds_spent = seconds_spent + ?, revised_at = ? WHERE id = ?',
+    ).run(v.reason, v.note, r.secondsSpent, now, row.skip_id);
+  } else if (v.kind === 'scores' && row.skip_id !== null) {
+    // Can't judge becomes a rating: it now counts toward the answer's k, which stays a ceiling.
+    const skip = cachedStatement(db, 'SELECT seconds_spent, created_at FROM rating_skips WHERE id = ?').get(
+      row.skip_id,
+    ) as { seconds_spent: number; created_at: string };
+    const isGold = row.gold_json !== null;
+    const rated = cachedStatement(db, 'SELECT COUNT(*) FROM ratings WHERE candidate_id = ?')
+      .pluck()
+      .get(row.candidate_id) as number;
+    if (!isGold && rated >= settings.raterOverlap) return { kind: 'answer_full' };
+    cachedStatement(db, 'DELETE FROM rating_skips WHERE id = ?').run(row.skip_id);
+    cachedStatement(
+      db,
+      `INSERT INTO ratings (candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification,
+      seconds_spent, attention_passed, created_at, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      row.candidate_id,
+      r.studyId,
+      r.participantId,
+      row.lease_id,
+      JSON.stringify(v.scores),
+      v.correct,
+      v.justification,
+      skip.seconds_spent + r.secondsSpent,
+      attention(v.attentionPassed),
+      skip.created_at,
+      now,
+    );
+  } else if (v.kind === 'cant_judge' && row.rating_id !== null) {
+    const rating = cachedStatement(db, 'SELECT seconds_spent, created_at FROM ratings WHERE id = ?').get(
+      row.rating_id,
+    ) as { seconds_spent: number; created_at: string };
+    cachedStatement(db, 'DELETE FROM ratings WHERE id = ?').run(row.rating_id);
+    cachedStatement(
+      db,
+      `INSERT INTO rating_skips (candidate_id, study_id, participant_id, lease_id, reason, note, seconds_spent,
+      created_at, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      row.candidate_id,
+      r.studyId,
+      r.participantId,
+      row.lease_id,
+      v.reason,
+      v.note,
+      rating.seconds_spent + r.secondsSpent,
+      rating.created_at,
+      now,
+    );
+  }
+  return { kind: 'revised', rated: countRatings(db, r.studyId, r.participantId) };
+}
+
+function attention(passed: boolean | null): number | null {
+  return passed === null ? null : passed ? 1 : 0;
+}
+
+export function countSkips(db: Database.Database, studyId: string, participantId: string): number {
+  return cachedStatement(db, 'SELECT COUNT(*) FROM rating_skips WHERE study_id = ? AND participant_id = ?')
+    .pluck()
+    .get(studyId, participantId) as number;
+}
+
+/** Gold items the rater could not judge: attention checks they did not pass. */
+export function goldSkips(db: Database.Database, studyId: string, participantId: string): number {
+  return cachedStatement(
+    db,
+    `SELECT COUNT(*) FROM rating_skips s JOIN rating_candidates c ON c.id = s.candidate_id
+    WHERE s.study_id = ? AND s.participant_id = ? AND c.is_gold = 1`,
+  )
+    .pluck()
+    .get(studyId, participantId) as number;
+}
+
+/** Must run inside an immediate transaction. */
+export function storeFlag(db: Database.Database, f: NewFlag): boolean {
+  const candidate = candidateOf(db, f.studyId, f.itemId);
+  if (!candidate) return false;
+  const hadIt = cachedStatement(db, 'SELECT 1 FROM rating_leases WHERE candidate_id = ? AND participant_id = ?').get(
+    candidate.id,
+    f.participantId,
+  );
+  if (hadIt === undefined) return false;
+  cachedStatement(
+    db,
+    `INSERT INTO rating_flags (candidate_id, study_id, participant_id, kind, note, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (candidate_id, participant_id) DO UPDATE SET kind = excluded.kind, note = excluded.note,
+      created_at = excluded.created_at`,
+  ).run(candidate.id, f.studyId, f.participantId, f.kind, f.note, f.now.toISOString());
+  return true;
+}
+
+interface FlagRow {
+  item_id: string;
+  problem_id: string;
+  source_episode_id: string | null;
+  participant_id: string;
+  kind: string;
+  note: string;
+  created_at: string;
+}
+
+export function listFlags(db: Database.Database, studyId: string): RatingFlag[] {
+  const rows = cachedStatement(
+    db,
+    `SELECT c.item_id, c.problem_id, c.source_episode_id, f.participant_id, f.kind, f.note, f.created_at
+    FROM rating_flags f JOIN rating_candidates c ON c.id = f.candidate_id WHERE f.study_id = ? ORDER BY f.id`,
+  ).all(studyId) as FlagRow[];
+  return rows.map((r) => ({
+    itemId: r.item_id,
+    problemId: r.problem_id,
+    sourceEpisodeId: r.source_episode_id,
+    participantId: r.participant_id,
+    kind: r.kind as RatingFlagKind,
+    note: r.note,
+    createdAt: r.created_at,
+  }));
+}
