@@ -33,6 +33,8 @@ import { researchExportRoutes } from './http/research-export-routes.ts';
 import { researchImportRoutes } from './http/research-import-routes.ts';
 import { researchRoutes } from './http/research-routes.ts';
 import { setupRoutes } from './http/setup-routes.ts';
+import { studyAccessRoutes } from './http/study-access-routes.ts';
+import { decorateStudyRoles } from './http/study-guards.ts';
 import { studyRoutes } from './http/study-routes.ts';
 import { studyWorkRoutes } from './http/study-work-routes.ts';
 import type { ModelProvider } from './models/model-provider.ts';
@@ -171,11 +173,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // First-run setup's one-time token, printed by main.ts inside the setup link (services/auth/setup-token.ts).
   const setupToken = new SetupToken();
   app.decorate('setupToken', setupToken);
+  // Researchers' roles per study, read by every study guard (http/study-guards.ts).
+  decorateStudyRoles(app, deps.storage);
 
   const routes = [
     healthRoutes,
     openApiRoutes,
-    setupRoutes({ people: deps.storage.people, secureCookies: security.secureCookies, token: setupToken }),
+    setupRoutes({
+      people: deps.storage.people,
+      access: deps.storage.access,
+      secureCookies: security.secureCookies,
+      token: setupToken,
+    }),
     authRoutes({
       people: deps.storage.people,
       studyGate: deps.studyGate ?? work.gate,
@@ -188,8 +197,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...deps.rateLimits },
     }),
     studyRoutes(deps.storage),
+    studyAccessRoutes(deps.storage),
     personaRoutes(deps.storage),
-    studyWorkRoutes(work),
+    studyWorkRoutes(work, deps.storage),
     inviteRoutes(deps.storage),
     participantRoutes(deps.storage),
     participantDeletionRoutes({ storage: deps.storage, live, secureCookies: security.secureCookies }),
@@ -199,7 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     researchRoutes(deps.storage, batchRuns),
     episodeRoutes(deps.storage, presence),
     researchExportRoutes(deps.storage),
-    agreementRoutes(reports),
+    agreementRoutes(reports, deps.storage),
     modelRoutes(services.models),
     promptPackRoutes(services.promptPacks),
     liveHealthRoutes(deps.storage, services.liveModel),
@@ -252,7 +262,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerStudyHandlers(io, deps.storage, app.log);
   registerRatingHandlers(io, work, app.log);
-  registerPlayHandlers(io, live, app.log);
+  registerPlayHandlers(io, live, deps.storage, app.log);
   // One working tab per participant: a second tab asks before it takes the task (shared/protocol/tabs.ts).
   registerTabHandlers(io, new ParticipantTabs(), app.log);
   return app;

@@ -74,7 +74,7 @@ export async function main(): Promise<{ url: string }> {
     await prepareData(storage, config, app.log);
     const admin =
       config.adminUsername !== null && config.adminPassword !== null
-        ? await ensureFirstResearcher(storage.people, {
+        ? await ensureFirstResearcher(storage, {
             username: config.adminUsername,
             password: config.adminPassword,
           })

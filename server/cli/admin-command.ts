@@ -47,7 +47,7 @@ async function createAccount(options: CreateOptions, io: CliIo, readPassword: Pa
   const databaseFile = options.db ?? config.databaseFile;
   const storage = SqliteStorage.open({ file: databaseFile });
   try {
-    const researcher = await createResearcher(storage.people, options.username, password);
+    const researcher = await createResearcher(storage, options.username, password);
     io.out(`created researcher "${researcher.username}" (database ${databaseFile})`);
     return 0;
   } catch (error) {

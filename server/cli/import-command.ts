@@ -5,11 +5,15 @@ import { loadConfig } from '../config.ts';
 import { ImportRejectedError, importBenchmarkFile } from '../services/benchmark/import-benchmark-file.ts';
 import { AppError } from '../../shared/errors.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { chooseImportOwner } from '../services/access/import-owner.ts';
+import { ownNewStudy } from '../services/access/study-access.ts';
+import { usageErrorText } from './usage-error.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 import { bySchema, databaseOptions } from './cli-options.ts';
 
 interface ImportOptions {
   study: string;
+  owner?: string;
   db?: string;
   skipImages?: boolean;
 }
@@ -24,19 +28,33 @@ export function registerImport(program: Command, ctx: CliContext): void {
     )
     .argument('<FILE>', 'benchmark JSONL file')
     .requiredOption('--study <NAME>', 'the study to import into (created if needed)', bySchema(StudyNameSchema))
-    .option('--skip-images', 'do not check that image files named in records exist');
+    .option('--skip-images', 'do not check that image files named in records exist')
+    .option(
+      '--owner <USERNAME>',
+      'the researcher who owns a new study (default: the only account; with none yet, the first one made)',
+    );
   for (const option of databaseOptions(false)) command.addOption(option);
-  command.action(async (file: string, options: ImportOptions) => ctx.exit(await importFile(file, options, ctx.io)));
+  command.action(async (file: string, options: ImportOptions) =>
+    ctx.exit(await importFile(file, options, ctx.io, command)),
+  );
 }
 
-async function importFile(file: string, options: ImportOptions, io: CliIo): Promise<number> {
+async function importFile(file: string, options: ImportOptions, io: CliIo, command: Command): Promise<number> {
   const databaseFile = options.db ?? loadConfig().databaseFile;
   const storage = SqliteStorage.open({ file: databaseFile });
   try {
+    // Decided before anything is stored, so a missing --owner leaves the database as it was.
+    const existing = await storage.findStudyByName(options.study);
+    const owner = existing && options.owner === undefined ? null : await chooseImportOwner(storage, options.owner);
+    if (owner?.kind === 'usage') {
+      io.err(usageErrorText(command, owner.message, undefined).trimEnd());
+      return 2;
+    }
     const { outcome, report } = await importBenchmarkFile(storage, file, {
       study: options.study,
       skipImages: options.skipImages === true,
     });
+    if (owner?.kind === 'owner') await ownNewStudy(storage, outcome.studyId, owner.researcherId);
     for (const issue of report.issues) io.out(formatIssue(file, issue));
     if (outcome.alreadyImported) {
       io.out(

@@ -1,5 +1,6 @@
 import { Command, Help, type ErrorOptions, type Option } from 'commander';
 import { APP_VERSION } from '../version.ts';
+import { registerStudies } from './studies-command.ts';
 import { registerAdmin } from './admin-command.ts';
 import { registerAgreement } from './agreement-command.ts';
 import { registerBackup } from './backup-command.ts';
@@ -78,6 +79,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerPurge(program, ctx);
   registerServe(program, ctx);
   registerAdmin(program, ctx);
+  registerStudies(program, ctx);
   registerBackup(program, ctx);
   registerRestore(program, ctx);
   return program;

@@ -8,7 +8,9 @@ import type { AgreementReports } from '../services/agreement/report-pool.ts';
 import { AGREEMENT_COLUMNS, agreementRows } from '../services/agreement/report-tables.ts';
 import { encodeRows, type Row } from '../services/research/table-format.ts';
 import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
-import { researcherOnly } from './guards.ts';
+import { recordAudit } from '../services/access/audit-log.ts';
+import type { Storage } from '../storage/storage.ts';
+import { requestResearcher, studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 
 const FileParams = StudyParamsSchema.extend({ file: AgreementFileSchema });
@@ -19,11 +21,11 @@ async function* each(rows: readonly Row[]): AsyncGenerator<Row> {
 }
 
 /**
- * The agreement report of a study (docs/agreement-report.md), researchers only: `GET …/agreement` is the whole report
+ * The agreement report of a study (docs/agreement-report.md), members of the study (viewer and up): `GET …/agreement` is the whole report
  * as JSON; `GET …/agreement/<table>.<csv|jsonl>` one of its tables. Query: `epsilon`, `resamples`, `seed`. Reports
  * are computed by `reports`: in the server on a thread of their own, so the live loop goes on answering participants.
  */
-export function agreementRoutes(reports: AgreementReports) {
+export function agreementRoutes(reports: AgreementReports, storage: Pick<Storage, 'access'>) {
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     noStore(app);
@@ -31,7 +33,7 @@ export function agreementRoutes(reports: AgreementReports) {
     app.get(
       '/api/studies/:studyId/agreement',
       {
-        ...researcherOnly,
+        ...studyAccess('view'),
         schema: {
           tags,
           params: StudyParamsSchema,
@@ -49,7 +51,7 @@ export function agreementRoutes(reports: AgreementReports) {
     app.get(
       '/api/studies/:studyId/agreement/:file',
       {
-        ...researcherOnly,
+        ...studyAccess('view'),
         schema: {
           tags,
           params: FileParams,
@@ -62,6 +64,13 @@ export function agreementRoutes(reports: AgreementReports) {
         if (!report) throw new AppError('not_found', 'no such study');
         const { table, format } = request.params.file;
         const name = `${report.studyName.replace(/[^\w.-]+/g, '-')}-agreement-${table}.${format}`;
+        await recordAudit(
+          storage,
+          requestResearcher(request),
+          request.params.studyId,
+          'export',
+          `agreement ${table} (${format})`,
+        );
         const rows = each(agreementRows(report, table));
         return sendFile(reply, {
           type: FILE_TYPES[format],

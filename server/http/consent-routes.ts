@@ -4,7 +4,7 @@ import { ERROR_RESPONSES, StudyParamsSchema } from '../../shared/schemas/api-com
 import { ConsentVersionsSchema } from '../../shared/schemas/consent.ts';
 import { consentVersions } from '../services/consent/consent-versions.ts';
 import type { Storage } from '../storage/storage.ts';
-import { researcherOnly } from './guards.ts';
+import { studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 
 /**
@@ -18,7 +18,7 @@ export function consentRoutes(storage: Storage) {
     app.get(
       '/api/studies/:studyId/consent-versions',
       {
-        ...researcherOnly,
+        ...studyAccess('view'),
         schema: {
           tags: ['live studies'],
           params: StudyParamsSchema,

@@ -12,7 +12,9 @@ import { ResultsQuerySchema } from '../../shared/schemas/research.ts';
 import { studyResults } from '../services/research/study-results.ts';
 import type { PresenceReader } from '../services/live/presence.ts';
 import type { Storage } from '../storage/storage.ts';
-import { researcherOnly } from './guards.ts';
+import { recordAudit } from '../services/access/audit-log.ts';
+import { requireStudyAccess } from '../services/access/study-access.ts';
+import { episodeAccess, requestResearcher, studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 
 /** Live-session monitoring, any episode's log, and a study's results: what the researcher's console reads. */
@@ -27,7 +29,7 @@ export function episodeRoutes(storage: Storage, presence: PresenceReader) {
     app.get(
       '/api/studies/:studyId/live-episodes',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         schema: {
           tags: ['live'],
           params: StudyParamsSchema,
@@ -58,7 +60,7 @@ export function episodeRoutes(storage: Storage, presence: PresenceReader) {
     app.get(
       '/api/episodes/:episodeId',
       {
-        ...researcherOnly,
+        ...episodeAccess('view'),
         schema: {
           tags: ['episodes'],
           params: EpisodeParamsSchema,
@@ -70,6 +72,18 @@ export function episodeRoutes(storage: Storage, presence: PresenceReader) {
         const episode = await storage.getEpisode(episodeId);
         if (!episode) throw new AppError('not_found', 'no such episode');
         const live = await storage.live.get(episodeId);
+        if (live) {
+          // A person's conversation is study work, not a result: collaborators and owners, and each look is logged.
+          const who = requestResearcher(request);
+          await requireStudyAccess(storage, who.researcherId, live.studyId, 'work');
+          await recordAudit(
+            storage,
+            who,
+            live.studyId,
+            'open_transcript',
+            `episode ${episodeId} (${episode.summary.status})`,
+          );
+        }
         return {
           summary: episode.summary,
           live: live
@@ -89,7 +103,7 @@ export function episodeRoutes(storage: Storage, presence: PresenceReader) {
     app.get(
       '/api/studies/:studyId/results',
       {
-        ...researcherOnly,
+        ...studyAccess('view'),
         schema: {
           tags: ['results'],
           params: StudyParamsSchema,

@@ -13,7 +13,7 @@ import {
 import { disconnectSession } from '../realtime/socket-auth.ts';
 import type { InviteLimits, StudyInvite } from '../storage/people-storage.ts';
 import type { Storage } from '../storage/storage.ts';
-import { requireResearcher } from './guards.ts';
+import { studyAccess } from './study-guards.ts';
 
 const tags = ['invites'];
 
@@ -63,7 +63,8 @@ export function inviteRoutes(storage: Storage) {
   };
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
-    app.addHook('onRequest', requireResearcher);
+    // Invitation links let people into the study: its work, for collaborators and owners.
+    app.addHook('onRequest', studyAccess('work').onRequest);
 
     app.get(
       '/api/studies/:studyId/invites',

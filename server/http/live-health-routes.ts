@@ -6,7 +6,7 @@ import { LiveHealthSchema, type LiveHealth } from '../../shared/schemas/api-resu
 import { EPISODE_STATUSES, type EpisodeStatus } from '../../shared/schemas/episode.ts';
 import type { ModelHealth, ModelProvider } from '../models/model-provider.ts';
 import type { Storage } from '../storage/storage.ts';
-import { researcherOnly } from './guards.ts';
+import { studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 
 /** How many distinct failure reasons are listed; the rest are summed into the counts. */
@@ -29,7 +29,7 @@ export function liveHealthRoutes(storage: Storage, model: (name: string) => Mode
     };
     app.get(
       '/api/studies/:studyId/live-health',
-      { ...researcherOnly, schema },
+      { ...studyAccess('work'), schema },
       async (request): Promise<LiveHealth> => {
         const { studyId } = request.params;
         if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');

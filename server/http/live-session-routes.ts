@@ -10,7 +10,7 @@ import {
 import type { LiveSessions } from '../services/live/live-sessions.ts';
 import { listLiveUnits, releaseHeldUnit } from '../services/live/live-units.ts';
 import type { Storage } from '../storage/storage.ts';
-import { researcherOnly } from './guards.ts';
+import { studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 
 /**
@@ -25,7 +25,7 @@ export function liveSessionRoutes(storage: Storage, live: LiveSessions) {
     app.get(
       '/api/studies/:studyId/live-units',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         schema: { tags: ['live'], params: StudyParamsSchema, response: { 200: LiveUnitsSchema, ...ERROR_RESPONSES } },
       },
       async (request) => ({ units: await listLiveUnits(storage, request.params.studyId) }),
@@ -34,7 +34,7 @@ export function liveSessionRoutes(storage: Storage, live: LiveSessions) {
     app.post(
       '/api/studies/:studyId/episodes/:episodeId/end',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         schema: {
           tags: ['live'],
           params: StudyEpisodeParamsSchema,
@@ -53,7 +53,7 @@ export function liveSessionRoutes(storage: Storage, live: LiveSessions) {
     app.post(
       '/api/studies/:studyId/assignments/:assignmentId/release',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         schema: {
           tags: ['live'],
           params: StudyAssignmentParamsSchema,

@@ -12,7 +12,10 @@ import type { LiveSessions } from '../services/live/live-sessions.ts';
 import { deleteParticipant, participantByProlificId } from '../services/participants/participant-deletion.ts';
 import type { DeletionRequester, ParticipantDeletion } from '../storage/participant-deletion-storage.ts';
 import type { Storage } from '../storage/storage.ts';
-import { participantOnly, researcherOnly } from './guards.ts';
+import { recordAudit } from '../services/access/audit-log.ts';
+import { StudyPseudonyms } from '../services/research/pseudonyms.ts';
+import { participantOnly } from './guards.ts';
+import { requestResearcher, studyAccess } from './study-guards.ts';
 
 const tags = ['participants'];
 
@@ -57,7 +60,8 @@ export function participantDeletionRoutes(deps: {
     app.post(
       '/api/studies/:studyId/participants/delete',
       {
-        ...researcherOnly,
+        // Deleting people's data is the owner's decision.
+        ...studyAccess('manage'),
         schema: {
           tags,
           params: StudyParamsSchema,
@@ -72,6 +76,15 @@ export function participantDeletionRoutes(deps: {
         if (!(await deps.storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
         const participantId = await participantByProlificId(deps.storage, studyId, request.body.prolificId);
         const done = await deleteNow(fastify, deps, studyId, participantId, { researcherId: identity.researcherId });
+        // The log names them by the study's pseudonym, as exports do: never by the Prolific id that was typed.
+        const pseudonyms = await StudyPseudonyms.of(deps.storage, studyId);
+        await recordAudit(
+          deps.storage,
+          requestResearcher(request),
+          studyId,
+          'delete_participant',
+          `${pseudonyms.name('participant', participantId) ?? 'participant'}: ${done.episodes} episode(s), ${done.ratings} rating(s)`,
+        );
         return { ok: true as const, episodes: done.episodes, twins: done.twins, ratings: done.ratings };
       },
     );

@@ -4,7 +4,7 @@ import { ERROR_RESPONSES } from '../../shared/schemas/api-common.ts';
 import { ParticipantPreviewSchema, PreviewParamsSchema } from '../../shared/schemas/api-preview.ts';
 import { participantPreview } from '../services/studies/participant-preview.ts';
 import type { Storage } from '../storage/storage.ts';
-import { researcherOnly } from './guards.ts';
+import { studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 
 /**
@@ -18,7 +18,7 @@ export function previewRoutes(storage: Storage) {
     app.get(
       '/api/studies/:studyId/preview/:role',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         schema: {
           tags: ['live studies'],
           params: PreviewParamsSchema,

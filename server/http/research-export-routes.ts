@@ -8,7 +8,8 @@ import { EXPORT_COLUMNS, exportRows } from '../services/research/export-rows.ts'
 import { encodeRows } from '../services/research/table-format.ts';
 import type { Storage } from '../storage/storage.ts';
 import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
-import { researcherOnly } from './guards.ts';
+import { recordAudit } from '../services/access/audit-log.ts';
+import { requestResearcher, studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 
 const ExportParams = StudyParamsSchema.extend({ file: ExportFileSchema });
@@ -24,7 +25,7 @@ export function researchExportRoutes(storage: Storage) {
     app.get(
       '/api/studies/:studyId/export/:file',
       {
-        ...researcherOnly,
+        ...studyAccess('view'),
         schema: {
           tags: ['exports'],
           params: ExportParams,
@@ -39,6 +40,7 @@ export function researchExportRoutes(storage: Storage) {
         const study = await storage.getStudy(studyId);
         if (!study) throw new AppError('not_found', 'no such study');
         const { table, format } = file;
+        await recordAudit(storage, requestResearcher(request), studyId, 'export', `${table} (${format})`);
         const rows = exportRows(storage, studyId, table);
         // The payment list is the one file with real Prolific ids: its name says so, and so does a header.
         const payment = table === 'participants';

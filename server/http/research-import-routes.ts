@@ -8,7 +8,9 @@ import { ImportedSchema, type ImportRefusalDetails } from '../../shared/schemas/
 import { ImportQuerySchema } from '../../shared/schemas/research.ts';
 import { IMPORT_BODY_LIMIT, importUpload } from '../services/research/import-upload.ts';
 import type { Storage } from '../storage/storage.ts';
-import { researcherOnly } from './guards.ts';
+import { requireResearcher } from './guards.ts';
+import { requestResearcher } from './study-guards.ts';
+import { ownNewStudy, requireStudyAccess } from '../services/access/study-access.ts';
 import { noStore } from './no-store.ts';
 
 const FILE_TYPES = ['application/x-ndjson', 'application/jsonl', 'text/plain'];
@@ -26,7 +28,13 @@ export function researchImportRoutes(storage: Storage) {
     app.post(
       '/api/studies/import',
       {
-        ...researcherOnly,
+        // Into an existing study: collaborators and owners only; a new study's creator becomes its owner.
+        onRequest: async (request) => {
+          await requireResearcher(request);
+          const name = (request.query as Record<string, unknown> | undefined)?.['study'];
+          const existing = typeof name === 'string' ? await storage.findStudyByName(name.trim()) : null;
+          if (existing) await requireStudyAccess(storage, requestResearcher(request).researcherId, existing.id, 'work');
+        },
         bodyLimit: IMPORT_BODY_LIMIT,
         schema: {
           tags: ['imports'],
@@ -57,6 +65,8 @@ export function researchImportRoutes(storage: Storage) {
           throw new AppError('invalid_file', `not imported: ${result.errorCount} error(s) found`, { details });
         }
         const { kind: _kind, ...imported } = result;
+        if (imported.outcome.studyCreated)
+          await ownNewStudy(storage, imported.outcome.studyId, requestResearcher(request).researcherId);
         return imported;
       },
     );

@@ -14,7 +14,8 @@ import {
 import { StartRunBodySchema } from '../../shared/schemas/research.ts';
 import type { BatchRuns } from '../services/research/batch-runs.ts';
 import type { Storage } from '../storage/storage.ts';
-import { researcherOnly } from './guards.ts';
+import { recordAudit } from '../services/access/audit-log.ts';
+import { requestResearcher, runAccess, studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
 
@@ -32,7 +33,7 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
     app.post(
       '/api/studies/:studyId/runs',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         schema: {
           tags: runTags,
           params: StudyParamsSchema,
@@ -49,7 +50,7 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
     app.get(
       '/api/studies/:studyId/runs',
       {
-        ...researcherOnly,
+        ...studyAccess('view'),
         schema: { tags: runTags, params: StudyParamsSchema, response: { 200: RunsResponseSchema, ...ERROR_RESPONSES } },
       },
       async (request) => {
@@ -61,7 +62,7 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
     app.get(
       '/api/runs/:runId',
       {
-        ...researcherOnly,
+        ...runAccess('view'),
         schema: { tags: runTags, params: RunParamsSchema, response: { 200: RunResponseSchema, ...ERROR_RESPONSES } },
       },
       async (request) => {
@@ -75,7 +76,7 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
     app.get(
       '/api/runs/:runId/episodes',
       {
-        ...researcherOnly,
+        ...runAccess('view'),
         schema: {
           tags: runTags,
           params: RunParamsSchema,
@@ -97,7 +98,7 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
     app.post(
       '/api/runs/:runId/cancel',
       {
-        ...researcherOnly,
+        ...runAccess('work'),
         schema: { tags: runTags, params: RunParamsSchema, response: { 200: RunResponseSchema, ...ERROR_RESPONSES } },
       },
       async (request) => ({ run: await runs.cancel(request.params.runId) }),
@@ -106,7 +107,7 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
     app.get(
       '/api/runs/:runId/results.jsonl',
       {
-        ...researcherOnly,
+        ...runAccess('view'),
         schema: {
           tags: runTags,
           params: RunParamsSchema,
@@ -120,6 +121,9 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
         const { runId } = request.params;
         const file = await runs.resultsFile(runId);
         if (!file) throw new AppError('not_found', 'no such run');
+        // The guard found the run's study, so it has one.
+        const studyId = (await storage.access.studyOfRun(runId)) ?? '';
+        await recordAudit(storage, requestResearcher(request), studyId, 'export', `run ${runId} results (jsonl)`);
         // A run that has not finished an episode yet has no file: its results so far are none.
         if (!file.exists && file.status !== 'running')
           throw new AppError('not_found', "this run's results file is not on the server");

@@ -7,6 +7,7 @@ import { createResearcher, login } from '../services/auth/accounts.ts';
 import type { SetupToken } from '../services/auth/setup-token.ts';
 import { setSessionCookie } from '../plugins/auth.ts';
 import type { PeopleStorage } from '../storage/people-storage.ts';
+import type { StudyAccessStorage } from '../storage/study-access-storage.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -41,7 +42,12 @@ function fromThisMachine(request: FastifyRequest): boolean {
  * console (setup-token.ts) on top of being on this machine; refused as soon as one account exists
  * (`prefdisco admin create` and PREFDISCO_ADMIN_* remain the way for servers).
  */
-export function setupRoutes(options: { people: PeopleStorage; secureCookies: boolean; token: SetupToken }) {
+export function setupRoutes(options: {
+  people: PeopleStorage;
+  access: StudyAccessStorage;
+  secureCookies: boolean;
+  token: SetupToken;
+}) {
   let busy: Promise<unknown> = Promise.resolve();
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -82,7 +88,7 @@ export function setupRoutes(options: { people: PeopleStorage; secureCookies: boo
         // One setup at a time: the check and the creation must not interleave with another request's.
         const attempt = busy.then(async () => {
           if ((await options.people.countResearchers()) > 0) return null;
-          await createResearcher(options.people, body.username, body.password);
+          await createResearcher(options, body.username, body.password);
           options.token.spend();
           return login(options.people, body.username, body.password);
         });

@@ -14,7 +14,9 @@ import {
   StudyResponseSchema,
 } from '../../shared/schemas/api-studies.ts';
 import type { Storage } from '../storage/storage.ts';
+import { ownNewStudy, studiesOf } from '../services/access/study-access.ts';
 import { requireResearcher } from './guards.ts';
+import { requestResearcher, studyAccess } from './study-guards.ts';
 
 const tags = ['studies'];
 
@@ -22,12 +24,12 @@ const tags = ['studies'];
 export function studyRoutes(storage: Storage) {
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
-    // Records carry personas' hidden preferences: researchers only.
+    // Records carry personas' hidden preferences: researchers only, and per study its members (study-guards.ts).
     app.addHook('onRequest', requireResearcher);
     app.get(
       '/api/studies',
       { schema: { tags, response: { 200: StudiesResponseSchema, ...ERROR_RESPONSES } } },
-      async () => ({ studies: await storage.listStudies() }),
+      async (request) => ({ studies: await studiesOf(storage, requestResearcher(request).researcherId) }),
     );
 
     app.post(
@@ -43,6 +45,7 @@ export function studyRoutes(storage: Storage) {
         const { name, description } = request.body;
         // A taken name is refused by storage (conflict), so two researchers creating the same name get one study.
         const study = await storage.createStudy({ name, ...(description ? { description } : {}) });
+        await ownNewStudy(storage, study.id, requestResearcher(request).researcherId);
         return reply.code(201).send({ study });
       },
     );
@@ -50,6 +53,7 @@ export function studyRoutes(storage: Storage) {
     app.get(
       '/api/studies/:studyId/problem-ids',
       {
+        ...studyAccess('view'),
         schema: {
           tags,
           params: StudyParamsSchema,
@@ -70,6 +74,7 @@ export function studyRoutes(storage: Storage) {
     app.get(
       '/api/studies/:studyId/records',
       {
+        ...studyAccess('view'),
         schema: {
           tags,
           params: StudyParamsSchema,
@@ -85,7 +90,10 @@ export function studyRoutes(storage: Storage) {
 
     app.get(
       '/api/studies/:studyId/records/:problemId',
-      { schema: { tags, params: RecordParamsSchema, response: { 200: RecordResponseSchema, ...ERROR_RESPONSES } } },
+      {
+        ...studyAccess('view'),
+        schema: { tags, params: RecordParamsSchema, response: { 200: RecordResponseSchema, ...ERROR_RESPONSES } },
+      },
       async (request) => {
         const record = await storage.getRecord(request.params.studyId, request.params.problemId);
         if (!record) throw new AppError('not_found', 'no such record in this study');

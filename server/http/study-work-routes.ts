@@ -15,22 +15,35 @@ import { AssignmentProgressSchema, LiveStudySettingsBodySchema } from '../../sha
 import type { StudyWork } from '../services/studies/study-work-service.ts';
 import type { StudyTransition } from '../services/studies/study-settings.ts';
 import { CANDIDATES_BODY_LIMIT, GOLD_BODY_LIMIT, SETTINGS_BODY_LIMIT } from '../plugins/body-limits.ts';
-import { researcherOnly } from './guards.ts';
+import { recordAudit } from '../services/access/audit-log.ts';
+import type { Storage } from '../storage/storage.ts';
+import { requestResearcher, studyAccess } from './study-guards.ts';
 
 const tags = ['live studies'];
+
+/** The top-level settings fields whose values differ (for the audit log: which, never what they now say). */
+function changedFields(before: object | null, after: object): string[] {
+  const old = new Map(Object.entries(before ?? {}).map(([k, v]) => [k, JSON.stringify(v)]));
+  return Object.entries(after)
+    .filter(([key, value]) => key !== 'updatedAt' && old.get(key) !== JSON.stringify(value))
+    .map(([key]) => key);
+}
 const params = StudyParamsSchema;
 
 /**
  * Researcher routes for live studies: settings, open/pause/close, rating candidates (add, dry run, withdraw), gold
  * items, progress.
  */
-export function studyWorkRoutes(work: StudyWork) {
+export function studyWorkRoutes(work: StudyWork, storage: Pick<Storage, 'access'>) {
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
 
     app.get(
       '/api/studies/:studyId/settings',
-      { ...researcherOnly, schema: { tags, params, response: { 200: SettingsResponseSchema, ...ERROR_RESPONSES } } },
+      {
+        ...studyAccess('view'),
+        schema: { tags, params, response: { 200: SettingsResponseSchema, ...ERROR_RESPONSES } },
+      },
       async (request) => {
         const settings = await work.getSettings(request.params.studyId);
         // The console reads this 404 as "never configured" and shows the defaults.
@@ -42,7 +55,7 @@ export function studyWorkRoutes(work: StudyWork) {
     app.put(
       '/api/studies/:studyId/settings',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         bodyLimit: SETTINGS_BODY_LIMIT,
         schema: {
           tags,
@@ -52,21 +65,45 @@ export function studyWorkRoutes(work: StudyWork) {
           response: { 200: SettingsResponseSchema, ...ERROR_RESPONSES },
         },
       },
-      async (request) => ({ settings: await work.saveSettings(request.params.studyId, request.body) }),
+      async (request) => {
+        const { studyId } = request.params;
+        const before = await work.getSettings(studyId);
+        const settings = await work.saveSettings(studyId, request.body);
+        const changed = changedFields(before, settings);
+        if (changed.length > 0)
+          await recordAudit(storage, requestResearcher(request), studyId, 'change_settings', changed.join(', '));
+        return { settings };
+      },
     );
 
     for (const action of ['open', 'pause', 'close'] as const satisfies readonly StudyTransition[]) {
       app.post(
         `/api/studies/:studyId/${action}`,
-        { ...researcherOnly, schema: { tags, params, response: { 200: SettingsResponseSchema, ...ERROR_RESPONSES } } },
-        async (request) => ({ settings: await work.transition(request.params.studyId, action) }),
+        {
+          ...studyAccess('work'),
+          schema: { tags, params, response: { 200: SettingsResponseSchema, ...ERROR_RESPONSES } },
+        },
+        async (request) => {
+          const { studyId } = request.params;
+          const before = await work.getSettings(studyId);
+          const settings = await work.transition(studyId, action);
+          if (before?.status !== settings.status)
+            await recordAudit(
+              storage,
+              requestResearcher(request),
+              studyId,
+              'change_settings',
+              `status → ${settings.status}`,
+            );
+          return { settings };
+        },
       );
     }
 
     app.post(
       '/api/studies/:studyId/rating-candidates',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         bodyLimit: CANDIDATES_BODY_LIMIT,
         schema: {
           tags,
@@ -91,7 +128,7 @@ export function studyWorkRoutes(work: StudyWork) {
     app.post(
       '/api/studies/:studyId/rating-candidates/withdraw',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         bodyLimit: CANDIDATES_BODY_LIMIT,
         schema: { tags, params, body: WithdrawBodySchema, response: { 200: WithdrawnSchema, ...ERROR_RESPONSES } },
       },
@@ -107,7 +144,7 @@ export function studyWorkRoutes(work: StudyWork) {
     app.post(
       '/api/studies/:studyId/gold-items',
       {
-        ...researcherOnly,
+        ...studyAccess('work'),
         bodyLimit: GOLD_BODY_LIMIT,
         schema: { tags, params, body: GoldBodySchema, response: { 200: GoldAddedSchema, ...ERROR_RESPONSES } },
       },
@@ -116,7 +153,10 @@ export function studyWorkRoutes(work: StudyWork) {
 
     app.get(
       '/api/studies/:studyId/assignments',
-      { ...researcherOnly, schema: { tags, params, response: { 200: AssignmentProgressSchema, ...ERROR_RESPONSES } } },
+      {
+        ...studyAccess('work'),
+        schema: { tags, params, response: { 200: AssignmentProgressSchema, ...ERROR_RESPONSES } },
+      },
       async (request) => work.progress(request.params.studyId),
     );
   };

@@ -14,6 +14,9 @@ import type { LiveSessions } from '../services/live/live-sessions.ts';
 import type { LiveBroadcast } from '../services/live/live-types.ts';
 import type { Logger } from '../services/logger.ts';
 import { socketRequests } from './guarded-ack.ts';
+import { recordAudit } from '../services/access/audit-log.ts';
+import { requireStudyAccess, researcherOf } from '../services/access/study-access.ts';
+import type { Storage } from '../storage/storage.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
 
@@ -42,7 +45,12 @@ export function socketBroadcast(io: RealtimeServer): LiveBroadcast {
 }
 
 /** Live play over the socket: parse, check who is asking, call LiveSessions, ack. */
-export function registerPlayHandlers(io: RealtimeServer, live: LiveSessions, log: Logger): void {
+export function registerPlayHandlers(
+  io: RealtimeServer,
+  live: LiveSessions,
+  storage: Pick<Storage, 'access'>,
+  log: Logger,
+): void {
   io.on('connection', (socket) => {
     const actor = (): Actor => requireActor(socket.data.identity);
     const on = socketRequests(socket, log);
@@ -75,10 +83,12 @@ export function registerPlayHandlers(io: RealtimeServer, live: LiveSessions, log
       }),
     );
     on('episode:watch', WatchPayloadSchema, async (p) => {
-      const identity = socket.data.identity;
-      if (!identity) throw new AppError('unauthenticated', 'log in first');
-      if (identity.kind !== 'researcher') throw new AppError('forbidden', 'researchers only');
+      const who = researcherOf(socket.data.identity);
+      // A person's live transcript is study work: collaborators and owners of its study, and each watch is logged.
+      const studyId = await storage.access.studyOfEpisode(p.episodeId);
+      await requireStudyAccess(storage, who.researcherId, studyId, 'work');
       await live.watchAccess(p.episodeId);
+      await recordAudit(storage, who, studyId ?? '', 'open_transcript', `episode ${p.episodeId} (watched live)`);
       await socket.join(watchRoom(p.episodeId));
       return live.watch(p.episodeId);
     });

@@ -3,6 +3,8 @@ import type { Storage } from '../storage/storage.ts';
 import { importBenchmarkFile } from './benchmark/import-benchmark-file.ts';
 import type { Logger } from './logger.ts';
 import { loadPersonaLibrary } from './persona-library.ts';
+import { chooseImportOwner } from './access/import-owner.ts';
+import { ownNewStudy } from './access/study-access.ts';
 
 export interface PreparedData {
   personas: { added: number; updated: number; unchanged: number };
@@ -26,6 +28,9 @@ export async function prepareData(
   if (config.seedSample && (await storage.listStudies()).length === 0) {
     const { outcome } = await importBenchmarkFile(storage, config.sampleFile, { study: config.sampleStudy });
     sampleImported = outcome.recordsAdded;
+    // Owned as a CLI import is: by the only account if there is one, else by the first account made.
+    const owner = await chooseImportOwner(storage, undefined);
+    if (owner.kind === 'owner') await ownNewStudy(storage, outcome.studyId, owner.researcherId);
     // The person starting a fresh server reads this line: it names the study they will find.
     log.info(
       { study: config.sampleStudy, records: outcome.recordsAdded },

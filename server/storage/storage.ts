@@ -3,6 +3,7 @@ import type { LibraryPersona, Persona } from '../../shared/schemas/persona.ts';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../shared/schemas/study.ts';
 import type { ConsentStorage } from './consent-storage.ts';
+import type { StudyAccessStorage } from './study-access-storage.ts';
 import type { EpisodeSummary, RunInput } from './episode-storage.ts';
 import type { JobStorage } from './job-storage.ts';
 import type { ParticipantDeletionStorage } from './participant-deletion-storage.ts';
@@ -40,6 +41,9 @@ export interface ImportBenchmarkInput {
   records: ImportRecordInput[];
 }
 
+/** A study with its counts, as stored: the caller's role (`StudySummary.myRole`) is added by services/access. */
+export type StudyCounts = Omit<StudySummary, 'myRole'>;
+
 export interface Page<T> {
   total: number;
   items: T[];
@@ -67,12 +71,15 @@ export interface Storage {
   readonly deletions: ParticipantDeletionStorage;
   /** Consent texts shown and each participant's decision on theirs (server/storage/consent-storage.ts). */
   readonly consent: ConsentStorage;
+  /** Researchers' roles per study and each study's audit log (server/storage/study-access-storage.ts). */
+  readonly access: StudyAccessStorage;
 
   /** Creates a study; `conflict` if the name is taken. */
   createStudy(input: { name: string; description?: string }): Promise<Study>;
   getStudy(id: string): Promise<Study | null>;
   findStudyByName(name: string): Promise<Study | null>;
-  listStudies(): Promise<StudySummary[]>;
+  /** Every study with its counts; who may see which is decided by services/access. */
+  listStudies(): Promise<StudyCounts[]>;
 
   /**
    * Stores a benchmark file's records, their personas and rubrics in one transaction. Importing content that is

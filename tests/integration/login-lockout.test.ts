@@ -35,7 +35,7 @@ async function attempt(storage: SqliteStorage, username: string, password: strin
 describe('per-account lockout and backoff', () => {
   it('five failures lock the account for 1 min, even for the right password; then 2, 4 … up to 60 min', async () => {
     const { storage } = openStorage();
-    await createResearcher(storage.people, 'alice', PASSWORD);
+    await createResearcher(storage, 'alice', PASSWORD);
     const outcomes: string[] = [];
     for (let i = 0; i < 5; i++) outcomes.push(await attempt(storage, 'alice', 'wrong-password', i));
     expect(outcomes).toEqual(Array(5).fill('invalid_credentials'));
@@ -61,7 +61,7 @@ describe('per-account lockout and backoff', () => {
 
   it('failures older than the 15-minute window are forgotten', async () => {
     const { storage } = openStorage();
-    await createResearcher(storage.people, 'bob', PASSWORD);
+    await createResearcher(storage, 'bob', PASSWORD);
     for (let i = 0; i < 4; i++) expect(await attempt(storage, 'bob', 'wrong-password', i)).toBe('invalid_credentials');
     // The window opened at 0 s; at 900 s it has closed and counting starts again.
     for (let i = 0; i < 4; i++)
@@ -71,7 +71,7 @@ describe('per-account lockout and backoff', () => {
 
   it('an unknown username is counted and refused exactly like a real one', async () => {
     const { storage } = openStorage();
-    await createResearcher(storage.people, 'carol', PASSWORD);
+    await createResearcher(storage, 'carol', PASSWORD);
     const real: string[] = [];
     const unknown: string[] = [];
     for (let i = 0; i < 7; i++) {
@@ -84,7 +84,7 @@ describe('per-account lockout and backoff', () => {
 
   it('holds across a restart and between two processes on one database file', async () => {
     const { storage, file } = openStorage();
-    await createResearcher(storage.people, 'dave', PASSWORD);
+    await createResearcher(storage, 'dave', PASSWORD);
     for (let i = 0; i < 5; i++) await attempt(storage, 'dave', 'wrong-password', i);
     await storage.close();
     const reopened = openStorage(file).storage;
@@ -96,7 +96,7 @@ describe('per-account lockout and backoff', () => {
 
   it('a burst of concurrent guesses gets five tries, not one per request', async () => {
     const { storage } = openStorage();
-    await createResearcher(storage.people, 'erin', PASSWORD);
+    await createResearcher(storage, 'erin', PASSWORD);
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) => attempt(storage, 'erin', `wrong-password-${i}`, 0)),
     );

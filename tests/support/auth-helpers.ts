@@ -75,7 +75,7 @@ export async function signInResearcher(
 ): Promise<SignedInResearcher> {
   const username = options.username ?? unique('researcher');
   const password = options.password ?? 'test-password-123';
-  const researcher = await createResearcherAccount(t.storage.people, username, password);
+  const researcher = await createResearcherAccount(t.storage, username, password);
   return {
     researcherId: researcher.id,
     username,

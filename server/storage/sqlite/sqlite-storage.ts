@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { LibraryPersona, Persona } from '../../../shared/schemas/persona.ts';
-import type { ImportOutcome, RecordSummary, Study, StudySummary } from '../../../shared/schemas/study.ts';
-import type { ImportBenchmarkInput, Page, Storage } from '../storage.ts';
+import type { ImportOutcome, RecordSummary, Study } from '../../../shared/schemas/study.ts';
+import type { ImportBenchmarkInput, Page, Storage, StudyCounts } from '../storage.ts';
 import { cachedStatement } from './statement-cache.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeSummary, RunInput } from '../episode-storage.ts';
@@ -20,6 +20,7 @@ import { SqliteServerLeaseStorage } from './sqlite-server-lease-storage.ts';
 import { SqliteJobStorage } from './sqlite-job-storage.ts';
 import { SqliteParticipantDeletionStorage } from './sqlite-participant-deletion-storage.ts';
 import { SqliteConsentStorage } from './sqlite-consent-storage.ts';
+import { SqliteStudyAccessStorage } from './sqlite-study-access-storage.ts';
 import { importBenchmark, sha256 } from './import-benchmark-queries.ts';
 import { withStoredFloats } from './record-float-paths.ts';
 import { AppError } from '../../../shared/errors.ts';
@@ -59,6 +60,7 @@ export class SqliteStorage implements Storage {
   readonly jobs: SqliteJobStorage;
   readonly deletions: SqliteParticipantDeletionStorage;
   readonly consent: SqliteConsentStorage;
+  readonly access: SqliteStudyAccessStorage;
 
   private checkpointer: WalCheckpointer | null = null;
 
@@ -72,6 +74,7 @@ export class SqliteStorage implements Storage {
     this.jobs = new SqliteJobStorage(db);
     this.deletions = new SqliteParticipantDeletionStorage(db);
     this.consent = new SqliteConsentStorage(db);
+    this.access = new SqliteStudyAccessStorage(db);
   }
 
   /**
@@ -135,7 +138,7 @@ export class SqliteStorage implements Storage {
     return row ? toStudy(row) : null;
   }
 
-  async listStudies(): Promise<StudySummary[]> {
+  async listStudies(): Promise<StudyCounts[]> {
     const rows = this.db
       .prepare(
         `SELECT s.*,
