@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StudyRoleSchema } from './study-access.ts';
 
 /** A study groups imported benchmark files and (later) runs, sessions and ratings. */
 export const StudyNameSchema = z
@@ -20,6 +21,8 @@ export const StudySummarySchema = StudySchema.extend({
   recordCount: z.number().int(),
   personaCount: z.number().int(),
   fileCount: z.number().int(),
+  /** The caller's role in this study; study lists hold only the studies the caller has a role in. */
+  myRole: StudyRoleSchema,
 });
 export type StudySummary = z.infer<typeof StudySummarySchema>;
 
