@@ -8,6 +8,7 @@ import { connectSocket, joinAs, listenOnce, signInResearcher } from '../support/
 import { settings } from '../support/study-work-fixtures.ts';
 import { tempDir } from '../support/temp-files.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { grantStudyRole } from '../support/study-roles.ts';
 
 let t: TestApp;
 let url: string;
@@ -17,8 +18,10 @@ let studyId: string;
 beforeAll(async () => {
   t = await startTestApp(tempDir());
   url = await listenOnce(t.app);
-  researcher = (await signInResearcher(t)).cookie;
+  const signedIn = await signInResearcher(t);
+  researcher = signedIn.cookie;
   studyId = (await t.storage.createStudy({ name: 'Consent study' })).id;
+  await grantStudyRole(t.storage, studyId, signedIn.researcherId);
 });
 afterAll(async () => {
   await t.close();

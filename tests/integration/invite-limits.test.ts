@@ -10,6 +10,7 @@ import {
 import { settings, studyWithRecords } from '../support/study-work-fixtures.ts';
 import { startWorkApp, type WorkApp } from '../support/study-work-app.ts';
 import { tempDir } from '../support/temp-files.ts';
+import { grantStudyRole } from '../support/study-roles.ts';
 
 // Invitation links with a label, a participant cap, an expiry and two ways of revoking, driven through the real
 // routes on a listening server: the console's API, then people joining (docs/security.md, "Invitation links").
@@ -22,8 +23,10 @@ let problemIds: string[];
 
 beforeAll(async () => {
   t = await startWorkApp(dir);
-  researcher = (await signInResearcher(t)).cookie;
+  const signedIn = await signInResearcher(t);
+  researcher = signedIn.cookie;
   ({ studyId, problemIds } = await studyWithRecords(t.storage, 'Invite limits', 3));
+  await grantStudyRole(t.storage, studyId, signedIn.researcherId);
   await t.storage.work.saveSettings(
     studyId,
     settings({ leaseMinutes: 30 }),

@@ -13,6 +13,7 @@ import { playEpisode } from '../support/live-actor.ts';
 import { joinFromProlific, type ProlificPerson } from '../support/prolific-join.ts';
 import { startScriptedStudyApp, type ScriptedStudyApp } from '../support/scripted-study-app.ts';
 import { tempDir } from '../support/temp-files.ts';
+import { grantStudyRole } from '../support/study-roles.ts';
 
 /**
  * The exports researchers pay and analyse from, over real HTTP after a real study: actors join through invitation
@@ -405,6 +406,7 @@ describe('pseudonymized exports', () => {
 
   it('the same Prolific id has different pseudonyms in two studies', async () => {
     const other = await t.storage.createStudy({ name: 'Second study' });
+    await grantStudyRole(t.storage, other.id, t.researcherId);
     const [a] = actors;
     if (!a) throw new Error('no actor played');
     const { participant } = await t.storage.people.findOrCreateParticipant({

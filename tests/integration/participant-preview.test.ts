@@ -14,6 +14,7 @@ import { exampleRecord } from '../support/records.ts';
 import { openSampleStorage } from '../support/sample-storage.ts';
 import { T0 } from '../support/study-work-fixtures.ts';
 import { tempDir } from '../support/temp-files.ts';
+import { grantStudyRole } from '../support/study-roles.ts';
 
 /**
  * The researcher's preview of the participant pages, over real HTTP on a real SQLite file: it shows the study's own
@@ -76,7 +77,8 @@ beforeAll(async () => {
   storage = await openSampleStorage(file);
   app = await buildApp({ config: { clientDir: joinPath(dir, 'no-client') }, storage });
   url = await listenOnce(app);
-  researcher = (await signInResearcher({ app, storage })).cookie;
+  const signedIn = await signInResearcher({ app, storage });
+  researcher = signedIn.cookie;
   const records = [exampleRecord(0), exampleRecord(1)];
   ({ studyId } = await storage.importBenchmark({
     studyName: 'Preview study',
@@ -86,6 +88,7 @@ beforeAll(async () => {
     metadata: null,
     records: records.map((record, i) => ({ line: i + 1, task: 'math', record })),
   }));
+  await grantStudyRole(storage, studyId, signedIn.researcherId);
   const saved = await app.inject({
     method: 'PUT',
     url: `/api/studies/${studyId}/settings`,
@@ -101,6 +104,7 @@ beforeAll(async () => {
   });
   expect(opened.statusCode, opened.body).toBe(200);
   emptyStudyId = (await storage.createStudy({ name: 'Preview study without records' })).id;
+  await grantStudyRole(storage, emptyStudyId, signedIn.researcherId);
 });
 
 afterAll(async () => {

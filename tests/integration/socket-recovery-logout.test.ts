@@ -7,6 +7,7 @@ import { mintSessionCookie } from '../support/auth-helpers.ts';
 import { joinAs, openSocket, request, startLiveApp, until, type TestSocket } from '../support/live-app.ts';
 import { simplePlayQueue } from '../support/simple-play-queue.ts';
 import { tempDir } from '../support/temp-files.ts';
+import { grantStudyRole } from '../support/study-roles.ts';
 
 const dir = tempDir();
 let n = 0;
@@ -25,6 +26,8 @@ async function watchedEpisode() {
   });
   open.push(app);
   const researcher = await app.storage.people.createResearcher({ username: 'watcher', passwordHash: 'x' });
+  // Watching a person's episode is study work: the watcher collaborates on the study.
+  await grantStudyRole(app.storage, app.studyId, researcher.id, 'collaborator');
   const cookie = await mintSessionCookie(app, 'researcher', researcher.id);
   const actorSocket = await openSocket(app.url, await joinAs(app.app, app.storage, app.studyId, 'actor', `pid-${n}`));
   open.push({ close: () => void actorSocket.close() });

@@ -6,6 +6,7 @@ import type { Storage } from '../../server/storage/storage.ts';
 import { connectSocket, joinAs, signInResearcher, type TestSocket } from './auth-helpers.ts';
 import { exampleRecord } from './records.ts';
 import { call, episodeLog, startWorkApp, type WorkApp } from './study-work-app.ts';
+import { grantStudyRole } from './study-roles.ts';
 import { tempDir } from './temp-files.ts';
 
 /**
@@ -24,6 +25,8 @@ export interface StudyDesk {
   app: FastifyInstance;
   storage: Storage;
   researcher: string;
+  /** The signed-in researcher's id; studies the desk makes are shared with them as owner. */
+  researcherId: string;
 }
 
 /**
@@ -45,10 +48,13 @@ export function ratingDesk(): RatingDesk {
   const dir = tempDir();
   let work: WorkApp | null = null;
   let researcher = '';
+  let researcherId = '';
   const sockets: TestSocket[] = [];
   beforeAll(async () => {
     work = await startWorkApp(dir, ['model-a']);
-    researcher = (await signInResearcher(work)).cookie;
+    const signedIn = await signInResearcher(work);
+    researcher = signedIn.cookie;
+    researcherId = signedIn.researcherId;
   });
   afterEach(() => {
     for (const s of sockets.splice(0)) s.close();
@@ -72,6 +78,9 @@ export function ratingDesk(): RatingDesk {
     },
     get researcher() {
       return researcher;
+    },
+    get researcherId() {
+      return researcherId;
     },
     connect: async (cookie) => {
       const socket = await connectSocket(started().url, cookie === undefined ? {} : { cookie });
@@ -111,6 +120,8 @@ export async function openRatingStudy(desk: StudyDesk, options: RatingStudyOptio
     metadata: null,
     records: records.map((record, i) => ({ line: i + 1, task: 'math', record })),
   });
+  // Stored directly, the study has no owner yet: the desk's researcher gets it, as if they had imported it.
+  await grantStudyRole(desk.storage, studyId, desk.researcherId);
   const settings = { condition: 'no_prompt', models: [options.model], ...options.settings };
   expect((await call(desk.app, desk.researcher, 'PUT', `/api/studies/${studyId}/settings`, settings)).status).toBe(200);
   await addBatchAnswers(desk, studyId, { count: options.answers, model: options.model });

@@ -22,6 +22,8 @@ export interface ScriptedStudyApp {
   sampleStudyId: string;
   /** The signed-in researcher's cookie header. */
   researcher: string;
+  /** The signed-in researcher's id: the install's first account, owner of the sample study. */
+  researcherId: string;
   /** A Socket.IO connection with `cookie`, as the participant's browser opens it. */
   socket(cookie: string): Promise<TestSocket>;
   close(): Promise<void>;
@@ -39,7 +41,8 @@ export async function startScriptedStudyApp(dbFile: string): Promise<ScriptedStu
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const sampleStudyId = (await storage.findStudyByName('Sample benchmark'))?.id ?? '';
-  const researcher = (await signInResearcher({ app, storage })).cookie;
+  const signedIn = await signInResearcher({ app, storage });
+  const researcher = signedIn.cookie;
   const sockets: TestSocket[] = [];
   return {
     app,
@@ -47,6 +50,7 @@ export async function startScriptedStudyApp(dbFile: string): Promise<ScriptedStu
     url,
     sampleStudyId,
     researcher,
+    researcherId: signedIn.researcherId,
     socket: async (cookie) => {
       const socket = await openSocket(url, cookie);
       sockets.push(socket);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../server/app.ts';
+import { buildApp, type AppDeps } from '../../server/app.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { prepareData } from '../../server/services/prepare-data.ts';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
@@ -15,7 +15,7 @@ export interface TestApp {
 /** The real app on a real SQLite file, prepared as `npm start` prepares it (persona library + sample import). */
 export async function startTestApp(
   dir: string,
-  options: { clientDir?: string; secureCookies?: boolean } = {},
+  options: { clientDir?: string; secureCookies?: boolean; rateLimits?: AppDeps['rateLimits'] } = {},
 ): Promise<TestApp> {
   const storage = SqliteStorage.open({ file: join(dir, `app-${Date.now()}-${Math.random()}.sqlite`) });
   await prepareData(
@@ -34,6 +34,7 @@ export async function startTestApp(
       ...(options.secureCookies ? { secureCookies: true } : {}),
     },
     storage,
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   return {
     app,

@@ -41,6 +41,8 @@ describe('every command has --help', () => {
       'serve',
       'admin',
       'admin create',
+      'studies',
+      'studies share',
       'backup',
       'restore',
     ]);

@@ -110,6 +110,12 @@ export const HTTP_ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /api/episodes/:episodeId': {},
   'GET /api/models': {},
   'GET /api/prompt-packs': {},
+  'GET /api/studies/:studyId/members': {},
+  // A username no account has, and a researcher id nobody is (no-such-id): the fuzz never changes who has access.
+  'POST /api/studies/:studyId/members': { body: () => ({ username: 'fuzz-no-such-user', role: 'viewer' }) },
+  'PUT /api/studies/:studyId/members/:researcherId': { body: () => ({ role: 'viewer' }) },
+  'DELETE /api/studies/:studyId/members/:researcherId': {},
+  'GET /api/studies/:studyId/audit': { query: () => ({ offset: '0', limit: '10' }) },
 };
 
 /** Every method and path the app serves under /api (HEAD and OPTIONS answer for GET and the CORS layer). */
