@@ -33,6 +33,10 @@ export const queryKeys = {
   results: (studyId: string, sameRecords = false) =>
     ['study', studyId, 'results', sameRecords ? 'same-records' : 'all-records'] as const,
   agreement: (studyId: string) => ['study', studyId, 'agreement'] as const,
+  members: (studyId: string) => ['study', studyId, 'members'] as const,
+  /** Every page of a study's audit log: invalidated whole when a change adds an entry. */
+  auditLog: (studyId: string) => ['study', studyId, 'audit'] as const,
+  auditPage: (studyId: string, page: PageRequest) => ['study', studyId, 'audit', page] as const,
   /** A stored episode with its whole log (HTTP), for the transcript dialog. */
   storedEpisode: (episodeId: string) => ['episode', episodeId, 'stored'] as const,
   /** A live episode a researcher watches: the log from `episode:watch`, then each pushed `episode:logged` event. */

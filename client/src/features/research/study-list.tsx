@@ -11,8 +11,9 @@ import Typography from '@mui/material/Typography';
 import type { MouseEvent } from 'react';
 import type { StudySummary } from '../../../../shared/schemas/study.ts';
 import { navigate } from '../../app/router.ts';
-import { studyPath } from './console-route.ts';
+import { defaultTab, studyPath } from './console-route.ts';
 import { plural } from './format.ts';
+import { StudyRoleChip } from './study-role.tsx';
 import { useStudies } from './use-studies.ts';
 
 const cardSize = { xs: 12, sm: 6, md: 4, lg: 3 } as const;
@@ -64,7 +65,8 @@ export function StudyList({ onImport }: { onImport: () => void }) {
 
 function StudyCard({ study }: { study: StudySummary }) {
   const created = new Date(study.createdAt);
-  const href = studyPath(study.id);
+  // Opens on the first tab the researcher's role may use.
+  const href = studyPath(study.id, defaultTab(study.myRole));
   // A real link (open in a new tab works); a plain click stays in this page.
   const open = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
@@ -88,6 +90,7 @@ function StudyCard({ study }: { study: StudySummary }) {
             <Chip component="span" size="small" label={plural(study.recordCount, 'record')} />
             <Chip component="span" size="small" label={plural(study.personaCount, 'persona')} />
             <Chip component="span" size="small" label={plural(study.fileCount, 'file')} />
+            <StudyRoleChip component="span" role={study.myRole} />
           </Stack>
           {!Number.isNaN(created.getTime()) && (
             <Typography variant="caption" color="text.secondary">

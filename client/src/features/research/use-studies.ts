@@ -1,4 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { StudyRole } from '../../../../shared/schemas/study-access.ts';
 import { fetchHealth, fetchRecord, fetchRecordPage, fetchStudies } from '../../http/api.ts';
 import { fetchModels } from '../../http/research-api.ts';
 import { queryKeys, type PageRequest } from '../../query/query-keys.ts';
@@ -56,4 +57,9 @@ export function useRecord(studyId: string | null, problemId: string | null) {
     queryFn: ({ signal }) => fetchRecord(studyId ?? '', problemId ?? '', signal),
     enabled: studyId !== null && problemId !== null,
   });
+}
+
+/** The signed-in researcher's role in a study (undefined while the list loads, or when they have none). */
+export function useStudyRole(studyId: string | null): StudyRole | undefined {
+  return useStudy(studyId)?.myRole;
 }

@@ -5,10 +5,12 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { Invite } from '../../../../../shared/schemas/api-studies.ts';
 import type { ParticipantRole } from '../../../../../shared/schemas/identity.ts';
+import { roleAllows } from '../../../../../shared/schemas/study-access.ts';
 import { errorMessage } from '../../../http/request.ts';
 import { LoadState } from '../load-state.tsx';
 import { queryState } from '../query-state.ts';
 import { useStudySettings } from '../settings/use-settings.ts';
+import { useStudyRole } from '../use-studies.ts';
 import { DeleteParticipant } from './delete-participant.tsx';
 import { InviteLimitsDialog } from './invite-limits-dialog.tsx';
 import { InviteList } from './invite-list.tsx';
@@ -31,6 +33,7 @@ export function InvitesTab({ studyId }: { studyId: string }) {
   const update = useUpdateInvite(studyId);
   const revoke = useRevokeInvite(studyId);
   const status = useStudySettings(studyId).data?.status ?? null;
+  const role = useStudyRole(studyId);
   const invites = query.data;
   // The link whose dialog is open; the dialogs read the latest copy from the list by code.
   const [editing, setEditing] = useState<string | null>(null);
@@ -119,7 +122,8 @@ export function InvitesTab({ studyId }: { studyId: string }) {
           }
         />
       )}
-      <DeleteParticipant studyId={studyId} />
+      {/* Deleting participants' data is the owners' alone (the server refuses anyone else). */}
+      {role !== undefined && roleAllows(role, 'manage') && <DeleteParticipant studyId={studyId} />}
     </Stack>
   );
 }

@@ -8,14 +8,20 @@ import { navigate } from '../../../app/router.ts';
 import { errorMessage } from '../../../http/request.ts';
 import { plural } from '../format.ts';
 import { useStudySettings, useTransitionStudy } from '../settings/use-settings.ts';
+import { roleAllows, type StudyRole } from '../../../../../shared/schemas/study-access.ts';
 import { useStudy } from '../use-studies.ts';
 import { PreviewButton } from '../preview/preview-button.tsx';
+import { StudyRoleChip } from '../study-role.tsx';
 import { LifecycleButtons } from './lifecycle-buttons.tsx';
 import { StudyStatusChip } from './study-status.tsx';
 
-/** The open study's name, size and live status, with open / pause / close. */
-export function StudyHeader({ studyId }: { studyId: string }) {
+/**
+ * The open study's name, size, the researcher's role and live status, with preview and open / pause / close for those
+ * who may work on it (a viewer reads the status but changes nothing).
+ */
+export function StudyHeader({ studyId, role }: { studyId: string; role: StudyRole }) {
   const study = useStudy(studyId);
+  const works = roleAllows(role, 'work');
   // The status chip needs the settings on every tab.
   const settings = useStudySettings(studyId);
   const transition = useTransitionStudy(studyId);
@@ -40,6 +46,7 @@ export function StudyHeader({ studyId }: { studyId: string }) {
               {study?.name ?? 'Study'}
             </Typography>
             <StudyStatusChip status={status} />
+            <StudyRoleChip role={role} />
           </Stack>
           {study && (
             <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
@@ -49,12 +56,16 @@ export function StudyHeader({ studyId }: { studyId: string }) {
             </Stack>
           )}
         </Stack>
-        <PreviewButton studyId={studyId} />
-        <LifecycleButtons
-          status={status}
-          transitioning={transition.isPending ? transition.variables : null}
-          onTransition={(action) => transition.mutate(action)}
-        />
+        {works && (
+          <>
+            <PreviewButton studyId={studyId} />
+            <LifecycleButtons
+              status={status}
+              transitioning={transition.isPending ? transition.variables : null}
+              onTransition={(action) => transition.mutate(action)}
+            />
+          </>
+        )}
       </Stack>
       {settingsError && <Alert severity="error">Could not read the study’s settings: {settingsError}</Alert>}
       {transitionError && (
