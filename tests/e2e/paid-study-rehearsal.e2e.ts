@@ -222,6 +222,7 @@ describe('a paid-study rehearsal: Prolific ids, screening, codes and return link
       Array.from({ length: await criterionCount(page) }, () => 4),
       null,
     );
+    await shot(page, shots, 'rehearsal-04b-actor-self-rating', false);
     await page.keyboard.press('Enter');
     await expectCodeThenProlific(page, CODES.completed, 'rehearsal-05-actor');
     await context.close();
