@@ -22,7 +22,12 @@ export async function serveProcess(env: Record<string, string>): Promise<ServedA
     child.on('exit', (code, signal) => resolve(code ?? (signal ? null : 0))),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server printed no URL:\n${output}`)), 30_000);
+    // 60 s: a cold start (tsx compiling the server, migrations) on a busy 2-core machine has taken over 30 s. A server
+    // that never says it listens is killed, so a failed start leaves no process behind.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server printed no URL:\n${output}`));
+    }, 60_000);
     const onData = (d: Buffer): void => {
       output += d.toString();
       const match = /serving at (http:\/\/[^\s"]+)/.exec(output);
