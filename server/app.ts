@@ -34,6 +34,7 @@ import { researchImportRoutes } from './http/research-import-routes.ts';
 import { researchRoutes } from './http/research-routes.ts';
 import { setupRoutes } from './http/setup-routes.ts';
 import { studyAccessRoutes } from './http/study-access-routes.ts';
+import { registerAuditOnSend } from './http/audit-on-send.ts';
 import { decorateStudyRoles } from './http/study-guards.ts';
 import { studyRoutes } from './http/study-routes.ts';
 import { studyWorkRoutes } from './http/study-work-routes.ts';
@@ -175,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('setupToken', setupToken);
   // Researchers' roles per study, read by every study guard (http/study-guards.ts).
   decorateStudyRoles(app, deps.storage);
+  registerAuditOnSend(app);
 
   const routes = [
     healthRoutes,

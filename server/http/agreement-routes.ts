@@ -9,6 +9,7 @@ import { AGREEMENT_COLUMNS, agreementRows } from '../services/agreement/report-t
 import { encodeRows, type Row } from '../services/research/table-format.ts';
 import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
 import { recordAudit } from '../services/access/audit-log.ts';
+import { auditWhenSent } from './audit-on-send.ts';
 import type { Storage } from '../storage/storage.ts';
 import { requestResearcher, studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
@@ -64,13 +65,9 @@ export function agreementRoutes(reports: AgreementReports, storage: Pick<Storage
         if (!report) throw new AppError('not_found', 'no such study');
         const { table, format } = request.params.file;
         const name = `${report.studyName.replace(/[^\w.-]+/g, '-')}-agreement-${table}.${format}`;
-        await recordAudit(
-          storage,
-          requestResearcher(request),
-          request.params.studyId,
-          'export',
-          `agreement ${table} (${format})`,
-        );
+        const who = requestResearcher(request);
+        const { studyId } = request.params;
+        auditWhenSent(request, () => recordAudit(storage, who, studyId, 'export', `agreement ${table} (${format})`));
         const rows = each(agreementRows(report, table));
         return sendFile(reply, {
           type: FILE_TYPES[format],

@@ -13,6 +13,7 @@ import { studyResults } from '../services/research/study-results.ts';
 import type { PresenceReader } from '../services/live/presence.ts';
 import type { Storage } from '../storage/storage.ts';
 import { recordAudit } from '../services/access/audit-log.ts';
+import { auditWhenSent } from './audit-on-send.ts';
 import { requireStudyAccess } from '../services/access/study-access.ts';
 import { episodeAccess, requestResearcher, studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
@@ -76,13 +77,8 @@ export function episodeRoutes(storage: Storage, presence: PresenceReader) {
           // A person's conversation is study work, not a result: collaborators and owners, and each look is logged.
           const who = requestResearcher(request);
           await requireStudyAccess(storage, who.researcherId, live.studyId, 'work');
-          await recordAudit(
-            storage,
-            who,
-            live.studyId,
-            'open_transcript',
-            `episode ${episodeId} (${episode.summary.status})`,
-          );
+          const detail = `episode ${episodeId} (${episode.summary.status})`;
+          auditWhenSent(request, () => recordAudit(storage, who, live.studyId, 'open_transcript', detail));
         }
         return {
           summary: episode.summary,

@@ -9,6 +9,7 @@ import { encodeRows } from '../services/research/table-format.ts';
 import type { Storage } from '../storage/storage.ts';
 import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
 import { recordAudit } from '../services/access/audit-log.ts';
+import { auditWhenSent } from './audit-on-send.ts';
 import { requestResearcher, studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 
@@ -40,7 +41,8 @@ export function researchExportRoutes(storage: Storage) {
         const study = await storage.getStudy(studyId);
         if (!study) throw new AppError('not_found', 'no such study');
         const { table, format } = file;
-        await recordAudit(storage, requestResearcher(request), studyId, 'export', `${table} (${format})`);
+        const who = requestResearcher(request);
+        auditWhenSent(request, () => recordAudit(storage, who, studyId, 'export', `${table} (${format})`));
         const rows = exportRows(storage, studyId, table);
         // The payment list is the one file with real Prolific ids: its name says so, and so does a header.
         const payment = table === 'participants';

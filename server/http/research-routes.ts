@@ -15,6 +15,7 @@ import { StartRunBodySchema } from '../../shared/schemas/research.ts';
 import type { BatchRuns } from '../services/research/batch-runs.ts';
 import type { Storage } from '../storage/storage.ts';
 import { recordAudit } from '../services/access/audit-log.ts';
+import { auditWhenSent } from './audit-on-send.ts';
 import { requestResearcher, runAccess, studyAccess } from './study-guards.ts';
 import { noStore } from './no-store.ts';
 import { fileResponse, FILE_TYPES, sendFile } from './file-response.ts';
@@ -123,7 +124,8 @@ export function researchRoutes(storage: Storage, runs: BatchRuns) {
         if (!file) throw new AppError('not_found', 'no such run');
         // The guard found the run's study, so it has one.
         const studyId = (await storage.access.studyOfRun(runId)) ?? '';
-        await recordAudit(storage, requestResearcher(request), studyId, 'export', `run ${runId} results (jsonl)`);
+        const who = requestResearcher(request);
+        auditWhenSent(request, () => recordAudit(storage, who, studyId, 'export', `run ${runId} results (jsonl)`));
         // A run that has not finished an episode yet has no file: its results so far are none.
         if (!file.exists && file.status !== 'running')
           throw new AppError('not_found', "this run's results file is not on the server");
