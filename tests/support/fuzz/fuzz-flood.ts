@@ -14,6 +14,10 @@ export interface FloodOptions {
   durationMs: number;
   /** Pause between health probes. */
   probeEveryMs?: number;
+  /** Ends the flood before `durationMs` (posts in flight still finish). */
+  signal?: AbortSignal;
+  /** Told of each deep post's answer as it arrives, for a caller that floods until enough have been answered. */
+  onDeepAnswer?: (answer: string) => void;
 }
 
 export interface FloodResult {
@@ -62,9 +66,13 @@ export async function attack(baseUrl: string, options: FloodOptions): Promise<At
   const until = Date.now() + options.durationMs;
   const result: AttackResult = { deepAnswers: {}, deepMaxMs: 0, slowClosed: 0 };
   const slow = Array.from({ length: options.slowBodies }, () => slowBody(url));
+  const count = (key: string): void => {
+    result.deepAnswers[key] = (result.deepAnswers[key] ?? 0) + 1;
+    options.onDeepAnswer?.(key);
+  };
 
   const deepStream = async (stream: number): Promise<void> => {
-    for (let i = 0; Date.now() < until; i++) {
+    for (let i = 0; Date.now() < until && !options.signal?.aborted; i++) {
       const body = (i + stream) % 2 === 0 ? LARGE : UNDER_LIMIT;
       const started = performance.now();
       try {
@@ -74,11 +82,10 @@ export async function attack(baseUrl: string, options: FloodOptions): Promise<At
           body,
         });
         const answer = (await res.json().catch(() => ({}))) as { error?: string };
-        const key = `${res.status} ${answer.error ?? ''}`.trim();
-        result.deepAnswers[key] = (result.deepAnswers[key] ?? 0) + 1;
+        count(`${res.status} ${answer.error ?? ''}`.trim());
       } catch {
         // The server may answer 413 and close before the whole body is sent: the fetch then fails, which is a refusal.
-        result.deepAnswers['closed early'] = (result.deepAnswers['closed early'] ?? 0) + 1;
+        count('closed early');
       }
       result.deepMaxMs = Math.max(result.deepMaxMs, performance.now() - started);
     }
@@ -114,11 +121,53 @@ export async function probeHealth(
   return { healthMs, healthFailures };
 }
 
-/** Attack and probe from this process (the always-run test); the bench attacks from a child process instead. */
-export async function floodWhileProbing(baseUrl: string, options: FloodOptions): Promise<FloodResult> {
-  const [attacked, probed] = await Promise.all([
-    attack(baseUrl, options),
-    probeHealth(baseUrl, options.durationMs, options.probeEveryMs),
-  ]);
-  return { ...attacked, ...probed };
+export interface CountedFloodOptions extends Pick<FloodOptions, 'deepStreams' | 'slowBodies' | 'probeEveryMs'> {
+  /** Health probes, one after another, that must be answered while the flood runs. */
+  probes: number;
+  /** Deep posts the flood must have had answered before it stops, so the probes meet the bodies being read. */
+  deepAnswers: number;
+  /** A hang guard only: the flood ends by then even if the counts were not reached (which the caller then sees). */
+  maxMs: number;
+}
+
+export interface CountedFloodResult extends FloodResult {
+  /** Health probes answered (200 or not) while the flood was still running. */
+  probedDuringFlood: number;
+}
+
+/**
+ * Attack and probe from this process (the always-run test; the bench attacks from a child process instead), by count
+ * rather than for a fixed time: health is probed until `probes` answers and `deepAnswers` deep posts have come back,
+ * and only then does the flood stop. A busy machine makes this slower, not a failure; a server that stops answering
+ * health during the flood still fails it (too few probes answered while flooding, or failed ones).
+ */
+export async function floodWhileProbing(baseUrl: string, options: CountedFloodOptions): Promise<CountedFloodResult> {
+  const stop = new AbortController();
+  let deep = 0;
+  let flooding = true;
+  const attacking = attack(baseUrl, {
+    deepStreams: options.deepStreams,
+    slowBodies: options.slowBodies,
+    durationMs: options.maxMs,
+    signal: stop.signal,
+    onDeepAnswer: () => void deep++,
+  }).finally(() => (flooding = false));
+  const healthMs: number[] = [];
+  let healthFailures = 0;
+  let probedDuringFlood = 0;
+  while (flooding && (probedDuringFlood < options.probes || deep < options.deepAnswers)) {
+    const started = performance.now();
+    try {
+      const res = await fetch(`${baseUrl}/api/health`);
+      await res.arrayBuffer();
+      if (res.status !== 200) healthFailures += 1;
+    } catch {
+      healthFailures += 1;
+    }
+    healthMs.push(performance.now() - started);
+    if (flooding) probedDuringFlood += 1;
+    await new Promise((r) => setTimeout(r, options.probeEveryMs ?? 20));
+  }
+  stop.abort();
+  return { ...(await attacking), healthMs, healthFailures, probedDuringFlood };
 }
