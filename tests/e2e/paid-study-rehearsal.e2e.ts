@@ -106,15 +106,24 @@ async function answerScreening(page: Page, answer: 'Yes' | 'No', shotName?: stri
   await page.getByRole('heading', { name: 'One question first' }).waitFor();
   await page.getByText(SCREENING).waitFor();
   await page.getByLabel(answer, { exact: true }).check();
+  // Nothing to withdraw from before agreeing to take part.
+  expect(await page.getByRole('button', { name: 'Withdraw' }).count()).toBe(0);
   await expectAccessible(page, `screening: answered ${answer}`);
   if (shotName) await shot(page, shots, shotName, false);
   await page.getByRole('button', { name: 'Continue' }).click();
 }
 
 /** The done page shows `code`, then sends the participant to its completion URL on the Prolific stand-in. */
-async function expectCodeThenProlific(page: Page, code: string, name: string): Promise<void> {
+/** The line above the code: only a completed task is promised pay. */
+const LEAD = {
+  paid: 'Your completion code — enter it on Prolific to be paid:',
+  noPromise: 'Your completion code — enter it on Prolific:',
+} as const;
+
+async function expectCodeThenProlific(page: Page, code: string, name: string, lead: keyof typeof LEAD): Promise<void> {
   await page.waitForURL(/\/done$/);
   await expect(page.getByLabel('Completion code').textContent()).resolves.toBe(code);
+  await page.getByText(LEAD[lead], { exact: true }).waitFor();
   await expect(page.getByRole('link', { name: 'Continue to Prolific' }).getAttribute('href')).resolves.toBe(
     prolific.completionUrl(code),
   );
@@ -199,8 +208,11 @@ describe('a paid-study rehearsal: Prolific ids, screening, codes and return link
     await page.getByText(ACTOR_CONSENT).waitFor();
     await page.getByText('About 12 minutes in all').waitFor();
     expect(await page.getByText(RATER_CONSENT).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Withdraw' }).count()).toBe(0);
     await shot(page, shots, 'rehearsal-03-actor-consent', false);
     await acceptConsent(page);
+    // Agreed: from now on the header offers to withdraw.
+    await page.getByRole('button', { name: 'Withdraw' }).waitFor();
     await page.getByRole('button', { name: 'Try a practice round' }).click();
     await page.getByRole('button', { name: 'Go to the real task' }).click();
     await page.waitForURL(/\/play$/);
@@ -224,7 +236,7 @@ describe('a paid-study rehearsal: Prolific ids, screening, codes and return link
     );
     await shot(page, shots, 'rehearsal-04b-actor-self-rating', false);
     await page.keyboard.press('Enter');
-    await expectCodeThenProlific(page, CODES.completed, 'rehearsal-05-actor');
+    await expectCodeThenProlific(page, CODES.completed, 'rehearsal-05-actor', 'paid');
     await context.close();
   }, 180_000);
 
@@ -234,7 +246,8 @@ describe('a paid-study rehearsal: Prolific ids, screening, codes and return link
     await answerScreening(page, 'No', 'rehearsal-06-screening-no');
     await page.getByText(/this study is not the right fit for you/).waitFor();
     await expectAccessible(page, 'done: screened out');
-    await expectCodeThenProlific(page, CODES.screenedOut, 'rehearsal-06-screened-out');
+    expect(await page.getByRole('button', { name: 'Withdraw' }).count()).toBe(0);
+    await expectCodeThenProlific(page, CODES.screenedOut, 'rehearsal-06-screened-out', 'noPromise');
     await context.close();
   }, 60_000);
 
@@ -258,6 +271,11 @@ describe('a paid-study rehearsal: Prolific ids, screening, codes and return link
     await page.getByRole('dialog', { name: 'Instructions' }).getByText(RATER_INSTRUCTIONS).waitFor();
     await expectAccessible(page, 'rater instructions dialog');
     await shot(page, shots, 'rehearsal-08-rater-instructions', false);
+    // Both ways back are in view without scrolling, however long the instructions are.
+    for (const name of ['Close the instructions', 'Back to the task']) {
+      const box = await page.getByRole('button', { name }).boundingBox();
+      expect(box && box.y >= 0 && box.y + box.height <= 860, name).toBe(true);
+    }
     await page.getByRole('button', { name: 'Back to the task' }).click();
     await page.getByRole('dialog', { name: 'Instructions' }).waitFor({ state: 'detached' });
 
@@ -272,11 +290,19 @@ describe('a paid-study rehearsal: Prolific ids, screening, codes and return link
     // The second answer: set aside as "can't judge"; it counts toward the quota and goes to another rater.
     await page.getByRole('button', { name: 'I can’t judge this' }).click();
     const dialog = page.getByRole('dialog', { name: 'Why can’t you judge this answer?' });
+    // "Another reason" needs the reason written: the skip button waits for it.
+    const skip = dialog.getByRole('button', { name: 'Skip this answer' });
+    await dialog.getByLabel('Another reason (say which below)').check();
+    await dialog.getByText('Say briefly why.').waitFor();
+    expect(await skip.isDisabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: /Your reason/ }).fill('A note.');
+    expect(await skip.isEnabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: /Your reason/ }).fill('');
     await dialog.getByLabel('It needs knowledge I do not have').check();
     await expectAccessible(page, 'can’t-judge dialog');
     await shot(page, shots, 'rehearsal-09-rater-cant-judge', false);
     await dialog.getByRole('button', { name: 'Skip this answer' }).click();
-    await expectCodeThenProlific(page, CODES.completed, 'rehearsal-10-rater-completed');
+    await expectCodeThenProlific(page, CODES.completed, 'rehearsal-10-rater-completed', 'paid');
     await context.close();
   }, 120_000);
 
@@ -295,7 +321,7 @@ describe('a paid-study rehearsal: Prolific ids, screening, codes and return link
     await page.keyboard.press('Enter');
     await page.getByText(/There are no more answers for you to rate in this study/).waitFor();
     await expectAccessible(page, 'rater: out of work');
-    await expectCodeThenProlific(page, CODES.noWork, 'rehearsal-11-rater-no-work');
+    await expectCodeThenProlific(page, CODES.noWork, 'rehearsal-11-rater-no-work', 'noPromise');
     await context.close();
   }, 120_000);
 

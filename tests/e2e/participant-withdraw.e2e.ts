@@ -22,6 +22,9 @@ describe('withdrawing from the study', () => {
     const context = await app.browser.newContext();
     const page = await context.newPage();
     await page.goto(asProlificOpens(study.actorLink, '5a6b7c8d9e0f1a2b3c4d5e99'));
+    // Before agreeing there is nothing to withdraw from: the consent page's own "I do not agree" is the way out.
+    await page.getByRole('heading', { name: /Information and consent/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Withdraw' }).count()).toBe(0);
     await acceptConsent(page);
     await page.getByRole('button', { name: 'Try a practice round' }).waitFor();
 

@@ -83,6 +83,10 @@ export function joinErrorText(err: unknown): string {
   const code = err instanceof ApiError ? err.code : null;
   const reason = err instanceof ApiError && code === 'invalid_invite' ? err.details?.reason : undefined;
   if (isInviteLimit(reason)) return t('join.comeBack', { reason: t(`join.limits.${reason}`) });
+  // A study that checks the Prolific ID's format refuses one that is not (join-study.ts): say so in the page's language.
+  if (err instanceof ApiError && code === 'invalid_payload' && err.issues.some((i) => i.path === '$.PROLIFIC_PID')) {
+    return t('join.badProlificId');
+  }
   if (isErrorCode(code) && isJoinError(code)) return t(`join.errors.${code}`);
   return participantErrorText(err);
 }

@@ -36,13 +36,13 @@ export async function joinStudy(
   current: Identity | null = null,
 ): Promise<JoinOutcome> {
   const invite = await people.findInvite(code);
-  if (!invite) throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
+  if (!invite) throw new AppError('invalid_invite', 'This invitation link is not valid; it may have been withdrawn');
   await refuseLockedOut(people, invite, null);
   const gate = await studyGate(invite.studyId);
   if (gate === 'missing')
-    throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
-  if (gate === 'paused') throw new AppError('study_paused', 'this study is paused; please try again later');
-  if (gate === 'closed') throw new AppError('study_closed', 'this study has closed and takes no more participants');
+    throw new AppError('invalid_invite', 'This invitation link is not valid; it may have been withdrawn');
+  if (gate === 'paused') throw new AppError('study_paused', 'This study is paused; please try again later');
+  if (gate === 'closed') throw new AppError('study_closed', 'This study has closed and takes no more participants');
 
   if (
     prolific.prolificPid === undefined &&
@@ -63,14 +63,14 @@ export async function joinStudy(
   if (participant.role !== invite.role) {
     throw new AppError(
       'role_conflict',
-      `you already take part in this study as ${participant.role === 'actor' ? 'an actor' : 'a rater'}`,
+      `You already take part in this study as ${participant.role === 'actor' ? 'an actor' : 'a rater'}`,
     );
   }
   if (!created) await refuseLockedOut(people, invite, participant);
   if (!created && !provesParticipant(participant, prolific, current)) {
     throw new AppError(
       'forbidden',
-      'this Prolific ID has already started this study in another browser; please open the study again from Prolific (its link identifies your attempt), or continue in the browser you started in, or contact the researcher',
+      'This Prolific ID has already started this study in another browser; please open the study again from Prolific (its link identifies your attempt), or continue in the browser you started in, or contact the researcher',
     );
   }
   return { participant, resumed: !created };
@@ -88,13 +88,13 @@ async function refuseLockedOut(
   returning: Participant | null,
 ): Promise<void> {
   const locked = (i: StudyInvite | null) => i?.revoked === true && i.revokeMode === 'lock';
-  if (locked(invite)) throw new AppError('invalid_invite', 'this invitation link has been withdrawn');
+  if (locked(invite)) throw new AppError('invalid_invite', 'This invitation link has been withdrawn');
   if (
     returning?.inviteCode &&
     returning.inviteCode !== invite.code &&
     locked(await people.findInvite(returning.inviteCode))
   ) {
-    throw new AppError('forbidden', 'the researcher has withdrawn the link you joined this study through');
+    throw new AppError('forbidden', 'The researcher has withdrawn the link you joined this study through');
   }
 }
 
@@ -126,7 +126,7 @@ export async function checkProlificIdFormat(
   if (!invite || invite.revoked || !(await requiresFormat(invite.studyId))) return;
   throw new AppError(
     'invalid_payload',
-    'this link carries a Prolific ID that is not valid (a Prolific ID is 24 letters a–f and digits); please open the study from Prolific again, or contact the researcher',
+    'This link carries a Prolific ID that is not valid (a Prolific ID is 24 letters a–f and digits); please open the study from Prolific again, or contact the researcher',
     { issues: [{ path: '$.PROLIFIC_PID', message: 'must be 24 hexadecimal characters' }] },
   );
 }

@@ -25,7 +25,11 @@ interface CantJudgeDialogProps {
   onConfirm: (reason: CantJudgeReason, note: string) => void;
 }
 
-/** "I can't judge this": a reason (required) and an optional note; the item then counts as done. */
+/**
+ * "I can't judge this": a reason (required) and a note, optional except for "Another reason", whose note is the
+ * reason: until it is written the skip button stays disabled and the field says what it needs. The item then counts
+ * as done.
+ */
 export function CantJudgeDialog({ open, busy, onClose, onConfirm }: CantJudgeDialogProps) {
   useTranslation(); // the dialog's texts follow the participant's language
   const [reason, setReason] = useState<CantJudgeReason | null>(null);
@@ -52,6 +56,7 @@ export function CantJudgeDialog({ open, busy, onClose, onConfirm }: CantJudgeDia
         </RadioGroup>
         <TextField
           label={reason === 'other' ? t('cantJudge.yourReason') : t('cantJudge.note')}
+          required={reason === 'other'}
           fullWidth
           multiline
           minRows={2}
@@ -61,7 +66,7 @@ export function CantJudgeDialog({ open, busy, onClose, onConfirm }: CantJudgeDia
           helperText={
             tried && reason === null
               ? t('cantJudge.pickReason')
-              : tried && missingNote
+              : missingNote
                 ? t('cantJudge.sayWhy')
                 : t('cantJudge.countsAsDone')
           }
@@ -71,7 +76,7 @@ export function CantJudgeDialog({ open, busy, onClose, onConfirm }: CantJudgeDia
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common.cancel')}</Button>
-        <Button variant="contained" onClick={confirm} disabled={busy}>
+        <Button variant="contained" onClick={confirm} disabled={busy || missingNote}>
           {busy ? t('rating.saving') : t('cantJudge.skip')}
         </Button>
       </DialogActions>

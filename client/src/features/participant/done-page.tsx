@@ -10,7 +10,7 @@ import { PageLoading } from '../../app/page-loading.tsx';
 import { navigate } from '../../app/router.ts';
 import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
-import { outcomeMessage } from './outcome-text.ts';
+import { codeLead, outcomeMessage } from './outcome-text.ts';
 import { Narrow } from './participant-gate.tsx';
 import { useParticipantPreview } from './preview-context.ts';
 import { ProlificRedirect } from './prolific-redirect.tsx';
@@ -86,7 +86,7 @@ export function DonePage() {
             <StepHeading id="done-title" title={code && more ? t('done.allDone') : t('done.thankYou')} />
             <Typography>{message}</Typography>
             {code ? (
-              <CompletionCode code={code} />
+              <CompletionCode code={code} lead={codeLead(outcome?.outcome ?? null)} />
             ) : (
               !url && <Typography color="text.secondary">{t('done.noCode')}</Typography>
             )}
@@ -118,7 +118,7 @@ export function DonePage() {
   );
 }
 
-function CompletionCode({ code }: { code: string }) {
+function CompletionCode({ code, lead }: { code: string; lead: string }) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const copy = (): void => {
@@ -131,7 +131,7 @@ function CompletionCode({ code }: { code: string }) {
   };
   return (
     <Alert role="status" severity="success" icon={false}>
-      <Typography>{t('done.codeLead')}</Typography>
+      <Typography>{lead}</Typography>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mt: 1, flexWrap: 'wrap' }}>
         <Typography
           component="output"

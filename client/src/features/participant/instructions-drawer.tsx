@@ -33,15 +33,35 @@ export function InstructionsDrawer({ role }: { role: ParticipantRole }) {
           paper: { 'aria-labelledby': 'instructions-drawer-title', sx: { width: { xs: '100%', sm: 440 } } },
         }}
       >
-        <Stack spacing={2} sx={{ p: 2 }}>
-          <Box sx={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}>
-            <Typography id="instructions-drawer-title" variant="h3" component="h2">
-              {t('drawer.instructions')}
-            </Typography>
-            <IconButton aria-label={t('drawer.closeInstructions')} onClick={() => setOpen(false)}>
-              <span aria-hidden>×</span>
-            </IconButton>
-          </Box>
+        {/* Header and footer stay put and only the text between them scrolls, so both ways back to the task are in
+            view however long the instructions are (a laptop's 860 px height put the footer's button below the fold). */}
+        <Box
+          sx={{
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            px: 2,
+            py: 1,
+            flexShrink: 0,
+            borderBottom: 1,
+            borderColor: 'divider',
+          }}
+        >
+          <Typography id="instructions-drawer-title" variant="h3" component="h2">
+            {t('drawer.instructions')}
+          </Typography>
+          <IconButton aria-label={t('drawer.closeInstructions')} onClick={() => setOpen(false)}>
+            <span aria-hidden>×</span>
+          </IconButton>
+        </Box>
+        {/* Focusable, so a keyboard can scroll it too. */}
+        <Stack
+          spacing={2}
+          tabIndex={0}
+          role="region"
+          aria-labelledby="instructions-drawer-title"
+          sx={{ p: 2, flexGrow: 1, minHeight: 0, overflowY: 'auto' }}
+        >
           {own && (
             <Box>
               <Typography variant="overline" component="h3" color="text.secondary">
@@ -56,12 +76,12 @@ export function InstructionsDrawer({ role }: { role: ParticipantRole }) {
             </Typography>
             <RoleRulesList role={role} />
           </Box>
-          <Box>
-            <Button variant="contained" onClick={() => setOpen(false)}>
-              {t('drawer.backToTask')}
-            </Button>
-          </Box>
         </Stack>
+        <Box sx={{ px: 2, py: 1.5, flexShrink: 0, borderTop: 1, borderColor: 'divider' }}>
+          <Button variant="contained" onClick={() => setOpen(false)}>
+            {t('drawer.backToTask')}
+          </Button>
+        </Box>
       </Drawer>
     </>
   );

@@ -13,6 +13,7 @@ import { ConnectionBanner } from './connection-banner.tsx';
 import { JoinPage } from './join-page.tsx';
 import { ParticipantGate } from './participant-gate.tsx';
 import { WithdrawControl, WithdrawnPage } from './withdraw-control.tsx';
+import { showsWithdraw } from './withdraw-visibility.ts';
 
 type ParticipantRoute = Exclude<Route, { name: 'researcher' }>;
 
@@ -27,9 +28,10 @@ export function ParticipantApp({ route }: { route: ParticipantRoute }) {
   const { t } = useTranslation();
   // Set once the participant has withdrawn: their session is gone, so every page after it is the withdrawn page.
   const [withdrawn, setWithdrawn] = useState(false);
-  // Only a joined participant can withdraw: on the join page, once the link has made them one (consent, instructions).
   const joined = useAppStore((s) => s.participant != null);
-  const canWithdraw = (route.name !== 'join' || joined) && !withdrawn;
+  const joinStep = useAppStore((s) => s.joinStep);
+  const journey = useAppStore((s) => s.journey);
+  const canWithdraw = showsWithdraw({ route: route.name, joined, joinStep, journey, withdrawn });
   return (
     <Box sx={{ minHeight: '100vh', display: 'flex', flexDirection: 'column' }}>
       <AppBar position="sticky">
