@@ -37,6 +37,17 @@ const http = createServer((req, res) => {
     res.end(JSON.stringify({ participantId: `p${joined}`, resumed: false }));
     return;
   }
+  // The consent step, as the app's join helper walks it: the journey names the consent text's hash, the answer agrees.
+  if (req.method === 'GET' && req.url === '/api/participant/journey') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ consent: { sha256: 'echo' } }));
+    return;
+  }
+  if (req.method === 'POST' && req.url === '/api/participant/consent') {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    return;
+  }
   res.writeHead(404).end();
 });
 const io = new Server(http, { serveClient: false });

@@ -40,6 +40,7 @@ export async function elicit(
   ask: (system: string | null) => Promise<{ text: string; regenerated: boolean }>,
   maxTurns: number,
   fixed: number | null,
+  labels: PendingLabels = new PendingLabels(),
 ): Promise<void> {
   const user = who.user as UserSeat;
   const limit = fixed ?? maxTurns;
@@ -92,24 +93,30 @@ export async function elicit(
         ...(r.clientMessageId ? { clientMessageId: r.clientMessageId } : {}),
       });
       if (who.labeler) {
-        const label = await labelDisclosure(
-          who.labeler,
+        const labeler = who.labeler;
+        const labeled = labelDisclosure(
+          labeler,
           spec.record.persona_preferences,
           { assistantMessage: message, userMessage: reply },
           signal,
           spec.prompts,
-        ).catch((e: unknown) =>
-          e instanceof ModelCallError && e.code !== 'aborted'
-            ? { asked: [], revealed: [], issue: `labeler failed: ${e.message}` }
-            : stageOf(e, 'judge'),
-        );
-        log.append({
-          type: 'disclosure_labeled',
-          turn,
-          asked: label.asked,
-          revealed: label.revealed,
-          ...(label.issue ? { issue: label.issue } : {}),
-        });
+        )
+          .catch((e: unknown) =>
+            e instanceof ModelCallError && e.code !== 'aborted'
+              ? { asked: [], revealed: [], issue: `labeler failed: ${e.message}` }
+              : stageOf(e, 'judge'),
+          )
+          .then((label) => {
+            log.append({
+              type: 'disclosure_labeled',
+              turn,
+              asked: label.asked,
+              revealed: label.revealed,
+              ...(label.issue ? { issue: label.issue } : {}),
+            });
+          });
+        if (who.labelBesideNextTurn) labels.add(labeled);
+        else await labeled;
       }
     }
     state.conversation.push({ role: 'user', content: reply });
@@ -117,6 +124,32 @@ export async function elicit(
     state.pendingQuestion = null;
     state.terminate = fixed !== null ? false : userTerminates;
     state.turn = turn + 1;
+  }
+  // Every label is stored before the final prompt, so the log's labels all precede the final answer and the judgments.
+  await labels.done();
+}
+
+/**
+ * Labels still being made beside the conversation (live play: `labelBesideNextTurn`). Each is awaited before the
+ * episode moves past its discovery loop; a failure surfaces then, as it would have inline.
+ */
+export class PendingLabels {
+  private readonly pending: Promise<void>[] = [];
+
+  add(labeled: Promise<void>): void {
+    // Handled here so a failure waits for done() instead of being reported as unhandled meanwhile.
+    labeled.catch(() => undefined);
+    this.pending.push(labeled);
+  }
+
+  /** Waits for every label; rethrows the first failure. */
+  async done(): Promise<void> {
+    while (this.pending.length > 0) await this.pending.shift();
+  }
+
+  /** Waits for every label, ignoring failures: the episode is ending anyway, and nothing may be appended after it. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.pending.splice(0));
   }
 }
 

@@ -12,7 +12,7 @@ import { personaProfile } from './persona-profile.ts';
 import { renderPrompt, type PromptSet } from './prompt-library.ts';
 import { weightedScore } from './rubric-judge.ts';
 import type { AssistantSeat, UserSeat } from './seats.ts';
-import { actionOf, elicit, judgeAll, stageOf } from './episode-phases.ts';
+import { actionOf, elicit, judgeAll, PendingLabels, stageOf } from './episode-phases.ts';
 import { addFinalPrompt, stateFromEvents } from './episode-state.ts';
 import { EpisodeAbortedError, EpisodeFailure } from './episode-errors.ts';
 import type { EpisodeResult } from './episode-result.ts';
@@ -48,6 +48,12 @@ export interface EpisodeParticipants {
   /** Labels the preference-disclosure ledger after each user turn; usually the judge model. */
   labeler: ModelProvider | null;
   provenance: Provenance;
+  /**
+   * Live play: the labeler's call for a reply runs beside the model's next turn instead of before it, so the person
+   * never waits for it (the assistant never sees labels). Its event is stored when it answers, possibly after the next
+   * question; every label is stored before the final prompt. Batch runs label inline, in the reference's order.
+   */
+  labelBesideNextTurn?: boolean;
   onAssistantChunk?: (delta: string) => void;
   /** The streamed turn starts over (a retried model call); what was streamed so far is void. */
   onAssistantRestart?: () => void;
@@ -86,6 +92,7 @@ export async function runEpisode(
       provenance: who.provenance,
     });
   }
+  const labels = new PendingLabels();
   try {
     if (state.conversation.length === 0) {
       const opening = openingMessage(problem);
@@ -139,7 +146,7 @@ export async function runEpisode(
         });
       } else {
         if (!who.user) throw new EpisodeFailure('internal', 'internal', 'infer_persona needs a user seat');
-        await elicit(spec, who, log, signal, state, ask, maxTurns, fixed);
+        await elicit(spec, who, log, signal, state, ask, maxTurns, fixed, labels);
         if (!state.finalPromptAdded) {
           const finalPrompt = renderPrompt('finalPrompt', {}, spec.prompts);
           addFinalPrompt(state.conversation, finalPrompt);
@@ -225,6 +232,8 @@ export async function runEpisode(
     };
   } catch (error) {
     // Whatever a cancelled call threw, a cancelled episode is aborted, not failed: it is resumed or rerun later.
+    // A label still on its way must not land after the episode's end.
+    await labels.settled();
     if (error instanceof EpisodeAbortedError || signal.aborted) throw new EpisodeAbortedError();
     const failure =
       error instanceof EpisodeFailure ? error : new EpisodeFailure('internal', 'internal', describeError(error));

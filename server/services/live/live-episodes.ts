@@ -177,6 +177,8 @@ export class LiveEpisodes {
     const participants = {
       ...batchParticipants(record, info.summary.mode, info.summary.userType, null, models, provenance, { prompts }),
       user: seat,
+      // The person waits for the model's next turn only, never for the labeler.
+      labelBesideNextTurn: true,
     };
     const spec: EpisodeSpec = {
       record,
