@@ -24,6 +24,7 @@ const elements = [
       'server/main.ts',
       'server/app.ts',
       'server/research-worker-main.ts',
+      'server/model-thread-main.ts',
       'server/agreement-report-thread.ts',
       'server/cli/**',
     ],

@@ -4,6 +4,8 @@ import { formatIssue } from '../shared/benchmark/issues.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, secretFromEnv } from './config.ts';
 import { loadModelConfigs, ModelRegistry, ModelsConfigError } from './models/model-registry.ts';
+import { ModelThread } from './models/threaded/model-thread.ts';
+import { ThreadedModels } from './models/threaded/threaded-models.ts';
 import { startRetentionPurge } from './services/participants/retention-purge.ts';
 import { ImportRejectedError } from './services/benchmark/import-benchmark-file.ts';
 import { PersonaLibraryError } from './services/persona-library.ts';
@@ -24,7 +26,12 @@ import type { ServerLeaseHolder } from './storage/server-lease-storage.ts';
 export async function main(): Promise<{ url: string }> {
   const config = loadConfig();
   // Read the models file before opening anything, so a bad file stops start-up with its own message.
-  const models = new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v));
+  // Every model call of the app (live play's model under test, simulator, labeler, judges; model checks) runs on the
+  // model-call thread, which builds its own registry from the same file: the loop only relays deltas to people.
+  const models = new ThreadedModels(
+    new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v)),
+    new ModelThread({ modelsFile: config.modelsFile }),
+  );
   // The server commits from its event loop: WAL checkpoints (copy + fsync) run on a worker thread instead.
   const storage = SqliteStorage.open({ file: config.databaseFile, backgroundCheckpoint: true });
   // One server per database, taken before anything is written: a second one would take over the first's live
@@ -44,6 +51,8 @@ export async function main(): Promise<{ url: string }> {
     throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
   });
   const closeStorage = async (): Promise<void> => {
+    // After app.close(), which stopped the live episodes (their calls aborted): cancels what is left, ends the thread.
+    await models.thread.close();
     await lease.release().catch(() => undefined); // Unreleased, it expires by itself.
     await storage.close();
   };
@@ -66,6 +75,7 @@ export async function main(): Promise<{ url: string }> {
     await closeStorage();
     throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
   });
+  models.thread.useLog(app.log);
   try {
     // Uploads a killed process left in the temp folder (upload-temp.ts); running uploads of other servers stay.
     const leftovers = await removeLeftoverUploads();
@@ -95,6 +105,8 @@ export async function main(): Promise<{ url: string }> {
   let address: string;
   try {
     address = await app.listen({ host: config.host, port: config.port });
+    // Now rather than on the first call: a person's first turn should not wait for the thread to compile and start.
+    models.thread.start();
     // Only a server that listens takes over what a previous process left. This one holds the database's lease, so no
     // worker of an earlier process is alive: the jobs it held go back to the queue now, not when their leases expire.
     // Its runs resume on the research worker; runs without a job (stored before runs had them) stay interrupted; its

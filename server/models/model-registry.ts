@@ -54,22 +54,31 @@ export class ModelRegistry {
     return this.configs.map((c) => c.name);
   }
 
+  /**
+   * The configuration of a declared model that can be used; throws as get() would (an unknown model, an API key that
+   * is not set). ThreadedModels checks here, on the loop, before a call goes to the model-call thread.
+   */
+  check(name: string): ModelConfig {
+    const config = this.configs.find((c) => c.name === name);
+    if (!config) throw new ModelsConfigError(`unknown model "${name}"; declared models: ${this.names().join(', ')}`);
+    if (config.apiKeyEnv && this.secret(config.apiKeyEnv) === undefined) {
+      throw new ModelsConfigError(
+        `model "${name}" needs its API key in the environment variable ${config.apiKeyEnv}, which is not set`,
+      );
+    }
+    return config;
+  }
+
   /** The provider for a declared model, created once and shared (so its concurrency limit and spend cap are global). */
   get(name: string): ModelProvider {
     const existing = this.providers.get(name);
     if (existing) return existing;
-    const config = this.configs.find((c) => c.name === name);
-    if (!config) throw new ModelsConfigError(`unknown model "${name}"; declared models: ${this.names().join(', ')}`);
+    const config = this.check(name);
     let provider: ModelProvider;
     if (config.provider === 'scripted') {
       provider = new ScriptedProvider(config);
     } else {
       const apiKey = config.apiKeyEnv ? this.secret(config.apiKeyEnv) : undefined;
-      if (config.apiKeyEnv && apiKey === undefined) {
-        throw new ModelsConfigError(
-          `model "${name}" needs its API key in the environment variable ${config.apiKeyEnv}, which is not set`,
-        );
-      }
       provider = new AiSdkProvider({ config, ...(apiKey ? { apiKey } : {}) });
     }
     this.providers.set(name, provider);

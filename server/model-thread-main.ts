@@ -1,0 +1,98 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../shared/errors.ts';
+import { secretFromEnv } from './config.ts';
+import { ModelCallError, type ModelProvider } from './models/model-provider.ts';
+import { loadModelConfigs, ModelRegistry, SCRIPTED_MODEL } from './models/model-registry.ts';
+import type {
+  FromModelThread,
+  ModelThreadData,
+  ToModelThread,
+  WireError,
+} from './models/threaded/model-thread-protocol.ts';
+
+/**
+ * The model-call thread (started by models/threaded/model-thread.ts; a composition root like main.ts): its own model
+ * registry from the server's models file and secrets, so each model's concurrency limit and spend cap hold on this
+ * thread. It runs the calls the loop posts and posts back deltas, restarts, the answer or the failure, and each model's
+ * health. Nothing here touches storage or sockets.
+ */
+const port = parentPort;
+if (!port) throw new Error('model-thread-main.ts runs only as a worker thread');
+const data = workerData as ModelThreadData;
+const post = (message: FromModelThread): void => port.postMessage(message);
+
+const registry = new ModelRegistry(
+  data.modelsFile === undefined ? [SCRIPTED_MODEL] : loadModelConfigs(data.modelsFile),
+  (v) => secretFromEnv(v),
+);
+const running = new Map<number, AbortController>();
+/** Per model, the last health sent (as JSON), so only changes cross. */
+const sent = new Map<string, string>();
+const used = new Map<string, ModelProvider>();
+
+function postHealth(name: string, provider: ModelProvider): void {
+  const health = provider.health?.();
+  if (!health) return;
+  const json = JSON.stringify(health);
+  if (sent.get(name) === json) return;
+  sent.set(name, json);
+  post({ type: 'health', model: name, health });
+}
+
+function toWire(error: unknown): WireError {
+  if (error instanceof ModelCallError)
+    return {
+      code: error.code,
+      message: error.message,
+      attempts: error.attempts,
+      ...(error.status !== undefined ? { status: error.status } : {}),
+    };
+  return { code: null, message: describeError(error), attempts: 0 };
+}
+
+async function run(message: Extract<ToModelThread, { type: 'call' }>): Promise<void> {
+  const { id } = message;
+  const controller = new AbortController();
+  running.set(id, controller);
+  let provider: ModelProvider | undefined;
+  try {
+    provider = registry.get(message.model);
+    used.set(message.model, provider);
+    const response = await provider.complete({
+      ...message.request,
+      signal: controller.signal,
+      ...(message.stream
+        ? {
+            onChunk: (delta: string) => post({ type: 'chunk', id, delta }),
+            onRestart: () => post({ type: 'restart', id }),
+          }
+        : {}),
+    });
+    // Health first: once the loop has the answer, the monitor must already count the call.
+    postHealth(message.model, provider);
+    post({ type: 'done', id, response });
+  } catch (error) {
+    if (provider) postHealth(message.model, provider);
+    // Not a provider's failure but a bug: logged with its stack here, where it happened.
+    if (!(error instanceof ModelCallError))
+      post({
+        type: 'log',
+        level: 'error',
+        fields: { model: message.model, err: describeError(error), stack: (error as Error | null)?.stack },
+        msg: 'a model call failed unexpectedly',
+      });
+    post({ type: 'failed', id, error: toWire(error) });
+  } finally {
+    running.delete(id);
+  }
+}
+
+port.on('message', (message: ToModelThread) => {
+  if (message.type === 'call') void run(message);
+  else running.get(message.id)?.abort();
+});
+// Retries of a long call show in the live monitor before the call ends.
+setInterval(() => {
+  if (running.size > 0) for (const [name, provider] of used) postHealth(name, provider);
+}, data.healthEveryMs).unref();
+post({ type: 'ready' });

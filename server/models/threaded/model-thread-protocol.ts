@@ -1,0 +1,40 @@
+/** Messages between the server's event loop and its model-call thread (model-thread.ts, server/model-thread-main.ts). */
+import type { ModelErrorCode, ModelHealth, ModelRequest, ModelResponse } from '../model-provider.ts';
+
+/** What the thread is started with. */
+export interface ModelThreadData {
+  /** The models file the server read; undefined: only the offline scripted model. */
+  modelsFile: string | undefined;
+  /** How often the thread reports a changed model health while calls run (ms). */
+  healthEveryMs: number;
+}
+
+/** A request as it crosses: everything but the callbacks and the signal, which stay on the loop. */
+export type WireRequest = Omit<ModelRequest, 'onChunk' | 'onRestart' | 'signal'>;
+
+export type ToModelThread =
+  /** `stream`: the caller passed onChunk, so the thread streams and posts each delta. */
+  { type: 'call'; id: number; model: string; request: WireRequest; stream: boolean } | { type: 'abort'; id: number };
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A failure as it crosses: a ModelCallError's fields, or (`code` null) any other error's message. */
+export interface WireError {
+  code: ModelErrorCode | null;
+  message: string;
+  attempts: number;
+  status?: number;
+}
+
+export type FromModelThread =
+  /** The thread built its registry; calls posted before this are queued in its port and run now. */
+  | { type: 'ready' }
+  | { type: 'chunk'; id: number; delta: string }
+  /** The streamed call is attempted again: the deltas of call `id` so far belong to the failed attempt. */
+  | { type: 'restart'; id: number }
+  | { type: 'done'; id: number; response: ModelResponse }
+  | { type: 'failed'; id: number; error: WireError }
+  /** The thread's model health for `model` changed (sent while calls run, and when one ends). */
+  | { type: 'health'; model: string; health: ModelHealth }
+  /** A log line, written by the server's logger (one log, one format). */
+  | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; msg: string };
