@@ -3,6 +3,7 @@ import { ModelCallError } from '../models/model-provider.ts';
 import { describeError } from '../../shared/errors.ts';
 import { parseAction, STOP_SIGNAL } from './assistant-protocol.ts';
 import { labelDisclosure } from './disclosure-labeler.ts';
+import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import type { EpisodeLog } from './episode-log.ts';
 import { EpisodeAbortedError, EpisodeFailure } from './episode-errors.ts';
 import type { EpisodeParticipants, EpisodeSpec } from './episode-runner.ts';
@@ -44,6 +45,11 @@ export async function elicit(
 ): Promise<void> {
   const user = who.user as UserSeat;
   const limit = fixed ?? maxTurns;
+  // A resumed log can hold a reply whose label was never stored (the process stopped between the two): label it now.
+  if (who.labeler) {
+    for (const unlabeled of unlabeledReplies(log.events))
+      await labelReply(spec, who.labeler, log, signal, unlabeled, who, labels);
+  }
   while (!state.terminate && state.turn < limit) {
     const turn = state.turn;
     let message = state.pendingQuestion;
@@ -92,32 +98,8 @@ export async function elicit(
         ...(r.terminate ? { terminate: true } : {}),
         ...(r.clientMessageId ? { clientMessageId: r.clientMessageId } : {}),
       });
-      if (who.labeler) {
-        const labeler = who.labeler;
-        const labeled = labelDisclosure(
-          labeler,
-          spec.record.persona_preferences,
-          { assistantMessage: message, userMessage: reply },
-          signal,
-          spec.prompts,
-        )
-          .catch((e: unknown) =>
-            e instanceof ModelCallError && e.code !== 'aborted'
-              ? { asked: [], revealed: [], issue: `labeler failed: ${e.message}` }
-              : stageOf(e, 'judge'),
-          )
-          .then((label) => {
-            log.append({
-              type: 'disclosure_labeled',
-              turn,
-              asked: label.asked,
-              revealed: label.revealed,
-              ...(label.issue ? { issue: label.issue } : {}),
-            });
-          });
-        if (who.labelBesideNextTurn) labels.add(labeled);
-        else await labeled;
-      }
+      if (who.labeler)
+        await labelReply(spec, who.labeler, log, signal, { turn, question: message, reply }, who, labels);
     }
     state.conversation.push({ role: 'user', content: reply });
     state.history.push({ assistant: message, user: reply, ...(action.final ? { automaticStop: true as const } : {}) });
@@ -127,6 +109,63 @@ export async function elicit(
   }
   // Every label is stored before the final prompt, so the log's labels all precede the final answer and the judgments.
   await labels.done();
+}
+
+interface ReplyToLabel {
+  turn: number;
+  question: string;
+  reply: string;
+}
+
+/** The replies in `events` that have no disclosure label. */
+function unlabeledReplies(events: readonly EpisodeEvent[]): ReplyToLabel[] {
+  const labeled = new Set(events.flatMap((e) => (e.type === 'disclosure_labeled' ? [e.turn] : [])));
+  const questions = new Map(
+    events.flatMap((e) => (e.type === 'message' && e.kind === 'question' ? [[e.turn, e.content] as const] : [])),
+  );
+  return events.flatMap((e) =>
+    e.type === 'message' && e.kind === 'reply' && !labeled.has(e.turn)
+      ? [{ turn: e.turn, question: questions.get(e.turn) ?? '', reply: e.content }]
+      : [],
+  );
+}
+
+/**
+ * Labels one reply and stores the label: inline, or beside the conversation when the participants ask for it (live
+ * play), where `labels` keeps it until the discovery loop ends. A labeler that fails is recorded as the label's issue.
+ */
+async function labelReply(
+  spec: EpisodeSpec,
+  labeler: ModelProvider,
+  log: EpisodeLog,
+  signal: AbortSignal,
+  { turn, question, reply }: ReplyToLabel,
+  who: Pick<EpisodeParticipants, 'labelBesideNextTurn'>,
+  labels: PendingLabels,
+): Promise<void> {
+  const labeled = labelDisclosure(
+    labeler,
+    spec.record.persona_preferences,
+    { assistantMessage: question, userMessage: reply },
+    signal,
+    spec.prompts,
+  )
+    .catch((e: unknown) =>
+      e instanceof ModelCallError && e.code !== 'aborted'
+        ? { asked: [], revealed: [], issue: `labeler failed: ${e.message}` }
+        : stageOf(e, 'judge'),
+    )
+    .then((label) => {
+      log.append({
+        type: 'disclosure_labeled',
+        turn,
+        asked: label.asked,
+        revealed: label.revealed,
+        ...(label.issue ? { issue: label.issue } : {}),
+      });
+    });
+  if (who.labelBesideNextTurn) labels.add(labeled);
+  else await labeled;
 }
 
 /**

@@ -8,12 +8,12 @@ import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { batchParticipants, buildProvenance, type EvaluationModels } from '../evaluation/episode-setup.ts';
 import { episodeSummary } from '../evaluation/episode-summary.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
-import { PersonSeat } from './person-seat.ts';
+import { PersonSeat, type AwaitedReply } from './person-seat.ts';
 import { pinnedPrompts } from './live-prompts.ts';
 import { RunningEpisode, type EndRequest } from './running-episode.ts';
 import { storeFailedEnd, type EndReason } from './episode-end-store.ts';
 import { keepTrying } from './storage-retry.ts';
-import { twinReply } from './twin.ts';
+import { missedTwinTurns, twinReply } from './twin.ts';
 import { TWIN_JOB_KIND, twinJobKey, type TwinJobPayload } from './twin-episode.ts';
 
 /**
@@ -162,15 +162,20 @@ export class LiveEpisodes {
     const id = info.summary.id;
     const { judge, simulator } = models;
     let episode: RunningEpisode | null = null;
-    const seat = new PersonSeat((awaited) => {
+    const answerAsTwin = (awaited: AwaitedReply): void => {
       if (!episode) return;
-      episode.startIdleTimer(awaited);
       const twin = twinReply(episode, awaited, simulator, judge, prompts);
       episode.background.add(twin);
       void twin.finally(() => episode?.background.delete(twin));
+    };
+    const seat = new PersonSeat((awaited) => {
+      episode?.startIdleTimer(awaited);
+      answerAsTwin(awaited);
     });
     const running = new RunningEpisode(info, record, settings, seat, this.deps, existing);
     episode = running;
+    // Resumed: twin replies the last process had not stored (it stopped while they ran) are made now.
+    for (const awaited of missedTwinTurns(existing)) answerAsTwin(awaited);
     const logger = running.logger;
     this.running.set(id, running);
     const provenance = buildProvenance(record, models, true, { live: true, ...info.spec }, null, prompts);

@@ -3,6 +3,8 @@ import { labelDisclosure } from '../../engine/disclosure-labeler.ts';
 import type { PromptSet } from '../../engine/prompt-library.ts';
 import { SimulatedUserSeat } from '../../engine/simulated-user-seat.ts';
 import type { ModelProvider } from '../../models/model-provider.ts';
+import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import type { Exchange } from '../../engine/seats.ts';
 import type { AwaitedReply } from './person-seat.ts';
 import type { RunningEpisode } from './running-episode.ts';
 
@@ -61,4 +63,30 @@ export async function twinReply(
       issue: `twin failed: ${describeError(error)}`,
     });
   }
+}
+
+/**
+ * The questions of a stored live log that the person answered but that have no twin reply: the process stopped while
+ * the twin was answering. Each comes with the conversation before it, as the person's seat was asked.
+ */
+export function missedTwinTurns(events: readonly EpisodeEvent[]): AwaitedReply[] {
+  const twinned = new Set(events.flatMap((e) => (e.type === 'twin_reply' ? [e.turn] : [])));
+  const history: Exchange[] = [];
+  const missed: AwaitedReply[] = [];
+  let question: { turn: number; content: string } | null = null;
+  for (const e of events) {
+    if (e.type !== 'message') continue;
+    if (e.kind === 'question') question = { turn: e.turn, content: e.content };
+    else if ((e.kind === 'reply' || e.kind === 'stop') && question) {
+      if (e.kind === 'reply' && !twinned.has(e.turn))
+        missed.push({ turn: e.turn, assistantMessage: question.content, history: [...history] });
+      history.push({
+        assistant: question.content,
+        user: e.content,
+        ...(e.kind === 'stop' ? { automaticStop: true as const } : {}),
+      });
+      question = null;
+    }
+  }
+  return missed;
 }
