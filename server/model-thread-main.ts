@@ -5,6 +5,7 @@ import { ModelCallError, type ModelProvider } from './models/model-provider.ts';
 import { loadModelConfigs, ModelRegistry, SCRIPTED_MODEL } from './models/model-registry.ts';
 import type {
   FromModelThread,
+  FromModelThreadBatch,
   ModelThreadData,
   ToModelThread,
   WireError,
@@ -19,7 +20,16 @@ import type {
 const port = parentPort;
 if (!port) throw new Error('model-thread-main.ts runs only as a worker thread');
 const data = workerData as ModelThreadData;
-const post = (message: FromModelThread): void => port.postMessage(message);
+let outbox: FromModelThread[] = [];
+const flush = (): void => {
+  const batch: FromModelThreadBatch = outbox;
+  outbox = [];
+  port.postMessage(batch);
+};
+/** Sent at the end of this turn of the thread's loop, with the turn's other messages (see FromModelThreadBatch). */
+const post = (message: FromModelThread): void => {
+  if (outbox.push(message) === 1) setImmediate(flush);
+};
 
 const registry = new ModelRegistry(
   data.modelsFile === undefined ? [SCRIPTED_MODEL] : loadModelConfigs(data.modelsFile),

@@ -38,3 +38,9 @@ export type FromModelThread =
   | { type: 'health'; model: string; health: ModelHealth }
   /** A log line, written by the server's logger (one log, one format). */
   | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; msg: string };
+
+/**
+ * What the thread posts: its messages of one turn of its event loop together (deltas of many streams arrive in the
+ * same turn under load), so the loop handles one message event per turn instead of one per delta.
+ */
+export type FromModelThreadBatch = readonly FromModelThread[];

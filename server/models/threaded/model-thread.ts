@@ -3,6 +3,7 @@ import { ModelCallError, type ModelHealth, type ModelRequest, type ModelResponse
 import { addHealth, NO_HEALTH } from './model-health-sum.ts';
 import type {
   FromModelThread,
+  FromModelThreadBatch,
   LogLevel,
   ModelThreadData,
   ToModelThread,
@@ -70,7 +71,9 @@ export class ModelThread {
     this.#worker = worker;
     // The server's lifetime is decided by its sockets and signals, not by this thread.
     worker.unref();
-    worker.on('message', (message: FromModelThread) => this.#onMessage(message));
+    worker.on('message', (batch: FromModelThreadBatch) => {
+      for (const message of batch) this.#onMessage(message);
+    });
     worker.on('error', (error) => this.#write('error', { err: error }, 'the model-call thread failed'));
     worker.on('exit', (code) => this.#onExit(worker, code));
     // Calls made while no thread ran; the thread's port queues them until its code listens.
@@ -160,7 +163,7 @@ export class ModelThread {
     switch (message.type) {
       case 'ready':
         this.#deaths = 0;
-        return;
+        return this.#write('info', { thread: 'model-thread' }, 'model calls run on the model-call thread');
       case 'chunk':
         return this.#deliver(message.id, (request) => request.onChunk?.(message.delta));
       case 'restart': {
