@@ -8,7 +8,7 @@ import { verifyLiveRun } from '../../bench/support/live-verify.ts';
 import Database from 'better-sqlite3';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { roleResponder } from '../support/role-responder.ts';
-import { storedTwins } from '../support/stored-twins.ts';
+import { replyFollowUps, storedTwinIds, storedTwins } from '../support/stored-twins.ts';
 import { tempDir } from '../support/temp-files.ts';
 import { crashSettings } from '../support/test-env.ts';
 
@@ -174,6 +174,10 @@ describe('live play survives repeated kill -9 of the server', () => {
         seqMismatch: 0,
         unacknowledged: 0,
       });
+      // Every reply, in the live episodes and their twins, was labeled once, and every question the person answered got
+      // one twin reply: the ones a kill interrupted were made after the restart, none twice.
+      expect(replyFollowUps(dbFile, ids, true)).toEqual([]);
+      expect(replyFollowUps(dbFile, storedTwinIds(dbFile, ids), false)).toEqual([]);
       // A resend after a restart is acknowledged with the seq the first send was stored at.
       for (const a of acks) expect(a.seq).toBe(byReply.get(`${a.episodeId} ${a.clientMessageId}`)?.seq);
       // Some reply was in flight at a kill, and its resend after the restart was acknowledged (same seq, checked above).

@@ -42,3 +42,46 @@ export function storedTwins(dbFile: string, liveEpisodeIds: readonly string[]): 
     db.close();
   }
 }
+
+/**
+ * What each of the person's replies should have in a stored log: exactly one disclosure label, and in a live episode
+ * exactly one twin reply. Returns one line per reply turn that has another count (empty when all is well).
+ */
+export function replyFollowUps(dbFile: string, episodeIds: readonly string[], withTwinReplies: boolean): string[] {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const eventsOf = db.prepare('SELECT type, json FROM episode_events WHERE episode_id = ? ORDER BY seq');
+    return episodeIds.flatMap((episodeId) => {
+      const events = (eventsOf.all(episodeId) as { type: string; json: string }[]).map((row) => ({
+        type: row.type,
+        ...(JSON.parse(row.json) as { kind?: string; turn?: number }),
+      }));
+      const count = (type: string, turn: number | undefined): number =>
+        events.filter((e) => e.type === type && e.turn === turn).length;
+      return events
+        .filter((e) => e.type === 'message' && e.kind === 'reply')
+        .flatMap((reply) => {
+          const labels = count('disclosure_labeled', reply.turn);
+          const twinReplies = withTwinReplies ? count('twin_reply', reply.turn) : 1;
+          return labels === 1 && twinReplies === 1
+            ? []
+            : [
+                `${episodeId} turn ${reply.turn}: ${labels} labels, ${withTwinReplies ? twinReplies : '-'} twin replies`,
+              ];
+        });
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** The ids of the simulated twins of these live episodes. */
+export function storedTwinIds(dbFile: string, liveEpisodeIds: readonly string[]): string[] {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const twinsOf = db.prepare('SELECT id FROM episodes WHERE twin_of = ?').pluck();
+    return liveEpisodeIds.flatMap((id) => twinsOf.all(id) as string[]);
+  } finally {
+    db.close();
+  }
+}
