@@ -42,6 +42,25 @@ export function personaProfile(
   record: Pick<BenchmarkRecord, 'persona' | 'persona_preferences'>,
   options: ProfileOptions = {},
 ): string {
+  // Records are never changed once read, and a live episode's seats ask for the same profile every turn (each twin
+  // reply builds a seat): rendered once per record and float set. The profile was 1.7% of the live loop's time at
+  // 1,000 persons (npm run bench:live with BENCH_LIVE_CPU_PROF).
+  const byFloats = profiles.get(record) ?? new Map<ReadonlySet<string> | null, string>();
+  const key = options.integralFloats ?? null;
+  const known = byFloats.get(key);
+  if (known !== undefined) return known;
+  const profile = renderProfile(record, options);
+  byFloats.set(key, profile);
+  profiles.set(record, byFloats);
+  return profile;
+}
+
+const profiles = new WeakMap<object, Map<ReadonlySet<string> | null, string>>();
+
+function renderProfile(
+  record: Pick<BenchmarkRecord, 'persona' | 'persona_preferences'>,
+  options: ProfileOptions,
+): string {
   const floats = options.integralFloats ?? attachedIntegralFloats(record);
   const personaPath = childPath('$', 'persona');
 
