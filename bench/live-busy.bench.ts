@@ -20,6 +20,7 @@ import { serveEnv, startServer } from './support/live-server-process.ts';
 import { prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
 import { verifyLiveRun } from './support/live-verify.ts';
 import { writeBenchmarkFromSample } from './support/synthetic-from-sample.ts';
+import { reportCpuProfile } from './support/cpu-profile-summary.ts';
 
 /**
  * Live play beside research work (`npm run bench:live-busy`, issue 17): one `prefdisco serve`, the live load of
@@ -180,6 +181,7 @@ export async function liveBusyBench(workDir: string): Promise<BenchResult> {
     });
     process.stdout.write(' done\n');
     if ((await server.stop('SIGTERM')) !== 0) throw new Error('the server did not shut down cleanly');
+    reportCpuProfile(config.liveCpuProfDir, 'live-busy');
 
     const reports = [...quiet.play.reports, ...busy.play.reports];
     const check = verifyLiveRun(

@@ -6,6 +6,7 @@ import { FAULT_KINDS, faultyResponder, totalFaults, type FaultCounts } from '../
 import { roleResponder } from '../tests/support/role-responder.ts';
 import type { BenchResult } from './support/bench-result.ts';
 import { actorsFor, forkTs, joinAll, phaseMetrics, runPhase, type PlayPattern } from './support/live-phase.ts';
+import { reportCpuProfile } from './support/cpu-profile-summary.ts';
 import { serveEnv, startServer } from './support/live-server-process.ts';
 import {
   liveHealth,
@@ -117,6 +118,7 @@ async function runSize(
       app.reports.flatMap((r) => r.episodeIds),
     );
     for (const problem of check.problems) process.stdout.write(`\n    DB: ${problem}`);
+    reportCpuProfile(benchConfig().liveCpuProfDir, `live-n${n}`);
 
     process.stdout.write(' echo …');
     const echo = forkTs('live-echo-server.ts', {
