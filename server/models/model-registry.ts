@@ -59,29 +59,33 @@ export class ModelRegistry {
    * is not set). ThreadedModels checks here, on the loop, before a call goes to the model-call thread.
    */
   check(name: string): ModelConfig {
-    const config = this.configs.find((c) => c.name === name);
-    if (!config) throw new ModelsConfigError(`unknown model "${name}"; declared models: ${this.names().join(', ')}`);
-    if (config.apiKeyEnv && this.secret(config.apiKeyEnv) === undefined) {
-      throw new ModelsConfigError(
-        `model "${name}" needs its API key in the environment variable ${config.apiKeyEnv}, which is not set`,
-      );
-    }
-    return config;
+    return this.resolve(name).config;
   }
 
   /** The provider for a declared model, created once and shared (so its concurrency limit and spend cap are global). */
   get(name: string): ModelProvider {
     const existing = this.providers.get(name);
     if (existing) return existing;
-    const config = this.check(name);
-    let provider: ModelProvider;
-    if (config.provider === 'scripted') {
-      provider = new ScriptedProvider(config);
-    } else {
-      const apiKey = config.apiKeyEnv ? this.secret(config.apiKeyEnv) : undefined;
-      provider = new AiSdkProvider({ config, ...(apiKey ? { apiKey } : {}) });
-    }
+    const { config, apiKey } = this.resolve(name);
+    const provider: ModelProvider =
+      config.provider === 'scripted'
+        ? new ScriptedProvider(config)
+        : new AiSdkProvider({ config, ...(apiKey ? { apiKey } : {}) });
     this.providers.set(name, provider);
     return provider;
+  }
+
+  /** The model's configuration and its API key (the secret is read once). */
+  private resolve(name: string): { config: ModelConfig; apiKey: string | undefined } {
+    const config = this.configs.find((c) => c.name === name);
+    if (!config) throw new ModelsConfigError(`unknown model "${name}"; declared models: ${this.names().join(', ')}`);
+    if (config.provider === 'scripted') return { config, apiKey: undefined };
+    const apiKey = config.apiKeyEnv ? this.secret(config.apiKeyEnv) : undefined;
+    if (config.apiKeyEnv && apiKey === undefined) {
+      throw new ModelsConfigError(
+        `model "${name}" needs its API key in the environment variable ${config.apiKeyEnv}, which is not set`,
+      );
+    }
+    return { config, apiKey };
   }
 }
