@@ -16,7 +16,7 @@ import {
   runPhase,
   type PlayPattern,
 } from './support/live-phase.ts';
-import { serveEnv, startServer } from './support/live-server-process.ts';
+import { behindLoopbackProxy, serveEnv, startServer } from './support/live-server-process.ts';
 import { prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
 import { verifyLiveRun } from './support/live-verify.ts';
 import { writeBenchmarkFromSample } from './support/synthetic-from-sample.ts';
@@ -134,10 +134,10 @@ export async function liveBusyBench(workDir: string): Promise<BenchResult> {
     ...[...workers, researcher].map((w) => () => w.connected && w.disconnect()),
   ];
   try {
-    const server = await startServer(
-      serveEnv(dir, writeModelsFile(dir, model.baseUrl), { PREFDISCO_TRUST_PROXY: '127.0.0.1,::1' }),
-      { cpuProfDir: config.liveCpuProfDir, logFile: join(dir, 'server.log') },
-    );
+    const server = await startServer(serveEnv(dir, writeModelsFile(dir, model.baseUrl), behindLoopbackProxy(n)), {
+      cpuProfDir: config.liveCpuProfDir,
+      logFile: join(dir, 'server.log'),
+    });
     cleanup.push(() => server.stop('SIGKILL'));
     const plays = 2 * n * pattern.episodes;
     const study = await setUpLiveStudy(server.url, {
@@ -235,6 +235,8 @@ export async function liveBusyBench(workDir: string): Promise<BenchResult> {
         sessions_failed: 0,
         replies_lost_or_duplicated: 0,
         episodes_incomplete_or_gapped: 0,
+        quiet_refused_connects: 0,
+        busy_refused_connects: 0,
       },
     };
   } finally {

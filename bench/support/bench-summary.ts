@@ -32,7 +32,7 @@ export interface SummaryRow {
 
 /** Figures worth a row even without a target (the live bench's per-size metrics end with these). */
 const HEADLINES: Record<string, RegExp> = {
-  live: /_(sessions|app_sessions_completed|app_replies_per_s|app_chunks_per_s|app_reply_p50_ms|echo_reply_p99_ms|app_server_cpu_cores|echo_server_cpu_cores|app_server_rss_peak_mb|cpu_ratio|app_episode_p99_s|sessions_slowed|faults_injected|reported_failed_attempts|reported_retries|reported_failed_episodes|client_loop_p99_ms)$/,
+  live: /_(sessions|app_sessions_completed|app_replies_per_s|app_chunks_per_s|app_reply_p50_ms|echo_reply_p99_ms|app_server_cpu_cores|echo_server_cpu_cores|app_server_rss_peak_mb|cpu_ratio|app_episode_p99_s|echo_episode_p99_s|sessions_slowed|faults_injected|reported_failed_attempts|reported_retries|reported_failed_episodes|client_loop_p99_ms)$/,
   'live-faults':
     /_(sessions|app_sessions_completed|app_reply_p50_ms|echo_reply_p99_ms|app_episode_p50_s|app_episode_p99_s|echo_episode_p99_s|sessions_slowed|model_calls_received|faults_injected|faults_rate_limited|faults_server_error|faults_hang|faults_cut|reported_failed_attempts|reported_retries|reported_failed_calls|reported_failed_episodes)$/,
   'live-busy':

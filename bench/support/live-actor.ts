@@ -36,6 +36,8 @@ export interface ActorOptions {
   thinkMs: () => number;
   onReplyAck?: (ack: AckedReply) => void;
   onChunk?: () => void;
+  /** Called for each connection attempt the server refused (down, restarting, or over its per-address cap). */
+  onRefused?: () => void;
   /** Called the moment a reply has been emitted (the crash test kills the server then, with the reply in flight). */
   onReplySent?: () => void;
   /** How long to wait for any ack or event before calling the episode stuck. */
@@ -153,6 +155,7 @@ export async function playEpisode(o: ActorOptions): Promise<EpisodeOutcome> {
       socket = await open(await o.serverUrl(), o.cookie);
     } catch (error) {
       // The server is down or not yet back; serverUrl() will hand out the new address once it listens.
+      o.onRefused?.();
       if (++refused > 300) throw new Error(`cannot connect: ${error instanceof Error ? error.message : String(error)}`);
       await sleep(100);
       continue;

@@ -37,6 +37,7 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
     completed: 0,
     episodeMs: [],
     chunks: 0,
+    refusedConnects: 0,
     errors: [],
     loopDelayP99Ms: 0,
   };
@@ -56,6 +57,7 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
             thinkMs: think,
             maxConnections: 1,
             onChunk: () => void (report.chunks += 1),
+            onRefused: () => void (report.refusedConnects += 1),
             onReplyAck: (a) => {
               if (!a.resent) report.replyMs.push(a.ms);
               report.acks.push({ episodeId: a.episodeId, clientMessageId: a.clientMessageId, seq: a.seq });

@@ -94,6 +94,7 @@ export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, num
     [`${prefix}_sessions_completed`]: sum((x) => x.completed),
     [`${prefix}_replies_per_s`]: ms.length / r.wallSeconds,
     [`${prefix}_chunks_per_s`]: sum((x) => x.chunks) / r.wallSeconds,
+    [`${prefix}_refused_connects`]: sum((x) => x.refusedConnects),
     [`${prefix}_reply_p50_ms`]: percentile(ms, 50),
     [`${prefix}_reply_p95_ms`]: percentile(ms, 95),
     [`${prefix}_reply_p99_ms`]: percentile(ms, 99),

@@ -30,6 +30,8 @@ export interface WorkerReport {
   /** How long each completed episode took, from play:start to the rating's ack, ms. */
   episodeMs: number[];
   chunks: number;
+  /** Connection attempts the server refused; with the server up, each is a person kept waiting. */
+  refusedConnects: number;
   errors: string[];
   /** The worker's own event-loop delay, p99 in ms: if high, the clients (not the server) limited the measurement. */
   loopDelayP99Ms: number;
