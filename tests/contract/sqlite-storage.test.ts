@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import { tempDir } from '../support/temp-files.ts';
 import { consentStorageContract } from './consent-storage.contract.ts';
+import { liveStorageContract } from './live-storage.contract.ts';
 import { peopleStorageContract } from './people-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
 import { studyWorkContract } from './study-work-storage.contract.ts';
@@ -17,3 +18,4 @@ studyWorkContract('sqlite', async () => {
   const file = join(dir, `db-${++n}.sqlite`);
   return { storage: SqliteStorage.open({ file }), openAnother: async () => SqliteStorage.open({ file }) };
 });
+liveStorageContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
