@@ -35,6 +35,8 @@ interface RatingCountsRow {
 // Live episodes a person played. Twins are stored without a participant today; the twin_of test keeps a simulated
 // play from ever counting as the person's.
 const PLAYED = 'e.study_id = @study AND e.participant_id IN (SELECT value FROM json_each(@ids)) AND e.twin_of IS NULL';
+const IDLE_TIMEOUT = `EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id AND v.type = 'episode_failed'
+                       AND json_extract(v.json, '$.code') = 'idle_timeout')`;
 
 export function studyParticipantsPage(
   db: Database.Database,
@@ -66,9 +68,9 @@ export function studyParticipantsPage(
            SUM(e.status = 'completed') AS completed,
            SUM(EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id AND v.type = 'actor_rated'))
              AS self_rated,
-           SUM(EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id AND v.type = 'episode_failed'
-                       AND json_extract(v.json, '$.code') = 'idle_timeout')) AS timed_out,
-           SUM(e.status IN ('failed', 'aborted')) AS otherwise_ended
+           SUM(${IDLE_TIMEOUT}) AS timed_out,
+           -- Disjoint from timed_out: a play ended by the idle timeout is stored as failed too.
+           SUM(e.status IN ('failed', 'aborted') AND NOT ${IDLE_TIMEOUT}) AS otherwise_ended
          FROM episodes e WHERE ${PLAYED} GROUP BY e.participant_id`,
       ).all(params) as PlayCountsRow[]
     ).map((r) => [r.participant_id, r]),
