@@ -3,6 +3,8 @@ import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import { tempDir } from '../support/temp-files.ts';
 import { consentStorageContract } from './consent-storage.contract.ts';
 import { liveStorageContract } from './live-storage.contract.ts';
+import { researchParticipantsContract } from './research-participants.contract.ts';
+import { researchStorageContract } from './research-storage.contract.ts';
 import { peopleStorageContract } from './people-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
 import { studyWorkContract } from './study-work-storage.contract.ts';
@@ -19,3 +21,5 @@ studyWorkContract('sqlite', async () => {
   return { storage: SqliteStorage.open({ file }), openAnother: async () => SqliteStorage.open({ file }) };
 });
 liveStorageContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
+researchStorageContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
+researchParticipantsContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
