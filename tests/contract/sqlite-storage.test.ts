@@ -7,6 +7,7 @@ import { researchParticipantsContract } from './research-participants.contract.t
 import { researchStorageContract } from './research-storage.contract.ts';
 import { peopleStorageContract } from './people-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
+import { studyAccessContract } from './study-access-storage.contract.ts';
 import { studyWorkContract } from './study-work-storage.contract.ts';
 
 const dir = tempDir();
@@ -23,3 +24,4 @@ studyWorkContract('sqlite', async () => {
 liveStorageContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
 researchStorageContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
 researchParticipantsContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
+studyAccessContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
