@@ -24,8 +24,9 @@ export interface DeletionRecord {
 
 /**
  * Deleting participants' data (withdrawal, researcher deletion, retention purge). Part of `Storage`
- * (`storage.deletions`); tests/contract/participant-deletion.test.ts checks, on a real file, that no row anywhere
- * still carries a deleted participant's ids or text.
+ * (`storage.deletions`); every implementation must pass tests/contract/participant-deletion-storage.contract.ts, and
+ * tests/integration/participant-deletion.test.ts checks, on a real SQLite file, that no row anywhere still carries a
+ * deleted participant's ids or text.
  */
 export interface ParticipantDeletionStorage {
   /**

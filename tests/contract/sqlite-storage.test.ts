@@ -5,6 +5,7 @@ import { consentStorageContract } from './consent-storage.contract.ts';
 import { liveStorageContract } from './live-storage.contract.ts';
 import { researchParticipantsContract } from './research-participants.contract.ts';
 import { researchStorageContract } from './research-storage.contract.ts';
+import { participantDeletionContract } from './participant-deletion-storage.contract.ts';
 import { peopleStorageContract } from './people-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
 import { studyAccessContract } from './study-access-storage.contract.ts';
@@ -25,3 +26,4 @@ liveStorageContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `
 researchStorageContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
 researchParticipantsContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
 studyAccessContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
+participantDeletionContract('sqlite', async () => SqliteStorage.open({ file: join(dir, `db-${++n}.sqlite`) }));
