@@ -31,6 +31,7 @@ import { previewRoutes } from './http/preview-routes.ts';
 import { promptPackRoutes } from './http/prompt-pack-routes.ts';
 import { researchExportRoutes } from './http/research-export-routes.ts';
 import { researchImportRoutes } from './http/research-import-routes.ts';
+import { benchmarkImports } from './services/benchmark/benchmark-imports.ts';
 import { researchRoutes } from './http/research-routes.ts';
 import { setupRoutes } from './http/setup-routes.ts';
 import { studyAccessRoutes } from './http/study-access-routes.ts';
@@ -166,6 +167,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Agreement reports take seconds of CPU: on a pool thread when the app knows its database file (the server), else here.
   const reports = agreementReports(deps.storage, deps.config.databaseFile);
   app.addHook('preClose', async () => reports.close());
+  // Benchmark imports parse and write up to 512 MB: on a pool thread likewise (benchmark-imports.ts).
+  const imports = benchmarkImports(deps.storage, deps.config.databaseFile);
+  app.addHook('preClose', async () => imports.close());
   await registerAuth(app, {
     people: deps.storage.people,
     cookieSecret: await resolveCookieSecret(deps.storage.people, deps.config.cookieSecret),
@@ -207,7 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     participantDeletionRoutes({ storage: deps.storage, live, secureCookies: security.secureCookies }),
     previewRoutes(deps.storage),
     consentRoutes(deps.storage),
-    researchImportRoutes(deps.storage),
+    researchImportRoutes(deps.storage, imports),
     researchRoutes(deps.storage, batchRuns),
     episodeRoutes(deps.storage, presence),
     researchExportRoutes(deps.storage),

@@ -81,6 +81,10 @@ export async function main(): Promise<{ url: string }> {
     const leftovers = await removeLeftoverUploads();
     if (leftovers > 0)
       app.log.info(`removed ${leftovers} unfinished upload folder(s) left in ${tmpdir()} by earlier runs`);
+    // An import a killed process left half written is invisible (its file is still 'importing'): removed here, so
+    // the file can be imported again (import-discard-queries.ts).
+    const unfinished = await storage.removeUnfinishedImports();
+    if (unfinished > 0) app.log.info(`removed ${unfinished} benchmark import(s) an earlier run left unfinished`);
     await prepareData(storage, config, app.log);
     const admin =
       config.adminUsername !== null && config.adminPassword !== null

@@ -7,6 +7,7 @@ import { ERROR_RESPONSES } from '../../shared/schemas/api-common.ts';
 import { ImportedSchema, type ImportRefusalDetails } from '../../shared/schemas/api-studies.ts';
 import { ImportQuerySchema } from '../../shared/schemas/research.ts';
 import { IMPORT_BODY_LIMIT, importUpload } from '../services/research/import-upload.ts';
+import type { BenchmarkImports } from '../services/benchmark/benchmark-imports.ts';
 import type { Storage } from '../storage/storage.ts';
 import { requireResearcher } from './guards.ts';
 import { requestResearcher } from './study-guards.ts';
@@ -16,7 +17,7 @@ import { noStore } from './no-store.ts';
 const FILE_TYPES = ['application/x-ndjson', 'application/jsonl', 'text/plain'];
 
 /** `POST /api/studies/import`: a benchmark file as the request body, validated in full and imported all or nothing. */
-export function researchImportRoutes(storage: Storage) {
+export function researchImportRoutes(storage: Storage, imports: BenchmarkImports) {
   return async (fastify: FastifyInstance): Promise<void> => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     noStore(app);
@@ -58,7 +59,7 @@ export function researchImportRoutes(storage: Storage) {
           throw new AppError('unsupported_media_type', `send the file as ${FILE_TYPES.join(', ')}`);
         }
         const { study, skipImages, filename } = request.query;
-        const result = await importUpload(storage, body ?? null, { study, skipImages, filename });
+        const result = await importUpload(storage, body ?? null, { study, skipImages, filename, imports });
         if (result.kind === 'invalid') {
           const { kind: _kind, ...report } = result;
           const details: ImportRefusalDetails = report;

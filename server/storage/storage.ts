@@ -30,7 +30,7 @@ export interface ImportRecordInput {
 }
 
 export interface ImportBenchmarkInput {
-  /** The study to import into; created in the same transaction if it does not exist. */
+  /** The study to import into; created if it does not exist (and removed again if the import fails). */
   studyName: string;
   /** File name shown to people; not used for identity. */
   sourceName: string;
@@ -82,11 +82,14 @@ export interface Storage {
   listStudies(): Promise<StudyCounts[]>;
 
   /**
-   * Stores a benchmark file's records, their personas and rubrics in one transaction. Importing content that is
-   * already there changes nothing; a record whose problem_id exists with different content is a `conflict` and the
-   * whole file is rejected.
+   * Stores a benchmark file's records, their personas and rubrics: all or nothing, in short steps that never hold the
+   * write lock for long, the records hidden from every reader until the last step. Importing content that is already
+   * there changes nothing; a record whose problem_id exists with different content is a `conflict` and the whole file
+   * is rejected.
    */
   importBenchmark(input: ImportBenchmarkInput): Promise<ImportOutcome>;
+  /** Deletes imports a killed process left unfinished, with everything they wrote (start-up); returns how many. */
+  removeUnfinishedImports(): Promise<number>;
   listRecords(studyId: string, page: { offset: number; limit: number }): Promise<Page<RecordSummary>>;
   getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null>;
 

@@ -1,7 +1,6 @@
-import { Piscina } from 'piscina';
 import type { AgreementReport, AgreementSettings } from '../../../shared/schemas/agreement.ts';
-import { AppError } from '../../../shared/errors.ts';
 import type { Storage } from '../../storage/storage.ts';
+import { lazyPool } from '../thread-pool.ts';
 import { agreementReport } from './agreement-report.ts';
 import { rebuildAppError, type ReportOutcome, type ReportTask } from './report-task.ts';
 
@@ -31,37 +30,19 @@ export interface ReportPoolOptions {
 }
 
 /**
- * Reports on a piscina pool of worker threads. The pool is made on the first report, not at start-up, and its thread
- * ends after `idleTimeoutMs` without work, so a server whose researchers read no report pays nothing for it (a thread
- * costs a copy of the server's code in memory and seconds of CPU to start, paid by the first report after a pause; a
- * researcher reading reports asks for several within minutes). Reports beyond `threads` wait in the pool's queue.
+ * Reports on a lazy pool of worker threads (thread-pool.ts): made on the first report, its thread ending after
+ * `idleTimeoutMs` without work (a researcher reading reports asks for several within minutes).
  */
 export function agreementReportPool(options: ReportPoolOptions): AgreementReports {
-  let pool: Piscina<ReportTask, ReportOutcome> | null = null;
-  let closed = false;
+  const pool = lazyPool<ReportTask, ReportOutcome>({ entry: ENTRY, ...options });
   return {
     async report(studyId, settings) {
-      if (closed) throw new AppError('unavailable', 'the server is shutting down');
-      pool ??= new Piscina<ReportTask, ReportOutcome>({
-        filename: ENTRY.href,
-        name: 'default',
-        minThreads: 0,
-        maxThreads: options.threads ?? 1,
-        idleTimeout: options.idleTimeoutMs ?? 5 * 60_000,
-        // Tasks are async: the thread's event loop must run between them (piscina's Atomics wait would block it).
-        atomics: 'disabled',
-      });
       const outcome = await pool.run({ databaseFile: options.databaseFile, studyId, settings });
       if ('refusal' in outcome) throw rebuildAppError(outcome.refusal);
       return outcome.report;
     },
-    async close() {
-      closed = true;
-      const running = pool;
-      pool = null;
-      // At shutdown a report is not worth waiting for: the researcher asks again once the server is back.
-      await running?.destroy();
-    },
+    // At shutdown a report is not worth waiting for: the researcher asks again once the server is back.
+    close: () => pool.close(),
   };
 }
 

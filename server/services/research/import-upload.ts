@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ValidationIssue } from '../../../shared/benchmark/issues.ts';
 import type { ImportOutcome } from '../../../shared/schemas/study.ts';
 import type { Storage } from '../../storage/storage.ts';
-import { importBenchmarkFile, ImportRejectedError } from '../benchmark/import-benchmark-file.ts';
+import { type BenchmarkImports, inProcessBenchmarkImports } from '../benchmark/benchmark-imports.ts';
+import { ImportRejectedError } from '../benchmark/import-benchmark-file.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { createUploadDir, removeUploadDir } from './upload-temp.ts';
 
@@ -35,6 +36,8 @@ export interface ImportUploadOptions {
   limit?: number;
   /** The folder the upload waits in while it is checked (tests); the system temp folder by default. */
   tempRoot?: string;
+  /** Where the file is validated and stored: the server's import thread; on the calling thread by default. */
+  imports?: BenchmarkImports;
 }
 
 /** Counts bytes on their way to disk and stops the upload once it passes the limit. */
@@ -69,7 +72,8 @@ function listed(issues: ValidationIssue[]): ValidationIssue[] {
 
 /**
  * Imports a benchmark file sent as a request body. The body is streamed to a temporary file (a 500 MB file never sits
- * in memory), validated and imported by the same code as `prefdisco import`, and the file is deleted whatever happens
+ * in memory), validated and imported by the same code as `prefdisco import` (in the server, on the import thread:
+ * benchmark-imports.ts), and the file is deleted whatever happens
  * (if the process dies meanwhile, the next start-up removes it: upload-temp.ts). Nothing is stored unless the whole
  * file is valid.
  */
@@ -88,7 +92,8 @@ export async function importUpload(
       // The browser went away or the connection broke mid-upload: nothing was imported.
       throw new AppError('upload_failed', 'the upload did not complete; nothing was imported');
     }
-    const { outcome, report } = await importBenchmarkFile(storage, file, {
+    const imports = options.imports ?? inProcessBenchmarkImports(storage);
+    const { outcome, report } = await imports.importFile(file, {
       study: options.study,
       skipImages: options.skipImages,
     });

@@ -123,7 +123,9 @@ export class SqliteResearchStorage implements ResearchStorage {
 
   async listStudyRecords(studyId: string): Promise<StudyRecord[]> {
     const rows = this.db
-      .prepare('SELECT problem_id, task, json, float_paths_json FROM records WHERE study_id = ? ORDER BY file_id, line')
+      .prepare(
+        'SELECT problem_id, task, json, float_paths_json FROM visible_records WHERE study_id = ? ORDER BY file_id, line',
+      )
       .all(studyId) as { problem_id: string; task: string; json: string; float_paths_json: string | null }[];
     return rows.map((r) => ({
       problemId: r.problem_id,
@@ -138,7 +140,7 @@ export class SqliteResearchStorage implements ResearchStorage {
       .prepare(
         `SELECT e.*, rec.task AS task FROM episodes e
          LEFT JOIN runs r ON r.id = e.run_id
-         LEFT JOIN records rec ON rec.study_id = @study AND rec.problem_id = e.problem_id
+         LEFT JOIN visible_records rec ON rec.study_id = @study AND rec.problem_id = e.problem_id
        WHERE (e.study_id = @study OR r.study_id = @study)
          AND (@afterAt IS NULL OR e.started_at > @afterAt OR (e.started_at = @afterAt AND e.id > @afterId))
        ORDER BY e.started_at, e.id LIMIT @limit`,

@@ -22,6 +22,7 @@ import { SqliteParticipantDeletionStorage } from './sqlite-participant-deletion-
 import { SqliteConsentStorage } from './sqlite-consent-storage.ts';
 import { SqliteStudyAccessStorage } from './sqlite-study-access-storage.ts';
 import { importBenchmark, sha256 } from './import-benchmark-queries.ts';
+import { removeUnfinishedImports } from './import-discard-queries.ts';
 import { withStoredFloats } from './record-float-paths.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { asDatabaseError } from '../errors.ts';
@@ -142,9 +143,9 @@ export class SqliteStorage implements Storage {
     const rows = this.db
       .prepare(
         `SELECT s.*,
-           (SELECT COUNT(*) FROM records r WHERE r.study_id = s.id) AS record_count,
-           (SELECT COUNT(DISTINCT persona_id) FROM records r WHERE r.study_id = s.id) AS persona_count,
-           (SELECT COUNT(*) FROM benchmark_files f WHERE f.study_id = s.id) AS file_count
+           (SELECT COUNT(*) FROM visible_records r WHERE r.study_id = s.id) AS record_count,
+           (SELECT COUNT(DISTINCT persona_id) FROM visible_records r WHERE r.study_id = s.id) AS persona_count,
+           (SELECT COUNT(*) FROM benchmark_files f WHERE f.study_id = s.id AND f.status = 'done') AS file_count
          FROM studies s ORDER BY s.created_at, s.name`,
       )
       .all() as (StudyRow & { record_count: number; persona_count: number; file_count: number })[];
@@ -157,18 +158,25 @@ export class SqliteStorage implements Storage {
   }
 
   async importBenchmark(input: ImportBenchmarkInput): Promise<ImportOutcome> {
-    const outcome = importBenchmark(this.db, input);
+    const outcome = await importBenchmark(this.db, input);
     // One import can be hundreds of MB of pages in the WAL, and the WAL file never shrinks by itself.
     if (outcome.recordsAdded > 0) await this.truncateWal();
     return outcome;
   }
 
+  async removeUnfinishedImports(): Promise<number> {
+    return removeUnfinishedImports(this.db);
+  }
+
   async listRecords(studyId: string, page: { offset: number; limit: number }): Promise<Page<RecordSummary>> {
-    const total = this.db.prepare('SELECT COUNT(*) FROM records WHERE study_id = ?').pluck().get(studyId) as number;
+    const total = this.db
+      .prepare('SELECT COUNT(*) FROM visible_records WHERE study_id = ?')
+      .pluck()
+      .get(studyId) as number;
     const rows = this.db
       .prepare(
         `SELECT problem_id, persona_id, persona_name, task, question_preview, preference_count, criterion_count
-         FROM records WHERE study_id = ? ORDER BY file_id, line LIMIT ? OFFSET ?`,
+         FROM visible_records WHERE study_id = ? ORDER BY file_id, line LIMIT ? OFFSET ?`,
       )
       .all(studyId, page.limit, page.offset) as {
       problem_id: string;
@@ -196,7 +204,7 @@ export class SqliteStorage implements Storage {
   async getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null> {
     const row = cachedStatement(
       this.db,
-      'SELECT json, float_paths_json FROM records WHERE study_id = ? AND problem_id = ?',
+      'SELECT json, float_paths_json FROM visible_records WHERE study_id = ? AND problem_id = ?',
     ).get(studyId, problemId) as { json: string; float_paths_json: string | null } | undefined;
     return row === undefined ? null : withStoredFloats(JSON.parse(row.json) as BenchmarkRecord, row.float_paths_json);
   }

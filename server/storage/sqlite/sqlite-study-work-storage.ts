@@ -126,7 +126,7 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
   }
 
   async listProblemIds(studyId: string): Promise<string[]> {
-    return cachedStatement(this.db, 'SELECT problem_id FROM records WHERE study_id = ? ORDER BY file_id, line')
+    return cachedStatement(this.db, 'SELECT problem_id FROM visible_records WHERE study_id = ? ORDER BY file_id, line')
       .pluck()
       .all(studyId) as string[];
   }

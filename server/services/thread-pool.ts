@@ -1,0 +1,49 @@
+import { Piscina } from 'piscina';
+import { AppError } from '../../shared/errors.ts';
+
+/**
+ * A lazy piscina pool for work that must stay off the live loop (agreement reports, benchmark imports). The pool is
+ * made on the first task, not at start-up, and its thread ends after `idleTimeoutMs` without work, so a server that
+ * never asks pays nothing (a thread costs a copy of the server's code in memory and seconds of CPU to start). Tasks
+ * beyond `threads` wait in the pool's queue.
+ */
+export interface LazyPool<Task, Outcome> {
+  run(task: Task): Promise<Outcome>;
+  /** Stops the pool's threads: a task being run is abandoned and its caller gets an error. */
+  close(): Promise<void>;
+}
+
+export interface LazyPoolOptions {
+  /** The thread's entry: plain JS that registers tsx in the thread, then loads the thread's TypeScript. */
+  entry: URL;
+  /** Tasks run at once (default 1: a second core stays with the live loop). */
+  threads?: number;
+  /** How long an idle thread is kept for the next task before it ends (default 5 minutes). */
+  idleTimeoutMs?: number;
+}
+
+export function lazyPool<Task, Outcome>(options: LazyPoolOptions): LazyPool<Task, Outcome> {
+  let pool: Piscina<Task, Outcome> | null = null;
+  let closed = false;
+  return {
+    async run(task) {
+      if (closed) throw new AppError('unavailable', 'the server is shutting down');
+      pool ??= new Piscina<Task, Outcome>({
+        filename: options.entry.href,
+        name: 'default',
+        minThreads: 0,
+        maxThreads: options.threads ?? 1,
+        idleTimeout: options.idleTimeoutMs ?? 5 * 60_000,
+        // Tasks are async: the thread's event loop must run between them (piscina's Atomics wait would block it).
+        atomics: 'disabled',
+      });
+      return pool.run(task);
+    },
+    async close() {
+      closed = true;
+      const running = pool;
+      pool = null;
+      await running?.destroy();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type Database from 'better-sqlite3';
+
+/** Most records, and most bytes of JSON, written in one transaction of a chunked write. */
+export const CHUNK_ITEMS = 250;
+export const CHUNK_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Waits after a write transaction as long as it took (at least 1 ms, at most 50): other connections waiting for the
+ * write lock retry on SQLite's busy handler, which sleeps between tries (up to 100 ms), so a writer that began the
+ * next transaction at once could take the lock again every time before a waiting one woke. Half the time free keeps
+ * their wait near one chunk.
+ */
+export async function pauseAfter(chunkMs: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(1, Math.ceil(chunkMs)))));
+}
+
+/**
+ * Runs `writeOne` on every item in short immediate transactions of at most CHUNK_ITEMS items or CHUNK_BYTES (what
+ * writeOne returns it wrote, if it says), pausing between them (pauseAfter) so that other connections get the lock.
+ * A throw rolls back its chunk only: the caller undoes earlier chunks.
+ */
+export async function writeChunks<T>(
+  db: Database.Database,
+  items: readonly T[],
+  writeOne: (item: T) => number | void,
+): Promise<void> {
+  let next = 0;
+  while (next < items.length) {
+    const started = performance.now();
+    db.transaction(() => {
+      let bytes = 0;
+      const end = Math.min(items.length, next + CHUNK_ITEMS);
+      while (next < end && bytes < CHUNK_BYTES) {
+        const wrote = writeOne(items[next] as T);
+        bytes += typeof wrote === 'number' ? wrote : 0;
+        next += 1;
+      }
+    }).immediate();
+    await pauseAfter(performance.now() - started);
+  }
+}
