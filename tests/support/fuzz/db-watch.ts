@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 
 export interface DbSnapshot {
@@ -32,6 +33,23 @@ export class DbWatch {
     for (const t of this.tables)
       counts[t] = (this.db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n;
     return { version: this.version(), counts };
+  }
+
+  /**
+   * A hash of every row of every table. A refused benchmark import commits (it is written in short transactions, then
+   * deleted again: import-benchmark-queries.ts), so "nothing stored" is the same contents, not the same data_version.
+   */
+  digest(): string {
+    const hash = createHash('sha256');
+    for (const t of this.tables) {
+      const rows = this.db
+        .prepare(`SELECT * FROM "${t}"`)
+        .raw()
+        .all()
+        .map((row) => JSON.stringify(row));
+      hash.update(`${t}\n${rows.sort().join('\n')}\n`);
+    }
+    return hash.digest('hex');
   }
 
   /** Tables whose row count differs from `before`, as `table a→b`. */

@@ -481,6 +481,8 @@ export async function fuzzHttp(
         what: `${c.method} ${c.path.slice(0, 120)} as ${c.role} (${c.label})`,
         reason: `${reason} [${caseRef(options.seed, index)}]`,
       });
+    // A refused import has written and deleted its chunks (import-benchmark-queries.ts): compare contents instead.
+    const contents = c.route === 'POST /api/studies/import' ? target.db.digest() : null;
     const answer = await send(target.url, c, timeoutMs);
     if ('error' in answer) {
       // An oversized body may be answered (413) and the connection closed while the client is still writing.
@@ -494,7 +496,11 @@ export async function fuzzHttp(
         if (problem) fail('undefined', `${answer.status} without the JSON error shape: ${problem}`);
         // A refused sign-in is recorded on purpose: the per-account lockout counts failures (docs/security.md).
         const recordsRefusal = c.route === 'POST /api/auth/login' && (answer.status === 401 || answer.status === 429);
-        if (!recordsRefusal && target.db.version() !== before.version)
+        const changed =
+          contents !== null && answer.status === 409
+            ? target.db.digest() !== contents
+            : target.db.version() !== before.version;
+        if (!recordsRefusal && changed)
           fail(
             'partial',
             `refused with ${answer.status} but the database changed: ${target.db.changedTables(before).join(', ') || 'rows rewritten'}`,
