@@ -169,6 +169,8 @@ export function researchParticipantsContract(name: string, open: () => Promise<S
         while (page.length > 0) {
           expect(page.length).toBeLessThanOrEqual(limit);
           paged.push(...page);
+          // A cursor that does not move on would page forever: fail instead.
+          expect(paged.length).toBeLessThanOrEqual(all.length);
           const last = page[page.length - 1] as StudyParticipant;
           page = await storage.research.studyParticipants(studyId, {
             after: { createdAt: last.createdAt, id: last.id },

@@ -197,6 +197,8 @@ export function researchStorageContract(name: string, open: () => Promise<Storag
         while (page.length > 0) {
           expect(page.length).toBeLessThanOrEqual(limit);
           paged.push(...page);
+          // A cursor that does not move on would page forever: fail instead.
+          expect(paged.length).toBeLessThanOrEqual(all.length);
           const last = page[page.length - 1] as StudyEpisode;
           page = await storage.research.studyEpisodes(studyId, {
             after: { startedAt: last.startedAt, id: last.id },
