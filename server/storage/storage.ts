@@ -51,7 +51,8 @@ export interface Page<T> {
 
 /**
  * Everything the app keeps, in domain terms. Implementations: SQLite now (server/storage/sqlite), PostgreSQL later;
- * both must pass tests/contract/storage.contract.ts. Every method is atomic: it either completes or changes nothing.
+ * both must pass the contract suite, tests/contract/*.contract.ts (one file per part, all run by
+ * sqlite-storage.test.ts). Every method is atomic: it either completes or changes nothing.
  * Failures the caller can act on are thrown as `AppError` (shared/errors.ts) with a closed code.
  */
 export interface Storage {
