@@ -50,9 +50,12 @@ async function importFile(file: string, options: ImportOptions, io: CliIo, comma
       io.err(usageErrorText(command, owner.message, undefined).trimEnd());
       return 2;
     }
+    // A server serving this database keeps writing (live play): leave it the lock between the import's transactions.
+    const served = await storage.serverLease.current();
     const { outcome, report } = await importBenchmarkFile(storage, file, {
       study: options.study,
       skipImages: options.skipImages === true,
+      yieldToOtherWriters: served !== null && Date.parse(served.expiresAt) > Date.now(),
     });
     if (owner?.kind === 'owner') await ownNewStudy(storage, outcome.studyId, owner.researcherId);
     for (const issue of report.issues) io.out(formatIssue(file, issue));

@@ -115,4 +115,28 @@ describe('records of an unfinished import', () => {
     });
     expect(rows('benchmark_files')).toBe(1);
   });
+
+  it('written back to back (no server serves the database) stores the same as with pauses, all or nothing', async () => {
+    // More records than one chunk holds, so the unpaused path writes several transactions.
+    const records = Array.from({ length: 300 }, (_, i) => exampleRecord(i));
+    const paused = await storage.importBenchmark(input('Paused', records, 'sha-paused'));
+    const unpaused = await storage.importBenchmark({
+      ...input('Unpaused', records, 'sha-unpaused'),
+      yieldToOtherWriters: false,
+    });
+    // Personas are stored once across studies, so only the first import adds them.
+    const counts = (o: typeof paused) => [o.studyCreated, o.recordsAdded, o.recordsUnchanged, o.criteriaAdded];
+    expect(counts(unpaused)).toEqual(counts(paused));
+    expect(unpaused.recordsAdded).toBe(300);
+    expect((await storage.listRecords(unpaused.studyId, { offset: 0, limit: 500 })).total).toBe(300);
+    // A conflict in the last chunk still leaves nothing of the file.
+    const changed = records.map((r, i) =>
+      i === 299 ? { ...r, original_problem: { ...r.original_problem, changed: true } } : r,
+    );
+    const before = rows('records');
+    await expect(
+      storage.importBenchmark({ ...input('Unpaused', changed, 'sha-unpaused-2'), yieldToOtherWriters: false }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    expect(rows('records')).toBe(before);
+  });
 });

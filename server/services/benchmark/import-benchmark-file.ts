@@ -30,7 +30,8 @@ export interface ImportFileResult {
 export async function importBenchmarkFile(
   storage: Storage,
   file: string,
-  options: { study: string; skipImages?: boolean },
+  /** yieldToOtherWriters: see ImportBenchmarkInput (default true: a server may be writing the same database). */
+  options: { study: string; skipImages?: boolean; yieldToOtherWriters?: boolean },
 ): Promise<ImportFileResult> {
   const studyName = StudyNameSchema.parse(options.study);
   const report = await validateBenchmarkFile(file, {
@@ -47,6 +48,7 @@ export async function importBenchmarkFile(
     sha256: report.sha256,
     bytes: report.bytes,
     metadata: report.metadata,
+    yieldToOtherWriters: options.yieldToOtherWriters ?? true,
     records: report.records.map((record, i) => ({
       line: report.recordLines[i] ?? 0,
       task: datasetTask ?? detectSourceTask(record.original_problem),

@@ -56,16 +56,21 @@ export async function importBenchmark(db: Database.Database, input: ImportBenchm
     const fill = db.prepare(
       'UPDATE records SET float_paths_json = ? WHERE study_id = ? AND problem_id = ? AND float_paths_json IS NULL',
     );
-    await writeChunks(db, input.records, (r) => {
-      fill.run(floatPathsColumn(r.integralFloats), outcome.studyId, r.record.problem_id);
-    });
+    await writeChunks(
+      db,
+      input.records,
+      (r) => {
+        fill.run(floatPathsColumn(r.integralFloats), outcome.studyId, r.record.problem_id);
+      },
+      input.yieldToOtherWriters ?? true,
+    );
     return outcome;
   }
   const fileId = begun.fileId;
   const added: PersonaKey[] = [];
   try {
     const fills = await writeRecords(db, input, outcome, fileId, added);
-    await pauseAfter(0);
+    if (input.yieldToOtherWriters ?? true) await pauseAfter(0);
     finish(db, outcome, fileId, fills);
     return outcome;
   } catch (error) {
@@ -216,7 +221,7 @@ async function writeRecords(
     outcome.recordsAdded += 1;
     return json.length;
   };
-  await writeChunks(db, input.records, writeOne);
+  await writeChunks(db, input.records, writeOne, input.yieldToOtherWriters ?? true);
   return fills;
 }
 

@@ -23,6 +23,8 @@ export async function writeChunks<T>(
   db: Database.Database,
   items: readonly T[],
   writeOne: (item: T) => number | void,
+  /** False when no other connection writes the database (no server serves it): the chunks follow each other at once. */
+  yieldToOtherWriters = true,
 ): Promise<void> {
   let next = 0;
   while (next < items.length) {
@@ -36,6 +38,6 @@ export async function writeChunks<T>(
         next += 1;
       }
     }).immediate();
-    await pauseAfter(performance.now() - started);
+    if (yieldToOtherWriters) await pauseAfter(performance.now() - started);
   }
 }
