@@ -32,8 +32,10 @@ export async function main(): Promise<{ url: string }> {
     new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v)),
     new ModelThread({ modelsFile: config.modelsFile }),
   );
-  // The server commits from its event loop: WAL checkpoints (copy + fsync) run on a worker thread instead.
-  const storage = SqliteStorage.open({ file: config.databaseFile, backgroundCheckpoint: true });
+  // The server commits from its event loop: WAL checkpoints (copy + fsync) run on a worker thread instead, and a
+  // write that meets another connection's lock (the research worker's, an import's) is retried on a timer instead of
+  // sleeping in SQLite's busy handler with every person's socket waiting (busy-retry.ts).
+  const storage = SqliteStorage.open({ file: config.databaseFile, backgroundCheckpoint: true, lockWait: 'yield' });
   // One server per database, taken before anything is written: a second one would take over the first's live
   // episodes and batch runs at start-up.
   // Set once the app exists: a server whose lease another process took must stop, or two would serve one database.

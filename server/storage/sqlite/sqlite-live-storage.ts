@@ -72,17 +72,21 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
     if (batch.length === 0) return;
     const outcomes: ({ ok: true; value: { seq: number; duplicate: boolean } } | { ok: false; error: unknown })[] = [];
     try {
-      this.db.transaction(() => {
-        for (const item of batch) {
-          try {
-            outcomes.push({ ok: true, value: this.appendNow(item.episodeId, item.event) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
+      this.db
+        .transaction(() => {
+          for (const item of batch) {
+            try {
+              outcomes.push({ ok: true, value: this.appendNow(item.episodeId, item.event) });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
           }
-        }
-      })();
+          // IMMEDIATE: the write lock is taken at BEGIN or not at all. Deferred, an append's insert could meet another
+          // connection's lock halfway through the batch and fail alone while later appends commit (a gap in seqs).
+        })
+        .immediate();
     } catch (error) {
-      // The commit itself failed: nothing of the batch is stored.
+      // The commit itself failed (or the lock was busy): nothing of the batch is stored; busy ones are retried.
       for (const item of batch) item.reject(error);
       return;
     }

@@ -26,6 +26,7 @@ import { removeUnfinishedImports } from './import-discard-queries.ts';
 import { withStoredFloats } from './record-float-paths.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { asDatabaseError } from '../errors.ts';
+import { BUSY_WAIT_MS, retryingOnBusy, type LockWait } from './busy-retry.ts';
 
 interface StudyRow {
   id: string;
@@ -45,11 +46,15 @@ export interface SqliteStorageOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** Checkpoint the WAL from a worker thread instead of on the committing thread (the server; see wal-checkpointer.ts). */
   backgroundCheckpoint?: boolean;
+  /** How a method waits for another connection's write lock (busy-retry.ts): 'block' (default) or 'yield' (the server's event loop). */
+  lockWait?: LockWait;
 }
 
 /**
  * Storage on one SQLite file (better-sqlite3, WAL). better-sqlite3 is synchronous: every method does its work in one
- * synchronous transaction, so no transaction ever spans an `await`.
+ * synchronous transaction (or one statement), so no transaction ever spans an `await`, and a method that met another
+ * connection's write lock stored nothing and can simply run again (busy-retry.ts; `importBenchmark`, which commits in
+ * chunks, is the exception and is never retried).
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
@@ -67,15 +72,15 @@ export class SqliteStorage implements Storage {
 
   private constructor(db: Database.Database) {
     this.db = db;
-    this.people = new SqlitePeopleStorage(db);
-    this.live = new SqliteLiveStorage(db);
-    this.work = new SqliteStudyWorkStorage(db);
-    this.research = new SqliteResearchStorage(db);
-    this.serverLease = new SqliteServerLeaseStorage(db);
-    this.jobs = new SqliteJobStorage(db);
-    this.deletions = new SqliteParticipantDeletionStorage(db);
-    this.consent = new SqliteConsentStorage(db);
-    this.access = new SqliteStudyAccessStorage(db);
+    this.people = retryingOnBusy(new SqlitePeopleStorage(db));
+    this.live = retryingOnBusy(new SqliteLiveStorage(db));
+    this.work = retryingOnBusy(new SqliteStudyWorkStorage(db));
+    this.research = retryingOnBusy(new SqliteResearchStorage(db));
+    this.serverLease = retryingOnBusy(new SqliteServerLeaseStorage(db));
+    this.jobs = retryingOnBusy(new SqliteJobStorage(db));
+    this.deletions = retryingOnBusy(new SqliteParticipantDeletionStorage(db));
+    this.consent = retryingOnBusy(new SqliteConsentStorage(db));
+    this.access = retryingOnBusy(new SqliteStudyAccessStorage(db));
   }
 
   /**
@@ -91,8 +96,10 @@ export class SqliteStorage implements Storage {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
+      // Migrations wait like any tool; a serving loop stops sleeping inside SQLite once they are applied.
+      db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
       applyMigrations(db);
+      if (options.lockWait === 'yield') db.pragma('busy_timeout = 0');
     } catch (error) {
       db?.close();
       throw asDatabaseError(options.file, error);
@@ -104,7 +111,7 @@ export class SqliteStorage implements Storage {
         if (db.open) db.pragma('wal_autocheckpoint = 1000');
       });
     }
-    return storage;
+    return retryingOnBusy(storage, ['importBenchmark', 'close']);
   }
 
   async createStudy(input: { name: string; description?: string }): Promise<Study> {
@@ -303,7 +310,8 @@ export class SqliteStorage implements Storage {
     await this.checkpointer?.stop();
     this.checkpointer = null;
     if (this.db.open) {
-      // Events queued for the next group commit are stored, not dropped.
+      // Events queued for the next group commit are stored, not dropped: this last, synchronous commit may wait.
+      this.db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
       this.live.flushAppends();
       this.db.close();
     }

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import type { LockWait } from '../../server/storage/sqlite/busy-retry.ts';
+import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
+import { messageEvent } from '../support/episode-events.ts';
+import { runningEpisodeSummary } from '../support/episode-summary.ts';
+import { tempDir } from '../support/temp-files.ts';
+
+const dir = tempDir();
+let n = 0;
+const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/**
+ * Another process takes the database's write lock and holds it `holdMs` (as the research worker, an import or a
+ * second tool does); resolves once the lock is held, with a promise of the holder's exit.
+ */
+async function holdWriteLock(file: string, holdMs: number): Promise<{ released: Promise<void> }> {
+  const code = `
+    const Database = require(${JSON.stringify(driver)});
+    const db = new Database(${JSON.stringify(file)});
+    db.exec('BEGIN IMMEDIATE');
+    process.stdout.write('locked\\n');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${holdMs});
+    db.exec('COMMIT');
+    db.close();`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const released = new Promise<void>((resolve, reject) => {
+    child.on('exit', (status) => (status === 0 ? resolve() : reject(new Error(`holder exited ${String(status)}`))));
+  });
+  for await (const line of createInterface({ input: child.stdout })) if (line === 'locked') break;
+  return { released };
+}
+
+/** Runs `work` while a 5 ms interval measures the longest gap between its ticks: how long the event loop was held. */
+async function longestLoopGap<T>(work: () => Promise<T>): Promise<{ value: T; gapMs: number }> {
+  let last = performance.now();
+  let gapMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    gapMs = Math.max(gapMs, now - last);
+    last = now;
+  }, 5);
+  try {
+    const value = await work();
+    gapMs = Math.max(gapMs, performance.now() - last);
+    return { value, gapMs };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function open(lockWait: LockWait): { storage: SqliteStorage; file: string } {
+  const file = join(dir, `db-${++n}.sqlite`);
+  return { storage: SqliteStorage.open({ file, lockWait }), file };
+}
+
+const HOLD_MS = 400;
+
+describe('a connection waiting for another process’s write lock', () => {
+  it("'yield' keeps the event loop serving while it waits, then stores the write once", async () => {
+    const { storage, file } = open('yield');
+    const holder = await holdWriteLock(file, HOLD_MS);
+    const { value: study, gapMs } = await longestLoopGap(() => storage.createStudy({ name: 'waited' }));
+    await holder.released;
+    expect(gapMs).toBeLessThan(HOLD_MS / 4);
+    expect((await storage.listStudies()).map((s) => s.id)).toEqual([study.id]);
+    await storage.close();
+  });
+
+  it("'block' holds the event loop for as long as the lock is held (what 'yield' avoids)", async () => {
+    const { storage, file } = open('block');
+    const holder = await holdWriteLock(file, HOLD_MS);
+    const { gapMs } = await longestLoopGap(() => storage.createStudy({ name: 'blocked' }));
+    await holder.released;
+    expect(gapMs).toBeGreaterThan(HOLD_MS / 2);
+    expect(await storage.listStudies()).toHaveLength(1);
+    await storage.close();
+  });
+
+  it('group-committed events wait for the lock together and are stored once each, without a gap', async () => {
+    const { storage, file } = open('yield');
+    await storage.saveEpisode(runningEpisodeSummary('ep-lock'), []);
+    const holder = await holdWriteLock(file, HOLD_MS);
+    const events = Array.from({ length: 20 }, (_, seq) => messageEvent(seq, { content: `m${seq}` }));
+    const { value: outcomes, gapMs } = await longestLoopGap(() =>
+      Promise.all(events.map((event) => storage.live.append('ep-lock', event))),
+    );
+    await holder.released;
+    expect(gapMs).toBeLessThan(HOLD_MS / 4);
+    expect(outcomes.map((o) => o.seq)).toEqual(events.map((e) => e.seq));
+    const stored = await storage.getEpisode('ep-lock');
+    expect(stored?.events.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
+    await storage.close();
+  });
+});
