@@ -64,11 +64,17 @@ export interface NewStudyRun {
   /** Chosen by the caller, which names the results file after it before the row exists. */
   id: string;
   studyId: string;
-  /** SHA-256 of the study's records as run (their JSONL), for provenance. */
-  benchmarkSha256: string;
+  /**
+   * SHA-256 of the study's records as run (their JSONL), for provenance; null when the run's job works it out as it
+   * reads the records (off the live loop) and stores it with `updateRun`.
+   */
+  benchmarkSha256: string | null;
   outPath: string;
   options: RunInfo['options'];
 }
+
+/** A study's run as stored: what the API shows, and where its results file is and which records it ran on. */
+export type StoredStudyRun = RunInfo & { outPath: string | null; benchmarkSha256: string | null };
 
 /**
  * What the researcher API reads and writes besides the rest of `Storage`: batch runs started for a study, with their
@@ -78,10 +84,16 @@ export interface NewStudyRun {
 export interface ResearchStorage {
   /** A run in status 'running'. Its episodes are stored with `saveEpisode` and refer to its id. */
   createStudyRun(input: NewStudyRun): Promise<RunInfo>;
-  /** Writes the run's latest progress and, when given, its new status. `not_found` for an unknown run. */
-  updateRun(runId: string, fields: { status?: RunStatus; progress: RunProgress }): Promise<void>;
-  /** A run started for a study (CLI runs, which have no study, are not returned). */
-  getRun(runId: string): Promise<(RunInfo & { outPath: string | null }) | null>;
+  /**
+   * Writes the run's latest progress and, when given, its new status and the SHA-256 of the records it runs on.
+   * `not_found` for an unknown run.
+   */
+  updateRun(
+    runId: string,
+    fields: { status?: RunStatus; progress: RunProgress; benchmarkSha256?: string },
+  ): Promise<void>;
+  /** A run started for a study (CLI runs, which have no study, are not returned), with what only the server sees. */
+  getRun(runId: string): Promise<StoredStudyRun | null>;
   /** The study's runs, newest first. */
   listRuns(studyId: string): Promise<RunInfo[]>;
   /** Marks runs still 'running' as 'interrupted' (start-up, after a crash); returns how many. */

@@ -62,7 +62,11 @@ export function researchStorageContract(name: string, open: () => Promise<Storag
       const b = await storage.createStudy({ name: 'B' });
       const first = await storage.research.createStudyRun(newRun('run-1', a.id));
       expect(first).toMatchObject({ id: 'run-1', studyId: a.id, status: 'running', options: OPTIONS, progress: null });
-      expect(await storage.research.getRun('run-1')).toEqual({ ...first, outPath: '/results/run-1.jsonl' });
+      expect(await storage.research.getRun('run-1')).toEqual({
+        ...first,
+        outPath: '/results/run-1.jsonl',
+        benchmarkSha256: 'sha-run-1',
+      });
       await tick();
       const second = await storage.research.createStudyRun(newRun('run-2', a.id));
       await tick();
@@ -98,6 +102,27 @@ export function researchStorageContract(name: string, open: () => Promise<Storag
       await expect(storage.research.updateRun(cli.id, { progress: progress(0) })).rejects.toMatchObject({
         code: 'not_found',
       });
+    });
+
+    it("a run stored without its records' hash gets it from updateRun, which later updates keep", async () => {
+      const study = await storage.createStudy({ name: 'Hash later' });
+      await storage.research.createStudyRun({ ...newRun('run-1', study.id), benchmarkSha256: null });
+      expect(await storage.research.getRun('run-1')).toMatchObject({ benchmarkSha256: null, progress: null });
+      await storage.research.updateRun('run-1', { progress: progress(0), benchmarkSha256: 'abc123' });
+      expect(await storage.research.getRun('run-1')).toMatchObject({
+        benchmarkSha256: 'abc123',
+        progress: progress(0),
+      });
+      await storage.research.updateRun('run-1', { status: 'completed', progress: progress(10) });
+      expect(await storage.research.getRun('run-1')).toMatchObject({
+        status: 'completed',
+        benchmarkSha256: 'abc123',
+        progress: progress(10),
+      });
+      // What the API lists carries neither the hash nor the results file's path.
+      const [listed] = await storage.research.listRuns(study.id);
+      expect(listed).not.toHaveProperty('benchmarkSha256');
+      expect(listed).not.toHaveProperty('outPath');
     });
 
     it('interruptRunningRuns marks only running runs interrupted and counts them', async () => {

@@ -6,6 +6,7 @@ import { buildApp } from '../../server/app.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
 import type { ModelLookup } from '../../server/services/research/run-options.ts';
+import { recordsSha256 } from '../../server/services/research/batch-run-job.ts';
 import type { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import type { FastifyInstance } from 'fastify';
 import { signInResearcher } from '../support/auth-helpers.ts';
@@ -119,6 +120,10 @@ describe("batch runs limited to the live study's selection", () => {
     expect(run.options.records).toBe('all');
     expect(run.options.selection).toBeUndefined();
     expect(await ranOn(runId)).toEqual([...all].sort());
+    // The records' hash is worked out by the run's job (not when the run is started) and stored on its row.
+    const stored = await storage.research.getRun(runId);
+    expect(stored?.benchmarkSha256).toBe(recordsSha256(await storage.research.listStudyRecords(studyId)));
+    expect(stored?.benchmarkSha256).toMatch(/^[0-9a-f]{64}$/);
 
     const bad = await call(app, cookie, 'POST', `/api/studies/${studyId}/runs`, {
       model: 'scripted',

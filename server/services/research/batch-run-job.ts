@@ -81,13 +81,17 @@ export function batchRunJobHandler(deps: BatchRunJobDeps): JobHandler {
     const timer = setInterval(() => void persist(), deps.persistEveryMs ?? 1000);
     try {
       const records = await storage.research.listStudyRecords(run.studyId);
+      const sha256 = recordsSha256(records);
+      // The run's row gets the hash here, not when the run was started: working it out reads every record, which the
+      // live loop must not do.
+      await storage.research.updateRun(run.id, { progress: snapshot(progress), benchmarkSha256: sha256 });
       const taskByProblem = new Map(records.map((r) => [r.problemId, r.task]));
       const o = run.options;
       const summary = await runBatch({
         benchmarkFile: `study:${run.studyId}`,
         prepared: {
           records: records.map((r) => r.record),
-          sha256: recordsSha256(records),
+          sha256,
           taskOf: (r) => taskByProblem.get(r.problem_id) ?? 'unknown',
         },
         runId: run.id,

@@ -4,10 +4,9 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunInfo, RunProgress, RunStatus, StartRunBody } from '../../../shared/schemas/research.ts';
-import type { StudyRecord } from '../../storage/research-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { JobHost } from '../jobs/job-host.ts';
-import { BATCH_RUN_JOB, batchRunJobKey, recordsSha256, type BatchRunJobPayload } from './batch-run-job.ts';
+import { BATCH_RUN_JOB, batchRunJobKey, type BatchRunJobPayload } from './batch-run-job.ts';
 import { DEFAULT_CONCURRENCY, optionsKey, runModels, runOptions, type ModelLookup } from './run-options.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { Logger } from '../logger.ts';
@@ -100,10 +99,12 @@ export class BatchRuns {
           details: { runId: holder },
         });
       if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
-      const records = await storage.research.listStudyRecords(studyId);
-      if (records.length === 0)
+      // Only the ids, on the live loop: reading and parsing every record (a 5,000-record study held the loop for most
+      // of a second) and hashing them is the job's work on the research worker, which stores the records' SHA-256.
+      const problemIds = await storage.work.listProblemIds(studyId);
+      if (problemIds.length === 0)
         throw new AppError('no_records', 'the study has no records to run; import a benchmark file first');
-      const selection = options.records === 'study-selection' ? await this.selection(studyId, records) : null;
+      const selection = options.records === 'study-selection' ? await this.selection(studyId, problemIds) : null;
       const key = optionsKey({ ...options, selection: selection?.info });
       // The newest earlier run with these options, unless its results file was unreadable (a copy would fail again).
       const previous = (await storage.research.listRuns(studyId)).find(
@@ -124,7 +125,7 @@ export class BatchRuns {
       const run = await storage.research.createStudyRun({
         id,
         studyId,
-        benchmarkSha256: recordsSha256(records),
+        benchmarkSha256: null,
         outPath,
         options: { ...options, concurrency, resumedFrom, ...(selection ? { selection: selection.info } : {}) },
       });
@@ -154,10 +155,10 @@ export class BatchRuns {
    * The records the live study's settings select for play (all of them when it selects all), in the study's order.
    * `no_records` when the selection names none of the study's records: an empty run would look like a finished one.
    */
-  private async selection(studyId: string, records: readonly StudyRecord[]): Promise<Selection> {
+  private async selection(studyId: string, studyProblemIds: readonly string[]): Promise<Selection> {
     const selected = (await this.deps.storage.work.getSettings(studyId))?.records ?? { kind: 'all' };
     const wanted = selected.kind === 'list' ? new Set(selected.problemIds) : null;
-    const problemIds = records.map((r) => r.problemId).filter((id) => wanted === null || wanted.has(id));
+    const problemIds = studyProblemIds.filter((id) => wanted === null || wanted.has(id));
     if (problemIds.length === 0)
       throw new AppError(
         'no_records',
@@ -171,8 +172,8 @@ export class BatchRuns {
   async get(runId: string): Promise<RunInfo | null> {
     const stored = await this.deps.storage.research.getRun(runId);
     if (!stored) return null;
-    // The results file's path is the server's business, not the browser's.
-    const { outPath: _outPath, ...run } = stored;
+    // The results file's path and the records' hash are the server's business, not the browser's.
+    const { outPath: _outPath, benchmarkSha256: _sha, ...run } = stored;
     return run;
   }
 

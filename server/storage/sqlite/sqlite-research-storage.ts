@@ -8,6 +8,7 @@ import type {
   ParticipantCursor,
   ResearchStorage,
   StudyEpisode,
+  StoredStudyRun,
   StudyParticipant,
   StudyRecord,
 } from '../research-storage.ts';
@@ -24,6 +25,7 @@ interface RunRow {
   options_json: string;
   progress_json: string | null;
   out_path: string | null;
+  benchmark_sha256: string | null;
   created_at: string;
   updated_at: string | null;
 }
@@ -34,7 +36,7 @@ interface StudyEpisodeRow extends EpisodeRow {
   task: string | null;
 }
 
-function toRun(row: RunRow): RunInfo & { outPath: string | null } {
+function toRun(row: RunRow): RunInfo {
   return {
     id: row.id,
     studyId: row.study_id,
@@ -43,7 +45,6 @@ function toRun(row: RunRow): RunInfo & { outPath: string | null } {
     progress: row.progress_json === null ? null : (JSON.parse(row.progress_json) as RunProgress),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    outPath: row.out_path,
   };
 }
 
@@ -90,29 +91,36 @@ export class SqliteResearchStorage implements ResearchStorage {
     };
   }
 
-  async updateRun(runId: string, fields: { status?: RunStatus; progress: RunProgress }): Promise<void> {
+  async updateRun(
+    runId: string,
+    fields: { status?: RunStatus; progress: RunProgress; benchmarkSha256?: string },
+  ): Promise<void> {
     const changes = this.db
       .prepare(
-        'UPDATE runs SET status = COALESCE(?, status), progress_json = ?, updated_at = ? WHERE id = ? AND study_id IS NOT NULL',
+        `UPDATE runs SET status = COALESCE(?, status), progress_json = ?, benchmark_sha256 = COALESCE(?, benchmark_sha256),
+           updated_at = ? WHERE id = ? AND study_id IS NOT NULL`,
       )
-      .run(fields.status ?? null, JSON.stringify(fields.progress), new Date().toISOString(), runId).changes;
+      .run(
+        fields.status ?? null,
+        JSON.stringify(fields.progress),
+        fields.benchmarkSha256 ?? null,
+        new Date().toISOString(),
+        runId,
+      ).changes;
     if (changes === 0) throw new AppError('not_found', `no study run ${runId}`);
   }
 
-  async getRun(runId: string): Promise<(RunInfo & { outPath: string | null }) | null> {
+  async getRun(runId: string): Promise<StoredStudyRun | null> {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ? AND study_id IS NOT NULL').get(runId) as
       RunRow | undefined;
-    return row ? toRun(row) : null;
+    return row ? { ...toRun(row), outPath: row.out_path, benchmarkSha256: row.benchmark_sha256 } : null;
   }
 
   async listRuns(studyId: string): Promise<RunInfo[]> {
     const rows = this.db
       .prepare('SELECT * FROM runs WHERE study_id = ? ORDER BY created_at DESC, rowid DESC')
       .all(studyId) as RunRow[];
-    return rows.map((row) => {
-      const { outPath: _outPath, ...run } = toRun(row);
-      return run;
-    });
+    return rows.map(toRun);
   }
 
   async interruptRunningRuns(): Promise<number> {
