@@ -80,7 +80,13 @@ export default defineConfig({
         // Real HTTP and socket servers, child processes, the CLI. Server processes now start a research worker thread
         // too (a second copy of the server's code), and CI runs these files beside the unit files on two cores: a
         // minute and a half before a test counts as hung.
-        test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 90_000 },
+        // The PostgreSQL tests share one throwaway cluster per run (tests/support/postgres-global-setup.ts).
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          testTimeout: 90_000,
+          globalSetup: ['tests/support/postgres-global-setup.ts'],
+        },
       },
       {
         extends: true,
