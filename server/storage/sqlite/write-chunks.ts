@@ -3,12 +3,18 @@ import type Database from 'better-sqlite3';
 /** Most records, and most bytes of JSON, written in one transaction of a chunked write. */
 export const CHUNK_ITEMS = 250;
 export const CHUNK_BYTES = 2 * 1024 * 1024;
+/**
+ * When other connections write too, a chunk also ends once it has held the lock this long. Why: the server's loop
+ * waits for the lock on a timer (busy-retry.ts) with people's acknowledgements behind it; a 2 MB chunk of large
+ * records held it for tens of milliseconds.
+ */
+export const SHARED_CHUNK_MS = 5;
 
 /**
  * Waits after a write transaction as long as it took (at least 1 ms, at most 50): other connections waiting for the
- * write lock retry on SQLite's busy handler, which sleeps between tries (up to 100 ms), so a writer that began the
- * next transaction at once could take the lock again every time before a waiting one woke. Half the time free keeps
- * their wait near one chunk.
+ * write lock retry after a sleep (SQLite's busy handler, or the loop's timer), so a writer that began the next
+ * transaction at once could take the lock again every time before a waiting one woke. Half the time free keeps their
+ * wait near one chunk.
  */
 export async function pauseAfter(chunkMs: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(1, Math.ceil(chunkMs)))));
@@ -16,7 +22,8 @@ export async function pauseAfter(chunkMs: number): Promise<void> {
 
 /**
  * Runs `writeOne` on every item in short immediate transactions of at most CHUNK_ITEMS items or CHUNK_BYTES (what
- * writeOne returns it wrote, if it says), pausing between them (pauseAfter) so that other connections get the lock.
+ * writeOne returns it wrote, if it says) and, when yielding to other writers, SHARED_CHUNK_MS (at least one item
+ * each), pausing between them (pauseAfter) so that other connections get the lock.
  * A throw rolls back its chunk only: the caller undoes earlier chunks.
  */
 export async function writeChunks<T>(
@@ -29,10 +36,12 @@ export async function writeChunks<T>(
   let next = 0;
   while (next < items.length) {
     const started = performance.now();
+    const first = next;
     db.transaction(() => {
       let bytes = 0;
       const end = Math.min(items.length, next + CHUNK_ITEMS);
-      while (next < end && bytes < CHUNK_BYTES) {
+      const until = yieldToOtherWriters ? started + SHARED_CHUNK_MS : Infinity;
+      while (next < end && bytes < CHUNK_BYTES && (next === first || performance.now() < until)) {
         const wrote = writeOne(items[next] as T);
         bytes += typeof wrote === 'number' ? wrote : 0;
         next += 1;
