@@ -95,4 +95,17 @@ describe('a connection waiting for another process’s write lock', () => {
     expect(stored?.events.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
     await storage.close();
   });
+
+  it("a reply's group commit in a waiting ('block') connection waits for the lock instead of failing at once", async () => {
+    // A reply's append reads its client message id first; in a deferred transaction that read made the insert meet
+    // the lock without SQLite's busy handler, and the reply failed at once (answered `internal` to the person).
+    const { storage, file } = open('block');
+    await storage.saveEpisode(runningEpisodeSummary('ep-replies'), []);
+    const holder = await holdWriteLock(file, HOLD_MS);
+    const replies = Array.from({ length: 5 }, (_, seq) => messageEvent(seq, { clientMessageId: `c${seq}` }));
+    const outcomes = await Promise.all(replies.map((event) => storage.live.append('ep-replies', event)));
+    await holder.released;
+    expect(outcomes).toEqual(replies.map((e) => ({ seq: e.seq, duplicate: false })));
+    await storage.close();
+  });
 });

@@ -72,6 +72,9 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
     if (batch.length === 0) return;
     const outcomes: ({ ok: true; value: { seq: number; duplicate: boolean } } | { ok: false; error: unknown })[] = [];
     try {
+      // IMMEDIATE: the write lock is taken at BEGIN, or not at all. Deferred, a reply's first statement (a read) would
+      // start the transaction, and its insert would then meet another connection's lock without SQLite's busy handler:
+      // it failed at once, alone, while later appends of the batch could still commit.
       this.db
         .transaction(() => {
           for (const item of batch) {
@@ -81,8 +84,6 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
               outcomes.push({ ok: false, error });
             }
           }
-          // IMMEDIATE: the write lock is taken at BEGIN or not at all. Deferred, an append's insert could meet another
-          // connection's lock halfway through the batch and fail alone while later appends commit (a gap in seqs).
         })
         .immediate();
     } catch (error) {
