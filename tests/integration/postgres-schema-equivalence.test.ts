@@ -4,8 +4,8 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { applyPostgresMigrations } from '../../server/storage/postgres/migrate.ts';
 import { applyMigrations } from '../../server/storage/sqlite/migrate.ts';
-import { POSTGRES_SKIP_REASON, postgresInstalled } from '../support/postgres-cluster.ts';
-import { usePostgres } from '../support/postgres-database.ts';
+import { postgresInstalled } from '../support/postgres-cluster.ts';
+import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 /**
@@ -137,7 +137,7 @@ async function postgresSchema(client: pg.Client): Promise<Schema> {
   return schema;
 }
 
-describe.skipIf(!postgresInstalled)('schema equivalence of SQLite and PostgreSQL (needs PostgreSQL)', () => {
+describe.skipIf(!postgresInstalled)(needsPostgres('schema equivalence of SQLite and PostgreSQL'), () => {
   const postgres = usePostgres();
   const dir = tempDir();
 
@@ -160,8 +160,4 @@ describe.skipIf(!postgresInstalled)('schema equivalence of SQLite and PostgreSQL
       await client.end();
     }
   });
-});
-
-describe.skipIf(postgresInstalled)(`schema equivalence (needs PostgreSQL): ${POSTGRES_SKIP_REASON}`, () => {
-  it.skip('needs PostgreSQL', () => undefined);
 });

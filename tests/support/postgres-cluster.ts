@@ -197,7 +197,13 @@ export async function createDatabase(
   const name = `${options.prefix ?? 'test'}_${process.pid}_${databaseCounter}_${Date.now().toString(36)}`;
   const admin = await adminClient(address);
   try {
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(options.template ?? 'template0')}`);
+    // FILE_COPY (PostgreSQL 15+) copies a small template's files at once; the default, WAL_LOG, writes every block to
+    // the WAL and was about three times slower for the migrated schema, slower even than migrating an empty database.
+    const version = await admin.query<{ server_version_num: string }>('SHOW server_version_num');
+    const strategy = Number(version.rows[0]?.server_version_num) >= 150_000 ? ' STRATEGY FILE_COPY' : '';
+    await admin.query(
+      `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(options.template ?? 'template0')}${strategy}`,
+    );
   } finally {
     await admin.end();
   }
