@@ -1,7 +1,11 @@
 import { AppError } from '../shared/errors.ts';
 import { agreementReport } from './services/agreement/agreement-report.ts';
 import { appErrorData, type ReportOutcome, type ReportTask } from './services/agreement/report-task.ts';
+import { runThisThreadInBackground } from './services/thread-priority.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+
+// Reports and imports yield the CPU to the live loop's people (thread-priority.ts); once per thread of the pool.
+runThisThreadInBackground();
 
 /**
  * One agreement report, on a thread of the report pool (a composition root like research-worker-main.ts): its own

@@ -2,7 +2,11 @@ import { AppError } from '../shared/errors.ts';
 import { importBenchmarkFile, ImportRejectedError } from './services/benchmark/import-benchmark-file.ts';
 import { type ImportTask, type ImportThreadOutcome, withoutRecords } from './services/benchmark/import-task.ts';
 import { appErrorData } from './services/thread-errors.ts';
+import { runThisThreadInBackground } from './services/thread-priority.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+
+// Reports and imports yield the CPU to the live loop's people (thread-priority.ts); once per thread of the pool.
+runThisThreadInBackground();
 
 /**
  * One benchmark import, on a thread of the import pool (a composition root like agreement-report-thread.ts): the

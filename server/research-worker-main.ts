@@ -7,6 +7,7 @@ import { studyPromptPacks } from './services/studies/study-prompt-packs.ts';
 import { createStudyWork } from './services/studies/study-work-service.ts';
 import { jobHandlers } from './services/jobs/job-handlers.ts';
 import { JobRunner } from './services/jobs/job-runner.ts';
+import { runThisThreadInBackground } from './services/thread-priority.ts';
 import type { FromWorker, LogLevel, ResearchWorkerData, ToWorker } from './services/jobs/research-worker-protocol.ts';
 
 /**
@@ -45,6 +46,8 @@ function threadLogger(bindings: Record<string, unknown>): Logger {
 }
 
 const log = threadLogger({});
+// Batch runs and twins yield the CPU to the live loop's people (thread-priority.ts).
+if (!runThisThreadInBackground()) log.debug('the research worker runs at the live loop’s CPU priority');
 const storage = SqliteStorage.open({ file: data.databaseFile });
 const models = declaredModels(data.modelsFile, (v) => secretFromEnv(v));
 // What simulated twins need besides models: their live episode's pinned prompt pack, and the rating queue they join.

@@ -4,6 +4,8 @@ import { BIN } from './run-cli.ts';
 
 export interface ServedApp {
   url: string;
+  /** The server process's id (to read its threads under /proc). */
+  pid: number;
   output(): string;
   /** Sends the signal (default SIGTERM: a clean shutdown; SIGKILL: a crash) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -42,6 +44,7 @@ export async function serveProcess(env: Record<string, string>): Promise<ServedA
   });
   return {
     url,
+    pid: child.pid ?? 0,
     output: () => output,
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       child.kill(signal);
