@@ -10,6 +10,15 @@ import type {
 /** How long a dropped socket's rooms and missed broadcasts are kept for it to recover. */
 export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
 
+/**
+ * Broadcasts that connection-state recovery does not keep for replay. A streamed piece of a model turn is the
+ * largest part of the traffic (one per person every 50 ms) and worth nothing after a drop: the actor's page
+ * resyncs after every reconnect and gets the turn so far in one piece (`streaming`), and a missed index is a gap it
+ * resyncs for anyway. Kept, they held minutes of every person's stream in memory (hundreds of MB at a few hundred
+ * persons, and the garbage collector's time with it).
+ */
+export const NOT_REPLAYED_EVENTS: ReadonlySet<string> = new Set(['episode:chunked']);
+
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 declare module 'fastify' {
@@ -38,10 +47,34 @@ export function attachSocketIo(app: FastifyInstance): RealtimeServer {
     // transport is down must not hand it back its rooms.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
   });
+  skipRecoveryFor(io, NOT_REPLAYED_EVENTS);
   app.decorate('io', io);
   app.addHook('preClose', async () => {
     io.disconnectSockets(true);
     io.engine.close();
   });
   return io;
+}
+
+type AppAdapter = RealtimeServer['sockets']['adapter'];
+
+/**
+ * Makes the recovery adapter send the named events without storing them for replay. Socket.IO stores every
+ * broadcast (and every `socket.emit`) for its whole window, with no per-event option but `volatile`, which would
+ * also drop the packet whenever the socket is busy writing. So the adapter's own broadcast (store, then send) is
+ * bypassed for these events in favour of the plain one it extends (send only). Such a packet carries no offset, so
+ * a page's recovery point stays at the last stored broadcast and its replay skips nothing else.
+ */
+function skipRecoveryFor(io: RealtimeServer, events: ReadonlySet<string>): void {
+  const adapter = io.of('/').adapter;
+  const storeAndSend: AppAdapter['broadcast'] = adapter.broadcast.bind(adapter);
+  const parent = Object.getPrototypeOf(Object.getPrototypeOf(adapter)) as Partial<AppAdapter> | null;
+  const sendOnly = parent?.broadcast;
+  // Not the adapter this was written for (recovery off, or another Socket.IO version): everything stays as it was.
+  if (typeof sendOnly !== 'function' || sendOnly === adapter.broadcast) return;
+  adapter.broadcast = (packet: { data?: unknown }, opts) => {
+    const event = Array.isArray(packet.data) ? packet.data[0] : undefined;
+    if (typeof event === 'string' && events.has(event)) sendOnly.call(adapter, packet, opts);
+    else storeAndSend(packet, opts);
+  };
 }
