@@ -14,6 +14,7 @@ import type { LiveSessions } from '../services/live/live-sessions.ts';
 import type { LiveBroadcast } from '../services/live/live-types.ts';
 import type { Logger } from '../services/logger.ts';
 import { socketRequests } from './guarded-ack.ts';
+import { roomAudience } from './room-audience.ts';
 import { recordAudit } from '../services/access/audit-log.ts';
 import { requireStudyAccess, researcherOf } from '../services/access/study-access.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -33,6 +34,7 @@ function requireActor(identity: Identity | null | undefined): Actor {
 
 /** Socket.IO rooms as the live sessions' way to reach browsers. */
 export function socketBroadcast(io: RealtimeServer): LiveBroadcast {
+  const heard = roomAudience(io);
   return {
     toActor: (episodeId, event) => void io.to(actorRoom(episodeId)).emit('episode:appended', { episodeId, event }),
     chunk: (episodeId, chunk) => void io.to(actorRoom(episodeId)).emit('episode:chunked', chunk),
@@ -40,7 +42,11 @@ export function socketBroadcast(io: RealtimeServer): LiveBroadcast {
       void io.to(actorRoom(episodeId)).emit('episode:warned', { episodeId, kind: 'idle', secondsLeft }),
     storageNotice: (episodeId, state) =>
       void io.to(actorRoom(episodeId)).emit('episode:warned', { episodeId, kind: 'storage', state }),
-    toWatchers: (episodeId, event) => void io.to(watchRoom(episodeId)).emit('episode:logged', { episodeId, event }),
+    // Most episodes have no researcher watching: their events are not encoded for, or kept for, nobody.
+    toWatchers: (episodeId, event) => {
+      const room = watchRoom(episodeId);
+      if (heard(room)) io.to(room).emit('episode:logged', { episodeId, event });
+    },
   };
 }
 

@@ -2,7 +2,8 @@ import Fastify from 'fastify';
 import { io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChunkMessage } from '../../shared/protocol/live.ts';
-import { attachSocketIo } from '../../server/plugins/socket-io.ts';
+import { attachSocketIo, RECOVERY_WINDOW_MS } from '../../server/plugins/socket-io.ts';
+import { roomAudience } from '../../server/realtime/room-audience.ts';
 import { until, type TestSocket } from '../support/live-app.ts';
 
 const open: { close(): Promise<unknown> | void }[] = [];
@@ -63,5 +64,25 @@ describe('connection-state recovery', () => {
     io.to(ROOM).emit('episode:chunked', chunk(2));
     await until(() => chunks.includes(2), 5000, 'a piece after recovery');
     expect(chunks).toEqual([0, 2]);
+  });
+});
+
+describe('roomAudience', () => {
+  it('is true while a socket is in the room and for the recovery window after the last one left', async () => {
+    let clock = 1_000_000;
+    const { io, client } = await connected();
+    const heard = roomAudience(io, () => clock);
+    expect(heard(ROOM)).toBe(true);
+    expect(heard('episode:never-joined:watch')).toBe(false);
+
+    const serverSide = [...io.sockets.sockets.values()][0];
+    const dropped = new Promise<void>((resolve) => serverSide?.once('disconnect', () => resolve()));
+    client.disconnect();
+    await dropped;
+    expect(io.of('/').adapter.rooms.has(ROOM)).toBe(false);
+    clock += RECOVERY_WINDOW_MS;
+    expect(heard(ROOM)).toBe(true);
+    clock += 1;
+    expect(heard(ROOM)).toBe(false);
   });
 });
