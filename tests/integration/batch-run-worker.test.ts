@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunInfo } from '../../shared/schemas/research.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
@@ -12,8 +13,8 @@ import { tempDir } from '../support/temp-files.ts';
 
 /**
  * Batch runs on a real server process, where they run on the research worker thread: the scripted model over 700
- * records × 3 conditions (2,100 episodes) is cancelled within a second, and a run killed with SIGKILL midway finishes
- * after a restart with every episode exactly once in its results file.
+ * records × 3 conditions (2,100 episodes) is cancelled within a second, and two runs killed with SIGKILL midway finish
+ * after a restart, each job once, with every episode exactly once in its results file and in the database.
  */
 const dir = tempDir('prefdisco-run-worker-');
 const RECORDS = 700;
@@ -38,6 +39,22 @@ async function startServer(): Promise<void> {
 
 async function getRun(runId: string): Promise<RunInfo> {
   return ((await call(`${server.url}/api/runs/${runId}`, 'GET', cookie)) as { run: RunInfo }).run;
+}
+
+/** What the database holds for a run (read-only, beside the running server): its completed episodes and its job. */
+function storedRun(runId: string): { completedIds: string[]; job: { status: string; attempts: number } | undefined } {
+  const db = new Database(env.PREFDISCO_DB, { readonly: true, fileMustExist: true });
+  try {
+    const completedIds = db
+      .prepare("SELECT id FROM episodes WHERE run_id = ? AND status = 'completed'")
+      .pluck()
+      .all(runId) as string[];
+    const job = db.prepare('SELECT status, attempts FROM jobs WHERE key = ?').get(`batch_run:${runId}`) as
+      { status: string; attempts: number } | undefined;
+    return { completedIds, job };
+  } finally {
+    db.close();
+  }
 }
 
 async function runUntil(runId: string, done: (run: RunInfo) => boolean, ms: number): Promise<RunInfo> {
@@ -114,33 +131,60 @@ describe('batch runs on the research worker thread', () => {
     expect(later.progress?.done).toBe(doneAtCancel);
   }, 120_000);
 
-  it('SIGKILL mid-run, restart: the run continues by itself and ends with every episode once in its results file', async () => {
-    const started = await call(`${server.url}/api/studies/${studyId}/runs`, 'POST', cookie, {
-      model: 'scripted',
-      judge: 'scripted',
-      seed: 2,
-    });
-    const runId = started.runId as string;
-    const before = await runUntil(runId, (r) => (r.progress?.done ?? 0) >= 300, 60_000);
-    expect(before.progress?.done).toBeLessThan(EPISODES);
+  it('SIGKILL mid-run, restart: both running runs continue by themselves, each job ends once, every episode once', async () => {
+    // Two runs at once (different seeds, so neither is refused as a duplicate): the restart must resume every job the
+    // killed process had started, not only the oldest.
+    const runIds: string[] = [];
+    for (const seed of [2, 3]) {
+      const started = await call(`${server.url}/api/studies/${studyId}/runs`, 'POST', cookie, {
+        model: 'scripted',
+        judge: 'scripted',
+        seed,
+      });
+      runIds.push(started.runId as string);
+    }
+    const doneBefore: number[] = [];
+    for (const runId of runIds) {
+      const before = await runUntil(runId, (r) => (r.progress?.done ?? 0) >= 150, 60_000);
+      expect(before.progress?.done).toBeLessThan(EPISODES);
+    }
+    for (const runId of runIds) doneBefore.push((await getRun(runId)).progress?.done ?? 0);
     expect(await server.stop('SIGKILL')).toBeNull();
 
     await startServer();
-    const finished = await runUntil(runId, (r) => r.status !== 'running' && r.status !== 'interrupted', 120_000);
-    expect(finished.status).toBe('completed');
-    // The second attempt skipped what the first had written, and did the rest.
-    expect(finished.progress?.skipped).toBeGreaterThanOrEqual(300);
-    expect((finished.progress?.skipped ?? 0) + (finished.progress?.done ?? 0)).toBe(EPISODES);
+    for (const [i, runId] of runIds.entries()) {
+      const finished = await runUntil(runId, (r) => r.status !== 'running' && r.status !== 'interrupted', 180_000);
+      expect(finished.status).toBe('completed');
+      // The second attempt skipped what the first had written (at least what it had reported before the kill), and
+      // did the rest.
+      expect(finished.progress?.skipped).toBeGreaterThanOrEqual(doneBefore[i] ?? 0);
+      expect((finished.progress?.skipped ?? 0) + (finished.progress?.done ?? 0)).toBe(EPISODES);
 
-    const res = await fetch(`${server.url}/api/runs/${runId}/results.jsonl`, { headers: { cookie } });
-    expect(res.status).toBe(200);
-    const lines = (await res.text())
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as { problem_id: string; mode: string; user_type: string });
-    const keys = new Set(lines.map((l) => `${l.problem_id}|${l.mode}|${l.user_type}`));
-    expect(lines).toHaveLength(EPISODES);
-    expect(keys.size).toBe(EPISODES);
-    expect(server.output()).toMatch(/resuming \d+ background jobs a previous process left running/);
-  }, 240_000);
+      const res = await fetch(`${server.url}/api/runs/${runId}/results.jsonl`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      const lines = (await res.text())
+        .split('\n')
+        .filter((l) => l !== '')
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              problem_id: string;
+              mode: string;
+              user_type: string;
+              prefdisco_live: { episode_id: string };
+            },
+        );
+      const keys = new Set(lines.map((l) => `${l.problem_id}|${l.mode}|${l.user_type}`));
+      expect(lines).toHaveLength(EPISODES);
+      expect(keys.size).toBe(EPISODES);
+
+      // The database agrees with the results file: each of its episodes stored completed once under the run, no
+      // other completed episode, and the run's job ended done after exactly two claims (the killed one and this one).
+      const stored = storedRun(runId);
+      expect(stored.completedIds.length).toBe(EPISODES);
+      expect(new Set(stored.completedIds)).toEqual(new Set(lines.map((l) => l.prefdisco_live.episode_id)));
+      expect(stored.job).toEqual({ status: 'done', attempts: 2 });
+    }
+    expect(server.output()).toMatch(/resuming 2 background jobs a previous process left running/);
+  }, 420_000);
 });
