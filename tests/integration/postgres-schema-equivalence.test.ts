@@ -10,7 +10,7 @@ import { tempDir } from '../support/temp-files.ts';
 
 /**
  * The schema both engines end up with after every migration, in one comparable shape: which tables and views there
- * are, their columns (name, whether NULL is allowed, the kind of value), the named indexes (unique, partial) and the
+ * are, their columns (name, whether NULL is allowed, the kind of value, the default), the named indexes (unique, partial) and the
  * foreign keys. What differs on purpose is left out: PostgreSQL's explicit `rowid` columns are SQLite's implicit rowid
  * (001's comment says why), and indexes PostgreSQL makes for UNIQUE/PRIMARY KEY are SQLite's automatic ones.
  */
@@ -32,8 +32,10 @@ const KIND: Record<string, string> = {
   'double precision': 'float',
 };
 
-function column(name: string, type: string, nullable: boolean): string {
-  return `${name} ${KIND[type] ?? `unknown type ${type}`}${nullable ? '' : ' not null'}`;
+/** A column as the comparison sees it; PostgreSQL writes a text default with its type (`'done'::text`), SQLite not. */
+function column(name: string, type: string, nullable: boolean, defaultValue: string | null): string {
+  const shownDefault = defaultValue === null ? '' : ` default ${defaultValue.replace(/::text$/, '')}`;
+  return `${name} ${KIND[type] ?? `unknown type ${type}`}${nullable ? '' : ' not null'}${shownDefault}`;
 }
 
 function sqliteSchema(file: string): Schema {
@@ -45,10 +47,13 @@ function sqliteSchema(file: string): Schema {
       .all() as { type: 'table' | 'view'; name: string }[];
     const schema: Schema = { tables: {}, views: {}, indexes: [], foreignKeys: [] };
     for (const { type, name } of objects) {
-      const columns = db.prepare('SELECT name, type, "notnull", pk FROM pragma_table_info(?)').all(name) as {
+      const columns = db
+        .prepare('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)')
+        .all(name) as {
         name: string;
         type: string;
         notnull: number;
+        dflt_value: string | null;
         pk: number;
       }[];
       // A view's columns carry their source's nullability in PostgreSQL's catalogue only as "YES": compare names.
@@ -58,7 +63,9 @@ function sqliteSchema(file: string): Schema {
       }
       // SQLite lets a non-INTEGER primary key hold NULL (a historical quirk); the app never stores one, and
       // PostgreSQL forbids it: a key column counts as NOT NULL.
-      schema.tables[name] = columns.map((c) => column(c.name, c.type, c.notnull === 0 && c.pk === 0)).sort();
+      schema.tables[name] = columns
+        .map((c) => column(c.name, c.type, c.notnull === 0 && c.pk === 0, c.dflt_value))
+        .sort();
       const indexes = db.prepare('SELECT name, "unique", partial, origin FROM pragma_index_list(?)').all(name) as {
         name: string;
         unique: number;
@@ -100,7 +107,8 @@ async function postgresSchema(client: pg.Client): Promise<Schema> {
     column_name: string;
     data_type: string;
     is_nullable: 'YES' | 'NO';
-  }>(`SELECT t.table_name, t.table_type, c.column_name, c.data_type, c.is_nullable
+    column_default: string | null;
+  }>(`SELECT t.table_name, t.table_type, c.column_name, c.data_type, c.is_nullable, c.column_default
       FROM information_schema.tables t
       JOIN information_schema.columns c ON c.table_schema = t.table_schema AND c.table_name = t.table_name
       WHERE t.table_schema = 'public' AND c.column_name <> 'rowid'`);
@@ -108,7 +116,9 @@ async function postgresSchema(client: pg.Client): Promise<Schema> {
     if (row.table_type === 'VIEW') {
       (schema.views[row.table_name] ??= []).push(row.column_name);
     } else {
-      (schema.tables[row.table_name] ??= []).push(column(row.column_name, row.data_type, row.is_nullable === 'YES'));
+      (schema.tables[row.table_name] ??= []).push(
+        column(row.column_name, row.data_type, row.is_nullable === 'YES', row.column_default),
+      );
     }
   }
   for (const list of [...Object.values(schema.tables), ...Object.values(schema.views)]) list.sort();
@@ -141,7 +151,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('schema equivalence of SQLite 
   const postgres = usePostgres();
   const dir = tempDir();
 
-  it('every migration leaves the same tables, columns, views, indexes and foreign keys in both engines', async () => {
+  it('every migration leaves the same tables, columns (with defaults), views, indexes and foreign keys in both engines', async () => {
     const sqlite = sqliteSchema(join(dir, 'fresh.sqlite'));
     const client = new pg.Client({ connectionString: (await postgres.database()).url });
     await client.connect();
@@ -151,6 +161,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('schema equivalence of SQLite 
       expect(Object.keys(sqlite.views)).toEqual(['visible_records']);
       expect(Object.keys(sqlite.tables).length).toBeGreaterThanOrEqual(30);
       expect(sqlite.tables.records).toContain('float_paths_json text');
+      expect(sqlite.tables.benchmark_files).toContain("status text not null default 'done'");
       expect(sqlite.indexes).toContain('play_leases.play_leases_one_active unique partial');
       expect(postgresResult.tables).toEqual(sqlite.tables);
       expect(postgresResult.views).toEqual(sqlite.views);
