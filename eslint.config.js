@@ -32,6 +32,7 @@ const elements = [
   },
   { type: 'models', pattern: 'server/models/**', mode: 'full' },
   { type: 'storage-sqlite', pattern: 'server/storage/sqlite/**', mode: 'full' },
+  { type: 'storage-postgres', pattern: 'server/storage/postgres/**', mode: 'full' },
   { type: 'storage', pattern: 'server/storage/**', mode: 'full' },
   { type: 'services', pattern: 'server/services/**', mode: 'full' },
   { type: 'engine', pattern: 'server/engine/**', mode: 'full' },
@@ -47,6 +48,7 @@ const serverTypes = [
   'server-composition',
   'models',
   'storage-sqlite',
+  'storage-postgres',
   'storage',
   'services',
   'engine',
@@ -54,6 +56,7 @@ const serverTypes = [
   'transport',
 ];
 const aiSdk = ['ai', '@ai-sdk/*'];
+const dbDrivers = ['better-sqlite3', 'pg'];
 const transportLibraries = ['fastify', '@fastify/*', 'fastify-*', 'socket.io'];
 const browserLibraries = [
   'react',
@@ -93,6 +96,7 @@ const boundaryRules = {
           { from: ['models'], allow: ['shared', 'server-leaf', 'models'] },
           { from: ['storage'], allow: ['shared', 'storage'] },
           { from: ['storage-sqlite'], allow: ['shared', 'storage', 'storage-sqlite'] },
+          { from: ['storage-postgres'], allow: ['shared', 'storage', 'storage-postgres'] },
           {
             from: ['services', 'engine', 'generation'],
             allow: ['shared', 'server-leaf', 'models', 'storage', 'services', 'engine', 'generation'],
@@ -121,10 +125,12 @@ const boundaryRules = {
           // Provider SDKs stay behind the ModelProvider interface.
           { from: [...serverTypes.filter((type) => type !== 'models'), 'client', 'scripts'], disallow: aiSdk },
           // Use cases and the engine run under the HTTP server, the socket server and the CLI alike.
-          { from: ['services', 'engine', 'generation', 'models'], disallow: [...transportLibraries, 'better-sqlite3'] },
-          { from: ['storage'], disallow: [...transportLibraries, 'better-sqlite3'] },
-          { from: ['storage-sqlite'], disallow: transportLibraries },
-          { from: ['client'], disallow: ['node:*', ...builtinModules, ...transportLibraries, 'better-sqlite3'] },
+          // Each database driver stays behind the Storage interface, in its own folder.
+          { from: ['services', 'engine', 'generation', 'models'], disallow: [...transportLibraries, ...dbDrivers] },
+          { from: ['storage'], disallow: [...transportLibraries, ...dbDrivers] },
+          { from: ['storage-sqlite'], disallow: [...transportLibraries, 'pg'] },
+          { from: ['storage-postgres'], disallow: [...transportLibraries, 'better-sqlite3'] },
+          { from: ['client'], disallow: ['node:*', ...builtinModules, ...transportLibraries, ...dbDrivers] },
         ],
       },
     ],
