@@ -159,9 +159,14 @@ export class LiveSessions {
     text: string,
   ): Promise<{ seq: number; duplicate: boolean }> {
     // The episode running here knows whose it is: no read of its row for every message (only for one not held here).
-    const held = this.episodes.get(episodeId)?.info;
+    const running = this.episodes.get(episodeId);
+    const held = running?.info;
     const info = held?.participantId === actor.participantId ? held : await this.owned(actor, episodeId);
-    const stored = await this.deps.storage.live.findClientMessage(episodeId, clientMessageId);
+    // A resent reply: the log of an episode running here has every stored event in memory; storage has the others.
+    const stored =
+      running && held === info
+        ? running.storedSeqOf(clientMessageId)
+        : await this.deps.storage.live.findClientMessage(episodeId, clientMessageId);
     if (stored !== null) return { seq: stored, duplicate: true };
     const episode = await this.episodes.live(info);
     if (!episode) throw new AppError('episode_closed', 'this episode is not running');
@@ -173,13 +178,18 @@ export class LiveSessions {
     episode.clearIdleTimer();
     episode.seat.deliver(turn, text, clientMessageId);
     const seq = await stored$;
-    // Still playing: keep the assignment's lease alive however long the episode takes. Not awaited: the person waits
-    // for their reply to be stored, not for the lease's bookkeeping (a failure is logged; the next reply renews again).
-    void this.deps.queue
-      .renewPlay?.(episode.info.assignmentId, episode.info.studyId, actor.participantId)
-      .catch((error: unknown) =>
-        episode.logger.error({ err: error, assignmentId: episode.info.assignmentId }, 'renewing the play lease failed'),
-      );
+    // Still playing: keep the assignment's lease alive however long the episode takes (at most every few seconds:
+    // leaseRenewalDue). Not awaited: the person waits for their reply to be stored, not for the lease's bookkeeping
+    // (a failure is logged; a later reply renews again).
+    if (this.deps.queue.renewPlay && episode.leaseRenewalDue(Date.now()))
+      void this.deps.queue
+        .renewPlay(episode.info.assignmentId, episode.info.studyId, actor.participantId)
+        .catch((error: unknown) =>
+          episode.logger.error(
+            { err: error, assignmentId: episode.info.assignmentId },
+            'renewing the play lease failed',
+          ),
+        );
     // The person has played: now (once) the simulated twin may cost model calls.
     void this.episodes
       .ensureSimulatedTwin(episode)

@@ -25,6 +25,9 @@ interface Deferred<T> {
   reject(error: unknown): void;
 }
 
+/** The least time between two renewals of an actor's play lease (a new episode's was just taken). */
+export const LEASE_RENEW_INTERVAL_MS = 10_000;
+
 function isAssistantMessage(e: EpisodeEvent): boolean {
   return e.type === 'message' && e.role === 'assistant';
 }
@@ -63,6 +66,8 @@ export class RunningEpisode {
   lastStoredSeq: number;
   /** Set when the episode is to end without its engine: the engine is stopped and the reason is stored for it. */
   endRequest: EndRequest | null = null;
+  /** When the actor's play lease was last taken or renewed (ms since the epoch); null: not known in this process. */
+  private leaseRenewedAt: number | null;
   /** Background work (twin replies) the episode waits for before it is closed. */
   readonly background = new Set<Promise<void>>();
   done: Promise<void> = Promise.resolve();
@@ -79,6 +84,7 @@ export class RunningEpisode {
   ) {
     this.lastVisibleSeq = -1;
     this.lastStoredSeq = existing.at(-1)?.seq ?? -1;
+    this.leaseRenewedAt = existing.length === 0 ? Date.now() : null;
     this.logger = deps.log.child({ studyId: info.studyId, episodeId: info.summary.id });
     this.chunks = new ChunkCoalescer(deps.chunkWindowMs ?? CHUNK_WINDOW_MS, (turn, index, delta, restart) =>
       this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta, ...(restart ? { restart } : {}) }),
@@ -215,6 +221,19 @@ export class RunningEpisode {
 
   hasPendingAck(clientMessageId: string): boolean {
     return this.acks.has(clientMessageId);
+  }
+
+  /** The stored seq of the reply with this client id, from the log in memory (it holds every stored event). */
+  storedSeqOf(clientMessageId: string): number | null {
+    const e = this.log.events.findLast((x) => x.type === 'message' && x.clientMessageId === clientMessageId);
+    return e && e.seq <= this.lastStoredSeq ? e.seq : null;
+  }
+
+  /** Whether the play lease is due for renewal (then counted renewed): renewals are writes; a lease lasts ≥ 1 min. */
+  leaseRenewalDue(now: number): boolean {
+    if (this.leaseRenewedAt !== null && now - this.leaseRenewedAt < LEASE_RENEW_INTERVAL_MS) return false;
+    this.leaseRenewedAt = now;
+    return true;
   }
 
   onChunk(delta: string): void {
