@@ -5,13 +5,19 @@ import { AppError } from '../../shared/errors.ts';
 import type { ImportBenchmarkInput, Storage } from '../../server/storage/storage.ts';
 import { exampleRecord } from '../support/records.ts';
 
+/** Storage without its parts (people, work, …): what this contract uses. */
+export type StorageCore = Omit<
+  Storage,
+  'live' | 'people' | 'work' | 'research' | 'serverLease' | 'jobs' | 'deletions' | 'consent' | 'access'
+>;
+
 /**
  * The behaviour every Storage implementation must have. Run it from one test file per implementation:
  * `storageContract('sqlite', () => SqliteStorage.open(...))`.
  */
-export function storageContract(name: string, open: () => Promise<Storage>): void {
+export function storageContract(name: string, open: () => Promise<StorageCore>): void {
   describe(`Storage contract: ${name}`, () => {
-    let storage: Storage;
+    let storage: StorageCore;
     beforeEach(async () => {
       storage = await open();
     });
