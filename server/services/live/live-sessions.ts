@@ -4,12 +4,15 @@ import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Identity } from '../../../shared/schemas/identity.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { actorViews } from './actor-view.ts';
-import type { LiveDeps } from './live-types.ts';
+import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
+import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import { LiveEpisodes } from './live-episodes.ts';
 import { startPrompts } from './live-prompts.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
+/** What a caller of snapshot has just read or made, so it is not read again. */
+type KnownParts = { record?: BenchmarkRecord | undefined; settings?: LivePlaySettings };
 
 /**
  * Live play: episodes whose user seat is a person. Starts and resumes them (also after a server restart), takes the
@@ -37,7 +40,7 @@ export class LiveSessions {
     const held = current ? await this.deps.storage.live.get(current) : null;
     if (current && held && (held.summary.status !== 'running' || (await this.episodes.live(held)))) {
       await beforeStart(current);
-      return this.snapshot(actor, current);
+      return this.snapshot(actor, current, { record: this.episodes.get(current)?.record });
     }
     const unit = await this.deps.queue.nextPlay(actor.studyId, actor.participantId);
     if (!unit) throw new AppError('no_work', 'there is nothing left to play in this study');
@@ -81,7 +84,7 @@ export class LiveSessions {
     await beforeStart(id);
     // The simulated twin starts only once the person has played (reply, rate): see ensureSimulatedTwin.
     this.episodes.start(info, record, settings, prompts);
-    return this.snapshot(actor, id);
+    return this.snapshot(actor, id, { record, settings });
   }
 
   private async owned(actor: Actor, episodeId: string): Promise<LiveEpisodeInfo> {
@@ -101,11 +104,11 @@ export class LiveSessions {
     if (!(await this.deps.storage.live.get(episodeId))) throw new AppError('not_found', 'no such live episode');
   }
 
-  async snapshot(actor: Actor, episodeId: string): Promise<PlaySnapshot> {
+  async snapshot(actor: Actor, episodeId: string, known: KnownParts = {}): Promise<PlaySnapshot> {
     const info = await this.owned(actor, episodeId);
-    const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
+    const record = known.record ?? (await this.deps.storage.getRecord(info.studyId, info.summary.problemId));
     if (!record) throw new AppError('not_found', 'the record of this episode is gone');
-    const settings = await this.deps.queue.settings(info.studyId);
+    const settings = known.settings ?? (await this.deps.queue.settings(info.studyId));
     const sync = await this.resync(actor, episodeId, -1);
     return {
       episodeId,
@@ -128,7 +131,10 @@ export class LiveSessions {
     const info = await this.owned(actor, episodeId);
     const running = await this.episodes.live(info);
     if (running) await running.flushed();
-    const all = await this.deps.storage.live.eventsAfter(episodeId, -1);
+    // Running here: its log holds every stored event in memory (the ones after lastStoredSeq are not stored yet).
+    const all = running
+      ? running.log.events.filter((e) => e.seq <= running.lastStoredSeq)
+      : await this.deps.storage.live.eventsAfter(episodeId, -1);
     const visible = actorViews(all, -1);
     const events: ActorEvent[] = visible.filter((e) => e.seq > afterSeq);
     const status = running
@@ -138,9 +144,10 @@ export class LiveSessions {
         : info.summary.status === 'running'
           ? 'running'
           : 'failed';
-    const codes = (await this.deps.queue.settings(info.studyId)).completionCodes;
     const rated = visible.some((e) => e.type === 'actor_rated');
     const timedOut = visible.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout');
+    // Read only when there is a code to show.
+    const codes = rated || timedOut ? (await this.deps.queue.settings(info.studyId)).completionCodes : undefined;
     const completionCode = rated ? (codes?.completed ?? null) : timedOut ? (codes?.timedOut ?? null) : null;
     return {
       events,
@@ -217,7 +224,8 @@ export class LiveSessions {
     rating: { scores: Record<string, number>; correct?: 0 | 1; justification?: string; secondsSpent: number },
   ): Promise<{ seq: number; completionCode: string | null }> {
     const info = await this.owned(actor, episodeId);
-    const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
+    const record =
+      this.episodes.get(episodeId)?.record ?? (await this.deps.storage.getRecord(info.studyId, info.summary.problemId));
     const events = await this.episodes.eventsOf(episodeId);
     if (!events.some((e) => e.type === 'message' && e.kind === 'final_answer'))
       throw new AppError('not_your_turn', 'there is no final answer to rate yet');
