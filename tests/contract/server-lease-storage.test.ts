@@ -1,58 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { twoConnectionsPerTest } from '../support/two-connections.ts';
+import { join } from 'node:path';
+import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
+import { tempDir } from '../support/temp-files.ts';
+import { serverLeaseContract } from './server-lease-storage.contract.ts';
 
-/** Two connections to one real database file, as two server processes would have. */
-const twoConnections = twoConnectionsPerTest('lease');
+const dir = tempDir();
+let n = 0;
 
-const t0 = new Date('2026-01-01T00:00:00.000Z');
-const later = (ms: number): Date => new Date(t0.getTime() + ms);
-const a = { holder: 'a', host: 'h1', pid: 100 };
-const b = { holder: 'b', host: 'h1', pid: 200 };
-
-describe('server lease (sqlite)', () => {
-  it('a second holder is refused while the first lease runs, and told who holds it', async () => {
-    const [first, second] = twoConnections();
-    expect(await first.serverLease.acquire(a, t0, 15_000)).toEqual({ acquired: true });
-    expect(await second.serverLease.acquire(b, later(14_999), 15_000)).toEqual({
-      acquired: false,
-      current: { ...a, expiresAt: '2026-01-01T00:00:15.000Z' },
-    });
-    expect(await second.serverLease.current()).toMatchObject({ holder: 'a', pid: 100 });
-  });
-
-  it('renewal keeps the lease; once it expires another holder takes over and the old one can no longer renew', async () => {
-    const [first, second] = twoConnections();
-    await first.serverLease.acquire(a, t0, 15_000);
-    expect(await first.serverLease.renew('a', later(10_000), 15_000)).toBe(true);
-    expect((await second.serverLease.acquire(b, later(20_000), 15_000)).acquired).toBe(false);
-    expect(await second.serverLease.acquire(b, later(25_001), 15_000)).toEqual({ acquired: true });
-    expect(await first.serverLease.renew('a', later(25_002), 15_000)).toBe(false);
-    expect(await first.serverLease.current()).toMatchObject({ holder: 'b', pid: 200 });
-  });
-
-  it('release frees the lease at once, and only its holder can release it', async () => {
-    const [first, second] = twoConnections();
-    await first.serverLease.acquire(a, t0, 15_000);
-    await second.serverLease.release('b');
-    expect(await first.serverLease.current()).toMatchObject({ holder: 'a' });
-    await first.serverLease.release('a');
-    expect(await first.serverLease.current()).toBeNull();
-    expect(await second.serverLease.acquire(b, later(1), 15_000)).toEqual({ acquired: true });
-  });
-
-  it('an unexpired lease is taken over only when canTakeOver says its holder is gone', async () => {
-    const [first, second] = twoConnections();
-    await first.serverLease.acquire(a, t0, 15_000);
-    const asked: number[] = [];
-    const refused = await second.serverLease.acquire(b, later(1), 15_000, (current) => {
-      asked.push(current.pid);
-      return false;
-    });
-    expect(refused.acquired).toBe(false);
-    expect(await second.serverLease.acquire(b, later(2), 15_000, (current) => current.pid === 100)).toEqual({
-      acquired: true,
-    });
-    expect(asked).toEqual([100]);
-    expect(await first.serverLease.current()).toMatchObject({ holder: 'b' });
-  });
+// Two connections to one real database file, as two server processes would have.
+serverLeaseContract('sqlite', async () => {
+  const file = join(dir, `lease-${++n}.sqlite`);
+  return [SqliteStorage.open({ file }), SqliteStorage.open({ file })];
 });

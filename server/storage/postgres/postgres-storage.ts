@@ -1,6 +1,8 @@
 import { PgDatabase } from './pg-database.ts';
 import { applyPostgresMigrations } from './migrate.ts';
 import { PostgresCoreStorage } from './postgres-core-storage.ts';
+import { PostgresJobStorage } from './postgres-job-storage.ts';
+import { PostgresServerLeaseStorage } from './postgres-server-lease-storage.ts';
 
 export interface PostgresStorageOptions {
   /** A libpq connection URL (postgresql://user@host:port/database). */
@@ -34,6 +36,15 @@ export async function openMigratedDatabase(options: PostgresStorageOptions): Pro
  * so far. It will declare `implements Storage` once every part exists; until then services cannot be given one.
  */
 export class PostgresStorage extends PostgresCoreStorage {
+  readonly serverLease: PostgresServerLeaseStorage;
+  readonly jobs: PostgresJobStorage;
+
+  private constructor(db: PgDatabase) {
+    super(db);
+    this.serverLease = new PostgresServerLeaseStorage(db);
+    this.jobs = new PostgresJobStorage(db);
+  }
+
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
     return new PostgresStorage(await openMigratedDatabase(options));
   }
