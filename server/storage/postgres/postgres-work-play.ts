@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
+import type { Claim, LeaseStatus, PlayLease } from '../study-work-storage.ts';
+import type { Queryable } from './pg-database.ts';
+import { countOf, firstRow } from './postgres-work-sql.ts';
+
+/**
+ * The play queue on PostgreSQL (mirrors sqlite/play-queue-queries.ts): claims, renewals and ends of play leases.
+ * Claims run inside the caller's transaction, which holds the study's settings row lock.
+ */
+
+interface PlayLeaseRow {
+  id: string;
+  study_id: string;
+  participant_id: string;
+  problem_id: string;
+  model: string;
+  status: string;
+  episode_id: string | null;
+  leased_at: string;
+  expires_at: string;
+}
+
+const LEASE_COLUMNS = `l.id, l.study_id, l.participant_id, u.problem_id, u.model, l.status, l.episode_id, l.leased_at, l.expires_at`;
+
+function toLease(r: PlayLeaseRow): PlayLease {
+  return {
+    id: r.id,
+    studyId: r.study_id,
+    participantId: r.participant_id,
+    problemId: r.problem_id,
+    model: r.model,
+    status: r.status as LeaseStatus,
+    episodeId: r.episode_id,
+    leasedAt: r.leased_at,
+    expiresAt: r.expires_at,
+  };
+}
+
+export function expiresAt(now: Date, settings: Pick<LiveStudySettings, 'leaseMinutes'>): string {
+  return new Date(now.getTime() + settings.leaseMinutes * 60_000).toISOString();
+}
+
+export async function getPlayLease(c: Queryable, leaseId: string): Promise<PlayLease | null> {
+  const row = await firstRow<PlayLeaseRow>(
+    c,
+    `SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id WHERE l.id = $1`,
+    [leaseId],
+  );
+  return row ? toLease(row) : null;
+}
+
+/** Turns the study's lapsed leases into 'expired', which frees their slots. Times are ISO text: byte order is time order. */
+export async function expirePlayLeases(c: Queryable, studyId: string, now: string): Promise<void> {
+  await c.query(
+    `UPDATE play_leases SET status = 'expired', ended_at = expires_at
+    WHERE study_id = $1 AND status = 'leased' AND expires_at COLLATE "C" <= $2`,
+    [studyId, now],
+  );
+}
+
+/** The actor's assignment in hand (after expiry), if any. */
+export async function heldPlay(c: Queryable, studyId: string, participantId: string): Promise<PlayLease | null> {
+  const row = await firstRow<PlayLeaseRow>(
+    c,
+    `SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
+    WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'leased'`,
+    [studyId, participantId],
+  );
+  return row ? toLease(row) : null;
+}
+
+/** The plays an actor holds or has completed: what counts toward their `playsPerActor` quota. */
+export async function playsTaken(c: Queryable, studyId: string, participantId: string): Promise<number> {
+  return countOf(
+    c,
+    `SELECT COUNT(*) AS n FROM play_leases
+    WHERE study_id = $1 AND participant_id = $2 AND status IN ('leased', 'completed')`,
+    [studyId, participantId],
+  );
+}
+
+/** A new lease. Runs under the study's lock, with the study open, its leases expired and none held. */
+export async function claimPlay(
+  c: Queryable,
+  studyId: string,
+  participantId: string,
+  now: Date,
+  settings: LiveStudySettings,
+): Promise<Claim<PlayLease>> {
+  const plays = await playsTaken(c, studyId, participantId);
+  if (plays >= settings.quotas.playsPerActor) return { kind: 'none', reason: 'quota_reached' };
+
+  // An actor never gets a record they were already given (under any model): they would know the persona's answers.
+  const unit = await firstRow<{ id: number }>(
+    c,
+    `
+    SELECT id FROM (
+      SELECT u.id, u.position, u.quota, u.problem_id,
+        (SELECT COUNT(*) FROM play_leases l WHERE l.unit_id = u.id AND l.status IN ('leased', 'completed')) AS taken
+      FROM play_units u WHERE u.study_id = $1 AND u.active = 1
+    ) t WHERE taken < quota
+      AND problem_id NOT IN (SELECT u2.problem_id FROM play_leases l2 JOIN play_units u2 ON u2.id = l2.unit_id
+                             WHERE l2.study_id = $1 AND l2.participant_id = $2)
+    ORDER BY taken, position, id LIMIT 1`,
+    [studyId, participantId],
+  );
+  if (unit === undefined) return { kind: 'none', reason: 'no_work' };
+
+  const id = randomUUID();
+  await c.query(
+    `INSERT INTO play_leases (id, unit_id, study_id, participant_id, status, leased_at, expires_at)
+    VALUES ($1, $2, $3, $4, 'leased', $5, $6)`,
+    [id, unit.id, studyId, participantId, now.toISOString(), expiresAt(now, settings)],
+  );
+  return { kind: 'leased', lease: (await getPlayLease(c, id)) as PlayLease, resumed: false };
+}
+
+/** Moves a lease still 'leased' to `expires`; the status test is in the UPDATE, so a concurrent end wins cleanly. */
+export async function extendPlayLease(c: Queryable, leaseId: string, expires: string): Promise<void> {
+  await c.query(`UPDATE play_leases SET expires_at = $1 WHERE id = $2 AND status = 'leased'`, [expires, leaseId]);
+}
+
+export async function endPlayLease(
+  c: Queryable,
+  leaseId: string,
+  status: 'completed' | 'released',
+  now: Date,
+): Promise<PlayLease | null> {
+  // A released lease stays released; an expired one may still complete, since the session did finish. One UPDATE
+  // with the allowed statuses in its WHERE: PostgreSQL re-checks them on the row it locks, so two ends cannot both win.
+  const from = status === 'completed' ? ['leased', 'expired'] : ['leased'];
+  await c.query('UPDATE play_leases SET status = $1, ended_at = $2 WHERE id = $3 AND status = ANY($4::text[])', [
+    status,
+    now.toISOString(),
+    leaseId,
+    from,
+  ]);
+  return getPlayLease(c, leaseId);
+}

@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { Participant } from '../../server/storage/people-storage.ts';
+import { PgDatabase } from '../../server/storage/postgres/pg-database.ts';
+import { PostgresCoreStorage } from '../../server/storage/postgres/postgres-core-storage.ts';
+import { PostgresStudyWorkStorage } from '../../server/storage/postgres/postgres-study-work-storage.ts';
+import type { Storage } from '../../server/storage/storage.ts';
+import { postgresInstalled } from '../support/postgres-cluster.ts';
+import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
+import { T0, episodeCandidates, settings, studyWithRecords } from '../support/study-work-fixtures.ts';
+import { studyWorkContract } from './study-work-storage.contract.ts';
+
+const WORKER = new URL('../support/postgres-claim-worker.ts', import.meta.url).pathname;
+
+/**
+ * What the study-work contract uses of a Storage: the core (studies, imports, episodes) with the work part on the
+ * same pool, and one people method, which stores the participant row with SQL until PostgreSQL has its people part.
+ */
+class WorkTestStorage extends PostgresCoreStorage {
+  readonly work = new PostgresStudyWorkStorage(this.db);
+  readonly people = {
+    findOrCreateParticipant: async (input: {
+      studyId: string;
+      role: 'actor' | 'rater';
+      prolific: { prolificPid?: string };
+    }): Promise<{ participant: Participant; created: boolean }> => {
+      const participant: Participant = {
+        id: `p-${input.role}-${input.prolific.prolificPid ?? ''}-${input.studyId}`,
+        studyId: input.studyId,
+        role: input.role,
+        prolificPid: input.prolific.prolificPid,
+        inviteCode: null,
+        createdAt: T0.toISOString(),
+      };
+      await this.db.rows(
+        'INSERT INTO participants (id, study_id, role, prolific_pid, created_at) VALUES ($1, $2, $3, $4, $5)',
+        [participant.id, participant.studyId, participant.role, participant.prolificPid ?? null, participant.createdAt],
+      );
+      return { participant, created: true };
+    },
+  };
+
+  static open(url: string): Storage {
+    // The contract is typed with the whole Storage; it calls only the members above (see studyWorkContract).
+    return new WorkTestStorage(new PgDatabase(url, { max: 4 })) as unknown as Storage;
+  }
+}
+
+function worker(url: string, studyId: string, startAt: number, raters: string[]): Promise<Record<string, string[]>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, studyId, String(startAt), ...raters]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as Record<string, string[]>)
+        : reject(new Error(`worker exited ${code}: ${err}`)),
+    );
+  });
+}
+
+describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work'), () => {
+  const postgres = usePostgres();
+
+  // A fresh migrated database per test; openAnother is a second pool on it, as another process would have.
+  studyWorkContract('postgres', async () => {
+    const { url } = await postgres.migratedDatabase();
+    return { storage: WorkTestStorage.open(url), openAnother: async () => WorkTestStorage.open(url) };
+  });
+
+  // Four processes of three raters each, every rater claiming on its own connection: the study's row lock must keep
+  // every answer at exactly k distinct raters, with no rating refused or stored twice.
+  it('four processes racing for ratings on one database never exceed k per answer', async () => {
+    const { url } = await postgres.migratedDatabase();
+    const storage = WorkTestStorage.open(url);
+    const { studyId, problemIds } = await studyWithRecords(storage, 'Race', 3);
+    await storage.work.saveSettings(studyId, settings({ raterOverlap: 3, quotas: { ratingsPerRater: 1000 } }), T0);
+    await storage.work.addRatingCandidates(studyId, await episodeCandidates(storage, problemIds, 100), T0);
+
+    const startAt = Date.now() + 3000;
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((w) =>
+        worker(
+          url,
+          studyId,
+          startAt,
+          [0, 1, 2].map((r) => `w${w}-r${r}`),
+        ),
+      ),
+    );
+    const byItem = new Map<string, string[]>();
+    for (const rated of results)
+      for (const [rater, items] of Object.entries(rated))
+        for (const item of items) byItem.set(item, [...(byItem.get(item) ?? []), rater]);
+
+    const stored = await storage.work.listRatings(studyId);
+    await storage.close();
+    expect(stored.length).toBe(300);
+    expect(byItem.size).toBe(100);
+    for (const raters of byItem.values()) expect(new Set(raters).size).toBe(3);
+  }, 120_000);
+});
