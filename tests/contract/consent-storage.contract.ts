@@ -7,13 +7,16 @@ const T1 = new Date('2030-03-01T11:00:00.000Z');
 const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
 
+/** What this contract uses of a storage. */
+export type ConsentContractStorage = Pick<Storage, 'consent' | 'people' | 'createStudy' | 'close'>;
+
 /**
  * The behaviour every `Storage.consent` implementation must have. Run it from one test file per implementation:
  * `consentStorageContract('sqlite', () => SqliteStorage.open(...))`.
  */
-export function consentStorageContract(name: string, open: () => Promise<Storage>): void {
+export function consentStorageContract(name: string, open: () => Promise<ConsentContractStorage>): void {
   describe(`ConsentStorage contract: ${name}`, () => {
-    let storage: Storage;
+    let storage: ConsentContractStorage;
     let studyId: string;
     beforeEach(async () => {
       storage = await open();

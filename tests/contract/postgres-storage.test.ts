@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
+import { consentStorageContract } from './consent-storage.contract.ts';
 import { jobStorageContract } from './job-storage.contract.ts';
+import { peopleStorageContract } from './people-storage.contract.ts';
 import { serverLeaseContract } from './server-lease-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
 
@@ -21,6 +23,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL storage'), () => {
   storageContract('postgres', open);
   serverLeaseContract('postgres', openPair);
   jobStorageContract('postgres', openPair);
+  peopleStorageContract('postgres', open);
+  consentStorageContract('postgres', open);
 
   // Unlike better-sqlite3's, these claims really overlap inside one process: each pool has several connections.
   it('four workers claiming from one queue at once never both get one job, and every job is claimed', async () => {

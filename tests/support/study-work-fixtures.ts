@@ -13,7 +13,7 @@ export function minutesAfter(start: Date, minutes: number): Date {
 }
 
 export async function studyWithRecords(
-  storage: Storage,
+  storage: Pick<Storage, 'importBenchmark'>,
   name: string,
   count: number,
 ): Promise<{ studyId: string; problemIds: string[] }> {

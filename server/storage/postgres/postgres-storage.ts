@@ -1,7 +1,9 @@
 import { PgDatabase } from './pg-database.ts';
 import { applyPostgresMigrations } from './migrate.ts';
 import { PostgresCoreStorage } from './postgres-core-storage.ts';
+import { PostgresConsentStorage } from './postgres-consent-storage.ts';
 import { PostgresJobStorage } from './postgres-job-storage.ts';
+import { PostgresPeopleStorage } from './postgres-people-storage.ts';
 import { PostgresServerLeaseStorage } from './postgres-server-lease-storage.ts';
 
 export interface PostgresStorageOptions {
@@ -38,11 +40,15 @@ export async function openMigratedDatabase(options: PostgresStorageOptions): Pro
 export class PostgresStorage extends PostgresCoreStorage {
   readonly serverLease: PostgresServerLeaseStorage;
   readonly jobs: PostgresJobStorage;
+  readonly people: PostgresPeopleStorage;
+  readonly consent: PostgresConsentStorage;
 
   private constructor(db: PgDatabase) {
     super(db);
     this.serverLease = new PostgresServerLeaseStorage(db);
     this.jobs = new PostgresJobStorage(db);
+    this.people = new PostgresPeopleStorage(db);
+    this.consent = new PostgresConsentStorage(db);
   }
 
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {

@@ -1,0 +1,181 @@
+import { AppError } from '../../../shared/errors.ts';
+import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
+import type { InviteLimits, InviteRevokeMode, StudyInvite } from '../people-storage.ts';
+import { newInviteCode } from './postgres-random-ids.ts';
+import { isForeignKeyViolation } from './pg-error-codes.ts';
+import type { PgDatabase, Queryable } from './pg-database.ts';
+
+export interface InviteRow {
+  code: string;
+  study_id: string;
+  role: ParticipantRole;
+  created_at: string;
+  revoked: number;
+  label: string;
+  max_participants: number | null;
+  expires_at: string | null;
+  revoke_mode: InviteRevokeMode | null;
+}
+
+interface InviteWithCountsRow extends InviteRow {
+  participants: number;
+  mid_task: number;
+}
+
+/**
+ * An invite with its use count and how many of its people are mid-task (an unexpired play or rating lease in hand),
+ * as SQLite's people storage reads it. The lease tables belong to the work part; they share this database. The time
+ * is $1.
+ */
+const INVITE_SELECT = `SELECT i.*,
+  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code) AS participants,
+  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code AND (
+     EXISTS (SELECT 1 FROM play_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
+             AND l.status = 'leased' AND l.expires_at COLLATE "C" > $1)
+     OR EXISTS (SELECT 1 FROM rating_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
+             AND l.status = 'leased' AND l.expires_at COLLATE "C" > $1))) AS mid_task
+  FROM study_invites i`;
+
+function toInvite(row: InviteWithCountsRow): StudyInvite {
+  return {
+    code: row.code,
+    studyId: row.study_id,
+    role: row.role,
+    createdAt: row.created_at,
+    revoked: row.revoked === 1,
+    revokeMode: row.revoke_mode,
+    label: row.label,
+    maxParticipants: row.max_participants,
+    expiresAt: row.expires_at,
+    participants: row.participants,
+    midTask: row.mid_task,
+  };
+}
+
+/**
+ * Why a link admits nobody new at `now`, in words for the person who opened it, with a reason the join page can
+ * word its own way; null when it admits them. (The same wording as SQLite's.)
+ */
+function inviteRefusal(
+  row: InviteRow,
+  used: number,
+  now: Date,
+): { reason: 'withdrawn' | 'expired' | 'full'; message: string } | null {
+  if (row.revoked === 1) {
+    return { reason: 'withdrawn', message: 'this invitation link has been withdrawn and takes no new participants' };
+  }
+  if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) {
+    const at = `${row.expires_at.slice(0, 16).replace('T', ' ')} UTC`;
+    return { reason: 'expired', message: `this invitation link expired on ${at} and takes no new participants` };
+  }
+  if (row.max_participants !== null && used >= row.max_participants) {
+    const n = row.max_participants;
+    return {
+      reason: 'full',
+      message: `this invitation link has reached its limit of ${n} participant${n === 1 ? '' : 's'}`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Throws `invalid_invite` unless the link admits a new participant at `now`; inside the join transaction. The invite
+ * row is locked first, so joins through one link queue here and each counts the ones committed before it: concurrent
+ * joins never take a link past its cap.
+ */
+export async function admitThroughInvite(client: Queryable, code: string, now: Date): Promise<void> {
+  const [row] = (await client.query<InviteRow>('SELECT * FROM study_invites WHERE code = $1 FOR UPDATE', [code])).rows;
+  if (!row) throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');
+  const [used] = (
+    await client.query<{ n: number }>('SELECT COUNT(*) AS n FROM participants WHERE invite_code = $1', [code])
+  ).rows;
+  const refusal = inviteRefusal(row, used?.n ?? 0, now);
+  if (refusal !== null) throw new AppError('invalid_invite', refusal.message, { details: { reason: refusal.reason } });
+}
+
+export async function createInvite(
+  db: PgDatabase,
+  input: { studyId: string; role: ParticipantRole } & Partial<InviteLimits>,
+): Promise<StudyInvite> {
+  const row: InviteRow = {
+    code: newInviteCode(),
+    study_id: input.studyId,
+    role: input.role,
+    created_at: new Date().toISOString(),
+    revoked: 0,
+    label: input.label ?? '',
+    max_participants: input.maxParticipants ?? null,
+    expires_at: input.expiresAt ?? null,
+    revoke_mode: null,
+  };
+  try {
+    await db.rows(
+      `INSERT INTO study_invites (code, study_id, role, created_at, label, max_participants, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [row.code, row.study_id, row.role, row.created_at, row.label, row.max_participants, row.expires_at],
+    );
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw new AppError('not_found', 'no such study');
+    throw error;
+  }
+  return toInvite({ ...row, participants: 0, mid_task: 0 });
+}
+
+export async function findInvite(db: PgDatabase, code: string, now: Date): Promise<StudyInvite | null> {
+  const [row] = await db.rows<InviteWithCountsRow>(`${INVITE_SELECT} WHERE i.code = $2`, [now.toISOString(), code]);
+  return row ? toInvite(row) : null;
+}
+
+export async function listInvites(db: PgDatabase, studyId: string, now: Date): Promise<StudyInvite[]> {
+  const rows = await db.rows<InviteWithCountsRow>(
+    `${INVITE_SELECT} WHERE i.study_id = $2 ORDER BY i.created_at COLLATE "C", i.code COLLATE "C"`,
+    [now.toISOString(), studyId],
+  );
+  return rows.map(toInvite);
+}
+
+export async function updateInvite(db: PgDatabase, code: string, changes: Partial<InviteLimits>): Promise<void> {
+  // COALESCE cannot tell "leave as it is" from "set to none", so each given field is a flag and a value.
+  await db.rows(
+    `UPDATE study_invites SET
+       label = CASE WHEN $2::boolean THEN $3::text ELSE label END,
+       max_participants = CASE WHEN $4::boolean THEN $5::integer ELSE max_participants END,
+       expires_at = CASE WHEN $6::boolean THEN $7::text ELSE expires_at END
+     WHERE code = $1`,
+    [
+      code,
+      changes.label !== undefined,
+      changes.label ?? '',
+      changes.maxParticipants !== undefined,
+      changes.maxParticipants ?? null,
+      changes.expiresAt !== undefined,
+      changes.expiresAt ?? null,
+    ],
+  );
+}
+
+export async function revokeInvite(
+  db: PgDatabase,
+  code: string,
+  mode: InviteRevokeMode,
+): Promise<{ revokedSessions: string[] }> {
+  return db.transaction(async (client) => {
+    // A link locked once stays locked: the sessions it revoked cannot be given back.
+    await client.query(
+      `UPDATE study_invites SET revoked = 1, revoke_mode = CASE WHEN revoke_mode = 'lock' THEN 'lock' ELSE $2 END
+       WHERE code = $1`,
+      [code, mode],
+    );
+    if (mode !== 'lock') return { revokedSessions: [] };
+    const rows = (
+      await client.query<{ token_hash: string }>(
+        `UPDATE auth_sessions SET revoked = 1
+         WHERE kind = 'participant' AND revoked = 0
+           AND subject_id IN (SELECT id FROM participants WHERE invite_code = $1)
+         RETURNING token_hash`,
+        [code],
+      )
+    ).rows;
+    return { revokedSessions: rows.map((r) => r.token_hash) };
+  });
+}

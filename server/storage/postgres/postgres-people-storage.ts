@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/errors.ts';
+import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
+import type {
+  InviteLimits,
+  InviteRevokeMode,
+  LoginThrottle,
+  NewAuthSession,
+  Participant,
+  PeopleStorage,
+  ProlificIds,
+  Researcher,
+  ResearcherWithHash,
+  StudyInvite,
+  ValidAuthSession,
+} from '../people-storage.ts';
+import { isUniqueViolation } from './pg-error-codes.ts';
+import type { PgDatabase } from './pg-database.ts';
+import * as invites from './postgres-invites.ts';
+import * as loginThrottle from './postgres-login-throttle.ts';
+
+/** A `participants` row as stored (migration 003). */
+export interface ParticipantRow {
+  id: string;
+  study_id: string;
+  role: ParticipantRole;
+  prolific_pid: string | null;
+  prolific_study_id: string | null;
+  prolific_session_id: string | null;
+  invite_code: string | null;
+  created_at: string;
+}
+
+interface SessionRow {
+  token_hash: string;
+  kind: 'researcher' | 'participant';
+  subject_id: string;
+  created_at: string;
+  expires_at: string;
+  username: string | null;
+  study_id: string | null;
+  role: ParticipantRole | null;
+}
+
+export function toParticipant(row: ParticipantRow): Participant {
+  return {
+    id: row.id,
+    studyId: row.study_id,
+    role: row.role,
+    inviteCode: row.invite_code,
+    createdAt: row.created_at,
+    ...(row.prolific_pid === null ? {} : { prolificPid: row.prolific_pid }),
+    ...(row.prolific_study_id === null ? {} : { prolificStudyId: row.prolific_study_id }),
+    ...(row.prolific_session_id === null ? {} : { prolificSessionId: row.prolific_session_id }),
+  };
+}
+
+function toIdentity(row: SessionRow): Identity | null {
+  if (row.kind === 'researcher') {
+    return row.username === null ? null : { kind: 'researcher', researcherId: row.subject_id, username: row.username };
+  }
+  return row.study_id === null || row.role === null
+    ? null
+    : { kind: 'participant', participantId: row.subject_id, studyId: row.study_id, role: row.role };
+}
+
+/**
+ * PeopleStorage on PostgreSQL (sqlite/sqlite-people-storage.ts). Usernames compare case-insensitively through the
+ * nocase collation of their columns (migration 003); ISO times compare COLLATE "C", as SQLite compares text.
+ */
+export class PostgresPeopleStorage implements PeopleStorage {
+  constructor(private readonly db: PgDatabase) {}
+
+  async createResearcher(input: { username: string; passwordHash: string }): Promise<Researcher> {
+    const researcher: Researcher = { id: randomUUID(), username: input.username, createdAt: new Date().toISOString() };
+    try {
+      await this.db.rows('INSERT INTO researchers (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)', [
+        researcher.id,
+        researcher.username,
+        input.passwordHash,
+        researcher.createdAt,
+      ]);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('conflict', `the username "${input.username}" is taken`);
+      throw error;
+    }
+    return researcher;
+  }
+
+  async findResearcherByUsername(username: string): Promise<ResearcherWithHash | null> {
+    const [row] = await this.db.rows<{ id: string; username: string; password_hash: string; created_at: string }>(
+      'SELECT id, username, password_hash, created_at FROM researchers WHERE username = $1',
+      [username],
+    );
+    return row
+      ? { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at }
+      : null;
+  }
+
+  async countResearchers(): Promise<number> {
+    const [row] = await this.db.rows<{ n: number }>('SELECT COUNT(*) AS n FROM researchers');
+    return row?.n ?? 0;
+  }
+
+  async getLoginThrottle(username: string, now: Date): Promise<LoginThrottle | null> {
+    return loginThrottle.getLoginThrottle(this.db, username, now);
+  }
+
+  async updateLoginThrottle(
+    username: string,
+    now: Date,
+    next: (current: LoginThrottle | null) => LoginThrottle,
+  ): Promise<LoginThrottle> {
+    return loginThrottle.updateLoginThrottle(this.db, username, now, next);
+  }
+
+  async clearLoginThrottle(username: string): Promise<void> {
+    await loginThrottle.clearLoginThrottle(this.db, username);
+  }
+
+  async createSession(s: NewAuthSession): Promise<void> {
+    await this.db.rows(
+      'INSERT INTO auth_sessions (token_hash, kind, subject_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+      [s.tokenHash, s.kind, s.subjectId, s.createdAt, s.expiresAt],
+    );
+  }
+
+  async findValidSession(tokenHash: string, now: Date): Promise<ValidAuthSession | null> {
+    // One query on every authenticated request and socket handshake: the session and its subject together.
+    const [row] = await this.db.rows<SessionRow>(
+      `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
+       FROM auth_sessions s
+       LEFT JOIN researchers r ON s.kind = 'researcher' AND r.id = s.subject_id
+       LEFT JOIN participants p ON s.kind = 'participant' AND p.id = s.subject_id
+       WHERE s.token_hash = $1 AND s.revoked = 0 AND s.expires_at COLLATE "C" > $2`,
+      [tokenHash, now.toISOString()],
+    );
+    const identity = row ? toIdentity(row) : null;
+    if (!row || !identity) return null;
+    return {
+      tokenHash: row.token_hash,
+      kind: row.kind,
+      subjectId: row.subject_id,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      identity,
+    };
+  }
+
+  async revokeSession(tokenHash: string): Promise<void> {
+    await this.db.rows('UPDATE auth_sessions SET revoked = 1 WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async findOrCreateParticipant(input: {
+    studyId: string;
+    role: ParticipantRole;
+    prolific: ProlificIds;
+    inviteCode?: string;
+    now?: Date;
+  }): Promise<{ participant: Participant; created: boolean }> {
+    const now = input.now ?? new Date();
+    const pid = input.prolific.prolificPid ?? null;
+    return this.db.transaction(async (client) => {
+      const find = async (): Promise<ParticipantRow | undefined> =>
+        pid === null
+          ? undefined
+          : (
+              await client.query<ParticipantRow>(
+                'SELECT * FROM participants WHERE study_id = $1 AND prolific_pid = $2',
+                [input.studyId, pid],
+              )
+            ).rows[0];
+      if ((await client.query('SELECT 1 FROM studies WHERE id = $1', [input.studyId])).rowCount === 0)
+        throw new AppError('not_found', 'no such study');
+      const existing = await find();
+      if (existing) return { participant: toParticipant(existing), created: false };
+      if (input.inviteCode !== undefined) await invites.admitThroughInvite(client, input.inviteCode, now);
+      const row: ParticipantRow = {
+        id: randomUUID(),
+        study_id: input.studyId,
+        role: input.role,
+        prolific_pid: pid,
+        prolific_study_id: input.prolific.prolificStudyId ?? null,
+        prolific_session_id: input.prolific.prolificSessionId ?? null,
+        invite_code: input.inviteCode ?? null,
+        created_at: now.toISOString(),
+      };
+      // Two joins with one PID can both find nobody: the partial unique index lets one insert and the other, which
+      // waited for it, inserts nothing and reads the winner's row (committed by then).
+      const inserted = await client.query(
+        `INSERT INTO participants (id, study_id, role, prolific_pid, prolific_study_id, prolific_session_id,
+           invite_code, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (study_id, prolific_pid) WHERE prolific_pid IS NOT NULL DO NOTHING`,
+        [
+          row.id,
+          row.study_id,
+          row.role,
+          row.prolific_pid,
+          row.prolific_study_id,
+          row.prolific_session_id,
+          row.invite_code,
+          row.created_at,
+        ],
+      );
+      if (inserted.rowCount === 1) return { participant: toParticipant(row), created: true };
+      const winner = await find();
+      if (!winner) throw new Error('a participant with this PID was neither inserted nor found');
+      return { participant: toParticipant(winner), created: false };
+    });
+  }
+
+  async getParticipant(id: string): Promise<Participant | null> {
+    const [row] = await this.db.rows<ParticipantRow>('SELECT * FROM participants WHERE id = $1', [id]);
+    return row ? toParticipant(row) : null;
+  }
+
+  async createInvite(input: { studyId: string; role: ParticipantRole } & Partial<InviteLimits>): Promise<StudyInvite> {
+    return invites.createInvite(this.db, input);
+  }
+
+  async findInvite(code: string, now: Date = new Date()): Promise<StudyInvite | null> {
+    return invites.findInvite(this.db, code, now);
+  }
+
+  async listInvites(studyId: string, now: Date = new Date()): Promise<StudyInvite[]> {
+    return invites.listInvites(this.db, studyId, now);
+  }
+
+  async updateInvite(code: string, changes: Partial<InviteLimits>): Promise<StudyInvite | null> {
+    await invites.updateInvite(this.db, code, changes);
+    return this.findInvite(code);
+  }
+
+  async revokeInvite(code: string, mode: InviteRevokeMode = 'finish'): Promise<{ revokedSessions: string[] }> {
+    return invites.revokeInvite(this.db, code, mode);
+  }
+
+  async getOrCreateAppSecret(name: string, candidate: string): Promise<string> {
+    await this.db.rows('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+      name,
+      candidate,
+    ]);
+    const [row] = await this.db.rows<{ value: string }>('SELECT value FROM app_secrets WHERE name = $1', [name]);
+    if (!row) throw new Error(`app secret ${name}: neither inserted nor found`);
+    return row.value;
+  }
+}
