@@ -7,6 +7,7 @@ import { jobStorageContract } from './job-storage.contract.ts';
 import { peopleStorageContract } from './people-storage.contract.ts';
 import { serverLeaseContract } from './server-lease-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
+import { studyAccessContract } from './study-access-storage.contract.ts';
 
 // The contracts the SQLite test files run, for the parts PostgreSQL storage has so far: a fresh migrated database
 // per test (a copy of a template migrated once for the file); two connections are two pools on one database, as two
@@ -25,6 +26,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL storage'), () => {
   jobStorageContract('postgres', openPair);
   peopleStorageContract('postgres', open);
   consentStorageContract('postgres', open);
+  studyAccessContract('postgres', open);
 
   // Unlike better-sqlite3's, these claims really overlap inside one process: each pool has several connections.
   it('four workers claiming from one queue at once never both get one job, and every job is claimed', async () => {

@@ -4,13 +4,23 @@ import { runningEpisodeSummary } from '../support/episode-summary.ts';
 import { T0, minutesAfter } from '../support/study-work-fixtures.ts';
 
 /**
+ * What this contract uses of a storage. `live` and `research` only to find the study of live episodes and study runs:
+ * an implementation without those parts yet runs the rest (that test is then reported skipped).
+ */
+export type StudyAccessContractStorage = Pick<
+  Storage,
+  'access' | 'people' | 'createStudy' | 'createRun' | 'saveEpisode' | 'close'
+> &
+  Partial<Pick<Storage, 'live' | 'research'>>;
+
+/**
  * The behaviour every StudyAccessStorage (`storage.access`) must have: researchers' roles per study, the one rule a
  * store keeps itself (a study never loses its last owner), adopting studies nobody owns, which study a run or episode
  * belongs to, and the audit log.
  */
-export function studyAccessContract(name: string, open: () => Promise<Storage>): void {
+export function studyAccessContract(name: string, open: () => Promise<StudyAccessContractStorage>): void {
   describe(`StudyAccessStorage contract: ${name}`, () => {
-    let storage: Storage;
+    let storage: StudyAccessContractStorage;
     beforeEach(async () => {
       storage = await open();
     });
@@ -130,9 +140,11 @@ export function studyAccessContract(name: string, open: () => Promise<Storage>):
       expect((await storage.access.someResearchers(5)).map((r) => r.username)).toEqual(['first', 'second']);
     });
 
-    it('finds the study of a run and of batch, live and twin episodes', async () => {
+    it('finds the study of a run and of batch, live and twin episodes', async (ctx) => {
+      const { live, research } = storage;
+      if (live === undefined || research === undefined) return ctx.skip();
       const study = await storage.createStudy({ name: 'Owner of things' });
-      await storage.research.createStudyRun({
+      await research.createStudyRun({
         id: 'run-1',
         studyId: study.id,
         benchmarkSha256: 'sha',
@@ -163,14 +175,14 @@ export function studyAccessContract(name: string, open: () => Promise<Storage>):
       const done = { status: 'completed' as const };
       await storage.saveEpisode({ ...runningEpisodeSummary('batch-1', { runId: 'run-1' }), ...done }, []);
       await storage.saveEpisode({ ...runningEpisodeSummary('cli-1', { runId: cli.id }), ...done }, []);
-      await storage.live.begin({
+      await live.begin({
         summary: runningEpisodeSummary('live-1', { userSeat: 'person' }),
         studyId: study.id,
         participantId: participant.id,
         assignmentId: null,
         spec: {},
       });
-      await storage.live.beginTwin('live-1', runningEpisodeSummary('twin-1'));
+      await live.beginTwin('live-1', runningEpisodeSummary('twin-1'));
       expect(await storage.access.studyOfRun('run-1')).toBe(study.id);
       expect(await storage.access.studyOfRun(cli.id)).toBeNull();
       expect(await storage.access.studyOfRun('no-such-run')).toBeNull();

@@ -5,6 +5,7 @@ import { PostgresConsentStorage } from './postgres-consent-storage.ts';
 import { PostgresJobStorage } from './postgres-job-storage.ts';
 import { PostgresPeopleStorage } from './postgres-people-storage.ts';
 import { PostgresServerLeaseStorage } from './postgres-server-lease-storage.ts';
+import { PostgresStudyAccessStorage } from './postgres-study-access-storage.ts';
 
 export interface PostgresStorageOptions {
   /** A libpq connection URL (postgresql://user@host:port/database). */
@@ -42,6 +43,7 @@ export class PostgresStorage extends PostgresCoreStorage {
   readonly jobs: PostgresJobStorage;
   readonly people: PostgresPeopleStorage;
   readonly consent: PostgresConsentStorage;
+  readonly access: PostgresStudyAccessStorage;
 
   private constructor(db: PgDatabase) {
     super(db);
@@ -49,6 +51,7 @@ export class PostgresStorage extends PostgresCoreStorage {
     this.jobs = new PostgresJobStorage(db);
     this.people = new PostgresPeopleStorage(db);
     this.consent = new PostgresConsentStorage(db);
+    this.access = new PostgresStudyAccessStorage(db);
   }
 
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
