@@ -51,12 +51,13 @@ async function untilUnlocked<T>(call: () => Promise<T>): Promise<T> {
  * between its own methods are not retried twice.
  */
 export function retryingOnBusy<T extends object>(target: T, notRetried: readonly string[] = []): T {
-  const wrapped = new Map<PropertyKey, unknown>();
+  // Keyed by the function, not the name: a method replaced on the object (a test's fault injection) gets its own.
+  const wrapped = new WeakMap<object, unknown>();
   return new Proxy(target, {
     get(object, property) {
       const value: unknown = Reflect.get(object, property, object);
       if (typeof value !== 'function' || notRetried.includes(String(property))) return value;
-      const known = wrapped.get(property);
+      const known = wrapped.get(value);
       if (known) return known;
       const method = value as (...args: unknown[]) => unknown;
       const retrying = (...args: unknown[]): unknown => {
@@ -65,7 +66,7 @@ export function retryingOnBusy<T extends object>(target: T, notRetried: readonly
         let tries = 0;
         return untilUnlocked(() => (tries++ === 0 ? first : (method.apply(object, args) as Promise<unknown>)));
       };
-      wrapped.set(property, retrying);
+      wrapped.set(value, retrying);
       return retrying;
     },
   });
