@@ -23,7 +23,7 @@ import { SqliteConsentStorage } from './sqlite-consent-storage.ts';
 import { SqliteStudyAccessStorage } from './sqlite-study-access-storage.ts';
 import { importBenchmark, sha256 } from './import-benchmark-queries.ts';
 import { removeUnfinishedImports } from './import-discard-queries.ts';
-import { withStoredFloats } from './record-float-paths.ts';
+import { RecordReads } from './record-reads.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { asDatabaseError } from '../errors.ts';
 import { BUSY_WAIT_MS, retryingOnBusy, type LockWait } from './busy-retry.ts';
@@ -69,9 +69,11 @@ export class SqliteStorage implements Storage {
   readonly access: SqliteStudyAccessStorage;
 
   private checkpointer: WalCheckpointer | null = null;
+  private readonly records: RecordReads;
 
   private constructor(db: Database.Database) {
     this.db = db;
+    this.records = new RecordReads(db);
     this.people = retryingOnBusy(new SqlitePeopleStorage(db));
     this.live = retryingOnBusy(new SqliteLiveStorage(db));
     this.work = retryingOnBusy(new SqliteStudyWorkStorage(db));
@@ -209,11 +211,7 @@ export class SqliteStorage implements Storage {
   }
 
   async getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null> {
-    const row = cachedStatement(
-      this.db,
-      'SELECT json, float_paths_json FROM visible_records WHERE study_id = ? AND problem_id = ?',
-    ).get(studyId, problemId) as { json: string; float_paths_json: string | null } | undefined;
-    return row === undefined ? null : withStoredFloats(JSON.parse(row.json) as BenchmarkRecord, row.float_paths_json);
+    return this.records.get(studyId, problemId);
   }
 
   async syncPersonaLibrary(personas: LibraryPersona[]): Promise<{ added: number; updated: number; unchanged: number }> {
