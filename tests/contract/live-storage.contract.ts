@@ -5,14 +5,20 @@ import type { Storage } from '../../server/storage/storage.ts';
 import { runningEpisodeSummary } from '../support/episode-summary.ts';
 import { actorRatedEvent, completedEvent, messageEvent } from '../support/episode-events.ts';
 
+/** What this contract uses of a storage. */
+export type LiveContractStorage = Pick<
+  Storage,
+  'live' | 'people' | 'createStudy' | 'getEpisode' | 'saveEpisode' | 'close'
+>;
+
 /**
  * The behaviour every LiveEpisodeStorage (`storage.live`) must have: live episodes begun, appended to event by event
  * (acks, idempotent resends, refusals that store nothing), finished, found per participant, and their simulated twins.
  * Everything is set up through the Storage interface, so a second implementation runs it unchanged.
  */
-export function liveStorageContract(name: string, open: () => Promise<Storage>): void {
+export function liveStorageContract(name: string, open: () => Promise<LiveContractStorage>): void {
   describe(`LiveEpisodeStorage contract: ${name}`, () => {
-    let storage: Storage;
+    let storage: LiveContractStorage;
     beforeEach(async () => {
       storage = await open();
     });

@@ -4,6 +4,7 @@ import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
 import { consentStorageContract } from './consent-storage.contract.ts';
 import { jobStorageContract } from './job-storage.contract.ts';
+import { liveStorageContract } from './live-storage.contract.ts';
 import { peopleStorageContract } from './people-storage.contract.ts';
 import { serverLeaseContract } from './server-lease-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
@@ -27,6 +28,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL storage'), () => {
   peopleStorageContract('postgres', open);
   consentStorageContract('postgres', open);
   studyAccessContract('postgres', open);
+  liveStorageContract('postgres', open);
 
   // Unlike better-sqlite3's, these claims really overlap inside one process: each pool has several connections.
   it('four workers claiming from one queue at once never both get one job, and every job is claimed', async () => {

@@ -3,6 +3,7 @@ import { applyPostgresMigrations } from './migrate.ts';
 import { PostgresCoreStorage } from './postgres-core-storage.ts';
 import { PostgresConsentStorage } from './postgres-consent-storage.ts';
 import { PostgresJobStorage } from './postgres-job-storage.ts';
+import { PostgresLiveStorage } from './postgres-live-storage.ts';
 import { PostgresPeopleStorage } from './postgres-people-storage.ts';
 import { PostgresServerLeaseStorage } from './postgres-server-lease-storage.ts';
 import { PostgresStudyAccessStorage } from './postgres-study-access-storage.ts';
@@ -44,6 +45,7 @@ export class PostgresStorage extends PostgresCoreStorage {
   readonly people: PostgresPeopleStorage;
   readonly consent: PostgresConsentStorage;
   readonly access: PostgresStudyAccessStorage;
+  readonly live: PostgresLiveStorage;
 
   private constructor(db: PgDatabase) {
     super(db);
@@ -52,6 +54,7 @@ export class PostgresStorage extends PostgresCoreStorage {
     this.people = new PostgresPeopleStorage(db);
     this.consent = new PostgresConsentStorage(db);
     this.access = new PostgresStudyAccessStorage(db);
+    this.live = new PostgresLiveStorage(db);
   }
 
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
