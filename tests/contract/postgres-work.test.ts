@@ -1,50 +1,12 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { Participant } from '../../server/storage/people-storage.ts';
-import { PgDatabase } from '../../server/storage/postgres/pg-database.ts';
-import { PostgresCoreStorage } from '../../server/storage/postgres/postgres-core-storage.ts';
-import { PostgresStudyWorkStorage } from '../../server/storage/postgres/postgres-study-work-storage.ts';
-import type { Storage } from '../../server/storage/storage.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
+import { openPostgresWork } from '../support/postgres-work-storage.ts';
 import { T0, episodeCandidates, settings, studyWithRecords } from '../support/study-work-fixtures.ts';
 import { studyWorkContract } from './study-work-storage.contract.ts';
 
 const WORKER = new URL('../support/postgres-claim-worker.ts', import.meta.url).pathname;
-
-/**
- * What the study-work contract uses of a Storage: the core (studies, imports, episodes) with the work part on the
- * same pool, and one people method, which stores the participant row with SQL until PostgreSQL has its people part.
- */
-class WorkTestStorage extends PostgresCoreStorage {
-  readonly work = new PostgresStudyWorkStorage(this.db);
-  readonly people = {
-    findOrCreateParticipant: async (input: {
-      studyId: string;
-      role: 'actor' | 'rater';
-      prolific: { prolificPid?: string };
-    }): Promise<{ participant: Participant; created: boolean }> => {
-      const participant: Participant = {
-        id: `p-${input.role}-${input.prolific.prolificPid ?? ''}-${input.studyId}`,
-        studyId: input.studyId,
-        role: input.role,
-        prolificPid: input.prolific.prolificPid,
-        inviteCode: null,
-        createdAt: T0.toISOString(),
-      };
-      await this.db.rows(
-        'INSERT INTO participants (id, study_id, role, prolific_pid, created_at) VALUES ($1, $2, $3, $4, $5)',
-        [participant.id, participant.studyId, participant.role, participant.prolificPid ?? null, participant.createdAt],
-      );
-      return { participant, created: true };
-    },
-  };
-
-  static open(url: string): Storage {
-    // The contract is typed with the whole Storage; it calls only the members above (see studyWorkContract).
-    return new WorkTestStorage(new PgDatabase(url, { max: 4 })) as unknown as Storage;
-  }
-}
 
 function worker(url: string, studyId: string, startAt: number, raters: string[]): Promise<Record<string, string[]>> {
   return new Promise((resolve, reject) => {
@@ -68,14 +30,14 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work'), () =
   // A fresh migrated database per test; openAnother is a second pool on it, as another process would have.
   studyWorkContract('postgres', async () => {
     const { url } = await postgres.migratedDatabase();
-    return { storage: WorkTestStorage.open(url), openAnother: async () => WorkTestStorage.open(url) };
+    return { storage: openPostgresWork(url), openAnother: async () => openPostgresWork(url) };
   });
 
   // Four processes of three raters each, every rater claiming on its own connection: the study's row lock must keep
   // every answer at exactly k distinct raters, with no rating refused or stored twice.
   it('four processes racing for ratings on one database never exceed k per answer', async () => {
     const { url } = await postgres.migratedDatabase();
-    const storage = WorkTestStorage.open(url);
+    const storage = openPostgresWork(url);
     const { studyId, problemIds } = await studyWithRecords(storage, 'Race', 3);
     await storage.work.saveSettings(studyId, settings({ raterOverlap: 3, quotas: { ratingsPerRater: 1000 } }), T0);
     await storage.work.addRatingCandidates(studyId, await episodeCandidates(storage, problemIds, 100), T0);

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { FORMULA_START } from '../../../shared/csv-formula.ts';
 import type { Queryable } from './pg-database.ts';
+import { randomSafeId } from './postgres-random-ids.ts';
 
 /**
- * Small helpers the study-work queries on PostgreSQL share. The id and order functions repeat SQLite's
- * (sqlite/random-ids.ts, sqlite/rating-queue-queries.ts) because the storage areas may not import each other; both
- * must stay the same so that a rater's tie order and the shape of item ids do not depend on the engine.
+ * Small helpers the study-work queries on PostgreSQL share. raterOrder repeats SQLite's (sqlite/rating-queue-queries.ts)
+ * because the storage areas may not import each other; both must stay the same so that a rater's tie order does not
+ * depend on the engine.
  */
 
 export async function rowsOf<R extends pg.QueryResultRow>(
@@ -30,12 +29,9 @@ export async function countOf(c: Queryable, sql: string, params: readonly unknow
   return Number((await firstRow<{ n: number }>(c, sql, params))?.n ?? 0);
 }
 
-/** A rating item's opaque id: 96 random bits as base64url, never starting with a CSV formula character. */
+/** A rating item's opaque id: 96 random bits, nothing derived from the episode (as sqlite/random-ids.ts). */
 export function newItemId(): string {
-  for (;;) {
-    const id = randomBytes(12).toString('base64url');
-    if (!FORMULA_START.test(id)) return id;
-  }
+  return randomSafeId(12);
 }
 
 /**
