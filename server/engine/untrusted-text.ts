@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Untrusted text in prompts. Whatever a participant typed, and whatever a model wrote (a live model's answer is shaped
@@ -37,8 +38,25 @@ export interface EnclosedText {
  * practically impossible case that the text already contains it. `key` is for tests; callers use the process key.
  */
 export function encloseUntrusted(label: UntrustedLabel, text: string, key: Buffer = PROCESS_KEY): EnclosedText {
-  return encloseWithCodes(label, text, hmacCodes(key, label, text));
+  if (key !== PROCESS_KEY) return encloseWithCodes(label, text, hmacCodes(key, label, text));
+  const cacheKey = `${label}\u0000${text}`;
+  const known = enclosed.get(cacheKey);
+  if (known) return known;
+  // Frozen: every caller with this text gets this object.
+  const made = Object.freeze(encloseWithCodes(label, text, hmacCodes(key, label, text)));
+  enclosed.set(cacheKey, made);
+  return made;
 }
+
+/**
+ * Blocks made under the process key, by label and text. Why: every turn's judge, labeler and simulated-user prompt
+ * encloses the conversation so far again, so the same texts were hashed over and over (an HMAC per block was a visible
+ * item on the live loop in bench:live-busy's profile); a lookup costs a fraction of it. Bounded by the texts' size.
+ */
+const enclosed = new LRUCache<string, EnclosedText>({
+  maxSize: 8 * 1024 * 1024,
+  sizeCalculation: (block) => Math.max(1, block.block.length),
+});
 
 function* hmacCodes(key: Buffer, label: UntrustedLabel, text: string): Generator<string> {
   for (let attempt = 0; ; attempt++) {

@@ -91,6 +91,15 @@ describe('encloseUntrusted', () => {
     expect(enclosed.block).toBe(`${enclosed.open}\nx """ y\n${enclosed.close}`);
   });
 
+  it('under the process key a block is made once per label and text, and the remembered one is the same block', () => {
+    const text = `remembered ${Math.random()}`;
+    const first = encloseUntrusted('CONVERSATION', text);
+    expect(encloseUntrusted('CONVERSATION', text)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(encloseUntrusted('RESPONSE', text).open).not.toBe(first.open.replace('CONVERSATION', 'RESPONSE'));
+    expect(encloseUntrusted('CONVERSATION', `${text}.`).open).not.toBe(first.open);
+  });
+
   it('the code depends on the key, the label and the text, and is stable for the same three', () => {
     const key = randomBytes(32);
     const a = encloseUntrusted('RESPONSE', 'same text', key).open;
