@@ -6,6 +6,7 @@ import { consentStorageContract } from './consent-storage.contract.ts';
 import { jobStorageContract } from './job-storage.contract.ts';
 import { liveStorageContract } from './live-storage.contract.ts';
 import { peopleStorageContract } from './people-storage.contract.ts';
+import { researchStorageContract } from './research-storage.contract.ts';
 import { serverLeaseContract } from './server-lease-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
 import { studyAccessContract } from './study-access-storage.contract.ts';
@@ -29,6 +30,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL storage'), () => {
   consentStorageContract('postgres', open);
   studyAccessContract('postgres', open);
   liveStorageContract('postgres', open);
+  researchStorageContract('postgres', open);
 
   // Unlike better-sqlite3's, these claims really overlap inside one process: each pool has several connections.
   it('four workers claiming from one queue at once never both get one job, and every job is claimed', async () => {

@@ -38,14 +38,20 @@ function progress(done: number): RunProgress {
 /** Distinct creation times without relying on a clock's resolution. */
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** What this contract uses of a storage. */
+export type ResearchContractStorage = Pick<
+  Storage,
+  'research' | 'live' | 'people' | 'createStudy' | 'createRun' | 'importBenchmark' | 'saveEpisode' | 'close'
+>;
+
 /**
  * The behaviour every ResearchStorage (`storage.research`) must have: a study's batch runs with their status and
  * progress, its records, its episodes (batch, live and twins) paged by cursor, their events, and Prolific ids.
  * The participants export (`studyParticipants`) is in research-participants.contract.ts.
  */
-export function researchStorageContract(name: string, open: () => Promise<Storage>): void {
+export function researchStorageContract(name: string, open: () => Promise<ResearchContractStorage>): void {
   describe(`ResearchStorage contract: ${name}`, () => {
-    let storage: Storage;
+    let storage: ResearchContractStorage;
     beforeEach(async () => {
       storage = await open();
     });

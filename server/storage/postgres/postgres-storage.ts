@@ -5,6 +5,7 @@ import { PostgresConsentStorage } from './postgres-consent-storage.ts';
 import { PostgresJobStorage } from './postgres-job-storage.ts';
 import { PostgresLiveStorage } from './postgres-live-storage.ts';
 import { PostgresPeopleStorage } from './postgres-people-storage.ts';
+import { PostgresResearchStorage } from './postgres-research-storage.ts';
 import { PostgresServerLeaseStorage } from './postgres-server-lease-storage.ts';
 import { PostgresStudyAccessStorage } from './postgres-study-access-storage.ts';
 
@@ -46,6 +47,7 @@ export class PostgresStorage extends PostgresCoreStorage {
   readonly consent: PostgresConsentStorage;
   readonly access: PostgresStudyAccessStorage;
   readonly live: PostgresLiveStorage;
+  readonly research: PostgresResearchStorage;
 
   private constructor(db: PgDatabase) {
     super(db);
@@ -55,6 +57,7 @@ export class PostgresStorage extends PostgresCoreStorage {
     this.consent = new PostgresConsentStorage(db);
     this.access = new PostgresStudyAccessStorage(db);
     this.live = new PostgresLiveStorage(db);
+    this.research = new PostgresResearchStorage(db);
   }
 
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
