@@ -11,13 +11,13 @@ import type {
 export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
 
 /**
- * Broadcasts that connection-state recovery does not keep for replay. A streamed piece of a model turn is the
- * largest part of the traffic (one per person every 50 ms) and worth nothing after a drop: the actor's page
- * resyncs after every reconnect and gets the turn so far in one piece (`streaming`), and a missed index is a gap it
- * resyncs for anyway. Kept, they held minutes of every person's stream in memory (hundreds of MB at a few hundred
- * persons, and the garbage collector's time with it).
+ * Broadcasts that connection-state recovery does not keep for replay: what goes only to the actor's own page, which
+ * catches up by seq itself. After every reconnect it asks `episode:resync` for the events after the last one it
+ * applied and the turn streamed so far (`streaming`), and a missed seq or chunk index is a gap it resyncs for anyway.
+ * Kept, they held minutes of every person's conversation and stream in memory (one piece per person every 50 ms),
+ * and the garbage collector's time with it. Researchers' views (`episode:logged`) and notices are still replayed.
  */
-export const NOT_REPLAYED_EVENTS: ReadonlySet<string> = new Set(['episode:chunked']);
+export const NOT_REPLAYED_EVENTS: ReadonlySet<string> = new Set(['episode:chunked', 'episode:appended']);
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 

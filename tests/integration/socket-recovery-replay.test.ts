@@ -42,8 +42,10 @@ async function connected() {
 }
 
 describe('connection-state recovery', () => {
-  it('replays the broadcasts a dropped socket missed, except streamed pieces, which still arrive live', async () => {
+  it("replays the broadcasts a dropped socket missed, except the actor's events and pieces, which still arrive live", async () => {
     const { io, client, warned, chunks } = await connected();
+    const appended: number[] = [];
+    client.on('episode:appended', ({ event }) => appended.push(event.seq));
     io.to(ROOM).emit('episode:chunked', chunk(0));
     await until(() => chunks.includes(0), 5000, 'a live piece');
 
@@ -54,6 +56,7 @@ describe('connection-state recovery', () => {
     await dropped;
     // While it is away: a piece of the turn and an event, both to its room.
     io.to(ROOM).emit('episode:chunked', chunk(1));
+    io.to(ROOM).emit('episode:appended', { episodeId: 'e1', event: { seq: 1, prevSeq: 0, type: 'episode_completed' } });
     io.to(ROOM).emit('episode:warned', { episodeId: 'e1', kind: 'idle', secondsLeft: 2 });
     await back;
 
@@ -64,6 +67,10 @@ describe('connection-state recovery', () => {
     io.to(ROOM).emit('episode:chunked', chunk(2));
     await until(() => chunks.includes(2), 5000, 'a piece after recovery');
     expect(chunks).toEqual([0, 2]);
+    // Nor the actor's event (the page resyncs by seq after a reconnect); events after the return arrive.
+    io.to(ROOM).emit('episode:appended', { episodeId: 'e1', event: { seq: 2, prevSeq: 1, type: 'episode_completed' } });
+    await until(() => appended.includes(2), 5000, 'an event after recovery');
+    expect(appended).toEqual([2]);
   });
 });
 
