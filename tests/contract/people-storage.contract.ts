@@ -2,12 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../server/storage/storage.ts';
 import { T0, minutesAfter, settings, studyWithRecords } from '../support/study-work-fixtures.ts';
 
-/**
- * What this contract uses of a storage. `work` only for the invite counts of people with work in hand: an
- * implementation without its work part yet runs the rest (that test is then reported skipped).
- */
-export type PeopleContractStorage = Pick<Storage, 'people' | 'createStudy' | 'importBenchmark' | 'close'> &
-  Partial<Pick<Storage, 'work'>>;
+/** What this contract uses of a storage (`work` for the invite counts of people with work in hand). */
+export type PeopleContractStorage = Pick<Storage, 'people' | 'work' | 'createStudy' | 'importBenchmark' | 'close'>;
 
 /**
  * The behaviour every `Storage.people` implementation must have. Run it from one test file per implementation:
@@ -247,14 +243,12 @@ export function peopleStorageContract(name: string, open: () => Promise<PeopleCo
       expect(await storage.people.getParticipant(member.participant.id)).not.toBeNull();
     });
 
-    it('counts the people who joined through a link and those with work in hand; a lock revokes their sessions', async (ctx) => {
-      const work = storage.work;
-      if (work === undefined) return ctx.skip();
+    it('counts the people who joined through a link and those with work in hand; a lock revokes their sessions', async () => {
       const {
         studyId: workStudy,
         problemIds: [p0 = '', p1 = ''],
       } = await studyWithRecords(storage, 'Invite counts', 2);
-      await work.saveSettings(workStudy, settings({ leaseMinutes: 30 }), T0, [
+      await storage.work.saveSettings(workStudy, settings({ leaseMinutes: 30 }), T0, [
         { problemId: p0, model: 'model-a' },
         { problemId: p1, model: 'model-a' },
       ]);
@@ -264,8 +258,8 @@ export function peopleStorageContract(name: string, open: () => Promise<PeopleCo
         (await storage.people.findOrCreateParticipant({ studyId: workStudy, role: 'actor', prolific: {}, inviteCode }))
           .participant;
       const [busy, idle, elsewhere] = [await join(invite.code), await join(invite.code), await join(other.code)];
-      await work.leaseNextPlay(workStudy, busy.id, T0);
-      await work.leaseNextPlay(workStudy, elsewhere.id, T0);
+      await storage.work.leaseNextPlay(workStudy, busy.id, T0);
+      await storage.work.leaseNextPlay(workStudy, elsewhere.id, T0);
       expect(await storage.people.findInvite(invite.code, minutesAfter(T0, 1))).toMatchObject({
         participants: 2,
         midTask: 1,

@@ -5,14 +5,16 @@ import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
 import { consentStorageContract } from './consent-storage.contract.ts';
 import { jobStorageContract } from './job-storage.contract.ts';
 import { liveStorageContract } from './live-storage.contract.ts';
+import { participantDeletionContract } from './participant-deletion-storage.contract.ts';
 import { peopleStorageContract } from './people-storage.contract.ts';
+import { researchParticipantsContract } from './research-participants.contract.ts';
 import { researchStorageContract } from './research-storage.contract.ts';
 import { serverLeaseContract } from './server-lease-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
 import { studyAccessContract } from './study-access-storage.contract.ts';
 
-// The contracts the SQLite test files run, for the parts PostgreSQL storage has so far: a fresh migrated database
-// per test (a copy of a template migrated once for the file); two connections are two pools on one database, as two
+// The contracts the SQLite test files run (the study-work contract runs in postgres-work.test.ts): a fresh migrated
+// database per test (a copy of a template migrated once for the file); two connections are two pools on one database, as two
 // processes would have.
 describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL storage'), () => {
   const postgres = usePostgres();
@@ -31,6 +33,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL storage'), () => {
   studyAccessContract('postgres', open);
   liveStorageContract('postgres', open);
   researchStorageContract('postgres', open);
+  researchParticipantsContract('postgres', open);
+  participantDeletionContract('postgres', open);
 
   // Unlike better-sqlite3's, these claims really overlap inside one process: each pool has several connections.
   it('four workers claiming from one queue at once never both get one job, and every job is claimed', async () => {

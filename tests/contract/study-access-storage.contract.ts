@@ -3,15 +3,11 @@ import type { Storage } from '../../server/storage/storage.ts';
 import { runningEpisodeSummary } from '../support/episode-summary.ts';
 import { T0, minutesAfter } from '../support/study-work-fixtures.ts';
 
-/**
- * What this contract uses of a storage. `live` and `research` only to find the study of live episodes and study runs:
- * an implementation without those parts yet runs the rest (that test is then reported skipped).
- */
+/** What this contract uses of a storage (`live` and `research` to find the study of live episodes and runs). */
 export type StudyAccessContractStorage = Pick<
   Storage,
-  'access' | 'people' | 'createStudy' | 'createRun' | 'saveEpisode' | 'close'
-> &
-  Partial<Pick<Storage, 'live' | 'research'>>;
+  'access' | 'people' | 'live' | 'research' | 'createStudy' | 'createRun' | 'saveEpisode' | 'close'
+>;
 
 /**
  * The behaviour every StudyAccessStorage (`storage.access`) must have: researchers' roles per study, the one rule a
@@ -140,11 +136,9 @@ export function studyAccessContract(name: string, open: () => Promise<StudyAcces
       expect((await storage.access.someResearchers(5)).map((r) => r.username)).toEqual(['first', 'second']);
     });
 
-    it('finds the study of a run and of batch, live and twin episodes', async (ctx) => {
-      const { live, research } = storage;
-      if (live === undefined || research === undefined) return ctx.skip();
+    it('finds the study of a run and of batch, live and twin episodes', async () => {
       const study = await storage.createStudy({ name: 'Owner of things' });
-      await research.createStudyRun({
+      await storage.research.createStudyRun({
         id: 'run-1',
         studyId: study.id,
         benchmarkSha256: 'sha',
@@ -175,14 +169,14 @@ export function studyAccessContract(name: string, open: () => Promise<StudyAcces
       const done = { status: 'completed' as const };
       await storage.saveEpisode({ ...runningEpisodeSummary('batch-1', { runId: 'run-1' }), ...done }, []);
       await storage.saveEpisode({ ...runningEpisodeSummary('cli-1', { runId: cli.id }), ...done }, []);
-      await live.begin({
+      await storage.live.begin({
         summary: runningEpisodeSummary('live-1', { userSeat: 'person' }),
         studyId: study.id,
         participantId: participant.id,
         assignmentId: null,
         spec: {},
       });
-      await live.beginTwin('live-1', runningEpisodeSummary('twin-1'));
+      await storage.live.beginTwin('live-1', runningEpisodeSummary('twin-1'));
       expect(await storage.access.studyOfRun('run-1')).toBe(study.id);
       expect(await storage.access.studyOfRun(cli.id)).toBeNull();
       expect(await storage.access.studyOfRun('no-such-run')).toBeNull();

@@ -99,7 +99,7 @@ export async function studyParticipantsPage(
       await db.query<{ participant_id: string; at: string }>(
         `SELECT e.participant_id AS participant_id, v.json::jsonb ->> 'at' AS at
          FROM episodes e JOIN episode_events v ON v.episode_id = e.id
-         WHERE ${PLAYED} AND v.type <> 'episode_failed' ORDER BY at COLLATE "C"`,
+         WHERE ${PLAYED} AND v.type <> 'episode_failed' ORDER BY (v.json::jsonb ->> 'at') COLLATE "C"`,
         params,
       )
     ).rows,
@@ -108,12 +108,13 @@ export async function studyParticipantsPage(
   const ratingTimes = groupBy(
     (
       await db.query<{ participant_id: string; created_at: string; seconds_spent: number }>(
-        `SELECT participant_id, created_at, seconds_spent FROM ratings
-         WHERE study_id = $1 AND participant_id = ANY($2::text[])
-         UNION ALL
-         SELECT participant_id, created_at, seconds_spent FROM rating_skips
-         WHERE study_id = $1 AND participant_id = ANY($2::text[])
-         ORDER BY created_at COLLATE "C"`,
+        `SELECT * FROM (
+           SELECT participant_id, created_at, seconds_spent FROM ratings
+           WHERE study_id = $1 AND participant_id = ANY($2::text[])
+           UNION ALL
+           SELECT participant_id, created_at, seconds_spent FROM rating_skips
+           WHERE study_id = $1 AND participant_id = ANY($2::text[])
+         ) judged ORDER BY created_at COLLATE "C"`,
         params,
       )
     ).rows,

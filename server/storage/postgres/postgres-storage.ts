@@ -4,10 +4,13 @@ import { PostgresCoreStorage } from './postgres-core-storage.ts';
 import { PostgresConsentStorage } from './postgres-consent-storage.ts';
 import { PostgresJobStorage } from './postgres-job-storage.ts';
 import { PostgresLiveStorage } from './postgres-live-storage.ts';
+import { PostgresParticipantDeletionStorage } from './postgres-participant-deletion-storage.ts';
 import { PostgresPeopleStorage } from './postgres-people-storage.ts';
 import { PostgresResearchStorage } from './postgres-research-storage.ts';
 import { PostgresServerLeaseStorage } from './postgres-server-lease-storage.ts';
 import { PostgresStudyAccessStorage } from './postgres-study-access-storage.ts';
+import { PostgresStudyWorkStorage } from './postgres-study-work-storage.ts';
+import type { Storage } from '../storage.ts';
 
 export interface PostgresStorageOptions {
   /** A libpq connection URL (postgresql://user@host:port/database). */
@@ -37,10 +40,10 @@ export async function openMigratedDatabase(options: PostgresStorageOptions): Pro
 }
 
 /**
- * Storage on one PostgreSQL database (issue 19), being built part by part: the core methods and the parts finished
- * so far. It will declare `implements Storage` once every part exists; until then services cannot be given one.
+ * Storage on one PostgreSQL database (issue 19): the core methods (postgres-core-storage.ts) and one object per part
+ * (postgres-<part>-storage.ts), all on one pool. Not yet selectable in the server's configuration.
  */
-export class PostgresStorage extends PostgresCoreStorage {
+export class PostgresStorage extends PostgresCoreStorage implements Storage {
   readonly serverLease: PostgresServerLeaseStorage;
   readonly jobs: PostgresJobStorage;
   readonly people: PostgresPeopleStorage;
@@ -48,6 +51,8 @@ export class PostgresStorage extends PostgresCoreStorage {
   readonly access: PostgresStudyAccessStorage;
   readonly live: PostgresLiveStorage;
   readonly research: PostgresResearchStorage;
+  readonly work: PostgresStudyWorkStorage;
+  readonly deletions: PostgresParticipantDeletionStorage;
 
   private constructor(db: PgDatabase) {
     super(db);
@@ -58,6 +63,8 @@ export class PostgresStorage extends PostgresCoreStorage {
     this.access = new PostgresStudyAccessStorage(db);
     this.live = new PostgresLiveStorage(db);
     this.research = new PostgresResearchStorage(db);
+    this.work = new PostgresStudyWorkStorage(db);
+    this.deletions = new PostgresParticipantDeletionStorage(db);
   }
 
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
