@@ -12,6 +12,7 @@ import { researchStorageContract } from './research-storage.contract.ts';
 import { serverLeaseContract } from './server-lease-storage.contract.ts';
 import { storageContract } from './storage.contract.ts';
 import { studyAccessContract } from './study-access-storage.contract.ts';
+import { twinStorageContract } from './twin-storage.contract.ts';
 
 // The contracts the SQLite test files run (the study-work contract runs in postgres-work.test.ts): a fresh migrated
 // database per test (a copy of a template migrated once for the file); two connections are two pools on one database, as two
@@ -35,6 +36,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL storage'), () => {
   researchStorageContract('postgres', open);
   researchParticipantsContract('postgres', open);
   participantDeletionContract('postgres', open);
+  twinStorageContract('postgres', openPair);
 
   // Unlike better-sqlite3's, these claims really overlap inside one process: each pool has several connections.
   it('four workers claiming from one queue at once never both get one job, and every job is claimed', async () => {

@@ -72,5 +72,16 @@ export function serverLeaseContract(
       expect(asked).toEqual([100]);
       expect(await first.serverLease.current()).toMatchObject({ holder: 'b' });
     });
+
+    it('of two holders acquiring a free lease at once, exactly one gets it', async () => {
+      const [first, second] = await twoConnections();
+      const outcomes = await Promise.all([
+        first.serverLease.acquire(a, t0, 15_000),
+        second.serverLease.acquire(b, t0, 15_000),
+      ]);
+      expect(outcomes.filter((o) => o.acquired)).toHaveLength(1);
+      const winner = outcomes[0]?.acquired ? 'a' : 'b';
+      expect(await first.serverLease.current()).toMatchObject({ holder: winner });
+    });
   });
 }
