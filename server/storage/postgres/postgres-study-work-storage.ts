@@ -47,9 +47,8 @@ import {
   availableFor,
   claimRating,
   countRatings,
-  expireRatingLeases,
+  expireAndHeldRating,
   findRatingLease,
-  heldRating,
 } from './postgres-work-rating.ts';
 import { storeRating, storeSkip } from './postgres-work-submit.ts';
 import { rowsOf } from './postgres-work-sql.ts';
@@ -169,9 +168,8 @@ export class PostgresStudyWorkStorage implements StudyWorkStorage {
     return this.db.transaction(async (c): Promise<Claim<RatingLease>> => {
       const settings = await this.readSettings(c, studyId, true);
       if (!settings) return { kind: 'none', reason: 'study_not_open' };
-      await expireRatingLeases(c, studyId, now.toISOString());
-      const held = pausedOrOpen(settings) ? await heldRating(c, studyId, participantId) : null;
-      if (held) return { kind: 'leased', lease: held, resumed: true };
+      const held = await expireAndHeldRating(c, studyId, participantId, now.toISOString());
+      if (held && pausedOrOpen(settings)) return { kind: 'leased', lease: held, resumed: true };
       if (settings.status !== 'open') return { kind: 'none', reason: 'study_not_open' };
       return claimRating(c, studyId, participantId, now, settings, rng);
     });
