@@ -33,6 +33,39 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work'), () =
     return { storage: openPostgresWork(url), openAnother: async () => openPostgresWork(url) };
   });
 
+  // Play leases under the same lock: 30 actors each claiming twice at once, on three pools, for 10 slots.
+  it('30 actors claiming plays at once on three pools fill each unit to its quota, one lease per actor', async () => {
+    const { url } = await postgres.migratedDatabase();
+    const storage = openPostgresWork(url);
+    const pools = [storage, openPostgresWork(url), openPostgresWork(url)];
+    const { studyId, problemIds } = await studyWithRecords(storage, 'Play race', 5);
+    const units = problemIds.map((problemId) => ({ problemId, model: 'model-a' }));
+    await storage.work.saveSettings(studyId, settings({ playsPerRecord: 2 }), T0, units);
+    const actors = Array.from({ length: 30 }, (_, i) => `actor-${i}`);
+    const claims = await Promise.all(
+      actors.flatMap((actor, i) =>
+        [0, 1].map(async (n) => ({
+          actor,
+          claim: await (pools[(i + n) % pools.length] ?? storage).work.leaseNextPlay(studyId, actor, T0),
+        })),
+      ),
+    );
+    const leaseOf = new Map<string, string>();
+    for (const { actor, claim } of claims) {
+      if (claim.kind !== 'leased') {
+        expect(claim.reason).toBe('no_work');
+        continue;
+      }
+      // An actor's two claims give one lease (the second finds it in hand).
+      expect(leaseOf.get(actor) ?? claim.lease.id).toBe(claim.lease.id);
+      leaseOf.set(actor, claim.lease.id);
+    }
+    const progress = await storage.work.progress(studyId, T0);
+    for (const p of pools) await p.close();
+    expect(leaseOf.size).toBe(10);
+    expect(progress.plays.map((p) => p.active)).toEqual([2, 2, 2, 2, 2]);
+  });
+
   // Four processes of three raters each, every rater claiming on its own connection: the study's row lock must keep
   // every answer at exactly k distinct raters, with no rating refused or stored twice.
   it('four processes racing for ratings on one database never exceed k per answer', async () => {
