@@ -66,6 +66,33 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work'), () =
     expect(progress.plays.map((p) => p.active)).toEqual([2, 2, 2, 2, 2]);
   });
 
+  // Ending a participant twice at once: with no row yet there is nothing to lock, so the first insert must not be
+  // overwritten by a lower outcome that looked at the same empty table.
+  it('concurrent ends of a participant on three pools keep the highest outcome', async () => {
+    const { url } = await postgres.migratedDatabase();
+    const storage = openPostgresWork(url);
+    const pools = [storage, openPostgresWork(url), openPostgresWork(url)];
+    const { studyId } = await studyWithRecords(storage, 'Ends', 1);
+    const people = Array.from({ length: 20 }, (_, i) => `actor-${i}`);
+    const kinds = ['timed_out', 'completed', 'no_work', 'timed_out'] as const;
+    await Promise.all(
+      people.flatMap((participantId, i) =>
+        kinds.map((outcome, n) =>
+          (pools[(i + n) % pools.length] ?? storage).work.recordOutcome({
+            studyId,
+            participantId,
+            outcome,
+            completionCode: outcome,
+            now: T0,
+          }),
+        ),
+      ),
+    );
+    const stored = await Promise.all(people.map(async (p) => (await storage.work.getOutcome(p))?.outcome));
+    for (const p of pools) await p.close();
+    expect(stored).toEqual(people.map(() => 'completed'));
+  });
+
   // Four processes of three raters each, every rater claiming on its own connection: the study's row lock must keep
   // every answer at exactly k distinct raters, with no rating refused or stored twice.
   it('four processes racing for ratings on one database never exceed k per answer', async () => {
