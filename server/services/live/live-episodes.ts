@@ -334,10 +334,14 @@ export class LiveEpisodes {
     return this.deps.storage.live.eventsAfter(episodeId, -1);
   }
 
-  /** Person actions after (or beside) the conversation go into the same log, through the engine's log when it runs. */
+  /**
+   * Person actions after (or beside) the conversation go into the same log, through the engine's log when it runs.
+   * `read`: the episode's events as the caller just read them (eventsOf), so they are not read again for the last seq.
+   */
   async appendOutsideEngine(
     episodeId: string,
     event: Parameters<RunningEpisode['log']['append']>[0],
+    read?: readonly EpisodeEvent[],
   ): Promise<{ seq: number }> {
     this.assertAvailable(episodeId);
     const running = this.running.get(episodeId);
@@ -348,7 +352,7 @@ export class LiveEpisodes {
         throw new AppError('unavailable', 'saving the conversation failed; try again in a moment');
       return { seq: appended.seq };
     }
-    const last = (await this.deps.storage.live.eventsAfter(episodeId, -1)).pop();
+    const last = (read ?? (await this.deps.storage.live.eventsAfter(episodeId, -1))).at(-1);
     const full = { ...event, seq: (last?.seq ?? -1) + 1, at: new Date().toISOString() } as EpisodeEvent;
     await this.deps.storage.live.append(episodeId, full);
     this.deps.broadcast.toWatchers(episodeId, full);

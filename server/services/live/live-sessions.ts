@@ -11,8 +11,7 @@ import { startPrompts } from './live-prompts.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
-/** What a caller of snapshot has just read or made, so it is not read again. */
-type KnownParts = { record?: BenchmarkRecord | undefined; settings?: LivePlaySettings };
+type KnownParts = { record?: BenchmarkRecord | undefined; settings?: LivePlaySettings }; // just read: not read again
 
 /**
  * Live play: episodes whose user seat is a person. Starts and resumes them (also after a server restart), takes the
@@ -240,14 +239,15 @@ export class LiveSessions {
         `scores must cover every criterion exactly: ${missing.length ? `missing ${missing.join(', ')}` : ''}${unknown.length ? ` unknown ${unknown.join(', ')}` : ''}`.trim(),
       );
     }
-    const { seq } = await this.episodes.appendOutsideEngine(episodeId, {
-      type: 'actor_rated',
+    const event = {
+      type: 'actor_rated' as const,
       scores: rating.scores,
       // Absent when the page did not ask it (actors are no longer asked about correctness).
       ...(rating.correct === undefined ? {} : { correct: rating.correct }),
       ...(rating.justification ? { justification: rating.justification } : {}),
       secondsSpent: rating.secondsSpent,
-    });
+    };
+    const { seq } = await this.episodes.appendOutsideEngine(episodeId, event, events);
     const completionCode = await this.deps.queue.completePlay(info.assignmentId, info.studyId, actor.participantId);
     // Where the mode has no conversation, rating is how the person plays: the twin starts here (once) then.
     if (record) {
