@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import type { Storage } from '../../server/storage/storage.ts';
+import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
-import { openPostgresWork } from '../support/postgres-work-storage.ts';
 import {
   ALWAYS_GOLD,
   NEVER_GOLD,
@@ -156,12 +156,13 @@ async function script(storage: Storage): Promise<string> {
 
 describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work against SQLite'), () => {
   const postgres = usePostgres();
+  const openOn = async (url: string): Promise<PostgresStorage> => PostgresStorage.open({ url, maxConnections: 4 });
 
   it('a scripted study gives the same answers, step by step, on PostgreSQL as on SQLite', async () => {
     const sqlite = SqliteStorage.open({ file: join(dir, 'parity.sqlite') });
     const onSqlite = await script(sqlite);
     await sqlite.close();
-    const pg = openPostgresWork((await postgres.migratedDatabase()).url);
+    const pg = await openOn((await postgres.migratedDatabase()).url);
     const onPostgres = await script(pg);
     await pg.close();
     expect(JSON.parse(onPostgres)).toEqual(JSON.parse(onSqlite));

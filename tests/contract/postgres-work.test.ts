@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
-import { openPostgresWork } from '../support/postgres-work-storage.ts';
 import { T0, episodeCandidates, settings, studyWithRecords } from '../support/study-work-fixtures.ts';
 import { studyWorkContract } from './study-work-storage.contract.ts';
 
@@ -26,18 +26,19 @@ function worker(url: string, studyId: string, startAt: number, raters: string[])
 
 describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work'), () => {
   const postgres = usePostgres();
+  const openOn = async (url: string): Promise<PostgresStorage> => PostgresStorage.open({ url, maxConnections: 4 });
 
   // A fresh migrated database per test; openAnother is a second pool on it, as another process would have.
   studyWorkContract('postgres', async () => {
     const { url } = await postgres.migratedDatabase();
-    return { storage: openPostgresWork(url), openAnother: async () => openPostgresWork(url) };
+    return { storage: await openOn(url), openAnother: async () => openOn(url) };
   });
 
   // Play leases under the same lock: 30 actors each claiming twice at once, on three pools, for 10 slots.
   it('30 actors claiming plays at once on three pools fill each unit to its quota, one lease per actor', async () => {
     const { url } = await postgres.migratedDatabase();
-    const storage = openPostgresWork(url);
-    const pools = [storage, openPostgresWork(url), openPostgresWork(url)];
+    const storage = await openOn(url);
+    const pools = [storage, await openOn(url), await openOn(url)];
     const { studyId, problemIds } = await studyWithRecords(storage, 'Play race', 5);
     const units = problemIds.map((problemId) => ({ problemId, model: 'model-a' }));
     await storage.work.saveSettings(studyId, settings({ playsPerRecord: 2 }), T0, units);
@@ -70,8 +71,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work'), () =
   // overwritten by a lower outcome that looked at the same empty table.
   it('concurrent ends of a participant on three pools keep the highest outcome', async () => {
     const { url } = await postgres.migratedDatabase();
-    const storage = openPostgresWork(url);
-    const pools = [storage, openPostgresWork(url), openPostgresWork(url)];
+    const storage = await openOn(url);
+    const pools = [storage, await openOn(url), await openOn(url)];
     const { studyId } = await studyWithRecords(storage, 'Ends', 1);
     const people = Array.from({ length: 20 }, (_, i) => `actor-${i}`);
     const kinds = ['timed_out', 'completed', 'no_work', 'timed_out'] as const;
@@ -97,7 +98,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work'), () =
   // every answer at exactly k distinct raters, with no rating refused or stored twice.
   it('four processes racing for ratings on one database never exceed k per answer', async () => {
     const { url } = await postgres.migratedDatabase();
-    const storage = openPostgresWork(url);
+    const storage = await openOn(url);
     const { studyId, problemIds } = await studyWithRecords(storage, 'Race', 3);
     await storage.work.saveSettings(studyId, settings({ raterOverlap: 3, quotas: { ratingsPerRater: 1000 } }), T0);
     await storage.work.addRatingCandidates(studyId, await episodeCandidates(storage, problemIds, 100), T0);
