@@ -5,6 +5,7 @@ import type { Mode, UserType } from '../../../shared/schemas/evaluation.ts';
 import type { EpisodeStatus, EpisodeSummary, RunInput } from '../episode-storage.ts';
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
+import { MAX_PARAMS, valuesPlaceholders } from './pg-values.ts';
 
 /** An `episodes` row as PostgreSQL returns it (migration 002). */
 export interface EpisodeRow {
@@ -101,18 +102,20 @@ export async function insertEpisodeRow(client: Queryable, s: EpisodeSummary): Pr
   }
 }
 
-/** Appends events in one statement (one round trip however long the log). */
+/** Appends events, as many per statement as PostgreSQL's parameter limit allows (one round trip for most logs). */
 export async function insertEvents(
   client: Queryable,
   episodeId: string,
   events: readonly EpisodeEvent[],
 ): Promise<void> {
-  if (events.length === 0) return;
-  await client.query(
-    `INSERT INTO episode_events (episode_id, seq, type, json)
-     SELECT $1, seq, type, json FROM unnest($2::integer[], $3::text[], $4::text[]) AS e(seq, type, json)`,
-    [episodeId, events.map((e) => e.seq), events.map((e) => e.type), events.map((e) => JSON.stringify(e))],
-  );
+  const perStatement = Math.floor(MAX_PARAMS / 4);
+  for (let i = 0; i < events.length; i += perStatement) {
+    const part = events.slice(i, i + perStatement);
+    await client.query(
+      `INSERT INTO episode_events (episode_id, seq, type, json) VALUES ${valuesPlaceholders(part.length, 4)}`,
+      part.flatMap((e) => [episodeId, e.seq, e.type, JSON.stringify(e)]),
+    );
+  }
 }
 
 export async function saveEpisode(db: PgDatabase, s: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void> {

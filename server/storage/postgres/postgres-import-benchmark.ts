@@ -8,9 +8,10 @@ import type { ImportBenchmarkInput, ImportRecordInput } from '../storage.ts';
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { floatPathsColumn } from './postgres-record-floats.ts';
+import { MAX_PARAMS, valuesPlaceholders } from './pg-values.ts';
 
 const PREVIEW_CHARS = 160;
-/** Records per statement: a few round trips per thousand records instead of several per record. */
+/** Records per statement: a few round trips per thousand records instead of several per record (14 parameters each). */
 const CHUNK = 500;
 const BUSY = 'another import into this study is still being written; try again once it has finished';
 
@@ -192,39 +193,35 @@ async function writeChunk(
   if (fills.length > 0) await fillFloatPaths(client, studyId, fills);
   if (fresh.length === 0) return;
   const now = new Date().toISOString();
+  // One row per persona version: a chunk repeats a persona in many records, and a statement may insert a row once.
+  const personas = new Map(fresh.map((r) => [`${r.input.record.persona.id}\n${r.personaSha}`, r]));
   const added = await client.query(
-    `INSERT INTO personas (id, sha256, json, created_at)
-     SELECT id, sha256, json, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS p(id, sha256, json)
+    `INSERT INTO personas (id, sha256, json, created_at) VALUES ${valuesPlaceholders(personas.size, 4)}
      ON CONFLICT DO NOTHING`,
-    [fresh.map((r) => r.input.record.persona.id), fresh.map((r) => r.personaSha), fresh.map((r) => r.personaJson), now],
+    [...personas.values()].flatMap((r) => [r.input.record.persona.id, r.personaSha, r.personaJson, now]),
   );
   outcome.personasAdded += added.rowCount ?? 0;
   try {
     await client.query(
       `INSERT INTO records (study_id, problem_id, file_id, line, task, persona_id, persona_sha256, persona_name,
          question_preview, preference_count, criterion_count, sha256, json, float_paths_json)
-       SELECT $1, problem_id, $2, line, task, persona_id, persona_sha256, persona_name, question_preview,
-         preference_count, criterion_count, sha256, json, float_paths_json
-       FROM unnest($3::text[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-         $10::integer[], $11::integer[], $12::text[], $13::text[], $14::text[])
-         AS r(problem_id, line, task, persona_id, persona_sha256, persona_name, question_preview, preference_count,
-           criterion_count, sha256, json, float_paths_json)`,
-      [
+       VALUES ${valuesPlaceholders(fresh.length, 14)}`,
+      fresh.flatMap((r) => [
         studyId,
+        r.input.record.problem_id,
         fileId,
-        fresh.map((r) => r.input.record.problem_id),
-        fresh.map((r) => r.input.line),
-        fresh.map((r) => r.input.task),
-        fresh.map((r) => r.input.record.persona.id),
-        fresh.map((r) => r.personaSha),
-        fresh.map((r) => r.input.record.persona.name),
-        fresh.map((r) => preview(r.input.record)),
-        fresh.map((r) => Object.keys(r.input.record.persona_preferences).length),
-        fresh.map((r) => r.input.record.evaluation_rubric.evaluation_criteria.length),
-        fresh.map((r) => r.sha),
-        fresh.map((r) => r.json),
-        fresh.map((r) => floatPathsColumn(r.input.integralFloats)),
-      ],
+        r.input.line,
+        r.input.task,
+        r.input.record.persona.id,
+        r.personaSha,
+        r.input.record.persona.name,
+        preview(r.input.record),
+        Object.keys(r.input.record.persona_preferences).length,
+        r.input.record.evaluation_rubric.evaluation_criteria.length,
+        r.sha,
+        r.json,
+        floatPathsColumn(r.input.integralFloats),
+      ]),
     );
   } catch (error) {
     // Another import into this study wrote the same problem_id and has not committed (or just did).
@@ -240,18 +237,22 @@ async function writeChunk(
     })),
   );
   if (criteria.length === 0) return;
-  await client.query(
-    `INSERT INTO rubric_criteria (study_id, problem_id, position, preference, weight, description, levels_json)
-     SELECT $1, * FROM unnest($2::text[], $3::integer[], $4::text[], $5::double precision[], $6::text[], $7::text[])`,
-    [
-      studyId,
-      criteria.map((x) => x.problemId),
-      criteria.map((x) => x.position),
-      criteria.map((x) => x.c.preference),
-      criteria.map((x) => x.c.weight ?? null),
-      criteria.map((x) => x.c.description),
-      criteria.map((x) => JSON.stringify(x.c.levels)),
-    ],
-  );
+  const perStatement = Math.floor(MAX_PARAMS / 7);
+  for (let i = 0; i < criteria.length; i += perStatement) {
+    const part = criteria.slice(i, i + perStatement);
+    await client.query(
+      `INSERT INTO rubric_criteria (study_id, problem_id, position, preference, weight, description, levels_json)
+       VALUES ${valuesPlaceholders(part.length, 7)}`,
+      part.flatMap((x) => [
+        studyId,
+        x.problemId,
+        x.position,
+        x.c.preference,
+        x.c.weight ?? null,
+        x.c.description,
+        JSON.stringify(x.c.levels),
+      ]),
+    );
+  }
   outcome.criteriaAdded += criteria.length;
 }
