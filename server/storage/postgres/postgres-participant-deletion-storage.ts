@@ -38,8 +38,8 @@ const HANDLED = new Set([
 
 /**
  * Deleting participants' data on PostgreSQL (sqlite/sqlite-participant-deletion-storage.ts; migration 016): the same
- * rows in the same order, in one transaction that first locks the participant's row, so a claim or rating by the same
- * person on another connection (which reads that row to check who they are) cannot slip in between.
+ * rows in the same order, in one transaction holding the study's work mutex and the participant's row, so a claim or
+ * rating by the same person on another connection cannot slip in between (SQLite's IMMEDIATE write lock does it there).
  */
 export class PostgresParticipantDeletionStorage implements ParticipantDeletionStorage {
   constructor(private readonly db: PgDatabase) {}
@@ -51,6 +51,14 @@ export class PostgresParticipantDeletionStorage implements ParticipantDeletionSt
     return this.db.transaction(async (client) => {
       const q = async <R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> =>
         client.query<R>(sql, params);
+      const [found] = (
+        await q<{ study_id: string }>('SELECT study_id FROM participants WHERE id = $1', [participantId])
+      ).rows;
+      if (!found) throw new AppError('not_found', `No participant ${participantId}.`);
+      // The study's settings row is the work part's mutex (postgres-study-work-storage.ts): holding it, no claim,
+      // rating or judgment of this study runs meanwhile, so none can store a row naming the participant after these
+      // deletes read the tables. Taken before the participant's row, in the order those methods take them.
+      await q('SELECT 1 FROM live_study_settings WHERE study_id = $1 FOR UPDATE', [found.study_id]);
       const [who] = (
         await q<Target>('SELECT id, study_id, role, prolific_pid FROM participants WHERE id = $1 FOR UPDATE', [
           participantId,
