@@ -117,6 +117,12 @@ export interface Storage {
   /** Episodes in start order, a page at a time (`offset`, `limit` ≤ 100,000). */
   listEpisodes(filter: { runId?: string; limit?: number; offset?: number }): Promise<EpisodeSummary[]>;
   countEpisodes(filter: { runId?: string }): Promise<number>;
+  /**
+   * Marks the run's completed episodes whose ids are not among `recorded` (the ids in its results file) aborted, with
+   * the reason. A batch episode is stored before its results line is written; a process stopped between the two left
+   * an episode the results file does not have, and the resumed run plays it again. Returns how many were marked.
+   */
+  abortUnrecordedEpisodes(runId: string, recorded: readonly string[], reason: string): Promise<number>;
 
   close(): Promise<void>;
 }

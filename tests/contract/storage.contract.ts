@@ -3,6 +3,8 @@ import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
 import type { LibraryPersona } from '../../shared/schemas/persona.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ImportBenchmarkInput, Storage } from '../../server/storage/storage.ts';
+import { runningEpisodeSummary } from '../support/episode-summary.ts';
+import { messageEvent } from '../support/episode-events.ts';
 import { exampleRecord } from '../support/records.ts';
 
 /** Storage without its parts (people, work, …): what this contract uses. */
@@ -164,6 +166,40 @@ export function storageContract(name: string, open: () => Promise<StorageCore>):
       const library = { ...record.persona, backstory: 'Library text.' } as unknown as LibraryPersona;
       await storage.syncPersonaLibrary([library]);
       expect((await storage.getPersona(record.persona.id))?.backstory).toBe('Library text.');
+    });
+
+    it("a resumed run's unrecorded episodes: completed ones missing from its results file are marked aborted", async () => {
+      const run = await storage.createRun({
+        benchmarkPath: 'b.jsonl',
+        benchmarkSha256: null,
+        outPath: null,
+        options: {},
+      });
+      const other = await storage.createRun({
+        benchmarkPath: 'b.jsonl',
+        benchmarkSha256: null,
+        outPath: null,
+        options: {},
+      });
+      const ended = { endedAt: '2030-01-01T00:01:00.000Z' };
+      const save = (id: string, runId: string, status: 'completed' | 'failed'): Promise<void> =>
+        storage.saveEpisode(runningEpisodeSummary(id, { runId, status, ...ended }), [messageEvent(0)]);
+      await save('in-file', run.id, 'completed');
+      await save('not-in-file', run.id, 'completed');
+      await save('failed', run.id, 'failed');
+      await save('other-run', other.id, 'completed');
+      const reason = 'stopped before its results line';
+      expect(await storage.abortUnrecordedEpisodes(run.id, ['in-file'], reason)).toBe(1);
+      const status = async (id: string): Promise<unknown> => {
+        const summary = (await storage.getEpisode(id))?.summary;
+        return { status: summary?.status, failure: summary?.failure };
+      };
+      expect(await status('in-file')).toEqual({ status: 'completed', failure: null });
+      expect(await status('not-in-file')).toEqual({ status: 'aborted', failure: { stage: 'internal', reason } });
+      expect(await status('failed')).toEqual({ status: 'failed', failure: null });
+      expect(await status('other-run')).toEqual({ status: 'completed', failure: null });
+      expect((await storage.getEpisode('not-in-file'))?.events).toEqual([messageEvent(0)]);
+      expect(await storage.abortUnrecordedEpisodes(run.id, ['in-file'], reason)).toBe(0);
     });
   });
 }

@@ -93,6 +93,10 @@ export async function runBatchEpisode(job: Job, ctx: EpisodeContext, signal: Abo
     ) ?? Promise.resolve();
   try {
     const result = await runEpisode(spec, participants, log, signal);
+    // Stored before its results line: a process stopped between the two leaves an episode the results file lacks,
+    // which the resumed run marks aborted and plays again (batch-run.ts). The other order lost the episode's row for
+    // good, since a resumed run skips whatever its results file has.
+    await save('completed');
     appendJsonLine(
       plan.outFile,
       resultLine(job.record, job.mode, job.userType, result, {
@@ -102,7 +106,6 @@ export async function runBatchEpisode(job: Job, ctx: EpisodeContext, signal: Abo
         testModel: models.assistant.isTestModel,
       }),
     );
-    await save('completed');
     return 'done';
   } catch (error) {
     if (error instanceof EpisodeAbortedError) {

@@ -42,6 +42,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchSummary> 
   const invalidRecords = recordSkippedLines(plan);
   const imageSkipped = recordImageSkips(plan);
   const runId = spec.runId ?? (await openRun(plan, storage));
+  if (spec.runId && storage) await abortUnrecorded(plan, spec.runId, storage);
   progress.begin(plan.jobs.length, plan.jobs.length - resume.todo.length);
   const baselines = plan.settings.shareBaseline
     ? new SharedBaselines((await readResultsFile(plan.outFile)).results)
@@ -104,6 +105,22 @@ function recordImageSkips(plan: BatchPlan): number {
     });
   }
   return skipped.length;
+}
+
+/**
+ * Phase 3, resuming a stored run: episodes stored completed whose results line never got written (the process stopped
+ * between the two) are marked aborted; they are not in the results file, so the run plays them again.
+ */
+async function abortUnrecorded(plan: BatchPlan, runId: string, storage: Storage): Promise<void> {
+  const recorded = (await readResultsFile(plan.outFile)).results.flatMap((r) => {
+    const id = (r as { prefdisco_live?: { episode_id?: unknown } }).prefdisco_live?.episode_id;
+    return typeof id === 'string' ? [id] : [];
+  });
+  await storage.abortUnrecordedEpisodes(
+    runId,
+    recorded,
+    'the process stopped before its results line was written; the resumed run played it again',
+  );
 }
 
 /** Phase 3: the run's row in storage, which every stored episode refers to (none without storage). */

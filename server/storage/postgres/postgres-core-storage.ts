@@ -218,6 +218,10 @@ export class PostgresCoreStorage implements CoreStorage {
     return episodes.countEpisodes(this.db, filter);
   }
 
+  async abortUnrecordedEpisodes(runId: string, recorded: readonly string[], reason: string): Promise<number> {
+    return episodes.abortUnrecordedEpisodes(this.db, runId, recorded, reason);
+  }
+
   async close(): Promise<void> {
     await this.db.close();
   }

@@ -160,6 +160,22 @@ export async function listEpisodes(
   return rows.map(episodeRowToSummary);
 }
 
+export async function abortUnrecordedEpisodes(
+  db: PgDatabase,
+  runId: string,
+  recorded: readonly string[],
+  reason: string,
+): Promise<number> {
+  // The ids as one JSON parameter: pg escapes a text[] parameter character by character in JavaScript.
+  const rows = await db.rows<{ id: string }>(
+    `UPDATE episodes SET status = 'aborted', failure_stage = 'internal', failure_reason = $1
+     WHERE run_id = $2 AND status = 'completed' AND id NOT IN (SELECT jsonb_array_elements_text($3::jsonb))
+     RETURNING id`,
+    [reason, runId, JSON.stringify(recorded)],
+  );
+  return rows.length;
+}
+
 export async function countEpisodes(db: PgDatabase, filter: { runId?: string }): Promise<number> {
   const [row] =
     filter.runId === undefined

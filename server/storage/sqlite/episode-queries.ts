@@ -109,6 +109,19 @@ export function saveEpisode(db: Database.Database, s: EpisodeSummary, events: re
   })();
 }
 
+export function abortUnrecordedEpisodes(
+  db: Database.Database,
+  runId: string,
+  recorded: readonly string[],
+  reason: string,
+): number {
+  return cachedStatement(
+    db,
+    `UPDATE episodes SET status = 'aborted', failure_stage = 'internal', failure_reason = ?
+     WHERE run_id = ? AND status = 'completed' AND id NOT IN (SELECT value FROM json_each(?))`,
+  ).run(reason, runId, JSON.stringify(recorded)).changes;
+}
+
 export function getEpisode(
   db: Database.Database,
   id: string,

@@ -288,6 +288,10 @@ export class SqliteStorage implements Storage {
     return episodes.countEpisodes(this.db, filter);
   }
 
+  async abortUnrecordedEpisodes(runId: string, recorded: readonly string[], reason: string): Promise<number> {
+    return episodes.abortUnrecordedEpisodes(this.db, runId, recorded, reason);
+  }
+
   /**
    * Copies the whole WAL into the database and empties the -wal file. On the checkpoint worker when there is one (the
    * server's event loop keeps serving while the pages are copied), else here. Never fails the write that asked for
