@@ -26,6 +26,8 @@ const elements = [
       'server/research-worker-main.ts',
       'server/model-thread-main.ts',
       'server/agreement-report-thread.ts',
+      'server/benchmark-import-thread.ts',
+      'server/open-storage.ts',
       'server/cli/**',
     ],
     mode: 'full',

@@ -2,7 +2,7 @@ import { AppError } from '../shared/errors.ts';
 import { agreementReport } from './services/agreement/agreement-report.ts';
 import { appErrorData, type ReportOutcome, type ReportTask } from './services/agreement/report-task.ts';
 import { runThisThreadInBackground } from './services/thread-priority.ts';
-import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+import { openStorage } from './open-storage.ts';
 
 // Reports and imports yield the CPU to the live loop's people (thread-priority.ts); once per thread of the pool.
 runThisThreadInBackground();
@@ -14,7 +14,7 @@ runThisThreadInBackground();
  * ReportOutcome); anything else is thrown, and the route answers it as the bug it is.
  */
 export default async function computeReport(task: ReportTask): Promise<ReportOutcome> {
-  const storage = SqliteStorage.open({ file: task.databaseFile });
+  const storage = await openStorage(task.database, 'thread');
   try {
     return { report: await agreementReport(storage, task.studyId, task.settings) };
   } catch (error) {

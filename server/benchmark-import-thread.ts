@@ -3,7 +3,7 @@ import { importBenchmarkFile, ImportRejectedError } from './services/benchmark/i
 import { type ImportTask, type ImportThreadOutcome, withoutRecords } from './services/benchmark/import-task.ts';
 import { appErrorData } from './services/thread-errors.ts';
 import { runThisThreadInBackground } from './services/thread-priority.ts';
-import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+import { openStorage } from './open-storage.ts';
 
 // Reports and imports yield the CPU to the live loop's people (thread-priority.ts); once per thread of the pool.
 runThisThreadInBackground();
@@ -16,7 +16,7 @@ runThisThreadInBackground();
  * A rejected file and an AppError are answered as data; anything else is thrown, and the route answers it as a bug.
  */
 export default async function importInThread(task: ImportTask): Promise<ImportThreadOutcome> {
-  const storage = SqliteStorage.open({ file: task.databaseFile });
+  const storage = await openStorage(task.database, 'thread');
   try {
     const { outcome, report } = await importBenchmarkFile(storage, task.file, {
       study: task.study,

@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   PREFDISCO_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PREFDISCO_DB: z.string().min(1).default('data/prefdisco.sqlite'),
+  // Set: the app stores everything in this PostgreSQL database instead of the SQLite file (new; one server per database).
+  PREFDISCO_DATABASE_URL: unsetIfEmpty(z.string().optional()),
   PREFDISCO_PERSONAS_DIR: z.string().min(1).default('personas'),
   PREFDISCO_SAMPLE_FILE: z.string().min(1).default('data/sample-benchmark.jsonl'),
   PREFDISCO_SAMPLE_STUDY: z.string().min(1).default('Sample benchmark'),
@@ -54,9 +56,18 @@ const EnvSchema = z.object({
   ),
 });
 
+/**
+ * Where the app's data lives: the SQLite file (PREFDISCO_DB, the default) or a PostgreSQL database
+ * (PREFDISCO_DATABASE_URL). Plain data, so threads are handed it and open their own connection (server/open-storage.ts).
+ */
+export type DatabaseLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
 export interface Config {
   host: string;
   port: number;
+  /** The database every process and thread of the server opens. */
+  database: DatabaseLocation;
+  /** The SQLite file (PREFDISCO_DB), for what only SQLite has (backup, restore); unused when `database` is PostgreSQL. */
   databaseFile: string;
   personasDir: string;
   sampleFile: string;
@@ -121,6 +132,39 @@ export const DEFAULT_PORT = 5170;
 
 function fromRoot(path: string): string {
   return path === ':memory:' || isAbsolute(path) ? path : resolve(PROJECT_ROOT, path);
+}
+
+/** PREFDISCO_DATABASE_URL: a postgres:// or postgresql:// URL; anything else is a ConfigError (password never shown). */
+export function parseDatabaseUrl(value: string): string {
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new ConfigError(
+      'invalid configuration:\n  PREFDISCO_DATABASE_URL: expected a postgres:// or postgresql:// URL ' +
+        '(postgresql://user:password@host:5432/database), or leave it unset to use the SQLite file PREFDISCO_DB',
+    );
+  }
+  return value;
+}
+
+/** The URL with its password replaced, for messages and logs. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the PostgreSQL database (PREFDISCO_DATABASE_URL)';
+  }
+}
+
+/** How messages name a database: the SQLite file's path, or the PostgreSQL URL without its password. */
+export function describeDatabase(location: DatabaseLocation): string {
+  return location.kind === 'sqlite' ? location.file : redactDatabaseUrl(location.url);
 }
 
 /** "https://a.example, https://b.example" → normalized origins; a value that is not an http(s) URL is a ConfigError. */
@@ -204,6 +248,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: e.PREFDISCO_HOST,
     port: e.PREFDISCO_PORT ?? e.PORT ?? DEFAULT_PORT,
+    database:
+      e.PREFDISCO_DATABASE_URL === undefined
+        ? { kind: 'sqlite', file: fromRoot(e.PREFDISCO_DB) }
+        : { kind: 'postgres', url: parseDatabaseUrl(e.PREFDISCO_DATABASE_URL) },
     databaseFile: fromRoot(e.PREFDISCO_DB),
     personasDir: fromRoot(e.PREFDISCO_PERSONAS_DIR),
     sampleFile: fromRoot(e.PREFDISCO_SAMPLE_FILE),

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { formatIssue } from '../shared/benchmark/issues.ts';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, secretFromEnv } from './config.ts';
+import { ConfigError, describeDatabase, loadConfig, secretFromEnv } from './config.ts';
 import { loadModelConfigs, ModelRegistry, ModelsConfigError } from './models/model-registry.ts';
 import { ModelThread } from './models/threaded/model-thread.ts';
 import { ThreadedModels } from './models/threaded/threaded-models.ts';
@@ -14,7 +14,7 @@ import { removeLeftoverUploads } from './services/research/upload-temp.ts';
 import { ensureFirstResearcher } from './services/auth/accounts.ts';
 import { AppError } from '../shared/errors.ts';
 import { asDatabaseError, DatabaseUnusableError, MigrationError } from './storage/errors.ts';
-import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+import { openStorage } from './open-storage.ts';
 import { holdServerLease, ServerLeaseHeldError } from './services/server-lease.ts';
 import { ResearchWorker } from './services/jobs/research-worker.ts';
 import type { ServerLeaseHolder } from './storage/server-lease-storage.ts';
@@ -32,10 +32,14 @@ export async function main(): Promise<{ url: string }> {
     new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v)),
     new ModelThread({ modelsFile: config.modelsFile }),
   );
-  // The server commits from its event loop: WAL checkpoints (copy + fsync) run on a worker thread instead, and a
-  // write that meets another connection's lock (the research worker's, an import's) is retried on a timer instead of
-  // sleeping in SQLite's busy handler with every person's socket waiting (busy-retry.ts).
-  const storage = SqliteStorage.open({ file: config.databaseFile, backgroundCheckpoint: true, lockWait: 'yield' });
+  // The server commits from its event loop: on SQLite, WAL checkpoints (copy + fsync) run on a worker thread instead,
+  // and a write that meets another connection's lock (the research worker's, an import's) is retried on a timer
+  // instead of sleeping in SQLite's busy handler with every person's socket waiting (busy-retry.ts, open-storage.ts).
+  // Messages name the database by describeDatabase: a PostgreSQL URL's password is never written anywhere.
+  const databaseName = describeDatabase(config.database);
+  const storage = await openStorage(config.database, 'server').catch((error: unknown) => {
+    throw isSqliteError(error) ? asDatabaseError(databaseName, error) : error;
+  });
   // One server per database, taken before anything is written: a second one would take over the first's live
   // episodes and batch runs at start-up.
   // Set once the app exists: a server whose lease another process took must stop, or two would serve one database.
@@ -45,12 +49,12 @@ export async function main(): Promise<{ url: string }> {
     lostWhileStarting.push({ holder });
   };
   let onRenewFailed: (error: unknown) => void = () => undefined;
-  const lease = await holdServerLease(storage.serverLease, config.databaseFile, {
+  const lease = await holdServerLease(storage.serverLease, databaseName, {
     onLost: (holder) => onLeaseLost(holder),
     onRenewFailed: (error) => onRenewFailed(error),
   }).catch(async (error: unknown) => {
     await storage.close();
-    throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
+    throw isSqliteError(error) ? asDatabaseError(databaseName, error) : error;
   });
   const closeStorage = async (): Promise<void> => {
     // After app.close(), which stopped the live episodes (their calls aborted): cancels what is left, ends the thread.
@@ -67,7 +71,7 @@ export async function main(): Promise<{ url: string }> {
     logger: { level: config.logLevel },
     researchWorker: (log) =>
       (researchWorker = new ResearchWorker({
-        databaseFile: config.databaseFile,
+        database: config.database,
         modelsFile: config.modelsFile,
         promptsDir: config.promptsDir,
         jobs: storage.jobs,
@@ -75,7 +79,7 @@ export async function main(): Promise<{ url: string }> {
       })),
   }).catch(async (error: unknown) => {
     await closeStorage();
-    throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
+    throw isSqliteError(error) ? asDatabaseError(databaseName, error) : error;
   });
   models.thread.useLog(app.log);
   try {
@@ -105,7 +109,7 @@ export async function main(): Promise<{ url: string }> {
     await app.close();
     await closeStorage();
     // The disk filling up while the sample is imported is the database's problem, not a bug: say so in one line.
-    throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
+    throw isSqliteError(error) ? asDatabaseError(databaseName, error) : error;
   }
 
   let address: string;
@@ -130,13 +134,13 @@ export async function main(): Promise<{ url: string }> {
   } catch (error) {
     await app.close();
     await closeStorage();
-    throw isSqliteError(error) ? asDatabaseError(config.databaseFile, error) : error;
+    throw isSqliteError(error) ? asDatabaseError(databaseName, error) : error;
   }
   // Participant data of studies closed longer than their retention is deleted at start-up and then daily.
   const purge =
     config.retentionPurgeIntervalMs > 0 ? startRetentionPurge(storage, app.log, config.retentionPurgeIntervalMs) : null;
   const url = address.replace('127.0.0.1', 'localhost');
-  app.log.info(`PrefDisco Live is serving at ${url} (database ${config.databaseFile})`);
+  app.log.info(`PrefDisco Live is serving at ${url} (database ${databaseName})`);
   if ((await storage.people.countResearchers()) === 0) {
     // The one-time token is shown here and nowhere else: whoever creates the first account has read this console.
     // Under `npm run dev` the browser app is on Vite's port (it proxies the API), so the link names that one.

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { secretFromEnv } from './config.ts';
-import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+import { openStorage } from './open-storage.ts';
 import type { LogFn, Logger } from './services/logger.ts';
 import { declaredModels } from './services/research/declared-models.ts';
 import { studyPromptPacks } from './services/studies/study-prompt-packs.ts';
@@ -48,7 +48,7 @@ function threadLogger(bindings: Record<string, unknown>): Logger {
 const log = threadLogger({});
 // Batch runs and twins yield the CPU to the live loop's people (thread-priority.ts).
 if (!runThisThreadInBackground()) log.debug('the research worker runs at the live loop’s CPU priority');
-const storage = SqliteStorage.open({ file: data.databaseFile });
+const storage = await openStorage(data.database, 'thread');
 const models = declaredModels(data.modelsFile, (v) => secretFromEnv(v));
 // What simulated twins need besides models: their live episode's pinned prompt pack, and the rating queue they join.
 const promptPacks = data.promptsDir === undefined ? undefined : studyPromptPacks(data.promptsDir);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config.ts';
+import { describeDatabase, loadConfig } from '../config.ts';
 import { createResearcher } from '../services/auth/accounts.ts';
 import { AppError } from '../../shared/errors.ts';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { commandDatabase, openStorage } from '../open-storage.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 import { databaseOptions } from './cli-options.ts';
 
@@ -44,11 +44,11 @@ async function createAccount(options: CreateOptions, io: CliIo, readPassword: Pa
     io.err('prefdisco: no password given (type it, pipe it on stdin, or set PREFDISCO_ADMIN_PASSWORD)');
     return 1;
   }
-  const databaseFile = options.db ?? config.databaseFile;
-  const storage = SqliteStorage.open({ file: databaseFile });
+  const database = commandDatabase(options.db, config.database);
+  const storage = await openStorage(database, 'tool');
   try {
     const researcher = await createResearcher(storage, options.username, password);
-    io.out(`created researcher "${researcher.username}" (database ${databaseFile})`);
+    io.out(`created researcher "${researcher.username}" (database ${describeDatabase(database)})`);
     return 0;
   } catch (error) {
     if (error instanceof AppError) {

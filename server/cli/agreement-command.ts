@@ -4,7 +4,7 @@ import { loadConfig } from '../config.ts';
 import { computeAgreementReport } from '../services/agreement/agreement-report.ts';
 import { gatherAgreementData } from '../services/agreement/gather.ts';
 import { reportText } from '../services/agreement/report-text.ts';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { commandDatabase, openStorage } from '../open-storage.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 import { bySchema, databaseOptions } from './cli-options.ts';
 
@@ -42,7 +42,7 @@ export function registerAgreement(program: Command, ctx: CliContext): void {
 
 async function agreement(options: AgreementOptions, io: CliIo): Promise<number> {
   const settings = { epsilon: options.epsilon, resamples: options.resamples, seed: options.seed };
-  const storage = SqliteStorage.open({ file: options.db ?? loadConfig().databaseFile });
+  const storage = await openStorage(commandDatabase(options.db, loadConfig().database), 'tool');
   try {
     const study = (await storage.getStudy(options.study)) ?? (await storage.findStudyByName(options.study));
     if (!study) {

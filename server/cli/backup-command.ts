@@ -25,7 +25,15 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .option('--force', 'overwrite FILE if it exists');
   for (const option of databaseOptions(false)) command.addOption(option);
   command.action(async (options: BackupOptions) => {
-    const databaseFile = options.db ?? loadConfig().databaseFile;
+    const config = loadConfig();
+    // SQLite's online backup copies a file; a PostgreSQL database has its own tools.
+    if (options.db === undefined && config.database.kind === 'postgres') {
+      ctx.io.err(
+        'prefdisco: prefdisco backup works on SQLite; use pg_dump for the PostgreSQL database (PREFDISCO_DATABASE_URL)',
+      );
+      return ctx.exit(1);
+    }
+    const databaseFile = options.db ?? config.databaseFile;
     const out = resolve(options.out);
     if (existsSync(out) && !options.force) {
       ctx.io.err(`prefdisco: ${out} exists; choose another --out, or add --force to overwrite it`);

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { formatIssue } from '../../shared/benchmark/issues.ts';
 import { StudyNameSchema } from '../../shared/schemas/study.ts';
-import { loadConfig } from '../config.ts';
+import { describeDatabase, loadConfig } from '../config.ts';
 import { ImportRejectedError, importBenchmarkFile } from '../services/benchmark/import-benchmark-file.ts';
 import { AppError } from '../../shared/errors.ts';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { commandDatabase, openStorage } from '../open-storage.ts';
 import { chooseImportOwner } from '../services/access/import-owner.ts';
 import { ownNewStudy } from '../services/access/study-access.ts';
 import { usageErrorText } from './usage-error.ts';
@@ -40,8 +40,8 @@ export function registerImport(program: Command, ctx: CliContext): void {
 }
 
 async function importFile(file: string, options: ImportOptions, io: CliIo, command: Command): Promise<number> {
-  const databaseFile = options.db ?? loadConfig().databaseFile;
-  const storage = SqliteStorage.open({ file: databaseFile });
+  const database = commandDatabase(options.db, loadConfig().database);
+  const storage = await openStorage(database, 'tool');
   try {
     // Decided before anything is stored, so a missing --owner leaves the database as it was.
     const existing = await storage.findStudyByName(options.study);
@@ -67,7 +67,7 @@ async function importFile(file: string, options: ImportOptions, io: CliIo, comma
       io.out(
         `${file}: imported into study "${options.study}"${outcome.studyCreated ? ' (new study)' : ''}: ` +
           `${outcome.recordsAdded} records added, ${outcome.recordsUnchanged} unchanged, ` +
-          `${outcome.personasAdded} personas and ${outcome.criteriaAdded} rubric criteria stored (database ${databaseFile})`,
+          `${outcome.personasAdded} personas and ${outcome.criteriaAdded} rubric criteria stored (database ${describeDatabase(database)})`,
       );
     }
     return 0;

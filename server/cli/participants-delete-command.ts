@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { loadConfig } from '../config.ts';
 import { deleteParticipant, participantByProlificId } from '../services/participants/participant-deletion.ts';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { commandDatabase, openStorage } from '../open-storage.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 import { databaseOptions } from './cli-options.ts';
 
@@ -32,7 +32,7 @@ export function registerParticipantsDelete(group: Command, ctx: CliContext): voi
 }
 
 async function deleteByProlificId(options: DeleteOptions, io: CliIo): Promise<number> {
-  const storage = SqliteStorage.open({ file: options.db ?? loadConfig().databaseFile });
+  const storage = await openStorage(commandDatabase(options.db, loadConfig().database), 'tool');
   try {
     const study = (await storage.getStudy(options.study)) ?? (await storage.findStudyByName(options.study));
     if (!study) {

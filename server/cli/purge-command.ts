@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { purgeExpired } from '../services/participants/retention-purge.ts';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { commandDatabase, openStorage } from '../open-storage.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 import { databaseOptions } from './cli-options.ts';
 
@@ -27,7 +27,7 @@ export function registerPurge(program: Command, ctx: CliContext): void {
 }
 
 async function purge(options: PurgeOptions, io: CliIo): Promise<number> {
-  const storage = SqliteStorage.open({ file: options.db ?? loadConfig().databaseFile });
+  const storage = await openStorage(commandDatabase(options.db, loadConfig().database), 'tool');
   try {
     const dryRun = options.dryRun === true;
     const studies = await purgeExpired(storage, { dryRun });

@@ -22,7 +22,14 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .argument('<FILE>', 'the backup to restore');
   for (const option of databaseOptions(false)) command.addOption(option);
   command.action(async (file: string, options: { db?: string }) => {
-    const databaseFile = options.db ?? loadConfig().databaseFile;
+    const config = loadConfig();
+    if (options.db === undefined && config.database.kind === 'postgres') {
+      ctx.io.err(
+        'prefdisco: prefdisco restore works on SQLite; use pg_restore for the PostgreSQL database (PREFDISCO_DATABASE_URL)',
+      );
+      return ctx.exit(1);
+    }
+    const databaseFile = options.db ?? config.databaseFile;
     const from = resolve(file);
     const problem = notRestorableReason(from);
     if (problem !== null) {

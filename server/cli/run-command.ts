@@ -13,7 +13,7 @@ import {
   ResultsFileError,
   runBatch,
 } from '../services/evaluation/batch-run.ts';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { commandDatabase, openStorage } from '../open-storage.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 import { databaseOptions, integerAtLeast, listOf } from './cli-options.ts';
 import { NO_PROGRESS, ProgressReporter } from './progress-line.ts';
@@ -154,7 +154,7 @@ async function run(benchmarkFile: string, options: RunOptions, io: CliIo): Promi
     io.err('note: "scripted" is the offline test model: its numbers are for demos and tests, never research results.');
   }
 
-  const storage = options.db === false ? null : SqliteStorage.open({ file: options.db ?? config.databaseFile });
+  const storage = options.db === false ? null : await openStorage(commandDatabase(options.db, config.database), 'tool');
   const controller = new AbortController();
   const onSigint = (): void => {
     io.err('\ninterrupted: finishing nothing new; rerun the same command to resume.');

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { STUDY_ROLES, type StudyRole } from '../../shared/schemas/study-access.ts';
-import { loadConfig } from '../config.ts';
+import { describeDatabase, loadConfig } from '../config.ts';
 import { shareStudyFromCli } from '../services/access/study-members.ts';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
+import { commandDatabase, openStorage } from '../open-storage.ts';
 import type { CliContext, CliIo } from './cli-io.ts';
 import { choiceOption, databaseOptions } from './cli-options.ts';
 
@@ -40,8 +40,8 @@ export function registerStudies(program: Command, ctx: CliContext): Command {
 }
 
 async function shareStudy(options: ShareOptions, io: CliIo): Promise<number> {
-  const databaseFile = options.db ?? loadConfig().databaseFile;
-  const storage = SqliteStorage.open({ file: databaseFile });
+  const database = commandDatabase(options.db, loadConfig().database);
+  const storage = await openStorage(database, 'tool');
   try {
     const study = (await storage.getStudy(options.study)) ?? (await storage.findStudyByName(options.study));
     if (!study) {
@@ -51,8 +51,8 @@ async function shareStudy(options: ShareOptions, io: CliIo): Promise<number> {
     const { member, before } = await shareStudyFromCli(storage, study.id, options.username, options.role);
     io.out(
       before === null
-        ? `"${member.username}" is now ${member.role} of study "${study.name}" (database ${databaseFile})`
-        : `"${member.username}" was ${before}, is now ${member.role} of study "${study.name}" (database ${databaseFile})`,
+        ? `"${member.username}" is now ${member.role} of study "${study.name}" (database ${describeDatabase(database)})`
+        : `"${member.username}" was ${before}, is now ${member.role} of study "${study.name}" (database ${describeDatabase(database)})`,
     );
     return 0;
   } catch (error) {

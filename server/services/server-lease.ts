@@ -13,7 +13,7 @@ export class ServerLeaseHeldError extends Error {
   ) {
     super(
       `the database ${databaseFile} is already served by process ${current.pid} on ${current.host} ` +
-        `(lease until ${current.expiresAt}): stop that server first, or set PREFDISCO_DB to another database`,
+        `(lease until ${current.expiresAt}): stop that server first, or set PREFDISCO_DB (or PREFDISCO_DATABASE_URL) to another database`,
     );
   }
 }

@@ -29,7 +29,11 @@ beforeAll(async () => {
   storage = SqliteStorage.open({ file });
   const clientDir = join(dir, 'no-client');
   local = await buildApp({ config: { clientDir }, storage, isDeclaredModel: () => true });
-  pooled = await buildApp({ config: { clientDir, databaseFile: file }, storage, isDeclaredModel: () => true });
+  pooled = await buildApp({
+    config: { clientDir, database: { kind: 'sqlite', file } },
+    storage,
+    isDeclaredModel: () => true,
+  });
   studyId = await buildLargeAgreementStudy({ app: local, storage }, dir, 14);
   // Both apps sign cookies with the secret stored in the database, so one cookie serves both.
   cookie = (await signInResearcher({ app: local, storage })).cookie;
@@ -83,7 +87,7 @@ describe('agreement reports on the pool', () => {
     const folder = join(dir, 'a-folder.sqlite');
     mkdirSync(folder);
     const broken = await buildApp({
-      config: { clientDir: join(dir, 'no-client'), databaseFile: folder },
+      config: { clientDir: join(dir, 'no-client'), database: { kind: 'sqlite', file: folder } },
       storage,
       isDeclaredModel: () => true,
     });
@@ -99,7 +103,7 @@ describe('agreement reports on the pool', () => {
   }, 30_000);
 
   it('a closed pool refuses new reports as unavailable', async () => {
-    const pool = agreementReportPool({ databaseFile: file });
+    const pool = agreementReportPool({ database: { kind: 'sqlite', file } });
     const report = await pool.report(studyId, { epsilon: 0.1, resamples: 20, seed: 1 });
     expect(report?.counts.ratedItems).toBe(14);
     expect(await pool.report('no-such-study', { epsilon: 0.1, resamples: 20, seed: 1 })).toBeNull();

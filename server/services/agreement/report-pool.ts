@@ -1,4 +1,5 @@
 import type { AgreementReport, AgreementSettings } from '../../../shared/schemas/agreement.ts';
+import type { DatabaseLocation } from '../../config.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { lazyPool } from '../thread-pool.ts';
 import { agreementReport } from './agreement-report.ts';
@@ -21,8 +22,8 @@ export interface AgreementReports {
 const ENTRY = new URL('../../agreement-report-boot.mjs', import.meta.url);
 
 export interface ReportPoolOptions {
-  /** The server's database file; each report opens its own connection to it on the thread. */
-  databaseFile: string;
+  /** The server's database; each report opens its own connection to it on the thread. */
+  database: DatabaseLocation;
   /** Reports computed at once (default 1: a second core stays with the live loop). */
   threads?: number;
   /** How long an idle thread is kept for the next report before it ends (default 5 minutes). */
@@ -37,7 +38,7 @@ export function agreementReportPool(options: ReportPoolOptions): AgreementReport
   const pool = lazyPool<ReportTask, ReportOutcome>({ entry: ENTRY, ...options });
   return {
     async report(studyId, settings) {
-      const outcome = await pool.run({ databaseFile: options.databaseFile, studyId, settings });
+      const outcome = await pool.run({ database: options.database, studyId, settings });
       if ('refusal' in outcome) throw rebuildAppError(outcome.refusal);
       return outcome.report;
     },
@@ -55,11 +56,11 @@ export function inProcessAgreementReports(storage: Storage): AgreementReports {
 }
 
 /**
- * The pool when the app knows the file its storage is on (the server: `config.databaseFile`), otherwise in-process.
+ * The pool when the app knows the database its storage is on (the server: `config.database`), otherwise in-process.
  * An in-memory database exists only on its own connection, so it also stays in-process.
  */
-export function agreementReports(storage: Storage, databaseFile: string | undefined): AgreementReports {
-  return databaseFile === undefined || databaseFile === ':memory:'
+export function agreementReports(storage: Storage, database: DatabaseLocation | undefined): AgreementReports {
+  return database === undefined || (database.kind === 'sqlite' && database.file === ':memory:')
     ? inProcessAgreementReports(storage)
-    : agreementReportPool({ databaseFile });
+    : agreementReportPool({ database });
 }

@@ -1,4 +1,5 @@
 import type { AgreementReport, AgreementSettings } from '../../../shared/schemas/agreement.ts';
+import type { DatabaseLocation } from '../../config.ts';
 import type { AppErrorData } from '../thread-errors.ts';
 
 // What crosses between the live loop and the agreement report pool's thread (report-pool.ts): plain data only.
@@ -6,7 +7,7 @@ export { appErrorData, rebuildAppError, type AppErrorData } from '../thread-erro
 
 /** What the thread is asked (server/agreement-report-thread.ts): plain data, copied to the thread. */
 export interface ReportTask {
-  databaseFile: string;
+  database: DatabaseLocation;
   studyId: string;
   settings: AgreementSettings;
 }

@@ -1,3 +1,4 @@
+import type { DatabaseLocation } from '../../config.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { lazyPool } from '../thread-pool.ts';
 import { rebuildAppError } from '../thread-errors.ts';
@@ -20,12 +21,12 @@ export interface BenchmarkImports {
 /** The thread's entry: plain JS that registers tsx in the thread, then loads server/benchmark-import-thread.ts. */
 const ENTRY = new URL('../../benchmark-import-boot.mjs', import.meta.url);
 
-export function benchmarkImportPool(options: { databaseFile: string; idleTimeoutMs?: number }): BenchmarkImports {
+export function benchmarkImportPool(options: { database: DatabaseLocation; idleTimeoutMs?: number }): BenchmarkImports {
   // One import at a time: a second waits in the queue rather than competing with the first for the write lock.
   const pool = lazyPool<ImportTask, ImportThreadOutcome>({ entry: ENTRY, threads: 1, ...options });
   return {
     async importFile(file, { study, skipImages }) {
-      const outcome = await pool.run({ databaseFile: options.databaseFile, file, study, skipImages });
+      const outcome = await pool.run({ database: options.database, file, study, skipImages });
       if ('rejected' in outcome) throw new ImportRejectedError(outcome.rejected);
       if ('refusal' in outcome) throw rebuildAppError(outcome.refusal);
       return outcome.imported;
@@ -41,9 +42,9 @@ export function inProcessBenchmarkImports(storage: Storage): BenchmarkImports {
   };
 }
 
-/** The pool when the app knows its database file (the server: `config.databaseFile`), otherwise in-process. */
-export function benchmarkImports(storage: Storage, databaseFile: string | undefined): BenchmarkImports {
-  return databaseFile === undefined || databaseFile === ':memory:'
+/** The pool when the app knows its database (the server: `config.database`), otherwise in-process. */
+export function benchmarkImports(storage: Storage, database: DatabaseLocation | undefined): BenchmarkImports {
+  return database === undefined || (database.kind === 'sqlite' && database.file === ':memory:')
     ? inProcessBenchmarkImports(storage)
-    : benchmarkImportPool({ databaseFile });
+    : benchmarkImportPool({ database });
 }

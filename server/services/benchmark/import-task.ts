@@ -1,4 +1,5 @@
 import type { ImportOutcome } from '../../../shared/schemas/study.ts';
+import type { DatabaseLocation } from '../../config.ts';
 import type { AppErrorData } from '../thread-errors.ts';
 import type { ValidationReport } from './validation-report.ts';
 
@@ -6,7 +7,7 @@ import type { ValidationReport } from './validation-report.ts';
 
 /** What the thread is asked (server/benchmark-import-thread.ts). */
 export interface ImportTask {
-  databaseFile: string;
+  database: DatabaseLocation;
   /** The file to validate and import, on this machine (an upload's temporary file). */
   file: string;
   study: string;

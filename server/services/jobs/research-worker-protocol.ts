@@ -1,8 +1,11 @@
+import type { DatabaseLocation } from '../../config.ts';
+
 /** Messages between the server's event loop and its research worker thread (research-worker.ts). */
 
 /** What the worker thread is started with. */
 export interface ResearchWorkerData {
-  databaseFile: string;
+  /** The server's database; the thread opens its own connection to it. */
+  database: DatabaseLocation;
   /** The models file (the same the server read); undefined: only the offline scripted model. */
   modelsFile: string | undefined;
   /** The server's prompt packs folder (a simulated twin runs with the pack its live episode pinned). */

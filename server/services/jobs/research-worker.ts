@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { DatabaseLocation } from '../../config.ts';
 import type { JobStorage } from '../../storage/job-storage.ts';
 import type { Logger } from '../logger.ts';
 import type { JobHost } from './job-host.ts';
@@ -8,7 +9,7 @@ import type { FromWorker, ResearchWorkerData, ToWorker } from './research-worker
 const ENTRY = new URL('../../research-worker-boot.mjs', import.meta.url);
 
 export interface ResearchWorkerOptions {
-  databaseFile: string;
+  database: DatabaseLocation;
   modelsFile: string | undefined;
   /** The server's prompt packs folder (PREFDISCO_PROMPTS_DIR). */
   promptsDir?: string;
@@ -41,7 +42,7 @@ export class ResearchWorker implements JobHost {
   start(): void {
     if (this.worker || this.stopping) return;
     const data: ResearchWorkerData = {
-      databaseFile: this.options.databaseFile,
+      database: this.options.database,
       modelsFile: this.options.modelsFile,
       concurrency: this.options.concurrency ?? 4,
       ...(this.options.promptsDir !== undefined ? { promptsDir: this.options.promptsDir } : {}),
