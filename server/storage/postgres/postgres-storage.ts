@@ -41,7 +41,7 @@ export async function openMigratedDatabase(options: PostgresStorageOptions): Pro
 
 /**
  * Storage on one PostgreSQL database (issue 19): the core methods (postgres-core-storage.ts) and one object per part
- * (postgres-<part>-storage.ts), all on one pool. Not yet selectable in the server's configuration.
+ * (postgres-<part>-storage.ts), all on one pool. Selected by PREFDISCO_DATABASE_URL (server/open-storage.ts).
  */
 export class PostgresStorage extends PostgresCoreStorage implements Storage {
   readonly serverLease: PostgresServerLeaseStorage;
