@@ -5,7 +5,7 @@ import { FORMULA_START } from '../../shared/csv-formula.ts';
 import { InviteCodeSchema } from '../../shared/schemas/auth.ts';
 import { parseCsv } from '../../server/services/csv/read-csv.ts';
 import { encodeRows } from '../../server/services/research/table-format.ts';
-import { newInviteCode, newItemId, randomSafeId } from '../../server/storage/sqlite/random-ids.ts';
+import { newInviteCode, newItemId, randomSafeId } from '../../server/storage/random-ids.ts';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import { tempDir } from '../support/temp-files.ts';
 

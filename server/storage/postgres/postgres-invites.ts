@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type { InviteLimits, InviteRevokeMode, StudyInvite } from '../people-storage.ts';
-import { newInviteCode } from './postgres-random-ids.ts';
+import { newInviteCode } from '../random-ids.ts';
 import { isForeignKeyViolation } from './pg-error-codes.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 

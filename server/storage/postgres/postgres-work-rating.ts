@@ -4,7 +4,8 @@ import type { Rng } from '../../../shared/stats/random.ts';
 import type { Claim, GoldExpectation, LeaseStatus, NewRatingCandidate, RatingLease } from '../study-work-storage.ts';
 import type { Queryable } from './pg-database.ts';
 import { expiresAt } from './postgres-work-play.ts';
-import { countOf, firstForRater, firstRow, newItemId, rowsOf } from './postgres-work-sql.ts';
+import { newItemId } from '../random-ids.ts';
+import { countOf, firstForRater, firstRow, rowsOf } from './postgres-work-sql.ts';
 
 /**
  * The rating queue on PostgreSQL (mirrors sqlite/rating-queue-queries.ts): candidates and claims (storing judgments:

@@ -12,7 +12,8 @@ import type {
   SubmitOutcome,
 } from '../study-work-storage.ts';
 import { expiresAt } from './play-queue-queries.ts';
-import { newItemId } from './random-ids.ts';
+import { newItemId } from '../random-ids.ts';
+import { raterOrder } from '../rater-order.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 /** The rating queue on SQLite: candidates, claims and ratings. Callers wrap claims and submits in a transaction. */
@@ -48,20 +49,6 @@ function toLease(r: RatingLeaseRow): RatingLease {
     leasedAt: r.leased_at,
     expiresAt: r.expires_at,
   };
-}
-
-/**
- * A per-rater shuffle that needs no stored state: FNV-1a of (rater, item). Each rater sees ties in their own order,
- * so concurrent raters spread over different answers and nobody's queue follows source order.
- */
-export function raterOrder(participantId: unknown, itemId: unknown): number {
-  let hash = 0x811c9dc5;
-  const text = `${String(participantId)}\u0000${String(itemId)}`;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }
 
 export function registerRaterOrder(db: Database.Database): void {

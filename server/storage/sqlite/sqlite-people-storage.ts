@@ -14,7 +14,7 @@ import type {
   StudyInvite,
   ValidAuthSession,
 } from '../people-storage.ts';
-import { newInviteCode } from './random-ids.ts';
+import { newInviteCode } from '../random-ids.ts';
 import { cachedStatement } from './statement-cache.ts';
 import * as loginThrottle from './login-throttle-queries.ts';
 import { AppError } from '../../../shared/errors.ts';

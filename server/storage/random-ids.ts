@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { FORMULA_START } from '../../../shared/csv-formula.ts';
+import { FORMULA_START } from '../../shared/csv-formula.ts';
 
 // base64url's alphabet holds one formula character, "-": an id starting with it would be written to CSV with a "'" in
-// front (the export's guard) and no longer match the same id in JSONL or in the database.
+// front (the export's guard) and no longer match the same id in JSONL or in the database. Both engines draw their ids
+// here, so an id's shape does not depend on the database.
 
 /**
  * `bytes` random bytes as base64url text that never starts with a formula character. An id that would is drawn again
