@@ -7,6 +7,7 @@ import { registerBackup } from './backup-command.ts';
 import type { CliContext } from './cli-io.ts';
 import { registerGenerate } from './generate-command.ts';
 import { registerImport } from './import-command.ts';
+import { registerMigrateStorage } from './migrate-storage-command.ts';
 import { registerModels } from './models-command.ts';
 import { registerParticipants } from './participants-command.ts';
 import { registerPrompts } from './prompts-command.ts';
@@ -82,5 +83,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerStudies(program, ctx);
   registerBackup(program, ctx);
   registerRestore(program, ctx);
+  registerMigrateStorage(program, ctx);
   return program;
 }
