@@ -8,6 +8,7 @@ import type { EpisodeSummary, RunInput } from './episode-storage.ts';
 import type { JobStorage } from './job-storage.ts';
 import type { ParticipantDeletionStorage } from './participant-deletion-storage.ts';
 import type { LiveEpisodeStorage } from './live-storage.ts';
+import type { NodeStorage } from './node-storage.ts';
 import type { PeopleStorage } from './people-storage.ts';
 import type { ResearchStorage } from './research-storage.ts';
 import type { ServerLeaseStorage } from './server-lease-storage.ts';
@@ -72,6 +73,8 @@ export interface Storage {
   readonly research: ResearchStorage;
   /** Which server process serves this database (server/storage/server-lease-storage.ts). */
   readonly serverLease: ServerLeaseStorage;
+  /** The server processes serving this database and which one runs each live episode (server/storage/node-storage.ts). */
+  readonly nodes: NodeStorage;
   /** Background work recorded before it starts, claimed and leased by workers (server/storage/job-storage.ts). */
   readonly jobs: JobStorage;
   /** Deleting a participant's data: withdrawal, researcher deletion, retention (participant-deletion-storage.ts). */

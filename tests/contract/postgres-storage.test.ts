@@ -5,6 +5,7 @@ import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
 import { consentStorageContract } from './consent-storage.contract.ts';
 import { jobStorageContract } from './job-storage.contract.ts';
 import { liveStorageContract } from './live-storage.contract.ts';
+import { nodeStorageContract } from './node-storage.contract.ts';
 import { participantDeletionContract } from './participant-deletion-storage.contract.ts';
 import { peopleStorageContract } from './people-storage.contract.ts';
 import { researchParticipantsContract } from './research-participants.contract.ts';
@@ -28,6 +29,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL storage'), () => {
 
   storageContract('postgres', open);
   serverLeaseContract('postgres', openPair);
+  nodeStorageContract('postgres', openPair);
   jobStorageContract('postgres', openPair);
   peopleStorageContract('postgres', open);
   consentStorageContract('postgres', open);

@@ -15,7 +15,7 @@ import { withStoredFloats } from './postgres-record-floats.ts';
 
 /** The parts of Storage that are objects of their own (one file each: postgres-<part>-storage.ts). */
 export type StoragePart =
-  'live' | 'people' | 'work' | 'research' | 'serverLease' | 'jobs' | 'deletions' | 'consent' | 'access';
+  'live' | 'people' | 'work' | 'research' | 'serverLease' | 'nodes' | 'jobs' | 'deletions' | 'consent' | 'access';
 
 /** Storage's own methods: studies, imports, records, personas, batch runs and their episodes. */
 export type CoreStorage = Omit<Storage, StoragePart>;

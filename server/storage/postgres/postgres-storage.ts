@@ -8,6 +8,7 @@ import { PostgresParticipantDeletionStorage } from './postgres-participant-delet
 import { PostgresPeopleStorage } from './postgres-people-storage.ts';
 import { PostgresResearchStorage } from './postgres-research-storage.ts';
 import { PostgresServerLeaseStorage } from './postgres-server-lease-storage.ts';
+import { PostgresNodeStorage } from './postgres-node-storage.ts';
 import { PostgresStudyAccessStorage } from './postgres-study-access-storage.ts';
 import { PostgresStudyWorkStorage } from './postgres-study-work-storage.ts';
 import type { Storage } from '../storage.ts';
@@ -45,6 +46,7 @@ export async function openMigratedDatabase(options: PostgresStorageOptions): Pro
  */
 export class PostgresStorage extends PostgresCoreStorage implements Storage {
   readonly serverLease: PostgresServerLeaseStorage;
+  readonly nodes: PostgresNodeStorage;
   readonly jobs: PostgresJobStorage;
   readonly people: PostgresPeopleStorage;
   readonly consent: PostgresConsentStorage;
@@ -57,6 +59,7 @@ export class PostgresStorage extends PostgresCoreStorage implements Storage {
   private constructor(db: PgDatabase) {
     super(db);
     this.serverLease = new PostgresServerLeaseStorage(db);
+    this.nodes = new PostgresNodeStorage(db);
     this.jobs = new PostgresJobStorage(db);
     this.people = new PostgresPeopleStorage(db);
     this.consent = new PostgresConsentStorage(db);

@@ -17,6 +17,7 @@ import { SqlitePeopleStorage } from './sqlite-people-storage.ts';
 import { SqliteStudyWorkStorage } from './sqlite-study-work-storage.ts';
 import { SqliteResearchStorage } from './sqlite-research-storage.ts';
 import { SqliteServerLeaseStorage } from './sqlite-server-lease-storage.ts';
+import { SqliteNodeStorage } from './sqlite-node-storage.ts';
 import { SqliteJobStorage } from './sqlite-job-storage.ts';
 import { SqliteParticipantDeletionStorage } from './sqlite-participant-deletion-storage.ts';
 import { SqliteConsentStorage } from './sqlite-consent-storage.ts';
@@ -63,6 +64,7 @@ export class SqliteStorage implements Storage {
   readonly work: SqliteStudyWorkStorage;
   readonly research: SqliteResearchStorage;
   readonly serverLease: SqliteServerLeaseStorage;
+  readonly nodes: SqliteNodeStorage;
   readonly jobs: SqliteJobStorage;
   readonly deletions: SqliteParticipantDeletionStorage;
   readonly consent: SqliteConsentStorage;
@@ -79,6 +81,7 @@ export class SqliteStorage implements Storage {
     this.work = retryingOnBusy(new SqliteStudyWorkStorage(db));
     this.research = retryingOnBusy(new SqliteResearchStorage(db));
     this.serverLease = retryingOnBusy(new SqliteServerLeaseStorage(db));
+    this.nodes = retryingOnBusy(new SqliteNodeStorage(db));
     this.jobs = retryingOnBusy(new SqliteJobStorage(db));
     this.deletions = retryingOnBusy(new SqliteParticipantDeletionStorage(db));
     this.consent = retryingOnBusy(new SqliteConsentStorage(db));
