@@ -44,6 +44,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerSecurity } from './plugins/security.ts';
 import { DEFAULT_BODY_LIMIT, registerJsonParser } from './plugins/body-limits.ts';
 import { limitConnectionsPerAddress, warnIfFewDescriptors } from './plugins/connection-limits.ts';
+import { crossNodeAdapter } from './plugins/postgres-socket-adapter.ts';
 import { attachSocketIo } from './plugins/socket-io.ts';
 import { registerPlayHandlers, socketBroadcast } from './realtime/play-handlers.ts';
 import { registerPresence } from './realtime/presence-handlers.ts';
@@ -152,7 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerSecurity(app, security);
   // Before any route, so the OpenAPI document sees every one (served at /api/openapi.json).
   await app.register(fastifySwagger, { openapi: OPENAPI_INFO, transform: jsonSchemaTransform });
-  const io = attachSocketIo(app);
+  const io = attachSocketIo(app, await crossNodeAdapter(deps.config.database, app.log));
   // Participants' browsers connected now, for the live monitor (memory only).
   const presence = new PresenceTracker();
   registerPresence(io, presence);

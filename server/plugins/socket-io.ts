@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
+import type { CrossNodeAdapter } from './postgres-socket-adapter.ts';
 import type {
   ClientToServerEvents,
   InterServerEvents,
@@ -33,11 +34,29 @@ declare module 'fastify' {
  */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
 
+/** Servers whose broadcasts reach other nodes' sockets too (the PostgreSQL adapter): see `isCrossNode`. */
+const crossNodeServers = new WeakSet<RealtimeServer>();
+
+/**
+ * Whether this server shares rooms with other nodes: then whether a room is empty here says nothing about the others,
+ * and connection-state recovery is off (below).
+ */
+export function isCrossNode(io: RealtimeServer): boolean {
+  return crossNodeServers.has(io);
+}
+
 /**
  * Attaches Socket.IO to Fastify's HTTP server. (The fastify-socket.io package does not support Fastify 5.)
  * Sockets are disconnected before Fastify closes the HTTP server, which would otherwise wait for them.
+ *
+ * With `crossNode` (PostgreSQL: several app nodes may serve one database) broadcasts and room operations go through
+ * it to every node. The PostgreSQL adapter cannot do connection-state recovery (it keeps no broadcasts to replay, and
+ * a returning socket may reach another node), so recovery is off there: a socket that drops comes back as a new one
+ * on any node, and the clients already catch up themselves on every connect (the actor's `episode:resync`, the live
+ * monitor's `episode:watch`, which answers with the log so far). Left on, Socket.IO would append an empty offset to
+ * every broadcast and still never restore anything.
  */
-export function attachSocketIo(app: FastifyInstance): RealtimeServer {
+export function attachSocketIo(app: FastifyInstance, crossNode: CrossNodeAdapter | null = null): RealtimeServer {
   const io: RealtimeServer = new Server(app.server, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
@@ -45,14 +64,25 @@ export function attachSocketIo(app: FastifyInstance): RealtimeServer {
     // longer gaps are closed by the explicit `episode:resync`. Middlewares (auth) must run again on recovery, and
     // restoring itself waits for the login session to be checked (socket-auth.ts): logging out while a tab's
     // transport is down must not hand it back its rooms.
-    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    ...(crossNode
+      ? { adapter: crossNode.adapter }
+      : { connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false } }),
   });
-  skipRecoveryFor(io, NOT_REPLAYED_EVENTS);
+  if (crossNode) crossNodeServers.add(io);
+  else skipRecoveryFor(io, NOT_REPLAYED_EVENTS);
   app.decorate('io', io);
   app.addHook('preClose', async () => {
-    io.disconnectSockets(true);
+    // Only this node's sockets: with the cross-node adapter `io.disconnectSockets` would close every node's.
+    io.local.disconnectSockets(true);
     io.engine.close();
   });
+  if (crossNode) {
+    app.addHook('onClose', async () => {
+      // Tells the other nodes this one is gone (else they wait for its heartbeat to lapse), then ends the pool.
+      await io.of('/').adapter.close();
+      await crossNode.close();
+    });
+  }
   return io;
 }
 

@@ -1,4 +1,4 @@
-import { RECOVERY_WINDOW_MS, type RealtimeServer } from '../plugins/socket-io.ts';
+import { isCrossNode, RECOVERY_WINDOW_MS, type RealtimeServer } from '../plugins/socket-io.ts';
 
 /**
  * Whether a broadcast to a room can reach anyone: a socket is in it now, or one left it less than the recovery window
@@ -6,8 +6,13 @@ import { RECOVERY_WINDOW_MS, type RealtimeServer } from '../plugins/socket-io.ts
  * meanwhile, so those broadcasts must still be made). Why: a broadcast to nobody still costs its JSON encoding and,
  * with recovery on, a copy kept for two minutes; every event of every live episode goes to its researchers' room,
  * which is empty unless someone watches that episode.
+ *
+ * Across nodes (the PostgreSQL adapter) this node cannot see the others' rooms, so every broadcast is made: a
+ * researcher watching on another node must get the events of an episode played here. The cost is one NOTIFY per
+ * stored event (not per stream chunk), which the actor's own events already pay.
  */
 export function roomAudience(io: RealtimeServer, now: () => number = Date.now): (room: string) => boolean {
+  if (isCrossNode(io)) return () => true;
   const adapter = io.of('/').adapter;
   /** Rooms that lost their last socket, and when: recovery may still bring it back. */
   const emptiedAt = new Map<string, number>();

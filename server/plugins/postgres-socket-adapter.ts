@@ -1,0 +1,93 @@
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
+import type { DatabaseLocation } from '../config.ts';
+import type { Logger } from '../services/logger.ts';
+
+/** Where a broadcast payload too big for one NOTIFY (8,000 bytes) waits for the other nodes: the adapter's default. */
+export const ATTACHMENTS_TABLE = 'socket_io_attachments';
+
+/** How long a payload stays in that table; the other nodes read it within milliseconds of the NOTIFY. */
+const ATTACHMENT_LIFETIME_MS = 30_000;
+
+/** The advisory-lock key two nodes starting at once take around creating the table: "sioa". */
+const CREATE_LOCK = 0x73696f61;
+
+/**
+ * Socket.IO across several app nodes on one PostgreSQL database: every broadcast (`io.to(room).emit`), room change
+ * (`socketsJoin`, `disconnectSockets`) is published with NOTIFY and applied by every node to its own sockets.
+ */
+export interface CrossNodeAdapter {
+  adapter: ReturnType<typeof createAdapter>;
+  /** Closes the adapter's own connections; the namespace's adapter must be closed first (it says goodbye on them). */
+  close(): Promise<void>;
+}
+
+/**
+ * The adapter when the database is PostgreSQL; null on SQLite (one process serves one file, nothing to share).
+ *
+ * Its own pool of two connections, apart from storage's: one is held for LISTEN, the other sends every NOTIFY. Why
+ * only one sender: the adapter awaits each publish before delivering the broadcast to this node's own sockets, so
+ * with several senders two broadcasts in a row (stream chunks of one turn) could finish, and arrive, in either order;
+ * with one, the pool's FIFO queue keeps them in emit order on every node. (While the LISTEN connection reconnects,
+ * both slots can send; clients treat a seq or chunk-index gap as a reason to resync, so that stays safe.)
+ */
+export async function crossNodeAdapter(
+  database: DatabaseLocation | undefined,
+  log: Pick<Logger, 'warn'>,
+): Promise<CrossNodeAdapter | null> {
+  if (database?.kind !== 'postgres') return null;
+  const pool = new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 10_000 });
+  // An idle client whose server went away emits on the pool; the held LISTEN client emits on itself (the pool
+  // listens only while a client is idle). Unheard, either would end the process; the adapter reconnects by itself.
+  pool.on('error', (err) => log.warn({ err }, 'socket adapter: idle PostgreSQL connection lost'));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ err }, 'socket adapter: PostgreSQL connection lost'));
+  });
+  try {
+    await createAttachmentsTable(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const adapter = createAdapter(pool, {
+    tableName: ATTACHMENTS_TABLE,
+    cleanupInterval: ATTACHMENT_LIFETIME_MS,
+    // A failed publish still reaches this node's sockets; the others miss it, and their clients resync on the gap.
+    errorHandler: (err) => log.warn({ err }, 'socket adapter: a broadcast could not be shared with other nodes'),
+  });
+  return {
+    adapter,
+    close: async () => {
+      // Queued behind the adapter's goodbye (ADAPTER_CLOSE), so it is sent before the pool ends.
+      await pool.query('SELECT 1').catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * The table the adapter expects but does not create (its README has the application create it), made as it says.
+ * Kept out of the numbered migrations on purpose: it belongs to the adapter, exists only on PostgreSQL, and holds
+ * nothing for longer than half a minute. Two nodes starting at once would race on CREATE TABLE IF NOT EXISTS (a
+ * duplicate-type error), hence the lock.
+ */
+async function createAttachmentsTable(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [CREATE_LOCK]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${ATTACHMENTS_TABLE} (
+         id          bigserial UNIQUE,
+         created_at  timestamptz DEFAULT NOW(),
+         payload     bytea
+       )`,
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
+import { buildApp } from '../../server/app.ts';
+import { PROJECT_ROOT } from '../../server/config.ts';
+import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
+import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
+import { prepareData } from '../../server/services/prepare-data.ts';
+import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
+import { signInResearcher } from '../support/auth-helpers.ts';
+import { ActorClient } from '../support/live-actor.ts';
+import { joinAs, openSocket, request, until, type TestSocket } from '../support/live-app.ts';
+import { postgresInstalled } from '../support/postgres-cluster.ts';
+import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
+import { simplePlayQueue } from '../support/simple-play-queue.ts';
+import { tempDir } from '../support/temp-files.ts';
+
+/**
+ * Two app nodes on one PostgreSQL database, in one test process, each with its own storage pool and its own Socket.IO
+ * server: the PostgreSQL adapter carries broadcasts between them, so a socket connected to one node gets what the
+ * other emits to its room, and a researcher watching on node B sees the events of an episode played on node A.
+ */
+const dir = tempDir('prefdisco-cross-node-');
+
+interface Node {
+  app: FastifyInstance;
+  storage: PostgresStorage;
+  url: string;
+}
+
+async function startNode(databaseUrl: string): Promise<Node> {
+  const storage = await PostgresStorage.open({ url: databaseUrl, maxConnections: 4 });
+  const scripted = new ScriptedProvider(SCRIPTED_MODEL);
+  const app = await buildApp({
+    config: { clientDir: join(dir, 'no-client'), database: { kind: 'postgres', url: databaseUrl } },
+    storage,
+    rateLimits: { loginPerMinute: 10_000, joinPerMinute: 10_000 },
+    live: { model: () => scripted, queue: simplePlayQueue(storage, 'scripted') },
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, storage, url };
+}
+
+/** Both nodes have heard each other's heartbeat: each one's LISTEN connection is up. */
+async function untilNodesMeet(nodes: Node[]): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const counts = await Promise.all(nodes.map((n) => n.app.io.of('/').adapter.serverCount()));
+    if (counts.every((c) => c === nodes.length)) return;
+    if (Date.now() - started > 20_000) throw new Error(`the nodes did not meet: server counts ${counts.join(', ')}`);
+    await sleep(50);
+  }
+}
+
+describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app nodes on one PostgreSQL database'), () => {
+  const postgres = usePostgres();
+  const nodes: Node[] = [];
+  const sockets: TestSocket[] = [];
+  let studyId = '';
+
+  beforeAll(async () => {
+    const { url } = await postgres.migratedDatabase();
+    const a = await startNode(url);
+    await prepareData(
+      a.storage,
+      {
+        personasDir: join(PROJECT_ROOT, 'personas'),
+        sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
+        sampleStudy: 'Sample benchmark',
+        seedSample: true,
+      },
+      { info: () => undefined },
+    );
+    nodes.push(a, await startNode(url));
+    studyId = (await a.storage.listStudies())[0]?.id ?? '';
+    await untilNodesMeet(nodes);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    for (const node of nodes) {
+      await node.app.close();
+      await node.storage.close();
+    }
+  });
+
+  async function socketOn(node: Node, cookie: string | null): Promise<TestSocket> {
+    const socket = await openSocket(node.url, cookie);
+    sockets.push(socket);
+    return socket;
+  }
+
+  it('delivers a broadcast emitted on one node to a socket in the room on the other, and to nobody outside it', async () => {
+    const [a, b] = nodes as [Node, Node];
+    const inRoom = await socketOn(b, null);
+    const outside = await socketOn(b, null);
+    const onA = await socketOn(a, null);
+    b.app.io.local.in(inRoom.id ?? '').socketsJoin('cross-node-room');
+    const got: string[] = [];
+    inRoom.on('episode:warned', (w) => got.push(`in-room ${w.episodeId}`));
+    outside.on('episode:warned', (w) => got.push(`outside ${w.episodeId}`));
+    onA.on('episode:warned', (w) => got.push(`on-a ${w.episodeId}`));
+
+    a.app.io.to('cross-node-room').emit('episode:warned', { episodeId: 'from-a', kind: 'idle', secondsLeft: 30 });
+    await until(() => got.length > 0, 10_000, 'the broadcast on node B');
+    // A second broadcast that is delivered proves the first had every chance to reach the wrong sockets too.
+    b.app.io.to('cross-node-room').emit('episode:warned', { episodeId: 'from-b', kind: 'idle', secondsLeft: 30 });
+    await until(() => got.length > 1, 10_000, 'the second broadcast');
+    expect(got).toEqual(['in-room from-a', 'in-room from-b']);
+  });
+
+  it('shows a researcher watching on node B the events of an episode played on node A, in order', async () => {
+    const [a, b] = nodes as [Node, Node];
+    const actor = new ActorClient(await socketOn(a, await joinAs(a.app, a.storage, studyId, 'actor')));
+    const snapshot = await request(actor.socket, 'play:start', {});
+    for (const e of snapshot.events) actor.events.set(e.seq, e);
+
+    const researcher = await signInResearcher({ app: b.app, storage: b.storage });
+    await b.storage.access.adoptUnclaimedStudies(researcher.researcherId, new Date());
+    const watcher = await socketOn(b, researcher.cookie);
+    const logged: EpisodeEvent[] = [];
+    watcher.on('episode:logged', ({ episodeId, event }) => {
+      if (episodeId === snapshot.episodeId) logged.push(event);
+    });
+    const soFar = await request(watcher, 'episode:watch', { episodeId: snapshot.episodeId });
+    // Nobody watches on node A: the broadcast is made anyway, since node A cannot see node B's rooms.
+    expect(a.app.io.of('/').adapter.rooms.has(`episode:${snapshot.episodeId}:watch`)).toBe(false);
+
+    await until(() => actor.questions().length > 0, 10_000, 'the first question');
+    const ack = await request(actor.socket, 'episode:reply', {
+      episodeId: snapshot.episodeId,
+      clientMessageId: 'cross-node-1',
+      text: 'Answered on node A',
+    });
+    await until(() => logged.some((e) => e.seq === ack.seq), 10_000, 'the reply on node B');
+    expect(logged.find((e) => e.seq === ack.seq)).toMatchObject({
+      type: 'message',
+      kind: 'reply',
+      content: 'Answered on node A',
+    });
+    // Everything after the watch's snapshot arrived, each event once and in seq order, as node A stored it.
+    const lastKnown = Math.max(0, ...soFar.map((e) => e.seq));
+    const seqs = logged.map((e) => e.seq).filter((s) => s > lastKnown);
+    expect(seqs).toEqual([...new Set(seqs)].sort((x, y) => x - y));
+    const stored = await a.storage.live.eventsAfter(snapshot.episodeId, lastKnown);
+    expect(seqs).toEqual(stored.map((e) => e.seq).slice(0, seqs.length));
+  });
+});
