@@ -2,25 +2,9 @@ import { AppError } from '../../../shared/errors.ts';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type { InviteLimits, InviteRevokeMode, StudyInvite } from '../people-storage.ts';
 import { newInviteCode } from '../random-ids.ts';
+import { inviteRefusal, toInvite, type InviteRow, type InviteWithCountsRow } from '../rows/people-rows.ts';
 import { isForeignKeyViolation } from './pg-error-codes.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
-
-export interface InviteRow {
-  code: string;
-  study_id: string;
-  role: ParticipantRole;
-  created_at: string;
-  revoked: number;
-  label: string;
-  max_participants: number | null;
-  expires_at: string | null;
-  revoke_mode: InviteRevokeMode | null;
-}
-
-interface InviteWithCountsRow extends InviteRow {
-  participants: number;
-  mid_task: number;
-}
 
 /**
  * An invite with its use count and how many of its people are mid-task (an unexpired play or rating lease in hand),
@@ -36,53 +20,6 @@ const INVITE_SELECT = `SELECT i.*,
              AND l.status = 'leased' AND l.expires_at COLLATE "C" > $1))) AS mid_task
   FROM study_invites i`;
 
-function toInvite(row: InviteWithCountsRow): StudyInvite {
-  return {
-    code: row.code,
-    studyId: row.study_id,
-    role: row.role,
-    createdAt: row.created_at,
-    revoked: row.revoked === 1,
-    revokeMode: row.revoke_mode,
-    label: row.label,
-    maxParticipants: row.max_participants,
-    expiresAt: row.expires_at,
-    participants: row.participants,
-    midTask: row.mid_task,
-  };
-}
-
-/**
- * Why a link admits nobody new at `now`, in words for the person who opened it, with a reason the join page can
- * word its own way; null when it admits them. (The same wording as SQLite's.)
- */
-function inviteRefusal(
-  row: InviteRow,
-  used: number,
-  now: Date,
-): { reason: 'withdrawn' | 'expired' | 'full'; message: string } | null {
-  if (row.revoked === 1) {
-    return { reason: 'withdrawn', message: 'this invitation link has been withdrawn and takes no new participants' };
-  }
-  if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) {
-    const at = `${row.expires_at.slice(0, 16).replace('T', ' ')} UTC`;
-    return { reason: 'expired', message: `this invitation link expired on ${at} and takes no new participants` };
-  }
-  if (row.max_participants !== null && used >= row.max_participants) {
-    const n = row.max_participants;
-    return {
-      reason: 'full',
-      message: `this invitation link has reached its limit of ${n} participant${n === 1 ? '' : 's'}`,
-    };
-  }
-  return null;
-}
-
-/**
- * Throws `invalid_invite` unless the link admits a new participant at `now`; inside the join transaction. The invite
- * row is locked first, so joins through one link queue here and each counts the ones committed before it: concurrent
- * joins never take a link past its cap.
- */
 export async function admitThroughInvite(client: Queryable, code: string, now: Date): Promise<void> {
   const [row] = (await client.query<InviteRow>('SELECT * FROM study_invites WHERE code = $1 FOR UPDATE', [code])).rows;
   if (!row) throw new AppError('invalid_invite', 'this invitation link is not valid; it may have been withdrawn');

@@ -2,7 +2,7 @@ import { ParticipantOutcomeKindSchema } from '../../../shared/schemas/participan
 import type { ProlificIds } from '../people-storage.ts';
 import type { ParticipantCursor, StudyParticipant } from '../research-storage.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
-import type { ParticipantRow } from './postgres-people-storage.ts';
+import type { ParticipantRow } from '../rows/people-rows.ts';
 
 /**
  * The participants export's read on PostgreSQL (sqlite/participant-export-queries.ts): one page of a study's

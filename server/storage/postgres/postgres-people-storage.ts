@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
-import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
+import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type {
   InviteLimits,
   InviteRevokeMode,
@@ -17,52 +17,8 @@ import type {
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase } from './pg-database.ts';
 import * as invites from './postgres-invites.ts';
+import { toIdentity, toParticipant, type ParticipantRow, type SessionRow } from '../rows/people-rows.ts';
 import * as loginThrottle from './postgres-login-throttle.ts';
-
-/** A `participants` row as stored (migration 003). */
-export interface ParticipantRow {
-  id: string;
-  study_id: string;
-  role: ParticipantRole;
-  prolific_pid: string | null;
-  prolific_study_id: string | null;
-  prolific_session_id: string | null;
-  invite_code: string | null;
-  created_at: string;
-}
-
-interface SessionRow {
-  token_hash: string;
-  kind: 'researcher' | 'participant';
-  subject_id: string;
-  created_at: string;
-  expires_at: string;
-  username: string | null;
-  study_id: string | null;
-  role: ParticipantRole | null;
-}
-
-export function toParticipant(row: ParticipantRow): Participant {
-  return {
-    id: row.id,
-    studyId: row.study_id,
-    role: row.role,
-    inviteCode: row.invite_code,
-    createdAt: row.created_at,
-    ...(row.prolific_pid === null ? {} : { prolificPid: row.prolific_pid }),
-    ...(row.prolific_study_id === null ? {} : { prolificStudyId: row.prolific_study_id }),
-    ...(row.prolific_session_id === null ? {} : { prolificSessionId: row.prolific_session_id }),
-  };
-}
-
-function toIdentity(row: SessionRow): Identity | null {
-  if (row.kind === 'researcher') {
-    return row.username === null ? null : { kind: 'researcher', researcherId: row.subject_id, username: row.username };
-  }
-  return row.study_id === null || row.role === null
-    ? null
-    : { kind: 'participant', participantId: row.subject_id, studyId: row.study_id, role: row.role };
-}
 
 /**
  * PeopleStorage on PostgreSQL (sqlite/sqlite-people-storage.ts). Usernames compare case-insensitively through the

@@ -3,7 +3,7 @@ import { ParticipantOutcomeKindSchema } from '../../../shared/schemas/participan
 import type { ProlificIds } from '../people-storage.ts';
 import type { ParticipantCursor, StudyParticipant } from '../research-storage.ts';
 import { cachedStatement } from './statement-cache.ts';
-import type { ParticipantRow } from './sqlite-people-storage.ts';
+import type { ParticipantRow } from '../rows/people-rows.ts';
 
 /**
  * The participants export's read: one page of a study's participants with their plays, ratings, activity times and

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
+import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type {
   InviteLimits,
   InviteRevokeMode,
@@ -15,39 +15,19 @@ import type {
   ValidAuthSession,
 } from '../people-storage.ts';
 import { newInviteCode } from '../random-ids.ts';
+import {
+  inviteRefusal,
+  toIdentity,
+  toInvite,
+  toParticipant,
+  type InviteRow,
+  type InviteWithCountsRow,
+  type ParticipantRow,
+  type SessionRow,
+} from '../rows/people-rows.ts';
 import { cachedStatement } from './statement-cache.ts';
 import * as loginThrottle from './login-throttle-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
-
-/** A `participants` row as stored (the participants export reads the same columns plus its joins). */
-export interface ParticipantRow {
-  id: string;
-  study_id: string;
-  role: ParticipantRole;
-  prolific_pid: string | null;
-  prolific_study_id: string | null;
-  prolific_session_id: string | null;
-  invite_code: string | null;
-  created_at: string;
-}
-
-interface InviteRow {
-  code: string;
-  study_id: string;
-  role: ParticipantRole;
-  created_at: string;
-  revoked: number;
-  label: string;
-  max_participants: number | null;
-  expires_at: string | null;
-  revoke_mode: InviteRevokeMode | null;
-}
-
-/** An invite row with its counts, as INVITE_SELECT reads it. */
-interface InviteWithCountsRow extends InviteRow {
-  participants: number;
-  mid_task: number;
-}
 
 /**
  * An invite with its use count and how many of its people are mid-task (an unexpired play or rating lease in hand).
@@ -62,81 +42,6 @@ const INVITE_SELECT = `SELECT i.*,
      OR EXISTS (SELECT 1 FROM rating_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
              AND l.status = 'leased' AND l.expires_at > @now))) AS mid_task
   FROM study_invites i`;
-
-/**
- * Why a link admits nobody new at `now`, in words for the person who opened it, with a reason the join page can
- * word its own way; null when it admits them.
- */
-function inviteRefusal(
-  row: InviteRow,
-  used: number,
-  now: Date,
-): { reason: 'withdrawn' | 'expired' | 'full'; message: string } | null {
-  if (row.revoked === 1) {
-    return { reason: 'withdrawn', message: 'this invitation link has been withdrawn and takes no new participants' };
-  }
-  if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) {
-    const at = `${row.expires_at.slice(0, 16).replace('T', ' ')} UTC`;
-    return { reason: 'expired', message: `this invitation link expired on ${at} and takes no new participants` };
-  }
-  if (row.max_participants !== null && used >= row.max_participants) {
-    const n = row.max_participants;
-    return {
-      reason: 'full',
-      message: `this invitation link has reached its limit of ${n} participant${n === 1 ? '' : 's'}`,
-    };
-  }
-  return null;
-}
-
-interface SessionRow {
-  token_hash: string;
-  kind: 'researcher' | 'participant';
-  subject_id: string;
-  created_at: string;
-  expires_at: string;
-  username: string | null;
-  study_id: string | null;
-  role: ParticipantRole | null;
-}
-
-function toParticipant(row: ParticipantRow): Participant {
-  return {
-    id: row.id,
-    studyId: row.study_id,
-    role: row.role,
-    inviteCode: row.invite_code,
-    createdAt: row.created_at,
-    ...(row.prolific_pid === null ? {} : { prolificPid: row.prolific_pid }),
-    ...(row.prolific_study_id === null ? {} : { prolificStudyId: row.prolific_study_id }),
-    ...(row.prolific_session_id === null ? {} : { prolificSessionId: row.prolific_session_id }),
-  };
-}
-
-function toInvite(row: InviteWithCountsRow): StudyInvite {
-  return {
-    code: row.code,
-    studyId: row.study_id,
-    role: row.role,
-    createdAt: row.created_at,
-    revoked: row.revoked === 1,
-    revokeMode: row.revoke_mode,
-    label: row.label,
-    maxParticipants: row.max_participants,
-    expiresAt: row.expires_at,
-    participants: row.participants,
-    midTask: row.mid_task,
-  };
-}
-
-function toIdentity(row: SessionRow): Identity | null {
-  if (row.kind === 'researcher') {
-    return row.username === null ? null : { kind: 'researcher', researcherId: row.subject_id, username: row.username };
-  }
-  return row.study_id === null || row.role === null
-    ? null
-    : { kind: 'participant', participantId: row.subject_id, studyId: row.study_id, role: row.role };
-}
 
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string }).code;

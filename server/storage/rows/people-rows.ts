@@ -1,0 +1,112 @@
+import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
+import type { InviteRevokeMode, Participant, StudyInvite } from '../people-storage.ts';
+
+// The people tables' rows and their mapping to the domain, for both engines: their columns have the same names and,
+// as the drivers return them, the same JavaScript types (times are ISO text, `revoked` an integer 0/1, counts numbers).
+
+/** A `participants` row as stored (migration 003; the participants export reads the same columns plus its joins). */
+export interface ParticipantRow {
+  id: string;
+  study_id: string;
+  role: ParticipantRole;
+  prolific_pid: string | null;
+  prolific_study_id: string | null;
+  prolific_session_id: string | null;
+  invite_code: string | null;
+  created_at: string;
+}
+
+export interface InviteRow {
+  code: string;
+  study_id: string;
+  role: ParticipantRole;
+  created_at: string;
+  revoked: number;
+  label: string;
+  max_participants: number | null;
+  expires_at: string | null;
+  revoke_mode: InviteRevokeMode | null;
+}
+
+/** An invite row with its use count and how many of its people are mid-task, as each engine's invite select reads it. */
+export interface InviteWithCountsRow extends InviteRow {
+  participants: number;
+  mid_task: number;
+}
+
+/** An `auth_sessions` row joined with its researcher or participant. */
+export interface SessionRow {
+  token_hash: string;
+  kind: 'researcher' | 'participant';
+  subject_id: string;
+  created_at: string;
+  expires_at: string;
+  username: string | null;
+  study_id: string | null;
+  role: ParticipantRole | null;
+}
+
+export function toParticipant(row: ParticipantRow): Participant {
+  return {
+    id: row.id,
+    studyId: row.study_id,
+    role: row.role,
+    inviteCode: row.invite_code,
+    createdAt: row.created_at,
+    ...(row.prolific_pid === null ? {} : { prolificPid: row.prolific_pid }),
+    ...(row.prolific_study_id === null ? {} : { prolificStudyId: row.prolific_study_id }),
+    ...(row.prolific_session_id === null ? {} : { prolificSessionId: row.prolific_session_id }),
+  };
+}
+
+export function toInvite(row: InviteWithCountsRow): StudyInvite {
+  return {
+    code: row.code,
+    studyId: row.study_id,
+    role: row.role,
+    createdAt: row.created_at,
+    revoked: row.revoked === 1,
+    revokeMode: row.revoke_mode,
+    label: row.label,
+    maxParticipants: row.max_participants,
+    expiresAt: row.expires_at,
+    participants: row.participants,
+    midTask: row.mid_task,
+  };
+}
+
+/** Null when the session's researcher or participant is gone (the join found no row). */
+export function toIdentity(row: SessionRow): Identity | null {
+  if (row.kind === 'researcher') {
+    return row.username === null ? null : { kind: 'researcher', researcherId: row.subject_id, username: row.username };
+  }
+  return row.study_id === null || row.role === null
+    ? null
+    : { kind: 'participant', participantId: row.subject_id, studyId: row.study_id, role: row.role };
+}
+
+/**
+ * Why a link admits nobody new at `now`, in words for the person who opened it, with a reason the join page can
+ * word its own way; null when it admits them.
+ */
+export function inviteRefusal(
+  row: InviteRow,
+  used: number,
+  now: Date,
+): { reason: 'withdrawn' | 'expired' | 'full'; message: string } | null {
+  if (row.revoked === 1) {
+    return { reason: 'withdrawn', message: 'this invitation link has been withdrawn and takes no new participants' };
+  }
+  if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) {
+    const at = `${row.expires_at.slice(0, 16).replace('T', ' ')} UTC`;
+    return { reason: 'expired', message: `this invitation link expired on ${at} and takes no new participants` };
+  }
+  if (row.max_participants !== null && used >= row.max_participants) {
+    const n = row.max_participants;
+    return {
+      reason: 'full',
+      message: `this invitation link has reached its limit of ${n} participant${n === 1 ? '' : 's'}`,
+    };
+  }
+  return null;
+}
