@@ -4,12 +4,19 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../shared/errors.ts';
 import { isOriginAllowed } from '../services/auth/origin-policy.ts';
+import type { SharedRateLimits } from '../storage/rate-limit-storage.ts';
+import { sharedRateLimitStore } from './shared-rate-limit-store.ts';
 
 export interface SecurityOptions {
   /** Served over https: send HSTS and upgrade insecure requests. */
   secureCookies: boolean;
   /** Cross-origin pages allowed to call the API with credentials (PREFDISCO_ALLOWED_ORIGINS); normally empty. */
   allowedOrigins: readonly string[];
+  /**
+   * Where rate limits count when several nodes serve one database (PostgreSQL); closed with the app. Without it each
+   * process counts in memory, which is exact for one process (SQLite).
+   */
+  sharedRateLimits?: SharedRateLimits | null;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -54,8 +61,10 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     frameguard: { action: 'deny' },
   });
 
+  const shared = options.sharedRateLimits ?? null;
   await app.register(fastifyRateLimit, {
     global: false,
+    ...(shared ? { store: sharedRateLimitStore(shared) } : {}),
     // Thrown by the plugin; the app's error handler (server/http/error-handler.ts) answers it as `rate_limited`.
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
@@ -63,6 +72,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
       message: `too many attempts; try again in ${context.after}`,
     }),
   });
+  if (shared) app.addHook('onClose', async () => shared.close());
 
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
