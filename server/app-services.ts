@@ -88,6 +88,7 @@ export async function buildServices(deps: AppDeps, context: ServiceContext): Pro
     // Live episodes load their study's pack at start and keep it (pinned by name and hash) through a resume.
     prompts: (folder) => promptPacks.load(folder),
     ...(deps.live?.storageRetryWindowMs !== undefined ? { storageRetryWindowMs: deps.live.storageRetryWindowMs } : {}),
+    ...(deps.node ? { node: deps.node } : {}),
     // Live answers and their simulated twins go to the study's raters (blinded) as soon as they exist.
     onAnswered: async (studyId, episodeId) => {
       await work.addRatingCandidates(studyId, [episodeId]);

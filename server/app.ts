@@ -39,12 +39,14 @@ import { registerAuditOnSend } from './http/audit-on-send.ts';
 import { decorateStudyRoles } from './http/study-guards.ts';
 import { studyRoutes } from './http/study-routes.ts';
 import { studyWorkRoutes } from './http/study-work-routes.ts';
+import type { LiveNode } from './services/live/episode-ownership.ts';
 import type { ModelProvider } from './models/model-provider.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerSecurity } from './plugins/security.ts';
 import { DEFAULT_BODY_LIMIT, registerJsonParser } from './plugins/body-limits.ts';
 import { limitConnectionsPerAddress, warnIfFewDescriptors } from './plugins/connection-limits.ts';
 import { crossNodeAdapter } from './plugins/postgres-socket-adapter.ts';
+import { PostgresRateLimits } from './storage/postgres/postgres-rate-limits.ts';
 import { attachSocketIo } from './plugins/socket-io.ts';
 import { registerPlayHandlers, socketBroadcast } from './realtime/play-handlers.ts';
 import { registerPresence } from './realtime/presence-handlers.ts';
@@ -106,6 +108,8 @@ export interface AppDeps {
   researchWorker?: (log: Logger) => JobHost;
   /** Per-IP limits on sign-in and joining; tests and benchmarks raise them. */
   rateLimits?: Partial<AuthRateLimits>;
+  /** This process as a node of the database's servers (main.ts); default: the only one (live/episode-ownership.ts). */
+  node?: LiveNode;
 }
 
 /**
@@ -150,7 +154,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: deps.config.secureCookies ?? false,
     allowedOrigins: deps.config.allowedOrigins ?? [],
   };
-  await registerSecurity(app, security);
+  await registerSecurity(app, {
+    ...security,
+    // Several nodes may serve a PostgreSQL database: they count rate limits together, else each would allow the limit.
+    sharedRateLimits:
+      deps.config.database?.kind === 'postgres' ? PostgresRateLimits.open(deps.config.database.url) : null,
+  });
   // Before any route, so the OpenAPI document sees every one (served at /api/openapi.json).
   await app.register(fastifySwagger, { openapi: OPENAPI_INFO, transform: jsonSchemaTransform });
   const io = attachSocketIo(app, await crossNodeAdapter(deps.config.database, app.log));

@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   ),
   PREFDISCO_SETUP_LINK_PORT: unsetIfEmpty(z.coerce.number().int().min(1).max(65535).optional()),
   PREFDISCO_RETENTION_PURGE_HOURS: unsetIfEmpty(z.coerce.number().min(0).max(8760).default(24)),
+  PREFDISCO_NODE_LEASE_SECONDS: unsetIfEmpty(z.coerce.number().min(2).max(300).default(15)),
   PREFDISCO_REQUEST_TIMEOUT_SECONDS: unsetIfEmpty(
     z.coerce
       .number()
@@ -114,6 +115,11 @@ export interface Config {
    * at start-up.
    */
   retentionPurgeIntervalMs: number;
+  /**
+   * How long a node's lease and its live episodes' leases last unrenewed (renewed every third of it). On PostgreSQL a
+   * live episode whose node died is taken over by another node this long after the death at most.
+   */
+  nodeLeaseMs: number;
   /**
    * The port the printed first-run setup link names, when browsers reach the app on another port than the server's:
    * `npm run dev` sets the Vite dev server's, which proxies the API. Null: the server's own port.
@@ -271,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnectionsPerIp: e.PREFDISCO_MAX_CONNECTIONS_PER_IP,
     requestTimeoutMs: e.PREFDISCO_REQUEST_TIMEOUT_SECONDS * 1000,
     retentionPurgeIntervalMs: e.PREFDISCO_RETENTION_PURGE_HOURS * 3_600_000,
+    nodeLeaseMs: e.PREFDISCO_NODE_LEASE_SECONDS * 1000,
     setupLinkPort: e.PREFDISCO_SETUP_LINK_PORT ?? null,
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { formatIssue } from '../shared/benchmark/issues.ts';
@@ -15,7 +16,8 @@ import { ensureFirstResearcher } from './services/auth/accounts.ts';
 import { AppError } from '../shared/errors.ts';
 import { asDatabaseError, DatabaseUnusableError, MigrationError } from './storage/errors.ts';
 import { openStorage } from './open-storage.ts';
-import { holdServerLease, ServerLeaseHeldError } from './services/server-lease.ts';
+import { holdServerLease, ServerLeaseHeldError, type HeldServerLease } from './services/server-lease.ts';
+import { holdNodeLease } from './services/node-lease.ts';
 import { ResearchWorker } from './services/jobs/research-worker.ts';
 import type { ServerLeaseHolder } from './storage/server-lease-storage.ts';
 
@@ -40,19 +42,25 @@ export async function main(): Promise<{ url: string }> {
   const storage = await openStorage(config.database, 'server').catch((error: unknown) => {
     throw isSqliteError(error) ? asDatabaseError(databaseName, error) : error;
   });
-  // One server per database, taken before anything is written: a second one would take over the first's live
-  // episodes and batch runs at start-up.
+  // SQLite: one server per database, taken before anything is written: a second one would take over the first's live
+  // episodes and batch runs at start-up. PostgreSQL: several servers ("nodes") may serve it, each under its own lease,
+  // and each live episode is owned by one node at a time (services/live/episode-ownership.ts).
   // Set once the app exists: a server whose lease another process took must stop, or two would serve one database.
   // A loss noticed while starting is kept and acted on as soon as the app can stop (renewal reports it only once).
+  const shared = config.database.kind === 'postgres';
   const lostWhileStarting: { holder: ServerLeaseHolder | null }[] = [];
   let onLeaseLost = (holder: ServerLeaseHolder | null): void => {
     lostWhileStarting.push({ holder });
   };
   let onRenewFailed: (error: unknown) => void = () => undefined;
-  const lease = await holdServerLease(storage.serverLease, databaseName, {
-    onLost: (holder) => onLeaseLost(holder),
-    onRenewFailed: (error) => onRenewFailed(error),
-  }).catch(async (error: unknown) => {
+  const lease: HeldServerLease & { node?: string } = await (
+    shared
+      ? holdNodeLease(storage.nodes, { ttlMs: config.nodeLeaseMs, onRenewFailed: (error) => onRenewFailed(error) })
+      : holdServerLease(storage.serverLease, databaseName, {
+          onLost: (holder) => onLeaseLost(holder),
+          onRenewFailed: (error) => onRenewFailed(error),
+        })
+  ).catch(async (error: unknown) => {
     await storage.close();
     throw isSqliteError(error) ? asDatabaseError(databaseName, error) : error;
   });
@@ -69,6 +77,7 @@ export async function main(): Promise<{ url: string }> {
     storage,
     models,
     logger: { level: config.logLevel },
+    node: { id: lease.node ?? randomUUID(), leaseMs: config.nodeLeaseMs, shared },
     researchWorker: (log) =>
       (researchWorker = new ResearchWorker({
         database: config.database,
@@ -117,17 +126,19 @@ export async function main(): Promise<{ url: string }> {
     address = await app.listen({ host: config.host, port: config.port });
     // Now rather than on the first call: a person's first turn should not wait for the thread to compile and start.
     models.thread.start();
-    // Only a server that listens takes over what a previous process left. This one holds the database's lease, so no
-    // worker of an earlier process is alive: the jobs it held go back to the queue now, not when their leases expire.
-    // Its runs resume on the research worker; runs without a job (stored before runs had them) stay interrupted; its
-    // live episodes continue where they stopped.
-    const requeued = await storage.jobs.requeueRunningJobs();
+    // Only a server that listens takes over what a previous process left. On SQLite this one holds the database's
+    // lease, so no worker of an earlier process is alive: the jobs it held go back to the queue now, not when their
+    // leases expire. On PostgreSQL other nodes' workers may be alive: a dead node's jobs are claimed again once their
+    // job leases expire, and only episodes no live node owns are resumed. Runs resume on the research worker; runs
+    // without a job (stored before runs had them) stay interrupted; live episodes continue where they stopped.
+    const requeued = shared ? 0 : await storage.jobs.requeueRunningJobs();
     const runs = await app.batchRuns.recover();
     if (runs.interrupted > 0) app.log.info(`marked ${runs.interrupted} batch runs left running as interrupted`);
     if (requeued > 0) app.log.info(`resuming ${requeued} background jobs a previous process left running`);
     // The thread costs a second copy of the server's code and a few seconds of CPU to start: a server with nothing
     // queued starts it when the first job arrives (ResearchWorker.wake) instead of competing with its first requests.
-    const queued = requeued > 0 || (await storage.jobs.listJobs({ statuses: ['queued'] })).length > 0;
+    const waiting = await storage.jobs.listJobs({ statuses: shared ? ['queued', 'running'] : ['queued'] });
+    const queued = requeued > 0 || waiting.length > 0;
     if (queued) (researchWorker as ResearchWorker | null)?.start();
     const resumed = await app.live.recover();
     if (resumed > 0) app.log.info(`resumed ${resumed} live episodes`);

@@ -33,6 +33,9 @@ export const ERRORS = {
   // Live play and rating
   not_your_turn: { status: 409, retryable: true },
   episode_closed: { status: 409, retryable: false },
+  // Another app node runs this episode (several nodes on one database): reconnect, and the load balancer's sticky
+  // session or the owner's death (its lease expires, then any node takes the episode over) settles where it runs.
+  episode_elsewhere: { status: 409, retryable: true },
   no_work: { status: 404, retryable: true },
   // Another tab of the same participant took the task over (shared/protocol/tabs.ts); this one may ask to take it back.
   taken_over: { status: 409, retryable: false },

@@ -145,12 +145,17 @@ describe.skipIf(!postgresInstalled)(needsPostgres('prefdisco serve on PostgreSQL
     expect(existsSync(join(dir, 'copy.sqlite'))).toBe(false);
   }, 60_000);
 
-  it('a second server on the same database stops at start-up: the server lease holds on PostgreSQL too', async () => {
-    const second = await serveProcess({ ...baseEnv(), PREFDISCO_DATABASE_URL: url }).then(
-      () => null,
-      (error: unknown) => (error as Error).message,
-    );
-    expect(second).toContain(`is already served by process ${(server as ServedApp).pid}`);
+  it('a second server serves the same database beside the first: each holds its own node lease', async () => {
+    const second = await serveProcess({ ...baseEnv(), PREFDISCO_DATABASE_URL: url });
+    try {
+      const nodes = await rowsOf('SELECT pid FROM server_nodes ORDER BY started_at');
+      expect(nodes.map((n) => n.pid)).toEqual([(server as ServedApp).pid, second.pid]);
+      expect((await fetch(`${second.url}/api/health`)).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+    // A clean shutdown gives its node lease up.
+    expect((await rowsOf('SELECT pid FROM server_nodes')).map((n) => n.pid)).toEqual([(server as ServedApp).pid]);
   }, 60_000);
 
   it('an actor plays a live episode with the scripted model to its end and rates it', async () => {

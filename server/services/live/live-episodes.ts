@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
@@ -13,13 +14,15 @@ import { pinnedPrompts } from './live-prompts.ts';
 import { RunningEpisode, type EndRequest } from './running-episode.ts';
 import { storeFailedEnd, type EndReason } from './episode-end-store.ts';
 import { keepTrying } from './storage-retry.ts';
+import { EpisodeOwnership } from './episode-ownership.ts';
 import { missedTwinTurns, twinReply } from './twin.ts';
 import { TWIN_JOB_KIND, twinJobKey, type TwinJobPayload } from './twin-episode.ts';
 
 /**
  * The live episodes running in this process: each one's engine, person seat and twin replies, the simulated twins
- * in the background, and the log they write to (through the engine while it runs, else straight to storage). There
- * is one server per database (its lease), so an episode 'running' in storage but not here is healed by resuming it.
+ * in the background, and the log they write to (through the engine while it runs, else straight to storage). Each
+ * runs on one node at a time, its owner (episode-ownership.ts): an episode 'running' in storage but not here is healed
+ * by resuming it here once no live node owns it (on SQLite, the one server, at once).
  */
 export class LiveEpisodes {
   private readonly running = new Map<string, RunningEpisode>();
@@ -31,8 +34,15 @@ export class LiveEpisodes {
   /** Live episodes whose simulated twin was started by this process. */
   private readonly twinStarted = new Set<string>();
   private readonly closing = new AbortController();
+  private readonly ownership: EpisodeOwnership;
 
-  constructor(private readonly deps: LiveDeps) {}
+  constructor(private readonly deps: LiveDeps) {
+    const node = deps.node ?? { id: randomUUID(), leaseMs: 15_000, shared: false };
+    // Taken over by another node after this one stalled past its lease: stopped here without storing anything more.
+    this.ownership = new EpisodeOwnership(deps.storage.nodes, node, deps.log, (id) =>
+      this.running.get(id)?.controller.abort(),
+    );
+  }
 
   /** The episode if it runs in this process. */
   get(episodeId: string): RunningEpisode | undefined {
@@ -67,19 +77,28 @@ export class LiveEpisodes {
     return resumed;
   }
 
-  /** Continues every live episode a previous process left running (called at start-up, before listening). */
+  /**
+   * Continues every live episode a previous process left running (called at start-up, once listening): on PostgreSQL
+   * only those no live node owns (their owner died); a live peer's stay with it. Returns how many were taken.
+   */
   async recover(): Promise<number> {
     const episodes = await this.deps.storage.live.running();
+    let taken = 0;
     for (const info of episodes) {
+      if (this.running.has(info.summary.id)) continue;
       // One that cannot be read now stays 'running' in storage: the actor's next request heals it.
-      await this.resume(info).catch((error: unknown) =>
-        this.deps.log.error(
-          { err: error, studyId: info.studyId, episodeId: info.summary.id },
-          'resuming a live episode failed',
-        ),
+      await this.resume(info).then(
+        () => taken++,
+        (error: unknown) => {
+          if (error instanceof AppError && error.code === 'episode_elsewhere') return;
+          this.deps.log.error(
+            { err: error, studyId: info.studyId, episodeId: info.summary.id },
+            'resuming a live episode failed',
+          );
+        },
       );
     }
-    return episodes.length;
+    return taken;
   }
 
   /**
@@ -89,6 +108,8 @@ export class LiveEpisodes {
    */
   private async resume(info: LiveEpisodeInfo): Promise<RunningEpisode | null> {
     const log = this.deps.log.child({ studyId: info.studyId, episodeId: info.summary.id });
+    // Owned before its events are read, so no other node appends after what this one resumes from.
+    await this.ownership.claim(info.summary.id);
     let end: EndReason;
     const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
     if (record) {
@@ -115,7 +136,7 @@ export class LiveEpisodes {
       end = { code: 'record_missing', reason: 'record no longer in the study' };
     }
     log.warn({ reason: end.reason }, 'a live episode left running cannot resume; it ends as failed');
-    await this.endStored(info, end);
+    await this.endStored(info, end).finally(() => this.ownership.release(info.summary.id));
     return null;
   }
 
@@ -140,14 +161,15 @@ export class LiveEpisodes {
   }
 
   /** Starts a new episode's engine (stored with `live.begin` first). Throws if one of its models is not declared. */
-  start(
+  async start(
     info: LiveEpisodeInfo,
     record: BenchmarkRecord,
     settings: LivePlaySettings,
     prompts: PromptSet = OUR_PROMPTS,
-  ): RunningEpisode {
+  ): Promise<RunningEpisode> {
     const models = this.modelsOf(info, settings);
     if ('missing' in models) throw new AppError('model_unavailable', `model ${models.missing} is not declared`);
+    await this.ownership.claim(info.summary.id);
     return this.launch(info, record, settings, [], models, prompts);
   }
 
@@ -226,7 +248,10 @@ export class LiveEpisodes {
       .catch((error: unknown) => {
         logger.error({ err: error }, 'live episode stopped');
       })
-      .finally(() => this.running.delete(id));
+      .finally(() => {
+        this.running.delete(id);
+        this.ownership.release(id);
+      });
     running.settled = run;
     this.track(run, { studyId: info.studyId, episodeId: id });
     return running;
@@ -247,7 +272,9 @@ export class LiveEpisodes {
       await running.settled;
       return;
     }
-    await this.endStored(info, end);
+    // Not running here: ended here only if no live node runs it (else `episode_elsewhere`), never beside its owner.
+    await this.ownership.claim(id);
+    await this.endStored(info, end).finally(() => this.ownership.release(id));
   }
 
   /**
@@ -368,5 +395,6 @@ export class LiveEpisodes {
     await Promise.allSettled([...this.running.values()].map((e) => e.done));
     await Promise.allSettled([...this.ending.values()]);
     await Promise.allSettled([...this.twins]);
+    await this.ownership.stop();
   }
 }

@@ -82,7 +82,7 @@ export class LiveSessions {
     // The browser joins the episode's updates before the model starts, so it sees the first turn stream.
     await beforeStart(id);
     // The simulated twin starts only once the person has played (reply, rate): see ensureSimulatedTwin.
-    this.episodes.start(info, record, settings, prompts);
+    await this.episodes.start(info, record, settings, prompts);
     return this.snapshot(actor, id, { record, settings });
   }
 
@@ -91,6 +91,14 @@ export class LiveSessions {
     // The same answer for "no such episode" and "not yours", so ids cannot be probed.
     if (!info || info.participantId !== actor.participantId) throw new AppError('not_found', 'no such episode');
     return info;
+  }
+
+  /**
+   * An episode still running goes on here before an event is added beside its engine (resumed if its owner died), so
+   * its log gets seqs from one node only; `episode_elsewhere` while another live node runs it.
+   */
+  private async heldHere(info: LiveEpisodeInfo): Promise<void> {
+    if (info.summary.status === 'running') await this.episodes.live(info);
   }
 
   /** Throws unless the actor played this episode. */
@@ -209,7 +217,7 @@ export class LiveSessions {
     turn: number,
     tag: 'relevant' | 'redundant' | 'premature' | 'off_persona',
   ): Promise<{ seq: number }> {
-    await this.owned(actor, episodeId);
+    await this.heldHere(await this.owned(actor, episodeId));
     const events = await this.episodes.eventsOf(episodeId);
     if (!events.some((e) => e.type === 'message' && e.kind === 'question' && e.turn === turn))
       throw new AppError('invalid_payload', `no question at turn ${turn}`);
@@ -223,6 +231,7 @@ export class LiveSessions {
     rating: { scores: Record<string, number>; correct?: 0 | 1; justification?: string; secondsSpent: number },
   ): Promise<{ seq: number; completionCode: string | null }> {
     const info = await this.owned(actor, episodeId);
+    await this.heldHere(info);
     const record =
       this.episodes.get(episodeId)?.record ?? (await this.deps.storage.getRecord(info.studyId, info.summary.problemId));
     const events = await this.episodes.eventsOf(episodeId);

@@ -5,6 +5,7 @@ import type { PromptSet } from '../../engine/prompt-library.ts';
 import type { ModelProvider } from '../../models/model-provider.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { Logger } from '../logger.ts';
+import type { LiveNode } from './episode-ownership.ts';
 
 /** How a study's live episodes are run (from the study's settings). */
 export interface LivePlaySettings {
@@ -86,4 +87,6 @@ export interface LiveDeps {
   wakeJobs?(): void;
   /** A live episode (or its simulated twin) finished with a final answer: it becomes a rating candidate. */
   onAnswered?(studyId: string, episodeId: string): Promise<void>;
+  /** This process as a node of the database's servers (episode-ownership.ts); default: the only one, a random id. */
+  node?: LiveNode;
 }

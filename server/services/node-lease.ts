@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { NodeStorage } from '../storage/node-storage.ts';
+import type { HeldServerLease } from './server-lease.ts';
+
+export interface HeldNodeLease extends HeldServerLease {
+  /** This node's id: the owner name of the live episodes it runs. */
+  readonly node: string;
+}
+
+/**
+ * On PostgreSQL several servers ("nodes") may serve one database: each records its own lease instead of taking the
+ * exclusive server lease, and renews it every third of its lifetime. An expired row is a dead node. Release removes the
+ * row and the node's live-episode leases, so a clean shutdown hands its episodes to the other nodes at once.
+ */
+export async function holdNodeLease(
+  nodes: NodeStorage,
+  options: { ttlMs: number; onRenewFailed?: (error: unknown) => void },
+): Promise<HeldNodeLease> {
+  const claim = { node: randomUUID(), host: hostname(), pid: process.pid, startedAt: new Date().toISOString() };
+  await nodes.heartbeat(claim, new Date(), options.ttlMs);
+  const timer = setInterval(
+    () => {
+      // A busy or failing database: the next renewal tries again before the lease runs out.
+      nodes.heartbeat(claim, new Date(), options.ttlMs).catch((error: unknown) => options.onRenewFailed?.(error));
+    },
+    Math.floor(options.ttlMs / 3),
+  );
+  // Renewal alone must not keep a process alive that has nothing else to do.
+  timer.unref();
+  return {
+    node: claim.node,
+    release: async () => {
+      clearInterval(timer);
+      await nodes.leave(claim.node);
+    },
+  };
+}
