@@ -1,0 +1,207 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActorEvent, ChunkMessage } from '../../shared/protocol/live.ts';
+import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
+import { agreeToConsentOverHttp } from '../support/consent-agreement.ts';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
+import { openSocket, request, until, type TestSocket } from '../support/live-app.ts';
+import { postgresInstalled } from '../support/postgres-cluster.ts';
+import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
+import { ADMIN, call, signInAsAdmin } from '../support/researcher-http.ts';
+import { roleResponder } from '../support/role-responder.ts';
+import { serveProcess, type ServedApp } from '../support/serve-process.ts';
+import { tempDir, writeFile } from '../support/temp-files.ts';
+
+/**
+ * Two app nodes on one PostgreSQL database (docs/ARCHITECTURE.md, "Several nodes"): an actor plays on node A while a
+ * researcher watches from node B; A is killed with SIGKILL mid-stream; the actor reconnects to B, which takes the
+ * episode over once A's lease on it expired, and finishes. Every acknowledged reply is stored exactly once.
+ */
+const dir = tempDir('prefdisco-two-nodes-');
+const LEASE_SECONDS = 5;
+let models: FakeOpenAiServer;
+
+beforeAll(async () => {
+  models = await startFakeOpenAiServer();
+  // The model under test streams each turn in 30 pieces, 20 ms apart: long enough to kill a node mid-turn.
+  models.respondWith(roleResponder({ questions: 3, chunks: 30, chunkDelayMs: 20 }));
+});
+afterAll(async () => {
+  await models.close();
+});
+
+/** Sends a request until no other live node owns the episode any more; returns the ack and how long that took. */
+async function onceTakenOver<T>(send: () => Promise<T>, ms: number): Promise<{ result: T; waitedMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return { result: await send(), waitedMs: Date.now() - started };
+    } catch (error) {
+      if (!String(error).includes('episode_elsewhere') || Date.now() - started > ms) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+describe.skipIf(!postgresInstalled)(needsPostgres('two app nodes on one PostgreSQL database'), () => {
+  const postgres = usePostgres();
+  const nodes: ServedApp[] = [];
+  afterAll(async () => {
+    for (const node of nodes) await node.stop('SIGKILL');
+  });
+
+  it('an actor on node A, a researcher watching from node B; A killed mid-stream; the actor finishes on B', async () => {
+    const { url } = await postgres.database();
+    const stored = async (episodeId: string): Promise<EpisodeEvent[]> => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ json: string }>(
+          'SELECT json FROM episode_events WHERE episode_id = $1 ORDER BY seq',
+          [episodeId],
+        );
+        return rows.map((r) => JSON.parse(r.json) as EpisodeEvent);
+      } finally {
+        await client.end();
+      }
+    };
+    const model = (name: string): Record<string, unknown> => ({
+      name,
+      provider: 'openai-compatible',
+      model: name,
+      baseUrl: models.baseUrl,
+      maxRetries: 1,
+      retryBaseDelayMs: 10,
+    });
+    const env = {
+      PREFDISCO_DATABASE_URL: url,
+      PREFDISCO_DB: join(dir, 'unused.sqlite'),
+      PREFDISCO_RUNS_DIR: join(dir, 'runs'),
+      PREFDISCO_MODELS_FILE: writeFile(dir, 'models.json', JSON.stringify({ models: [model('mut'), model('judge')] })),
+      PREFDISCO_ADMIN_USERNAME: ADMIN.username,
+      PREFDISCO_ADMIN_PASSWORD: ADMIN.password,
+      PREFDISCO_NODE_LEASE_SECONDS: String(LEASE_SECONDS),
+    };
+    // One after the other: the first migrates the database and imports the sample study.
+    const a = await serveProcess(env);
+    nodes.push(a);
+    const b = await serveProcess(env);
+    nodes.push(b);
+
+    // The researcher (signed in on A; sessions live in the shared database) opens the sample study for live play.
+    const researcher = await signInAsAdmin(a.url);
+    const { studies } = (await call(`${a.url}/api/studies`, 'GET', researcher)) as { studies: { id: string }[] };
+    const studyId = studies[0]?.id ?? '';
+    await call(`${a.url}/api/studies/${studyId}/settings`, 'PUT', researcher, {
+      models: ['mut'],
+      judgeModel: 'judge',
+      simulatorModel: 'judge',
+      simulatedTwin: false,
+      completionCodes: { completed: 'C0DE-OK' },
+      records: { kind: 'list', problemIds: ['problem_0_okafor_3b09eb59'] },
+    });
+    await call(`${a.url}/api/studies/${studyId}/open`, 'POST', researcher, {});
+    const { invite } = (await call(`${a.url}/api/studies/${studyId}/invites`, 'POST', researcher, {
+      role: 'actor',
+    })) as { invite: { code: string } };
+    const joined = await fetch(`${a.url}/api/join/${invite.code}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ PROLIFIC_PID: '5f0c1a2b3c4d5e6f7a8b9c0d' }),
+    });
+    expect(joined.status).toBe(200);
+    const actor = (joined.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    await agreeToConsentOverHttp(a.url, { cookie: actor });
+
+    const events = new Map<number, ActorEvent>();
+    const chunks: ChunkMessage[] = [];
+    const listen = (s: TestSocket): void => {
+      s.on('episode:appended', ({ event }) => events.set(event.seq, event));
+      s.on('episode:chunked', (c) => chunks.push(c));
+    };
+    const questions = (): ActorEvent[] =>
+      [...events.values()]
+        .filter((e) => e.type === 'message' && e.role === 'assistant' && !e.final)
+        .sort((x, y) => x.seq - y.seq);
+    const completed = (): boolean => [...events.values()].some((e) => e.type === 'episode_completed');
+
+    let socket = await openSocket(a.url, actor);
+    listen(socket);
+    const snapshot = await request(socket, 'play:start', {});
+    const episodeId = snapshot.episodeId;
+
+    // The researcher watches from B: what A stores reaches B's socket through the cross-node adapter.
+    const watched = new Map<number, EpisodeEvent>();
+    const watcher = await openSocket(b.url, researcher);
+    watcher.on('episode:logged', ({ event }) => watched.set(event.seq, event));
+    for (const e of await request(watcher, 'episode:watch', { episodeId })) watched.set(e.seq, e);
+
+    await until(() => questions().length === 1, 20_000, 'the first question');
+    const acked = [
+      await request(socket, 'episode:reply', { episodeId, clientMessageId: 'reply-0', text: 'I keep bees in Leeds.' }),
+    ];
+    expect(acked[0]?.duplicate).toBe(false);
+    await until(() => watched.has(acked[0]?.seq ?? -1), 10_000, 'the reply on the watcher at B');
+    await until(() => chunks.filter((c) => c.turn === 1).length >= 3, 20_000, 'the second turn streaming');
+
+    // A dies mid-stream: no shutdown, its episode lease stays until it expires.
+    expect(await a.stop('SIGKILL')).toBeNull();
+    socket.close();
+    const killedAt = Date.now();
+
+    // The actor's browser reconnects and lands on B, which answers episode_elsewhere until A's lease runs out.
+    socket = await openSocket(b.url, actor);
+    listen(socket);
+    const { result: resumed } = await onceTakenOver(() => request(socket, 'play:start', {}), 4 * LEASE_SECONDS * 1000);
+    const takeoverMs = Date.now() - killedAt;
+    expect(resumed.episodeId).toBe(episodeId);
+    for (const e of resumed.events) events.set(e.seq, e);
+    // Taken over after the lease ran out, not before (A's last renewal was at most a third of it before the kill).
+    expect(takeoverMs).toBeGreaterThan((LEASE_SECONDS * 1000 * 2) / 3 - 500);
+    // The reply acknowledged on A is recognised on B when the browser resends it.
+    expect(
+      await request(socket, 'episode:reply', { episodeId, clientMessageId: 'reply-0', text: 'I keep bees in Leeds.' }),
+    ).toEqual({ seq: acked[0]?.seq, duplicate: true });
+
+    // The actor carries on to the end on B and rates the answer.
+    let turn = 1;
+    while (!completed()) {
+      await until(() => questions().length > turn || completed(), 20_000, `turn ${turn}`);
+      if (questions().length > turn) {
+        acked.push(
+          await request(socket, 'episode:reply', {
+            episodeId,
+            clientMessageId: `reply-${turn}`,
+            text: `Answer ${turn}`,
+          }),
+        );
+        turn += 1;
+      }
+    }
+    const rated = await request(socket, 'episode:rate', {
+      episodeId,
+      scores: Object.fromEntries(resumed.rubric.map((c) => [c.preference, 3])),
+      secondsSpent: 30,
+    });
+    expect(rated.completionCode).toBe('C0DE-OK');
+    socket.close();
+
+    // Stored: contiguous seqs, one start, each acknowledged reply exactly once at its acknowledged seq.
+    const log = await stored(episodeId);
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i));
+    expect(log.filter((e) => e.type === 'episode_started')).toHaveLength(1);
+    const replies = log.filter((e) => e.type === 'message' && e.kind === 'reply');
+    expect(replies.map((e) => (e.type === 'message' ? e.clientMessageId : null))).toEqual(
+      acked.map((_, i) => `reply-${i}`),
+    );
+    expect(replies.map((e) => e.seq)).toEqual(acked.map((r) => r.seq));
+    expect(log.filter((e) => e.type === 'message' && e.kind === 'question' && e.regenerated)).toHaveLength(1);
+    expect(log.filter((e) => e.type === 'episode_completed')).toHaveLength(1);
+    // The researcher on B saw the whole episode, A's part and B's, as stored.
+    await until(() => watched.has(log.at(-1)?.seq ?? -1), 10_000, 'the last event on the watcher at B');
+    expect([...watched.values()].sort((x, y) => x.seq - y.seq)).toEqual(log);
+    watcher.close();
+    process.stdout.write(`two-nodes: episode taken over ${takeoverMs} ms after the kill (lease ${LEASE_SECONDS} s)\n`);
+  }, 180_000);
+});
