@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { secretFromEnv } from './config.ts';
 import { openStorage } from './open-storage.ts';
@@ -8,6 +9,10 @@ import { createStudyWork } from './services/studies/study-work-service.ts';
 import { jobHandlers } from './services/jobs/job-handlers.ts';
 import { JobRunner } from './services/jobs/job-runner.ts';
 import { runThisThreadInBackground } from './services/thread-priority.ts';
+import { BatchQueue } from './services/batch-queue/batch-queue.ts';
+import { ChunkPlayer } from './services/batch-queue/chunk-player.ts';
+import { QueueWorker } from './services/batch-queue/queue-worker.ts';
+import { PostgresQueuedRuns } from './storage/postgres/postgres-queued-runs.ts';
 import type { FromWorker, LogLevel, ResearchWorkerData, ToWorker } from './services/jobs/research-worker-protocol.ts';
 
 /**
@@ -57,6 +62,24 @@ const work = createStudyWork({
   isDeclaredModel: (name) => models.names().includes(name),
   ...(promptPacks ? { promptPacks } : {}),
 });
+// On PostgreSQL batch runs go through the shared job queue, and this thread plays their chunks beside any
+// `prefdisco worker` processes (docs/ARCHITECTURE.md, "Batch runs on several workers").
+const sharedRuns =
+  data.database.kind === 'postgres'
+    ? { queue: await BatchQueue.open(data.database.url), queuedRuns: PostgresQueuedRuns.open(data.database.url) }
+    : undefined;
+const queueWorker = sharedRuns
+  ? new QueueWorker({
+      queue: sharedRuns.queue,
+      player: new ChunkPlayer({
+        storage,
+        queuedRuns: sharedRuns.queuedRuns,
+        models,
+        worker: `server:${hostname()}:${process.pid}`,
+      }),
+      log: log.child({ queue: 'batch' }),
+    })
+  : null;
 const runner = new JobRunner({
   jobs: storage.jobs,
   handlers: jobHandlers({
@@ -64,6 +87,7 @@ const runner = new JobRunner({
     models,
     ...(promptPacks ? { prompts: (folder: string) => promptPacks.load(folder) } : {}),
     onAnswered: async (studyId, episodeId) => void (await work.addRatingCandidates(studyId, [episodeId])),
+    ...(sharedRuns ? { sharedRuns } : {}),
   }),
   log,
   concurrency: data.concurrency,
@@ -76,8 +100,8 @@ port.on('message', (message: ToWorker) => {
   else if (message.type === 'cancel') runner.cancel(message.jobId);
   else if (!stopping) {
     stopping = true;
-    void runner
-      .stop()
+    void Promise.all([runner.stop(), queueWorker?.stop()])
+      .then(() => Promise.all([sharedRuns?.queue.close(), sharedRuns?.queuedRuns.close()]))
       .then(() => storage.close())
       .finally(() => {
         post({ type: 'stopped' });
@@ -86,4 +110,5 @@ port.on('message', (message: ToWorker) => {
   }
 });
 runner.start();
+queueWorker?.start();
 post({ type: 'ready', owner: runner.owner });

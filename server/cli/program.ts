@@ -19,6 +19,7 @@ import { registerServe } from './serve-command.ts';
 import { registerStats } from './stats-command.ts';
 import { usageErrorText } from './usage-error.ts';
 import { registerValidate } from './validate-command.ts';
+import { registerWorker } from './worker-command.ts';
 
 /** Help is wrapped at a fixed width, not the terminal's, so it is the same everywhere and the README can quote it. */
 const HELP_WIDTH = 100;
@@ -83,6 +84,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStudies(program, ctx);
   registerBackup(program, ctx);
   registerRestore(program, ctx);
+  registerWorker(program, ctx);
   registerMigrateStorage(program, ctx);
   return program;
 }

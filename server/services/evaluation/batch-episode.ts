@@ -22,6 +22,25 @@ export interface EpisodeContext {
   storage: Storage | null;
   /** `--share-baseline`: the answers shared by the baseline episodes of a problem; null when off. */
   baselines: SharedBaselines | null;
+  /** Where an ended episode's line goes; absent: appended to the plan's results and failures files. */
+  lines?: EpisodeLines;
+}
+
+/**
+ * Where the lines of ended episodes go. A run on one process appends them to its files; a run shared through the job
+ * queue stores them in the database, from which its files are written when the run ends (services/batch-queue/).
+ */
+export interface EpisodeLines {
+  result(job: Job, line: object, episodeId: string): Promise<void>;
+  failure(job: Job, line: object, episodeId: string | null): Promise<void>;
+}
+
+/** The one-process default: each line is on disk as soon as its episode ends. */
+function fileLines(plan: BatchPlan): EpisodeLines {
+  return {
+    result: async (_job, line) => appendJsonLine(plan.outFile, line),
+    failure: async (_job, line) => appendJsonLine(plan.failuresFile, line),
+  };
 }
 
 export type EpisodeOutcome = 'done' | 'failed' | 'aborted';
@@ -33,6 +52,7 @@ export type EpisodeOutcome = 'done' | 'failed' | 'aborted';
  */
 export async function runBatchEpisode(job: Job, ctx: EpisodeContext, signal: AbortSignal): Promise<EpisodeOutcome> {
   const { plan } = ctx;
+  const lines = ctx.lines ?? fileLines(plan);
   const models =
     ctx.baselines && job.mode === 'no_prompt'
       ? { ...ctx.models, assistant: ctx.baselines.assistant(ctx.models.assistant) }
@@ -57,17 +77,21 @@ export async function runBatchEpisode(job: Job, ctx: EpisodeContext, signal: Abo
     openingImage = imageFile ? await readImage(imageFile) : undefined;
   } catch (error) {
     // Found when the run was planned, gone or unreadable now: this episode fails; a rerun tries it again.
-    appendJsonLine(plan.failuresFile, {
-      problem_id: job.record.problem_id,
-      persona_id: personaIdOf(job.record),
-      mode: job.mode,
-      user_type: job.userType,
-      stage: 'image',
-      code: 'image_unreadable',
-      reason: `the image could not be read: ${error instanceof Error ? error.message : String(error)}`,
-      episode_id: null,
-      timestamp: Date.now() / 1000,
-    });
+    await lines.failure(
+      job,
+      {
+        problem_id: job.record.problem_id,
+        persona_id: personaIdOf(job.record),
+        mode: job.mode,
+        user_type: job.userType,
+        stage: 'image',
+        code: 'image_unreadable',
+        reason: `the image could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        episode_id: null,
+        timestamp: Date.now() / 1000,
+      },
+      null,
+    );
     return 'failed';
   }
   const spec: EpisodeSpec = {
@@ -97,14 +121,15 @@ export async function runBatchEpisode(job: Job, ctx: EpisodeContext, signal: Abo
     // which the resumed run marks aborted and plays again (batch-run.ts). The other order lost the episode's row for
     // good, since a resumed run skips whatever its results file has.
     await save('completed');
-    appendJsonLine(
-      plan.outFile,
+    await lines.result(
+      job,
       resultLine(job.record, job.mode, job.userType, result, {
         episodeId,
         task: plan.benchmark.taskOf(job.record),
         provenance,
         testModel: models.assistant.isTestModel,
       }),
+      episodeId,
     );
     return 'done';
   } catch (error) {
@@ -113,18 +138,23 @@ export async function runBatchEpisode(job: Job, ctx: EpisodeContext, signal: Abo
       return 'aborted';
     }
     if (!(error instanceof EpisodeFailure)) throw error;
-    appendJsonLine(plan.failuresFile, {
-      problem_id: job.record.problem_id,
-      persona_id: personaIdOf(job.record),
-      mode: job.mode,
-      user_type: job.userType,
-      stage: error.stage,
-      code: error.code,
-      reason: error.message,
-      episode_id: episodeId,
-      timestamp: Date.now() / 1000,
-    });
+    // Stored before its line, as a completed one is.
     await save('failed');
+    await lines.failure(
+      job,
+      {
+        problem_id: job.record.problem_id,
+        persona_id: personaIdOf(job.record),
+        mode: job.mode,
+        user_type: job.userType,
+        stage: error.stage,
+        code: error.code,
+        reason: error.message,
+        episode_id: episodeId,
+        timestamp: Date.now() / 1000,
+      },
+      episodeId,
+    );
     return 'failed';
   }
 }

@@ -137,9 +137,9 @@ async function openRun(plan: BatchPlan, storage: Storage | null): Promise<string
 
 /**
  * Phase 4: the episodes, `concurrency` at a time, started in `todo`'s order. Once the run's signal fires nothing new
- * starts and the running episodes are cancelled.
+ * starts and the running episodes are cancelled. Also how a queue worker plays its chunk of a shared run.
  */
-async function scheduleEpisodes(
+export async function scheduleEpisodes(
   todo: Job[],
   ctx: EpisodeContext,
   concurrency: number,
@@ -165,7 +165,7 @@ async function scheduleEpisodes(
 }
 
 /** Phase 5: the reference's aggregate line over every result in the file, this run's and earlier ones'. */
-async function appendAggregate(plan: BatchPlan, models: BatchDeps['models']): Promise<string> {
+export async function appendAggregate(plan: BatchPlan, models: BatchDeps['models']): Promise<string> {
   const all = await readResultsFile(plan.outFile);
   const shard = plan.settings.shard;
   appendJsonLine(

@@ -3,7 +3,7 @@ import type { ModelProvider } from '../../models/model-provider.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { TWIN_JOB_KIND } from '../live/twin-episode.ts';
 import { twinJobHandler } from '../live/twin-job.ts';
-import { BATCH_RUN_JOB, batchRunJobHandler } from '../research/batch-run-job.ts';
+import { BATCH_RUN_JOB, batchRunJobHandler, type BatchRunJobDeps } from '../research/batch-run-job.ts';
 import type { ModelLookup } from '../research/run-options.ts';
 import type { JobHandler } from './job-runner.ts';
 
@@ -19,6 +19,8 @@ export interface JobHandlerDeps {
   onAnswered?: (studyId: string, episodeId: string) => Promise<void>;
   /** How often a batch run's progress is written to its row (default 1 s). */
   persistEveryMs?: number;
+  /** On PostgreSQL: batch runs are split into chunks on the shared job queue (batch-run-job.ts). */
+  sharedRuns?: BatchRunJobDeps['sharedRuns'];
 }
 
 /** Every kind of background job and its handler; the research worker claims exactly these kinds. */

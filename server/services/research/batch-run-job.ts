@@ -1,14 +1,17 @@
-import { createHash } from 'node:crypto';
 import type { RunProgress, RunStatus } from '../../../shared/schemas/research.ts';
 import type { Job } from '../../storage/job-storage.ts';
-import type { StudyRecord } from '../../storage/research-storage.ts';
+import type { QueuedRunStorage } from '../../storage/queued-run-storage.ts';
+import type { BatchQueue } from '../batch-queue/batch-queue.ts';
+import { runQueuedBatch } from '../batch-queue/queued-run.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { ResultsFileError, runBatch, type BatchProgress } from '../evaluation/batch-run.ts';
 import type { JobContext, JobHandler, JobStopReason } from '../jobs/job-runner.ts';
 import { yieldingModels } from '../jobs/yielding-models.ts';
 import type { Logger } from '../logger.ts';
+import { recordsSha256 } from './records-sha256.ts';
 import { runProgress } from './run-progress.ts';
-import { DEFAULT_CONCURRENCY, runModels, type MeteredModels, type ModelLookup } from './run-options.ts';
+import { runModels, type MeteredModels, type ModelLookup } from './run-options.ts';
+import { studyRunSpec } from './study-run-spec.ts';
 
 /** Jobs of this kind run one browser-started batch run (`runBatch` over a study's stored records). */
 export const BATCH_RUN_JOB = 'batch_run';
@@ -22,15 +25,16 @@ export interface BatchRunJobPayload {
   problemIds: string[] | null;
 }
 
-export function recordsSha256(records: readonly StudyRecord[]): string {
-  const hash = createHash('sha256');
-  for (const r of records) hash.update(`${JSON.stringify(r.record)}\n`);
-  return hash.digest('hex');
-}
+export { recordsSha256 };
 
 export interface BatchRunJobDeps {
   storage: Storage;
   models: ModelLookup;
+  /**
+   * On PostgreSQL: the job queue the run's chunks go through, to be played by this thread's queue worker and
+   * `prefdisco worker` processes (services/batch-queue/); absent: the run is played here by `runBatch`.
+   */
+  sharedRuns?: { queue: BatchQueue; queuedRuns: QueuedRunStorage };
   /** How often a running run's progress is written to its row (default 1 s): the status route reads it there. */
   persistEveryMs?: number;
 }
@@ -81,39 +85,27 @@ export function batchRunJobHandler(deps: BatchRunJobDeps): JobHandler {
     const timer = setInterval(() => void persist(), deps.persistEveryMs ?? 1000);
     try {
       const records = await storage.research.listStudyRecords(run.studyId);
-      const sha256 = recordsSha256(records);
+      const spec = studyRunSpec({ ...run, outPath: run.outPath }, records, payload.problemIds);
       // The run's row gets the hash here, not when the run was started: working it out reads every record, which the
       // live loop must not do.
-      await storage.research.updateRun(run.id, { progress: snapshot(progress), benchmarkSha256: sha256 });
-      const taskByProblem = new Map(records.map((r) => [r.problemId, r.task]));
-      const o = run.options;
-      const summary = await runBatch({
-        benchmarkFile: `study:${run.studyId}`,
-        prepared: {
-          records: records.map((r) => r.record),
-          sha256,
-          taskOf: (r) => taskByProblem.get(r.problem_id) ?? 'unknown',
-        },
-        runId: run.id,
-        outFile: run.outPath,
-        models: progress.models,
-        modes: o.modes,
-        userTypes: o.userTypes,
-        maxTurns: o.maxTurns,
-        fixedQuestions: o.fixedQuestions,
-        problemIds: payload.problemIds,
-        maxProblems: o.maxProblems,
-        seed: o.seed,
-        shard: null,
-        concurrency: o.concurrency ?? DEFAULT_CONCURRENCY,
-        referenceQuirks: false,
-        skipImages: true,
-        storage,
-        signal,
-        onProgress: (p) => {
-          progress.batch = p;
-        },
+      await storage.research.updateRun(run.id, {
+        progress: snapshot(progress),
+        benchmarkSha256: spec.prepared.sha256,
       });
+      const onProgress = (p: BatchProgress): void => {
+        progress.batch = p;
+      };
+      const summary = deps.sharedRuns
+        ? await runQueuedBatch(run.id, payload.problemIds, {
+            storage,
+            ...deps.sharedRuns,
+            models: deps.models,
+            signal,
+            // A shutdown or a lost lease only stops following the run: the workers go on, the next claim follows it.
+            cancels: (reason) => reason === ('cancelled' satisfies JobStopReason),
+            onProgress,
+          })
+        : await runBatch({ ...spec, models: progress.models, storage, signal, onProgress });
       progress.batch = summary;
       clearInterval(timer);
       const status: RunStatus = summary.interrupted ? 'interrupted' : 'completed';

@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../logger.ts';
+import type { BatchQueue } from './batch-queue.ts';
+import type { ChunkPlayer } from './chunk-player.ts';
+
+export interface QueueWorkerOptions {
+  queue: BatchQueue;
+  player: ChunkPlayer;
+  log: Logger;
+  /** Chunks played at once by this process (each plays its episodes with its run's concurrency). */
+  slots?: number;
+  /** How long an idle slot waits before asking the queue again. */
+  idlePollMs?: number;
+  /** At stop, how long running chunks get to store what they have before their chunks are released anyway. */
+  stopGraceMs?: number;
+}
+
+/**
+ * Works the chunk queue until stopped: each slot claims a chunk, plays it and completes it. `stop` (SIGTERM) aborts
+ * the chunks being played, gives them a moment to store their aborted episodes, and releases them to the queue at
+ * once, so another worker takes them over without waiting for their expiry.
+ */
+export class QueueWorker {
+  private readonly stopping = new AbortController();
+  private readonly claimed = new Set<string>();
+  private loops: Promise<void>[] = [];
+  /** Chunks this process played to their end; the test and the log line at exit report it. */
+  completed = 0;
+
+  constructor(private readonly options: QueueWorkerOptions) {}
+
+  start(): void {
+    const slots = Math.max(1, this.options.slots ?? 1);
+    for (let i = 0; i < slots; i++) this.loops.push(this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort('shutdown');
+    const grace = sleep(this.options.stopGraceMs ?? 1500, undefined, { ref: false });
+    await Promise.race([Promise.allSettled(this.loops), grace]);
+    const { queue, log } = this.options;
+    for (const id of this.claimed) {
+      await queue
+        .release(id)
+        .catch((error: unknown) => log.warn({ err: error, chunkJob: id }, 'releasing a chunk failed'));
+    }
+    this.claimed.clear();
+  }
+
+  private async loop(): Promise<void> {
+    const { queue, player, log } = this.options;
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      let claim = null;
+      try {
+        claim = await queue.claim();
+      } catch (error) {
+        log.warn({ err: error }, 'claiming a chunk failed; trying again');
+      }
+      if (!claim) {
+        await sleep(this.options.idlePollMs ?? 500, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      if (signal.aborted) {
+        await queue.release(claim.id).catch(() => undefined);
+        break;
+      }
+      this.claimed.add(claim.id);
+      const { chunk } = claim;
+      try {
+        const outcome = await player.play(chunk, signal);
+        if (signal.aborted) break; // stop() releases it
+        this.claimed.delete(claim.id);
+        // A cancelled run's chunk is completed too: its run's cancel already took it off pg-boss, and complete is then a no-op.
+        await queue.complete(claim.id);
+        if (!outcome.stopped) this.completed += 1;
+        log.info({ runId: chunk.runId, chunk: chunk.chunk, ...outcome }, 'chunk ended');
+      } catch (error) {
+        if (signal.aborted) break;
+        this.claimed.delete(claim.id);
+        log.error({ err: error, runId: chunk.runId, chunk: chunk.chunk }, 'chunk failed; it goes back to the queue');
+        await queue.release(claim.id).catch(() => undefined);
+        // Not straight back to a chunk that may fail the same way.
+        await sleep(this.options.idlePollMs ?? 500, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { QueuedRunLine, QueuedRunStorage } from '../../storage/queued-run-storage.ts';
+import type { Storage } from '../../storage/storage.ts';
+import { aggregateLine } from '../evaluation/aggregate-line.ts';
+import { planBatch } from '../evaluation/batch-plan.ts';
+import type { BatchProgress } from '../evaluation/batch-spec.ts';
+import { readResultsFile } from '../evaluation/result-files.ts';
+import type { ModelLookup } from '../research/run-options.ts';
+import { studyRunSpec } from '../research/study-run-spec.ts';
+import { planChunks, type BatchQueue } from './batch-queue.ts';
+
+export interface QueuedRunDeps {
+  storage: Storage;
+  queuedRuns: QueuedRunStorage;
+  queue: BatchQueue;
+  /** The declared models: the aggregate line names the model under test as its provider does. */
+  models: ModelLookup;
+  /** Plan entries per chunk (default 4: a record's modes, about). */
+  chunkSize?: number;
+  /** How often the run's progress is read from the database (default 250 ms). */
+  pollMs?: number;
+  /** Stops following the run; it also cancels the run unless `cancels` says the reason does not (a shutdown). */
+  signal: AbortSignal;
+  cancels?: (reason: unknown) => boolean;
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+export interface QueuedRunSummary extends BatchProgress {
+  interrupted: boolean;
+  outFile: string;
+  failuresFile: string;
+  aggregateFile: string | null;
+}
+
+/**
+ * A browser-started run shared through the job queue (PostgreSQL): plans the run as a one-process run would, records
+ * it and enqueues its chunks (both idempotent, so a coordinator resumed after a restart picks the run up where it
+ * was), then follows it from the database: progress is the count of stored lines. A cancel sets the run's flag (the
+ * workers playing its chunks stop within a poll) and cancels its chunks still queued. When every entry has a line,
+ * the results and failures files are written from the database in plan order, so they hold the same lines as a
+ * one-process run of the same seed (whose file is in the order episodes ended), and the aggregate line is appended.
+ */
+export async function runQueuedBatch(
+  runId: string,
+  problemIds: string[] | null,
+  deps: QueuedRunDeps,
+): Promise<QueuedRunSummary> {
+  const { storage, queuedRuns, queue, signal } = deps;
+  const started = Date.now();
+  const run = await storage.research.getRun(runId);
+  if (!run?.outPath) throw new Error(`batch run ${runId} is not stored (or has no results file)`);
+  const records = await storage.research.listStudyRecords(run.studyId);
+  const plan = await planBatch(studyRunSpec({ ...run, outPath: run.outPath }, records, problemIds));
+  const queued = await queuedRuns.registerRun({
+    runId,
+    problemIds,
+    jobs: plan.jobs.length,
+    chunkSize: Math.max(1, deps.chunkSize ?? 4),
+  });
+  const chunks = planChunks(runId, queued.jobs, queued.chunkSize);
+  await queue.enqueue(chunks);
+  const progress = async (): Promise<BatchProgress> => {
+    const counts = await queuedRuns.counts(runId);
+    const p = { total: queued.jobs, ...counts, skipped: 0, running: 0, elapsedMs: Date.now() - started };
+    deps.onProgress?.(p);
+    return p;
+  };
+  const files = { outFile: plan.outFile, failuresFile: plan.failuresFile };
+  for (;;) {
+    if (signal.aborted || queued.cancelRequested) {
+      // A coordinator that stops for a shutdown leaves the chunks to the workers; the next one follows the run again.
+      if (queued.cancelRequested || (deps.cancels ?? (() => true))(signal.reason)) {
+        await queuedRuns.requestCancel(runId);
+        await queue.cancelRun(chunks);
+      }
+      return { ...(await progress()), interrupted: true, ...files, aggregateFile: null };
+    }
+    const p = await progress();
+    if (p.done + p.failed >= p.total) break;
+    await sleep(deps.pollMs ?? 250, undefined, { signal }).catch(() => undefined);
+  }
+  const lines = await queuedRuns.lines(runId);
+  await mkdir(dirname(plan.outFile), { recursive: true });
+  writeLines(
+    plan.outFile,
+    lines.filter((l) => l.outcome === 'done'),
+  );
+  writeLines(
+    plan.failuresFile,
+    lines.filter((l) => l.outcome === 'failed'),
+  );
+  // A worker that died between storing an episode and its line left an episode no line names; its chunk's next claim
+  // played the entry again. As in a one-process resume, the run's completed episodes are exactly its file's.
+  await storage.abortUnrecordedEpisodes(
+    runId,
+    lines.flatMap((l) => (l.outcome === 'done' && l.episodeId ? [l.episodeId] : [])),
+    'its worker stopped before its results line was stored; the run played it again',
+  );
+  const all = await readResultsFile(plan.outFile);
+  writeFileSync(
+    plan.aggregateFile,
+    `${JSON.stringify(aggregateLine(deps.models.get(run.options.model).config.name, all.results))}\n`,
+    { flag: 'a' },
+  );
+  return { ...(await progress()), interrupted: false, ...files, aggregateFile: plan.aggregateFile };
+}
+
+/** The file replaced at once (a temporary file renamed over it), with each stored line as it was stored. */
+function writeLines(file: string, lines: readonly QueuedRunLine[]): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, lines.map((l) => `${l.lineJson}\n`).join(''));
+  renameSync(tmp, file);
+}

@@ -1,0 +1,240 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../server/config.ts';
+import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
+import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
+import { BatchQueue } from '../../server/services/batch-queue/batch-queue.ts';
+import { runQueuedBatch, type QueuedRunSummary } from '../../server/services/batch-queue/queued-run.ts';
+import { runBatch } from '../../server/services/evaluation/batch-run.ts';
+import { prepareData } from '../../server/services/prepare-data.ts';
+import { runOptions, type ModelLookup } from '../../server/services/research/run-options.ts';
+import { studyRunSpec } from '../../server/services/research/study-run-spec.ts';
+import { PostgresQueuedRuns } from '../../server/storage/postgres/postgres-queued-runs.ts';
+import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
+import { postgresInstalled } from '../support/postgres-cluster.ts';
+import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
+import { BIN } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-files.ts';
+
+/**
+ * Batch runs shared through the PostgreSQL job queue (pg-boss) by real `prefdisco worker` processes: the sample
+ * study's 64 records × 4 entries (no_prompt, persona_known, infer_persona with two simulated user types) = 256
+ * episodes with the offline scripted model and a fixed seed. Two workers give the same results file as one worker
+ * and as a one-process run (batch-run.ts) after sorting by record; a worker killed with SIGKILL mid-run leaves its
+ * chunk to the other, and every entry is played into the file once; a cancel stops the workers.
+ */
+const dir = tempDir('prefdisco-batch-queue-');
+const ENTRIES = 64 * 4;
+
+/**
+ * What differs between two runs of the same seed, even on one process: each episode's fresh id and the time its line
+ * was written. Everything else (the conversation, scores, provenance, options) must be the same bytes.
+ */
+function normalised(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) =>
+      l.replace(/"timestamp":[0-9.e+-]+/, '"timestamp":0').replace(/"episode_id":"[0-9a-f-]{36}"/, '"episode_id":"-"'),
+    )
+    .sort();
+}
+
+interface Worker {
+  name: string;
+  child: ChildProcess;
+  log: string[];
+  exited: Promise<number | null>;
+}
+
+describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisco worker processes'), () => {
+  const postgres = usePostgres();
+  let url = '';
+  let storage: PostgresStorage;
+  let queuedRuns: PostgresQueuedRuns;
+  let queue: BatchQueue;
+  let studyId = '';
+  const workers: Worker[] = [];
+  const scripted = new ScriptedProvider(SCRIPTED_MODEL);
+  const models: ModelLookup = { names: () => ['scripted'], get: () => scripted };
+
+  function startWorker(name: string): Worker {
+    const child = spawn(process.execPath, [BIN, 'worker', '--name', name, '--maintenance-seconds', '1'], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        PREFDISCO_DATABASE_URL: url,
+        PREFDISCO_MODELS_FILE: join(dir, 'no-models.json'),
+        PREFDISCO_DB: join(dir, 'unused.sqlite'),
+      },
+    });
+    const log: string[] = [];
+    child.stderr?.on('data', (d: Buffer) => log.push(...d.toString().split('\n').filter(Boolean)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const worker = { name, child, log, exited };
+    workers.push(worker);
+    return worker;
+  }
+
+  async function started(worker: Worker): Promise<void> {
+    for (let i = 0; i < 600 && !worker.log.some((l) => l.includes('worker started')); i++) await sleep(50);
+    if (!worker.log.some((l) => l.includes('worker started'))) throw new Error(worker.log.join('\n'));
+  }
+
+  async function stop(worker: Worker): Promise<number | null> {
+    worker.child.kill('SIGTERM');
+    return worker.exited;
+  }
+
+  async function newRun(): Promise<{ id: string; outPath: string }> {
+    const id = randomUUID();
+    const outPath = join(dir, `${id}.jsonl`);
+    await storage.research.createStudyRun({
+      id,
+      studyId,
+      benchmarkSha256: null,
+      outPath,
+      options: {
+        ...runOptions({ model: 'scripted', judge: 'scripted', userTypes: ['passive', 'passive_nostop'], seed: 7 }),
+        concurrency: 4,
+      },
+    });
+    return { id, outPath };
+  }
+
+  async function rows<R>(sql: string, params: unknown[]): Promise<R[]> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as R[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  const queued = (runId: string, signal = new AbortController().signal): Promise<QueuedRunSummary> =>
+    runQueuedBatch(runId, null, { storage, queuedRuns, queue, models, signal });
+
+  beforeAll(async () => {
+    ({ url } = await postgres.migratedDatabase());
+    storage = await PostgresStorage.open({ url, maxConnections: 4 });
+    await prepareData(
+      storage,
+      {
+        personasDir: join(PROJECT_ROOT, 'personas'),
+        sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
+        sampleStudy: 'Sample benchmark',
+        seedSample: true,
+      },
+      { info: () => undefined },
+    );
+    studyId = (await storage.findStudyByName('Sample benchmark'))?.id ?? '';
+    queuedRuns = PostgresQueuedRuns.open(url);
+    // Short expiry: a killed worker's chunk goes to the other after seconds (a chunk of the scripted model takes ms).
+    queue = await BatchQueue.open(url, { chunkExpirySeconds: 5, maintenanceSeconds: 1 });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exited));
+    await queue?.close();
+    await queuedRuns?.close();
+    await storage?.close();
+  });
+
+  it('two workers produce the same results file as one worker and as a one-process run', async () => {
+    const [a, b] = [startWorker('w1'), startWorker('w2')];
+    await Promise.all([started(a), started(b)]);
+    const shared = await newRun();
+    const two = await queued(shared.id);
+    expect(two).toMatchObject({ interrupted: false, total: ENTRIES, done: ENTRIES, failed: 0 });
+    const byWorker = await rows<{ worker: string; n: number }>(
+      'SELECT worker, COUNT(*)::integer AS n FROM queued_run_lines WHERE run_id = $1 GROUP BY worker ORDER BY worker',
+      [shared.id],
+    );
+    expect(byWorker.map((r) => r.worker)).toEqual(['w1', 'w2']);
+    for (const r of byWorker) expect(r.n).toBeGreaterThanOrEqual(1);
+    expect(await Promise.all([stop(a), stop(b)])).toEqual([0, 0]);
+
+    const c = startWorker('w3');
+    await started(c);
+    const single = await newRun();
+    expect(await queued(single.id)).toMatchObject({ interrupted: false, done: ENTRIES });
+    expect(await stop(c)).toBe(0);
+
+    // The one-process path (what a browser-started run does on SQLite), on the same stored records and options.
+    const direct = await newRun();
+    const run = await storage.research.getRun(direct.id);
+    if (!run) throw new Error('run not stored');
+    const records = await storage.research.listStudyRecords(studyId);
+    const summary = await runBatch({
+      ...studyRunSpec({ ...run, outPath: direct.outPath }, records, null),
+      models: { assistant: scripted, judge: scripted, simulator: scripted },
+      storage,
+      signal: new AbortController().signal,
+    });
+    expect(summary).toMatchObject({ interrupted: false, done: ENTRIES });
+
+    const twoLines = normalised(shared.outPath);
+    expect(twoLines).toHaveLength(ENTRIES);
+    expect(twoLines).toEqual(normalised(single.outPath));
+    expect(twoLines).toEqual(normalised(direct.outPath));
+  }, 240_000);
+
+  it('a worker killed mid-run leaves its chunk to the other, and every entry is played into the file once', async () => {
+    const [a, b] = [startWorker('k1'), startWorker('k2')];
+    await Promise.all([started(a), started(b)]);
+    const { id, outPath } = await newRun();
+    const done = queued(id);
+    // Killed once both have stored lines of this run, so it dies holding a chunk.
+    for (let i = 0; i < 2000; i++) {
+      const by = await rows<{ worker: string }>('SELECT DISTINCT worker FROM queued_run_lines WHERE run_id = $1', [id]);
+      if (by.length === 2) break;
+      await sleep(10);
+    }
+    a.child.kill('SIGKILL');
+    await a.exited;
+    const summary = await done;
+    expect(summary).toMatchObject({ interrupted: false, total: ENTRIES, done: ENTRIES });
+    const lines = readFileSync(outPath, 'utf8').trim().split('\n');
+    const keys = lines.map((l) => {
+      const r = JSON.parse(l) as { problem_id: string; mode: string; user_type: string };
+      return `${r.problem_id}/${r.mode}/${r.user_type}`;
+    });
+    expect(new Set(keys).size).toBe(ENTRIES);
+    expect(keys).toHaveLength(ENTRIES);
+    // The run's completed episodes are exactly its file's (one the killed worker stored without its line is aborted).
+    const [completed] = await rows<{ n: number }>(
+      "SELECT COUNT(*)::integer AS n FROM episodes WHERE run_id = $1 AND status = 'completed'",
+      [id],
+    );
+    expect(completed?.n).toBe(ENTRIES);
+    expect(await stop(b)).toBe(0);
+  }, 240_000);
+
+  it('a cancel stops the workers: nothing more is stored a second after it', async () => {
+    const w = startWorker('c1');
+    await started(w);
+    const { id } = await newRun();
+    const cancel = new AbortController();
+    const running = queued(id, cancel.signal);
+    const count = async (): Promise<number> =>
+      (await rows<{ n: number }>('SELECT COUNT(*)::integer AS n FROM queued_run_lines WHERE run_id = $1', [id]))[0]
+        ?.n ?? 0;
+    while ((await count()) < 8) await sleep(10);
+    cancel.abort();
+    const summary = await running;
+    expect(summary.interrupted).toBe(true);
+    await sleep(1000);
+    const afterOne = await count();
+    await sleep(2000);
+    expect(await count()).toBe(afterOne);
+    expect(afterOne).toBeLessThan(ENTRIES);
+    expect(await stop(w)).toBe(0);
+  }, 240_000);
+});
