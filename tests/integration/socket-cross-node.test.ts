@@ -111,6 +111,23 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
     expect(got).toEqual(['in-room from-a', 'in-room from-b']);
   });
 
+  it('keeps a burst of broadcasts in emit order on both nodes (they are sent to PostgreSQL in batches)', async () => {
+    const [a, b] = nodes as [Node, Node];
+    const here = await socketOn(a, null);
+    const there = await socketOn(b, null);
+    a.app.io.local.in(here.id ?? '').socketsJoin('burst-room');
+    b.app.io.local.in(there.id ?? '').socketsJoin('burst-room');
+    const got = { here: [] as number[], there: [] as number[] };
+    here.on('episode:warned', (w) => got.here.push(w.kind === 'idle' ? w.secondsLeft : -1));
+    there.on('episode:warned', (w) => got.there.push(w.kind === 'idle' ? w.secondsLeft : -1));
+    const sent = Array.from({ length: 300 }, (_, i) => i);
+    for (const i of sent)
+      a.app.io.to('burst-room').emit('episode:warned', { episodeId: 'burst', kind: 'idle', secondsLeft: i });
+    await until(() => got.here.length === sent.length && got.there.length === sent.length, 20_000, 'the burst');
+    expect(got.here).toEqual(sent);
+    expect(got.there).toEqual(sent);
+  });
+
   it('shows a researcher watching on node B the events of an episode played on node A, in order', async () => {
     const [a, b] = nodes as [Node, Node];
     const actor = new ActorClient(await socketOn(a, await joinAs(a.app, a.storage, studyId, 'actor')));
