@@ -429,6 +429,29 @@ describe('the end of the episode', () => {
   });
 });
 
+describe('another node runs the episode', () => {
+  it('a reply refused as episode_elsewhere stays in the outbox without an error and goes again after reconnecting', async () => {
+    const h = harness();
+    await h.start();
+    send(h.sync);
+    h.socket.answer('episode:reply', { ok: false, error: 'episode_elsewhere' });
+    await settle();
+    expect(h.sync.state.outbox.map((r) => r.clientMessageId)).toEqual(['cm-1']);
+    expect(h.sync.state.replyError).toBeNull();
+    expect(h.sync.state.draft).toBe('');
+
+    // The tab reconnects (socket.ts); on the node that now runs the episode it catches up, then resends.
+    h.socket.reconnect(h.sync);
+    expect(h.socket.payloads('episode:resync').at(-1)).toEqual({ episodeId: 'ep1', afterSeq: 2 });
+    h.socket.answer('episode:resync', resynced([]));
+    await settle();
+    expect(h.socket.payloads('episode:reply')).toEqual([
+      { episodeId: 'ep1', clientMessageId: 'cm-1', text: 'Hi there' },
+      { episodeId: 'ep1', clientMessageId: 'cm-1', text: 'Hi there' },
+    ]);
+  });
+});
+
 describe('saving delayed on the server', () => {
   it('shows the notice, keeps a reply refused as unavailable, and when saving works again clears it, resyncs and resends', async () => {
     const h = harness();

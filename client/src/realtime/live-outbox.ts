@@ -59,8 +59,15 @@ export class LiveOutbox {
         this.inFlight.delete(clientMessageId);
         if (r.ok) return this.remove(clientMessageId);
         // No answer: the reply stays in the outbox and goes again on the next connection.
-        // Saving is delayed on the server (`unavailable`): it waits too, and goes again once saving works.
-        if (r.error === 'timeout' || r.error === 'offline' || r.error === 'unavailable') return;
+        // Saving is delayed on the server (`unavailable`): it waits too, and goes again once saving works. Another
+        // node runs the episode (`episode_elsewhere`): it goes again on the new connection (socket.ts reconnects).
+        if (
+          r.error === 'timeout' ||
+          r.error === 'offline' ||
+          r.error === 'unavailable' ||
+          r.error === 'episode_elsewhere'
+        )
+          return;
         // Refused for good (too long, not awaited, episode over): give the words back to the actor.
         this.remove(clientMessageId);
         if (this.host.state().draft.trim() === '') this.host.setDraft(text);

@@ -27,8 +27,12 @@ import { ackMessage, requestOn, type PayloadOf, type RequestName } from './socke
  * them. It knows nothing of React or zustand; the socket, the tab's memory and the way out are given to it.
  */
 
-/** No answer yet (offline, too slow) or not now (saving delayed on the server): try again later, not an error. */
-const noAnswer = (error: string): boolean => error === 'timeout' || error === 'offline' || error === 'unavailable';
+/**
+ * No answer yet (offline, too slow) or not now (saving delayed on the server; another node runs the episode, and the
+ * socket reconnects: socket.ts): try again later, not an error.
+ */
+const noAnswer = (error: string): boolean =>
+  error === 'timeout' || error === 'offline' || error === 'unavailable' || error === 'episode_elsewhere';
 
 export class LiveSync {
   state: LiveSyncState = initialLiveSyncState();

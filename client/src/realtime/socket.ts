@@ -48,6 +48,26 @@ export interface RequestPort {
   ): void;
 }
 
+/** How long the tab waits before it reconnects after `episode_elsewhere`. */
+const ELSEWHERE_RECONNECT_MS = 1_000;
+let reconnecting = false;
+
+/**
+ * Another app node runs this tab's episode (several nodes on one PostgreSQL database, and this connection reached the
+ * wrong one): connect again, once, shortly. The proxy's sticky session normally keeps a tab on its episode's node; when
+ * that node has died, the new connection's requests find the episode taken over by the node they reach.
+ */
+function reconnectSoon(): void {
+  if (reconnecting) return;
+  reconnecting = true;
+  const s = getSocket();
+  s.disconnect();
+  setTimeout(() => {
+    reconnecting = false;
+    s.connect();
+  }, ELSEWHERE_RECONNECT_MS);
+}
+
 /** The tab's socket as a RequestPort: a request left unanswered fails after `timeoutMs`. */
 export function socketPort(timeoutMs = 15_000): RequestPort {
   return {
@@ -58,7 +78,10 @@ export function socketPort(timeoutMs = 15_000): RequestPort {
       // Socket.IO's typed emit cannot follow a generic event name; the event map above keeps callers typed.
       const timed = getSocket().timeout(timeoutMs);
       const emit = timed.emit.bind(timed) as unknown as LooseEmit;
-      emit(event, payload, ack as (err: Error | null, result: Ack<unknown>) => void);
+      emit(event, payload, (err, result) => {
+        if (!err && !result.ok && result.error === 'episode_elsewhere') reconnectSoon();
+        (ack as (err: Error | null, result: Ack<unknown>) => void)(err, result);
+      });
     },
   };
 }
