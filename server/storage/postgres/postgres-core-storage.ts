@@ -11,7 +11,7 @@ import type { PgDatabase } from './pg-database.ts';
 import * as episodes from './postgres-episodes.ts';
 import { importBenchmark, sha256 } from './postgres-import-benchmark.ts';
 import { removeUnfinishedImports } from './postgres-import-discard.ts';
-import { withStoredFloats } from './postgres-record-floats.ts';
+import { withStoredFloats } from '../rows/record-float-paths.ts';
 
 /** The parts of Storage that are objects of their own (one file each: postgres-<part>-storage.ts). */
 export type StoragePart =

@@ -1,55 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
-import { EpisodeEventSchema, type EpisodeEvent, type SeatKind } from '../../../shared/schemas/episode.ts';
-import type { Mode, UserType } from '../../../shared/schemas/evaluation.ts';
-import type { EpisodeStatus, EpisodeSummary, RunInput } from '../episode-storage.ts';
+import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import type { EpisodeSummary, RunInput } from '../episode-storage.ts';
+import { episodeRowToSummary, type EpisodeRow } from '../rows/episode-rows.ts';
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 import { MAX_PARAMS, valuesPlaceholders } from './pg-values.ts';
-
-/** An `episodes` row as PostgreSQL returns it (migration 002). */
-export interface EpisodeRow {
-  id: string;
-  run_id: string | null;
-  problem_id: string;
-  persona_id: string;
-  mode: string;
-  user_type: string;
-  user_seat: string;
-  status: string;
-  weighted_score: number | null;
-  correct: number | null;
-  interaction_turns: number | null;
-  assistant_model: string;
-  judge_model: string;
-  simulator_model: string | null;
-  failure_stage: string | null;
-  failure_reason: string | null;
-  started_at: string;
-  ended_at: string | null;
-}
-
-export function episodeRowToSummary(r: EpisodeRow): EpisodeSummary {
-  return {
-    id: r.id,
-    runId: r.run_id,
-    problemId: r.problem_id,
-    personaId: r.persona_id,
-    mode: r.mode as Mode,
-    userType: r.user_type as UserType,
-    userSeat: r.user_seat as SeatKind,
-    status: r.status as EpisodeStatus,
-    weightedScore: r.weighted_score,
-    correct: r.correct === null ? null : r.correct ? 1 : 0,
-    interactionTurns: r.interaction_turns,
-    assistantModel: r.assistant_model,
-    judgeModel: r.judge_model,
-    simulatorModel: r.simulator_model,
-    failure: r.failure_stage === null ? null : { stage: r.failure_stage, reason: r.failure_reason ?? '' },
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-  };
-}
 
 export async function createRun(db: PgDatabase, input: RunInput): Promise<{ id: string }> {
   const id = randomUUID();

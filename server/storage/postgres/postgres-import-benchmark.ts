@@ -7,7 +7,7 @@ import type { ImportOutcome } from '../../../shared/schemas/study.ts';
 import type { ImportBenchmarkInput, ImportRecordInput } from '../storage.ts';
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase } from './pg-database.ts';
-import { floatPathsColumn } from './postgres-record-floats.ts';
+import { floatPathsColumn } from '../rows/record-float-paths.ts';
 import { MAX_PARAMS, valuesPlaceholders } from './pg-values.ts';
 
 const PREVIEW_CHARS = 160;

@@ -5,24 +5,8 @@ import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
 import type { LiveEpisodeInfo, LiveEpisodeStorage } from '../live-storage.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase } from './pg-database.ts';
-import { episodeRowToSummary, insertEpisodeRow, insertEvents, type EpisodeRow } from './postgres-episodes.ts';
-
-interface LiveRow extends EpisodeRow {
-  study_id: string | null;
-  participant_id: string | null;
-  assignment_id: string | null;
-  spec_json: string | null;
-}
-
-function toInfo(row: LiveRow): LiveEpisodeInfo {
-  return {
-    summary: episodeRowToSummary(row),
-    studyId: row.study_id ?? '',
-    participantId: row.participant_id ?? '',
-    assignmentId: row.assignment_id,
-    spec: row.spec_json ? (JSON.parse(row.spec_json) as Record<string, unknown>) : {},
-  };
-}
+import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
+import { insertEpisodeRow, insertEvents } from './postgres-episodes.ts';
 
 /** Links a stored episode to the live one it is the twin of, in the live episode's study. */
 async function linkTwin(client: pg.PoolClient, liveEpisodeId: string, twinId: string): Promise<void> {
@@ -138,18 +122,19 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
   }
 
   async get(episodeId: string): Promise<LiveEpisodeInfo | null> {
-    const [row] = await this.db.rows<LiveRow>('SELECT * FROM episodes WHERE id = $1 AND participant_id IS NOT NULL', [
-      episodeId,
-    ]);
-    return row ? toInfo(row) : null;
+    const [row] = await this.db.rows<LiveEpisodeRow>(
+      'SELECT * FROM episodes WHERE id = $1 AND participant_id IS NOT NULL',
+      [episodeId],
+    );
+    return row ? toLiveEpisodeInfo(row) : null;
   }
 
   async running(): Promise<LiveEpisodeInfo[]> {
-    const rows = await this.db.rows<LiveRow>(
+    const rows = await this.db.rows<LiveEpisodeRow>(
       `SELECT * FROM episodes WHERE status = 'running' AND participant_id IS NOT NULL
        ORDER BY started_at COLLATE "C"`,
     );
-    return rows.map(toInfo);
+    return rows.map(toLiveEpisodeInfo);
   }
 
   async runningFor(participantId: string): Promise<string | null> {
@@ -216,11 +201,11 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
   }
 
   async listLive(filter: { studyId?: string; status?: EpisodeStatus }): Promise<LiveEpisodeInfo[]> {
-    const rows = await this.db.rows<LiveRow>(
+    const rows = await this.db.rows<LiveEpisodeRow>(
       `SELECT * FROM episodes WHERE participant_id IS NOT NULL AND ($1::text IS NULL OR study_id = $1)
          AND ($2::text IS NULL OR status = $2) ORDER BY started_at COLLATE "C" DESC LIMIT 1000`,
       [filter.studyId ?? null, filter.status ?? null],
     );
-    return rows.map(toInfo);
+    return rows.map(toLiveEpisodeInfo);
   }
 }

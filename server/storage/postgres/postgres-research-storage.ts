@@ -1,6 +1,5 @@
 import { AppError } from '../../../shared/errors.ts';
-import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
-import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { RunInfo, RunProgress, RunStatus } from '../../../shared/schemas/research.ts';
 import type { ProlificIds } from '../people-storage.ts';
 import type {
@@ -13,50 +12,17 @@ import type {
   StudyParticipant,
   StudyRecord,
 } from '../research-storage.ts';
+import {
+  eventsInEpisodeOrder,
+  toRun,
+  toStudyEpisode,
+  toStudyRecord,
+  type RunRow,
+  type StudyEpisodeRow,
+  type StudyRecordRow,
+} from '../rows/research-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-import { episodeRowToSummary, type EpisodeRow } from './postgres-episodes.ts';
 import { prolificIdsOf, studyParticipantsPage } from './postgres-participant-export.ts';
-import { withStoredFloats } from './postgres-record-floats.ts';
-
-interface RunRow {
-  id: string;
-  study_id: string;
-  status: RunStatus;
-  options_json: string;
-  progress_json: string | null;
-  out_path: string | null;
-  benchmark_sha256: string | null;
-  created_at: string;
-  updated_at: string | null;
-}
-
-interface StudyEpisodeRow extends EpisodeRow {
-  participant_id: string | null;
-  twin_of: string | null;
-  task: string | null;
-}
-
-function toRun(row: RunRow): RunInfo {
-  return {
-    id: row.id,
-    studyId: row.study_id,
-    status: row.status,
-    options: JSON.parse(row.options_json) as RunInfo['options'],
-    progress: row.progress_json === null ? null : (JSON.parse(row.progress_json) as RunProgress),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toStudyEpisode(row: StudyEpisodeRow): StudyEpisode {
-  return {
-    ...episodeRowToSummary(row),
-    source: row.twin_of !== null ? 'twin' : row.participant_id !== null ? 'live' : 'batch',
-    task: row.task ?? 'unknown',
-    participantId: row.participant_id,
-    twinOf: row.twin_of,
-  };
-}
 
 /** ResearchStorage on PostgreSQL (sqlite/sqlite-research-storage.ts); text ordered COLLATE "C", as SQLite orders. */
 export class PostgresResearchStorage implements ResearchStorage {
@@ -130,20 +96,11 @@ export class PostgresResearchStorage implements ResearchStorage {
   }
 
   async listStudyRecords(studyId: string): Promise<StudyRecord[]> {
-    const rows = await this.db.rows<{
-      problem_id: string;
-      task: string;
-      json: string;
-      float_paths_json: string | null;
-    }>(
+    const rows = await this.db.rows<StudyRecordRow>(
       'SELECT problem_id, task, json, float_paths_json FROM visible_records WHERE study_id = $1 ORDER BY file_id, line',
       [studyId],
     );
-    return rows.map((r) => ({
-      problemId: r.problem_id,
-      task: r.task,
-      record: withStoredFloats(JSON.parse(r.json) as BenchmarkRecord, r.float_paths_json),
-    }));
+    return rows.map(toStudyRecord);
   }
 
   async studyEpisodes(studyId: string, page: { after: EpisodeCursor | null; limit: number }): Promise<StudyEpisode[]> {
@@ -184,12 +141,6 @@ export class PostgresResearchStorage implements ResearchStorage {
        ORDER BY episode_id, seq`,
       [[...episodeIds], [...types]],
     );
-    const byEpisode = new Map<string, { episodeId: string; event: EpisodeEvent }[]>();
-    for (const row of rows) {
-      const list = byEpisode.get(row.episode_id) ?? [];
-      list.push({ episodeId: row.episode_id, event: EpisodeEventSchema.parse(JSON.parse(row.json)) });
-      byEpisode.set(row.episode_id, list);
-    }
-    return episodeIds.flatMap((id) => byEpisode.get(id) ?? []);
+    return eventsInEpisodeOrder(episodeIds, rows);
   }
 }

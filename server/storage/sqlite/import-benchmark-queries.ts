@@ -6,7 +6,7 @@ import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { ImportOutcome } from '../../../shared/schemas/study.ts';
 import type { ImportBenchmarkInput, ImportRecordInput } from '../storage.ts';
 import { discardImport, type PersonaKey } from './import-discard-queries.ts';
-import { floatPathsColumn } from './record-float-paths.ts';
+import { floatPathsColumn } from '../rows/record-float-paths.ts';
 import { pauseAfter, writeChunks } from './write-chunks.ts';
 
 const PREVIEW_CHARS = 160;

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import { cachedStatement } from './statement-cache.ts';
-import { withStoredFloats } from './record-float-paths.ts';
+import { withStoredFloats } from '../rows/record-float-paths.ts';
 
 /** Characters of record JSON the cache holds at most per connection (about 16 MB of text, more once parsed). */
 const CACHE_JSON_CHARS = 16 * 1024 * 1024;

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
 import type { LiveEpisodeInfo, LiveEpisodeStorage } from '../live-storage.ts';
-import { episodeRowToSummary, saveEpisode, type EpisodeRow } from './episode-queries.ts';
+import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
+import { saveEpisode } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
 import { AppError } from '../../../shared/errors.ts';
 
@@ -11,23 +12,6 @@ interface QueuedAppend {
   event: EpisodeEvent;
   resolve(result: { seq: number; duplicate: boolean }): void;
   reject(error: unknown): void;
-}
-
-interface LiveRow extends EpisodeRow {
-  study_id: string | null;
-  participant_id: string | null;
-  assignment_id: string | null;
-  spec_json: string | null;
-}
-
-function toInfo(row: LiveRow): LiveEpisodeInfo {
-  return {
-    summary: episodeRowToSummary(row),
-    studyId: row.study_id ?? '',
-    participantId: row.participant_id ?? '',
-    assignmentId: row.assignment_id,
-    spec: row.spec_json ? (JSON.parse(row.spec_json) as Record<string, unknown>) : {},
-  };
 }
 
 /** LiveEpisodeStorage on SQLite; each method is one synchronous transaction, appends one per event-loop turn. */
@@ -183,8 +167,8 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
   async get(episodeId: string): Promise<LiveEpisodeInfo | null> {
     const row = cachedStatement(this.db, 'SELECT * FROM episodes WHERE id = ? AND participant_id IS NOT NULL').get(
       episodeId,
-    ) as LiveRow | undefined;
-    return row ? toInfo(row) : null;
+    ) as LiveEpisodeRow | undefined;
+    return row ? toLiveEpisodeInfo(row) : null;
   }
 
   async running(): Promise<LiveEpisodeInfo[]> {
@@ -192,8 +176,8 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
       cachedStatement(
         this.db,
         "SELECT * FROM episodes WHERE status = 'running' AND participant_id IS NOT NULL ORDER BY started_at",
-      ).all() as LiveRow[]
-    ).map(toInfo);
+      ).all() as LiveEpisodeRow[]
+    ).map(toLiveEpisodeInfo);
   }
 
   async runningFor(participantId: string): Promise<string | null> {
@@ -267,7 +251,12 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
     const rows = cachedStatement(
       this.db,
       `SELECT * FROM episodes WHERE participant_id IS NOT NULL AND (? IS NULL OR study_id = ?) AND (? IS NULL OR status = ?) ORDER BY started_at DESC LIMIT 1000`,
-    ).all(filter.studyId ?? null, filter.studyId ?? null, filter.status ?? null, filter.status ?? null) as LiveRow[];
-    return rows.map(toInfo);
+    ).all(
+      filter.studyId ?? null,
+      filter.studyId ?? null,
+      filter.status ?? null,
+      filter.status ?? null,
+    ) as LiveEpisodeRow[];
+    return rows.map(toLiveEpisodeInfo);
   }
 }

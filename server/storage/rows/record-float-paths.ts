@@ -1,9 +1,9 @@
 import { attachIntegralFloats } from '../../../shared/benchmark/record-floats.ts';
 
 /**
- * The `records.float_paths_json` column (migration 013): the JSON paths of the whole numbers a record's line wrote as
- * floats, so its persona profile prints `4.0` as the reference does. '[]' when the line has none; NULL for records
- * imported before the column existed, which print such numbers as whole numbers.
+ * The `records.float_paths_json` column (migration 013), the same on both engines: the sorted JSON paths of the whole
+ * numbers a record's line wrote as floats, so its persona profile prints `4.0` as the reference does. '[]' when the
+ * line has none; NULL for records imported before the column existed, which print such numbers as whole numbers.
  */
 export function floatPathsColumn(paths: ReadonlySet<string> | undefined): string {
   return JSON.stringify(paths ? [...paths].sort() : []);
