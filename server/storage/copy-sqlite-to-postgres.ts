@@ -5,7 +5,7 @@ import type { CellValue, CopySource, CopyTarget, SourceTable, TargetColumn } fro
  * `prefdisco migrate-storage`: every table of an SQLite database copied into an empty, migrated PostgreSQL database,
  * table by table in foreign-key order, in one PostgreSQL transaction (all or nothing), in bounded batches. The table
  * list comes from the source's schema, not from a list here, so a table a later migration adds is copied too; the
- * two schemas must be at the same migration level, and every table and column must be on both sides.
+ * two schemas must be at the same migration level, and every table of the source in the target with its columns.
  */
 
 /** The copy was refused before anything was written; the message says why and what to do, in one line. */
@@ -27,10 +27,10 @@ export class CopyFailedError extends Error {
 }
 
 /**
- * Not copied: the server lease says which process serves *this* database, and the SQLite file's lease means nothing
- * to the PostgreSQL one (a stale row there would only delay the first server's start).
+ * Not copied: which processes serve *this* database (the exclusive server lease, the nodes' leases). The SQLite file's
+ * holders mean nothing to the PostgreSQL database, and a stale row there would only delay the first server's start.
  */
-export const NOT_COPIED = ['server_lease'];
+export const NOT_COPIED = ['server_lease', 'server_nodes'];
 
 export interface CopyProgress {
   table: string;
@@ -80,7 +80,7 @@ function refuseOtherLevels(sourceVersions: number[], targetVersions: number[]): 
   throw new CopyRefusedError(
     `the SQLite file is at migration ${from} and the PostgreSQL database at ${to}: ` +
       (level(sourceVersions) < level(targetVersions)
-        ? 'open the file once with this version of the app first (prefdisco serve, or any command with --db FILE), which applies its migrations'
+        ? 'open the file once with this version of the app first (start prefdisco serve on it, then stop it), which applies its migrations'
         : 'the file was written by a newer version of the app: migrate with that version'),
   );
 }
@@ -130,12 +130,6 @@ export async function copySqliteToPostgres(
   const migrationLevel = refuseOtherLevels(source.migrationVersions(), await target.migrationVersions());
   const targetTables = await target.tables();
   const sourceTables = source.tables();
-  const sourceNames = new Set(sourceTables.map((t) => t.name));
-  const onlyInTarget = [...targetTables.keys()].filter((name) => !sourceNames.has(name));
-  if (onlyInTarget.length > 0)
-    throw new CopyRefusedError(
-      `table ${onlyInTarget.join(', ')} is in the PostgreSQL database but not the SQLite file`,
-    );
   const plan = foreignKeyOrder(sourceTables.filter((t) => !NOT_COPIED.includes(t.name))).map((table) => {
     const columns = targetTables.get(table.name);
     if (!columns)
@@ -144,11 +138,15 @@ export async function copySqliteToPostgres(
     const overriding = columns.some((c) => c.identity === 'ALWAYS' && copied.includes(c.name));
     return { table, columns: copied, overriding, rows: source.rowCount(table.name) };
   });
+  // Tables only the target has are not ours as the source knows them (the Socket.IO adapter's attachments table is
+  // made by the app at start, outside the migrations): neither checked nor written. The same migration level means
+  // the same schema otherwise.
+  const shared = [...targetTables.keys()].filter((name) => sourceTables.some((t) => t.name === name));
   const totalRows = plan.reduce((sum, step) => sum + step.rows, 0);
   const batchBytes = options.batchBytes ?? 8_000_000;
 
-  return target.transaction([...targetTables.keys()], async (writer) => {
-    const holding = await writer.nonEmptyTables([...targetTables.keys()]);
+  return target.transaction(shared, async (writer) => {
+    const holding = await writer.nonEmptyTables(shared);
     if (holding.length > 0)
       throw new CopyRefusedError(
         `the PostgreSQL database already holds data (table ${holding.join(', ')}): migrate into an empty database`,

@@ -9,7 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ActorEvent } from '../../shared/protocol/live.ts';
 import type { RunInfo } from '../../shared/schemas/research.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
+import { NOT_COPIED } from '../../server/storage/copy-sqlite-to-postgres.ts';
 import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
+import { applyMigrations, readMigrations } from '../../server/storage/sqlite/migrate.ts';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import type { Storage } from '../../server/storage/storage.ts';
 import { agreeToConsentOverHttp } from '../support/consent-agreement.ts';
@@ -242,9 +244,9 @@ describe.skipIf(!postgresInstalled)(needsPostgres('prefdisco migrate-storage: an
 
     const before = sqliteCounts();
     const after = await postgresCounts(url);
-    // The lease names the process serving a database, so it stays behind; every other table arrives whole.
-    expect(before.server_lease).toBe(0);
-    expect(after).toEqual({ ...before, server_lease: 0 });
+    // The leases name the processes serving a database, so they stay behind; every other table arrives whole.
+    const leases = Object.fromEntries(NOT_COPIED.filter((t) => t in before).map((t) => [t, 0]));
+    expect(after).toEqual({ ...before, ...leases });
     for (const table of ['records', 'episode_events', 'ratings', 'rating_skips', 'rating_flags', 'jobs', 'runs'])
       expect(after[table], table).toBeGreaterThan(0);
     for (const table of ['consent_records', 'study_invites', 'participants', 'researchers', 'auth_sessions'])
@@ -313,6 +315,24 @@ describe.skipIf(!postgresInstalled)(needsPostgres('prefdisco migrate-storage: an
     const { schema_migrations: migrations, ...counts } = await postgresCounts(url);
     expect(migrations).toBeGreaterThan(0);
     expect(Object.values(counts).every((n) => n === 0)).toBe(true);
+  }, 60_000);
+
+  it('refuses a file at another migration level than the app, naming both levels', async () => {
+    const { url } = await postgres.database();
+    const older = join(dir, 'older.sqlite');
+    const migrations = readMigrations();
+    const db = new Database(older);
+    applyMigrations(db, migrations.slice(0, -1));
+    db.close();
+    const refused = await runCli(['migrate-storage', '--from', older, '--to', url]);
+    expect(refused.code).toBe(1);
+    const pad = (n: number): string => String(n).padStart(3, '0');
+    expect(refused.stderr.trim()).toMatch(
+      new RegExp(
+        `^prefdisco: not migrated: the SQLite file is at migration ${pad(migrations.length - 1)} and the ` +
+          `PostgreSQL database at ${pad(migrations.length)}: open the file once with this version of the app first`,
+      ),
+    );
   }, 60_000);
 
   it('a URL nothing listens at is one line without the password; a missing file is one line', async () => {

@@ -45,6 +45,8 @@ describe('every command has --help', () => {
       'studies share',
       'backup',
       'restore',
+      'worker',
+      'migrate-storage',
     ]);
     // the per-command checks below loop over these, so they must not be empty
     expect(commands.reduce((n, c) => n + c.command.options.length, 0)).toBeGreaterThan(40);
