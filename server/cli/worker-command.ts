@@ -13,7 +13,7 @@ import { integerAtLeast } from './cli-options.ts';
 
 interface WorkerOptions {
   slots: number;
-  name: string;
+  name?: string;
   maintenanceSeconds: number;
 }
 
@@ -28,7 +28,8 @@ export function registerWorker(program: Command, ctx: CliContext): void {
         'at once. Logs JSON lines on stderr. Exit 0 stopped, 2 no PostgreSQL database configured.',
     )
     .option('--slots <N>', 'chunks played at once (each with its run’s concurrency)', integerAtLeast(1), 1)
-    .option('--name <NAME>', 'this worker’s name, stored with what it plays', `${hostname()}:${process.pid}`)
+    // No default value: commander would print this process's pid in the help, which the README quotes.
+    .option('--name <NAME>', 'this worker’s name, stored with what it plays (default: <host>:<pid>)')
     .option(
       '--maintenance-seconds <S>',
       'how often the queue’s maintenance may run here (it gives the chunks of dead workers to others)',
@@ -74,14 +75,15 @@ async function work(options: WorkerOptions, io: CliIo): Promise<number> {
     );
     return 2;
   }
-  const log = lineLogger(io, { worker: options.name });
+  const name = options.name ?? `${hostname()}:${process.pid}`;
+  const log = lineLogger(io, { worker: name });
   const storage = await openStorage(config.database, 'thread');
   const queuedRuns = PostgresQueuedRuns.open(config.database.url);
   const queue = await BatchQueue.open(config.database.url, { maintenanceSeconds: options.maintenanceSeconds });
   const models = declaredModels(config.modelsFile, (v) => secretFromEnv(v));
   const worker = new QueueWorker({
     queue,
-    player: new ChunkPlayer({ storage, queuedRuns, models, worker: options.name }),
+    player: new ChunkPlayer({ storage, queuedRuns, models, worker: name }),
     log,
     slots: options.slots,
   });

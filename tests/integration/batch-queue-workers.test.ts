@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -60,6 +60,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
   let queue: BatchQueue;
   let studyId = '';
   const workers: Worker[] = [];
+  /** The two-worker run's results file, which later tests compare with. */
+  let reference = '';
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const models: ModelLookup = { names: () => ['scripted'], get: () => scripted };
 
@@ -184,6 +186,31 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     expect(twoLines).toHaveLength(ENTRIES);
     expect(twoLines).toEqual(normalised(single.outPath));
     expect(twoLines).toEqual(normalised(direct.outPath));
+    reference = shared.outPath;
+  }, 240_000);
+
+  it('a run starting from a copy of an earlier results file plays only the entries it lacks', async () => {
+    const w = startWorker('r1');
+    await started(w);
+    const { id, outPath } = await newRun();
+    // As research/batch-runs.ts starts a run with the options of an earlier one: a copy of its file (here, half).
+    const earlier = readFileSync(reference, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(
+      outPath,
+      earlier
+        .slice(0, ENTRIES / 2)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const summary = await queued(id);
+    expect(summary).toMatchObject({ interrupted: false, skipped: ENTRIES / 2, done: ENTRIES / 2, failed: 0 });
+    const [played] = await rows<{ n: number }>(
+      "SELECT COUNT(*)::integer AS n FROM queued_run_lines WHERE run_id = $1 AND worker = 'r1'",
+      [id],
+    );
+    expect(played?.n).toBe(ENTRIES / 2);
+    expect(normalised(outPath)).toEqual(normalised(reference));
+    expect(await stop(w)).toBe(0);
   }, 240_000);
 
   it('a worker killed mid-run leaves its chunk to the other, and every entry is played into the file once', async () => {

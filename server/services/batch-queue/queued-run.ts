@@ -5,7 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueuedRunLine, QueuedRunStorage } from '../../storage/queued-run-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { aggregateLine } from '../evaluation/aggregate-line.ts';
-import { planBatch } from '../evaluation/batch-plan.ts';
+import { ResultsFileError } from '../evaluation/batch-errors.ts';
+import { planBatch, type BatchPlan } from '../evaluation/batch-plan.ts';
+import { jobKey } from '../evaluation/job-plan.ts';
 import type { BatchProgress } from '../evaluation/batch-spec.ts';
 import { readResultsFile } from '../evaluation/result-files.ts';
 import type { ModelLookup } from '../research/run-options.ts';
@@ -60,11 +62,20 @@ export async function runQueuedBatch(
     jobs: plan.jobs.length,
     chunkSize: Math.max(1, deps.chunkSize ?? 4),
   });
+  const skipped = await adoptResults(plan, runId, queuedRuns);
   const chunks = planChunks(runId, queued.jobs, queued.chunkSize);
   await queue.enqueue(chunks);
   const progress = async (): Promise<BatchProgress> => {
     const counts = await queuedRuns.counts(runId);
-    const p = { total: queued.jobs, ...counts, skipped: 0, running: 0, elapsedMs: Date.now() - started };
+    // As in a one-process run, entries the earlier run's file had are `skipped`, not this run's `done`.
+    const p = {
+      total: queued.jobs,
+      done: counts.done - skipped,
+      failed: counts.failed,
+      skipped,
+      running: 0,
+      elapsedMs: Date.now() - started,
+    };
     deps.onProgress?.(p);
     return p;
   };
@@ -79,7 +90,7 @@ export async function runQueuedBatch(
       return { ...(await progress()), interrupted: true, ...files, aggregateFile: null };
     }
     const p = await progress();
-    if (p.done + p.failed >= p.total) break;
+    if (p.done + p.failed + p.skipped >= p.total) break;
     await sleep(deps.pollMs ?? 250, undefined, { signal }).catch(() => undefined);
   }
   const lines = await queuedRuns.lines(runId);
@@ -106,6 +117,33 @@ export async function runQueuedBatch(
     { flag: 'a' },
   );
   return { ...(await progress()), interrupted: false, ...files, aggregateFile: plan.aggregateFile };
+}
+
+/**
+ * A run started with the options of an earlier one begins with a copy of its results file (research/batch-runs.ts):
+ * its lines become the run's lines before any chunk is enqueued, so the workers skip those entries, as a one-process
+ * run resuming from the file does. Insert-if-absent, so a coordinator resumed after a restart may do it again (the
+ * file is rewritten only at the end). Returns how many entries the file had.
+ */
+async function adoptResults(plan: BatchPlan, runId: string, queuedRuns: QueuedRunStorage): Promise<number> {
+  const existing = await readResultsFile(plan.outFile);
+  if (existing.issues.length > 0) throw new ResultsFileError(plan.outFile, existing.issues);
+  const indexOf = new Map(plan.jobs.map((j, i) => [jobKey(j.record.problem_id, j.mode, j.userType), i]));
+  let adopted = 0;
+  for (const result of existing.results) {
+    const jobIndex = indexOf.get(jobKey(result.problem_id, result.mode, result.user_type));
+    if (jobIndex === undefined) continue;
+    const episodeId = (result as { prefdisco_live?: { episode_id?: unknown } }).prefdisco_live?.episode_id;
+    await queuedRuns.storeLine(runId, {
+      jobIndex,
+      outcome: 'done',
+      lineJson: JSON.stringify(result),
+      episodeId: typeof episodeId === 'string' ? episodeId : null,
+      worker: 'earlier-run',
+    });
+    adopted += 1;
+  }
+  return adopted;
 }
 
 /** The file replaced at once (a temporary file renamed over it), with each stored line as it was stored. */
