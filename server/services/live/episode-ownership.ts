@@ -55,6 +55,19 @@ export class EpisodeOwnership {
     this.timer.unref();
   }
 
+  /**
+   * Whether this node still owns the episode, renewing its lease if so: asked before an end is stored, so a node that
+   * stalled past its lease and lost the episode to another never marks it ended under the new owner.
+   */
+  async stillOwns(episodeId: string): Promise<boolean> {
+    if (!this.owned.has(episodeId)) return false;
+    // Storage failing: nothing can be known, and the end's own storing retries until it works (as before ownership).
+    const claim = await this.nodes
+      .claimEpisode(episodeId, this.node.id, new Date(), this.node.leaseMs, !this.node.shared)
+      .catch(() => ({ claimed: true }) as const);
+    return claim.claimed;
+  }
+
   /** The episode ended (or stopped) here: another node may run it at once. A failure is logged; the lease lapses. */
   release(episodeId: string): void {
     if (!this.owned.delete(episodeId)) return;

@@ -219,8 +219,13 @@ export class LiveEpisodes {
       .then(async (outcome) => {
         // Ended from outside (storage gave up, a researcher ended it): store why, after what was stored.
         const end = running.endRequest;
+        if (!end && outcome === 'aborted') return;
+        // Taken over by another node meanwhile (this one stalled past its lease): the new owner ends it, not this one.
+        if (!(await this.ownership.stillOwns(id))) {
+          logger.warn('this live episode runs on another server now: its end is not stored here');
+          return;
+        }
         if (end) return this.endStored(info, end, running);
-        if (outcome === 'aborted') return;
         const events = running.log.events;
         const s = episodeSummary(id, null, spec, participants, events, outcome, info.summary.startedAt);
         // Retried while storage fails: an ended episode left 'running' would be resumed and played again.
