@@ -9,6 +9,9 @@ export const ATTACHMENTS_TABLE = 'socket_io_attachments';
 /** How long a payload stays in that table; the other nodes read it within milliseconds of the NOTIFY. */
 const ATTACHMENT_LIFETIME_MS = 30_000;
 
+/** The adapter's connections' application_name. */
+export const ADAPTER_APPLICATION_NAME = 'prefdisco socket adapter';
+
 /** The advisory-lock key two nodes starting at once take around creating the table: "sioa". */
 const CREATE_LOCK = 0x73696f61;
 
@@ -36,13 +39,14 @@ export async function crossNodeAdapter(
   log: Pick<Logger, 'warn'>,
 ): Promise<CrossNodeAdapter | null> {
   if (database?.kind !== 'postgres') return null;
-  const pool = new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 10_000 });
-  // An idle client whose server went away emits on the pool; the held LISTEN client emits on itself (the pool
-  // listens only while a client is idle). Unheard, either would end the process; the adapter reconnects by itself.
-  pool.on('error', (err) => log.warn({ err }, 'socket adapter: idle PostgreSQL connection lost'));
-  pool.on('connect', (client) => {
-    client.on('error', (err) => log.warn({ err }, 'socket adapter: PostgreSQL connection lost'));
+  const pool = new pg.Pool({
+    connectionString: database.url,
+    max: 2,
+    connectionTimeoutMillis: 10_000,
+    // Named in pg_stat_activity, apart from storage's connections.
+    application_name: ADAPTER_APPLICATION_NAME,
   });
+  watchHeldConnections(pool, log);
   sendNotifiesTogether(pool);
   try {
     await createAttachmentsTable(pool);
@@ -64,6 +68,28 @@ export async function crossNodeAdapter(
       await pool.end();
     },
   };
+}
+
+/**
+ * The adapter holds one connection for LISTEN for as long as it runs. When the server ends that connection (a restart,
+ * a terminated backend), the connection reports an error on itself (the pool listens only to idle ones: unheard, the
+ * error would end the process), and the adapter takes a new one from the pool, without giving the dead one back. The
+ * pool would count it for ever, and with two slots the new LISTEN connection would take the sender's: every broadcast
+ * would then wait for a free connection that never comes. So a held connection that ends is given back here, as
+ * broken, and the pool drops it. (Found by the test that cuts the adapter's connections.)
+ */
+function watchHeldConnections(pool: pg.Pool, log: Pick<Logger, 'warn'>): void {
+  const held = new Set<pg.PoolClient>();
+  pool.on('acquire', (client) => held.add(client));
+  pool.on('release', (_err, client) => held.delete(client));
+  pool.on('error', (err) => log.warn({ err }, 'socket adapter: idle PostgreSQL connection lost'));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ err }, 'socket adapter: PostgreSQL connection lost'));
+    client.on('end', () => {
+      if (!held.delete(client)) return;
+      client.release(new Error('the connection ended while the socket adapter held it'));
+    });
+  });
 }
 
 /** What the adapter sends each message with (its util.ts): one statement, so one round trip, per broadcast. */

@@ -3,7 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
+import pg from 'pg';
 import { buildApp } from '../../server/app.ts';
+import { ADAPTER_APPLICATION_NAME } from '../../server/plugins/postgres-socket-adapter.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
@@ -59,9 +61,11 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   const nodes: Node[] = [];
   const sockets: TestSocket[] = [];
   let studyId = '';
+  let databaseUrl = '';
 
   beforeAll(async () => {
     const { url } = await postgres.migratedDatabase();
+    databaseUrl = url;
     const a = await startNode(url);
     await prepareData(
       a.storage,
@@ -109,6 +113,40 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
     b.app.io.to('cross-node-room').emit('episode:warned', { episodeId: 'from-b', kind: 'idle', secondsLeft: 30 });
     await until(() => got.length > 1, 10_000, 'the second broadcast');
     expect(got).toEqual(['in-room from-a', 'in-room from-b']);
+  });
+
+  it('survives losing its PostgreSQL connections and carries broadcasts both ways again once the adapter reconnected', async () => {
+    const [a, b] = nodes as [Node, Node];
+    const onA = await socketOn(a, null);
+    const onB = await socketOn(b, null);
+    a.app.io.local.in(onA.id ?? '').socketsJoin('cut-room-a');
+    b.app.io.local.in(onB.id ?? '').socketsJoin('cut-room-b');
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [ADAPTER_APPLICATION_NAME],
+      );
+      // Each node's listening connection at least.
+      expect(killed.rowCount).toBeGreaterThanOrEqual(2);
+    } finally {
+      await admin.end();
+    }
+    // Broadcasts sent while a listener is away are lost to that node (clients resync on the gap): keep sending until
+    // one arrives. Both directions, since a node whose dead connection still counted in its pool could listen again
+    // but never send.
+    const heard = async (from: Node, socket: TestSocket, room: string): Promise<void> => {
+      let arrived = false;
+      socket.once('episode:warned', () => (arrived = true));
+      for (let i = 0; !arrived; i++) {
+        if (i > 300) throw new Error(`no broadcast to ${room} arrived after the connections were cut`);
+        from.app.io.to(room).emit('episode:warned', { episodeId: 'cut', kind: 'idle', secondsLeft: i });
+        await sleep(50);
+      }
+    };
+    await heard(a, onB, 'cut-room-b');
+    await heard(b, onA, 'cut-room-a');
   });
 
   it('keeps a burst of broadcasts in emit order on both nodes (they are sent to PostgreSQL in batches)', async () => {
