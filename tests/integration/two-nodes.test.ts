@@ -138,6 +138,11 @@ describe.skipIf(!postgresInstalled)(needsPostgres('two app nodes on one PostgreS
     for (const e of await request(watcher, 'episode:watch', { episodeId })) watched.set(e.seq, e);
 
     await until(() => questions().length === 1, 20_000, 'the first question');
+    // While A lives, B does not run A's episode beside it: the actor's tab is told to reconnect.
+    const astray = await openSocket(b.url, actor);
+    await expect(request(astray, 'episode:resync', { episodeId, afterSeq: -1 })).rejects.toThrow(/episode_elsewhere/);
+    astray.close();
+
     const acked = [
       await request(socket, 'episode:reply', { episodeId, clientMessageId: 'reply-0', text: 'I keep bees in Leeds.' }),
     ];
