@@ -33,7 +33,7 @@ export async function startLiveApp(
     model?: ModelProvider;
     /** How long live episodes retry a failing append before they fail with storage_failed (default: 2 minutes). */
     storageRetryWindowMs?: number;
-    deps?: Pick<AppDeps, 'logger' | 'rateLimits'> & { config?: Omit<AppDeps['config'], 'clientDir'> };
+    deps?: Pick<AppDeps, 'logger' | 'rateLimits' | 'node'> & { config?: Omit<AppDeps['config'], 'clientDir'> };
   },
 ): Promise<LiveApp> {
   const storage = await openSampleStorage(dbFile);
