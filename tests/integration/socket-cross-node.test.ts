@@ -149,6 +149,16 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
     await heard(b, onA, 'cut-room-a');
   });
 
+  it('closes the sockets of a login session on every node when it signs out on one', async () => {
+    const [a, b] = nodes as [Node, Node];
+    const researcher = await signInResearcher({ app: b.app, storage: b.storage });
+    const onB = await socketOn(b, researcher.cookie);
+    const closed = new Promise<string>((resolve) => onB.once('disconnect', (reason) => resolve(reason)));
+    const out = await a.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: researcher.cookie } });
+    expect(out.statusCode).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+  });
+
   it('keeps a burst of broadcasts in emit order on both nodes (they are sent to PostgreSQL in batches)', async () => {
     const [a, b] = nodes as [Node, Node];
     const here = await socketOn(a, null);
@@ -173,7 +183,13 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
     for (const e of snapshot.events) actor.events.set(e.seq, e);
 
     const researcher = await signInResearcher({ app: b.app, storage: b.storage });
-    await b.storage.access.adoptUnclaimedStudies(researcher.researcherId, new Date());
+    await b.storage.access.addMember({
+      studyId,
+      researcherId: researcher.researcherId,
+      role: 'collaborator',
+      addedBy: null,
+      now: new Date(),
+    });
     const watcher = await socketOn(b, researcher.cookie);
     const logged: EpisodeEvent[] = [];
     watcher.on('episode:logged', ({ episodeId, event }) => {
