@@ -17,8 +17,10 @@ type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerE
 const ALLOWED_WHEN_TAKEN_OVER: readonly string[] = ['session:claim'];
 
 /**
- * Which of a participant's sockets is their working tab (shared/protocol/tabs.ts). Kept in this process's memory: a
- * database is served by one process (server-lease.ts), and after a restart every tab connects and claims again.
+ * Which of a participant's sockets is their working tab (shared/protocol/tabs.ts). Kept in this process's memory, and
+ * after a restart every tab connects and claims again. On SQLite one process serves the database. With several nodes
+ * on PostgreSQL each knows only its own sockets: the proxy's sticky sessions keep one browser's tabs on one node
+ * (docs/deploying.md), and a tab on another node is held off the episode by its owner lease (`episode_elsewhere`).
  */
 export class ParticipantTabs {
   /** Connected sockets per participant, with the tab each claimed for (null: not claimed, e.g. a script). */
