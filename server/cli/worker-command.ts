@@ -94,10 +94,10 @@ async function work(options: WorkerOptions, io: CliIo): Promise<number> {
   worker.start();
   log.info({ slots: options.slots }, 'worker started');
   await stopped;
-  await worker.stop();
+  const releasedChunks = await worker.stop();
   await queue.close();
   await queuedRuns.close();
   await storage.close();
-  log.info({ completedChunks: worker.completed }, 'worker stopped');
+  log.info({ completedChunks: worker.completed, releasedChunks }, 'worker stopped');
   return 0;
 }

@@ -34,17 +34,20 @@ export class QueueWorker {
     for (let i = 0; i < slots; i++) this.loops.push(this.loop());
   }
 
-  async stop(): Promise<void> {
+  /** Returns how many chunks it gave back. */
+  async stop(): Promise<number> {
     this.stopping.abort('shutdown');
     const grace = sleep(this.options.stopGraceMs ?? 1500, undefined, { ref: false });
     await Promise.race([Promise.allSettled(this.loops), grace]);
     const { queue, log } = this.options;
+    const released = this.claimed.size;
     for (const id of this.claimed) {
       await queue
         .release(id)
         .catch((error: unknown) => log.warn({ err: error, chunkJob: id }, 'releasing a chunk failed'));
     }
     this.claimed.clear();
+    return released;
   }
 
   private async loop(): Promise<void> {

@@ -87,22 +87,16 @@ export async function runQueuedBatch(
         await queuedRuns.requestCancel(runId);
         await queue.cancelRun(chunks);
       }
+      // What was played so far, as a one-process run leaves its file: a run started later with the same options
+      // begins with a copy of it (research/batch-runs.ts) and plays only the rest.
+      await writeFiles(plan, runId, queuedRuns);
       return { ...(await progress()), interrupted: true, ...files, aggregateFile: null };
     }
     const p = await progress();
     if (p.done + p.failed + p.skipped >= p.total) break;
     await sleep(deps.pollMs ?? 250, undefined, { signal }).catch(() => undefined);
   }
-  const lines = await queuedRuns.lines(runId);
-  await mkdir(dirname(plan.outFile), { recursive: true });
-  writeLines(
-    plan.outFile,
-    lines.filter((l) => l.outcome === 'done'),
-  );
-  writeLines(
-    plan.failuresFile,
-    lines.filter((l) => l.outcome === 'failed'),
-  );
+  const lines = await writeFiles(plan, runId, queuedRuns);
   // A worker that died between storing an episode and its line left an episode no line names; its chunk's next claim
   // played the entry again. As in a one-process resume, the run's completed episodes are exactly its file's.
   await storage.abortUnrecordedEpisodes(
@@ -144,6 +138,21 @@ async function adoptResults(plan: BatchPlan, runId: string, queuedRuns: QueuedRu
     adopted += 1;
   }
   return adopted;
+}
+
+/** The run's results and failures files from its stored lines, in plan order; returns the lines. */
+async function writeFiles(plan: BatchPlan, runId: string, queuedRuns: QueuedRunStorage): Promise<QueuedRunLine[]> {
+  const lines = await queuedRuns.lines(runId);
+  await mkdir(dirname(plan.outFile), { recursive: true });
+  writeLines(
+    plan.outFile,
+    lines.filter((l) => l.outcome === 'done'),
+  );
+  writeLines(
+    plan.failuresFile,
+    lines.filter((l) => l.outcome === 'failed'),
+  );
+  return lines;
 }
 
 /** The file replaced at once (a temporary file renamed over it), with each stored line as it was stored. */
