@@ -137,8 +137,9 @@ export async function main(): Promise<{ url: string }> {
     if (requeued > 0) app.log.info(`resuming ${requeued} background jobs a previous process left running`);
     // The thread costs a second copy of the server's code and a few seconds of CPU to start: a server with nothing
     // queued starts it when the first job arrives (ResearchWorker.wake) instead of competing with its first requests.
-    const waiting = await storage.jobs.listJobs({ statuses: shared ? ['queued', 'running'] : ['queued'] });
-    const queued = requeued > 0 || waiting.length > 0;
+    // Beside other nodes (PostgreSQL) it starts at once: a node that dies later leaves running jobs that only a
+    // polling worker claims again once their leases expire, and nothing else would wake this one for them.
+    const queued = shared || requeued > 0 || (await storage.jobs.listJobs({ statuses: ['queued'] })).length > 0;
     if (queued) (researchWorker as ResearchWorker | null)?.start();
     const resumed = await app.live.recover();
     if (resumed > 0) app.log.info(`resumed ${resumed} live episodes`);
