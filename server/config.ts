@@ -23,7 +23,8 @@ const EnvSchema = z.object({
   PREFDISCO_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PREFDISCO_DB: z.string().min(1).default('data/prefdisco.sqlite'),
-  // Set: the app stores everything in this PostgreSQL database instead of the SQLite file (new; several servers may serve it, each under its own node lease).
+  // Set: the app stores everything in this PostgreSQL database instead of the SQLite file (new; several servers may
+  // serve it, each under its own node lease).
   PREFDISCO_DATABASE_URL: unsetIfEmpty(z.string().optional()),
   PREFDISCO_PERSONAS_DIR: z.string().min(1).default('personas'),
   PREFDISCO_SAMPLE_FILE: z.string().min(1).default('data/sample-benchmark.jsonl'),
