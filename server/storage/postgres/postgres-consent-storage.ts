@@ -1,66 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../../../shared/errors.ts';
-import { ParticipantRoleSchema } from '../../../shared/schemas/identity.ts';
-import type {
-  ConsentDecision,
-  ConsentRecord,
-  ConsentStorage,
-  ConsentVersion,
-  NewConsentDecision,
-} from '../consent-storage.ts';
+import type { ConsentRecord, ConsentStorage, ConsentVersion, NewConsentDecision } from '../consent-storage.ts';
+import {
+  RECORD_SELECT,
+  VERSION_COLUMNS,
+  toRecord,
+  toVersion,
+  type ConsentRecordRow,
+  type ConsentVersionRow,
+} from '../rows/consent-rows.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 
-interface VersionRow {
-  id: string;
-  study_id: string;
-  role: string;
-  language: string;
-  sha256: string;
-  text: string;
-  first_seen_at: string;
-}
-
-interface RecordRow extends VersionRow {
-  participant_id: string;
-  decision: string;
-  decided_at: string;
-}
-
-const VERSION_COLUMNS = 'v.id, v.study_id, v.role, v.language, v.sha256, v.text, v.first_seen_at';
-const RECORD_SELECT = `SELECT r.participant_id, r.decision, r.decided_at, ${VERSION_COLUMNS}
-  FROM consent_records r JOIN consent_versions v ON v.id = r.version_id`;
-
-function toVersion(row: VersionRow): ConsentVersion {
-  return {
-    id: row.id,
-    studyId: row.study_id,
-    // The columns' CHECKs allow only these; parsing keeps a hand-edited row from passing as one.
-    role: ParticipantRoleSchema.parse(row.role),
-    language: row.language,
-    sha256: row.sha256,
-    text: row.text,
-    firstSeenAt: row.first_seen_at,
-  };
-}
-
-function toDecision(value: string): ConsentDecision {
-  if (value !== 'agreed' && value !== 'refused') throw new Error(`unknown consent decision "${value}"`);
-  return value;
-}
-
-function toRecord(row: RecordRow): ConsentRecord {
-  return {
-    participantId: row.participant_id,
-    studyId: row.study_id,
-    decision: toDecision(row.decision),
-    decidedAt: row.decided_at,
-    version: toVersion(row),
-  };
-}
-
 async function decisionOf(db: Queryable, participantId: string): Promise<ConsentRecord | null> {
-  const [row] = (await db.query<RecordRow>(`${RECORD_SELECT} WHERE r.participant_id = $1`, [participantId])).rows;
+  const [row] = (await db.query<ConsentRecordRow>(`${RECORD_SELECT} WHERE r.participant_id = $1`, [participantId]))
+    .rows;
   return row ? toRecord(row) : null;
 }
 
@@ -133,14 +87,14 @@ export class PostgresConsentStorage implements ConsentStorage {
   }
 
   async decisionsOf(participantIds: readonly string[]): Promise<Map<string, ConsentRecord>> {
-    const rows = await this.db.rows<RecordRow>(`${RECORD_SELECT} WHERE r.participant_id = ANY($1::text[])`, [
+    const rows = await this.db.rows<ConsentRecordRow>(`${RECORD_SELECT} WHERE r.participant_id = ANY($1::text[])`, [
       [...new Set(participantIds)],
     ]);
     return new Map(rows.map((row) => [row.participant_id, toRecord(row)]));
   }
 
   async listVersions(studyId: string): Promise<ConsentVersion[]> {
-    const rows = await this.db.rows<VersionRow>(
+    const rows = await this.db.rows<ConsentVersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM consent_versions v WHERE v.study_id = $1
        ORDER BY v.first_seen_at COLLATE "C", v.rowid`,
       [studyId],

@@ -1,71 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors.ts';
-import { ParticipantRoleSchema } from '../../../shared/schemas/identity.ts';
-import type {
-  ConsentDecision,
-  ConsentRecord,
-  ConsentStorage,
-  ConsentVersion,
-  NewConsentDecision,
-} from '../consent-storage.ts';
+import type { ConsentRecord, ConsentStorage, ConsentVersion, NewConsentDecision } from '../consent-storage.ts';
+import {
+  RECORD_SELECT,
+  VERSION_COLUMNS,
+  toRecord,
+  toVersion,
+  type ConsentRecordRow,
+  type ConsentVersionRow,
+} from '../rows/consent-rows.ts';
 import { cachedStatement } from './statement-cache.ts';
-
-interface VersionRow {
-  id: string;
-  study_id: string;
-  role: string;
-  language: string;
-  sha256: string;
-  text: string;
-  first_seen_at: string;
-}
-
-interface RecordRow extends VersionRow {
-  participant_id: string;
-  decision: string;
-  decided_at: string;
-}
-
-const VERSION_COLUMNS = 'v.id, v.study_id, v.role, v.language, v.sha256, v.text, v.first_seen_at';
-
-function toVersion(row: VersionRow): ConsentVersion {
-  return {
-    id: row.id,
-    studyId: row.study_id,
-    // The columns' CHECKs allow only these; parsing keeps a hand-edited row from passing as one.
-    role: ParticipantRoleSchema.parse(row.role),
-    language: row.language,
-    sha256: row.sha256,
-    text: row.text,
-    firstSeenAt: row.first_seen_at,
-  };
-}
-
-function toDecision(value: string): ConsentDecision {
-  if (value !== 'agreed' && value !== 'refused') throw new Error(`unknown consent decision "${value}"`);
-  return value;
-}
-
-function toRecord(row: RecordRow): ConsentRecord {
-  return {
-    participantId: row.participant_id,
-    studyId: row.study_id,
-    decision: toDecision(row.decision),
-    decidedAt: row.decided_at,
-    version: toVersion(row),
-  };
-}
 
 export class SqliteConsentStorage implements ConsentStorage {
   constructor(private readonly db: Database.Database) {}
 
   private decisionOf(participantId: string): ConsentRecord | null {
-    const row = cachedStatement(
-      this.db,
-      `SELECT r.participant_id, r.decision, r.decided_at, ${VERSION_COLUMNS}
-       FROM consent_records r JOIN consent_versions v ON v.id = r.version_id WHERE r.participant_id = ?`,
-    ).get(participantId) as RecordRow | undefined;
+    const row = cachedStatement(this.db, `${RECORD_SELECT} WHERE r.participant_id = ?`).get(participantId) as
+      ConsentRecordRow | undefined;
     return row ? toRecord(row) : null;
   }
 
@@ -127,10 +79,8 @@ export class SqliteConsentStorage implements ConsentStorage {
   async decisionsOf(participantIds: readonly string[]): Promise<Map<string, ConsentRecord>> {
     const rows = cachedStatement(
       this.db,
-      `SELECT r.participant_id, r.decision, r.decided_at, ${VERSION_COLUMNS}
-       FROM consent_records r JOIN consent_versions v ON v.id = r.version_id
-       WHERE r.participant_id IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify([...new Set(participantIds)])) as RecordRow[];
+      `${RECORD_SELECT} WHERE r.participant_id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify([...new Set(participantIds)])) as ConsentRecordRow[];
     return new Map(rows.map((row) => [row.participant_id, toRecord(row)]));
   }
 
@@ -138,7 +88,7 @@ export class SqliteConsentStorage implements ConsentStorage {
     const rows = cachedStatement(
       this.db,
       `SELECT ${VERSION_COLUMNS} FROM consent_versions v WHERE v.study_id = ? ORDER BY v.first_seen_at, v.rowid`,
-    ).all(studyId) as VersionRow[];
+    ).all(studyId) as ConsentVersionRow[];
     return rows.map(toVersion);
   }
 }
