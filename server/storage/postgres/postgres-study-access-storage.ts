@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../../../shared/errors.ts';
 import {
-  AuditActionSchema,
   StudyRoleSchema,
   type AuditEntry,
   type StudyMember,
@@ -9,52 +8,9 @@ import {
 } from '../../../shared/schemas/study-access.ts';
 import type { Page } from '../storage.ts';
 import type { NewAuditEntry, NewStudyMember, StudyAccessStorage } from '../study-access-storage.ts';
+import { LAST_OWNER, MEMBER_SELECT, toAudit, toMember, type AuditRow, type MemberRow } from '../rows/access-rows.ts';
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
-
-interface MemberRow {
-  researcher_id: string;
-  username: string;
-  role: string;
-  added_at: string;
-  added_by: string | null;
-}
-
-interface AuditRow {
-  id: number;
-  researcher_id: string;
-  username: string;
-  action: string;
-  detail: string;
-  at: string;
-}
-
-// The columns' CHECKs allow only these; parsing keeps a hand-edited row from passing as one.
-function toMember(row: MemberRow): StudyMember {
-  return {
-    researcherId: row.researcher_id,
-    username: row.username,
-    role: StudyRoleSchema.parse(row.role),
-    addedAt: row.added_at,
-    addedBy: row.added_by,
-  };
-}
-
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    at: row.at,
-    researcherId: row.researcher_id,
-    username: row.username,
-    action: AuditActionSchema.parse(row.action),
-    detail: row.detail,
-  };
-}
-
-const MEMBER_SELECT = `SELECT m.researcher_id, r.username, m.role, m.added_at, m.added_by
-  FROM study_members m JOIN researchers r ON r.id = m.researcher_id`;
-
-const LAST_OWNER = 'a study keeps at least one owner: make someone else owner first';
 
 async function member(db: Queryable, studyId: string, researcherId: string): Promise<StudyMember | null> {
   const [row] = (

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors.ts';
 import {
-  AuditActionSchema,
   StudyRoleSchema,
   type AuditEntry,
   type StudyMember,
@@ -9,49 +8,8 @@ import {
 } from '../../../shared/schemas/study-access.ts';
 import type { Page } from '../storage.ts';
 import type { NewAuditEntry, NewStudyMember, StudyAccessStorage } from '../study-access-storage.ts';
+import { LAST_OWNER, MEMBER_SELECT, toAudit, toMember, type AuditRow, type MemberRow } from '../rows/access-rows.ts';
 import { cachedStatement } from './statement-cache.ts';
-
-interface MemberRow {
-  researcher_id: string;
-  username: string;
-  role: string;
-  added_at: string;
-  added_by: string | null;
-}
-
-interface AuditRow {
-  id: number;
-  researcher_id: string;
-  username: string;
-  action: string;
-  detail: string;
-  at: string;
-}
-
-// The columns' CHECKs allow only these; parsing keeps a hand-edited row from passing as one.
-function toMember(row: MemberRow): StudyMember {
-  return {
-    researcherId: row.researcher_id,
-    username: row.username,
-    role: StudyRoleSchema.parse(row.role),
-    addedAt: row.added_at,
-    addedBy: row.added_by,
-  };
-}
-
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    at: row.at,
-    researcherId: row.researcher_id,
-    username: row.username,
-    action: AuditActionSchema.parse(row.action),
-    detail: row.detail,
-  };
-}
-
-const MEMBER_SELECT = `SELECT m.researcher_id, r.username, m.role, m.added_at, m.added_by
-  FROM study_members m JOIN researchers r ON r.id = m.researcher_id`;
 
 export class SqliteStudyAccessStorage implements StudyAccessStorage {
   constructor(private readonly db: Database.Database) {}
@@ -122,7 +80,7 @@ export class SqliteStudyAccessStorage implements StudyAccessStorage {
         const current = this.member(studyId, researcherId);
         if (!current) throw new AppError('not_found', 'this researcher has no role in the study');
         if (current.role === 'owner' && role !== 'owner' && this.otherOwners(studyId, researcherId) === 0)
-          throw new AppError('conflict', 'a study keeps at least one owner: make someone else owner first');
+          throw new AppError('conflict', LAST_OWNER);
         cachedStatement(this.db, 'UPDATE study_members SET role = ? WHERE study_id = ? AND researcher_id = ?').run(
           role,
           studyId,
@@ -139,7 +97,7 @@ export class SqliteStudyAccessStorage implements StudyAccessStorage {
         const current = this.member(studyId, researcherId);
         if (!current) throw new AppError('not_found', 'this researcher has no role in the study');
         if (current.role === 'owner' && this.otherOwners(studyId, researcherId) === 0)
-          throw new AppError('conflict', 'a study keeps at least one owner: make someone else owner first');
+          throw new AppError('conflict', LAST_OWNER);
         cachedStatement(this.db, 'DELETE FROM study_members WHERE study_id = ? AND researcher_id = ?').run(
           studyId,
           researcherId,
