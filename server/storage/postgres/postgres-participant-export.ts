@@ -1,35 +1,22 @@
-import { ParticipantOutcomeKindSchema } from '../../../shared/schemas/participant-outcome.ts';
 import type { ProlificIds } from '../people-storage.ts';
 import type { ParticipantCursor, StudyParticipant } from '../research-storage.ts';
+import {
+  toProlificIds,
+  toStudyParticipants,
+  type EventTimeRow,
+  type ExportParticipantRow,
+  type PlayCountsRow,
+  type ProlificIdsRow,
+  type RatingCountsRow,
+  type RatingTimeRow,
+  type SkipCountsRow,
+} from '../rows/participant-export-rows.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
-import type { ParticipantRow } from '../rows/people-rows.ts';
 
 /**
  * The participants export's read on PostgreSQL (sqlite/participant-export-queries.ts): one page of a study's
  * participants with their plays, ratings, activity times and stored outcome. $1 is the study, $2 the page's ids.
  */
-
-interface ExportParticipantRow extends ParticipantRow {
-  outcome: string | null;
-  completion_code: string | null;
-  ended_at: string | null;
-}
-
-interface PlayCountsRow {
-  participant_id: string;
-  started: number;
-  completed: number;
-  self_rated: number;
-  timed_out: number;
-  otherwise_ended: number;
-}
-
-interface RatingCountsRow {
-  participant_id: string;
-  done: number;
-  checked: number;
-  passed: number;
-}
 
 // Live episodes a person played; the twin_of test keeps a simulated play from ever counting as the person's.
 const PLAYED = 'e.study_id = $1 AND e.participant_id = ANY($2::text[]) AND e.twin_of IS NULL';
@@ -55,106 +42,59 @@ export async function studyParticipantsPage(
   if (rows.length === 0) return [];
   const params = [studyId, rows.map((r) => r.id)];
 
-  const plays = new Map(
-    (
-      await db.query<PlayCountsRow>(
-        `SELECT e.participant_id,
-           COUNT(*) AS started,
-           COUNT(*) FILTER (WHERE e.status = 'completed') AS completed,
-           COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id
-             AND v.type = 'actor_rated')) AS self_rated,
-           COUNT(*) FILTER (WHERE ${IDLE_TIMEOUT}) AS timed_out,
-           -- Disjoint from timed_out: a play ended by the idle timeout is stored as failed too.
-           COUNT(*) FILTER (WHERE e.status IN ('failed', 'aborted') AND NOT ${IDLE_TIMEOUT}) AS otherwise_ended
-         FROM episodes e WHERE ${PLAYED} GROUP BY e.participant_id`,
-        params,
-      )
-    ).rows.map((r) => [r.participant_id, r]),
-  );
-  const ratings = new Map(
-    (
-      await db.query<RatingCountsRow>(
-        `SELECT participant_id, COUNT(*) AS done, COUNT(attention_passed) AS checked,
-           COALESCE(SUM(attention_passed), 0) AS passed
-         FROM ratings WHERE study_id = $1 AND participant_id = ANY($2::text[])
-         GROUP BY participant_id`,
-        params,
-      )
-    ).rows.map((r) => [r.participant_id, r]),
-  );
-  // "Can't judge" answers count toward a rater's quota (and one on a gold item is a failed attention check).
-  const skips = new Map(
-    (
-      await db.query<{ participant_id: string; skipped: number; gold_skipped: number }>(
-        `SELECT s.participant_id, COUNT(*) AS skipped, COALESCE(SUM(c.is_gold), 0) AS gold_skipped
-         FROM rating_skips s JOIN rating_candidates c ON c.id = s.candidate_id
-         WHERE s.study_id = $1 AND s.participant_id = ANY($2::text[])
-         GROUP BY s.participant_id`,
-        params,
-      )
-    ).rows.map((r) => [r.participant_id, r]),
-  );
-  const eventTimes = groupBy(
-    (
-      await db.query<{ participant_id: string; at: string }>(
-        `SELECT e.participant_id AS participant_id, v.json::jsonb ->> 'at' AS at
-         FROM episodes e JOIN episode_events v ON v.episode_id = e.id
-         WHERE ${PLAYED} AND v.type <> 'episode_failed' ORDER BY (v.json::jsonb ->> 'at') COLLATE "C"`,
-        params,
-      )
-    ).rows,
-    (r) => r.at,
-  );
-  const ratingTimes = groupBy(
-    (
-      await db.query<{ participant_id: string; created_at: string; seconds_spent: number }>(
-        `SELECT * FROM (
-           SELECT participant_id, created_at, seconds_spent FROM ratings
-           WHERE study_id = $1 AND participant_id = ANY($2::text[])
-           UNION ALL
-           SELECT participant_id, created_at, seconds_spent FROM rating_skips
-           WHERE study_id = $1 AND participant_id = ANY($2::text[])
-         ) judged ORDER BY created_at COLLATE "C"`,
-        params,
-      )
-    ).rows,
-    (r) => ({ at: r.created_at, secondsSpent: r.seconds_spent }),
-  );
-
-  return rows.map((r) => {
-    const p = plays.get(r.id);
-    // Only the stored kinds pass; a hand-edited row with another value reads as no outcome rather than a wrong one.
-    const outcome = ParticipantOutcomeKindSchema.safeParse(r.outcome);
-    const rated = ratings.get(r.id);
-    const skipped = skips.get(r.id);
-    return {
-      id: r.id,
-      studyId: r.study_id,
-      role: r.role,
-      ...prolificOf(r),
-      inviteCode: r.invite_code,
-      createdAt: r.created_at,
-      plays: {
-        started: p?.started ?? 0,
-        completed: p?.completed ?? 0,
-        selfRated: p?.self_rated ?? 0,
-        timedOut: p?.timed_out ?? 0,
-        otherwiseEnded: p?.otherwise_ended ?? 0,
-      },
-      ratings: {
-        done: rated?.done ?? 0,
-        cantJudge: skipped?.skipped ?? 0,
-        attentionChecked: (rated?.checked ?? 0) + (skipped?.gold_skipped ?? 0),
-        attentionPassed: rated?.passed ?? 0,
-      },
-      eventTimes: eventTimes.get(r.id) ?? [],
-      ratingTimes: ratingTimes.get(r.id) ?? [],
-      outcome:
-        outcome.success && r.ended_at !== null
-          ? { outcome: outcome.data, completionCode: r.completion_code, endedAt: r.ended_at }
-          : null,
-    };
-  });
+  const plays = (
+    await db.query<PlayCountsRow>(
+      `SELECT e.participant_id,
+         COUNT(*) AS started,
+         COUNT(*) FILTER (WHERE e.status = 'completed') AS completed,
+         COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id
+           AND v.type = 'actor_rated')) AS self_rated,
+         COUNT(*) FILTER (WHERE ${IDLE_TIMEOUT}) AS timed_out,
+         -- Disjoint from timed_out: a play ended by the idle timeout is stored as failed too.
+         COUNT(*) FILTER (WHERE e.status IN ('failed', 'aborted') AND NOT ${IDLE_TIMEOUT}) AS otherwise_ended
+       FROM episodes e WHERE ${PLAYED} GROUP BY e.participant_id`,
+      params,
+    )
+  ).rows;
+  const ratings = (
+    await db.query<RatingCountsRow>(
+      `SELECT participant_id, COUNT(*) AS done, COUNT(attention_passed) AS checked,
+         COALESCE(SUM(attention_passed), 0) AS passed
+       FROM ratings WHERE study_id = $1 AND participant_id = ANY($2::text[])
+       GROUP BY participant_id`,
+      params,
+    )
+  ).rows;
+  const skips = (
+    await db.query<SkipCountsRow>(
+      `SELECT s.participant_id, COUNT(*) AS skipped, COALESCE(SUM(c.is_gold), 0) AS gold_skipped
+       FROM rating_skips s JOIN rating_candidates c ON c.id = s.candidate_id
+       WHERE s.study_id = $1 AND s.participant_id = ANY($2::text[])
+       GROUP BY s.participant_id`,
+      params,
+    )
+  ).rows;
+  const eventTimes = (
+    await db.query<EventTimeRow>(
+      `SELECT e.participant_id AS participant_id, v.json::jsonb ->> 'at' AS at
+       FROM episodes e JOIN episode_events v ON v.episode_id = e.id
+       WHERE ${PLAYED} AND v.type <> 'episode_failed' ORDER BY (v.json::jsonb ->> 'at') COLLATE "C"`,
+      params,
+    )
+  ).rows;
+  const ratingTimes = (
+    await db.query<RatingTimeRow>(
+      `SELECT * FROM (
+         SELECT participant_id, created_at, seconds_spent FROM ratings
+         WHERE study_id = $1 AND participant_id = ANY($2::text[])
+         UNION ALL
+         SELECT participant_id, created_at, seconds_spent FROM rating_skips
+         WHERE study_id = $1 AND participant_id = ANY($2::text[])
+       ) judged ORDER BY created_at COLLATE "C"`,
+      params,
+    )
+  ).rows;
+  return toStudyParticipants(rows, { plays, ratings, skips, eventTimes, ratingTimes });
 }
 
 /** The Prolific ids of the given participants (one statement for any number of them). */
@@ -162,30 +102,9 @@ export async function prolificIdsOf(
   db: PgDatabase,
   participantIds: readonly string[],
 ): Promise<Map<string, ProlificIds>> {
-  const rows = await db.rows<
-    Pick<ExportParticipantRow, 'id' | 'prolific_pid' | 'prolific_study_id' | 'prolific_session_id'>
-  >(`SELECT id, prolific_pid, prolific_study_id, prolific_session_id FROM participants WHERE id = ANY($1::text[])`, [
-    [...new Set(participantIds)],
-  ]);
-  return new Map(rows.map((r) => [r.id, prolificOf(r)]));
-}
-
-function prolificOf(
-  r: Pick<ParticipantRow, 'prolific_pid' | 'prolific_study_id' | 'prolific_session_id'>,
-): ProlificIds {
-  return {
-    ...(r.prolific_pid === null ? {} : { prolificPid: r.prolific_pid }),
-    ...(r.prolific_study_id === null ? {} : { prolificStudyId: r.prolific_study_id }),
-    ...(r.prolific_session_id === null ? {} : { prolificSessionId: r.prolific_session_id }),
-  };
-}
-
-function groupBy<R extends { participant_id: string }, T>(rows: R[], value: (row: R) => T): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = groups.get(row.participant_id) ?? [];
-    list.push(value(row));
-    groups.set(row.participant_id, list);
-  }
-  return groups;
+  const rows = await db.rows<ProlificIdsRow>(
+    'SELECT id, prolific_pid, prolific_study_id, prolific_session_id FROM participants WHERE id = ANY($1::text[])',
+    [[...new Set(participantIds)]],
+  );
+  return toProlificIds(rows);
 }
