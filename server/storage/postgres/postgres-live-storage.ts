@@ -4,7 +4,7 @@ import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/e
 import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
 import type { LiveEpisodeInfo, LiveEpisodeStorage } from '../live-storage.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './pg-error-codes.ts';
-import type { PgDatabase } from './pg-database.ts';
+import type { PgDatabase, Queryable } from './pg-database.ts';
 import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { insertEpisodeRow, insertEvents } from './postgres-episodes.ts';
 
@@ -14,6 +14,17 @@ async function linkTwin(client: pg.PoolClient, liveEpisodeId: string, twinId: st
     'UPDATE episodes SET twin_of = $1, study_id = (SELECT study_id FROM episodes WHERE id = $1) WHERE id = $2',
     [liveEpisodeId, twinId],
   );
+}
+
+/** One event; a taken seq or an unknown episode is a conflict. */
+async function insertEvent(client: Queryable, episodeId: string, event: EpisodeEvent): Promise<void> {
+  try {
+    await insertEvents(client, episodeId, [event]);
+  } catch (error) {
+    if (isUniqueViolation(error) || isForeignKeyViolation(error))
+      throw new AppError('conflict', `episode ${episodeId} already has an event ${event.seq}, or does not exist`);
+    throw error;
+  }
 }
 
 /**
@@ -41,6 +52,12 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
    */
   async append(episodeId: string, event: EpisodeEvent): Promise<{ seq: number; duplicate: boolean }> {
     const clientId = event.type === 'message' ? event.clientMessageId : undefined;
+    if (clientId === undefined) {
+      // Most events: one INSERT, atomic on its own, so no BEGIN and COMMIT round trips (with 200 episodes appending at
+      // once on the server's pool, an append waited about a third as long).
+      await insertEvent(this.db.pool, episodeId, event);
+      return { seq: event.seq, duplicate: false };
+    }
     return this.db.transaction(async (client) => {
       if (clientId !== undefined) {
         const claimed = await client
@@ -67,13 +84,7 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
           if (row) return { seq: row.seq, duplicate: true };
         }
       }
-      try {
-        await insertEvents(client, episodeId, [event]);
-      } catch (error) {
-        if (isUniqueViolation(error) || isForeignKeyViolation(error))
-          throw new AppError('conflict', `episode ${episodeId} already has an event ${event.seq}, or does not exist`);
-        throw error;
-      }
+      await insertEvent(client, episodeId, event);
       return { seq: event.seq, duplicate: false };
     });
   }
