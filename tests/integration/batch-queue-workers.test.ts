@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,8 +17,8 @@ import { PostgresQueuedRuns } from '../../server/storage/postgres/postgres-queue
 import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
-import { BIN } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-files.ts';
+import { startWorkerProcess, stopWorker, workerStarted, type WorkerProcess } from '../support/worker-process.ts';
 
 /**
  * Batch runs shared through the PostgreSQL job queue (pg-boss) by real `prefdisco worker` processes: the sample
@@ -45,11 +44,15 @@ function normalised(file: string): string[] {
     .sort();
 }
 
-interface Worker {
-  name: string;
-  child: ChildProcess;
-  log: string[];
-  exited: Promise<number | null>;
+/** Each line's (record, mode, user type), as the file has them. */
+function entryKeys(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const r = JSON.parse(l) as { problem_id: string; mode: string; user_type: string };
+      return `${r.problem_id}/${r.mode}/${r.user_type}`;
+    });
 }
 
 describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisco worker processes'), () => {
@@ -59,38 +62,24 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
   let queuedRuns: PostgresQueuedRuns;
   let queue: BatchQueue;
   let studyId = '';
-  const workers: Worker[] = [];
+  const workers: WorkerProcess[] = [];
   /** The two-worker run's results file, which later tests compare with. */
   let reference = '';
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const models: ModelLookup = { names: () => ['scripted'], get: () => scripted };
 
-  function startWorker(name: string): Worker {
-    const child = spawn(process.execPath, [BIN, 'worker', '--name', name, '--maintenance-seconds', '1'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
+  function startWorker(name: string): WorkerProcess {
+    const worker = startWorkerProcess(
+      name,
+      {
         PREFDISCO_DATABASE_URL: url,
         PREFDISCO_MODELS_FILE: join(dir, 'no-models.json'),
         PREFDISCO_DB: join(dir, 'unused.sqlite'),
       },
-    });
-    const log: string[] = [];
-    child.stderr?.on('data', (d: Buffer) => log.push(...d.toString().split('\n').filter(Boolean)));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const worker = { name, child, log, exited };
+      ['--maintenance-seconds', '1'],
+    );
     workers.push(worker);
     return worker;
-  }
-
-  async function started(worker: Worker): Promise<void> {
-    for (let i = 0; i < 600 && !worker.log.some((l) => l.includes('worker started')); i++) await sleep(50);
-    if (!worker.log.some((l) => l.includes('worker started'))) throw new Error(worker.log.join('\n'));
-  }
-
-  async function stop(worker: Worker): Promise<number | null> {
-    worker.child.kill('SIGTERM');
-    return worker.exited;
   }
 
   async function newRun(): Promise<{ id: string; outPath: string }> {
@@ -116,6 +105,17 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
       return (await client.query(sql, params)).rows as R[];
     } finally {
       await client.end();
+    }
+  }
+
+  /** Until both workers have stored lines of the run, so each is inside a chunk of it. */
+  async function bothPlaying(runId: string): Promise<void> {
+    for (let i = 0; i < 2000; i++) {
+      const by = await rows<{ worker: string }>('SELECT DISTINCT worker FROM queued_run_lines WHERE run_id = $1', [
+        runId,
+      ]);
+      if (by.length === 2) return;
+      await sleep(10);
     }
   }
 
@@ -151,7 +151,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
 
   it('two workers produce the same results file as one worker and as a one-process run', async () => {
     const [a, b] = [startWorker('w1'), startWorker('w2')];
-    await Promise.all([started(a), started(b)]);
+    await Promise.all([workerStarted(a), workerStarted(b)]);
     const shared = await newRun();
     let at = performance.now();
     const two = await queued(shared.id);
@@ -163,15 +163,15 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     );
     expect(byWorker.map((r) => r.worker)).toEqual(['w1', 'w2']);
     for (const r of byWorker) expect(r.n).toBeGreaterThanOrEqual(1);
-    expect(await Promise.all([stop(a), stop(b)])).toEqual([0, 0]);
+    expect(await Promise.all([stopWorker(a), stopWorker(b)])).toEqual([0, 0]);
 
     const c = startWorker('w3');
-    await started(c);
+    await workerStarted(c);
     const single = await newRun();
     at = performance.now();
     expect(await queued(single.id)).toMatchObject({ interrupted: false, done: ENTRIES });
     seconds.oneWorker = (performance.now() - at) / 1000;
-    expect(await stop(c)).toBe(0);
+    expect(await stopWorker(c)).toBe(0);
 
     // The one-process path (what a browser-started run does on SQLite), on the same stored records and options.
     const direct = await newRun();
@@ -199,7 +199,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
 
   it('a run starting from a copy of an earlier results file plays only the entries it lacks', async () => {
     const w = startWorker('r1');
-    await started(w);
+    await workerStarted(w);
     const { id, outPath } = await newRun();
     // As research/batch-runs.ts starts a run with the options of an earlier one: a copy of its file (here, half).
     const earlier = readFileSync(reference, 'utf8').split('\n').filter(Boolean);
@@ -218,29 +218,21 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     );
     expect(played?.n).toBe(ENTRIES / 2);
     expect(normalised(outPath)).toEqual(normalised(reference));
-    expect(await stop(w)).toBe(0);
+    expect(await stopWorker(w)).toBe(0);
   }, 240_000);
 
   it('a worker killed mid-run leaves its chunk to the other, and every entry is played into the file once', async () => {
     const [a, b] = [startWorker('k1'), startWorker('k2')];
-    await Promise.all([started(a), started(b)]);
+    await Promise.all([workerStarted(a), workerStarted(b)]);
     const { id, outPath } = await newRun();
     const done = queued(id);
     // Killed once both have stored lines of this run, so it dies holding a chunk.
-    for (let i = 0; i < 2000; i++) {
-      const by = await rows<{ worker: string }>('SELECT DISTINCT worker FROM queued_run_lines WHERE run_id = $1', [id]);
-      if (by.length === 2) break;
-      await sleep(10);
-    }
+    await bothPlaying(id);
     a.child.kill('SIGKILL');
     await a.exited;
     const summary = await done;
     expect(summary).toMatchObject({ interrupted: false, total: ENTRIES, done: ENTRIES });
-    const lines = readFileSync(outPath, 'utf8').trim().split('\n');
-    const keys = lines.map((l) => {
-      const r = JSON.parse(l) as { problem_id: string; mode: string; user_type: string };
-      return `${r.problem_id}/${r.mode}/${r.user_type}`;
-    });
+    const keys = entryKeys(outPath);
     expect(new Set(keys).size).toBe(ENTRIES);
     expect(keys).toHaveLength(ENTRIES);
     // The run's completed episodes are exactly its file's (one the killed worker stored without its line is aborted).
@@ -249,40 +241,29 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
       [id],
     );
     expect(completed?.n).toBe(ENTRIES);
-    expect(await stop(b)).toBe(0);
+    expect(await stopWorker(b)).toBe(0);
   }, 240_000);
 
   it('a worker stopped by SIGTERM mid-run releases its chunks, exits 0, and the other finishes the run', async () => {
     const [a, b] = [startWorker('t1'), startWorker('t2')];
-    await Promise.all([started(a), started(b)]);
+    await Promise.all([workerStarted(a), workerStarted(b)]);
     const { id, outPath } = await newRun();
     const done = queued(id);
-    for (let i = 0; i < 2000; i++) {
-      const by = await rows<{ worker: string }>('SELECT DISTINCT worker FROM queued_run_lines WHERE run_id = $1', [id]);
-      if (by.length === 2) break;
-      await sleep(10);
-    }
-    expect(await stop(a)).toBe(0);
+    await bothPlaying(id);
+    expect(await stopWorker(a)).toBe(0);
     // It stopped inside a chunk (the run had most of its chunks to go) and gave it back instead of leaving it to expire.
     const last = JSON.parse(a.log.find((l) => l.includes('worker stopped')) ?? '{}') as { releasedChunks?: number };
     expect(last.releasedChunks).toBe(1);
     expect(await done).toMatchObject({ interrupted: false, total: ENTRIES, done: ENTRIES });
-    const keys = new Set(
-      readFileSync(outPath, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => {
-          const r = JSON.parse(l) as { problem_id: string; mode: string; user_type: string };
-          return `${r.problem_id}/${r.mode}/${r.user_type}`;
-        }),
-    );
-    expect(keys.size).toBe(ENTRIES);
-    expect(await stop(b)).toBe(0);
+    const keys = entryKeys(outPath);
+    expect(new Set(keys).size).toBe(ENTRIES);
+    expect(keys).toHaveLength(ENTRIES);
+    expect(await stopWorker(b)).toBe(0);
   }, 240_000);
 
   it('a cancel stops the workers: nothing more is stored a second after it', async () => {
     const w = startWorker('c1');
-    await started(w);
+    await workerStarted(w);
     const { id, outPath } = await newRun();
     const cancel = new AbortController();
     const running = queued(id, cancel.signal);
@@ -300,6 +281,6 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     await sleep(2000);
     expect(await count()).toBe(afterOne);
     expect(afterOne).toBeLessThan(ENTRIES);
-    expect(await stop(w)).toBe(0);
+    expect(await stopWorker(w)).toBe(0);
   }, 240_000);
 });
