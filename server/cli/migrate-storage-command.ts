@@ -77,24 +77,30 @@ async function migrateStorage(options: MigrateOptions, io: CliIo): Promise<numbe
     io.err(`prefdisco: there is no SQLite database at ${from}`);
     return 1;
   }
+  let source: SqliteCopySource;
+  try {
+    source = new SqliteCopySource(from);
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? '');
+    // databaseProblem's advice is for the served database; a file to copy from only needs naming.
+    const problem =
+      code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'
+        ? `${from} is damaged or is not an SQLite database (${code})`
+        : databaseProblem(from, error);
+    if (problem === null) throw error;
+    io.err(`prefdisco: ${problem}`);
+    return 1;
+  }
   // The same opening as `serve` on PostgreSQL: pending migrations applied, an unreachable server or refused login one line.
   try {
     await (await openStorage({ kind: 'postgres', url: options.to }, 'tool')).close();
   } catch (error) {
+    source.close();
     if (error instanceof DatabaseUnusableError || error instanceof MigrationError) {
       io.err(`prefdisco: ${error.message}`);
       return 1;
     }
     throw error;
-  }
-  let source: SqliteCopySource;
-  try {
-    source = new SqliteCopySource(from);
-  } catch (error) {
-    const problem = databaseProblem(from, error);
-    if (problem === null) throw error;
-    io.err(`prefdisco: ${problem}`);
-    return 1;
   }
   const progress = io.progress ? new CopyProgressReporter(io.progress) : null;
   const started = Date.now();

@@ -72,6 +72,8 @@ function refuseServedSource(source: CopySource, options: CopyOptions): void {
 }
 
 function refuseOtherLevels(sourceVersions: number[], targetVersions: number[]): number {
+  if (sourceVersions.length === 0)
+    throw new CopyRefusedError('the SQLite file is not a PrefDisco database (it has no schema_migrations table)');
   const same =
     sourceVersions.length === targetVersions.length && sourceVersions.every((v, i) => v === targetVersions[i]);
   if (same) return level(targetVersions);

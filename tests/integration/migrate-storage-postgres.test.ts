@@ -277,7 +277,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('prefdisco migrate-storage: an
       await sqlite.close();
       await postgresStorage.close();
     }
-  }, 120_000);
+  }, 180_000);
 
   it('refuses a target that holds data, naming the table, and writes nothing', async () => {
     const { url } = await postgres.database();
@@ -292,7 +292,28 @@ describe.skipIf(!postgresInstalled)(needsPostgres('prefdisco migrate-storage: an
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^prefdisco: not migrated: the PostgreSQL database already holds data \(table .*studies/);
     expect(await postgresCounts(url)).toEqual(before);
-  }, 60_000);
+  }, 180_000);
+
+  it('a row PostgreSQL rejects part-way rolls the whole copy back, naming the table', async () => {
+    const { url } = await postgres.database();
+    const copy = join(dir, 'nul.sqlite');
+    const source = new Database(SQLITE_FILE, { readonly: true });
+    await source.backup(copy);
+    source.close();
+    const db = new Database(copy);
+    // PostgreSQL text cannot hold a NUL character; SQLite's can. Ratings come late in the copy order.
+    db.prepare(
+      "UPDATE ratings SET justification = 'before' || char(0) || 'after' WHERE id = (SELECT min(id) FROM ratings)",
+    ).run();
+    db.close();
+    const failed = await runCli(['migrate-storage', '--from', copy, '--to', url]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toMatch(/^prefdisco: not migrated: copying table ratings failed, nothing was written: /m);
+    const { schema_migrations: migrations, ...counts } = await postgresCounts(url);
+    expect(migrations).toBeGreaterThan(0);
+    expect(Object.values(counts).every((n) => n === 0)).toBe(true);
+  }, 180_000);
 
   it('refuses while a live server holds the SQLite file, and copies nothing', async () => {
     const { url } = await postgres.database();
@@ -315,7 +336,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('prefdisco migrate-storage: an
     const { schema_migrations: migrations, ...counts } = await postgresCounts(url);
     expect(migrations).toBeGreaterThan(0);
     expect(Object.values(counts).every((n) => n === 0)).toBe(true);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a file at another migration level than the app, naming both levels', async () => {
     const { url } = await postgres.database();
@@ -333,7 +354,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('prefdisco migrate-storage: an
           `PostgreSQL database at ${pad(migrations.length)}: open the file once with this version of the app first`,
       ),
     );
-  }, 60_000);
+  }, 180_000);
 
   it('a URL nothing listens at is one line without the password; a missing file is one line', async () => {
     const unreachable = await runCli([
@@ -357,5 +378,5 @@ describe.skipIf(!postgresInstalled)(needsPostgres('prefdisco migrate-storage: an
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(`prefdisco: there is no SQLite database at ${join(dir, 'nope.sqlite')}`);
     expect(existsSync(join(dir, 'nope.sqlite'))).toBe(false);
-  }, 60_000);
+  }, 180_000);
 });

@@ -20,9 +20,14 @@ export class SqliteCopySource implements CopySource {
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
-    this.db.exec('BEGIN');
-    // A deferred transaction takes its snapshot at its first read.
-    this.db.prepare('SELECT count(*) FROM sqlite_master').get();
+    try {
+      this.db.exec('BEGIN');
+      // A deferred transaction takes its snapshot at its first read (which also finds a file that is no database).
+      this.db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
   }
 
   private hasTable(name: string): boolean {
