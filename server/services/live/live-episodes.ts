@@ -106,10 +106,25 @@ export class LiveEpisodes {
    * model it uses is no longer declared) is ended as failed with the reason and its lease released, so it never stops
    * the others or the server. A failure to read storage is thrown: nothing is decided from a read that did not happen.
    */
-  private async resume(info: LiveEpisodeInfo): Promise<RunningEpisode | null> {
-    const log = this.deps.log.child({ studyId: info.studyId, episodeId: info.summary.id });
+  private async resume(read: LiveEpisodeInfo): Promise<RunningEpisode | null> {
+    const id = read.summary.id;
     // Owned before its events are read, so no other node appends after what this one resumes from.
-    await this.ownership.claim(info.summary.id);
+    await this.ownership.claim(id);
+    try {
+      // Read again now that it is this node's: its last owner may have ended it before giving it up.
+      const info = await this.deps.storage.live.get(id);
+      if (info?.summary.status === 'running') return await this.resumeOwned(info);
+      this.ownership.release(id);
+      return null;
+    } catch (error) {
+      // Not running here after all: another node may take it at once rather than after this node's lease.
+      this.ownership.release(id);
+      throw error;
+    }
+  }
+
+  private async resumeOwned(info: LiveEpisodeInfo): Promise<RunningEpisode | null> {
+    const log = this.deps.log.child({ studyId: info.studyId, episodeId: info.summary.id });
     let end: EndReason;
     const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
     if (record) {
