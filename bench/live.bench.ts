@@ -47,7 +47,7 @@ const FAULT_CALLS: ModelCallSettings = { maxRetries: 4, retryBaseDelayMs: 200, t
 /** An app episode longer than the echo server's p99 episode by this much was slowed down (by faults or load). */
 const SLOWED_MARGIN_S = 1;
 
-function checkSizes(list: number[], variable: string): number[] {
+export function checkSizes(list: number[], variable: string): number[] {
   if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 5000))
     throw new Error(`${variable}: whole numbers from 1 to 5000, comma-separated`);
   return list;

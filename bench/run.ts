@@ -4,12 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_VERSION } from '../server/version.ts';
+import { POSTGRES_SKIP_REASON, postgresInstalled } from '../tests/support/postgres-cluster.ts';
 import { batchBench } from './batch.bench.ts';
 import { firstPaintBench } from './first-paint.bench.ts';
 import { fuzzBench } from './fuzz.bench.ts';
 import { importBench } from './import.bench.ts';
 import { liveBusyBench } from './live-busy.bench.ts';
 import { liveBench, liveFaultsBench } from './live.bench.ts';
+import { liveNodesBench } from './live-nodes.bench.ts';
 import { statsBench } from './stats.bench.ts';
 import type { BenchResult } from './support/bench-result.ts';
 import { writeSummary } from './support/bench-summary.ts';
@@ -21,9 +23,12 @@ const BENCHES: Record<string, (workDir: string) => Promise<BenchResult>> = {
   live: liveBench,
   'live-faults': liveFaultsBench,
   'live-busy': liveBusyBench,
+  'live-nodes': liveNodesBench,
   fuzz: fuzzBench,
   'first-paint': firstPaintBench,
 };
+/** Benches that start a PostgreSQL cluster: skipped, saying why, where PostgreSQL is not installed. */
+const NEEDS_POSTGRES = new Set(['live-nodes']);
 /** Lower limits (a value below one is a miss), for metrics where more is better. */
 const FLOORS: Record<string, Record<string, number>> = { batch: { latency_efficiency: 0.95 } };
 
@@ -33,6 +38,10 @@ let missed = 0;
 try {
   for (const [name, bench] of Object.entries(BENCHES)) {
     if (only.length > 0 && !only.includes(name)) continue;
+    if (NEEDS_POSTGRES.has(name) && !postgresInstalled) {
+      process.stdout.write(`\n${name}: ${POSTGRES_SKIP_REASON}\n`);
+      continue;
+    }
     const result = await bench(workDir);
     process.stdout.write(`\n${result.name}: ${result.description}\n`);
     for (const [metric, value] of Object.entries(result.metrics)) {

@@ -17,6 +17,14 @@ const BenchEnvSchema = z.object({
     .string()
     .regex(/^\d+(,\d+)*$/, 'a comma list of positive integers')
     .default('200'),
+  /** Comma list of concurrent actor counts for bench:live-nodes (each size: one SQLite node, then the nodes on
+   *  PostgreSQL, then the echo server). */
+  BENCH_LIVE_NODES_SESSIONS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'a comma list of positive integers')
+    .default('200'),
+  /** App nodes serving one PostgreSQL database in bench:live-nodes. */
+  BENCH_LIVE_NODES: z.coerce.number().int().min(1).max(4).default(2),
   /** A directory: the live server runs with `node --cpu-prof` and writes its profile there on shutdown. */
   BENCH_LIVE_CPU_PROF: z.string().min(1).optional(),
   /** Persons playing in bench:live-busy (each phase, quiet and busy). */
@@ -37,6 +45,7 @@ export interface BenchConfig {
   liveFaultRate: number | null;
   liveFaultSessions: number[];
   liveCpuProfDir: string | null;
+  liveNodes: { sessions: number[]; nodes: number };
   firstPaintLoads: number;
   liveBusy: { sessions: number; batchEpisodes: number; importMb: number; agreementResamples: number };
 }
@@ -57,6 +66,12 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
       .map(Number)
       .filter((n) => n > 0),
     liveCpuProfDir: parsed.data.BENCH_LIVE_CPU_PROF ?? null,
+    liveNodes: {
+      sessions: parsed.data.BENCH_LIVE_NODES_SESSIONS.split(',')
+        .map(Number)
+        .filter((n) => n > 0),
+      nodes: parsed.data.BENCH_LIVE_NODES,
+    },
     firstPaintLoads: parsed.data.BENCH_FIRST_PAINT_LOADS,
     liveBusy: {
       sessions: parsed.data.BENCH_LIVE_BUSY_SESSIONS,

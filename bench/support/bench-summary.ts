@@ -37,6 +37,8 @@ const HEADLINES: Record<string, RegExp> = {
     /_(sessions|app_sessions_completed|app_reply_p50_ms|echo_reply_p99_ms|app_episode_p50_s|app_episode_p99_s|echo_episode_p99_s|sessions_slowed|model_calls_received|faults_injected|faults_rate_limited|faults_server_error|faults_hang|faults_cut|reported_failed_attempts|reported_retries|reported_failed_calls|reported_failed_episodes)$/,
   'live-busy':
     /^(?:sessions|(?:quiet|busy)_(?:reply_p50_ms|reply_p99_ms|episode_p99_s|server_cpu_cores|health_p50_ms|health_p99_ms|health_max_ms|machine_busy_cores)|(?:quiet|busy)_load_avg_1m_end|batch_episodes|batch_seconds|import_mb|import_seconds|agreement_seconds|episode_p99_ratio)$/,
+  'live-nodes':
+    /_(sessions|nodes|(?:sqlite|pg|echo)_reply_p50_ms|echo_reply_p99_ms|(?:sqlite|pg|echo)_server_cpu_cores|pg_postgres_cpu_cores|pg_total_cpu_cores|(?:sqlite|pg)_p99_ratio|pg_vs_sqlite_reply_p99|(?:sqlite|pg)_cpu_ms_per_reply|(?:sqlite|pg|echo)_episode_p99_s|(?:sqlite|pg|echo)_load_avg_1m_end|(?:sqlite|pg|echo)_machine_busy_cores)$/,
   batch: /./,
   import: /./,
   stats: /./,
