@@ -12,6 +12,15 @@ import * as episodes from './postgres-episodes.ts';
 import { importBenchmark, sha256 } from './postgres-import-benchmark.ts';
 import { removeUnfinishedImports } from './postgres-import-discard.ts';
 import { withStoredFloats } from '../rows/record-float-paths.ts';
+import {
+  STUDY_COUNTS_SELECT,
+  toRecordSummary,
+  toStudy,
+  toStudyCounts,
+  type RecordSummaryRow,
+  type StudyCountsRow,
+  type StudyRow,
+} from '../rows/study-rows.ts';
 
 /** The parts of Storage that are objects of their own (one file each: postgres-<part>-storage.ts). */
 export type StoragePart =
@@ -19,17 +28,6 @@ export type StoragePart =
 
 /** Storage's own methods: studies, imports, records, personas, batch runs and their episodes. */
 export type CoreStorage = Omit<Storage, StoragePart>;
-
-interface StudyRow {
-  id: string;
-  name: string;
-  description: string;
-  created_at: string;
-}
-
-function toStudy(row: StudyRow): Study {
-  return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at };
-}
 
 /**
  * Storage's core methods on PostgreSQL, mirroring SqliteStorage's method by method (same SQL where the engines agree).
@@ -71,19 +69,10 @@ export class PostgresCoreStorage implements CoreStorage {
   }
 
   async listStudies(): Promise<StudyCounts[]> {
-    const rows = await this.db.rows<StudyRow & { record_count: number; persona_count: number; file_count: number }>(
-      `SELECT s.*,
-         (SELECT COUNT(*) FROM visible_records r WHERE r.study_id = s.id) AS record_count,
-         (SELECT COUNT(DISTINCT persona_id) FROM visible_records r WHERE r.study_id = s.id) AS persona_count,
-         (SELECT COUNT(*) FROM benchmark_files f WHERE f.study_id = s.id AND f.status = 'done') AS file_count
-       FROM studies s ORDER BY s.created_at COLLATE "C", s.name COLLATE "C"`,
+    const rows = await this.db.rows<StudyCountsRow>(
+      `${STUDY_COUNTS_SELECT} ORDER BY s.created_at COLLATE "C", s.name COLLATE "C"`,
     );
-    return rows.map((r) => ({
-      ...toStudy(r),
-      recordCount: r.record_count,
-      personaCount: r.persona_count,
-      fileCount: r.file_count,
-    }));
+    return rows.map(toStudyCounts);
   }
 
   async importBenchmark(input: ImportBenchmarkInput): Promise<ImportOutcome> {
@@ -101,15 +90,7 @@ export class PostgresCoreStorage implements CoreStorage {
         await client.query<{ n: number }>('SELECT COUNT(*) AS n FROM visible_records WHERE study_id = $1', [studyId])
       ).rows;
       const rows = (
-        await client.query<{
-          problem_id: string;
-          persona_id: string;
-          persona_name: string;
-          task: string;
-          question_preview: string;
-          preference_count: number;
-          criterion_count: number;
-        }>(
+        await client.query<RecordSummaryRow>(
           `SELECT problem_id, persona_id, persona_name, task, question_preview, preference_count, criterion_count
            FROM visible_records WHERE study_id = $1 ORDER BY file_id, line LIMIT $2 OFFSET $3`,
           [studyId, page.limit, page.offset],
@@ -117,15 +98,7 @@ export class PostgresCoreStorage implements CoreStorage {
       ).rows;
       return {
         total: count?.n ?? 0,
-        items: rows.map((r) => ({
-          problemId: r.problem_id,
-          personaId: r.persona_id,
-          personaName: r.persona_name,
-          task: r.task,
-          question: r.question_preview,
-          preferenceCount: r.preference_count,
-          criterionCount: r.criterion_count,
-        })),
+        items: rows.map(toRecordSummary),
       };
     }, 'serializable');
   }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,10 +5,11 @@ import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { LibraryPersona, Persona } from '../../../shared/schemas/persona.ts';
 import type { ImportOutcome, RecordSummary, Study } from '../../../shared/schemas/study.ts';
 import type { ImportBenchmarkInput, Page, Storage, StudyCounts } from '../storage.ts';
-import { cachedStatement } from './statement-cache.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeSummary, RunInput } from '../episode-storage.ts';
 import * as episodes from './episode-queries.ts';
+import * as personaQueries from './persona-queries.ts';
+import * as studies from './study-queries.ts';
 import { SqliteLiveStorage } from './sqlite-live-storage.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 import { applyMigrations } from './migrate.ts';
@@ -22,23 +22,11 @@ import { SqliteJobStorage } from './sqlite-job-storage.ts';
 import { SqliteParticipantDeletionStorage } from './sqlite-participant-deletion-storage.ts';
 import { SqliteConsentStorage } from './sqlite-consent-storage.ts';
 import { SqliteStudyAccessStorage } from './sqlite-study-access-storage.ts';
-import { importBenchmark, sha256 } from './import-benchmark-queries.ts';
+import { importBenchmark } from './import-benchmark-queries.ts';
 import { removeUnfinishedImports } from './import-discard-queries.ts';
 import { RecordReads } from './record-reads.ts';
-import { AppError } from '../../../shared/errors.ts';
 import { asDatabaseError } from '../errors.ts';
 import { BUSY_WAIT_MS, retryingOnBusy, type LockWait } from './busy-retry.ts';
-
-interface StudyRow {
-  id: string;
-  name: string;
-  description: string;
-  created_at: string;
-}
-
-function toStudy(row: StudyRow): Study {
-  return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at };
-}
 
 export interface SqliteStorageOptions {
   /** Path of the database file, or ':memory:'. */
@@ -120,53 +108,19 @@ export class SqliteStorage implements Storage {
   }
 
   async createStudy(input: { name: string; description?: string }): Promise<Study> {
-    const row: StudyRow = {
-      id: randomUUID(),
-      name: input.name,
-      description: input.description ?? '',
-      created_at: new Date().toISOString(),
-    };
-    try {
-      this.db
-        .prepare(
-          'INSERT INTO studies (id, name, description, created_at) VALUES (@id, @name, @description, @created_at)',
-        )
-        .run(row);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new AppError('conflict', `a study named "${input.name}" already exists`);
-      }
-      throw error;
-    }
-    return toStudy(row);
+    return studies.createStudy(this.db, input);
   }
 
   async getStudy(id: string): Promise<Study | null> {
-    const row = cachedStatement(this.db, 'SELECT * FROM studies WHERE id = ?').get(id) as StudyRow | undefined;
-    return row ? toStudy(row) : null;
+    return studies.getStudy(this.db, id);
   }
 
   async findStudyByName(name: string): Promise<Study | null> {
-    const row = this.db.prepare('SELECT * FROM studies WHERE name = ?').get(name) as StudyRow | undefined;
-    return row ? toStudy(row) : null;
+    return studies.findStudyByName(this.db, name);
   }
 
   async listStudies(): Promise<StudyCounts[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT s.*,
-           (SELECT COUNT(*) FROM visible_records r WHERE r.study_id = s.id) AS record_count,
-           (SELECT COUNT(DISTINCT persona_id) FROM visible_records r WHERE r.study_id = s.id) AS persona_count,
-           (SELECT COUNT(*) FROM benchmark_files f WHERE f.study_id = s.id AND f.status = 'done') AS file_count
-         FROM studies s ORDER BY s.created_at, s.name`,
-      )
-      .all() as (StudyRow & { record_count: number; persona_count: number; file_count: number })[];
-    return rows.map((r) => ({
-      ...toStudy(r),
-      recordCount: r.record_count,
-      personaCount: r.persona_count,
-      fileCount: r.file_count,
-    }));
+    return studies.listStudies(this.db);
   }
 
   async importBenchmark(input: ImportBenchmarkInput): Promise<ImportOutcome> {
@@ -181,36 +135,7 @@ export class SqliteStorage implements Storage {
   }
 
   async listRecords(studyId: string, page: { offset: number; limit: number }): Promise<Page<RecordSummary>> {
-    const total = this.db
-      .prepare('SELECT COUNT(*) FROM visible_records WHERE study_id = ?')
-      .pluck()
-      .get(studyId) as number;
-    const rows = this.db
-      .prepare(
-        `SELECT problem_id, persona_id, persona_name, task, question_preview, preference_count, criterion_count
-         FROM visible_records WHERE study_id = ? ORDER BY file_id, line LIMIT ? OFFSET ?`,
-      )
-      .all(studyId, page.limit, page.offset) as {
-      problem_id: string;
-      persona_id: string;
-      persona_name: string;
-      task: string;
-      question_preview: string;
-      preference_count: number;
-      criterion_count: number;
-    }[];
-    return {
-      total,
-      items: rows.map((r) => ({
-        problemId: r.problem_id,
-        personaId: r.persona_id,
-        personaName: r.persona_name,
-        task: r.task,
-        question: r.question_preview,
-        preferenceCount: r.preference_count,
-        criterionCount: r.criterion_count,
-      })),
-    };
+    return studies.listRecords(this.db, studyId, page);
   }
 
   async getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null> {
@@ -218,57 +143,15 @@ export class SqliteStorage implements Storage {
   }
 
   async syncPersonaLibrary(personas: LibraryPersona[]): Promise<{ added: number; updated: number; unchanged: number }> {
-    const result = { added: 0, updated: 0, unchanged: 0 };
-    const current = this.db.prepare('SELECT sha256 FROM persona_library WHERE persona_id = ?').pluck();
-    const insertPersona = this.db.prepare(
-      'INSERT OR IGNORE INTO personas (id, sha256, json, created_at) VALUES (?, ?, ?, ?)',
-    );
-    const upsert = this.db.prepare(
-      'INSERT INTO persona_library (persona_id, sha256) VALUES (?, ?) ON CONFLICT(persona_id) DO UPDATE SET sha256 = excluded.sha256',
-    );
-    this.db.transaction(() => {
-      const now = new Date().toISOString();
-      for (const persona of personas) {
-        const json = JSON.stringify(persona);
-        const sha = sha256(json);
-        const was = current.get(persona.id) as string | undefined;
-        if (was === sha) {
-          result.unchanged += 1;
-          continue;
-        }
-        insertPersona.run(persona.id, sha, json, now);
-        upsert.run(persona.id, sha);
-        if (was === undefined) result.added += 1;
-        else result.updated += 1;
-      }
-    })();
-    return result;
+    return personaQueries.syncPersonaLibrary(this.db, personas);
   }
 
   async listLibraryPersonas(): Promise<LibraryPersona[]> {
-    const rows = this.db
-      .prepare(
-        'SELECT p.json FROM persona_library l JOIN personas p ON p.id = l.persona_id AND p.sha256 = l.sha256 ORDER BY l.persona_id',
-      )
-      .pluck()
-      .all() as string[];
-    return rows.map((json) => JSON.parse(json) as LibraryPersona);
+    return personaQueries.listLibraryPersonas(this.db);
   }
 
   async getPersona(id: string): Promise<Persona | null> {
-    const library = this.db
-      .prepare(
-        'SELECT p.json FROM persona_library l JOIN personas p ON p.id = l.persona_id AND p.sha256 = l.sha256 WHERE l.persona_id = ?',
-      )
-      .pluck()
-      .get(id) as string | undefined;
-    const json =
-      library ??
-      (this.db
-        .prepare('SELECT json FROM personas WHERE id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
-        .pluck()
-        .get(id) as string | undefined);
-    return json === undefined ? null : (JSON.parse(json) as Persona);
+    return personaQueries.getPersona(this.db, id);
   }
 
   async createRun(input: RunInput): Promise<{ id: string }> {
