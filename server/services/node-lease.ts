@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NodeStorage } from '../storage/node-storage.ts';
-import type { HeldServerLease } from './server-lease.ts';
+import { processAlive, type HeldServerLease } from './server-lease.ts';
 
 export interface HeldNodeLease extends HeldServerLease {
   /** This node's id: the owner name of the live episodes it runs. */
@@ -19,6 +19,12 @@ export async function holdNodeLease(
 ): Promise<HeldNodeLease> {
   const claim = { node: randomUUID(), host: hostname(), pid: process.pid, startedAt: new Date().toISOString() };
   await nodes.heartbeat(claim, new Date(), options.ttlMs);
+  // A node on this machine whose process is gone (killed; or its pid is now this process's, as a restarted container
+  // gets) is dead now, not when its lease runs out: removing it frees its live episodes for start-up recovery.
+  for (const other of await nodes.liveNodes(new Date())) {
+    if (other.node === claim.node || other.host !== claim.host) continue;
+    if (other.pid === process.pid || !processAlive(other.pid)) await nodes.leave(other.node);
+  }
   const timer = setInterval(
     () => {
       // A busy or failing database: the next renewal tries again before the lease runs out.

@@ -24,7 +24,7 @@ export interface HeldServerLease {
 }
 
 /** Whether a process with this pid exists on this machine (signal 0 checks without sending anything). */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
