@@ -34,7 +34,7 @@ export function registerWorker(program: Command, ctx: CliContext): void {
       '--maintenance-seconds <S>',
       'how often the queue’s maintenance may run here (it gives the chunks of dead workers to others)',
       integerAtLeast(1),
-      30,
+      15,
     )
     .action(async (options: WorkerOptions) => ctx.exit(await work(options, ctx.io)));
 }

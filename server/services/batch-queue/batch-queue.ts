@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
 
+/** pg-boss's schema (its default), where its job table is. */
+const PGBOSS_SCHEMA = 'pgboss';
+
 /** The pg-boss queue whose jobs are chunks of shared batch runs. */
 export const CHUNK_QUEUE = 'prefdisco-batch-chunk';
 
@@ -16,12 +19,14 @@ export interface ClaimedChunk {
   /** pg-boss's id of the job (the same for every claim of the chunk). */
   id: string;
   chunk: ChunkJob;
+  /** The chunk expires this long after its last heartbeat. */
+  expirySeconds: number;
 }
 
 export interface BatchQueueOptions {
   /**
-   * How long a claimed chunk may run before pg-boss gives it to another worker (a worker killed without shutting down
-   * never completes or releases it). Longer than a chunk's episodes take; the default suits one record of real models.
+   * How long a claimed chunk may go without its worker's heartbeat before pg-boss gives it to another worker (a worker
+   * killed without shutting down never completes or releases it). Workers renew it every quarter of this.
    */
   chunkExpirySeconds?: number;
   /** How often this process may run pg-boss's maintenance, which is what notices expired chunks. */
@@ -62,9 +67,10 @@ export class BatchQueue {
   static async open(url: string, options: BatchQueueOptions = {}): Promise<BatchQueue> {
     const boss = new PgBoss({
       connectionString: url,
+      schema: PGBOSS_SCHEMA,
       max: 3,
       schedule: false,
-      maintenanceIntervalSeconds: options.maintenanceSeconds ?? 30,
+      maintenanceIntervalSeconds: options.maintenanceSeconds ?? 15,
     });
     // pg-boss reports failures of its own timers (maintenance) here; without a listener they would end the process.
     boss.on('error', () => undefined);
@@ -77,7 +83,7 @@ export class BatchQueue {
         if (!(await boss.getQueue(CHUNK_QUEUE))) throw error;
       }
     }
-    return new BatchQueue(boss, options.chunkExpirySeconds ?? 15 * 60);
+    return new BatchQueue(boss, options.chunkExpirySeconds ?? 60);
   }
 
   /** Enqueues every chunk of a run (again: nothing happens to chunks already there, done or not). */
@@ -101,11 +107,26 @@ export class BatchQueue {
   /** The next chunk waiting, now this process's, or null. */
   async claim(): Promise<ClaimedChunk | null> {
     const [job] = await this.boss.fetch<ChunkJob>(CHUNK_QUEUE, { batchSize: 1 });
-    return job ? { id: job.id, chunk: job.data } : null;
+    return job ? { id: job.id, chunk: job.data, expirySeconds: Number(job.expireInSeconds) } : null;
   }
 
   async complete(id: string): Promise<void> {
     await this.boss.complete(CHUNK_QUEUE, id);
+  }
+
+  /**
+   * Renews chunks this worker plays. pg-boss 10 has no heartbeat: a job expires `expire_in` after its `started_on`,
+   * so moving `started_on` on keeps a long chunk (real models: minutes) with its live worker, while a dead worker's
+   * chunk expires within the expiry (a fixed expiry long enough for any chunk left one for a quarter of an hour).
+   */
+  async heartbeat(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.boss
+      .getDb()
+      .executeSql(
+        `UPDATE ${PGBOSS_SCHEMA}.job SET started_on = now() WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
+        [CHUNK_QUEUE, [...ids]],
+      );
   }
 
   /** Gives a claimed chunk back at once (this worker stops): the next claim plays what it had not stored. */

@@ -22,14 +22,27 @@ export interface QueueWorkerOptions {
  */
 export class QueueWorker {
   private readonly stopping = new AbortController();
-  private readonly claimed = new Set<string>();
+  /** The chunks this process plays: when each expires without a heartbeat, and when it was last renewed. */
+  private readonly claimed = new Map<string, { expiryMs: number; renewedAt: number }>();
   private loops: Promise<void>[] = [];
   /** Chunks this process played to their end; the test and the log line at exit report it. */
   completed = 0;
 
   constructor(private readonly options: QueueWorkerOptions) {}
 
+  private heartbeat: NodeJS.Timeout | null = null;
+
   start(): void {
+    const { queue, log } = this.options;
+    // Each chunk is renewed every quarter of its expiry, so a slow beat or two does not lose it.
+    this.heartbeat = setInterval(() => {
+      const now = Date.now();
+      const due = [...this.claimed].filter(([, c]) => now - c.renewedAt >= c.expiryMs / 4);
+      for (const [, c] of due) c.renewedAt = now;
+      queue
+        .heartbeat(due.map(([id]) => id))
+        .catch((error: unknown) => log.warn({ err: error }, 'chunk heartbeat failed'));
+    }, 250);
     const slots = Math.max(1, this.options.slots ?? 1);
     for (let i = 0; i < slots; i++) this.loops.push(this.loop());
   }
@@ -37,11 +50,12 @@ export class QueueWorker {
   /** Returns how many chunks it gave back. */
   async stop(): Promise<number> {
     this.stopping.abort('shutdown');
+    if (this.heartbeat) clearInterval(this.heartbeat);
     const grace = sleep(this.options.stopGraceMs ?? 1500, undefined, { ref: false });
     await Promise.race([Promise.allSettled(this.loops), grace]);
     const { queue, log } = this.options;
     const released = this.claimed.size;
-    for (const id of this.claimed) {
+    for (const id of this.claimed.keys()) {
       await queue
         .release(id)
         .catch((error: unknown) => log.warn({ err: error, chunkJob: id }, 'releasing a chunk failed'));
@@ -68,7 +82,7 @@ export class QueueWorker {
         await queue.release(claim.id).catch(() => undefined);
         break;
       }
-      this.claimed.add(claim.id);
+      this.claimed.set(claim.id, { expiryMs: claim.expirySeconds * 1000, renewedAt: Date.now() });
       const { chunk } = claim;
       try {
         const outcome = await player.play(chunk, signal);
