@@ -14,6 +14,7 @@ import { behindLoopbackProxy, serveEnv, startServer, type ServerProcess } from '
 import { prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
 import { verifyLiveRunOnPostgres } from './support/live-verify-postgres.ts';
 import { verifyLiveRun, type LiveVerification } from './support/live-verify.ts';
+import { watchPostgres } from './support/postgres-activity.ts';
 import { postmasterPid } from './support/postgres-cpu.ts';
 
 /**
@@ -106,6 +107,7 @@ async function runSize(workDir: string, n: number, nodeCount: number, pattern: P
     const urls = servers.map((s) => s.url);
     const pgStudy = await setUpLiveStudy(urls[0] ?? '', studyOptions);
     await joinSpread(workers, urls, pgStudy.inviteCode, actors);
+    const activity = await watchPostgres(database.url, database.name);
     const nodes = await runSpreadPhase(
       workers,
       urls,
@@ -114,6 +116,7 @@ async function runSize(workDir: string, n: number, nodeCount: number, pattern: P
       postmasterPid(join(cluster.dir, 'data')),
     );
     const pgLoad = loadavg()[0] ?? 0;
+    const pgActivity = await activity.stop();
     await stopAll(servers);
     const pgAcks = acksOf(nodes);
     const pgCheck = await verifyLiveRunOnPostgres(database.url, pgAcks.acks, pgAcks.ids);
@@ -151,6 +154,14 @@ async function runSize(workDir: string, n: number, nodeCount: number, pattern: P
       pg_postgres_processes: nodes.postgres?.processes ?? 0,
       // Everything the PostgreSQL setup burns for the same play: the nodes and the database together.
       pg_total_cpu_cores: (p.pg_server_cpu_cores ?? 0) + pgCores,
+      pg_transactions_per_s: pgActivity.commits / (p.pg_wall_seconds ?? 1),
+      pg_transactions_per_reply: pgActivity.commits / replies(p, 'pg'),
+      pg_rollbacks: pgActivity.rollbacks,
+      pg_backends_active_mean: pgActivity.activeMean,
+      pg_backends_active_max: pgActivity.activeMax,
+      pg_backends_lock_waits_max: pgActivity.lockWaitsMax,
+      pg_backends_idle_in_transaction_mean: pgActivity.idleInTransactionMean,
+      pg_backends_idle_in_transaction_max: pgActivity.idleInTransactionMax,
       ...e,
       sqlite_p99_ratio: (s.sqlite_reply_p99_ms ?? 0) / (e.echo_reply_p99_ms ?? 1),
       pg_p99_ratio: (p.pg_reply_p99_ms ?? 0) / (e.echo_reply_p99_ms ?? 1),
