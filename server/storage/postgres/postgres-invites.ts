@@ -1,8 +1,13 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type { InviteLimits, InviteRevokeMode, StudyInvite } from '../people-storage.ts';
-import { newInviteCode } from '../random-ids.ts';
-import { inviteRefusal, toInvite, type InviteRow, type InviteWithCountsRow } from '../rows/people-rows.ts';
+import {
+  inviteRefusal,
+  newInviteRow,
+  toInvite,
+  type InviteRow,
+  type InviteWithCountsRow,
+} from '../rows/people-rows.ts';
 import { isForeignKeyViolation } from './pg-error-codes.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 
@@ -34,17 +39,7 @@ export async function createInvite(
   db: PgDatabase,
   input: { studyId: string; role: ParticipantRole } & Partial<InviteLimits>,
 ): Promise<StudyInvite> {
-  const row: InviteRow = {
-    code: newInviteCode(),
-    study_id: input.studyId,
-    role: input.role,
-    created_at: new Date().toISOString(),
-    revoked: 0,
-    label: input.label ?? '',
-    max_participants: input.maxParticipants ?? null,
-    expires_at: input.expiresAt ?? null,
-    revoke_mode: null,
-  };
+  const row = newInviteRow(input);
   try {
     await db.rows(
       `INSERT INTO study_invites (code, study_id, role, created_at, label, max_participants, expires_at)

@@ -1,5 +1,6 @@
 import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
-import type { InviteRevokeMode, Participant, StudyInvite } from '../people-storage.ts';
+import type { InviteLimits, InviteRevokeMode, Participant, StudyInvite } from '../people-storage.ts';
+import { newInviteCode } from '../random-ids.ts';
 
 // The people tables' rows and their mapping to the domain, for both engines: their columns have the same names and,
 // as the drivers return them, the same JavaScript types (times are ISO text, `revoked` an integer 0/1, counts numbers).
@@ -44,6 +45,21 @@ export interface SessionRow {
   username: string | null;
   study_id: string | null;
   role: ParticipantRole | null;
+}
+
+/** A new invite's row: a fresh code, not revoked, the limits given (none where not given). */
+export function newInviteRow(input: { studyId: string; role: ParticipantRole } & Partial<InviteLimits>): InviteRow {
+  return {
+    code: newInviteCode(),
+    study_id: input.studyId,
+    role: input.role,
+    created_at: new Date().toISOString(),
+    revoked: 0,
+    label: input.label ?? '',
+    max_participants: input.maxParticipants ?? null,
+    expires_at: input.expiresAt ?? null,
+    revoke_mode: null,
+  };
 }
 
 export function toParticipant(row: ParticipantRow): Participant {

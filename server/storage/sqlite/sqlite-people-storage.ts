@@ -14,9 +14,9 @@ import type {
   StudyInvite,
   ValidAuthSession,
 } from '../people-storage.ts';
-import { newInviteCode } from '../random-ids.ts';
 import {
   inviteRefusal,
+  newInviteRow,
   toIdentity,
   toInvite,
   toParticipant,
@@ -192,17 +192,7 @@ export class SqlitePeopleStorage implements PeopleStorage {
   }
 
   async createInvite(input: { studyId: string; role: ParticipantRole } & Partial<InviteLimits>): Promise<StudyInvite> {
-    const row: InviteRow = {
-      code: newInviteCode(),
-      study_id: input.studyId,
-      role: input.role,
-      created_at: new Date().toISOString(),
-      revoked: 0,
-      label: input.label ?? '',
-      max_participants: input.maxParticipants ?? null,
-      expires_at: input.expiresAt ?? null,
-      revoke_mode: null,
-    };
+    const row = newInviteRow(input);
     try {
       cachedStatement(
         this.db,
