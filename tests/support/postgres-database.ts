@@ -3,7 +3,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { applyPostgresMigrations } from '../../server/storage/postgres/migrate.ts';
 import {
   createDatabase,
-  dropDatabase,
+  dropDatabases,
   POSTGRES_SKIP_REASON,
   postgresInstalled,
   startPostgresCluster,
@@ -49,13 +49,14 @@ export function usePostgres(): PostgresForFile {
       address = own;
     }
   });
+  // Its own time limit: dropping the file's databases (each a directory of files) is slow when the disk is busy.
   afterAll(async () => {
     try {
-      if (address && !own) for (const name of made.reverse()) await dropDatabase(address, name);
+      if (address && !own) await dropDatabases(address, made.reverse());
     } finally {
       own?.stop();
     }
-  });
+  }, 300_000);
   const current = (): PostgresClusterAddress => {
     if (!address) throw new Error('usePostgres(): the cluster is not started yet (use it inside tests and hooks)');
     return address;
