@@ -57,6 +57,10 @@ export function choiceOption<T extends string>(flags: string, description: strin
 
 /** `--db PATH` and `--no-db` share one value: a path, false for no database, undefined for the configured one. */
 export function databaseOptions(withNoDb: boolean): Option[] {
-  const db = new Option('--db <PATH>', 'SQLite database file (default: PREFDISCO_DB, else data/prefdisco.sqlite)');
+  const db = new Option(
+    '--db <PATH>',
+    'SQLite database file (default: the configured database: PREFDISCO_DATABASE_URL, else PREFDISCO_DB, else ' +
+      'data/prefdisco.sqlite)',
+  );
   return withNoDb ? [db, new Option('--no-db', 'record nothing in a database (only the results files)')] : [db];
 }

@@ -25,7 +25,8 @@ import { registerWorker } from './worker-command.ts';
 const HELP_WIDTH = 100;
 
 const ENVIRONMENT = `
-Environment: PREFDISCO_DB (database file, default data/prefdisco.sqlite), PREFDISCO_PORT, PREFDISCO_HOST,
+Environment: PREFDISCO_DATABASE_URL (a PostgreSQL database, docs/scaling.md), else PREFDISCO_DB (database
+file, default data/prefdisco.sqlite), PREFDISCO_PORT, PREFDISCO_HOST,
 PREFDISCO_PERSONAS_DIR, PREFDISCO_MODELS_FILE (declared models, default config/models.json),
 PREFDISCO_LOG_LEVEL; security: PREFDISCO_ADMIN_USERNAME + PREFDISCO_ADMIN_PASSWORD (serve creates that
 first researcher), PREFDISCO_COOKIE_SECRET, PREFDISCO_SECURE_COOKIES, PREFDISCO_TRUST_PROXY,
