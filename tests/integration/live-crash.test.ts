@@ -1,15 +1,13 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRng } from '../../shared/stats/random.ts';
 import { playEpisode, type AckedReply } from '../../bench/support/live-actor.ts';
 import { startServer, serveEnv, type ServerProcess } from '../../bench/support/live-server-process.ts';
 import { joinStudy, prolificId, setUpLiveStudy, writeModelsFile } from '../../bench/support/live-study-setup.ts';
 import { verifyLiveRun } from '../../bench/support/live-verify.ts';
-import Database from 'better-sqlite3';
+import { describeOnEngines, type EngineDatabase } from '../support/engine-database.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { roleResponder } from '../support/role-responder.ts';
 import { replyFollowUps, storedTwinIds, storedTwins } from '../support/stored-twins.ts';
-import { tempDir } from '../support/temp-files.ts';
 import { crashSettings } from '../support/test-env.ts';
 
 const { sessions: SESSIONS, kills: KILLS } = crashSettings();
@@ -17,8 +15,6 @@ const { sessions: SESSIONS, kills: KILLS } = crashSettings();
 // more after the actors, then run a few at a time on the research worker.
 const TIMEOUT_MS = 40_000 + SESSIONS * 1_000 + KILLS * 5_000 + 70_000 + SESSIONS * 1_500;
 const SEED = 20_261_126;
-const dir = tempDir('prefdisco-crash-');
-const dbFile = join(dir, 'live.sqlite');
 let models: FakeOpenAiServer;
 /** The server process running now, killed after the test even when it fails midway. */
 let alive: ServerProcess | null = null;
@@ -40,27 +36,29 @@ afterAll(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Simulated twins running now with some of their events stored (read-only, beside the running server). */
-function twinsUnderWay(dbFile: string): number {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(
-        `SELECT COUNT(*) FROM episodes e WHERE e.twin_of IS NOT NULL AND e.status = 'running'
-           AND EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id)`,
-      )
-      .pluck()
-      .get() as number;
-  } finally {
-    db.close();
-  }
+/** Simulated twins running now with some of their events stored (read beside the running server). */
+async function twinsUnderWay(db: EngineDatabase): Promise<number> {
+  const [row] = await db.rows<{ n: number | string }>(
+    `SELECT COUNT(*) AS n FROM episodes e WHERE e.twin_of IS NOT NULL AND e.status = 'running'
+       AND EXISTS (SELECT 1 FROM episode_events v WHERE v.episode_id = e.id)`,
+  );
+  return Number(row?.n ?? 0);
 }
 
-describe('live play survives repeated kill -9 of the server', () => {
+/** The tables the file-reading checks need (stored-twins.ts, live-verify.ts), as an SQLite file on either engine. */
+const snapshot = (db: EngineDatabase): Promise<string> => db.sqliteSnapshot(['episodes', 'episode_events']);
+
+describeOnEngines('live play survives repeated kill -9 of the server', (_engine, database) => {
+  // A test that failed midway leaves its server running: killed before the next engine's suite starts its own.
+  afterAll(async () => {
+    await alive?.stop('SIGKILL');
+    alive = null;
+  });
   it(
     `${SESSIONS} actors, ${KILLS} SIGKILLs at seeded moments: every acknowledged reply stored once, every episode completed with contiguous seqs, every simulated twin finished once`,
     async () => {
-      const env = serveEnv(dir, writeModelsFile(dir, models.baseUrl));
+      const db = database();
+      const env = serveEnv(db.dir, writeModelsFile(db.dir, models.baseUrl), db.env);
       let server: ServerProcess = await startServer(env);
       alive = server;
       const study = await setUpLiveStudy(server.url, {
@@ -112,7 +110,7 @@ describe('live play survives repeated kill -9 of the server', () => {
         await sleep(k === 0 ? 0 : killRng() * 5);
         let restarted!: (url: string) => void;
         current = new Promise((resolve) => (restarted = resolve));
-        kills.push({ afterMs, streaming: Date.now() - lastChunkAt < 100, twinsUnderWay: twinsUnderWay(dbFile) });
+        kills.push({ afterMs, streaming: Date.now() - lastChunkAt < 100, twinsUnderWay: await twinsUnderWay(db) });
         expect(await server.stop('SIGKILL')).toBeNull();
         server = await startServer(env);
         alive = server;
@@ -128,14 +126,14 @@ describe('live play survives repeated kill -9 of the server', () => {
       expect(played.map((p) => p.connections)).toEqual(played.map(() => KILLS + 1));
       // The twins run on after the actors (their jobs, a few at a time): once more kill -9 while some are under way.
       const ids = played.map((p) => p.episodeId);
-      let underWay = twinsUnderWay(dbFile);
+      let underWay = await twinsUnderWay(db);
       for (
         let i = 0;
-        i < 300 && underWay === 0 && storedTwins(dbFile, ids).some((t) => t.status !== 'completed');
+        i < 300 && underWay === 0 && storedTwins(await snapshot(db), ids).some((t) => t.status !== 'completed');
         i++
       ) {
         await sleep(100);
-        underWay = twinsUnderWay(dbFile);
+        underWay = await twinsUnderWay(db);
       }
       if (underWay > 0) {
         kills.push({ afterMs: 0, streaming: false, twinsUnderWay: underWay });
@@ -147,10 +145,10 @@ describe('live play survives repeated kill -9 of the server', () => {
       expect(kills.filter((k) => k.twinsUnderWay > 0).length, JSON.stringify(kills)).toBeGreaterThan(0);
       // Every live episode's simulated twin finishes exactly once: one twin each, completed, its log whole (seqs without
       // gap or repeat, one start, one end). Twins a kill stopped resume after the restart.
-      let twins = storedTwins(dbFile, ids);
+      let twins = storedTwins(await snapshot(db), ids);
       for (let i = 0; i < 10 * (30 + SESSIONS * 1.5) && twins.some((t) => t.status !== 'completed'); i++) {
         await sleep(100);
-        twins = storedTwins(dbFile, ids);
+        twins = storedTwins(await snapshot(db), ids);
       }
       expect(twins.map((t) => ({ twins: t.twins, status: t.status, problems: t.problems }))).toEqual(
         ids.map(() => ({ twins: 1, status: 'completed', problems: [] })),
@@ -158,10 +156,11 @@ describe('live play survives repeated kill -9 of the server', () => {
       expect(await server.stop('SIGTERM')).toBe(0);
       alive = null;
 
+      const stored = await snapshot(db);
       const byReply = new Map(acks.map((a) => [`${a.episodeId} ${a.clientMessageId}`, a]));
       expect(byReply.size).toBe(SESSIONS * 3);
       const verified = verifyLiveRun(
-        dbFile,
+        stored,
         [...byReply.values()],
         played.map((p) => p.episodeId),
       );
@@ -176,8 +175,8 @@ describe('live play survives repeated kill -9 of the server', () => {
       });
       // Every reply, in the live episodes and their twins, was labeled once, and every question the person answered got
       // one twin reply: the ones a kill interrupted were made after the restart, none twice.
-      expect(replyFollowUps(dbFile, ids, true)).toEqual([]);
-      expect(replyFollowUps(dbFile, storedTwinIds(dbFile, ids), false)).toEqual([]);
+      expect(replyFollowUps(stored, ids, true)).toEqual([]);
+      expect(replyFollowUps(stored, storedTwinIds(stored, ids), false)).toEqual([]);
       // A resend after a restart is acknowledged with the seq the first send was stored at.
       for (const a of acks) expect(a.seq).toBe(byReply.get(`${a.episodeId} ${a.clientMessageId}`)?.seq);
       // Some reply was in flight at a kill, and its resend after the restart was acknowledged (same seq, checked above).
