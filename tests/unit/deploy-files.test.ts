@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, PROJECT_ROOT } from '../../server/config.ts';
+import { allCommands } from '../../server/cli/cli-reference.ts';
 import { warnIfFewDescriptors } from '../../server/plugins/connection-limits.ts';
 
 // The shipped deployment files (docs/deploying.md) must agree with the settings the server reads and with each other:
@@ -16,9 +17,9 @@ function envKeys(text: string): string[] {
   return [...text.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] ?? '');
 }
 
-function unitSetting(name: string): string {
-  const value = new RegExp(`^${name}=(.*)$`, 'm').exec(unit)?.[1];
-  if (value === undefined) throw new Error(`deploy/prefdisco.service has no ${name}=`);
+function unitSetting(name: string, text = unit, file = 'deploy/prefdisco.service'): string {
+  const value = new RegExp(`^${name}=(.*)$`, 'm').exec(text)?.[1];
+  if (value === undefined) throw new Error(`${file} has no ${name}=`);
   return value.trim();
 }
 
@@ -79,5 +80,31 @@ describe('deploy/prefdisco.service with those settings', () => {
       `http://${config.host}:${config.port}`,
       `http://${config.host}:${config.port}`,
     ]);
+  });
+});
+
+describe('deploy/prefdisco-worker.service', () => {
+  const file = 'deploy/prefdisco-worker.service';
+  const worker = read(file);
+  const setting = (name: string): string => unitSetting(name, worker, file);
+
+  it('runs the worker from the same code folder, as the same user, with the same settings file as the server', () => {
+    for (const name of ['WorkingDirectory', 'EnvironmentFile', 'User', 'KillSignal']) {
+      expect(setting(name)).toBe(unitSetting(name));
+    }
+  });
+
+  it('starts `prefdisco worker` with options the command has', () => {
+    const [node, bin, command, ...args] = setting('ExecStart').split(/\s+/);
+    expect([node, bin, command]).toEqual([
+      unitSetting('ExecStart').split(/\s+/)[0],
+      unitSetting('ExecStart').split(/\s+/)[1],
+      'worker',
+    ]);
+    const options = allCommands().find((c) => c.path.join(' ') === 'worker')?.command.options ?? [];
+    const known = new Set(options.map((o) => o.long));
+    const flags = args.filter((a) => a.startsWith('--'));
+    expect(flags.length).toBeGreaterThan(0);
+    expect(flags.filter((f) => !known.has(f))).toEqual([]);
   });
 });
