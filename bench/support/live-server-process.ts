@@ -62,7 +62,8 @@ export async function startServer(
   }
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server printed no URL:\n${tail}`)), 30_000);
+    // As long as the tests' own start-up wait: a loaded machine takes tens of seconds to start a server.
+    const timer = setTimeout(() => reject(new Error(`the server printed no URL:\n${tail}`)), 60_000);
     const onData = (d: Buffer): void => {
       tail = (tail + d.toString()).slice(-8000);
       const match = /serving at (http:\/\/[^\s"]+)/.exec(tail);
