@@ -96,8 +96,11 @@ export interface ResearchStorage {
   getRun(runId: string): Promise<StoredStudyRun | null>;
   /** The study's runs, newest first. */
   listRuns(studyId: string): Promise<RunInfo[]>;
-  /** Marks runs still 'running' as 'interrupted' (start-up, after a crash); returns how many. */
-  interruptRunningRuns(): Promise<number>;
+  /**
+   * Marks runs still 'running' as 'interrupted' (start-up, after a crash), except `keep` (runs whose job is queued or
+   * running: they resume, and beside other nodes on one database they may be running right now); returns how many.
+   */
+  interruptRunningRuns(keep?: readonly string[]): Promise<number>;
 
   /** Every record of the study in import order. */
   listStudyRecords(studyId: string): Promise<StudyRecord[]>;

@@ -158,6 +158,17 @@ export function researchStorageContract(name: string, open: () => Promise<Resear
       expect(await storage.research.interruptRunningRuns()).toBe(0);
     });
 
+    it('interruptRunningRuns leaves the runs it is told to keep running', async () => {
+      const study = await storage.createStudy({ name: 'A' });
+      for (const id of ['k-1', 'k-2', 'k-3']) await storage.research.createStudyRun(newRun(id, study.id));
+      expect(await storage.research.interruptRunningRuns(['k-2', 'no-such-run'])).toBe(2);
+      const statuses = await Promise.all(
+        ['k-1', 'k-2', 'k-3'].map(async (id) => (await storage.research.getRun(id))?.status),
+      );
+      expect(statuses).toEqual(['interrupted', 'running', 'interrupted']);
+      expect(await storage.research.interruptRunningRuns([])).toBe(1);
+    });
+
     it('listStudyRecords returns every record of the study in import order, with its task', async () => {
       const { studyId } = await studyWithRecords(storage, 'Records', 3);
       const more = [exampleRecord(7), exampleRecord(4)];

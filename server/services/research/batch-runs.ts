@@ -72,14 +72,14 @@ export class BatchRuns {
    */
   async recover(): Promise<{ interrupted: number; resuming: number }> {
     const { storage } = this.deps;
-    const queued = await storage.jobs.listJobs({ kinds: [BATCH_RUN_JOB], statuses: ['queued'] });
+    // Runs with a job waiting or under way resume (or, beside other nodes on PostgreSQL, are running there now): they
+    // keep their status. The rest were left running by a crash and are interrupted.
+    const active = await storage.jobs.listJobs({ kinds: [BATCH_RUN_JOB], statuses: ['queued', 'running'] });
+    const keep = active.map((job) => (job.payload as BatchRunJobPayload).runId);
     let resuming = 0;
-    for (const job of queued) {
-      const run = await storage.research.getRun((job.payload as BatchRunJobPayload).runId);
-      if (run?.status === 'running') resuming += 1;
-    }
-    const marked = await storage.research.interruptRunningRuns();
-    return { interrupted: marked - resuming, resuming };
+    for (const runId of keep) if ((await storage.research.getRun(runId))?.status === 'running') resuming += 1;
+    const interrupted = await storage.research.interruptRunningRuns(keep);
+    return { interrupted, resuming };
   }
 
   async start(studyId: string, body: StartRunBody): Promise<{ run: RunInfo; resumedFrom: string | null }> {

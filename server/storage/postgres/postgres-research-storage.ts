@@ -87,10 +87,10 @@ export class PostgresResearchStorage implements ResearchStorage {
     return rows.map(toRun);
   }
 
-  async interruptRunningRuns(): Promise<number> {
+  async interruptRunningRuns(keep: readonly string[] = []): Promise<number> {
     const result = await this.db.pool.query(
-      "UPDATE runs SET status = 'interrupted', updated_at = $1 WHERE status = 'running'",
-      [new Date().toISOString()],
+      "UPDATE runs SET status = 'interrupted', updated_at = $1 WHERE status = 'running' AND NOT (id = ANY($2::text[]))",
+      [new Date().toISOString(), [...keep]],
     );
     return result.rowCount ?? 0;
   }

@@ -89,10 +89,12 @@ export class SqliteResearchStorage implements ResearchStorage {
     return rows.map(toRun);
   }
 
-  async interruptRunningRuns(): Promise<number> {
+  async interruptRunningRuns(keep: readonly string[] = []): Promise<number> {
     return this.db
-      .prepare("UPDATE runs SET status = 'interrupted', updated_at = ? WHERE status = 'running'")
-      .run(new Date().toISOString()).changes;
+      .prepare(
+        "UPDATE runs SET status = 'interrupted', updated_at = ? WHERE status = 'running' AND id NOT IN (SELECT value FROM json_each(?))",
+      )
+      .run(new Date().toISOString(), JSON.stringify(keep)).changes;
   }
 
   async listStudyRecords(studyId: string): Promise<StudyRecord[]> {
