@@ -1,23 +1,6 @@
 import type { EpisodeClaim, NodeStorage, ServerNode } from '../node-storage.ts';
+import { leaseTime as iso, toNode, type NodeRow } from '../rows/node-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface NodeRow {
-  node: string;
-  host: string;
-  pid: number;
-  started_at: string;
-  expires_at: string;
-}
-
-const toNode = (r: NodeRow): ServerNode => ({
-  node: r.node,
-  host: r.host,
-  pid: r.pid,
-  startedAt: r.started_at,
-  expiresAt: r.expires_at,
-});
-
-const iso = (now: Date, plusMs = 0): string => new Date(now.getTime() + plusMs).toISOString();
 
 /**
  * Nodes and live-episode owners on PostgreSQL (sqlite/sqlite-node-storage.ts; migration 019). Text times compare

@@ -1,23 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EpisodeClaim, NodeStorage, ServerNode } from '../node-storage.ts';
-
-interface NodeRow {
-  node: string;
-  host: string;
-  pid: number;
-  started_at: string;
-  expires_at: string;
-}
-
-const toNode = (r: NodeRow): ServerNode => ({
-  node: r.node,
-  host: r.host,
-  pid: r.pid,
-  startedAt: r.started_at,
-  expiresAt: r.expires_at,
-});
-
-const iso = (now: Date, plusMs = 0): string => new Date(now.getTime() + plusMs).toISOString();
+import { leaseTime as iso, toNode, type NodeRow } from '../rows/node-rows.ts';
 
 /** Nodes and live-episode owners on SQLite (node-storage.ts; migration 019). Each method is one statement. */
 export class SqliteNodeStorage implements NodeStorage {
