@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { io as connect } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ActorEvent } from '../../shared/protocol/live.ts';
 import type { RunInfo } from '../../shared/schemas/research.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { NOT_COPIED } from '../../server/storage/copy-sqlite-to-postgres.ts';
@@ -14,8 +12,7 @@ import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.
 import { applyMigrations, readMigrations } from '../../server/storage/sqlite/migrate.ts';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import type { Storage } from '../../server/storage/storage.ts';
-import { agreeToConsentOverHttp } from '../support/consent-agreement.ts';
-import { request, until, type TestSocket } from '../support/live-app.ts';
+import { playAsInvitedActor } from '../support/served-actor.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
 import { ADMIN, call, signInAsAdmin } from '../support/researcher-http.ts';
@@ -84,54 +81,8 @@ async function fillThroughTheApp(): Promise<string> {
     const { invite } = (await call(`${served.url}/api/studies/${studyId}/invites`, 'POST', cookie, {
       role: 'actor',
     })) as { invite: { code: string } };
-    const joined = await fetch(`${served.url}/api/join/${invite.code}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ PROLIFIC_PID: '5f0c1a2b3c4d5e6f7a8b9c0f' }),
-    });
-    expect(joined.status).toBe(200);
-    const actor = (joined.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    await agreeToConsentOverHttp(served.url, { cookie: actor });
-    const socket: TestSocket = await new Promise((resolve, reject) => {
-      const s: TestSocket = connect(served.url, {
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-        extraHeaders: { cookie: actor },
-      });
-      s.once('connect', () => resolve(s));
-      s.once('connect_error', reject);
-    });
-    try {
-      const events = new Map<number, ActorEvent>();
-      socket.on('episode:appended', ({ event }) => events.set(event.seq, event));
-      const snapshot = await request(socket, 'play:start', {});
-      for (const e of snapshot.events) events.set(e.seq, e);
-      const completed = (): boolean => [...events.values()].some((e) => e.type === 'episode_completed');
-      const questions = (): number =>
-        [...events.values()].filter((e) => e.type === 'message' && e.role === 'assistant' && !e.final).length;
-      let answered = 0;
-      while (!completed()) {
-        await until(() => questions() > answered || completed(), 30_000, `turn ${answered}`);
-        if (questions() > answered) {
-          await request(socket, 'episode:reply', {
-            episodeId: snapshot.episodeId,
-            clientMessageId: `reply-${answered}`,
-            text: `Answer ${answered}`,
-          });
-          answered += 1;
-        }
-      }
-      await request(socket, 'episode:rate', {
-        episodeId: snapshot.episodeId,
-        scores: Object.fromEntries(snapshot.rubric.map((c) => [c.preference, 3])),
-        correct: 1,
-        secondsSpent: 30,
-      });
-      expect(answered).toBeGreaterThan(0);
-    } finally {
-      socket.close();
-    }
+    const played = await playAsInvitedActor(served.url, invite.code, '5f0c1a2b3c4d5e6f7a8b9c0f');
+    expect(played.answered).toBeGreaterThan(0);
     return studyId;
   } finally {
     // A clean shutdown gives the server lease up, so the file is free to migrate.

@@ -2,9 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActorEvent } from '../../shared/protocol/live.ts';
 import type { RunInfo } from '../../shared/schemas/research.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
@@ -13,8 +11,7 @@ import { ADMIN, call, signInAsAdmin } from '../support/researcher-http.ts';
 import { runCli } from '../support/run-cli.ts';
 import { serveProcess, type ServedApp } from '../support/serve-process.ts';
 import { tempDir } from '../support/temp-files.ts';
-import { agreeToConsentOverHttp } from '../support/consent-agreement.ts';
-import { request, until, type TestSocket } from '../support/live-app.ts';
+import { playAsInvitedActor } from '../support/served-actor.ts';
 
 /**
  * `prefdisco serve` on PostgreSQL (PREFDISCO_DATABASE_URL): start-up migrates an empty database, a researcher imports
@@ -173,64 +170,20 @@ describe.skipIf(!postgresInstalled)(needsPostgres('prefdisco serve on PostgreSQL
     const { invite } = (await call(`${served.url}/api/studies/${studyId}/invites`, 'POST', cookie, {
       role: 'actor',
     })) as { invite: { code: string } };
-    const joined = await fetch(`${served.url}/api/join/${invite.code}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ PROLIFIC_PID: '5f0c1a2b3c4d5e6f7a8b9c0e' }),
-    });
-    expect(joined.status).toBe(200);
-    const actor = (joined.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    await agreeToConsentOverHttp(served.url, { cookie: actor });
-    const socket: TestSocket = await new Promise((resolve, reject) => {
-      const s: TestSocket = connect(served.url, {
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-        extraHeaders: { cookie: actor },
-      });
-      s.once('connect', () => resolve(s));
-      s.once('connect_error', reject);
-    });
-    try {
-      const events = new Map<number, ActorEvent>();
-      socket.on('episode:appended', ({ event }) => events.set(event.seq, event));
-      const snapshot = await request(socket, 'play:start', {});
-      for (const e of snapshot.events) events.set(e.seq, e);
-      const completed = (): boolean => [...events.values()].some((e) => e.type === 'episode_completed');
-      const questions = (): number =>
-        [...events.values()].filter((e) => e.type === 'message' && e.role === 'assistant' && !e.final).length;
-      let answered = 0;
-      while (!completed()) {
-        await until(() => questions() > answered || completed(), 30_000, `turn ${answered}`);
-        if (questions() > answered) {
-          await request(socket, 'episode:reply', {
-            episodeId: snapshot.episodeId,
-            clientMessageId: `reply-${answered}`,
-            text: `Answer ${answered}`,
-          });
-          answered += 1;
-        }
-      }
-      const rated = await request(socket, 'episode:rate', {
-        episodeId: snapshot.episodeId,
-        scores: Object.fromEntries(snapshot.rubric.map((c) => [c.preference, 3])),
-        correct: 1,
-        secondsSpent: 30,
-      });
-      // The scripted model asks before it answers: the actor's replies went through the live loop into PostgreSQL.
-      expect(answered).toBeGreaterThan(0);
-      expect(rated.completionCode).toBe('C0DE-PG');
-      // The episode and every event the actor saw are in PostgreSQL, each seq once.
-      const stored = await rowsOf('SELECT seq, type FROM episode_events WHERE episode_id = $1 ORDER BY seq', [
-        snapshot.episodeId,
-      ]);
-      expect(stored.map((r) => r.type)).toContain('episode_completed');
-      expect(stored.filter((r) => r.type === 'message').length).toBeGreaterThanOrEqual(answered * 2);
-      const seqs = stored.map((r) => Number(r.seq));
-      expect(seqs).toEqual(seqs.map((_, i) => i));
-      expect(seqs.length).toBeGreaterThanOrEqual(Math.max(...events.keys()) + 1);
-    } finally {
-      socket.close();
-    }
+    const { episodeId, answered, events, completionCode } = await playAsInvitedActor(
+      served.url,
+      invite.code,
+      '5f0c1a2b3c4d5e6f7a8b9c0e',
+    );
+    // The scripted model asks before it answers: the actor's replies went through the live loop into PostgreSQL.
+    expect(answered).toBeGreaterThan(0);
+    expect(completionCode).toBe('C0DE-PG');
+    // The episode and every event the actor saw are in PostgreSQL, each seq once.
+    const stored = await rowsOf('SELECT seq, type FROM episode_events WHERE episode_id = $1 ORDER BY seq', [episodeId]);
+    expect(stored.map((r) => r.type)).toContain('episode_completed');
+    expect(stored.filter((r) => r.type === 'message').length).toBeGreaterThanOrEqual(answered * 2);
+    const seqs = stored.map((r) => Number(r.seq));
+    expect(seqs).toEqual(seqs.map((_, i) => i));
+    expect(seqs.length).toBeGreaterThanOrEqual(Math.max(...events.keys()) + 1);
   }, 90_000);
 });
