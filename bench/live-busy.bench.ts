@@ -11,6 +11,7 @@ import {
   actorsFor,
   forkTs,
   joinAll,
+  LIVE_TURNS,
   percentile,
   phaseMetrics,
   runPhase,
@@ -38,9 +39,7 @@ import { reportCpuProfile } from './support/cpu-profile-summary.ts';
 
 const SAMPLE = join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl');
 const SAMPLE_RECORDS = 64;
-const CHUNKS = 20;
-const CHUNK_DELAY_MS = 50;
-const QUESTIONS = 3;
+const { chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS, questions: QUESTIONS } = LIVE_TURNS;
 /** Batch runs play every record in three conditions (no_prompt, persona_known, infer_persona). */
 const CONDITIONS = 3;
 /** The targets: research work costs the persons at most half again their quiet reply p99; health stays fast. */

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,16 @@ import { roleResponder } from '../tests/support/role-responder.ts';
 import { checkSizes } from './live.bench.ts';
 import type { BenchResult } from './support/bench-result.ts';
 import { benchConfig } from './support/bench-config.ts';
-import { actorsFor, forkTs, joinAll, phaseMetrics, runPhase, type PlayPattern } from './support/live-phase.ts';
+import {
+  actorsFor,
+  forkTs,
+  joinAll,
+  LIVE_TURNS,
+  phaseMetrics,
+  runPhase,
+  startEchoServer,
+  type PlayPattern,
+} from './support/live-phase.ts';
 import { joinSpread, runSpreadPhase, type SpreadPhaseResult } from './support/live-nodes-phase.ts';
 import { behindLoopbackProxy, serveEnv, startServer, type ServerProcess } from './support/live-server-process.ts';
 import { prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
@@ -26,9 +34,7 @@ import { postmasterPid } from './support/postgres-cpu.ts';
  * stop and the database is checked: every acked reply stored exactly once.
  */
 
-const CHUNKS = 20;
-const CHUNK_DELAY_MS = 50;
-const QUESTIONS = 3;
+const { chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS, questions: QUESTIONS } = LIVE_TURNS;
 const SAMPLE_RECORDS = 64;
 const REPLY_P99_TARGET_MS = 25;
 const EPISODE_P99_RATIO_TARGET = 1.2;
@@ -122,18 +128,11 @@ async function runSize(workDir: string, n: number, nodeCount: number, pattern: P
     const pgCheck = await verifyLiveRunOnPostgres(database.url, pgAcks.acks, pgAcks.ids);
 
     process.stdout.write(' echo …');
-    const echo = forkTs('live-echo-server.ts', {
-      ECHO_CHUNKS: String(CHUNKS),
-      ECHO_CHUNK_DELAY_MS: String(CHUNK_DELAY_MS),
-      ECHO_QUESTIONS: String(QUESTIONS),
-    });
-    cleanup.push(() => echo.kill('SIGKILL'));
-    const [{ port }] = (await once(echo, 'message')) as [{ port: number }];
-    const echoUrl = `http://127.0.0.1:${port}`;
-    await joinAll(workers, echoUrl, 'echo', actors);
-    const reference = await runPhase(workers, echoUrl, echo.pid ?? -1, pattern);
+    const echo = await startEchoServer(cleanup);
+    await joinAll(workers, echo.url, 'echo', actors);
+    const reference = await runPhase(workers, echo.url, echo.pid, pattern);
     const echoLoad = loadavg()[0] ?? 0;
-    echo.kill('SIGTERM');
+    echo.stop();
     process.stdout.write(' done\n');
 
     const errors = [...sqlite.reports, ...nodes.reports, ...reference.reports].flatMap((r) => r.errors);

@@ -1,11 +1,19 @@
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAiServer } from '../tests/support/fake-openai-server.ts';
 import { FAULT_KINDS, faultyResponder, totalFaults, type FaultCounts } from '../tests/support/faulty-responder.ts';
 import { roleResponder } from '../tests/support/role-responder.ts';
 import type { BenchResult } from './support/bench-result.ts';
-import { actorsFor, forkTs, joinAll, phaseMetrics, runPhase, type PlayPattern } from './support/live-phase.ts';
+import {
+  actorsFor,
+  forkTs,
+  joinAll,
+  LIVE_TURNS,
+  phaseMetrics,
+  runPhase,
+  startEchoServer,
+  type PlayPattern,
+} from './support/live-phase.ts';
 import { reportCpuProfile } from './support/cpu-profile-summary.ts';
 import { behindLoopbackProxy, serveEnv, startServer } from './support/live-server-process.ts';
 import {
@@ -33,9 +41,7 @@ import { benchConfig } from './support/bench-config.ts';
  * then the models get the product's default retries and a per-attempt timeout short enough for hangs to end.
  */
 
-const CHUNKS = 20;
-const CHUNK_DELAY_MS = 50;
-const QUESTIONS = 3;
+const { chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS, questions: QUESTIONS } = LIVE_TURNS;
 const SAMPLE_RECORDS = 64;
 /** The issue's targets: server-added reply latency p99 ≤ 25 ms, and at most twice the bare Socket.IO server's. */
 const REPLY_P99_TARGET_MS = 25;
@@ -120,17 +126,10 @@ async function runSize(
     reportCpuProfile(benchConfig().liveCpuProfDir, `live-n${n}`);
 
     process.stdout.write(' echo …');
-    const echo = forkTs('live-echo-server.ts', {
-      ECHO_CHUNKS: String(CHUNKS),
-      ECHO_CHUNK_DELAY_MS: String(CHUNK_DELAY_MS),
-      ECHO_QUESTIONS: String(QUESTIONS),
-    });
-    cleanup.push(() => echo.kill('SIGKILL'));
-    const [{ port }] = (await once(echo, 'message')) as [{ port: number }];
-    const echoUrl = `http://127.0.0.1:${port}`;
-    await joinAll(workers, echoUrl, 'echo', actors);
-    const reference = await runPhase(workers, echoUrl, echo.pid ?? -1, pattern);
-    echo.kill('SIGTERM');
+    const echo = await startEchoServer(cleanup);
+    await joinAll(workers, echo.url, 'echo', actors);
+    const reference = await runPhase(workers, echo.url, echo.pid, pattern);
+    echo.stop();
     process.stdout.write(' done\n');
 
     const errors = [...app.reports, ...reference.reports].flatMap((r) => r.errors);

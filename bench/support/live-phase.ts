@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { sampleProcess, type ProcUsage } from './proc-sampler.ts';
@@ -114,4 +115,22 @@ export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, num
         99,
       ) / 1000,
   };
+}
+
+/** The live benches' model turn: questions before the answer, each turn streamed in `chunks` pieces this far apart. */
+export const LIVE_TURNS = { questions: 3, chunks: 20, chunkDelayMs: 50 } as const;
+
+/**
+ * The bare Socket.IO echo server (the physical reference) streaming the same turns; killed by `cleanup` whatever
+ * happens later.
+ */
+export async function startEchoServer(cleanup: (() => unknown)[]): Promise<{ url: string; pid: number; stop(): void }> {
+  const echo = forkTs('live-echo-server.ts', {
+    ECHO_CHUNKS: String(LIVE_TURNS.chunks),
+    ECHO_CHUNK_DELAY_MS: String(LIVE_TURNS.chunkDelayMs),
+    ECHO_QUESTIONS: String(LIVE_TURNS.questions),
+  });
+  cleanup.push(() => echo.kill('SIGKILL'));
+  const [{ port }] = (await once(echo, 'message')) as [{ port: number }];
+  return { url: `http://127.0.0.1:${port}`, pid: echo.pid ?? -1, stop: () => echo.kill('SIGTERM') };
 }
