@@ -22,6 +22,12 @@ export interface NodeStorage {
   heartbeat(node: Omit<ServerNode, 'expiresAt'>, now: Date, ttlMs: number): Promise<void>;
   /** Removes the node and its claims on live episodes (clean shutdown): other nodes may take them over at once. */
   leave(node: string): Promise<void>;
+  /**
+   * Removes the nodes whose lease expired at or before `expiredBefore` (dead long ago: the caller picks a time well
+   * before now, so a live node, which renews every third of its lease, is never one), and the live-episode leases
+   * that expired by then and belong to no node live at `now`. One transaction; returns the removed nodes' ids.
+   */
+  prune(now: Date, expiredBefore: Date): Promise<string[]>;
   /** Nodes whose lease has not expired at `now`, oldest first. */
   liveNodes(now: Date): Promise<ServerNode[]>;
   /**

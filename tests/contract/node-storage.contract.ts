@@ -66,6 +66,38 @@ export function nodeStorageContract(
       expect(await a.nodes.liveNodes(later(10_500))).toEqual([]);
     });
 
+    it('pruning removes only nodes expired before the cut-off, with their expired episode leases', async () => {
+      const [a, b] = await twoConnections();
+      for (const id of ['ep-1', 'ep-2', 'ep-3', 'ep-4']) await liveEpisode(a, id);
+      const node = (id: string, at: Date) => ({ node: id, host: 'h', pid: 1, startedAt: at.toISOString() });
+      // 'old' expired at 1 s, 'recent' at 50 s, 'live' renews and expires at 106 s.
+      await a.nodes.heartbeat(node('old', t0), t0, 1_000);
+      await a.nodes.heartbeat(node('recent', t0), t0, 50_000);
+      await b.nodes.heartbeat(node('live', t0), later(100_000), 6_000);
+      await a.nodes.claimEpisode('ep-1', 'old', t0, 1_000);
+      await a.nodes.claimEpisode('ep-2', 'recent', t0, 50_000);
+      await b.nodes.claimEpisode('ep-3', 'live', later(100_000), 6_000);
+      // An episode lease the live node let lapse long ago (it ended there without a release) stays its own business.
+      await b.nodes.claimEpisode('ep-4', 'live', t0, 1_000);
+
+      // At 100 s, pruning what expired by 10 s: only 'old' and its episode lease go.
+      expect(await b.nodes.prune(later(100_000), later(10_000))).toEqual(['old']);
+      expect((await a.nodes.liveNodes(t0)).map((n) => n.node)).toEqual(['live', 'recent']);
+      expect(await a.nodes.ownerOf('ep-1')).toBeNull();
+      expect(await a.nodes.ownerOf('ep-2')).toMatchObject({ node: 'recent' });
+      expect(await a.nodes.ownerOf('ep-3')).toMatchObject({ node: 'live' });
+      expect(await a.nodes.ownerOf('ep-4')).toMatchObject({ node: 'live' });
+      // Again: nothing left to prune; a later cut-off takes 'recent' and its lease, never the live node.
+      expect(await a.nodes.prune(later(100_000), later(10_000))).toEqual([]);
+      expect(await a.nodes.prune(later(105_999), later(105_999))).toEqual(['recent']);
+      expect(await b.nodes.ownerOf('ep-2')).toBeNull();
+      expect((await b.nodes.liveNodes(t0)).map((n) => n.node)).toEqual(['live']);
+      expect(await b.nodes.ownerOf('ep-3')).toMatchObject({ node: 'live' });
+      // A pruned node that was only stalled records itself again at its next renewal.
+      await a.nodes.heartbeat(node('old', t0), later(106_000), 6_000);
+      expect((await b.nodes.liveNodes(later(106_000))).map((n) => n.node)).toEqual(['old']);
+    });
+
     it('a live episode has one owner; another node takes it over only once the lease expired', async () => {
       const [a, b] = await twoConnections();
       await liveEpisode(a, 'ep-1');

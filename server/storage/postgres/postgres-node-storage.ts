@@ -24,6 +24,21 @@ export class PostgresNodeStorage implements NodeStorage {
     });
   }
 
+  async prune(now: Date, expiredBefore: Date): Promise<string[]> {
+    return this.db.transaction(async (client) => {
+      await client.query(
+        `DELETE FROM live_episode_owners WHERE expires_at COLLATE "C" <= $1
+         AND node NOT IN (SELECT node FROM server_nodes WHERE expires_at COLLATE "C" > $2)`,
+        [iso(expiredBefore), iso(now)],
+      );
+      const gone = await client.query<{ node: string }>(
+        'DELETE FROM server_nodes WHERE expires_at COLLATE "C" <= $1 RETURNING node',
+        [iso(expiredBefore)],
+      );
+      return gone.rows.map((r) => r.node).sort();
+    });
+  }
+
   async liveNodes(now: Date): Promise<ServerNode[]> {
     const rows = await this.db.rows<NodeRow>(
       'SELECT * FROM server_nodes WHERE expires_at COLLATE "C" > $1 ORDER BY started_at COLLATE "C", node COLLATE "C"',

@@ -22,6 +22,21 @@ export class SqliteNodeStorage implements NodeStorage {
     })();
   }
 
+  async prune(now: Date, expiredBefore: Date): Promise<string[]> {
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          `DELETE FROM live_episode_owners WHERE expires_at <= ?
+           AND node NOT IN (SELECT node FROM server_nodes WHERE expires_at > ?)`,
+        )
+        .run(iso(expiredBefore), iso(now));
+      const gone = this.db
+        .prepare('DELETE FROM server_nodes WHERE expires_at <= ? RETURNING node')
+        .all(iso(expiredBefore)) as { node: string }[];
+      return gone.map((r) => r.node).sort();
+    })();
+  }
+
   async liveNodes(now: Date): Promise<ServerNode[]> {
     const rows = this.db
       .prepare('SELECT * FROM server_nodes WHERE expires_at > ? ORDER BY started_at, node')
