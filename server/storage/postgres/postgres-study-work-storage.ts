@@ -20,6 +20,7 @@ import type {
   SubmitOutcome,
   WithdrawOutcome,
 } from '../study-work-storage.ts';
+import { expiresAt } from '../rows/play-lease-rows.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './pg-error-codes.ts';
 import { countWithoutTranscript, queuedEpisodes, withdrawCandidates } from './postgres-work-candidates.ts';
@@ -35,7 +36,6 @@ import {
   claimPlay,
   endPlayLease,
   expirePlayLeases,
-  expiresAt,
   extendPlayLease,
   getPlayLease,
   heldPlay,

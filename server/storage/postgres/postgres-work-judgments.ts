@@ -1,5 +1,15 @@
-import type { LiveStudySettings, RatingFlag, RatingFlagKind } from '../../../shared/schemas/live-study.ts';
-import type { GoldExpectation, LatestJudgment, NewFlag, ReviseOutcome, Revision } from '../study-work-storage.ts';
+import type { LiveStudySettings, RatingFlag } from '../../../shared/schemas/live-study.ts';
+import type { LatestJudgment, NewFlag, ReviseOutcome, Revision } from '../study-work-storage.ts';
+import {
+  attentionValue,
+  FLAG_COLUMNS,
+  hasJudgment,
+  LATEST_COLUMNS,
+  toLatestJudgment,
+  toRatingFlag,
+  type FlagRow,
+  type LatestRow,
+} from '../rows/rating-rows.ts';
 import type { Queryable } from './pg-database.ts';
 import { countRatings } from './postgres-work-rating.ts';
 import { countOf, firstRow, rowsOf } from './postgres-work-sql.ts';
@@ -10,22 +20,10 @@ import { countOf, firstRow, rowsOf } from './postgres-work-sql.ts';
  * judge" is stored, and a revision leaves it alone.
  */
 
-interface LatestRow {
-  lease_id: string;
-  candidate_id: number;
-  item_id: string;
-  problem_id: string;
-  gold_json: string | null;
-  rating_id: number | null;
-  skip_id: number | null;
-}
-
 async function latestRow(c: Queryable, studyId: string, participantId: string): Promise<LatestRow | undefined> {
   return firstRow<LatestRow>(
     c,
-    `SELECT l.id AS lease_id, c.id AS candidate_id, c.item_id, c.problem_id, c.gold_json,
-      (SELECT r.id FROM ratings r WHERE r.lease_id = l.id) AS rating_id,
-      (SELECT s.id FROM rating_skips s WHERE s.lease_id = l.id) AS skip_id
+    `SELECT ${LATEST_COLUMNS}
     FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
     WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'completed'
     ORDER BY l.ended_at COLLATE "C" DESC, l.rowid DESC LIMIT 1`,
@@ -39,25 +37,14 @@ export async function latestJudgment(
   participantId: string,
 ): Promise<LatestJudgment | null> {
   const row = await latestRow(c, studyId, participantId);
-  if (!row || (row.rating_id === null && row.skip_id === null)) return null;
-  return {
-    itemId: row.item_id,
-    problemId: row.problem_id,
-    gold: row.gold_json === null ? null : (JSON.parse(row.gold_json) as GoldExpectation),
-    kind: row.rating_id !== null ? 'scores' : 'cant_judge',
-    before: (await countRatings(c, studyId, participantId)) - 1,
-  };
-}
-
-function attention(passed: boolean | null): number | null {
-  return passed === null ? null : passed ? 1 : 0;
+  if (!hasJudgment(row)) return null;
+  return toLatestJudgment(row, await countRatings(c, studyId, participantId));
 }
 
 /** Runs under the study's lock: can't judge turning into a rating checks the answer's k. */
 export async function reviseLatest(c: Queryable, r: Revision, settings: LiveStudySettings): Promise<ReviseOutcome> {
   const row = await latestRow(c, r.studyId, r.participantId);
-  if (!row || row.item_id !== r.itemId || (row.rating_id === null && row.skip_id === null))
-    return { kind: 'not_latest' };
+  if (!hasJudgment(row) || row.item_id !== r.itemId) return { kind: 'not_latest' };
   const now = r.now.toISOString();
   const v = r.verdict;
   if (v.kind === 'scores' && row.rating_id !== null) {
@@ -68,7 +55,7 @@ export async function reviseLatest(c: Queryable, r: Revision, settings: LiveStud
         JSON.stringify(v.scores),
         v.correct,
         v.justification,
-        attention(v.attentionPassed),
+        attentionValue(v.attentionPassed),
         r.secondsSpent,
         now,
         row.rating_id,
@@ -102,7 +89,7 @@ export async function reviseLatest(c: Queryable, r: Revision, settings: LiveStud
         v.correct,
         v.justification,
         skip.seconds_spent + r.secondsSpent,
-        attention(v.attentionPassed),
+        attentionValue(v.attentionPassed),
         skip.created_at,
         now,
       ],
@@ -180,30 +167,11 @@ export async function storeFlag(c: Queryable, f: NewFlag): Promise<boolean> {
   return true;
 }
 
-interface FlagRow {
-  item_id: string;
-  problem_id: string;
-  source_episode_id: string | null;
-  participant_id: string;
-  kind: string;
-  note: string;
-  created_at: string;
-}
-
 export async function listFlags(c: Queryable, studyId: string): Promise<RatingFlag[]> {
   const rows = await rowsOf<FlagRow>(
     c,
-    `SELECT c.item_id, c.problem_id, c.source_episode_id, f.participant_id, f.kind, f.note, f.created_at
-    FROM rating_flags f JOIN rating_candidates c ON c.id = f.candidate_id WHERE f.study_id = $1 ORDER BY f.id`,
+    `SELECT ${FLAG_COLUMNS} FROM rating_flags f JOIN rating_candidates c ON c.id = f.candidate_id WHERE f.study_id = $1 ORDER BY f.id`,
     [studyId],
   );
-  return rows.map((r) => ({
-    itemId: r.item_id,
-    problemId: r.problem_id,
-    sourceEpisodeId: r.source_episode_id,
-    participantId: r.participant_id,
-    kind: r.kind as RatingFlagKind,
-    note: r.note,
-    createdAt: r.created_at,
-  }));
+  return rows.map(toRatingFlag);
 }

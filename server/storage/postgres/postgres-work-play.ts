@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
-import type { Claim, LeaseStatus, PlayLease } from '../study-work-storage.ts';
+import type { Claim, PlayLease } from '../study-work-storage.ts';
+import { expiresAt, PLAY_LEASE_COLUMNS, toPlayLease, type PlayLeaseRow } from '../rows/play-lease-rows.ts';
 import type { Queryable } from './pg-database.ts';
 import { countOf, firstRow } from './postgres-work-sql.ts';
 
@@ -9,45 +10,13 @@ import { countOf, firstRow } from './postgres-work-sql.ts';
  * Claims run inside the caller's transaction, which holds the study's settings row lock.
  */
 
-interface PlayLeaseRow {
-  id: string;
-  study_id: string;
-  participant_id: string;
-  problem_id: string;
-  model: string;
-  status: string;
-  episode_id: string | null;
-  leased_at: string;
-  expires_at: string;
-}
-
-const LEASE_COLUMNS = `l.id, l.study_id, l.participant_id, u.problem_id, u.model, l.status, l.episode_id, l.leased_at, l.expires_at`;
-
-function toLease(r: PlayLeaseRow): PlayLease {
-  return {
-    id: r.id,
-    studyId: r.study_id,
-    participantId: r.participant_id,
-    problemId: r.problem_id,
-    model: r.model,
-    status: r.status as LeaseStatus,
-    episodeId: r.episode_id,
-    leasedAt: r.leased_at,
-    expiresAt: r.expires_at,
-  };
-}
-
-export function expiresAt(now: Date, settings: Pick<LiveStudySettings, 'leaseMinutes'>): string {
-  return new Date(now.getTime() + settings.leaseMinutes * 60_000).toISOString();
-}
-
 export async function getPlayLease(c: Queryable, leaseId: string): Promise<PlayLease | null> {
   const row = await firstRow<PlayLeaseRow>(
     c,
-    `SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id WHERE l.id = $1`,
+    `SELECT ${PLAY_LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id WHERE l.id = $1`,
     [leaseId],
   );
-  return row ? toLease(row) : null;
+  return row ? toPlayLease(row) : null;
 }
 
 /** Turns the study's lapsed leases into 'expired', which frees their slots. Times are ISO text: byte order is time order. */
@@ -63,11 +32,11 @@ export async function expirePlayLeases(c: Queryable, studyId: string, now: strin
 export async function heldPlay(c: Queryable, studyId: string, participantId: string): Promise<PlayLease | null> {
   const row = await firstRow<PlayLeaseRow>(
     c,
-    `SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
+    `SELECT ${PLAY_LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
     WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'leased'`,
     [studyId, participantId],
   );
-  return row ? toLease(row) : null;
+  return row ? toPlayLease(row) : null;
 }
 
 /** The plays an actor holds or has completed: what counts toward their `playsPerActor` quota. */

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { LiveStudySettings, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
+import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
-import type { Claim, GoldExpectation, LeaseStatus, NewRatingCandidate, RatingLease } from '../study-work-storage.ts';
+import type { Claim, NewRatingCandidate, RatingLease } from '../study-work-storage.ts';
 import type { Queryable } from './pg-database.ts';
-import { expiresAt } from './postgres-work-play.ts';
+import { expiresAt } from '../rows/play-lease-rows.ts';
+import { RATING_LEASE_COLUMNS, toRatingLease, type RatingLeaseRow } from '../rows/rating-rows.ts';
 import { newItemId } from '../random-ids.ts';
 import { countOf, firstForRater, firstRow, rowsOf } from './postgres-work-sql.ts';
 
@@ -11,39 +12,6 @@ import { countOf, firstForRater, firstRow, rowsOf } from './postgres-work-sql.ts
  * The rating queue on PostgreSQL (mirrors sqlite/rating-queue-queries.ts): candidates and claims (storing judgments:
  * postgres-work-submit.ts). Claims run inside the caller's transaction, which holds the study's settings row lock.
  */
-
-interface RatingLeaseRow {
-  id: string;
-  study_id: string;
-  participant_id: string;
-  item_id: string;
-  problem_id: string;
-  answer: string;
-  transcript_json: string | null;
-  gold_json: string | null;
-  status: string;
-  leased_at: string;
-  expires_at: string;
-}
-
-const LEASE_COLUMNS = `l.id, l.study_id, l.participant_id, c.item_id, c.problem_id, c.answer, c.transcript_json, c.gold_json,
-  l.status, l.leased_at, l.expires_at`;
-
-function toLease(r: RatingLeaseRow): RatingLease {
-  return {
-    id: r.id,
-    studyId: r.study_id,
-    participantId: r.participant_id,
-    itemId: r.item_id,
-    problemId: r.problem_id,
-    answer: r.answer,
-    transcript: r.transcript_json === null ? null : (JSON.parse(r.transcript_json) as TranscriptTurn[]),
-    gold: r.gold_json === null ? null : (JSON.parse(r.gold_json) as GoldExpectation),
-    status: r.status as LeaseStatus,
-    leasedAt: r.leased_at,
-    expiresAt: r.expires_at,
-  };
-}
 
 export async function addCandidates(
   c: Queryable,
@@ -84,12 +52,12 @@ export async function findRatingLease(
 ): Promise<RatingLease | null> {
   const row = await firstRow<RatingLeaseRow>(
     c,
-    `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    `SELECT ${RATING_LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
     WHERE l.study_id = $1 AND l.participant_id = $2 AND c.item_id = $3
     ORDER BY l.leased_at COLLATE "C" DESC, l.rowid DESC LIMIT 1`,
     [studyId, participantId, itemId],
   );
-  return row ? toLease(row) : null;
+  return row ? toRatingLease(row) : null;
 }
 
 /** Judgments: scored ratings and "can't judge" answers alike count toward a rater's quota. */
@@ -194,11 +162,11 @@ export async function expireAndHeldRating(
     `WITH expired AS (
       UPDATE rating_leases SET status = 'expired', ended_at = expires_at
       WHERE study_id = $1 AND status = 'leased' AND expires_at COLLATE "C" <= $3 RETURNING id)
-    SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    SELECT ${RATING_LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
     WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'leased' AND l.id NOT IN (SELECT id FROM expired)`,
     [studyId, participantId, now],
   );
-  return row ? toLease(row) : null;
+  return row ? toRatingLease(row) : null;
 }
 
 /** A new lease. Runs under the study's lock, with the study open, its leases expired and none held. */
@@ -227,8 +195,8 @@ export async function claimRating(
     `WITH l AS (
       INSERT INTO rating_leases (id, candidate_id, study_id, participant_id, status, leased_at, expires_at)
       VALUES ($1, $2, $3, $4, 'leased', $5, $6) RETURNING *)
-    SELECT ${LEASE_COLUMNS} FROM l JOIN rating_candidates c ON c.id = l.candidate_id`,
+    SELECT ${RATING_LEASE_COLUMNS} FROM l JOIN rating_candidates c ON c.id = l.candidate_id`,
     [randomUUID(), candidate, studyId, participantId, now.toISOString(), expiresAt(now, settings)],
   );
-  return { kind: 'leased', lease: toLease(row as RatingLeaseRow), resumed: false };
+  return { kind: 'leased', lease: toRatingLease(row as RatingLeaseRow), resumed: false };
 }

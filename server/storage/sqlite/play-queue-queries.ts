@@ -1,49 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
-import type { Claim, LeaseStatus, PlayLease } from '../study-work-storage.ts';
+import type { Claim, PlayLease } from '../study-work-storage.ts';
+import { expiresAt, PLAY_LEASE_COLUMNS, toPlayLease, type PlayLeaseRow } from '../rows/play-lease-rows.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 /** The play queue on SQLite: claims, renewals and ends of play leases. Callers wrap claims in a transaction. */
 
-interface PlayLeaseRow {
-  id: string;
-  study_id: string;
-  participant_id: string;
-  problem_id: string;
-  model: string;
-  status: string;
-  episode_id: string | null;
-  leased_at: string;
-  expires_at: string;
-}
-
-const LEASE_COLUMNS = `l.id, l.study_id, l.participant_id, u.problem_id, u.model, l.status, l.episode_id, l.leased_at, l.expires_at`;
-
-function toLease(r: PlayLeaseRow): PlayLease {
-  return {
-    id: r.id,
-    studyId: r.study_id,
-    participantId: r.participant_id,
-    problemId: r.problem_id,
-    model: r.model,
-    status: r.status as LeaseStatus,
-    episodeId: r.episode_id,
-    leasedAt: r.leased_at,
-    expiresAt: r.expires_at,
-  };
-}
-
-export function expiresAt(now: Date, settings: Pick<LiveStudySettings, 'leaseMinutes'>): string {
-  return new Date(now.getTime() + settings.leaseMinutes * 60_000).toISOString();
-}
-
 export function getPlayLease(db: Database.Database, leaseId: string): PlayLease | null {
   const row = cachedStatement(
     db,
-    `SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id WHERE l.id = ?`,
+    `SELECT ${PLAY_LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id WHERE l.id = ?`,
   ).get(leaseId) as PlayLeaseRow | undefined;
-  return row ? toLease(row) : null;
+  return row ? toPlayLease(row) : null;
 }
 
 /** Turns the study's lapsed leases into 'expired', which frees their slots. */
@@ -59,10 +28,10 @@ export function expirePlayLeases(db: Database.Database, studyId: string, now: st
 export function heldPlay(db: Database.Database, studyId: string, participantId: string): PlayLease | null {
   const held = cachedStatement(
     db,
-    `SELECT ${LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
+    `SELECT ${PLAY_LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
     WHERE l.study_id = ? AND l.participant_id = ? AND l.status = 'leased'`,
   ).get(studyId, participantId) as PlayLeaseRow | undefined;
-  return held ? toLease(held) : null;
+  return held ? toPlayLease(held) : null;
 }
 
 /** The plays an actor holds or has completed: what counts toward their `playsPerActor` quota. */

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { LiveStudySettings, RatingFlag, RatingFlagKind } from '../../../shared/schemas/live-study.ts';
+import type { LiveStudySettings, RatingFlag } from '../../../shared/schemas/live-study.ts';
 import type {
-  GoldExpectation,
   LatestJudgment,
   NewFlag,
   NewSkip,
@@ -9,6 +8,16 @@ import type {
   Revision,
   SubmitOutcome,
 } from '../study-work-storage.ts';
+import {
+  attentionValue,
+  FLAG_COLUMNS,
+  hasJudgment,
+  LATEST_COLUMNS,
+  toLatestJudgment,
+  toRatingFlag,
+  type FlagRow,
+  type LatestRow,
+} from '../rows/rating-rows.ts';
 import { countRatings, hasJudged, usableLease } from './rating-queue-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
 
@@ -48,22 +57,10 @@ export function storeSkip(db: Database.Database, s: NewSkip, settings: LiveStudy
   return { kind: 'stored', rated: countRatings(db, s.studyId, s.participantId) };
 }
 
-interface LatestRow {
-  lease_id: string;
-  candidate_id: number;
-  item_id: string;
-  problem_id: string;
-  gold_json: string | null;
-  rating_id: number | null;
-  skip_id: number | null;
-}
-
 function latestRow(db: Database.Database, studyId: string, participantId: string): LatestRow | undefined {
   return cachedStatement(
     db,
-    `SELECT l.id AS lease_id, c.id AS candidate_id, c.item_id, c.problem_id, c.gold_json,
-      (SELECT r.id FROM ratings r WHERE r.lease_id = l.id) AS rating_id,
-      (SELECT s.id FROM rating_skips s WHERE s.lease_id = l.id) AS skip_id
+    `SELECT ${LATEST_COLUMNS}
     FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
     WHERE l.study_id = ? AND l.participant_id = ? AND l.status = 'completed'
     ORDER BY l.ended_at DESC, l.rowid DESC LIMIT 1`,
@@ -72,21 +69,14 @@ function latestRow(db: Database.Database, studyId: string, participantId: string
 
 export function latestJudgment(db: Database.Database, studyId: string, participantId: string): LatestJudgment | null {
   const row = latestRow(db, studyId, participantId);
-  if (!row || (row.rating_id === null && row.skip_id === null)) return null;
-  return {
-    itemId: row.item_id,
-    problemId: row.problem_id,
-    gold: row.gold_json === null ? null : (JSON.parse(row.gold_json) as GoldExpectation),
-    kind: row.rating_id !== null ? 'scores' : 'cant_judge',
-    before: countRatings(db, studyId, participantId) - 1,
-  };
+  if (!hasJudgment(row)) return null;
+  return toLatestJudgment(row, countRatings(db, studyId, participantId));
 }
 
 /** Must run inside an immediate transaction. */
 export function reviseLatest(db: Database.Database, r: Revision, settings: LiveStudySettings): ReviseOutcome {
   const row = latestRow(db, r.studyId, r.participantId);
-  if (!row || row.item_id !== r.itemId || (row.rating_id === null && row.skip_id === null))
-    return { kind: 'not_latest' };
+  if (!hasJudgment(row) || row.item_id !== r.itemId) return { kind: 'not_latest' };
   const now = r.now.toISOString();
   const v = r.verdict;
   if (v.kind === 'scores' && row.rating_id !== null) {
@@ -98,7 +88,7 @@ export function reviseLatest(db: Database.Database, r: Revision, settings: LiveS
       JSON.stringify(v.scores),
       v.correct,
       v.justification,
-      attention(v.attentionPassed),
+      attentionValue(v.attentionPassed),
       r.secondsSpent,
       now,
       row.rating_id,
@@ -132,7 +122,7 @@ export function reviseLatest(db: Database.Database, r: Revision, settings: LiveS
       v.correct,
       v.justification,
       skip.seconds_spent + r.secondsSpent,
-      attention(v.attentionPassed),
+      attentionValue(v.attentionPassed),
       skip.created_at,
       now,
     );
@@ -158,10 +148,6 @@ export function reviseLatest(db: Database.Database, r: Revision, settings: LiveS
     );
   }
   return { kind: 'revised', rated: countRatings(db, r.studyId, r.participantId) };
-}
-
-function attention(passed: boolean | null): number | null {
-  return passed === null ? null : passed ? 1 : 0;
 }
 
 export function countSkips(db: Database.Database, studyId: string, participantId: string): number {
@@ -199,29 +185,10 @@ export function storeFlag(db: Database.Database, f: NewFlag): boolean {
   return true;
 }
 
-interface FlagRow {
-  item_id: string;
-  problem_id: string;
-  source_episode_id: string | null;
-  participant_id: string;
-  kind: string;
-  note: string;
-  created_at: string;
-}
-
 export function listFlags(db: Database.Database, studyId: string): RatingFlag[] {
   const rows = cachedStatement(
     db,
-    `SELECT c.item_id, c.problem_id, c.source_episode_id, f.participant_id, f.kind, f.note, f.created_at
-    FROM rating_flags f JOIN rating_candidates c ON c.id = f.candidate_id WHERE f.study_id = ? ORDER BY f.id`,
+    `SELECT ${FLAG_COLUMNS} FROM rating_flags f JOIN rating_candidates c ON c.id = f.candidate_id WHERE f.study_id = ? ORDER BY f.id`,
   ).all(studyId) as FlagRow[];
-  return rows.map((r) => ({
-    itemId: r.item_id,
-    problemId: r.problem_id,
-    sourceEpisodeId: r.source_episode_id,
-    participantId: r.participant_id,
-    kind: r.kind as RatingFlagKind,
-    note: r.note,
-    createdAt: r.created_at,
-  }));
+  return rows.map(toRatingFlag);
 }

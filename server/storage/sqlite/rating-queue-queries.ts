@@ -1,55 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { LiveStudySettings, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
+import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
-import type {
-  Claim,
-  GoldExpectation,
-  LeaseStatus,
-  NewRating,
-  NewRatingCandidate,
-  RatingLease,
-  SubmitOutcome,
-} from '../study-work-storage.ts';
-import { expiresAt } from './play-queue-queries.ts';
+import type { Claim, NewRating, NewRatingCandidate, RatingLease, SubmitOutcome } from '../study-work-storage.ts';
+import { expiresAt } from '../rows/play-lease-rows.ts';
+import { RATING_LEASE_COLUMNS, toRatingLease, type RatingLeaseRow } from '../rows/rating-rows.ts';
 import { newItemId } from '../random-ids.ts';
 import { raterOrder } from '../rater-order.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 /** The rating queue on SQLite: candidates, claims and ratings. Callers wrap claims and submits in a transaction. */
-
-interface RatingLeaseRow {
-  id: string;
-  study_id: string;
-  participant_id: string;
-  item_id: string;
-  problem_id: string;
-  answer: string;
-  transcript_json: string | null;
-  gold_json: string | null;
-  status: string;
-  leased_at: string;
-  expires_at: string;
-}
-
-const LEASE_COLUMNS = `l.id, l.study_id, l.participant_id, c.item_id, c.problem_id, c.answer, c.transcript_json, c.gold_json,
-  l.status, l.leased_at, l.expires_at`;
-
-function toLease(r: RatingLeaseRow): RatingLease {
-  return {
-    id: r.id,
-    studyId: r.study_id,
-    participantId: r.participant_id,
-    itemId: r.item_id,
-    problemId: r.problem_id,
-    answer: r.answer,
-    transcript: r.transcript_json === null ? null : (JSON.parse(r.transcript_json) as TranscriptTurn[]),
-    gold: r.gold_json === null ? null : (JSON.parse(r.gold_json) as GoldExpectation),
-    status: r.status as LeaseStatus,
-    leasedAt: r.leased_at,
-    expiresAt: r.expires_at,
-  };
-}
 
 export function registerRaterOrder(db: Database.Database): void {
   db.function('rater_order', { deterministic: true }, raterOrder);
@@ -104,9 +64,9 @@ export function expireRatingLeases(db: Database.Database, studyId: string, now: 
 export function getRatingLease(db: Database.Database, leaseId: string): RatingLease | null {
   const row = cachedStatement(
     db,
-    `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id WHERE l.id = ?`,
+    `SELECT ${RATING_LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id WHERE l.id = ?`,
   ).get(leaseId) as RatingLeaseRow | undefined;
-  return row ? toLease(row) : null;
+  return row ? toRatingLease(row) : null;
 }
 
 export function findRatingLease(
@@ -117,10 +77,10 @@ export function findRatingLease(
 ): RatingLease | null {
   const row = cachedStatement(
     db,
-    `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    `SELECT ${RATING_LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
     WHERE l.study_id = ? AND l.participant_id = ? AND c.item_id = ? ORDER BY l.leased_at DESC, l.rowid DESC LIMIT 1`,
   ).get(studyId, participantId, itemId) as RatingLeaseRow | undefined;
-  return row ? toLease(row) : null;
+  return row ? toRatingLease(row) : null;
 }
 
 /** Judgments: scored ratings and "can't judge" answers alike count toward a rater's quota. */
@@ -216,10 +176,10 @@ export function availableFor(
 export function heldRating(db: Database.Database, studyId: string, participantId: string): RatingLease | null {
   const held = cachedStatement(
     db,
-    `SELECT ${LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    `SELECT ${RATING_LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
     WHERE l.study_id = ? AND l.participant_id = ? AND l.status = 'leased'`,
   ).get(studyId, participantId) as RatingLeaseRow | undefined;
-  return held ? toLease(held) : null;
+  return held ? toRatingLease(held) : null;
 }
 
 /** A new lease. Must run inside an immediate transaction, with the study open, its leases expired and none held. */

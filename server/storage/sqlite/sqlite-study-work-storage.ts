@@ -25,15 +25,8 @@ import type {
   SubmitOutcome,
   WithdrawOutcome,
 } from '../study-work-storage.ts';
-import {
-  claimPlay,
-  endPlayLease,
-  expirePlayLeases,
-  expiresAt,
-  getPlayLease,
-  heldPlay,
-  playsTaken,
-} from './play-queue-queries.ts';
+import { expiresAt } from '../rows/play-lease-rows.ts';
+import { claimPlay, endPlayLease, expirePlayLeases, getPlayLease, heldPlay, playsTaken } from './play-queue-queries.ts';
 import {
   addCandidates,
   availableFor,
