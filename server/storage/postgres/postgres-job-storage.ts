@@ -1,40 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ClaimJobInput, EnqueueJobInput, Job, JobOutcome, JobRef, JobStatus, JobStorage } from '../job-storage.ts';
+import { toJob, type JobRow } from '../rows/job-rows.ts';
+import { leaseTime as iso } from '../rows/node-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface JobRow {
-  id: string;
-  kind: string;
-  key: string;
-  payload_json: string;
-  status: JobStatus;
-  owner: string | null;
-  lease_expires_at: string | null;
-  attempts: number;
-  cancel_requested: number;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-}
-
-const toJob = (r: JobRow): Job => ({
-  id: r.id,
-  kind: r.kind,
-  key: r.key,
-  payload: JSON.parse(r.payload_json) as unknown,
-  status: r.status,
-  owner: r.owner,
-  leaseExpiresAt: r.lease_expires_at,
-  attempts: r.attempts,
-  cancelRequested: r.cancel_requested === 1,
-  error: r.error,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  finishedAt: r.finished_at,
-});
-
-const iso = (now: Date, plusMs = 0): string => new Date(now.getTime() + plusMs).toISOString();
 
 /**
  * The job queue on PostgreSQL (sqlite/sqlite-job-storage.ts; migration 014). Every change that depends on what a row
