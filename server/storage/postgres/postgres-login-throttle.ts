@@ -1,24 +1,7 @@
 import type pg from 'pg';
 import type { LoginThrottle } from '../people-storage.ts';
+import { THROTTLE_COLUMNS, toThrottle, type ThrottleRow } from '../rows/people-rows.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
-
-interface ThrottleRow {
-  failures: number;
-  window_started_at: string;
-  locked_until: string | null;
-  lockouts: number;
-  expires_at: string;
-}
-
-function toThrottle(row: ThrottleRow): LoginThrottle {
-  return {
-    failures: row.failures,
-    windowStartedAt: row.window_started_at,
-    lockedUntil: row.locked_until,
-    lockouts: row.lockouts,
-    expiresAt: row.expires_at,
-  };
-}
 
 /** The advisory-lock class of throttle updates (the second key is the username's hash): "thrt". */
 const THROTTLE_LOCK_CLASS = 0x74687274;
@@ -26,7 +9,7 @@ const THROTTLE_LOCK_CLASS = 0x74687274;
 async function read(db: Queryable, username: string, now: Date): Promise<LoginThrottle | null> {
   const [row] = (
     await db.query<ThrottleRow>(
-      `SELECT failures, window_started_at, locked_until, lockouts, expires_at FROM login_throttle
+      `SELECT ${THROTTLE_COLUMNS} FROM login_throttle
        WHERE username = $1 AND expires_at COLLATE "C" > $2`,
       [username, now.toISOString()],
     )

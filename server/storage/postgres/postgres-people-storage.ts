@@ -17,7 +17,15 @@ import type {
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase } from './pg-database.ts';
 import * as invites from './postgres-invites.ts';
-import { toIdentity, toParticipant, type ParticipantRow, type SessionRow } from '../rows/people-rows.ts';
+import {
+  SESSION_SELECT,
+  toParticipant,
+  toResearcherWithHash,
+  toValidSession,
+  type ParticipantRow,
+  type ResearcherRow,
+  type SessionRow,
+} from '../rows/people-rows.ts';
 import * as loginThrottle from './postgres-login-throttle.ts';
 
 /**
@@ -44,13 +52,11 @@ export class PostgresPeopleStorage implements PeopleStorage {
   }
 
   async findResearcherByUsername(username: string): Promise<ResearcherWithHash | null> {
-    const [row] = await this.db.rows<{ id: string; username: string; password_hash: string; created_at: string }>(
+    const [row] = await this.db.rows<ResearcherRow>(
       'SELECT id, username, password_hash, created_at FROM researchers WHERE username = $1',
       [username],
     );
-    return row
-      ? { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at }
-      : null;
+    return row ? toResearcherWithHash(row) : null;
   }
 
   async countResearchers(): Promise<number> {
@@ -84,23 +90,11 @@ export class PostgresPeopleStorage implements PeopleStorage {
   async findValidSession(tokenHash: string, now: Date): Promise<ValidAuthSession | null> {
     // One query on every authenticated request and socket handshake: the session and its subject together.
     const [row] = await this.db.rows<SessionRow>(
-      `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
-       FROM auth_sessions s
-       LEFT JOIN researchers r ON s.kind = 'researcher' AND r.id = s.subject_id
-       LEFT JOIN participants p ON s.kind = 'participant' AND p.id = s.subject_id
+      `${SESSION_SELECT}
        WHERE s.token_hash = $1 AND s.revoked = 0 AND s.expires_at COLLATE "C" > $2`,
       [tokenHash, now.toISOString()],
     );
-    const identity = row ? toIdentity(row) : null;
-    if (!row || !identity) return null;
-    return {
-      tokenHash: row.token_hash,
-      kind: row.kind,
-      subjectId: row.subject_id,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      identity,
-    };
+    return toValidSession(row);
   }
 
   async revokeSession(tokenHash: string): Promise<void> {

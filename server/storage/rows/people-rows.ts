@@ -1,5 +1,13 @@
 import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
-import type { InviteLimits, InviteRevokeMode, Participant, StudyInvite } from '../people-storage.ts';
+import type {
+  InviteLimits,
+  InviteRevokeMode,
+  LoginThrottle,
+  Participant,
+  ResearcherWithHash,
+  StudyInvite,
+  ValidAuthSession,
+} from '../people-storage.ts';
 import { newInviteCode } from '../random-ids.ts';
 
 // The people tables' rows and their mapping to the domain, for both engines: their columns have the same names and,
@@ -46,6 +54,30 @@ export interface SessionRow {
   study_id: string | null;
   role: ParticipantRole | null;
 }
+
+/** The session look-up's select (the session and its subject together); each engine appends its WHERE. */
+export const SESSION_SELECT = `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
+       FROM auth_sessions s
+       LEFT JOIN researchers r ON s.kind = 'researcher' AND r.id = s.subject_id
+       LEFT JOIN participants p ON s.kind = 'participant' AND p.id = s.subject_id`;
+
+export interface ResearcherRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_at: string;
+}
+
+/** A `login_throttle` row (migration 007). */
+export interface ThrottleRow {
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+  lockouts: number;
+  expires_at: string;
+}
+
+export const THROTTLE_COLUMNS = 'failures, window_started_at, locked_until, lockouts, expires_at';
 
 /** A new invite's row: a fresh code, not revoked, the limits given (none where not given). */
 export function newInviteRow(input: { studyId: string; role: ParticipantRole } & Partial<InviteLimits>): InviteRow {
@@ -99,6 +131,34 @@ export function toIdentity(row: SessionRow): Identity | null {
   return row.study_id === null || row.role === null
     ? null
     : { kind: 'participant', participantId: row.subject_id, studyId: row.study_id, role: row.role };
+}
+
+/** Null when there is no valid session row or its researcher or participant is gone. */
+export function toValidSession(row: SessionRow | undefined): ValidAuthSession | null {
+  const identity = row ? toIdentity(row) : null;
+  if (!row || !identity) return null;
+  return {
+    tokenHash: row.token_hash,
+    kind: row.kind,
+    subjectId: row.subject_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    identity,
+  };
+}
+
+export function toResearcherWithHash(row: ResearcherRow): ResearcherWithHash {
+  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at };
+}
+
+export function toThrottle(row: ThrottleRow): LoginThrottle {
+  return {
+    failures: row.failures,
+    windowStartedAt: row.window_started_at,
+    lockedUntil: row.locked_until,
+    lockouts: row.lockouts,
+    expiresAt: row.expires_at,
+  };
 }
 
 /**

@@ -1,29 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { LoginThrottle } from '../people-storage.ts';
+import { THROTTLE_COLUMNS, toThrottle, type ThrottleRow } from '../rows/people-rows.ts';
 import { cachedStatement } from './statement-cache.ts';
-
-interface ThrottleRow {
-  failures: number;
-  window_started_at: string;
-  locked_until: string | null;
-  lockouts: number;
-  expires_at: string;
-}
-
-function toThrottle(row: ThrottleRow): LoginThrottle {
-  return {
-    failures: row.failures,
-    windowStartedAt: row.window_started_at,
-    lockedUntil: row.locked_until,
-    lockouts: row.lockouts,
-    expiresAt: row.expires_at,
-  };
-}
 
 function read(db: Database.Database, username: string, now: Date): LoginThrottle | null {
   const row = cachedStatement(
     db,
-    'SELECT failures, window_started_at, locked_until, lockouts, expires_at FROM login_throttle WHERE username = ? AND expires_at > ?',
+    `SELECT ${THROTTLE_COLUMNS} FROM login_throttle WHERE username = ? AND expires_at > ?`,
   ).get(username, now.toISOString()) as ThrottleRow | undefined;
   return row ? toThrottle(row) : null;
 }

@@ -17,12 +17,15 @@ import type {
 import {
   inviteRefusal,
   newInviteRow,
-  toIdentity,
+  SESSION_SELECT,
   toInvite,
   toParticipant,
+  toResearcherWithHash,
+  toValidSession,
   type InviteRow,
   type InviteWithCountsRow,
   type ParticipantRow,
+  type ResearcherRow,
   type SessionRow,
 } from '../rows/people-rows.ts';
 import { cachedStatement } from './statement-cache.ts';
@@ -70,10 +73,8 @@ export class SqlitePeopleStorage implements PeopleStorage {
     const row = cachedStatement(
       this.db,
       'SELECT id, username, password_hash, created_at FROM researchers WHERE username = ?',
-    ).get(username) as { id: string; username: string; password_hash: string; created_at: string } | undefined;
-    return row
-      ? { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at }
-      : null;
+    ).get(username) as ResearcherRow | undefined;
+    return row ? toResearcherWithHash(row) : null;
   }
 
   async countResearchers(): Promise<number> {
@@ -107,22 +108,10 @@ export class SqlitePeopleStorage implements PeopleStorage {
     // One query on every authenticated request and socket handshake: the session and its subject together.
     const row = cachedStatement(
       this.db,
-      `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
-       FROM auth_sessions s
-       LEFT JOIN researchers r ON s.kind = 'researcher' AND r.id = s.subject_id
-       LEFT JOIN participants p ON s.kind = 'participant' AND p.id = s.subject_id
+      `${SESSION_SELECT}
        WHERE s.token_hash = ? AND s.revoked = 0 AND s.expires_at > ?`,
     ).get(tokenHash, now.toISOString()) as SessionRow | undefined;
-    const identity = row ? toIdentity(row) : null;
-    if (!row || !identity) return null;
-    return {
-      tokenHash: row.token_hash,
-      kind: row.kind,
-      subjectId: row.subject_id,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      identity,
-    };
+    return toValidSession(row);
   }
 
   async revokeSession(tokenHash: string): Promise<void> {
