@@ -1,10 +1,14 @@
 import type { AssignmentProgress } from '../../../shared/schemas/live-study.ts';
-import {
-  outcomeReplaces,
-  ParticipantOutcomeKindSchema,
-  type ParticipantOutcomeKind,
-} from '../../../shared/schemas/participant-outcome.ts';
+import { outcomeReplaces, type ParticipantOutcomeKind } from '../../../shared/schemas/participant-outcome.ts';
 import type { ParticipantOutcome, StoredRating } from '../study-work-storage.ts';
+import { OUTCOME_COLUMNS, toOutcome, type OutcomeRow } from '../rows/outcome-rows.ts';
+import {
+  STORED_RATING_COLUMNS,
+  toCandidateProgress,
+  toStoredRating,
+  type CandidateProgressRow,
+  type StoredRatingRow,
+} from '../rows/rating-rows.ts';
 import type { Queryable } from './pg-database.ts';
 import { firstRow, rowsOf } from './postgres-work-sql.ts';
 
@@ -29,9 +33,7 @@ export async function queryProgress(
     params,
   );
   const candidates = (
-    await rowsOf<
-      Omit<AssignmentProgress['candidates'][number], 'isGold' | 'withdrawn'> & { isGold: number; withdrawn: boolean }
-    >(
+    await rowsOf<CandidateProgressRow>(
       c,
       `SELECT c.item_id AS "itemId", c.problem_id AS "problemId", c.source_episode_id AS "sourceEpisodeId",
         c.is_gold AS "isGold",
@@ -44,7 +46,7 @@ export async function queryProgress(
       FROM rating_candidates c WHERE c.study_id = $1 ORDER BY c.id`,
       params,
     )
-  ).map(({ withdrawn, ...x }) => ({ ...x, isGold: x.isGold === 1, ...(withdrawn ? { withdrawn: true } : {}) }));
+  ).map(toCandidateProgress);
   const raters = await rowsOf<AssignmentProgress['raters'][number]>(
     c,
     `SELECT p.participant_id AS "participantId",
@@ -78,63 +80,15 @@ export async function queryProgress(
   return { studyId, plays, candidates, raters, actors };
 }
 
-interface RatingRow {
-  item_id: string;
-  problem_id: string;
-  source_episode_id: string | null;
-  is_gold: number;
-  participant_id: string;
-  scores_json: string;
-  correct: number;
-  justification: string;
-  seconds_spent: number;
-  attention_passed: number | null;
-  created_at: string;
-}
-
 export async function queryRatings(c: Queryable, studyId: string): Promise<StoredRating[]> {
-  const rows = await rowsOf<RatingRow>(
+  const rows = await rowsOf<StoredRatingRow>(
     c,
-    `SELECT c.item_id, c.problem_id, c.source_episode_id, c.is_gold, r.participant_id, r.scores_json, r.correct,
-      r.justification, r.seconds_spent, r.attention_passed, r.created_at
+    `SELECT ${STORED_RATING_COLUMNS}
     FROM ratings r JOIN rating_candidates c ON c.id = r.candidate_id WHERE r.study_id = $1 ORDER BY r.id`,
     [studyId],
   );
-  return rows.map((r) => ({
-    itemId: r.item_id,
-    problemId: r.problem_id,
-    sourceEpisodeId: r.source_episode_id,
-    isGold: r.is_gold === 1,
-    participantId: r.participant_id,
-    scores: JSON.parse(r.scores_json) as Record<string, number>,
-    correct: r.correct === 1 ? 1 : 0,
-    justification: r.justification,
-    secondsSpent: r.seconds_spent,
-    attentionPassed: r.attention_passed === null ? null : r.attention_passed === 1,
-    createdAt: r.created_at,
-  }));
+  return rows.map(toStoredRating);
 }
-
-interface OutcomeRow {
-  study_id: string;
-  participant_id: string;
-  outcome: string;
-  completion_code: string | null;
-  ended_at: string;
-}
-
-function fromRow(row: OutcomeRow): ParticipantOutcome {
-  return {
-    studyId: row.study_id,
-    participantId: row.participant_id,
-    // The column's CHECK allows only these; parsing keeps a hand-edited row from passing as one.
-    outcome: ParticipantOutcomeKindSchema.parse(row.outcome),
-    completionCode: row.completion_code,
-    endedAt: row.ended_at,
-  };
-}
-
-const OUTCOME_COLUMNS = 'study_id, participant_id, outcome, completion_code, ended_at';
 
 export async function getOutcome(
   c: Queryable,
@@ -146,7 +100,7 @@ export async function getOutcome(
     `SELECT ${OUTCOME_COLUMNS} FROM participant_outcomes WHERE participant_id = $1${lock ? ' FOR UPDATE' : ''}`,
     [participantId],
   );
-  return row ? fromRow(row) : null;
+  return row ? toOutcome(row) : null;
 }
 
 /**

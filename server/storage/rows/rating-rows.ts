@@ -1,5 +1,10 @@
-import type { RatingFlag, RatingFlagKind, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
-import type { GoldExpectation, LatestJudgment, LeaseStatus, RatingLease } from '../study-work-storage.ts';
+import type {
+  AssignmentProgress,
+  RatingFlag,
+  RatingFlagKind,
+  TranscriptTurn,
+} from '../../../shared/schemas/live-study.ts';
+import type { GoldExpectation, LatestJudgment, LeaseStatus, RatingLease, StoredRating } from '../study-work-storage.ts';
 
 // The rating queue's rows and their mappers, for both engines (sqlite/rating-queue-queries.ts and
 // rating-judgment-queries.ts, postgres/postgres-work-rating.ts and postgres-work-judgments.ts): the same columns,
@@ -104,4 +109,55 @@ export function toRatingFlag(r: FlagRow): RatingFlag {
     note: r.note,
     createdAt: r.created_at,
   };
+}
+
+/** A stored rating with its candidate, as the researcher's ratings list reads it. */
+export interface StoredRatingRow {
+  item_id: string;
+  problem_id: string;
+  source_episode_id: string | null;
+  is_gold: number;
+  participant_id: string;
+  scores_json: string;
+  correct: number;
+  justification: string;
+  seconds_spent: number;
+  attention_passed: number | null;
+  created_at: string;
+}
+
+/** The columns of a StoredRatingRow, from `ratings r JOIN rating_candidates c`. */
+export const STORED_RATING_COLUMNS = `c.item_id, c.problem_id, c.source_episode_id, c.is_gold, r.participant_id, r.scores_json, r.correct,
+      r.justification, r.seconds_spent, r.attention_passed, r.created_at`;
+
+export function toStoredRating(r: StoredRatingRow): StoredRating {
+  return {
+    itemId: r.item_id,
+    problemId: r.problem_id,
+    sourceEpisodeId: r.source_episode_id,
+    isGold: r.is_gold === 1,
+    participantId: r.participant_id,
+    scores: JSON.parse(r.scores_json) as Record<string, number>,
+    correct: r.correct === 1 ? 1 : 0,
+    justification: r.justification,
+    secondsSpent: r.seconds_spent,
+    attentionPassed: r.attention_passed === null ? null : r.attention_passed === 1,
+    createdAt: r.created_at,
+  };
+}
+
+type CandidateProgress = AssignmentProgress['candidates'][number];
+
+/**
+ * A candidate's line of the progress view as the query returns it: `is_gold` an integer on both engines, `withdrawn`
+ * a boolean on PostgreSQL and 0/1 on SQLite.
+ */
+export type CandidateProgressRow = Omit<CandidateProgress, 'isGold' | 'withdrawn'> & {
+  isGold: number;
+  withdrawn: boolean | number;
+};
+
+/** `withdrawn` appears only on withdrawn candidates. */
+export function toCandidateProgress({ withdrawn, ...c }: CandidateProgressRow): CandidateProgress {
+  return { ...c, isGold: c.isGold === 1, ...(withdrawn === true || withdrawn === 1 ? { withdrawn: true } : {}) };
 }

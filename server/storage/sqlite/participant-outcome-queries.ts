@@ -1,38 +1,14 @@
 import type Database from 'better-sqlite3';
-import {
-  outcomeReplaces,
-  ParticipantOutcomeKindSchema,
-  type ParticipantOutcomeKind,
-} from '../../../shared/schemas/participant-outcome.ts';
+import { outcomeReplaces, type ParticipantOutcomeKind } from '../../../shared/schemas/participant-outcome.ts';
 import type { ParticipantOutcome } from '../study-work-storage.ts';
+import { OUTCOME_COLUMNS, toOutcome, type OutcomeRow } from '../rows/outcome-rows.ts';
 import { cachedStatement } from './statement-cache.ts';
 
-interface OutcomeRow {
-  study_id: string;
-  participant_id: string;
-  outcome: string;
-  completion_code: string | null;
-  ended_at: string;
-}
-
-function fromRow(row: OutcomeRow): ParticipantOutcome {
-  return {
-    studyId: row.study_id,
-    participantId: row.participant_id,
-    // The column's CHECK allows only these; parsing keeps a hand-edited row from passing as one.
-    outcome: ParticipantOutcomeKindSchema.parse(row.outcome),
-    completionCode: row.completion_code,
-    endedAt: row.ended_at,
-  };
-}
-
 export function getOutcome(db: Database.Database, participantId: string): ParticipantOutcome | null {
-  const row = cachedStatement(
-    db,
-    `SELECT study_id, participant_id, outcome, completion_code, ended_at
-     FROM participant_outcomes WHERE participant_id = ?`,
-  ).get(participantId) as OutcomeRow | undefined;
-  return row ? fromRow(row) : null;
+  const row = cachedStatement(db, `SELECT ${OUTCOME_COLUMNS} FROM participant_outcomes WHERE participant_id = ?`).get(
+    participantId,
+  ) as OutcomeRow | undefined;
+  return row ? toOutcome(row) : null;
 }
 
 /** Inside the caller's transaction: stores `next` unless the stored outcome outranks it; returns the one in force. */

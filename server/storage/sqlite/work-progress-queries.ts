@@ -1,6 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { AssignmentProgress } from '../../../shared/schemas/live-study.ts';
 import type { StoredRating } from '../study-work-storage.ts';
+import {
+  STORED_RATING_COLUMNS,
+  toCandidateProgress,
+  toStoredRating,
+  type CandidateProgressRow,
+  type StoredRatingRow,
+} from '../rows/rating-rows.ts';
 
 /** Read-only views of a study's queues: researcher progress and the stored ratings. */
 
@@ -30,11 +37,8 @@ export function queryProgress(
       (SELECT COUNT(*) FROM rating_flags f WHERE f.candidate_id = c.id) AS flagged
     FROM rating_candidates c WHERE c.study_id = @study ORDER BY c.id`,
       )
-      .all({ study: studyId, now }) as (Omit<AssignmentProgress['candidates'][number], 'isGold' | 'withdrawn'> & {
-      isGold: number;
-      withdrawn: number;
-    })[]
-  ).map(({ withdrawn, ...c }) => ({ ...c, isGold: c.isGold === 1, ...(withdrawn === 1 ? { withdrawn: true } : {}) }));
+      .all({ study: studyId, now }) as CandidateProgressRow[]
+  ).map(toCandidateProgress);
   const raters = db
     .prepare(
       `
@@ -67,40 +71,13 @@ export function queryProgress(
   return { studyId, plays, candidates, raters, actors };
 }
 
-interface RatingRow {
-  item_id: string;
-  problem_id: string;
-  source_episode_id: string | null;
-  is_gold: number;
-  participant_id: string;
-  scores_json: string;
-  correct: number;
-  justification: string;
-  seconds_spent: number;
-  attention_passed: number | null;
-  created_at: string;
-}
-
 export function queryRatings(db: Database.Database, studyId: string): StoredRating[] {
   const rows = db
     .prepare(
       `
-    SELECT c.item_id, c.problem_id, c.source_episode_id, c.is_gold, r.participant_id, r.scores_json, r.correct, r.justification,
-      r.seconds_spent, r.attention_passed, r.created_at
+    SELECT ${STORED_RATING_COLUMNS}
     FROM ratings r JOIN rating_candidates c ON c.id = r.candidate_id WHERE r.study_id = ? ORDER BY r.id`,
     )
-    .all(studyId) as RatingRow[];
-  return rows.map((r) => ({
-    itemId: r.item_id,
-    problemId: r.problem_id,
-    sourceEpisodeId: r.source_episode_id,
-    isGold: r.is_gold === 1,
-    participantId: r.participant_id,
-    scores: JSON.parse(r.scores_json) as Record<string, number>,
-    correct: r.correct === 1 ? 1 : 0,
-    justification: r.justification,
-    secondsSpent: r.seconds_spent,
-    attentionPassed: r.attention_passed === null ? null : r.attention_passed === 1,
-    createdAt: r.created_at,
-  }));
+    .all(studyId) as StoredRatingRow[];
+  return rows.map(toStoredRating);
 }
