@@ -12,6 +12,10 @@ export interface QueuedRun {
   jobs: number;
   /** Plan entries per queue job (the last chunk may be shorter). */
   chunkSize: number;
+  /** How many times a chunk may fail before its entries without a line are recorded as failed. */
+  chunkTries: number;
+  /** The pause before a failed chunk is tried again, doubling with each further try. */
+  chunkRetrySeconds: number;
   cancelRequested: boolean;
 }
 
@@ -31,6 +35,23 @@ export interface QueuedRunCounts {
   failed: number;
 }
 
+/** Model usage: one claim's running totals, or a run's sum over its claims. */
+export interface QueuedRunUsage {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** USD; null while no call had a price. */
+  costUsd: number | null;
+}
+
+/** A chunk's failures so far: tries used, and the last error with the worker it happened on. */
+export interface ChunkFailure {
+  chunk: number;
+  tries: number;
+  lastError: string;
+  lastWorker: string;
+}
+
 export interface QueuedRunStorage {
   /** Records the run once; a second call (a resumed coordinator) keeps and returns what the first stored. */
   registerRun(run: Omit<QueuedRun, 'cancelRequested'>): Promise<QueuedRun>;
@@ -44,5 +65,16 @@ export interface QueuedRunStorage {
   counts(runId: string): Promise<QueuedRunCounts>;
   /** Every line of the run in plan order. */
   lines(runId: string): Promise<QueuedRunLine[]>;
+  /** Counts one more failed try of a chunk (atomically: two workers failing it at once count two) and returns it. */
+  recordChunkFailure(runId: string, chunk: number, worker: string, error: string): Promise<ChunkFailure>;
+  /** The run's chunks that failed at least once, by chunk number. */
+  chunkFailures(runId: string): Promise<ChunkFailure[]>;
+  /**
+   * Stores a claim's running usage totals (they only grow: a late write of older totals never lowers them), so a
+   * run's usage across workers is the sum of its claims'.
+   */
+  storeUsage(runId: string, claimId: string, worker: string, usage: QueuedRunUsage): Promise<void>;
+  /** The run's usage summed over every claim of its chunks, whichever worker played them. */
+  usage(runId: string): Promise<QueuedRunUsage>;
   close(): Promise<void>;
 }

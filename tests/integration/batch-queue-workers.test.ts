@@ -4,15 +4,28 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StartRunBody } from '../../shared/schemas/research.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
-import { BatchQueue } from '../../server/services/batch-queue/batch-queue.ts';
-import { runQueuedBatch, type QueuedRunSummary } from '../../server/services/batch-queue/queued-run.ts';
+import { BatchQueue, CHUNK_QUEUE } from '../../server/services/batch-queue/batch-queue.ts';
+import {
+  runQueuedBatch,
+  type QueuedRunDeps,
+  type QueuedRunSummary,
+} from '../../server/services/batch-queue/queued-run.ts';
 import { runBatch } from '../../server/services/evaluation/batch-run.ts';
+import { companionPath } from '../../server/services/evaluation/result-files.ts';
+import type { Logger } from '../../server/services/logger.ts';
 import { prepareData } from '../../server/services/prepare-data.ts';
-import { runOptions, type ModelLookup } from '../../server/services/research/run-options.ts';
+import { runModels, runOptions, type ModelLookup } from '../../server/services/research/run-options.ts';
 import { studyRunSpec } from '../../server/services/research/study-run-spec.ts';
+import {
+  BATCH_RUN_JOB,
+  batchRunJobHandler,
+  batchRunJobKey,
+  type BatchRunJobPayload,
+} from '../../server/services/research/batch-run-job.ts';
 import { PostgresQueuedRuns } from '../../server/storage/postgres/postgres-queued-runs.ts';
 import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
@@ -28,6 +41,8 @@ import { startWorkerProcess, stopWorker, workerStarted, type WorkerProcess } fro
  * chunk to the other, and every entry is played into the file once; a cancel stops the workers.
  */
 const dir = tempDir('prefdisco-batch-queue-');
+const ignore = (): void => undefined;
+const silentLog: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore, child: () => silentLog };
 const ENTRIES = 64 * 4;
 
 /**
@@ -68,12 +83,13 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
   const scripted = new ScriptedProvider(SCRIPTED_MODEL);
   const models: ModelLookup = { names: () => ['scripted'], get: () => scripted };
 
-  function startWorker(name: string): WorkerProcess {
+  /** A worker with only the built-in scripted model, or with the models of `modelsFile`. */
+  function startWorker(name: string, modelsFile = join(dir, 'no-models.json')): WorkerProcess {
     const worker = startWorkerProcess(
       name,
       {
         PREFDISCO_DATABASE_URL: url,
-        PREFDISCO_MODELS_FILE: join(dir, 'no-models.json'),
+        PREFDISCO_MODELS_FILE: modelsFile,
         PREFDISCO_DB: join(dir, 'unused.sqlite'),
       },
       ['--maintenance-seconds', '1'],
@@ -82,7 +98,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     return worker;
   }
 
-  async function newRun(): Promise<{ id: string; outPath: string }> {
+  async function newRun(options: Partial<StartRunBody> = {}): Promise<{ id: string; outPath: string }> {
     const id = randomUUID();
     const outPath = join(dir, `${id}.jsonl`);
     await storage.research.createStudyRun({
@@ -91,7 +107,13 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
       benchmarkSha256: null,
       outPath,
       options: {
-        ...runOptions({ model: 'scripted', judge: 'scripted', userTypes: ['passive', 'passive_nostop'], seed: 7 }),
+        ...runOptions({
+          model: 'scripted',
+          judge: 'scripted',
+          userTypes: ['passive', 'passive_nostop'],
+          seed: 7,
+          ...options,
+        }),
         concurrency: 4,
       },
     });
@@ -119,8 +141,11 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     }
   }
 
-  const queued = (runId: string, signal = new AbortController().signal): Promise<QueuedRunSummary> =>
-    runQueuedBatch(runId, null, { storage, queuedRuns, queue, models, signal });
+  const queued = (
+    runId: string,
+    signal = new AbortController().signal,
+    more: Partial<QueuedRunDeps> = {},
+  ): Promise<QueuedRunSummary> => runQueuedBatch(runId, null, { storage, queuedRuns, queue, models, signal, ...more });
 
   beforeAll(async () => {
     ({ url } = await postgres.migratedDatabase());
@@ -154,15 +179,40 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     await Promise.all([workerStarted(a), workerStarted(b)]);
     const shared = await newRun();
     let at = performance.now();
-    const two = await queued(shared.id);
+    // Through the browser-started run's job handler, whose progress on the run's row is what the browser shows.
+    await batchRunJobHandler({ storage, models, sharedRuns: { queue, queuedRuns } })(
+      {
+        id: randomUUID(),
+        kind: BATCH_RUN_JOB,
+        key: batchRunJobKey(shared.id),
+        payload: { runId: shared.id, problemIds: null } satisfies BatchRunJobPayload,
+        status: 'running',
+        owner: 'test',
+        leaseExpiresAt: null,
+        attempts: 1,
+        cancelRequested: false,
+        error: null,
+        createdAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+        finishedAt: null,
+      },
+      { signal: new AbortController().signal, log: silentLog },
+    );
+    const two = await storage.research.getRun(shared.id);
     const seconds: Record<string, number> = { twoWorkers: (performance.now() - at) / 1000 };
-    expect(two).toMatchObject({ interrupted: false, total: ENTRIES, done: ENTRIES, failed: 0 });
+    expect(two?.status).toBe('completed');
+    expect(two?.progress).toMatchObject({ total: ENTRIES, done: ENTRIES, failed: 0 });
     const byWorker = await rows<{ worker: string; n: number }>(
       'SELECT worker, COUNT(*)::integer AS n FROM queued_run_lines WHERE run_id = $1 GROUP BY worker ORDER BY worker',
       [shared.id],
     );
     expect(byWorker.map((r) => r.worker)).toEqual(['w1', 'w2']);
     for (const r of byWorker) expect(r.n).toBeGreaterThanOrEqual(1);
+    const usageBy = await rows<{ worker: string }>(
+      'SELECT DISTINCT worker FROM queued_run_usage WHERE run_id = $1 ORDER BY worker',
+      [shared.id],
+    );
+    expect(usageBy.map((r) => r.worker)).toEqual(['w1', 'w2']);
     expect(await Promise.all([stopWorker(a), stopWorker(b)])).toEqual([0, 0]);
 
     const c = startWorker('w3');
@@ -179,9 +229,11 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     if (!run) throw new Error('run not stored');
     const records = await storage.research.listStudyRecords(studyId);
     at = performance.now();
+    // Metered as the browser-started run's job meters it (research/batch-run-job.ts): its progress shows these totals.
+    const metered = runModels(models, run.options);
     const summary = await runBatch({
       ...studyRunSpec({ ...run, outPath: direct.outPath }, records, null),
-      models: { assistant: scripted, judge: scripted, simulator: scripted },
+      models: metered,
       storage,
       signal: new AbortController().signal,
     });
@@ -189,6 +241,21 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     seconds.oneProcess = (performance.now() - at) / 1000;
     // For the record only (two shared cores: times vary run to run); nothing is asserted on them.
     console.info(`${ENTRIES} scripted episodes, seconds: ${JSON.stringify(seconds)}`);
+
+    // The shared runs' usage is read from the database, summed over every worker's chunks: the same calls, tokens
+    // and cost as the one process's meters.
+    const totals = [metered.assistant, metered.judge, metered.simulator].map((m) => m.totals);
+    const oneProcessUsage = {
+      calls: totals.reduce((n, t) => n + t.calls, 0),
+      inputTokens: totals.reduce((n, t) => n + t.inputTokens, 0),
+      outputTokens: totals.reduce((n, t) => n + t.outputTokens, 0),
+      costUsd: totals.reduce((n, t) => n + (t.costUsd ?? 0), 0),
+    };
+    expect(oneProcessUsage.calls).toBeGreaterThan(ENTRIES);
+    expect(oneProcessUsage.inputTokens).toBeGreaterThan(0);
+    const { calls, inputTokens, outputTokens, costUsd } = two?.progress ?? {};
+    expect({ calls, inputTokens, outputTokens, costUsd }).toEqual(oneProcessUsage);
+    expect(await queuedRuns.usage(single.id)).toEqual(oneProcessUsage);
 
     const twoLines = normalised(shared.outPath);
     expect(twoLines).toHaveLength(ENTRIES);
@@ -282,5 +349,105 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     expect(await count()).toBe(afterOne);
     expect(afterOne).toBeLessThan(ENTRIES);
     expect(await stopWorker(w)).toBe(0);
+  }, 240_000);
+
+  it('a chunk that keeps failing gets a bounded number of tries, then its entries are failed with the reason; a later run plays only them', async () => {
+    // The run's model is "remote", which a worker with only the built-in models does not declare. Fixed, a worker's
+    // models file declares it (the scripted model under that name, so the test stays offline).
+    const remoteModels = join(dir, 'remote-models.json');
+    writeFileSync(remoteModels, JSON.stringify({ models: [{ name: 'remote', provider: 'scripted', model: 'x' }] }));
+    const remoteRun = (): Promise<{ id: string; outPath: string }> => newRun({ model: 'remote', maxProblems: 3 });
+    const total = 3 * 4;
+    const keys = (file: string): string[] => entryKeys(file).sort();
+
+    // The reference: a worker that declares the model plays the whole run.
+    const good = startWorker('f1', remoteModels);
+    await workerStarted(good);
+    const ref = await remoteRun();
+    expect(await queued(ref.id)).toMatchObject({ interrupted: false, total, done: total, failed: 0 });
+    expect(await stopWorker(good)).toBe(0);
+
+    // A run that begins with half of the reference's lines (chunk 0 and half of chunk 1), on a worker that lacks the
+    // model: chunks 1 and 2 fail on every try.
+    const broken = startWorker('b1');
+    await workerStarted(broken);
+    const first = await remoteRun();
+    const refLines = readFileSync(ref.outPath, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(
+      first.outPath,
+      refLines
+        .slice(0, total / 2)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const failedRun = await queued(first.id, undefined, { chunkTries: 3, chunkRetrySeconds: 1 });
+    expect(failedRun).toMatchObject({ interrupted: false, total, skipped: total / 2, done: 0, failed: total / 2 });
+    expect(failedRun.usage).toEqual({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: null });
+    // Only the chunks with an entry to play were queued, and each was completed after its last try.
+    const jobs = await rows<{ chunk: number; state: string }>(
+      `SELECT (data->>'chunk')::integer AS chunk, state::text AS state FROM pgboss.job
+       WHERE name = $1 AND data->>'runId' = $2 ORDER BY 1`,
+      [CHUNK_QUEUE, first.id],
+    );
+    expect(jobs).toEqual([
+      { chunk: 1, state: 'completed' },
+      { chunk: 2, state: 'completed' },
+    ]);
+    const failures = await queuedRuns.chunkFailures(first.id);
+    expect(failures.map((f) => [f.chunk, f.tries, f.lastWorker])).toEqual([
+      [1, 3, 'b1'],
+      [2, 3, 'b1'],
+    ]);
+    for (const f of failures) expect(f.lastError).toContain('unknown model "remote"');
+    // Each failed try went back with a pause doubling from the run's first (1 s, then 2 s); the third was the last.
+    const logged = broken.log.map((l) => JSON.parse(l) as { msg: string; chunk?: number; retryInSeconds?: number });
+    const retries = logged.filter((l) => l.msg === 'chunk failed; it goes back to the queue');
+    expect(retries.map((l) => [l.chunk, l.retryInSeconds]).sort()).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 2],
+    ]);
+    expect(logged.filter((l) => l.msg.startsWith('chunk failed on its last try')).map((l) => l.chunk)).toEqual(
+      expect.arrayContaining([1, 2]),
+    );
+    // The failures file names each entry, what failed and where, like a one-process run's failed episodes.
+    const failureLines = readFileSync(companionPath(first.outPath, 'failures'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (l) => JSON.parse(l) as { problem_id: string; mode: string; user_type: string; code: string; reason: string },
+      );
+    expect(failureLines).toHaveLength(total / 2);
+    for (const f of failureLines) {
+      expect(f.code).toBe('chunk_failed');
+      expect(f.reason).toContain('on worker b1');
+      expect(f.reason).toContain('unknown model "remote"');
+    }
+    expect(
+      [...keys(first.outPath), ...failureLines.map((f) => `${f.problem_id}/${f.mode}/${f.user_type}`)].sort(),
+    ).toEqual(keys(ref.outPath));
+    // Bounded: nothing is tried again once the run has ended.
+    const tried = broken.log.length;
+    await sleep(3000);
+    expect(broken.log.length).toBe(tried);
+    expect(await stopWorker(broken)).toBe(0);
+
+    // The worker fixed, a run with the same options starts from a copy of the failed run's file (as
+    // research/batch-runs.ts starts it) and plays only the failed entries.
+    const fixed = startWorker('f2', remoteModels);
+    await workerStarted(fixed);
+    const second = await remoteRun();
+    writeFileSync(second.outPath, readFileSync(first.outPath));
+    const resumed = await queued(second.id);
+    expect(resumed).toMatchObject({ interrupted: false, total, skipped: total / 2, done: total / 2, failed: 0 });
+    const [played] = await rows<{ n: number }>(
+      "SELECT COUNT(*)::integer AS n FROM queued_run_lines WHERE run_id = $1 AND worker = 'f2'",
+      [second.id],
+    );
+    expect(played?.n).toBe(total / 2);
+    expect(normalised(second.outPath)).toEqual(normalised(ref.outPath));
+    expect(resumed.usage.calls).toBeGreaterThan(0);
+    expect(await stopWorker(fixed)).toBe(0);
   }, 240_000);
 });

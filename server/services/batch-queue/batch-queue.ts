@@ -94,7 +94,8 @@ export class BatchQueue {
         name: CHUNK_QUEUE,
         data: c,
         expireInSeconds: this.chunkExpirySeconds,
-        // A chunk comes back after its worker died or stopped; it is the same work, so it is never given up.
+        // A chunk comes back after its worker died or stopped; that is no fault of the chunk, so pg-boss never gives it
+        // up. Failures of the chunk itself are counted in queued_run_chunk_failures, whose limit the run sets.
         retryLimit: 1_000_000,
         retryDelay: 0,
         retryBackoff: false,
@@ -107,7 +108,16 @@ export class BatchQueue {
   /** The next chunk waiting, now this process's, or null. */
   async claim(): Promise<ClaimedChunk | null> {
     const [job] = await this.boss.fetch<ChunkJob>(CHUNK_QUEUE, { batchSize: 1 });
-    return job ? { id: job.id, chunk: job.data, expirySeconds: Number(job.expireInSeconds) } : null;
+    if (!job) return null;
+    // A chunk retried after a failure carries its backoff in retry_delay; should this claim's worker die, the
+    // expired chunk goes to the next worker at once, as any other.
+    await this.boss
+      .getDb()
+      .executeSql(
+        `UPDATE ${PGBOSS_SCHEMA}.job SET retry_delay = 0 WHERE name = $1 AND id = $2::uuid AND retry_delay <> 0`,
+        [CHUNK_QUEUE, job.id],
+      );
+    return { id: job.id, chunk: job.data, expirySeconds: Number(job.expireInSeconds) };
   }
 
   async complete(id: string): Promise<void> {
@@ -131,7 +141,30 @@ export class BatchQueue {
 
   /** Gives a claimed chunk back at once (this worker stops): the next claim plays what it had not stored. */
   async release(id: string): Promise<void> {
-    await this.boss.fail(CHUNK_QUEUE, id, { reason: 'released by a worker that stopped' });
+    await this.failAfter(id, 0, 'released by a worker that stopped');
+  }
+
+  /**
+   * Gives a chunk whose play failed back to the queue, to be claimed again no sooner than `delaySeconds` from now (the
+   * caller counts the tries in the app's tables: pg-boss's own count would also spend them on stops and expiries).
+   */
+  async retryLater(id: string, delaySeconds: number, reason: string): Promise<void> {
+    await this.failAfter(id, delaySeconds, reason);
+  }
+
+  /**
+   * pg-boss's `fail` puts a job with tries left back as `retry`, startable `retry_delay` seconds later; the delay is
+   * the job's column, set here just before, so a release waits for nothing and a failed chunk for its backoff. A
+   * chunk that then expires (its next worker killed) is retried after the delay last set; release sets it back to 0.
+   */
+  private async failAfter(id: string, delaySeconds: number, reason: string): Promise<void> {
+    await this.boss
+      .getDb()
+      .executeSql(
+        `UPDATE ${PGBOSS_SCHEMA}.job SET retry_delay = $3, retry_backoff = false WHERE name = $1 AND id = $2::uuid AND state = 'active'`,
+        [CHUNK_QUEUE, id, Math.max(0, Math.round(delaySeconds))],
+      );
+    await this.boss.fail(CHUNK_QUEUE, id, { reason });
   }
 
   /** Cancels the run's chunks not yet completed (queued or being played: their workers see the run's flag). */

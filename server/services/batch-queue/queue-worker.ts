@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger.ts';
-import type { BatchQueue } from './batch-queue.ts';
+import type { BatchQueue, ChunkJob } from './batch-queue.ts';
 import type { ChunkPlayer } from './chunk-player.ts';
+
+/** The pause before a chunk whose failure could not be counted is offered again. */
+const UNCOUNTED_RETRY_SECONDS = 10;
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export interface QueueWorkerOptions {
   queue: BatchQueue;
@@ -64,6 +69,36 @@ export class QueueWorker {
     return released;
   }
 
+  /**
+   * A chunk whose play threw (a database error, a model this worker does not declare): counted against the run's
+   * tries; it goes back to the queue after its backoff, or, on its last try, its entries are recorded as failed and it
+   * is completed. Should even the counting fail (the database is unreachable), it goes back uncounted after a pause;
+   * if giving it back fails too, its expiry returns it.
+   */
+  private async failed(id: string, chunk: ChunkJob, error: unknown): Promise<void> {
+    const { queue, player, log } = this.options;
+    const where = { err: error, runId: chunk.runId, chunk: chunk.chunk };
+    try {
+      const outcome = await player.failed(chunk, error);
+      if (outcome.givenUp) {
+        await queue.complete(id);
+        log.error(
+          { ...where, tries: outcome.tries, limit: outcome.limit },
+          'chunk failed on its last try; its entries without a line are recorded as failed',
+        );
+      } else {
+        await queue.retryLater(id, outcome.retryInSeconds, errorMessage(error));
+        log.warn(
+          { ...where, tries: outcome.tries, limit: outcome.limit, retryInSeconds: outcome.retryInSeconds },
+          'chunk failed; it goes back to the queue',
+        );
+      }
+    } catch (countError) {
+      log.error({ ...where, countErr: errorMessage(countError) }, 'chunk failed and its try could not be counted');
+      await queue.retryLater(id, UNCOUNTED_RETRY_SECONDS, errorMessage(error)).catch(() => undefined);
+    }
+  }
+
   private async loop(): Promise<void> {
     const { queue, player, log } = this.options;
     const signal = this.stopping.signal;
@@ -95,8 +130,7 @@ export class QueueWorker {
       } catch (error) {
         if (signal.aborted) break;
         this.claimed.delete(claim.id);
-        log.error({ err: error, runId: chunk.runId, chunk: chunk.chunk }, 'chunk failed; it goes back to the queue');
-        await queue.release(claim.id).catch(() => undefined);
+        await this.failed(claim.id, chunk, error);
         // Not straight back to a chunk that may fail the same way.
         await sleep(this.options.idlePollMs ?? 500, undefined, { signal }).catch(() => undefined);
       }

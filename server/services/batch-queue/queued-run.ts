@@ -2,7 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { QueuedRunLine, QueuedRunStorage } from '../../storage/queued-run-storage.ts';
+import type { QueuedRunLine, QueuedRunStorage, QueuedRunUsage } from '../../storage/queued-run-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { aggregateLine } from '../evaluation/aggregate-line.ts';
 import { ResultsFileError } from '../evaluation/batch-errors.ts';
@@ -22,12 +22,20 @@ export interface QueuedRunDeps {
   models: ModelLookup;
   /** Plan entries per chunk (default 4: a record's modes, about). */
   chunkSize?: number;
+  /**
+   * How many times a chunk may fail (its worker threw) before its entries are recorded as failed (default 5), and
+   * the pause before its second try, doubling for each further one (default 10 s: 10, 20, 40, 80 s).
+   */
+  chunkTries?: number;
+  chunkRetrySeconds?: number;
   /** How often the run's progress is read from the database (default 250 ms). */
   pollMs?: number;
   /** Stops following the run; it also cancels the run unless `cancels` says the reason does not (a shutdown). */
   signal: AbortSignal;
   cancels?: (reason: unknown) => boolean;
   onProgress?: (progress: BatchProgress) => void;
+  /** The run's model usage summed over every worker's claims, read with each progress. */
+  onUsage?: (usage: QueuedRunUsage) => void;
 }
 
 export interface QueuedRunSummary extends BatchProgress {
@@ -35,6 +43,7 @@ export interface QueuedRunSummary extends BatchProgress {
   outFile: string;
   failuresFile: string;
   aggregateFile: string | null;
+  usage: QueuedRunUsage;
 }
 
 /**
@@ -61,12 +70,20 @@ export async function runQueuedBatch(
     problemIds,
     jobs: plan.jobs.length,
     chunkSize: Math.max(1, deps.chunkSize ?? 4),
+    chunkTries: Math.max(1, deps.chunkTries ?? 5),
+    chunkRetrySeconds: Math.max(0, deps.chunkRetrySeconds ?? 10),
   });
   const skipped = await adoptResults(plan, runId, queuedRuns);
   const chunks = planChunks(runId, queued.jobs, queued.chunkSize);
-  await queue.enqueue(chunks);
+  // Only chunks with an entry still to play go to the queue: a run resumed from an earlier one's file (or a
+  // coordinator resumed after a restart) leaves the rest out.
+  const stored = new Set(await queuedRuns.storedIndexes(runId, 0, queued.jobs));
+  await queue.enqueue(chunks.filter((c) => !isStored(stored, c.from, c.to)));
+  let usage: QueuedRunUsage = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: null };
   const progress = async (): Promise<BatchProgress> => {
     const counts = await queuedRuns.counts(runId);
+    usage = await queuedRuns.usage(runId);
+    deps.onUsage?.(usage);
     // As in a one-process run, entries the earlier run's file had are `skipped`, not this run's `done`.
     const p = {
       total: queued.jobs,
@@ -90,7 +107,7 @@ export async function runQueuedBatch(
       // What was played so far, as a one-process run leaves its file: a run started later with the same options
       // begins with a copy of it (research/batch-runs.ts) and plays only the rest.
       await writeFiles(plan, runId, queuedRuns);
-      return { ...(await progress()), interrupted: true, ...files, aggregateFile: null };
+      return { ...(await progress()), interrupted: true, ...files, aggregateFile: null, usage };
     }
     const p = await progress();
     if (p.done + p.failed + p.skipped >= p.total) break;
@@ -110,7 +127,13 @@ export async function runQueuedBatch(
     `${JSON.stringify(aggregateLine(deps.models.get(run.options.model).config.name, all.results))}\n`,
     { flag: 'a' },
   );
-  return { ...(await progress()), interrupted: false, ...files, aggregateFile: plan.aggregateFile };
+  return { ...(await progress()), interrupted: false, ...files, aggregateFile: plan.aggregateFile, usage };
+}
+
+/** Whether every plan position in [from, to) has a line. */
+function isStored(stored: ReadonlySet<number>, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!stored.has(i)) return false;
+  return true;
 }
 
 /**

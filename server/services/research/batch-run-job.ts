@@ -8,6 +8,7 @@ import { ResultsFileError, runBatch, type BatchProgress } from '../evaluation/ba
 import type { JobContext, JobHandler, JobStopReason } from '../jobs/job-runner.ts';
 import { yieldingModels } from '../jobs/yielding-models.ts';
 import type { Logger } from '../logger.ts';
+import type { UsageTotals } from '../../models/metered-provider.ts';
 import { recordsSha256 } from './records-sha256.ts';
 import { runProgress } from './run-progress.ts';
 import { runModels, type MeteredModels, type ModelLookup } from './run-options.ts';
@@ -45,6 +46,8 @@ interface Progress {
   startedAt: number;
   /** Time the run spent in earlier attempts (before a restart), so elapsed time adds up across resumes. */
   earlierMs: number;
+  /** A shared run's usage, summed in the database over every worker's chunks (this process's meters see none of it). */
+  sharedUsage: UsageTotals | null;
 }
 
 /**
@@ -64,6 +67,7 @@ export function batchRunJobHandler(deps: BatchRunJobDeps): JobHandler {
       batch: { total: 0, done: 0, failed: 0, skipped: 0, running: 0, elapsedMs: 0 },
       startedAt: Date.now(),
       earlierMs: job.attempts > 1 ? (run.progress?.elapsedMs ?? 0) : 0,
+      sharedUsage: null,
     };
     const persist = async (final?: { status: RunStatus; error?: RunProgress['error'] }): Promise<void> => {
       try {
@@ -104,6 +108,9 @@ export function batchRunJobHandler(deps: BatchRunJobDeps): JobHandler {
             // A shutdown or a lost lease only stops following the run: the workers go on, the next claim follows it.
             cancels: (reason) => reason === ('cancelled' satisfies JobStopReason),
             onProgress,
+            onUsage: (usage) => {
+              progress.sharedUsage = { ...usage, failedCalls: 0 };
+            },
           })
         : await runBatch({ ...spec, models: progress.models, storage, signal, onProgress });
       progress.batch = summary;
@@ -139,6 +146,8 @@ function failure(error: unknown, log: Logger): RunProgress['error'] {
 }
 
 function snapshot(p: Progress, error?: RunProgress['error']): RunProgress {
-  const usage = [p.models.assistant, p.models.judge, p.models.simulator].map((m) => m.totals);
+  const usage = p.sharedUsage
+    ? [p.sharedUsage]
+    : [p.models.assistant, p.models.judge, p.models.simulator].map((m) => m.totals);
   return runProgress(p.batch, usage, p.earlierMs + Date.now() - p.startedAt, error);
 }
