@@ -55,6 +55,7 @@ import { registerRatingHandlers } from './realtime/rating-handlers.ts';
 import { attachSocketAuth } from './realtime/socket-auth.ts';
 import { registerStudyHandlers } from './realtime/study-handlers.ts';
 import { ParticipantTabs, registerTabHandlers } from './realtime/tab-handlers.ts';
+import { handOverEpisodeOf } from './services/episode-handover.ts';
 import type { StudyGate } from './services/auth/join-study.ts';
 import { resolveCookieSecret } from './services/auth/sessions.ts';
 import { SetupToken } from './services/auth/setup-token.ts';
@@ -163,9 +164,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before any route, so the OpenAPI document sees every one (served at /api/openapi.json).
   await app.register(fastifySwagger, { openapi: OPENAPI_INFO, transform: jsonSchemaTransform });
   const io = attachSocketIo(app, await crossNodeAdapter(deps.config.database, app.log));
-  // Participants' browsers connected now, for the live monitor (memory only).
-  const presence = new PresenceTracker();
-  registerPresence(io, presence);
+  // Participants' browsers connected now, for the live monitor (memory only; with several nodes, asked of each).
+  const presence = registerPresence(io, new PresenceTracker(), app.log);
   const services = await buildServices(deps, { log: app.log, broadcast: socketBroadcast(io) });
   const { work, batchRuns, live } = services;
   app.decorate('batchRuns', batchRuns);
@@ -280,7 +280,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRatingHandlers(io, work, app.log);
   registerPlayHandlers(io, live, deps.storage, app.log);
   // One working tab per participant: a second tab asks before it takes the task (shared/protocol/tabs.ts).
-  registerTabHandlers(io, new ParticipantTabs(), app.log);
+  const node = deps.node;
+  registerTabHandlers(
+    io,
+    new ParticipantTabs(),
+    app.log,
+    node?.shared ? (participantId) => handOverEpisodeOf(deps.storage, node.id, participantId) : undefined,
+  );
   return app;
 }
 

@@ -43,7 +43,9 @@ export function episodeRoutes(storage: Storage, presence: PresenceReader) {
         await requireStudy(studyId);
         const { status } = request.query;
         const live = await storage.live.listLive({ studyId, ...(status ? { status } : {}) });
-        const prolific = await storage.research.prolificIds(live.map((e) => e.participantId));
+        const participantIds = live.map((e) => e.participantId);
+        const prolific = await storage.research.prolificIds(participantIds);
+        const present = await presence.presenceOf([...new Set(participantIds)]);
         return {
           episodes: live.map((e) => ({
             ...e.summary,
@@ -52,7 +54,11 @@ export function episodeRoutes(storage: Storage, presence: PresenceReader) {
             prolificPid: prolific.get(e.participantId)?.prolificPid ?? null,
             assignmentId: e.assignmentId,
             spec: e.spec,
-            presence: presence.of(e.participantId),
+            presence: present.get(e.participantId) ?? {
+              state: 'disconnected' as const,
+              since: null,
+              lastInputAt: null,
+            },
           })),
         };
       },

@@ -34,6 +34,7 @@ import type {
   TagPayloadSchema,
   WatchPayloadSchema,
 } from './live.ts';
+import type { NodePresence, PresenceQuery, RemoteTabClaim, RemoteTabClaimAnswer } from './cross-node.ts';
 import type { TabClaimPayloadSchema, TabClaimResultSchema, TakenOverSchema } from './tabs.ts';
 
 /** Bumped whenever an event's name or payload changes incompatibly; clients send it when they connect. */
@@ -121,8 +122,11 @@ export interface ServerToClientEvents {
   'session:taken-over': Broadcast<typeof TakenOverSchema>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events yet
-export interface InterServerEvents {}
+/** Between app nodes on one PostgreSQL database (shared/protocol/cross-node.ts); each other node acks once. */
+export interface InterServerEvents {
+  'presence:query': (query: PresenceQuery, ack: (entries: NodePresence[]) => void) => void;
+  'tabs:claim': (claim: RemoteTabClaim, ack: (answer: RemoteTabClaimAnswer) => void) => void;
+}
 
 export interface SocketData {
   protocolVersion: number;

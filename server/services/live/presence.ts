@@ -1,3 +1,4 @@
+import type { NodePresence } from '../../../shared/protocol/cross-node.ts';
 import type { ParticipantPresence } from '../../../shared/schemas/api-research.ts';
 
 /**
@@ -17,13 +18,15 @@ interface Entry {
 
 /** What the live monitor reads; the routes depend on this, not on the tracker. */
 export interface PresenceReader {
-  of(participantId: string): ParticipantPresence;
+  /** Each participant's presence now (one answer per id asked). */
+  presenceOf(participantIds: readonly string[]): Promise<Map<string, ParticipantPresence>>;
 }
 
 /**
  * Which participants have a browser connected right now and when they last sent anything, kept in this process's
  * memory only: presence is about the present, so after a restart everyone is "disconnected, since unknown" until
- * their browser reconnects (it does so on its own within seconds).
+ * their browser reconnects (it does so on its own within seconds). With several nodes each tracks its own sockets,
+ * and the reader asks the others for theirs (server/realtime/presence-handlers.ts) and combines them (`combine`).
  */
 export class PresenceTracker implements PresenceReader {
   private readonly entries = new Map<string, Entry>();
@@ -34,7 +37,7 @@ export class PresenceTracker implements PresenceReader {
     return this.options.now?.() ?? new Date();
   }
 
-  private get idleAfterMs(): number {
+  get idleAfterMs(): number {
     return this.options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS;
   }
 
@@ -59,7 +62,7 @@ export class PresenceTracker implements PresenceReader {
     const entry = this.entries.get(participantId);
     if (!entry || entry.sockets === 0) return;
     const now = this.now();
-    if (this.isIdle(entry, now)) entry.activeSince = now;
+    if (now.getTime() - entry.lastInputAt.getTime() > this.idleAfterMs) entry.activeSince = now;
     entry.lastInputAt = now;
   }
 
@@ -70,22 +73,67 @@ export class PresenceTracker implements PresenceReader {
     if (entry.sockets === 0) entry.disconnectedAt = this.now();
   }
 
-  of(participantId: string): ParticipantPresence {
-    const entry = this.entries.get(participantId);
-    if (!entry) return { state: 'disconnected', since: null, lastInputAt: null };
-    const lastInputAt = entry.lastInputAt.toISOString();
-    if (entry.sockets === 0) {
-      return { state: 'disconnected', since: entry.disconnectedAt?.toISOString() ?? null, lastInputAt };
+  /** This process's records of these participants, as another node receives them; none for one never seen here. */
+  records(participantIds: readonly string[]): NodePresence[] {
+    const found: NodePresence[] = [];
+    for (const participantId of participantIds) {
+      const entry = this.entries.get(participantId);
+      if (!entry) continue;
+      found.push({
+        participantId,
+        sockets: entry.sockets,
+        activeSince: entry.activeSince.toISOString(),
+        lastInputAt: entry.lastInputAt.toISOString(),
+        disconnectedAt: entry.disconnectedAt?.toISOString() ?? null,
+      });
     }
-    const now = this.now();
-    if (this.isIdle(entry, now)) {
-      const idleSince = new Date(entry.lastInputAt.getTime() + this.idleAfterMs);
-      return { state: 'idle', since: idleSince.toISOString(), lastInputAt };
-    }
-    return { state: 'online', since: entry.activeSince.toISOString(), lastInputAt };
+    return found;
   }
 
-  private isIdle(entry: Entry, now: Date): boolean {
-    return now.getTime() - entry.lastInputAt.getTime() > this.idleAfterMs;
+  of(participantId: string): ParticipantPresence {
+    return this.combine(this.records([participantId]));
+  }
+
+  async presenceOf(participantIds: readonly string[]): Promise<Map<string, ParticipantPresence>> {
+    return this.combineAll(participantIds, this.records(participantIds));
+  }
+
+  /** One presence per participant asked, from the records of every node (this one's included). */
+  combineAll(participantIds: readonly string[], records: readonly NodePresence[]): Map<string, ParticipantPresence> {
+    const byParticipant = new Map<string, NodePresence[]>();
+    for (const record of records) {
+      const list = byParticipant.get(record.participantId);
+      if (list) list.push(record);
+      else byParticipant.set(record.participantId, [record]);
+    }
+    return new Map(participantIds.map((id) => [id, this.combine(byParticipant.get(id) ?? [])]));
+  }
+
+  /**
+   * One participant's presence from each node's record of them: connected if a socket is open on any node; the last
+   * input is the latest anywhere; online since the earliest start of a stretch still active on a node with an open
+   * socket (none: the input came through a socket since closed, and the stretch counts from that input); idle and
+   * disconnected as on one node, from the latest input and the last close anywhere. With one record this is that
+   * node's own view.
+   */
+  combine(records: readonly NodePresence[]): ParticipantPresence {
+    if (records.length === 0) return { state: 'disconnected', since: null, lastInputAt: null };
+    const nowMs = this.now().getTime();
+    const lastInputMs = Math.max(...records.map((r) => Date.parse(r.lastInputAt)));
+    const lastInputAt = new Date(lastInputMs).toISOString();
+    const open = records.filter((r) => r.sockets > 0);
+    if (open.length === 0) {
+      const closed = records.map((r) => r.disconnectedAt).filter((at): at is string => at !== null);
+      const since = closed.length > 0 ? new Date(Math.max(...closed.map((at) => Date.parse(at)))).toISOString() : null;
+      return { state: 'disconnected', since, lastInputAt };
+    }
+    if (nowMs - lastInputMs > this.idleAfterMs) {
+      return { state: 'idle', since: new Date(lastInputMs + this.idleAfterMs).toISOString(), lastInputAt };
+    }
+    // A node's stretch whose own last input is older than the idle limit ended there; input elsewhere began a new one.
+    const active = open.filter((r) => nowMs - Date.parse(r.lastInputAt) <= this.idleAfterMs);
+    const starts = active.map((r) => Date.parse(r.activeSince));
+    const since = starts.length > 0 ? Math.min(...starts) : lastInputMs;
+    return { state: 'online', since: new Date(since).toISOString(), lastInputAt };
   }
 }

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../shared/errors.ts';
+import type { Ack } from '../../shared/protocol/acks.ts';
+import { LiveEpisodesResponseSchema, type ParticipantPresence } from '../../shared/schemas/api-research.ts';
+import { buildApp } from '../../server/app.ts';
+import { PROJECT_ROOT } from '../../server/config.ts';
+import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
+import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
+import { prepareData } from '../../server/services/prepare-data.ts';
+import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
+import { signInResearcher } from '../support/auth-helpers.ts';
+import { ActorClient } from '../support/live-actor.ts';
+import { joinAs, openSocket, request, until, type TestSocket } from '../support/live-app.ts';
+import { postgresInstalled } from '../support/postgres-cluster.ts';
+import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
+import { simplePlayQueue } from '../support/simple-play-queue.ts';
+import { tempDir } from '../support/temp-files.ts';
+
+/**
+ * Two app nodes on one PostgreSQL database in one test process, each with its own storage pool, Socket.IO server and
+ * node id: what each node knows only of its own sockets is asked of the other through the Socket.IO adapter. The live
+ * monitor on node B sees an actor connected to node A, and a tab on B takes the task over from a tab on A.
+ */
+const dir = tempDir('prefdisco-cross-node-tabs-');
+const LEASE_MS = 6_000;
+
+interface Node {
+  id: string;
+  app: FastifyInstance;
+  storage: PostgresStorage;
+  url: string;
+}
+
+async function startNode(databaseUrl: string): Promise<Node> {
+  const id = randomUUID();
+  const storage = await PostgresStorage.open({ url: databaseUrl, maxConnections: 4 });
+  const scripted = new ScriptedProvider(SCRIPTED_MODEL);
+  const app = await buildApp({
+    config: { clientDir: join(dir, 'no-client'), database: { kind: 'postgres', url: databaseUrl } },
+    storage,
+    rateLimits: { loginPerMinute: 10_000, joinPerMinute: 10_000 },
+    node: { id, leaseMs: LEASE_MS, shared: true },
+    live: { model: () => scripted, queue: simplePlayQueue(storage, 'scripted') },
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { id, app, storage, url };
+}
+
+/** Both nodes have heard each other's heartbeat: each one's LISTEN connection is up. */
+async function untilNodesMeet(nodes: Node[]): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const counts = await Promise.all(nodes.map((n) => n.app.io.of('/').adapter.serverCount()));
+    if (counts.every((c) => c === nodes.length)) return;
+    if (Date.now() - started > 20_000) throw new Error(`the nodes did not meet: server counts ${counts.join(', ')}`);
+    await sleep(50);
+  }
+}
+
+describe.skipIf(!postgresInstalled)(needsPostgres('presence and tabs across two app nodes'), () => {
+  const postgres = usePostgres();
+  const nodes: Node[] = [];
+  const sockets: TestSocket[] = [];
+  let studyId = '';
+
+  beforeAll(async () => {
+    const { url } = await postgres.migratedDatabase();
+    const a = await startNode(url);
+    await prepareData(
+      a.storage,
+      {
+        personasDir: join(PROJECT_ROOT, 'personas'),
+        sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
+        sampleStudy: 'Sample benchmark',
+        seedSample: true,
+      },
+      { info: () => undefined },
+    );
+    nodes.push(a, await startNode(url));
+    studyId = (await a.storage.listStudies())[0]?.id ?? '';
+    await untilNodesMeet(nodes);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    for (const node of nodes) {
+      await node.app.close();
+      await node.storage.close();
+    }
+  });
+
+  async function socketOn(node: Node, cookie: string | null): Promise<TestSocket> {
+    const socket = await openSocket(node.url, cookie);
+    sockets.push(socket);
+    return socket;
+  }
+
+  /** A researcher of the study, signed in; sessions live in the shared database, so any node knows them. */
+  async function researcherOf(node: Node): Promise<string> {
+    const researcher = await signInResearcher({ app: node.app, storage: node.storage });
+    // The first researcher account may own the sample study already (a conflict: they have a role).
+    await node.storage.access
+      .addMember({
+        studyId,
+        researcherId: researcher.researcherId,
+        role: 'collaborator',
+        addedBy: null,
+        now: new Date(),
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof AppError && error.code === 'conflict')) throw error;
+      });
+    return researcher.cookie;
+  }
+
+  async function presenceOn(node: Node, cookie: string, episodeId: string): Promise<ParticipantPresence> {
+    const res = await node.app.inject({
+      method: 'GET',
+      url: `/api/studies/${studyId}/live-episodes`,
+      headers: { cookie },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const episode = LiveEpisodesResponseSchema.parse(res.json()).episodes.find((e) => e.id === episodeId);
+    if (!episode) throw new Error(`episode ${episodeId} not listed`);
+    return episode.presence;
+  }
+
+  it("the monitor on node B shows an actor connected to node A as online, then as disconnected once A's socket closes", async () => {
+    const [a, b] = nodes as [Node, Node];
+    const researcher = await researcherOf(b);
+    const actorCookie = await joinAs(a.app, a.storage, studyId, 'actor');
+    const beforeConnect = Date.now();
+    const actor = await socketOn(a, actorCookie);
+    const { episodeId } = await request(actor, 'play:start', {});
+
+    // Node B has no socket of the actor: what it shows comes from node A.
+    const online = await presenceOn(b, researcher, episodeId);
+    expect(online.state).toBe('online');
+    expect(Date.parse(online.since ?? '')).toBeGreaterThanOrEqual(beforeConnect - 1000);
+    expect(Date.parse(online.lastInputAt ?? '')).toBeGreaterThanOrEqual(Date.parse(online.since ?? ''));
+    // Node A, whose socket it is, says the same.
+    expect(await presenceOn(a, researcher, episodeId)).toEqual(online);
+
+    const beforeClose = Date.now();
+    actor.close();
+    let gone = await presenceOn(b, researcher, episodeId);
+    for (let i = 0; gone.state !== 'disconnected' && i < 100; i++) {
+      await sleep(50);
+      gone = await presenceOn(b, researcher, episodeId);
+    }
+    expect(gone.state).toBe('disconnected');
+    expect(Date.parse(gone.since ?? '')).toBeGreaterThanOrEqual(beforeClose - 1000);
+    expect(Date.parse(gone.lastInputAt ?? '')).toBeGreaterThanOrEqual(Date.parse(online.lastInputAt ?? ''));
+
+    // Back on node B this time: online again, seen from node A.
+    const again = await socketOn(b, actorCookie);
+    await request(again, 'session:claim', { tabId: 'presence-again', takeOver: false });
+    expect((await presenceOn(a, researcher, episodeId)).state).toBe('online');
+  });
+
+  it('a tab on node B asks, then takes the task over from a tab on node A; A is told and refused, B plays', async () => {
+    const [a, b] = nodes as [Node, Node];
+    const actorCookie = await joinAs(a.app, a.storage, studyId, 'actor');
+
+    // Tab 1 plays on node A.
+    const tab1 = await socketOn(a, actorCookie);
+    const takenOver: unknown[] = [];
+    tab1.on('session:taken-over', (p) => takenOver.push(p));
+    expect(await request(tab1, 'session:claim', { tabId: 'tab-1', takeOver: false })).toEqual({ state: 'active' });
+    const actor1 = new ActorClient(tab1);
+    const snapshot = await request(tab1, 'play:start', {});
+    const { episodeId } = snapshot;
+    for (const e of snapshot.events) actor1.events.set(e.seq, e);
+    await until(() => actor1.questions().length > 0, 10_000, 'the first question on tab 1');
+    const first = await request(tab1, 'episode:reply', { episodeId, clientMessageId: 't1-0', text: 'From tab 1.' });
+
+    // Tab 2 opens on node B: told the task is open elsewhere; nothing changes for tab 1.
+    const tab2 = await socketOn(b, actorCookie);
+    expect(await request(tab2, 'session:claim', { tabId: 'tab-2', takeOver: false })).toEqual({
+      state: 'open_elsewhere',
+    });
+    await sleep(200);
+    expect(takenOver).toEqual([]);
+
+    // "Continue here" on tab 2: tab 1, on the other node, is told and refused from then on.
+    expect(await request(tab2, 'session:claim', { tabId: 'tab-2', takeOver: true })).toEqual({ state: 'active' });
+    await until(() => takenOver.length === 1, 5000, 'the takeover event on tab 1');
+    const loose = tab1 as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> } };
+    const stale = (await loose
+      .timeout(5000)
+      .emitWithAck('episode:reply', { episodeId, clientMessageId: 't1-1', text: 'from the old tab' })) as Ack<unknown>;
+    expect(stale).toMatchObject({ ok: false, error: 'taken_over' });
+
+    // Tab 2 plays the same episode on node B, with what tab 1 sent, and its reply is stored after it.
+    const actor2 = new ActorClient(tab2);
+    const resumed = await request(tab2, 'play:start', {});
+    expect(resumed.episodeId).toBe(episodeId);
+    for (const e of resumed.events) actor2.events.set(e.seq, e);
+    expect(actor2.messages().flatMap((m) => (m.clientMessageId ? [m.text] : []))).toEqual(['From tab 1.']);
+    await until(() => actor2.questions().length > 1, 10_000, 'the next question on tab 2');
+    const second = await request(tab2, 'episode:reply', { episodeId, clientMessageId: 't2-0', text: 'From tab 2.' });
+    expect(second.seq).toBeGreaterThan(first.seq);
+    // Node A handed the episode over when its tab lost the task: node B owns it now.
+    expect(await a.storage.nodes.ownerOf(episodeId)).toMatchObject({ node: b.id });
+    const stored = await request(tab2, 'episode:resync', { episodeId, afterSeq: -1 });
+    const replies = stored.events.flatMap((e) => (e.type === 'message' && e.clientMessageId ? [e.text] : []));
+    expect(replies).toEqual(['From tab 1.', 'From tab 2.']);
+    expect(stored.events.some((e) => e.type === 'episode_failed')).toBe(false);
+  });
+});
