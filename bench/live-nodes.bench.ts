@@ -1,8 +1,9 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startFakeOpenAiServer } from '../tests/support/fake-openai-server.ts';
-import { createDatabase, startPostgresCluster } from '../tests/support/postgres-cluster.ts';
+import { startPostgresCluster } from '../tests/support/postgres-cluster.ts';
 import { roleResponder } from '../tests/support/role-responder.ts';
 import { checkSizes } from './live.bench.ts';
 import type { BenchResult } from './support/bench-result.ts';
@@ -17,20 +18,17 @@ import {
   startEchoServer,
   type PlayPattern,
 } from './support/live-phase.ts';
-import { joinSpread, runSpreadPhase, type SpreadPhaseResult } from './support/live-nodes-phase.ts';
+import { runPostgresPhase, waitLines, type PostgresPhase } from './support/live-nodes-postgres.ts';
 import { behindLoopbackProxy, serveEnv, startServer, type ServerProcess } from './support/live-server-process.ts';
 import { prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
-import { verifyLiveRunOnPostgres } from './support/live-verify-postgres.ts';
 import { verifyLiveRun, type LiveVerification } from './support/live-verify.ts';
-import { watchPostgres } from './support/postgres-activity.ts';
-import { postmasterPid } from './support/postgres-cpu.ts';
 
 /**
  * Several app nodes on one PostgreSQL database beside one node on SQLite (`npx tsx bench/run.ts live-nodes`, issue 19):
- * per size, the same persons and pattern as `bench:live` play three phases in one run: (1) `sqlite_`: one
- * `prefdisco serve` on a SQLite file, as `bench:live`; (2) `pg_`: a throwaway PostgreSQL cluster, BENCH_LIVE_NODES
- * servers on one database, each client worker's persons joining and playing on one node (sticky, as behind a proxy);
- * (3) `echo_`: the bare Socket.IO echo server, the reference both are divided by. After each app phase the servers
+ * per size, the same persons and pattern as `bench:live` play in one run: (1) `sqlite_`: one `prefdisco serve` on a
+ * SQLite file, as `bench:live`; (2) `pg<k>_` for each k of BENCH_LIVE_NODES_COUNTS (default 2 then 3): k servers on a
+ * fresh database of one throwaway PostgreSQL cluster, each client worker's persons joining and playing on one node
+ * (sticky, as behind a proxy); (3) `echo_`: the bare Socket.IO echo server, the reference all are divided by. After each app phase the servers
  * stop and the database is checked: every acked reply stored exactly once.
  */
 
@@ -61,23 +59,23 @@ async function node(env: Record<string, string>, logFile: string, cleanup: (() =
   return server;
 }
 
-async function stopAll(servers: ServerProcess[]): Promise<void> {
-  const codes = await Promise.all(servers.map((s) => s.stop('SIGTERM')));
-  if (codes.some((c) => c !== 0))
-    throw new Error(`a server did not shut down cleanly (exit codes ${codes.join(', ')})`);
+/** Client workers as bench:live forks them (2–4), their count rounded up to a multiple of `nodes`. */
+function clientWorkers(n: number, nodes: number, cleanup: (() => unknown)[]): ChildProcess[] {
+  const base = Math.min(4, Math.max(2, Math.ceil(n / 100)));
+  const workers = Array.from({ length: Math.ceil(base / nodes) * nodes }, () => forkTs('live-client-worker.ts'));
+  cleanup.push(...workers.map((w) => () => w.connected && w.disconnect()));
+  return workers;
 }
 
-async function runSize(workDir: string, n: number, nodeCount: number, pattern: PlayPattern): Promise<Metrics> {
+async function runSize(workDir: string, n: number, nodeCounts: number[], pattern: PlayPattern): Promise<Metrics> {
   const dir = mkdtempSync(join(workDir, `live-nodes-${n}-`));
   const model = await startFakeOpenAiServer();
   model.respondWith(roleResponder({ questions: QUESTIONS, chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS }));
   const models = writeModelsFile(dir, model.baseUrl);
-  // As bench:live (2–4 workers), rounded up to a multiple of the nodes so each node gets the same share of persons.
-  const base = Math.min(4, Math.max(2, Math.ceil(n / 100)));
-  const workers = Array.from({ length: Math.ceil(base / nodeCount) * nodeCount }, () =>
-    forkTs('live-client-worker.ts'),
-  );
-  const cleanup: (() => unknown)[] = [() => model.close(), ...workers.map((w) => () => w.connected && w.disconnect())];
+  const cleanup: (() => unknown)[] = [() => model.close()];
+  // The SQLite and echo phases' workers, as bench:live's; a PostgreSQL phase whose node count does not divide them
+  // gets its own, so every node serves the same share of persons.
+  const workers = clientWorkers(n, 1, cleanup);
   const plays = n * pattern.episodes;
   const actors = actorsFor(n, (i) => prolificId(n, i));
   const studyOptions = {
@@ -86,10 +84,6 @@ async function runSize(workDir: string, n: number, nodeCount: number, pattern: P
     playsPerActor: pattern.episodes,
     playsPerRecord: Math.ceil(plays / SAMPLE_RECORDS),
   };
-  const acksOf = (r: SpreadPhaseResult | Awaited<ReturnType<typeof runPhase>>) => ({
-    acks: r.reports.flatMap((x) => x.acks),
-    ids: r.reports.flatMap((x) => x.episodeIds),
-  });
   try {
     process.stdout.write(`  live-nodes n=${n}: sqlite …`);
     const single = await node(serveEnv(dir, models, behindLoopbackProxy(n)), join(dir, 'sqlite-node.log'), cleanup);
@@ -97,35 +91,35 @@ async function runSize(workDir: string, n: number, nodeCount: number, pattern: P
     await joinAll(workers, single.url, sqliteStudy.inviteCode, actors);
     const sqlite = await runPhase(workers, single.url, single.pid, pattern);
     const sqliteLoad = loadavg()[0] ?? 0;
-    await stopAll([single]);
-    const sqliteAcks = acksOf(sqlite);
-    const sqliteCheck = verifyLiveRun(join(dir, 'live.sqlite'), sqliteAcks.acks, sqliteAcks.ids);
+    const code = await single.stop('SIGTERM');
+    if (code !== 0) throw new Error(`the SQLite server did not shut down cleanly (exit code ${code})`);
+    const sqliteCheck = verifyLiveRun(
+      join(dir, 'live.sqlite'),
+      sqlite.reports.flatMap((x) => x.acks),
+      sqlite.reports.flatMap((x) => x.episodeIds),
+    );
 
-    process.stdout.write(` postgres × ${nodeCount} …`);
     const cluster = await startPostgresCluster();
     cleanup.push(() => cluster.stop());
-    const database = await createDatabase(cluster, { prefix: 'bench' });
-    const pgDir = mkdtempSync(join(dir, 'pg-'));
-    const env = serveEnv(pgDir, models, { ...behindLoopbackProxy(n), PREFDISCO_DATABASE_URL: database.url });
-    // One after the other: the first migrates the database and imports the sample study.
-    const servers: ServerProcess[] = [];
-    for (let k = 0; k < nodeCount; k++) servers.push(await node(env, join(dir, `pg-node-${k}.log`), cleanup));
-    const urls = servers.map((s) => s.url);
-    const pgStudy = await setUpLiveStudy(urls[0] ?? '', studyOptions);
-    await joinSpread(workers, urls, pgStudy.inviteCode, actors);
-    const activity = await watchPostgres(database.url, database.name);
-    const nodes = await runSpreadPhase(
-      workers,
-      urls,
-      servers.map((s) => s.pid),
-      pattern,
-      postmasterPid(join(cluster.dir, 'data')),
-    );
-    const pgLoad = loadavg()[0] ?? 0;
-    const pgActivity = await activity.stop();
-    await stopAll(servers);
-    const pgAcks = acksOf(nodes);
-    const pgCheck = await verifyLiveRunOnPostgres(database.url, pgAcks.acks, pgAcks.ids);
+    const pgPhases: PostgresPhase[] = [];
+    for (const count of nodeCounts) {
+      process.stdout.write(` postgres × ${count} …`);
+      pgPhases.push(
+        await runPostgresPhase(
+          {
+            cluster,
+            dir,
+            env: serveEnv(mkdtempSync(join(dir, `pg${count}-`)), models, behindLoopbackProxy(n)),
+            workers: workers.length % count === 0 ? workers : clientWorkers(n, count, cleanup),
+            actors,
+            pattern,
+            studyOptions,
+            cleanup,
+          },
+          count,
+        ),
+      );
+    }
 
     process.stdout.write(' echo …');
     const echo = await startEchoServer(cleanup);
@@ -135,61 +129,52 @@ async function runSize(workDir: string, n: number, nodeCount: number, pattern: P
     echo.stop();
     process.stdout.write(' done\n');
 
-    const errors = [...sqlite.reports, ...nodes.reports, ...reference.reports].flatMap((r) => r.errors);
+    const errors = [sqlite, ...pgPhases.map((x) => x.result), reference].flatMap((r) =>
+      r.reports.flatMap((x) => x.errors),
+    );
     for (const e of errors.slice(0, 5)) process.stdout.write(`    client: ${e}\n`);
+    for (const [i, phase] of pgPhases.entries())
+      for (const line of waitLines(`pg${nodeCounts[i]}`, phase.waits)) process.stdout.write(`${line}\n`);
     const s = phaseMetrics('sqlite', sqlite);
-    const p = phaseMetrics('pg', nodes);
     const e = phaseMetrics('echo', reference);
-    const pgCores = nodes.postgres?.cpuCores ?? 0;
-    const replies = (m: Metrics, prefix: string): number =>
-      (m[`${prefix}_replies_per_s`] ?? 0) * (m[`${prefix}_wall_seconds`] ?? 0);
+    const sqliteReplies = (s.sqlite_replies_per_s ?? 0) * (s.sqlite_wall_seconds ?? 0);
+    const pgMetrics: Metrics = {};
+    for (const [i, phase] of pgPhases.entries()) {
+      const prefix = `pg${nodeCounts[i]}`;
+      const m = phase.metrics;
+      Object.assign(pgMetrics, m, {
+        [`${prefix}_p99_ratio`]: (m[`${prefix}_reply_p99_ms`] ?? 0) / (e.echo_reply_p99_ms ?? 1),
+        [`${prefix}_episode_p99_ratio`]: (m[`${prefix}_episode_p99_s`] ?? 0) / (e.echo_episode_p99_s ?? 1),
+        [`${prefix}_vs_sqlite_reply_p99`]: (m[`${prefix}_reply_p99_ms`] ?? 0) / (s.sqlite_reply_p99_ms ?? 1),
+        [`${prefix}_vs_sqlite_replies_per_s`]: (m[`${prefix}_replies_per_s`] ?? 0) / (s.sqlite_replies_per_s ?? 1),
+        ...correctness(prefix, phase.check, plays, m[`${prefix}_sessions_completed`] ?? 0),
+      });
+    }
     return {
       sessions: plays,
-      nodes: nodeCount,
       ...s,
-      ...p,
-      ...Object.fromEntries(nodes.nodes.map((u, k) => [`pg_node${k}_cpu_cores`, u.cpuCores])),
-      pg_postgres_cpu_cores: pgCores,
-      pg_postgres_processes: nodes.postgres?.processes ?? 0,
-      // Everything the PostgreSQL setup burns for the same play: the nodes and the database together.
-      pg_total_cpu_cores: (p.pg_server_cpu_cores ?? 0) + pgCores,
-      pg_transactions_per_s: pgActivity.commits / (p.pg_wall_seconds ?? 1),
-      pg_transactions_per_reply: pgActivity.commits / replies(p, 'pg'),
-      pg_rollbacks: pgActivity.rollbacks,
-      pg_backends_active_mean: pgActivity.activeMean,
-      pg_backends_active_max: pgActivity.activeMax,
-      pg_backends_lock_waits_max: pgActivity.lockWaitsMax,
-      pg_backends_idle_in_transaction_mean: pgActivity.idleInTransactionMean,
-      pg_backends_idle_in_transaction_max: pgActivity.idleInTransactionMax,
-      ...e,
       sqlite_p99_ratio: (s.sqlite_reply_p99_ms ?? 0) / (e.echo_reply_p99_ms ?? 1),
-      pg_p99_ratio: (p.pg_reply_p99_ms ?? 0) / (e.echo_reply_p99_ms ?? 1),
       sqlite_episode_p99_ratio: (s.sqlite_episode_p99_s ?? 0) / (e.echo_episode_p99_s ?? 1),
-      pg_episode_p99_ratio: (p.pg_episode_p99_s ?? 0) / (e.echo_episode_p99_s ?? 1),
-      pg_vs_sqlite_reply_p99: (p.pg_reply_p99_ms ?? 0) / (s.sqlite_reply_p99_ms ?? 1),
-      // CPU milliseconds per acknowledged reply (app processes, plus PostgreSQL's for pg): what a reply costs in all.
-      sqlite_cpu_ms_per_reply:
-        ((s.sqlite_server_cpu_cores ?? 0) * (s.sqlite_wall_seconds ?? 0) * 1000) / replies(s, 'sqlite'),
-      pg_cpu_ms_per_reply:
-        (((p.pg_server_cpu_cores ?? 0) + pgCores) * (p.pg_wall_seconds ?? 0) * 1000) / replies(p, 'pg'),
+      // CPU milliseconds per acknowledged reply of the app process: what a reply costs in all.
+      sqlite_cpu_ms_per_reply: ((s.sqlite_server_cpu_cores ?? 0) * (s.sqlite_wall_seconds ?? 0) * 1000) / sqliteReplies,
       // The machine is shared: the 1-minute load average as each phase ended says how busy it was meanwhile.
       sqlite_load_avg_1m_end: sqliteLoad,
-      pg_load_avg_1m_end: pgLoad,
-      echo_load_avg_1m_end: echoLoad,
-      model_server_cpu_cores: Math.max(sqlite.benchCpuCores, nodes.benchCpuCores),
       ...correctness('sqlite', sqliteCheck, plays, s.sqlite_sessions_completed ?? 0),
-      ...correctness('pg', pgCheck, plays, p.pg_sessions_completed ?? 0),
+      ...pgMetrics,
+      ...e,
+      echo_load_avg_1m_end: echoLoad,
+      model_server_cpu_cores: Math.max(sqlite.benchCpuCores, ...pgPhases.map((x) => x.result.benchCpuCores)),
     };
   } finally {
     for (const step of cleanup.reverse()) await step();
   }
 }
 
-/** `live-nodes`: one SQLite node, then BENCH_LIVE_NODES nodes on PostgreSQL, then the echo server, per size. */
+/** `live-nodes`: one SQLite node, then each of BENCH_LIVE_NODES_COUNTS on PostgreSQL, then the echo server, per size. */
 export async function liveNodesBench(workDir: string): Promise<BenchResult> {
   const config = benchConfig();
   const sizes = checkSizes(config.liveNodes.sessions, 'BENCH_LIVE_NODES_SESSIONS');
-  const nodeCount = config.liveNodes.nodes;
+  const { nodeCounts } = config.liveNodes;
   const pattern: PlayPattern = {
     episodes: config.liveEpisodes,
     thinkMinMs: 1000,
@@ -200,9 +185,9 @@ export async function liveNodesBench(workDir: string): Promise<BenchResult> {
   const metrics: Metrics = {};
   const targets: Metrics = {};
   for (const n of sizes) {
-    for (const [key, value] of Object.entries(await runSize(workDir, n, nodeCount, pattern)))
+    for (const [key, value] of Object.entries(await runSize(workDir, n, nodeCounts, pattern)))
       metrics[`n${n}_${key}`] = value;
-    for (const prefix of ['sqlite', 'pg'])
+    for (const prefix of ['sqlite', ...nodeCounts.map((c) => `pg${c}`)])
       Object.assign(targets, {
         [`n${n}_${prefix}_replies_lost_or_duplicated`]: 0,
         [`n${n}_${prefix}_episodes_incomplete_or_gapped`]: 0,
@@ -214,7 +199,7 @@ export async function liveNodesBench(workDir: string): Promise<BenchResult> {
   }
   return {
     name: 'live-nodes',
-    description: `live play, ${sizes.join(' / ')} persons × ${pattern.episodes} episodes: one node on SQLite, ${nodeCount} nodes on one PostgreSQL database (persons sticky to a node), bare Socket.IO echo server`,
+    description: `live play, ${sizes.join(' / ')} persons × ${pattern.episodes} episodes: one node on SQLite, ${nodeCounts.join(' then ')} nodes on one PostgreSQL database (persons sticky to a node), bare Socket.IO echo server`,
     metrics,
     targets,
   };

@@ -23,8 +23,12 @@ const BenchEnvSchema = z.object({
     .string()
     .regex(/^\d+(,\d+)*$/, 'a comma list of positive integers')
     .default('200'),
-  /** App nodes serving one PostgreSQL database in bench:live-nodes. */
-  BENCH_LIVE_NODES: z.coerce.number().int().min(1).max(4).default(2),
+  /** Comma list of app node counts serving one PostgreSQL database in bench:live-nodes, each a phase of its own
+   *  (1–4 nodes each; "2,3" measures what a third node adds). */
+  BENCH_LIVE_NODES_COUNTS: z
+    .string()
+    .regex(/^[1-4](,[1-4])*$/, 'a comma list of node counts from 1 to 4')
+    .default('2,3'),
   /** A directory: the live server runs with `node --cpu-prof` and writes its profile there on shutdown. */
   BENCH_LIVE_CPU_PROF: z.string().min(1).optional(),
   /** Persons playing in bench:live-busy (each phase, quiet and busy). */
@@ -45,7 +49,7 @@ export interface BenchConfig {
   liveFaultRate: number | null;
   liveFaultSessions: number[];
   liveCpuProfDir: string | null;
-  liveNodes: { sessions: number[]; nodes: number };
+  liveNodes: { sessions: number[]; nodeCounts: number[] };
   firstPaintLoads: number;
   liveBusy: { sessions: number; batchEpisodes: number; importMb: number; agreementResamples: number };
 }
@@ -70,7 +74,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
       sessions: parsed.data.BENCH_LIVE_NODES_SESSIONS.split(',')
         .map(Number)
         .filter((n) => n > 0),
-      nodes: parsed.data.BENCH_LIVE_NODES,
+      nodeCounts: [...new Set(parsed.data.BENCH_LIVE_NODES_COUNTS.split(',').map(Number))],
     },
     firstPaintLoads: parsed.data.BENCH_FIRST_PAINT_LOADS,
     liveBusy: {

@@ -38,7 +38,7 @@ const HEADLINES: Record<string, RegExp> = {
   'live-busy':
     /^(?:sessions|(?:quiet|busy)_(?:reply_p50_ms|reply_p99_ms|episode_p99_s|server_cpu_cores|health_p50_ms|health_p99_ms|health_max_ms|machine_busy_cores)|(?:quiet|busy)_load_avg_1m_end|batch_episodes|batch_seconds|import_mb|import_seconds|agreement_seconds|episode_p99_ratio)$/,
   'live-nodes':
-    /_(sessions|nodes|(?:sqlite|pg|echo)_reply_p50_ms|echo_reply_p99_ms|(?:sqlite|pg|echo)_server_cpu_cores|pg_postgres_cpu_cores|pg_total_cpu_cores|pg_transactions_per_reply|pg_backends_active_mean|pg_backends_idle_in_transaction_mean|(?:sqlite|pg)_p99_ratio|pg_vs_sqlite_reply_p99|(?:sqlite|pg)_cpu_ms_per_reply|(?:sqlite|pg|echo)_episode_p99_s|(?:sqlite|pg|echo)_load_avg_1m_end|(?:sqlite|pg|echo)_machine_busy_cores)$/,
+    /_(sessions|(?:sqlite|pg\d|echo)_reply_p50_ms|echo_reply_p99_ms|(?:sqlite|pg\d|echo)_server_cpu_cores|pg\d_postgres_cpu_cores|pg\d_total_cpu_cores|pg\d_transactions_per_reply|pg\d_backends_active_mean|pg\d_backends_lock_waits_mean|pg\d_backends_idle_in_transaction_mean|(?:sqlite|pg\d)_p99_ratio|pg\d_vs_sqlite_reply_p99|(?:sqlite|pg\d)_cpu_ms_per_reply|(?:sqlite|pg\d|echo)_episode_p99_s|(?:sqlite|pg\d|echo)_load_avg_1m_end|(?:sqlite|pg\d|echo)_machine_busy_cores)$/,
   batch: /./,
   import: /./,
   stats: /./,
