@@ -2,6 +2,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import type { DatabaseLocation } from '../config.ts';
 import type { Logger } from '../services/logger.ts';
+import { gateBroadcasts, type InterestAdapter } from './room-interest.ts';
 
 /** Where a broadcast payload too big for one NOTIFY (8,000 bytes) waits for the other nodes: the adapter's default. */
 export const ATTACHMENTS_TABLE = 'socket_io_attachments';
@@ -54,12 +55,19 @@ export async function crossNodeAdapter(
     await pool.end();
     throw error;
   }
-  const adapter = createAdapter(pool, {
+  const shared = createAdapter(pool, {
     tableName: ATTACHMENTS_TABLE,
     cleanupInterval: ATTACHMENT_LIFETIME_MS,
     // A failed publish still reaches this node's sockets; the others miss it, and their clients resync on the gap.
     errorHandler: (err) => log.warn({ err }, 'socket adapter: a broadcast could not be shared with other nodes'),
   });
+  // Live-episode rooms' broadcasts go to the other nodes only when one of them has a socket in the room. A function,
+  // not an arrow: Socket.IO calls it with `new` (it returns the adapter it made, as the package's own does).
+  const adapter = function gatedAdapter(nsp: Parameters<typeof shared>[0]): ReturnType<typeof shared> {
+    const created = shared(nsp);
+    gateBroadcasts(created as unknown as InterestAdapter, (message) => log.warn(message));
+    return created;
+  };
   return {
     adapter,
     close: async () => {

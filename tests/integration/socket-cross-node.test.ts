@@ -6,6 +6,7 @@ import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import pg from 'pg';
 import { buildApp } from '../../server/app.ts';
 import { ADAPTER_APPLICATION_NAME } from '../../server/plugins/postgres-socket-adapter.ts';
+import { roomInterestStats, type RoomInterestStats } from '../../server/plugins/room-interest.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
 import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
@@ -196,7 +197,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
       if (episodeId === snapshot.episodeId) logged.push(event);
     });
     const soFar = await request(watcher, 'episode:watch', { episodeId: snapshot.episodeId });
-    // Nobody watches on node A: the broadcast is made anyway, since node A cannot see node B's rooms.
+    // Nobody watches on node A: the broadcast is shared, since node B told node A about its watcher.
     expect(a.app.io.of('/').adapter.rooms.has(`episode:${snapshot.episodeId}:watch`)).toBe(false);
 
     await until(() => actor.questions().length > 0, 10_000, 'the first question');
@@ -217,5 +218,108 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
     expect(seqs).toEqual([...new Set(seqs)].sort((x, y) => x - y));
     const stored = await a.storage.live.eventsAfter(snapshot.episodeId, lastKnown);
     expect(seqs).toEqual(stored.map((e) => e.seq).slice(0, seqs.length));
+  });
+
+  /** Node's adapter counters, once it knows the other node's rooms (a heartbeat timeout after it started). */
+  async function readyStats(node: Node): Promise<RoomInterestStats> {
+    const stats = roomInterestStats(node.app.io.of('/').adapter);
+    if (!stats) throw new Error('the adapter does not gate broadcasts');
+    await until(() => stats.ready(), 30_000, "the node learning the other's rooms");
+    return stats;
+  }
+
+  /** Every notification on the adapter's channel while `during` runs, as a raw listener sees it. */
+  async function notificationsDuring(during: () => Promise<void>): Promise<string[]> {
+    const listener = new pg.Client({ connectionString: databaseUrl });
+    await listener.connect();
+    const seen: string[] = [];
+    listener.on('notification', (n) => seen.push(n.payload ?? ''));
+    await listener.query('LISTEN "socket.io#/"');
+    try {
+      await during();
+      // A marker through the same channel: everything sent before it has been heard.
+      await listener.query(`SELECT pg_notify('socket.io#/', 'marker')`);
+      await until(() => seen.includes('marker'), 10_000, 'the marker notification');
+    } finally {
+      await listener.end();
+    }
+    return seen.filter((p) => p !== 'marker');
+  }
+
+  it("keeps an episode room's broadcasts on its node while no other node has a socket in the room", async () => {
+    const [a] = nodes as [Node, Node];
+    const stats = await readyStats(a);
+    const here = await socketOn(a, null);
+    await a.app.io.of('/').adapter.addAll(here.id ?? '', new Set(['episode:kept:actor']));
+    const got: number[] = [];
+    here.on('episode:warned', (w) => got.push(w.kind === 'idle' ? w.secondsLeft : -1));
+    const sent = Array.from({ length: 100 }, (_, i) => i);
+    const kept = stats.kept;
+    const heard = await notificationsDuring(async () => {
+      for (const i of sent)
+        a.app.io.to('episode:kept:actor').emit('episode:warned', { episodeId: 'kept', kind: 'idle', secondsLeft: i });
+      await until(() => got.length === sent.length, 10_000, 'the local broadcasts');
+    });
+    expect(got).toEqual(sent);
+    expect(stats.kept - kept).toBe(sent.length);
+    expect(heard.filter((p) => p.includes('episode:kept:actor'))).toEqual([]);
+  });
+
+  it("shares an episode room's broadcasts once a socket on the other node joined it, and keeps them again after it left", async () => {
+    const [a, b] = nodes as [Node, Node];
+    const stats = await readyStats(a);
+    await readyStats(b);
+    const here = await socketOn(a, null);
+    const there = await socketOn(b, null);
+    await a.app.io.of('/').adapter.addAll(here.id ?? '', new Set(['episode:joined:actor']));
+    const got = { here: [] as number[], there: [] as number[] };
+    here.on('episode:warned', (w) => got.here.push(w.kind === 'idle' ? w.secondsLeft : -1));
+    there.on('episode:warned', (w) => got.there.push(w.kind === 'idle' ? w.secondsLeft : -1));
+    const emit = (i: number): void =>
+      void a.app.io.to('episode:joined:actor').emit('episode:warned', { episodeId: 'j', kind: 'idle', secondsLeft: i });
+    emit(0);
+    // The join returns once node A has noted it: the very next broadcast reaches node B.
+    await b.app.io.of('/').adapter.addAll(there.id ?? '', new Set(['episode:joined:actor']));
+    emit(1);
+    await until(() => got.there.length === 1, 10_000, 'the first broadcast after the join on node B');
+    expect(got.there).toEqual([1]);
+    b.app.io.of('/').adapter.del(there.id ?? '', 'episode:joined:actor');
+    const shared = stats.shared;
+    await until(
+      () => {
+        const before = stats.kept;
+        emit(2);
+        return stats.kept > before;
+      },
+      10_000,
+      'node A keeping the broadcasts again',
+    );
+    expect(stats.shared - shared).toBeGreaterThanOrEqual(0);
+    await until(() => got.here.length >= 3, 10_000, 'the broadcasts on node A');
+    expect(got.here.slice(0, 2)).toEqual([0, 1]);
+    expect(got.there).toEqual([1, ...got.there.slice(1).map(() => 2)]);
+  });
+
+  it('keeps emit order on its node when kept and shared broadcasts alternate', async () => {
+    const [a, b] = nodes as [Node, Node];
+    await readyStats(a);
+    const here = await socketOn(a, null);
+    const there = await socketOn(b, null);
+    await a.app.io.of('/').adapter.addAll(here.id ?? '', new Set(['episode:mixed:actor', 'episode:mixed:watch']));
+    await b.app.io.of('/').adapter.addAll(there.id ?? '', new Set(['episode:mixed:watch']));
+    const got = { here: [] as number[], there: [] as number[] };
+    here.on('episode:warned', (w) => got.here.push(w.kind === 'idle' ? w.secondsLeft : -1));
+    there.on('episode:warned', (w) => got.there.push(w.kind === 'idle' ? w.secondsLeft : -1));
+    // Runs of each kind, so some kept broadcasts wait behind shared ones still on their way and vice versa.
+    const sent = Array.from({ length: 300 }, (_, i) => i);
+    const shared = (i: number): boolean => Math.floor(i / 3) % 2 === 0;
+    for (const i of sent) {
+      const room = shared(i) ? 'episode:mixed:watch' : 'episode:mixed:actor';
+      a.app.io.to(room).emit('episode:warned', { episodeId: 'mixed', kind: 'idle', secondsLeft: i });
+    }
+    await until(() => got.here.length === sent.length, 20_000, 'every broadcast on node A');
+    await until(() => got.there.length === sent.filter(shared).length, 20_000, 'the shared ones on node B');
+    expect(got.here).toEqual(sent);
+    expect(got.there).toEqual(sent.filter(shared));
   });
 });
