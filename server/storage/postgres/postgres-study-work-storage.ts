@@ -21,6 +21,7 @@ import type {
   WithdrawOutcome,
 } from '../study-work-storage.ts';
 import { expiresAt } from '../rows/play-lease-rows.ts';
+import { pausedOrOpen } from '../rows/study-settings-rows.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './pg-error-codes.ts';
 import { countWithoutTranscript, queuedEpisodes, withdrawCandidates } from './postgres-work-candidates.ts';
@@ -53,11 +54,6 @@ import {
 import { storeRating, storeSkip } from './postgres-work-submit.ts';
 import { rowsOf } from './postgres-work-sql.ts';
 import { SettingsReader, saveSettings } from './postgres-work-settings.ts';
-
-/** Pausing stops new work, not work in hand: a paused study still returns the lease a person holds. */
-function pausedOrOpen(settings: LiveStudySettings): boolean {
-  return settings.status === 'open' || settings.status === 'paused';
-}
 
 /**
  * Study settings and work queues on PostgreSQL, with SqliteStudyWorkStorage's semantics.

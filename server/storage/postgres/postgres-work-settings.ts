@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
-import { LiveStudySettingsSchema, type LiveStudySettings } from '../../../shared/schemas/live-study.ts';
+import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
+import { ParsedSettings, type SettingsRow } from '../rows/study-settings-rows.ts';
 import type { PlayUnitRef } from '../study-work-storage.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 import { isForeignKeyViolation } from './pg-error-codes.ts';
@@ -7,37 +8,18 @@ import { firstRow } from './postgres-work-sql.ts';
 
 /** A study's live settings on PostgreSQL: reading them (parsed once per stored version) and storing them. */
 
-/** Shared between callers by readSettings' cache: frozen, so a caller that changed it would fail loudly, not others. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 /** Reads settings rows, keeping the last parsed settings of each study with the stored text they came from. */
 export class SettingsReader {
-  private readonly parsed = new Map<string, { json: string; status: string; settings: LiveStudySettings }>();
+  private readonly parsed = new ParsedSettings();
 
   /** The study's settings; `lock` takes its row lock (FOR UPDATE) in the caller's transaction. */
   async read(c: Queryable, studyId: string, lock: boolean): Promise<LiveStudySettings | null> {
-    const row = await firstRow<{ status: string; settings_json: string }>(
+    const row = await firstRow<SettingsRow>(
       c,
       `SELECT status, settings_json FROM live_study_settings WHERE study_id = $1${lock ? ' FOR UPDATE' : ''}`,
       [studyId],
     );
-    if (!row) return null;
-    // Every reply renews a play lease and reads the settings: the parse (the schema has dozens of fields) is done once
-    // per stored version, recognised by its exact text and status, instead of once per message.
-    const cached = this.parsed.get(studyId);
-    if (cached && cached.json === row.settings_json && cached.status === row.status) return cached.settings;
-    // Parsed on the way out too: settings written by an older version get today's defaults for new fields.
-    const settings = deepFreeze(
-      LiveStudySettingsSchema.parse({ ...(JSON.parse(row.settings_json) as object), status: row.status }),
-    );
-    this.parsed.set(studyId, { json: row.settings_json, status: row.status, settings });
-    return settings;
+    return row ? this.parsed.of(studyId, row) : null;
   }
 }
 

@@ -1,10 +1,5 @@
 import type Database from 'better-sqlite3';
-import {
-  LiveStudySettingsSchema,
-  type AssignmentProgress,
-  type LiveStudySettings,
-  type RatingFlag,
-} from '../../../shared/schemas/live-study.ts';
+import type { AssignmentProgress, LiveStudySettings, RatingFlag } from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
 import type {
   CandidateRef,
@@ -26,6 +21,7 @@ import type {
   WithdrawOutcome,
 } from '../study-work-storage.ts';
 import { expiresAt } from '../rows/play-lease-rows.ts';
+import { pausedOrOpen } from '../rows/study-settings-rows.ts';
 import { claimPlay, endPlayLease, expirePlayLeases, getPlayLease, heldPlay, playsTaken } from './play-queue-queries.ts';
 import {
   addCandidates,
@@ -51,33 +47,16 @@ import {
 } from './rating-judgment-queries.ts';
 import { getOutcome, recordOutcome } from './participant-outcome-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
+import { isConstraint } from './sqlite-error-codes.ts';
+import { SettingsReader, saveSettings } from './study-settings-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
-
-/** Pausing stops new work, not work in hand: a paused study still returns the lease a person holds. */
-function pausedOrOpen(settings: LiveStudySettings): boolean {
-  return settings.status === 'open' || settings.status === 'paused';
-}
-
-function isConstraint(error: unknown, kind: string): boolean {
-  return (error as { code?: string }).code === `SQLITE_CONSTRAINT_${kind}`;
-}
-
-/** Shared between callers by readSettings' cache: frozen, so a caller that changed it would fail loudly, not others. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 /**
  * Study settings and work queues on SQLite. Claims and submits run as IMMEDIATE transactions: the write lock is taken
  * before anything is read, so two connections (or processes) on one file cannot both count a slot as free.
  */
 export class SqliteStudyWorkStorage implements StudyWorkStorage {
-  /** The last parsed settings of each study, with the stored text they came from (see readSettings). */
-  private readonly parsedSettings = new Map<string, { json: string; status: string; settings: LiveStudySettings }>();
+  private readonly settings = new SettingsReader();
 
   constructor(private readonly db: Database.Database) {
     registerRaterOrder(db);
@@ -88,34 +67,7 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
   }
 
   async saveSettings(studyId: string, settings: LiveStudySettings, now: Date, units?: PlayUnitRef[]): Promise<void> {
-    const { status, ...rest } = settings;
-    const upsertUnit = this.db.prepare(`INSERT INTO play_units (study_id, problem_id, model, quota, position, active)
-      VALUES (?, ?, ?, ?, ?, 1)
-      ON CONFLICT (study_id, problem_id, model) DO UPDATE SET quota = excluded.quota, position = excluded.position, active = 1`);
-    try {
-      this.db
-        .transaction(() => {
-          if (this.db.prepare('SELECT 1 FROM studies WHERE id = ?').get(studyId) === undefined) {
-            throw new AppError('not_found', 'no such study');
-          }
-          this.db
-            .prepare(
-              `INSERT INTO live_study_settings (study_id, status, settings_json, updated_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT (study_id) DO UPDATE SET status = excluded.status, settings_json = excluded.settings_json, updated_at = excluded.updated_at`,
-            )
-            .run(studyId, status, JSON.stringify(rest), now.toISOString());
-          if (!units) return;
-          this.db.prepare('UPDATE play_units SET active = 0 WHERE study_id = ?').run(studyId);
-          units.forEach((u, position) =>
-            upsertUnit.run(studyId, u.problemId, u.model, settings.playsPerRecord, position),
-          );
-        })
-        .immediate();
-    } catch (error) {
-      if (isConstraint(error, 'FOREIGNKEY'))
-        throw new AppError('invalid_payload', 'a play unit names a record that is not in this study');
-      throw error;
-    }
+    saveSettings(this.db, studyId, settings, now, units);
   }
 
   async listProblemIds(studyId: string): Promise<string[]> {
@@ -321,20 +273,6 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
   }
 
   private readSettings(studyId: string): LiveStudySettings | null {
-    const row = cachedStatement(
-      this.db,
-      'SELECT status, settings_json FROM live_study_settings WHERE study_id = ?',
-    ).get(studyId) as { status: string; settings_json: string } | undefined;
-    if (!row) return null;
-    // Every reply renews a play lease and reads the settings: the parse (the schema has dozens of fields) is done once
-    // per stored version, recognised by its exact text and status, instead of once per message.
-    const cached = this.parsedSettings.get(studyId);
-    if (cached && cached.json === row.settings_json && cached.status === row.status) return cached.settings;
-    // Parsed on the way out too: settings written by an older version get today's defaults for new fields.
-    const settings = deepFreeze(
-      LiveStudySettingsSchema.parse({ ...(JSON.parse(row.settings_json) as object), status: row.status }),
-    );
-    this.parsedSettings.set(studyId, { json: row.settings_json, status: row.status, settings });
-    return settings;
+    return this.settings.read(this.db, studyId);
   }
 }
