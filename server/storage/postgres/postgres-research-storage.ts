@@ -14,7 +14,9 @@ import type {
 } from '../research-storage.ts';
 import {
   eventsInEpisodeOrder,
+  newStudyRunInfo,
   toRun,
+  toStoredStudyRun,
   toStudyEpisode,
   toStudyRecord,
   type RunRow,
@@ -44,15 +46,7 @@ export class PostgresResearchStorage implements ResearchStorage {
         input.studyId,
       ],
     );
-    return {
-      id: input.id,
-      studyId: input.studyId,
-      status: 'running',
-      options: input.options,
-      progress: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    return newStudyRunInfo(input, now);
   }
 
   async updateRun(
@@ -76,7 +70,7 @@ export class PostgresResearchStorage implements ResearchStorage {
 
   async getRun(runId: string): Promise<StoredStudyRun | null> {
     const [row] = await this.db.rows<RunRow>('SELECT * FROM runs WHERE id = $1 AND study_id IS NOT NULL', [runId]);
-    return row ? { ...toRun(row), outPath: row.out_path, benchmarkSha256: row.benchmark_sha256 } : null;
+    return row ? toStoredStudyRun(row) : null;
   }
 
   async listRuns(studyId: string): Promise<RunInfo[]> {

@@ -1,7 +1,7 @@
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { RunInfo, RunProgress, RunStatus } from '../../../shared/schemas/research.ts';
-import type { StudyEpisode, StudyRecord } from '../research-storage.ts';
+import type { NewStudyRun, StoredStudyRun, StudyEpisode, StudyRecord } from '../research-storage.ts';
 import { episodeRowToSummary, type EpisodeRow } from './episode-rows.ts';
 import { withStoredFloats } from './record-float-paths.ts';
 
@@ -44,6 +44,24 @@ export function toRun(row: RunRow): RunInfo {
     progress: row.progress_json === null ? null : (JSON.parse(row.progress_json) as RunProgress),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** A study run's `runs` row with where its results go and what benchmark it played. */
+export function toStoredStudyRun(row: RunRow): StoredStudyRun {
+  return { ...toRun(row), outPath: row.out_path, benchmarkSha256: row.benchmark_sha256 };
+}
+
+/** What createStudyRun answers for the row it inserted: running, no progress yet. */
+export function newStudyRunInfo(input: NewStudyRun, now: string): RunInfo {
+  return {
+    id: input.id,
+    studyId: input.studyId,
+    status: 'running',
+    options: input.options,
+    progress: null,
+    createdAt: now,
+    updatedAt: now,
   };
 }
 

@@ -13,7 +13,9 @@ import type {
 } from '../research-storage.ts';
 import {
   eventsInEpisodeOrder,
+  newStudyRunInfo,
   toRun,
+  toStoredStudyRun,
   toStudyEpisode,
   toStudyRecord,
   type RunRow,
@@ -46,15 +48,7 @@ export class SqliteResearchStorage implements ResearchStorage {
         input.studyId,
         now,
       );
-    return {
-      id,
-      studyId: input.studyId,
-      status: 'running',
-      options: input.options,
-      progress: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    return newStudyRunInfo(input, now);
   }
 
   async updateRun(
@@ -79,7 +73,7 @@ export class SqliteResearchStorage implements ResearchStorage {
   async getRun(runId: string): Promise<StoredStudyRun | null> {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ? AND study_id IS NOT NULL').get(runId) as
       RunRow | undefined;
-    return row ? { ...toRun(row), outPath: row.out_path, benchmarkSha256: row.benchmark_sha256 } : null;
+    return row ? toStoredStudyRun(row) : null;
   }
 
   async listRuns(studyId: string): Promise<RunInfo[]> {
