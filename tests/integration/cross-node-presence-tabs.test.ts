@@ -211,4 +211,26 @@ describe.skipIf(!postgresInstalled)(needsPostgres('presence and tabs across two 
     expect(replies).toEqual(['From tab 1.', 'From tab 2.']);
     expect(stored.events.some((e) => e.type === 'episode_failed')).toBe(false);
   });
+
+  it("a tab whose route moved to node B takes its task with it: A closes the tab's old socket and hands the episode over", async () => {
+    const [a, b] = nodes as [Node, Node];
+    const actorCookie = await joinAs(a.app, a.storage, studyId, 'actor');
+    const before = await socketOn(a, actorCookie);
+    const closed = new Promise<string>((resolve) => before.once('disconnect', (reason) => resolve(reason)));
+    expect(await request(before, 'session:claim', { tabId: 'moving-tab', takeOver: false })).toEqual({
+      state: 'active',
+    });
+    const { episodeId } = await request(before, 'play:start', {});
+    expect(await a.storage.nodes.ownerOf(episodeId)).toMatchObject({ node: a.id });
+
+    // The same page reconnects through node B (its old socket not yet noticed dropping on A): no question asked.
+    const after = await socketOn(b, actorCookie);
+    expect(await request(after, 'session:claim', { tabId: 'moving-tab', takeOver: false })).toEqual({
+      state: 'active',
+    });
+    expect(await closed).toBe('io server disconnect');
+    const resumed = await request(after, 'play:start', {});
+    expect(resumed.episodeId).toBe(episodeId);
+    expect(await b.storage.nodes.ownerOf(episodeId)).toMatchObject({ node: b.id });
+  });
 });
