@@ -162,6 +162,19 @@ describe.skipIf(!postgresInstalled)(needsPostgres('presence and tabs across two 
     expect((await presenceOn(a, researcher, episodeId)).state).toBe('online');
   });
 
+  it('answers a presence query too big for one NOTIFY (2,000 participants) through the adapter', async () => {
+    const [a, b] = nodes as [Node, Node];
+    const actor = await socketOn(a, await joinAs(a.app, a.storage, studyId, 'actor'));
+    const { episodeId } = await request(actor, 'play:start', {});
+    const participantId = (await a.storage.live.get(episodeId))?.participantId ?? '';
+    const participantIds = [...Array.from({ length: 1999 }, (_, i) => `nobody-${i}-${'x'.repeat(30)}`), participantId];
+    const answers = await new Promise<unknown[]>((resolve, reject) =>
+      b.app.io.serverSideEmit('presence:query', { participantIds }, (err, got) => (err ? reject(err) : resolve(got))),
+    );
+    // One answer, node A's, with its one record: the actor's open socket.
+    expect(answers).toEqual([[expect.objectContaining({ participantId, sockets: 1, disconnectedAt: null })]]);
+  });
+
   it('a tab on node B asks, then takes the task over from a tab on node A; A is told and refused, B plays', async () => {
     const [a, b] = nodes as [Node, Node];
     const actorCookie = await joinAs(a.app, a.storage, studyId, 'actor');
