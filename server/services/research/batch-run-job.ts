@@ -2,7 +2,7 @@ import type { RunProgress, RunStatus } from '../../../shared/schemas/research.ts
 import type { Job } from '../../storage/job-storage.ts';
 import type { QueuedRunStorage } from '../../storage/queued-run-storage.ts';
 import type { BatchQueue } from '../batch-queue/batch-queue.ts';
-import { runQueuedBatch } from '../batch-queue/queued-run.ts';
+import { runQueuedBatch, type QueuedRunDeps } from '../batch-queue/queued-run.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { ResultsFileError, runBatch, type BatchProgress } from '../evaluation/batch-run.ts';
 import type { JobContext, JobHandler, JobStopReason } from '../jobs/job-runner.ts';
@@ -33,9 +33,13 @@ export interface BatchRunJobDeps {
   models: ModelLookup;
   /**
    * On PostgreSQL: the job queue the run's chunks go through, to be played by this thread's queue worker and
-   * `prefdisco worker` processes (services/batch-queue/); absent: the run is played here by `runBatch`.
+   * `prefdisco worker` processes (services/batch-queue/), and the tries a chunk gets (queued-run.ts's defaults when
+   * absent); absent: the run is played here by `runBatch`.
    */
-  sharedRuns?: { queue: BatchQueue; queuedRuns: QueuedRunStorage };
+  sharedRuns?: { queue: BatchQueue; queuedRuns: QueuedRunStorage } & Pick<
+    QueuedRunDeps,
+    'chunkTries' | 'chunkRetrySeconds'
+  >;
   /** How often a running run's progress is written to its row (default 1 s): the status route reads it there. */
   persistEveryMs?: number;
 }
