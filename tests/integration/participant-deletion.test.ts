@@ -4,7 +4,7 @@ import type { AgreementReport } from '../../shared/schemas/agreement.ts';
 import { buildApp } from '../../server/app.ts';
 import { agreementReport } from '../../server/services/agreement/agreement-report.ts';
 import { openStorage } from '../../server/open-storage.ts';
-import { prolificPidHmac } from '../../server/storage/sqlite/sqlite-participant-deletion-storage.ts';
+import { prolificPidHmac } from '../../server/storage/rows/participant-deletion-rows.ts';
 import type { Storage } from '../../server/storage/storage.ts';
 import { buildAgreementStudy, C1, C2, type AgreementStudy } from '../support/agreement-study.ts';
 import { describeOnEngines, type EngineDatabase } from '../support/engine-database.ts';

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../../../shared/errors.ts';
 import type {
@@ -7,37 +6,19 @@ import type {
   ParticipantDeletion,
   ParticipantDeletionStorage,
 } from '../participant-deletion-storage.ts';
+import {
+  DELETION_COLUMNS,
+  deletionValues,
+  HANDLED_TABLES,
+  toDeletionRecord,
+  type DeletionRow,
+  type DeletionTarget,
+} from '../rows/participant-deletion-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
 
-interface Target {
-  id: string;
-  study_id: string;
-  role: 'actor' | 'rater';
-  prolific_pid: string | null;
-}
-
-/** The keyed hash kept in participant_deletions: matches a Prolific id someone brings, reveals nothing by itself. */
-export function prolificPidHmac(pidKey: string, prolificPid: string): string {
-  return createHmac('sha256', pidKey).update(prolificPid).digest('hex');
-}
-
-function requesterLabel(by: DeletionRequester): string {
-  return typeof by === 'string' ? by : by.researcherId;
-}
-
-/** Tables deleted from explicitly by deleteParticipant; any other table with a participant_id column is swept. */
-const HANDLED = new Set([
-  'episodes',
-  'ratings',
-  'rating_skips',
-  'rating_flags',
-  'rating_leases',
-  'play_leases',
-  'participant_outcomes',
-]);
-
 /**
- * Deleting participants' data on PostgreSQL (sqlite/sqlite-participant-deletion-storage.ts; migration 016): the same
+ * Deleting participants
+' data on PostgreSQL (sqlite/sqlite-participant-deletion-storage.ts; migration 016): the same
  * rows in the same order, in one transaction holding the study's work mutex and the participant's row, so a claim or
  * rating by the same person on another connection cannot slip in between (SQLite's IMMEDIATE write lock does it there).
  */
@@ -60,7 +41,7 @@ export class PostgresParticipantDeletionStorage implements ParticipantDeletionSt
       // deletes read the tables. Taken before the participant's row, in the order those methods take them.
       await q('SELECT 1 FROM live_study_settings WHERE study_id = $1 FOR UPDATE', [found.study_id]);
       const [who] = (
-        await q<Target>('SELECT id, study_id, role, prolific_pid FROM participants WHERE id = $1 FOR UPDATE', [
+        await q<DeletionTarget>('SELECT id, study_id, role, prolific_pid FROM participants WHERE id = $1 FOR UPDATE', [
           participantId,
         ])
       ).rows;
@@ -116,15 +97,8 @@ export class PostgresParticipantDeletionStorage implements ParticipantDeletionSt
       await q('DELETE FROM participants WHERE id = $1', [pid]);
 
       await q(
-        `INSERT INTO participant_deletions (study_id, prolific_pid_hmac, role, deleted_at, deleted_by)
-         VALUES ($1, $2, $3, $4, $5)`,
-        [
-          who.study_id,
-          who.prolific_pid === null ? null : prolificPidHmac(input.pidKey, who.prolific_pid),
-          who.role,
-          (input.now ?? new Date()).toISOString(),
-          requesterLabel(input.by),
-        ],
+        `INSERT INTO participant_deletions (${DELETION_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`,
+        deletionValues(who, input),
       );
       return { studyId: who.study_id, episodes: own.length, twins: twins.length, ratings, sessionTokenHashes };
     });
@@ -154,24 +128,12 @@ export class PostgresParticipantDeletionStorage implements ParticipantDeletionSt
   }
 
   async listDeletions(studyId: string): Promise<DeletionRecord[]> {
-    const rows = await this.db.rows<{
-      study_id: string;
-      prolific_pid_hmac: string | null;
-      role: 'actor' | 'rater';
-      deleted_at: string;
-      deleted_by: string;
-    }>(
-      `SELECT study_id, prolific_pid_hmac, role, deleted_at, deleted_by FROM participant_deletions
+    const rows = await this.db.rows<DeletionRow>(
+      `SELECT ${DELETION_COLUMNS} FROM participant_deletions
        WHERE study_id = $1 ORDER BY deleted_at COLLATE "C", id`,
       [studyId],
     );
-    return rows.map((r) => ({
-      studyId: r.study_id,
-      prolificPidHmac: r.prolific_pid_hmac,
-      role: r.role,
-      deletedAt: r.deleted_at,
-      deletedBy: r.deleted_by,
-    }));
+    return rows.map(toDeletionRecord);
   }
 }
 
@@ -185,5 +147,5 @@ async function otherTablesWithParticipantId(client: pg.PoolClient): Promise<stri
        ORDER BY c.table_name`,
     )
   ).rows;
-  return rows.map((r) => r.table_name).filter((t) => !HANDLED.has(t));
+  return rows.map((r) => r.table_name).filter((t) => !HANDLED_TABLES.has(t));
 }

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors.ts';
 import type {
@@ -7,26 +6,18 @@ import type {
   ParticipantDeletion,
   ParticipantDeletionStorage,
 } from '../participant-deletion-storage.ts';
-
-interface Target {
-  id: string;
-  study_id: string;
-  role: 'actor' | 'rater';
-  prolific_pid: string | null;
-}
+import {
+  DELETION_COLUMNS,
+  deletionValues,
+  HANDLED_TABLES,
+  toDeletionRecord,
+  type DeletionRow,
+  type DeletionTarget,
+} from '../rows/participant-deletion-rows.ts';
 
 /** A JSON array parameter, read in SQL as `IN (SELECT value FROM json_each(?))`, so one statement takes any list. */
 const list = (ids: readonly (string | number)[]): string => JSON.stringify(ids);
 const IN = 'IN (SELECT value FROM json_each(?))';
-
-/** The keyed hash kept in participant_deletions: matches a Prolific id someone brings, reveals nothing by itself. */
-export function prolificPidHmac(pidKey: string, prolificPid: string): string {
-  return createHmac('sha256', pidKey).update(prolificPid).digest('hex');
-}
-
-function requesterLabel(by: DeletionRequester): string {
-  return typeof by === 'string' ? by : by.researcherId;
-}
 
 export class SqliteParticipantDeletionStorage implements ParticipantDeletionStorage {
   constructor(private readonly db: Database.Database) {}
@@ -41,7 +32,7 @@ export class SqliteParticipantDeletionStorage implements ParticipantDeletionStor
       .transaction((): ParticipantDeletion => {
         const who = db
           .prepare('SELECT id, study_id, role, prolific_pid FROM participants WHERE id = ?')
-          .get(participantId) as Target | undefined;
+          .get(participantId) as DeletionTarget | undefined;
         if (!who) throw new AppError('not_found', `No participant ${participantId}.`);
         const pid = who.id;
 
@@ -89,15 +80,8 @@ export class SqliteParticipantDeletionStorage implements ParticipantDeletionStor
         }
         db.prepare('DELETE FROM participants WHERE id = ?').run(pid);
 
-        db.prepare(
-          `INSERT INTO participant_deletions (study_id, prolific_pid_hmac, role, deleted_at, deleted_by)
-           VALUES (?, ?, ?, ?, ?)`,
-        ).run(
-          who.study_id,
-          who.prolific_pid === null ? null : prolificPidHmac(input.pidKey, who.prolific_pid),
-          who.role,
-          (input.now ?? new Date()).toISOString(),
-          requesterLabel(input.by),
+        db.prepare(`INSERT INTO participant_deletions (${DELETION_COLUMNS}) VALUES (?, ?, ?, ?, ?)`).run(
+          ...deletionValues(who, input),
         );
         return { studyId: who.study_id, episodes: own.length, twins: twins.length, ratings, sessionTokenHashes };
       })
@@ -106,22 +90,13 @@ export class SqliteParticipantDeletionStorage implements ParticipantDeletionStor
 
   /** Tables with a participant_id column besides those deleted from explicitly above. */
   private otherTablesWithParticipantId(): string[] {
-    const handled = new Set([
-      'episodes',
-      'ratings',
-      'rating_skips',
-      'rating_flags',
-      'rating_leases',
-      'play_leases',
-      'participant_outcomes',
-    ]);
     const tables = this.db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
       .pluck()
       .all() as string[];
     return tables.filter(
       (t) =>
-        !handled.has(t) &&
+        !HANDLED_TABLES.has(t) &&
         (this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(t) as string[]).includes(
           'participant_id',
         ),
@@ -153,22 +128,10 @@ export class SqliteParticipantDeletionStorage implements ParticipantDeletionStor
   async listDeletions(studyId: string): Promise<DeletionRecord[]> {
     const rows = this.db
       .prepare(
-        `SELECT study_id, prolific_pid_hmac, role, deleted_at, deleted_by FROM participant_deletions
+        `SELECT ${DELETION_COLUMNS} FROM participant_deletions
          WHERE study_id = ? ORDER BY deleted_at, id`,
       )
-      .all(studyId) as {
-      study_id: string;
-      prolific_pid_hmac: string | null;
-      role: 'actor' | 'rater';
-      deleted_at: string;
-      deleted_by: string;
-    }[];
-    return rows.map((r) => ({
-      studyId: r.study_id,
-      prolificPidHmac: r.prolific_pid_hmac,
-      role: r.role,
-      deletedAt: r.deleted_at,
-      deletedBy: r.deleted_by,
-    }));
+      .all(studyId) as DeletionRow[];
+    return rows.map(toDeletionRecord);
   }
 }
