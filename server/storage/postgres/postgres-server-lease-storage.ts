@@ -1,19 +1,6 @@
 import type { ServerLeaseHolder, ServerLeaseOutcome, ServerLeaseStorage } from '../server-lease-storage.ts';
+import { blockingHolder, toHolder, type LeaseRow } from '../rows/server-lease-rows.ts';
 import type { PgDatabase } from './pg-database.ts';
-
-interface LeaseRow {
-  holder: string;
-  host: string;
-  pid: number;
-  expires_at: string;
-}
-
-const toHolder = (r: LeaseRow): ServerLeaseHolder => ({
-  holder: r.holder,
-  host: r.host,
-  pid: r.pid,
-  expiresAt: r.expires_at,
-});
 
 /** The server lease on PostgreSQL (sqlite/sqlite-server-lease-storage.ts; migration 008). */
 export class PostgresServerLeaseStorage implements ServerLeaseStorage {
@@ -30,8 +17,8 @@ export class PostgresServerLeaseStorage implements ServerLeaseStorage {
     // then sees the other's lease). A row lock cannot do it alone: while the lease is free there is no row to lock.
     return this.db.transaction(async (client): Promise<ServerLeaseOutcome> => {
       const [row] = (await client.query<LeaseRow>('SELECT * FROM server_lease WHERE id = 1')).rows;
-      if (row && row.holder !== claim.holder && row.expires_at > now.toISOString() && !canTakeOver(toHolder(row)))
-        return { acquired: false, current: toHolder(row) };
+      const current = blockingHolder(row, claim, now, canTakeOver);
+      if (current) return { acquired: false, current };
       await client.query(
         `INSERT INTO server_lease (id, holder, host, pid, expires_at) VALUES (1, $1, $2, $3, $4)
          ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, host = excluded.host, pid = excluded.pid,

@@ -1,19 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ServerLeaseHolder, ServerLeaseOutcome, ServerLeaseStorage } from '../server-lease-storage.ts';
-
-interface LeaseRow {
-  holder: string;
-  host: string;
-  pid: number;
-  expires_at: string;
-}
-
-const toHolder = (r: LeaseRow): ServerLeaseHolder => ({
-  holder: r.holder,
-  host: r.host,
-  pid: r.pid,
-  expiresAt: r.expires_at,
-});
+import { blockingHolder, toHolder, type LeaseRow } from '../rows/server-lease-rows.ts';
 
 export class SqliteServerLeaseStorage implements ServerLeaseStorage {
   constructor(private readonly db: Database.Database) {}
@@ -29,8 +16,8 @@ export class SqliteServerLeaseStorage implements ServerLeaseStorage {
     return this.db
       .transaction((): ServerLeaseOutcome => {
         const row = this.db.prepare('SELECT * FROM server_lease WHERE id = 1').get() as LeaseRow | undefined;
-        if (row && row.holder !== claim.holder && row.expires_at > now.toISOString() && !canTakeOver(toHolder(row)))
-          return { acquired: false, current: toHolder(row) };
+        const current = blockingHolder(row, claim, now, canTakeOver);
+        if (current) return { acquired: false, current };
         this.db
           .prepare(
             `INSERT INTO server_lease (id, holder, host, pid, expires_at) VALUES (1, ?, ?, ?, ?)
