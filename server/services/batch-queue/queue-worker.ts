@@ -72,8 +72,8 @@ export class QueueWorker {
   /**
    * A chunk whose play threw (a database error, a model this worker does not declare): counted against the run's
    * tries; it goes back to the queue after its backoff, or, on its last try, its entries are recorded as failed and it
-   * is completed. Should even the counting fail (the database is unreachable), it goes back uncounted after a pause;
-   * if giving it back fails too, its expiry returns it.
+   * is completed. Should the counting or the recording fail too (the database is unreachable), it goes back after a
+   * fixed pause; if giving it back fails as well, its expiry returns it.
    */
   private async failed(id: string, chunk: ChunkJob, error: unknown): Promise<void> {
     const { queue, player, log } = this.options;
@@ -94,7 +94,10 @@ export class QueueWorker {
         );
       }
     } catch (countError) {
-      log.error({ ...where, countErr: errorMessage(countError) }, 'chunk failed and its try could not be counted');
+      log.error(
+        { ...where, countErr: errorMessage(countError) },
+        'chunk failed, and counting the try or recording its entries failed too; it goes back to the queue',
+      );
       await queue.retryLater(id, UNCOUNTED_RETRY_SECONDS, errorMessage(error)).catch(() => undefined);
     }
   }
