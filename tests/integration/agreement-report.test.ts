@@ -7,17 +7,14 @@ import { agreementReport } from '../../server/services/agreement/agreement-repor
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import { buildAgreementStudy, C1, C2, type AgreementStudy } from '../support/agreement-study.ts';
 import { joinAs, signInResearcher } from '../support/auth-helpers.ts';
+import { ratedLive, RATINGS, turn } from '../support/rated-live-episodes.ts';
 import { runCli } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 /*
  * Three rated answers (live episodes L0–L2 on records of personas aged 22, 30 and 47), two raters, two criteria
- * C1 (expertise, true value 2) and C2 (personal, true value 5), weights ½ each. Judge f, raters A and B:
- *
- *            C1: f  A  B     C2: f  A  B     correct: judge  A  B     self (actor): C1 C2
- *   item 0       4  4  5         2  3  3              1      1  1                  5  2
- *   item 1       2  2  2         5  3  3              1      0  0                  2  4
- *   item 2       1  3  2         3  3  4              0      0  0                  3  3
+ * C1 (expertise, true value 2) and C2 (personal, true value 5), weights ½ each: the numbers are in
+ * tests/support/rated-live-episodes.ts.
  */
 const SETTINGS = { epsilon: 0.1, resamples: 1000, seed: 42 };
 const dir = tempDir();
@@ -27,49 +24,15 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 let study: AgreementStudy;
 let report: AgreementReport;
 
-const turn = (reply: string, human: [string[], [string, string][]], twin?: [string[], [string, string][]]) => ({
-  reply,
-  human: { asked: human[0], revealed: human[1].map(([preference, value]) => ({ preference, value })) },
-  ...(twin
-    ? { twin: { asked: twin[0], revealed: twin[1].map(([preference, value]) => ({ preference, value })) } }
-    : {}),
-});
-
 beforeAll(async () => {
   storage = SqliteStorage.open({ file });
   app = await buildApp({ config: { clientDir: join(dir, 'no-client') }, storage, isDeclaredModel: () => true });
   study = await buildAgreementStudy({ app, storage }, dir, {
     live: [
-      {
-        id: 'L0',
-        record: 0,
-        model: 'model-a',
-        score: 3,
-        judge: [4, 2, 1],
-        self: [5, 2],
-        turns: [
-          turn('It is a two for me', [[C1], [[C1, '2']]], [[C1], [[C1, ' 2.0 ']]]),
-          turn('I love honeycomb pictures', [[C1], [[C2, '5']]], [[C1], [[C2, '3']]]),
-        ],
-      },
-      {
-        id: 'L1',
-        record: 1,
-        model: 'model-a',
-        score: 3.5,
-        judge: [2, 5, 1],
-        self: [2, 4],
-        turns: [turn('No idea', [[C2], []], [[C2], [[C1, '4']]])],
-      },
-      {
-        id: 'L2',
-        record: 2,
-        model: 'model-a',
-        score: 2,
-        judge: [1, 3, 0],
-        self: [3, 3],
-        turns: [turn('High level please', [[C2], [[C2, 'High']]], [[C2], [[C2, 'high']]])],
-      },
+      ...ratedLive([
+        turn('It is a two for me', [[C1], [[C1, '2']]], [[C1], [[C1, ' 2.0 ']]]),
+        turn('I love honeycomb pictures', [[C1], [[C2, '5']]], [[C1], [[C2, '3']]]),
+      ]),
       { id: 'L3', record: 0, model: 'model-b', score: 5, turns: [] },
       { id: 'L4', record: 1, model: 'model-c', score: 1.5, turns: [] },
     ],
@@ -98,20 +61,7 @@ beforeAll(async () => {
       { record: 1, model: 'model-a', score: 3.75 },
       { record: 2, model: 'model-a', score: 2 },
     ],
-    ratings: {
-      L0: [
-        [4, 3, 1],
-        [5, 3, 1],
-      ],
-      L1: [
-        [2, 3, 0],
-        [2, 3, 0],
-      ],
-      L2: [
-        [3, 3, 0],
-        [2, 4, 0],
-      ],
-    },
+    ratings: RATINGS,
   });
   report = (await agreementReport(storage, study.studyId, SETTINGS)) as AgreementReport;
 });

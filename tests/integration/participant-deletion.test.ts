@@ -8,6 +8,7 @@ import { prolificPidHmac } from '../../server/storage/rows/participant-deletion-
 import type { Storage } from '../../server/storage/storage.ts';
 import { buildAgreementStudy, C1, C2, type AgreementStudy } from '../support/agreement-study.ts';
 import { describeOnEngines, type EngineDatabase } from '../support/engine-database.ts';
+import { ratedLive, RATINGS, turn } from '../support/rated-live-episodes.ts';
 
 /*
  * A study mid-way (tests/support/agreement-study.ts: five live episodes with twins, baselines, two raters), then one
@@ -16,71 +17,20 @@ import { describeOnEngines, type EngineDatabase } from '../support/engine-databa
  */
 const SETTINGS = { epsilon: 0.1, resamples: 200, seed: 42 };
 const KEY = 'test-deletion-key';
-const label = (asked: string[], revealed: [string, string][]) => ({
-  asked,
-  revealed: revealed.map(([preference, value]) => ({ preference, value })),
-});
-const turn = (reply: string, human: [string[], [string, string][]], twin?: [string[], [string, string][]]) => ({
-  reply,
-  human: label(...human),
-  ...(twin ? { twin: label(...twin) } : {}),
-});
-
 /** Text only the deleted actor typed (in L0), and only their twin was given (in T0). */
 const ACTOR_TEXT = 'Zebra-striped honeycomb diaries 8841';
 const TWIN_TEXT = 'Twin words only for the withdrawn actor 5512';
 
 /** Three live episodes with their twins, a baseline, and two raters' ratings (tests/support/agreement-study.ts). */
 const STUDY: Parameters<typeof buildAgreementStudy>[2] = {
-  live: [
-    {
-      id: 'L0',
-      record: 0,
-      model: 'model-a',
-      score: 3,
-      judge: [4, 2, 1],
-      self: [5, 2],
-      turns: [turn(ACTOR_TEXT, [[C1], [[C1, '2']]], [[C1], [[C1, '2']]])],
-    },
-    {
-      id: 'L1',
-      record: 1,
-      model: 'model-a',
-      score: 3.5,
-      judge: [2, 5, 1],
-      self: [2, 4],
-      turns: [turn('No idea', [[C2], []], [[C2], [[C1, '4']]])],
-    },
-    {
-      id: 'L2',
-      record: 2,
-      model: 'model-a',
-      score: 2,
-      judge: [1, 3, 0],
-      self: [3, 3],
-      turns: [turn('High level please', [[C2], [[C2, 'High']]], [[C2], [[C2, 'high']]])],
-    },
-  ],
+  live: ratedLive([turn(ACTOR_TEXT, [[C1], [[C1, '2']]], [[C1], [[C1, '2']]])]),
   twins: [
     { id: 'T0', of: 'L0', score: 2.5, turns: [turn(TWIN_TEXT, [[C1], [[C1, '2']]])] },
     { id: 'T1', of: 'L1', score: 4, turns: [turn('Four', [[C1], [[C1, '4']]])] },
     { id: 'T2', of: 'L2', score: 2, turns: [turn('High please', [[C1], [[C2, 'high']]])] },
   ],
   baselines: [{ record: 0, model: 'model-a', score: 3.25 }],
-  ratings: {
-    L0: [
-      [4, 3, 1],
-      [5, 3, 1],
-    ],
-    L1: [
-      [2, 3, 0],
-      [2, 3, 0],
-    ],
-    L2: [
-      [3, 3, 0],
-      [2, 4, 0],
-    ],
-  },
+  ratings: RATINGS,
 };
 
 describeOnEngines(
