@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -40,7 +42,8 @@ import { startWorkerProcess, stopWorker, workerStarted, type WorkerProcess } fro
  * and as a one-process run (batch-run.ts) after sorting by record; a worker killed with SIGKILL mid-run leaves its
  * chunk to the other, and every entry is played into the file once; a cancel stops the workers; a worker lacking the
  * run's model fails its chunks a bounded number of times, their entries end failed with the reason, and a later run
- * plays only those. A shared run's tokens and cost, summed over its workers, equal a one-process run's.
+ * plays only those, while a provider that always answers 500 fails each episode once (not its chunk). A shared run's
+ * tokens and cost, summed over its workers, equal a one-process run's.
  */
 const dir = tempDir('prefdisco-batch-queue-');
 const ignore = (): void => undefined;
@@ -473,5 +476,54 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     expect(normalised(second.outPath)).toEqual(normalised(ref.outPath));
     expect(resumed.progress?.calls).toBeGreaterThan(0);
     expect(await stopWorker(fixed)).toBe(0);
+  }, 240_000);
+
+  it('a provider that always answers 500 fails each episode once, as on one machine: its chunks are not retried', async () => {
+    // A local OpenAI-compatible server that fails every call, declared to the worker without retries of its own.
+    let requests = 0;
+    const failing = createServer((req, res) => {
+      requests += 1;
+      req.resume();
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"always down"}}');
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const { port } = failing.address() as AddressInfo;
+    const modelsFile = join(dir, 'down-models.json');
+    writeFileSync(
+      modelsFile,
+      JSON.stringify({
+        models: [
+          {
+            name: 'remote',
+            provider: 'openai-compatible',
+            model: 'down',
+            baseUrl: `http://127.0.0.1:${port}/v1`,
+            maxRetries: 0,
+          },
+        ],
+      }),
+    );
+    try {
+      const w = startWorker('d1', modelsFile);
+      await workerStarted(w);
+      const { id, outPath } = await newRun({ model: 'remote', maxProblems: 3 });
+      const total = 3 * 4;
+      const run = await viaJob(id, { chunkTries: 3, chunkRetrySeconds: 1 });
+      expect(run.status).toBe('completed');
+      expect(run.progress).toMatchObject({ total, done: 0, failed: total, skipped: 0 });
+      // Each episode's one call failed; every call, failed ones too, is in the run's totals.
+      expect(requests).toBe(total);
+      expect(run.progress?.calls).toBeGreaterThanOrEqual(total);
+      const lines = readFileSync(companionPath(outPath, 'failures'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { stage: string; code: string; episode_id: string | null });
+      expect(lines).toHaveLength(total);
+      for (const l of lines) expect(l).toMatchObject({ stage: 'assistant', code: 'server_error' });
+      expect(await queuedRuns.chunkFailures(id)).toEqual([]);
+      expect(await stopWorker(w)).toBe(0);
+    } finally {
+      await new Promise((resolve) => failing.close(resolve));
+    }
   }, 240_000);
 });
