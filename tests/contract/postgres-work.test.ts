@@ -1,28 +1,10 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
+import { raceForRatings, raceStudy } from '../support/claim-race.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
-import { T0, episodeCandidates, settings, studyWithRecords } from '../support/study-work-fixtures.ts';
+import { T0, settings, studyWithRecords } from '../support/study-work-fixtures.ts';
 import { studyWorkContract } from './study-work-storage.contract.ts';
-
-const WORKER = new URL('../support/postgres-claim-worker.ts', import.meta.url).pathname;
-
-function worker(url: string, studyId: string, startAt: number, raters: string[]): Promise<Record<string, string[]>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, studyId, String(startAt), ...raters]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as Record<string, string[]>)
-        : reject(new Error(`worker exited ${code}: ${err}`)),
-    );
-  });
-}
 
 describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work'), () => {
   const postgres = usePostgres();
@@ -99,25 +81,9 @@ describe.skipIf(!postgresInstalled)(needsPostgres('PostgreSQL study work'), () =
   it('four processes racing for ratings on one database never exceed k per answer', async () => {
     const { url } = await postgres.migratedDatabase();
     const storage = await openOn(url);
-    const { studyId, problemIds } = await studyWithRecords(storage, 'Race', 3);
-    await storage.work.saveSettings(studyId, settings({ raterOverlap: 3, quotas: { ratingsPerRater: 1000 } }), T0);
-    await storage.work.addRatingCandidates(studyId, await episodeCandidates(storage, problemIds, 100), T0);
+    const studyId = await raceStudy(storage);
 
-    const startAt = Date.now() + 3000;
-    const results = await Promise.all(
-      [0, 1, 2, 3].map((w) =>
-        worker(
-          url,
-          studyId,
-          startAt,
-          [0, 1, 2].map((r) => `w${w}-r${r}`),
-        ),
-      ),
-    );
-    const byItem = new Map<string, string[]>();
-    for (const rated of results)
-      for (const [rater, items] of Object.entries(rated))
-        for (const item of items) byItem.set(item, [...(byItem.get(item) ?? []), rater]);
+    const byItem = await raceForRatings('postgres', url, studyId);
 
     const stored = await storage.work.listRatings(studyId);
     await storage.close();

@@ -1,7 +1,7 @@
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 
 /**
- * A separate process taking part in a claim race (tests/contract/sqlite-claim-race.test.ts): each of its raters
+ * A separate process taking part in a claim race (tests/support/claim-race.ts): each of its raters
  * claims and rates until the queue has nothing left for it, on its own connection to the shared database file.
  * Prints one JSON line: the item ids each rater rated.
  */

@@ -2,7 +2,7 @@ import { PgDatabase } from '../../server/storage/postgres/pg-database.ts';
 import { PostgresStudyWorkStorage } from '../../server/storage/postgres/postgres-study-work-storage.ts';
 
 /**
- * A separate process taking part in the PostgreSQL claim race (tests/contract/postgres-work.test.ts), like
+ * A separate process taking part in the PostgreSQL claim race (tests/support/claim-race.ts), like
  * claim-worker.ts for SQLite: each of its raters claims and rates until the queue has nothing left for it, on this
  * process's own pool. Prints one JSON line: the item ids each rater rated.
  */
