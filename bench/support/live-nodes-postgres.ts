@@ -22,6 +22,8 @@ type Metrics = Record<string, number>;
 
 /** Wait kinds kept as metrics (all are printed). */
 const WAIT_METRICS = 6;
+/** Tables whose written rows per reply are kept as metrics. */
+const WRITE_METRICS = 8;
 
 export interface PostgresPhase {
   metrics: Metrics;
@@ -112,6 +114,10 @@ export async function runPostgresPhase(s: PostgresPhaseSetup, nodeCount: number)
     [`${prefix}_backend_samples`]: pg.samples,
     // The most common states of non-idle backends: mean backends in each per sample.
     ...Object.fromEntries(pg.waits.slice(0, WAIT_METRICS).map((w) => [`${prefix}_wait_${waitSlug(w.kind)}`, w.mean])),
+    // Rows written per acknowledged reply, per table (the most written ones).
+    ...Object.fromEntries(
+      pg.writes.slice(0, WRITE_METRICS).map((w) => [`${prefix}_rows_written_per_reply_${w.table}`, w.rows / replies]),
+    ),
     [`${prefix}_load_avg_1m_end`]: load,
   };
   return { metrics, result, check, waits: pg.waits };

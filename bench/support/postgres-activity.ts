@@ -19,6 +19,8 @@ export interface PostgresActivity {
   /** What the non-idle backends were doing, most common first (see {@link WaitKind}). */
   waits: WaitKind[];
   samples: number;
+  /** Rows inserted, updated and deleted per table over the phase, most first (pg_stat_user_tables). */
+  writes: { table: string; rows: number }[];
 }
 
 /**
@@ -108,8 +110,15 @@ export async function watchPostgres(
     );
     return { commits: Number(rows[0]?.c ?? 0), rollbacks: Number(rows[0]?.r ?? 0) };
   };
+  const tableWrites = async (): Promise<Map<string, number>> => {
+    const { rows } = await client.query<{ t: string; w: string }>(
+      'SELECT relname AS t, n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables',
+    );
+    return new Map(rows.map((r) => [r.t, Number(r.w)]));
+  };
   // pg_stat_database is a snapshot per transaction: read outside one, each query sees fresh counters.
   const start = await totals();
+  const writes0 = await tableWrites();
   const samples: Row[][] = [];
   let busy = false;
   const timer = setInterval(() => {
@@ -125,6 +134,9 @@ export async function watchPostgres(
     stop: async () => {
       clearInterval(timer);
       const end = await totals();
+      // Backends report their table counters when idle, at most once a second (PostgreSQL 15): wait for the last ones.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const writes1 = await tableWrites();
       await client.end();
       const counts = (f: (r: Row) => boolean): number[] => samples.map((rows) => rows.filter(f).length);
       const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -143,6 +155,10 @@ export async function watchPostgres(
         idleInTransactionMax: max(idleInTx),
         waits: summarize(samples),
         samples: samples.length,
+        writes: [...writes1.entries()]
+          .map(([table, rows]) => ({ table, rows: rows - (writes0.get(table) ?? 0) }))
+          .filter((w) => w.rows > 0)
+          .sort((a, b) => b.rows - a.rows),
       };
     },
   };
