@@ -11,7 +11,8 @@ import {
   WithdrawBodySchema,
   WithdrawnSchema,
 } from '../../shared/schemas/api-studies.ts';
-import { AssignmentProgressSchema, LiveStudySettingsBodySchema } from '../../shared/schemas/live-study.ts';
+import { LiveStudySettingsBodySchema } from '../../shared/schemas/live-study.ts';
+import { AssignmentProgressSchema } from '../../shared/schemas/assignment-progress.ts';
 import type { StudyWork } from '../services/studies/study-work-service.ts';
 import type { StudyTransition } from '../services/studies/study-settings.ts';
 import { CANDIDATES_BODY_LIMIT, GOLD_BODY_LIMIT, SETTINGS_BODY_LIMIT } from '../plugins/body-limits.ts';

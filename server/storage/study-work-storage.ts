@@ -1,12 +1,11 @@
 import type { Rng } from '../../shared/stats/random.ts';
 import type {
-  AssignmentProgress,
   CantJudgeReason,
   LiveStudySettings,
-  RatingFlag,
   RatingFlagKind,
   TranscriptTurn,
 } from '../../shared/schemas/live-study.ts';
+import type { AssignmentProgress, RatingFlag } from '../../shared/schemas/assignment-progress.ts';
 import type { ParticipantOutcomeKind } from '../../shared/schemas/participant-outcome.ts';
 
 export type LeaseStatus = 'leased' | 'completed' | 'expired' | 'released';

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/protocol/acks.ts';
 import type { ParticipantStudy } from '../../shared/schemas/api-auth.ts';
-import type {
-  AssignmentProgress,
-  BlindRatingItem,
-  RaterCounts,
-  RatingSubmitted,
-} from '../../shared/schemas/live-study.ts';
+import type { BlindRatingItem, RaterCounts, RatingSubmitted } from '../../shared/schemas/live-study.ts';
+import type { AssignmentProgress } from '../../shared/schemas/assignment-progress.ts';
 import { joinAs, type TestSocket } from '../support/auth-helpers.ts';
 import {
   EXAMPLE_CRITERIA,

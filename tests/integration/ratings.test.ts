@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Ack } from '../../shared/protocol/acks.ts';
-import type { AssignmentProgress, BlindRatingItem, RatingSubmitted } from '../../shared/schemas/live-study.ts';
+import type { BlindRatingItem, RatingSubmitted } from '../../shared/schemas/live-study.ts';
+import type { AssignmentProgress } from '../../shared/schemas/assignment-progress.ts';
 import { joinAs, type TestSocket } from '../support/auth-helpers.ts';
 import {
   EXAMPLE_CRITERIA,

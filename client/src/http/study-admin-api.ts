@@ -20,12 +20,11 @@ import {
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import {
-  AssignmentProgressSchema,
-  type AssignmentProgress,
   type GoldItem,
   type LiveStudySettings,
   type LiveStudySettingsBody,
 } from '../../../shared/schemas/live-study.ts';
+import { AssignmentProgressSchema, type AssignmentProgress } from '../../../shared/schemas/assignment-progress.ts';
 import { ApiError, getJson, postJson, putJson, requestJson } from './request.ts';
 
 /**

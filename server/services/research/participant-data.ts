@@ -1,5 +1,5 @@
 import type { EpisodeEvent, EpisodeSummary } from '../../../shared/schemas/episode.ts';
-import type { RatingFlag } from '../../../shared/schemas/live-study.ts';
+import type { RatingFlag } from '../../../shared/schemas/assignment-progress.ts';
 import type { ConsentRecord } from '../../storage/consent-storage.ts';
 import type { StudyParticipant } from '../../storage/research-storage.ts';
 import type { Storage } from '../../storage/storage.ts';

@@ -1,5 +1,4 @@
 import type {
-  AssignmentProgress,
   BlindRatingItem,
   GoldItem,
   LiveStudySettings,
@@ -11,6 +10,7 @@ import type {
   RatingSubmitPayload,
   RatingSubmitted,
 } from '../../../shared/schemas/live-study.ts';
+import type { AssignmentProgress } from '../../../shared/schemas/assignment-progress.ts';
 import type { CandidatesPreview, Withdrawn } from '../../../shared/schemas/api-studies.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { Rng } from '../../../shared/stats/random.ts';

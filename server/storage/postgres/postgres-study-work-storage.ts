@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
-import type { AssignmentProgress, LiveStudySettings, RatingFlag } from '../../../shared/schemas/live-study.ts';
+import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
+import type { AssignmentProgress, RatingFlag } from '../../../shared/schemas/assignment-progress.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
 import type {
   CandidateRef,

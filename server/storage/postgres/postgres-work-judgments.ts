@@ -1,4 +1,5 @@
-import type { LiveStudySettings, RatingFlag } from '../../../shared/schemas/live-study.ts';
+import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
+import type { RatingFlag } from '../../../shared/schemas/assignment-progress.ts';
 import type { LatestJudgment, NewFlag, ReviseOutcome, Revision } from '../study-work-storage.ts';
 import {
   attentionValue,

@@ -1,4 +1,4 @@
-import type { AssignmentProgress } from '../../../shared/schemas/live-study.ts';
+import type { AssignmentProgress } from '../../../shared/schemas/assignment-progress.ts';
 import { outcomeReplaces, type ParticipantOutcomeKind } from '../../../shared/schemas/participant-outcome.ts';
 import type { ParticipantOutcome, StoredRating } from '../study-work-storage.ts';
 import { OUTCOME_COLUMNS, toOutcome, type OutcomeRow } from '../rows/outcome-rows.ts';

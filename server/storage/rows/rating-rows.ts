@@ -1,9 +1,5 @@
-import type {
-  AssignmentProgress,
-  RatingFlag,
-  RatingFlagKind,
-  TranscriptTurn,
-} from '../../../shared/schemas/live-study.ts';
+import type { RatingFlagKind, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
+import type { AssignmentProgress, RatingFlag } from '../../../shared/schemas/assignment-progress.ts';
 import type { GoldExpectation, LatestJudgment, LeaseStatus, RatingLease, StoredRating } from '../study-work-storage.ts';
 
 // The rating queue's rows and their mappers, for both engines (sqlite/rating-queue-queries.ts and

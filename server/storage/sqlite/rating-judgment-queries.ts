@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { LiveStudySettings, RatingFlag } from '../../../shared/schemas/live-study.ts';
+import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
+import type { RatingFlag } from '../../../shared/schemas/assignment-progress.ts';
 import type {
   LatestJudgment,
   NewFlag,

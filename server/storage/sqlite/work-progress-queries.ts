@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AssignmentProgress } from '../../../shared/schemas/live-study.ts';
+import type { AssignmentProgress } from '../../../shared/schemas/assignment-progress.ts';
 import type { StoredRating } from '../study-work-storage.ts';
 import {
   STORED_RATING_COLUMNS,

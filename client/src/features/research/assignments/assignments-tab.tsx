@@ -4,7 +4,7 @@ import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import { useState } from 'react';
-import type { AssignmentProgress } from '../../../../../shared/schemas/live-study.ts';
+import type { AssignmentProgress } from '../../../../../shared/schemas/assignment-progress.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { count, dateTime, pct, plural, shortId } from '../format.ts';
 import { LoadState } from '../load-state.tsx';

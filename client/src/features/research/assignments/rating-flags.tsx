@@ -1,5 +1,5 @@
 import Box from '@mui/material/Box';
-import type { RatingFlag } from '../../../../../shared/schemas/live-study.ts';
+import type { RatingFlag } from '../../../../../shared/schemas/assignment-progress.ts';
 import { dateTime, shortId } from '../format.ts';
 import { ProgressTable, type Column } from '../progress-table.tsx';
 import { TabSection } from '../tab-section.tsx';
