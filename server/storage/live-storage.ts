@@ -11,6 +11,28 @@ export interface LiveEpisodeInfo {
   spec: Record<string, unknown>;
 }
 
+/** What a live episode's end stores (its summary fields). */
+export interface LiveEpisodeEnd {
+  status: EpisodeStatus;
+  weightedScore: number | null;
+  correct: 0 | 1 | null;
+  interactionTurns: number | null;
+  failure: { stage: string; reason: string } | null;
+}
+
+/**
+ * A write made as the episode's owner (`owner`: a node id, node-storage.ts) was refused: the episode's owner row
+ * (live_episode_owners) names another node, or none. This node stalled past its lease and another took the episode
+ * over; nothing of the write was stored.
+ */
+export interface NotOwner {
+  stored: false;
+  reason: 'not_owner';
+}
+
+/** The outcome of `appendOwned`: every event's seq (as `append` gives it), or refused as a whole. */
+export type OwnedAppend = { stored: true; results: { seq: number; duplicate: boolean }[] } | NotOwner;
+
 /**
  * Live episodes, event by event. Each event is stored before anyone is told about it (acks, broadcasts), so an
  * acknowledged message survives a crash; a reply's client message id makes a resend idempotent.
@@ -23,20 +45,22 @@ export interface LiveEpisodeStorage {
    * earlier event's seq is returned with `duplicate: true`.
    */
   append(episodeId: string, event: EpisodeEvent): Promise<{ seq: number; duplicate: boolean }>;
+  /**
+   * Appends events of one episode (in seq order) as its owner node: all of them in one transaction, stored only if
+   * the episode's owner row names `owner`, checked in that same transaction (fencing: a node that stalled past its
+   * lease while another took the episode over stores nothing after the takeover). Each event behaves as in `append`
+   * (duplicate client ids, conflicts); a conflict stores none of the group.
+   */
+  appendOwned(episodeId: string, events: readonly EpisodeEvent[], owner: string): Promise<OwnedAppend>;
   /** The seq of the event a browser's reply id produced, if it was stored. */
   findClientMessage(episodeId: string, clientMessageId: string): Promise<number | null>;
   /** Events with seq > afterSeq, in order. */
   eventsAfter(episodeId: string, afterSeq: number): Promise<EpisodeEvent[]>;
-  finish(
-    episodeId: string,
-    fields: {
-      status: EpisodeStatus;
-      weightedScore: number | null;
-      correct: 0 | 1 | null;
-      interactionTurns: number | null;
-      failure: { stage: string; reason: string } | null;
-    },
-  ): Promise<void>;
+  /**
+   * Stores the episode's end. With `owner`, only if the episode's owner row names it, checked in the same statement
+   * (else `not_owner` and nothing is changed); without, unconditionally (twins, which no node owns).
+   */
+  finish(episodeId: string, fields: LiveEpisodeEnd, owner?: string): Promise<{ stored: true } | NotOwner>;
   get(episodeId: string): Promise<LiveEpisodeInfo | null>;
   /** Live episodes still running (to resume at start-up). */
   running(): Promise<LiveEpisodeInfo[]>;

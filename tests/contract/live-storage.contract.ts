@@ -4,11 +4,12 @@ import type { LiveEpisodeInfo } from '../../server/storage/live-storage.ts';
 import type { Storage } from '../../server/storage/storage.ts';
 import { runningEpisodeSummary } from '../support/episode-summary.ts';
 import { actorRatedEvent, completedEvent, messageEvent } from '../support/episode-events.ts';
+import { liveFencingContract } from './live-fencing.contract.ts';
 
 /** What this contract uses of a storage. */
 export type LiveContractStorage = Pick<
   Storage,
-  'live' | 'people' | 'createStudy' | 'getEpisode' | 'saveEpisode' | 'close'
+  'live' | 'nodes' | 'people' | 'createStudy' | 'getEpisode' | 'saveEpisode' | 'close'
 >;
 
 /**
@@ -17,6 +18,7 @@ export type LiveContractStorage = Pick<
  * Everything is set up through the Storage interface, so a second implementation runs it unchanged.
  */
 export function liveStorageContract(name: string, open: () => Promise<LiveContractStorage>): void {
+  liveFencingContract(name, open);
   describe(`LiveEpisodeStorage contract: ${name}`, () => {
     let storage: LiveContractStorage;
     beforeEach(async () => {

@@ -115,6 +115,10 @@ describe('live play with a person in the user seat', () => {
       if (twins.length === 0) await new Promise((r) => setTimeout(r, 20));
     }
     expect(twins).toHaveLength(1);
+    // It runs on its own (the research worker), at its own pace: the live episode may be rated before it ends.
+    await expect
+      .poll(async () => (await app.storage.getEpisode(twins[0] ?? ''))?.summary.status, { timeout: 10_000 })
+      .toBe('completed');
     expect((await app.storage.getEpisode(twins[0] ?? ''))?.summary).toMatchObject({
       status: 'completed',
       userSeat: 'simulated',

@@ -13,19 +13,27 @@ import { simplePlayQueue } from '../support/simple-play-queue.ts';
 const bench = liveBench();
 
 /**
- * The real SQLite storage, with its live `append` made to fail while `failing` is set: a disk that is full or locked
- * for a while. Everything else (and every append while it is not failing) goes to the real database.
+ * The real SQLite storage, with its live appends (`append`, and `appendOwned`, which a running episode stores its
+ * events with) made to fail while `failing` is set: a disk that is full or locked for a while. Everything else (and
+ * every append while it is not failing) goes to the real database.
  */
 function failingAppends(storage: Storage): { failing: boolean; failures: number } {
   const state = { failing: false, failures: 0 };
   const live = storage.live;
+  const fail = (): void => {
+    if (!state.failing) return;
+    state.failures += 1;
+    throw new Error('SQLITE_FULL: database or disk is full (simulated)');
+  };
   const append = live.append.bind(live);
   live.append = async (episodeId, event) => {
-    if (state.failing) {
-      state.failures += 1;
-      throw new Error('SQLITE_FULL: database or disk is full (simulated)');
-    }
+    fail();
     return append(episodeId, event);
+  };
+  const appendOwned = live.appendOwned.bind(live);
+  live.appendOwned = async (episodeId, events, owner) => {
+    fail();
+    return appendOwned(episodeId, events, owner);
   };
   return state;
 }

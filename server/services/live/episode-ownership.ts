@@ -18,7 +18,10 @@ export interface LiveNode {
 /**
  * The live episodes this node owns: each claimed in storage before it runs here, renewed together in one statement
  * every third of the lease, released when it ends here. An episode whose renewal no longer names it was taken over by
- * another node (this one stalled past its lease): `onLost` stops it here.
+ * another node (this one stalled past its lease): `onLost` stops it here. The renewal alone comes too late for a node
+ * that wakes from a stall with writes under way: every write to the episode (its events, its end) is fenced as well,
+ * stored only if the owner row still names this node, checked by storage with the write (LiveEpisodeStorage's
+ * `appendOwned` and `finish` with an owner); a refused write stops the episode here the same way.
  */
 export class EpisodeOwnership {
   /** Owned episodes, with the renewal round in which each was claimed. */
@@ -53,19 +56,6 @@ export class EpisodeOwnership {
     this.timer ??= setInterval(() => void this.renew(), Math.max(500, Math.floor(this.node.leaseMs / 3)));
     // Renewal alone must not keep a process alive that has nothing else to do.
     this.timer.unref();
-  }
-
-  /**
-   * Whether this node still owns the episode, renewing its lease if so: asked before an end is stored, so a node that
-   * stalled past its lease and lost the episode to another never marks it ended under the new owner.
-   */
-  async stillOwns(episodeId: string): Promise<boolean> {
-    if (!this.owned.has(episodeId)) return false;
-    // Storage failing: nothing can be known, and the end's own storing retries until it works (as before ownership).
-    const claim = await this.nodes
-      .claimEpisode(episodeId, this.node.id, new Date(), this.node.leaseMs, !this.node.shared)
-      .catch(() => ({ claimed: true }) as const);
-    return claim.claimed;
   }
 
   /** The episode ended (or stopped) here: another node may run it at once. A failure is logged; the lease lapses. */

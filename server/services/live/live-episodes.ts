@@ -4,7 +4,6 @@ import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeSpec } from '../../engine/episode-runner.ts';
 import { OUR_PROMPTS, type PromptSet } from '../../engine/prompt-library.ts';
-import type { ModelProvider } from '../../models/model-provider.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { batchParticipants, buildProvenance, type EvaluationModels } from '../evaluation/episode-setup.ts';
 import { episodeSummary } from '../evaluation/episode-summary.ts';
@@ -12,8 +11,9 @@ import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import { PersonSeat, type AwaitedReply } from './person-seat.ts';
 import { pinnedPrompts } from './live-prompts.ts';
 import { RunningEpisode, type EndRequest } from './running-episode.ts';
-import { storeFailedEnd, type EndReason } from './episode-end-store.ts';
-import { keepTrying } from './storage-retry.ts';
+import { EpisodeEndings } from './episode-endings.ts';
+import type { EndReason } from './episode-end-store.ts';
+import { episodeModels } from './episode-models.ts';
 import { EpisodeOwnership } from './episode-ownership.ts';
 import { missedTwinTurns, twinReply } from './twin.ts';
 import { TWIN_JOB_KIND, twinJobKey, type TwinJobPayload } from './twin-episode.ts';
@@ -27,21 +27,20 @@ import { TWIN_JOB_KIND, twinJobKey, type TwinJobPayload } from './twin-episode.t
 export class LiveEpisodes {
   private readonly running = new Map<string, RunningEpisode>();
   private readonly twins = new Set<Promise<void>>();
-  /** Episodes whose end is not stored yet (storage still failing): requests about them are answered `unavailable`. */
-  private readonly ending = new Map<string, Promise<void>>();
   /** Episodes being resumed from storage right now, so two requests healing the same one launch it once. */
   private readonly resuming = new Map<string, Promise<RunningEpisode | null>>();
   /** Live episodes whose simulated twin was started by this process. */
   private readonly twinStarted = new Set<string>();
   private readonly closing = new AbortController();
   private readonly ownership: EpisodeOwnership;
+  /** How episodes end in storage (as this node, their owner); ends still being stored answer `unavailable`. */
+  private readonly endings: EpisodeEndings;
 
   constructor(private readonly deps: LiveDeps) {
     const node = deps.node ?? { id: randomUUID(), leaseMs: 15_000, shared: false };
     // Taken over by another node after this one stalled past its lease: stopped here without storing anything more.
-    this.ownership = new EpisodeOwnership(deps.storage.nodes, node, deps.log, (id) =>
-      this.running.get(id)?.controller.abort(),
-    );
+    this.ownership = new EpisodeOwnership(deps.storage.nodes, node, deps.log, (id) => this.running.get(id)?.lose());
+    this.endings = new EpisodeEndings(deps, node.id, this.closing.signal);
   }
 
   /** The episode if it runs in this process. */
@@ -51,7 +50,10 @@ export class LiveEpisodes {
 
   /** Throws a retryable `unavailable` while the episode cannot be played: saving it is delayed, or its end not stored. */
   assertAvailable(episodeId: string): void {
-    if (this.ending.has(episodeId) || this.closing.signal.aborted)
+    // Lost to another node (a refused write or renewal): the browser reconnects, and its request reaches the owner.
+    if (this.running.get(episodeId)?.lost)
+      throw new AppError('episode_elsewhere', 'another server runs this conversation; reconnect to continue');
+    if (this.endings.pending(episodeId) || this.closing.signal.aborted)
       throw new AppError('unavailable', 'this episode is being closed; try again in a moment');
     if (this.running.get(episodeId)?.storageDelayed)
       throw new AppError('unavailable', 'saving the conversation is delayed; try again in a moment');
@@ -129,7 +131,7 @@ export class LiveEpisodes {
     const record = await this.deps.storage.getRecord(info.studyId, info.summary.problemId);
     if (record) {
       const settings = await this.deps.queue.settings(info.studyId);
-      const models = this.modelsOf(info, settings);
+      const models = episodeModels(info, settings, this.deps.model);
       // The prompts it started with (its pinned pack), never the study's current ones.
       const prompts = pinnedPrompts(info.spec, this.deps.prompts);
       if ('missing' in models) {
@@ -151,28 +153,8 @@ export class LiveEpisodes {
       end = { code: 'record_missing', reason: 'record no longer in the study' };
     }
     log.warn({ reason: end.reason }, 'a live episode left running cannot resume; it ends as failed');
-    await this.endStored(info, end).finally(() => this.ownership.release(info.summary.id));
+    await this.endings.storeFailure(info, end).finally(() => this.ownership.release(info.summary.id));
     return null;
-  }
-
-  /** The episode's models, or the first name no longer declared. */
-  private modelsOf(info: LiveEpisodeInfo, settings: LivePlaySettings): EvaluationModels | { missing: string } {
-    const names = {
-      assistant: info.summary.assistantModel,
-      judge: info.summary.judgeModel,
-      simulator: info.summary.simulatorModel ?? settings.simulatorModel,
-    };
-    const models: Partial<Record<keyof typeof names, ModelProvider>> = {};
-    for (const [seat, name] of Object.entries(names) as [keyof typeof names, string][]) {
-      try {
-        models[seat] = this.deps.model(name);
-      } catch {
-        return { missing: name };
-      }
-    }
-    const { assistant, judge, simulator } = models;
-    if (!assistant || !judge || !simulator) return { missing: names.assistant };
-    return { assistant, judge, simulator };
   }
 
   /** Starts a new episode's engine (stored with `live.begin` first). Throws if one of its models is not declared. */
@@ -182,7 +164,7 @@ export class LiveEpisodes {
     settings: LivePlaySettings,
     prompts: PromptSet = OUR_PROMPTS,
   ): Promise<RunningEpisode> {
-    const models = this.modelsOf(info, settings);
+    const models = episodeModels(info, settings, this.deps.model);
     if ('missing' in models) throw new AppError('model_unavailable', `model ${models.missing} is not declared`);
     await this.ownership.claim(info.summary.id);
     return this.launch(info, record, settings, [], models, prompts);
@@ -209,7 +191,7 @@ export class LiveEpisodes {
       episode?.startIdleTimer(awaited);
       answerAsTwin(awaited);
     });
-    const running = new RunningEpisode(info, record, settings, seat, this.deps, existing);
+    const running = new RunningEpisode(info, record, settings, seat, this.deps, this.ownership.node.id, existing);
     episode = running;
     // Resumed: twin replies the last process had not stored (it stopped while they ran) are made now.
     for (const awaited of missedTwinTurns(existing)) answerAsTwin(awaited);
@@ -231,40 +213,12 @@ export class LiveEpisodes {
     };
     const run = running
       .run(spec, participants)
-      .then(async (outcome) => {
-        // Ended from outside (storage gave up, a researcher ended it): store why, after what was stored.
-        const end = running.endRequest;
-        if (!end && outcome === 'aborted') return;
-        // Taken over by another node meanwhile (this one stalled past its lease): the new owner ends it, not this one.
-        if (!(await this.ownership.stillOwns(id))) {
-          logger.warn('this live episode runs on another server now: its end is not stored here');
-          return;
-        }
-        if (end) return this.endStored(info, end, running);
-        const events = running.log.events;
-        const s = episodeSummary(id, null, spec, participants, events, outcome, info.summary.startedAt);
-        // Retried while storage fails: an ended episode left 'running' would be resumed and played again.
-        const finished = await keepTrying(
-          () =>
-            this.deps.storage.live.finish(id, {
-              status: outcome,
-              weightedScore: s.weightedScore,
-              correct: s.correct,
-              interactionTurns: s.interactionTurns,
-              failure: s.failure,
-            }),
-          this.closing.signal,
-          (error, attempt) => {
-            if (attempt === 0) logger.warn({ err: error }, 'storing the end of a live episode failed; retrying');
-          },
-        );
-        if (!finished) return;
-        if (outcome === 'completed') await this.answered(info.studyId, id);
-        // An actor who went idle leaves their unit to someone else.
-        if (outcome === 'failed' && events.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout')) {
-          await this.release(info, 'timed_out');
-        }
-      })
+      // Stored as this episode's owner (or nothing, if another node took it over meanwhile).
+      .then((outcome) =>
+        this.endings.afterRun(info, running, outcome, (ended) =>
+          episodeSummary(id, null, spec, participants, running.log.events, ended, info.summary.startedAt),
+        ),
+      )
       .catch((error: unknown) => {
         logger.error({ err: error }, 'live episode stopped');
       })
@@ -283,7 +237,7 @@ export class LiveEpisodes {
    */
   async end(info: LiveEpisodeInfo, end: EndRequest): Promise<void> {
     const id = info.summary.id;
-    const pending = this.ending.get(id);
+    const pending = this.endings.pending(id);
     if (pending) return pending;
     const running = this.running.get(id);
     if (running) {
@@ -294,51 +248,7 @@ export class LiveEpisodes {
     }
     // Not running here: ended here only if no live node runs it (else `episode_elsewhere`), never beside its owner.
     await this.ownership.claim(id);
-    await this.endStored(info, end).finally(() => this.ownership.release(id));
-  }
-
-  /**
-   * Stores an episode's end: its episode_failed event (after the last stored one), its summary as failed, and releases
-   * its play lease so the unit goes to someone else; the actor sees the event. While storage fails this is retried in
-   * the background (requests about the episode are answered `unavailable`); a shutdown meanwhile leaves it 'running'
-   * in storage, and the next start heals it.
-   */
-  private endStored(info: LiveEpisodeInfo, end: EndReason, after?: RunningEpisode): Promise<void> {
-    const id = info.summary.id;
-    const existing = this.ending.get(id);
-    if (existing) return existing;
-    const log = this.deps.log.child({ studyId: info.studyId, episodeId: id });
-    const work = (async () => {
-      const stored = await storeFailedEnd(this.deps, id, end, after, this.closing.signal, log);
-      if (!stored) return;
-      log.info({ code: end.code, reason: end.reason }, 'live episode ended');
-      // The server's own failures (storage, a model or record gone) pay the actor the partial code; a researcher's end
-      // leaves payment to the researcher.
-      await this.release(info, end.code === 'ended_by_researcher' ? null : 'timed_out');
-    })().finally(() => this.ending.delete(id));
-    this.ending.set(id, work);
-    return work;
-  }
-
-  /** The unit goes back to the queue for someone else; a failure is logged (the lease lapses on its own). */
-  private async release(info: LiveEpisodeInfo, outcome: 'timed_out' | null): Promise<void> {
-    await this.deps.queue
-      .releasePlay?.(info.assignmentId, info.studyId, info.participantId, outcome)
-      .catch((error: unknown) =>
-        this.deps.log.error(
-          { err: error, studyId: info.studyId, episodeId: info.summary.id, assignmentId: info.assignmentId },
-          'releasing the play lease failed',
-        ),
-      );
-  }
-
-  /** Hands a finished answer to the rating queue; a failure there is logged, never fatal to the episode. */
-  private async answered(studyId: string, episodeId: string): Promise<void> {
-    await this.deps
-      .onAnswered?.(studyId, episodeId)
-      .catch((error: unknown) =>
-        this.deps.log.error({ err: error, studyId, episodeId }, 'adding an answer for rating failed'),
-      );
+    await this.endings.storeFailure(info, end).finally(() => this.ownership.release(id));
   }
 
   /** Keeps background work until it settles (close waits for it); a failure is logged with `context`. */
@@ -364,7 +274,7 @@ export class LiveEpisodes {
     this.twinStarted.add(id);
     const settings = await this.deps.queue.settings(info.studyId);
     if (!settings.simulatedTwin) return;
-    const models = this.modelsOf(info, settings);
+    const models = episodeModels(info, settings, this.deps.model);
     if ('missing' in models) return;
     const payload: TwinJobPayload = { liveEpisodeId: id };
     const { created } = await this.deps.storage.jobs.enqueueJob({ kind: TWIN_JOB_KIND, key: twinJobKey(id), payload });
@@ -413,7 +323,7 @@ export class LiveEpisodes {
       episode.controller.abort();
     }
     await Promise.allSettled([...this.running.values()].map((e) => e.done));
-    await Promise.allSettled([...this.ending.values()]);
+    await this.endings.settled();
     await Promise.allSettled([...this.twins]);
     await this.ownership.stop();
   }

@@ -11,7 +11,9 @@ import { CHUNK_WINDOW_MS, ChunkCoalescer } from './chunk-coalescer.ts';
 import type { Logger } from '../logger.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import type { AwaitedReply, PersonSeat } from './person-seat.ts';
-import { backoffDelay, pause, STORAGE_RETRY_WINDOW_MS } from './storage-retry.ts';
+import { ReplyAcks } from './reply-acks.ts';
+import { storeGroupRetrying, type StoredGroup } from './event-group-store.ts';
+import { STORAGE_RETRY_WINDOW_MS } from './storage-retry.ts';
 
 /** Why an episode ends without its engine finishing it: storage gave up, or a researcher ended the session. */
 export interface EndRequest {
@@ -19,27 +21,11 @@ export interface EndRequest {
   reason: string;
 }
 
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
 /** The least time between two renewals of an actor's play lease (a new episode's was just taken). */
 export const LEASE_RENEW_INTERVAL_MS = 10_000;
 
 function isAssistantMessage(e: EpisodeEvent): boolean {
   return e.type === 'message' && e.role === 'assistant';
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 /**
@@ -54,10 +40,14 @@ export class RunningEpisode {
   private readonly chunks: ChunkCoalescer;
   private persisted: Promise<void> = Promise.resolve();
   private lastVisibleSeq: number;
-  private readonly acks = new Map<string, Deferred<number>>();
+  private readonly acks = new ReplyAcks();
   private idleTimers: NodeJS.Timeout[] = [];
   /** Set once an event could not be stored: later events are not stored either, so the stored log has no gap. */
   private halted = false;
+  /** Events appended while the group before them is being stored: stored together next, in one transaction. */
+  private waiting: EpisodeEvent[] = [];
+  /** Another node owns the episode now (this one stalled past its lease): nothing more is stored or run here. */
+  private lostHere = false;
   /** Assistant messages in the log so far: the turn being streamed, counted as they come rather than per chunk. */
   private assistantMessages: number;
   /** An event is waiting for storage to work again: the conversation is paused (the actor has been told). */
@@ -80,6 +70,8 @@ export class RunningEpisode {
     readonly settings: LivePlaySettings,
     readonly seat: PersonSeat,
     private readonly deps: LiveDeps,
+    /** This node's id: every write is stored only while the episode's owner row names it (fencing). */
+    private readonly owner: string,
     existing: readonly EpisodeEvent[],
   ) {
     this.lastVisibleSeq = -1;
@@ -117,10 +109,34 @@ export class RunningEpisode {
     return this.lastVisibleSeq;
   }
 
+  /** Another node took the episode over: the engine stops here, and the actor is told to reconnect (to its owner). */
+  get lost(): boolean {
+    return this.lostHere;
+  }
+
   /**
-   * Stores each event in order, and only then announces it: the person's ack, their view, the watchers' view. An
-   * event that cannot be stored is retried (storeRetrying); if storage stays broken the episode ends rather than run
-   * on with events nobody can recover.
+   * Another node owns the episode now (storage refused a write as not the owner's, or the lease renewal no longer
+   * names it): nothing more is stored here, the engine stops, and replies waiting for their ack get the retryable
+   * `episode_elsewhere`, so the browser reconnects (to the owner) and resends them from its outbox.
+   */
+  lose(): void {
+    if (this.lostHere) return;
+    this.lostHere = true;
+    this.halted = true;
+    this.logger.warn('another server took this live episode over (this one stalled past its lease): stopping it here');
+    this.acks.failAll(
+      new AppError('episode_elsewhere', 'another server runs this conversation; reconnect to continue'),
+    );
+    this.controller.abort();
+  }
+
+  /**
+   * Stores events in order, and only then announces each: the person's ack, their view, the watchers' view. The events
+   * appended while the previous group is being stored (a model's message and the labels beside it, a reply and the
+   * events it starts) wait for it and go together, in one transaction: on PostgreSQL every transaction is a round trip
+   * to another process, and a turn's events one by one were most of the database's work per reply. An event that
+   * cannot be stored is retried (storeRetrying); if storage stays broken the episode ends rather than run on with
+   * events nobody can recover.
    */
   private store(event: EpisodeEvent): void {
     // The last pieces of a model turn go out before its whole message can be announced.
@@ -128,73 +144,65 @@ export class RunningEpisode {
       this.chunks.flush();
       this.assistantMessages += 1;
     }
-    this.persisted = this.persisted.then(async () => {
-      if (this.halted) return;
-      if (!(await this.storeRetrying(event))) {
-        this.halted = true;
-        return;
-      }
-      this.lastStoredSeq = event.seq;
-      if (event.type === 'message' && event.role === 'assistant') this.chunks.ended();
-      const view = actorView(event, this.lastVisibleSeq);
-      if (view) {
-        this.lastVisibleSeq = view.seq;
-        this.deps.broadcast.toActor(this.id, view);
-      }
-      this.deps.broadcast.toWatchers(this.id, event);
-      if (event.type === 'message' && event.clientMessageId) {
-        this.acks.get(event.clientMessageId)?.resolve(event.seq);
-        this.acks.delete(event.clientMessageId);
-      }
-    });
+    this.waiting.push(event);
+    // The first event of a group schedules it; the ones after join it until it starts.
+    if (this.waiting.length === 1) this.persisted = this.persisted.then(() => this.storeWaiting());
   }
 
-  /**
-   * Appends one event, retrying with backoff (0.5 s doubling to 10 s) while storage fails, for at most the retry
-   * window. The actor is told when saving is delayed and when it works again. False when the event was not stored:
-   * the window passed (the episode then ends with `storage_failed`) or the episode was stopped meanwhile.
-   */
-  private async storeRetrying(event: EpisodeEvent): Promise<boolean> {
-    const window = this.deps.storageRetryWindowMs ?? STORAGE_RETRY_WINDOW_MS;
-    let since: number | null = null;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.deps.storage.live.append(this.id, event);
-        if (since !== null) {
-          this.delayed = false;
-          this.logger.info({ seq: event.seq, attempts: attempt + 1 }, 'storing episode events works again');
-          this.deps.broadcast.storageNotice(this.id, 'resumed');
-        }
-        return true;
-      } catch (error) {
-        if (since === null) {
-          since = Date.now();
-          this.delayed = true;
-          this.logger.warn(
-            { err: error, seq: event.seq, type: event.type },
-            'storing an episode event failed; retrying',
-          );
-          this.deps.broadcast.storageNotice(this.id, 'delayed');
-        }
-        // Stopped meanwhile (shutdown, or a researcher ended it): what is stored is what resumes or is kept.
-        if (this.controller.signal.aborted) return false;
-        const left = since + window - Date.now();
-        if (left <= 0) {
-          this.giveUp(error, event, window);
-          return false;
-        }
-        await pause(Math.min(backoffDelay(attempt), left), this.controller.signal);
-      }
+  private async storeWaiting(): Promise<void> {
+    const group = this.waiting;
+    this.waiting = [];
+    if (this.halted || group.length === 0) return;
+    const stored = await this.storeRetrying(group);
+    if (stored !== 'stored') {
+      this.halted = true;
+      if (stored === 'not_owner') this.lose();
+      else if (stored.gaveUp) this.giveUp(stored.gaveUp.error, group[0], stored.gaveUp.windowMs);
+      return;
+    }
+    for (const event of group) this.announce(event);
+  }
+
+  private announce(event: EpisodeEvent): void {
+    this.lastStoredSeq = event.seq;
+    if (event.type === 'message' && event.role === 'assistant') this.chunks.ended();
+    const view = actorView(event, this.lastVisibleSeq);
+    if (view) {
+      this.lastVisibleSeq = view.seq;
+      this.deps.broadcast.toActor(this.id, view);
+    }
+    this.deps.broadcast.toWatchers(this.id, event);
+    if (event.type === 'message' && event.clientMessageId) {
+      this.acks.stored(event.clientMessageId, event.seq);
     }
   }
 
+  /**
+   * Appends a group as this episode's owner (event-group-store.ts). False when it was not stored: another node owns the
+   * episode (lose), storage stayed broken for the retry window (giveUp), or the episode was stopped meanwhile.
+   */
+  private storeRetrying(group: readonly EpisodeEvent[]): Promise<StoredGroup> {
+    return storeGroupRetrying(group, {
+      storage: this.deps.storage.live,
+      episodeId: this.id,
+      owner: this.owner,
+      windowMs: this.deps.storageRetryWindowMs ?? STORAGE_RETRY_WINDOW_MS,
+      signal: this.controller.signal,
+      logger: this.logger,
+      delayed: (delayed) => {
+        this.delayed = delayed;
+        this.deps.broadcast.storageNotice(this.id, delayed ? 'delayed' : 'resumed');
+      },
+    });
+  }
+
   /** Storage stayed broken for the whole window: the engine stops and the episode ends with `storage_failed`. */
-  private giveUp(error: unknown, event: EpisodeEvent, windowMs: number): void {
+  private giveUp(error: unknown, event: EpisodeEvent | undefined, windowMs: number): void {
     this.endRequest = {
       code: 'storage_failed',
       reason: `the conversation could not be saved for ${Math.round(windowMs / 1000)} s: ${describeError(error)}`,
     };
-    this.logger.error({ err: error, seq: event.seq, type: event.type }, 'storage kept failing; the episode ends');
+    this.logger.error({ err: error, seq: event?.seq, type: event?.type }, 'storage kept failing; the episode ends');
     this.deps.broadcast.storageNotice(this.id, 'failed');
     this.controller.abort();
   }
@@ -212,11 +220,7 @@ export class RunningEpisode {
 
   /** Waits for the stored seq of the reply with this client id (delivered to the engine by the caller). */
   awaitStored(clientMessageId: string): Promise<number> {
-    const existing = this.acks.get(clientMessageId);
-    if (existing) return existing.promise;
-    const d = deferred<number>();
-    this.acks.set(clientMessageId, d);
-    return d.promise;
+    return this.acks.wait(clientMessageId);
   }
 
   hasPendingAck(clientMessageId: string): boolean {
@@ -286,8 +290,11 @@ export class RunningEpisode {
         this.clearIdleTimer();
         await Promise.allSettled([...this.background]);
         await this.persisted;
-        for (const d of this.acks.values()) d.reject(new AppError('episode_closed', 'this episode has ended'));
-        this.acks.clear();
+        this.acks.failAll(
+          this.lostHere
+            ? new AppError('episode_elsewhere', 'another server runs this conversation; reconnect to continue')
+            : new AppError('episode_closed', 'this episode has ended'),
+        );
       }
     })();
     this.done = outcome.then(

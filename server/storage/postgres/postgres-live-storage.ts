@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { AppError } from '../../../shared/errors.ts';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
-import type { LiveEpisodeInfo, LiveEpisodeStorage } from '../live-storage.ts';
-import { isForeignKeyViolation, isUniqueViolation } from './pg-error-codes.ts';
-import type { PgDatabase, Queryable } from './pg-database.ts';
+import type { LiveEpisodeEnd, LiveEpisodeInfo, LiveEpisodeStorage, NotOwner, OwnedAppend } from '../live-storage.ts';
+import type { PgDatabase } from './pg-database.ts';
+import { appendEvents, NOT_OWNER, OWNER_FENCE } from './postgres-live-appends.ts';
 import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { insertEpisodeRow, insertEvents } from './postgres-episodes.ts';
 
@@ -16,21 +16,11 @@ async function linkTwin(client: pg.PoolClient, liveEpisodeId: string, twinId: st
   );
 }
 
-/** One event; a taken seq or an unknown episode is a conflict. */
-async function insertEvent(client: Queryable, episodeId: string, event: EpisodeEvent): Promise<void> {
-  try {
-    await insertEvents(client, episodeId, [event]);
-  } catch (error) {
-    if (isUniqueViolation(error) || isForeignKeyViolation(error))
-      throw new AppError('conflict', `episode ${episodeId} already has an event ${event.seq}, or does not exist`);
-    throw error;
-  }
-}
-
 /**
- * LiveEpisodeStorage on PostgreSQL (sqlite/sqlite-live-storage.ts; migration 005). An append is one short transaction
- * of its own: unlike SQLite's single writer, PostgreSQL commits concurrent appends of different episodes in parallel,
- * so SQLite's group commit per event-loop turn is not needed for correctness (it may still pay for throughput).
+ * LiveEpisodeStorage on PostgreSQL (sqlite/sqlite-live-storage.ts; migration 005). An append, of one event or of a
+ * live episode's group (appendOwned), is one statement and so one short transaction (postgres-live-appends.ts): unlike
+ * SQLite's single writer, PostgreSQL commits concurrent appends of different episodes in parallel, so no group commit
+ * across episodes; the running episode groups its own events (services/live/running-episode.ts).
  */
 export class PostgresLiveStorage implements LiveEpisodeStorage {
   constructor(private readonly db: PgDatabase) {}
@@ -45,48 +35,15 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
     });
   }
 
-  /**
-   * The client message id is claimed first (ON CONFLICT DO NOTHING): of two resends at once, the second waits for the
-   * first's commit and then finds its seq, so a reply is stored once. A taken seq or an unknown episode rolls the
-   * claim back with the event.
-   */
   async append(episodeId: string, event: EpisodeEvent): Promise<{ seq: number; duplicate: boolean }> {
-    const clientId = event.type === 'message' ? event.clientMessageId : undefined;
-    if (clientId === undefined) {
-      // Most events: one INSERT, atomic on its own, so no BEGIN and COMMIT round trips (with 200 episodes appending at
-      // once on the server's pool, an append waited about a third as long).
-      await insertEvent(this.db.pool, episodeId, event);
-      return { seq: event.seq, duplicate: false };
-    }
-    return this.db.transaction(async (client) => {
-      if (clientId !== undefined) {
-        const claimed = await client
-          .query(
-            `INSERT INTO episode_client_messages (episode_id, client_message_id, seq) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING`,
-            [episodeId, clientId, event.seq],
-          )
-          .catch((error: unknown) => {
-            if (isForeignKeyViolation(error))
-              throw new AppError(
-                'conflict',
-                `episode ${episodeId} already has an event ${event.seq}, or does not exist`,
-              );
-            throw error;
-          });
-        if (claimed.rowCount === 0) {
-          const [row] = (
-            await client.query<{ seq: number }>(
-              'SELECT seq FROM episode_client_messages WHERE episode_id = $1 AND client_message_id = $2',
-              [episodeId, clientId],
-            )
-          ).rows;
-          if (row) return { seq: row.seq, duplicate: true };
-        }
-      }
-      await insertEvent(client, episodeId, event);
-      return { seq: event.seq, duplicate: false };
-    });
+    const outcome = await appendEvents(this.db, episodeId, [event], null);
+    // Unreachable without an owner to check; typed so rather than asserted.
+    if (!outcome.stored || !outcome.results[0]) throw new AppError('conflict', `episode ${episodeId}: not stored`);
+    return outcome.results[0];
+  }
+
+  appendOwned(episodeId: string, events: readonly EpisodeEvent[], owner: string): Promise<OwnedAppend> {
+    return appendEvents(this.db, episodeId, events, owner);
   }
 
   async findClientMessage(episodeId: string, clientMessageId: string): Promise<number | null> {
@@ -105,21 +62,17 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
     return rows.map((r) => EpisodeEventSchema.parse(JSON.parse(r.json)));
   }
 
-  async finish(
-    episodeId: string,
-    f: {
-      status: EpisodeStatus;
-      weightedScore: number | null;
-      correct: 0 | 1 | null;
-      interactionTurns: number | null;
-      failure: { stage: string; reason: string } | null;
-    },
-  ): Promise<void> {
-    await this.db.rows(
-      `UPDATE episodes SET status = $1, weighted_score = $2, correct = $3, interaction_turns = $4, failure_stage = $5,
-         failure_reason = $6, ended_at = $7
-       WHERE id = $8`,
+  async finish(episodeId: string, f: LiveEpisodeEnd, owner?: string): Promise<{ stored: true } | NotOwner> {
+    // Fenced as appends are (postgres-live-appends.ts): with an owner, the end is stored only while it owns the episode.
+    const rows = await this.db.rows<{ id: string }>(
+      `WITH ${OWNER_FENCE}
+       UPDATE episodes SET status = $3, weighted_score = $4, correct = $5, interaction_turns = $6, failure_stage = $7,
+         failure_reason = $8, ended_at = $9
+       WHERE id = $1 AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM fence))
+       RETURNING id`,
       [
+        episodeId,
+        owner ?? null,
         f.status,
         f.weightedScore,
         f.correct,
@@ -127,9 +80,9 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
         f.failure?.stage ?? null,
         f.failure?.reason ?? null,
         new Date().toISOString(),
-        episodeId,
       ],
     );
+    return owner !== undefined && rows.length === 0 ? NOT_OWNER : { stored: true };
   }
 
   async get(episodeId: string): Promise<LiveEpisodeInfo | null> {

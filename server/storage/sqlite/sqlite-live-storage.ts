@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
-import type { LiveEpisodeInfo, LiveEpisodeStorage } from '../live-storage.ts';
+import type { LiveEpisodeEnd, LiveEpisodeInfo, LiveEpisodeStorage, NotOwner, OwnedAppend } from '../live-storage.ts';
 import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { saveEpisode } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
@@ -9,10 +9,14 @@ import { AppError } from '../../../shared/errors.ts';
 
 interface QueuedAppend {
   episodeId: string;
-  event: EpisodeEvent;
-  resolve(result: { seq: number; duplicate: boolean }): void;
+  events: readonly EpisodeEvent[];
+  /** The node that must own the episode for the events to be stored (appendOwned); null: no check (append). */
+  owner: string | null;
+  resolve(result: OwnedAppend): void;
   reject(error: unknown): void;
 }
+
+const NOT_OWNER: NotOwner = { stored: false, reason: 'not_owner' };
 
 /** LiveEpisodeStorage on SQLite; each method is one synchronous transaction, appends one per event-loop turn. */
 export class SqliteLiveStorage implements LiveEpisodeStorage {
@@ -40,9 +44,25 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
    * append's second insert cannot fail once its first has succeeded (its client id was checked in the same
    * transaction), so no savepoint per append is needed. An error that ends the transaction fails the whole batch.
    */
-  append(episodeId: string, event: EpisodeEvent): Promise<{ seq: number; duplicate: boolean }> {
+  async append(episodeId: string, event: EpisodeEvent): Promise<{ seq: number; duplicate: boolean }> {
+    const outcome = await this.enqueue(episodeId, [event], null);
+    // Unreachable without an owner to check; typed so rather than asserted.
+    if (!outcome.stored || !outcome.results[0]) throw new AppError('conflict', `episode ${episodeId}: not stored`);
+    return outcome.results[0];
+  }
+
+  /**
+   * The group goes into the same group commit as `append`s. On the one server of an SQLite database the owner row is
+   * always this process's (it takes its episodes at start), so the check never refuses in service; it is made all the
+   * same, so both engines keep one contract.
+   */
+  appendOwned(episodeId: string, events: readonly EpisodeEvent[], owner: string): Promise<OwnedAppend> {
+    return this.enqueue(episodeId, events, owner);
+  }
+
+  private enqueue(episodeId: string, events: readonly EpisodeEvent[], owner: string | null): Promise<OwnedAppend> {
     return new Promise((resolve, reject) => {
-      this.queued.push({ episodeId, event, resolve, reject });
+      this.queued.push({ episodeId, events, owner, resolve, reject });
       if (this.commitScheduled) return;
       this.commitScheduled = true;
       setImmediate(() => this.commitQueued());
@@ -54,7 +74,7 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
     const batch = this.queued;
     this.queued = [];
     if (batch.length === 0) return;
-    const outcomes: ({ ok: true; value: { seq: number; duplicate: boolean } } | { ok: false; error: unknown })[] = [];
+    const outcomes: ({ ok: true; value: OwnedAppend } | { ok: false; error: unknown })[] = [];
     try {
       // IMMEDIATE: the write lock is taken at BEGIN, or not at all. Deferred, a reply's first statement (a read) would
       // start the transaction, and its insert would then meet another connection's lock without SQLite's busy handler:
@@ -63,7 +83,7 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
         .transaction(() => {
           for (const item of batch) {
             try {
-              outcomes.push({ ok: true, value: this.appendNow(item.episodeId, item.event) });
+              outcomes.push({ ok: true, value: this.appendGroup(item) });
             } catch (error) {
               outcomes.push({ ok: false, error });
             }
@@ -85,6 +105,25 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
   /** Commits what is queued now (the database is about to close). */
   flushAppends(): void {
     this.commitQueued();
+  }
+
+  /** One queued group inside the batch's transaction: the owner checked once, then its events. */
+  private appendGroup(item: QueuedAppend): OwnedAppend {
+    if (item.owner !== null && !this.owns(item.episodeId, item.owner)) return NOT_OWNER;
+    if (item.events.length === 1 && item.events[0])
+      return { stored: true, results: [this.appendNow(item.episodeId, item.events[0])] };
+    // Several events: a savepoint (a nested transaction), so a conflict on a later one takes the earlier ones back.
+    const results = this.db.transaction(() => item.events.map((e) => this.appendNow(item.episodeId, e)))();
+    return { stored: true, results };
+  }
+
+  private owns(episodeId: string, node: string): boolean {
+    return (
+      cachedStatement(this.db, 'SELECT 1 FROM live_episode_owners WHERE episode_id = ? AND node = ?').get(
+        episodeId,
+        node,
+      ) !== undefined
+    );
   }
 
   private appendNow(episodeId: string, event: EpisodeEvent): { seq: number; duplicate: boolean } {
@@ -138,20 +177,11 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
     ).map((json) => EpisodeEventSchema.parse(JSON.parse(json)));
   }
 
-  async finish(
-    episodeId: string,
-    f: {
-      status: EpisodeStatus;
-      weightedScore: number | null;
-      correct: 0 | 1 | null;
-      interactionTurns: number | null;
-      failure: { stage: string; reason: string } | null;
-    },
-  ): Promise<void> {
-    cachedStatement(
+  async finish(episodeId: string, f: LiveEpisodeEnd, owner?: string): Promise<{ stored: true } | NotOwner> {
+    const changed = cachedStatement(
       this.db,
       `UPDATE episodes SET status = ?, weighted_score = ?, correct = ?, interaction_turns = ?, failure_stage = ?, failure_reason = ?, ended_at = ?
-       WHERE id = ?`,
+       WHERE id = ? AND (? IS NULL OR EXISTS (SELECT 1 FROM live_episode_owners WHERE episode_id = ? AND node = ?))`,
     ).run(
       f.status,
       f.weightedScore,
@@ -161,7 +191,11 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
       f.failure?.reason ?? null,
       new Date().toISOString(),
       episodeId,
-    );
+      owner ?? null,
+      episodeId,
+      owner ?? null,
+    ).changes;
+    return owner !== undefined && changed === 0 ? NOT_OWNER : { stored: true };
   }
 
   async get(episodeId: string): Promise<LiveEpisodeInfo | null> {
