@@ -17,13 +17,11 @@ export interface OpenedStudy {
 // Two records of the sample, one per actor (an actor plays each record once); the first is played first.
 const PROBLEM_IDS = ['problem_0_okafor_3b09eb59', 'problem_0_esposito_2ce4253f'];
 
-/** Signs in, sets up "Sample benchmark" for live play with `model`, opens it, and makes an actor and a rater link. */
-export async function setUpLiveStudy(
-  page: Page,
-  base: string,
-  admin: Credentials,
-  model: string,
-): Promise<OpenedStudy> {
+/**
+ * Signs in, opens the "Sample benchmark" study's Settings tab and chooses `model` as the model under test; returns
+ * the study's id.
+ */
+export async function openSampleSettings(page: Page, base: string, admin: Credentials, model: string): Promise<string> {
   await page.goto(base);
   await signIn(page, admin);
   await openStudy(page, 'Sample benchmark');
@@ -33,16 +31,11 @@ export async function setUpLiveStudy(
   const models = page.getByRole('combobox', { name: 'Models under test' });
   await models.fill(model);
   await models.press('Enter');
-  await page.getByLabel('Max turns', { exact: true }).fill('3');
-  await page.getByLabel('Only these problem ids').check();
-  await page.getByRole('button', { name: 'Paste a list instead…' }).click();
-  await page.getByLabel('Problem ids', { exact: true }).fill(PROBLEM_IDS.join('\n'));
-  await page.getByLabel('Raters per answer (k)', { exact: true }).fill('1');
-  await page
-    .getByLabel('Instructions for persona actors', { exact: true })
-    .fill('Play the persona as naturally as you can. Keep replies to one or two sentences.');
-  await page.getByLabel('Instructions for raters', { exact: true }).fill('Judge the answer for this person only.');
-  await page.getByLabel('Completed', { exact: true }).fill('DONE123');
+  return studyId;
+}
+
+/** Saves the filled-in settings, opens the study and makes an actor and a rater link. */
+export async function saveOpenAndInvite(page: Page, base: string, studyId: string): Promise<OpenedStudy> {
   await expectAccessible(page, 'console: settings filled in');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Settings saved.').waitFor();
@@ -59,6 +52,27 @@ export async function setUpLiveStudy(
   const session = (await page.context().cookies(base)).find((c) => c.name === 'pd_session');
   expect(session, 'the researcher is signed in').toBeDefined();
   return { studyId, actorLink, raterLink, headers: { cookie: `pd_session=${session?.value ?? ''}` } };
+}
+
+/** Signs in, sets up "Sample benchmark" for live play with `model`, opens it, and makes an actor and a rater link. */
+export async function setUpLiveStudy(
+  page: Page,
+  base: string,
+  admin: Credentials,
+  model: string,
+): Promise<OpenedStudy> {
+  const studyId = await openSampleSettings(page, base, admin, model);
+  await page.getByLabel('Max turns', { exact: true }).fill('3');
+  await page.getByLabel('Only these problem ids').check();
+  await page.getByRole('button', { name: 'Paste a list instead…' }).click();
+  await page.getByLabel('Problem ids', { exact: true }).fill(PROBLEM_IDS.join('\n'));
+  await page.getByLabel('Raters per answer (k)', { exact: true }).fill('1');
+  await page
+    .getByLabel('Instructions for persona actors', { exact: true })
+    .fill('Play the persona as naturally as you can. Keep replies to one or two sentences.');
+  await page.getByLabel('Instructions for raters', { exact: true }).fill('Judge the answer for this person only.');
+  await page.getByLabel('Completed', { exact: true }).fill('DONE123');
+  return saveOpenAndInvite(page, base, studyId);
 }
 
 /** An invitation link as Prolific opens it: its placeholders filled with this participant's ids. */

@@ -1,9 +1,6 @@
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { expectAccessible } from './accessibility.ts';
-import { openStudy, openTab } from './console-pages.ts';
-import type { OpenedStudy } from './live-study-setup.ts';
-import { signIn, type Credentials } from './researcher-forms.ts';
+import { openSampleSettings, saveOpenAndInvite, type OpenedStudy } from './live-study-setup.ts';
+import type { Credentials } from './researcher-forms.ts';
 
 /**
  * The researcher's side of a paid Prolific study, done in the settings form as a researcher would: consent,
@@ -56,16 +53,7 @@ export async function setUpPaidStudy(
   admin: Credentials,
   plan: PaidStudyPlan,
 ): Promise<OpenedStudy> {
-  await page.goto(base);
-  await signIn(page, admin);
-  await openStudy(page, 'Sample benchmark');
-  const studyId = decodeURIComponent(/\/studies\/([^/]+)/.exec(new URL(page.url()).pathname)?.[1] ?? '');
-  expect(studyId).not.toBe('');
-  await openTab(page, 'Settings');
-
-  const models = page.getByRole('combobox', { name: 'Models under test' });
-  await models.fill(plan.model);
-  await models.press('Enter');
+  const studyId = await openSampleSettings(page, base, admin, plan.model);
   await fill(page, 'Max turns', '3');
   await page.getByLabel('Only these problem ids').check();
   // The searchable picker, as a researcher would use it: type part of the id, choose it from the server's matches.
@@ -93,20 +81,5 @@ export async function setUpPaidStudy(
     })
     .check();
 
-  await expectAccessible(page, 'console: settings filled in');
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await page.getByText('Settings saved.').waitFor();
-  await page.getByRole('button', { name: 'Open study' }).click();
-  await page.getByText('The study is open. Pause it').waitFor();
-  await expectAccessible(page, 'console: settings saved, study open');
-
-  await openTab(page, 'Invites');
-  await page.getByRole('button', { name: 'New actor link' }).click();
-  const actorLink = await page.getByRole('textbox', { name: 'actor link' }).inputValue();
-  await page.getByRole('button', { name: 'New rater link' }).click();
-  const raterLink = await page.getByRole('textbox', { name: 'rater link' }).inputValue();
-  await expectAccessible(page, 'console: invites with an actor and a rater link');
-  const session = (await page.context().cookies(base)).find((c) => c.name === 'pd_session');
-  expect(session, 'the researcher is signed in').toBeDefined();
-  return { studyId, actorLink, raterLink, headers: { cookie: `pd_session=${session?.value ?? ''}` } };
+  return saveOpenAndInvite(page, base, studyId);
 }
