@@ -1,11 +1,16 @@
+import { workerData } from 'node:worker_threads';
 import { AppError } from '../shared/errors.ts';
 import { agreementReport } from './services/agreement/agreement-report.ts';
 import { appErrorData, type ReportOutcome, type ReportTask } from './services/agreement/report-task.ts';
 import { runThisThreadInBackground } from './services/thread-priority.ts';
 import { openStorage } from './open-storage.ts';
+import { joinLoopWriteGate } from './storage/write-gate.ts';
+import type { PoolThreadData } from './services/thread-pool.ts';
 
 // Reports and imports yield the CPU to the live loop's people (thread-priority.ts); once per thread of the pool.
 runThisThreadInBackground();
+// …and their writes leave SQLite's write lock to the loop while it waits for it.
+joinLoopWriteGate((workerData as Partial<PoolThreadData> | null)?.writeGate);
 
 /**
  * One agreement report, on a thread of the report pool (a composition root like research-worker-main.ts): its own

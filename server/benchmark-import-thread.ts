@@ -1,12 +1,17 @@
+import { workerData } from 'node:worker_threads';
 import { AppError } from '../shared/errors.ts';
 import { importBenchmarkFile, ImportRejectedError } from './services/benchmark/import-benchmark-file.ts';
 import { type ImportTask, type ImportThreadOutcome, withoutRecords } from './services/benchmark/import-task.ts';
 import { appErrorData } from './services/thread-errors.ts';
 import { runThisThreadInBackground } from './services/thread-priority.ts';
 import { openStorage } from './open-storage.ts';
+import { joinLoopWriteGate } from './storage/write-gate.ts';
+import type { PoolThreadData } from './services/thread-pool.ts';
 
 // Reports and imports yield the CPU to the live loop's people (thread-priority.ts); once per thread of the pool.
 runThisThreadInBackground();
+// …and their writes leave SQLite's write lock to the loop while it waits for it.
+joinLoopWriteGate((workerData as Partial<PoolThreadData> | null)?.writeGate);
 
 /**
  * One benchmark import, on a thread of the import pool (a composition root like agreement-report-thread.ts): the

@@ -13,6 +13,7 @@ import { BatchQueue } from './services/batch-queue/batch-queue.ts';
 import { ChunkPlayer } from './services/batch-queue/chunk-player.ts';
 import { QueueWorker } from './services/batch-queue/queue-worker.ts';
 import { PostgresQueuedRuns } from './storage/postgres/postgres-queued-runs.ts';
+import { joinLoopWriteGate } from './storage/write-gate.ts';
 import type { FromWorker, LogLevel, ResearchWorkerData, ToWorker } from './services/jobs/research-worker-protocol.ts';
 
 /**
@@ -53,6 +54,8 @@ function threadLogger(bindings: Record<string, unknown>): Logger {
 const log = threadLogger({});
 // Batch runs and twins yield the CPU to the live loop's people (thread-priority.ts).
 if (!runThisThreadInBackground()) log.debug('the research worker runs at the live loop’s CPU priority');
+// …and their writes leave SQLite's write lock to the loop while it waits for it.
+joinLoopWriteGate(data.writeGate);
 const storage = await openStorage(data.database, 'thread');
 const models = declaredModels(data.modelsFile, (v) => secretFromEnv(v));
 // What simulated twins need besides models: their live episode's pinned prompt pack, and the rating queue they join.

@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import { AppError } from '../../shared/errors.ts';
+import { loopWriteGate } from '../storage/write-gate.ts';
 
 /**
  * A lazy piscina pool for work that must stay off the live loop (agreement reports, benchmark imports). The pool is
@@ -22,6 +23,11 @@ export interface LazyPoolOptions {
   idleTimeoutMs?: number;
 }
 
+/** What a pool's thread gets as `workerData`; its entry passes `writeGate` to joinLoopWriteGate. */
+export interface PoolThreadData {
+  writeGate: SharedArrayBuffer;
+}
+
 export function lazyPool<Task, Outcome>(options: LazyPoolOptions): LazyPool<Task, Outcome> {
   let pool: Piscina<Task, Outcome> | null = null;
   let closed = false;
@@ -36,6 +42,8 @@ export function lazyPool<Task, Outcome>(options: LazyPoolOptions): LazyPool<Task
         idleTimeout: options.idleTimeoutMs ?? 5 * 60_000,
         // Tasks are async: the thread's event loop must run between them (piscina's Atomics wait would block it).
         atomics: 'disabled',
+        // The thread's writes leave SQLite's write lock to the loop while it waits for it (storage/write-gate.ts).
+        workerData: { writeGate: loopWriteGate() } satisfies PoolThreadData,
       });
       return pool.run(task);
     },

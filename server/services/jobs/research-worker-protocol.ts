@@ -13,6 +13,8 @@ export interface ResearchWorkerData {
   /** Jobs run at once on the thread. */
   concurrency: number;
   leaseMs: number;
+  /** The loop's claim on SQLite's write lock, which the thread's writes yield to (storage/write-gate.ts). */
+  writeGate?: SharedArrayBuffer;
 }
 
 export type ToWorker = { type: 'wake' } | { type: 'cancel'; jobId: string } | { type: 'stop' };

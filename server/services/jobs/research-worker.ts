@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DatabaseLocation } from '../../config.ts';
 import type { JobStorage } from '../../storage/job-storage.ts';
+import { loopWriteGate } from '../../storage/write-gate.ts';
 import type { Logger } from '../logger.ts';
 import type { JobHost } from './job-host.ts';
 import type { FromWorker, ResearchWorkerData, ToWorker } from './research-worker-protocol.ts';
@@ -47,6 +48,7 @@ export class ResearchWorker implements JobHost {
       concurrency: this.options.concurrency ?? 4,
       ...(this.options.promptsDir !== undefined ? { promptsDir: this.options.promptsDir } : {}),
       leaseMs: this.options.leaseMs ?? 10_000,
+      writeGate: loopWriteGate(),
     };
     const worker = new Worker(ENTRY, { workerData: data, name: 'research-worker' });
     this.worker = worker;

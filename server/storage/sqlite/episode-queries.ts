@@ -34,6 +34,8 @@ export function saveEpisode(db: Database.Database, s: EpisodeSummary, events: re
     db,
     'INSERT INTO episode_events (episode_id, seq, type, json) VALUES (?, ?, ?, ?)',
   );
+  // Serialized before the transaction: on a busy server the write lock is held only for the inserts themselves.
+  const eventRows = events.map((event) => [s.id, event.seq, event.type, JSON.stringify(event)] as const);
   db.transaction(() => {
     try {
       insertEpisode.run({
@@ -61,7 +63,7 @@ export function saveEpisode(db: Database.Database, s: EpisodeSummary, events: re
         throw new AppError('conflict', `episode ${s.id} is already stored`);
       throw error;
     }
-    for (const event of events) insertEvent.run(s.id, event.seq, event.type, JSON.stringify(event));
+    for (const row of eventRows) insertEvent.run(...row);
   })();
 }
 

@@ -61,19 +61,20 @@ export class SqliteStorage implements Storage {
   private checkpointer: WalCheckpointer | null = null;
   private readonly records: RecordReads;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, lockWait: LockWait) {
     this.db = db;
     this.records = new RecordReads(db);
-    this.people = retryingOnBusy(new SqlitePeopleStorage(db));
-    this.live = retryingOnBusy(new SqliteLiveStorage(db));
-    this.work = retryingOnBusy(new SqliteStudyWorkStorage(db));
-    this.research = retryingOnBusy(new SqliteResearchStorage(db));
-    this.serverLease = retryingOnBusy(new SqliteServerLeaseStorage(db));
-    this.nodes = retryingOnBusy(new SqliteNodeStorage(db));
-    this.jobs = retryingOnBusy(new SqliteJobStorage(db));
-    this.deletions = retryingOnBusy(new SqliteParticipantDeletionStorage(db));
-    this.consent = retryingOnBusy(new SqliteConsentStorage(db));
-    this.access = retryingOnBusy(new SqliteStudyAccessStorage(db));
+    const retrying = <T extends object>(part: T): T => retryingOnBusy(part, [], lockWait);
+    this.people = retrying(new SqlitePeopleStorage(db));
+    this.live = retrying(new SqliteLiveStorage(db));
+    this.work = retrying(new SqliteStudyWorkStorage(db));
+    this.research = retrying(new SqliteResearchStorage(db));
+    this.serverLease = retrying(new SqliteServerLeaseStorage(db));
+    this.nodes = retrying(new SqliteNodeStorage(db));
+    this.jobs = retrying(new SqliteJobStorage(db));
+    this.deletions = retrying(new SqliteParticipantDeletionStorage(db));
+    this.consent = retrying(new SqliteConsentStorage(db));
+    this.access = retrying(new SqliteStudyAccessStorage(db));
   }
 
   /**
@@ -97,14 +98,15 @@ export class SqliteStorage implements Storage {
       db?.close();
       throw asDatabaseError(options.file, error);
     }
-    const storage = new SqliteStorage(db);
+    const lockWait = options.lockWait ?? 'block';
+    const storage = new SqliteStorage(db, lockWait);
     if (options.backgroundCheckpoint && options.file !== ':memory:') {
       db.pragma('wal_autocheckpoint = 0');
       storage.checkpointer = startWalCheckpointer(options.file, () => {
         if (db.open) db.pragma('wal_autocheckpoint = 1000');
       });
     }
-    return retryingOnBusy(storage, ['importBenchmark', 'close']);
+    return retryingOnBusy(storage, ['importBenchmark', 'close'], lockWait);
   }
 
   async createStudy(input: { name: string; description?: string }): Promise<Study> {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { loopWaiting, yieldToLoop } from '../write-gate.ts';
 
 /** Most records, and most bytes of JSON, written in one transaction of a chunked write. */
 export const CHUNK_ITEMS = 250;
@@ -23,7 +24,8 @@ export async function pauseAfter(chunkMs: number): Promise<void> {
 /**
  * Runs `writeOne` on every item in short immediate transactions of at most CHUNK_ITEMS items or CHUNK_BYTES (what
  * writeOne returns it wrote, if it says) and, when yielding to other writers, SHARED_CHUNK_MS (at least one item
- * each), pausing between them (pauseAfter) so that other connections get the lock.
+ * each), pausing between them (pauseAfter) so that other connections get the lock. On a server's thread, a chunk
+ * also waits for, and ends early at, the loop's claim on the lock (write-gate.ts).
  * A throw rolls back its chunk only: the caller undoes earlier chunks.
  */
 export async function writeChunks<T>(
@@ -35,13 +37,15 @@ export async function writeChunks<T>(
 ): Promise<void> {
   let next = 0;
   while (next < items.length) {
+    if (yieldToOtherWriters) yieldToLoop();
     const started = performance.now();
     const first = next;
     db.transaction(() => {
       let bytes = 0;
       const end = Math.min(items.length, next + CHUNK_ITEMS);
       const until = yieldToOtherWriters ? started + SHARED_CHUNK_MS : Infinity;
-      while (next < end && bytes < CHUNK_BYTES && (next === first || performance.now() < until)) {
+      const more = (): boolean => next === first || (performance.now() < until && !loopWaiting());
+      while (next < end && bytes < CHUNK_BYTES && more()) {
         const wrote = writeOne(items[next] as T);
         bytes += typeof wrote === 'number' ? wrote : 0;
         next += 1;

@@ -1,0 +1,36 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { setImmediate as yieldTurn } from 'node:timers/promises';
+import { runThisThreadInBackground } from '../server/services/thread-priority.ts';
+import { SqliteStorage } from '../server/storage/sqlite/sqlite-storage.ts';
+import { joinLoopWriteGate } from '../server/storage/write-gate.ts';
+import { runningEpisodeSummary } from '../tests/support/episode-summary.ts';
+import { messageEvent } from '../tests/support/episode-events.ts';
+
+/**
+ * bench/live-busy-gate.ts's background writer, as a batch run's research worker writes: at the server's background
+ * priority, on its own 'block' connection, one finished episode of 40 events per transaction, back to back for
+ * `seconds`. Joins the loop's write gate when given it. Posts how many episodes it stored.
+ */
+export interface GateWriterData {
+  file: string;
+  seconds: number;
+  prefix: string;
+  gate?: SharedArrayBuffer;
+}
+
+const data = workerData as GateWriterData;
+runThisThreadInBackground();
+joinLoopWriteGate(data.gate);
+const storage = SqliteStorage.open({ file: data.file });
+const text = 'a scripted answer of moderate length '.repeat(12);
+const events = Array.from({ length: 40 }, (_, seq) => messageEvent(seq, { content: `${seq} ${text}` }));
+const until = Date.now() + data.seconds * 1000;
+let stored = 0;
+while (Date.now() < until) {
+  const summary = runningEpisodeSummary(`${data.prefix}-${stored}`, { status: 'completed' });
+  await storage.saveEpisode(summary, events);
+  stored += 1;
+  await yieldTurn();
+}
+await storage.close();
+parentPort?.postMessage({ stored });
