@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../client/src/http/request.ts';
-import { joinErrorText } from '../../client/src/store/participant-slice.ts';
+import { joinErrorText } from '../../client/src/features/participant/join-error-text.ts';
 
 function refusal(
   error: string,

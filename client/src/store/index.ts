@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { createAuthSlice } from './auth-slice.ts';
+import { createConnectionSlice } from './connection-slice.ts';
 import { createConsoleSlice } from './console-slice.ts';
 import { createParticipantSlice } from './participant-slice.ts';
 import { createPlayReplySlice } from './play-reply-slice.ts';
@@ -17,8 +18,9 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createAuthSlice(...args),
   // The researcher console's client state; its server data is in the console's query cache.
   ...createConsoleSlice(...args),
-  // Participants: joining, live play (and what the actor sends), rating.
+  // Participants: joining, their socket, live play (and what the actor sends), rating.
   ...createParticipantSlice(...args),
+  ...createConnectionSlice(...args),
   ...createPlaySlice(...args),
   ...createPlayReplySlice(...args),
   ...createRatingSlice(...args),

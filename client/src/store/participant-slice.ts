@@ -1,17 +1,15 @@
-import { isErrorCode, type ErrorCode } from '../../../shared/errors.ts';
 import type { JoinBody } from '../../../shared/schemas/auth.ts';
 import type { Identity } from '../../../shared/schemas/identity.ts';
 import type { ParticipantJourney } from '../../../shared/schemas/participant-outcome.ts';
 import { navigate } from '../app/router.ts';
 import { firstJoinStep } from '../features/participant/first-join-step.ts';
 import { fetchJourney, joinStudy, sendConsent, sendScreeningAnswer } from '../features/participant/join-api.ts';
+import { joinErrorText } from '../features/participant/join-error-text.ts';
 import { fetchIdentity } from '../http/auth-api.ts';
 import { participantErrorText } from '../i18n/error-text.ts';
 import { setParticipantLanguage, t } from '../i18n/index.ts';
 import { ApiError } from '../http/request.ts';
-import { bindSocket, type SocketRefusal } from '../realtime/socket-binding.ts';
 import { getSocket } from '../realtime/socket.ts';
-import { claimTab } from '../realtime/tab-claim.ts';
 import { memory, type Finish } from './session-memory.ts';
 import type { AppSlice } from './types.ts';
 
@@ -23,13 +21,7 @@ export type Participant = Extract<Identity, { kind: 'participant' }>;
  */
 export type JoinStep =
   'idle' | 'joining' | 'screening' | 'consent' | 'declined' | 'instructions' | 'practice' | 'failed';
-/**
- * `elsewhere`: the task is open in another tab of this participant (this one asks before taking it); `taken_over`:
- * another tab took it from this one (shared/protocol/tabs.ts). In both, this tab shows no task and sends nothing.
- */
-export type Connection = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'elsewhere' | 'taken_over';
-
-/** The participant's session: joining through the invitation link, who they are, and the socket's state. */
+/** The participant's session: joining through the invitation link, and who they are (the socket: connection-slice). */
 export interface ParticipantSlice {
   participant: Participant | null;
   /** `none`: this browser holds no participant session (the page says to open the invitation link). */
@@ -40,8 +32,6 @@ export interface ParticipantSlice {
   consentText: string | null;
   /** Why the consent decision was not stored (the study changed its text, a network failure); null when it was. */
   consentError: string | null;
-  connection: Connection;
-  connectionError: string | null;
   /** How the participant finished (completion code), kept across reloads; the done page shows it. */
   finish: Finish | null;
   /** The server's view of the participant's way through the study, with their stored end (GET /api/participant/journey). */
@@ -57,38 +47,7 @@ export interface ParticipantSlice {
   finishInstructions: () => void;
   finishPractice: () => void;
   loadParticipant: () => Promise<void>;
-  connectRealtime: () => void;
   setFinish: (finish: Finish) => void;
-  onSocketConnected: (reconnected: boolean) => void;
-  onSocketDropped: () => void;
-  onSocketRefused: (reason: SocketRefusal) => void;
-  /** Another tab took the task: stop here, forget the task in this tab's memory (the browser keeps the draft). */
-  onTakenOver: () => void;
-  /** The person chose to continue in this tab: take the task from the other one. */
-  takeOverHere: () => void;
-}
-
-// The join page's own words for the refusals a link can get (catalog: join.errors.*).
-const JOIN_ERRORS = ['invalid_invite', 'study_paused', 'study_closed', 'role_conflict', 'rate_limited'] as const;
-type JoinErrorCode = (typeof JOIN_ERRORS)[number];
-const isJoinError = (code: ErrorCode): code is JoinErrorCode => (JOIN_ERRORS as readonly string[]).includes(code);
-
-/** A link that takes nobody new (the server's `details.reason`); people who joined before can still come back. */
-const INVITE_LIMITS = ['full', 'expired', 'withdrawn'] as const;
-type InviteLimit = (typeof INVITE_LIMITS)[number];
-const isInviteLimit = (reason: unknown): reason is InviteLimit =>
-  typeof reason === 'string' && (INVITE_LIMITS as readonly string[]).includes(reason);
-
-export function joinErrorText(err: unknown): string {
-  const code = err instanceof ApiError ? err.code : null;
-  const reason = err instanceof ApiError && code === 'invalid_invite' ? err.details?.reason : undefined;
-  if (isInviteLimit(reason)) return t('join.comeBack', { reason: t(`join.limits.${reason}`) });
-  // A study that checks the Prolific ID's format refuses one that is not (join-study.ts): say so in the page's language.
-  if (err instanceof ApiError && code === 'invalid_payload' && err.issues.some((i) => i.path === '$.PROLIFIC_PID')) {
-    return t('join.badProlificId');
-  }
-  if (isErrorCode(code) && isJoinError(code)) return t(`join.errors.${code}`);
-  return participantErrorText(err);
 }
 
 export const createParticipantSlice: AppSlice<ParticipantSlice> = (set, get) => {
@@ -104,24 +63,6 @@ export const createParticipantSlice: AppSlice<ParticipantSlice> = (set, get) => 
       finish: memory.finish(p.participantId),
       ...(same ? {} : { journey: null, journeyStatus: 'idle' as const }),
     });
-  };
-
-  // The person chose "continue here" while the socket was closed: the next connection takes the task over.
-  let takeOverOnConnect = false;
-
-  /**
-   * Every connection first claims the task for this tab (shared/protocol/tabs.ts); only an active tab plays or rates.
-   * Another tab holding the task is not an error: this one asks the person (participant-gate.tsx).
-   */
-  const claimThenGo = async (takeOver: boolean, reconnected: boolean): Promise<void> => {
-    const state = await claimTab(takeOver);
-    // Dropped meanwhile: the next connection claims again.
-    if (!getSocket().connected) return;
-    if (state === 'open_elsewhere') return set({ connection: 'elsewhere', connectionError: null });
-    set({ connection: 'connected', connectionError: null });
-    const p = get().participant;
-    if (p?.role === 'actor') get().playOnConnect(reconnected);
-    else if (p?.role === 'rater') get().ratingOnConnect();
   };
 
   // One journey request at a time (the join flow and the done page may both ask).
@@ -171,8 +112,6 @@ export const createParticipantSlice: AppSlice<ParticipantSlice> = (set, get) => 
     joinError: null,
     consentText: null,
     consentError: null,
-    connection: 'idle',
-    connectionError: null,
     finish: null,
     journey: null,
     journeyStatus: 'idle',
@@ -280,48 +219,10 @@ export const createParticipantSlice: AppSlice<ParticipantSlice> = (set, get) => 
       return checking;
     },
 
-    connectRealtime: () => {
-      const socket = getSocket();
-      bindSocket(socket, get());
-      // A tab whose task another tab took stays quiet until the person asks for it back (takeOverHere).
-      if (socket.connected || socket.active || get().connection === 'taken_over') return;
-      set({ connection: 'connecting', connectionError: null });
-      socket.connect();
-    },
-
     setFinish: (finish) => {
       const p = get().participant;
       if (p) memory.saveFinish(p.participantId, finish);
       set({ finish });
     },
-
-    onSocketConnected: (reconnected) => {
-      const takeOver = takeOverOnConnect;
-      takeOverOnConnect = false;
-      void claimThenGo(takeOver, reconnected);
-    },
-
-    onTakenOver: () => {
-      set({ connection: 'taken_over', connectionError: null });
-      get().resetPlay();
-      get().resetRating();
-      // Closed by this tab on purpose: no reconnecting, no "connection lost" banner.
-      getSocket().disconnect();
-    },
-
-    takeOverHere: () => {
-      const socket = getSocket();
-      set({ connection: 'connecting', connectionError: null });
-      if (socket.connected) return void claimThenGo(true, true);
-      takeOverOnConnect = true;
-      socket.connect();
-    },
-
-    // Socket.IO retries by itself (with back-off); the banner says so, on a first connection as after a drop.
-    onSocketDropped: () => {
-      if (get().connection !== 'refused' && get().connection !== 'taken_over') set({ connection: 'reconnecting' });
-    },
-
-    onSocketRefused: (reason) => set({ connection: 'refused', connectionError: t(`connection.refused.${reason}`) }),
   };
 };

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AuthSlice } from './auth-slice.ts';
+import type { ConnectionSlice } from './connection-slice.ts';
 import type { ConsoleSlice } from './console-slice.ts';
 import type { ParticipantSlice } from './participant-slice.ts';
 import type { PlayReplySlice } from './play-reply-slice.ts';
@@ -11,6 +12,7 @@ import type { RatingSlice } from './rating-slice.ts';
 export type AppState = AuthSlice &
   ConsoleSlice &
   ParticipantSlice &
+  ConnectionSlice &
   PlaySlice &
   PlayReplySlice &
   RatingSlice &

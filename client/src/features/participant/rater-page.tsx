@@ -14,6 +14,7 @@ import { InstructionsDrawer } from './instructions-drawer.tsx';
 import { ItemTimer } from './item-timer.tsx';
 import { Narrow } from './participant-gate.tsx';
 import { PhoneContextBar } from './phone-context-bar.tsx';
+import { RatingLayout } from './rating-layout.tsx';
 import { AnswerCard } from './answer-card.tsx';
 import { raterProgressText } from './rater-progress.ts';
 import { goldAnswerText, RatingItemView } from './rating-item-view.tsx';
@@ -100,74 +101,68 @@ export function RaterPage() {
           {last.verdict.kind === 'scores' ? t('rater.lastSaved') : t('rater.lastCantJudgeSaved')}
         </Alert>
       )}
-      {/* A phone: the answer and the rest of the item in panels at the top, one criterion at a time below (block, not
-          grid, so the panels' bar stays stuck to the top while the form scrolls). */}
-      <Box sx={phone ? {} : { display: 'grid', gap: 2, gridTemplateColumns: '1fr 1fr', alignItems: 'start' }}>
-        {phone ? (
-          <PhoneContextBar
-            key={`context-${item.itemId}`}
-            initial="answer"
-            panels={[
-              {
-                id: 'answer',
-                title: t('rater.answer'),
-                show: t('rater.showAnswer'),
-                hide: t('rater.hideAnswer'),
-                content: <AnswerCard title={t('rater.answer')} text={item.answer} />,
-              },
-              {
-                id: 'item',
-                title: t('rater.itemPanel'),
-                show: t('rater.showItem'),
-                hide: t('rater.hideItem'),
-                content: <RatingItemView item={item} withAnswer={false} />,
-              },
-            ]}
-          />
-        ) : (
-          <RatingItemView item={item} />
-        )}
-        <Box
-          sx={{
-            mt: phone ? 2 : 0,
-            position: { md: 'sticky' },
-            top: { md: 72 },
-            maxHeight: { md: 'calc(100vh - 96px)' },
-            overflowY: { md: 'auto' },
-            pr: { md: 1 },
-          }}
-        >
-          <Typography variant="h3" component="h2" sx={{ mb: 1 }}>
-            {t('rater.yourScores')}
-          </Typography>
-          <RatingForm
-            key={item.itemId}
-            criteria={item.rubric}
-            busy={busy}
-            error={error}
-            submitLabel={t('rater.submitNext')}
-            goldAnswer={goldAnswerText(item)}
-            stepped={phone}
-            draftKey={`rater:${item.itemId}`}
-            onSubmit={(r) => {
-              if (r.correct === null) return;
-              void submitRating({
-                scores: r.scores,
-                correct: r.correct,
-                ...(r.justification ? { justification: r.justification } : {}),
-              });
-            }}
-            actions={
-              <>
-                <Button variant="outlined" onClick={() => setDialog('cant_judge')} disabled={busy}>
-                  {t('rater.cantJudge')}
-                </Button>
-                <Button onClick={() => setDialog('flag')}>{t('rater.report')}</Button>
-              </>
-            }
-          />
-        </Box>
-      </Box>
+      <RatingLayout
+        phone={phone}
+        context={
+          phone ? (
+            <PhoneContextBar
+              key={`context-${item.itemId}`}
+              initial="answer"
+              panels={[
+                {
+                  id: 'answer',
+                  title: t('rater.answer'),
+                  show: t('rater.showAnswer'),
+                  hide: t('rater.hideAnswer'),
+                  content: <AnswerCard title={t('rater.answer')} text={item.answer} />,
+                },
+                {
+                  id: 'item',
+                  title: t('rater.itemPanel'),
+                  show: t('rater.showItem'),
+                  hide: t('rater.hideItem'),
+                  content: <RatingItemView item={item} withAnswer={false} />,
+                },
+              ]}
+            />
+          ) : (
+            <RatingItemView item={item} />
+          )
+        }
+        form={
+          <>
+            <Typography variant="h3" component="h2" sx={{ mb: 1 }}>
+              {t('rater.yourScores')}
+            </Typography>
+            <RatingForm
+              key={item.itemId}
+              criteria={item.rubric}
+              busy={busy}
+              error={error}
+              submitLabel={t('rater.submitNext')}
+              goldAnswer={goldAnswerText(item)}
+              stepped={phone}
+              draftKey={`rater:${item.itemId}`}
+              onSubmit={(r) => {
+                if (r.correct === null) return;
+                void submitRating({
+                  scores: r.scores,
+                  correct: r.correct,
+                  ...(r.justification ? { justification: r.justification } : {}),
+                });
+              }}
+              actions={
+                <>
+                  <Button variant="outlined" onClick={() => setDialog('cant_judge')} disabled={busy}>
+                    {t('rater.cantJudge')}
+                  </Button>
+                  <Button onClick={() => setDialog('flag')}>{t('rater.report')}</Button>
+                </>
+              }
+            />
+          </>
+        }
+      />
       <CantJudgeDialog
         key={`skip-${item.itemId}`}
         open={dialog === 'cant_judge'}

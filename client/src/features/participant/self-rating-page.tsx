@@ -13,6 +13,7 @@ import { AnswerCard } from './answer-card.tsx';
 import { FinishedNotice } from './finished-notice.tsx';
 import { Narrow } from './participant-gate.tsx';
 import { PhoneContextBar } from './phone-context-bar.tsx';
+import { RatingLayout } from './rating-layout.tsx';
 import { PreferenceList } from './preference-list.tsx';
 import { InstructionsDrawer } from './instructions-drawer.tsx';
 import { RatingForm, type RatingFormResult } from './rating-form.tsx';
@@ -88,59 +89,51 @@ export function SelfRatingPage() {
         <StepHeading id="self-rating-title" kicker={t('selfRating.kicker')} title={t('selfRating.title', { name })} />
         <InstructionsDrawer role="actor" />
       </Box>
-      {/* A phone: the answer and the task in panels at the top, one criterion at a time below (block, not grid, so the
-          panels' bar stays stuck to the top while the form scrolls). */}
-      <Box sx={phone ? {} : { display: 'grid', gap: 2, gridTemplateColumns: '1fr 1fr', alignItems: 'start' }}>
-        {phone ? (
-          <PhoneContextBar
-            initial="answer"
-            panels={[
-              {
-                id: 'answer',
-                title: t('selfRating.finalAnswerPanel'),
-                show: t('selfRating.showAnswer'),
-                hide: t('selfRating.hideAnswer'),
-                content: <AnswerCard title={t('selfRating.modelFinalAnswer')} text={answer.text} />,
-              },
-              {
-                id: 'task',
-                title: t('selfRating.taskPanel'),
-                show: t('selfRating.showTask'),
-                hide: t('selfRating.hideTask'),
-                content: (
-                  <Stack spacing={2}>
-                    {task && <TaskCard text={task.text} speaker={name} />}
-                    <PreferenceList
-                      preferences={episode.preferences}
-                      hidden={false}
-                      title={t('selfRating.preferencesOf', { name })}
-                    />
-                  </Stack>
-                ),
-              },
-            ]}
-          />
-        ) : (
-          <Stack spacing={2}>
-            <AnswerCard title={t('selfRating.modelFinalAnswer')} text={answer.text} />
-            {task && <TaskCard text={task.text} speaker={name} />}
-            <PreferenceList
-              preferences={episode.preferences}
-              hidden={false}
-              title={t('selfRating.preferencesOf', { name })}
+      <RatingLayout
+        phone={phone}
+        context={
+          phone ? (
+            <PhoneContextBar
+              initial="answer"
+              panels={[
+                {
+                  id: 'answer',
+                  title: t('selfRating.finalAnswerPanel'),
+                  show: t('selfRating.showAnswer'),
+                  hide: t('selfRating.hideAnswer'),
+                  content: <AnswerCard title={t('selfRating.modelFinalAnswer')} text={answer.text} />,
+                },
+                {
+                  id: 'task',
+                  title: t('selfRating.taskPanel'),
+                  show: t('selfRating.showTask'),
+                  hide: t('selfRating.hideTask'),
+                  content: (
+                    <Stack spacing={2}>
+                      {task && <TaskCard text={task.text} speaker={name} />}
+                      <PreferenceList
+                        preferences={episode.preferences}
+                        hidden={false}
+                        title={t('selfRating.preferencesOf', { name })}
+                      />
+                    </Stack>
+                  ),
+                },
+              ]}
             />
-          </Stack>
-        )}
-        <Box
-          sx={{
-            mt: phone ? 2 : 0,
-            position: { md: 'sticky' },
-            top: { md: 72 },
-            maxHeight: { md: 'calc(100vh - 96px)' },
-            overflowY: { md: 'auto' },
-            pr: { md: 1 },
-          }}
-        >
+          ) : (
+            <Stack spacing={2}>
+              <AnswerCard title={t('selfRating.modelFinalAnswer')} text={answer.text} />
+              {task && <TaskCard text={task.text} speaker={name} />}
+              <PreferenceList
+                preferences={episode.preferences}
+                hidden={false}
+                title={t('selfRating.preferencesOf', { name })}
+              />
+            </Stack>
+          )
+        }
+        form={
           <RatingForm
             criteria={episode.rubric}
             busy={busy}
@@ -152,8 +145,8 @@ export function SelfRatingPage() {
             draftKey={`self:${episode.episodeId}`}
             onSubmit={submit}
           />
-        </Box>
-      </Box>
+        }
+      />
     </Stack>
   );
 }
