@@ -5,7 +5,12 @@ import {
   attentionValue,
   FLAG_COLUMNS,
   hasJudgment,
+  judgmentKeyOf as keyOf,
   LATEST_COLUMNS,
+  RATING_INSERT_COLUMNS,
+  ratingValues,
+  SKIP_INSERT_COLUMNS,
+  skipValues,
   toLatestJudgment,
   toRatingFlag,
   type FlagRow,
@@ -79,21 +84,9 @@ export async function reviseLatest(c: Queryable, r: Revision, settings: LiveStud
       [row.skip_id],
     )) as { seconds_spent: number; created_at: string };
     await c.query(
-      `INSERT INTO ratings (candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification,
-      seconds_spent, attention_passed, created_at, revised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        row.candidate_id,
-        r.studyId,
-        r.participantId,
-        row.lease_id,
-        JSON.stringify(v.scores),
-        v.correct,
-        v.justification,
-        skip.seconds_spent + r.secondsSpent,
-        attentionValue(v.attentionPassed),
-        skip.created_at,
-        now,
-      ],
+      `INSERT INTO ratings (${RATING_INSERT_COLUMNS}, revised_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [...ratingValues(keyOf(row, r), v, skip.seconds_spent + r.secondsSpent, skip.created_at), now],
     );
   } else if (v.kind === 'cant_judge' && row.rating_id !== null) {
     const rating = (await firstRow<{ seconds_spent: number; created_at: string }>(
@@ -102,19 +95,8 @@ export async function reviseLatest(c: Queryable, r: Revision, settings: LiveStud
       [row.rating_id],
     )) as { seconds_spent: number; created_at: string };
     await c.query(
-      `INSERT INTO rating_skips (candidate_id, study_id, participant_id, lease_id, reason, note, seconds_spent,
-      created_at, revised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        row.candidate_id,
-        r.studyId,
-        r.participantId,
-        row.lease_id,
-        v.reason,
-        v.note,
-        rating.seconds_spent + r.secondsSpent,
-        rating.created_at,
-        now,
-      ],
+      `INSERT INTO rating_skips (${SKIP_INSERT_COLUMNS}, revised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [...skipValues(keyOf(row, r), v, rating.seconds_spent + r.secondsSpent, rating.created_at), now],
     );
   }
   return { kind: 'revised', rated: await countRatings(c, r.studyId, r.participantId) };

@@ -1,5 +1,12 @@
 import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
 import type { NewRating, NewSkip, SubmitOutcome } from '../study-work-storage.ts';
+import {
+  RATING_INSERT_COLUMNS,
+  ratingValues,
+  SKIP_INSERT_COLUMNS,
+  skipValues,
+  type JudgmentKey,
+} from '../rows/rating-rows.ts';
 import type { Queryable } from './pg-database.ts';
 import { firstRow } from './postgres-work-sql.ts';
 
@@ -68,30 +75,22 @@ function refusal(target: Target | undefined, now: string, settings: LiveStudySet
   return null;
 }
 
+function keyOf(target: Target, leaseId: string, j: { studyId: string; participantId: string }): JudgmentKey {
+  return { candidateId: target.candidate_id, studyId: j.studyId, participantId: j.participantId, leaseId };
+}
+
 /** Runs under the study's lock. */
 export async function storeRating(c: Queryable, r: NewRating, settings: LiveStudySettings): Promise<SubmitOutcome> {
   const now = r.now.toISOString();
   const target = await targetOf(c, r.studyId, r.itemId, r.participantId, now);
   const refused = refusal(target, now, settings);
-  if (refused || !target) return refused ?? { kind: 'not_leased' };
+  if (refused || !target || target.lease_id === null) return refused ?? { kind: 'not_leased' };
   await c.query(
     `WITH stored AS (
-      INSERT INTO ratings (candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification,
-        seconds_spent, attention_passed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      INSERT INTO ratings (${RATING_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
       RETURNING lease_id)
     UPDATE rating_leases SET status = 'completed', ended_at = $10 WHERE id = (SELECT lease_id FROM stored)`,
-    [
-      target.candidate_id,
-      r.studyId,
-      r.participantId,
-      target.lease_id,
-      JSON.stringify(r.scores),
-      r.correct,
-      r.justification,
-      r.secondsSpent,
-      r.attentionPassed === null ? null : r.attentionPassed ? 1 : 0,
-      now,
-    ],
+    ratingValues(keyOf(target, target.lease_id, r), r, r.secondsSpent, now),
   );
   return { kind: 'stored', rated: target.judgments + 1 };
 }
@@ -101,14 +100,13 @@ export async function storeSkip(c: Queryable, s: NewSkip, settings: LiveStudySet
   const now = s.now.toISOString();
   const target = await targetOf(c, s.studyId, s.itemId, s.participantId, now);
   const refused = refusal(target, now, settings);
-  if (refused || !target) return refused ?? { kind: 'not_leased' };
+  if (refused || !target || target.lease_id === null) return refused ?? { kind: 'not_leased' };
   await c.query(
     `WITH stored AS (
-      INSERT INTO rating_skips (candidate_id, study_id, participant_id, lease_id, reason, note, seconds_spent,
-        created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      INSERT INTO rating_skips (${SKIP_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       RETURNING lease_id)
     UPDATE rating_leases SET status = 'completed', ended_at = $8 WHERE id = (SELECT lease_id FROM stored)`,
-    [target.candidate_id, s.studyId, s.participantId, target.lease_id, s.reason, s.note, s.secondsSpent, now],
+    skipValues(keyOf(target, target.lease_id, s), s, s.secondsSpent, now),
   );
   return { kind: 'stored', rated: target.judgments + 1 };
 }

@@ -1,6 +1,13 @@
 import type { RatingFlagKind, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
 import type { AssignmentProgress, RatingFlag } from '../../../shared/schemas/assignment-progress.ts';
-import type { GoldExpectation, LatestJudgment, LeaseStatus, RatingLease, StoredRating } from '../study-work-storage.ts';
+import type {
+  GoldExpectation,
+  LatestJudgment,
+  LeaseStatus,
+  RatingLease,
+  StoredRating,
+  Verdict,
+} from '../study-work-storage.ts';
 
 // The rating queue's rows and their mappers, for both engines (sqlite/rating-queue-queries.ts and
 // rating-judgment-queries.ts, postgres/postgres-work-rating.ts and postgres-work-judgments.ts): the same columns,
@@ -156,4 +163,47 @@ export type CandidateProgressRow = Omit<CandidateProgress, 'isGold' | 'withdrawn
 /** `withdrawn` appears only on withdrawn candidates. */
 export function toCandidateProgress({ withdrawn, ...c }: CandidateProgressRow): CandidateProgress {
   return { ...c, isGold: c.isGold === 1, ...(withdrawn === true || withdrawn === 1 ? { withdrawn: true } : {}) };
+}
+
+/** Where a judgment is stored: the answer, the study and rater, and the lease it completes. */
+export interface JudgmentKey {
+  candidateId: number;
+  studyId: string;
+  participantId: string;
+  leaseId: string;
+}
+
+type ScoresVerdict = Omit<Extract<Verdict, { kind: 'scores' }>, 'kind'>;
+type CantJudgeVerdict = Omit<Extract<Verdict, { kind: 'cant_judge' }>, 'kind'>;
+
+/** The columns a new `ratings` row is inserted with; ratingValues gives its values in this order. */
+export const RATING_INSERT_COLUMNS = `candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification,
+  seconds_spent, attention_passed, created_at`;
+
+export function ratingValues(k: JudgmentKey, v: ScoresVerdict, secondsSpent: number, createdAt: string): unknown[] {
+  return [
+    k.candidateId,
+    k.studyId,
+    k.participantId,
+    k.leaseId,
+    JSON.stringify(v.scores),
+    v.correct,
+    v.justification,
+    secondsSpent,
+    attentionValue(v.attentionPassed),
+    createdAt,
+  ];
+}
+
+/** The columns a new `rating_skips` row ("can't judge") is inserted with; skipValues gives its values in this order. */
+export const SKIP_INSERT_COLUMNS =
+  'candidate_id, study_id, participant_id, lease_id, reason, note, seconds_spent, created_at';
+
+export function skipValues(k: JudgmentKey, v: CantJudgeVerdict, secondsSpent: number, createdAt: string): unknown[] {
+  return [k.candidateId, k.studyId, k.participantId, k.leaseId, v.reason, v.note, secondsSpent, createdAt];
+}
+
+/** The key a revision re-stores a judgment under: the latest judgment's answer and lease, the reviser's study. */
+export function judgmentKeyOf(row: LatestRow, r: { studyId: string; participantId: string }): JudgmentKey {
+  return { candidateId: row.candidate_id, studyId: r.studyId, participantId: r.participantId, leaseId: row.lease_id };
 }

@@ -13,7 +13,12 @@ import {
   attentionValue,
   FLAG_COLUMNS,
   hasJudgment,
+  judgmentKeyOf as keyOf,
   LATEST_COLUMNS,
+  RATING_INSERT_COLUMNS,
+  ratingValues,
+  SKIP_INSERT_COLUMNS,
+  skipValues,
   toLatestJudgment,
   toRatingFlag,
   type FlagRow,
@@ -49,11 +54,10 @@ export function storeSkip(db: Database.Database, s: NewSkip, settings: LiveStudy
   const now = s.now.toISOString();
   const lease = usableLease(db, candidate, s.participantId, now, settings);
   if (!lease) return { kind: 'not_leased' };
-  cachedStatement(
-    db,
-    `INSERT INTO rating_skips (candidate_id, study_id, participant_id, lease_id, reason, note, seconds_spent, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(candidate.id, s.studyId, s.participantId, lease.id, s.reason, s.note, s.secondsSpent, now);
+  const key = { candidateId: candidate.id, studyId: s.studyId, participantId: s.participantId, leaseId: lease.id };
+  cachedStatement(db, `INSERT INTO rating_skips (${SKIP_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    ...skipValues(key, s, s.secondsSpent, now),
+  );
   cachedStatement(db, `UPDATE rating_leases SET status = 'completed', ended_at = ? WHERE id = ?`).run(now, lease.id);
   return { kind: 'stored', rated: countRatings(db, s.studyId, s.participantId) };
 }
@@ -112,21 +116,8 @@ export function reviseLatest(db: Database.Database, r: Revision, settings: LiveS
     cachedStatement(db, 'DELETE FROM rating_skips WHERE id = ?').run(row.skip_id);
     cachedStatement(
       db,
-      `INSERT INTO ratings (candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification,
-      seconds_spent, attention_passed, created_at, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      row.candidate_id,
-      r.studyId,
-      r.participantId,
-      row.lease_id,
-      JSON.stringify(v.scores),
-      v.correct,
-      v.justification,
-      skip.seconds_spent + r.secondsSpent,
-      attentionValue(v.attentionPassed),
-      skip.created_at,
-      now,
-    );
+      `INSERT INTO ratings (${RATING_INSERT_COLUMNS}, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(...ratingValues(keyOf(row, r), v, skip.seconds_spent + r.secondsSpent, skip.created_at), now);
   } else if (v.kind === 'cant_judge' && row.rating_id !== null) {
     const rating = cachedStatement(db, 'SELECT seconds_spent, created_at FROM ratings WHERE id = ?').get(
       row.rating_id,
@@ -134,19 +125,8 @@ export function reviseLatest(db: Database.Database, r: Revision, settings: LiveS
     cachedStatement(db, 'DELETE FROM ratings WHERE id = ?').run(row.rating_id);
     cachedStatement(
       db,
-      `INSERT INTO rating_skips (candidate_id, study_id, participant_id, lease_id, reason, note, seconds_spent,
-      created_at, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      row.candidate_id,
-      r.studyId,
-      r.participantId,
-      row.lease_id,
-      v.reason,
-      v.note,
-      rating.seconds_spent + r.secondsSpent,
-      rating.created_at,
-      now,
-    );
+      `INSERT INTO rating_skips (${SKIP_INSERT_COLUMNS}, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(...skipValues(keyOf(row, r), v, rating.seconds_spent + r.secondsSpent, rating.created_at), now);
   }
   return { kind: 'revised', rated: countRatings(db, r.studyId, r.participantId) };
 }

@@ -4,7 +4,13 @@ import type { LiveStudySettings } from '../../../shared/schemas/live-study.ts';
 import type { Rng } from '../../../shared/stats/random.ts';
 import type { Claim, NewRating, NewRatingCandidate, RatingLease, SubmitOutcome } from '../study-work-storage.ts';
 import { expiresAt } from '../rows/play-lease-rows.ts';
-import { RATING_LEASE_COLUMNS, toRatingLease, type RatingLeaseRow } from '../rows/rating-rows.ts';
+import {
+  RATING_INSERT_COLUMNS,
+  RATING_LEASE_COLUMNS,
+  ratingValues,
+  toRatingLease,
+  type RatingLeaseRow,
+} from '../rows/rating-rows.ts';
 import { newItemId } from '../random-ids.ts';
 import { raterOrder } from '../rater-order.ts';
 import { cachedStatement } from './statement-cache.ts';
@@ -220,21 +226,9 @@ export function storeRating(db: Database.Database, r: NewRating, settings: LiveS
   const lease = usableLease(db, candidate, r.participantId, r.now.toISOString(), settings);
   if (!lease) return { kind: 'not_leased' };
   const now = r.now.toISOString();
-  cachedStatement(
-    db,
-    `INSERT INTO ratings (candidate_id, study_id, participant_id, lease_id, scores_json, correct, justification, seconds_spent,
-      attention_passed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    candidate.id,
-    r.studyId,
-    r.participantId,
-    lease.id,
-    JSON.stringify(r.scores),
-    r.correct,
-    r.justification,
-    r.secondsSpent,
-    r.attentionPassed === null ? null : r.attentionPassed ? 1 : 0,
-    now,
+  const key = { candidateId: candidate.id, studyId: r.studyId, participantId: r.participantId, leaseId: lease.id };
+  cachedStatement(db, `INSERT INTO ratings (${RATING_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    ...ratingValues(key, r, r.secondsSpent, now),
   );
   cachedStatement(db, `UPDATE rating_leases SET status = 'completed', ended_at = ? WHERE id = ?`).run(now, lease.id);
   return { kind: 'stored', rated: countRatings(db, r.studyId, r.participantId) };
