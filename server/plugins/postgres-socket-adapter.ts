@@ -2,7 +2,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import type { DatabaseLocation } from '../config.ts';
 import type { Logger } from '../services/logger.ts';
-import { gateBroadcasts, type InterestAdapter } from './room-interest.ts';
+import { gateBroadcasts, type BroadcastGate, type InterestAdapter } from './room-interest.ts';
 
 /** Where a broadcast payload too big for one NOTIFY (8,000 bytes) waits for the other nodes: the adapter's default. */
 export const ATTACHMENTS_TABLE = 'socket_io_attachments';
@@ -63,11 +63,16 @@ export async function crossNodeAdapter(
   });
   // Live-episode rooms' broadcasts go to the other nodes only when one of them has a socket in the room. A function,
   // not an arrow: Socket.IO calls it with `new` (it returns the adapter it made, as the package's own does).
+  const gates: BroadcastGate[] = [];
   const adapter = function gatedAdapter(nsp: Parameters<typeof shared>[0]): ReturnType<typeof shared> {
     const created = shared(nsp);
-    gateBroadcasts(created as unknown as InterestAdapter, (message) => log.warn(message));
+    gates.push(gateBroadcasts(created as unknown as InterestAdapter, (message) => log.warn(message)));
     return created;
   };
+  // A new connection replaces one that was lost (or is the first): a listener that was away missed room joins.
+  pool.on('connect', () => {
+    for (const gate of gates) gate.forget();
+  });
   return {
     adapter,
     close: async () => {

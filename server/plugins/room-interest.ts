@@ -18,7 +18,8 @@ import type { BroadcastOptions } from 'socket.io-adapter';
  * before the acknowledgement, which the joining socket's snapshot, read after the join, contains. A node shares every
  * broadcast until it holds the list of every node it has heard from and a heartbeat timeout has passed since it
  * started (so it has heard from every live node); a node that goes silent is forgotten with its rooms. If a node does
- * not acknowledge a join within ACK_TIMEOUT_MS the join goes on: clients resync on a seq or chunk-index gap.
+ * not acknowledge a join within ACK_TIMEOUT_MS the join goes on: clients resync on a seq or chunk-index gap. A node
+ * whose adapter connection was replaced asks for every list again (its listener may have missed joins meanwhile).
  *
  * Order: a broadcast kept here waits for this node's broadcasts still on their way to PostgreSQL (the adapter delivers
  * those locally only once their NOTIFY returned), so local sockets get them in emit order as before.
@@ -84,7 +85,16 @@ function parse(message: Message): InterestData | null {
   return message.data as InterestData;
 }
 
-export function gateBroadcasts(adapter: InterestAdapter, warn: (message: string) => void): void {
+/** What the adapter's owner can still do with a gated adapter. */
+export interface BroadcastGate {
+  /**
+   * Forgets every other node's rooms, so broadcasts are shared again until the lists are asked for and back. Called
+   * when the adapter opened a new PostgreSQL connection: a listener that was away missed joins and leaves.
+   */
+  forget(): void;
+}
+
+export function gateBroadcasts(adapter: InterestAdapter, warn: (message: string) => void): BroadcastGate {
   const internals = adapter as unknown as InterestAdapter & AdapterInternals;
   const self = adapter.uid;
   const startedAt = Date.now();
@@ -234,4 +244,10 @@ export function gateBroadcasts(adapter: InterestAdapter, warn: (message: string)
 
   // The others learn this node's rooms (none yet) without asking.
   send({ op: 'list', rooms: [] });
+  return {
+    forget: () => {
+      remote.clear();
+      askedAt.clear();
+    },
+  };
 }

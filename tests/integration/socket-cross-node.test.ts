@@ -150,6 +150,31 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
     await heard(b, onA, 'cut-room-a');
   });
 
+  it('shares an episode room joined while the listener of the other node was away, once it is back', async () => {
+    const [a, b] = nodes as [Node, Node];
+    await readyStats(a);
+    await readyStats(b);
+    const onB = await socketOn(b, null);
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+        ADAPTER_APPLICATION_NAME,
+      ]);
+    } finally {
+      await admin.end();
+    }
+    // Node A's listener is reconnecting: it misses this join (node B goes on after waiting for A's note).
+    await b.app.io.of('/').adapter.addAll(onB.id ?? '', new Set(['episode:away:watch']));
+    let arrived = false;
+    onB.once('episode:warned', () => (arrived = true));
+    for (let i = 0; !arrived; i++) {
+      if (i > 300) throw new Error('node A never shared the room joined while its listener was away');
+      a.app.io.to('episode:away:watch').emit('episode:warned', { episodeId: 'away', kind: 'idle', secondsLeft: i });
+      await sleep(50);
+    }
+  });
+
   it('closes the sockets of a login session on every node when it signs out on one', async () => {
     const [a, b] = nodes as [Node, Node];
     const researcher = await signInResearcher({ app: b.app, storage: b.storage });
