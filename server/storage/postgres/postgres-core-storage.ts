@@ -9,7 +9,8 @@ import type { ImportBenchmarkInput, Page, Storage, StudyCounts } from '../storag
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase } from './pg-database.ts';
 import * as episodes from './postgres-episodes.ts';
-import { importBenchmark, sha256 } from './postgres-import-benchmark.ts';
+import { importBenchmark } from './postgres-import-benchmark.ts';
+import { sha256 } from '../rows/import-rows.ts';
 import { removeUnfinishedImports } from './postgres-import-discard.ts';
 import { withStoredFloats } from '../rows/record-float-paths.ts';
 import {

@@ -1,41 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { normalizeProblem } from '../../../shared/benchmark/normalize-problem.ts';
 import { AppError } from '../../../shared/errors.ts';
-import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { ImportOutcome } from '../../../shared/schemas/study.ts';
 import type { ImportBenchmarkInput, ImportRecordInput } from '../storage.ts';
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { floatPathsColumn } from '../rows/record-float-paths.ts';
+import { emptyOutcome, FILE_COLUMNS, fileValues, IMPORT_BUSY, questionPreview, sha256 } from '../rows/import-rows.ts';
 import { MAX_PARAMS, valuesPlaceholders } from './pg-values.ts';
 
-const PREVIEW_CHARS = 160;
 /** Records per statement: a few round trips per thousand records instead of several per record (14 parameters each). */
 const CHUNK = 500;
-const BUSY = 'another import into this study is still being written; try again once it has finished';
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function preview(record: BenchmarkRecord): string {
-  const question = normalizeProblem(record).question.replace(/\s+/g, ' ').trim();
-  return question.length > PREVIEW_CHARS ? `${question.slice(0, PREVIEW_CHARS - 1)}…` : question;
-}
-
-function emptyOutcome(sha: string): ImportOutcome {
-  return {
-    studyId: '',
-    studyCreated: false,
-    fileSha256: sha,
-    alreadyImported: false,
-    recordsAdded: 0,
-    recordsUnchanged: 0,
-    personasAdded: 0,
-    criteriaAdded: 0,
-  };
-}
 
 /**
  * Storage.importBenchmark on PostgreSQL, with SQLite's semantics (sqlite/import-benchmark-queries.ts) but in one
@@ -82,7 +57,7 @@ async function begin(
       ]);
     } catch (error) {
       // Another import (or createStudy) made the study meanwhile and has not committed, or just did.
-      if (isUniqueViolation(error)) throw new AppError('conflict', `the study is being created: ${BUSY}`);
+      if (isUniqueViolation(error)) throw new AppError('conflict', `the study is being created: ${IMPORT_BUSY}`);
       throw error;
     }
     outcome.studyCreated = true;
@@ -94,7 +69,8 @@ async function begin(
       input.sha256,
     ])
   ).rows;
-  if (file?.status === 'importing') throw new AppError('conflict', `this file is already being imported: ${BUSY}`);
+  if (file?.status === 'importing')
+    throw new AppError('conflict', `this file is already being imported: ${IMPORT_BUSY}`);
   if (file !== undefined) {
     outcome.alreadyImported = true;
     outcome.recordsUnchanged = input.records.length;
@@ -103,24 +79,14 @@ async function begin(
   try {
     const [row] = (
       await client.query<{ id: number }>(
-        `INSERT INTO benchmark_files (study_id, sha256, source_name, bytes, metadata_json, record_count, imported_at,
-           status, created_study)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'done', $8) RETURNING id`,
-        [
-          studyId,
-          input.sha256,
-          input.sourceName,
-          input.bytes,
-          input.metadata ? JSON.stringify(input.metadata) : null,
-          input.records.length,
-          now,
-          outcome.studyCreated ? 1 : 0,
-        ],
+        `INSERT INTO benchmark_files (${FILE_COLUMNS}, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'done')
+        RETURNING id`,
+        fileValues(studyId, input, now, outcome.studyCreated),
       )
     ).rows;
     return row?.id ?? null;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError('conflict', `this file is already being imported: ${BUSY}`);
+    if (isUniqueViolation(error)) throw new AppError('conflict', `this file is already being imported: ${IMPORT_BUSY}`);
     throw error;
   }
 }
@@ -181,7 +147,7 @@ async function writeChunk(
         );
       // Counting it as stored would be wrong if that other import fails and takes the record with it.
       if (found !== undefined && found.status !== 'done')
-        throw new AppError('conflict', `line ${line}: problem_id "${record.problem_id}" is in ${BUSY}`);
+        throw new AppError('conflict', `line ${line}: problem_id "${record.problem_id}" is in ${IMPORT_BUSY}`);
       outcome.recordsUnchanged += 1;
       if (found?.no_floats === true) fills.push(item);
       continue;
@@ -215,7 +181,7 @@ async function writeChunk(
         r.input.record.persona.id,
         r.personaSha,
         r.input.record.persona.name,
-        preview(r.input.record),
+        questionPreview(r.input.record),
         Object.keys(r.input.record.persona_preferences).length,
         r.input.record.evaluation_rubric.evaluation_criteria.length,
         r.sha,
@@ -225,7 +191,7 @@ async function writeChunk(
     );
   } catch (error) {
     // Another import into this study wrote the same problem_id and has not committed (or just did).
-    if (isUniqueViolation(error)) throw new AppError('conflict', `a record of this file is in ${BUSY}`);
+    if (isUniqueViolation(error)) throw new AppError('conflict', `a record of this file is in ${IMPORT_BUSY}`);
     throw error;
   }
   outcome.recordsAdded += fresh.length;

@@ -1,39 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { normalizeProblem } from '../../../shared/benchmark/normalize-problem.ts';
 import { AppError } from '../../../shared/errors.ts';
-import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { ImportOutcome } from '../../../shared/schemas/study.ts';
 import type { ImportBenchmarkInput, ImportRecordInput } from '../storage.ts';
 import { discardImport, type PersonaKey } from './import-discard-queries.ts';
 import { floatPathsColumn } from '../rows/record-float-paths.ts';
+import { emptyOutcome, FILE_COLUMNS, fileValues, IMPORT_BUSY, questionPreview, sha256 } from '../rows/import-rows.ts';
 import { pauseAfter, writeChunks } from './write-chunks.ts';
-
-const PREVIEW_CHARS = 160;
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function preview(record: BenchmarkRecord): string {
-  const question = normalizeProblem(record).question.replace(/\s+/g, ' ').trim();
-  return question.length > PREVIEW_CHARS ? `${question.slice(0, PREVIEW_CHARS - 1)}…` : question;
-}
-
-const BUSY = 'another import into this study is still being written; try again once it has finished';
-
-function emptyOutcome(sha: string): ImportOutcome {
-  return {
-    studyId: '',
-    studyCreated: false,
-    fileSha256: sha,
-    alreadyImported: false,
-    recordsAdded: 0,
-    recordsUnchanged: 0,
-    personasAdded: 0,
-    criteriaAdded: 0,
-  };
-}
 
 /**
  * Stores a validated benchmark file (Storage.importBenchmark): the study if new, the file, its records as parsed,
@@ -105,28 +78,15 @@ function begin(
         .prepare('SELECT status FROM benchmark_files WHERE study_id = ? AND sha256 = ?')
         .pluck()
         .get(studyId, input.sha256) as string | undefined;
-      if (status === 'importing') throw new AppError('conflict', `this file is already being imported: ${BUSY}`);
+      if (status === 'importing') throw new AppError('conflict', `this file is already being imported: ${IMPORT_BUSY}`);
       if (status !== undefined) {
         outcome.alreadyImported = true;
         outcome.recordsUnchanged = input.records.length;
         return { kind: 'already' };
       }
       const fileId = db
-        .prepare(
-          `INSERT INTO benchmark_files (study_id, sha256, source_name, bytes, metadata_json, record_count, imported_at,
-             status, created_study)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'importing', ?)`,
-        )
-        .run(
-          studyId,
-          input.sha256,
-          input.sourceName,
-          input.bytes,
-          input.metadata ? JSON.stringify(input.metadata) : null,
-          input.records.length,
-          now,
-          outcome.studyCreated ? 1 : 0,
-        ).lastInsertRowid;
+        .prepare(`INSERT INTO benchmark_files (${FILE_COLUMNS}, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'importing')`)
+        .run(...fileValues(studyId, input, now, outcome.studyCreated)).lastInsertRowid;
       return { kind: 'new', fileId: Number(fileId) };
     })
     .immediate();
@@ -178,7 +138,7 @@ async function writeRecords(
       }
       // Counting it as stored would be wrong if that other import fails and takes the record with it.
       if (existing.file_id !== fileId && existing.status !== 'done')
-        throw new AppError('conflict', `line ${line}: problem_id "${record.problem_id}" is in ${BUSY}`);
+        throw new AppError('conflict', `line ${line}: problem_id "${record.problem_id}" is in ${IMPORT_BUSY}`);
       outcome.recordsUnchanged += 1;
       if (existing.no_floats === 1)
         fills.push({ problemId: record.problem_id, floatPaths: floatPathsColumn(integralFloats) });
@@ -199,7 +159,7 @@ async function writeRecords(
       persona_id: record.persona.id,
       persona_sha256: personaSha,
       persona_name: record.persona.name,
-      question_preview: preview(record),
+      question_preview: questionPreview(record),
       preference_count: Object.keys(record.persona_preferences).length,
       criterion_count: record.evaluation_rubric.evaluation_criteria.length,
       sha256: recordSha,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { LibraryPersona, Persona } from '../../../shared/schemas/persona.ts';
-import { sha256 } from './import-benchmark-queries.ts';
+import { sha256 } from '../rows/import-rows.ts';
 
 /**
  * The persona library and stored personas on SQLite: SqliteStorage's persona methods. A persona is stored once per
