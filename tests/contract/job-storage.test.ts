@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
+import { runJsonProcess } from '../support/json-process.ts';
 import { tempDir } from '../support/temp-files.ts';
 import { jobStorageContract } from './job-storage.contract.ts';
 
@@ -17,17 +17,7 @@ jobStorageContract('sqlite', async () => {
 const WORKER = new URL('../support/job-claim-worker.ts', import.meta.url).pathname;
 
 function worker(file: string, owner: string, startAt: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, file, owner, String(startAt)]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`worker exited ${code}: ${err}`)),
-    );
-  });
+  return runJsonProcess(WORKER, [file, owner, String(startAt)]);
 }
 
 // better-sqlite3 is synchronous, so claims in one process never truly overlap; separate processes on one file do.

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import type { Storage } from '../../server/storage/storage.ts';
+import { runJsonProcess } from './json-process.ts';
 import { T0, episodeCandidates, settings, studyWithRecords } from './study-work-fixtures.ts';
 
 /**
@@ -29,20 +29,7 @@ function worker(
   startAt: number,
   raters: string[],
 ): Promise<Record<string, string[]>> {
-  return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', WORKERS[engine], database, studyId, String(startAt), ...raters];
-    const child = spawn(process.execPath, args);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as Record<string, string[]>)
-        : reject(new Error(`worker exited ${code}: ${err}`)),
-    );
-  });
+  return runJsonProcess(WORKERS[engine], [database, studyId, String(startAt), ...raters]);
 }
 
 /** Runs the race (workers w0–w3, raters r0–r2 each; they start 3 s from now) and returns the raters of each item. */
