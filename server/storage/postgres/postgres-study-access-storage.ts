@@ -8,7 +8,15 @@ import {
 } from '../../../shared/schemas/study-access.ts';
 import type { Page } from '../storage.ts';
 import type { NewAuditEntry, NewStudyMember, StudyAccessStorage } from '../study-access-storage.ts';
-import { LAST_OWNER, MEMBER_SELECT, toAudit, toMember, type AuditRow, type MemberRow } from '../rows/access-rows.ts';
+import {
+  LAST_OWNER,
+  MEMBER_SELECT,
+  storedAudit,
+  toAudit,
+  toMember,
+  type AuditRow,
+  type MemberRow,
+} from '../rows/access-rows.ts';
 import { isUniqueViolation } from './pg-error-codes.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 
@@ -167,14 +175,7 @@ export class PostgresStudyAccessStorage implements StudyAccessStorage {
       [entry.studyId, entry.researcherId, entry.username, entry.action, entry.detail, at],
     );
     if (!row) throw new Error('audit entry not stored');
-    return {
-      id: row.id,
-      at,
-      researcherId: entry.researcherId,
-      username: entry.username,
-      action: entry.action,
-      detail: entry.detail,
-    };
+    return storedAudit(row.id, at, entry);
   }
 
   async listAudit(studyId: string, page: { offset: number; limit: number }): Promise<Page<AuditEntry>> {

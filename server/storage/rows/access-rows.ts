@@ -4,6 +4,7 @@ import {
   type AuditEntry,
   type StudyMember,
 } from '../../../shared/schemas/study-access.ts';
+import type { NewAuditEntry } from '../study-access-storage.ts';
 
 // The study-access rows (migration 017) and their mappers, for both engines: the same columns and types (PostgreSQL's
 // BIGINT audit id arrives as a number, see postgres/pg-database.ts).
@@ -51,5 +52,17 @@ export function toAudit(row: AuditRow): AuditEntry {
     username: row.username,
     action: AuditActionSchema.parse(row.action),
     detail: row.detail,
+  };
+}
+
+/** What recordAudit answers for the entry it stored under `id`. */
+export function storedAudit(id: number, at: string, entry: NewAuditEntry): AuditEntry {
+  return {
+    id,
+    at,
+    researcherId: entry.researcherId,
+    username: entry.username,
+    action: entry.action,
+    detail: entry.detail,
   };
 }

@@ -8,7 +8,15 @@ import {
 } from '../../../shared/schemas/study-access.ts';
 import type { Page } from '../storage.ts';
 import type { NewAuditEntry, NewStudyMember, StudyAccessStorage } from '../study-access-storage.ts';
-import { LAST_OWNER, MEMBER_SELECT, toAudit, toMember, type AuditRow, type MemberRow } from '../rows/access-rows.ts';
+import {
+  LAST_OWNER,
+  MEMBER_SELECT,
+  storedAudit,
+  toAudit,
+  toMember,
+  type AuditRow,
+  type MemberRow,
+} from '../rows/access-rows.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 export class SqliteStudyAccessStorage implements StudyAccessStorage {
@@ -158,14 +166,7 @@ export class SqliteStudyAccessStorage implements StudyAccessStorage {
     )
       .pluck()
       .get(entry.studyId, entry.researcherId, entry.username, entry.action, entry.detail, at) as number;
-    return {
-      id,
-      at,
-      researcherId: entry.researcherId,
-      username: entry.username,
-      action: entry.action,
-      detail: entry.detail,
-    };
+    return storedAudit(id, at, entry);
   }
 
   async listAudit(studyId: string, page: { offset: number; limit: number }): Promise<Page<AuditEntry>> {
