@@ -134,7 +134,7 @@ export class RunningEpisode {
    * Stores events in order, and only then announces each: the person's ack, their view, the watchers' view. The events
    * appended while the previous group is being stored (a model's message and the labels beside it, a reply and the
    * events it starts) wait for it and go together, in one transaction: on PostgreSQL every transaction is a round trip
-   * to another process, and a turn's events one by one were most of the database's work per reply. An event that
+   * to another process, and each event was one of its own. An event that
    * cannot be stored is retried (storeRetrying); if storage stays broken the episode ends rather than run on with
    * events nobody can recover.
    */
@@ -178,8 +178,8 @@ export class RunningEpisode {
   }
 
   /**
-   * Appends a group as this episode's owner (event-group-store.ts). False when it was not stored: another node owns the
-   * episode (lose), storage stayed broken for the retry window (giveUp), or the episode was stopped meanwhile.
+   * Appends a group as this episode's owner (event-group-store.ts). Not stored when another node owns the episode
+   * (then lose), storage stayed broken for the retry window (then giveUp), or the episode was stopped meanwhile.
    */
   private storeRetrying(group: readonly EpisodeEvent[]): Promise<StoredGroup> {
     return storeGroupRetrying(group, {
