@@ -82,6 +82,18 @@ export function SelfRatingPage() {
       secondsSpent: Math.round((Date.now() - shownAt) / 100) / 10,
     });
   };
+  // Shown side by side on a wide screen; on a phone, the answer and the task in panels of their own.
+  const finalAnswer = <AnswerCard title={t('selfRating.modelFinalAnswer')} text={answer.text} />;
+  const taskAndPreferences = (
+    <>
+      {task && <TaskCard text={task.text} speaker={name} />}
+      <PreferenceList
+        preferences={episode.preferences}
+        hidden={false}
+        title={t('selfRating.preferencesOf', { name })}
+      />
+    </>
+  );
   return (
     <Stack spacing={2}>
       <StepIndicator role="actor" current="task" />
@@ -101,35 +113,21 @@ export function SelfRatingPage() {
                   title: t('selfRating.finalAnswerPanel'),
                   show: t('selfRating.showAnswer'),
                   hide: t('selfRating.hideAnswer'),
-                  content: <AnswerCard title={t('selfRating.modelFinalAnswer')} text={answer.text} />,
+                  content: finalAnswer,
                 },
                 {
                   id: 'task',
                   title: t('selfRating.taskPanel'),
                   show: t('selfRating.showTask'),
                   hide: t('selfRating.hideTask'),
-                  content: (
-                    <Stack spacing={2}>
-                      {task && <TaskCard text={task.text} speaker={name} />}
-                      <PreferenceList
-                        preferences={episode.preferences}
-                        hidden={false}
-                        title={t('selfRating.preferencesOf', { name })}
-                      />
-                    </Stack>
-                  ),
+                  content: <Stack spacing={2}>{taskAndPreferences}</Stack>,
                 },
               ]}
             />
           ) : (
             <Stack spacing={2}>
-              <AnswerCard title={t('selfRating.modelFinalAnswer')} text={answer.text} />
-              {task && <TaskCard text={task.text} speaker={name} />}
-              <PreferenceList
-                preferences={episode.preferences}
-                hidden={false}
-                title={t('selfRating.preferencesOf', { name })}
-              />
+              {finalAnswer}
+              {taskAndPreferences}
             </Stack>
           )
         }
