@@ -3,6 +3,7 @@ import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type { InviteLimits, InviteRevokeMode, StudyInvite } from '../people-storage.ts';
 import {
   inviteRefusal,
+  inviteSelect,
   newInviteRow,
   toInvite,
   type InviteRow,
@@ -11,19 +12,8 @@ import {
 import { isForeignKeyViolation } from './pg-error-codes.ts';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 
-/**
- * An invite with its use count and how many of its people are mid-task (an unexpired play or rating lease in hand),
- * as SQLite's people storage reads it. The lease tables belong to the work part; they share this database. The time
- * is $1.
- */
-const INVITE_SELECT = `SELECT i.*,
-  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code) AS participants,
-  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code AND (
-     EXISTS (SELECT 1 FROM play_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
-             AND l.status = 'leased' AND l.expires_at COLLATE "C" > $1)
-     OR EXISTS (SELECT 1 FROM rating_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
-             AND l.status = 'leased' AND l.expires_at COLLATE "C" > $1))) AS mid_task
-  FROM study_invites i`;
+/** Invites with their counts (rows/people-rows.ts); the time is $1, compared byte-wise as SQLite compares text. */
+const INVITE_SELECT = inviteSelect('COLLATE "C" > $1');
 
 export async function admitThroughInvite(client: Queryable, code: string, now: Date): Promise<void> {
   const [row] = (await client.query<InviteRow>('SELECT * FROM study_invites WHERE code = $1 FOR UPDATE', [code])).rows;

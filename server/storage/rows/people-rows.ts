@@ -55,6 +55,23 @@ export interface SessionRow {
   role: ParticipantRole | null;
 }
 
+/**
+ * The select of an invite with its use count and how many of its people are mid-task (an unexpired play or rating
+ * lease in hand). The lease tables belong to the work part of storage; they share this database, and reading them here
+ * keeps the counts one query. `unexpired` is the engine's test of a lease's expires_at against the time parameter
+ * (`> @now` on SQLite, `COLLATE "C" > $1` on PostgreSQL); each engine appends its WHERE.
+ */
+export function inviteSelect(unexpired: string): string {
+  return `SELECT i.*,
+  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code) AS participants,
+  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code AND (
+     EXISTS (SELECT 1 FROM play_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
+             AND l.status = 'leased' AND l.expires_at ${unexpired})
+     OR EXISTS (SELECT 1 FROM rating_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
+             AND l.status = 'leased' AND l.expires_at ${unexpired}))) AS mid_task
+  FROM study_invites i`;
+}
+
 /** The session look-up's select (the session and its subject together); each engine appends its WHERE. */
 export const SESSION_SELECT = `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
        FROM auth_sessions s

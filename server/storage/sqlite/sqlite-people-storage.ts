@@ -16,6 +16,7 @@ import type {
 } from '../people-storage.ts';
 import {
   inviteRefusal,
+  inviteSelect,
   newInviteRow,
   SESSION_SELECT,
   toInvite,
@@ -32,19 +33,8 @@ import { cachedStatement } from './statement-cache.ts';
 import * as loginThrottle from './login-throttle-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
 
-/**
- * An invite with its use count and how many of its people are mid-task (an unexpired play or rating lease in hand).
- * The lease tables belong to the work part of storage; they share this database, and reading them here keeps the
- * counts one query. Takes the time as `@now`.
- */
-const INVITE_SELECT = `SELECT i.*,
-  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code) AS participants,
-  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code AND (
-     EXISTS (SELECT 1 FROM play_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
-             AND l.status = 'leased' AND l.expires_at > @now)
-     OR EXISTS (SELECT 1 FROM rating_leases l WHERE l.study_id = p.study_id AND l.participant_id = p.id
-             AND l.status = 'leased' AND l.expires_at > @now))) AS mid_task
-  FROM study_invites i`;
+/** Invites with their counts (rows/people-rows.ts); the time is `@now`. */
+const INVITE_SELECT = inviteSelect('> @now');
 
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string }).code;
