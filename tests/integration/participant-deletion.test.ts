@@ -17,6 +17,7 @@ import { ratedLive, RATINGS, turn } from '../support/rated-live-episodes.ts';
  */
 const SETTINGS = { epsilon: 0.1, resamples: 200, seed: 42 };
 const KEY = 'test-deletion-key';
+
 /** Text only the deleted actor typed (in L0), and only their twin was given (in T0). */
 const ACTOR_TEXT = 'Zebra-striped honeycomb diaries 8841';
 const TWIN_TEXT = 'Twin words only for the withdrawn actor 5512';
