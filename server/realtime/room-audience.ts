@@ -7,9 +7,10 @@ import { isCrossNode, RECOVERY_WINDOW_MS, type RealtimeServer } from '../plugins
  * with recovery on, a copy kept for two minutes; every event of every live episode goes to its researchers' room,
  * which is empty unless someone watches that episode.
  *
- * Across nodes (the PostgreSQL adapter) this node cannot see the others' rooms, so every broadcast is made: a
- * researcher watching on another node must get the events of an episode played here. The cost is one NOTIFY per
- * stored event (not per stream chunk), which the actor's own events already pay.
+ * Across nodes (the PostgreSQL adapter) every broadcast is made here: a researcher watching on another node must get
+ * the events of an episode played here, and which rooms other nodes hold is the adapter's knowledge, not this
+ * module's. The adapter then sends a live episode's broadcast to the other nodes only while one of them has a socket
+ * in its room (server/plugins/room-interest.ts).
  */
 export function roomAudience(io: RealtimeServer, now: () => number = Date.now): (room: string) => boolean {
   if (isCrossNode(io)) return () => true;
