@@ -1,7 +1,6 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import { useEffect, type ReactNode } from 'react';
 import { PageLoading } from '../../app/page-loading.tsx';
 import { navigate } from '../../app/router.ts';
@@ -9,6 +8,7 @@ import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 import type { Participant } from '../../store/participant-slice.ts';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { ActionNotice } from './action-notice.tsx';
 import { TabNotice } from './tab-notice.tsx';
 
 interface GateProps {
@@ -68,17 +68,9 @@ export function ParticipantGate({ role, children }: GateProps) {
   if (role && participant.role !== role) {
     return (
       <Narrow>
-        <Alert
-          role="note"
-          severity="info"
-          action={
-            <Button color="inherit" onClick={() => navigate('/rate')}>
-              {t('gate.goToRating')}
-            </Button>
-          }
-        >
+        <ActionNotice action={t('gate.goToRating')} onAction={() => navigate('/rate')}>
           {t('gate.raterNotActor')}
-        </Alert>
+        </ActionNotice>
       </Narrow>
     );
   }

@@ -1,6 +1,4 @@
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import { useState } from 'react';
 import { PageLoading } from '../../app/page-loading.tsx';
@@ -9,6 +7,7 @@ import { useTranslation } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/index.ts';
 import { finalAnswerOf, messagesOf } from '../../store/play-log.ts';
 import { ErrorAlert } from '../../ui/error-alert.tsx';
+import { ActionNotice } from './action-notice.tsx';
 import { AnswerCard } from './answer-card.tsx';
 import { FinishedNotice } from './finished-notice.tsx';
 import { Narrow } from './participant-gate.tsx';
@@ -58,17 +57,9 @@ export function SelfRatingPage() {
   if (!answer) {
     return (
       <Narrow>
-        <Alert
-          role="note"
-          severity="info"
-          action={
-            <Button color="inherit" onClick={() => navigate('/play')}>
-              {t('selfRating.backToChat')}
-            </Button>
-          }
-        >
+        <ActionNotice action={t('selfRating.backToChat')} onAction={() => navigate('/play')}>
           {t('selfRating.notYet')}
-        </Alert>
+        </ActionNotice>
       </Narrow>
     );
   }
