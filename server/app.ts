@@ -175,10 +175,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preClose', async () => live.close());
   app.addHook('preClose', async () => services.jobs.close());
   // Agreement reports take seconds of CPU: on a pool thread when the app knows its database file (the server), else here.
-  const reports = agreementReports(deps.storage, deps.config.database);
+  const reports = agreementReports(deps.storage, deps.config.database, app.log);
   app.addHook('preClose', async () => reports.close());
   // Benchmark imports parse and write up to 512 MB: on a pool thread likewise (benchmark-imports.ts).
-  const imports = benchmarkImports(deps.storage, deps.config.database);
+  const imports = benchmarkImports(deps.storage, deps.config.database, app.log);
   app.addHook('preClose', async () => imports.close());
   await registerAuth(app, {
     people: deps.storage.people,

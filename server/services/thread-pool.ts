@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import { AppError } from '../../shared/errors.ts';
 import { loopWriteGate } from '../storage/write-gate.ts';
+import type { Logger } from './logger.ts';
 
 /**
  * A lazy piscina pool for work that must stay off the live loop (agreement reports, benchmark imports). The pool is
@@ -21,6 +22,8 @@ export interface LazyPoolOptions {
   threads?: number;
   /** How long an idle thread is kept for the next task before it ends (default 5 minutes). */
   idleTimeoutMs?: number;
+  /** Where a thread's failure outside any task goes (a thread that cannot load, a stray message). */
+  log: Logger;
 }
 
 /** What a pool's thread gets as `workerData`; its entry passes `writeGate` to joinLoopWriteGate. */
@@ -45,6 +48,12 @@ export function lazyPool<Task, Outcome>(options: LazyPoolOptions): LazyPool<Task
         // The thread's writes leave SQLite's write lock to the loop while it waits for it (storage/write-gate.ts).
         workerData: { writeGate: loopWriteGate() } satisfies PoolThreadData,
       });
+      // Piscina emits a thread's failure that no task is waiting on as an 'error' event; unheard, it would end the
+      // server. The thread is replaced at the next task, whose caller gets the error if it happens again.
+      if (pool.listenerCount('error') === 0)
+        pool.on('error', (error: unknown) =>
+          options.log.error({ err: error }, 'a worker thread failed outside a task'),
+        );
       return pool.run(task);
     },
     async close() {

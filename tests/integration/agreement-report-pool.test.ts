@@ -7,6 +7,7 @@ import { agreementReportPool } from '../../server/services/agreement/report-pool
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import { signInResearcher } from '../support/auth-helpers.ts';
 import { buildLargeAgreementStudy } from '../support/large-agreement-study.ts';
+import { captureLog } from '../support/capture-log.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 /**
@@ -103,7 +104,7 @@ describe('agreement reports on the pool', () => {
   }, 30_000);
 
   it('a closed pool refuses new reports as unavailable', async () => {
-    const pool = agreementReportPool({ database: { kind: 'sqlite', file } });
+    const pool = agreementReportPool({ database: { kind: 'sqlite', file }, log: captureLog([]) });
     const report = await pool.report(studyId, { epsilon: 0.1, resamples: 20, seed: 1 });
     expect(report?.counts.ratedItems).toBe(14);
     expect(await pool.report('no-such-study', { epsilon: 0.1, resamples: 20, seed: 1 })).toBeNull();

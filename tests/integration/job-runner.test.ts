@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobRunner, type JobHandler } from '../../server/services/jobs/job-runner.ts';
-import type { Logger } from '../../server/services/logger.ts';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
+import { captureLog } from '../support/capture-log.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 const dir = tempDir('prefdisco-job-runner-');
@@ -12,15 +12,6 @@ const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
-
-/** A logger that keeps what it was given, so a test can see a failure was logged. */
-function captureLog(lines: string[]): Logger {
-  const at = (obj: object | string, msg?: string): void => {
-    lines.push(typeof obj === 'string' ? obj : (msg ?? ''));
-  };
-  const log: Logger = { debug: at, info: at, warn: at, error: at, child: () => log };
-  return log;
-}
 
 /** A runner on one connection and a second connection to the same file, as the loop and the worker have. */
 function setUp(handlers: Record<string, JobHandler>, lines: string[] = []) {

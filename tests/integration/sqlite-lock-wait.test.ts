@@ -57,7 +57,9 @@ function open(lockWait: LockWait): { storage: SqliteStorage; file: string } {
   return { storage: SqliteStorage.open({ file, lockWait }), file };
 }
 
-const HOLD_MS = 400;
+// Long enough that a loop held for the lock (gap near HOLD_MS) and a loop merely slowed by a loaded machine (ticks late
+// by scheduling, seen up to ~150 ms at load 15 on two cores) stay far apart on either side of HOLD_MS / 4.
+const HOLD_MS = 1200;
 
 describe('a connection waiting for another process’s write lock', () => {
   it("'yield' keeps the event loop serving while it waits, then stores the write once", async () => {

@@ -1,6 +1,7 @@
 import type { AgreementReport, AgreementSettings } from '../../../shared/schemas/agreement.ts';
 import type { DatabaseLocation } from '../../config.ts';
 import type { Storage } from '../../storage/storage.ts';
+import type { Logger } from '../logger.ts';
 import { lazyPool } from '../thread-pool.ts';
 import { agreementReport } from './agreement-report.ts';
 import { rebuildAppError, type ReportOutcome, type ReportTask } from './report-task.ts';
@@ -28,6 +29,8 @@ export interface ReportPoolOptions {
   threads?: number;
   /** How long an idle thread is kept for the next report before it ends (default 5 minutes). */
   idleTimeoutMs?: number;
+  /** Where the thread's failures outside a report go. */
+  log: Logger;
 }
 
 /**
@@ -59,8 +62,12 @@ export function inProcessAgreementReports(storage: Storage): AgreementReports {
  * The pool when the app knows the database its storage is on (the server: `config.database`), otherwise in-process.
  * An in-memory database exists only on its own connection, so it also stays in-process.
  */
-export function agreementReports(storage: Storage, database: DatabaseLocation | undefined): AgreementReports {
+export function agreementReports(
+  storage: Storage,
+  database: DatabaseLocation | undefined,
+  log: Logger,
+): AgreementReports {
   return database === undefined || (database.kind === 'sqlite' && database.file === ':memory:')
     ? inProcessAgreementReports(storage)
-    : agreementReportPool({ database });
+    : agreementReportPool({ database, log });
 }

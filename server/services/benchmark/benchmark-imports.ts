@@ -1,5 +1,6 @@
 import type { DatabaseLocation } from '../../config.ts';
 import type { Storage } from '../../storage/storage.ts';
+import type { Logger } from '../logger.ts';
 import { lazyPool } from '../thread-pool.ts';
 import { rebuildAppError } from '../thread-errors.ts';
 import { importBenchmarkFile, ImportRejectedError, type ImportFileResult } from './import-benchmark-file.ts';
@@ -21,7 +22,11 @@ export interface BenchmarkImports {
 /** The thread's entry: plain JS that registers tsx in the thread, then loads server/benchmark-import-thread.ts. */
 const ENTRY = new URL('../../benchmark-import-boot.mjs', import.meta.url);
 
-export function benchmarkImportPool(options: { database: DatabaseLocation; idleTimeoutMs?: number }): BenchmarkImports {
+export function benchmarkImportPool(options: {
+  database: DatabaseLocation;
+  idleTimeoutMs?: number;
+  log: Logger;
+}): BenchmarkImports {
   // One import at a time: a second waits in the queue rather than competing with the first for the write lock.
   const pool = lazyPool<ImportTask, ImportThreadOutcome>({ entry: ENTRY, threads: 1, ...options });
   return {
@@ -43,8 +48,12 @@ export function inProcessBenchmarkImports(storage: Storage): BenchmarkImports {
 }
 
 /** The pool when the app knows its database (the server: `config.database`), otherwise in-process. */
-export function benchmarkImports(storage: Storage, database: DatabaseLocation | undefined): BenchmarkImports {
+export function benchmarkImports(
+  storage: Storage,
+  database: DatabaseLocation | undefined,
+  log: Logger,
+): BenchmarkImports {
   return database === undefined || (database.kind === 'sqlite' && database.file === ':memory:')
     ? inProcessBenchmarkImports(storage)
-    : benchmarkImportPool({ database });
+    : benchmarkImportPool({ database, log });
 }
