@@ -23,6 +23,7 @@ import type {
 } from '../study-work-storage.ts';
 import { expiresAt } from '../rows/play-lease-rows.ts';
 import { pausedOrOpen } from '../rows/study-settings-rows.ts';
+import type pg from 'pg';
 import type { PgDatabase, Queryable } from './pg-database.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './pg-error-codes.ts';
 import { countWithoutTranscript, queuedEpisodes, withdrawCandidates } from './postgres-work-candidates.ts';
@@ -37,10 +38,9 @@ import {
 import {
   claimPlay,
   endPlayLease,
-  expirePlayLeases,
+  expireAndHeldPlay,
   extendPlayLease,
   getPlayLease,
-  heldPlay,
   playsTaken,
 } from './postgres-work-play.ts';
 import { getOutcome, queryProgress, queryRatings, recordOutcome } from './postgres-work-progress.ts';
@@ -55,6 +55,7 @@ import {
 import { storeRating, storeSkip } from './postgres-work-submit.ts';
 import { rowsOf } from './postgres-work-sql.ts';
 import { SettingsReader, saveSettings } from './postgres-work-settings.ts';
+import { StudyLockQueue } from './study-lock-queue.ts';
 
 /**
  * Study settings and work queues on PostgreSQL, with SqliteStudyWorkStorage's semantics.
@@ -69,6 +70,8 @@ import { SettingsReader, saveSettings } from './postgres-work-settings.ts';
  */
 export class PostgresStudyWorkStorage implements StudyWorkStorage {
   private readonly settings = new SettingsReader();
+  /** This node's queue in front of each study's row lock (see the class comment). */
+  private readonly studyLocks = new StudyLockQueue();
 
   constructor(private readonly db: PgDatabase) {}
 
@@ -90,12 +93,11 @@ export class PostgresStudyWorkStorage implements StudyWorkStorage {
   }
 
   async leaseNextPlay(studyId: string, participantId: string, now: Date): Promise<Claim<PlayLease>> {
-    return this.db.transaction(async (c): Promise<Claim<PlayLease>> => {
+    return this.lockedTransaction(studyId, async (c): Promise<Claim<PlayLease>> => {
       const settings = await this.readSettings(c, studyId, true);
       if (!settings) return { kind: 'none', reason: 'study_not_open' };
-      await expirePlayLeases(c, studyId, now.toISOString());
-      const held = pausedOrOpen(settings) ? await heldPlay(c, studyId, participantId) : null;
-      if (held) return { kind: 'leased', lease: held, resumed: true };
+      const held = await expireAndHeldPlay(c, studyId, participantId, now.toISOString());
+      if (held && pausedOrOpen(settings)) return { kind: 'leased', lease: held, resumed: true };
       if (settings.status !== 'open') return { kind: 'none', reason: 'study_not_open' };
       return claimPlay(c, studyId, participantId, now, settings);
     });
@@ -154,7 +156,7 @@ export class PostgresStudyWorkStorage implements StudyWorkStorage {
   }
 
   async withdrawRatingCandidates(studyId: string, ref: CandidateRef, now: Date): Promise<WithdrawOutcome> {
-    return this.db.transaction(async (c) => {
+    return this.lockedTransaction(studyId, async (c) => {
       // Locked only to wait for claims in flight; a study without settings has no claims to wait for.
       await this.readSettings(c, studyId, true);
       return withdrawCandidates(c, studyId, ref, now);
@@ -162,7 +164,7 @@ export class PostgresStudyWorkStorage implements StudyWorkStorage {
   }
 
   async leaseNextRating(studyId: string, participantId: string, now: Date, rng: Rng): Promise<Claim<RatingLease>> {
-    return this.db.transaction(async (c): Promise<Claim<RatingLease>> => {
+    return this.lockedTransaction(studyId, async (c): Promise<Claim<RatingLease>> => {
       const settings = await this.readSettings(c, studyId, true);
       if (!settings) return { kind: 'none', reason: 'study_not_open' };
       const held = await expireAndHeldRating(c, studyId, participantId, now.toISOString());
@@ -232,7 +234,7 @@ export class PostgresStudyWorkStorage implements StudyWorkStorage {
     missing: T,
   ): Promise<T> {
     try {
-      return await this.db.transaction(async (c) => {
+      return await this.lockedTransaction(studyId, async (c) => {
         const settings = await this.readSettings(c, studyId, true);
         return settings ? write(c, settings) : missing;
       });
@@ -266,6 +268,14 @@ export class PostgresStudyWorkStorage implements StudyWorkStorage {
       ...(await queryProgress(this.db.pool, studyId, now.toISOString())),
       flags: await listFlags(this.db.pool, studyId),
     };
+  }
+
+  /**
+   * A transaction that takes the study's row lock, queued behind this storage's other ones of the same study first,
+   * so that it takes a pool connection only when no other of this node's transactions holds or waits for that lock.
+   */
+  private async lockedTransaction<T>(studyId: string, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.studyLocks.run(studyId, async () => this.db.transaction(work));
   }
 
   /** The study's settings; `lock` takes its row lock, the study's mutex for claims and judgments (see the class). */

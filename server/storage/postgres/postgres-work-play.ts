@@ -7,7 +7,8 @@ import { countOf, firstRow } from './postgres-work-sql.ts';
 
 /**
  * The play queue on PostgreSQL (mirrors sqlite/play-queue-queries.ts): claims, renewals and ends of play leases.
- * Claims run inside the caller's transaction, which holds the study's settings row lock.
+ * Claims run inside the caller's transaction, which holds the study's settings row lock: each is one statement, so
+ * the lock is held for few round trips.
  */
 
 export async function getPlayLease(c: Queryable, leaseId: string): Promise<PlayLease | null> {
@@ -19,22 +20,26 @@ export async function getPlayLease(c: Queryable, leaseId: string): Promise<PlayL
   return row ? toPlayLease(row) : null;
 }
 
-/** Turns the study's lapsed leases into 'expired', which frees their slots. Times are ISO text: byte order is time order. */
-export async function expirePlayLeases(c: Queryable, studyId: string, now: string): Promise<void> {
-  await c.query(
-    `UPDATE play_leases SET status = 'expired', ended_at = expires_at
-    WHERE study_id = $1 AND status = 'leased' AND expires_at COLLATE "C" <= $2`,
-    [studyId, now],
-  );
-}
-
-/** The actor's assignment in hand (after expiry), if any. */
-export async function heldPlay(c: Queryable, studyId: string, participantId: string): Promise<PlayLease | null> {
+/**
+ * Turns the study's lapsed leases into 'expired' (which frees their slots) and returns the actor's lease still in hand,
+ * if any: one statement, so one round trip while the study's lock is held. The SELECT sees the rows as they were
+ * before the UPDATE (one snapshot per statement), hence the `NOT IN expired`. Times are ISO text: byte order is time
+ * order.
+ */
+export async function expireAndHeldPlay(
+  c: Queryable,
+  studyId: string,
+  participantId: string,
+  now: string,
+): Promise<PlayLease | null> {
   const row = await firstRow<PlayLeaseRow>(
     c,
-    `SELECT ${PLAY_LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
-    WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'leased'`,
-    [studyId, participantId],
+    `WITH expired AS (
+      UPDATE play_leases SET status = 'expired', ended_at = expires_at
+      WHERE study_id = $1 AND status = 'leased' AND expires_at COLLATE "C" <= $3 RETURNING id)
+    SELECT ${PLAY_LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
+    WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'leased' AND l.id NOT IN (SELECT id FROM expired)`,
+    [studyId, participantId, now],
   );
   return row ? toPlayLease(row) : null;
 }
@@ -49,7 +54,11 @@ export async function playsTaken(c: Queryable, studyId: string, participantId: s
   );
 }
 
-/** A new lease. Runs under the study's lock, with the study open, its leases expired and none held. */
+/**
+ * A new lease. Runs under the study's lock, with the study open, its leases expired and none held. One statement (the
+ * actor's quota count, the unit's choice, the insert and the lease's row) instead of four, since every round trip
+ * here is time the study's lock is held: `plays` is the count before the insert, which happens only under the quota.
+ */
 export async function claimPlay(
   c: Queryable,
   studyId: string,
@@ -57,32 +66,34 @@ export async function claimPlay(
   now: Date,
   settings: LiveStudySettings,
 ): Promise<Claim<PlayLease>> {
-  const plays = await playsTaken(c, studyId, participantId);
-  if (plays >= settings.quotas.playsPerActor) return { kind: 'none', reason: 'quota_reached' };
-
   // An actor never gets a record they were already given (under any model): they would know the persona's answers.
-  const unit = await firstRow<{ id: number }>(
+  const row = await firstRow<{ plays: number } & Partial<PlayLeaseRow>>(
     c,
     `
-    SELECT id FROM (
-      SELECT u.id, u.position, u.quota, u.problem_id,
-        (SELECT COUNT(*) FROM play_leases l WHERE l.unit_id = u.id AND l.status IN ('leased', 'completed')) AS taken
-      FROM play_units u WHERE u.study_id = $1 AND u.active = 1
-    ) t WHERE taken < quota
-      AND problem_id NOT IN (SELECT u2.problem_id FROM play_leases l2 JOIN play_units u2 ON u2.id = l2.unit_id
-                             WHERE l2.study_id = $1 AND l2.participant_id = $2)
-    ORDER BY taken, position, id LIMIT 1`,
-    [studyId, participantId],
+    WITH taken AS (
+      SELECT COUNT(*) AS n FROM play_leases
+      WHERE study_id = $1 AND participant_id = $2 AND status IN ('leased', 'completed')
+    ), unit AS (
+      SELECT id FROM (
+        SELECT u.id, u.position, u.quota, u.problem_id,
+          (SELECT COUNT(*) FROM play_leases l WHERE l.unit_id = u.id AND l.status IN ('leased', 'completed')) AS taken
+        FROM play_units u WHERE u.study_id = $1 AND u.active = 1
+      ) t WHERE taken < quota
+        AND problem_id NOT IN (SELECT u2.problem_id FROM play_leases l2 JOIN play_units u2 ON u2.id = l2.unit_id
+                               WHERE l2.study_id = $1 AND l2.participant_id = $2)
+      ORDER BY taken, position, id LIMIT 1
+    ), inserted AS (
+      INSERT INTO play_leases (id, unit_id, study_id, participant_id, status, leased_at, expires_at)
+      SELECT $4, unit.id, $1, $2, 'leased', $5, $6 FROM unit, taken WHERE taken.n < $3
+      RETURNING *
+    )
+    SELECT taken.n AS plays, ${PLAY_LEASE_COLUMNS}
+    FROM taken LEFT JOIN inserted l ON true LEFT JOIN play_units u ON u.id = l.unit_id`,
+    [studyId, participantId, settings.quotas.playsPerActor, randomUUID(), now.toISOString(), expiresAt(now, settings)],
   );
-  if (unit === undefined) return { kind: 'none', reason: 'no_work' };
-
-  const id = randomUUID();
-  await c.query(
-    `INSERT INTO play_leases (id, unit_id, study_id, participant_id, status, leased_at, expires_at)
-    VALUES ($1, $2, $3, $4, 'leased', $5, $6)`,
-    [id, unit.id, studyId, participantId, now.toISOString(), expiresAt(now, settings)],
-  );
-  return { kind: 'leased', lease: (await getPlayLease(c, id)) as PlayLease, resumed: false };
+  if (row === undefined || row.plays >= settings.quotas.playsPerActor) return { kind: 'none', reason: 'quota_reached' };
+  if (row.id === undefined || row.id === null) return { kind: 'none', reason: 'no_work' };
+  return { kind: 'leased', lease: toPlayLease(row as PlayLeaseRow), resumed: false };
 }
 
 /** Moves a lease still 'leased' to `expires`; the status test is in the UPDATE, so a concurrent end wins cleanly. */
