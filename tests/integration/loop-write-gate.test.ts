@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import { BACKGROUND_WAIT_MS, claimForLoop, loopClaims, loopWriteGate } from '../../server/storage/write-gate.ts';
 import type { GateWriterData, GateWriterMessage, GateWriterReply } from '../support/gate-writer-thread.ts';
+import { holdWriteLock } from '../support/sqlite-write-lock.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 /**
@@ -16,7 +14,6 @@ import { tempDir } from '../support/temp-files.ts';
 
 const dir = tempDir();
 let n = 0;
-const driver = createRequire(import.meta.url).resolve('better-sqlite3');
 const BOOT = new URL('../support/gate-writer-boot.mjs', import.meta.url);
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -58,24 +55,6 @@ async function backgroundWriter(file: string, joined: boolean) {
       return done;
     },
   };
-}
-
-/** Another process holds the database's write lock for `holdMs` (as a CLI import would); resolves once it holds it. */
-async function holdWriteLock(file: string, holdMs: number): Promise<{ released: Promise<void> }> {
-  const code = `
-    const Database = require(${JSON.stringify(driver)});
-    const db = new Database(${JSON.stringify(file)});
-    db.exec('BEGIN IMMEDIATE');
-    process.stdout.write('locked\\n');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${holdMs});
-    db.exec('COMMIT');
-    db.close();`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const released = new Promise<void>((resolve, reject) => {
-    child.on('exit', (status) => (status === 0 ? resolve() : reject(new Error(`holder exited ${String(status)}`))));
-  });
-  for await (const line of createInterface({ input: child.stdout })) if (line === 'locked') break;
-  return { released };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,38 +1,14 @@
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import type { LockWait } from '../../server/storage/sqlite/busy-retry.ts';
 import { SqliteStorage } from '../../server/storage/sqlite/sqlite-storage.ts';
 import { messageEvent } from '../support/episode-events.ts';
 import { runningEpisodeSummary } from '../support/episode-summary.ts';
+import { holdWriteLock } from '../support/sqlite-write-lock.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 const dir = tempDir();
 let n = 0;
-const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-
-/**
- * Another process takes the database's write lock and holds it `holdMs` (as the research worker, an import or a
- * second tool does); resolves once the lock is held, with a promise of the holder's exit.
- */
-async function holdWriteLock(file: string, holdMs: number): Promise<{ released: Promise<void> }> {
-  const code = `
-    const Database = require(${JSON.stringify(driver)});
-    const db = new Database(${JSON.stringify(file)});
-    db.exec('BEGIN IMMEDIATE');
-    process.stdout.write('locked\\n');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${holdMs});
-    db.exec('COMMIT');
-    db.close();`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const released = new Promise<void>((resolve, reject) => {
-    child.on('exit', (status) => (status === 0 ? resolve() : reject(new Error(`holder exited ${String(status)}`))));
-  });
-  for await (const line of createInterface({ input: child.stdout })) if (line === 'locked') break;
-  return { released };
-}
 
 /** Runs `work` while a 5 ms interval measures the longest gap between its ticks: how long the event loop was held. */
 async function longestLoopGap<T>(work: () => Promise<T>): Promise<{ value: T; gapMs: number }> {
