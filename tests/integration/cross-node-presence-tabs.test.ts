@@ -1,23 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.ts';
 import type { Ack } from '../../shared/protocol/acks.ts';
 import { LiveEpisodesResponseSchema, type ParticipantPresence } from '../../shared/schemas/api-research.ts';
-import { buildApp } from '../../server/app.ts';
-import { PROJECT_ROOT } from '../../server/config.ts';
-import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
-import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
-import { prepareData } from '../../server/services/prepare-data.ts';
-import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
 import { signInResearcher } from '../support/auth-helpers.ts';
 import { ActorClient } from '../support/live-actor.ts';
-import { joinAs, openSocket, request, until, type TestSocket } from '../support/live-app.ts';
+import { useTwoAppNodes, type AppNode } from '../support/in-process-nodes.ts';
+import { joinAs, request, until } from '../support/live-app.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
-import { simplePlayQueue } from '../support/simple-play-queue.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 /**
@@ -28,84 +19,18 @@ import { tempDir } from '../support/temp-files.ts';
 const dir = tempDir('prefdisco-cross-node-tabs-');
 const LEASE_MS = 6_000;
 
-interface Node {
-  id: string;
-  app: FastifyInstance;
-  storage: PostgresStorage;
-  url: string;
-}
-
-async function startNode(databaseUrl: string): Promise<Node> {
-  const id = randomUUID();
-  const storage = await PostgresStorage.open({ url: databaseUrl, maxConnections: 4 });
-  const scripted = new ScriptedProvider(SCRIPTED_MODEL);
-  const app = await buildApp({
-    config: { clientDir: join(dir, 'no-client'), database: { kind: 'postgres', url: databaseUrl } },
-    storage,
-    rateLimits: { loginPerMinute: 10_000, joinPerMinute: 10_000 },
-    node: { id, leaseMs: LEASE_MS, shared: true },
-    live: { model: () => scripted, queue: simplePlayQueue(storage, 'scripted') },
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { id, app, storage, url };
-}
-
-/** Both nodes have heard each other's heartbeat: each one's LISTEN connection is up. */
-async function untilNodesMeet(nodes: Node[]): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const counts = await Promise.all(nodes.map((n) => n.app.io.of('/').adapter.serverCount()));
-    if (counts.every((c) => c === nodes.length)) return;
-    if (Date.now() - started > 20_000) throw new Error(`the nodes did not meet: server counts ${counts.join(', ')}`);
-    await sleep(50);
-  }
-}
-
 describe.skipIf(!postgresInstalled)(needsPostgres('presence and tabs across two app nodes'), () => {
   const postgres = usePostgres();
-  const nodes: Node[] = [];
-  const sockets: TestSocket[] = [];
-  let studyId = '';
-
-  beforeAll(async () => {
-    const { url } = await postgres.migratedDatabase();
-    const a = await startNode(url);
-    await prepareData(
-      a.storage,
-      {
-        personasDir: join(PROJECT_ROOT, 'personas'),
-        sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
-        sampleStudy: 'Sample benchmark',
-        seedSample: true,
-      },
-      { info: () => undefined },
-    );
-    nodes.push(a, await startNode(url));
-    studyId = (await a.storage.listStudies())[0]?.id ?? '';
-    await untilNodesMeet(nodes);
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    for (const node of nodes) {
-      await node.app.close();
-      await node.storage.close();
-    }
-  });
-
-  async function socketOn(node: Node, cookie: string | null): Promise<TestSocket> {
-    const socket = await openSocket(node.url, cookie);
-    sockets.push(socket);
-    return socket;
-  }
+  const two = useTwoAppNodes(postgres, { dir, leaseMs: LEASE_MS });
+  const { nodes, socketOn } = two;
 
   /** A researcher of the study, signed in; sessions live in the shared database, so any node knows them. */
-  async function researcherOf(node: Node): Promise<string> {
+  async function researcherOf(node: AppNode): Promise<string> {
     const researcher = await signInResearcher({ app: node.app, storage: node.storage });
     // The first researcher account may own the sample study already (a conflict: they have a role).
     await node.storage.access
       .addMember({
-        studyId,
+        studyId: two.studyId,
         researcherId: researcher.researcherId,
         role: 'collaborator',
         addedBy: null,
@@ -117,10 +42,10 @@ describe.skipIf(!postgresInstalled)(needsPostgres('presence and tabs across two 
     return researcher.cookie;
   }
 
-  async function presenceOn(node: Node, cookie: string, episodeId: string): Promise<ParticipantPresence> {
+  async function presenceOn(node: AppNode, cookie: string, episodeId: string): Promise<ParticipantPresence> {
     const res = await node.app.inject({
       method: 'GET',
-      url: `/api/studies/${studyId}/live-episodes`,
+      url: `/api/studies/${two.studyId}/live-episodes`,
       headers: { cookie },
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -130,9 +55,9 @@ describe.skipIf(!postgresInstalled)(needsPostgres('presence and tabs across two 
   }
 
   it("the monitor on node B shows an actor connected to node A as online, then as disconnected once A's socket closes", async () => {
-    const [a, b] = nodes as [Node, Node];
+    const [a, b] = nodes as [AppNode, AppNode];
     const researcher = await researcherOf(b);
-    const actorCookie = await joinAs(a.app, a.storage, studyId, 'actor');
+    const actorCookie = await joinAs(a.app, a.storage, two.studyId, 'actor');
     const beforeConnect = Date.now();
     const actor = await socketOn(a, actorCookie);
     const { episodeId } = await request(actor, 'play:start', {});
@@ -163,8 +88,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('presence and tabs across two 
   });
 
   it('answers a presence query too big for one NOTIFY (2,000 participants) through the adapter', async () => {
-    const [a, b] = nodes as [Node, Node];
-    const actor = await socketOn(a, await joinAs(a.app, a.storage, studyId, 'actor'));
+    const [a, b] = nodes as [AppNode, AppNode];
+    const actor = await socketOn(a, await joinAs(a.app, a.storage, two.studyId, 'actor'));
     const { episodeId } = await request(actor, 'play:start', {});
     const participantId = (await a.storage.live.get(episodeId))?.participantId ?? '';
     const participantIds = [...Array.from({ length: 1999 }, (_, i) => `nobody-${i}-${'x'.repeat(30)}`), participantId];
@@ -176,8 +101,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('presence and tabs across two 
   });
 
   it('a tab on node B asks, then takes the task over from a tab on node A; A is told and refused, B plays', async () => {
-    const [a, b] = nodes as [Node, Node];
-    const actorCookie = await joinAs(a.app, a.storage, studyId, 'actor');
+    const [a, b] = nodes as [AppNode, AppNode];
+    const actorCookie = await joinAs(a.app, a.storage, two.studyId, 'actor');
 
     // Tab 1 plays on node A.
     const tab1 = await socketOn(a, actorCookie);
@@ -226,8 +151,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('presence and tabs across two 
   });
 
   it("a tab whose route moved to node B takes its task with it: A closes the tab's old socket and hands the episode over", async () => {
-    const [a, b] = nodes as [Node, Node];
-    const actorCookie = await joinAs(a.app, a.storage, studyId, 'actor');
+    const [a, b] = nodes as [AppNode, AppNode];
+    const actorCookie = await joinAs(a.app, a.storage, two.studyId, 'actor');
     const before = await socketOn(a, actorCookie);
     const closed = new Promise<string>((resolve) => before.once('disconnect', (reason) => resolve(reason)));
     expect(await request(before, 'session:claim', { tabId: 'moving-tab', takeOver: false })).toEqual({

@@ -1,23 +1,15 @@
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import pg from 'pg';
-import { buildApp } from '../../server/app.ts';
 import { ADAPTER_APPLICATION_NAME } from '../../server/plugins/postgres-socket-adapter.ts';
 import { roomInterestStats, type RoomInterestStats } from '../../server/plugins/room-interest.ts';
-import { PROJECT_ROOT } from '../../server/config.ts';
-import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
-import { ScriptedProvider } from '../../server/models/scripted/scripted-provider.ts';
-import { prepareData } from '../../server/services/prepare-data.ts';
-import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
 import { signInResearcher } from '../support/auth-helpers.ts';
 import { ActorClient } from '../support/live-actor.ts';
-import { joinAs, openSocket, request, until, type TestSocket } from '../support/live-app.ts';
+import { useTwoAppNodes, type AppNode } from '../support/in-process-nodes.ts';
+import { joinAs, request, until, type TestSocket } from '../support/live-app.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
-import { simplePlayQueue } from '../support/simple-play-queue.ts';
 import { tempDir } from '../support/temp-files.ts';
 
 /**
@@ -27,78 +19,13 @@ import { tempDir } from '../support/temp-files.ts';
  */
 const dir = tempDir('prefdisco-cross-node-');
 
-interface Node {
-  app: FastifyInstance;
-  storage: PostgresStorage;
-  url: string;
-}
-
-async function startNode(databaseUrl: string): Promise<Node> {
-  const storage = await PostgresStorage.open({ url: databaseUrl, maxConnections: 4 });
-  const scripted = new ScriptedProvider(SCRIPTED_MODEL);
-  const app = await buildApp({
-    config: { clientDir: join(dir, 'no-client'), database: { kind: 'postgres', url: databaseUrl } },
-    storage,
-    rateLimits: { loginPerMinute: 10_000, joinPerMinute: 10_000 },
-    live: { model: () => scripted, queue: simplePlayQueue(storage, 'scripted') },
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, storage, url };
-}
-
-/** Both nodes have heard each other's heartbeat: each one's LISTEN connection is up. */
-async function untilNodesMeet(nodes: Node[]): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const counts = await Promise.all(nodes.map((n) => n.app.io.of('/').adapter.serverCount()));
-    if (counts.every((c) => c === nodes.length)) return;
-    if (Date.now() - started > 20_000) throw new Error(`the nodes did not meet: server counts ${counts.join(', ')}`);
-    await sleep(50);
-  }
-}
-
 describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app nodes on one PostgreSQL database'), () => {
   const postgres = usePostgres();
-  const nodes: Node[] = [];
-  const sockets: TestSocket[] = [];
-  let studyId = '';
-  let databaseUrl = '';
-
-  beforeAll(async () => {
-    const { url } = await postgres.migratedDatabase();
-    databaseUrl = url;
-    const a = await startNode(url);
-    await prepareData(
-      a.storage,
-      {
-        personasDir: join(PROJECT_ROOT, 'personas'),
-        sampleFile: join(PROJECT_ROOT, 'data', 'sample-benchmark.jsonl'),
-        sampleStudy: 'Sample benchmark',
-        seedSample: true,
-      },
-      { info: () => undefined },
-    );
-    nodes.push(a, await startNode(url));
-    studyId = (await a.storage.listStudies())[0]?.id ?? '';
-    await untilNodesMeet(nodes);
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    for (const node of nodes) {
-      await node.app.close();
-      await node.storage.close();
-    }
-  });
-
-  async function socketOn(node: Node, cookie: string | null): Promise<TestSocket> {
-    const socket = await openSocket(node.url, cookie);
-    sockets.push(socket);
-    return socket;
-  }
+  const two = useTwoAppNodes(postgres, { dir });
+  const { nodes, socketOn } = two;
 
   it('delivers a broadcast emitted on one node to a socket in the room on the other, and to nobody outside it', async () => {
-    const [a, b] = nodes as [Node, Node];
+    const [a, b] = nodes as [AppNode, AppNode];
     const inRoom = await socketOn(b, null);
     const outside = await socketOn(b, null);
     const onA = await socketOn(a, null);
@@ -117,12 +44,12 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   });
 
   it('survives losing its PostgreSQL connections and carries broadcasts both ways again once the adapter reconnected', async () => {
-    const [a, b] = nodes as [Node, Node];
+    const [a, b] = nodes as [AppNode, AppNode];
     const onA = await socketOn(a, null);
     const onB = await socketOn(b, null);
     a.app.io.local.in(onA.id ?? '').socketsJoin('cut-room-a');
     b.app.io.local.in(onB.id ?? '').socketsJoin('cut-room-b');
-    const admin = new pg.Client({ connectionString: databaseUrl });
+    const admin = new pg.Client({ connectionString: two.databaseUrl });
     await admin.connect();
     try {
       const killed = await admin.query(
@@ -137,7 +64,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
     // Broadcasts sent while a listener is away are lost to that node (clients resync on the gap): keep sending until
     // one arrives. Both directions, since a node whose dead connection still counted in its pool could listen again
     // but never send.
-    const heard = async (from: Node, socket: TestSocket, room: string): Promise<void> => {
+    const heard = async (from: AppNode, socket: TestSocket, room: string): Promise<void> => {
       let arrived = false;
       socket.once('episode:warned', () => (arrived = true));
       for (let i = 0; !arrived; i++) {
@@ -151,11 +78,11 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   });
 
   it('shares an episode room joined while the listener of the other node was away, once it is back', async () => {
-    const [a, b] = nodes as [Node, Node];
+    const [a, b] = nodes as [AppNode, AppNode];
     await readyStats(a);
     await readyStats(b);
     const onB = await socketOn(b, null);
-    const admin = new pg.Client({ connectionString: databaseUrl });
+    const admin = new pg.Client({ connectionString: two.databaseUrl });
     await admin.connect();
     try {
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
@@ -176,7 +103,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   });
 
   it('closes the sockets of a login session on every node when it signs out on one', async () => {
-    const [a, b] = nodes as [Node, Node];
+    const [a, b] = nodes as [AppNode, AppNode];
     const researcher = await signInResearcher({ app: b.app, storage: b.storage });
     const onB = await socketOn(b, researcher.cookie);
     const closed = new Promise<string>((resolve) => onB.once('disconnect', (reason) => resolve(reason)));
@@ -186,7 +113,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   });
 
   it('keeps a burst of broadcasts in emit order on both nodes (they are sent to PostgreSQL in batches)', async () => {
-    const [a, b] = nodes as [Node, Node];
+    const [a, b] = nodes as [AppNode, AppNode];
     const here = await socketOn(a, null);
     const there = await socketOn(b, null);
     a.app.io.local.in(here.id ?? '').socketsJoin('burst-room');
@@ -203,14 +130,14 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   });
 
   it('shows a researcher watching on node B the events of an episode played on node A, in order', async () => {
-    const [a, b] = nodes as [Node, Node];
-    const actor = new ActorClient(await socketOn(a, await joinAs(a.app, a.storage, studyId, 'actor')));
+    const [a, b] = nodes as [AppNode, AppNode];
+    const actor = new ActorClient(await socketOn(a, await joinAs(a.app, a.storage, two.studyId, 'actor')));
     const snapshot = await request(actor.socket, 'play:start', {});
     for (const e of snapshot.events) actor.events.set(e.seq, e);
 
     const researcher = await signInResearcher({ app: b.app, storage: b.storage });
     await b.storage.access.addMember({
-      studyId,
+      studyId: two.studyId,
       researcherId: researcher.researcherId,
       role: 'collaborator',
       addedBy: null,
@@ -246,7 +173,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   });
 
   /** Node's adapter counters, once it knows the other node's rooms (a heartbeat timeout after it started). */
-  async function readyStats(node: Node): Promise<RoomInterestStats> {
+  async function readyStats(node: AppNode): Promise<RoomInterestStats> {
     const stats = roomInterestStats(node.app.io.of('/').adapter);
     if (!stats) throw new Error('the adapter does not gate broadcasts');
     await until(() => stats.ready(), 30_000, "the node learning the other's rooms");
@@ -255,7 +182,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
 
   /** Every notification on the adapter's channel while `during` runs, as a raw listener sees it. */
   async function notificationsDuring(during: () => Promise<void>): Promise<string[]> {
-    const listener = new pg.Client({ connectionString: databaseUrl });
+    const listener = new pg.Client({ connectionString: two.databaseUrl });
     await listener.connect();
     const seen: string[] = [];
     listener.on('notification', (n) => seen.push(n.payload ?? ''));
@@ -272,7 +199,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   }
 
   it("keeps an episode room's broadcasts on its node while no other node has a socket in the room", async () => {
-    const [a] = nodes as [Node, Node];
+    const [a] = nodes as [AppNode, AppNode];
     const stats = await readyStats(a);
     const here = await socketOn(a, null);
     await a.app.io.of('/').adapter.addAll(here.id ?? '', new Set(['episode:kept:actor']));
@@ -291,7 +218,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   });
 
   it("shares an episode room's broadcasts once a socket on the other node joined it, and keeps them again after it left", async () => {
-    const [a, b] = nodes as [Node, Node];
+    const [a, b] = nodes as [AppNode, AppNode];
     const stats = await readyStats(a);
     await readyStats(b);
     const here = await socketOn(a, null);
@@ -326,7 +253,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('Socket.IO across two app node
   });
 
   it('keeps emit order on its node when kept and shared broadcasts alternate', async () => {
-    const [a, b] = nodes as [Node, Node];
+    const [a, b] = nodes as [AppNode, AppNode];
     await readyStats(a);
     const here = await socketOn(a, null);
     const there = await socketOn(b, null);
