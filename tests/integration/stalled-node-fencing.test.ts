@@ -1,17 +1,16 @@
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActorEvent } from '../../shared/protocol/live.ts';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
-import { agreeToConsentOverHttp } from '../support/consent-agreement.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
-import { openSocket, request, until, type TestSocket } from '../support/live-app.ts';
+import { openSocket, request, until } from '../support/live-app.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
-import { ADMIN, call, signInAsAdmin } from '../support/researcher-http.ts';
+import { signInAsAdmin } from '../support/researcher-http.ts';
 import { roleResponder } from '../support/role-responder.ts';
-import { serveProcess, type ServedApp } from '../support/serve-process.ts';
-import { tempDir, writeFile } from '../support/temp-files.ts';
+import type { ServedApp } from '../support/serve-process.ts';
+import { actorEventLog, joinAsInvitedActor, openSampleStudyForPlay } from '../support/served-live-study.ts';
+import { onceTakenOver, startServedNodes, storedEvents } from '../support/served-nodes.ts';
+import { tempDir } from '../support/temp-files.ts';
 
 /**
  * Fencing of live-episode writes (docs/scaling.md, "Several app nodes"): node A stalls (SIGSTOP) while an episode it
@@ -46,18 +45,6 @@ afterAll(async () => {
   await modelsB.close();
 });
 
-async function onceTakenOver<T>(send: () => Promise<T>, ms: number): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return await send();
-    } catch (error) {
-      if (!String(error).includes('episode_elsewhere') || Date.now() - started > ms) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 describe.skipIf(!postgresInstalled)(needsPostgres('a stalled node cannot write to the episode it lost'), () => {
   const postgres = usePostgres();
   const nodes: ServedApp[] = [];
@@ -70,19 +57,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('a stalled node cannot write t
 
   it('node A stopped past its lease, B takes over, A resumes: nothing A stores lands; the log is what B served', async () => {
     const { url } = await postgres.database();
-    const stored = async (episodeId: string): Promise<EpisodeEvent[]> => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ json: string }>(
-          'SELECT json FROM episode_events WHERE episode_id = $1 ORDER BY seq',
-          [episodeId],
-        );
-        return rows.map((r) => JSON.parse(r.json) as EpisodeEvent);
-      } finally {
-        await client.end();
-      }
-    };
+    const stored = (episodeId: string): Promise<EpisodeEvent[]> => storedEvents(url, episodeId);
     const statusOf = async (episodeId: string): Promise<string | undefined> => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -95,69 +70,21 @@ describe.skipIf(!postgresInstalled)(needsPostgres('a stalled node cannot write t
         await client.end();
       }
     };
-    const env = (models: FakeOpenAiServer, name: string): Record<string, string> => {
-      const model = (m: string): Record<string, unknown> => ({
-        name: m,
-        provider: 'openai-compatible',
-        model: m,
-        baseUrl: models.baseUrl,
-        maxRetries: 1,
-        retryBaseDelayMs: 10,
-      });
-      return {
-        PREFDISCO_DATABASE_URL: url,
-        PREFDISCO_DB: join(dir, 'unused.sqlite'),
-        PREFDISCO_RUNS_DIR: join(dir, `runs-${name}`),
-        PREFDISCO_MODELS_FILE: writeFile(
-          dir,
-          `models-${name}.json`,
-          JSON.stringify({ models: [model('mut'), model('judge')] }),
-        ),
-        PREFDISCO_ADMIN_USERNAME: ADMIN.username,
-        PREFDISCO_ADMIN_PASSWORD: ADMIN.password,
-        PREFDISCO_NODE_LEASE_SECONDS: String(LEASE_SECONDS),
-      };
-    };
-    const a = await serveProcess(env(modelsA, 'a'));
-    nodes.push(a);
-    const b = await serveProcess(env(modelsB, 'b'));
-    nodes.push(b);
+    const [a, b] = (await startServedNodes(nodes, {
+      databaseUrl: url,
+      dir,
+      leaseSeconds: LEASE_SECONDS,
+      models: [modelsA, modelsB],
+    })) as [ServedApp, ServedApp];
 
     const researcher = await signInAsAdmin(a.url);
-    const { studies } = (await call(`${a.url}/api/studies`, 'GET', researcher)) as { studies: { id: string }[] };
-    const studyId = studies[0]?.id ?? '';
-    await call(`${a.url}/api/studies/${studyId}/settings`, 'PUT', researcher, {
-      models: ['mut'],
-      judgeModel: 'judge',
-      simulatorModel: 'judge',
-      simulatedTwin: false,
+    const studyId = await openSampleStudyForPlay(a.url, researcher, {
       idleTimeoutSeconds: IDLE_SECONDS,
       idleWarningSeconds: 10,
-      completionCodes: { completed: 'C0DE-OK' },
-      records: { kind: 'list', problemIds: ['problem_0_okafor_3b09eb59'] },
     });
-    await call(`${a.url}/api/studies/${studyId}/open`, 'POST', researcher, {});
-    const { invite } = (await call(`${a.url}/api/studies/${studyId}/invites`, 'POST', researcher, {
-      role: 'actor',
-    })) as { invite: { code: string } };
-    const joined = await fetch(`${a.url}/api/join/${invite.code}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ PROLIFIC_PID: '5f0c1a2b3c4d5e6f7a8b9c0e' }),
-    });
-    expect(joined.status).toBe(200);
-    const actor = (joined.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    await agreeToConsentOverHttp(a.url, { cookie: actor });
+    const actor = await joinAsInvitedActor(a.url, researcher, studyId, '5f0c1a2b3c4d5e6f7a8b9c0e');
 
-    const events = new Map<number, ActorEvent>();
-    const listen = (s: TestSocket): void => {
-      s.on('episode:appended', ({ event }) => events.set(event.seq, event));
-    };
-    const questions = (): ActorEvent[] =>
-      [...events.values()]
-        .filter((e) => e.type === 'message' && e.role === 'assistant' && !e.final)
-        .sort((x, y) => x.seq - y.seq);
-    const completed = (): boolean => [...events.values()].some((e) => e.type === 'episode_completed');
+    const { events, listen, questions, completed } = actorEventLog();
 
     let socket = await openSocket(a.url, actor);
     listen(socket);
@@ -180,7 +107,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('a stalled node cannot write t
     // The actor's browser reconnects to B, which takes the episode over once A's lease ran out.
     socket = await openSocket(b.url, actor);
     listen(socket);
-    const resumed = await onceTakenOver(() => request(socket, 'play:start', {}), 6 * LEASE_SECONDS * 1000);
+    const { result: resumed } = await onceTakenOver(() => request(socket, 'play:start', {}), 6 * LEASE_SECONDS * 1000);
     expect(resumed.episodeId).toBe(episodeId);
     for (const e of resumed.events) events.set(e.seq, e);
     // B resumed from what A had stored and stored nothing itself yet: the next seq is the actor's reply's.

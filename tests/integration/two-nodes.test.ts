@@ -1,17 +1,16 @@
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActorEvent, ChunkMessage } from '../../shared/protocol/live.ts';
+import type { ChunkMessage } from '../../shared/protocol/live.ts';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
-import { agreeToConsentOverHttp } from '../support/consent-agreement.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { openSocket, request, until, type TestSocket } from '../support/live-app.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
-import { ADMIN, call, signInAsAdmin } from '../support/researcher-http.ts';
+import { signInAsAdmin } from '../support/researcher-http.ts';
 import { roleResponder } from '../support/role-responder.ts';
-import { serveProcess, type ServedApp } from '../support/serve-process.ts';
-import { tempDir, writeFile } from '../support/temp-files.ts';
+import type { ServedApp } from '../support/serve-process.ts';
+import { actorEventLog, joinAsInvitedActor, openSampleStudyForPlay } from '../support/served-live-study.ts';
+import { onceTakenOver, startServedNodes, storedEvents } from '../support/served-nodes.ts';
+import { tempDir } from '../support/temp-files.ts';
 
 /**
  * Two app nodes on one PostgreSQL database (docs/ARCHITECTURE.md, "Several nodes"): an actor plays on node A while a
@@ -31,19 +30,6 @@ afterAll(async () => {
   await models.close();
 });
 
-/** Sends a request until no other live node owns the episode any more; returns the ack and how long that took. */
-async function onceTakenOver<T>(send: () => Promise<T>, ms: number): Promise<{ result: T; waitedMs: number }> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return { result: await send(), waitedMs: Date.now() - started };
-    } catch (error) {
-      if (!String(error).includes('episode_elsewhere') || Date.now() - started > ms) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 describe.skipIf(!postgresInstalled)(needsPostgres('two app nodes on one PostgreSQL database'), () => {
   const postgres = usePostgres();
   const nodes: ServedApp[] = [];
@@ -53,78 +39,25 @@ describe.skipIf(!postgresInstalled)(needsPostgres('two app nodes on one PostgreS
 
   it('an actor on node A, a researcher watching from node B; A killed mid-stream; the actor finishes on B', async () => {
     const { url } = await postgres.database();
-    const stored = async (episodeId: string): Promise<EpisodeEvent[]> => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ json: string }>(
-          'SELECT json FROM episode_events WHERE episode_id = $1 ORDER BY seq',
-          [episodeId],
-        );
-        return rows.map((r) => JSON.parse(r.json) as EpisodeEvent);
-      } finally {
-        await client.end();
-      }
-    };
-    const model = (name: string): Record<string, unknown> => ({
-      name,
-      provider: 'openai-compatible',
-      model: name,
-      baseUrl: models.baseUrl,
-      maxRetries: 1,
-      retryBaseDelayMs: 10,
-    });
-    const env = {
-      PREFDISCO_DATABASE_URL: url,
-      PREFDISCO_DB: join(dir, 'unused.sqlite'),
-      PREFDISCO_RUNS_DIR: join(dir, 'runs'),
-      PREFDISCO_MODELS_FILE: writeFile(dir, 'models.json', JSON.stringify({ models: [model('mut'), model('judge')] })),
-      PREFDISCO_ADMIN_USERNAME: ADMIN.username,
-      PREFDISCO_ADMIN_PASSWORD: ADMIN.password,
-      PREFDISCO_NODE_LEASE_SECONDS: String(LEASE_SECONDS),
-    };
-    // One after the other: the first migrates the database and imports the sample study.
-    const a = await serveProcess(env);
-    nodes.push(a);
-    const b = await serveProcess(env);
-    nodes.push(b);
+    const stored = (episodeId: string): Promise<EpisodeEvent[]> => storedEvents(url, episodeId);
+    const [a, b] = (await startServedNodes(nodes, {
+      databaseUrl: url,
+      dir,
+      leaseSeconds: LEASE_SECONDS,
+      models: [models, models],
+    })) as [ServedApp, ServedApp];
 
     // The researcher (signed in on A; sessions live in the shared database) opens the sample study for live play.
     const researcher = await signInAsAdmin(a.url);
-    const { studies } = (await call(`${a.url}/api/studies`, 'GET', researcher)) as { studies: { id: string }[] };
-    const studyId = studies[0]?.id ?? '';
-    await call(`${a.url}/api/studies/${studyId}/settings`, 'PUT', researcher, {
-      models: ['mut'],
-      judgeModel: 'judge',
-      simulatorModel: 'judge',
-      simulatedTwin: false,
-      completionCodes: { completed: 'C0DE-OK' },
-      records: { kind: 'list', problemIds: ['problem_0_okafor_3b09eb59'] },
-    });
-    await call(`${a.url}/api/studies/${studyId}/open`, 'POST', researcher, {});
-    const { invite } = (await call(`${a.url}/api/studies/${studyId}/invites`, 'POST', researcher, {
-      role: 'actor',
-    })) as { invite: { code: string } };
-    const joined = await fetch(`${a.url}/api/join/${invite.code}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ PROLIFIC_PID: '5f0c1a2b3c4d5e6f7a8b9c0d' }),
-    });
-    expect(joined.status).toBe(200);
-    const actor = (joined.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    await agreeToConsentOverHttp(a.url, { cookie: actor });
+    const studyId = await openSampleStudyForPlay(a.url, researcher);
+    const actor = await joinAsInvitedActor(a.url, researcher, studyId, '5f0c1a2b3c4d5e6f7a8b9c0d');
 
-    const events = new Map<number, ActorEvent>();
+    const { events, questions, completed, listen: listenEvents } = actorEventLog();
     const chunks: ChunkMessage[] = [];
     const listen = (s: TestSocket): void => {
-      s.on('episode:appended', ({ event }) => events.set(event.seq, event));
+      listenEvents(s);
       s.on('episode:chunked', (c) => chunks.push(c));
     };
-    const questions = (): ActorEvent[] =>
-      [...events.values()]
-        .filter((e) => e.type === 'message' && e.role === 'assistant' && !e.final)
-        .sort((x, y) => x.seq - y.seq);
-    const completed = (): boolean => [...events.values()].some((e) => e.type === 'episode_completed');
 
     let socket = await openSocket(a.url, actor);
     listen(socket);
