@@ -8,7 +8,13 @@ import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
 import { signInAsAdmin } from '../support/researcher-http.ts';
 import { roleResponder } from '../support/role-responder.ts';
 import type { ServedApp } from '../support/serve-process.ts';
-import { actorEventLog, joinAsInvitedActor, openSampleStudyForPlay } from '../support/served-live-study.ts';
+import {
+  actorEventLog,
+  joinAsInvitedActor,
+  openSampleStudyForPlay,
+  rateAllThrees,
+  replyUntilCompleted,
+} from '../support/served-live-study.ts';
 import { onceTakenOver, startServedNodes, storedEvents } from '../support/served-nodes.ts';
 import { tempDir } from '../support/temp-files.ts';
 
@@ -84,7 +90,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('a stalled node cannot write t
     });
     const actor = await joinAsInvitedActor(a.url, researcher, studyId, '5f0c1a2b3c4d5e6f7a8b9c0e');
 
-    const { events, listen, questions, completed } = actorEventLog();
+    const seen = actorEventLog();
+    const { events, listen, questions } = seen;
 
     let socket = await openSocket(a.url, actor);
     listen(socket);
@@ -125,18 +132,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('a stalled node cannot write t
 
     // The actor plays on B to the end: each reply is stored (not at a seq A took) and acknowledged.
     const acked: { seq: number; duplicate: boolean }[] = [];
-    while (!completed()) {
-      await until(() => questions().length > acked.length || completed(), 20_000, `turn ${acked.length}`);
-      if (questions().length > acked.length) {
-        const clientMessageId = `reply-${acked.length}`;
-        acked.push(await request(socket, 'episode:reply', { episodeId, clientMessageId, text: 'Short, please.' }));
-      }
-    }
-    const rated = await request(socket, 'episode:rate', {
-      episodeId,
-      scores: Object.fromEntries(resumed.rubric.map((c) => [c.preference, 3])),
-      secondsSpent: 30,
-    });
+    await replyUntilCompleted(socket, episodeId, seen, acked, () => 'Short, please.');
+    const rated = await rateAllThrees(socket, episodeId, resumed.rubric);
     expect(rated.completionCode).toBe('C0DE-OK');
     socket.close();
 

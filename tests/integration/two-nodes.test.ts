@@ -8,7 +8,13 @@ import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
 import { signInAsAdmin } from '../support/researcher-http.ts';
 import { roleResponder } from '../support/role-responder.ts';
 import type { ServedApp } from '../support/serve-process.ts';
-import { actorEventLog, joinAsInvitedActor, openSampleStudyForPlay } from '../support/served-live-study.ts';
+import {
+  actorEventLog,
+  joinAsInvitedActor,
+  openSampleStudyForPlay,
+  rateAllThrees,
+  replyUntilCompleted,
+} from '../support/served-live-study.ts';
 import { onceTakenOver, startServedNodes, storedEvents } from '../support/served-nodes.ts';
 import { tempDir } from '../support/temp-files.ts';
 
@@ -52,10 +58,11 @@ describe.skipIf(!postgresInstalled)(needsPostgres('two app nodes on one PostgreS
     const studyId = await openSampleStudyForPlay(a.url, researcher);
     const actor = await joinAsInvitedActor(a.url, researcher, studyId, '5f0c1a2b3c4d5e6f7a8b9c0d');
 
-    const { events, questions, completed, listen: listenEvents } = actorEventLog();
+    const seen = actorEventLog();
+    const { events, questions } = seen;
     const chunks: ChunkMessage[] = [];
     const listen = (s: TestSocket): void => {
-      listenEvents(s);
+      seen.listen(s);
       s.on('episode:chunked', (c) => chunks.push(c));
     };
 
@@ -103,25 +110,8 @@ describe.skipIf(!postgresInstalled)(needsPostgres('two app nodes on one PostgreS
     ).toEqual({ seq: acked[0]?.seq, duplicate: true });
 
     // The actor carries on to the end on B and rates the answer.
-    let turn = 1;
-    while (!completed()) {
-      await until(() => questions().length > turn || completed(), 20_000, `turn ${turn}`);
-      if (questions().length > turn) {
-        acked.push(
-          await request(socket, 'episode:reply', {
-            episodeId,
-            clientMessageId: `reply-${turn}`,
-            text: `Answer ${turn}`,
-          }),
-        );
-        turn += 1;
-      }
-    }
-    const rated = await request(socket, 'episode:rate', {
-      episodeId,
-      scores: Object.fromEntries(resumed.rubric.map((c) => [c.preference, 3])),
-      secondsSpent: 30,
-    });
+    await replyUntilCompleted(socket, episodeId, seen, acked, (turn) => `Answer ${turn}`);
+    const rated = await rateAllThrees(socket, episodeId, resumed.rubric);
     expect(rated.completionCode).toBe('C0DE-OK');
     socket.close();
 

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
-import type { ActorEvent } from '../../shared/protocol/live.ts';
+import type { z } from 'zod';
+import type { ActorEvent, ReplyAckSchema, SelfRatingAckSchema } from '../../shared/protocol/live.ts';
 import { agreeToConsentOverHttp } from './consent-agreement.ts';
-import type { TestSocket } from './live-app.ts';
+import { request, until, type TestSocket } from './live-app.ts';
 import { call } from './researcher-http.ts';
 
 /**
@@ -53,6 +54,9 @@ export async function joinAsInvitedActor(
   return actor;
 }
 
+type ReplyAck = z.infer<typeof ReplyAckSchema>;
+type SelfRatingAck = z.infer<typeof SelfRatingAckSchema>;
+
 /** What an actor's browser has seen across its sockets (it reconnects to another node): events by seq. */
 export interface ActorEventLog {
   events: Map<number, ActorEvent>;
@@ -76,4 +80,39 @@ export function actorEventLog(): ActorEventLog {
         .sort((x, y) => x.seq - y.seq),
     completed: () => [...events.values()].some((e) => e.type === 'episode_completed'),
   };
+}
+
+/**
+ * The actor answers each of the model's questions on `socket` until the episode completes: reply n (counting the
+ * replies already in `acked`) has client message id `reply-n` and the text `text(n)`; each ack is added to `acked`.
+ */
+export async function replyUntilCompleted(
+  socket: TestSocket,
+  episodeId: string,
+  log: ActorEventLog,
+  acked: ReplyAck[],
+  text: (turn: number) => string,
+): Promise<void> {
+  while (!log.completed()) {
+    const turn = acked.length;
+    await until(() => log.questions().length > turn || log.completed(), 20_000, `turn ${turn}`);
+    if (log.questions().length > turn) {
+      acked.push(
+        await request(socket, 'episode:reply', { episodeId, clientMessageId: `reply-${turn}`, text: text(turn) }),
+      );
+    }
+  }
+}
+
+/** The actor rates the final answer 3 on every criterion of `rubric`, after 30 s; resolves with the rating's ack. */
+export function rateAllThrees(
+  socket: TestSocket,
+  episodeId: string,
+  rubric: { preference: string }[],
+): Promise<SelfRatingAck> {
+  return request(socket, 'episode:rate', {
+    episodeId,
+    scores: Object.fromEntries(rubric.map((c) => [c.preference, 3])),
+    secondsSpent: 30,
+  });
 }
