@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
-import { runThisThreadInBackground } from '../server/services/thread-priority.ts';
+import { runThisReaderInBackground, runThisWriterInBackground } from '../server/services/thread-priority.ts';
 import { SqliteStorage } from '../server/storage/sqlite/sqlite-storage.ts';
 import { joinLoopWriteGate } from '../server/storage/write-gate.ts';
 import { runningEpisodeSummary } from '../tests/support/episode-summary.ts';
@@ -8,7 +8,7 @@ import { messageEvent } from '../tests/support/episode-events.ts';
 
 /**
  * bench/live-busy-gate.ts's background writer, as a batch run's research worker writes: at the server's background
- * priority, on its own 'block' connection, one finished episode of 40 events per transaction, back to back for
+ * priority (or nice +10, as before the CPU share), on its own 'block' connection, one finished episode of 40 events per transaction, back to back for
  * `seconds`. Joins the loop's write gate when given it. Posts how many episodes it stored.
  */
 export interface GateWriterData {
@@ -16,10 +16,13 @@ export interface GateWriterData {
   seconds: number;
   prefix: string;
   gate?: SharedArrayBuffer;
+  /** How the thread leaves the CPU to the loop: the server's CPU share (default) or nice +10 (before issue 17's fix). */
+  priority?: 'share' | 'nice';
 }
 
 const data = workerData as GateWriterData;
-runThisThreadInBackground();
+if (data.priority === 'nice') runThisReaderInBackground();
+else runThisWriterInBackground();
 joinLoopWriteGate(data.gate);
 const storage = SqliteStorage.open({ file: data.file });
 const text = 'a scripted answer of moderate length '.repeat(12);

@@ -3,13 +3,14 @@ import { AppError } from '../shared/errors.ts';
 import { importBenchmarkFile, ImportRejectedError } from './services/benchmark/import-benchmark-file.ts';
 import { type ImportTask, type ImportThreadOutcome, withoutRecords } from './services/benchmark/import-task.ts';
 import { appErrorData } from './services/thread-errors.ts';
-import { runThisThreadInBackground } from './services/thread-priority.ts';
+import { runThisWriterInBackground } from './services/thread-priority.ts';
 import { openStorage } from './open-storage.ts';
 import { joinLoopWriteGate } from './storage/write-gate.ts';
 import type { PoolThreadData } from './services/thread-pool.ts';
 
-// Reports and imports yield the CPU to the live loop's people (thread-priority.ts); once per thread of the pool.
-runThisThreadInBackground();
+// Imports leave the CPU to the live loop's people: at most half a core between their transactions
+// (thread-priority.ts); once per thread of the pool.
+runThisWriterInBackground();
 // …and their writes leave SQLite's write lock to the loop while it waits for it.
 joinLoopWriteGate((workerData as Partial<PoolThreadData> | null)?.writeGate);
 

@@ -8,7 +8,7 @@ import { studyPromptPacks } from './services/studies/study-prompt-packs.ts';
 import { createStudyWork } from './services/studies/study-work-service.ts';
 import { jobHandlers } from './services/jobs/job-handlers.ts';
 import { JobRunner } from './services/jobs/job-runner.ts';
-import { runThisThreadInBackground } from './services/thread-priority.ts';
+import { runThisWriterInBackground } from './services/thread-priority.ts';
 import { BatchQueue } from './services/batch-queue/batch-queue.ts';
 import { ChunkPlayer } from './services/batch-queue/chunk-player.ts';
 import { QueueWorker } from './services/batch-queue/queue-worker.ts';
@@ -52,8 +52,8 @@ function threadLogger(bindings: Record<string, unknown>): Logger {
 }
 
 const log = threadLogger({});
-// Batch runs and twins yield the CPU to the live loop's people (thread-priority.ts).
-if (!runThisThreadInBackground()) log.debug('the research worker runs at the live loop’s CPU priority');
+// Batch runs and twins leave the CPU to the live loop's people: at most half a core (thread-priority.ts).
+log.debug({ cpuClock: runThisWriterInBackground() }, 'the research worker runs under a CPU share');
 // …and their writes leave SQLite's write lock to the loop while it waits for it.
 joinLoopWriteGate(data.writeGate);
 const storage = await openStorage(data.database, 'thread');

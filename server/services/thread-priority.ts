@@ -1,15 +1,31 @@
 import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
+import { limitThisThreadsCpu } from '../storage/background-cpu-share.ts';
 
 /**
- * Gives the calling worker thread a lower CPU priority than the live loop (nice +10, Linux only; elsewhere it does
- * nothing and says so). Why: on a 2-core machine the research worker, an import and an agreement report together want
- * more CPU than there is, and the scheduler shared it evenly with the loop, so people's acknowledgements queued behind
- * research work. At a lower priority background threads still get every core the loop leaves idle.
+ * How the server's background threads leave the CPU to the live loop. On a 2-core machine the research worker, an
+ * import and an agreement report together want more CPU than there is; at an even share people's acknowledgements
+ * queued behind research work.
+ *
+ * Threads that write to the database (the research worker, the import pool) keep the loop's priority and run under a
+ * duty cycle instead (storage/background-cpu-share.ts: at most half a core each, the CPU given back between
+ * transactions). A lower nice value would make them lose the CPU while they hold SQLite's write lock, and the loop
+ * would wait behind a descheduled thread (priority inversion; an unprivileged process cannot raise the priority back
+ * while it holds the lock). Threads that only read (the agreement report pool) hold no lock the loop needs, so they
+ * run at nice +10 and still get every core the loop leaves idle.
+ */
+
+/** A writing background thread: the loop's priority, at most `share` of a core. Returns how its CPU is measured. */
+export function runThisWriterInBackground(share?: number): ReturnType<typeof limitThisThreadsCpu> {
+  return limitThisThreadsCpu(share);
+}
+
+/**
+ * A background thread that never takes the write lock: nice +10 (Linux only; elsewhere it does nothing and says so).
  * Linux keeps a nice value per thread; `/proc/thread-self` names this thread's id. Never lowers the main thread.
  */
-export function runThisThreadInBackground(): boolean {
+export function runThisReaderInBackground(): boolean {
   if (isMainThread || process.platform !== 'linux') return false;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());

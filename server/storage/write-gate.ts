@@ -1,3 +1,5 @@
+import { payCpuDebt } from './background-cpu-share.ts';
+
 /**
  * The live loop's claim on SQLite's write lock, shared with the server's background threads (research worker,
  * import and report pools) through one SharedArrayBuffer.
@@ -60,10 +62,12 @@ export function loopWaiting(): boolean {
 }
 
 /**
- * In a background thread, before a write: blocks this thread (not the loop) while the loop waits for the lock, at most
- * BACKGROUND_WAIT_MS. Returns the milliseconds waited.
+ * In a background thread, before a write: first gives back the CPU this thread owes under its share
+ * (background-cpu-share.ts; here, because no transaction of this thread is open), then blocks this thread (not the
+ * loop) while the loop waits for the lock, at most BACKGROUND_WAIT_MS. Returns the milliseconds waited for the loop.
  */
 export function yieldToLoop(maxMs = BACKGROUND_WAIT_MS): number {
+  payCpuDebt();
   const g = joined;
   if (!g) return 0;
   const started = performance.now();

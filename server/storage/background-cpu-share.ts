@@ -1,0 +1,89 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+
+/**
+ * A background thread's share of a core, enforced by a duty cycle: before each storage call (write-gate.ts's
+ * yieldToLoop) the thread sleeps in proportion to the CPU it used since its last sleep, so that over time it runs at
+ * most `share` of one core.
+ *
+ * Why not a lower nice value: a niced thread that holds SQLite's write lock loses the CPU to everything else mid-
+ * transaction, and the live loop then waits for the lock behind it (measured: an import chunk with at most 5 ms of
+ * work held the lock up to 247 ms at load 7–8). An unprivileged process cannot raise a thread's priority again while
+ * it holds the lock (RLIMIT_NICE is 0 by default), so the background writers keep the loop's priority and give the CPU
+ * back between transactions instead, never while they hold the lock: the sleep happens before a storage call starts.
+ *
+ * CPU time is the thread's own, from /proc/thread-self/schedstat (nanoseconds on the CPU, Linux only; a read costs
+ * a few microseconds). Elsewhere the thread's event-loop active time stands in for it (it also counts time the thread
+ * waited for a core, so the thread sleeps more on a loaded machine, never less).
+ */
+
+/** The default share of one core each throttled background thread may use. */
+export const BACKGROUND_CPU_SHARE = 0.5;
+/** The longest single sleep: debt beyond it is forgiven, so one long call cannot park the thread for seconds. */
+const MAX_SLEEP_MS = 50;
+/** Sleeps shorter than this are saved up (a timer's granularity makes shorter ones cost more than they give). */
+const MIN_SLEEP_MS = 2;
+
+interface Throttle {
+  share: number;
+  /** CPU milliseconds the thread had used when it last slept (or started). */
+  paidUpTo: number;
+  cpuMs: () => number;
+  sleeper: Int32Array;
+}
+
+let throttle: Throttle | null = null;
+
+function schedstatClock(): (() => number) | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    // The descriptor names this thread for as long as it is open: /proc/thread-self resolves when it is opened.
+    const fd = openSync('/proc/thread-self/schedstat', 'r');
+    const buf = Buffer.alloc(96);
+    const read = (): number => {
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      return Number(buf.toString('latin1', 0, n).split(' ')[0]) / 1e6;
+    };
+    if (!Number.isFinite(read())) {
+      closeSync(fd);
+      return null;
+    }
+    return read;
+  } catch {
+    return null;
+  }
+}
+
+function eventLoopClock(): () => number {
+  return () => performance.eventLoopUtilization().active;
+}
+
+/**
+ * In a background thread: from now on this thread runs at most `share` of a core (see the file's comment). Never on
+ * the main thread. Returns which clock measures the thread's CPU.
+ */
+export function limitThisThreadsCpu(share = BACKGROUND_CPU_SHARE): 'thread-cpu' | 'event-loop' | 'none' {
+  if (isMainThread || !(share > 0 && share < 1)) return 'none';
+  const sched = schedstatClock();
+  const cpuMs = sched ?? eventLoopClock();
+  throttle = { share, paidUpTo: cpuMs(), cpuMs, sleeper: new Int32Array(new SharedArrayBuffer(4)) };
+  return sched ? 'thread-cpu' : 'event-loop';
+}
+
+/**
+ * Sleeps (blocking this thread only) for the CPU used since the last sleep × (1 − share) / share, at most
+ * MAX_SLEEP_MS. Call only where the thread holds no write lock. Returns the milliseconds slept.
+ */
+export function payCpuDebt(): number {
+  const t = throttle;
+  if (!t) return 0;
+  const used = t.cpuMs() - t.paidUpTo;
+  const owed = (used * (1 - t.share)) / t.share;
+  if (owed < MIN_SLEEP_MS) return 0;
+  const ms = Math.min(owed, MAX_SLEEP_MS);
+  const started = performance.now();
+  Atomics.wait(t.sleeper, 0, 0, ms);
+  // Measured after the sleep: on the event-loop clock the sleep itself counts as active time, and is not owed again.
+  t.paidUpTo = t.cpuMs();
+  return performance.now() - started;
+}
