@@ -95,12 +95,19 @@ const runner = new JobRunner({
   log,
   concurrency: data.concurrency,
   leaseMs: data.leaseMs,
+  // The server's event loop renews the leases: this thread's timers may be held up by its own work or the scheduler
+  // (services/jobs/job-lease-keeper.ts).
+  leaseRenewal: {
+    started: (jobId) => post({ type: 'job', jobId, running: true }),
+    ended: (jobId) => post({ type: 'job', jobId, running: false }),
+  },
 });
 
 let stopping = false;
 port.on('message', (message: ToWorker) => {
   if (message.type === 'wake') runner.wake();
   else if (message.type === 'cancel') runner.cancel(message.jobId);
+  else if (message.type === 'leaseLost') runner.leaseLost(message.jobId);
   else if (!stopping) {
     stopping = true;
     void Promise.all([runner.stop(), queueWorker?.stop()])

@@ -26,6 +26,12 @@ export interface JobRunnerOptions {
   concurrency?: number;
   /** How long a claim holds without renewal (default 10 s); renewed every third of it. */
   leaseMs?: number;
+  /**
+   * Who renews the leases. Absent: this runner, on its own thread's timers. Given: the runner tells it which jobs run
+   * (the research worker's host renews them from the server's event loop, job-lease-keeper.ts) and hears of a lost
+   * lease through `leaseLost()`.
+   */
+  leaseRenewal?: { started: (jobId: string) => void; ended: (jobId: string) => void };
   /** How often a running job's cancel flag is read (default 200 ms), besides `cancel()` from the owning thread. */
   cancelPollMs?: number;
   /** How often the queue is looked at when idle (default 500 ms), besides `wake()`. */
@@ -92,6 +98,11 @@ export class JobRunner {
     this.running.get(jobId)?.controller.abort('cancelled' satisfies JobStopReason);
   }
 
+  /** The job's lease was lost (its renewer found another owner): its handler stops, and the job is not recorded. */
+  leaseLost(jobId: string): void {
+    this.running.get(jobId)?.controller.abort('lease_lost' satisfies JobStopReason);
+  }
+
   /** IDs of the jobs running here now. */
   runningJobs(): string[] {
     return [...this.running.keys()];
@@ -139,14 +150,18 @@ export class JobRunner {
     // A job claimed with its cancel already asked for (its worker died before it noticed) still gets its handler,
     // with the signal fired, so the handler records how its subject ended.
     if (job.cancelRequested) controller.abort('cancelled' satisfies JobStopReason);
-    const renew = setInterval(() => {
-      jobs.renewJobLease(job.id, this.owner, this.leaseMs, new Date()).then(
-        (mine) => {
-          if (!mine) controller.abort('lease_lost' satisfies JobStopReason);
-        },
-        (error: unknown) => log.warn({ err: error }, 'renewing a job lease failed (retrying)'),
-      );
-    }, this.leaseMs / 3);
+    const external = this.options.leaseRenewal;
+    external?.started(job.id);
+    const renew = external
+      ? undefined
+      : setInterval(() => {
+          jobs.renewJobLease(job.id, this.owner, this.leaseMs, new Date()).then(
+            (mine) => {
+              if (!mine) controller.abort('lease_lost' satisfies JobStopReason);
+            },
+            (error: unknown) => log.warn({ err: error }, 'renewing a job lease failed (retrying)'),
+          );
+        }, this.leaseMs / 3);
     const poll = setInterval(() => {
       jobs.isCancelRequested(job.id).then(
         (asked) => {
@@ -159,6 +174,7 @@ export class JobRunner {
     this.running.set(job.id, entry);
     entry.done = this.execute(job, controller, log).finally(() => {
       clearInterval(renew);
+      external?.ended(job.id);
       clearInterval(poll);
       this.running.delete(job.id);
       this.wake();

@@ -17,7 +17,12 @@ export interface ResearchWorkerData {
   writeGate?: SharedArrayBuffer;
 }
 
-export type ToWorker = { type: 'wake' } | { type: 'cancel'; jobId: string } | { type: 'stop' };
+export type ToWorker =
+  | { type: 'wake' }
+  | { type: 'cancel'; jobId: string }
+  /** The host found the job no longer the thread's when renewing its lease (job-lease-keeper.ts). */
+  | { type: 'leaseLost'; jobId: string }
+  | { type: 'stop' };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -26,5 +31,7 @@ export type FromWorker =
   | { type: 'ready'; owner: string }
   /** A log line, written by the server's logger (one log, one format). */
   | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; msg: string }
+  /** A job started (`running`) or ended on the thread; the host renews its lease meanwhile (job-lease-keeper.ts). */
+  | { type: 'job'; jobId: string; running: boolean }
   /** Running jobs were stopped and released; the thread is about to end. */
   | { type: 'stopped' };

@@ -4,6 +4,7 @@ import type { JobStorage } from '../../storage/job-storage.ts';
 import { loopWriteGate } from '../../storage/write-gate.ts';
 import type { Logger } from '../logger.ts';
 import type { JobHost } from './job-host.ts';
+import { JobLeaseKeeper } from './job-lease-keeper.ts';
 import type { FromWorker, ResearchWorkerData, ToWorker } from './research-worker-protocol.ts';
 
 /** Plain JS that registers tsx in the thread, then loads server/research-worker-main.ts. */
@@ -37,8 +38,21 @@ export class ResearchWorker implements JobHost {
   private stopping = false;
   private deaths = 0;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** Renews the thread's job leases from this (the server's) event loop. */
+  private readonly leases: JobLeaseKeeper;
 
-  constructor(private readonly options: ResearchWorkerOptions) {}
+  constructor(private readonly options: ResearchWorkerOptions) {
+    this.leases = new JobLeaseKeeper({
+      jobs: options.jobs,
+      leaseMs: this.leaseMs(),
+      log: options.log,
+      onLost: (jobId) => this.send({ type: 'leaseLost', jobId }),
+    });
+  }
+
+  private leaseMs(): number {
+    return this.options.leaseMs ?? 10_000;
+  }
 
   start(): void {
     if (this.worker || this.stopping) return;
@@ -47,7 +61,7 @@ export class ResearchWorker implements JobHost {
       modelsFile: this.options.modelsFile,
       concurrency: this.options.concurrency ?? 4,
       ...(this.options.promptsDir !== undefined ? { promptsDir: this.options.promptsDir } : {}),
-      leaseMs: this.options.leaseMs ?? 10_000,
+      leaseMs: this.leaseMs(),
       writeGate: loopWriteGate(),
     };
     const worker = new Worker(ENTRY, { workerData: data, name: 'research-worker' });
@@ -98,6 +112,9 @@ export class ResearchWorker implements JobHost {
     if (message.type === 'ready') {
       this.owner = message.owner;
       this.deaths = 0;
+    } else if (message.type === 'job') {
+      if (!message.running) this.leases.drop(message.jobId);
+      else if (this.owner) this.leases.keep(message.jobId, this.owner);
     } else if (message.type === 'log') {
       const log = this.options.log;
       log[message.level]({ thread: 'research-worker', ...message.fields }, message.msg);
@@ -107,6 +124,7 @@ export class ResearchWorker implements JobHost {
   private onExit(worker: Worker, code: number): void {
     if (this.worker !== worker) return;
     this.worker = null;
+    this.leases.clear();
     const owner = this.owner;
     this.owner = null;
     if (this.stopping) return;
