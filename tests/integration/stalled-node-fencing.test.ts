@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { openSocket, request, until } from '../support/live-app.ts';
@@ -62,6 +62,14 @@ describe.skipIf(!postgresInstalled)(needsPostgres('a stalled node cannot write t
   });
 
   it('node A stopped past its lease, B takes over, A resumes: nothing A stores lands; the log is what B served', async () => {
+    // What each node logged is what explains a failure here (which node refused or lost what, and when).
+    onTestFailed(() => {
+      for (const [name, node] of [
+        ['A', nodes[0]],
+        ['B', nodes[1]],
+      ] as const)
+        process.stderr.write(`--- node ${name}'s log (last 6,000 characters)\n${node?.output().slice(-6000) ?? ''}\n`);
+    });
     const { url } = await postgres.database();
     const stored = (episodeId: string): Promise<EpisodeEvent[]> => storedEvents(url, episodeId);
     const statusOf = async (episodeId: string): Promise<string | undefined> => {
