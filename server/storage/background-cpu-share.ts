@@ -3,8 +3,10 @@ import { isMainThread } from 'node:worker_threads';
 
 /**
  * A background thread's share of a core, enforced by a duty cycle: before each storage call (write-gate.ts's
- * yieldToLoop) the thread sleeps in proportion to the CPU it used since its last sleep, so that over time it runs at
- * most `share` of one core.
+ * yieldToLoop), and on a 10 ms timer for work that makes no storage calls but lets its event loop turn (an import's
+ * validation reads its file in pieces), the thread sleeps in proportion to the CPU it used since its last sleep, so
+ * that over time it runs at most `share` of one core. Both places are outside any transaction: SQLite transactions
+ * here are synchronous, so neither a timer nor the next storage call can start inside one.
  *
  * Why not a lower nice value: a niced thread that holds SQLite's write lock loses the CPU to everything else mid-
  * transaction, and the live loop then waits for the lock behind it (measured: an import chunk with at most 5 ms of
@@ -23,6 +25,8 @@ export const BACKGROUND_CPU_SHARE = 0.5;
 const MAX_SLEEP_MS = 50;
 /** Sleeps shorter than this are saved up (a timer's granularity makes shorter ones cost more than they give). */
 const MIN_SLEEP_MS = 2;
+/** How often work between storage calls pays its debt (when its event loop turns that often). */
+const PAY_EVERY_MS = 10;
 
 interface Throttle {
   share: number;
@@ -67,6 +71,8 @@ export function limitThisThreadsCpu(share = BACKGROUND_CPU_SHARE): 'thread-cpu' 
   const sched = schedstatClock();
   const cpuMs = sched ?? eventLoopClock();
   throttle = { share, paidUpTo: cpuMs(), cpuMs, sleeper: new Int32Array(new SharedArrayBuffer(4)) };
+  // Unref'd: the timer never keeps a thread alive that has nothing else to do.
+  setInterval(payCpuDebt, PAY_EVERY_MS).unref();
   return sched ? 'thread-cpu' : 'event-loop';
 }
 
