@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StartRunBody } from '../../shared/schemas/research.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { SCRIPTED_MODEL } from '../../server/models/model-registry.ts';
@@ -201,9 +201,15 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     queue = await BatchQueue.open(url, { chunkExpirySeconds: 5, maintenanceSeconds: 1 });
   }, 120_000);
 
-  afterAll(async () => {
+  /** Workers a test left running (it failed before stopping them) would claim the next tests' chunks. */
+  async function killRunningWorkers(): Promise<void> {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await Promise.all(workers.map((w) => w.exited));
+  }
+  afterEach(killRunningWorkers);
+
+  afterAll(async () => {
+    await killRunningWorkers();
     await queue?.close();
     await queuedRuns?.close();
     await storage?.close();

@@ -116,11 +116,10 @@ export class QueueWorker {
         await sleep(this.options.idlePollMs ?? 500, undefined, { signal }).catch(() => undefined);
         continue;
       }
-      if (signal.aborted) {
-        await queue.release(claim.id).catch(() => undefined);
-        break;
-      }
       this.claimed.set(claim.id, { expiryMs: claim.expirySeconds * 1000, renewedAt: Date.now() });
+      // Claimed while stopping (the claim was on its way at SIGTERM): stop() gives it back with the others and counts
+      // it, rather than this loop releasing it on the side after stop() has reported.
+      if (signal.aborted) break;
       const { chunk } = claim;
       try {
         const outcome = await player.play(chunk, signal);
