@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { mainThreadProfile } from './support/cpu-profile-summary.ts';
+import { profileFileArgument } from './support/cpu-profile-summary.ts';
 
 /**
  * Names the long busy stretches of a thread in a V8 `.cpuprofile` (what `node --cpu-prof` writes; the live benches
@@ -116,16 +116,10 @@ export function longSpans(file: string, minMs = 20): { wallMs: number; spans: Lo
 }
 
 if (process.argv[1] === import.meta.filename) {
-  const arg = process.argv[2];
-  if (!arg) {
-    process.stderr.write('usage: npx tsx bench/live-busy-long-spans.ts FILE.cpuprofile|DIR [minMs] [count]\n');
-    process.exit(2);
-  }
-  const file = statSync(arg).isDirectory() ? mainThreadProfile(arg) : arg;
-  if (!file) {
-    process.stderr.write(`${arg}: no main-thread .cpuprofile in this directory\n`);
-    process.exit(2);
-  }
+  const file = profileFileArgument(
+    process.argv[2],
+    'npx tsx bench/live-busy-long-spans.ts FILE.cpuprofile|DIR [minMs] [count]',
+  );
   const { wallMs, spans } = longSpans(file, Number(process.argv[3] ?? 20));
   const count = Number(process.argv[4] ?? 40);
   const total = spans.reduce((a, s) => a + s.ms, 0);

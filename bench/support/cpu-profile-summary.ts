@@ -127,16 +127,27 @@ export function reportCpuProfile(dir: string | null, label: string): void {
   process.stdout.write(`\n    CPU profile of the live loop: ${out}`);
 }
 
-if (process.argv[1] === import.meta.filename) {
-  const file = process.argv[2];
-  if (!file) {
-    process.stderr.write('usage: npx tsx bench/support/cpu-profile-summary.ts FILE.cpuprofile|DIR [TOP]\n');
+/**
+ * A profile tool's first argument: a .cpuprofile file, or a folder whose main-thread profile is taken. Exits 2 with
+ * `usage` when it is missing, or with a message when the folder holds no main-thread profile.
+ */
+export function profileFileArgument(arg: string | undefined, usage: string): string {
+  if (!arg) {
+    process.stderr.write(`usage: ${usage}\n`);
     process.exit(2);
   }
-  const path = statSync(file).isDirectory() ? mainThreadProfile(file) : file;
+  const path = statSync(arg).isDirectory() ? mainThreadProfile(arg) : arg;
   if (!path) {
-    process.stderr.write(`${file}: no main-thread .cpuprofile in this directory\n`);
+    process.stderr.write(`${arg}: no main-thread .cpuprofile in this directory\n`);
     process.exit(2);
   }
+  return path;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const path = profileFileArgument(
+    process.argv[2],
+    'npx tsx bench/support/cpu-profile-summary.ts FILE.cpuprofile|DIR [TOP]',
+  );
   process.stdout.write(`${path}\n${formatProfileSummary(summarizeCpuProfile(path, Number(process.argv[3] ?? 15)))}\n`);
 }
