@@ -18,8 +18,33 @@ export interface EvaluationModels {
   simulator: ModelProvider;
 }
 
+/**
+ * Hashes of deeply frozen values (records, from the storage's cache of parsed records), made once per object. Why:
+ * serializing the record, persona and rubric again at every live episode's start was the largest part of starting
+ * one on the live loop (profiled at 1,000 persons). A frozen value can never change, so neither can its hash; a value
+ * that is not frozen throughout is hashed at every call, as before.
+ */
+const frozenHashes = new WeakMap<object, string>();
+
+/**
+ * Plain data frozen with everything it holds (freezing cannot be undone, so once true this stays true). Only arrays
+ * and plain objects: a frozen Date or Map still changes inside.
+ */
+function deeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (!Object.isFrozen(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value).every(deeplyFrozen);
+}
+
 function sha256(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  const cacheable = typeof value === 'object' && value !== null;
+  const known = cacheable ? frozenHashes.get(value) : undefined;
+  if (known !== undefined) return known;
+  const hash = createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  if (cacheable && deeplyFrozen(value)) frozenHashes.set(value, hash);
+  return hash;
 }
 
 /** The settings that shape a model's outputs, for provenance; the config never holds a key, only its variable name. */
