@@ -18,7 +18,7 @@ import {
   type PlayPattern,
 } from './support/live-phase.ts';
 import { behindLoopbackProxy, serveEnv, startServer } from './support/live-server-process.ts';
-import { prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
+import { episodesEnded, prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
 import { verifyLiveRun } from './support/live-verify.ts';
 import { writeBenchmarkFromSample } from './support/synthetic-from-sample.ts';
 import { reportCpuProfile } from './support/cpu-profile-summary.ts';
@@ -165,6 +165,8 @@ export async function liveBusyBench(workDir: string): Promise<BenchResult> {
       const play = await runPhase(workers, server.url, server.pid, pattern);
       const response = await askBusy(researcher, { type: 'stop' });
       if (response.type !== 'report') throw new Error('the researcher process sent no report');
+      // Persons rate at the final answer, as in the browser: the next phase starts once the judges are done too.
+      await episodesEnded(server.url, study);
       // Other work on the machine moves both phases: a phase run under a higher load than the other says little.
       return { play, busy: response.report, loadAvg: loadavg()[0] ?? 0 };
     };

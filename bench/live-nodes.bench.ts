@@ -20,7 +20,7 @@ import {
 } from './support/live-phase.ts';
 import { runPostgresPhase, waitLines, type PostgresPhase } from './support/live-nodes-postgres.ts';
 import { behindLoopbackProxy, serveEnv, startServer, type ServerProcess } from './support/live-server-process.ts';
-import { prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
+import { episodesEnded, prolificId, setUpLiveStudy, writeModelsFile } from './support/live-study-setup.ts';
 import { verifyLiveRun, type LiveVerification } from './support/live-verify.ts';
 
 /**
@@ -91,6 +91,8 @@ async function runSize(workDir: string, n: number, nodeCounts: number[], pattern
     await joinAll(workers, single.url, sqliteStudy.inviteCode, actors);
     const sqlite = await runPhase(workers, single.url, single.pid, pattern);
     const sqliteLoad = loadavg()[0] ?? 0;
+    // Persons rate at the final answer, as in the browser: the node stops once the judges are done too.
+    await episodesEnded(single.url, sqliteStudy);
     const code = await single.stop('SIGTERM');
     if (code !== 0) throw new Error(`the SQLite server did not shut down cleanly (exit code ${code})`);
     const sqliteCheck = verifyLiveRun(

@@ -17,6 +17,7 @@ import {
 import { reportCpuProfile } from './support/cpu-profile-summary.ts';
 import { behindLoopbackProxy, serveEnv, startServer } from './support/live-server-process.ts';
 import {
+  episodesEnded,
   liveHealth,
   prolificId,
   setUpLiveStudy,
@@ -115,6 +116,7 @@ async function runSize(
     await joinAll(workers, server.url, study.inviteCode, actors);
     process.stdout.write(`  live n=${n}: app …`);
     const app = await runPhase(workers, server.url, server.pid, pattern);
+    const endingTail = await episodesEnded(server.url, study);
     const health = await liveHealth(server.url, study);
     if ((await server.stop('SIGTERM')) !== 0) throw new Error('the server did not shut down cleanly');
     const check = verifyLiveRun(
@@ -148,6 +150,8 @@ async function runSize(
       episode_p99_ratio: (a.app_episode_p99_s ?? 0) / (e.echo_episode_p99_s ?? 1),
       cpu_ratio: (a.app_server_cpu_cores ?? 0) / (e.echo_server_cpu_cores ?? 1),
       model_server_cpu_cores: app.benchCpuCores,
+      // The judges' work after the last person rated (persons rate at the final answer, as in the browser).
+      episodes_ended_after_s: endingTail,
       sessions_failed: sessionsFailed,
       sessions_slowed: app.reports.flatMap((r) => r.episodeMs).filter((ms) => ms > slowedAfterMs).length,
       ...(faultRate > 0 ? { fault_rate: faultRate, ...faultMetrics(injected.counts, health, sessionsFailed) } : {}),

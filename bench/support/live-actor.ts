@@ -42,6 +42,12 @@ export interface ActorOptions {
   onReplySent?: () => void;
   /** How long to wait for any ack or event before calling the episode stuck. */
   stallMs?: number;
+  /**
+   * When the actor rates: at the model's final answer, as the browser does (its rating page opens on the final answer;
+   * the judges score it meanwhile), or once the episode is completed, i.e. judged (default; tests that check the
+   * judged log before the rating use it).
+   */
+  rateAt?: 'final_answer' | 'completed';
   maxConnections?: number;
 }
 
@@ -125,6 +131,15 @@ function open(url: string, cookie: string): Promise<ActorSocket> {
 }
 
 const has = (s: EpisodeState, type: ActorEvent['type']): boolean => [...s.events.values()].some((e) => e.type === type);
+
+/** Whether the actor may rate now (see ActorOptions.rateAt). */
+function readyToRate(s: EpisodeState, rateAt: ActorOptions['rateAt']): boolean {
+  if (has(s, 'episode_completed')) return true;
+  return (
+    rateAt === 'final_answer' &&
+    [...s.events.values()].some((e) => e.type === 'message' && e.role === 'assistant' && e.kind === 'final_answer')
+  );
+}
 
 /** The model's earliest question the actor has not answered yet. */
 function openQuestion(s: EpisodeState): number | null {
@@ -249,7 +264,7 @@ async function playOn(socket: ActorSocket, s: EpisodeState, o: ActorOptions): Pr
     const failed = [...s.events.values()].find((e) => e.type === 'episode_failed');
     if (failed?.type === 'episode_failed') throw new Error(`episode ${s.episodeId} failed: ${failed.code}`);
     if (has(s, 'actor_rated')) return;
-    if (has(s, 'episode_completed')) {
+    if (readyToRate(s, o.rateAt)) {
       await wake.race(sleep(o.thinkMs()));
       const r = await ask<{ seq: number; completionCode: string | null }>('episode:rate', {
         episodeId: s.episodeId,

@@ -56,6 +56,8 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
             serverUrl: async () => m.url,
             thinkMs: think,
             maxConnections: 1,
+            // As the browser: the person rates the final answer while the judges score it.
+            rateAt: 'final_answer',
             onChunk: () => void (report.chunks += 1),
             onRefused: () => void (report.refusedConnects += 1),
             onReplyAck: (a) => {

@@ -5,7 +5,7 @@ import { createDatabase, type PostgresCluster } from '../../tests/support/postgr
 import { phaseMetrics, type PlayPattern } from './live-phase.ts';
 import { joinSpread, runSpreadPhase, type SpreadPhaseResult } from './live-nodes-phase.ts';
 import { startServer, type ServerProcess } from './live-server-process.ts';
-import { setUpLiveStudy } from './live-study-setup.ts';
+import { episodesEnded, setUpLiveStudy } from './live-study-setup.ts';
 import { verifyLiveRunOnPostgres } from './live-verify-postgres.ts';
 import type { LiveVerification } from './live-verify.ts';
 import { watchPostgres, type WaitKind } from './postgres-activity.ts';
@@ -82,6 +82,8 @@ export async function runPostgresPhase(s: PostgresPhaseSetup, nodeCount: number)
   );
   const load = loadavg()[0] ?? 0;
   const pg = await activity.stop();
+  // Persons rate at the final answer, as in the browser: the nodes stop once the judges are done too.
+  await episodesEnded(urls[0] ?? '', study);
   await stopAll(servers);
   const check = await verifyLiveRunOnPostgres(
     database.url,

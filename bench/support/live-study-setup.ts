@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN, call, signInAsAdmin } from '../../tests/support/researcher-http.ts';
@@ -84,6 +85,21 @@ export async function liveHealth(url: string, study: LiveStudy): Promise<LiveHea
     'GET',
     study.researcherCookie,
   )) as unknown as LiveHealth;
+}
+
+/**
+ * Waits until none of the study's live episodes is running any more and returns how long that took, in seconds. The
+ * persons rate at the final answer, as in the browser, so the judges may still be scoring when the last person is
+ * done; the bench stops the server only after that, and reports the wait (the research tail after the people). An
+ * episode whose person gave up waits for its idle timeout: after `timeoutMs` the bench goes on, and the check of the
+ * stored episodes reports what did not end.
+ */
+export async function episodesEnded(url: string, study: LiveStudy, timeoutMs = 120_000): Promise<number> {
+  const started = performance.now();
+  const waited = (): number => (performance.now() - started) / 1000;
+  while ((await liveHealth(url, study)).episodes.running > 0 && waited() * 1000 < timeoutMs)
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  return waited();
 }
 
 export async function setUpLiveStudy(url: string, o: LiveStudyOptions): Promise<LiveStudy> {
