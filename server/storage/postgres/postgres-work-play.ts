@@ -21,6 +21,16 @@ export async function getPlayLease(c: Queryable, leaseId: string): Promise<PlayL
 }
 
 /**
+ * $1 study, $2 actor, $3 now. The UPDATE reads only the lapsed leases, through play_leases_expiry (migration 023, in
+ * the "C" collation this comparison uses). Exported for the test that checks the plan uses it.
+ */
+export const EXPIRE_AND_HELD_PLAY = `WITH expired AS (
+      UPDATE play_leases SET status = 'expired', ended_at = expires_at
+      WHERE study_id = $1 AND status = 'leased' AND expires_at COLLATE "C" <= $3 RETURNING id)
+    SELECT ${PLAY_LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
+    WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'leased' AND l.id NOT IN (SELECT id FROM expired)`;
+
+/**
  * Turns the study's lapsed leases into 'expired' (which frees their slots) and returns the actor's lease still in hand,
  * if any: one statement, so one round trip while the study's lock is held. The SELECT sees the rows as they were
  * before the UPDATE (one snapshot per statement), hence the `NOT IN expired`. Times are ISO text: byte order is time
@@ -32,15 +42,7 @@ export async function expireAndHeldPlay(
   participantId: string,
   now: string,
 ): Promise<PlayLease | null> {
-  const row = await firstRow<PlayLeaseRow>(
-    c,
-    `WITH expired AS (
-      UPDATE play_leases SET status = 'expired', ended_at = expires_at
-      WHERE study_id = $1 AND status = 'leased' AND expires_at COLLATE "C" <= $3 RETURNING id)
-    SELECT ${PLAY_LEASE_COLUMNS} FROM play_leases l JOIN play_units u ON u.id = l.unit_id
-    WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'leased' AND l.id NOT IN (SELECT id FROM expired)`,
-    [studyId, participantId, now],
-  );
+  const row = await firstRow<PlayLeaseRow>(c, EXPIRE_AND_HELD_PLAY, [studyId, participantId, now]);
   return row ? toPlayLease(row) : null;
 }
 

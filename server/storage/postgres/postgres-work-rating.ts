@@ -146,6 +146,13 @@ export async function availableFor(
   return regular + gold;
 }
 
+/** $1 study, $2 rater, $3 now; like EXPIRE_AND_HELD_PLAY, the UPDATE reads through rating_leases_expiry (023). */
+export const EXPIRE_AND_HELD_RATING = `WITH expired AS (
+      UPDATE rating_leases SET status = 'expired', ended_at = expires_at
+      WHERE study_id = $1 AND status = 'leased' AND expires_at COLLATE "C" <= $3 RETURNING id)
+    SELECT ${RATING_LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
+    WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'leased' AND l.id NOT IN (SELECT id FROM expired)`;
+
 /**
  * Turns the study's lapsed leases into 'expired' (which frees their slots) and returns the rater's lease still in
  * hand, if any, in one statement (one round trip less while the study's lock is held). The SELECT sees the table as
@@ -157,15 +164,7 @@ export async function expireAndHeldRating(
   participantId: string,
   now: string,
 ): Promise<RatingLease | null> {
-  const row = await firstRow<RatingLeaseRow>(
-    c,
-    `WITH expired AS (
-      UPDATE rating_leases SET status = 'expired', ended_at = expires_at
-      WHERE study_id = $1 AND status = 'leased' AND expires_at COLLATE "C" <= $3 RETURNING id)
-    SELECT ${RATING_LEASE_COLUMNS} FROM rating_leases l JOIN rating_candidates c ON c.id = l.candidate_id
-    WHERE l.study_id = $1 AND l.participant_id = $2 AND l.status = 'leased' AND l.id NOT IN (SELECT id FROM expired)`,
-    [studyId, participantId, now],
-  );
+  const row = await firstRow<RatingLeaseRow>(c, EXPIRE_AND_HELD_RATING, [studyId, participantId, now]);
   return row ? toRatingLease(row) : null;
 }
 

@@ -15,13 +15,16 @@ export function getPlayLease(db: Database.Database, leaseId: string): PlayLease 
   return row ? toPlayLease(row) : null;
 }
 
+/**
+ * Every claim runs this first, so it must read only the lapsed leases: the partial index play_leases_expiry (migration
+ * 023) holds the live leases by (study, expiry). Exported for the test that checks the plan uses it.
+ */
+export const EXPIRE_PLAY_LEASES = `UPDATE play_leases SET status = 'expired', ended_at = expires_at
+    WHERE study_id = ? AND status = 'leased' AND expires_at <= ?`;
+
 /** Turns the study's lapsed leases into 'expired', which frees their slots. */
 export function expirePlayLeases(db: Database.Database, studyId: string, now: string): void {
-  cachedStatement(
-    db,
-    `UPDATE play_leases SET status = 'expired', ended_at = expires_at
-    WHERE study_id = ? AND status = 'leased' AND expires_at <= ?`,
-  ).run(studyId, now);
+  cachedStatement(db, EXPIRE_PLAY_LEASES).run(studyId, now);
 }
 
 /** The actor's assignment in hand (after expiry), if any. */

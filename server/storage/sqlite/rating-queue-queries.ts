@@ -59,12 +59,12 @@ export function addCandidates(
   return result;
 }
 
+/** Like EXPIRE_PLAY_LEASES: reads only the lapsed leases, through rating_leases_expiry (migration 023). */
+export const EXPIRE_RATING_LEASES = `UPDATE rating_leases SET status = 'expired', ended_at = expires_at
+    WHERE study_id = ? AND status = 'leased' AND expires_at <= ?`;
+
 export function expireRatingLeases(db: Database.Database, studyId: string, now: string): void {
-  cachedStatement(
-    db,
-    `UPDATE rating_leases SET status = 'expired', ended_at = expires_at
-    WHERE study_id = ? AND status = 'leased' AND expires_at <= ?`,
-  ).run(studyId, now);
+  cachedStatement(db, EXPIRE_RATING_LEASES).run(studyId, now);
 }
 
 export function getRatingLease(db: Database.Database, leaseId: string): RatingLease | null {
