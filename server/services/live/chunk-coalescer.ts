@@ -12,7 +12,7 @@ const SATURATED_UTILIZATION = 0.95;
 /**
  * The window for the loop's current utilization (loop-load.ts): CHUNK_WINDOW_MS while it has time, growing in a straight
  * line to BUSY_CHUNK_WINDOW_MS as it saturates. Why: on a busy server most of the live loop's work is sending the
- * model's pieces (one WebSocket frame and one write system call each: at 1,000 persons about a third of the loop),
+ * model's pieces (one WebSocket frame and one write system call each: at 1,000 persons about a quarter of the loop),
  * and every person's acknowledgement waits behind it. Under load fewer, larger pieces carry the same text, and a
  * reply's ack waits less; on a quiet server nothing changes.
  */
