@@ -40,11 +40,16 @@ export interface PlayedEpisode {
 /**
  * Plays one live episode to its end as a person would, over `socket`: starts it, answers every question the model
  * asks (tagging the first one "relevant" when `tagFirst`), waits for the episode to end and rates the final answer
- * with `rate(criteria)`.
+ * with `rate(criteria)` (after `beforeRate`, if given).
  */
 export async function playEpisode(
   socket: TestSocket,
-  options: { rate: (criteria: string[]) => SelfRating; tagFirst?: boolean },
+  options: {
+    rate: (criteria: string[]) => SelfRating;
+    tagFirst?: boolean;
+    /** Runs once the episode has completed, before the rating is sent. */
+    beforeRate?: (episodeId: string) => Promise<void>;
+  },
 ): Promise<PlayedEpisode> {
   const client = new ActorClient(socket);
   const snapshot: PlaySnapshot = await request(socket, 'play:start', {});
@@ -68,6 +73,7 @@ export async function playEpisode(
     10_000,
     'episode completed',
   );
+  await options.beforeRate?.(episodeId);
   const criteria = snapshot.rubric.map((c) => c.preference);
   const rated = await request(socket, 'episode:rate', { episodeId, ...options.rate(criteria) });
   return { episodeId, criteria, answered, completionCode: rated.completionCode };

@@ -16,7 +16,8 @@ import type { EndReason } from './episode-end-store.ts';
 import { episodeModels } from './episode-models.ts';
 import { EpisodeOwnership } from './episode-ownership.ts';
 import { missedTwinTurns, twinReply } from './twin.ts';
-import { TWIN_JOB_KIND, twinJobKey, type TwinJobPayload } from './twin-episode.ts';
+import { EndedLogs } from './ended-logs.ts';
+import { SimulatedTwinStart } from './simulated-twin-start.ts';
 
 /**
  * The live episodes running in this process: each one's engine, person seat and twin replies, the simulated twins
@@ -29,9 +30,10 @@ export class LiveEpisodes {
   private readonly twins = new Set<Promise<void>>();
   /** Episodes being resumed from storage right now, so two requests healing the same one launch it once. */
   private readonly resuming = new Map<string, Promise<RunningEpisode | null>>();
-  /** Live episodes whose simulated twin was started by this process. */
-  private readonly twinStarted = new Set<string>();
   private readonly closing = new AbortController();
+  private readonly twinStart: SimulatedTwinStart;
+  /** The logs of episodes that ended here, for the person's requests right after the end. */
+  private readonly ended = new EndedLogs();
   private readonly ownership: EpisodeOwnership;
   /** How episodes end in storage (as this node, their owner); ends still being stored answer `unavailable`. */
   private readonly endings: EpisodeEndings;
@@ -41,6 +43,7 @@ export class LiveEpisodes {
     // Taken over by another node after this one stalled past its lease: stopped here without storing anything more.
     this.ownership = new EpisodeOwnership(deps.storage.nodes, node, deps.log, (id) => this.running.get(id)?.lose());
     this.endings = new EpisodeEndings(deps, node.id, this.closing.signal);
+    this.twinStart = new SimulatedTwinStart(deps, this.closing.signal);
   }
 
   /** The episode if it runs in this process. */
@@ -225,6 +228,9 @@ export class LiveEpisodes {
       .finally(() => {
         this.running.delete(id);
         this.ownership.release(id);
+        // Every event of its log stored (by this node, its owner): the stored log, kept for the requests after the end.
+        const events = running.log.events;
+        if (!running.lost && running.lastStoredSeq === (events.at(-1)?.seq ?? -1)) this.ended.keep(id, events.slice());
       });
     running.settled = run;
     this.track(run, { studyId: info.studyId, episodeId: id });
@@ -260,35 +266,24 @@ export class LiveEpisodes {
     void p.finally(() => this.twins.delete(p));
   }
 
-  /**
-   * The fully simulated twin of a live episode, started once the person has played (their first reply, or their
-   * rating where the mode has no conversation), never merely because a unit was started: anyone with the actor link
-   * could otherwise make the server pay for model calls. It is a job (`twin:<episodeId>`, recorded before it starts,
-   * once per live episode however often this is asked) that the research worker runs off the live loop, resumes after
-   * a crash or restart, and stops at shutdown (twin-job.ts). Its answer goes to the raters too.
-   */
+  /** The episode's simulated twin, once the person has played (simulated-twin-start.ts). */
   async ensureSimulatedTwin(episode: RunningEpisode | LiveEpisodeInfo): Promise<void> {
-    const info = episode instanceof RunningEpisode ? episode.info : episode;
-    const id = info.summary.id;
-    if (this.twinStarted.has(id) || this.closing.signal.aborted) return;
-    this.twinStarted.add(id);
-    const settings = await this.deps.queue.settings(info.studyId);
-    if (!settings.simulatedTwin) return;
-    const models = episodeModels(info, settings, this.deps.model);
-    if ('missing' in models) return;
-    const payload: TwinJobPayload = { liveEpisodeId: id };
-    const { created } = await this.deps.storage.jobs.enqueueJob({ kind: TWIN_JOB_KIND, key: twinJobKey(id), payload });
-    if (created) this.deps.wakeJobs?.();
+    await this.twinStart.ensure(episode instanceof RunningEpisode ? episode.info : episode);
   }
 
-  /** The episode's events: from the engine's log while it runs here, else from storage. */
+  /** The episode's events: from the engine's log while it runs here, else as stored. */
   async eventsOf(episodeId: string): Promise<readonly EpisodeEvent[]> {
     const running = this.running.get(episodeId);
     if (running) {
       await running.flushed();
       return running.log.events;
     }
-    return this.deps.storage.live.eventsAfter(episodeId, -1);
+    return this.storedEvents(episodeId);
+  }
+
+  /** Every stored event of an episode not running here; one that ended here recently needs only its newest read. */
+  storedEvents(episodeId: string): Promise<readonly EpisodeEvent[]> {
+    return this.ended.read(this.deps.storage.live, episodeId);
   }
 
   /**
@@ -309,7 +304,7 @@ export class LiveEpisodes {
         throw new AppError('unavailable', 'saving the conversation failed; try again in a moment');
       return { seq: appended.seq };
     }
-    const last = (read ?? (await this.deps.storage.live.eventsAfter(episodeId, -1))).at(-1);
+    const last = (read ?? (await this.storedEvents(episodeId))).at(-1);
     const full = { ...event, seq: (last?.seq ?? -1) + 1, at: new Date().toISOString() } as EpisodeEvent;
     await this.deps.storage.live.append(episodeId, full);
     this.deps.broadcast.toWatchers(episodeId, full);

@@ -11,7 +11,8 @@ import { startPrompts } from './live-prompts.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
-type KnownParts = { record?: BenchmarkRecord | undefined; settings?: LivePlaySettings }; // just read: not read again
+/** What the caller has just read (or made): not read again. */
+type KnownParts = { info?: LiveEpisodeInfo; record?: BenchmarkRecord | undefined; settings?: LivePlaySettings };
 
 /**
  * Live play: episodes whose user seat is a person. Starts and resumes them (also after a server restart), takes the
@@ -83,7 +84,7 @@ export class LiveSessions {
     await beforeStart(id);
     // The simulated twin starts only once the person has played (reply, rate): see ensureSimulatedTwin.
     await this.episodes.start(info, record, settings, prompts);
-    return this.snapshot(actor, id, { record, settings });
+    return this.snapshot(actor, id, { info, record, settings });
   }
 
   private async owned(actor: Actor, episodeId: string): Promise<LiveEpisodeInfo> {
@@ -112,11 +113,15 @@ export class LiveSessions {
   }
 
   async snapshot(actor: Actor, episodeId: string, known: KnownParts = {}): Promise<PlaySnapshot> {
-    const info = await this.owned(actor, episodeId);
+    const info = known.info ?? (await this.owned(actor, episodeId));
     const record = known.record ?? (await this.deps.storage.getRecord(info.studyId, info.summary.problemId));
     if (!record) throw new AppError('not_found', 'the record of this episode is gone');
     const settings = known.settings ?? (await this.deps.queue.settings(info.studyId));
-    const sync = await this.resync(actor, episodeId, -1);
+    // Info this request made (a new episode) holds while the episode runs here; else read now, as resync reads it.
+    const sync =
+      !known.info || this.episodes.get(episodeId)
+        ? await this.resyncOwned(info, -1)
+        : await this.resync(actor, episodeId, -1);
     return {
       episodeId,
       status: sync.status,
@@ -135,13 +140,17 @@ export class LiveSessions {
 
   /** Exactly the person-visible events after `afterSeq`, and the model turn being streamed right now. */
   async resync(actor: Actor, episodeId: string, afterSeq: number): Promise<ResyncResult> {
-    const info = await this.owned(actor, episodeId);
+    return this.resyncOwned(await this.owned(actor, episodeId), afterSeq);
+  }
+
+  /** resync for an episode the caller has checked is the actor's (`owned`). */
+  private async resyncOwned(info: LiveEpisodeInfo, afterSeq: number): Promise<ResyncResult> {
     const running = await this.episodes.live(info);
     if (running) await running.flushed();
     // Running here: its log holds every stored event in memory (the ones after lastStoredSeq are not stored yet).
     const all = running
       ? running.log.events.filter((e) => e.seq <= running.lastStoredSeq)
-      : await this.deps.storage.live.eventsAfter(episodeId, -1);
+      : await this.episodes.storedEvents(info.summary.id);
     const visible = actorViews(all, -1);
     const events: ActorEvent[] = visible.filter((e) => e.seq > afterSeq);
     const status = running
@@ -221,7 +230,7 @@ export class LiveSessions {
     const events = await this.episodes.eventsOf(episodeId);
     if (!events.some((e) => e.type === 'message' && e.kind === 'question' && e.turn === turn))
       throw new AppError('invalid_payload', `no question at turn ${turn}`);
-    return this.episodes.appendOutsideEngine(episodeId, { type: 'question_tagged', turn, tag });
+    return this.episodes.appendOutsideEngine(episodeId, { type: 'question_tagged', turn, tag }, events);
   }
 
   /** The person's own rating of the final answer, on every rubric criterion; completes their assignment. */
