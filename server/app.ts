@@ -246,7 +246,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   const joinShellFor = joinShell({
     clientDir: deps.config.clientDir,
-    findInvite: (code) => deps.storage.people.findInvite(code),
+    findInvite: (code) => deps.storage.people.findInviteLink(code),
     studyGate: deps.studyGate ?? work.gate,
     getSettings: (studyId) => work.getSettings(studyId),
   });

@@ -11,7 +11,7 @@ import type { StudyGate } from '../services/auth/join-study.ts';
 import { SESSION_COOKIE } from '../services/auth/sessions.ts';
 import { shownConsent } from '../services/consent/consent-text.ts';
 import { participantIntro } from '../services/studies/participant-intro.ts';
-import type { StudyInvite } from '../storage/people-storage.ts';
+import type { InviteLink } from '../storage/people-storage.ts';
 
 /**
  * The invitation link's page with its consent step already in the HTML (docs/ARCHITECTURE.md, "The participant
@@ -32,7 +32,7 @@ const CATALOGS: Record<ParticipantLanguage, Catalog> = { en, de };
 
 export interface JoinShellDeps {
   clientDir: string;
-  findInvite(code: string): Promise<StudyInvite | null>;
+  findInvite(code: string): Promise<InviteLink | null>;
   studyGate: StudyGate;
   getSettings(studyId: string): Promise<LiveStudySettings | null>;
 }
@@ -47,7 +47,7 @@ export interface ConsentFirst {
 }
 
 /** Whether the link admits someone new now (the same limits storage checks at the join). */
-function admitsNewPeople(invite: StudyInvite, now: Date): boolean {
+function admitsNewPeople(invite: InviteLink, now: Date): boolean {
   if (invite.revoked) return false;
   if (invite.expiresAt !== null && Date.parse(invite.expiresAt) <= now.getTime()) return false;
   return invite.maxParticipants === null || invite.participants < invite.maxParticipants;

@@ -74,6 +74,12 @@ export interface StudyInvite extends InviteLimits {
 }
 
 /**
+ * An invite and its use count, without the mid-task count: what a join and the join page read. The mid-task count
+ * probes the leases of every participant the link ever admitted, so the join path, which does not show it, skips it.
+ */
+export type InviteLink = Omit<StudyInvite, 'midTask'>;
+
+/**
  * Failed sign-ins recorded for one username (compared case-insensitively), whether or not such an account exists.
  * What the numbers mean is the auth service's policy (server/services/auth/login-throttle.ts); storage keeps them.
  */
@@ -150,6 +156,8 @@ export interface PeopleStorage {
    * (default: the current time).
    */
   findInvite(code: string, now?: Date): Promise<StudyInvite | null>;
+  /** The invite with this code, revoked or not, with its use count; for the join path (see InviteLink). */
+  findInviteLink(code: string): Promise<InviteLink | null>;
   listInvites(studyId: string, now?: Date): Promise<StudyInvite[]>;
   /** Changes the given limits of an invite (revoked or not); null if there is no such invite. */
   updateInvite(code: string, changes: Partial<InviteLimits>): Promise<StudyInvite | null>;

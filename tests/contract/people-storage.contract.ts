@@ -115,12 +115,16 @@ export function peopleStorageContract(name: string, open: () => Promise<PeopleCo
       expect(actor).toMatchObject({ studyId, role: 'actor', revoked: false });
       expect(await storage.people.findInvite(actor.code)).toEqual(actor);
       expect(await storage.people.findInvite('not-a-code')).toBeNull();
+      const { midTask: _untouched, ...link } = actor;
+      expect(await storage.people.findInviteLink(actor.code)).toEqual(link);
+      expect(await storage.people.findInviteLink('not-a-code')).toBeNull();
       expect((await storage.people.listInvites(studyId)).map((i) => i.code).sort()).toEqual(
         [actor.code, rater.code].sort(),
       );
       expect(actor).toMatchObject({ label: '', maxParticipants: null, expiresAt: null, participants: 0, midTask: 0 });
       expect(await storage.people.revokeInvite(actor.code)).toEqual({ revokedSessions: [] });
       expect(await storage.people.findInvite(actor.code)).toEqual({ ...actor, revoked: true, revokeMode: 'finish' });
+      expect(await storage.people.findInviteLink(actor.code)).toEqual({ ...link, revoked: true, revokeMode: 'finish' });
       await expect(storage.people.createInvite({ studyId: 'nope', role: 'actor' })).rejects.toMatchObject({
         code: 'not_found',
       });
@@ -264,6 +268,10 @@ export function peopleStorageContract(name: string, open: () => Promise<PeopleCo
         participants: 2,
         midTask: 1,
       });
+      // The join path's look-up has the same invite and use count, without the mid-task count.
+      const found = await storage.people.findInviteLink(invite.code);
+      expect(found).toEqual({ ...invite, participants: 2, midTask: undefined });
+      expect(found).not.toHaveProperty('midTask');
       // A lease past its expiry is not work in hand, even before a claim marks it expired.
       expect(await storage.people.findInvite(invite.code, minutesAfter(T0, 31))).toMatchObject({ midTask: 0 });
       const listed = await storage.people.listInvites(workStudy, minutesAfter(T0, 1));

@@ -1,5 +1,5 @@
 import type { Identity } from '../../../shared/schemas/identity.ts';
-import type { Participant, PeopleStorage, ProlificIds, StudyInvite } from '../../storage/people-storage.ts';
+import type { InviteLink, Participant, PeopleStorage, ProlificIds } from '../../storage/people-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { isProlificPidFormat } from '../../../shared/schemas/participant-outcome.ts';
@@ -35,7 +35,7 @@ export async function joinStudy(
   studyGate: StudyGate,
   current: Identity | null = null,
 ): Promise<JoinOutcome> {
-  const invite = await people.findInvite(code);
+  const invite = await people.findInviteLink(code);
   if (!invite) throw new AppError('invalid_invite', 'This invitation link is not valid; it may have been withdrawn');
   await refuseLockedOut(people, invite, null);
   const gate = await studyGate(invite.studyId);
@@ -84,15 +84,15 @@ export async function joinStudy(
  */
 async function refuseLockedOut(
   people: PeopleStorage,
-  invite: StudyInvite,
+  invite: InviteLink,
   returning: Participant | null,
 ): Promise<void> {
-  const locked = (i: StudyInvite | null) => i?.revoked === true && i.revokeMode === 'lock';
+  const locked = (i: InviteLink | null) => i?.revoked === true && i.revokeMode === 'lock';
   if (locked(invite)) throw new AppError('invalid_invite', 'This invitation link has been withdrawn');
   if (
     returning?.inviteCode &&
     returning.inviteCode !== invite.code &&
-    locked(await people.findInvite(returning.inviteCode))
+    locked(await people.findInviteLink(returning.inviteCode))
   ) {
     throw new AppError('forbidden', 'The researcher has withdrawn the link you joined this study through');
   }
@@ -121,7 +121,7 @@ export async function checkProlificIdFormat(
 ): Promise<void> {
   const pid = prolific.prolificPid;
   if (pid === undefined || isProlificPidFormat(pid)) return;
-  const invite = await people.findInvite(code);
+  const invite = await people.findInviteLink(code);
   // An unknown or withdrawn link is joinStudy's to refuse, with its own message.
   if (!invite || invite.revoked || !(await requiresFormat(invite.studyId))) return;
   throw new AppError(

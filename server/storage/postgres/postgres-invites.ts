@@ -1,11 +1,14 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
-import type { InviteLimits, InviteRevokeMode, StudyInvite } from '../people-storage.ts';
+import type { InviteLimits, InviteLink, InviteRevokeMode, StudyInvite } from '../people-storage.ts';
 import {
+  INVITE_LINK_SELECT,
   inviteRefusal,
   inviteSelect,
   newInviteRow,
   toInvite,
+  toInviteLink,
+  type InviteLinkRow,
   type InviteRow,
   type InviteWithCountsRow,
 } from '../rows/people-rows.ts';
@@ -46,6 +49,11 @@ export async function createInvite(
 export async function findInvite(db: PgDatabase, code: string, now: Date): Promise<StudyInvite | null> {
   const [row] = await db.rows<InviteWithCountsRow>(`${INVITE_SELECT} WHERE i.code = $2`, [now.toISOString(), code]);
   return row ? toInvite(row) : null;
+}
+
+export async function findInviteLink(db: PgDatabase, code: string): Promise<InviteLink | null> {
+  const [row] = await db.rows<InviteLinkRow>(`${INVITE_LINK_SELECT} WHERE i.code = $1`, [code]);
+  return row ? toInviteLink(row) : null;
 }
 
 export async function listInvites(db: PgDatabase, studyId: string, now: Date): Promise<StudyInvite[]> {

@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type {
   InviteLimits,
+  InviteLink,
   InviteRevokeMode,
   LoginThrottle,
   NewAuthSession,
@@ -171,6 +172,10 @@ export class PostgresPeopleStorage implements PeopleStorage {
 
   async findInvite(code: string, now: Date = new Date()): Promise<StudyInvite | null> {
     return invites.findInvite(this.db, code, now);
+  }
+
+  async findInviteLink(code: string): Promise<InviteLink | null> {
+    return invites.findInviteLink(this.db, code);
   }
 
   async listInvites(studyId: string, now: Date = new Date()): Promise<StudyInvite[]> {

@@ -1,6 +1,7 @@
 import type { Identity, ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type {
   InviteLimits,
+  InviteLink,
   InviteRevokeMode,
   LoginThrottle,
   Participant,
@@ -37,9 +38,13 @@ export interface InviteRow {
   revoke_mode: InviteRevokeMode | null;
 }
 
-/** An invite row with its use count and how many of its people are mid-task, as each engine's invite select reads it. */
-export interface InviteWithCountsRow extends InviteRow {
+/** An invite row with its use count, as INVITE_LINK_SELECT reads it. */
+export interface InviteLinkRow extends InviteRow {
   participants: number;
+}
+
+/** An invite row with its use count and how many of its people are mid-task, as each engine's invite select reads it. */
+export interface InviteWithCountsRow extends InviteLinkRow {
   mid_task: number;
 }
 
@@ -71,6 +76,14 @@ export function inviteSelect(unexpired: string): string {
              AND l.status = 'leased' AND l.expires_at ${unexpired}))) AS mid_task
   FROM study_invites i`;
 }
+
+/**
+ * The select of an invite with its use count only (InviteLink): one count on the participants' invite index, without
+ * inviteSelect's lease probe per participant. Each engine appends its WHERE.
+ */
+export const INVITE_LINK_SELECT = `SELECT i.*,
+  (SELECT COUNT(*) FROM participants p WHERE p.invite_code = i.code) AS participants
+  FROM study_invites i`;
 
 /** The session look-up's select (the session and its subject together); each engine appends its WHERE. */
 export const SESSION_SELECT = `SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, r.username, p.study_id, p.role
@@ -125,6 +138,10 @@ export function toParticipant(row: ParticipantRow): Participant {
 }
 
 export function toInvite(row: InviteWithCountsRow): StudyInvite {
+  return { ...toInviteLink(row), midTask: row.mid_task };
+}
+
+export function toInviteLink(row: InviteLinkRow): InviteLink {
   return {
     code: row.code,
     studyId: row.study_id,
@@ -136,7 +153,6 @@ export function toInvite(row: InviteWithCountsRow): StudyInvite {
     maxParticipants: row.max_participants,
     expiresAt: row.expires_at,
     participants: row.participants,
-    midTask: row.mid_task,
   };
 }
 

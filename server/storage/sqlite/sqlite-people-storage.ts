@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { ParticipantRole } from '../../../shared/schemas/identity.ts';
 import type {
   InviteLimits,
+  InviteLink,
   InviteRevokeMode,
   LoginThrottle,
   NewAuthSession,
@@ -15,14 +16,17 @@ import type {
   ValidAuthSession,
 } from '../people-storage.ts';
 import {
+  INVITE_LINK_SELECT,
   inviteRefusal,
   inviteSelect,
   newInviteRow,
   SESSION_SELECT,
   toInvite,
+  toInviteLink,
   toParticipant,
   toResearcherWithHash,
   toValidSession,
+  type InviteLinkRow,
   type InviteRow,
   type InviteWithCountsRow,
   type ParticipantRow,
@@ -192,6 +196,12 @@ export class SqlitePeopleStorage implements PeopleStorage {
       now: now.toISOString(),
     }) as InviteWithCountsRow | undefined;
     return row ? toInvite(row) : null;
+  }
+
+  async findInviteLink(code: string): Promise<InviteLink | null> {
+    const row = cachedStatement(this.db, `${INVITE_LINK_SELECT} WHERE i.code = ?`).get(code) as
+      InviteLinkRow | undefined;
+    return row ? toInviteLink(row) : null;
   }
 
   async listInvites(studyId: string, now: Date = new Date()): Promise<StudyInvite[]> {
