@@ -90,8 +90,8 @@ export async function buildServices(deps: AppDeps, context: ServiceContext): Pro
     ...(deps.live?.storageRetryWindowMs !== undefined ? { storageRetryWindowMs: deps.live.storageRetryWindowMs } : {}),
     ...(deps.node ? { node: deps.node } : {}),
     // Live answers and their simulated twins go to the study's raters (blinded) as soon as they exist.
-    onAnswered: async (studyId, episodeId) => {
-      await work.addRatingCandidates(studyId, [episodeId]);
+    onAnswered: async (studyId, episodeId, held) => {
+      await (held ? work.addHeldEpisode(studyId, held) : work.addRatingCandidates(studyId, [episodeId]));
     },
   });
   return { models, work, batchRuns, live, jobs, liveModel, promptPacks };

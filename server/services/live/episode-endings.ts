@@ -45,7 +45,7 @@ export class EpisodeEndings {
     const id = info.summary.id;
     const stored = await storeOutcome(this.deps, id, summarize(outcome), this.owner, this.closing, running.logger);
     if (stored !== 'stored') return;
-    if (outcome === 'completed') await this.answered(info.studyId, id);
+    if (outcome === 'completed') await this.answered(info, running);
     // An actor who went idle leaves their unit to someone else.
     if (
       outcome === 'failed' &&
@@ -94,10 +94,20 @@ export class EpisodeEndings {
       );
   }
 
-  /** Hands a finished answer to the rating queue; a failure there is logged, never fatal to the episode. */
-  private async answered(studyId: string, episodeId: string): Promise<void> {
+  /**
+   * Hands a finished answer to the rating queue; a failure there is logged, never fatal to the episode. With its log
+   * when every event of it is stored, so the queue need not read the episode back.
+   */
+  private async answered(info: LiveEpisodeInfo, running: RunningEpisode): Promise<void> {
+    const { studyId } = info;
+    const episodeId = info.summary.id;
+    const events = running.log.events;
+    const held =
+      running.lastStoredSeq === (events.at(-1)?.seq ?? -1)
+        ? { summary: info.summary, events, participantId: info.participantId }
+        : undefined;
     await this.deps
-      .onAnswered?.(studyId, episodeId)
+      .onAnswered?.(studyId, episodeId, held)
       .catch((error: unknown) =>
         this.deps.log.error({ err: error, studyId, episodeId }, 'adding an answer for rating failed'),
       );

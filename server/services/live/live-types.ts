@@ -4,6 +4,7 @@ import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { PromptSet } from '../../engine/prompt-library.ts';
 import type { ModelProvider } from '../../models/model-provider.ts';
 import type { Storage } from '../../storage/storage.ts';
+import type { HeldEpisode } from '../studies/rating-candidates.ts';
 import type { Logger } from '../logger.ts';
 import type { LiveNode } from './episode-ownership.ts';
 
@@ -88,8 +89,11 @@ export interface LiveDeps {
   prompts?: (folder: string) => PromptSet;
   /** A job was enqueued (a simulated twin): the research worker claims it now rather than at its next poll. */
   wakeJobs?(): void;
-  /** A live episode (or its simulated twin) finished with a final answer: it becomes a rating candidate. */
-  onAnswered?(studyId: string, episodeId: string): Promise<void>;
+  /**
+   * A live episode (or its simulated twin) finished with a final answer: it becomes a rating candidate. `held`: the
+   * episode as stored, when the caller holds it (its log in memory), so it need not be read back.
+   */
+  onAnswered?(studyId: string, episodeId: string, held?: HeldEpisode): Promise<void>;
   /** This process as a node of the database's servers (episode-ownership.ts); default: the only one, a random id. */
   node?: LiveNode;
 }

@@ -1,6 +1,6 @@
 import { AppError, type ErrorIssue } from '../../../shared/errors.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
-import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
+import type { EpisodeEvent, EpisodeSummary } from '../../../shared/schemas/episode.ts';
 import type { Mode } from '../../../shared/schemas/evaluation.ts';
 import type { GoldItem, TranscriptTurn } from '../../../shared/schemas/live-study.ts';
 import type { NewRatingCandidate } from '../../storage/study-work-storage.ts';
@@ -67,21 +67,39 @@ function assistantProvider(events: readonly EpisodeEvent[]): string | null {
 }
 
 /**
+ * A stored episode its caller already holds as stored, so it is not read again: a live episode that just ended on
+ * this node, with its log in memory. Why: reading and parsing the whole episode back was most of what adding a live
+ * answer to the queue cost the live loop (profiled at 1,000 persons).
+ */
+export interface HeldEpisode {
+  /** As `live.begin` stored it: the record, mode and model, which its end does not change. */
+  summary: Pick<EpisodeSummary, 'id' | 'problemId' | 'mode' | 'assistantModel'>;
+  /** Its whole log, every event stored. */
+  events: readonly EpisodeEvent[];
+  /** Who played it (sourceParticipantOf). */
+  participantId: string | null;
+}
+
+/**
  * The answers these episodes would add to the study's queue. Every episode must exist, have a final answer and be
- * about a record of the study; otherwise each problem is reported and nothing is returned.
+ * about a record of the study; otherwise each problem is reported and nothing is returned. `held`: episodes the caller
+ * holds as stored, not read again.
  */
 export async function episodeCandidates(
   deps: SettingsDeps,
   studyId: string,
   episodeIds: readonly string[],
+  held: readonly HeldEpisode[] = [],
 ): Promise<EpisodeCandidate[]> {
   await openForCandidates(deps, studyId);
   const records = new Set(await deps.storage.work.listProblemIds(studyId));
   const issues: ErrorIssue[] = [];
   const found: EpisodeCandidate[] = [];
+  const inHand = new Map(held.map((h) => [h.summary.id, h]));
   for (const [i, episodeId] of episodeIds.entries()) {
     const path = `$.episodeIds[${i}]`;
-    const episode = await deps.storage.getEpisode(episodeId);
+    const known = inHand.get(episodeId);
+    const episode = known ?? (await deps.storage.getEpisode(episodeId));
     if (!episode) {
       issues.push({ path, message: 'no such episode' });
       continue;
@@ -99,7 +117,7 @@ export async function episodeCandidates(
       candidate: {
         problemId: episode.summary.problemId,
         sourceEpisodeId: episodeId,
-        sourceParticipantId: await deps.storage.live.sourceParticipantOf(episodeId),
+        sourceParticipantId: known ? known.participantId : await deps.storage.live.sourceParticipantOf(episodeId),
         answer,
         transcript: transcriptOf(episode.events),
         gold: null,
@@ -123,8 +141,9 @@ export async function addRatingCandidates(
   deps: SettingsDeps,
   studyId: string,
   episodeIds: readonly string[],
+  held: readonly HeldEpisode[] = [],
 ): Promise<{ added: number; unchanged: number }> {
-  const found = await episodeCandidates(deps, studyId, episodeIds);
+  const found = await episodeCandidates(deps, studyId, episodeIds, held);
   return deps.storage.work.addRatingCandidates(
     studyId,
     found.map((f) => f.candidate),

@@ -20,7 +20,13 @@ import type { StudyGate } from '../auth/join-study.ts';
 import type { PlayQueue } from '../live/live-types.ts';
 import { nextPlay, studyPlayQueue } from './play-queue.ts';
 import { previewCandidates } from './candidate-preview.ts';
-import { addGoldItems, addRatingCandidates, addRunAnswers, runAnswerIds } from './rating-candidates.ts';
+import {
+  addGoldItems,
+  addRatingCandidates,
+  addRunAnswers,
+  runAnswerIds,
+  type HeldEpisode,
+} from './rating-candidates.ts';
 import { nextRating, submitRating, type Rater } from './rating-queue.ts';
 import { flagItem, ratingProgress, reviseRating, skipRating } from './rating-judgments.ts';
 import { getSettings, requireStudy, saveSettings, transition, type StudyTransition } from './study-settings.ts';
@@ -42,6 +48,8 @@ export interface StudyWork {
   saveSettings(studyId: string, body: LiveStudySettingsBody): Promise<LiveStudySettings>;
   transition(studyId: string, action: StudyTransition): Promise<LiveStudySettings>;
   addRatingCandidates(studyId: string, episodeIds: string[]): Promise<{ added: number; unchanged: number }>;
+  /** addRatingCandidates for one episode the caller holds as stored (a live episode that just ended here). */
+  addHeldEpisode(studyId: string, episode: HeldEpisode): Promise<{ added: number; unchanged: number }>;
   addRunAnswers(studyId: string, runId: string, modes: readonly Mode[]): Promise<{ added: number; unchanged: number }>;
   /** Dry runs of the two above: what they would add, by model and condition; nothing is stored. */
   previewRatingCandidates(studyId: string, episodeIds: string[]): Promise<CandidatesPreview>;
@@ -79,6 +87,7 @@ export function createStudyWork(options: StudyWorkOptions): StudyWork {
     saveSettings: (studyId, body) => saveSettings(deps, studyId, body),
     transition: (studyId, action) => transition(deps, studyId, action),
     addRatingCandidates: (studyId, episodeIds) => addRatingCandidates(deps, studyId, episodeIds),
+    addHeldEpisode: (studyId, episode) => addRatingCandidates(deps, studyId, [episode.summary.id], [episode]),
     addRunAnswers: (studyId, runId, modes) => addRunAnswers(deps, studyId, runId, modes),
     previewRatingCandidates: (studyId, episodeIds) => previewCandidates(deps, studyId, episodeIds),
     previewRunAnswers: async (studyId, runId, modes) =>
