@@ -2,10 +2,12 @@ import { LRUCache } from 'lru-cache';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { LiveEpisodeStorage } from '../../storage/live-storage.ts';
 
-/** Ended episodes whose logs are kept; at 1,000 persons each one's last episode fits (a log is a few dozen events). */
-const KEPT_LOGS = 2_000;
-/** A person rates within minutes of the end; a log kept longer is read from storage again. */
-const KEPT_MS = 30 * 60_000;
+/**
+ * Ended episodes whose logs are kept, the most recent ones (a log is a few dozen events, some 15 KB): a person rates
+ * within minutes of the end, while at most as many others end theirs. No time limit: lru-cache's reads a clock and
+ * sets a timer on the live loop at each look-up.
+ */
+const KEPT_LOGS = 1_000;
 
 /**
  * The logs of live episodes that ended on this node, as they were stored, kept a while for the person's requests
@@ -16,7 +18,7 @@ const KEPT_MS = 30 * 60_000;
  * and only that. A participant's deletion removes the episode itself, which the callers read first.
  */
 export class EndedLogs {
-  private readonly logs = new LRUCache<string, readonly EpisodeEvent[]>({ max: KEPT_LOGS, ttl: KEPT_MS });
+  private readonly logs = new LRUCache<string, readonly EpisodeEvent[]>({ max: KEPT_LOGS });
 
   /** Keeps `events`, which must all be stored, in order and from seq 0, with nothing stored between them. */
   keep(episodeId: string, events: readonly EpisodeEvent[]): void {
