@@ -198,8 +198,11 @@ export interface StudyWorkStorage {
    * `not_found` if the study does not exist.
    */
   saveSettings(studyId: string, settings: LiveStudySettings, now: Date, units?: PlayUnitRef[]): Promise<void>;
-  /** The study's problem ids in import order. */
-  listProblemIds(studyId: string): Promise<string[]>;
+  /**
+   * The study's problem ids in import order. With `only`, just those of them that are the study's: a check of a few
+   * records that does not list a large study's every record.
+   */
+  listProblemIds(studyId: string, only?: readonly string[]): Promise<string[]>;
 
   /**
    * The participant's lease in hand (also while the study is paused), or, in an open study, a new lease on the

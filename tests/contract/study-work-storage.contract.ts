@@ -427,6 +427,19 @@ export function studyWorkContract(name: string, open: () => Promise<WorkStores>)
       ]);
     });
 
+    it("problem ids: the study's in import order; with only, just those of them that are the study's", async () => {
+      const { studyId, problemIds } = await studyWithRecords(storage, 'Ids', 4);
+      const [p0, p1, , p3] = problemIds;
+      expect(await storage.work.listProblemIds(studyId)).toEqual(problemIds);
+      expect(await storage.work.listProblemIds(studyId, [p3 ?? '', 'no-such-problem', p0 ?? '', p3 ?? ''])).toEqual([
+        p0,
+        p3,
+      ]);
+      expect(await storage.work.listProblemIds(studyId, [p1 ?? ''])).toEqual([p1]);
+      expect(await storage.work.listProblemIds(studyId, [])).toEqual([]);
+      expect(await storage.work.listProblemIds('no-such-study', [p0 ?? ''])).toEqual([]);
+    });
+
     it('candidates: queued episodes, answers without a dialogue, withdrawing unrated answers for good', async () => {
       const { studyId, problemIds } = await studyWithRecords(storage, 'Withdraw', 1);
       await storage.work.saveSettings(studyId, settings({ raterOverlap: 2, goldRate: 0 }), T0);

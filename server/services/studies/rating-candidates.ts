@@ -92,10 +92,14 @@ export async function episodeCandidates(
   held: readonly HeldEpisode[] = [],
 ): Promise<EpisodeCandidate[]> {
   await openForCandidates(deps, studyId);
-  const records = new Set(await deps.storage.work.listProblemIds(studyId));
+  const inHand = new Map(held.map((h) => [h.summary.id, h]));
+  // Every episode in hand (a live answer): only its records are looked up, not every record of the study listed.
+  const only = episodeIds.every((id) => inHand.has(id))
+    ? [...new Set(held.map((h) => h.summary.problemId))]
+    : undefined;
+  const records = new Set(await deps.storage.work.listProblemIds(studyId, only));
   const issues: ErrorIssue[] = [];
   const found: EpisodeCandidate[] = [];
-  const inHand = new Map(held.map((h) => [h.summary.id, h]));
   for (const [i, episodeId] of episodeIds.entries()) {
     const path = `$.episodeIds[${i}]`;
     const known = inHand.get(episodeId);

@@ -91,11 +91,14 @@ export class PostgresStudyWorkStorage implements StudyWorkStorage {
     await saveSettings(this.db, studyId, settings, now, units);
   }
 
-  async listProblemIds(studyId: string): Promise<string[]> {
+  async listProblemIds(studyId: string, only?: readonly string[]): Promise<string[]> {
     const rows = await rowsOf<{ problem_id: string }>(
       this.db.pool,
-      'SELECT problem_id FROM visible_records WHERE study_id = $1 ORDER BY file_id, line',
-      [studyId],
+      only === undefined
+        ? 'SELECT problem_id FROM visible_records WHERE study_id = $1 ORDER BY file_id, line'
+        : `SELECT problem_id FROM visible_records WHERE study_id = $1 AND problem_id = ANY($2::text[])
+          ORDER BY file_id, line`,
+      only === undefined ? [studyId] : [studyId, [...only]],
     );
     return rows.map((r) => r.problem_id);
   }

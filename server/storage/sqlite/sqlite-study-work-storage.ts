@@ -71,7 +71,15 @@ export class SqliteStudyWorkStorage implements StudyWorkStorage {
     saveSettings(this.db, studyId, settings, now, units);
   }
 
-  async listProblemIds(studyId: string): Promise<string[]> {
+  async listProblemIds(studyId: string, only?: readonly string[]): Promise<string[]> {
+    if (only !== undefined)
+      return cachedStatement(
+        this.db,
+        `SELECT problem_id FROM visible_records WHERE study_id = ? AND problem_id IN (SELECT value FROM json_each(?))
+        ORDER BY file_id, line`,
+      )
+        .pluck()
+        .all(studyId, JSON.stringify(only)) as string[];
     return cachedStatement(this.db, 'SELECT problem_id FROM visible_records WHERE study_id = ? ORDER BY file_id, line')
       .pluck()
       .all(studyId) as string[];
