@@ -20,7 +20,7 @@ const KEPT_LOGS = 1_000;
 export class EndedLogs {
   private readonly logs = new LRUCache<string, readonly EpisodeEvent[]>({ max: KEPT_LOGS });
 
-  /** Keeps `events`, which must all be stored, in order and from seq 0, with nothing stored between them. */
+  /** Keeps `events`, which must be stored as they are, in order from seq 0 with none left out. */
   keep(episodeId: string, events: readonly EpisodeEvent[]): void {
     if (events.length > 0) this.logs.set(episodeId, events);
   }

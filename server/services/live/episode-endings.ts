@@ -96,16 +96,14 @@ export class EpisodeEndings {
 
   /**
    * Hands a finished answer to the rating queue; a failure there is logged, never fatal to the episode. With its log
-   * when every event of it is stored, so the queue need not read the episode back.
+   * as stored (the run resolves once its whole conversation is; the person's rating may be on its way after it), so
+   * the queue need not read the episode back.
    */
   private async answered(info: LiveEpisodeInfo, running: RunningEpisode): Promise<void> {
     const { studyId } = info;
     const episodeId = info.summary.id;
-    const events = running.log.events;
-    const held =
-      running.lastStoredSeq === (events.at(-1)?.seq ?? -1)
-        ? { summary: info.summary, events, participantId: info.participantId }
-        : undefined;
+    const events = running.log.events.filter((e) => e.seq <= running.lastStoredSeq);
+    const held = { summary: info.summary, events, participantId: info.participantId };
     await this.deps
       .onAnswered?.(studyId, episodeId, held)
       .catch((error: unknown) =>

@@ -228,9 +228,10 @@ export class LiveEpisodes {
       .finally(() => {
         this.running.delete(id);
         this.ownership.release(id);
-        // Every event of its log stored (by this node, its owner): the stored log, kept for the requests after the end.
-        const events = running.log.events;
-        if (!running.lost && running.lastStoredSeq === (events.at(-1)?.seq ?? -1)) this.ended.keep(id, events.slice());
+        // What of its log this node stored as its owner (stored in order: from seq 0 on), kept for the requests after
+        // the end; what is stored after it is read from storage.
+        const stored = running.log.events.filter((e) => e.seq <= running.lastStoredSeq);
+        if (!running.lost) this.ended.keep(id, stored);
       });
     running.settled = run;
     this.track(run, { studyId: info.studyId, episodeId: id });

@@ -74,7 +74,7 @@ function assistantProvider(events: readonly EpisodeEvent[]): string | null {
 export interface HeldEpisode {
   /** As `live.begin` stored it: the record, mode and model, which its end does not change. */
   summary: Pick<EpisodeSummary, 'id' | 'problemId' | 'mode' | 'assistantModel'>;
-  /** Its whole log, every event stored. */
+  /** Its log as stored, from seq 0: at least its whole conversation (events after it do not change the answer). */
   events: readonly EpisodeEvent[];
   /** Who played it (sourceParticipantOf). */
   participantId: string | null;
