@@ -1,13 +1,10 @@
-import { LRUCache } from 'lru-cache';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { LiveEpisodeStorage } from '../../storage/live-storage.ts';
 
-/**
- * Ended episodes whose logs are kept, the most recent ones (a log is a few dozen events, some 15 KB): a person rates
- * within minutes of the end, while at most as many others end theirs. No time limit: lru-cache's reads a clock and
- * sets a timer on the live loop at each look-up.
- */
+/** At most this many logs are kept, the latest ends (a log is a few dozen events, some 15 KB). */
 const KEPT_LOGS = 1_000;
+/** A person rates within minutes of the end; a log kept longer is dropped and read from storage if asked for. */
+const KEPT_MS = 30 * 60_000;
 
 /**
  * The logs of live episodes that ended on this node, as they were stored, kept a while for the person's requests
@@ -16,23 +13,46 @@ const KEPT_LOGS = 1_000;
  * 1,000 persons). A log is append-only and a stored event never changes, so a kept copy plus what storage holds after
  * its last seq is exactly what storage holds: whatever was appended since, here or on another node, is still read,
  * and only that. A participant's deletion removes the episode itself, which the callers read first.
+ *
+ * Kept in the order the episodes ended, without timers: old logs are dropped as new ones are kept, and when read.
  */
 export class EndedLogs {
-  private readonly logs = new LRUCache<string, readonly EpisodeEvent[]>({ max: KEPT_LOGS });
+  private readonly logs = new Map<string, { events: readonly EpisodeEvent[]; keptAt: number }>();
 
-  /** Keeps `events`, which must be stored as they are, in order from seq 0 with none left out. */
-  keep(episodeId: string, events: readonly EpisodeEvent[]): void {
-    if (events.length > 0) this.logs.set(episodeId, events);
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * Keeps the stored part of a log: `log` from seq 0, in order with none left out, of which every event up to
+   * `lastStoredSeq` is stored as it is (those after it, if any, are not kept).
+   */
+  keep(episodeId: string, log: readonly EpisodeEvent[], lastStoredSeq: number): void {
+    const events = log.filter((e) => e.seq <= lastStoredSeq);
+    const keptAt = this.now();
+    this.logs.delete(episodeId);
+    if (events.length > 0) this.logs.set(episodeId, { events, keptAt });
+    for (const [id, log] of this.logs) {
+      if (this.logs.size <= KEPT_LOGS && keptAt - log.keptAt <= KEPT_MS) break;
+      this.logs.delete(id);
+    }
+  }
+
+  /** The episode's log is not asked for again (the person has rated it). */
+  forget(episodeId: string): void {
+    this.logs.delete(episodeId);
   }
 
   /** Every stored event of the episode: the kept ones and those stored after them; all of them if none are kept. */
   async read(storage: LiveEpisodeStorage, episodeId: string): Promise<readonly EpisodeEvent[]> {
     const kept = this.logs.get(episodeId);
-    if (!kept) return storage.eventsAfter(episodeId, -1);
-    const after = await storage.eventsAfter(episodeId, kept.at(-1)?.seq ?? -1);
-    if (after.length === 0) return kept;
-    const all = [...kept, ...after];
-    this.logs.set(episodeId, all);
+    if (!kept || this.now() - kept.keptAt > KEPT_MS) {
+      this.logs.delete(episodeId);
+      return storage.eventsAfter(episodeId, -1);
+    }
+    const after = await storage.eventsAfter(episodeId, kept.events.at(-1)?.seq ?? -1);
+    if (after.length === 0) return kept.events;
+    const all = [...kept.events, ...after];
+    // Only while still kept: a rating that forgot it meanwhile must not bring it back.
+    if (this.logs.get(episodeId) === kept) this.logs.set(episodeId, { events: all, keptAt: kept.keptAt });
     return all;
   }
 }

@@ -228,10 +228,8 @@ export class LiveEpisodes {
       .finally(() => {
         this.running.delete(id);
         this.ownership.release(id);
-        // What of its log this node stored as its owner (stored in order: from seq 0 on), kept for the requests after
-        // the end; what is stored after it is read from storage.
-        const stored = running.log.events.filter((e) => e.seq <= running.lastStoredSeq);
-        if (!running.lost) this.ended.keep(id, stored);
+        // What of its log this node stored (in order, from seq 0), kept for the person's requests after the end.
+        if (!running.lost) this.ended.keep(id, running.log.events, running.lastStoredSeq);
       });
     running.settled = run;
     this.track(run, { studyId: info.studyId, episodeId: id });
@@ -285,6 +283,11 @@ export class LiveEpisodes {
   /** Every stored event of an episode not running here; one that ended here recently needs only its newest read. */
   storedEvents(episodeId: string): Promise<readonly EpisodeEvent[]> {
     return this.ended.read(this.deps.storage.live, episodeId);
+  }
+
+  /** The person has rated the episode: its kept log is not asked for again. */
+  rated(episodeId: string): void {
+    this.ended.forget(episodeId);
   }
 
   /**

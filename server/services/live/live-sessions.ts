@@ -266,6 +266,7 @@ export class LiveSessions {
       secondsSpent: rating.secondsSpent,
     };
     const { seq } = await this.episodes.appendOutsideEngine(episodeId, event, events);
+    this.episodes.rated(episodeId);
     const completionCode = await this.deps.queue.completePlay(info.assignmentId, info.studyId, actor.participantId);
     // Where the mode has no conversation, rating is how the person plays: the twin starts here (once) then.
     if (record) {
