@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkRecord } from '../../shared/schemas/benchmark.ts';
-import { buildProvenance } from '../../server/services/evaluation/episode-setup.ts';
+import { normalizeProblem } from '../../shared/benchmark/normalize-problem.ts';
+import { batchParticipants, buildProvenance } from '../../server/services/evaluation/episode-setup.ts';
 import { RecordingProvider } from '../support/recording-provider.ts';
 import { referenceExample } from '../support/records.ts';
 
@@ -78,5 +79,29 @@ describe('provenance hashes', () => {
       looseNs.push(time(loose));
     }
     expect(Math.min(...frozenNs) / Math.min(...looseNs)).toBeLessThan(0.25);
+  });
+});
+
+describe("the model under test's hint", () => {
+  /** The problem the assistant seat's model is shown in its hint, for one episode of `record`. */
+  async function hintedProblem(record: BenchmarkRecord): Promise<unknown> {
+    const seen = new RecordingProvider(() => 'x', 'm');
+    const seats = { assistant: seen, judge: seen, simulator: seen };
+    const provenance = buildProvenance(record, seats, false, {}, null);
+    const { assistant } = batchParticipants(record, 'no_prompt', 'no_user_interaction', null, seats, provenance);
+    await assistant.respond({ system: null, conversation: [], signal: new AbortController().signal });
+    return seen.requests[0]?.hint?.problem;
+  }
+
+  it('shows the normalized problem; of a deeply frozen record one shared frozen copy, of a loose one a new one', async () => {
+    const frozen = deepFreeze(referenceExample());
+    const first = await hintedProblem(frozen);
+    expect(first).toEqual(normalizeProblem(referenceExample()));
+    expect(await hintedProblem(frozen)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const loose = referenceExample();
+    const looseFirst = await hintedProblem(loose);
+    expect(looseFirst).toEqual(first);
+    expect(await hintedProblem(loose)).not.toBe(looseFirst);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { normalizeProblem } from '../../../shared/benchmark/normalize-problem.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
+import type { NormalizedProblem } from '../../../shared/schemas/problem.ts';
 import type { Mode, UserType } from '../../../shared/schemas/evaluation.ts';
 import type { Provenance } from '../../../shared/schemas/episode.ts';
 import type { ModelConfig } from '../../../shared/schemas/models.ts';
@@ -45,6 +46,26 @@ function sha256(value: unknown): string {
   const hash = createHash('sha256').update(JSON.stringify(value)).digest('hex');
   if (cacheable && deeplyFrozen(value)) frozenHashes.set(value, hash);
   return hash;
+}
+
+/** The problem as the hint to the model under test shows it, made once per deeply frozen record (as its hashes). */
+const frozenProblems = new WeakMap<object, NormalizedProblem>();
+
+function problemOf(record: BenchmarkRecord): NormalizedProblem {
+  const known = frozenProblems.get(record);
+  if (known) return known;
+  const problem = normalizeProblem(record);
+  // Frozen too, since every episode of the record shares it (its readers only read it).
+  if (deeplyFrozen(record)) frozenProblems.set(record, deepFreeze(problem));
+  return problem;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** The settings that shape a model's outputs, for provenance; the config never holds a key, only its variable name. */
@@ -107,7 +128,7 @@ export function batchParticipants(
   const hint = {
     mode,
     problemId: record.problem_id,
-    problem: normalizeProblem(record),
+    problem: problemOf(record),
     fixedQuestions,
     ...(mode === 'persona_known' ? { preferences: record.persona_preferences } : {}),
   };
