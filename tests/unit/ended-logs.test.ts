@@ -96,6 +96,15 @@ describe('ended logs', () => {
     ]);
   });
 
+  it('do not keep a log the person has rated already', async () => {
+    const logs = new EndedLogs();
+    const events = await episode('e4', 3);
+    await storage.live.append('e4', actorRatedEvent(3));
+    logs.keep('e4', [...events, actorRatedEvent(3)], 3);
+    expect(await logs.read(live, 'e4')).toHaveLength(4);
+    expect(reads).toEqual([['e4', -1]]);
+  });
+
   it('keep at most the 1,000 latest: the oldest are dropped as new ones are kept', async () => {
     const logs = new EndedLogs();
     const events = await episode('first', 2);

@@ -23,13 +23,15 @@ export class EndedLogs {
 
   /**
    * Keeps the stored part of a log: `log` from seq 0, in order with none left out, of which every event up to
-   * `lastStoredSeq` is stored as it is (those after it, if any, are not kept).
+   * `lastStoredSeq` is stored as it is (those after it, if any, are not kept). Not one the person has rated already
+   * (they may rate as soon as the answer is shown, before the judges end the episode): nothing asks for it then.
    */
   keep(episodeId: string, log: readonly EpisodeEvent[], lastStoredSeq: number): void {
     const events = log.filter((e) => e.seq <= lastStoredSeq);
     const keptAt = this.now();
     this.logs.delete(episodeId);
-    if (events.length > 0) this.logs.set(episodeId, { events, keptAt });
+    if (events.length > 0 && !events.some((e) => e.type === 'actor_rated'))
+      this.logs.set(episodeId, { events, keptAt });
     for (const [id, log] of this.logs) {
       if (this.logs.size <= KEPT_LOGS && keptAt - log.keptAt <= KEPT_MS) break;
       this.logs.delete(id);
