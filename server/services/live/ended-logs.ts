@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { LiveEpisodeStorage } from '../../storage/live-storage.ts';
 
@@ -14,12 +15,15 @@ const KEPT_MS = 30 * 60_000;
  * its last seq is exactly what storage holds: whatever was appended since, here or on another node, is still read,
  * and only that. A participant's deletion removes the episode itself, which the callers read first.
  *
- * Kept in the order the episodes ended, without timers: old logs are dropped as new ones are kept, and when read.
+ * Kept in an LRU cache (lru-cache: at most KEPT_LOGS, each for KEPT_MS, no timers): old logs give way to new ones.
  */
 export class EndedLogs {
-  private readonly logs = new Map<string, { events: readonly EpisodeEvent[]; keptAt: number }>();
+  private readonly logs: LRUCache<string, readonly EpisodeEvent[]>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `now`: the clock the half hour is counted on (tests move it). */
+  constructor(now: () => number = () => performance.now()) {
+    this.logs = new LRUCache({ max: KEPT_LOGS, ttl: KEPT_MS, perf: { now } });
+  }
 
   /**
    * Keeps the stored part of a log: `log` from seq 0, in order with none left out, of which every event up to
@@ -28,14 +32,8 @@ export class EndedLogs {
    */
   keep(episodeId: string, log: readonly EpisodeEvent[], lastStoredSeq: number): void {
     const events = log.filter((e) => e.seq <= lastStoredSeq);
-    const keptAt = this.now();
-    this.logs.delete(episodeId);
-    if (events.length > 0 && !events.some((e) => e.type === 'actor_rated'))
-      this.logs.set(episodeId, { events, keptAt });
-    for (const [id, log] of this.logs) {
-      if (this.logs.size <= KEPT_LOGS && keptAt - log.keptAt <= KEPT_MS) break;
-      this.logs.delete(id);
-    }
+    if (events.length > 0 && !events.some((e) => e.type === 'actor_rated')) this.logs.set(episodeId, events);
+    else this.logs.delete(episodeId);
   }
 
   /** The episode's log is not asked for again (the person has rated it). */
@@ -46,15 +44,13 @@ export class EndedLogs {
   /** Every stored event of the episode: the kept ones and those stored after them; all of them if none are kept. */
   async read(storage: LiveEpisodeStorage, episodeId: string): Promise<readonly EpisodeEvent[]> {
     const kept = this.logs.get(episodeId);
-    if (!kept || this.now() - kept.keptAt > KEPT_MS) {
-      this.logs.delete(episodeId);
-      return storage.eventsAfter(episodeId, -1);
-    }
-    const after = await storage.eventsAfter(episodeId, kept.events.at(-1)?.seq ?? -1);
-    if (after.length === 0) return kept.events;
-    const all = [...kept.events, ...after];
-    // Only while still kept: a rating that forgot it meanwhile must not bring it back.
-    if (this.logs.get(episodeId) === kept) this.logs.set(episodeId, { events: all, keptAt: kept.keptAt });
+    if (!kept) return storage.eventsAfter(episodeId, -1);
+    const after = await storage.eventsAfter(episodeId, kept.at(-1)?.seq ?? -1);
+    if (after.length === 0) return kept;
+    const all = [...kept, ...after];
+    // Only while still kept: a rating that forgot it meanwhile must not bring it back. Its half hour still counts
+    // from the end of the episode.
+    if (this.logs.get(episodeId) === kept) this.logs.set(episodeId, all, { ttl: this.logs.getRemainingTTL(episodeId) });
     return all;
   }
 }
