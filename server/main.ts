@@ -28,13 +28,12 @@ import type { ServerLeaseHolder } from './storage/server-lease-storage.ts';
 export async function main(): Promise<{ url: string }> {
   const config = loadConfig();
   // Read the models file before opening anything, so a bad file stops start-up with its own message.
-  // Every model call of the app runs on a model-call thread, each building its own registry from the same file: the
-  // loop only relays deltas to people. The model under test's turns go to the live thread; research calls (simulator,
-  // labeler, judges) to the research thread, which runs at nice +10 so it takes only CPU the person-facing work leaves.
-  const models = new ThreadedModels(new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v)), {
-    live: new ModelThread({ modelsFile: config.modelsFile, name: 'live' }),
-    research: new ModelThread({ modelsFile: config.modelsFile, name: 'research', priority: 'background' }),
-  });
+  // Every model call of the app (live play's model under test, simulator, labeler, judges; model checks) runs on the
+  // model-call thread, which builds its own registry from the same file: the loop only relays deltas to people.
+  const models = new ThreadedModels(
+    new ModelRegistry(loadModelConfigs(config.modelsFile), (v) => secretFromEnv(v)),
+    new ModelThread({ modelsFile: config.modelsFile }),
+  );
   // The server commits from its event loop: on SQLite, WAL checkpoints (copy + fsync) run on a worker thread instead,
   // and a write that meets another connection's lock (the research worker's, an import's) is retried on a timer
   // instead of sleeping in SQLite's busy handler with every person's socket waiting (busy-retry.ts, open-storage.ts).
@@ -66,8 +65,8 @@ export async function main(): Promise<{ url: string }> {
     throw isSqliteError(error) ? asDatabaseError(databaseName, error) : error;
   });
   const closeStorage = async (): Promise<void> => {
-    // After app.close(), which stopped the live episodes (their calls aborted): cancels what is left, ends both threads.
-    await models.close();
+    // After app.close(), which stopped the live episodes (their calls aborted): cancels what is left, ends the thread.
+    await models.thread.close();
     await lease.release().catch(() => undefined); // Unreleased, it expires by itself.
     await storage.close();
   };
@@ -91,7 +90,7 @@ export async function main(): Promise<{ url: string }> {
     await closeStorage();
     throw isSqliteError(error) ? asDatabaseError(databaseName, error) : error;
   });
-  models.useLog(app.log);
+  models.thread.useLog(app.log);
   try {
     // Uploads a killed process left in the temp folder (upload-temp.ts); running uploads of other servers stay.
     const leftovers = await removeLeftoverUploads();
@@ -125,9 +124,8 @@ export async function main(): Promise<{ url: string }> {
   let address: string;
   try {
     address = await app.listen({ host: config.host, port: config.port });
-    // The live thread now rather than on the first call: a person's first turn should not wait for it to compile and
-    // start (the research thread starts at its first call: threaded-models.ts).
-    models.start();
+    // Now rather than on the first call: a person's first turn should not wait for the thread to compile and start.
+    models.thread.start();
     // Only a server that listens takes over what a previous process left. On SQLite this one holds the database's
     // lease, so no worker of an earlier process is alive: the jobs it held go back to the queue now, not when their
     // leases expire. On PostgreSQL other nodes' workers may be alive: a dead node's jobs are claimed again once their

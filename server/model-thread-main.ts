@@ -1,10 +1,8 @@
-import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../shared/errors.ts';
 import { secretFromEnv } from './config.ts';
 import { ModelCallError, type ModelProvider } from './models/model-provider.ts';
 import { loadModelConfigs, ModelRegistry, SCRIPTED_MODEL } from './models/model-registry.ts';
-import { runThisReaderInBackground } from './services/thread-priority.ts';
 import type {
   FromModelThread,
   FromModelThreadBatch,
@@ -14,20 +12,14 @@ import type {
 } from './models/threaded/model-thread-protocol.ts';
 
 /**
- * A model-call thread (started by models/threaded/model-thread.ts; a composition root like main.ts): its own model
+ * The model-call thread (started by models/threaded/model-thread.ts; a composition root like main.ts): its own model
  * registry from the server's models file and secrets, so each model's concurrency limit and spend cap hold on this
  * thread. It runs the calls the loop posts and posts back deltas, restarts, the answer or the failure, and each model's
- * health. Nothing here opens storage or sockets other than the providers' HTTP requests: the thread never holds
- * SQLite's write lock (or any lock the loop waits for), which is what makes a lower priority safe for it.
+ * health. Nothing here touches storage or sockets.
  */
 const port = parentPort;
 if (!port) throw new Error('model-thread-main.ts runs only as a worker thread');
 const data = workerData as ModelThreadData;
-// The research thread (judges, labeler, twin replies) goes to nice +10 before it makes a call: on a full machine it
-// then gets the CPU the loop and the live thread leave, instead of an equal share taken from the person's replies.
-// A niced thread holding a lock the loop needs would make the loop wait behind it (services/thread-priority.ts); this
-// one holds none, as said above.
-const niced = data.priority === 'background' && runThisReaderInBackground();
 let outbox: FromModelThread[] = [];
 const flush = (): void => {
   const batch: FromModelThreadBatch = outbox;
@@ -113,14 +105,4 @@ port.on('message', (message: ToModelThread) => {
 setInterval(() => {
   if (running.size > 0) for (const [name, provider] of used) postHealth(name, provider);
 }, data.healthEveryMs).unref();
-post({ type: 'ready', niced, tid: osThreadId() });
-
-/** This thread's id in the OS (Linux: /proc/thread-self), logged so `ps -L` can show its priority; null elsewhere. */
-function osThreadId(): number | null {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    return Number.isInteger(tid) && tid > 0 ? tid : null;
-  } catch {
-    return null;
-  }
-}
+post({ type: 'ready' });

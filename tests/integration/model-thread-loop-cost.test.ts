@@ -21,7 +21,7 @@ const AT_ONCE = 12;
 const dir = tempDir('prefdisco-loop-cost-');
 let child: ChildProcess;
 let baseUrl = '';
-let models: ThreadedModels | undefined;
+let thread: ModelThread;
 
 beforeAll(async () => {
   child = spawn(process.execPath, [
@@ -40,7 +40,7 @@ beforeAll(async () => {
   });
 }, 60_000);
 afterAll(async () => {
-  await models?.close();
+  await thread?.close();
   child.stdin?.end();
 });
 
@@ -72,12 +72,8 @@ async function measure(provider: ModelProvider): Promise<{ loopMs: number; cpuMs
 describe('the event loop’s cost of a model call', () => {
   it(`${CALLS} streamed calls of ${CHUNKS} deltas: the proxy to the model-call thread costs the loop less than the in-process provider`, async () => {
     const file = writeFile(dir, 'models.json', JSON.stringify({ models: [{ ...MODEL, baseUrl }] }));
-    // Streamed 'assistant' calls: all on the live thread (the research thread is never started).
-    models = new ThreadedModels(new ModelRegistry(loadModelConfigs(file), () => undefined), {
-      live: new ModelThread({ modelsFile: file, name: 'live' }),
-      research: new ModelThread({ modelsFile: file, name: 'research', priority: 'background' }),
-    });
-    const threaded = models.get('m');
+    thread = new ModelThread({ modelsFile: file });
+    const threaded = new ThreadedModels(new ModelRegistry(loadModelConfigs(file), () => undefined), thread).get('m');
     const inProcess = new AiSdkProvider({ config: ModelConfigSchema.parse({ ...MODEL, baseUrl }) });
     // Warm both (JIT, sockets, the thread's start) before counting; then alternate, so drift hits both alike.
     await measure(inProcess);

@@ -15,7 +15,6 @@ import { tempDir, writeFile } from '../support/temp-files.ts';
 const dir = tempDir('prefdisco-model-thread-');
 let server: FakeOpenAiServer;
 let thread: ModelThread;
-let research: ModelThread;
 let models: ThreadedModels;
 const logged: string[] = [];
 const MODEL = { provider: 'openai-compatible', model: 'm', maxRetries: 1, retryBaseDelayMs: 10, timeoutMs: 5_000 };
@@ -32,17 +31,14 @@ beforeAll(async () => {
       ],
     }),
   );
-  // The research thread (judges and other research calls) is the same class at another priority:
-  // model-thread-split.test.ts checks which call goes where.
-  thread = new ModelThread({ modelsFile: file, name: 'live', healthEveryMs: 50 });
-  research = new ModelThread({ modelsFile: file, name: 'research', priority: 'background', healthEveryMs: 50 });
-  models = new ThreadedModels(new ModelRegistry(loadModelConfigs(file), () => undefined), { live: thread, research });
+  thread = new ModelThread({ modelsFile: file, healthEveryMs: 50 });
   const line = (level: string) => (obj: object, msg?: string) =>
     void logged.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
-  models.useLog({ debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') });
+  thread.useLog({ debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') });
+  models = new ThreadedModels(new ModelRegistry(loadModelConfigs(file), () => undefined), thread);
 });
 afterAll(async () => {
-  await models.close();
+  await thread.close();
   await server.close();
 });
 
@@ -189,7 +185,7 @@ describe('model calls on the model-call thread', () => {
     await thread.kill();
     expect(await call).toMatchObject({ code: 'connection', attempts: 1 });
     await vi.waitFor(() => expect(server.inFlight).toBe(0));
-    expect(logged.some((l) => l.includes('the live model-call thread stopped unexpectedly'))).toBe(true);
+    expect(logged.some((l) => l.includes('the model-call thread stopped unexpectedly'))).toBe(true);
     // Made during the restart pause: it waits for the new thread instead of failing.
     const next = await threaded().complete(ask());
     expect(next.text.length).toBeGreaterThan(0);

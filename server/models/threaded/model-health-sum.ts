@@ -8,15 +8,12 @@ export const NO_HEALTH: ModelHealth = Object.freeze({
   lastFailure: null,
 });
 
-/**
- * Two health reports as one: a model's counts on a thread that died plus those of the thread that replaced it, or on
- * the live and the research model-call threads. The last failure is the later of the two (ISO times compare as text).
- */
+/** Two health reports as one: a model's counts on a thread that died, plus those of the thread that replaced it. */
 export function addHealth(a: ModelHealth, b: ModelHealth): ModelHealth {
   const failedAttempts: Partial<Record<ModelErrorCode, number>> = { ...a.failedAttempts };
   for (const [code, n] of Object.entries(b.failedAttempts) as [ModelErrorCode, number][])
     failedAttempts[code] = (failedAttempts[code] ?? 0) + n;
-  const last = !b.lastFailure || (a.lastFailure && a.lastFailure.at > b.lastFailure.at) ? a.lastFailure : b.lastFailure;
+  const last = b.lastFailure ?? a.lastFailure;
   return {
     calls: a.calls + b.calls,
     retries: a.retries + b.retries,

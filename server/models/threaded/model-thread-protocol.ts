@@ -7,15 +7,7 @@ export interface ModelThreadData {
   modelsFile: string | undefined;
   /** How often the thread reports a changed model health while calls run (ms). */
   healthEveryMs: number;
-  /** 'background': the thread lowers its own CPU priority at start (model-thread-main.ts). */
-  priority: ModelThreadPriority;
 }
-
-/**
- * 'normal': the loop's priority (the live thread: the person's streamed turns). 'background': nice +10 (the research
- * thread: judges, labeler, twin replies), so on a full machine it takes only CPU the loop and the live thread leave.
- */
-export type ModelThreadPriority = 'normal' | 'background';
 
 /** A request as it crosses: everything but the callbacks and the signal, which stay on the loop. */
 export type WireRequest = Omit<ModelRequest, 'onChunk' | 'onRestart' | 'signal'>;
@@ -35,12 +27,8 @@ export interface WireError {
 }
 
 export type FromModelThread =
-  /**
-   * The thread built its registry; calls posted before this are queued in its port and run now. `niced`: a background
-   * thread whose priority was lowered (false on other systems than Linux, or where it is not allowed). `tid`: the
-   * thread's id in the OS (null where there is no /proc), to find it in `ps -L` or /proc/PID/task.
-   */
-  | { type: 'ready'; niced: boolean; tid: number | null }
+  /** The thread built its registry; calls posted before this are queued in its port and run now. */
+  | { type: 'ready' }
   | { type: 'chunk'; id: number; delta: string }
   /** The streamed call is attempted again: the deltas of call `id` so far belong to the failed attempt. */
   | { type: 'restart'; id: number }

@@ -6,7 +6,6 @@ import type {
   FromModelThreadBatch,
   LogLevel,
   ModelThreadData,
-  ModelThreadPriority,
   ToModelThread,
   WireError,
   WireRequest,
@@ -20,10 +19,6 @@ export type ThreadLog = Record<LogLevel, (obj: object, msg?: string) => void>;
 
 export interface ModelThreadOptions {
   modelsFile: string | undefined;
-  /** Names the thread in logs and in the process's thread list ('live', 'research'; default 'live'). */
-  name?: string;
-  /** 'background': the thread runs at nice +10 (default 'normal', the loop's). */
-  priority?: ModelThreadPriority;
   /** How often the thread reports changed model health while calls run (default 1 s). */
   healthEveryMs?: number;
 }
@@ -43,8 +38,7 @@ interface Call {
  * Runs model calls on one worker thread with its own model registry, so the HTTP client work of every call (request
  * building, sockets, SSE framing, JSON, retries) stays off the server's event loop. The loop keeps each call's
  * callbacks and signal; one small message crosses per delta. If the thread dies, its calls fail with 'connection'
- * and a new thread starts after a pause that grows with repeated deaths. The served process runs two (main.ts,
- * threaded-models.ts): a live one for the person's turns and a background-priority one for research calls.
+ * and a new thread starts after a pause that grows with repeated deaths.
  */
 export class ModelThread {
   #worker: Worker | null = null;
@@ -56,18 +50,10 @@ export class ModelThread {
   /** Per model: the health of threads that died (`base`) and the running thread's last report. */
   readonly #health = new Map<string, { base: ModelHealth; latest: ModelHealth }>();
   #log: ThreadLog | null = null;
-  /** The running thread's id in the OS, once it is ready (Linux). */
-  #tid: number | null = null;
   /** Lines from before the server's logger exists (main.ts builds the models before the app). */
   readonly #early: [LogLevel, object, string][] = [];
 
-  readonly name: string;
-  readonly priority: ModelThreadPriority;
-
-  constructor(private readonly options: ModelThreadOptions) {
-    this.name = options.name ?? 'live';
-    this.priority = options.priority ?? 'normal';
-  }
+  constructor(private readonly options: ModelThreadOptions) {}
 
   useLog(log: ThreadLog): void {
     this.#log = log;
@@ -80,18 +66,15 @@ export class ModelThread {
     const data: ModelThreadData = {
       modelsFile: this.options.modelsFile,
       healthEveryMs: this.options.healthEveryMs ?? 1000,
-      priority: this.priority,
     };
-    const worker = new Worker(ENTRY, { workerData: data, name: this.#threadName() });
+    const worker = new Worker(ENTRY, { workerData: data, name: 'model-thread' });
     this.#worker = worker;
     // The server's lifetime is decided by its sockets and signals, not by this thread.
     worker.unref();
     worker.on('message', (batch: FromModelThreadBatch) => {
       for (const message of batch) this.#onMessage(message);
     });
-    worker.on('error', (error) =>
-      this.#write('error', { thread: this.#threadName(), err: error }, `the ${this.name} model-call thread failed`),
-    );
+    worker.on('error', (error) => this.#write('error', { err: error }, 'the model-call thread failed'));
     worker.on('exit', (code) => this.#onExit(worker, code));
     // Calls made while no thread ran; the thread's port queues them until its code listens.
     for (const [id, call] of this.#calls) if (!call.worker) this.#post(id, call, worker);
@@ -125,11 +108,6 @@ export class ModelThread {
   health(model: string): ModelHealth {
     const entry = this.#health.get(model);
     return entry ? addHealth(entry.base, entry.latest) : addHealth(NO_HEALTH, NO_HEALTH);
-  }
-
-  /** The running thread's id in the OS once it is ready (null before, after it ended, and without /proc). */
-  get osThreadId(): number | null {
-    return this.#worker ? this.#tid : null;
   }
 
   /** Ends the running thread as a crash would (its calls fail 'connection', a new one starts): tests the recovery. */
@@ -185,12 +163,7 @@ export class ModelThread {
     switch (message.type) {
       case 'ready':
         this.#deaths = 0;
-        this.#tid = message.tid;
-        return this.#write(
-          'info',
-          { thread: this.#threadName(), tid: message.tid, priority: this.priority, niced: message.niced },
-          `model calls run on the ${this.name} model-call thread`,
-        );
+        return this.#write('info', { thread: 'model-thread' }, 'model calls run on the model-call thread');
       case 'chunk':
         return this.#deliver(message.id, (request) => request.onChunk?.(message.delta));
       case 'restart': {
@@ -209,7 +182,7 @@ export class ModelThread {
         return;
       }
       case 'log':
-        return this.#write(message.level, { thread: this.#threadName(), ...message.fields }, message.msg);
+        return this.#write(message.level, { thread: 'model-thread', ...message.fields }, message.msg);
     }
   }
 
@@ -227,10 +200,7 @@ export class ModelThread {
   }
 
   #onExit(worker: Worker, code: number): void {
-    if (this.#worker === worker) {
-      this.#worker = null;
-      this.#tid = null;
-    }
+    if (this.#worker === worker) this.#worker = null;
     // The dead thread's counts stay: health is since the server started.
     for (const entry of this.#health.values()) {
       entry.base = addHealth(entry.base, entry.latest);
@@ -241,31 +211,21 @@ export class ModelThread {
     for (const [id, call] of this.#calls) {
       if (call.worker !== worker) continue;
       this.#settle(id);
-      call.reject(
-        new ModelCallError(
-          'connection',
-          `the ${this.name} model-call thread stopped during the call`,
-          call.restarts + 1,
-        ),
-      );
+      call.reject(new ModelCallError('connection', 'the model-call thread stopped during the call', call.restarts + 1));
     }
     if (this.#closed) return;
     this.#deaths += 1;
     const delayMs = Math.min(30_000, 500 * 2 ** Math.min(this.#deaths - 1, 6));
     this.#write(
       'error',
-      { thread: this.#threadName(), exitCode: code, restartInMs: delayMs },
-      `the ${this.name} model-call thread stopped unexpectedly; restarting it`,
+      { exitCode: code, restartInMs: delayMs },
+      'the model-call thread stopped unexpectedly; restarting it',
     );
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = null;
       this.start();
     }, delayMs);
     this.#restartTimer.unref();
-  }
-
-  #threadName(): string {
-    return `model-thread-${this.name}`;
   }
 
   #write(level: LogLevel, fields: object, msg: string): void {
