@@ -9,9 +9,7 @@ import { CHUNK_WINDOW_MS, ChunkCoalescer } from '../../server/services/live/chun
  * protocol for the same actor clients, with the same message pattern as the app (opening, streamed turns at the
  * model's pace, the reply echoed and acked at once, the final answer, the rating) and nothing else: no storage, no
  * auth, no engine, no model calls. The bench's figure is the app's latency and CPU divided by this server's. The
- * model's pieces go through the app's own ChunkCoalescer with the app's quiet window (CHUNK_WINDOW_MS), so both send
- * the same frames while the app has time; the app widens its window as its loop saturates (chunkWindowFor), this
- * server never needs to, and `chunks_per_s` of the two phases shows the difference.
+ * model's pieces go through the app's own ChunkCoalescer with the app's window, so both send the same frames.
  *
  * Run as a forked child (`--import tsx`); env ECHO_CHUNKS, ECHO_CHUNK_DELAY_MS, ECHO_QUESTIONS, ECHO_CRITERIA.
  * Sends {port} over IPC once listening.

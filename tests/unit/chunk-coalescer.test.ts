@@ -1,10 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  BUSY_CHUNK_WINDOW_MS,
-  CHUNK_WINDOW_MS,
-  ChunkCoalescer,
-  chunkWindowFor,
-} from '../../server/services/live/chunk-coalescer.ts';
+import { ChunkCoalescer } from '../../server/services/live/chunk-coalescer.ts';
 
 type Sent = { turn: number; index: number; delta: string; restart: boolean };
 
@@ -73,43 +68,5 @@ describe('ChunkCoalescer', () => {
       [0, 'a'],
       [1, 'b'],
     ]);
-  });
-});
-
-describe('chunkWindowFor', () => {
-  it('keeps the quiet window while the loop has time, and widens it only as the loop saturates', () => {
-    for (const u of [0, 0.3, 0.6, Number.NaN]) expect(chunkWindowFor(u)).toBe(CHUNK_WINDOW_MS);
-    expect(chunkWindowFor(0.7)).toBeGreaterThan(CHUNK_WINDOW_MS);
-    expect(chunkWindowFor(0.8)).toBeGreaterThan(chunkWindowFor(0.7));
-    expect(chunkWindowFor(0.9)).toBeGreaterThan(chunkWindowFor(0.8));
-    for (const u of [0.95, 0.99, 1, 2]) expect(chunkWindowFor(u)).toBe(BUSY_CHUNK_WINDOW_MS);
-  });
-});
-
-describe('ChunkCoalescer with a window that follows the load', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
-
-  it('reads the window when a piece starts waiting, so a busier loop sends fewer, larger pieces', () => {
-    const sent: string[] = [];
-    let windowMs = 50;
-    const c = new ChunkCoalescer(
-      () => windowMs,
-      (_turn, _index, delta) => sent.push(delta),
-    );
-    // Quiet: a delta every 50 ms goes out alone.
-    for (const d of ['a', 'b', 'c', 'd']) {
-      c.add(0, d);
-      vi.advanceTimersByTime(50);
-    }
-    expect(sent).toEqual(['a', 'b', 'c', 'd']);
-    // Busy: the same pace, two at a time.
-    windowMs = 100;
-    for (const d of ['e', 'f', 'g', 'h']) {
-      c.add(0, d);
-      vi.advanceTimersByTime(50);
-    }
-    expect(sent).toEqual(['a', 'b', 'c', 'd', 'ef', 'gh']);
-    expect(c.streaming).toEqual({ turn: 0, text: 'abcdefgh', chunks: 6 });
   });
 });

@@ -72,10 +72,7 @@ export interface LiveDeps {
   broadcast: LiveBroadcast;
   /** The service's logger; each episode logs through a child carrying its studyId and episodeId. */
   log: Logger;
-  /**
-   * How long a streamed text delta may wait to be sent with the next ones (0 sends each); default: CHUNK_WINDOW_MS,
-   * wider while the loop is saturated (chunkWindowFor).
-   */
+  /** How long a streamed text delta may wait to be sent with the next ones (default CHUNK_WINDOW_MS; 0 sends each). */
   chunkWindowMs?: number;
   /**
    * How long an event that cannot be stored is retried before the episode fails with `storage_failed` (default

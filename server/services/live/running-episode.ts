@@ -7,7 +7,7 @@ import { EpisodeLog } from '../../engine/episode-log.ts';
 import { runEpisode, type EpisodeParticipants, type EpisodeSpec } from '../../engine/episode-runner.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { actorView } from './actor-view.ts';
-import { ChunkCoalescer, loadAdaptiveChunkWindow } from './chunk-coalescer.ts';
+import { CHUNK_WINDOW_MS, ChunkCoalescer } from './chunk-coalescer.ts';
 import type { Logger } from '../logger.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import type { AwaitedReply, PersonSeat } from './person-seat.ts';
@@ -78,7 +78,7 @@ export class RunningEpisode {
     this.lastStoredSeq = existing.at(-1)?.seq ?? -1;
     this.leaseRenewedAt = existing.length === 0 ? Date.now() : null;
     this.logger = deps.log.child({ studyId: info.studyId, episodeId: info.summary.id });
-    this.chunks = new ChunkCoalescer(deps.chunkWindowMs ?? loadAdaptiveChunkWindow, (turn, index, delta, restart) =>
+    this.chunks = new ChunkCoalescer(deps.chunkWindowMs ?? CHUNK_WINDOW_MS, (turn, index, delta, restart) =>
       this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta, ...(restart ? { restart } : {}) }),
     );
     for (const e of existing) if (actorView(e, -1)) this.lastVisibleSeq = e.seq;
