@@ -15,15 +15,14 @@ const KEPT_MS = 30 * 60_000;
  * its last seq is exactly what storage holds: whatever was appended since, here or on another node, is still read,
  * and only that. A participant's deletion removes the episode itself, which the callers read first.
  *
- * Kept in an LRU cache (lru-cache: at most KEPT_LOGS, each for KEPT_MS, no timers): old logs give way to new ones.
+ * Kept in an LRU cache (lru-cache, at most KEPT_LOGS): old logs give way to new ones. The half hour is checked here,
+ * when a log is read: lru-cache's own time limit reads the clock and arms a timer on look-ups (17 of 41 ms of the
+ * reads for 400 ratings, measured at 200 persons).
  */
 export class EndedLogs {
-  private readonly logs: LRUCache<string, readonly EpisodeEvent[]>;
+  private readonly logs = new LRUCache<string, { events: readonly EpisodeEvent[]; keptAt: number }>({ max: KEPT_LOGS });
 
-  /** `now`: the clock the half hour is counted on (tests move it). */
-  constructor(now: () => number = () => performance.now()) {
-    this.logs = new LRUCache({ max: KEPT_LOGS, ttl: KEPT_MS, perf: { now } });
-  }
+  constructor(private readonly now: () => number = Date.now) {}
 
   /**
    * Keeps the stored part of a log: `log` from seq 0, in order with none left out, of which every event up to
@@ -32,7 +31,8 @@ export class EndedLogs {
    */
   keep(episodeId: string, log: readonly EpisodeEvent[], lastStoredSeq: number): void {
     const events = log.filter((e) => e.seq <= lastStoredSeq);
-    if (events.length > 0 && !events.some((e) => e.type === 'actor_rated')) this.logs.set(episodeId, events);
+    if (events.length > 0 && !events.some((e) => e.type === 'actor_rated'))
+      this.logs.set(episodeId, { events, keptAt: this.now() });
     else this.logs.delete(episodeId);
   }
 
@@ -44,13 +44,15 @@ export class EndedLogs {
   /** Every stored event of the episode: the kept ones and those stored after them; all of them if none are kept. */
   async read(storage: LiveEpisodeStorage, episodeId: string): Promise<readonly EpisodeEvent[]> {
     const kept = this.logs.get(episodeId);
-    if (!kept) return storage.eventsAfter(episodeId, -1);
-    const after = await storage.eventsAfter(episodeId, kept.at(-1)?.seq ?? -1);
-    if (after.length === 0) return kept;
-    const all = [...kept, ...after];
-    // Only while still kept: a rating that forgot it meanwhile must not bring it back. Its half hour still counts
-    // from the end of the episode.
-    if (this.logs.get(episodeId) === kept) this.logs.set(episodeId, all, { ttl: this.logs.getRemainingTTL(episodeId) });
+    if (!kept || this.now() - kept.keptAt > KEPT_MS) {
+      this.logs.delete(episodeId);
+      return storage.eventsAfter(episodeId, -1);
+    }
+    const after = await storage.eventsAfter(episodeId, kept.events.at(-1)?.seq ?? -1);
+    if (after.length === 0) return kept.events;
+    const all = [...kept.events, ...after];
+    // Only while still kept: a rating that forgot it meanwhile must not bring it back.
+    if (this.logs.get(episodeId) === kept) this.logs.set(episodeId, { events: all, keptAt: kept.keptAt });
     return all;
   }
 }
