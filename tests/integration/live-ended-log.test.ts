@@ -112,3 +112,66 @@ describe('the log of a live episode that ended on this node', () => {
     expect(rated).toEqual([expect.objectContaining({ secondsSpent: 9 })]);
   });
 });
+
+describe('a rating sent while the episode ends', () => {
+  it("is stored after the end once this node has let the episode go, not refused as another node's", async () => {
+    const app = await liveApp();
+    const live = app.storage.live;
+    const nodes = app.storage.nodes;
+    // The end is stored, then held: the node is between storing the end and letting the episode go.
+    const finish = live.finish.bind(live);
+    let endStored: () => void = () => undefined;
+    const stored = new Promise<void>((resolve) => (endStored = resolve));
+    let letGo: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    live.finish = async (...args) => {
+      const result = await finish(...args);
+      endStored();
+      await held;
+      return result;
+    };
+    // A rating on its way to storage as the episode's owner arrives after the node gave the episode up (the race at
+    // 1,000 persons): its write waits until the release is stored.
+    const release = nodes.releaseEpisode.bind(nodes);
+    let released: () => void = () => undefined;
+    const releaseStored = new Promise<void>((resolve) => (released = resolve));
+    nodes.releaseEpisode = async (...args) => {
+      await release(...args);
+      released();
+    };
+    const appendOwned = live.appendOwned.bind(live);
+    live.appendOwned = async (episodeId, events, owner) => {
+      if (events.some((e) => e.type === 'actor_rated')) await releaseStored;
+      return appendOwned(episodeId, events, owner);
+    };
+    const { socket } = await bench.join(app);
+    let episode = '';
+    let rating: Promise<{ seq: number; completionCode: string | null }> | null = null;
+    const played = playEpisode(socket, {
+      rate: allThrees,
+      beforeRate: async (episodeId) => {
+        episode = episodeId;
+        await stored;
+        rating = request(socket, 'episode:rate', { episodeId, ...allThrees(await criteriaOf(app, episodeId)) });
+        await new Promise((r) => setTimeout(r, 100));
+        letGo();
+        await rating;
+      },
+    });
+    // The actor's own rating after beforeRate is refused as already rated: the one this test sent is the rating.
+    await expect(played).rejects.toThrow(/episode:rate refused: conflict/);
+    const ack = await (rating as unknown as Promise<{ seq: number }>);
+    const events = await live.eventsAfter(episode, -1);
+    const end = events.findIndex((e) => e.type === 'episode_completed');
+    expect(end).toBeGreaterThan(0);
+    expect(events.slice(end + 1)).toEqual([expect.objectContaining({ type: 'actor_rated', seq: ack.seq })]);
+    expect(ack.seq).toBe((events[end]?.seq ?? -1) + 1);
+  });
+});
+
+/** The rubric's criteria of the episode's record, as the rating must name them. */
+async function criteriaOf(app: LiveApp, episodeId: string): Promise<string[]> {
+  const info = await app.storage.live.get(episodeId);
+  const record = await app.storage.getRecord(info?.studyId ?? '', info?.summary.problemId ?? '');
+  return record?.evaluation_rubric.evaluation_criteria.map((c) => c.preference) ?? [];
+}

@@ -300,7 +300,15 @@ export class LiveEpisodes {
     read?: readonly EpisodeEvent[],
   ): Promise<{ seq: number }> {
     this.assertAvailable(episodeId);
-    const running = this.running.get(episodeId);
+    let running = this.running.get(episodeId);
+    let known = read;
+    // The engine has ended the episode and its end is being stored: the event goes after it, through storage, once the
+    // node has let the episode go (a rating sent as the judges finish was refused `unavailable` in that moment).
+    if (running?.log.events.some((e) => e.type === 'episode_completed' || e.type === 'episode_failed')) {
+      await running.settled;
+      running = this.running.get(episodeId);
+      known = undefined;
+    }
     if (running) {
       const appended = running.log.append(event);
       await running.flushed();
@@ -308,7 +316,7 @@ export class LiveEpisodes {
         throw new AppError('unavailable', 'saving the conversation failed; try again in a moment');
       return { seq: appended.seq };
     }
-    const last = (read ?? (await this.storedEvents(episodeId))).at(-1);
+    const last = (known ?? (await this.storedEvents(episodeId))).at(-1);
     const full = { ...event, seq: (last?.seq ?? -1) + 1, at: new Date().toISOString() } as EpisodeEvent;
     await this.deps.storage.live.append(episodeId, full);
     this.deps.broadcast.toWatchers(episodeId, full);
