@@ -12,7 +12,7 @@ import type { ActorEvent, PlaySnapshot, ResyncResult } from '../../shared/protoc
  * Used by the live bench (one per simulated person, in worker processes) and the crash test.
  */
 
-type ActorSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ActorSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export class Disconnected extends Error {
   override name = 'Disconnected';
@@ -48,6 +48,12 @@ export interface ActorOptions {
    * judged log before the rating use it).
    */
   rateAt?: 'final_answer' | 'completed';
+  /**
+   * The person's open connection, kept across their episodes as the browser keeps its one socket (connectActor); the
+   * episode neither opens nor closes one, and a disconnect ends it with an error. Absent: a socket of its own per
+   * connection attempt (the crash test's actor, which reconnects as the server restarts).
+   */
+  socket?: ActorSocket;
   maxConnections?: number;
 }
 
@@ -152,6 +158,23 @@ function openQuestion(s: EpisodeState): number | null {
   return turns.length > 0 ? Math.min(...turns) : null;
 }
 
+/**
+ * Opens the person's connection, trying again every 100 ms while the server refuses it (down, restarting, or over its
+ * per-address cap), up to 300 refusals.
+ */
+export async function connectActor(o: Pick<ActorOptions, 'serverUrl' | 'cookie' | 'onRefused'>): Promise<ActorSocket> {
+  for (let refused = 1; ; refused++) {
+    try {
+      return await open(await o.serverUrl(), o.cookie);
+    } catch (error) {
+      // The server is down or not yet back; serverUrl() will hand out the new address once it listens.
+      o.onRefused?.();
+      if (refused >= 300) throw new Error(`cannot connect: ${error instanceof Error ? error.message : String(error)}`);
+      await sleep(100);
+    }
+  }
+}
+
 /** Plays one episode to its rating, reconnecting as often as the server dies (up to maxConnections). */
 export async function playEpisode(o: ActorOptions): Promise<EpisodeOutcome> {
   const s: EpisodeState = {
@@ -162,19 +185,13 @@ export async function playEpisode(o: ActorOptions): Promise<EpisodeOutcome> {
     answered: new Set(),
     completionCode: null,
   };
+  if (o.socket) {
+    await playOn(o.socket, s, o);
+    return { episodeId: s.episodeId ?? '', completionCode: s.completionCode, connections: 1 };
+  }
   const max = o.maxConnections ?? 100;
-  let refused = 0;
   for (let connections = 1; connections <= max;) {
-    let socket: ActorSocket;
-    try {
-      socket = await open(await o.serverUrl(), o.cookie);
-    } catch (error) {
-      // The server is down or not yet back; serverUrl() will hand out the new address once it listens.
-      o.onRefused?.();
-      if (++refused > 300) throw new Error(`cannot connect: ${error instanceof Error ? error.message : String(error)}`);
-      await sleep(100);
-      continue;
-    }
+    const socket = await connectActor(o);
     try {
       await playOn(socket, s, o);
       return { episodeId: s.episodeId ?? '', completionCode: s.completionCode, connections };
@@ -189,15 +206,43 @@ export async function playEpisode(o: ActorOptions): Promise<EpisodeOutcome> {
 }
 
 async function playOn(socket: ActorSocket, s: EpisodeState, o: ActorOptions): Promise<void> {
-  const stallMs = o.stallMs ?? 60_000;
   const wake = new Wake();
   const apply = (e: ActorEvent): void => void s.events.set(e.seq, e);
-  socket.on('episode:appended', ({ episodeId, event }) => {
-    if (s.episodeId === null || episodeId === s.episodeId) apply(event);
+  // Events that arrive before play:start has named the episode: the new one's opening may come before the ack, and a
+  // socket kept from the person's previous episode still hears that one's late events (its judges' end).
+  const early: { episodeId: string; event: ActorEvent }[] = [];
+  const onAppended: ServerToClientEvents['episode:appended'] = ({ episodeId, event }) => {
+    if (s.episodeId === null) early.push({ episodeId, event });
+    else if (episodeId === s.episodeId) apply(event);
     wake.notify();
-  });
-  socket.on('episode:chunked', () => o.onChunk?.());
-  socket.on('disconnect', () => wake.fail(new Disconnected()));
+  };
+  const adopt = (episodeId: string): void => {
+    for (const e of early.splice(0)) if (e.episodeId === episodeId) apply(e.event);
+  };
+  const onChunked = (): void => o.onChunk?.();
+  const onDisconnect = (): void => wake.fail(new Disconnected());
+  socket.on('episode:appended', onAppended);
+  socket.on('episode:chunked', onChunked);
+  socket.on('disconnect', onDisconnect);
+  try {
+    await playEvents(socket, s, o, wake, apply, adopt);
+  } finally {
+    // A socket kept for the person's next episode must not carry this one's listeners into it.
+    socket.off('episode:appended', onAppended);
+    socket.off('episode:chunked', onChunked);
+    socket.off('disconnect', onDisconnect);
+  }
+}
+
+async function playEvents(
+  socket: ActorSocket,
+  s: EpisodeState,
+  o: ActorOptions,
+  wake: Wake,
+  apply: (e: ActorEvent) => void,
+  adopt: (episodeId: string) => void,
+): Promise<void> {
+  const stallMs = o.stallMs ?? 60_000;
   if (!socket.connected) throw new Disconnected();
 
   const ask = async <T>(event: keyof ClientToServerEvents, payload: unknown): Promise<Ack<T>> => {
@@ -226,6 +271,7 @@ async function playOn(socket: ActorSocket, s: EpisodeState, o: ActorOptions): Pr
     s.episodeId = r.data.episodeId;
     s.rubric = r.data.rubric.map((c) => c.preference);
     r.data.events.forEach(apply);
+    adopt(s.episodeId);
   }
 
   for (;;) {

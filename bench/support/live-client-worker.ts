@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createRng } from '../../shared/stats/random.ts';
-import { playEpisode } from './live-actor.ts';
+import { connectActor, playEpisode, type ActorSocket } from './live-actor.ts';
 import { joinStudy } from './live-study-setup.ts';
 import type { WorkerReport, WorkerRequest, WorkerResponse } from './live-worker-protocol.ts';
 
@@ -48,6 +48,18 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
     cookies.map(async (cookie) => {
       // People arrive spread over the ramp, not all in the same millisecond.
       await sleep(rng() * m.rampMs);
+      // One connection for all of a person's episodes, as the browser keeps its socket from play to rate to play.
+      let socket: ActorSocket;
+      try {
+        socket = await connectActor({
+          cookie,
+          serverUrl: async () => m.url,
+          onRefused: () => void (report.refusedConnects += 1),
+        });
+      } catch (error) {
+        if (report.errors.length < 10) report.errors.push(error instanceof Error ? error.message : String(error));
+        return;
+      }
       for (let e = 0; e < m.episodes; e++) {
         try {
           const started = performance.now();
@@ -55,11 +67,10 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
             cookie,
             serverUrl: async () => m.url,
             thinkMs: think,
-            maxConnections: 1,
+            socket,
             // As the browser: the person rates the final answer while the judges score it.
             rateAt: 'final_answer',
             onChunk: () => void (report.chunks += 1),
-            onRefused: () => void (report.refusedConnects += 1),
             onReplyAck: (a) => {
               if (!a.resent) report.replyMs.push(a.ms);
               report.acks.push({ episodeId: a.episodeId, clientMessageId: a.clientMessageId, seq: a.seq });
@@ -74,9 +85,11 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
           }
         } catch (error) {
           if (report.errors.length < 10) report.errors.push(error instanceof Error ? error.message : String(error));
+          socket.close();
           return;
         }
       }
+      socket.close();
     }),
   );
   lag.disable();

@@ -53,7 +53,8 @@ const http = createServer((req, res) => {
 const io = new Server(http, { serveClient: false });
 
 io.on('connection', (socket: Socket) => {
-  const episodeId = randomUUID();
+  // A person keeps their socket from one episode to the next: each play:start begins a new episode on it.
+  let episodeId = randomUUID();
   let seq = -1;
   const chunker = new ChunkCoalescer(
     CHUNK_WINDOW_MS,
@@ -99,6 +100,8 @@ io.on('connection', (socket: Socket) => {
   };
 
   socket.on('play:start', (_payload: unknown, ack: AckFn) => {
+    episodeId = randomUUID();
+    seq = -1;
     ack({
       ok: true,
       data: {
