@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deepFreeze, deeplyFrozen } from '../../../shared/deep-freeze.ts';
 import { normalizeProblem } from '../../../shared/benchmark/normalize-problem.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { NormalizedProblem } from '../../../shared/schemas/problem.ts';
@@ -27,18 +28,6 @@ export interface EvaluationModels {
  */
 const frozenHashes = new WeakMap<object, string>();
 
-/**
- * Plain data frozen with everything it holds (freezing cannot be undone, so once true this stays true). Only arrays
- * and plain objects: a frozen Date or Map still changes inside.
- */
-function deeplyFrozen(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  if (!Object.isFrozen(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
-  return Object.values(value).every(deeplyFrozen);
-}
-
 function sha256(value: unknown): string {
   const cacheable = typeof value === 'object' && value !== null;
   const known = cacheable ? frozenHashes.get(value) : undefined;
@@ -58,14 +47,6 @@ function problemOf(record: BenchmarkRecord): NormalizedProblem {
   // Frozen too, since every episode of the record shares it (its readers only read it).
   if (deeplyFrozen(record)) frozenProblems.set(record, deepFreeze(problem));
   return problem;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /** The settings that shape a model's outputs, for provenance; the config never holds a key, only its variable name. */

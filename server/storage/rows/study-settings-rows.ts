@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../../shared/deep-freeze.ts';
 import { LiveStudySettingsSchema, type LiveStudySettings } from '../../../shared/schemas/live-study.ts';
 
 // A study's `live_study_settings` row and its parse, for both engines (sqlite/study-settings-queries.ts,
@@ -13,15 +14,6 @@ export function pausedOrOpen(settings: LiveStudySettings): boolean {
   return settings.status === 'open' || settings.status === 'paused';
 }
 
-/** Shared between callers by ParsedSettings' cache: frozen, so a caller that changed it would fail loudly, not others. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 /** The last parsed settings of each study, with the stored text they came from. */
 export class ParsedSettings {
   private readonly parsed = new Map<string, { json: string; status: string; settings: LiveStudySettings }>();
@@ -31,7 +23,8 @@ export class ParsedSettings {
     // per stored version, recognised by its exact text and status, instead of once per message.
     const cached = this.parsed.get(studyId);
     if (cached && cached.json === row.settings_json && cached.status === row.status) return cached.settings;
-    // Parsed on the way out too: settings written by an older version get today's defaults for new fields.
+    // Parsed on the way out too: settings written by an older version get today's defaults for new fields. Frozen,
+    // since callers share it: one that changed it would fail loudly rather than change it for the others.
     const settings = deepFreeze(
       LiveStudySettingsSchema.parse({ ...(JSON.parse(row.settings_json) as object), status: row.status }),
     );

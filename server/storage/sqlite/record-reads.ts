@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
+import { deepFreeze } from '../../../shared/deep-freeze.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import { cachedStatement } from './statement-cache.ts';
 import { withStoredFloats } from '../rows/record-float-paths.ts';
@@ -42,12 +43,4 @@ export class RecordReads {
     this.cache.set(key, { floats: head.float_paths_json, record }, { size: Math.max(1, json.length) });
     return record;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
