@@ -45,6 +45,29 @@ export const initialLiveSyncState = (): LiveSyncState => ({
   selfRatingError: null,
 });
 
+/** What LiveSync.nextTask clears: the actor moves on, and the page then starts the next episode. */
+export const nextTaskPatch = (): Partial<LiveSyncState> => ({
+  episode: null,
+  playLog: emptyLog(),
+  playPhase: 'idle',
+  idleWarning: null,
+  storageNotice: null,
+  outbox: [],
+  draft: '',
+});
+
+/** What LiveSync.reset clears: another participant joined in this tab, so nothing of the previous one is kept. */
+export const resetPatch = (): Partial<LiveSyncState> => ({
+  episode: null,
+  playLog: emptyLog(),
+  playPhase: 'idle',
+  playError: null,
+  idleWarning: null,
+  outbox: [],
+  draft: '',
+  pendingTags: {},
+});
+
 export type LiveSyncMemory = Pick<
   SessionMemory,
   'outbox' | 'saveOutbox' | 'draft' | 'saveDraft' | 'episode' | 'saveEpisode'

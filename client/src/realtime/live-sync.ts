@@ -16,8 +16,16 @@ import {
 } from '../store/play-log.ts';
 import { failureMessage, infoOf, ratedMessage } from '../store/play-outcome.ts';
 import type { EpisodeInfo } from '../store/session-memory.ts';
+import { BroadcastHold } from './broadcast-hold.ts';
 import { LiveOutbox } from './live-outbox.ts';
-import { initialLiveSyncState, type LiveSyncDeps, type LiveSyncState, type SelfRating } from './live-sync-state.ts';
+import {
+  initialLiveSyncState,
+  nextTaskPatch,
+  resetPatch,
+  type LiveSyncDeps,
+  type LiveSyncState,
+  type SelfRating,
+} from './live-sync-state.ts';
 import { ackMessage, requestOn, type PayloadOf, type RequestName } from './socket.ts';
 
 /**
@@ -37,10 +45,8 @@ const noAnswer = (error: string): boolean =>
 export class LiveSync {
   state: LiveSyncState = initialLiveSyncState();
   private readonly deps: LiveSyncDeps;
-  // While play:start or a resync is in flight, broadcasts are held back and applied after its answer: the server joins
-  // this socket to the episode before it reads the snapshot, so a broadcast may overtake the answer it belongs after.
-  private holds = 0;
-  private held: (() => void)[] = [];
+  // Broadcasts wait while play:start or a resync is in flight (broadcast-hold.ts).
+  private readonly hold = new BroadcastHold();
   private resyncing = false;
   private starting: Promise<void> | null = null;
   private readonly outbox: LiveOutbox;
@@ -53,9 +59,11 @@ export class LiveSync {
 
   /** Starts or resumes the actor's episode (on the first connection and after "next task"); one at a time. */
   start(): Promise<void> {
-    this.starting ??= this.holding(() => this.startOrResume()).finally(() => {
-      this.starting = null;
-    });
+    this.starting ??= this.hold
+      .holding(() => this.startOrResume())
+      .finally(() => {
+        this.starting = null;
+      });
     return this.starting;
   }
 
@@ -65,13 +73,13 @@ export class LiveSync {
     if (!episode) return this.start();
     if (this.resyncing) return;
     this.resyncing = true;
-    this.holds += 1;
+    this.hold.hold();
     const r = await this.request('episode:resync', {
       episodeId: episode.episodeId,
       afterSeq: this.state.playLog.lastSeq,
     });
     this.resyncing = false;
-    if (this.state.episode?.episodeId !== episode.episodeId) return this.release();
+    if (this.state.episode?.episodeId !== episode.episodeId) return this.hold.release();
     if (r.ok) {
       this.update({
         playLog: withServerStream(appendEvents(this.state.playLog, r.data.events), r.data.streaming),
@@ -82,7 +90,7 @@ export class LiveSync {
       this.update({ playError: ackMessage(r) });
     }
     // Offline or too slow: the next connection resyncs again. Either way, what arrived meanwhile is applied now.
-    this.release();
+    this.hold.release();
     this.outbox.flush();
   }
 
@@ -96,10 +104,7 @@ export class LiveSync {
   }
 
   onAppended(episodeId: string, event: ActorEvent): void {
-    if (this.holds > 0) {
-      this.held.push(() => this.onAppended(episodeId, event));
-      return;
-    }
+    if (this.hold.defer(() => this.onAppended(episodeId, event))) return;
     if (this.state.episode?.episodeId !== episodeId) return;
     const outcome = applyEvent(this.state.playLog, event);
     if (outcome.gap) {
@@ -117,10 +122,7 @@ export class LiveSync {
   }
 
   onChunked(chunk: ChunkMessage): void {
-    if (this.holds > 0) {
-      this.held.push(() => this.onChunked(chunk));
-      return;
-    }
+    if (this.hold.defer(() => this.onChunked(chunk))) return;
     if (this.state.episode?.episodeId !== chunk.episodeId) return;
     const outcome = applyChunk(this.state.playLog, chunk);
     if (outcome.gap) void this.resync();
@@ -182,29 +184,12 @@ export class LiveSync {
   nextTask(): void {
     const participantId = this.deps.participantId();
     if (participantId !== null) this.deps.memory.saveEpisode(participantId, null);
-    this.update({
-      episode: null,
-      playLog: emptyLog(),
-      playPhase: 'idle',
-      idleWarning: null,
-      storageNotice: null,
-      outbox: [],
-      draft: '',
-    });
+    this.update(nextTaskPatch());
   }
 
   /** Another participant joined in this tab: forget everything of the previous one. */
   reset(): void {
-    this.update({
-      episode: null,
-      playLog: emptyLog(),
-      playPhase: 'idle',
-      playError: null,
-      idleWarning: null,
-      outbox: [],
-      draft: '',
-      pendingTags: {},
-    });
+    this.update(resetPatch());
   }
 
   private update(patch: Partial<LiveSyncState>): void {
@@ -214,23 +199,6 @@ export class LiveSync {
 
   private request<E extends RequestName>(event: E, payload: PayloadOf<E>) {
     return requestOn(this.deps.socket, event, payload);
-  }
-
-  private async holding(work: () => Promise<void>): Promise<void> {
-    this.holds += 1;
-    try {
-      await work();
-    } finally {
-      this.release();
-    }
-  }
-
-  private release(): void {
-    this.holds -= 1;
-    if (this.holds > 0) return;
-    const waiting = this.held;
-    this.held = [];
-    for (const apply of waiting) apply();
   }
 
   private async startOrResume(): Promise<void> {
