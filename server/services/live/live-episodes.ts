@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
-import type { EpisodeSpec } from '../../engine/episode-runner.ts';
 import { OUR_PROMPTS, type PromptSet } from '../../engine/prompt-library.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
-import { batchParticipants, buildProvenance, type EvaluationModels } from '../evaluation/episode-setup.ts';
+import type { EvaluationModels } from '../evaluation/episode-setup.ts';
 import { episodeSummary } from '../evaluation/episode-summary.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import { PersonSeat, type AwaitedReply } from './person-seat.ts';
@@ -16,7 +15,8 @@ import type { EndReason } from './episode-end-store.ts';
 import { episodeModels } from './episode-models.ts';
 import { EpisodeOwnership } from './episode-ownership.ts';
 import { missedTwinTurns, twinReply } from './twin.ts';
-import { EndedLogs } from './ended-logs.ts';
+import { LiveEpisodeLogs } from './live-episode-logs.ts';
+import { liveEpisodeSpec } from './live-episode-spec.ts';
 import { SimulatedTwinStart } from './simulated-twin-start.ts';
 
 /**
@@ -32,8 +32,8 @@ export class LiveEpisodes {
   private readonly resuming = new Map<string, Promise<RunningEpisode | null>>();
   private readonly closing = new AbortController();
   private readonly twinStart: SimulatedTwinStart;
-  /** The logs of episodes that ended here, for the person's requests right after the end. */
-  private readonly ended = new EndedLogs();
+  /** Their logs, read and appended beside the engine (live-episode-logs.ts). */
+  readonly logs: LiveEpisodeLogs;
   private readonly ownership: EpisodeOwnership;
   /** How episodes end in storage (as this node, their owner); ends still being stored answer `unavailable`. */
   private readonly endings: EpisodeEndings;
@@ -44,6 +44,11 @@ export class LiveEpisodes {
     this.ownership = new EpisodeOwnership(deps.storage.nodes, node, deps.log, (id) => this.running.get(id)?.lose());
     this.endings = new EpisodeEndings(deps, node.id, this.closing.signal);
     this.twinStart = new SimulatedTwinStart(deps, this.closing.signal);
+    this.logs = new LiveEpisodeLogs(
+      deps,
+      (id) => this.running.get(id),
+      (id) => this.assertAvailable(id),
+    );
   }
 
   /** The episode if it runs in this process. */
@@ -200,20 +205,7 @@ export class LiveEpisodes {
     for (const awaited of missedTwinTurns(existing)) answerAsTwin(awaited);
     const logger = running.logger;
     this.running.set(id, running);
-    const provenance = buildProvenance(record, models, true, { live: true, ...info.spec }, null, prompts);
-    const participants = {
-      ...batchParticipants(record, info.summary.mode, info.summary.userType, null, models, provenance, { prompts }),
-      user: seat,
-      // The person waits for the model's next turn only, never for the labeler.
-      labelBesideNextTurn: true,
-    };
-    const spec: EpisodeSpec = {
-      record,
-      mode: info.summary.mode,
-      userType: info.summary.userType,
-      maxTurns: Number(info.spec.maxTurns ?? settings.maxTurns),
-      prompts,
-    };
+    const { spec, participants } = liveEpisodeSpec(info, record, settings, models, prompts, seat);
     const run = running
       .run(spec, participants)
       // Stored as this episode's owner (or nothing, if another node took it over meanwhile).
@@ -229,7 +221,7 @@ export class LiveEpisodes {
         this.running.delete(id);
         this.ownership.release(id);
         // What of its log this node stored (in order, from seq 0), kept for the person's requests after the end.
-        if (!running.lost) this.ended.keep(id, running.log.events, running.lastStoredSeq);
+        if (!running.lost) this.logs.ended.keep(id, running.log.events, running.lastStoredSeq);
       });
     running.settled = run;
     this.track(run, { studyId: info.studyId, episodeId: id });
@@ -268,59 +260,6 @@ export class LiveEpisodes {
   /** The episode's simulated twin, once the person has played (simulated-twin-start.ts). */
   async ensureSimulatedTwin(episode: RunningEpisode | LiveEpisodeInfo): Promise<void> {
     await this.twinStart.ensure(episode instanceof RunningEpisode ? episode.info : episode);
-  }
-
-  /** The episode's events: from the engine's log while it runs here, else as stored. */
-  async eventsOf(episodeId: string): Promise<readonly EpisodeEvent[]> {
-    const running = this.running.get(episodeId);
-    if (running) {
-      await running.flushed();
-      return running.log.events;
-    }
-    return this.storedEvents(episodeId);
-  }
-
-  /** Every stored event of an episode not running here; one that ended here recently needs only its newest read. */
-  storedEvents(episodeId: string): Promise<readonly EpisodeEvent[]> {
-    return this.ended.read(this.deps.storage.live, episodeId);
-  }
-
-  /** The person has rated the episode: its kept log is not asked for again. */
-  rated(episodeId: string): void {
-    this.ended.forget(episodeId);
-  }
-
-  /**
-   * Person actions after (or beside) the conversation go into the same log, through the engine's log when it runs.
-   * `read`: the episode's events as the caller just read them (eventsOf), so they are not read again for the last seq.
-   */
-  async appendOutsideEngine(
-    episodeId: string,
-    event: Parameters<RunningEpisode['log']['append']>[0],
-    read?: readonly EpisodeEvent[],
-  ): Promise<{ seq: number }> {
-    this.assertAvailable(episodeId);
-    let running = this.running.get(episodeId);
-    let known = read;
-    // The engine has ended the episode and its end is being stored: the event goes after it, through storage, once the
-    // node has let the episode go (a rating sent as the judges finish was refused `unavailable` in that moment).
-    if (running?.log.events.some((e) => e.type === 'episode_completed' || e.type === 'episode_failed')) {
-      await running.settled;
-      running = this.running.get(episodeId);
-      known = undefined;
-    }
-    if (running) {
-      const appended = running.log.append(event);
-      await running.flushed();
-      if (running.lastStoredSeq < appended.seq)
-        throw new AppError('unavailable', 'saving the conversation failed; try again in a moment');
-      return { seq: appended.seq };
-    }
-    const last = (known ?? (await this.storedEvents(episodeId))).at(-1);
-    const full = { ...event, seq: (last?.seq ?? -1) + 1, at: new Date().toISOString() } as EpisodeEvent;
-    await this.deps.storage.live.append(episodeId, full);
-    this.deps.broadcast.toWatchers(episodeId, full);
-    return { seq: full.seq };
   }
 
   /** Stops all live episodes (server shutdown); they stay 'running' in storage and resume at the next start. */

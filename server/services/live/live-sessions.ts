@@ -150,7 +150,7 @@ export class LiveSessions {
     // Running here: its log holds every stored event in memory (the ones after lastStoredSeq are not stored yet).
     const all = running
       ? running.log.events.filter((e) => e.seq <= running.lastStoredSeq)
-      : await this.episodes.storedEvents(info.summary.id);
+      : await this.episodes.logs.storedEvents(info.summary.id);
     const visible = actorViews(all, -1);
     const events: ActorEvent[] = visible.filter((e) => e.seq > afterSeq);
     const status = running
@@ -227,10 +227,10 @@ export class LiveSessions {
     tag: 'relevant' | 'redundant' | 'premature' | 'off_persona',
   ): Promise<{ seq: number }> {
     await this.heldHere(await this.owned(actor, episodeId));
-    const events = await this.episodes.eventsOf(episodeId);
+    const events = await this.episodes.logs.eventsOf(episodeId);
     if (!events.some((e) => e.type === 'message' && e.kind === 'question' && e.turn === turn))
       throw new AppError('invalid_payload', `no question at turn ${turn}`);
-    return this.episodes.appendOutsideEngine(episodeId, { type: 'question_tagged', turn, tag }, events);
+    return this.episodes.logs.appendOutsideEngine(episodeId, { type: 'question_tagged', turn, tag }, events);
   }
 
   /** The person's own rating of the final answer, on every rubric criterion; completes their assignment. */
@@ -243,7 +243,7 @@ export class LiveSessions {
     await this.heldHere(info);
     const record =
       this.episodes.get(episodeId)?.record ?? (await this.deps.storage.getRecord(info.studyId, info.summary.problemId));
-    const events = await this.episodes.eventsOf(episodeId);
+    const events = await this.episodes.logs.eventsOf(episodeId);
     if (!events.some((e) => e.type === 'message' && e.kind === 'final_answer'))
       throw new AppError('not_your_turn', 'there is no final answer to rate yet');
     if (events.some((e) => e.type === 'actor_rated')) throw new AppError('conflict', 'this answer is already rated');
@@ -265,8 +265,8 @@ export class LiveSessions {
       ...(rating.justification ? { justification: rating.justification } : {}),
       secondsSpent: rating.secondsSpent,
     };
-    const { seq } = await this.episodes.appendOutsideEngine(episodeId, event, events);
-    this.episodes.rated(episodeId);
+    const { seq } = await this.episodes.logs.appendOutsideEngine(episodeId, event, events);
+    this.episodes.logs.rated(episodeId);
     const completionCode = await this.deps.queue.completePlay(info.assignmentId, info.studyId, actor.participantId);
     // Where the mode has no conversation, rating is how the person plays: the twin starts here (once) then.
     if (record) {
