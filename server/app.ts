@@ -1,10 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { AppError } from '../shared/errors.ts';
 import { buildServices } from './app-services.ts';
 import {
   DEFAULT_MAX_CONNECTIONS_PER_IP,
@@ -13,12 +9,12 @@ import {
   type Config,
 } from './config.ts';
 import { agreementRoutes } from './http/agreement-routes.ts';
+import { serveBrowserApp } from './http/browser-app.ts';
 import { episodeRoutes } from './http/episode-routes.ts';
 import { authRoutes, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from './http/auth-routes.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { inviteRoutes } from './http/invite-routes.ts';
-import { joinShell } from './http/join-shell.ts';
 import { liveHealthRoutes } from './http/live-health-routes.ts';
 import { liveSessionRoutes } from './http/live-session-routes.ts';
 import { modelRoutes } from './http/model-routes.ts';
@@ -68,15 +64,6 @@ import type { BatchRuns } from './services/research/batch-runs.ts';
 import { participantIntro } from './services/studies/participant-intro.ts';
 import type { ModelLookup } from './services/research/run-options.ts';
 import type { Storage } from './storage/storage.ts';
-
-/**
- * Files under assets/ carry a content hash in their name (Vite): a new build makes new names, so browsers may keep
- * them for a year without asking. Everything else (index.html, which names the current hashes) is revalidated on
- * every load (ETag, 304), so a release reaches people at their next page load.
- */
-function cacheControlFor(clientDir: string, path: string): string {
-  return relative(clientDir, path).startsWith(`assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
-}
 
 export interface AppDeps {
   config: Pick<Config, 'clientDir'> &
@@ -233,41 +220,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   ];
   for (const plugin of routes) await app.register(plugin);
 
-  const indexFile = join(deps.config.clientDir, 'index.html');
-  const clientBuilt = existsSync(indexFile);
-  if (clientBuilt) {
-    await app.register(fastifyStatic, {
-      root: deps.config.clientDir,
-      wildcard: false,
-      // The .br/.gz copies made at build (vite.config.ts), chosen by Accept-Encoding, with Vary: accept-encoding.
-      preCompressed: true,
-      setHeaders: (reply, path) => void reply.header('cache-control', cacheControlFor(deps.config.clientDir, path)),
-    });
-  }
-  const joinShellFor = joinShell({
+  await serveBrowserApp(app, {
     clientDir: deps.config.clientDir,
     findInvite: (code) => deps.storage.people.findInviteLink(code),
     studyGate: deps.studyGate ?? work.gate,
     getSettings: (studyId) => work.getSettings(studyId),
-  });
-  app.setNotFoundHandler(async (request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET') {
-      const refusal = new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
-      return reply.code(refusal.status).send(refusal.toBody());
-    }
-    if (!clientBuilt) {
-      return reply
-        .code(503)
-        .type('text/plain')
-        .send('The browser app is not built. Run `npm run build` (npm start does it for you).');
-    }
-    // An invitation link whose first step is consent gets it in the page itself (http/join-shell.ts); not cached,
-    // as it is this study's text now.
-    const withConsent = await joinShellFor(request);
-    if (withConsent !== null)
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(withConsent);
-    // Client-side routes (/play/…, /rate/…) all load the single-page app.
-    return reply.type('text/html').sendFile('index.html');
   });
 
   attachSocketAuth(io, {
