@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { ActorEvent, PlaySnapshot, ResyncResult } from '../../../shared/protocol/live.ts';
+import type { PlaySnapshot, ResyncResult } from '../../../shared/protocol/live.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Identity } from '../../../shared/schemas/identity.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
-import { actorViews } from './actor-view.ts';
+import { actorRatedEvent, type ActorRating } from './actor-rating.ts';
+import { actorResync } from './actor-resync.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import { LiveEpisodes } from './live-episodes.ts';
 import { startPrompts } from './live-prompts.ts';
+import { newLiveEpisodeInfo } from './new-live-episode.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 type Actor = Extract<Identity, { kind: 'participant' }>;
@@ -51,34 +53,10 @@ export class LiveSessions {
     const assistant = this.deps.model(unit.model);
     const judge = this.deps.model(settings.judgeModel);
     const simulator = this.deps.model(settings.simulatorModel);
-    const userType = settings.mode === 'infer_persona' ? 'passive_nostop' : 'no_user_interaction';
     // The study's prompt pack, loaded now and pinned in the spec, so a resume goes on with the same prompts.
     const { prompts, pin } = startPrompts(settings, this.deps.prompts, this.deps.log.child({ studyId: unit.studyId }));
-    const info: LiveEpisodeInfo = {
-      summary: {
-        id,
-        runId: null,
-        problemId: record.problem_id,
-        personaId: record.persona.id,
-        mode: settings.mode,
-        userType,
-        userSeat: settings.mode === 'infer_persona' ? 'person' : 'none',
-        status: 'running',
-        weightedScore: null,
-        correct: null,
-        interactionTurns: null,
-        assistantModel: assistant.config.name,
-        judgeModel: judge.config.name,
-        simulatorModel: simulator.config.name,
-        failure: null,
-        startedAt: new Date().toISOString(),
-        endedAt: null,
-      },
-      studyId: unit.studyId,
-      participantId: actor.participantId,
-      assignmentId: unit.assignmentId,
-      spec: { mode: settings.mode, maxTurns: settings.maxTurns, ...pin },
-    };
+    const start = { id, unit, participantId: actor.participantId, pin };
+    const info = newLiveEpisodeInfo(start, record, settings, { assistant, judge, simulator });
     await this.deps.storage.live.begin(info);
     // The browser joins the episode's updates before the model starts, so it sees the first turn stream.
     await beforeStart(id);
@@ -143,35 +121,9 @@ export class LiveSessions {
     return this.resyncOwned(await this.owned(actor, episodeId), afterSeq);
   }
 
-  /** resync for an episode the caller has checked is the actor's (`owned`). */
-  private async resyncOwned(info: LiveEpisodeInfo, afterSeq: number): Promise<ResyncResult> {
-    const running = await this.episodes.live(info);
-    if (running) await running.flushed();
-    // Running here: its log holds every stored event in memory (the ones after lastStoredSeq are not stored yet).
-    const all = running
-      ? running.log.events.filter((e) => e.seq <= running.lastStoredSeq)
-      : await this.episodes.logs.storedEvents(info.summary.id);
-    const visible = actorViews(all, -1);
-    const events: ActorEvent[] = visible.filter((e) => e.seq > afterSeq);
-    const status = running
-      ? 'running'
-      : info.summary.status === 'completed'
-        ? 'completed'
-        : info.summary.status === 'running'
-          ? 'running'
-          : 'failed';
-    const rated = visible.some((e) => e.type === 'actor_rated');
-    const timedOut = visible.some((e) => e.type === 'episode_failed' && e.code === 'idle_timeout');
-    // Read only when there is a code to show.
-    const codes = rated || timedOut ? (await this.deps.queue.settings(info.studyId)).completionCodes : undefined;
-    const completionCode = rated ? (codes?.completed ?? null) : timedOut ? (codes?.timedOut ?? null) : null;
-    return {
-      events,
-      streaming: running?.streaming ? { ...running.streaming } : null,
-      status,
-      awaitingTurn: running?.seat.awaitingTurn ?? null,
-      completionCode,
-    };
+  /** resync for an episode the caller has checked is the actor's (`owned`): actor-resync.ts. */
+  private resyncOwned(info: LiveEpisodeInfo, afterSeq: number): Promise<ResyncResult> {
+    return actorResync(this.episodes, this.deps, info, afterSeq);
   }
 
   /** Takes the person's reply: stored, then handed to the engine; a resend with the same id returns the same seq. */
@@ -237,7 +189,7 @@ export class LiveSessions {
   async rate(
     actor: Actor,
     episodeId: string,
-    rating: { scores: Record<string, number>; correct?: 0 | 1; justification?: string; secondsSpent: number },
+    rating: ActorRating,
   ): Promise<{ seq: number; completionCode: string | null }> {
     const info = await this.owned(actor, episodeId);
     await this.heldHere(info);
@@ -247,24 +199,7 @@ export class LiveSessions {
     if (!events.some((e) => e.type === 'message' && e.kind === 'final_answer'))
       throw new AppError('not_your_turn', 'there is no final answer to rate yet');
     if (events.some((e) => e.type === 'actor_rated')) throw new AppError('conflict', 'this answer is already rated');
-    const criteria = (record?.evaluation_rubric.evaluation_criteria ?? []).map((c) => c.preference);
-    const given = Object.keys(rating.scores);
-    const missing = criteria.filter((c) => !given.includes(c));
-    const unknown = given.filter((g) => !criteria.includes(g));
-    if (missing.length > 0 || unknown.length > 0) {
-      throw new AppError(
-        'invalid_payload',
-        `scores must cover every criterion exactly: ${missing.length ? `missing ${missing.join(', ')}` : ''}${unknown.length ? ` unknown ${unknown.join(', ')}` : ''}`.trim(),
-      );
-    }
-    const event = {
-      type: 'actor_rated' as const,
-      scores: rating.scores,
-      // Absent when the page did not ask it (actors are no longer asked about correctness).
-      ...(rating.correct === undefined ? {} : { correct: rating.correct }),
-      ...(rating.justification ? { justification: rating.justification } : {}),
-      secondsSpent: rating.secondsSpent,
-    };
+    const event = actorRatedEvent(record, rating);
     const { seq } = await this.episodes.logs.appendOutsideEngine(episodeId, event, events);
     this.episodes.logs.rated(episodeId);
     const completionCode = await this.deps.queue.completePlay(info.assignmentId, info.studyId, actor.participantId);
