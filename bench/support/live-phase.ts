@@ -102,6 +102,12 @@ export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, num
     [`${prefix}_server_cpu_cores`]: r.server.cpuCores,
     [`${prefix}_server_rss_peak_mb`]: r.server.rssPeakMb,
     [`${prefix}_machine_busy_cores`]: r.server.machineBusyCores,
+    ...(r.server.loop
+      ? {
+          [`${prefix}_loop_cpu_cores`]: r.server.loop.cpuCores,
+          [`${prefix}_loop_wait_for_cpu`]: r.server.loop.waitForCpu,
+        }
+      : {}),
     [`${prefix}_wall_seconds`]: r.wallSeconds,
     [`${prefix}_client_loop_p99_ms`]: Math.max(...r.reports.map((x) => x.loopDelayP99Ms)),
     [`${prefix}_episode_p50_s`]:

@@ -26,6 +26,19 @@ export function machineBusySeconds(): number {
   return busy / TICKS_PER_SECOND;
 }
 
+/**
+ * The main thread's scheduler figures (its thread id is the pid): nanoseconds it ran on a core, and nanoseconds it was
+ * ready to run but waited for one. Null where the kernel keeps no schedstat.
+ */
+export function mainThreadSchedNs(pid: number): { runNs: number; waitNs: number } | null {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return run === undefined || wait === undefined ? null : { runNs: run, waitNs: wait };
+  } catch {
+    return null;
+  }
+}
+
 export interface ProcUsage {
   /** CPU seconds used per wall second (1 = one core busy). */
   cpuCores: number;
@@ -34,11 +47,18 @@ export interface ProcUsage {
   rssMeanMb: number;
   /** The whole machine's busy cores over the same time: near the core count, every process (clients too) competes. */
   machineBusyCores: number;
+  /**
+   * The main thread (the event loop): cores it ran on, and seconds per second it was ready but waited for a core. A
+   * loop that is slow while its wait is high lacks CPU (the machine is saturated); one that is slow with little wait
+   * has too much work of its own. Absent where the kernel keeps no schedstat.
+   */
+  loop?: { cpuCores: number; waitForCpu: number };
 }
 
 export function sampleProcess(pid: number, everyMs = 250): { stop(): ProcUsage } {
   const cpu0 = cpuSeconds(pid);
   const machine0 = machineBusySeconds();
+  const sched0 = mainThreadSchedNs(pid);
   const t0 = Date.now();
   const rss: number[] = [rssMb(pid)];
   const timer = setInterval(() => rss.push(rssMb(pid)), everyMs);
@@ -48,7 +68,16 @@ export function sampleProcess(pid: number, everyMs = 250): { stop(): ProcUsage }
       rss.push(rssMb(pid));
       const used = cpuSeconds(pid) - cpu0;
       const wall = (Date.now() - t0) / 1000;
+      const sched1 = mainThreadSchedNs(pid);
+      const loop =
+        sched0 && sched1
+          ? {
+              cpuCores: (sched1.runNs - sched0.runNs) / 1e9 / wall,
+              waitForCpu: (sched1.waitNs - sched0.waitNs) / 1e9 / wall,
+            }
+          : undefined;
       return {
+        ...(loop ? { loop } : {}),
         cpuCores: used / wall,
         cpuSeconds: used,
         machineBusyCores: (machineBusySeconds() - machine0) / wall,
