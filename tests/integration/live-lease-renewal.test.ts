@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ActorEvent } from '../../shared/protocol/live.ts';
-import { LEASE_RENEW_INTERVAL_MS } from '../../server/services/live/running-episode.ts';
+import { LEASE_RENEW_INTERVAL_MS } from '../../server/services/live/play-lease-renewal.ts';
 import { joinAs, openSocket, request, startLiveApp, until } from '../support/live-app.ts';
 import { simplePlayQueue } from '../support/simple-play-queue.ts';
 import { tempDir } from '../support/temp-files.ts';

@@ -154,9 +154,9 @@ export class LiveSessions {
     episode.seat.deliver(turn, text, clientMessageId);
     const seq = await stored$;
     // Still playing: keep the assignment's lease alive however long the episode takes (at most every few seconds:
-    // leaseRenewalDue). Not awaited: the person waits for their reply to be stored, not for the lease's bookkeeping
+    // play-lease-renewal.ts). Not awaited: the person waits for their reply to be stored, not for the lease's bookkeeping
     // (a failure is logged; a later reply renews again).
-    if (this.deps.queue.renewPlay && episode.leaseRenewalDue(Date.now()))
+    if (this.deps.queue.renewPlay && episode.playLease.due(Date.now()))
       void this.deps.queue
         .renewPlay(episode.info.assignmentId, episode.info.studyId, actor.participantId)
         .catch((error: unknown) =>

@@ -7,7 +7,9 @@ import { EpisodeLog } from '../../engine/episode-log.ts';
 import { runEpisode, type EpisodeParticipants, type EpisodeSpec } from '../../engine/episode-runner.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import { actorView } from './actor-view.ts';
-import { CHUNK_WINDOW_MS, ChunkCoalescer } from './chunk-coalescer.ts';
+import { IdleTimer } from './idle-timer.ts';
+import { PlayLeaseRenewal } from './play-lease-renewal.ts';
+import { StreamedTurn } from './streamed-turn.ts';
 import type { Logger } from '../logger.ts';
 import type { LiveDeps, LivePlaySettings } from './live-types.ts';
 import type { AwaitedReply, PersonSeat } from './person-seat.ts';
@@ -21,13 +23,6 @@ export interface EndRequest {
   reason: string;
 }
 
-/** The least time between two renewals of an actor's play lease (a new episode's was just taken). */
-export const LEASE_RENEW_INTERVAL_MS = 10_000;
-
-function isAssistantMessage(e: EpisodeEvent): boolean {
-  return e.type === 'message' && e.role === 'assistant';
-}
-
 /**
  * One live episode in this process: the engine running it, the order in which its events are stored and then
  * announced, the model turn being streamed, and the person's idle timer.
@@ -37,27 +32,26 @@ export class RunningEpisode {
   readonly log: EpisodeLog;
   /** The service's logger bound to this episode (studyId, episodeId). */
   readonly logger: Logger;
-  private readonly chunks: ChunkCoalescer;
+  /** The model turn being streamed (streamed-turn.ts). */
+  private readonly turn: StreamedTurn;
   private persisted: Promise<void> = Promise.resolve();
   private lastVisibleSeq: number;
   private readonly acks = new ReplyAcks();
-  private idleTimers: NodeJS.Timeout[] = [];
+  private readonly idle: IdleTimer;
   /** Set once an event could not be stored: later events are not stored either, so the stored log has no gap. */
   private halted = false;
   /** Events appended while the group before them is being stored: stored together next, in one transaction. */
   private waiting: EpisodeEvent[] = [];
   /** Another node owns the episode now (this one stalled past its lease): nothing more is stored or run here. */
   private lostHere = false;
-  /** Assistant messages in the log so far: the turn being streamed, counted as they come rather than per chunk. */
-  private assistantMessages: number;
   /** An event is waiting for storage to work again: the conversation is paused (the actor has been told). */
   private delayed = false;
   /** The seq of the last event stored; events after it exist only in memory. */
   lastStoredSeq: number;
   /** Set when the episode is to end without its engine: the engine is stopped and the reason is stored for it. */
   endRequest: EndRequest | null = null;
-  /** When the actor's play lease was last taken or renewed (ms since the epoch); null: not known in this process. */
-  private leaseRenewedAt: number | null;
+  /** When the actor's play lease is renewed (play-lease-renewal.ts). */
+  readonly playLease: PlayLeaseRenewal;
   /** Background work (twin replies) the episode waits for before it is closed. */
   readonly background = new Set<Promise<void>>();
   done: Promise<void> = Promise.resolve();
@@ -76,13 +70,15 @@ export class RunningEpisode {
   ) {
     this.lastVisibleSeq = -1;
     this.lastStoredSeq = existing.at(-1)?.seq ?? -1;
-    this.leaseRenewedAt = existing.length === 0 ? Date.now() : null;
+    this.playLease = new PlayLeaseRenewal(existing.length === 0);
     this.logger = deps.log.child({ studyId: info.studyId, episodeId: info.summary.id });
-    this.chunks = new ChunkCoalescer(deps.chunkWindowMs ?? CHUNK_WINDOW_MS, (turn, index, delta, restart) =>
-      this.deps.broadcast.chunk(this.id, { episodeId: this.id, turn, index, delta, ...(restart ? { restart } : {}) }),
+    this.turn = new StreamedTurn(info.summary.id, deps, existing);
+    this.idle = new IdleTimer(
+      settings,
+      (left) => deps.broadcast.idleWarning(this.id, left),
+      (s) => seat.timeOut(s),
     );
     for (const e of existing) if (actorView(e, -1)) this.lastVisibleSeq = e.seq;
-    this.assistantMessages = existing.filter(isAssistantMessage).length;
     this.log = new EpisodeLog(
       (event) => this.store(event),
       () => new Date(),
@@ -96,7 +92,7 @@ export class RunningEpisode {
 
   /** The model turn being streamed: what browsers have been sent of it so far. */
   get streaming(): StreamingTurn | null {
-    return this.chunks.streaming;
+    return this.turn.streaming;
   }
 
   /** Saving is delayed: the conversation waits for storage (requests are answered `unavailable` meanwhile). */
@@ -139,11 +135,7 @@ export class RunningEpisode {
    * events nobody can recover.
    */
   private store(event: EpisodeEvent): void {
-    // The last pieces of a model turn go out before its whole message can be announced.
-    if (isAssistantMessage(event)) {
-      this.chunks.flush();
-      this.assistantMessages += 1;
-    }
+    this.turn.appended(event);
     this.waiting.push(event);
     // The first event of a group schedules it; the ones after join it until it starts.
     if (this.waiting.length === 1) this.persisted = this.persisted.then(() => this.storeWaiting());
@@ -165,7 +157,7 @@ export class RunningEpisode {
 
   private announce(event: EpisodeEvent): void {
     this.lastStoredSeq = event.seq;
-    if (event.type === 'message' && event.role === 'assistant') this.chunks.ended();
+    this.turn.announced(event);
     const view = actorView(event, this.lastVisibleSeq);
     if (view) {
       this.lastVisibleSeq = view.seq;
@@ -233,41 +225,14 @@ export class RunningEpisode {
     return e && e.seq <= this.lastStoredSeq ? e.seq : null;
   }
 
-  /** Whether the play lease is due for renewal (then counted renewed): renewals are writes; a lease lasts ≥ 1 min. */
-  leaseRenewalDue(now: number): boolean {
-    if (this.leaseRenewedAt !== null && now - this.leaseRenewedAt < LEASE_RENEW_INTERVAL_MS) return false;
-    this.leaseRenewedAt = now;
-    return true;
-  }
-
-  onChunk(delta: string): void {
-    this.chunks.add(this.turnOfNextAssistantMessage(), delta);
-  }
-
-  /** A retried model call streams its turn again from the start: browsers drop what they showed (`restart: true`). */
-  onRestart(): void {
-    this.chunks.restart(this.turnOfNextAssistantMessage());
-  }
-
-  /** The turn number the model is currently answering: questions asked so far (the final answer gets the next). */
-  private turnOfNextAssistantMessage(): number {
-    return this.assistantMessages;
-  }
-
+  /** The person's idle timer (idle-timer.ts), started while their reply is awaited. */
   startIdleTimer(awaited: AwaitedReply): void {
-    this.clearIdleTimer();
-    const timeout = this.settings.idleTimeoutSeconds;
-    const warnAfter = Math.max(0, timeout - (this.settings.idleWarningSeconds ?? timeout * 0.2));
-    this.idleTimers.push(
-      setTimeout(() => this.deps.broadcast.idleWarning(this.id, Math.round(timeout - warnAfter)), warnAfter * 1000),
-      setTimeout(() => this.seat.timeOut(timeout), timeout * 1000),
-    );
+    this.idle.start();
     void awaited;
   }
 
   clearIdleTimer(): void {
-    for (const t of this.idleTimers) clearTimeout(t);
-    this.idleTimers = [];
+    this.idle.clear();
   }
 
   /** Runs (or continues) the engine; resolves with the outcome once the episode has ended and everything is stored. */
@@ -276,7 +241,11 @@ export class RunningEpisode {
       try {
         await runEpisode(
           spec,
-          { ...participants, onAssistantChunk: (d) => this.onChunk(d), onAssistantRestart: () => this.onRestart() },
+          {
+            ...participants,
+            onAssistantChunk: (d) => this.turn.onChunk(d),
+            onAssistantRestart: () => this.turn.onRestart(),
+          },
           this.log,
           this.controller.signal,
         );
@@ -286,7 +255,7 @@ export class RunningEpisode {
         if (error instanceof EpisodeFailure) return 'failed';
         throw error;
       } finally {
-        this.chunks.discard();
+        this.turn.discard();
         this.clearIdleTimer();
         await Promise.allSettled([...this.background]);
         await this.persisted;
