@@ -15,6 +15,7 @@ import type { LiveBroadcast } from '../services/live/live-types.ts';
 import type { Logger } from '../services/logger.ts';
 import { socketRequests } from './guarded-ack.ts';
 import { roomAudience } from './room-audience.ts';
+import { startLane } from './start-lane.ts';
 import { recordAudit } from '../services/access/audit-log.ts';
 import { requireStudyAccess, researcherOf } from '../services/access/study-access.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -57,11 +58,16 @@ export function registerPlayHandlers(
   storage: Pick<Storage, 'access'>,
   log: Logger,
 ): void {
+  // One lane for the server's sockets: new episodes start one per loop turn, behind the replies (start-lane.ts).
+  const starts = startLane();
   io.on('connection', (socket) => {
     const actor = (): Actor => requireActor(socket.data.identity);
     const on = socketRequests(socket, log);
 
     on('play:start', PlayStartPayloadSchema, async () => {
+      // Refused at once when not allowed; asked again after the wait, in case the session changed meanwhile.
+      actor();
+      await starts.turn();
       return live.startOrResume(actor(), async (episodeId) => {
         await socket.join(actorRoom(episodeId));
       });
