@@ -6,7 +6,8 @@
  * the loop's check phase after the previous one began, so the sockets' reads (replies) are served between two starts.
  * Measured at 1,000 persons (`BENCH_LIVE_SESSIONS=1000 npm run bench:live`, bench/README.md): reply p95/p99 116/194
  * and 126/204 ms with the lane, 126–215 / 218–335 ms in five runs without it the same hour; the episodes' p99 stayed
- * within 1.2 × the echo server's (1.13, 1.20).
+ * within 1.2 × the echo server's (1.13, 1.20). A promise chain rather than a queue library: what is limited is starts
+ * per loop turn, not starts at once (p-limit's job), and the chain is three lines.
  */
 export interface StartLane {
   /** Resolves when this start may begin: after every start asked for before it, one loop turn apart. */
