@@ -43,7 +43,7 @@ export class StreamedTurn {
 
   /** An event is stored and announced: a model's message ends the streaming of its turn. */
   announced(event: EpisodeEvent): void {
-    if (event.type === 'message' && event.role === 'assistant') this.chunks.ended();
+    if (isAssistantMessage(event)) this.chunks.ended();
   }
 
   onChunk(delta: string): void {
