@@ -92,7 +92,7 @@ describe('the direct OpenAI-compatible client', () => {
     ];
     script = writeInPieces(body, cuts);
     const deltas: string[] = [];
-    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined);
+    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined, 16);
     const out = await call(settings, false, new AbortController().signal, (d) => deltas.push(d));
     expect(deltas).toEqual(['Grüße, ', '世界! ', 'Done.']);
     expect(out).toEqual({ text, finishReason: 'length', inputTokens: 11, outputTokens: 4 });
@@ -106,14 +106,14 @@ describe('the direct OpenAI-compatible client', () => {
     const cuts = [2, second + 3, body.indexOf('\n\n', second) + 1];
     script = writeInPieces(body, cuts);
     const deltas: string[] = [];
-    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined);
+    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined, 16);
     const out = await call(settings, false, new AbortController().signal, (d) => deltas.push(d));
     expect(deltas).toEqual(['One, ', 'two.']);
     expect(out).toMatchObject({ text: 'One, two.', finishReason: 'stop' });
   });
 
   it('nothing after [DONE] is read; a last event without its blank line still counts', async () => {
-    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined);
+    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined, 16);
     script = async (res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(`${event({ content: 'Kept.' })}\n\ndata: [DONE]\n\n${event({ content: ' Ignored.' })}\n\n`);
@@ -134,7 +134,7 @@ describe('the direct OpenAI-compatible client', () => {
   });
 
   it('a line left unterminated at the end of the stream is discarded, as SSE says, not read as a broken chunk', async () => {
-    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined);
+    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined, 16);
     script = async (res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(`${event({ content: 'Complete.' }, 'stop')}\n\n${event({ content: 'cut' }).slice(0, 30)}`);
@@ -218,5 +218,43 @@ describe('the direct OpenAI-compatible client', () => {
       failedAttempts: { server_error: 2 },
     });
     expect(provider.health().lastFailure).toMatchObject({ code: 'server_error', final: true });
+  });
+  it('keeps as many idle connections as calls may run at once, so a second burst reuses every one', async () => {
+    // 300 calls held open together, then 300 more: node's default pool keeps only 256 idle connections, so the second
+    // burst would open 44 new ones.
+    const burst = 300;
+    let waiting: (() => void)[] = [];
+    script = async (res) => {
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length === burst) for (const release of waiting.splice(0)) release();
+      });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id: 'x',
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+        }),
+      );
+    };
+    let connections = 0;
+    const count = (): void => void (connections += 1);
+    server.on('connection', count);
+    try {
+      const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined, burst);
+      for (let wave = 0; wave < 2; wave++) {
+        const outs = await Promise.all(
+          Array.from({ length: burst }, () => call(settings, false, new AbortController().signal)),
+        );
+        expect(outs.every((o) => o.text === 'ok')).toBe(true);
+        // The sockets go back to the pool once the responses' ends are read, a turn after the calls resolve.
+        await sleep(50);
+      }
+      expect(connections).toBe(burst);
+    } finally {
+      server.off('connection', count);
+      waiting = [];
+    }
   });
 });

@@ -73,7 +73,9 @@ export class AiSdkProvider implements ModelProvider {
     this.#models = createLanguageModels(options.config, options.apiKey);
     const { provider, baseUrl, model } = options.config;
     this.#direct =
-      provider === 'openai-compatible' && baseUrl ? createOpenAiCompatibleCall(baseUrl, model, options.apiKey) : null;
+      provider === 'openai-compatible' && baseUrl
+        ? createOpenAiCompatibleCall(baseUrl, model, options.apiKey, options.config.maxConcurrency)
+        : null;
     this.#secrets = options.apiKey ? [options.apiKey] : [];
     this.#now = options.now ?? Date.now;
     this.#policy = {
