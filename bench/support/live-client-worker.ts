@@ -32,6 +32,7 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
   const rng = createRng(m.seed);
   const report: WorkerReport = {
     replyMs: [],
+    replyAt: [],
     acks: [],
     episodeIds: [],
     completed: 0,
@@ -72,7 +73,10 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
             rateAt: 'final_answer',
             onChunk: () => void (report.chunks += 1),
             onReplyAck: (a) => {
-              if (!a.resent) report.replyMs.push(a.ms);
+              if (!a.resent) {
+                report.replyMs.push(a.ms);
+                report.replyAt.push(Date.now());
+              }
               report.acks.push({ episodeId: a.episodeId, clientMessageId: a.clientMessageId, seq: a.seq });
             },
           });

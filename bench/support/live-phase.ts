@@ -87,9 +87,31 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
+/** The span of the windows `replyWindows` cuts a phase into. */
+export const REPLY_WINDOW_MS = 2000;
+
+/**
+ * The reply p99 of each `REPLY_WINDOW_MS` of a phase (windows with fewer than 20 replies left out: their p99 would
+ * be their maximum), as the median and the worst window. Why: a p99 over the whole phase does not say whether every
+ * moment is a little slow or a few moments are very slow; the two call for different fixes.
+ */
+export function replyWindows(reports: readonly WorkerReport[]): { medianMs: number; worstMs: number } {
+  const windows = new Map<number, number[]>();
+  for (const r of reports)
+    r.replyAt.forEach((at, i) => {
+      const key = Math.floor(at / REPLY_WINDOW_MS);
+      const list = windows.get(key) ?? [];
+      list.push(r.replyMs[i] as number);
+      windows.set(key, list);
+    });
+  const p99s = [...windows.values()].filter((w) => w.length >= 20).map((w) => percentile(w, 99));
+  return { medianMs: percentile(p99s, 50), worstMs: p99s.length ? Math.max(...p99s) : Number.NaN };
+}
+
 /** The figures of one phase, named for BenchResult metrics. */
 export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, number> {
   const ms = r.reports.flatMap((x) => x.replyMs);
+  const windows = replyWindows(r.reports);
   const sum = (f: (x: WorkerReport) => number): number => r.reports.reduce((a, x) => a + f(x), 0);
   return {
     [`${prefix}_sessions_completed`]: sum((x) => x.completed),
@@ -99,6 +121,8 @@ export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, num
     [`${prefix}_reply_p50_ms`]: percentile(ms, 50),
     [`${prefix}_reply_p95_ms`]: percentile(ms, 95),
     [`${prefix}_reply_p99_ms`]: percentile(ms, 99),
+    [`${prefix}_reply_p99_window_median_ms`]: windows.medianMs,
+    [`${prefix}_reply_p99_window_worst_ms`]: windows.worstMs,
     [`${prefix}_server_cpu_cores`]: r.server.cpuCores,
     [`${prefix}_server_rss_peak_mb`]: r.server.rssPeakMb,
     [`${prefix}_machine_busy_cores`]: r.server.machineBusyCores,

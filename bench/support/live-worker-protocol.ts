@@ -23,6 +23,8 @@ export type WorkerRequest =
 export interface WorkerReport {
   /** Round trips of first sends of episode:reply, ms. */
   replyMs: number[];
+  /** When each of those acks arrived (`Date.now()`, so the workers' figures line up), in the order of `replyMs`. */
+  replyAt: number[];
   acks: AckRecord[];
   episodeIds: string[];
   /** Episodes that ended with the completion code. */
