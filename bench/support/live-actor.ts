@@ -119,13 +119,18 @@ class Wake {
   }
 }
 
+/** socket.io-client's default handshake timeout, which the app's browser client does not change. */
+const BROWSER_CONNECT_TIMEOUT_MS = 20_000;
+
 function open(url: string, cookie: string): Promise<ActorSocket> {
   return new Promise((resolve, reject) => {
     const socket: ActorSocket = connect(url, {
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
-      timeout: 5000,
+      // The browser's wait for a handshake (socket.io-client's default, which client/src/realtime/socket.ts keeps): a
+      // slower handshake is a slow connect, counted in the connect time, not a refusal.
+      timeout: BROWSER_CONNECT_TIMEOUT_MS,
       extraHeaders: { cookie },
     });
     socket.once('connect', () => resolve(socket));
@@ -162,10 +167,18 @@ function openQuestion(s: EpisodeState): number | null {
  * Opens the person's connection, trying again every 100 ms while the server refuses it (down, restarting, or over its
  * per-address cap), up to 300 refusals.
  */
-export async function connectActor(o: Pick<ActorOptions, 'serverUrl' | 'cookie' | 'onRefused'>): Promise<ActorSocket> {
+export async function connectActor(
+  o: Pick<ActorOptions, 'serverUrl' | 'cookie' | 'onRefused'> & {
+    /** Called once connected, with the milliseconds since the first attempt (refusals and their retries included). */
+    onConnected?: (ms: number) => void;
+  },
+): Promise<ActorSocket> {
+  const started = performance.now();
   for (let refused = 1; ; refused++) {
     try {
-      return await open(await o.serverUrl(), o.cookie);
+      const socket = await open(await o.serverUrl(), o.cookie);
+      o.onConnected?.(performance.now() - started);
+      return socket;
     } catch (error) {
       // The server is down or not yet back; serverUrl() will hand out the new address once it listens.
       o.onRefused?.();

@@ -39,6 +39,7 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
     episodeMs: [],
     chunks: 0,
     refusedConnects: 0,
+    connectMs: [],
     errors: [],
     loopDelayP99Ms: 0,
   };
@@ -56,6 +57,7 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
           cookie,
           serverUrl: async () => m.url,
           onRefused: () => void (report.refusedConnects += 1),
+          onConnected: (ms) => void report.connectMs.push(ms),
         });
       } catch (error) {
         if (report.errors.length < 10) report.errors.push(error instanceof Error ? error.message : String(error));

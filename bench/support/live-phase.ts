@@ -118,6 +118,10 @@ export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, num
     [`${prefix}_replies_per_s`]: ms.length / r.wallSeconds,
     [`${prefix}_chunks_per_s`]: sum((x) => x.chunks) / r.wallSeconds,
     [`${prefix}_refused_connects`]: sum((x) => x.refusedConnects),
+    [`${prefix}_connect_p99_ms`]: percentile(
+      r.reports.flatMap((x) => x.connectMs),
+      99,
+    ),
     [`${prefix}_reply_p50_ms`]: percentile(ms, 50),
     [`${prefix}_reply_p95_ms`]: percentile(ms, 95),
     [`${prefix}_reply_p99_ms`]: percentile(ms, 99),

@@ -34,6 +34,8 @@ export interface WorkerReport {
   chunks: number;
   /** Connection attempts the server refused; with the server up, each is a person kept waiting. */
   refusedConnects: number;
+  /** How long each person's connection took to open, from the first attempt, ms. */
+  connectMs: number[];
   errors: string[];
   /** The worker's own event-loop delay, p99 in ms: if high, the clients (not the server) limited the measurement. */
   loopDelayP99Ms: number;

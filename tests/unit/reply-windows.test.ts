@@ -13,6 +13,7 @@ function report(replies: [number, number][]): WorkerReport {
     episodeMs: [],
     chunks: 0,
     refusedConnects: 0,
+    connectMs: [],
     errors: [],
     loopDelayP99Ms: 0,
   };
