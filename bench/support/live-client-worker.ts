@@ -2,7 +2,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createRng } from '../../shared/stats/random.ts';
 import { connectActor, playEpisode, type ActorSocket } from './live-actor.ts';
 import { joinStudy } from './live-study-setup.ts';
-import type { WorkerReport, WorkerRequest, WorkerResponse } from './live-worker-protocol.ts';
+import { emptyReport, type WorkerReport, type WorkerRequest, type WorkerResponse } from './live-worker-protocol.ts';
 
 /**
  * A worker process of the live bench: holds a share of the simulated persons, joins them through the invitation link
@@ -30,19 +30,7 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T, i: number) 
 
 async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<WorkerReport> {
   const rng = createRng(m.seed);
-  const report: WorkerReport = {
-    replyMs: [],
-    replyAt: [],
-    acks: [],
-    episodeIds: [],
-    completed: 0,
-    episodeMs: [],
-    chunks: 0,
-    refusedConnects: 0,
-    connectMs: [],
-    errors: [],
-    loopDelayP99Ms: 0,
-  };
+  const report = emptyReport();
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const think = (): number => m.thinkMinMs + rng() * (m.thinkMaxMs - m.thinkMinMs);

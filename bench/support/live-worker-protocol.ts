@@ -41,5 +41,22 @@ export interface WorkerReport {
   loopDelayP99Ms: number;
 }
 
+/** A report with nothing played yet. */
+export function emptyReport(): WorkerReport {
+  return {
+    replyMs: [],
+    replyAt: [],
+    acks: [],
+    episodeIds: [],
+    completed: 0,
+    episodeMs: [],
+    chunks: 0,
+    refusedConnects: 0,
+    connectMs: [],
+    errors: [],
+    loopDelayP99Ms: 0,
+  };
+}
+
 export type WorkerResponse =
   { type: 'joined' } | { type: 'done'; report: WorkerReport } | { type: 'failed'; error: string };

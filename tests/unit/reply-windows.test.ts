@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { REPLY_WINDOW_MS, replyWindows } from '../../bench/support/live-phase.ts';
-import type { WorkerReport } from '../../bench/support/live-worker-protocol.ts';
+import { emptyReport, type WorkerReport } from '../../bench/support/live-worker-protocol.ts';
 
 /** A worker's report with only the reply figures set: `replies` as [when acked, round trip ms]. */
 function report(replies: [number, number][]): WorkerReport {
-  return {
-    replyMs: replies.map(([, ms]) => ms),
-    replyAt: replies.map(([at]) => at),
-    acks: [],
-    episodeIds: [],
-    completed: 0,
-    episodeMs: [],
-    chunks: 0,
-    refusedConnects: 0,
-    connectMs: [],
-    errors: [],
-    loopDelayP99Ms: 0,
-  };
+  return { ...emptyReport(), replyMs: replies.map(([, ms]) => ms), replyAt: replies.map(([at]) => at) };
 }
 
 /** `count` replies of `ms` each, spread over the window that starts `window` windows after 0. */
