@@ -1,7 +1,7 @@
 import { awaitingTurnOf } from '../store/play-log.ts';
 import type { PendingReply } from '../store/session-memory.ts';
 import type { LiveSyncDeps, LiveSyncState } from './live-sync-state.ts';
-import { ackMessage, requestOn } from './socket.ts';
+import { ackMessage, answersLater, requestOn } from './socket.ts';
 
 /** How the outbox reads and changes LiveSync's state (the draft is kept in the tab's memory as it changes). */
 export interface OutboxHost {
@@ -61,13 +61,7 @@ export class LiveOutbox {
         // No answer: the reply stays in the outbox and goes again on the next connection.
         // Saving is delayed on the server (`unavailable`): it waits too, and goes again once saving works. Another
         // node runs the episode (`episode_elsewhere`): it goes again on the new connection (socket.ts reconnects).
-        if (
-          r.error === 'timeout' ||
-          r.error === 'offline' ||
-          r.error === 'unavailable' ||
-          r.error === 'episode_elsewhere'
-        )
-          return;
+        if (answersLater(r.error)) return;
         // Refused for good (too long, not awaited, episode over): give the words back to the actor.
         this.remove(clientMessageId);
         if (this.host.state().draft.trim() === '') this.host.setDraft(text);

@@ -26,7 +26,7 @@ import {
   type LiveSyncState,
   type SelfRating,
 } from './live-sync-state.ts';
-import { ackMessage, requestOn, type PayloadOf, type RequestName } from './socket.ts';
+import { ackMessage, answersLater, requestOn, type PayloadOf, type RequestName } from './socket.ts';
 
 /**
  * The actor's side of a live episode, as a plain object the store mirrors (docs/live-play.md, "The client"): it
@@ -34,13 +34,6 @@ import { ackMessage, requestOn, type PayloadOf, type RequestName } from './socke
  * holds broadcasts back while a snapshot is on its way, and keeps replies in an outbox until the server acknowledges
  * them. It knows nothing of React or zustand; the socket, the tab's memory and the way out are given to it.
  */
-
-/**
- * No answer yet (offline, too slow) or not now (saving delayed on the server; another node runs the episode, and the
- * socket reconnects: socket.ts): try again later, not an error.
- */
-const noAnswer = (error: string): boolean =>
-  error === 'timeout' || error === 'offline' || error === 'unavailable' || error === 'episode_elsewhere';
 
 export class LiveSync {
   state: LiveSyncState = initialLiveSyncState();
@@ -86,7 +79,7 @@ export class LiveSync {
         episodeStatus: r.data.status,
       });
       this.settle(r.data.completionCode);
-    } else if (!noAnswer(r.error)) {
+    } else if (!answersLater(r.error)) {
       this.update({ playError: ackMessage(r) });
     }
     // Offline or too slow: the next connection resyncs again. Either way, what arrived meanwhile is applied now.
@@ -212,7 +205,7 @@ export class LiveSync {
       // An episode that has ended cannot be resumed with play:start (it would hand out a new one): show it from here.
       if (r.ok && r.data.status !== 'running')
         return this.adopt(cached, r.data.events, r.data.streaming, r.data.status, r.data.completionCode);
-      if (!r.ok && noAnswer(r.error)) return this.update({ playPhase: 'error', playError: ackMessage(r) });
+      if (!r.ok && answersLater(r.error)) return this.update({ playPhase: 'error', playError: ackMessage(r) });
       if (!r.ok) memory.saveEpisode(participantId, null);
     }
     const r = await this.request('play:start', {});

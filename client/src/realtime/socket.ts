@@ -111,6 +111,15 @@ export function request<E extends RequestName>(
 }
 
 /**
+ * Failures that mean "no answer yet" or "not now", to try again later rather than report: no answer (offline, too
+ * slow), saving delayed on the server (`unavailable`), or another node runs the episode (`episode_elsewhere`; the
+ * socket reconnects to it).
+ */
+export function answersLater(error: string): boolean {
+  return error === 'timeout' || error === 'offline' || error === 'unavailable' || error === 'episode_elsewhere';
+}
+
+/**
  * A sentence for a failed ack, in the participant's language: the server's own message when it sent one and the pages
  * are in English; otherwise the catalog's message for the error code (client/src/i18n/error-text.ts).
  */
