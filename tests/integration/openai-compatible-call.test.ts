@@ -219,6 +219,7 @@ describe('the direct OpenAI-compatible client', () => {
     });
     expect(provider.health().lastFailure).toMatchObject({ code: 'server_error', final: true });
   });
+
   it('keeps as many idle connections as calls may run at once, so a second burst reuses every one', async () => {
     // 300 calls held open together, then 300 more: node's default pool keeps only 256 idle connections, so the second
     // burst would open 44 new ones.
