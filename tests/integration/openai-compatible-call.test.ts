@@ -221,8 +221,8 @@ describe('the direct OpenAI-compatible client', () => {
   });
 
   it('keeps as many idle connections as calls may run at once, so a second burst reuses every one', async () => {
-    // 300 calls held open together, then 300 more: node's default pool keeps only 256 idle connections, so the second
-    // burst would open 44 new ones.
+    // 300 calls held open together, then 300 more: a pool that kept fewer idle connections than calls may run (node's
+    // default agent keeps 256) would open new ones for the second burst (44 with node's agent).
     const burst = 300;
     let waiting: (() => void)[] = [];
     script = async (res) => {
