@@ -101,6 +101,7 @@ export interface Storage {
   /** Deletes imports a killed process left unfinished, with everything they wrote (start-up); returns how many. */
   removeUnfinishedImports(): Promise<number>;
   listRecords(studyId: string, page: { offset: number; limit: number }): Promise<Page<RecordSummary>>;
+  /** The stored record, frozen (deeply): readers share it, so none may change it. */
   getRecord(studyId: string, problemId: string): Promise<BenchmarkRecord | null>;
 
   /** Adds or updates the persona library (personas/ files), keyed by persona id; returns what changed. */

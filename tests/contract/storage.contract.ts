@@ -101,6 +101,17 @@ export function storageContract(name: string, open: () => Promise<StorageCore>):
       expect(JSON.stringify(stored)).toBe(JSON.stringify(record));
     });
 
+    it('gives records back frozen, so a reader that changes one fails and the next read is as stored', async () => {
+      const record = exampleRecord(0);
+      const { studyId } = await storage.importBenchmark(input('Frozen', [record]));
+      const first = await storage.getRecord(studyId, record.problem_id);
+      expect(first && Object.isFrozen(first) && Object.isFrozen(first.evaluation_rubric)).toBe(true);
+      expect(() => {
+        (first as { problem_id: string }).problem_id = 'changed';
+      }).toThrow(TypeError);
+      expect(await storage.getRecord(studyId, record.problem_id)).toEqual(record);
+    });
+
     it('importing the same file twice changes nothing', async () => {
       const records = [exampleRecord(0), exampleRecord(1)];
       const first = await storage.importBenchmark(input('Twice', records, 'same-sha'));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deepFreeze } from '../../../shared/deep-freeze.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { BenchmarkRecord } from '../../../shared/schemas/benchmark.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
@@ -109,7 +110,10 @@ export class PostgresCoreStorage implements CoreStorage {
       'SELECT json, float_paths_json FROM visible_records WHERE study_id = $1 AND problem_id = $2',
       [studyId, problemId],
     );
-    return row === undefined ? null : withStoredFloats(JSON.parse(row.json) as BenchmarkRecord, row.float_paths_json);
+    // Frozen as SQLite's cached records are, so that a caller that would change one fails on both engines alike.
+    return row === undefined
+      ? null
+      : deepFreeze(withStoredFloats(JSON.parse(row.json) as BenchmarkRecord, row.float_paths_json));
   }
 
   async syncPersonaLibrary(personas: LibraryPersona[]): Promise<{ added: number; updated: number; unchanged: number }> {
