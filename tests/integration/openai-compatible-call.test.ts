@@ -220,6 +220,18 @@ describe('the direct OpenAI-compatible client', () => {
     expect(provider.health().lastFailure).toMatchObject({ code: 'server_error', final: true });
   });
 
+  it('a refusal whose body is not JSON is explained by its status line', async () => {
+    script = async (res) => {
+      res.writeHead(503, 'Service Unavailable', { 'content-type': 'text/html' });
+      res.end('<html>upstream down</html>');
+    };
+    const error = await retryingProvider()
+      .complete({ messages: settings.messages, purpose: 'rubric_judge' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'server_error', attempts: 2 });
+    expect((error as Error).message).toContain('Service Unavailable');
+  });
+
   it('keeps as many idle connections as calls may run at once, so a second burst reuses every one', async () => {
     // 300 calls held open together, then 300 more: a pool that kept fewer idle connections than calls may run (node's
     // default agent keeps 256) would open new ones for the second burst (44 with node's agent).

@@ -132,7 +132,7 @@ async function statusError(
     // The status is what matters; a body cut off does not change it.
   }
   return new APICallError({
-    message: errorMessage(body) ?? `HTTP ${status}`,
+    message: errorMessage(body) ?? (res.statusText || `HTTP ${status}`),
     url,
     requestBodyValues: payload,
     statusCode: status,
