@@ -12,7 +12,8 @@ import type { CallOutput, CallSettings } from './call-model.ts';
  * four web-stream stages per chunk. This reads the response body as it arrives and hands it to eventsource-parser
  * for the SSE framing. undici's `Pool.request` rather than node:http: measured with 64 calls at a time against a
  * local server (a third streamed in 20 chunks, the rest JSON, 3 KB prompts), the client's CPU per call was 88 µs
- * against node:http's 137 µs (medians of five rounds of 4,000 calls, alternating in one process). In bench:live at
+ * against node:http's 137 µs (medians of five rounds of 4,000 calls, alternating in one process;
+ * `npx tsx bench/model-client-cost.ts`). In bench:live at
  * 1,000 persons, where most calls wait on streams, the model-call thread used 13 s of CPU against 14 s in the same
  * 40 s of play. Retries, timeouts, the concurrency limit and usage accounting stay in AiSdkProvider, which wraps
  * this exactly as it wraps `callModel`; the errors thrown here are the AI SDK's own error classes (or undici's network

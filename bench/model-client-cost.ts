@@ -1,0 +1,109 @@
+import { request as httpRequest, Agent, type IncomingMessage } from 'node:http';
+import { createParser } from 'eventsource-parser';
+import { Pool } from 'undici';
+import { forkTs } from './support/live-phase.ts';
+
+/**
+ * The CPU an HTTP client spends per chat-completions call: node:http against undici's Pool (the client of
+ * server/models/http/openai-compatible-call.ts), in one process, rounds alternating so machine load moves both alike.
+ * 64 calls at a time against the fake model in another process, 3 KB prompts, every third call streamed (20 chunks,
+ * framed by eventsource-parser, each chunk's JSON parsed), the rest JSON answers. Prints µs of this process's CPU per
+ * call for each round, and the medians.
+ * `npx tsx bench/model-client-cost.ts [rounds, default 5] [calls per round, default 4000]`
+ */
+
+const rounds = Number(process.argv[2] ?? 5);
+const calls = Number(process.argv[3] ?? 4000);
+const CONCURRENT = 64;
+const SYSTEM = 'x'.repeat(3000);
+
+const fake = forkTs('model-client-fake.ts');
+const baseUrl = await new Promise<string>((resolve) => fake.once('message', (m) => resolve(String(m))));
+const url = new URL(`${baseUrl}/chat/completions`);
+const agent = new Agent({ keepAlive: true, maxFreeSockets: CONCURRENT });
+const pool = new Pool(url.origin, { connections: CONCURRENT });
+
+function body(i: number): string {
+  const messages = [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: `hello ${i}` },
+  ];
+  return JSON.stringify({ model: 'fake', messages, ...(i % 3 === 0 ? { stream: true } : {}) });
+}
+
+/** Reads a reply from text pieces as the app does: SSE events parsed one by one, or the whole JSON body. */
+async function readReply(pieces: AsyncIterable<string>, stream: boolean): Promise<number> {
+  let text = '';
+  if (!stream) {
+    for await (const piece of pieces) text += piece;
+    return JSON.stringify(JSON.parse(text)).length;
+  }
+  const parser = createParser({
+    onEvent: (e) => {
+      if (e.data !== '[DONE]') text += String((JSON.parse(e.data) as { id?: string }).id);
+    },
+  });
+  for await (const piece of pieces) parser.feed(piece);
+  return text.length;
+}
+
+async function* decoded(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
+}
+
+async function viaNodeHttp(i: number): Promise<number> {
+  const payload = body(i);
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+    const req = httpRequest(url, { method: 'POST', agent, signal: new AbortController().signal, headers }, resolve);
+    req.on('error', reject);
+    req.end(payload);
+  });
+  res.setEncoding('utf8');
+  return readReply(res as AsyncIterable<string>, i % 3 === 0);
+}
+
+async function viaUndici(i: number): Promise<number> {
+  const res = await pool.request({
+    path: url.pathname,
+    method: 'POST',
+    body: body(i),
+    signal: new AbortController().signal,
+    headers: { 'content-type': 'application/json' },
+  });
+  return readReply(decoded(res.body as AsyncIterable<Uint8Array>), i % 3 === 0);
+}
+
+async function cpuPerCall(call: (i: number) => Promise<number>, n: number): Promise<number> {
+  let next = 0;
+  const before = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: CONCURRENT }, async () => {
+      while (next < n) await call(next++);
+    }),
+  );
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / n;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+try {
+  // Warm-up: connections opened and code compiled before anything is counted.
+  await cpuPerCall(viaNodeHttp, 1000);
+  await cpuPerCall(viaUndici, 1000);
+  const http: number[] = [];
+  const undici: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    http.push(await cpuPerCall(viaNodeHttp, calls));
+    undici.push(await cpuPerCall(viaUndici, calls));
+  }
+  const show = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(' ');
+  process.stdout.write(`node:http µs/call: ${show(http)}  median ${median(http).toFixed(0)}\n`);
+  process.stdout.write(`undici    µs/call: ${show(undici)}  median ${median(undici).toFixed(0)}\n`);
+  process.stdout.write(`ratio undici / node:http: ${(median(undici) / median(http)).toFixed(2)}\n`);
+} finally {
+  fake.kill();
+  await pool.close();
+  agent.destroy();
+}
