@@ -9,11 +9,12 @@ import type { BenchResult } from './support/bench-result.ts';
 import type { BusyReport, BusyRequest, BusyResponse } from './support/live-busy-protocol.ts';
 import {
   actorsFor,
+  askChild,
   forkTs,
   joinAll,
   LIVE_TURNS,
   percentile,
-  phaseMetrics,
+  pooledPhaseMetrics,
   runPhase,
   type PlayPattern,
 } from './support/live-phase.ts';
@@ -26,13 +27,16 @@ import { reportCpuProfile } from './support/cpu-profile-summary.ts';
 /**
  * Live play beside research work (`npm run bench:live-busy`, issue 17): one `prefdisco serve`, the live load of
  * bench:live (persons joining through the invitation link, the model's turns streamed by the fake OpenAI server at
- * ~20 chunks/s) played twice by different persons: first quiet, the baseline, then while the researcher starts, over
- * HTTP and at the same moment, a scripted batch run of 5,000 episodes, the import of a ~100 MB benchmark file and the
- * agreement report of the live study. The figures are the busy phase's reply-ack p99 over the quiet phase's, and
- * `/api/health` round trips polled about every 100 ms during each phase. Afterwards the database is checked as in
- * bench:live: every acked reply of both phases stored exactly once.
+ * ~20 chunks/s) played by different persons in pairs of phases: first quiet, the baseline, then while the researcher
+ * starts, over HTTP and at the same moment, a scripted batch run of 5,000 episodes, the import of a ~100 MB benchmark
+ * file and the agreement report of the live study. Each busy phase gets its own run (its own seed) and its own import
+ * (a new study). The figures are the busy phases' pooled reply-ack p99 over the quiet phases' (and each pair's own
+ * ratio), and `/api/health` round trips polled about every 100 ms during each phase. Why pairs: a single pair's ratio
+ * moved between 1.8 and 5.2 across runs of the same code, more than any change it was meant to judge. Afterwards the
+ * database is checked as in bench:live: every acked reply of every phase stored exactly once.
  *
  * Sizes (bench only, bench/support/bench-config.ts): BENCH_LIVE_BUSY_SESSIONS (persons per phase, default 200),
+ * BENCH_LIVE_BUSY_PAIRS (quiet and busy phases, default 3),
  * BENCH_LIVE_EPISODES (episodes each, default 2), BENCH_LIVE_BUSY_BATCH_EPISODES (default 5000),
  * BENCH_LIVE_BUSY_IMPORT_MB (default 100), BENCH_LIVE_BUSY_AGREEMENT_RESAMPLES (default 10000).
  */
@@ -47,11 +51,7 @@ const P99_RATIO_TARGET = 1.5;
 const HEALTH_P99_TARGET_MS = 50;
 
 function askBusy(worker: ReturnType<typeof forkTs>, request: BusyRequest): Promise<BusyResponse> {
-  return new Promise((resolve, reject) => {
-    worker.once('message', (m: BusyResponse) => (m.type === 'failed' ? reject(new Error(m.error)) : resolve(m)));
-    worker.once('exit', (code) => reject(new Error(`researcher process exited (${code})`)));
-    worker.send(request, (error) => error && reject(error));
-  });
+  return askChild<BusyRequest, BusyResponse>(worker, request, 'researcher process');
 }
 
 /** A benchmark file of about `mb` MB made of the sample's records (distinct problem ids); returns its record count. */
@@ -94,19 +94,21 @@ function serverErrors(logFile: string, limit = 5): string[] {
     .map(([key, n]) => `${n} × ${key}`);
 }
 
-function healthMetrics(prefix: string, r: BusyReport): Record<string, number> {
+/** `/api/health` figures over the phases' polls pooled. */
+function healthMetrics(prefix: string, reports: readonly BusyReport[]): Record<string, number> {
+  const ms = reports.flatMap((r) => r.healthMs);
   return {
-    [`${prefix}_health_polls`]: r.healthMs.length,
-    [`${prefix}_health_failures`]: r.healthFailures,
-    [`${prefix}_health_p50_ms`]: percentile(r.healthMs, 50),
-    [`${prefix}_health_p99_ms`]: percentile(r.healthMs, 99),
-    [`${prefix}_health_max_ms`]: Math.max(...r.healthMs),
+    [`${prefix}_health_polls`]: ms.length,
+    [`${prefix}_health_failures`]: reports.reduce((a, r) => a + r.healthFailures, 0),
+    [`${prefix}_health_p50_ms`]: percentile(ms, 50),
+    [`${prefix}_health_p99_ms`]: percentile(ms, 99),
+    [`${prefix}_health_max_ms`]: Math.max(...ms),
   };
 }
 
 export async function liveBusyBench(workDir: string): Promise<BenchResult> {
   const config = benchConfig();
-  const { sessions: n, batchEpisodes, importMb, agreementResamples } = config.liveBusy;
+  const { sessions: n, pairs, batchEpisodes, importMb, agreementResamples } = config.liveBusy;
   const pattern: PlayPattern = {
     episodes: config.liveEpisodes,
     thinkMinMs: 1000,
@@ -138,7 +140,7 @@ export async function liveBusyBench(workDir: string): Promise<BenchResult> {
       logFile: join(dir, 'server.log'),
     });
     cleanup.push(() => server.stop('SIGKILL'));
-    const plays = 2 * n * pattern.episodes;
+    const plays = 2 * pairs * n * pattern.episodes;
     const study = await setUpLiveStudy(server.url, {
       model: 'mut',
       judgeModel: 'judge',
@@ -171,58 +173,95 @@ export async function liveBusyBench(workDir: string): Promise<BenchResult> {
       return { play, busy: response.report, loadAvg: loadavg()[0] ?? 0 };
     };
 
-    process.stdout.write(`  live-busy n=${n}:`);
-    const quiet = await phase('quiet', 1, null);
-    const busy = await phase('busy', 2, {
-      batchStudyId,
-      batchRecords,
-      importFile: bigFile,
-      liveStudyId: study.studyId,
-      agreementResamples,
-    });
+    process.stdout.write(`  live-busy n=${n}, ${pairs} pairs:`);
+    const quiets: Awaited<ReturnType<typeof phase>>[] = [];
+    const busies: Awaited<ReturnType<typeof phase>>[] = [];
+    for (let k = 1; k <= pairs; k++) {
+      quiets.push(await phase(`quiet ${k}`, 2 * k - 1, null));
+      busies.push(
+        await phase(`busy ${k}`, 2 * k, {
+          batchStudyId,
+          batchRecords,
+          batchSeed: k,
+          importFile: bigFile,
+          importStudy: `Bench import ${k}`,
+          liveStudyId: study.studyId,
+          agreementResamples,
+        }),
+      );
+    }
     process.stdout.write(' done\n');
     if ((await server.stop('SIGTERM')) !== 0) throw new Error('the server did not shut down cleanly');
     reportCpuProfile(config.liveCpuProfDir, 'live-busy');
 
-    const reports = [...quiet.play.reports, ...busy.play.reports];
+    const all = [...quiets, ...busies];
+    const reports = all.flatMap((p) => p.play.reports);
     const check = verifyLiveRun(
       join(dir, 'live.sqlite'),
       reports.flatMap((r) => r.acks),
       reports.flatMap((r) => r.episodeIds),
     );
     for (const problem of check.problems) process.stdout.write(`    DB: ${problem}\n`);
-    const errors = [...reports.flatMap((r) => r.errors), ...busy.busy.errors, ...quiet.busy.errors];
+    const errors = [...reports.flatMap((r) => r.errors), ...all.flatMap((p) => p.busy.errors)];
     for (const e of errors.slice(0, 5)) process.stdout.write(`    error: ${e}\n`);
     for (const e of serverErrors(join(dir, 'server.log'))) process.stdout.write(`    server: ${e}\n`);
 
-    const q = phaseMetrics('quiet', quiet.play);
-    const b = phaseMetrics('busy', busy.play);
-    const backgroundDone =
-      busy.busy.batchEpisodesDone === CONDITIONS * batchRecords &&
-      busy.busy.batchEpisodesFailed === 0 &&
-      busy.busy.importRecordsAdded === importRecords &&
-      busy.busy.agreementSeconds !== null &&
-      busy.busy.errors.length === 0;
+    const q = pooledPhaseMetrics(
+      'quiet',
+      quiets.map((p) => p.play),
+    );
+    const b = pooledPhaseMetrics(
+      'busy',
+      busies.map((p) => p.play),
+    );
+    const p99 = (p: (typeof all)[number]): number =>
+      percentile(
+        p.play.reports.flatMap((r) => r.replyMs),
+        99,
+      );
+    const pairRatios = busies.map((busy, i) => p99(busy) / p99(quiets[i] as typeof busy));
+    const backgrounds = busies.map((p) => p.busy);
+    const sumOf = (f: (r: BusyReport) => number | null): number =>
+      backgrounds.reduce((a, r) => a + (f(r) ?? Number.NaN), 0);
+    const medianOf = (f: (r: BusyReport) => number | null): number =>
+      percentile(
+        backgrounds.map((r) => f(r) ?? Number.NaN),
+        50,
+      );
+    const backgroundDone = backgrounds.every(
+      (r) =>
+        r.batchEpisodesDone === CONDITIONS * batchRecords &&
+        r.batchEpisodesFailed === 0 &&
+        r.importRecordsAdded === importRecords &&
+        r.agreementSeconds !== null &&
+        r.errors.length === 0,
+    );
     return {
       name: 'live-busy',
-      description: `live play, ${n} persons × ${pattern.episodes} episodes, quiet and then beside a scripted batch run of ${CONDITIONS * batchRecords} episodes, a ${(importBytes / 1e6).toFixed(0)} MB import (${importRecords} records) and an agreement report (${agreementResamples} resamples), all started over HTTP at once`,
+      description: `live play, ${n} persons × ${pattern.episodes} episodes per phase, ${pairs} pairs of phases: quiet, then beside a scripted batch run of ${CONDITIONS * batchRecords} episodes, a ${(importBytes / 1e6).toFixed(0)} MB import (${importRecords} records) and an agreement report (${agreementResamples} resamples), all started over HTTP at once`,
       metrics: {
         sessions: plays,
+        pairs,
         ...q,
         ...b,
-        ...healthMetrics('quiet', quiet.busy),
-        ...healthMetrics('busy', busy.busy),
-        quiet_load_avg_1m_end: quiet.loadAvg,
-        busy_load_avg_1m_end: busy.loadAvg,
+        ...healthMetrics(
+          'quiet',
+          quiets.map((p) => p.busy),
+        ),
+        ...healthMetrics('busy', backgrounds),
+        quiet_load_avg_1m_end: Math.max(...quiets.map((p) => p.loadAvg)),
+        busy_load_avg_1m_end: Math.max(...busies.map((p) => p.loadAvg)),
         p50_ratio: (b.busy_reply_p50_ms ?? 0) / (q.quiet_reply_p50_ms ?? 1),
         p99_ratio: (b.busy_reply_p99_ms ?? 0) / (q.quiet_reply_p99_ms ?? 1),
+        ...Object.fromEntries(pairRatios.map((r, i) => [`pair${i + 1}_p99_ratio`, r])),
+        p99_ratio_pair_median: percentile(pairRatios, 50),
         episode_p99_ratio: (b.busy_episode_p99_s ?? 0) / (q.quiet_episode_p99_s ?? 1),
-        batch_episodes: busy.busy.batchEpisodesDone,
-        batch_seconds: busy.busy.batchSeconds ?? Number.NaN,
+        batch_episodes: sumOf((r) => r.batchEpisodesDone),
+        batch_seconds: medianOf((r) => r.batchSeconds),
         import_mb: importBytes / 1e6,
-        import_seconds: busy.busy.importSeconds ?? Number.NaN,
-        agreement_seconds: busy.busy.agreementSeconds ?? Number.NaN,
-        batch_progress_poll_failures: busy.busy.runPollFailures,
+        import_seconds: medianOf((r) => r.importSeconds),
+        agreement_seconds: medianOf((r) => r.agreementSeconds),
+        batch_progress_poll_failures: sumOf((r) => r.runPollFailures),
         background_failed: backgroundDone ? 0 : 1,
         sessions_failed: plays - (q.quiet_sessions_completed ?? 0) - (b.busy_sessions_completed ?? 0),
         replies_lost_or_duplicated: check.missing + check.duplicated + check.seqMismatch + check.unacknowledged,

@@ -33,6 +33,11 @@ const BenchEnvSchema = z.object({
   BENCH_LIVE_CPU_PROF: z.string().min(1).optional(),
   /** Persons playing in bench:live-busy (each phase, quiet and busy). */
   BENCH_LIVE_BUSY_SESSIONS: z.coerce.number().int().min(1).max(5000).default(200),
+  /**
+   * Quiet and busy phases bench:live-busy plays, one after the other (quiet, busy, quiet, busy …): its ratios are over
+   * the pooled phases of each kind, so that one phase's luck with the machine moves them less.
+   */
+  BENCH_LIVE_BUSY_PAIRS: z.coerce.number().int().min(1).max(10).default(3),
   /** Episodes of the scripted batch run bench:live-busy starts beside live play (3 conditions per record). */
   BENCH_LIVE_BUSY_BATCH_EPISODES: z.coerce.number().int().min(3).max(100_000).default(5000),
   /** Size of the benchmark file bench:live-busy imports beside live play, MB. */
@@ -51,7 +56,7 @@ export interface BenchConfig {
   liveCpuProfDir: string | null;
   liveNodes: { sessions: number[]; nodeCounts: number[] };
   firstPaintLoads: number;
-  liveBusy: { sessions: number; batchEpisodes: number; importMb: number; agreementResamples: number };
+  liveBusy: { sessions: number; pairs: number; batchEpisodes: number; importMb: number; agreementResamples: number };
 }
 
 export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -79,6 +84,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     firstPaintLoads: parsed.data.BENCH_FIRST_PAINT_LOADS,
     liveBusy: {
       sessions: parsed.data.BENCH_LIVE_BUSY_SESSIONS,
+      pairs: parsed.data.BENCH_LIVE_BUSY_PAIRS,
       batchEpisodes: parsed.data.BENCH_LIVE_BUSY_BATCH_EPISODES,
       importMb: parsed.data.BENCH_LIVE_BUSY_IMPORT_MB,
       agreementResamples: parsed.data.BENCH_LIVE_BUSY_AGREEMENT_RESAMPLES,

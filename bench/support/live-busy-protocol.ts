@@ -4,8 +4,11 @@ export interface BackgroundWork {
   /** A study holding `batchRecords` records: the batch run draws from it (3 conditions each). */
   batchStudyId: string;
   batchRecords: number;
-  /** The benchmark file to import (into a new study). */
+  /** The batch run's seed: a run with a seed of its own is a new run, not a resumption of an earlier phase's. */
+  batchSeed: number;
+  /** The benchmark file to import, into a new study of this name. */
   importFile: string;
+  importStudy: string;
   /** The study whose agreement report is requested, and its bootstrap resamples. */
   liveStudyId: string;
   agreementResamples: number;

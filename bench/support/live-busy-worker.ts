@@ -55,6 +55,7 @@ async function runBatch(m: Extract<BusyRequest, { type: 'start' }>, report: Busy
     model: 'scripted',
     judge: 'scripted',
     maxProblems: work.batchRecords,
+    seed: work.batchSeed,
   });
   const runId = started.runId as string;
   let failedPolls = 0;
@@ -88,7 +89,7 @@ async function runImport(m: Extract<BusyRequest, { type: 'start' }>, report: Bus
   const work = m.background;
   if (!work) return;
   const body = readFileSync(work.importFile);
-  const res = await fetch(`${m.url}/api/studies/import?study=${encodeURIComponent('Bench import')}`, {
+  const res = await fetch(`${m.url}/api/studies/import?study=${encodeURIComponent(work.importStudy)}`, {
     method: 'POST',
     headers: { cookie: m.cookie, 'content-type': 'application/x-ndjson' },
     body,

@@ -16,12 +16,41 @@ export function forkTs(file: string, env: Record<string, string> = {}): ChildPro
   });
 }
 
-export function ask(worker: ChildProcess, request: WorkerRequest): Promise<WorkerResponse> {
+/**
+ * Sends `request` to a child process and resolves with its next message (a `failed` one rejects). Its listeners are
+ * removed once it settles, so a bench that asks the same process many times does not pile them up.
+ */
+export function askChild<Req extends object, Res extends { type: string }>(
+  child: ChildProcess,
+  request: Req,
+  name = 'worker',
+): Promise<Exclude<Res, { type: 'failed' }>> {
   return new Promise((resolve, reject) => {
-    worker.once('message', (m: WorkerResponse) => (m.type === 'failed' ? reject(new Error(m.error)) : resolve(m)));
-    worker.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
-    worker.send(request, (error) => error && reject(error));
+    const onMessage = (m: Res): void => {
+      done();
+      if (m.type === 'failed') reject(new Error((m as { error?: string }).error ?? 'failed'));
+      else resolve(m as Exclude<Res, { type: 'failed' }>);
+    };
+    const onExit = (code: number | null): void => {
+      done();
+      reject(new Error(`${name} exited (${code})`));
+    };
+    const done = (): void => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.once('message', onMessage);
+    child.once('exit', onExit);
+    child.send(request, (error) => {
+      if (!error) return;
+      done();
+      reject(error);
+    });
   });
+}
+
+export function ask(worker: ChildProcess, request: WorkerRequest): Promise<WorkerResponse> {
+  return askChild<WorkerRequest, WorkerResponse>(worker, request);
 }
 
 /** Person i's own address behind the proxy: 10.x.y.z, unique for up to 16 million people. */
@@ -148,6 +177,44 @@ export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, num
         r.reports.flatMap((x) => x.episodeMs),
         99,
       ) / 1000,
+  };
+}
+
+/**
+ * Several phases of the same kind as one: their replies, episodes and connects pooled (so a percentile is taken over
+ * all of them), wall time summed, the server's usage averaged over that time (RSS peak: the highest). The 2 s windows'
+ * figures are taken per phase (a window's times are relative to its phase), then the median of the medians and the
+ * worst window of all.
+ */
+export function pooledPhaseMetrics(prefix: string, phases: readonly PhaseResult[]): Record<string, number> {
+  const wall = phases.reduce((a, p) => a + p.wallSeconds, 0);
+  const mean = (f: (u: ProcUsage) => number): number =>
+    phases.reduce((a, p) => a + f(p.server) * p.wallSeconds, 0) / wall;
+  const loops = phases.map((p) => p.server.loop);
+  const server: ProcUsage = {
+    cpuCores: mean((u) => u.cpuCores),
+    cpuSeconds: phases.reduce((a, p) => a + p.server.cpuSeconds, 0),
+    rssPeakMb: Math.max(...phases.map((p) => p.server.rssPeakMb)),
+    rssMeanMb: mean((u) => u.rssMeanMb),
+    machineBusyCores: mean((u) => u.machineBusyCores),
+    ...(loops.every((l) => l !== undefined)
+      ? { loop: { cpuCores: mean((u) => u.loop?.cpuCores ?? 0), waitForCpu: mean((u) => u.loop?.waitForCpu ?? 0) } }
+      : {}),
+  };
+  const pooled: PhaseResult = {
+    wallSeconds: wall,
+    server,
+    benchCpuCores: phases.reduce((a, p) => a + p.benchCpuCores * p.wallSeconds, 0) / wall,
+    reports: phases.flatMap((p) => p.reports),
+  };
+  const windows = phases.map((p) => replyWindows(p.reports));
+  return {
+    ...phaseMetrics(prefix, pooled),
+    [`${prefix}_reply_p99_window_median_ms`]: percentile(
+      windows.map((w) => w.medianMs),
+      50,
+    ),
+    [`${prefix}_reply_p99_window_worst_ms`]: Math.max(...windows.map((w) => w.worstMs)),
   };
 }
 
