@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAiServer } from '../tests/support/fake-openai-server.ts';
@@ -9,11 +10,14 @@ import {
   forkTs,
   joinAll,
   LIVE_TURNS,
+  percentile,
   phaseMetrics,
   runPhase,
   startEchoServer,
+  type PhaseResult,
   type PlayPattern,
 } from './support/live-phase.ts';
+import type { WorkerActor } from './support/live-worker-protocol.ts';
 import { reportCpuProfile } from './support/cpu-profile-summary.ts';
 import { behindLoopbackProxy, serveEnv, startServer } from './support/live-server-process.ts';
 import {
@@ -132,6 +136,7 @@ async function runSize(
     await joinAll(workers, echo.url, 'echo', actors);
     const reference = await runPhase(workers, echo.url, echo.pid, pattern);
     echo.stop();
+    const beside = await echoBesideBurners(workers, actors, pattern, cleanup);
     process.stdout.write(' done\n');
 
     const errors = [...app.reports, ...reference.reports].flatMap((r) => r.errors);
@@ -149,6 +154,16 @@ async function runSize(
       // The issue's "no session slowed": a person's whole episode takes at most 1.2 × the echo server's p99.
       episode_p99_ratio: (a.app_episode_p99_s ?? 0) / (e.echo_episode_p99_s ?? 1),
       cpu_ratio: (a.app_server_cpu_cores ?? 0) / (e.echo_server_cpu_cores ?? 1),
+      ...(beside
+        ? {
+            ...phaseMetrics('echo_beside', beside),
+            echo_beside_p99_ratio:
+              percentile(
+                beside.reports.flatMap((r) => r.replyMs),
+                99,
+              ) / (e.echo_reply_p99_ms ?? 1),
+          }
+        : {}),
       model_server_cpu_cores: app.benchCpuCores,
       // The judges' work after the last person rated (persons rate at the final answer, as in the browser).
       episodes_ended_after_s: endingTail,
@@ -162,6 +177,32 @@ async function runSize(
     };
   } finally {
     for (const step of cleanup.reverse()) await step();
+  }
+}
+
+/**
+ * With BENCH_LIVE_ECHO_BESIDE = k > 0: the echo server's phase once more, beside k CPU burners at its priority
+ * (bench/support/cpu-burner.ts, about half a core each in bursts), killed when the phase ends. Why: bench:live-busy's
+ * target compares the app beside its research work with the app alone; this says what the same kind of competition
+ * for the two cores costs a server that does nothing but echo.
+ */
+async function echoBesideBurners(
+  workers: ChildProcess[],
+  actors: WorkerActor[],
+  pattern: PlayPattern,
+  cleanup: (() => unknown)[],
+): Promise<PhaseResult | null> {
+  const count = benchConfig().liveEchoBeside;
+  if (count === 0) return null;
+  process.stdout.write(` echo beside ${count} burners …`);
+  const echo = await startEchoServer(cleanup);
+  await joinAll(workers, echo.url, 'echo', actors);
+  const burners = Array.from({ length: count }, () => forkTs('cpu-burner.ts'));
+  try {
+    return await runPhase(workers, echo.url, echo.pid, pattern);
+  } finally {
+    for (const b of burners) b.kill('SIGKILL');
+    echo.stop();
   }
 }
 

@@ -29,6 +29,12 @@ const BenchEnvSchema = z.object({
     .string()
     .regex(/^[1-4](,[1-4])*$/, 'a comma list of node counts from 1 to 4')
     .default('2,3'),
+  /**
+   * bench:live: after the echo phase, play the echo server once more beside this many CPU burners (each about half a
+   * core at the server's priority, in 3 ms bursts; bench/support/cpu-burner.ts), 0 (default) for none. Its
+   * `echo_beside_` figures say what same-priority background work costs even a bare Socket.IO server.
+   */
+  BENCH_LIVE_ECHO_BESIDE: z.coerce.number().int().min(0).max(8).default(0),
   /** A directory: the live server runs with `node --cpu-prof` and writes its profile there on shutdown. */
   BENCH_LIVE_CPU_PROF: z.string().min(1).optional(),
   /** Persons playing in bench:live-busy (each phase, quiet and busy). */
@@ -54,6 +60,7 @@ export interface BenchConfig {
   liveFaultRate: number | null;
   liveFaultSessions: number[];
   liveCpuProfDir: string | null;
+  liveEchoBeside: number;
   liveNodes: { sessions: number[]; nodeCounts: number[] };
   firstPaintLoads: number;
   liveBusy: { sessions: number; pairs: number; batchEpisodes: number; importMb: number; agreementResamples: number };
@@ -75,6 +82,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
       .map(Number)
       .filter((n) => n > 0),
     liveCpuProfDir: parsed.data.BENCH_LIVE_CPU_PROF ?? null,
+    liveEchoBeside: parsed.data.BENCH_LIVE_ECHO_BESIDE,
     liveNodes: {
       sessions: parsed.data.BENCH_LIVE_NODES_SESSIONS.split(',')
         .map(Number)
