@@ -98,11 +98,11 @@ type Body = Dispatcher.ResponseData['body'];
 /**
  * The body as text, decoded as it arrives (a character split between two pieces is joined), each piece handed to
  * `onText` as it comes. Read with 'data' events rather than `for await`: an async iterator costs a promise or two per
- * piece, and a streamed turn arrives in as many pieces as it has chunks; measured with 64 calls at a time against a
- * local server (a third streamed, 20 chunks each arriving apart), the client's CPU per call was 0.85–0.91 of the
- * iterator's (`npx tsx bench/model-client-cost.ts`, chunks 2 ms apart). A throw in `onText` (a malformed chunk) stops the read and
- * releases the connection. A connection that closes before the body's end makes undici fail the body with a socket
- * error, which classify-error.ts reads as a network failure.
+ * piece, and a streamed turn arrives in as many pieces as it has chunks. Measured with 64 calls at a time against a
+ * local server (a third streamed, 20 chunks 2 ms apart, so each arrives in its own read), the client's CPU per call
+ * was 0.85–0.91 of the iterator's in three runs (`npx tsx bench/model-client-cost.ts`). A throw in `onText` (a
+ * malformed chunk) stops the read and releases the connection. A connection that closes before the body's end makes
+ * undici fail the body with a socket error, which classify-error.ts reads as a network failure.
  */
 function readPieces(body: Body, onText: (text: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
