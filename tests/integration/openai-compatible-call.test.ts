@@ -232,6 +232,29 @@ describe('the direct OpenAI-compatible client', () => {
     expect((error as Error).message).toContain('Service Unavailable');
   });
 
+  it('a malformed chunk ends the read at once and frees the connection: a one-connection model answers the next call', async () => {
+    // The first reply sends a broken chunk and then stays open. A reader that stopped without letting go of the body
+    // would keep the pool's only connection busy, and the second call would wait for it until its timeout.
+    let attempt = 0;
+    script = async (res) => {
+      attempt += 1;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (attempt === 1) {
+        res.write(`${event({ content: 'Hel' })}\n\ndata: {"choices": [\n\n`);
+        return;
+      }
+      res.end(`${event({ content: 'Hello.' })}\n\n${event({}, 'stop')}\n\ndata: [DONE]\n\n`);
+    };
+    const call = createOpenAiCompatibleCall(baseUrl, 'm', undefined, 1);
+    const shown: string[] = [];
+    const first = await call(settings, false, AbortSignal.timeout(2000), (d) => shown.push(d)).catch((e: unknown) => e);
+    expect((first as Error).name).toBe('AI_JSONParseError');
+    expect(shown).toEqual(['Hel']);
+    const second = await call(settings, false, AbortSignal.timeout(2000), (d) => shown.push(d));
+    expect(second).toMatchObject({ text: 'Hello.', finishReason: 'stop' });
+    expect(attempt).toBe(2);
+  });
+
   it('keeps as many idle connections as calls may run at once, so a second burst reuses every one', async () => {
     // 300 calls held open together, then 300 more: a pool that kept fewer idle connections than calls may run (node's
     // default agent keeps 256) would open new ones for the second burst (44 with node's agent).
