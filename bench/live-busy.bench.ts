@@ -221,8 +221,7 @@ export async function liveBusyBench(workDir: string): Promise<BenchResult> {
       );
     const pairRatios = busies.map((busy, i) => p99(busy) / p99(quiets[i] as typeof busy));
     const backgrounds = busies.map((p) => p.busy);
-    const sumOf = (f: (r: BusyReport) => number | null): number =>
-      backgrounds.reduce((a, r) => a + (f(r) ?? Number.NaN), 0);
+    const sumOf = (f: (r: BusyReport) => number): number => backgrounds.reduce((a, r) => a + f(r), 0);
     const medianOf = (f: (r: BusyReport) => number | null): number =>
       percentile(
         backgrounds.map((r) => f(r) ?? Number.NaN),

@@ -10,7 +10,6 @@ import {
   forkTs,
   joinAll,
   LIVE_TURNS,
-  percentile,
   phaseMetrics,
   runPhase,
   startEchoServer,
@@ -154,16 +153,7 @@ async function runSize(
       // The issue's "no session slowed": a person's whole episode takes at most 1.2 × the echo server's p99.
       episode_p99_ratio: (a.app_episode_p99_s ?? 0) / (e.echo_episode_p99_s ?? 1),
       cpu_ratio: (a.app_server_cpu_cores ?? 0) / (e.echo_server_cpu_cores ?? 1),
-      ...(beside
-        ? {
-            ...phaseMetrics('echo_beside', beside),
-            echo_beside_p99_ratio:
-              percentile(
-                beside.reports.flatMap((r) => r.replyMs),
-                99,
-              ) / (e.echo_reply_p99_ms ?? 1),
-          }
-        : {}),
+      ...(beside ? besideMetrics(phaseMetrics('echo_beside', beside), e) : {}),
       model_server_cpu_cores: app.benchCpuCores,
       // The judges' work after the last person rated (persons rate at the final answer, as in the browser).
       episodes_ended_after_s: endingTail,
@@ -178,6 +168,11 @@ async function runSize(
   } finally {
     for (const step of cleanup.reverse()) await step();
   }
+}
+
+/** The echo server's figures beside the burners, and its reply p99 over the plain echo phase's. */
+function besideMetrics(beside: Record<string, number>, echo: Record<string, number>): Record<string, number> {
+  return { ...beside, echo_beside_p99_ratio: (beside.echo_beside_reply_p99_ms ?? 0) / (echo.echo_reply_p99_ms ?? 1) };
 }
 
 /**

@@ -34,20 +34,27 @@ function body(i: number): string {
   return JSON.stringify({ model: 'fake', messages, ...(i % 3 === 0 ? { stream: true } : {}) });
 }
 
-/** Reads a reply from text pieces as the app does: SSE events parsed one by one, or the whole JSON body. */
-async function readReply(pieces: AsyncIterable<string>, stream: boolean): Promise<number> {
+/**
+ * A reply read from its text pieces as the app reads it: SSE events parsed one by one, or the whole JSON body.
+ * `feed` takes each piece; `end` parses what a JSON body gathered and returns a size, so nothing is optimised away.
+ */
+function replyReader(stream: boolean): { feed(piece: string): void; end(): number } {
   let text = '';
-  if (!stream) {
-    for await (const piece of pieces) text += piece;
-    return JSON.stringify(JSON.parse(text)).length;
-  }
   const parser = createParser({
     onEvent: (e) => {
       if (e.data !== '[DONE]') text += String((JSON.parse(e.data) as { id?: string }).id);
     },
   });
-  for await (const piece of pieces) parser.feed(piece);
-  return text.length;
+  return {
+    feed: (piece) => (stream ? parser.feed(piece) : void (text += piece)),
+    end: () => (stream ? text.length : JSON.stringify(JSON.parse(text)).length),
+  };
+}
+
+async function readReply(pieces: AsyncIterable<string>, stream: boolean): Promise<number> {
+  const reader = replyReader(stream);
+  for await (const piece of pieces) reader.feed(piece);
+  return reader.end();
 }
 
 async function* decoded(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
@@ -55,25 +62,13 @@ async function* decoded(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<strin
   for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
 }
 
-/** The body's pieces by 'data' events, then the reply read from them as `readReply` reads it. */
+/** The body's pieces by 'data' events, read as `readReply` reads them. */
 function readByEvents(res: Dispatcher.ResponseData, stream: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
     const decoder = new TextDecoder();
-    let text = '';
-    const parser = createParser({
-      onEvent: (e) => {
-        if (e.data !== '[DONE]') text += String((JSON.parse(e.data) as { id?: string }).id);
-      },
-    });
-    res.body.on('data', (chunk: Buffer) => {
-      const piece = decoder.decode(chunk, { stream: true });
-      if (stream) parser.feed(piece);
-      else text += piece;
-    });
-    finished(res.body, (error) => {
-      if (error) return reject(error);
-      resolve(stream ? text.length : JSON.stringify(JSON.parse(text)).length);
-    });
+    const reader = replyReader(stream);
+    res.body.on('data', (chunk: Buffer) => reader.feed(decoder.decode(chunk, { stream: true })));
+    finished(res.body, (error) => (error ? reject(error) : resolve(reader.end())));
   });
 }
 
