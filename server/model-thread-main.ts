@@ -3,6 +3,7 @@ import { describeError } from '../shared/errors.ts';
 import { secretFromEnv } from './config.ts';
 import { ModelCallError, type ModelProvider } from './models/model-provider.ts';
 import { loadModelConfigs, ModelRegistry, SCRIPTED_MODEL } from './models/model-registry.ts';
+import { isModelStepName, runModelStepHere } from './engine/model-steps.ts';
 import type {
   FromModelThread,
   FromModelThreadBatch,
@@ -15,7 +16,8 @@ import type {
  * The model-call thread (started by models/threaded/model-thread.ts; a composition root like main.ts): its own model
  * registry from the server's models file and secrets, so each model's concurrency limit and spend cap hold on this
  * thread. It runs the calls the loop posts and posts back deltas, restarts, the answer or the failure, and each model's
- * health. Nothing here touches storage or sockets.
+ * health; and the engine's model steps the loop posts (a label, a judgment, a twin's reply: engine/model-steps.ts),
+ * prompt and parsing included. Nothing here touches storage or sockets.
  */
 const port = parentPort;
 if (!port) throw new Error('model-thread-main.ts runs only as a worker thread');
@@ -60,7 +62,36 @@ function toWire(error: unknown): WireError {
   return { code: null, message: describeError(error), attempts: 0 };
 }
 
-async function run(message: Extract<ToModelThread, { type: 'call' }>): Promise<void> {
+/** What the loop asked: one model call, or a whole engine step (server/engine/model-steps.ts). */
+type Request = Extract<ToModelThread, { type: 'call' | 'step' }>;
+
+function answer(message: Request, provider: ModelProvider, signal: AbortSignal): Promise<FromModelThread> {
+  const { id } = message;
+  if (message.type === 'step') {
+    if (!isModelStepName(message.step)) throw new Error(`unknown model step '${message.step}'`);
+    // The loop typed the input by the step's name (runModelStep); the same name types it here.
+    const input = message.input as Parameters<typeof runModelStepHere>[2];
+    return runModelStepHere(message.step, provider, input, signal).then((result) => ({
+      type: 'step_done',
+      id,
+      result,
+    }));
+  }
+  return provider
+    .complete({
+      ...message.request,
+      signal,
+      ...(message.stream
+        ? {
+            onChunk: (delta: string) => post({ type: 'chunk', id, delta }),
+            onRestart: () => post({ type: 'restart', id }),
+          }
+        : {}),
+    })
+    .then((response) => ({ type: 'done', id, response }));
+}
+
+async function run(message: Request): Promise<void> {
   const { id } = message;
   const controller = new AbortController();
   running.set(id, controller);
@@ -68,19 +99,10 @@ async function run(message: Extract<ToModelThread, { type: 'call' }>): Promise<v
   try {
     provider = registry.get(message.model);
     used.set(message.model, provider);
-    const response = await provider.complete({
-      ...message.request,
-      signal: controller.signal,
-      ...(message.stream
-        ? {
-            onChunk: (delta: string) => post({ type: 'chunk', id, delta }),
-            onRestart: () => post({ type: 'restart', id }),
-          }
-        : {}),
-    });
+    const done = await answer(message, provider, controller.signal);
     // Health first: once the loop has the answer, the monitor must already count the call.
     postHealth(message.model, provider);
-    post({ type: 'done', id, response });
+    post(done);
   } catch (error) {
     if (provider) postHealth(message.model, provider);
     // Not a provider's failure but a bug: logged with its stack here, where it happened.
@@ -98,7 +120,7 @@ async function run(message: Extract<ToModelThread, { type: 'call' }>): Promise<v
 }
 
 port.on('message', (message: ToModelThread) => {
-  if (message.type === 'call') void run(message);
+  if (message.type !== 'abort') void run(message);
   else running.get(message.id)?.abort();
 });
 // Retries of a long call show in the live monitor before the call ends.

@@ -2,7 +2,6 @@ import type { ModelProvider } from '../models/model-provider.ts';
 import { ModelCallError } from '../models/model-provider.ts';
 import { describeError } from '../../shared/errors.ts';
 import { parseAction, STOP_SIGNAL } from './assistant-protocol.ts';
-import { labelDisclosure } from './disclosure-labeler.ts';
 import type { EpisodeEvent } from '../../shared/schemas/episode.ts';
 import type { EpisodeLog } from './episode-log.ts';
 import { EpisodeAbortedError, EpisodeFailure } from './episode-errors.ts';
@@ -10,7 +9,7 @@ import type { EpisodeParticipants, EpisodeSpec } from './episode-runner.ts';
 import type { EpisodeState, JudgedCriterion } from './episode-state.ts';
 import { renderPrompt } from './prompt-library.ts';
 import { REFERENCE_SKIP, ReferenceSkipError } from './reference-replies.ts';
-import { judgeCriterion } from './rubric-judge.ts';
+import { runModelStep } from './model-steps.ts';
 import type { UserSeat } from './seats.ts';
 
 /** The phases of an episode after its opening: the discovery loop and the rubric judgments, with their error mapping. */
@@ -143,12 +142,16 @@ async function labelReply(
   who: Pick<EpisodeParticipants, 'labelBesideNextTurn'>,
   labels: PendingLabels,
 ): Promise<void> {
-  const labeled = labelDisclosure(
+  const labeled = runModelStep(
+    'label',
     labeler,
-    spec.record.persona_preferences,
-    { assistantMessage: question, userMessage: reply },
+    {
+      preferences: spec.record.persona_preferences,
+      assistantMessage: question,
+      userMessage: reply,
+      ...(spec.prompts ? { prompts: spec.prompts } : {}),
+    },
     signal,
-    spec.prompts,
   )
     .catch((e: unknown) =>
       e instanceof ModelCallError && e.code !== 'aborted'
@@ -207,11 +210,18 @@ export async function judgeAll(
       out.push(done);
       continue;
     }
-    const j = await judgeCriterion(judge, spec.record, criterion, finalAnswer, {
+    const j = await runModelStep(
+      'criterion',
+      judge,
+      {
+        record: spec.record,
+        criterion,
+        response: finalAnswer,
+        reference: spec.referenceQuirks === true,
+        ...(spec.prompts ? { prompts: spec.prompts } : {}),
+      },
       signal,
-      reference: spec.referenceQuirks === true,
-      ...(spec.prompts ? { prompts: spec.prompts } : {}),
-    }).catch((e: unknown) => stageOf(e, 'judge'));
+    ).catch((e: unknown) => stageOf(e, 'judge'));
     log.append({
       type: 'criterion_judged',
       preference: j.preference,

@@ -4,7 +4,7 @@ import type { Provenance } from '../../shared/schemas/episode.ts';
 import { normalizeProblem } from '../../shared/benchmark/normalize-problem.ts';
 import { personaIdOf } from '../../shared/benchmark/record-checks.ts';
 import type { ModelProvider } from '../models/model-provider.ts';
-import { judgeCorrectness } from './correctness-judge.ts';
+import { runModelStep } from './model-steps.ts';
 import { REFERENCE_SKIP } from './reference-replies.ts';
 import type { EpisodeLog } from './episode-log.ts';
 import { openingMessage } from './opening-message.ts';
@@ -188,11 +188,17 @@ export async function runEpisode(
     }
     const correctness =
       state.correctness ??
-      (await judgeCorrectness(who.judge, problem, finalAnswer, {
+      (await runModelStep(
+        'correctness',
+        who.judge,
+        {
+          problem,
+          response: finalAnswer,
+          reference: spec.referenceQuirks === true,
+          ...(spec.prompts ? { prompts: spec.prompts } : {}),
+        },
         signal,
-        reference: spec.referenceQuirks === true,
-        ...(spec.prompts ? { prompts: spec.prompts } : {}),
-      }).catch((e: unknown) => stageOf(e, 'correctness')));
+      ).catch((e: unknown) => stageOf(e, 'correctness')));
     if (!state.correctness) {
       log.append({
         type: 'correctness_judged',

@@ -5,7 +5,15 @@ import { loadModelConfigs, ModelRegistry } from '../../server/models/model-regis
 import { ModelThread } from '../../server/models/threaded/model-thread.ts';
 import { ThreadedModels } from '../../server/models/threaded/threaded-models.ts';
 import { ModelConfigSchema } from '../../shared/schemas/models.ts';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
+import { startFakeOpenAiServer, type FakeOpenAiServer, type PlannedReply } from '../support/fake-openai-server.ts';
+import {
+  runModelStep,
+  runModelStepHere,
+  type ModelStepName,
+  type ModelSteps,
+} from '../../server/engine/model-steps.ts';
+import { normalizeProblem } from '../../shared/benchmark/normalize-problem.ts';
+import { referenceExample } from '../support/records.ts';
 import { tempDir, writeFile } from '../support/temp-files.ts';
 
 /**
@@ -216,5 +224,101 @@ describe('model calls on the model-call thread', () => {
     expect((await Promise.all(calls)).map((e) => e.code)).toEqual(['aborted', 'aborted']);
     await vi.waitFor(() => expect(server.inFlight).toBe(0));
     expect((await failure(own.complete('m', ask()))).code).toBe('aborted');
+  });
+});
+
+describe('engine steps on the model-call thread', () => {
+  const record = referenceExample();
+  const [criterion] = record.evaluation_rubric.evaluation_criteria;
+  const [preference] = Object.keys(record.persona_preferences);
+  if (!criterion || !preference) throw new Error('the reference example has a rubric and preferences');
+  const inputs: { [N in ModelStepName]: ModelSteps[N]['input'] } = {
+    label: {
+      preferences: record.persona_preferences,
+      assistantMessage: 'How much detail do you want?',
+      userMessage: 'Short, please, and skip the <b>jargon</b>.',
+    },
+    criterion: { record, criterion, response: 'The answer is 42, briefly.', reference: false },
+    correctness: { problem: normalizeProblem(record), response: 'The answer is 42.', reference: false },
+    simulate: {
+      record,
+      userType: 'passive_nostop',
+      turn: 1,
+      assistantMessage: 'What should I focus on?',
+      history: [{ assistant: 'Hello, what level?', user: 'Beginner.' }],
+    },
+  };
+  // Each step's first reply is unusable, so the parse retry runs on the thread too.
+  const replies: Record<ModelStepName, string> = {
+    label: JSON.stringify({ asked: [preference, 'invented'], revealed: [{ preference, value: 'short' }] }),
+    criterion: JSON.stringify({ score: 4, justification: 'clear and brief' }),
+    correctness: JSON.stringify({ correct: 1, justification: 'matches' }),
+    simulate: JSON.stringify({ thought: 'keep it short', response: 'The key idea, please.' }),
+  };
+  const plan = (name: ModelStepName): PlannedReply[] => [
+    { kind: 'text', text: 'not json at all' },
+    { kind: 'text', text: replies[name] },
+  ];
+
+  it.each(Object.keys(inputs) as ModelStepName[])(
+    '%s: the same result and the same requests as the step run in-process',
+    async (name) => {
+      server.reset();
+      server.plan(...plan(name));
+      const here = await runModelStepHere(name, inProcess(), inputs[name]);
+      const hereBodies = server.requests.map((r) => r.body);
+      server.reset();
+      server.plan(...plan(name));
+      const there = await runModelStep(name, threaded(), inputs[name]);
+      expect(there).toEqual(here);
+      expect(JSON.stringify(there)).not.toContain('not json at all');
+      // Same prompts, except for the enclosure codes of conversation text, which are random per thread.
+      const codes = (body: unknown): string => JSON.stringify(body).replace(/[0-9a-f]{16,}/g, '#');
+      expect(server.requests.map((r) => codes(r.body))).toEqual(hereBodies.map(codes));
+      expect(server.requests).toHaveLength(2);
+    },
+  );
+
+  it('a label names only hidden preferences, and the result crossed as data', async () => {
+    server.reset();
+    server.plan({ kind: 'text', text: replies.label });
+    const label = await runModelStep('label', threaded(), inputs.label);
+    expect(label.asked).toEqual([preference]);
+    expect(label.revealed).toEqual([{ preference, value: 'short' }]);
+    expect(label.issue).toMatch(/dropped names that are not hidden preferences: invented/);
+  });
+
+  it('a failing model call fails the step with its code; an abort cancels the step and its request', async () => {
+    server.reset();
+    server.plan({ kind: 'status', status: 401, message: 'bad key' });
+    const failed = await failure(runModelStep('criterion', threaded(), inputs.criterion));
+    expect(failed).toMatchObject({ code: 'auth', status: 401 });
+    server.reset();
+    server.plan({ kind: 'hang' });
+    const controller = new AbortController();
+    const step = failure(runModelStep('simulate', threaded(), inputs.simulate, controller.signal));
+    await vi.waitFor(() => expect(server.inFlight).toBe(1));
+    controller.abort();
+    expect(await step).toMatchObject({ code: 'aborted' });
+    await vi.waitFor(() => expect(server.inFlight).toBe(0));
+  });
+
+  it('a crash of the thread fails a running step with connection', async () => {
+    server.reset();
+    server.plan({ kind: 'hang' });
+    const step = failure(runModelStep('label', threaded(), inputs.label));
+    await vi.waitFor(() => expect(server.inFlight).toBe(1));
+    await thread.kill();
+    expect(await step).toMatchObject({ code: 'connection' });
+    server.plan({ kind: 'text', text: replies.label });
+    expect((await runModelStep('label', threaded(), inputs.label)).asked).toEqual([preference]);
+  });
+
+  it('an unknown step is refused by the thread, and a scripted model runs its steps in place', async () => {
+    await expect(thread.step('m', 'no_such_step', {})).rejects.toThrow(/unknown model step 'no_such_step'/);
+    server.reset();
+    const label = await runModelStep('label', models.get('scripted'), inputs.label);
+    expect(server.requests).toHaveLength(0);
+    expect(Array.isArray(label.asked)).toBe(true);
   });
 });

@@ -14,7 +14,13 @@ export type WireRequest = Omit<ModelRequest, 'onChunk' | 'onRestart' | 'signal'>
 
 export type ToModelThread =
   /** `stream`: the caller passed onChunk, so the thread streams and posts each delta. */
-  { type: 'call'; id: number; model: string; request: WireRequest; stream: boolean } | { type: 'abort'; id: number };
+  | { type: 'call'; id: number; model: string; request: WireRequest; stream: boolean }
+  /**
+   * A whole step of the engine with `model` (server/engine/model-steps.ts: prompt, call and parsing on the thread).
+   * Named and typed there: this layer does not know the engine, only that the input and result are cloneable data.
+   */
+  | { type: 'step'; id: number; model: string; step: string; input: unknown }
+  | { type: 'abort'; id: number };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -33,6 +39,8 @@ export type FromModelThread =
   /** The streamed call is attempted again: the deltas of call `id` so far belong to the failed attempt. */
   | { type: 'restart'; id: number }
   | { type: 'done'; id: number; response: ModelResponse }
+  /** A step's result. */
+  | { type: 'step_done'; id: number; result: unknown }
   | { type: 'failed'; id: number; error: WireError }
   /** The thread's model health for `model` changed (sent while calls run, and when one ends). */
   | { type: 'health'; model: string; health: ModelHealth }

@@ -23,20 +23,25 @@ export interface ModelThreadOptions {
   healthEveryMs?: number;
 }
 
+/** What a call asks of the thread: one model call, or a whole engine step (ToModelThread's 'step'). */
+type Work = { type: 'call'; request: ModelRequest } | { type: 'step'; step: string; input: unknown };
+
 interface Call {
   model: string;
-  request: ModelRequest;
+  work: Work;
   /** The thread the call was posted to; null while it waits for one (during a restart pause). */
   worker: Worker | null;
   restarts: number;
-  resolve(response: ModelResponse): void;
+  /** The thread's answer: 'done' for a model call, 'step_done' for a step. */
+  resolve(answer: Extract<FromModelThread, { type: 'done' | 'step_done' }>): void;
   reject(error: Error): void;
   detach(): void;
 }
 
 /**
  * Runs model calls on one worker thread with its own model registry, so the HTTP client work of every call (request
- * building, sockets, SSE framing, JSON, retries) stays off the server's event loop. The loop keeps each call's
+ * building, sockets, SSE framing, JSON, retries) stays off the server's event loop; and whole engine steps with a model
+ * (`step`: a label, a judgment, a twin's reply, their prompts and parsing too; server/engine/model-steps.ts). The loop keeps each call's
  * callbacks and signal; one small message crosses per delta. If the thread dies, its calls fail with 'connection'
  * and a new thread starts after a pause that grows with repeated deaths.
  */
@@ -81,20 +86,45 @@ export class ModelThread {
   }
 
   complete(model: string, request: ModelRequest): Promise<ModelResponse> {
-    if (request.signal?.aborted)
-      return Promise.reject(new ModelCallError('aborted', 'cancelled before the call started', 0));
+    return this.#send(model, { type: 'call', request }, request.signal, (answer) =>
+      answer.type === 'done' ? answer.response : unexpected(answer.type),
+    );
+  }
+
+  /**
+   * Runs a whole engine step with `model` on the thread (server/engine/model-steps.ts names the steps and types their
+   * input and result) and resolves with its result. Cancelled, failed and restarted like a model call.
+   */
+  step(model: string, step: string, input: unknown, signal?: AbortSignal): Promise<unknown> {
+    return this.#send(model, { type: 'step', step, input }, signal, (answer) =>
+      answer.type === 'step_done' ? answer.result : unexpected(answer.type),
+    );
+  }
+
+  #send<T>(
+    model: string,
+    work: Work,
+    signal: AbortSignal | undefined,
+    read: (answer: Extract<FromModelThread, { type: 'done' | 'step_done' }>) => T,
+  ): Promise<T> {
+    if (signal?.aborted) return Promise.reject(new ModelCallError('aborted', 'cancelled before the call started', 0));
     if (this.#closed) return Promise.reject(new ModelCallError('aborted', 'the server is shutting down', 0));
     const id = this.#nextId++;
-    return new Promise<ModelResponse>((resolve, reject) => {
-      const signal = request.signal;
+    return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => this.#cancel(id, 'cancelled');
       signal?.addEventListener('abort', onAbort, { once: true });
       const call: Call = {
         model,
-        request,
+        work,
         worker: null,
         restarts: 0,
-        resolve,
+        resolve: (answer) => {
+          try {
+            resolve(read(answer));
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
         reject,
         detach: () => signal?.removeEventListener('abort', onAbort),
       };
@@ -128,13 +158,17 @@ export class ModelThread {
 
   #post(id: number, call: Call, worker: Worker): void {
     call.worker = worker;
-    const message: ToModelThread = {
-      type: 'call',
-      id,
-      model: call.model,
-      request: wireRequest(call.request),
-      stream: call.request.onChunk !== undefined,
-    };
+    const { work } = call;
+    const message: ToModelThread =
+      work.type === 'call'
+        ? {
+            type: 'call',
+            id,
+            model: call.model,
+            request: wireRequest(work.request),
+            stream: work.request.onChunk !== undefined,
+          }
+        : { type: 'step', id, model: call.model, step: work.step, input: work.input };
     try {
       worker.postMessage(message);
     } catch (error) {
@@ -172,7 +206,8 @@ export class ModelThread {
         return this.#deliver(message.id, (request) => request.onRestart?.());
       }
       case 'done':
-        return this.#settle(message.id)?.resolve(message.response);
+      case 'step_done':
+        return this.#settle(message.id)?.resolve(message);
       case 'failed':
         return this.#settle(message.id)?.reject(fromWire(message.error));
       case 'health': {
@@ -189,9 +224,10 @@ export class ModelThread {
   /** A callback that throws ends its call with that error (in-process it would end the stream), not the server. */
   #deliver(id: number, callback: (request: ModelRequest) => void): void {
     const call = this.#calls.get(id);
-    if (!call) return; // Cancelled already: late deltas of the stopped request are dropped.
+    // Cancelled already: late deltas of the stopped request are dropped. (A step streams nothing.)
+    if (call?.work.type !== 'call') return;
     try {
-      callback(call.request);
+      callback(call.work.request);
     } catch (error) {
       this.#settle(id);
       call.worker?.postMessage({ type: 'abort', id } satisfies ToModelThread);
@@ -243,6 +279,10 @@ function wireRequest(r: ModelRequest): WireRequest {
     ...(r.json !== undefined ? { json: r.json } : {}),
     ...(r.hint !== undefined ? { hint: r.hint } : {}),
   };
+}
+
+function unexpected(type: string): never {
+  throw new Error(`the model-call thread answered '${type}' to a request of another kind`);
 }
 
 function fromWire(error: WireError): Error {

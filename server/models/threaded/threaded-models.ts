@@ -16,6 +16,11 @@ export class ThreadedProvider implements ModelProvider {
     return this.thread.complete(this.config.name, request);
   }
 
+  /** Runs a whole engine step with this model on the thread (server/engine/model-steps.ts, which types it). */
+  step(step: string, input: unknown, signal?: AbortSignal): Promise<unknown> {
+    return this.thread.step(this.config.name, step, input, signal);
+  }
+
   /** The thread's last report for this model (sent while its calls run and as each ends). */
   health(): ModelHealth {
     return this.thread.health(this.config.name);

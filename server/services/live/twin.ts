@@ -1,7 +1,6 @@
 import { describeError } from '../../../shared/errors.ts';
-import { labelDisclosure } from '../../engine/disclosure-labeler.ts';
+import { runModelStep } from '../../engine/model-steps.ts';
 import type { PromptSet } from '../../engine/prompt-library.ts';
-import { SimulatedUserSeat } from '../../engine/simulated-user-seat.ts';
 import type { ModelProvider } from '../../models/model-provider.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { Exchange } from '../../engine/seats.ts';
@@ -27,19 +26,32 @@ export async function twinReply(
   if (already) return;
   const signal = episode.controller.signal;
   try {
-    const seat = new SimulatedUserSeat(simulator, episode.record, TWIN_USER_TYPE, prompts ? { prompts } : {});
-    const reply = await seat.reply({
-      turn: awaited.turn,
-      assistantMessage: awaited.assistantMessage,
-      history: awaited.history,
+    // Each a whole step on the model-call thread in a served process (engine/model-steps.ts): the person's loop only
+    // stores the result.
+    const withPrompts = prompts ? { prompts } : {};
+    const reply = await runModelStep(
+      'simulate',
+      simulator,
+      {
+        record: { persona: episode.record.persona, persona_preferences: episode.record.persona_preferences },
+        userType: TWIN_USER_TYPE,
+        turn: awaited.turn,
+        assistantMessage: awaited.assistantMessage,
+        history: awaited.history,
+        ...withPrompts,
+      },
       signal,
-    });
-    const label = await labelDisclosure(
+    );
+    const label = await runModelStep(
+      'label',
       labeler,
-      episode.record.persona_preferences,
-      { assistantMessage: awaited.assistantMessage, userMessage: reply.response },
+      {
+        preferences: episode.record.persona_preferences,
+        assistantMessage: awaited.assistantMessage,
+        userMessage: reply.response,
+        ...withPrompts,
+      },
       signal,
-      prompts,
     );
     const issues = [reply.issue, label.issue].filter((i): i is string => Boolean(i));
     episode.log.append({
