@@ -1,7 +1,8 @@
 import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
-import { limitThisThreadsCpu } from '../storage/background-cpu-share.ts';
+import { BACKGROUND_CPU_SHARE_WHILE_LIVE, limitThisThreadsCpu } from '../storage/background-cpu-share.ts';
+import { peoplePlayingOnLoop } from '../storage/write-gate.ts';
 
 /**
  * How the server's background threads leave the CPU to the live loop. On a 2-core machine the research worker, an
@@ -9,16 +10,19 @@ import { limitThisThreadsCpu } from '../storage/background-cpu-share.ts';
  * queued behind research work.
  *
  * Threads that write to the database (the research worker, the import pool) keep the loop's priority and run under a
- * duty cycle instead (storage/background-cpu-share.ts: at most half a core each, the CPU given back between
- * transactions). A lower nice value would make them lose the CPU while they hold SQLite's write lock, and the loop
+ * duty cycle instead (storage/background-cpu-share.ts: at most half a core each, a fifth while people play live, the
+ * CPU given back between transactions). A lower nice value would make them lose the CPU while they hold SQLite's write lock, and the loop
  * would wait behind a descheduled thread (priority inversion; an unprivileged process cannot raise the priority back
  * while it holds the lock). Threads that only read (the agreement report pool) hold no lock the loop needs, so they
  * run at nice +10 and still get every core the loop leaves idle.
  */
 
-/** A writing background thread: the loop's priority, at most `share` of a core. Returns how its CPU is measured. */
+/**
+ * A writing background thread: the loop's priority, at most `share` of a core, and less while people play live on the
+ * loop that started it (BACKGROUND_CPU_SHARE_WHILE_LIVE). Returns how its CPU is measured.
+ */
 export function runThisWriterInBackground(share?: number): ReturnType<typeof limitThisThreadsCpu> {
-  return limitThisThreadsCpu(share);
+  return limitThisThreadsCpu(share, { share: BACKGROUND_CPU_SHARE_WHILE_LIVE, playing: peoplePlayingOnLoop });
 }
 
 /**

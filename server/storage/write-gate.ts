@@ -2,7 +2,8 @@ import { payCpuDebt } from './background-cpu-share.ts';
 
 /**
  * The live loop's claim on SQLite's write lock, shared with the server's background threads (research worker,
- * import and report pools) through one SharedArrayBuffer.
+ * import and report pools) through one SharedArrayBuffer; the same buffer tells them whether people play live on the
+ * loop (`personPlaying`), which lowers the writing threads' CPU share (background-cpu-share.ts).
  *
  * Why: SQLite has no queue for its write lock. The loop's connection never sleeps inside SQLite; it retries on a short
  * timer (busy-retry.ts), while a background writer commits one short transaction after another. Measured beside a
@@ -24,8 +25,12 @@ let own: Int32Array | null = null;
 /** The gate of the loop that started this thread, which this thread's writes yield to. Never this thread's own. */
 let joined: Int32Array | null = null;
 
+/** The buffer's slots: the loop's calls waiting for the write lock, and the live episodes running on the loop. */
+const CLAIMS = 0;
+const PLAYING = 1;
+
 function ownGate(): Int32Array {
-  own ??= new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  own ??= new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   return own;
 }
 
@@ -42,23 +47,48 @@ export function joinLoopWriteGate(buffer: SharedArrayBuffer | undefined): void {
 /** On the loop: one call now waits for the write lock. Returns the matching release, to call exactly once. */
 export function claimForLoop(): () => void {
   const g = ownGate();
-  Atomics.add(g, 0, 1);
+  Atomics.add(g, CLAIMS, 1);
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    if (Atomics.sub(g, 0, 1) === 1) Atomics.notify(g, 0);
+    if (Atomics.sub(g, CLAIMS, 1) === 1) Atomics.notify(g, CLAIMS);
   };
+}
+
+/**
+ * On the loop: a live episode now runs here (a person is playing). Returns the matching end, to call exactly once.
+ * The background threads' CPU share is lower while any runs (background-cpu-share.ts, BACKGROUND_CPU_SHARE_WHILE_LIVE).
+ */
+export function personPlaying(): () => void {
+  const g = ownGate();
+  Atomics.add(g, PLAYING, 1);
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    Atomics.sub(g, PLAYING, 1);
+  };
+}
+
+/** How many live episodes run on this thread's loop now (for tests and diagnostics). */
+export function playingOnThisLoop(): number {
+  return own === null ? 0 : Atomics.load(own, PLAYING);
+}
+
+/** In a background thread: whether people play live on the loop that started it (false if it joined no loop). */
+export function peoplePlayingOnLoop(): boolean {
+  return joined !== null && Atomics.load(joined, PLAYING) > 0;
 }
 
 /** How many of this thread's loop calls wait for the lock now (for tests and diagnostics). */
 export function loopClaims(): number {
-  return own === null ? 0 : Atomics.load(own, 0);
+  return own === null ? 0 : Atomics.load(own, CLAIMS);
 }
 
 /** True while a loop call waits for the write lock (a chunked writer ends its chunk early then). */
 export function loopWaiting(): boolean {
-  return joined !== null && Atomics.load(joined, 0) > 0;
+  return joined !== null && Atomics.load(joined, CLAIMS) > 0;
 }
 
 /**
@@ -72,9 +102,9 @@ export function yieldToLoop(maxMs = BACKGROUND_WAIT_MS): number {
   if (!g) return 0;
   const started = performance.now();
   for (;;) {
-    const waiting = Atomics.load(g, 0);
+    const waiting = Atomics.load(g, CLAIMS);
     const left = maxMs - (performance.now() - started);
     if (waiting <= 0 || left <= 0) return performance.now() - started;
-    Atomics.wait(g, 0, waiting, left);
+    Atomics.wait(g, CLAIMS, waiting, left);
   }
 }

@@ -18,6 +18,7 @@ import { missedTwinTurns, twinReply } from './twin.ts';
 import { LiveEpisodeLogs } from './live-episode-logs.ts';
 import { liveEpisodeSpec } from './live-episode-spec.ts';
 import { SimulatedTwinStart } from './simulated-twin-start.ts';
+import { personPlaying } from '../../storage/write-gate.ts';
 
 /**
  * The live episodes running in this process: each one's engine, person seat and twin replies, the simulated twins
@@ -205,6 +206,8 @@ export class LiveEpisodes {
     for (const awaited of missedTwinTurns(existing)) answerAsTwin(awaited);
     const logger = running.logger;
     this.running.set(id, running);
+    // While it runs, the research work's threads take less of the CPU (write-gate.ts, background-cpu-share.ts).
+    const stopPlaying = personPlaying();
     const { spec, participants } = liveEpisodeSpec(info, record, settings, models, prompts, seat);
     const run = running
       .run(spec, participants)
@@ -219,6 +222,7 @@ export class LiveEpisodes {
       })
       .finally(() => {
         this.running.delete(id);
+        stopPlaying();
         this.ownership.release(id);
         // What of its log this node stored (in order, from seq 0), kept for the person's requests after the end.
         if (!running.lost) this.logs.ended.keep(id, running.log.events, running.lastStoredSeq);
