@@ -214,7 +214,10 @@ export async function judgeAll(
       'criterion',
       judge,
       {
-        record: spec.record,
+        record: {
+          persona_preferences: spec.record.persona_preferences,
+          evaluation_rubric: spec.record.evaluation_rubric,
+        },
         criterion,
         response: finalAnswer,
         reference: spec.referenceQuirks === true,

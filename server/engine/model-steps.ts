@@ -8,7 +8,7 @@ import { ThreadedProvider } from '../models/threaded/threaded-models.ts';
 import { judgeCorrectness, type CorrectnessJudgment } from './correctness-judge.ts';
 import { labelDisclosure, type DisclosureLabel } from './disclosure-labeler.ts';
 import type { PromptSet } from './prompt-library.ts';
-import { judgeCriterion, type CriterionJudgment } from './rubric-judge.ts';
+import { judgeCriterion, type CriterionJudgment, type JudgedRecord } from './rubric-judge.ts';
 import type { Exchange, UserReply } from './seats.ts';
 import { SimulatedUserSeat } from './simulated-user-seat.ts';
 
@@ -32,7 +32,8 @@ export interface LabelInput {
 }
 
 export interface CriterionInput {
-  record: BenchmarkRecord;
+  /** Only what the judge reads: a step's input is copied to the thread, and a whole record is several times larger. */
+  record: JudgedRecord;
   criterion: Criterion;
   response: string;
   reference: boolean;

@@ -30,6 +30,9 @@ export interface CriterionJudgment {
   usage: TokenUsage;
 }
 
+/** What of a record the rubric judge reads: the hidden preferences and the rubric. */
+export type JudgedRecord = Pick<BenchmarkRecord, 'persona_preferences' | 'evaluation_rubric'>;
+
 export interface RubricJudgeOptions {
   /**
    * `--reference-quirks`: one call, read as the reference reads it (`referenceRubricReply`): no score → 1, any number
@@ -93,7 +96,7 @@ function referenceJudgment(
  * (`encloseUntrusted`); `prefdisco prompts show` passes a marked placeholder, so it prints what a run sends.
  */
 export function rubricJudgeMessages(
-  record: BenchmarkRecord,
+  record: JudgedRecord,
   criterion: Criterion,
   responseBlock: string,
   prompts?: PromptSet,
@@ -123,7 +126,7 @@ export function rubricJudgeMessages(
 /** Scores one criterion of the final answer with one judge call (plus retries for unusable replies). */
 export async function judgeCriterion(
   judge: ModelProvider,
-  record: BenchmarkRecord,
+  record: JudgedRecord,
   criterion: Criterion,
   response: string,
   options: RubricJudgeOptions = {},
