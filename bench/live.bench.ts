@@ -87,7 +87,8 @@ async function runSize(
   faultRate: number,
 ): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(workDir, `live-${n}-`));
-  const model = await startFakeOpenAiServer();
+  // Counted, not kept: the bench's own heap stays small beside the server it measures.
+  const model = await startFakeOpenAiServer({ keepRequests: false });
   const injected = faultyResponder(
     roleResponder({ questions: QUESTIONS, chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS }),
     faultRate,

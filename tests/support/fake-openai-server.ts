@@ -63,8 +63,10 @@ export interface FakeOpenAiServer {
   url: string;
   /** url + '/v1', what an OpenAI-compatible client takes as its base URL. */
   baseUrl: string;
-  /** Every well-formed request received, in arrival order. */
+  /** Every well-formed request received, in arrival order (none kept with `keepRequests: false`). */
   requests: RecordedRequest[];
+  /** How many well-formed requests were received since the last reset, kept or not. */
+  readonly requestCount: number;
   /** Requests being answered right now, and the most there have been at once since the last reset. */
   readonly inFlight: number;
   readonly maxInFlight: number;
@@ -79,10 +81,16 @@ export interface FakeOpenAiServer {
 
 export const DEFAULT_REPLY_TEXT = 'Hello from the fake server.';
 
-export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
+/**
+ * `keepRequests: false` (the live benches): requests are counted, not kept. Why: a bench at 1,000 persons makes tens of
+ * thousands of calls with prompts of several KB, and keeping them all grew the bench process's heap (and its garbage
+ * collector's work) by hundreds of MB, on the same two cores as the server it measures.
+ */
+export async function startFakeOpenAiServer(options: { keepRequests?: boolean } = {}): Promise<FakeOpenAiServer> {
+  const keepRequests = options.keepRequests ?? true;
   const queue: PlannedReply[] = [];
   const requests: RecordedRequest[] = [];
-  const counters = { inFlight: 0, maxInFlight: 0 };
+  const counters = { inFlight: 0, maxInFlight: 0, received: 0 };
   let responder: ((body: ChatRequestBody) => PlannedReply) | null = null;
 
   const server = createServer((req, res) => {
@@ -98,12 +106,14 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
     const parsed = BodySchema.safeParse(parseJson(await readBody(req)));
     if (!parsed.success) return sendError(res, 400, `invalid request body: ${parsed.error.message}`);
     const apiKey = req.headers['api-key'];
-    requests.push({
-      body: parsed.data,
-      authorization: req.headers.authorization,
-      apiKey: typeof apiKey === 'string' ? apiKey : undefined,
-      path,
-    });
+    counters.received += 1;
+    if (keepRequests)
+      requests.push({
+        body: parsed.data,
+        authorization: req.headers.authorization,
+        apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+        path,
+      });
     const reply = queue.shift() ?? responder?.(parsed.data) ?? { kind: 'text', text: DEFAULT_REPLY_TEXT };
     await answer(parsed.data, reply, res);
   }
@@ -121,6 +131,9 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
     get maxInFlight() {
       return counters.maxInFlight;
     },
+    get requestCount() {
+      return counters.received;
+    },
     plan: (...replies) => void queue.push(...replies),
     respondWith: (r) => {
       responder = r;
@@ -128,6 +141,7 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
     reset: () => {
       queue.length = 0;
       requests.length = 0;
+      counters.received = 0;
       counters.maxInFlight = counters.inFlight;
     },
     close: () =>
