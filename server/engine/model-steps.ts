@@ -137,6 +137,18 @@ export function runModelStep<N extends ModelStepName>(
   const reference = 'reference' in input && input.reference;
   if (provider instanceof ThreadedProvider && !reference)
     // The thread ran the same function on the same input: its result has this step's shape.
-    return provider.step(name, input, signal) as Promise<ModelSteps[N]['result']>;
+    return provider.step(name, withoutOurPrompts(input), signal) as Promise<ModelSteps[N]['result']>;
   return runModelStepHere(name, provider, input, signal);
+}
+
+/**
+ * The input as it crosses to the thread: our own prompts are the thread's too (the same files, loaded there), so only
+ * a study's prompt pack is sent with it. Why: every live step carries its episode's prompt set, and copying our dozen
+ * templates with each of an episode's twenty-odd steps was most of what a step's message weighed.
+ */
+function withoutOurPrompts<I extends { prompts?: PromptSet }>(input: I): I {
+  if (input.prompts?.pack !== null) return input;
+  const copy = { ...input };
+  delete copy.prompts;
+  return copy;
 }

@@ -14,6 +14,7 @@ import {
 } from '../../server/engine/model-steps.ts';
 import { normalizeProblem } from '../../shared/benchmark/normalize-problem.ts';
 import { referenceExample } from '../support/records.ts';
+import { OUR_PROMPTS, type PromptSet } from '../../server/engine/prompt-library.ts';
 import { tempDir, writeFile } from '../support/temp-files.ts';
 
 /**
@@ -255,6 +256,8 @@ describe('engine steps on the model-call thread', () => {
     correctness: JSON.stringify({ correct: 1, justification: 'matches' }),
     simulate: JSON.stringify({ thought: 'keep it short', response: 'The key idea, please.' }),
   };
+  /** A request as sent, without the enclosure codes of conversation text (their key is random per thread). */
+  const codes = (body: unknown): string => JSON.stringify(body).replace(/[0-9a-f]{16,}/g, '#');
   const plan = (name: ModelStepName): PlannedReply[] => [
     { kind: 'text', text: 'not json at all' },
     { kind: 'text', text: replies[name] },
@@ -273,7 +276,6 @@ describe('engine steps on the model-call thread', () => {
       expect(there).toEqual(here);
       expect(JSON.stringify(there)).not.toContain('not json at all');
       // Same prompts, except for the enclosure codes of conversation text, which are random per thread.
-      const codes = (body: unknown): string => JSON.stringify(body).replace(/[0-9a-f]{16,}/g, '#');
       expect(server.requests.map((r) => codes(r.body))).toEqual(hereBodies.map(codes));
       expect(server.requests).toHaveLength(2);
     },
@@ -312,6 +314,28 @@ describe('engine steps on the model-call thread', () => {
     expect(await step).toMatchObject({ code: 'connection' });
     server.plan({ kind: 'text', text: replies.label });
     expect((await runModelStep('label', threaded(), inputs.label)).asked).toEqual([preference]);
+  });
+
+  it('our prompts are the thread’s own; a study’s prompt pack crosses with the step', async () => {
+    const judgeUser = OUR_PROMPTS.templates.rubricJudgeUser;
+    const pack: PromptSet = {
+      pack: { name: 'study-pack', sha256: 'f'.repeat(64) },
+      templates: {
+        ...OUR_PROMPTS.templates,
+        rubricJudgeUser: { ...judgeUser, text: `PACK WORDING. ${judgeUser.text}` },
+      },
+    };
+    for (const prompts of [OUR_PROMPTS, pack]) {
+      server.reset();
+      server.plan({ kind: 'text', text: replies.criterion });
+      const here = await runModelStepHere('criterion', inProcess(), { ...inputs.criterion, prompts });
+      const sent = codes(server.requests[0]?.body.messages);
+      server.reset();
+      server.plan({ kind: 'text', text: replies.criterion });
+      expect(await runModelStep('criterion', threaded(), { ...inputs.criterion, prompts })).toEqual(here);
+      expect(codes(server.requests[0]?.body.messages)).toBe(sent);
+      expect(sent.includes('PACK WORDING.')).toBe(prompts === pack);
+    }
   });
 
   it('an unknown step is refused by the thread, and a scripted model runs its steps in place', async () => {
