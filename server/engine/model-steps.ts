@@ -54,6 +54,11 @@ export interface SimulateInput {
   assistantMessage: string;
   history: Exchange[];
   prompts?: PromptSet;
+  /**
+   * The whole numbers the record's line wrote as floats (`4.0`). A record read from storage carries them beside the
+   * object (shared/benchmark/record-floats.ts), which a copy to the thread does not: the caller passes them.
+   */
+  integralFloats?: ReadonlySet<string>;
 }
 
 /** Each step's input and result. */
@@ -94,12 +99,10 @@ const HERE: { [N in ModelStepName]: StepHere<N> } = {
       ...(input.prompts ? { prompts: input.prompts } : {}),
     }),
   simulate: (simulator, input, signal) =>
-    new SimulatedUserSeat(
-      simulator,
-      input.record,
-      input.userType,
-      input.prompts ? { prompts: input.prompts } : {},
-    ).reply({
+    new SimulatedUserSeat(simulator, input.record, input.userType, {
+      ...(input.prompts ? { prompts: input.prompts } : {}),
+      ...(input.integralFloats ? { integralFloats: input.integralFloats } : {}),
+    }).reply({
       turn: input.turn,
       assistantMessage: input.assistantMessage,
       history: input.history,
