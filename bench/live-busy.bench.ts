@@ -124,8 +124,7 @@ export async function liveBusyBench(workDir: string): Promise<BenchResult> {
   const importRecords = writeImportFile(bigFile, importMb);
   const importBytes = statSync(bigFile).size;
 
-  // Counted, not kept: the bench's own heap stays small beside the server it measures.
-  const model = await startFakeOpenAiServer({ keepRequests: false });
+  const model = await startFakeOpenAiServer();
   model.respondWith(roleResponder({ questions: QUESTIONS, chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS }));
   const workers = Array.from({ length: Math.min(4, Math.max(2, Math.ceil(n / 100))) }, () =>
     forkTs('live-client-worker.ts'),

@@ -69,8 +69,7 @@ function clientWorkers(n: number, nodes: number, cleanup: (() => unknown)[]): Ch
 
 async function runSize(workDir: string, n: number, nodeCounts: number[], pattern: PlayPattern): Promise<Metrics> {
   const dir = mkdtempSync(join(workDir, `live-nodes-${n}-`));
-  // Counted, not kept: the bench's own heap stays small beside the server it measures.
-  const model = await startFakeOpenAiServer({ keepRequests: false });
+  const model = await startFakeOpenAiServer();
   model.respondWith(roleResponder({ questions: QUESTIONS, chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS }));
   const models = writeModelsFile(dir, model.baseUrl);
   const cleanup: (() => unknown)[] = [() => model.close()];

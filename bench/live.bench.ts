@@ -87,8 +87,7 @@ async function runSize(
   faultRate: number,
 ): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(workDir, `live-${n}-`));
-  // Counted, not kept: the bench's own heap stays small beside the server it measures.
-  const model = await startFakeOpenAiServer({ keepRequests: false });
+  const model = await startFakeOpenAiServer();
   const injected = faultyResponder(
     roleResponder({ questions: QUESTIONS, chunks: CHUNKS, chunkDelayMs: CHUNK_DELAY_MS }),
     faultRate,

@@ -63,10 +63,8 @@ export interface FakeOpenAiServer {
   url: string;
   /** url + '/v1', what an OpenAI-compatible client takes as its base URL. */
   baseUrl: string;
-  /** Every well-formed request received, in arrival order (none kept with `keepRequests: false`). */
+  /** Every well-formed request received, in arrival order. */
   requests: RecordedRequest[];
-  /** How many well-formed requests were received since the last reset, kept or not. */
-  readonly requestCount: number;
   /** Requests being answered right now, and the most there have been at once since the last reset. */
   readonly inFlight: number;
   readonly maxInFlight: number;
@@ -81,16 +79,10 @@ export interface FakeOpenAiServer {
 
 export const DEFAULT_REPLY_TEXT = 'Hello from the fake server.';
 
-/**
- * `keepRequests: false` (the live benches): requests are counted, not kept. Why: a bench at 1,000 persons makes tens of
- * thousands of calls with prompts of several KB, and keeping them all grew the bench process's heap (and its garbage
- * collector's work) by hundreds of MB, on the same two cores as the server it measures.
- */
-export async function startFakeOpenAiServer(options: { keepRequests?: boolean } = {}): Promise<FakeOpenAiServer> {
-  const keepRequests = options.keepRequests ?? true;
+export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   const queue: PlannedReply[] = [];
   const requests: RecordedRequest[] = [];
-  const counters = { inFlight: 0, maxInFlight: 0, received: 0 };
+  const counters = { inFlight: 0, maxInFlight: 0 };
   let responder: ((body: ChatRequestBody) => PlannedReply) | null = null;
 
   const server = createServer((req, res) => {
@@ -106,14 +98,12 @@ export async function startFakeOpenAiServer(options: { keepRequests?: boolean } 
     const parsed = BodySchema.safeParse(parseJson(await readBody(req)));
     if (!parsed.success) return sendError(res, 400, `invalid request body: ${parsed.error.message}`);
     const apiKey = req.headers['api-key'];
-    counters.received += 1;
-    if (keepRequests)
-      requests.push({
-        body: parsed.data,
-        authorization: req.headers.authorization,
-        apiKey: typeof apiKey === 'string' ? apiKey : undefined,
-        path,
-      });
+    requests.push({
+      body: parsed.data,
+      authorization: req.headers.authorization,
+      apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+      path,
+    });
     const reply = queue.shift() ?? responder?.(parsed.data) ?? { kind: 'text', text: DEFAULT_REPLY_TEXT };
     await answer(parsed.data, reply, res);
   }
@@ -131,9 +121,6 @@ export async function startFakeOpenAiServer(options: { keepRequests?: boolean } 
     get maxInFlight() {
       return counters.maxInFlight;
     },
-    get requestCount() {
-      return counters.received;
-    },
     plan: (...replies) => void queue.push(...replies),
     respondWith: (r) => {
       responder = r;
@@ -141,7 +128,6 @@ export async function startFakeOpenAiServer(options: { keepRequests?: boolean } 
     reset: () => {
       queue.length = 0;
       requests.length = 0;
-      counters.received = 0;
       counters.maxInFlight = counters.inFlight;
     },
     close: () =>
