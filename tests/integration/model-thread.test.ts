@@ -247,6 +247,8 @@ describe('engine steps on the model-call thread', () => {
       turn: 1,
       assistantMessage: 'What should I focus on?',
       history: [{ assistant: 'Hello, what level?', user: 'Beginner.' }],
+      // The line wrote the age as 47.0: the profile must print it so on the thread too.
+      integralFloats: new Set(['$["persona"]["demographics"]["age"]']),
     },
   };
   // Each step's first reply is unusable, so the parse retry runs on the thread too.
@@ -278,6 +280,7 @@ describe('engine steps on the model-call thread', () => {
       // Same prompts, except for the enclosure codes of conversation text, which are random per thread.
       expect(server.requests.map((r) => codes(r.body))).toEqual(hereBodies.map(codes));
       expect(server.requests).toHaveLength(2);
+      if (name === 'simulate') expect(JSON.stringify(server.requests[0]?.body)).toContain('Age: 47.0');
     },
   );
 
