@@ -26,9 +26,10 @@ export const BACKGROUND_CPU_SHARE = 0.5;
  * episodes). Why lower: on two cores, background work at the loop's priority makes the loop wait for a core when a
  * person's reply arrives. Measured with `npm run bench:live-busy` (three pairs of phases per run; its ratio still moves
  * by 1.5 between runs of the same code): busy reply p99 over quiet 3.47 / 3.59 at 0.5, 2.20 / 2.61 / 2.23 / 2.86 at
- * 0.2, 2.43 / 1.53 / 1.43 / 1.08 / 1.65 / 1.28 at 0.1 (median 1.48); the loop's wait for a core in the busy phases 0.20–0.23 s/s at 0.5, 0.17–0.21 at 0.2,
- * 0.17–0.18 at 0.1. The price is research speed while people play: the 5,000-episode batch run took 24–26 s at 0.5,
- * 35–39 s at 0.2 and 40–42 s at 0.1, the 100 MB import 13–14 s, 23–24 s and 26–27 s.
+ * 0.2, and 2.43 / 1.53 / 1.43 / 1.08 / 1.65 / 1.28 at 0.1 (median 1.48); the loop's wait for a core in the busy
+ * phases 0.20–0.23 s/s at 0.5, 0.17–0.21 at 0.2, 0.14–0.18 at 0.1. The price is research speed while people play: the
+ * 5,000-episode batch run took 24–26 s at 0.5, 35–39 s at 0.2 and 36–42 s at 0.1, the 100 MB import 13–14 s, 23–24 s
+ * and 26–27 s.
  */
 export const BACKGROUND_CPU_SHARE_WHILE_LIVE = 0.1;
 /** The longest single sleep: debt beyond it is forgiven, so one long call cannot park the thread for seconds. */
