@@ -11,9 +11,9 @@ import { peoplePlayingOnLoop } from '../storage/write-gate.ts';
  *
  * Threads that write to the database (the research worker, the import pool) keep the loop's priority and run under a
  * duty cycle instead (storage/background-cpu-share.ts: at most half a core each, a tenth while people play live, the
- * CPU given back between transactions). A lower nice value would make them lose the CPU while they hold SQLite's write lock, and the loop
- * would wait behind a descheduled thread (priority inversion; an unprivileged process cannot raise the priority back
- * while it holds the lock). Threads that only read (the agreement report pool) hold no lock the loop needs, so they
+ * CPU given back between transactions). A lower nice value would make them lose the CPU while they hold SQLite's
+ * write lock, and the loop would wait behind a descheduled thread (priority inversion; an unprivileged process cannot
+ * raise the priority back while it holds the lock). Threads that only read (the agreement report pool) hold no lock the loop needs, so they
  * run at nice +10 and still get every core the loop leaves idle.
  */
 
