@@ -32,7 +32,10 @@ export interface LabelInput {
 }
 
 export interface CriterionInput {
-  /** Only what the judge reads: a step's input is copied to the thread, and a whole record is several times larger. */
+  /**
+   * Only what the judge reads: a step's input is copied to the thread, and a whole record is about twice as large (4.5
+   * against 2.1 KB of JSON for the reference example).
+   */
   record: JudgedRecord;
   criterion: Criterion;
   response: string;
