@@ -44,16 +44,24 @@ export function joinLoopWriteGate(buffer: SharedArrayBuffer | undefined): void {
   joined = buffer ? new Int32Array(buffer) : null;
 }
 
+/**
+ * Raises one slot of this loop's gate by one and returns its lowering, which takes effect once however often it is
+ * called; the claims' waiters are woken when their count reaches zero.
+ */
+function raise(slot: typeof CLAIMS | typeof PLAYING): () => void {
+  const g = ownGate();
+  Atomics.add(g, slot, 1);
+  let lowered = false;
+  return () => {
+    if (lowered) return;
+    lowered = true;
+    if (Atomics.sub(g, slot, 1) === 1 && slot === CLAIMS) Atomics.notify(g, CLAIMS);
+  };
+}
+
 /** On the loop: one call now waits for the write lock. Returns the matching release, to call exactly once. */
 export function claimForLoop(): () => void {
-  const g = ownGate();
-  Atomics.add(g, CLAIMS, 1);
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (Atomics.sub(g, CLAIMS, 1) === 1) Atomics.notify(g, CLAIMS);
-  };
+  return raise(CLAIMS);
 }
 
 /**
@@ -61,14 +69,7 @@ export function claimForLoop(): () => void {
  * The background threads' CPU share is lower while any runs (background-cpu-share.ts, BACKGROUND_CPU_SHARE_WHILE_LIVE).
  */
 export function personPlaying(): () => void {
-  const g = ownGate();
-  Atomics.add(g, PLAYING, 1);
-  let ended = false;
-  return () => {
-    if (ended) return;
-    ended = true;
-    Atomics.sub(g, PLAYING, 1);
-  };
+  return raise(PLAYING);
 }
 
 /** How many live episodes run on this thread's loop now (for tests and diagnostics). */
