@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
-import { runThisReaderInBackground, runThisWriterInBackground } from '../server/services/thread-priority.ts';
+import { runThisNonWriterInBackground, runThisWriterInBackground } from '../server/services/thread-priority.ts';
 import { SqliteStorage } from '../server/storage/sqlite/sqlite-storage.ts';
 import { joinLoopWriteGate } from '../server/storage/write-gate.ts';
 import { runningEpisodeSummary } from '../tests/support/episode-summary.ts';
@@ -21,7 +21,7 @@ export interface GateWriterData {
 }
 
 const data = workerData as GateWriterData;
-if (data.priority === 'nice') runThisReaderInBackground();
+if (data.priority === 'nice') runThisNonWriterInBackground();
 else runThisWriterInBackground();
 joinLoopWriteGate(data.gate);
 const storage = SqliteStorage.open({ file: data.file });

@@ -2,14 +2,14 @@ import { workerData } from 'node:worker_threads';
 import { AppError } from '../shared/errors.ts';
 import { agreementReport } from './services/agreement/agreement-report.ts';
 import { appErrorData, type ReportOutcome, type ReportTask } from './services/agreement/report-task.ts';
-import { runThisReaderInBackground } from './services/thread-priority.ts';
+import { runThisNonWriterInBackground } from './services/thread-priority.ts';
 import { openStorage } from './open-storage.ts';
 import { joinLoopWriteGate } from './storage/write-gate.ts';
 import type { PoolThreadData } from './services/thread-pool.ts';
 
 // Reports yield the CPU to the live loop's people (thread-priority.ts): they only read, so a lower nice value
 // cannot leave the loop waiting for a lock they hold. Once per thread of the pool.
-runThisReaderInBackground();
+runThisNonWriterInBackground();
 // …and their writes leave SQLite's write lock to the loop while it waits for it.
 joinLoopWriteGate((workerData as Partial<PoolThreadData> | null)?.writeGate);
 

@@ -11,6 +11,7 @@ import type {
   ToModelThread,
   WireError,
 } from './models/threaded/model-thread-protocol.ts';
+import { runThisNonWriterInBackground } from './services/thread-priority.ts';
 
 /**
  * The model-call thread (started by models/threaded/model-thread.ts; a composition root like main.ts): its own model
@@ -21,6 +22,9 @@ import type {
  */
 const port = parentPort;
 if (!port) throw new Error('model-thread-main.ts runs only as a worker thread');
+// Below the loop's CPU priority (services/thread-priority.ts says what it measured): people's acknowledgements go
+// first. It holds no lock the loop waits for, and the streamed turns still get every core the loop leaves idle.
+runThisNonWriterInBackground();
 const data = workerData as ModelThreadData;
 let outbox: FromModelThread[] = [];
 const flush = (): void => {

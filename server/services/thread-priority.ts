@@ -13,8 +13,11 @@ import { peoplePlayingOnLoop } from '../storage/write-gate.ts';
  * duty cycle instead (storage/background-cpu-share.ts: at most half a core each, a tenth while people play live, the
  * CPU given back between transactions). A lower nice value would make them lose the CPU while they hold SQLite's
  * write lock, and the loop would wait behind a descheduled thread (priority inversion; an unprivileged process cannot
- * raise the priority back while it holds the lock). Threads that only read (the agreement report pool) hold no lock the loop needs, so they
- * run at nice +10 and still get every core the loop leaves idle.
+ * raise the priority back while it holds the lock). Threads that hold no lock the loop needs run at nice +10 and still
+ * get every core the loop leaves idle: the agreement report pool (it only reads) and the model-call thread (it only
+ * talks to models). At 1,000 live persons the model-call thread used about as much CPU as the loop; at the loop's
+ * priority, the loop waited 0.41–0.45 s per second for a core and reply p99 was 255–439 ms, at nice +10 0.33 s and
+ * 183–269 ms, with the same episode times (three alternating pairs of `BENCH_LIVE_SESSIONS=1000 npm run bench:live`).
  */
 
 /**
@@ -26,10 +29,10 @@ export function runThisWriterInBackground(share?: number): ReturnType<typeof lim
 }
 
 /**
- * A background thread that never takes the write lock: nice +10 (Linux only; elsewhere it does nothing and says so).
+ * A thread that never takes the write lock: nice +10 (Linux only; elsewhere it does nothing and says so).
  * Linux keeps a nice value per thread; `/proc/thread-self` names this thread's id. Never lowers the main thread.
  */
-export function runThisReaderInBackground(): boolean {
+export function runThisNonWriterInBackground(): boolean {
   if (isMainThread || process.platform !== 'linux') return false;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
