@@ -36,6 +36,11 @@ export interface ActorOptions {
   thinkMs: () => number;
   onReplyAck?: (ack: AckedReply) => void;
   onChunk?: () => void;
+  /**
+   * How long the person waited for the model's first text of a turn, in ms: from sending play:start (the opening
+   * question) or a reply (the next turn) to the first piece of text streamed after it.
+   */
+  onFirstText?: (ms: number) => void;
   /** Called for each connection attempt the server refused (down, restarting, or over its per-address cap). */
   onRefused?: () => void;
   /** Called the moment a reply has been emitted (the crash test kills the server then, with the reply in flight). */
@@ -77,6 +82,8 @@ interface EpisodeState {
   pending: Pending | null;
   answered: Set<number>;
   completionCode: string | null;
+  /** When the person's last start or reply was sent, until the model's next text arrives (onFirstText). */
+  textAwaitedSince: number | null;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -197,6 +204,7 @@ export async function playEpisode(o: ActorOptions): Promise<EpisodeOutcome> {
     pending: null,
     answered: new Set(),
     completionCode: null,
+    textAwaitedSince: null,
   };
   if (o.socket) {
     await playOn(o.socket, s, o);
@@ -232,7 +240,14 @@ async function playOn(socket: ActorSocket, s: EpisodeState, o: ActorOptions): Pr
   const adopt = (episodeId: string): void => {
     for (const e of early.splice(0)) if (e.episodeId === episodeId) apply(e.event);
   };
-  const onChunked = (): void => o.onChunk?.();
+  const onChunked: ServerToClientEvents['episode:chunked'] = ({ episodeId }) => {
+    o.onChunk?.();
+    // The new episode's opening may stream before play:start's ack has named it.
+    if (s.textAwaitedSince !== null && (s.episodeId === null || episodeId === s.episodeId)) {
+      o.onFirstText?.(performance.now() - s.textAwaitedSince);
+      s.textAwaitedSince = null;
+    }
+  };
   const onDisconnect = (): void => wake.fail(new Disconnected());
   socket.on('episode:appended', onAppended);
   socket.on('episode:chunked', onChunked);
@@ -277,6 +292,7 @@ async function playEvents(
     }
   }
   if (s.episodeId === null || !has(s, 'episode_completed')) {
+    s.textAwaitedSince = performance.now();
     const r = await ask<PlaySnapshot>('play:start', {});
     if (!r.ok) throw refused('play:start', r);
     if (s.episodeId !== null && r.data.episodeId !== s.episodeId)
@@ -293,6 +309,7 @@ async function playEvents(
       const resent = p.sent;
       p.sent = true;
       const started = performance.now();
+      if (!resent) s.textAwaitedSince = started;
       const acked = ask<{ seq: number; duplicate: boolean }>('episode:reply', {
         episodeId: s.episodeId,
         clientMessageId: p.clientMessageId,

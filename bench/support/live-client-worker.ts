@@ -62,6 +62,7 @@ async function play(m: Extract<WorkerRequest, { type: 'play' }>): Promise<Worker
             // As the browser: the person rates the final answer while the judges score it.
             rateAt: 'final_answer',
             onChunk: () => void (report.chunks += 1),
+            onFirstText: (ms) => void report.firstTextMs.push(ms),
             onReplyAck: (a) => {
               if (!a.resent) {
                 report.replyMs.push(a.ms);

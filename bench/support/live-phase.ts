@@ -140,12 +140,16 @@ export function replyWindows(reports: readonly WorkerReport[]): { medianMs: numb
 /** The figures of one phase, named for BenchResult metrics. */
 export function phaseMetrics(prefix: string, r: PhaseResult): Record<string, number> {
   const ms = r.reports.flatMap((x) => x.replyMs);
+  const firstText = r.reports.flatMap((x) => x.firstTextMs);
   const windows = replyWindows(r.reports);
   const sum = (f: (x: WorkerReport) => number): number => r.reports.reduce((a, x) => a + f(x), 0);
   return {
     [`${prefix}_sessions_completed`]: sum((x) => x.completed),
     [`${prefix}_replies_per_s`]: ms.length / r.wallSeconds,
     [`${prefix}_chunks_per_s`]: sum((x) => x.chunks) / r.wallSeconds,
+    // Where a person's episode time goes beyond the think times and the streams: waiting for the model's first text.
+    [`${prefix}_first_text_p50_ms`]: percentile(firstText, 50),
+    [`${prefix}_first_text_p99_ms`]: percentile(firstText, 99),
     [`${prefix}_refused_connects`]: sum((x) => x.refusedConnects),
     [`${prefix}_connect_p99_ms`]: percentile(
       r.reports.flatMap((x) => x.connectMs),

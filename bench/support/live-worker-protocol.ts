@@ -32,6 +32,8 @@ export interface WorkerReport {
   /** How long each completed episode took, from play:start to the rating's ack, ms. */
   episodeMs: number[];
   chunks: number;
+  /** How long each person waited for the model's first text after their start or reply (ActorOptions.onFirstText). */
+  firstTextMs: number[];
   /** Connection attempts the server refused; with the server up, each is a person kept waiting. */
   refusedConnects: number;
   /** How long each person's connection took to open, from the first attempt, ms. */
@@ -51,6 +53,7 @@ export function emptyReport(): WorkerReport {
     completed: 0,
     episodeMs: [],
     chunks: 0,
+    firstTextMs: [],
     refusedConnects: 0,
     connectMs: [],
     errors: [],
