@@ -11,6 +11,7 @@ import {
 import { ConcurrencyLimit } from '../concurrency-limit.ts';
 import { resolveSampling } from '../sampling-defaults.ts';
 import { callModel, type CallOutput, type CallSettings } from './call-model.ts';
+import { attemptSignal } from './attempt-signal.ts';
 import { AttemptFailure, classifyError } from './classify-error.ts';
 import { createLanguageModels, type LanguageModels } from './create-language-model.ts';
 import { appendJsonInstruction, stripJsonFences } from './json-mode.ts';
@@ -230,22 +231,23 @@ export class AiSdkProvider implements ModelProvider {
     // Checked again here: calls queued behind the one that reached the cap must not go out.
     const capReached = this.#spendCapFailure();
     if (capReached) throw capReached;
-    const timeoutSignal = AbortSignal.timeout(this.config.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeoutSignal]) : timeoutSignal;
+    const attempt = attemptSignal(request.signal, this.config.timeoutMs);
     const model = call.json ? this.#models.json : this.#models.text;
     let output: CallOutput;
     try {
       output = this.#direct
-        ? await this.#direct(call.settings, call.json, signal, request.onChunk)
-        : await callModel(model, call.settings, signal, request.onChunk);
+        ? await this.#direct(call.settings, call.json, attempt.signal, request.onChunk)
+        : await callModel(model, call.settings, attempt.signal, request.onChunk);
     } catch (error) {
       throw classifyError(error, {
         callerSignal: request.signal,
-        timeoutSignal,
+        timedOut: attempt.timedOut(),
         timeoutMs: this.config.timeoutMs,
         now: this.#now,
         secrets: this.#secrets,
       });
+    } finally {
+      attempt.end();
     }
     this.#account(output.inputTokens, output.outputTokens);
     const text = call.json ? stripJsonFences(output.text) : output.text;

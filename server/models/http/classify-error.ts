@@ -34,8 +34,8 @@ export class AttemptFailure extends Error {
 export interface ClassifyContext {
   /** The caller's own signal: when it fired, the failure is a cancellation whatever the error says. */
   callerSignal?: AbortSignal;
-  /** This attempt's timeout signal. */
-  timeoutSignal: AbortSignal;
+  /** Whether this attempt's own time limit ended it. */
+  timedOut: boolean;
   timeoutMs: number;
   now: () => number;
   /** Strings that must never appear in a message (the API key). */
@@ -66,7 +66,7 @@ const MAX_DETAIL_CHARS = 200;
 export function classifyError(error: unknown, ctx: ClassifyContext): AttemptFailure {
   const detail = (text: string | undefined): string | undefined => redact(text, ctx.secrets);
   if (ctx.callerSignal?.aborted) return new AttemptFailure('aborted', 'cancelled', { retryable: false });
-  if (ctx.timeoutSignal.aborted || isNamed(error, 'TimeoutError')) {
+  if (ctx.timedOut || isNamed(error, 'TimeoutError')) {
     return new AttemptFailure('timeout', `timed out (limit ${ctx.timeoutMs} ms per attempt)`, { retryable: true });
   }
   if (APICallError.isInstance(error) && error.statusCode !== undefined && error.statusCode >= 400) {
