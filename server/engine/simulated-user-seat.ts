@@ -76,9 +76,13 @@ export class SimulatedUserSeat implements UserSeat {
       prompts?: PromptSet;
       /** The whole numbers the record's line wrote as floats: the profile prints them `4.0`, as the reference. */
       integralFloats?: ReadonlySet<string>;
+      /** The record's profile, already rendered (a step posted to the model-call thread: engine/model-steps.ts). */
+      profile?: string;
     } = {},
   ) {
-    this.profile = personaProfile(record, options.integralFloats ? { integralFloats: options.integralFloats } : {});
+    this.profile =
+      options.profile ??
+      personaProfile(record, options.integralFloats ? { integralFloats: options.integralFloats } : {});
   }
 
   async reply(input: {

@@ -15,6 +15,7 @@ import {
 import { normalizeProblem } from '../../shared/benchmark/normalize-problem.ts';
 import { referenceExample } from '../support/records.ts';
 import { OUR_PROMPTS, type PromptSet } from '../../server/engine/prompt-library.ts';
+import { personaProfile } from '../../server/engine/persona-profile.ts';
 import { tempDir, writeFile } from '../support/temp-files.ts';
 
 /**
@@ -247,8 +248,8 @@ describe('engine steps on the model-call thread', () => {
       turn: 1,
       assistantMessage: 'What should I focus on?',
       history: [{ assistant: 'Hello, what level?', user: 'Beginner.' }],
-      // The line wrote the age as 47.0: the profile must print it so on the thread too.
-      integralFloats: new Set(['$["persona"]["demographics"]["age"]']),
+      // The line wrote the age as 47.0: the caller's render prints it so, and the thread sends that render.
+      profile: personaProfile(record, { integralFloats: new Set(['$["persona"]["demographics"]["age"]']) }),
     },
   };
   // Each step's first reply is unusable, so the parse retry runs on the thread too.

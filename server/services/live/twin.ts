@@ -1,6 +1,6 @@
 import { describeError } from '../../../shared/errors.ts';
 import { runModelStep } from '../../engine/model-steps.ts';
-import { attachedIntegralFloats } from '../../../shared/benchmark/record-floats.ts';
+import { personaProfile } from '../../engine/persona-profile.ts';
 import type { PromptSet } from '../../engine/prompt-library.ts';
 import type { ModelProvider } from '../../models/model-provider.ts';
 import type { EpisodeEvent } from '../../../shared/schemas/episode.ts';
@@ -30,8 +30,6 @@ export async function twinReply(
     // Each a whole step on the model-call thread in a served process (engine/model-steps.ts): the person's loop only
     // stores the result.
     const withPrompts = prompts ? { prompts } : {};
-    // Storage keeps them beside the record object; the step's input is a copy.
-    const floats = attachedIntegralFloats(episode.record);
     const reply = await runModelStep(
       'simulate',
       simulator,
@@ -42,7 +40,8 @@ export async function twinReply(
         assistantMessage: awaited.assistantMessage,
         history: awaited.history,
         ...withPrompts,
-        ...(floats ? { integralFloats: floats } : {}),
+        // Rendered here, from the record storage read (its float positions attached), once per episode's record.
+        profile: personaProfile(episode.record),
       },
       signal,
     );
