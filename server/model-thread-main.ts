@@ -4,6 +4,7 @@ import { secretFromEnv } from './config.ts';
 import { ModelCallError, type ModelProvider } from './models/model-provider.ts';
 import { loadModelConfigs, ModelRegistry, SCRIPTED_MODEL } from './models/model-registry.ts';
 import { isModelStepName, runModelStepHere } from './engine/model-steps.ts';
+import pLimit from 'p-limit';
 import type {
   FromModelThread,
   FromModelThreadBatch,
@@ -11,6 +12,7 @@ import type {
   ToModelThread,
   WireError,
 } from './models/threaded/model-thread-protocol.ts';
+import { RESEARCH_STEPS_AT_ONCE } from './models/threaded/model-thread-protocol.ts';
 import { runThisNonWriterInBackground } from './services/thread-priority.ts';
 
 /**
@@ -95,6 +97,9 @@ function answer(message: Request, provider: ModelProvider, signal: AbortSignal):
     .then((response) => ({ type: 'done', id, response }));
 }
 
+// Research steps wait their turn behind the person's calls (RESEARCH_STEPS_AT_ONCE says why).
+const research = pLimit(RESEARCH_STEPS_AT_ONCE);
+
 async function run(message: Request): Promise<void> {
   const { id } = message;
   const controller = new AbortController();
@@ -103,7 +108,11 @@ async function run(message: Request): Promise<void> {
   try {
     provider = registry.get(message.model);
     used.set(message.model, provider);
-    const done = await answer(message, provider, controller.signal);
+    const chosen = provider;
+    // A step cancelled while it waited fails at once when its turn comes (the provider refuses an aborted signal).
+    const done = await (message.type === 'step' && message.research
+      ? research(() => answer(message, chosen, controller.signal))
+      : answer(message, provider, controller.signal));
     // Health first: once the loop has the answer, the monitor must already count the call.
     postHealth(message.model, provider);
     post(done);

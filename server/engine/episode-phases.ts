@@ -224,6 +224,8 @@ export async function judgeAll(
         ...(spec.prompts ? { prompts: spec.prompts } : {}),
       },
       signal,
+      // Nobody waits on it: the person rates the final answer meanwhile.
+      'research',
     ).catch((e: unknown) => stageOf(e, 'judge'));
     log.append({
       type: 'criterion_judged',

@@ -198,6 +198,7 @@ export async function runEpisode(
           ...(spec.prompts ? { prompts: spec.prompts } : {}),
         },
         signal,
+        'research',
       ).catch((e: unknown) => stageOf(e, 'correctness')));
     if (!state.correctness) {
       log.append({

@@ -5,6 +5,7 @@ import type { UserType } from '../../shared/schemas/evaluation.ts';
 import type { Preference } from '../../shared/schemas/preference.ts';
 import type { ModelProvider } from '../models/model-provider.ts';
 import { ThreadedProvider } from '../models/threaded/threaded-models.ts';
+import type { StepPriority } from '../models/threaded/model-thread-protocol.ts';
 import { judgeCorrectness, type CorrectnessJudgment } from './correctness-judge.ts';
 import { labelDisclosure, type DisclosureLabel } from './disclosure-labeler.ts';
 import type { PromptSet } from './prompt-library.ts';
@@ -141,11 +142,13 @@ export function runModelStep<N extends ModelStepName>(
   provider: ModelProvider,
   input: ModelSteps[N]['input'],
   signal?: AbortSignal,
+  /** On the thread, research steps wait behind the person's calls (StepPriority); in place, steps run as called. */
+  priority: StepPriority = 'person',
 ): Promise<ModelSteps[N]['result']> {
   const reference = 'reference' in input && input.reference;
   if (provider instanceof ThreadedProvider && !reference)
     // The thread ran the same function on the same input: its result has this step's shape.
-    return provider.step(name, withoutOurPrompts(input), signal) as Promise<ModelSteps[N]['result']>;
+    return provider.step(name, withoutOurPrompts(input), signal, priority) as Promise<ModelSteps[N]['result']>;
   return runModelStepHere(name, provider, input, signal);
 }
 

@@ -4,6 +4,7 @@ import { ModelCallError, type ModelProvider, type ModelRequest } from '../../ser
 import { loadModelConfigs, ModelRegistry } from '../../server/models/model-registry.ts';
 import { ModelThread } from '../../server/models/threaded/model-thread.ts';
 import { ThreadedModels } from '../../server/models/threaded/threaded-models.ts';
+import { RESEARCH_STEPS_AT_ONCE } from '../../server/models/threaded/model-thread-protocol.ts';
 import { ModelConfigSchema } from '../../shared/schemas/models.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type PlannedReply } from '../support/fake-openai-server.ts';
 import {
@@ -284,6 +285,37 @@ describe('engine steps on the model-call thread', () => {
       if (name === 'simulate') expect(JSON.stringify(server.requests[0]?.body)).toContain('Age: 47.0');
     },
   );
+
+  it('research steps run a few at a time behind the person’s: a person’s label goes out while they wait', async () => {
+    server.reset();
+    // The judgments hang until cancelled; the label answers at once.
+    server.respondWith((body) =>
+      JSON.stringify(body).includes(inputs.criterion.response)
+        ? { kind: 'hang' }
+        : { kind: 'text', text: replies.label },
+    );
+    try {
+      const controller = new AbortController();
+      const judged = Array.from({ length: RESEARCH_STEPS_AT_ONCE + 2 }, () =>
+        failure(runModelStep('criterion', threaded(), inputs.criterion, controller.signal, 'research')),
+      );
+      await vi.waitFor(() => expect(server.inFlight).toBe(RESEARCH_STEPS_AT_ONCE));
+      await new Promise((r) => setTimeout(r, 100));
+      // The other two wait on the thread, not at the provider.
+      expect(server.requests).toHaveLength(RESEARCH_STEPS_AT_ONCE);
+      const label = await runModelStep('label', threaded(), inputs.label);
+      expect(label.asked).toEqual([preference]);
+      controller.abort();
+      expect((await Promise.all(judged)).map((e) => e.code)).toEqual(
+        Array.from({ length: RESEARCH_STEPS_AT_ONCE + 2 }, () => 'aborted'),
+      );
+      await vi.waitFor(() => expect(server.inFlight).toBe(0));
+      // The two that waited were cancelled before their turn: they never reached the provider.
+      expect(server.requests).toHaveLength(RESEARCH_STEPS_AT_ONCE + 1);
+    } finally {
+      server.respondWith(null);
+    }
+  });
 
   it('a label names only hidden preferences, and the result crossed as data', async () => {
     server.reset();

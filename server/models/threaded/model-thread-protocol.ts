@@ -9,6 +9,22 @@ export interface ModelThreadData {
   healthEveryMs: number;
 }
 
+/**
+ * Whose step it is: a person's (the label of their reply, which the final answer waits for) or research work that
+ * nobody waits on (a twin's reply and its label, judging), which the thread runs a few at a time behind the person's
+ * calls (server/model-thread-main.ts).
+ */
+export type StepPriority = 'person' | 'research';
+
+/**
+ * Research steps the thread runs at once; the person's calls and steps are not limited. Why: at 1,000 live persons
+ * the thread is busy all the time, and each step in flight adds its call's events to the queue that a person's next
+ * turn waits in. Most steps there are research: per reply the twin's reply and its label beside the person's one label,
+ * and after the final answer every criterion's judgment and the correctness judgment. Measured with
+ * `BENCH_LIVE_SESSIONS=1000 npm run bench:live`: see docs/ARCHITECTURE.md.
+ */
+export const RESEARCH_STEPS_AT_ONCE = 8;
+
 /** A request as it crosses: everything but the callbacks and the signal, which stay on the loop. */
 export type WireRequest = Omit<ModelRequest, 'onChunk' | 'onRestart' | 'signal'>;
 
@@ -19,7 +35,15 @@ export type ToModelThread =
    * A whole step of the engine with `model` (server/engine/model-steps.ts: prompt, call and parsing on the thread).
    * Named and typed there: this layer does not know the engine, only that the input and result are cloneable data.
    */
-  | { type: 'step'; id: number; model: string; step: string; input: unknown }
+  | {
+      type: 'step';
+      id: number;
+      model: string;
+      step: string;
+      input: unknown;
+      /** Research work nobody waits on (a twin's reply, judging): it waits its turn behind the person's calls. */
+      research?: true;
+    }
   | { type: 'abort'; id: number };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -6,6 +6,7 @@ import type {
   FromModelThreadBatch,
   LogLevel,
   ModelThreadData,
+  StepPriority,
   ToModelThread,
   WireError,
   WireRequest,
@@ -24,7 +25,8 @@ export interface ModelThreadOptions {
 }
 
 /** What a call asks of the thread: one model call, or a whole engine step (ToModelThread's 'step'). */
-type Work = { type: 'call'; request: ModelRequest } | { type: 'step'; step: string; input: unknown };
+type Work =
+  { type: 'call'; request: ModelRequest } | { type: 'step'; step: string; input: unknown; priority: StepPriority };
 
 interface Call {
   model: string;
@@ -95,8 +97,14 @@ export class ModelThread {
    * Runs a whole engine step with `model` on the thread (server/engine/model-steps.ts names the steps and types their
    * input and result) and resolves with its result. Cancelled, failed and restarted like a model call.
    */
-  step(model: string, step: string, input: unknown, signal?: AbortSignal): Promise<unknown> {
-    return this.#send(model, { type: 'step', step, input }, signal, (answer) =>
+  step(
+    model: string,
+    step: string,
+    input: unknown,
+    signal?: AbortSignal,
+    priority: StepPriority = 'person',
+  ): Promise<unknown> {
+    return this.#send(model, { type: 'step', step, input, priority }, signal, (answer) =>
       answer.type === 'step_done' ? answer.result : unexpected(answer.type),
     );
   }
@@ -168,7 +176,14 @@ export class ModelThread {
             request: wireRequest(work.request),
             stream: work.request.onChunk !== undefined,
           }
-        : { type: 'step', id, model: call.model, step: work.step, input: work.input };
+        : {
+            type: 'step',
+            id,
+            model: call.model,
+            step: work.step,
+            input: work.input,
+            ...(work.priority === 'research' ? { research: true as const } : {}),
+          };
     try {
       worker.postMessage(message);
     } catch (error) {

@@ -2,6 +2,7 @@ import type { ModelConfig } from '../../../shared/schemas/models.ts';
 import type { ModelHealth, ModelProvider, ModelRequest, ModelResponse } from '../model-provider.ts';
 import type { ModelRegistry } from '../model-registry.ts';
 import type { ModelThread } from './model-thread.ts';
+import type { StepPriority } from './model-thread-protocol.ts';
 
 /** A model whose calls run on the model-call thread: the loop keeps only the call's callbacks and signal. */
 export class ThreadedProvider implements ModelProvider {
@@ -17,8 +18,8 @@ export class ThreadedProvider implements ModelProvider {
   }
 
   /** Runs a whole engine step with this model on the thread (server/engine/model-steps.ts, which types it). */
-  step(step: string, input: unknown, signal?: AbortSignal): Promise<unknown> {
-    return this.thread.step(this.config.name, step, input, signal);
+  step(step: string, input: unknown, signal?: AbortSignal, priority?: StepPriority): Promise<unknown> {
+    return this.thread.step(this.config.name, step, input, signal, priority);
   }
 
   /** The thread's last report for this model (sent while its calls run and as each ends). */

@@ -44,6 +44,8 @@ export async function twinReply(
         profile: personaProfile(episode.record),
       },
       signal,
+      // Nobody waits on the twin: behind the person's calls on the model-call thread.
+      'research',
     );
     const label = await runModelStep(
       'label',
@@ -55,6 +57,7 @@ export async function twinReply(
         ...withPrompts,
       },
       signal,
+      'research',
     );
     const issues = [reply.issue, label.issue].filter((i): i is string => Boolean(i));
     episode.log.append({
