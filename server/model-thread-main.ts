@@ -4,7 +4,6 @@ import { secretFromEnv } from './config.ts';
 import { ModelCallError, type ModelProvider } from './models/model-provider.ts';
 import { loadModelConfigs, ModelRegistry, SCRIPTED_MODEL } from './models/model-registry.ts';
 import { isModelStepName, runModelStepHere } from './engine/model-steps.ts';
-import pLimit from 'p-limit';
 import type {
   FromModelThread,
   FromModelThreadBatch,
@@ -12,7 +11,7 @@ import type {
   ToModelThread,
   WireError,
 } from './models/threaded/model-thread-protocol.ts';
-import { RESEARCH_STEPS_AT_ONCE } from './models/threaded/model-thread-protocol.ts';
+import { RESEARCH_GATE, RESEARCH_GATE_EVERY_MS, ResearchGate } from './models/threaded/research-gate.ts';
 import { runThisNonWriterInBackground } from './services/thread-priority.ts';
 
 /**
@@ -97,8 +96,14 @@ function answer(message: Request, provider: ModelProvider, signal: AbortSignal):
     .then((response) => ({ type: 'done', id, response }));
 }
 
-// Research steps wait their turn behind the person's calls (RESEARCH_STEPS_AT_ONCE says why).
-const research = pLimit(RESEARCH_STEPS_AT_ONCE);
+// Research steps wait their turn behind the person's calls while this thread is busy (research-gate.ts says why).
+const research = new ResearchGate(RESEARCH_GATE);
+let utilization = performance.eventLoopUtilization();
+setInterval(() => {
+  const now = performance.eventLoopUtilization();
+  research.adjust(performance.eventLoopUtilization(now, utilization).utilization);
+  utilization = now;
+}, RESEARCH_GATE_EVERY_MS).unref();
 
 async function run(message: Request): Promise<void> {
   const { id } = message;
@@ -111,7 +116,7 @@ async function run(message: Request): Promise<void> {
     const chosen = provider;
     // A step cancelled while it waited fails at once when its turn comes (the provider refuses an aborted signal).
     const done = await (message.type === 'step' && message.research
-      ? research(() => answer(message, chosen, controller.signal))
+      ? research.run(() => answer(message, chosen, controller.signal))
       : answer(message, provider, controller.signal));
     // Health first: once the loop has the answer, the monitor must already count the call.
     postHealth(message.model, provider);

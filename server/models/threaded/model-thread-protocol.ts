@@ -12,18 +12,9 @@ export interface ModelThreadData {
 /**
  * Whose step it is: a person's (the label of their reply, which the final answer waits for) or research work that
  * nobody waits on (a twin's reply and its label, judging), which the thread runs a few at a time behind the person's
- * calls (server/model-thread-main.ts).
+ * calls while it is busy (research-gate.ts).
  */
 export type StepPriority = 'person' | 'research';
-
-/**
- * Research steps the thread runs at once; the person's calls and steps are not limited. Why: at 1,000 live persons
- * the thread is busy all the time, and each step in flight adds its call's events to the queue that a person's next
- * turn waits in. Most steps there are research: per reply the twin's reply and its label beside the person's one label,
- * and after the final answer every criterion's judgment and the correctness judgment. Measured with
- * `BENCH_LIVE_SESSIONS=1000 npm run bench:live`: see docs/ARCHITECTURE.md.
- */
-export const RESEARCH_STEPS_AT_ONCE = 8;
 
 /** A request as it crosses: everything but the callbacks and the signal, which stay on the loop. */
 export type WireRequest = Omit<ModelRequest, 'onChunk' | 'onRestart' | 'signal'>;
