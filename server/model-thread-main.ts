@@ -9,8 +9,8 @@ import type {
   FromModelThreadBatch,
   ModelThreadData,
   ToModelThread,
-  WireError,
 } from './models/threaded/model-thread-protocol.ts';
+import { toWire } from './models/threaded/model-thread-protocol.ts';
 import { RESEARCH_GATE, RESEARCH_GATE_EVERY_MS, ResearchGate } from './models/threaded/research-gate.ts';
 import { runThisNonWriterInBackground } from './services/thread-priority.ts';
 
@@ -54,17 +54,6 @@ function postHealth(name: string, provider: ModelProvider): void {
   if (sent.get(name) === json) return;
   sent.set(name, json);
   post({ type: 'health', model: name, health });
-}
-
-function toWire(error: unknown): WireError {
-  if (error instanceof ModelCallError)
-    return {
-      code: error.code,
-      message: error.message,
-      attempts: error.attempts,
-      ...(error.status !== undefined ? { status: error.status } : {}),
-    };
-  return { code: null, message: describeError(error), attempts: 0 };
 }
 
 /** What the loop asked: one model call, or a whole engine step (server/engine/model-steps.ts). */
@@ -115,7 +104,7 @@ async function run(message: Request): Promise<void> {
     used.set(message.model, provider);
     const chosen = provider;
     // A step cancelled while it waited fails at once when its turn comes (the provider refuses an aborted signal).
-    const done = await (message.type === 'step' && message.research
+    const done = await (message.type === 'step' && message.priority === 'research'
       ? research.run(() => answer(message, chosen, controller.signal))
       : answer(message, provider, controller.signal));
     // Health first: once the loop has the answer, the monitor must already count the call.

@@ -1,5 +1,15 @@
-/** Messages between the server's event loop and its model-call thread (model-thread.ts, server/model-thread-main.ts). */
-import type { ModelErrorCode, ModelHealth, ModelRequest, ModelResponse } from '../model-provider.ts';
+/**
+ * Messages between the server's event loop and its model-call thread (model-thread.ts, server/model-thread-main.ts),
+ * and how a call and a failure cross between them.
+ */
+import {
+  ModelCallError,
+  type ModelErrorCode,
+  type ModelHealth,
+  type ModelRequest,
+  type ModelResponse,
+} from '../model-provider.ts';
+import { describeError } from '../../../shared/errors.ts';
 
 /** What the thread is started with. */
 export interface ModelThreadData {
@@ -19,6 +29,17 @@ export type StepPriority = 'person' | 'research';
 /** A request as it crosses: everything but the callbacks and the signal, which stay on the loop. */
 export type WireRequest = Omit<ModelRequest, 'onChunk' | 'onRestart' | 'signal'>;
 
+export function wireRequest(r: ModelRequest): WireRequest {
+  return {
+    messages: r.messages,
+    purpose: r.purpose,
+    ...(r.temperature !== undefined ? { temperature: r.temperature } : {}),
+    ...(r.maxTokens !== undefined ? { maxTokens: r.maxTokens } : {}),
+    ...(r.json !== undefined ? { json: r.json } : {}),
+    ...(r.hint !== undefined ? { hint: r.hint } : {}),
+  };
+}
+
 export type ToModelThread =
   /** `stream`: the caller passed onChunk, so the thread streams and posts each delta. */
   | { type: 'call'; id: number; model: string; request: WireRequest; stream: boolean }
@@ -32,8 +53,7 @@ export type ToModelThread =
       model: string;
       step: string;
       input: unknown;
-      /** Research work nobody waits on (a twin's reply, judging): it waits its turn behind the person's calls. */
-      research?: true;
+      priority: StepPriority;
     }
   | { type: 'abort'; id: number };
 
@@ -45,6 +65,25 @@ export interface WireError {
   message: string;
   attempts: number;
   status?: number;
+}
+
+/** A failure as it crosses: a ModelCallError's fields, or any other error's message. */
+export function toWire(error: unknown): WireError {
+  if (error instanceof ModelCallError)
+    return {
+      code: error.code,
+      message: error.message,
+      attempts: error.attempts,
+      ...(error.status !== undefined ? { status: error.status } : {}),
+    };
+  return { code: null, message: describeError(error), attempts: 0 };
+}
+
+/** A failure as the loop raises it again: the same ModelCallError, or a plain Error with the message. */
+export function fromWire(error: WireError): Error {
+  return error.code === null
+    ? new Error(error.message)
+    : new ModelCallError(error.code, error.message, error.attempts, error.status);
 }
 
 export type FromModelThread =

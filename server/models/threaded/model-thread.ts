@@ -8,9 +8,8 @@ import type {
   ModelThreadData,
   StepPriority,
   ToModelThread,
-  WireError,
-  WireRequest,
 } from './model-thread-protocol.ts';
+import { fromWire, wireRequest } from './model-thread-protocol.ts';
 
 /** Plain JS that registers tsx in the thread, then loads server/model-thread-main.ts. */
 const ENTRY = new URL('../../model-thread-boot.mjs', import.meta.url);
@@ -176,14 +175,7 @@ export class ModelThread {
             request: wireRequest(work.request),
             stream: work.request.onChunk !== undefined,
           }
-        : {
-            type: 'step',
-            id,
-            model: call.model,
-            step: work.step,
-            input: work.input,
-            ...(work.priority === 'research' ? { research: true as const } : {}),
-          };
+        : { ...work, id, model: call.model };
     try {
       worker.postMessage(message);
     } catch (error) {
@@ -285,23 +277,6 @@ export class ModelThread {
   }
 }
 
-function wireRequest(r: ModelRequest): WireRequest {
-  return {
-    messages: r.messages,
-    purpose: r.purpose,
-    ...(r.temperature !== undefined ? { temperature: r.temperature } : {}),
-    ...(r.maxTokens !== undefined ? { maxTokens: r.maxTokens } : {}),
-    ...(r.json !== undefined ? { json: r.json } : {}),
-    ...(r.hint !== undefined ? { hint: r.hint } : {}),
-  };
-}
-
 function unexpected(type: string): never {
   throw new Error(`the model-call thread answered '${type}' to a request of another kind`);
-}
-
-function fromWire(error: WireError): Error {
-  return error.code === null
-    ? new Error(error.message)
-    : new ModelCallError(error.code, error.message, error.attempts, error.status);
 }
