@@ -29,6 +29,7 @@ import {
   type ModelCallSettings,
 } from './support/live-study-setup.ts';
 import { verifyLiveRun } from './support/live-verify.ts';
+import { watchLiveTab } from './support/live-monitor.ts';
 import { benchConfig } from './support/bench-config.ts';
 
 /**
@@ -118,7 +119,9 @@ async function runSize(
     const actors = actorsFor(n, (i) => prolificId(n, i));
     await joinAll(workers, server.url, study.inviteCode, actors);
     process.stdout.write(`  live n=${n}: app …`);
+    const monitor = benchConfig().liveMonitor ? watchLiveTab(server.url, study) : null;
     const app = await runPhase(workers, server.url, server.pid, pattern);
+    const monitorMetrics = (await monitor?.stop()) ?? {};
     const endingTail = await episodesEnded(server.url, study);
     const health = await liveHealth(server.url, study);
     if ((await server.stop('SIGTERM')) !== 0) throw new Error('the server did not shut down cleanly');
@@ -154,6 +157,7 @@ async function runSize(
       episode_p99_ratio: (a.app_episode_p99_s ?? 0) / (e.echo_episode_p99_s ?? 1),
       cpu_ratio: (a.app_server_cpu_cores ?? 0) / (e.echo_server_cpu_cores ?? 1),
       ...(beside ? besideMetrics(phaseMetrics('echo_beside', beside), e) : {}),
+      ...monitorMetrics,
       model_server_cpu_cores: app.benchCpuCores,
       // The judges' work after the last person rated (persons rate at the final answer, as in the browser).
       episodes_ended_after_s: endingTail,

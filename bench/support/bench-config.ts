@@ -35,6 +35,11 @@ const BenchEnvSchema = z.object({
    * `echo_beside_` figures say what same-priority background work costs even a bare Socket.IO server.
    */
   BENCH_LIVE_ECHO_BESIDE: z.coerce.number().int().min(0).max(8).default(0),
+  /**
+   * bench:live: 1 has a researcher keep the console's Live tab open through the app phase (its three reads every 3 s,
+   * bench/support/live-monitor.ts), as a study's researcher does; its `monitor_` figures are the researcher's waits.
+   */
+  BENCH_LIVE_MONITOR: z.enum(['0', '1']).default('0'),
   /** A directory: the live server runs with `node --cpu-prof` and writes its profile there on shutdown. */
   BENCH_LIVE_CPU_PROF: z.string().min(1).optional(),
   /** Persons playing in bench:live-busy (each phase, quiet and busy). */
@@ -60,6 +65,7 @@ export interface BenchConfig {
   liveFaultRate: number | null;
   liveFaultSessions: number[];
   liveCpuProfDir: string | null;
+  liveMonitor: boolean;
   liveEchoBeside: number;
   liveNodes: { sessions: number[]; nodeCounts: number[] };
   firstPaintLoads: number;
@@ -82,6 +88,7 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
       .map(Number)
       .filter((n) => n > 0),
     liveCpuProfDir: parsed.data.BENCH_LIVE_CPU_PROF ?? null,
+    liveMonitor: parsed.data.BENCH_LIVE_MONITOR === '1',
     liveEchoBeside: parsed.data.BENCH_LIVE_ECHO_BESIDE,
     liveNodes: {
       sessions: parsed.data.BENCH_LIVE_NODES_SESSIONS.split(',')

@@ -33,22 +33,15 @@ export function liveHealthRoutes(storage: Storage, model: (name: string) => Mode
       async (request): Promise<LiveHealth> => {
         const { studyId } = request.params;
         if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
-        const episodes = await storage.live.listLive({ studyId });
-        const status = Object.fromEntries(EPISODE_STATUSES.map((s) => [s, 0])) as Record<EpisodeStatus, number>;
-        const reasons = new Map<string, { stage: string; reason: string; count: number }>();
-        const names = new Set<string>();
-        for (const { summary } of episodes) {
-          status[summary.status] = (status[summary.status] ?? 0) + 1;
-          for (const name of [summary.assistantModel, summary.judgeModel, summary.simulatorModel])
-            if (name) names.add(name);
-          if (summary.status !== 'failed' || !summary.failure) continue;
-          const key = `${summary.failure.stage}\u0000${summary.failure.reason}`;
-          const entry = reasons.get(key) ?? { stage: summary.failure.stage, reason: summary.failure.reason, count: 0 };
-          entry.count += 1;
-          reasons.set(key, entry);
-        }
+        // Counted by the database over every live episode of the study: a list stops at 1,000 (the counts were
+        // wrong past that), and reading those rows cost the live loop 12 ms per poll against 3 ms (2,000 episodes).
+        const tally = await storage.live.tally(studyId, MAX_REASONS);
+        const status = Object.fromEntries(EPISODE_STATUSES.map((s) => [s, tally.byStatus[s] ?? 0])) as Record<
+          EpisodeStatus,
+          number
+        >;
         const models: LiveHealth['models'] = [];
-        for (const name of [...names].sort()) {
+        for (const name of tally.models) {
           let health: ModelHealth | undefined;
           try {
             health = model(name).health?.();
@@ -60,7 +53,7 @@ export function liveHealthRoutes(storage: Storage, model: (name: string) => Mode
         return {
           episodes: {
             ...status,
-            failures: [...reasons.values()].sort((a, b) => b.count - a.count).slice(0, MAX_REASONS),
+            failures: tally.failures,
           },
           models,
         };

@@ -11,6 +11,24 @@ export interface LiveEpisodeInfo {
   spec: Record<string, unknown>;
 }
 
+/** The live monitor's figures for a study, counted by the database over every live episode of it (not a page). */
+export interface LiveTally {
+  /** Live episodes in each status; a status none is in is absent. */
+  byStatus: Partial<Record<EpisodeStatus, number>>;
+  /** Failed live episodes grouped by stage and reason: the most frequent first (ties by stage, then reason). */
+  failures: { stage: string; reason: string; count: number }[];
+  /** Every model the study's live episodes name (model under test, judge, simulator), sorted. */
+  models: string[];
+}
+
+/** A live episode's activity as the researcher's list of held units shows it. */
+export interface LiveActivity {
+  /** The person's replies stored (message events of role `user`, kind `reply`). */
+  replies: number;
+  /** The `at` of its last stored event; null when it has none (or the last one carries no time). */
+  lastEventAt: string | null;
+}
+
 /** What a live episode's end stores (its summary fields). */
 export interface LiveEpisodeEnd {
   status: EpisodeStatus;
@@ -83,5 +101,10 @@ export interface LiveEpisodeStorage {
   saveTwin(liveEpisodeId: string, summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void>;
   /** Episodes linked to a live episode as its simulated twins. */
   twinsOf(liveEpisodeId: string): Promise<string[]>;
+  /** The newest 1,000 live episodes (of a study, in a status), newest first. */
   listLive(filter: { studyId?: string; status?: EpisodeStatus }): Promise<LiveEpisodeInfo[]>;
+  /** Counts of the study's live episodes (LiveTally); `maxFailures` caps the failure groups returned. */
+  tally(studyId: string, maxFailures: number): Promise<LiveTally>;
+  /** The activity of each of these episodes that has events (absent from the map: none stored). */
+  activity(episodeIds: readonly string[]): Promise<Map<string, LiveActivity>>;
 }

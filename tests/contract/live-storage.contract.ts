@@ -5,6 +5,7 @@ import type { Storage } from '../../server/storage/storage.ts';
 import { runningEpisodeSummary } from '../support/episode-summary.ts';
 import { actorRatedEvent, completedEvent, messageEvent } from '../support/episode-events.ts';
 import { liveFencingContract } from './live-fencing.contract.ts';
+import { liveMonitorContract } from './live-monitor.contract.ts';
 
 /** What this contract uses of a storage. */
 export type LiveContractStorage = Pick<
@@ -19,6 +20,7 @@ export type LiveContractStorage = Pick<
  */
 export function liveStorageContract(name: string, open: () => Promise<LiveContractStorage>): void {
   liveFencingContract(name, open);
+  liveMonitorContract(name, open);
   describe(`LiveEpisodeStorage contract: ${name}`, () => {
     let storage: LiveContractStorage;
     beforeEach(async () => {

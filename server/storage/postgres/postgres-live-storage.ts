@@ -2,8 +2,17 @@ import type pg from 'pg';
 import { AppError } from '../../../shared/errors.ts';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
-import type { LiveEpisodeEnd, LiveEpisodeInfo, LiveEpisodeStorage, NotOwner, OwnedAppend } from '../live-storage.ts';
+import type {
+  LiveActivity,
+  LiveEpisodeEnd,
+  LiveEpisodeInfo,
+  LiveEpisodeStorage,
+  LiveTally,
+  NotOwner,
+  OwnedAppend,
+} from '../live-storage.ts';
 import type { PgDatabase } from './pg-database.ts';
+import { liveActivity, liveTally } from './postgres-live-monitor.ts';
 import { appendEvents, NOT_OWNER, OWNER_FENCE } from './postgres-live-appends.ts';
 import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { insertEpisodeRow, insertEvents } from './postgres-episodes.ts';
@@ -171,5 +180,13 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
       [filter.studyId ?? null, filter.status ?? null],
     );
     return rows.map(toLiveEpisodeInfo);
+  }
+
+  tally(studyId: string, maxFailures: number): Promise<LiveTally> {
+    return liveTally(this.db, studyId, maxFailures);
+  }
+
+  activity(episodeIds: readonly string[]): Promise<Map<string, LiveActivity>> {
+    return liveActivity(this.db, episodeIds);
   }
 }

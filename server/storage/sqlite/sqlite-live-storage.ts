@@ -1,10 +1,19 @@
 import type Database from 'better-sqlite3';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
 import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
-import type { LiveEpisodeEnd, LiveEpisodeInfo, LiveEpisodeStorage, NotOwner, OwnedAppend } from '../live-storage.ts';
+import type {
+  LiveActivity,
+  LiveEpisodeEnd,
+  LiveEpisodeInfo,
+  LiveEpisodeStorage,
+  LiveTally,
+  NotOwner,
+  OwnedAppend,
+} from '../live-storage.ts';
 import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { saveEpisode } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
+import { liveActivity, liveTally } from './live-monitor-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 interface QueuedAppend {
@@ -292,5 +301,13 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
       filter.status ?? null,
     ) as LiveEpisodeRow[];
     return rows.map(toLiveEpisodeInfo);
+  }
+
+  async tally(studyId: string, maxFailures: number): Promise<LiveTally> {
+    return liveTally(this.db, studyId, maxFailures);
+  }
+
+  async activity(episodeIds: readonly string[]): Promise<Map<string, LiveActivity>> {
+    return liveActivity(this.db, episodeIds);
   }
 }

@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EpisodeSummary } from '../../server/storage/episode-storage.ts';
+import { runningEpisodeSummary } from '../support/episode-summary.ts';
+import { actorRatedEvent, messageEvent } from '../support/episode-events.ts';
+import type { LiveContractStorage } from './live-storage.contract.ts';
+
+/**
+ * The live monitor's aggregate reads of LiveEpisodeStorage: `tally` (episodes by status, failures grouped, models
+ * named) over every live episode of a study, and `activity` (the person's replies and the last event's time) of a set
+ * of episodes. Set up through the Storage interface only, so both engines run it unchanged.
+ */
+export function liveMonitorContract(name: string, open: () => Promise<LiveContractStorage>): void {
+  describe(`LiveEpisodeStorage monitor reads: ${name}`, () => {
+    let storage: LiveContractStorage;
+    beforeEach(async () => {
+      storage = await open();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    async function begin(studyId: string, id: string, participantId: string, over: Partial<EpisodeSummary> = {}) {
+      await storage.live.begin({
+        summary: runningEpisodeSummary(id, { userSeat: 'person', ...over }),
+        studyId,
+        participantId,
+        assignmentId: `lease-${id}`,
+        spec: {},
+      });
+    }
+    const actor = async (studyId: string): Promise<string> =>
+      (await storage.people.findOrCreateParticipant({ studyId, role: 'actor', prolific: {} })).participant.id;
+    const failed = (stage: string, reason: string) =>
+      ({
+        status: 'failed',
+        weightedScore: null,
+        correct: null,
+        interactionTurns: null,
+        failure: { stage, reason },
+      }) as const;
+
+    it('tally counts every live episode of the study by status, past the 1,000 a list returns', async () => {
+      const study = await storage.createStudy({ name: 'Many' });
+      const other = await storage.createStudy({ name: 'Other' });
+      const person = await actor(study.id);
+      for (let i = 0; i < 1003; i++) await begin(study.id, `e-${i}`, person);
+      for (let i = 0; i < 5; i++)
+        await storage.live.finish(`e-${i}`, {
+          status: 'completed',
+          weightedScore: 3,
+          correct: 1,
+          interactionTurns: 2,
+          failure: null,
+        });
+      await storage.live.finish('e-5', failed('user', 'idle timeout'));
+      await begin(other.id, 'other-1', await actor(other.id));
+      // Neither a twin nor a batch episode is a live episode.
+      await storage.live.saveTwin('e-6', { ...runningEpisodeSummary('twin-1'), status: 'completed' }, []);
+      await storage.saveEpisode({ ...runningEpisodeSummary('batch-1'), status: 'completed' }, []);
+
+      expect((await storage.live.listLive({ studyId: study.id })).length).toBe(1000);
+      const tally = await storage.live.tally(study.id, 20);
+      expect(tally.byStatus).toEqual({ running: 997, completed: 5, failed: 1 });
+      expect(tally.failures).toEqual([{ stage: 'user', reason: 'idle timeout', count: 1 }]);
+      expect((await storage.live.tally(other.id, 20)).byStatus).toEqual({ running: 1 });
+      expect(await storage.live.tally('no-such-study', 20)).toEqual({ byStatus: {}, failures: [], models: [] });
+    });
+
+    it('tally groups failures by stage and reason, most first, ties by stage then reason, capped', async () => {
+      const study = await storage.createStudy({ name: 'Failures' });
+      const person = await actor(study.id);
+      const ends = [
+        ['user', 'idle timeout'],
+        ['model', 'rate limited'],
+        ['model', 'rate limited'],
+        ['user', 'idle timeout'],
+        ['judge', 'unparseable'],
+        ['assistant', 'unparseable'],
+        ['model', 'rate limited'],
+      ] as const;
+      for (const [i, [stage, reason]] of ends.entries()) {
+        await begin(study.id, `f-${i}`, person);
+        await storage.live.finish(`f-${i}`, failed(stage, reason));
+      }
+      const tally = await storage.live.tally(study.id, 3);
+      expect(tally.byStatus).toEqual({ failed: 7 });
+      expect(tally.failures).toEqual([
+        { stage: 'model', reason: 'rate limited', count: 3 },
+        { stage: 'user', reason: 'idle timeout', count: 2 },
+        { stage: 'assistant', reason: 'unparseable', count: 1 },
+      ]);
+    });
+
+    it('tally names every model of the study once, sorted, without an absent simulator', async () => {
+      const study = await storage.createStudy({ name: 'Models' });
+      const person = await actor(study.id);
+      await begin(study.id, 'm-1', person, { assistantModel: 'mut-b', judgeModel: 'judge', simulatorModel: null });
+      await begin(study.id, 'm-2', person, { assistantModel: 'mut-a', judgeModel: 'judge', simulatorModel: 'sim' });
+      expect((await storage.live.tally(study.id, 20)).models).toEqual(['judge', 'mut-a', 'mut-b', 'sim']);
+    });
+
+    it("activity counts each episode's replies and gives its last event's time; no events: absent", async () => {
+      const study = await storage.createStudy({ name: 'Activity' });
+      const person = await actor(study.id);
+      await begin(study.id, 'a-1', person);
+      await begin(study.id, 'a-2', person);
+      await begin(study.id, 'a-3', person);
+      const events = [
+        messageEvent(0, { role: 'user', kind: 'opening', at: '2030-01-01T00:00:01.000Z' }),
+        messageEvent(1, { role: 'assistant', kind: 'question', at: '2030-01-01T00:00:02.000Z' }),
+        messageEvent(2, { at: '2030-01-01T00:00:03.000Z' }),
+        messageEvent(3, { role: 'assistant', kind: 'question', at: '2030-01-01T00:00:04.000Z' }),
+        messageEvent(4, { at: '2030-01-01T00:00:05.000Z' }),
+        actorRatedEvent(5, '2030-01-01T00:00:09.000Z'),
+      ];
+      for (const event of events) await storage.live.append('a-1', event);
+      await storage.live.append(
+        'a-2',
+        messageEvent(0, { role: 'user', kind: 'opening', at: '2030-01-01T00:01:00.000Z' }),
+      );
+      const activity = await storage.live.activity(['a-1', 'a-2', 'a-3', 'no-such-episode']);
+      expect([...activity.entries()].sort()).toEqual([
+        ['a-1', { replies: 2, lastEventAt: '2030-01-01T00:00:09.000Z' }],
+        ['a-2', { replies: 0, lastEventAt: '2030-01-01T00:01:00.000Z' }],
+      ]);
+      expect(await storage.live.activity([])).toEqual(new Map());
+    });
+  });
+}
