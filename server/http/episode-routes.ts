@@ -41,12 +41,16 @@ export function episodeRoutes(storage: Storage, presence: PresenceReader) {
       async (request) => {
         const { studyId } = request.params;
         await requireStudy(studyId);
-        const { status } = request.query;
-        const live = await storage.live.listLive({ studyId, ...(status ? { status } : {}) });
+        const { status, offset, limit } = request.query;
+        const live = await storage.live.listLive({ studyId, offset, limit, ...(status ? { status } : {}) });
+        // The total is counted by the database, as the live monitor's health is.
+        const byStatus = (await storage.live.tally(studyId, 0)).byStatus;
+        const total = status ? (byStatus[status] ?? 0) : Object.values(byStatus).reduce((a, n) => a + n, 0);
         const participantIds = live.map((e) => e.participantId);
         const prolific = await storage.research.prolificIds(participantIds);
         const present = await presence.presenceOf([...new Set(participantIds)]);
         return {
+          total,
           episodes: live.map((e) => ({
             ...e.summary,
             studyId: e.studyId,

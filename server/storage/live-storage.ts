@@ -21,6 +21,16 @@ export interface LiveTally {
   models: string[];
 }
 
+export interface LiveListFilter {
+  studyId?: string;
+  status?: EpisodeStatus;
+  offset?: number;
+  limit?: number;
+}
+
+/** The most live episodes one `listLive` returns. */
+export const MAX_LIVE_LIST = 1000;
+
 /** A live episode's activity as the researcher's list of held units shows it. */
 export interface LiveActivity {
   /** The person's replies stored (message events of role `user`, kind `reply`). */
@@ -101,8 +111,11 @@ export interface LiveEpisodeStorage {
   saveTwin(liveEpisodeId: string, summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void>;
   /** Episodes linked to a live episode as its simulated twins. */
   twinsOf(liveEpisodeId: string): Promise<string[]>;
-  /** The newest 1,000 live episodes (of a study, in a status), newest first. */
-  listLive(filter: { studyId?: string; status?: EpisodeStatus }): Promise<LiveEpisodeInfo[]>;
+  /**
+   * Live episodes (of a study, in a status), newest first: `limit` of them (at most and by default 1,000) after
+   * skipping `offset`.
+   */
+  listLive(filter: LiveListFilter): Promise<LiveEpisodeInfo[]>;
   /** Counts of the study's live episodes (LiveTally); `maxFailures` caps the failure groups returned. */
   tally(studyId: string, maxFailures: number): Promise<LiveTally>;
   /** The activity of each of these episodes that has events (absent from the map: none stored). */

@@ -18,7 +18,13 @@ export const RunEpisodesPageSchema = z.object({
 });
 export type RunEpisodesPage = z.infer<typeof RunEpisodesPageSchema>;
 
-export const LiveEpisodesQuerySchema = z.object({ status: EpisodeStatusSchema.optional() });
+/**
+ * `GET …/live-episodes`: the study's live episodes newest first, a page at a time (the console asks for
+ * LIVE_EPISODES_PAGE; the API's default page is the 1,000 the list once returned whole).
+ */
+export const LiveEpisodesQuerySchema = pageQuerySchema(1000, 1000).extend({ status: EpisodeStatusSchema.optional() });
+/** Rows per page of the console's live episodes table. */
+export const LIVE_EPISODES_PAGE = 25;
 
 /** Where a live episode belongs: its study, person and assignment, and the engine options it was started with. */
 const liveShape = {
@@ -50,7 +56,12 @@ export const LiveEpisodeSchema = EpisodeSummarySchema.extend({
   presence: ParticipantPresenceSchema,
 });
 export type LiveEpisode = z.infer<typeof LiveEpisodeSchema>;
-export const LiveEpisodesResponseSchema = z.object({ episodes: z.array(LiveEpisodeSchema) });
+/** One page of live episodes and how many the filter matches in all. */
+export const LiveEpisodesResponseSchema = z.object({
+  total: z.number().int().min(0),
+  episodes: z.array(LiveEpisodeSchema),
+});
+export type LiveEpisodesPage = z.infer<typeof LiveEpisodesResponseSchema>;
 
 /** `GET /api/episodes/:episodeId`: any stored episode (batch, live or twin) with its whole event log. */
 export const StoredEpisodeSchema = z.object({

@@ -59,6 +59,15 @@ export function liveMonitorContract(name: string, open: () => Promise<LiveContra
       await storage.saveEpisode({ ...runningEpisodeSummary('batch-1'), status: 'completed' }, []);
 
       expect((await storage.live.listLive({ studyId: study.id })).length).toBe(1000);
+      // Paged: the rest past the first 1,000, a window, and never more than 1,000 at once.
+      expect((await storage.live.listLive({ studyId: study.id, offset: 1000 })).length).toBe(3);
+      expect((await storage.live.listLive({ studyId: study.id, offset: 998, limit: 10 })).length).toBe(5);
+      expect((await storage.live.listLive({ studyId: study.id, limit: 5000 })).length).toBe(1000);
+      const firstTwo = (await storage.live.listLive({ studyId: study.id, limit: 2 })).map((e) => e.summary.id);
+      const secondOnly = (await storage.live.listLive({ studyId: study.id, offset: 1, limit: 1 })).map(
+        (e) => e.summary.id,
+      );
+      expect(secondOnly).toEqual(firstTwo.slice(1));
       const tally = await storage.live.tally(study.id, 20);
       expect(tally.byStatus).toEqual({ running: 997, completed: 5, failed: 1 });
       expect(tally.failures).toEqual([{ stage: 'user', reason: 'idle timeout', count: 1 }]);

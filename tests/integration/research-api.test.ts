@@ -353,6 +353,15 @@ describe('batch runs, results and exports', () => {
         .episodes,
     ).toEqual([]);
     expect((await call('GET', `/api/studies/${t.sampleId}/live-episodes?status=bogus`)).statusCode).toBe(400);
+    // A page of the list, with how many the filter matches in all.
+    expect(list.json<{ total: number }>().total).toBe(1);
+    const past = (await call('GET', `/api/studies/${t.sampleId}/live-episodes?offset=1&limit=25`)).json<{
+      total: number;
+      episodes: unknown[];
+    }>();
+    expect(past).toEqual({ total: 1, episodes: [] });
+    expect((await call('GET', `/api/studies/${t.sampleId}/live-episodes?limit=0`)).statusCode).toBe(400);
+    expect((await call('GET', `/api/studies/${t.sampleId}/live-episodes?limit=1001`)).statusCode).toBe(400);
     const one = (await call('GET', `/api/episodes/${liveEpisodeId}`)).json<{
       summary: { status: string };
       live: { participantId: string } | null;

@@ -7,7 +7,7 @@ import {
   RunsResponseSchema,
   RunStartedSchema,
   StoredEpisodeSchema,
-  type LiveEpisode,
+  type LiveEpisodesPage,
   type ModelInfo,
   type RunEpisodesPage,
   type RunStarted,
@@ -50,13 +50,15 @@ export async function cancelRun(runId: string, signal?: AbortSignal): Promise<Ru
   return (await postJson(`${run(runId)}/cancel`, {}, RunResponseSchema, signal)).run;
 }
 
-export async function fetchLiveEpisodes(
+/** One page of the study's live episodes (newest first) and how many the filter matches in all. */
+export function fetchLiveEpisodes(
   studyId: string,
   status: EpisodeStatus | null,
+  page: { offset: number; limit: number },
   signal?: AbortSignal,
-): Promise<LiveEpisode[]> {
-  const query = status ? `?status=${status}` : '';
-  return (await getJson(`${study(studyId)}/live-episodes${query}`, LiveEpisodesResponseSchema, signal)).episodes;
+): Promise<LiveEpisodesPage> {
+  const query = `?offset=${page.offset}&limit=${page.limit}${status ? `&status=${status}` : ''}`;
+  return getJson(`${study(studyId)}/live-episodes${query}`, LiveEpisodesResponseSchema, signal);
 }
 
 export function fetchLiveHealth(studyId: string, signal?: AbortSignal): Promise<LiveHealth> {

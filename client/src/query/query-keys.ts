@@ -25,8 +25,11 @@ export const queryKeys = {
   /** `done` is part of the key: the page is re-read as the run's episodes finish. */
   runEpisodes: (studyId: string, runId: string, page: { offset: number; done: number }) =>
     ['study', studyId, 'runs', runId, 'episodes', page] as const,
-  liveEpisodes: (studyId: string, status: EpisodeStatus | null) =>
-    ['study', studyId, 'live-episodes', status ?? 'all'] as const,
+  /** A page of the live list (`offset`: its first row); omitted, every page of the filter (to invalidate). */
+  liveEpisodes: (studyId: string, status: EpisodeStatus | null, offset?: number) =>
+    offset === undefined
+      ? (['study', studyId, 'live-episodes', status ?? 'all'] as const)
+      : (['study', studyId, 'live-episodes', status ?? 'all', offset] as const),
   liveHealth: (studyId: string) => ['study', studyId, 'live-health'] as const,
   liveUnits: (studyId: string) => ['study', studyId, 'live-units'] as const,
   assignments: (studyId: string) => ['study', studyId, 'assignments'] as const,

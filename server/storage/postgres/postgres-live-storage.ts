@@ -7,10 +7,12 @@ import type {
   LiveEpisodeEnd,
   LiveEpisodeInfo,
   LiveEpisodeStorage,
+  LiveListFilter,
   LiveTally,
   NotOwner,
   OwnedAppend,
 } from '../live-storage.ts';
+import { MAX_LIVE_LIST } from '../live-storage.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { liveActivity, liveTally } from './postgres-live-monitor.ts';
 import { appendEvents, NOT_OWNER, OWNER_FENCE } from './postgres-live-appends.ts';
@@ -173,11 +175,16 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
     return rows.map((r) => r.id);
   }
 
-  async listLive(filter: { studyId?: string; status?: EpisodeStatus }): Promise<LiveEpisodeInfo[]> {
+  async listLive(filter: LiveListFilter): Promise<LiveEpisodeInfo[]> {
     const rows = await this.db.rows<LiveEpisodeRow>(
       `SELECT * FROM episodes WHERE participant_id IS NOT NULL AND ($1::text IS NULL OR study_id = $1)
-         AND ($2::text IS NULL OR status = $2) ORDER BY started_at COLLATE "C" DESC LIMIT 1000`,
-      [filter.studyId ?? null, filter.status ?? null],
+         AND ($2::text IS NULL OR status = $2) ORDER BY started_at COLLATE "C" DESC LIMIT $3 OFFSET $4`,
+      [
+        filter.studyId ?? null,
+        filter.status ?? null,
+        Math.min(filter.limit ?? MAX_LIVE_LIST, MAX_LIVE_LIST),
+        filter.offset ?? 0,
+      ],
     );
     return rows.map(toLiveEpisodeInfo);
   }

@@ -6,10 +6,12 @@ import type {
   LiveEpisodeEnd,
   LiveEpisodeInfo,
   LiveEpisodeStorage,
+  LiveListFilter,
   LiveTally,
   NotOwner,
   OwnedAppend,
 } from '../live-storage.ts';
+import { MAX_LIVE_LIST } from '../live-storage.ts';
 import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { saveEpisode } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
@@ -290,15 +292,17 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
       .all(liveEpisodeId) as string[];
   }
 
-  async listLive(filter: { studyId?: string; status?: EpisodeStatus }): Promise<LiveEpisodeInfo[]> {
+  async listLive(filter: LiveListFilter): Promise<LiveEpisodeInfo[]> {
     const rows = cachedStatement(
       this.db,
-      `SELECT * FROM episodes WHERE participant_id IS NOT NULL AND (? IS NULL OR study_id = ?) AND (? IS NULL OR status = ?) ORDER BY started_at DESC LIMIT 1000`,
+      `SELECT * FROM episodes WHERE participant_id IS NOT NULL AND (? IS NULL OR study_id = ?) AND (? IS NULL OR status = ?) ORDER BY started_at DESC LIMIT ? OFFSET ?`,
     ).all(
       filter.studyId ?? null,
       filter.studyId ?? null,
       filter.status ?? null,
       filter.status ?? null,
+      Math.min(filter.limit ?? MAX_LIVE_LIST, MAX_LIVE_LIST),
+      filter.offset ?? 0,
     ) as LiveEpisodeRow[];
     return rows.map(toLiveEpisodeInfo);
   }

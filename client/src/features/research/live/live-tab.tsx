@@ -1,8 +1,11 @@
 import Grid from '@mui/material/Grid';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
+import TablePagination from '@mui/material/TablePagination';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { LIVE_EPISODES_PAGE } from '../../../../../shared/schemas/api-research.ts';
 import { EPISODE_STATUSES, type EpisodeStatus } from '../../../../../shared/schemas/episode.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { LoadState } from '../load-state.tsx';
@@ -18,9 +21,16 @@ import { useLiveUnits } from './use-live-units.ts';
 export function LiveTab({ studyId }: { studyId: string }) {
   const filter = useAppStore((s) => s.studyView.liveStatusFilter);
   const setFilter = useAppStore((s) => s.setLiveStatusFilter);
-  // Both re-read every few seconds while the tab is open.
-  const query = useLiveEpisodes(studyId, filter);
-  const episodes = query.data;
+  // The page shown belongs to a filter: another filter starts on its first page.
+  const [page, setPage] = useState<{ filter: EpisodeStatus | null; offset: number }>({ filter, offset: 0 });
+  const offset = page.filter === filter ? page.offset : 0;
+  // All three re-read every few seconds while the tab is open.
+  const query = useLiveEpisodes(studyId, filter, offset);
+  const episodes = query.data?.episodes;
+  const total = query.data?.total ?? 0;
+  // Episodes left the filter (a running one ended) and this page is now past the end: show the last page.
+  if (query.data && offset > 0 && offset >= total)
+    setPage({ filter, offset: Math.max(0, Math.ceil(total / LIVE_EPISODES_PAGE) - 1) * LIVE_EPISODES_PAGE });
   const health = useLiveHealth(studyId).data;
   const units = useLiveUnits(studyId).data;
 
@@ -69,6 +79,16 @@ export function LiveTab({ studyId }: { studyId: string }) {
             onRetry={() => void query.refetch()}
           >
             {episodes && <LiveEpisodeTable episodes={episodes} />}
+            {total > LIVE_EPISODES_PAGE && (
+              <TablePagination
+                component="div"
+                count={total}
+                page={Math.floor(offset / LIVE_EPISODES_PAGE)}
+                rowsPerPage={LIVE_EPISODES_PAGE}
+                rowsPerPageOptions={[LIVE_EPISODES_PAGE]}
+                onPageChange={(_e, p) => setPage({ filter, offset: p * LIVE_EPISODES_PAGE })}
+              />
+            )}
           </LoadState>
         </Stack>
       </Grid>
