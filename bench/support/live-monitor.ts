@@ -1,17 +1,22 @@
 import { performance } from 'node:perf_hooks';
+import { LIVE_EPISODES_PAGE } from '../../shared/schemas/api-research.ts';
 import { call } from '../../tests/support/researcher-http.ts';
 import type { LiveStudy } from './live-study-setup.ts';
 import { percentile } from './live-phase.ts';
 
 /**
- * A researcher with the console's Live tab open while people play: the tab re-reads the study's live episodes, its
- * live health and the units participants hold every 3 s (client/src/features/research/live/use-live.ts), the three
- * requests at once. Each read is made over HTTP with the researcher's cookie, as the browser does; its time is the
+ * A researcher with the console's Live tab open while people play: the tab re-reads the first page of the study's
+ * live episodes, its live health and the units participants hold every 3 s, the three requests at once
+ * (client/src/features/research/live/use-live.ts). Each read is made over HTTP with the researcher's cookie, as the browser does; its time is the
  * researcher's wait, and whatever the server does for it on the loop is time the persons' acknowledgements wait too.
  */
 
-/** The Live tab's paths under `/api/studies/:studyId/`, each polled every LIVE_TAB_POLL_MS. */
-export const LIVE_TAB_READS = ['live-episodes', 'live-health', 'live-units'] as const;
+/** The Live tab's reads under `/api/studies/:studyId/` (its first page of episodes), each every LIVE_TAB_POLL_MS. */
+export const LIVE_TAB_READS = {
+  live_episodes: `live-episodes?offset=0&limit=${LIVE_EPISODES_PAGE}`,
+  live_health: 'live-health',
+  live_units: 'live-units',
+} as const;
 export const LIVE_TAB_POLL_MS = 3000;
 
 export interface LiveTabWatch {
@@ -20,15 +25,15 @@ export interface LiveTabWatch {
 }
 
 export function watchLiveTab(url: string, study: LiveStudy): LiveTabWatch {
-  const times = new Map<string, number[]>(LIVE_TAB_READS.map((r) => [r, []]));
+  const times = new Map<string, number[]>(Object.keys(LIVE_TAB_READS).map((r) => [r, []]));
   let failed = 0;
   let stopped = false;
   const readAll = async (): Promise<void> => {
     await Promise.all(
-      LIVE_TAB_READS.map(async (read) => {
+      Object.entries(LIVE_TAB_READS).map(async ([read, path]) => {
         const started = performance.now();
         try {
-          await call(`${url}/api/studies/${study.studyId}/${read}`, 'GET', study.researcherCookie);
+          await call(`${url}/api/studies/${study.studyId}/${path}`, 'GET', study.researcherCookie);
           times.get(read)?.push(performance.now() - started);
         } catch {
           failed += 1;
@@ -51,9 +56,8 @@ export function watchLiveTab(url: string, study: LiveStudy): LiveTabWatch {
       await loop;
       const metrics: Record<string, number> = { monitor_reads_failed: failed };
       for (const [read, ms] of times) {
-        const key = read.replace(/-/g, '_');
-        metrics[`monitor_${key}_p50_ms`] = percentile(ms, 50);
-        metrics[`monitor_${key}_max_ms`] = ms.length ? Math.max(...ms) : 0;
+        metrics[`monitor_${read}_p50_ms`] = percentile(ms, 50);
+        metrics[`monitor_${read}_max_ms`] = ms.length ? Math.max(...ms) : 0;
       }
       return metrics;
     },
