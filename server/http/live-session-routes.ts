@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ERROR_RESPONSES, OkSchema, StudyParamsSchema } from '../../shared/schemas/api-common.ts';
 import {
+  LiveUnitsQuerySchema,
   LiveUnitsSchema,
   ReasonBodySchema,
   StudyAssignmentParamsSchema,
@@ -26,9 +27,14 @@ export function liveSessionRoutes(storage: Storage, live: LiveSessions) {
       '/api/studies/:studyId/live-units',
       {
         ...studyAccess('work'),
-        schema: { tags: ['live'], params: StudyParamsSchema, response: { 200: LiveUnitsSchema, ...ERROR_RESPONSES } },
+        schema: {
+          tags: ['live'],
+          params: StudyParamsSchema,
+          querystring: LiveUnitsQuerySchema,
+          response: { 200: LiveUnitsSchema, ...ERROR_RESPONSES },
+        },
       },
-      async (request) => ({ units: await listLiveUnits(storage, request.params.studyId) }),
+      async (request) => listLiveUnits(storage, request.params.studyId, request.query),
     );
 
     app.post(

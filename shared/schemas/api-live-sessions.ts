@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StudyParamsSchema } from './api-common.ts';
+import { pageQuerySchema, StudyParamsSchema } from './api-common.ts';
 
 /**
  * The researcher's oversight of live play (docs/studies-and-ratings.md, "Stuck sessions and hoarded units"): the
@@ -27,7 +27,12 @@ export const LiveUnitSchema = z.object({
 });
 export type LiveUnit = z.infer<typeof LiveUnitSchema>;
 
-export const LiveUnitsSchema = z.object({ units: z.array(LiveUnitSchema) });
+/** `GET …/live-units`: a page of the units (the API's default page is the 1,000 the list once returned whole). */
+export const LiveUnitsQuerySchema = pageQuerySchema(1000, 1000);
+/** Rows per page of the console's table of units held now. */
+export const LIVE_UNITS_PAGE = 25;
+/** One page of units and how many are held in all. */
+export const LiveUnitsSchema = z.object({ total: z.number().int().min(0), units: z.array(LiveUnitSchema) });
 export type LiveUnits = z.infer<typeof LiveUnitsSchema>;
 
 export const StudyEpisodeParamsSchema = StudyParamsSchema.extend({ episodeId: z.string().min(1).max(200) });

@@ -60,6 +60,21 @@ describe('researchers oversee live units', () => {
     });
     const assignmentId = listed[0]?.assignmentId ?? '';
     expect(assignmentId).not.toBe('');
+    // A page of the units, with how many are held in all.
+    const pastTheEnd = await app.app.inject({
+      method: 'GET',
+      url: `/api/studies/${app.studyId}/live-units?offset=1&limit=25`,
+      headers: { cookie: researcher },
+    });
+    expect(pastTheEnd.json()).toEqual({ total: 1, units: [] });
+    const firstPage = await app.app.inject({
+      method: 'GET',
+      url: `/api/studies/${app.studyId}/live-units?limit=1`,
+      headers: { cookie: researcher },
+    });
+    const page = LiveUnitsSchema.parse(firstPage.json());
+    expect(page.total).toBe(1);
+    expect(page.units.map((u) => u.episodeId)).toEqual([snapshot.episodeId]);
 
     const end = (episodeId: string, body: unknown) =>
       app.app.inject({

@@ -1,13 +1,14 @@
 import { OkSchema } from '../../../shared/schemas/api-common.ts';
-import { LiveUnitsSchema, type LiveUnit } from '../../../shared/schemas/api-live-sessions.ts';
+import { LIVE_UNITS_PAGE, LiveUnitsSchema, type LiveUnits } from '../../../shared/schemas/api-live-sessions.ts';
 import { getJson, postJson } from './request.ts';
 
 /** The researcher's oversight of live play: units held now, ending a stuck session, releasing a held unit. */
 
 const study = (studyId: string): string => `/api/studies/${encodeURIComponent(studyId)}`;
 
-export async function fetchLiveUnits(studyId: string, signal?: AbortSignal): Promise<LiveUnit[]> {
-  return (await getJson(`${study(studyId)}/live-units`, LiveUnitsSchema, signal)).units;
+/** One page of the units held now (newest first) and how many are held in all. */
+export function fetchLiveUnits(studyId: string, offset: number, signal?: AbortSignal): Promise<LiveUnits> {
+  return getJson(`${study(studyId)}/live-units?offset=${offset}&limit=${LIVE_UNITS_PAGE}`, LiveUnitsSchema, signal);
 }
 
 /** Ends a running session: the actor sees it end, the unit goes back to the queue, the reason is stored. */

@@ -31,7 +31,11 @@ export const queryKeys = {
       ? (['study', studyId, 'live-episodes', status ?? 'all'] as const)
       : (['study', studyId, 'live-episodes', status ?? 'all', offset] as const),
   liveHealth: (studyId: string) => ['study', studyId, 'live-health'] as const,
-  liveUnits: (studyId: string) => ['study', studyId, 'live-units'] as const,
+  /** A page of the units held now (`offset`: its first row); omitted, every page. */
+  liveUnits: (studyId: string, offset?: number) =>
+    offset === undefined
+      ? (['study', studyId, 'live-units'] as const)
+      : (['study', studyId, 'live-units', offset] as const),
   assignments: (studyId: string) => ['study', studyId, 'assignments'] as const,
   results: (studyId: string, sameRecords = false) =>
     ['study', studyId, 'results', sameRecords ? 'same-records' : 'all-records'] as const,

@@ -1,14 +1,18 @@
 import { AppError } from '../../../shared/errors.ts';
-import type { LiveUnit } from '../../../shared/schemas/api-live-sessions.ts';
+import type { LiveUnit, LiveUnits } from '../../../shared/schemas/api-live-sessions.ts';
 import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 
 /**
  * The units participants hold in a study now: each running live episode with the person's replies so far and last
  * activity (0 replies for a while = a unit started and never played), and each assignment still leased whose last
- * episode ended without giving it back. Newest first.
+ * episode ended without giving it back. Newest first, a page of them (`offset`, `limit`), and how many in all.
  */
-export async function listLiveUnits(storage: Storage, studyId: string): Promise<LiveUnit[]> {
+export async function listLiveUnits(
+  storage: Storage,
+  studyId: string,
+  page: { offset: number; limit: number },
+): Promise<LiveUnits> {
   if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
   const episodes = await storage.live.listLive({ studyId });
   const playing = new Set(
@@ -26,12 +30,13 @@ export async function listLiveUnits(storage: Storage, studyId: string): Promise<
     }
     listed.push(info);
   }
-  // Replies and last activity counted by the database, and the Prolific ids read, for all the units at once. Reading
-  // and parsing each running episode's whole log, and each participant apart, cost the live loop 64 ms per poll of
-  // the monitor against 35 ms now (1,000 persons playing, 1,000 episodes ended).
-  const activity = await storage.live.activity(listed.map((e) => e.summary.id));
-  const prolific = await storage.research.prolificIds([...new Set(listed.map((e) => e.participantId))]);
-  return listed.map((info): LiveUnit => {
+  // Replies and last activity counted by the database, and the Prolific ids read, for the page's units at once.
+  // Reading and parsing each running episode's whole log, and each participant apart, for every unit cost the live
+  // loop 64 ms per poll of the monitor (1,000 persons playing, 1,000 episodes ended).
+  const shown = listed.slice(page.offset, page.offset + page.limit);
+  const activity = await storage.live.activity(shown.map((e) => e.summary.id));
+  const prolific = await storage.research.prolificIds([...new Set(shown.map((e) => e.participantId))]);
+  const units = shown.map((info): LiveUnit => {
     const seen = activity.get(info.summary.id);
     return {
       state: info.summary.status === 'running' ? 'playing' : 'held',
@@ -46,6 +51,7 @@ export async function listLiveUnits(storage: Storage, studyId: string): Promise<
       lastActivityAt: seen?.lastEventAt ?? info.summary.startedAt,
     };
   });
+  return { total: listed.length, units };
 }
 
 /**

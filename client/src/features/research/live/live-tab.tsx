@@ -1,10 +1,9 @@
 import Grid from '@mui/material/Grid';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
-import TablePagination from '@mui/material/TablePagination';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { LIVE_UNITS_PAGE } from '../../../../../shared/schemas/api-live-sessions.ts';
 import { LIVE_EPISODES_PAGE } from '../../../../../shared/schemas/api-research.ts';
 import { EPISODE_STATUSES, type EpisodeStatus } from '../../../../../shared/schemas/episode.ts';
 import { useAppStore } from '../../../store/index.ts';
@@ -13,6 +12,7 @@ import { queryState } from '../query-state.ts';
 import { LiveEpisodeTable } from './live-episode-table.tsx';
 import { LiveHealthPanel } from './live-health-panel.tsx';
 import { LiveTranscript } from './live-transcript.tsx';
+import { ListPages, useListPage } from './list-pages.tsx';
 import { LiveUnitsTable } from './live-units-table.tsx';
 import { useLiveEpisodes, useLiveHealth } from './use-live.ts';
 import { useLiveUnits } from './use-live-units.ts';
@@ -21,18 +21,15 @@ import { useLiveUnits } from './use-live-units.ts';
 export function LiveTab({ studyId }: { studyId: string }) {
   const filter = useAppStore((s) => s.studyView.liveStatusFilter);
   const setFilter = useAppStore((s) => s.setLiveStatusFilter);
-  // The page shown belongs to a filter: another filter starts on its first page.
-  const [page, setPage] = useState<{ filter: EpisodeStatus | null; offset: number }>({ filter, offset: 0 });
-  const offset = page.filter === filter ? page.offset : 0;
-  // All three re-read every few seconds while the tab is open.
-  const query = useLiveEpisodes(studyId, filter, offset);
+  // All three re-read every few seconds while the tab is open; the two lists a page at a time.
+  const episodesPage = useListPage(filter, LIVE_EPISODES_PAGE);
+  const query = useLiveEpisodes(studyId, filter, episodesPage.offset);
+  episodesPage.keepWithin(query.data?.total);
   const episodes = query.data?.episodes;
-  const total = query.data?.total ?? 0;
-  // Episodes left the filter (a running one ended) and this page is now past the end: show the last page.
-  if (query.data && offset > 0 && offset >= total)
-    setPage({ filter, offset: Math.max(0, Math.ceil(total / LIVE_EPISODES_PAGE) - 1) * LIVE_EPISODES_PAGE });
   const health = useLiveHealth(studyId).data;
-  const units = useLiveUnits(studyId).data;
+  const unitsPage = useListPage(studyId, LIVE_UNITS_PAGE);
+  const units = useLiveUnits(studyId, unitsPage.offset).data;
+  unitsPage.keepWithin(units?.total);
 
   return (
     <Grid container spacing={2}>
@@ -59,12 +56,18 @@ export function LiveTab({ studyId }: { studyId: string }) {
             </TextField>
           </Stack>
           {health && <LiveHealthPanel health={health} />}
-          {units && units.length > 0 && (
+          {units && units.total > 0 && (
             <>
               <Typography variant="h3" component="h2">
-                Units held now
+                Units held now ({units.total})
               </Typography>
-              <LiveUnitsTable studyId={studyId} units={units} />
+              <LiveUnitsTable studyId={studyId} units={units.units} />
+              <ListPages
+                total={units.total}
+                offset={unitsPage.offset}
+                pageSize={LIVE_UNITS_PAGE}
+                onOffset={unitsPage.setOffset}
+              />
             </>
           )}
           <LoadState
@@ -79,16 +82,12 @@ export function LiveTab({ studyId }: { studyId: string }) {
             onRetry={() => void query.refetch()}
           >
             {episodes && <LiveEpisodeTable episodes={episodes} />}
-            {total > LIVE_EPISODES_PAGE && (
-              <TablePagination
-                component="div"
-                count={total}
-                page={Math.floor(offset / LIVE_EPISODES_PAGE)}
-                rowsPerPage={LIVE_EPISODES_PAGE}
-                rowsPerPageOptions={[LIVE_EPISODES_PAGE]}
-                onPageChange={(_e, p) => setPage({ filter, offset: p * LIVE_EPISODES_PAGE })}
-              />
-            )}
+            <ListPages
+              total={query.data?.total ?? 0}
+              offset={episodesPage.offset}
+              pageSize={LIVE_EPISODES_PAGE}
+              onOffset={episodesPage.setOffset}
+            />
           </LoadState>
         </Stack>
       </Grid>

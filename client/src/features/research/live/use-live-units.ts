@@ -1,16 +1,17 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { LiveUnit } from '../../../../../shared/schemas/api-live-sessions.ts';
 import { endLiveSession, fetchLiveUnits, releaseHeldUnit } from '../../../http/live-units-api.ts';
 import { queryKeys } from '../../../query/query-keys.ts';
 import { LIVE_POLL_MS } from './use-live.ts';
 
-/** The units participants hold now, re-read with the live list. */
-export function useLiveUnits(studyId: string | null) {
+/** A page of the units participants hold now, re-read with the live list; the page shown stays while the next loads. */
+export function useLiveUnits(studyId: string | null, offset: number) {
   return useQuery({
-    queryKey: queryKeys.liveUnits(studyId ?? ''),
-    queryFn: ({ signal }) => fetchLiveUnits(studyId ?? '', signal),
+    queryKey: queryKeys.liveUnits(studyId ?? '', offset),
+    queryFn: ({ signal }) => fetchLiveUnits(studyId ?? '', offset, signal),
     enabled: studyId !== null,
     refetchInterval: LIVE_POLL_MS,
+    placeholderData: keepPreviousData,
   });
 }
 
