@@ -30,8 +30,8 @@ async function deleteNow(
   participantId: string,
   by: DeletionRequester,
 ): Promise<ParticipantDeletion> {
-  const running = await deps.storage.live.listLive({ studyId, status: 'running' });
-  for (const episode of running.filter((e) => e.participantId === participantId)) {
+  const running = await deps.storage.live.listLive({ studyId, status: 'running', participantId });
+  for (const episode of running) {
     await deps.live.endByResearcher(studyId, episode.summary.id, 'participant data deleted').catch((error: unknown) => {
       // Ended on its own meanwhile: the deletion removes it either way.
       if (!(error instanceof AppError && error.code === 'conflict')) throw error;

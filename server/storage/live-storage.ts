@@ -24,6 +24,8 @@ export interface LiveTally {
 export interface LiveListFilter {
   studyId?: string;
   status?: EpisodeStatus;
+  participantId?: string;
+  assignmentId?: string;
   offset?: number;
   limit?: number;
 }
@@ -112,8 +114,8 @@ export interface LiveEpisodeStorage {
   /** Episodes linked to a live episode as its simulated twins. */
   twinsOf(liveEpisodeId: string): Promise<string[]>;
   /**
-   * Live episodes (of a study, in a status), newest first: `limit` of them (at most and by default 1,000) after
-   * skipping `offset`.
+   * Live episodes (of a study, in a status, of a participant, on an assignment: each given condition holds), newest
+   * first: `limit` of them (at most and by default 1,000) after skipping `offset`.
    */
   listLive(filter: LiveListFilter): Promise<LiveEpisodeInfo[]>;
   /** Counts of the study's live episodes (LiveTally); `maxFailures` caps the failure groups returned. */

@@ -43,7 +43,10 @@ export function liveMonitorContract(name: string, open: () => Promise<LiveContra
       const study = await storage.createStudy({ name: 'Many' });
       const other = await storage.createStudy({ name: 'Other' });
       const person = await actor(study.id);
-      for (let i = 0; i < 1003; i++) await begin(study.id, `e-${i}`, person);
+      const early = await actor(study.id);
+      // In start order, one a second; the first two are `early`'s, older than the newest 1,000.
+      const at = (i: number): string => new Date(Date.UTC(2030, 0, 1) + i * 1000).toISOString();
+      for (let i = 0; i < 1003; i++) await begin(study.id, `e-${i}`, i < 2 ? early : person, { startedAt: at(i) });
       for (let i = 0; i < 5; i++)
         await storage.live.finish(`e-${i}`, {
           status: 'completed',
@@ -63,6 +66,15 @@ export function liveMonitorContract(name: string, open: () => Promise<LiveContra
       expect((await storage.live.listLive({ studyId: study.id, offset: 1000 })).length).toBe(3);
       expect((await storage.live.listLive({ studyId: study.id, offset: 998, limit: 10 })).length).toBe(5);
       expect((await storage.live.listLive({ studyId: study.id, limit: 5000 })).length).toBe(1000);
+      const ids = async (filter: Parameters<LiveContractStorage['live']['listLive']>[0]): Promise<string[]> =>
+        (await storage.live.listLive(filter)).map((e) => e.summary.id);
+      expect(await ids({ studyId: study.id, offset: 1000 })).toEqual(['e-2', 'e-1', 'e-0']);
+      // A participant's or an assignment's episodes are found however old they are.
+      expect(await ids({ studyId: study.id, participantId: early })).toEqual(['e-1', 'e-0']);
+      expect(await ids({ studyId: study.id, participantId: early, status: 'completed' })).toEqual(['e-1', 'e-0']);
+      expect(await ids({ studyId: study.id, participantId: early, status: 'running' })).toEqual([]);
+      expect(await ids({ assignmentId: 'lease-e-1' })).toEqual(['e-1']);
+      expect(await ids({ studyId: other.id, participantId: early })).toEqual([]);
       const firstTwo = (await storage.live.listLive({ studyId: study.id, limit: 2 })).map((e) => e.summary.id);
       const secondOnly = (await storage.live.listLive({ studyId: study.id, offset: 1, limit: 1 })).map(
         (e) => e.summary.id,

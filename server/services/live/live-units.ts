@@ -62,8 +62,7 @@ export async function releaseHeldUnit(storage: Storage, studyId: string, assignm
   const lease = await storage.work.getPlayLease(assignmentId);
   if (!lease || lease.studyId !== studyId) throw new AppError('not_found', 'no such assignment in this study');
   if (lease.status !== 'leased') throw new AppError('conflict', `this assignment is already ${lease.status}`);
-  const running = await storage.live.listLive({ studyId, status: 'running' });
-  if (running.some((e) => e.assignmentId === assignmentId))
-    throw new AppError('conflict', 'a live session runs on this unit: end the session instead');
+  const running = await storage.live.listLive({ studyId, status: 'running', assignmentId, limit: 1 });
+  if (running.length > 0) throw new AppError('conflict', 'a live session runs on this unit: end the session instead');
   await storage.work.endPlayLease(assignmentId, 'released', new Date());
 }

@@ -76,8 +76,8 @@ export async function participantData(
   const end = participantEnd(p, await storage.work.getSettings(studyId));
 
   const episodes: ParticipantData['episodes'] = [];
-  for (const live of await storage.live.listLive({ studyId })) {
-    if (live.participantId !== p.id) continue;
+  // The participant's own episodes, however many the study has (a list of the study's stops at its newest 1,000).
+  for (const live of await storage.live.listLive({ studyId, participantId: p.id })) {
     const episode = await episodeData(storage, live.summary.id);
     if (!episode) continue;
     const twins: StoredEpisodeData[] = [];

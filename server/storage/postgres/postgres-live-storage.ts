@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { AppError } from '../../../shared/errors.ts';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
-import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
+import type { EpisodeSummary } from '../episode-storage.ts';
 import type {
   LiveActivity,
   LiveEpisodeEnd,
@@ -12,7 +12,7 @@ import type {
   NotOwner,
   OwnedAppend,
 } from '../live-storage.ts';
-import { MAX_LIVE_LIST } from '../live-storage.ts';
+import { liveListQuery } from '../rows/live-list-sql.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { liveActivity, liveTally } from './postgres-live-monitor.ts';
 import { appendEvents, NOT_OWNER, OWNER_FENCE } from './postgres-live-appends.ts';
@@ -176,16 +176,8 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
   }
 
   async listLive(filter: LiveListFilter): Promise<LiveEpisodeInfo[]> {
-    const rows = await this.db.rows<LiveEpisodeRow>(
-      `SELECT * FROM episodes WHERE participant_id IS NOT NULL AND ($1::text IS NULL OR study_id = $1)
-         AND ($2::text IS NULL OR status = $2) ORDER BY started_at COLLATE "C" DESC LIMIT $3 OFFSET $4`,
-      [
-        filter.studyId ?? null,
-        filter.status ?? null,
-        Math.min(filter.limit ?? MAX_LIVE_LIST, MAX_LIVE_LIST),
-        filter.offset ?? 0,
-      ],
-    );
+    const { sql, params } = liveListQuery(filter, (n) => `$${n}`, 'started_at COLLATE "C"');
+    const rows = await this.db.rows<LiveEpisodeRow>(sql, params);
     return rows.map(toLiveEpisodeInfo);
   }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { EpisodeEventSchema, type EpisodeEvent } from '../../../shared/schemas/episode.ts';
-import type { EpisodeStatus, EpisodeSummary } from '../episode-storage.ts';
+import type { EpisodeSummary } from '../episode-storage.ts';
 import type {
   LiveActivity,
   LiveEpisodeEnd,
@@ -11,7 +11,7 @@ import type {
   NotOwner,
   OwnedAppend,
 } from '../live-storage.ts';
-import { MAX_LIVE_LIST } from '../live-storage.ts';
+import { liveListQuery } from '../rows/live-list-sql.ts';
 import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { saveEpisode } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
@@ -293,17 +293,8 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
   }
 
   async listLive(filter: LiveListFilter): Promise<LiveEpisodeInfo[]> {
-    const rows = cachedStatement(
-      this.db,
-      `SELECT * FROM episodes WHERE participant_id IS NOT NULL AND (? IS NULL OR study_id = ?) AND (? IS NULL OR status = ?) ORDER BY started_at DESC LIMIT ? OFFSET ?`,
-    ).all(
-      filter.studyId ?? null,
-      filter.studyId ?? null,
-      filter.status ?? null,
-      filter.status ?? null,
-      Math.min(filter.limit ?? MAX_LIVE_LIST, MAX_LIVE_LIST),
-      filter.offset ?? 0,
-    ) as LiveEpisodeRow[];
+    const { sql, params } = liveListQuery(filter, () => '?', 'started_at');
+    const rows = cachedStatement(this.db, sql).all(...params) as LiveEpisodeRow[];
     return rows.map(toLiveEpisodeInfo);
   }
 

@@ -1,0 +1,29 @@
+import { MAX_LIVE_LIST, type LiveListFilter } from '../live-storage.ts';
+
+/**
+ * The query of LiveEpisodeStorage.listLive for both engines, with only the filter's own conditions in it. Why not one
+ * statement with `(? IS NULL OR study_id = ?)`: such a condition keeps SQLite from using an index, so every list read
+ * the whole episodes table and sorted it (10 ms for a study of 2,000 live episodes, on the live loop).
+ * `placeholder(n)` writes the n-th parameter (1-based) in the engine's syntax; `orderBy` is the engine's sort key.
+ */
+export function liveListQuery(
+  filter: LiveListFilter,
+  placeholder: (n: number) => string,
+  orderBy: string,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const conditions = ['participant_id IS NOT NULL'];
+  const where = (column: string, value: string | undefined): void => {
+    if (value === undefined) return;
+    params.push(value);
+    conditions.push(`${column} = ${placeholder(params.length)}`);
+  };
+  where('study_id', filter.studyId);
+  where('status', filter.status);
+  where('participant_id', filter.participantId);
+  where('assignment_id', filter.assignmentId);
+  params.push(Math.min(filter.limit ?? MAX_LIVE_LIST, MAX_LIVE_LIST), filter.offset ?? 0);
+  const sql = `SELECT * FROM episodes WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy} DESC
+    LIMIT ${placeholder(params.length - 1)} OFFSET ${placeholder(params.length)}`;
+  return { sql, params };
+}
