@@ -14,8 +14,8 @@ import { useAppStore } from '../../../store/index.ts';
 export const LIVE_POLL_MS = 3000;
 
 /**
- * One page of the live list. A page, not the whole list: with 1,000 persons playing, the whole list was 0.66 MB every
- * 3 s for the researcher's browser to read and render, and its read cost the server's live loop about 47 ms each time.
+ * One page of the live list. A page, not the whole list: with 2,000 live episodes the whole list was 0.66 MB every
+ * 3 s for the researcher's browser to read and render, and 46 ms for the server to answer (a page: 4.6 ms).
  */
 export function useLiveEpisodes(studyId: string | null, status: EpisodeStatus | null, offset: number) {
   return useQuery({
