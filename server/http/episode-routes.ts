@@ -42,10 +42,9 @@ export function episodeRoutes(storage: Storage, presence: PresenceReader) {
         const { studyId } = request.params;
         await requireStudy(studyId);
         const { status, offset, limit } = request.query;
-        const live = await storage.live.listLive({ studyId, offset, limit, ...(status ? { status } : {}) });
-        // The total is counted by the database, as the live monitor's health is.
-        const byStatus = (await storage.live.tally(studyId, 0)).byStatus;
-        const total = status ? (byStatus[status] ?? 0) : Object.values(byStatus).reduce((a, n) => a + n, 0);
+        const filter = { studyId, ...(status ? { status } : {}) };
+        const live = await storage.live.listLive({ ...filter, offset, limit });
+        const total = await storage.live.countLive(filter);
         const participantIds = live.map((e) => e.participantId);
         const prolific = await storage.research.prolificIds(participantIds);
         const present = await presence.presenceOf([...new Set(participantIds)]);

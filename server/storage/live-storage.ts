@@ -118,6 +118,8 @@ export interface LiveEpisodeStorage {
    * first: `limit` of them (at most and by default 1,000) after skipping `offset`.
    */
   listLive(filter: LiveListFilter): Promise<LiveEpisodeInfo[]>;
+  /** How many live episodes the filter matches in all (its `offset` and `limit` are ignored). */
+  countLive(filter: LiveListFilter): Promise<number>;
   /** Counts of the study's live episodes (LiveTally); `maxFailures` caps the failure groups returned. */
   tally(studyId: string, maxFailures: number): Promise<LiveTally>;
   /** The activity of each of these episodes that has events (absent from the map: none stored). */

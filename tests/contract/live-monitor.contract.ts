@@ -62,6 +62,9 @@ export function liveMonitorContract(name: string, open: () => Promise<LiveContra
       await storage.saveEpisode({ ...runningEpisodeSummary('batch-1'), status: 'completed' }, []);
 
       expect((await storage.live.listLive({ studyId: study.id })).length).toBe(1000);
+      expect(await storage.live.countLive({ studyId: study.id })).toBe(1003);
+      expect(await storage.live.countLive({ studyId: study.id, status: 'completed' })).toBe(5);
+      expect(await storage.live.countLive({ studyId: study.id, participantId: early, offset: 1, limit: 1 })).toBe(2);
       // Paged: the rest past the first 1,000, a window, and never more than 1,000 at once.
       expect((await storage.live.listLive({ studyId: study.id, offset: 1000 })).length).toBe(3);
       expect((await storage.live.listLive({ studyId: study.id, offset: 998, limit: 10 })).length).toBe(5);

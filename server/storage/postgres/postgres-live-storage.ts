@@ -12,7 +12,7 @@ import type {
   NotOwner,
   OwnedAppend,
 } from '../live-storage.ts';
-import { liveListQuery } from '../rows/live-list-sql.ts';
+import { liveCountQuery, liveListQuery } from '../rows/live-list-sql.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { liveActivity, liveTally } from './postgres-live-monitor.ts';
 import { appendEvents, NOT_OWNER, OWNER_FENCE } from './postgres-live-appends.ts';
@@ -179,6 +179,11 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
     const { sql, params } = liveListQuery(filter, (n) => `$${n}`, 'started_at COLLATE "C"');
     const rows = await this.db.rows<LiveEpisodeRow>(sql, params);
     return rows.map(toLiveEpisodeInfo);
+  }
+
+  async countLive(filter: LiveListFilter): Promise<number> {
+    const { sql, params } = liveCountQuery(filter, (n) => `$${n}`);
+    return Number((await this.db.rows<{ n: string }>(sql, params))[0]?.n ?? 0);
   }
 
   tally(studyId: string, maxFailures: number): Promise<LiveTally> {

@@ -11,7 +11,7 @@ import type {
   NotOwner,
   OwnedAppend,
 } from '../live-storage.ts';
-import { liveListQuery } from '../rows/live-list-sql.ts';
+import { liveCountQuery, liveListQuery } from '../rows/live-list-sql.ts';
 import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { saveEpisode } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
@@ -296,6 +296,11 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
     const { sql, params } = liveListQuery(filter, () => '?', 'started_at');
     const rows = cachedStatement(this.db, sql).all(...params) as LiveEpisodeRow[];
     return rows.map(toLiveEpisodeInfo);
+  }
+
+  async countLive(filter: LiveListFilter): Promise<number> {
+    const { sql, params } = liveCountQuery(filter, () => '?');
+    return (cachedStatement(this.db, sql).get(...params) as { n: number }).n;
   }
 
   async tally(studyId: string, maxFailures: number): Promise<LiveTally> {
