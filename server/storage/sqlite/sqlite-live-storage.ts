@@ -12,10 +12,11 @@ import type {
   OwnedAppend,
 } from '../live-storage.ts';
 import { liveCountQuery, liveListQuery } from '../rows/live-list-sql.ts';
-import { episodeRowToSummary, toLiveEpisodeInfo, type EpisodeRow, type LiveEpisodeRow } from '../rows/episode-rows.ts';
+import { toLiveEpisodeInfo, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { saveEpisode } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
 import { liveActivity, liveTally } from './live-monitor-queries.ts';
+import { beginTwin, saveTwin, twinsOf } from './twin-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 interface QueuedAppend {
@@ -258,38 +259,15 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
   }
 
   async beginTwin(liveEpisodeId: string, summary: EpisodeSummary): Promise<{ twin: EpisodeSummary; created: boolean }> {
-    // IMMEDIATE: the research worker's connection and the server's may both ask; the check and the insert are one step.
-    return this.db
-      .transaction(() => {
-        const existing = cachedStatement(
-          this.db,
-          'SELECT * FROM episodes WHERE twin_of = ? ORDER BY started_at LIMIT 1',
-        ).get(liveEpisodeId) as EpisodeRow | undefined;
-        if (existing) return { twin: episodeRowToSummary(existing), created: false };
-        saveEpisode(this.db, summary, []);
-        cachedStatement(
-          this.db,
-          'UPDATE episodes SET twin_of = ?, study_id = (SELECT study_id FROM episodes WHERE id = ?) WHERE id = ?',
-        ).run(liveEpisodeId, liveEpisodeId, summary.id);
-        return { twin: summary, created: true };
-      })
-      .immediate();
+    return beginTwin(this.db, liveEpisodeId, summary);
   }
 
   async saveTwin(liveEpisodeId: string, summary: EpisodeSummary, events: readonly EpisodeEvent[]): Promise<void> {
-    this.db.transaction(() => {
-      saveEpisode(this.db, summary, events);
-      cachedStatement(
-        this.db,
-        'UPDATE episodes SET twin_of = ?, study_id = (SELECT study_id FROM episodes WHERE id = ?) WHERE id = ?',
-      ).run(liveEpisodeId, liveEpisodeId, summary.id);
-    })();
+    saveTwin(this.db, liveEpisodeId, summary, events);
   }
 
   async twinsOf(liveEpisodeId: string): Promise<string[]> {
-    return cachedStatement(this.db, 'SELECT id FROM episodes WHERE twin_of = ? ORDER BY started_at')
-      .pluck()
-      .all(liveEpisodeId) as string[];
+    return twinsOf(this.db, liveEpisodeId);
   }
 
   async listLive(filter: LiveListFilter): Promise<LiveEpisodeInfo[]> {
