@@ -12,7 +12,7 @@ import { startOpenStudyApp } from '../tests/support/open-study-app.ts';
 /**
  * What the researcher's Live tab costs the server to answer in a large study, without load beside it: the app on a
  * fresh SQLite file, the sample study holding `episodes` live episodes (default 2,000, half of them running, 12
- * events each), and each of the tab's reads, as the console makes them (a page of 25) and whole, `rounds` times
+ * events each), each on a unit its person leased (one in ten of the ended ones still held), and each of the tab's reads, as the console makes them (a page of 25) and whole, `rounds` times
  * (default 9; the median is printed with the answer's size). Each read holds the live loop while it runs.
  * `npx tsx bench/live-monitor-reads.ts [episodes] [rounds]`
  */
@@ -26,14 +26,21 @@ const dir = mkdtempSync(join(tmpdir(), 'monitor-reads-'));
 const app = await startOpenStudyApp(join(dir, 'monitor-reads.sqlite'));
 const { storage, studyId } = app;
 try {
+  // Enough plays per record for every person to hold a unit (the sample has 64 records).
+  const units = (await storage.work.listProblemIds(studyId)).map((problemId) => ({ problemId, model: 'scripted' }));
+  const settings = await storage.work.getSettings(studyId);
+  if (!settings) throw new Error('the open study has no settings');
+  await storage.work.saveSettings(studyId, { ...settings, playsPerRecord: 100 }, new Date(), units);
   for (let i = 0; i < episodes; i++) {
     const { participant } = await storage.people.findOrCreateParticipant({ studyId, role: 'actor', prolific: {} });
+    const claim = await storage.work.leaseNextPlay(studyId, participant.id, new Date());
+    if (claim.kind !== 'leased') throw new Error(`episode ${i}: no unit to play (${claim.reason})`);
     const id = `live-${i}`;
     await storage.live.begin({
       summary: runningEpisodeSummary(id, { userSeat: 'person' }),
       studyId,
       participantId: participant.id,
-      assignmentId: null,
+      assignmentId: claim.lease.id,
       spec: { maxTurns: 5 },
     });
     for (let seq = 0; seq < 12; seq++) {
@@ -51,6 +58,8 @@ try {
         interactionTurns: 6,
         failure: null,
       });
+    // Most people who finish give their unit back; one in ten leaves it held.
+    if (i < episodes / 2 && i % 10 !== 0) await storage.work.endPlayLease(claim.lease.id, 'completed', new Date());
   }
   const { cookie } = await signInResearcher(app);
   const reads = [

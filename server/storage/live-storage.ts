@@ -124,4 +124,13 @@ export interface LiveEpisodeStorage {
   tally(studyId: string, maxFailures: number): Promise<LiveTally>;
   /** The activity of each of these episodes that has events (absent from the map: none stored). */
   activity(episodeIds: readonly string[]): Promise<Map<string, LiveActivity>>;
+  /**
+   * The units participants hold in the study now, newest first, a page of them and how many in all: each running live
+   * episode, and for each assignment still leased with nothing running on it, its newest episode (ended: the person
+   * left without giving the unit back).
+   */
+  units(
+    studyId: string,
+    page: { offset: number; limit: number },
+  ): Promise<{ total: number; episodes: LiveEpisodeInfo[] }>;
 }

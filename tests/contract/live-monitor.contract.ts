@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EpisodeSummary } from '../../server/storage/episode-storage.ts';
 import { runningEpisodeSummary } from '../support/episode-summary.ts';
 import { actorRatedEvent, messageEvent } from '../support/episode-events.ts';
+import { T0, settings, studyWithRecords } from '../support/study-work-fixtures.ts';
 import type { LiveContractStorage } from './live-storage.contract.ts';
 
 /**
@@ -19,12 +20,18 @@ export function liveMonitorContract(name: string, open: () => Promise<LiveContra
       await storage.close();
     });
 
-    async function begin(studyId: string, id: string, participantId: string, over: Partial<EpisodeSummary> = {}) {
+    async function begin(
+      studyId: string,
+      id: string,
+      participantId: string,
+      over: Partial<EpisodeSummary> = {},
+      assignmentId: string | null = `lease-${id}`,
+    ) {
       await storage.live.begin({
         summary: runningEpisodeSummary(id, { userSeat: 'person', ...over }),
         studyId,
         participantId,
-        assignmentId: `lease-${id}`,
+        assignmentId,
         spec: {},
       });
     }
@@ -148,6 +155,75 @@ export function liveMonitorContract(name: string, open: () => Promise<LiveContra
         ['a-2', { replies: 0, lastEventAt: '2030-01-01T00:01:00.000Z' }],
       ]);
       expect(await storage.live.activity([])).toEqual(new Map());
+    });
+
+    it('units: running episodes, and the newest episode of each assignment left leased with nothing running', async () => {
+      const {
+        studyId,
+        problemIds: [p0 = ''],
+      } = await studyWithRecords(storage, 'Units', 1);
+      await storage.work.saveSettings(studyId, settings({ playsPerRecord: 20 }), T0, [
+        { problemId: p0, model: 'model-a' },
+      ]);
+      const at = (i: number): string => new Date(T0.getTime() + i * 1000).toISOString();
+      const lease = async (): Promise<{ person: string; assignment: string }> => {
+        const person = await actor(studyId);
+        const claim = await storage.work.leaseNextPlay(studyId, person, T0);
+        if (claim.kind !== 'leased') throw new Error(`no lease: ${claim.reason}`);
+        return { person, assignment: claim.lease.id };
+      };
+      const ended = {
+        status: 'aborted',
+        weightedScore: null,
+        correct: null,
+        interactionTurns: null,
+        failure: null,
+      } as const;
+      // Left: the oldest episode of the study, its assignment still leased, then 1,000 newer ended episodes of others.
+      const left = await lease();
+      await begin(studyId, 'left', left.person, { startedAt: at(0) }, left.assignment);
+      await storage.live.finish('left', ended);
+      const crowd = await actor(studyId);
+      for (let i = 0; i < 1000; i++) {
+        await begin(studyId, `old-${i}`, crowd, { startedAt: at(1 + i) });
+        await storage.live.finish(`old-${i}`, ended);
+      }
+      // Playing: the newest episode runs on the assignment; the one it left before is not listed.
+      const playing = await lease();
+      await begin(studyId, 'playing-1', playing.person, { startedAt: at(2000) }, playing.assignment);
+      await storage.live.finish('playing-1', ended);
+      await begin(studyId, 'playing-2', playing.person, { startedAt: at(2001) }, playing.assignment);
+      // Twice left: only the newest of its episodes is listed.
+      const twice = await lease();
+      await begin(studyId, 'twice-1', twice.person, { startedAt: at(2002) }, twice.assignment);
+      await storage.live.finish('twice-1', ended);
+      await begin(studyId, 'twice-2', twice.person, { startedAt: at(2003) }, twice.assignment);
+      await storage.live.finish('twice-2', ended);
+      // Given back: the unit is no longer held. Leased without an episode: nothing to list.
+      const done = await lease();
+      await begin(studyId, 'done', done.person, { startedAt: at(2004) }, done.assignment);
+      await storage.live.finish('done', ended);
+      await storage.work.endPlayLease(done.assignment, 'completed', T0);
+      await lease();
+      // A running episode without an assignment is a unit too; another study's is not.
+      await begin(studyId, 'unassigned', crowd, { startedAt: at(2005) }, null);
+      const other = await storage.createStudy({ name: 'Other units' });
+      await begin(other.id, 'elsewhere', await actor(other.id), { startedAt: at(2006) });
+
+      const ids = async (offset: number, limit: number) => {
+        const { total, episodes } = await storage.live.units(studyId, { offset, limit });
+        return { total, ids: episodes.map((e) => e.summary.id) };
+      };
+      expect(await ids(0, 25)).toEqual({ total: 4, ids: ['unassigned', 'twice-2', 'playing-2', 'left'] });
+      expect(await ids(1, 2)).toEqual({ total: 4, ids: ['twice-2', 'playing-2'] });
+      expect(await ids(4, 25)).toEqual({ total: 4, ids: [] });
+      const [unit] = (await storage.live.units(studyId, { offset: 3, limit: 1 })).episodes;
+      expect(unit).toMatchObject({ studyId, participantId: left.person, assignmentId: left.assignment });
+      expect(unit?.summary.status).toBe('aborted');
+      // Released, the left unit is no longer held.
+      await storage.work.endPlayLease(left.assignment, 'released', T0);
+      expect(await ids(0, 25)).toEqual({ total: 3, ids: ['unassigned', 'twice-2', 'playing-2'] });
+      expect(await storage.live.units('no-such-study', { offset: 0, limit: 25 })).toEqual({ total: 0, episodes: [] });
     });
   });
 }

@@ -10,7 +10,7 @@ import { liveMonitorContract } from './live-monitor.contract.ts';
 /** What this contract uses of a storage. */
 export type LiveContractStorage = Pick<
   Storage,
-  'live' | 'nodes' | 'people' | 'createStudy' | 'getEpisode' | 'saveEpisode' | 'close'
+  'live' | 'nodes' | 'people' | 'work' | 'createStudy' | 'importBenchmark' | 'getEpisode' | 'saveEpisode' | 'close'
 >;
 
 /**

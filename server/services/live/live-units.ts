@@ -1,6 +1,5 @@
 import { AppError } from '../../../shared/errors.ts';
 import type { LiveUnit, LiveUnits } from '../../../shared/schemas/api-live-sessions.ts';
-import type { LiveEpisodeInfo } from '../../storage/live-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 
 /**
@@ -14,26 +13,11 @@ export async function listLiveUnits(
   page: { offset: number; limit: number },
 ): Promise<LiveUnits> {
   if (!(await storage.getStudy(studyId))) throw new AppError('not_found', 'no such study');
-  const episodes = await storage.live.listLive({ studyId });
-  const playing = new Set(
-    episodes.filter((e) => e.summary.status === 'running' && e.assignmentId).map((e) => e.assignmentId),
-  );
-  const listed: LiveEpisodeInfo[] = [];
-  const heldSeen = new Set<string>();
-  for (const info of episodes) {
-    if (info.summary.status !== 'running') {
-      // An ended episode matters only if its assignment is still leased with nothing running on it.
-      if (!info.assignmentId || playing.has(info.assignmentId) || heldSeen.has(info.assignmentId)) continue;
-      heldSeen.add(info.assignmentId);
-      const lease = await storage.work.getPlayLease(info.assignmentId);
-      if (lease?.status !== 'leased') continue;
-    }
-    listed.push(info);
-  }
-  // Replies and last activity counted by the database, and the Prolific ids read, for the page's units at once.
-  // Reading and parsing each running episode's whole log, and each participant apart, for every unit cost the live
-  // loop 64 ms per poll of the monitor (1,000 persons playing, 1,000 episodes ended).
-  const shown = listed.slice(page.offset, page.offset + page.limit);
+  // The units are found by the database (LiveEpisodeStorage.units), and the page's replies, last activity and
+  // Prolific ids read for the page at once. Reading and parsing each running episode's whole log, and each
+  // participant apart, for every unit cost the live loop 64 ms per poll of the monitor (1,000 persons playing,
+  // 1,000 episodes ended).
+  const { total, episodes: shown } = await storage.live.units(studyId, page);
   const activity = await storage.live.activity(shown.map((e) => e.summary.id));
   const prolific = await storage.research.prolificIds([...new Set(shown.map((e) => e.participantId))]);
   const units = shown.map((info): LiveUnit => {
@@ -51,7 +35,7 @@ export async function listLiveUnits(
       lastActivityAt: seen?.lastEventAt ?? info.summary.startedAt,
     };
   });
-  return { total: listed.length, units };
+  return { total, units };
 }
 
 /**

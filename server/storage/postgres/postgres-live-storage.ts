@@ -13,6 +13,7 @@ import type {
   OwnedAppend,
 } from '../live-storage.ts';
 import { liveCountQuery, liveListQuery } from '../rows/live-list-sql.ts';
+import { liveUnitsQueries } from '../rows/live-units-sql.ts';
 import type { PgDatabase } from './pg-database.ts';
 import { liveActivity, liveTally } from './postgres-live-monitor.ts';
 import { appendEvents, NOT_OWNER, OWNER_FENCE } from './postgres-live-appends.ts';
@@ -192,5 +193,22 @@ export class PostgresLiveStorage implements LiveEpisodeStorage {
 
   activity(episodeIds: readonly string[]): Promise<Map<string, LiveActivity>> {
     return liveActivity(this.db, episodeIds);
+  }
+
+  async units(
+    studyId: string,
+    page: { offset: number; limit: number },
+  ): Promise<{ total: number; episodes: LiveEpisodeInfo[] }> {
+    const { list, count } = liveUnitsQueries(
+      studyId,
+      page,
+      (n) => `$${n}`,
+      (column) => `${column} COLLATE "C"`,
+    );
+    const [rows, counted] = await Promise.all([
+      this.db.rows<LiveEpisodeRow>(list.sql, list.params),
+      this.db.rows<{ n: string }>(count.sql, count.params),
+    ]);
+    return { total: Number(counted[0]?.n ?? 0), episodes: rows.map(toLiveEpisodeInfo) };
   }
 }

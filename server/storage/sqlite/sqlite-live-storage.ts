@@ -12,6 +12,7 @@ import type {
   OwnedAppend,
 } from '../live-storage.ts';
 import { liveCountQuery, liveListQuery } from '../rows/live-list-sql.ts';
+import { liveUnitsQueries } from '../rows/live-units-sql.ts';
 import { toLiveEpisodeInfo, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { saveEpisode } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
@@ -287,5 +288,22 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
 
   async activity(episodeIds: readonly string[]): Promise<Map<string, LiveActivity>> {
     return liveActivity(this.db, episodeIds);
+  }
+
+  async units(
+    studyId: string,
+    page: { offset: number; limit: number },
+  ): Promise<{ total: number; episodes: LiveEpisodeInfo[] }> {
+    const { list, count } = liveUnitsQueries(
+      studyId,
+      page,
+      () => '?',
+      (column) => column,
+    );
+    // One read transaction, so the page and the total describe the same moment.
+    return this.db.transaction(() => ({
+      total: (cachedStatement(this.db, count.sql).get(...count.params) as { n: number }).n,
+      episodes: (cachedStatement(this.db, list.sql).all(...list.params) as LiveEpisodeRow[]).map(toLiveEpisodeInfo),
+    }))();
   }
 }

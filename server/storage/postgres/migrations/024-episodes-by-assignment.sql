@@ -1,0 +1,5 @@
+-- The researcher's list of units held (LiveEpisodeStorage.units) finds each leased assignment's newest episode and
+-- whether one runs on it, and releasing a unit looks for the session running on it. No
+-- index served `assignment_id = $1`, so each look-up read the study's episodes. Only live episodes have an assignment.
+-- The times are ISO text compared byte by byte (COLLATE "C", as the queries do).
+CREATE INDEX episodes_by_assignment ON episodes(assignment_id, started_at COLLATE "C") WHERE assignment_id IS NOT NULL;
