@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { LiveActivity, LiveTally } from '../live-storage.ts';
+import type { LiveActivity, LiveEpisodeInfo, LiveTally } from '../live-storage.ts';
+import { toLiveEpisodeInfo, type LiveEpisodeRow } from '../rows/episode-rows.ts';
+import { liveUnitsQueries } from '../rows/live-units-sql.ts';
 import {
   toLiveActivity,
   toLiveTally,
@@ -53,4 +55,22 @@ export function liveActivity(db: Database.Database, episodeIds: readonly string[
      FROM episode_events WHERE episode_id IN (SELECT value FROM json_each(?)) GROUP BY episode_id`,
   ).all(JSON.stringify(episodeIds)) as ActivityRow[];
   return toLiveActivity(rows);
+}
+
+/** LiveEpisodeStorage.units on SQLite: in one read transaction, so the page and the total describe the same moment. */
+export function liveUnits(
+  db: Database.Database,
+  studyId: string,
+  page: { offset: number; limit: number },
+): { total: number; episodes: LiveEpisodeInfo[] } {
+  const { list, count } = liveUnitsQueries(
+    studyId,
+    page,
+    () => '?',
+    (column) => column,
+  );
+  return db.transaction(() => ({
+    total: (cachedStatement(db, count.sql).get(...count.params) as { n: number }).n,
+    episodes: (cachedStatement(db, list.sql).all(...list.params) as LiveEpisodeRow[]).map(toLiveEpisodeInfo),
+  }))();
 }

@@ -12,11 +12,10 @@ import type {
   OwnedAppend,
 } from '../live-storage.ts';
 import { liveCountQuery, liveListQuery } from '../rows/live-list-sql.ts';
-import { liveUnitsQueries } from '../rows/live-units-sql.ts';
 import { toLiveEpisodeInfo, type LiveEpisodeRow } from '../rows/episode-rows.ts';
 import { saveEpisode } from './episode-queries.ts';
 import { cachedStatement } from './statement-cache.ts';
-import { liveActivity, liveTally } from './live-monitor-queries.ts';
+import { liveActivity, liveTally, liveUnits } from './live-monitor-queries.ts';
 import { beginTwin, saveTwin, twinsOf } from './twin-queries.ts';
 import { AppError } from '../../../shared/errors.ts';
 
@@ -294,16 +293,6 @@ export class SqliteLiveStorage implements LiveEpisodeStorage {
     studyId: string,
     page: { offset: number; limit: number },
   ): Promise<{ total: number; episodes: LiveEpisodeInfo[] }> {
-    const { list, count } = liveUnitsQueries(
-      studyId,
-      page,
-      () => '?',
-      (column) => column,
-    );
-    // One read transaction, so the page and the total describe the same moment.
-    return this.db.transaction(() => ({
-      total: (cachedStatement(this.db, count.sql).get(...count.params) as { n: number }).n,
-      episodes: (cachedStatement(this.db, list.sql).all(...list.params) as LiveEpisodeRow[]).map(toLiveEpisodeInfo),
-    }))();
+    return liveUnits(this.db, studyId, page);
   }
 }
