@@ -267,6 +267,15 @@ describe('a researcher’s journey on a fresh install', () => {
     await openTab(page, 'Live monitor');
     // The health line above the list: nothing failing with the scripted model.
     await page.getByText(/1 running · 0 completed · no model failures/).waitFor();
+    // The unit in hand, with its action in view: the table fits its column beside the transcript, no sideways scroll.
+    const units = page.getByRole('table', { name: 'Units held now' });
+    await units.getByRole('button', { name: 'End session…' }).waitFor();
+    const fits = await units.evaluate((t) => {
+      const box = t.parentElement;
+      return box ? { scroll: box.scrollWidth, client: box.clientWidth } : null;
+    });
+    expect(fits).not.toBeNull();
+    expect(fits?.scroll).toBeLessThanOrEqual(fits?.client ?? 0);
     await page.getByRole('button', { name: `Watch episode ${actor.episodeId}` }).click();
     const transcript = page.getByRole('region', { name: 'Watched transcript' });
     await transcript.getByText('Short answers please, I am in a hurry.').waitFor();

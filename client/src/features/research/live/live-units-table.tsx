@@ -1,3 +1,4 @@
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
@@ -11,7 +12,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { LiveUnit } from '../../../../../shared/schemas/api-live-sessions.ts';
 import { errorMessage } from '../../../http/request.ts';
-import { dateTime, shortId } from '../format.ts';
+import { shortId } from '../format.ts';
 import { ReasonDialog } from './reason-dialog.tsx';
 import { useEndOrRelease } from './use-live-units.ts';
 
@@ -52,7 +53,9 @@ export function LiveUnitsTable({ studyId, units }: { studyId: string; units: Liv
                     {u.problemId} · {u.model}
                   </Typography>
                 </TableCell>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>{dateTime(u.startedAt)}</TableCell>
+                <TableCell>
+                  <When iso={u.startedAt} />
+                </TableCell>
                 <TableCell align="right">
                   {u.state === 'playing' && u.replies === 0 ? (
                     <Chip size="small" color="warning" label="0" title="Started, never played" />
@@ -60,9 +63,17 @@ export function LiveUnitsTable({ studyId, units }: { studyId: string; units: Liv
                     u.replies
                   )}
                 </TableCell>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>{dateTime(u.lastActivityAt)}</TableCell>
                 <TableCell>
-                  <Button size="small" color="error" variant="outlined" onClick={() => setActing(u)}>
+                  <When iso={u.lastActivityAt} />
+                </TableCell>
+                <TableCell>
+                  <Button
+                    size="small"
+                    color="error"
+                    variant="outlined"
+                    sx={{ whiteSpace: 'nowrap' }}
+                    onClick={() => setActing(u)}
+                  >
                     {u.state === 'playing' ? 'End session…' : 'Release…'}
                   </Button>
                 </TableCell>
@@ -87,6 +98,26 @@ export function LiveUnitsTable({ studyId, units }: { studyId: string; units: Liv
           onConfirm={(reason) => action.mutate({ unit: acting, reason }, { onSuccess: close })}
         />
       )}
+    </>
+  );
+}
+
+/**
+ * A time as its date over its time of day. On one line each of the two times took about 170 px, and the table, beside
+ * the watched transcript, was wider than its column on a 1,400 px window: the actions were off to the right, and
+ * their labels broke over two lines.
+ */
+function When({ iso }: { iso: string }) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return <>{iso}</>;
+  return (
+    <>
+      <Box component="span" sx={{ display: 'block', whiteSpace: 'nowrap' }}>
+        {d.toLocaleDateString()}
+      </Box>
+      <Box component="span" sx={{ display: 'block', whiteSpace: 'nowrap', color: 'text.secondary' }}>
+        {d.toLocaleTimeString()}
+      </Box>
     </>
   );
 }
