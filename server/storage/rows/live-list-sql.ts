@@ -1,9 +1,9 @@
 import { MAX_LIVE_LIST, type LiveListFilter } from '../live-storage.ts';
 
 /**
- * The queries of LiveEpisodeStorage.listLive and countLive for both engines, with only the filter's own conditions in it. Why not one
- * statement with `(? IS NULL OR study_id = ?)`: such a condition keeps SQLite from using an index, so every list read
- * the whole episodes table and sorted it (10 ms for a study of 2,000 live episodes, on the live loop).
+ * The queries of LiveEpisodeStorage.listLive and countLive for both engines, with only the filter's own conditions in
+ * them. Why not one statement with `(? IS NULL OR study_id = ?)`: such a condition keeps SQLite from using an index, so
+ * every list read the whole episodes table and sorted it (10 ms for a study of 2,000 live episodes, on the live loop).
  * `placeholder(n)` writes the n-th parameter (1-based) in the engine's syntax; `orderBy` is the engine's sort key.
  */
 export function liveListQuery(

@@ -39,9 +39,13 @@ export function ci(value: Ci, digits = 2, scale = 1, unit = ''): string {
 }
 
 export function dateTime(iso: string | null): string {
-  if (iso === null) return DASH;
+  return iso === null ? DASH : localTime(iso, (d) => d.toLocaleString());
+}
+
+/** A stored time written by `write` in the browser's locale; a value that is not a time is shown as it came. */
+export function localTime(iso: string, write: (d: Date) => string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  return Number.isNaN(d.getTime()) ? iso : write(d);
 }
 
 /** "1 h 04 min", "3 min 12 s", "8 s". */

@@ -10,14 +10,13 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import type { LiveEpisode } from '../../../../../shared/schemas/api-research.ts';
 import { useAppStore } from '../../../store/index.ts';
-import { dateTime, num, shortId } from '../format.ts';
+import { dateTime, localTime, num, shortId } from '../format.ts';
 import { visuallyHidden } from '../../../ui/visually-hidden.ts';
 import { PresenceCell } from './presence-cell.tsx';
 
 /** Today's sessions need only the time; the full date is in the cell's title. */
 function timeOfDay(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return localTime(iso, (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
 }
 
 export const EPISODE_STATUS_COLORS = {

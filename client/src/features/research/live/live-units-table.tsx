@@ -12,7 +12,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { LiveUnit } from '../../../../../shared/schemas/api-live-sessions.ts';
 import { errorMessage } from '../../../http/request.ts';
-import { shortId } from '../format.ts';
+import { localTime, shortId } from '../format.ts';
 import { ReasonDialog } from './reason-dialog.tsx';
 import { useEndOrRelease } from './use-live-units.ts';
 
@@ -108,15 +108,13 @@ export function LiveUnitsTable({ studyId, units }: { studyId: string; units: Liv
  * their labels broke over two lines.
  */
 function When({ iso }: { iso: string }) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return <>{iso}</>;
   return (
     <>
       <Box component="span" sx={{ display: 'block', whiteSpace: 'nowrap' }}>
-        {d.toLocaleDateString()}
+        {localTime(iso, (d) => d.toLocaleDateString())}
       </Box>
       <Box component="span" sx={{ display: 'block', whiteSpace: 'nowrap', color: 'text.secondary' }}>
-        {d.toLocaleTimeString()}
+        {localTime(iso, (d) => d.toLocaleTimeString())}
       </Box>
     </>
   );

@@ -1,15 +1,12 @@
 import Box from '@mui/material/Box';
 import type { ParticipantPresence } from '../../../../../shared/schemas/api-research.ts';
-import { dateTime } from '../format.ts';
+import { dateTime, localTime } from '../format.ts';
 
 const DOT_COLORS = { online: 'success.main', idle: 'warning.main', disconnected: 'text.disabled' } as const;
 
 /** Presence changes within minutes, so the time of day (with seconds) is enough; the full date is in the title. */
 function clock(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? iso
-    : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return localTime(iso, (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
 }
 
 /** "● idle / since 12:03:10": whether the actor's browser is there now (the state is a word, not only a colour). */
