@@ -199,9 +199,10 @@ describe('model and benchmark text is rendered as Markdown with math in every vi
     for (const text of ['A picture first, please.', 'Not really.', 'Bees.']) {
       const box = page.getByLabel('Your reply');
       await box.fill(text);
+      // Counted before the reply goes: the next question streams in 60 ms and may be whole before a count after it.
+      const asked = await page.getByRole('article', { name: /^Question \d/ }).count();
       await box.press('Enter');
       const answered = page.getByRole('button', { name: 'Rate the answer' });
-      const asked = await page.getByRole('article', { name: /^Question \d/ }).count();
       await Promise.race([
         page
           .getByRole('article', { name: /^Question \d/ })
