@@ -202,9 +202,12 @@ describe('participants on a 390×844 phone', () => {
     await page.locator('[data-scale="0"]').waitFor();
 
     // The answer is open at the top and the first criterion right under it.
-    // The panel, which scrolls by itself (the answer's own card inside it has the same name).
-    const answer = page.locator('[role="region"][tabindex="0"]').filter({ has: page.getByText(/27√3/) });
+    // The panel scrolls by itself, and it is the one region of that name: the answer's card inside it is no second
+    // landmark called "The answer".
+    const answer = page.getByRole('region', { name: 'The answer' });
     await answer.getByText(/27√3/).waitFor();
+    expect(await answer.count()).toBe(1);
+    expect(await answer.getAttribute('tabindex')).toBe('0');
     expect(await screensAway(answer)).toBeLessThan(1);
     expect(await screensAway(page.locator('[data-scale="0"]'))).toBeLessThanOrEqual(1);
     const criteria = await steppedCriteria(page);

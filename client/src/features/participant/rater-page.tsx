@@ -114,7 +114,7 @@ export function RaterPage() {
                   title: t('rater.answer'),
                   show: t('rater.showAnswer'),
                   hide: t('rater.hideAnswer'),
-                  content: <AnswerCard title={t('rater.answer')} text={item.answer} />,
+                  content: <AnswerCard title={t('rater.answer')} text={item.answer} landmark={false} />,
                 },
                 {
                   id: 'item',
