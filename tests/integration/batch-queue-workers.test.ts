@@ -30,8 +30,10 @@ import {
 } from '../../server/services/research/batch-run-job.ts';
 import { PostgresQueuedRuns } from '../../server/storage/postgres/postgres-queued-runs.ts';
 import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
+import { startFakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
+import { roleResponder } from '../support/role-responder.ts';
 import { tempDir } from '../support/temp-files.ts';
 import { startWorkerProcess, stopWorker, workerStarted, type WorkerProcess } from '../support/worker-process.ts';
 
@@ -40,7 +42,8 @@ import { startWorkerProcess, stopWorker, workerStarted, type WorkerProcess } fro
  * study's 64 records × 4 entries (no_prompt, persona_known, infer_persona with two simulated user types) = 256
  * episodes with the offline scripted model and a fixed seed. Two workers give the same results file as one worker
  * and as a one-process run (batch-run.ts) after sorting by record; a worker killed with SIGKILL mid-run leaves its
- * chunk to the other, and every entry is played into the file once; a cancel stops the workers; a worker lacking the
+ * chunk to the other, and every entry is played into the file once; one stopped with SIGTERM while its model call
+ * waits gives its chunk back at once; a cancel stops the workers; a worker lacking the
  * run's model fails its chunks a bounded number of times, their entries end failed with the reason, and a later run
  * plays only those, while a provider that always answers 500 fails each episode once (not its chunk). A shared run's
  * tokens and cost, summed over its workers, equal a one-process run's.
@@ -335,20 +338,51 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
   }, 240_000);
 
   it('a worker stopped by SIGTERM mid-run releases its chunks, exits 0, and the other finishes the run', async () => {
-    const [a, b] = [startWorker('t1'), startWorker('t2')];
-    await Promise.all([workerStarted(a), workerStarted(b)]);
-    const { id, outPath } = await newRun();
-    const done = queued(id);
-    await bothPlaying(id);
-    expect(await stopWorker(a)).toBe(0);
-    // It stopped inside a chunk (the run had most of its chunks to go) and gave it back instead of leaving it to expire.
-    const last = JSON.parse(a.log.find((l) => l.includes('worker stopped')) ?? '{}') as { releasedChunks?: number };
-    expect(last.releasedChunks).toBe(1);
-    expect(await done).toMatchObject({ interrupted: false, total: ENTRIES, done: ENTRIES });
-    const keys = entryKeys(outPath);
-    expect(new Set(keys).size).toBe(ENTRIES);
-    expect(keys).toHaveLength(ENTRIES);
-    expect(await stopWorker(b)).toBe(0);
+    // Each worker's "remote" model is a local OpenAI-compatible server of its own. Once both play the run, t1's server
+    // stops answering, so t1 is provably inside a chunk (a model call is made only while a chunk is held) when it gets
+    // SIGTERM. With the built-in model a chunk's episodes end together, and the stop could fall between two chunks.
+    const [serverA, serverB] = await Promise.all([startFakeOpenAiServer(), startFakeOpenAiServer()]);
+    let holdA = false;
+    let hungA = 0;
+    const answer = roleResponder();
+    serverA.respondWith((body) => {
+      if (!holdA) return answer(body);
+      hungA += 1;
+      return { kind: 'hang' };
+    });
+    serverB.respondWith(answer);
+    const modelsFor = (file: string, baseUrl: string): string => {
+      const path = join(dir, file);
+      writeFileSync(
+        path,
+        JSON.stringify({
+          models: [{ name: 'remote', provider: 'openai-compatible', model: 'm', baseUrl, maxRetries: 0 }],
+        }),
+      );
+      return path;
+    };
+    try {
+      const a = startWorker('t1', modelsFor('term-a-models.json', serverA.baseUrl));
+      const b = startWorker('t2', modelsFor('term-b-models.json', serverB.baseUrl));
+      await Promise.all([workerStarted(a), workerStarted(b)]);
+      const { id, outPath } = await newRun({ model: 'remote' });
+      const done = queued(id);
+      await bothPlaying(id);
+      holdA = true;
+      for (let i = 0; i < 2000 && hungA === 0; i++) await sleep(10);
+      expect(hungA).toBeGreaterThan(0);
+      expect(await stopWorker(a)).toBe(0);
+      // It stopped inside a chunk and gave it back instead of leaving it to expire.
+      const last = JSON.parse(a.log.find((l) => l.includes('worker stopped')) ?? '{}') as { releasedChunks?: number };
+      expect(last.releasedChunks).toBe(1);
+      expect(await done).toMatchObject({ interrupted: false, total: ENTRIES, done: ENTRIES });
+      const keys = entryKeys(outPath);
+      expect(new Set(keys).size).toBe(ENTRIES);
+      expect(keys).toHaveLength(ENTRIES);
+      expect(await stopWorker(b)).toBe(0);
+    } finally {
+      await Promise.all([serverA.close(), serverB.close()]);
+    }
   }, 240_000);
 
   it('a cancel stops the workers: nothing more is stored a second after it', async () => {
