@@ -30,7 +30,7 @@ import {
 } from '../../server/services/research/batch-run-job.ts';
 import { PostgresQueuedRuns } from '../../server/storage/postgres/postgres-queued-runs.ts';
 import { PostgresStorage } from '../../server/storage/postgres/postgres-storage.ts';
-import { startFakeOpenAiServer } from '../support/fake-openai-server.ts';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server.ts';
 import { postgresInstalled } from '../support/postgres-cluster.ts';
 import { needsPostgres, usePostgres } from '../support/postgres-database.ts';
 import { roleResponder } from '../support/role-responder.ts';
@@ -42,9 +42,9 @@ import { startWorkerProcess, stopWorker, workerStarted, type WorkerProcess } fro
  * study's 64 records × 4 entries (no_prompt, persona_known, infer_persona with two simulated user types) = 256
  * episodes with the offline scripted model and a fixed seed. Two workers give the same results file as one worker
  * and as a one-process run (batch-run.ts) after sorting by record; a worker killed with SIGKILL mid-run leaves its
- * chunk to the other, and every entry is played into the file once; one stopped with SIGTERM while its model call
- * waits gives its chunk back at once; a cancel stops the workers; a worker lacking the
- * run's model fails its chunks a bounded number of times, their entries end failed with the reason, and a later run
+ * chunk to the other, and every entry is played into the file once; one stopped with SIGTERM gives its chunk back at
+ * once (both while a model call waits, on local model servers); a cancel stops the workers; a worker lacking the run's
+ * model fails its chunks a bounded number of times, their entries end failed with the reason, and a later run
  * plays only those, while a provider that always answers 500 fails each episode once (not its chunk). A shared run's
  * tokens and cost, summed over its workers, equal a one-process run's.
  */
@@ -139,7 +139,10 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     }
   }
 
-  /** Until both workers have stored lines of the run, so each is inside a chunk of it. */
+  /**
+   * Until both workers have stored lines of the run. Each is then playing it, though possibly between two chunks: a
+   * chunk's episodes end together, so its first lines come just before its end.
+   */
   async function bothPlaying(runId: string): Promise<void> {
     for (let i = 0; i < 2000; i++) {
       const by = await rows<{ worker: string }>('SELECT DISTINCT worker FROM queued_run_lines WHERE run_id = $1', [
@@ -148,6 +151,49 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
       if (by.length === 2) return;
       await sleep(10);
     }
+  }
+
+  /** Local model servers a test started; closed after it, hanging replies and all. */
+  const modelServers: FakeOpenAiServer[] = [];
+
+  /**
+   * Two workers whose model "remote" is each a local OpenAI-compatible server of its own, answering as a model in
+   * each role would. `holdFirst` makes the first one's server stop answering and resolves once that worker has a call
+   * waiting: a worker calls a model only while it holds a chunk, so it is then provably inside one. (With the built-in
+   * model a chunk's episodes end together, and a worker stopped at a chosen moment may be between two chunks.)
+   */
+  async function workersOnOwnServers(firstName: string, secondName: string) {
+    const [held, free] = await Promise.all([startFakeOpenAiServer(), startFakeOpenAiServer()]);
+    modelServers.push(held, free);
+    const answer = roleResponder();
+    let holding = false;
+    let hung = 0;
+    held.respondWith((body) => {
+      if (!holding) return answer(body);
+      hung += 1;
+      return { kind: 'hang' };
+    });
+    free.respondWith(answer);
+    const worker = (name: string, server: FakeOpenAiServer): WorkerProcess => {
+      const file = join(dir, `${name}-models.json`);
+      const model = {
+        name: 'remote',
+        provider: 'openai-compatible',
+        model: 'm',
+        baseUrl: server.baseUrl,
+        maxRetries: 0,
+      };
+      writeFileSync(file, JSON.stringify({ models: [model] }));
+      return startWorker(name, file);
+    };
+    const [first, second] = [worker(firstName, held), worker(secondName, free)];
+    await Promise.all([workerStarted(first), workerStarted(second)]);
+    const holdFirst = async (): Promise<void> => {
+      holding = true;
+      for (let i = 0; i < 2000 && hung === 0; i++) await sleep(10);
+      if (hung === 0) throw new Error(`${firstName} made no model call in 20 s to hold`);
+    };
+    return { first, second, holdFirst };
   }
 
   const queued = (
@@ -209,7 +255,10 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await Promise.all(workers.map((w) => w.exited));
   }
-  afterEach(killRunningWorkers);
+  afterEach(async () => {
+    await killRunningWorkers();
+    await Promise.all(modelServers.splice(0).map((server) => server.close()));
+  });
 
   afterAll(async () => {
     await killRunningWorkers();
@@ -315,12 +364,12 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
   }, 240_000);
 
   it('a worker killed mid-run leaves its chunk to the other, and every entry is played into the file once', async () => {
-    const [a, b] = [startWorker('k1'), startWorker('k2')];
-    await Promise.all([workerStarted(a), workerStarted(b)]);
-    const { id, outPath } = await newRun();
+    const { first: a, second: b, holdFirst } = await workersOnOwnServers('k1', 'k2');
+    const { id, outPath } = await newRun({ model: 'remote' });
     const done = queued(id);
-    // Killed once both have stored lines of this run, so it dies holding a chunk.
     await bothPlaying(id);
+    // Killed while its model call waits, so it dies holding a chunk, which goes to the other when it expires.
+    await holdFirst();
     a.child.kill('SIGKILL');
     await a.exited;
     const summary = await done;
@@ -338,51 +387,20 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
   }, 240_000);
 
   it('a worker stopped by SIGTERM mid-run releases its chunks, exits 0, and the other finishes the run', async () => {
-    // Each worker's "remote" model is a local OpenAI-compatible server of its own. Once both play the run, t1's server
-    // stops answering, so t1 is provably inside a chunk (a model call is made only while a chunk is held) when it gets
-    // SIGTERM. With the built-in model a chunk's episodes end together, and the stop could fall between two chunks.
-    const [serverA, serverB] = await Promise.all([startFakeOpenAiServer(), startFakeOpenAiServer()]);
-    let holdA = false;
-    let hungA = 0;
-    const answer = roleResponder();
-    serverA.respondWith((body) => {
-      if (!holdA) return answer(body);
-      hungA += 1;
-      return { kind: 'hang' };
-    });
-    serverB.respondWith(answer);
-    const modelsFor = (file: string, baseUrl: string): string => {
-      const path = join(dir, file);
-      writeFileSync(
-        path,
-        JSON.stringify({
-          models: [{ name: 'remote', provider: 'openai-compatible', model: 'm', baseUrl, maxRetries: 0 }],
-        }),
-      );
-      return path;
-    };
-    try {
-      const a = startWorker('t1', modelsFor('term-a-models.json', serverA.baseUrl));
-      const b = startWorker('t2', modelsFor('term-b-models.json', serverB.baseUrl));
-      await Promise.all([workerStarted(a), workerStarted(b)]);
-      const { id, outPath } = await newRun({ model: 'remote' });
-      const done = queued(id);
-      await bothPlaying(id);
-      holdA = true;
-      for (let i = 0; i < 2000 && hungA === 0; i++) await sleep(10);
-      expect(hungA).toBeGreaterThan(0);
-      expect(await stopWorker(a)).toBe(0);
-      // It stopped inside a chunk and gave it back instead of leaving it to expire.
-      const last = JSON.parse(a.log.find((l) => l.includes('worker stopped')) ?? '{}') as { releasedChunks?: number };
-      expect(last.releasedChunks).toBe(1);
-      expect(await done).toMatchObject({ interrupted: false, total: ENTRIES, done: ENTRIES });
-      const keys = entryKeys(outPath);
-      expect(new Set(keys).size).toBe(ENTRIES);
-      expect(keys).toHaveLength(ENTRIES);
-      expect(await stopWorker(b)).toBe(0);
-    } finally {
-      await Promise.all([serverA.close(), serverB.close()]);
-    }
+    const { first: a, second: b, holdFirst } = await workersOnOwnServers('t1', 't2');
+    const { id, outPath } = await newRun({ model: 'remote' });
+    const done = queued(id);
+    await bothPlaying(id);
+    await holdFirst();
+    expect(await stopWorker(a)).toBe(0);
+    // It stopped inside a chunk and gave it back instead of leaving it to expire.
+    const last = JSON.parse(a.log.find((l) => l.includes('worker stopped')) ?? '{}') as { releasedChunks?: number };
+    expect(last.releasedChunks).toBe(1);
+    expect(await done).toMatchObject({ interrupted: false, total: ENTRIES, done: ENTRIES });
+    const keys = entryKeys(outPath);
+    expect(new Set(keys).size).toBe(ENTRIES);
+    expect(keys).toHaveLength(ENTRIES);
+    expect(await stopWorker(b)).toBe(0);
   }, 240_000);
 
   it('a cancel stops the workers: nothing more is stored a second after it', async () => {
