@@ -153,6 +153,14 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     }
   }
 
+  /** A models file declaring "remote" as the OpenAI-compatible server at `baseUrl`, without retries of its own. */
+  function remoteModelsFile(name: string, baseUrl: string): string {
+    const file = join(dir, name);
+    const remote = { name: 'remote', provider: 'openai-compatible', model: 'm', baseUrl, maxRetries: 0 };
+    writeFileSync(file, JSON.stringify({ models: [remote] }));
+    return file;
+  }
+
   /** Local model servers a test started; closed after it, hanging replies and all. */
   const modelServers: FakeOpenAiServer[] = [];
 
@@ -174,19 +182,10 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
       return { kind: 'hang' };
     });
     free.respondWith(answer);
-    const worker = (name: string, server: FakeOpenAiServer): WorkerProcess => {
-      const file = join(dir, `${name}-models.json`);
-      const model = {
-        name: 'remote',
-        provider: 'openai-compatible',
-        model: 'm',
-        baseUrl: server.baseUrl,
-        maxRetries: 0,
-      };
-      writeFileSync(file, JSON.stringify({ models: [model] }));
-      return startWorker(name, file);
-    };
-    const [first, second] = [worker(firstName, held), worker(secondName, free)];
+    const [first, second] = [
+      startWorker(firstName, remoteModelsFile(`${firstName}-models.json`, held.baseUrl)),
+      startWorker(secondName, remoteModelsFile(`${secondName}-models.json`, free.baseUrl)),
+    ];
     await Promise.all([workerStarted(first), workerStarted(second)]);
     const holdFirst = async (): Promise<void> => {
       holding = true;
@@ -546,21 +545,7 @@ describe.skipIf(!postgresInstalled)(needsPostgres('batch runs shared by prefdisc
     });
     await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
     const { port } = failing.address() as AddressInfo;
-    const modelsFile = join(dir, 'down-models.json');
-    writeFileSync(
-      modelsFile,
-      JSON.stringify({
-        models: [
-          {
-            name: 'remote',
-            provider: 'openai-compatible',
-            model: 'down',
-            baseUrl: `http://127.0.0.1:${port}/v1`,
-            maxRetries: 0,
-          },
-        ],
-      }),
-    );
+    const modelsFile = remoteModelsFile('down-models.json', `http://127.0.0.1:${port}/v1`);
     try {
       const w = startWorker('d1', modelsFile);
       await workerStarted(w);
